@@ -1,0 +1,98 @@
+import { readFileSync } from 'node:fs';
+import yargs from 'yargs';
+import { EXIT, RcError, type ExitCode } from '../errors.js';
+import { runMigrate } from './migrate.js';
+import { stdOut, type Out } from './output.js';
+import { runRules } from './rules.js';
+
+const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+export const EXIT_HELP = `Exit codes:
+  0  done, or nothing to do (already supervised)
+  1  a named service was refused, or a batch had failures
+  2  input error: no such service, unreadable, binary or non-UTF-8 file, symlink out of --root
+  3  syntax error in a script (file:line:col given)
+  4  bad command-line usage
+  70 internal error (a bug: please report it)`;
+
+/** Runs the CLI; returns the exit code instead of exiting, so tests can call it in-process. */
+export async function main(argv: string[], io: Out = stdOut()): Promise<ExitCode> {
+  let code: ExitCode = EXIT.OK;
+  let usageError: string | undefined;
+  const cli = yargs(argv)
+    .scriptName('rc-supervise')
+    .usage('$0 <command> [options]\n\nMove OpenRC services from start-stop-daemon to supervise-daemon.')
+    .version(pkg.version)
+    .strict()
+    .recommendCommands()
+    .demandCommand(1, 'name a command')
+    .exitProcess(false)
+    .wrap(Math.min(100, process.stdout.columns || 100))
+    .epilog(EXIT_HELP)
+    .fail((msg, err) => {
+      if (err) throw err;
+      usageError = msg;
+    })
+    .command(
+      'migrate [services..]',
+      'migrate services to supervise-daemon (writes, with a backup; --dry-run shows a diff)',
+      (y) =>
+        y
+          .positional('services', { type: 'string', array: true, describe: 'service names in ROOT/etc/init.d' })
+          .option('root', { type: 'string', default: '/', describe: 'root of the system to change' })
+          .option('dry-run', { alias: 'n', type: 'boolean', default: false, describe: 'write nothing; print a unified diff (patch -p1 -d ROOT)' })
+          .option('all', { type: 'boolean', default: false, describe: 'every service in ROOT/etc/init.d that can be migrated' })
+          .option('exclude', { type: 'string', array: true, default: [] as string[], describe: 'with --all: leave these out (a,b or repeated)' })
+          .option('foreground-args', { type: 'string', describe: 'command_args_foreground for a daemon rc-supervise does not know' })
+          .option('json', { type: 'boolean', default: false, describe: 'machine-readable result on stdout' })
+          .example('$0 migrate sshd --dry-run', 'show what would change for sshd')
+          .example('$0 migrate --all --root /mnt/gentoo', 'convert a whole system mounted at /mnt/gentoo')
+          .example('$0 migrate mydaemon --foreground-args=--no-daemon', 'an unknown daemon, told how to stay in the foreground'),
+      async (a) => {
+        code = await runMigrate(
+          {
+            services: (a.services ?? []).map(String),
+            root: a.root,
+            all: a.all,
+            dryRun: a['dry-run'],
+            exclude: a.exclude.flatMap((x) => String(x).split(',')).filter(Boolean),
+            foregroundArgs: a['foreground-args'],
+            json: a.json,
+          },
+          io,
+        );
+      },
+    )
+    .command(
+      'rules',
+      'list what rc-supervise knows about each daemon',
+      (y) =>
+        y
+          .option('json', { type: 'boolean', default: false })
+          .option('markdown', { type: 'boolean', default: false, describe: 'the README table' }),
+      (a) => {
+        code = runRules({ json: a.json, markdown: a.markdown }, io);
+      },
+    )
+    .help();
+
+  try {
+    let helpOrVersion = '';
+    await cli.parseAsync(argv, {}, (_err, _argv, output) => {
+      helpOrVersion = output;
+    });
+    if (usageError) {
+      io.err(`rc-supervise: ${usageError}\nTry 'rc-supervise --help'.\n`);
+      return EXIT.USAGE;
+    }
+    if (helpOrVersion) io.out(helpOrVersion + '\n');
+    return code;
+  } catch (e) {
+    if (e instanceof RcError) {
+      io.err(`rc-supervise: ${e.message}\n`);
+      return e.exitCode;
+    }
+    io.err(`rc-supervise: internal error (a bug, please report it): ${(e as Error).stack ?? e}\n`);
+    return EXIT.INTERNAL;
+  }
+}

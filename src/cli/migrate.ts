@@ -1,0 +1,172 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { unifiedDiff } from '../edit/diff.js';
+import { EXIT, RcError, type ExitCode } from '../errors.js';
+import { readManifest, runId, withLock, writeService } from '../io/apply.js';
+import { underRoot } from '../io/files.js';
+import { loadService, migrateLoaded, type ServiceResult } from '../migrate/migrate.js';
+import type { PlanOptions } from '../migrate/plan.js';
+import { initParser } from '../parse/parser.js';
+import { colorDiff, type Out } from './output.js';
+
+export interface MigrateArgs {
+  services: string[];
+  root: string;
+  all: boolean;
+  dryRun: boolean;
+  exclude: string[];
+  foregroundArgs?: string;
+  json: boolean;
+}
+
+type Outcome =
+  | { service: string; status: 'migrated' | 'would-migrate'; result: ServiceResult; backups: string[] }
+  | { service: string; status: 'already'; result: ServiceResult }
+  | { service: string; status: 'skipped'; result: ServiceResult }
+  | { service: string; status: 'failed'; error: RcError };
+
+/** Every service script in ROOT/etc/init.d (dotfiles and backups left out), sorted. */
+export async function listServices(root: string): Promise<string[]> {
+  const dir = underRoot(root, 'etc/init.d');
+  let names: string[];
+  try {
+    names = await fs.readdir(dir);
+  } catch {
+    throw new RcError(`${dir}: no init.d directory under --root ${root}`, EXIT.INPUT);
+  }
+  return names.filter((n) => !n.startsWith('.') && !/[~#]$|\.(bak|orig|rej|dpkg-\w+)$/.test(n)).sort();
+}
+
+function toRcError(e: unknown): RcError {
+  if (e instanceof RcError) return e;
+  return new RcError(`internal error (a bug in rc-supervise, please report it): ${(e as Error).stack ?? e}`, EXIT.INTERNAL);
+}
+
+export async function runMigrate(args: MigrateArgs, io: Out): Promise<ExitCode> {
+  const { c } = io;
+  await initParser();
+  const root = path.resolve(args.root);
+  if (!args.all && args.services.length === 0)
+    throw new RcError('name at least one service, or use --all', EXIT.USAGE);
+  const names = args.all ? (await listServices(root)).filter((n) => !args.exclude.includes(n)) : args.services;
+  const opts: PlanOptions = { foregroundArgs: args.foregroundArgs };
+
+  const outcomes: Outcome[] = [];
+  for (const name of names) {
+    try {
+      const result = migrateLoaded(await loadService(root, name), opts);
+      const kind = result.plan.kind;
+      if (kind === 'migrate') outcomes.push({ service: name, status: 'would-migrate', result, backups: [] });
+      else if (kind === 'already') outcomes.push({ service: name, status: 'already', result });
+      else outcomes.push({ service: name, status: 'skipped', result });
+    } catch (e) {
+      outcomes.push({ service: name, status: 'failed', error: toRcError(e) });
+    }
+  }
+
+  // An explicit list is all-or-nothing: one bad service means nothing is written.
+  const explicitFailure = !args.all && outcomes.some((o) => o.status === 'failed' || o.status === 'skipped');
+  if (!args.dryRun && !explicitFailure && outcomes.some((o) => o.status === 'would-migrate')) {
+    await withLock(root, async () => {
+      const manifest = await readManifest(root);
+      const run = runId();
+      let i = 0;
+      const todo = outcomes.filter((o) => o.status === 'would-migrate').length;
+      for (const [k, o] of outcomes.entries()) {
+        if (o.status !== 'would-migrate') continue;
+        if (io.isTTY && todo > 5) io.err(`\r[${++i}/${todo}] ${o.service}`.padEnd(40));
+        try {
+          const entries = await writeService(root, o.service, o.result.changes, run, manifest);
+          outcomes[k] = { ...o, status: 'migrated', backups: entries.flatMap((e) => (e.backup ? [e.backup] : [])) };
+        } catch (e) {
+          outcomes[k] = { service: o.service, status: 'failed', error: toRcError(e) };
+        }
+      }
+      if (io.isTTY && todo > 5) io.err('\r'.padEnd(41) + '\r');
+    });
+  }
+
+  if (args.json) io.out(JSON.stringify(outcomes.map(jsonOutcome), null, 2) + '\n');
+  else report(outcomes, args, io);
+
+  const failed = outcomes.filter((o) => o.status === 'failed') as Extract<Outcome, { status: 'failed' }>[];
+  if (!args.all) {
+    if (failed.length) return failed.map((f) => f.error.exitCode).sort((a, b) => b - a)[0];
+    if (outcomes.some((o) => o.status === 'skipped')) return EXIT.FAILED;
+    return EXIT.OK;
+  }
+  void c;
+  return failed.length ? EXIT.FAILED : EXIT.OK;
+}
+
+function jsonOutcome(o: Outcome) {
+  if (o.status === 'failed') return { service: o.service, status: o.status, exitCode: o.error.exitCode, error: o.error.message };
+  const p = o.result.plan;
+  const base = { service: o.service, status: o.status, rule: o.result.rule?.id ?? null };
+  if (p.kind === 'migrate')
+    return {
+      ...base,
+      route: p.route,
+      why: p.why,
+      files: o.result.changes.map((ch) => ({ path: ch.path, created: ch.before === null, diff: unifiedDiff(ch.path, ch.before, ch.after) })),
+      backups: 'backups' in o ? o.backups : [],
+      notes: p.notes,
+      warnings: p.warnings,
+    };
+  if (p.kind === 'already') return { ...base, where: p.where };
+  return { ...base, code: p.code, reason: p.reason, suggestion: p.suggestion };
+}
+
+function report(outcomes: Outcome[], args: MigrateArgs, io: Out): void {
+  const { c } = io;
+  const counts = { migrated: 0, already: 0, skipped: 0, failed: 0 };
+  const reasons = new Map<string, number>();
+  for (const o of outcomes) {
+    switch (o.status) {
+      case 'would-migrate':
+      case 'migrated': {
+        counts.migrated++;
+        const p = o.result.plan;
+        if (p.kind !== 'migrate') break;
+        if (args.dryRun) {
+          for (const ch of o.result.changes) io.out(colorDiff(unifiedDiff(ch.path, ch.before, ch.after), c));
+        }
+        const verb = o.status === 'migrated' ? 'migrated' : 'would migrate';
+        io.err(`${c.green(verb)} ${c.bold(o.service)} via ${p.route}: ${p.why}\n`);
+        for (const ch of o.result.changes) io.err(`  ${ch.before === null ? 'created' : 'changed'} ${ch.path}\n`);
+        if (o.status === 'migrated' && o.backups.length) io.err(`  backup: ${o.backups.join(', ')}\n`);
+        for (const n of p.notes) io.err(`  ${c.cyan('note:')} ${n}\n`);
+        for (const w of p.warnings) io.err(`  ${c.yellow('warning:')} ${w}\n`);
+        if (o.status === 'migrated') io.err(`  restart it to take effect: rc-service ${o.service} restart\n`);
+        break;
+      }
+      case 'already': {
+        counts.already++;
+        const p = o.result.plan;
+        io.err(`${c.dim('ok')} ${o.service}: already supervised (set in ${p.kind === 'already' ? p.where : '?'}); nothing to do\n`);
+        break;
+      }
+      case 'skipped': {
+        counts.skipped++;
+        const p = o.result.plan;
+        if (p.kind !== 'refuse') break;
+        reasons.set(p.code, (reasons.get(p.code) ?? 0) + 1);
+        io.err(`${c.yellow('skipped')} ${o.service}: ${p.reason}\n  hint: ${p.suggestion}\n`);
+        break;
+      }
+      case 'failed':
+        counts.failed++;
+        io.err(`${c.red('error')} ${o.error.message}\n`);
+        break;
+    }
+  }
+  if (outcomes.length > 1 || args.all) {
+    const why = [...reasons].map(([k, n]) => `${n} ${k}`).join(', ');
+    const verb = args.dryRun ? 'would migrate' : 'migrated';
+    io.err(
+      `${counts.migrated} ${verb}, ${counts.already} already supervised, ${counts.skipped} skipped${why ? ` (${why})` : ''}, ${counts.failed} failed\n`,
+    );
+  }
+  if (!args.all && outcomes.some((o) => o.status === 'failed' || o.status === 'skipped') && outcomes.length > 1)
+    io.err('nothing written: every named service must migrate cleanly (or use --all)\n');
+}

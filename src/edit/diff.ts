@@ -1,0 +1,14 @@
+import { createTwoFilesPatch } from 'diff';
+
+/**
+ * A unified diff with `a/` `b/` headers relative to the root, so that
+ * `patch -p1 -d ROOT` (or `git apply --directory`) applies it. A created file is
+ * diffed against /dev/null.
+ */
+export function unifiedDiff(rel: string, before: string | null, after: string): string {
+  const patch = createTwoFilesPatch(before === null ? '/dev/null' : `a/${rel}`, `b/${rel}`, before ?? '', after, undefined, undefined, {
+    context: 3,
+  });
+  // Drop the `====` banner the library prints first: patch ignores it, people do not need it.
+  return patch.replace(/^=+\n/, '');
+}

@@ -1,0 +1,161 @@
+import { createHash } from 'node:crypto';
+import { constants, promises as fs } from 'node:fs';
+import path from 'node:path';
+import { EXIT, RcError } from '../errors.js';
+import type { FileChange } from '../migrate/migrate.js';
+import { fsError, underRoot, writeAtomic } from './files.js';
+
+/** State kept under the root, outside /etc/init.d (OpenRC would read anything there). */
+export const STATE_DIR = 'var/lib/rc-supervise';
+
+export const sha256 = (s: string): string => createHash('sha256').update(s, 'utf8').digest('hex');
+
+export interface ManifestEntry {
+  run: string;
+  service: string;
+  path: string;
+  /** null when the migration created the file. */
+  hashBefore: string | null;
+  hashAfter: string;
+  backup: string | null;
+  mode: number;
+  uid: number;
+  gid: number;
+  time: string;
+}
+
+export interface Manifest {
+  version: 1;
+  entries: ManifestEntry[];
+}
+
+export async function readManifest(root: string): Promise<Manifest> {
+  try {
+    const m = JSON.parse(await fs.readFile(underRoot(root, `${STATE_DIR}/manifest.json`), 'utf8')) as Manifest;
+    if (m.version === 1 && Array.isArray(m.entries)) return m;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw fsError(e, `${STATE_DIR}/manifest.json`);
+  }
+  return { version: 1, entries: [] };
+}
+
+export async function writeManifest(root: string, m: Manifest): Promise<void> {
+  const abs = underRoot(root, `${STATE_DIR}/manifest.json`);
+  await fs.mkdir(path.dirname(abs), { recursive: true });
+  await writeAtomic(abs, JSON.stringify(m, null, 2) + '\n', { mode: 0o644 });
+}
+
+/** One writer per root: a lock file with our pid; a stale lock (dead pid) is taken over. */
+export async function withLock<T>(root: string, fn: () => Promise<T>): Promise<T> {
+  const dir = underRoot(root, STATE_DIR);
+  await fs.mkdir(dir, { recursive: true }).catch((e) => {
+    throw fsError(e, STATE_DIR);
+  });
+  const lock = path.join(dir, 'lock');
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const fh = await fs.open(lock, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
+      await fh.writeFile(`${process.pid}\n`);
+      await fh.close();
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw fsError(e, `${STATE_DIR}/lock`);
+      const pid = Number((await fs.readFile(lock, 'utf8').catch(() => '')).trim());
+      if (attempt === 0 && pid > 0 && !alive(pid)) {
+        await fs.rm(lock, { force: true });
+        continue;
+      }
+      throw new RcError(
+        `another rc-supervise (pid ${pid || '?'}) is writing this root (${lock}); try again when it is done`,
+        EXIT.FAILED,
+      );
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    await fs.rm(lock, { force: true });
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export function runId(now = new Date()): string {
+  return now.toISOString().replace(/[:.]/g, '-');
+}
+
+/**
+ * Writes one service's changes: backs each original up under STATE_DIR, checks that the
+ * file on disk is still what was read (no lost concurrent edit), writes atomically keeping
+ * mode and owner, and records everything in the manifest. If a later file of the same
+ * service fails, the earlier ones are put back, so a service is never half-migrated.
+ */
+export async function writeService(
+  root: string,
+  service: string,
+  changes: FileChange[],
+  run: string,
+  manifest: Manifest,
+): Promise<ManifestEntry[]> {
+  const done: { abs: string; before: string | null; mode: number; uid: number; gid: number }[] = [];
+  const entries: ManifestEntry[] = [];
+  let recorded = false;
+  try {
+    for (const ch of changes) {
+      const abs = underRoot(root, ch.path);
+      const target = ch.source?.realPath ?? abs;
+      let current: string | null = null;
+      try {
+        current = await fs.readFile(target, 'utf8');
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw fsError(e, ch.path);
+      }
+      if (current !== ch.before)
+        throw new RcError(`${ch.path}: changed on disk since it was read; not overwritten`, EXIT.FAILED, ch.path);
+      let backup: string | null = null;
+      if (ch.before !== null) {
+        backup = `${STATE_DIR}/backup/${run}/${ch.path}`;
+        const babs = underRoot(root, backup);
+        await fs.mkdir(path.dirname(babs), { recursive: true });
+        // Backups are never executable: even copied somewhere odd they are not services.
+        await writeAtomic(babs, ch.before, { mode: 0o600 });
+      }
+      const mode = ch.source?.mode ?? 0o644;
+      const uid = ch.source?.uid ?? 0;
+      const gid = ch.source?.gid ?? 0;
+      if (ch.before === null) await fs.mkdir(path.dirname(abs), { recursive: true });
+      await writeAtomic(target, ch.after, { mode, uid, gid });
+      done.push({ abs: target, before: ch.before, mode, uid, gid });
+      entries.push({
+        run,
+        service,
+        path: ch.path,
+        hashBefore: ch.before === null ? null : sha256(ch.before),
+        hashAfter: sha256(ch.after),
+        backup,
+        mode,
+        uid,
+        gid,
+        time: new Date().toISOString(),
+      });
+    }
+    manifest.entries.push(...entries);
+    recorded = true;
+    await writeManifest(root, manifest);
+  } catch (e) {
+    for (const d of done.reverse()) {
+      if (d.before === null) await fs.rm(d.abs, { force: true }).catch(() => undefined);
+      else await writeAtomic(d.abs, d.before, d).catch(() => undefined);
+    }
+    if (recorded) manifest.entries.splice(manifest.entries.length - entries.length, entries.length);
+    throw e;
+  }
+  return entries;
+}

@@ -1,0 +1,150 @@
+import { randomBytes } from 'node:crypto';
+import { constants, promises as fs } from 'node:fs';
+import path from 'node:path';
+import { EXIT, RcError } from '../errors.js';
+
+export const MAX_SCRIPT_BYTES = 1024 * 1024;
+
+/** Resolves `rel` under `root`, refusing `..` escapes. */
+export function underRoot(root: string, rel: string): string {
+  const abs = path.resolve(root, rel);
+  const r = path.resolve(root);
+  if (abs !== r && !abs.startsWith(r.endsWith(path.sep) ? r : r + path.sep))
+    throw new RcError(`${rel}: path leaves --root ${root}`, EXIT.INPUT, rel);
+  return abs;
+}
+
+export interface ReadResult {
+  text: string;
+  /** Absolute path actually read (after following an in-root symlink). */
+  realPath: string;
+  /** Set when the path itself is a symlink: its target as stored. */
+  linkTarget?: string;
+  mode: number;
+  uid: number;
+  gid: number;
+  mtimeMs: number;
+}
+
+/**
+ * Reads a shell file defensively: never opens FIFOs or devices (no blocking), refuses
+ * symlinks leaving `root`, directories, huge files, NUL bytes and invalid UTF-8, and keeps
+ * a BOM as text so that untouched bytes stay untouched.
+ */
+export async function readScript(root: string, abs: string, display: string): Promise<ReadResult> {
+  let lst;
+  try {
+    lst = await fs.lstat(abs);
+  } catch (e) {
+    throw fsError(e, display);
+  }
+  let linkTarget: string | undefined;
+  let realPath = abs;
+  if (lst.isSymbolicLink()) {
+    linkTarget = await fs.readlink(abs);
+    try {
+      realPath = await fs.realpath(abs);
+    } catch {
+      throw new RcError(`${display}: dangling symlink (-> ${linkTarget})`, EXIT.INPUT, display);
+    }
+    const rootReal = await fs.realpath(root);
+    if (realPath !== rootReal && !realPath.startsWith(rootReal + path.sep))
+      throw new RcError(`${display}: symlink leads outside --root (-> ${linkTarget}); not followed`, EXIT.INPUT, display);
+  }
+  const st = await fs.stat(realPath);
+  if (st.isDirectory()) throw new RcError(`${display}: is a directory, expected a file`, EXIT.INPUT, display);
+  if (!st.isFile()) throw new RcError(`${display}: not a regular file (FIFO, socket or device); not read`, EXIT.INPUT, display);
+  if (st.size > MAX_SCRIPT_BYTES)
+    throw new RcError(`${display}: ${st.size} bytes is too large for a service script (limit ${MAX_SCRIPT_BYTES})`, EXIT.INPUT, display);
+  let buf: Buffer;
+  try {
+    // O_NONBLOCK: if the file was swapped for a FIFO since stat(), open must not hang.
+    const fh = await fs.open(realPath, constants.O_RDONLY | constants.O_NONBLOCK);
+    try {
+      buf = await fh.readFile();
+    } finally {
+      await fh.close();
+    }
+  } catch (e) {
+    throw fsError(e, display);
+  }
+  const nul = buf.indexOf(0);
+  if (nul >= 0) throw new RcError(`${display}: binary file (NUL byte at offset ${nul}); not a shell script`, EXIT.INPUT, display);
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(buf);
+  } catch {
+    throw new RcError(`${display}: not valid UTF-8 text`, EXIT.INPUT, display);
+  }
+  return { text, realPath, linkTarget, mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, mtimeMs: st.mtimeMs };
+}
+
+export function fsError(e: unknown, display: string): RcError {
+  const err = e as NodeJS.ErrnoException;
+  const what: Record<string, string> = {
+    ENOENT: 'no such file',
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    EISDIR: 'is a directory',
+    ENOTDIR: 'a parent is not a directory',
+    EROFS: 'read-only file system',
+    ENOSPC: 'no space left on device',
+    ELOOP: 'too many symlinks',
+  };
+  return new RcError(`${display}: ${what[err.code ?? ''] ?? err.message}`, EXIT.INPUT, display);
+}
+
+export async function exists(p: string): Promise<boolean> {
+  try {
+    await fs.lstat(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Atomic replace: write a hidden, non-executable temp file in the same directory (OpenRC
+ * never takes it for a service), fsync, give it the final mode and owner, rename over the
+ * target, fsync the directory. On any failure the temp file is removed and the target is
+ * untouched. Written by hand rather than with write-file-atomic because that library names
+ * its temp file `<name>.<hash>` and chmods it before the rename, which for a moment puts an
+ * executable, service-looking file into /etc/init.d.
+ */
+export async function writeAtomic(
+  abs: string,
+  text: string,
+  meta: { mode: number; uid?: number; gid?: number },
+): Promise<void> {
+  const dir = path.dirname(abs);
+  const tmp = path.join(dir, `.${path.basename(abs)}.rc-supervise-${randomBytes(4).toString('hex')}.tmp`);
+  let fh: fs.FileHandle | undefined;
+  try {
+    fh = await fs.open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
+    await fh.writeFile(text, 'utf8');
+    await fh.sync();
+    if (meta.uid !== undefined && meta.gid !== undefined && process.getuid?.() === 0) await fh.chown(meta.uid, meta.gid);
+    await fh.close();
+    fh = undefined;
+    await fs.chmod(tmp, meta.mode);
+    await fs.rename(tmp, abs);
+  } catch (e) {
+    await fh?.close().catch(() => undefined);
+    await fs.rm(tmp, { force: true }).catch(() => undefined);
+    throw fsError(e, abs);
+  }
+  await syncDir(dir);
+}
+
+async function syncDir(dir: string): Promise<void> {
+  try {
+    const d = await fs.open(dir, constants.O_RDONLY);
+    try {
+      await d.sync();
+    } finally {
+      await d.close();
+    }
+  } catch {
+    // Some file systems refuse fsync on directories; the rename is still atomic.
+  }
+}

@@ -1,0 +1,134 @@
+import path from 'node:path';
+import { applyEdits, byFile, type Edit } from '../edit/edits.js';
+import { EXIT, InternalError, RcError } from '../errors.js';
+import { exists, readScript, underRoot, type ReadResult } from '../io/files.js';
+import { Service } from '../model/service.js';
+import { initParser } from '../parse/parser.js';
+import { ShellFile } from '../parse/shellfile.js';
+import { findRule } from '../rules/registry.js';
+import type { ServiceRule } from '../rules/types.js';
+import { planMigration, type Plan, type PlanOptions } from './plan.js';
+
+export const MAX_PASSES = 10;
+
+export interface FileChange {
+  /** Relative to the root, e.g. `etc/conf.d/sshd`. */
+  path: string;
+  before: string | null;
+  after: string;
+  /** What was read (mode/owner to keep); absent for a created file. */
+  source?: ReadResult;
+}
+
+export interface ServiceResult {
+  service: string;
+  plan: Plan;
+  rule?: ServiceRule;
+  changes: FileChange[];
+  /** Fix-loop passes it took (1 = converged at once). */
+  passes: number;
+}
+
+export const OPENRC_SHEBANG = /^#!\s*\S*\/(openrc-run|runscript)(\s|$)/;
+
+export function validServiceName(name: string): boolean {
+  return /^[A-Za-z0-9_][A-Za-z0-9_.@+-]*$/.test(name) && !name.includes('..');
+}
+
+export interface LoadedService {
+  name: string;
+  initdPath: string;
+  confdPath: string;
+  initd: ReadResult;
+  confd: ReadResult | null;
+}
+
+/** Reads ROOT/etc/init.d/<svc> and ROOT/etc/conf.d/<svc> with every input check. */
+export async function loadService(root: string, name: string): Promise<LoadedService> {
+  if (!validServiceName(name)) throw new RcError(`${name}: not a valid service name`, EXIT.INPUT);
+  const initdPath = `etc/init.d/${name}`;
+  const confdPath = `etc/conf.d/${name}`;
+  const initdAbs = underRoot(root, initdPath);
+  if (!(await exists(initdAbs)))
+    throw new RcError(`${name}: no such service (looked for ${initdAbs})`, EXIT.INPUT, initdPath);
+  const initd = await readScript(root, initdAbs, initdPath);
+  const confdAbs = underRoot(root, confdPath);
+  const confd = (await exists(confdAbs)) ? await readScript(root, confdAbs, confdPath) : null;
+  return { name, initdPath, confdPath, initd, confd };
+}
+
+/** Parses and checks both files; throws RcError for anything that is not a clean OpenRC script. */
+export function parseService(l: LoadedService): Service {
+  if (l.initd.text.length === 0) throw new RcError(`${l.initdPath}: empty file, not an OpenRC script`, EXIT.INPUT, l.initdPath);
+  const initd = new ShellFile(l.initdPath, l.initd.text);
+  if (!OPENRC_SHEBANG.test(l.initd.text.replace(/^\uFEFF/, '')))
+    throw new RcError(`${l.initdPath}: not an OpenRC script (first line is not #!/sbin/openrc-run)`, EXIT.INPUT, l.initdPath);
+  syntaxCheck(initd);
+  const confd = l.confd ? new ShellFile(l.confdPath, l.confd.text) : null;
+  if (confd) syntaxCheck(confd);
+  return new Service(l.name, initd, confd);
+}
+
+function syntaxCheck(f: ShellFile): void {
+  const e = f.errors[0];
+  if (e) throw new RcError(`${f.path}:${e.line}:${e.col}: ${e.message}; not changed`, EXIT.SYNTAX, f.path);
+}
+
+/**
+ * Plans and applies a migration in memory: the fix loop re-parses after each pass until
+ * nothing is left to do. The result must re-parse cleanly and be a fixed point (a second
+ * run changes nothing), or this throws and nothing may be written.
+ */
+export function migrateLoaded(l: LoadedService, options: PlanOptions = {}): ServiceResult {
+  const service = parseService(l);
+  const rule = findRule(l.name, service.daemon);
+  const base = { rule, initdPath: l.initdPath, confdPath: l.confdPath, initdIsLink: l.initd.linkTarget };
+  const plan = planMigration({ ...base, service, options });
+  if (plan.kind !== 'migrate') return { service: l.name, plan, rule, changes: [], passes: 0 };
+
+  const texts = new Map<string, string | null>([
+    [l.initdPath, l.initd.text],
+    [l.confdPath, l.confd?.text ?? null],
+  ]);
+  let edits: Edit[] = plan.edits;
+  let passes = 0;
+  while (edits.length > 0) {
+    if (++passes > MAX_PASSES)
+      throw new InternalError(`${l.name}: migration did not converge after ${MAX_PASSES} passes`);
+    for (const [file, list] of byFile(edits)) texts.set(file, applyEdits(texts.get(file) ?? '', list));
+    const initdText = texts.get(l.initdPath)!;
+    const confdText = texts.get(l.confdPath);
+    const initd = new ShellFile(l.initdPath, initdText);
+    const confd = confdText === null || confdText === undefined ? null : new ShellFile(l.confdPath, confdText);
+    for (const f of [initd, confd]) {
+      const e = f?.errors[0];
+      if (f && e) throw new InternalError(`${f.path}:${e.line}:${e.col}: the migration produced a syntax error; reverted`);
+    }
+    const again = planMigration({ ...base, service: new Service(l.name, initd, confd), options: { ...options, residual: true } });
+    if (again.kind !== 'migrate')
+      throw new InternalError(`${l.name}: after migrating, the service is classified '${again.kind}'`);
+    edits = again.edits;
+  }
+
+  const changes: FileChange[] = [];
+  const sources = new Map([
+    [l.initdPath, l.initd],
+    [l.confdPath, l.confd ?? undefined],
+  ]);
+  for (const [file, after] of texts) {
+    const src = sources.get(file);
+    const before = src?.text ?? null;
+    if (after === null || after === before) continue;
+    changes.push({ path: file, before, after, source: src });
+  }
+  return { service: l.name, plan, rule, changes, passes };
+}
+
+export async function migrateService(root: string, name: string, options: PlanOptions = {}): Promise<ServiceResult> {
+  await initParser();
+  return migrateLoaded(await loadService(root, name), options);
+}
+
+export function displayRoot(root: string): string {
+  return path.resolve(root);
+}

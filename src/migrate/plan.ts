@@ -1,0 +1,338 @@
+import type { Edit } from '../edit/edits.js';
+import { MISREAD_SHORT, SHARED_MEANING, parseOptions } from '../model/options.js';
+import type { Service } from '../model/service.js';
+import type { Assignment } from '../parse/shellfile.js';
+import { splitValue, type Token } from '../parse/words.js';
+import type { FlagSpec, ServiceRule } from '../rules/types.js';
+
+export interface PlanOptions {
+  /** --foreground-args: words for command_args_foreground, overriding the rule. */
+  foregroundArgs?: string;
+  /**
+   * Plan what is still missing even when the supervisor is already set. The fix loop uses
+   * it on its own output: a converged migration has nothing left to do.
+   */
+  residual?: boolean;
+}
+
+export type RefusalCode =
+  | 'rule'
+  | 'netifrc'
+  | 'oneshot'
+  | 'custom-start'
+  | 'needs-foreground'
+  | 'dynamic'
+  | 'not-openrc';
+
+export type Plan =
+  | {
+      kind: 'migrate';
+      route: 'conf.d' | 'init.d';
+      why: string;
+      edits: Edit[];
+      /** Paths (relative to root) of files the plan creates. */
+      creates: string[];
+      notes: string[];
+      warnings: string[];
+    }
+  | { kind: 'already'; where: 'init.d' | 'conf.d' | 'default'; notes: string[] }
+  | { kind: 'refuse'; code: RefusalCode; reason: string; suggestion: string };
+
+export interface PlanInput {
+  service: Service;
+  rule?: ServiceRule;
+  /** Paths relative to root. */
+  initdPath: string;
+  confdPath: string;
+  /** True when init.d is a symlink to another script (netifrc's net.* → net.lo). */
+  initdIsLink?: string;
+  options?: PlanOptions;
+}
+
+const PIDFILE_REF = /\$\{?pidfile\}?/;
+const HEADER = '# rc-supervise: run under supervise-daemon, which restarts the daemon if it dies';
+
+/**
+ * The wiki's general recipe, corrected where real OpenRC differs (openrc-facts §§1-4).
+ * Returns edits against the original texts; nothing here touches the file system.
+ */
+export function planMigration(input: PlanInput): Plan {
+  const { service: s, rule } = input;
+  const opts = input.options ?? {};
+
+  if (rule?.refuse) return { kind: 'refuse', code: 'rule', ...rule.refuse };
+  if (s.name.startsWith('net.') || input.initdIsLink?.endsWith('net.lo') || /\/lib\/netifrc|\bnetifrc\b/.test(s.initd.text))
+    return {
+      kind: 'refuse',
+      code: 'netifrc',
+      reason: 'netifrc interface: netifrc starts dhcpcd, wpa_supplicant and friends with start-stop-daemon itself',
+      suggestion: 'leave net.* services as they are; to supervise a DHCP client, run it as its own service (e.g. dhcpcd)',
+    };
+  if (s.supervised && !opts.residual) return { kind: 'already', where: s.supervisor.where, notes: [] };
+
+  const command = s.command;
+  const customStart = s.defines('start');
+  if (command === undefined || command === '') {
+    return {
+      kind: 'refuse',
+      code: 'oneshot',
+      reason: customStart
+        ? 'one-shot service: no `command`; its start() runs programs that finish, so there is no daemon to supervise'
+        : 'no `command` to run: nothing for a supervisor to keep alive',
+      suggestion: 'nothing to do: only long-running daemons benefit from supervise-daemon',
+    };
+  }
+  if (customStart || s.defines('stop'))
+    return {
+      kind: 'refuse',
+      code: 'custom-start',
+      reason: `custom ${customStart ? 'start()' : 'stop()'} bypasses the supervisor: OpenRC calls it instead of supervise-daemon`,
+      suggestion: 'replace the function by command/command_args (and start_pre/stop_post for extra steps), then run migrate again',
+    };
+
+  const notes: string[] = [...(rule?.notes ?? [])];
+  const warnings: string[] = [...(rule?.warnings ?? [])];
+
+  // 3. Foreground: the daemon must not fork, or the supervisor loses it and respawns in a loop.
+  const hasFg = s.isSet('command_args_foreground');
+  let foreground = opts.foregroundArgs ?? rule?.foreground;
+  if (foreground === undefined && !hasFg) {
+    if (s.value('command_background') && /^(yes|true|1|on)$/i.test(s.value('command_background') ?? ''))
+      foreground = '';
+    else
+      return {
+        kind: 'refuse',
+        code: 'needs-foreground',
+        reason: `unknown daemon ${s.daemon ?? String(command)}: rc-supervise does not know how to keep it in the foreground`,
+        suggestion: 'pass the daemon\'s no-fork option, e.g. --foreground-args="--foreground" (see its manual)',
+      };
+  }
+  if (hasFg && opts.foregroundArgs === undefined) foreground = undefined;
+
+  const initdEdits: Edit[] = [];
+  const lines: string[] = [];
+
+  // 2. Pidfile and daemonize flags leave command_args.
+  const moved = moveBackgroundFlags(s, rule?.backgroundFlags ?? [], input.initdPath);
+  if (moved === null)
+    return {
+      kind: 'refuse',
+      code: 'dynamic',
+      reason: 'command_args is built in a way rc-supervise cannot split safely (mixed quoting or set inside a condition)',
+      suggestion: 'move the pidfile/daemonize options to command_args_background by hand',
+    };
+  // 4. Signals sent with start-stop-daemon would now reach the supervisor (a silent no-op).
+  const signalEdits = s.ssdCalls
+    .filter((c) => c.kind === 'signal' && c.cmd.fn !== null)
+    .map<Edit>((c) => ({
+      file: input.initdPath,
+      start: c.cmd.start,
+      end: c.cmd.end,
+      text: `\${supervisor} \${RC_SVCNAME} --signal ${c.signal}`,
+    }));
+  // 5. start_stop_daemon_args is handed to supervise-daemon when supervise_daemon_args is unset.
+  const trap = fallbackTrap(s);
+  if (trap) notes.push(trap.note);
+
+  const pidfile = s.value('pidfile');
+  if (rule?.ownPidfile && pidfile && samePath(pidfile, rule.ownPidfile) && !/pid/i.test(foreground ?? ''))
+    warnings.push(
+      `${s.daemon} writes ${rule.ownPidfile} itself, the supervisor's pidfile: pick another pidfile for the supervisor`,
+    );
+
+  const needInitd = moved.edits.length > 0 || signalEdits.length > 0 || !s.supervisor.confdCanDecide;
+  const route: 'conf.d' | 'init.d' = needInitd ? 'init.d' : 'conf.d';
+  const why = !s.supervisor.confdCanDecide
+    ? 'init.d sets supervisor itself, so conf.d cannot decide'
+    : moved.edits.length
+      ? 'pidfile/daemonize flags must move out of command_args in init.d'
+      : signalEdits.length
+        ? 'init.d sends signals with start-stop-daemon'
+        : 'the init script lets conf.d choose the supervisor (survives package updates)';
+
+  if (route === 'init.d') {
+    initdEdits.push(...moved.edits, ...signalEdits);
+    if (moved.text) {
+      const bg = s.initdAssignments('command_args_background').filter((a) => a.plain).pop();
+      if (bg && (bg.value.quote === 'double' || bg.value.quote === 'single')) {
+        initdEdits.push({ file: input.initdPath, start: bg.value.end - 1, end: bg.value.end - 1, text: ` ${moved.text}` });
+      } else lines.push(`command_args_background="${moved.text}"`);
+    }
+    if (foreground) lines.push(`command_args_foreground="${foreground}"`);
+    const own = s.supervisor.initdAssignment;
+    if (s.supervised) {
+      // nothing: already set (residual pass)
+    } else if (own && own.plain && own.form === 'assign' && !s.supervisor.confdCanDecide)
+      initdEdits.push({ file: input.initdPath, start: own.value.start, end: own.value.end, text: '"supervise-daemon"' });
+    else lines.push('supervisor="supervise-daemon"');
+    if (trap) lines.push(trap.line);
+    if (lines.length) initdEdits.push(insertBlock(s, input.initdPath, lines));
+    return { kind: 'migrate', route, why, edits: initdEdits, creates: [], notes, warnings };
+  }
+
+  const confdLines = s.supervised ? [] : ['supervisor="supervise-daemon"'];
+  if (foreground) confdLines.push(`command_args_foreground="${foreground}"`);
+  if (trap) confdLines.push(trap.line);
+  const confd = s.confd;
+  const eol = confd?.eol ?? s.initd.eol;
+  const existing = confd ? s.confdAssignments('supervisor').filter((a) => a.plain).pop() : undefined;
+  const edits: Edit[] = [];
+  if (existing && !s.supervised) {
+    edits.push({ file: input.confdPath, start: existing.value.start, end: existing.value.end, text: '"supervise-daemon"' });
+    confdLines.shift();
+  }
+  if (confdLines.length) {
+    const text = confd?.text ?? '';
+    const sep = text === '' ? '' : text.endsWith('\n') ? eol : eol + eol;
+    const blank = text === '' || /\n\s*\n$/.test(text) || sep === eol + eol ? '' : eol;
+    edits.push({
+      file: input.confdPath,
+      start: text.length,
+      end: text.length,
+      text: sep + blank + [HEADER, ...confdLines].join(eol) + eol,
+    });
+  }
+  return { kind: 'migrate', route, why, edits, creates: confd ? [] : [input.confdPath], notes, warnings };
+}
+
+function samePath(a: string, b: string): boolean {
+  const norm = (p: string) => p.replace(/^\/var\/run\//, '/run/');
+  return norm(a) === norm(b);
+}
+
+/** Where new top-level lines go: after command_args, else command, else the header comments. */
+function insertBlock(s: Service, file: string, lines: string[]): Edit {
+  const f = s.initd;
+  const anchorNames = ['command_args', 'command', 'pidfile'];
+  let anchor: Assignment | undefined;
+  for (const n of anchorNames) {
+    anchor = f.topLevel(n, 'assign').filter((a) => a.plain).pop();
+    if (anchor) break;
+  }
+  const eol = f.eol;
+  const block = [HEADER, ...lines].join(eol) + eol;
+  if (anchor) {
+    const at = f.lineEnd(anchor.end);
+    const needNl = at === f.text.length && !f.text.endsWith('\n');
+    return { file, start: at, end: at, text: (needNl ? eol : '') + block };
+  }
+  // After the shebang and the comment block that follows it.
+  let at = f.lineEnd(0);
+  const re = /^[ \t]*#[^\n]*\n/y;
+  re.lastIndex = at;
+  while (re.exec(f.text)) at = re.lastIndex;
+  return { file, start: at, end: at, text: block };
+}
+
+interface Moved {
+  edits: Edit[];
+  /** The moved words joined by a space, as written. */
+  text: string;
+}
+
+function matchesFlag(tokens: Token[], i: number, spec: FlagSpec): number {
+  const t = tokens[i].text.replace(/^["']|["']$/g, '');
+  const next = tokens[i + 1]?.text.replace(/^["']|["']$/g, '');
+  if (t === spec.flag) {
+    if (!spec.value) return 1;
+    if (next === undefined) return 0;
+    if (spec.valueMatch && !spec.valueMatch.test(next)) return 0;
+    return 2;
+  }
+  if (spec.value && spec.flag.startsWith('--') && t.startsWith(spec.flag + '=')) {
+    return !spec.valueMatch || spec.valueMatch.test(t.slice(spec.flag.length + 1)) ? 1 : 0;
+  }
+  if (spec.value && /^-[^-]$/.test(spec.flag) && t.startsWith(spec.flag) && t.length > 2) {
+    return !spec.valueMatch || spec.valueMatch.test(t.slice(2)) ? 1 : 0;
+  }
+  return 0;
+}
+
+/** Pidfile/daemonize flags in plain top-level command_args assignments of init.d. */
+function moveBackgroundFlags(s: Service, specs: FlagSpec[], file: string): Moved | null {
+  const edits: Edit[] = [];
+  const movedWords: string[] = [];
+  for (const a of s.initd.topLevel('command_args')) {
+    const tokens = splitValue(a.value.text, a.value.start, a.value.quote);
+    const take = new Set<number>();
+    if (tokens) {
+      for (let i = 0; i < tokens.length; i++) {
+        for (const spec of specs) {
+          const n = matchesFlag(tokens, i, spec);
+          if (n) {
+            for (let k = 0; k < n; k++) take.add(i + k);
+            break;
+          }
+        }
+        // Any word naming the service's pidfile writes it: `-p ${pidfile}`, `--pid=$pidfile`.
+        if (!take.has(i) && PIDFILE_REF.test(tokens[i].text)) {
+          take.add(i);
+          if (i > 0 && /^["']?-/.test(tokens[i - 1].text) && !/^["']?-/.test(tokens[i].text)) take.add(i - 1);
+        }
+      }
+    } else if (PIDFILE_REF.test(a.value.text) || specs.some((sp) => a.value.text.includes(sp.flag))) return null;
+    if (take.size === 0) continue;
+    if (!a.plain || a.form !== 'assign' || !tokens) return null;
+    const idx = [...take].sort((x, y) => x - y);
+    for (const i of idx) movedWords.push(tokens[i].text);
+    edits.push(...removeTokens(file, tokens, take, a));
+  }
+  return { edits, text: movedWords.join(' ') };
+}
+
+/** Removes tokens and the blank before each run of them (or after, for a leading run). */
+function removeTokens(file: string, tokens: Token[], take: Set<number>, a: Assignment): Edit[] {
+  const edits: Edit[] = [];
+  let i = 0;
+  while (i < tokens.length) {
+    if (!take.has(i)) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j + 1 < tokens.length && take.has(j + 1)) j++;
+    const first = i === 0;
+    const start = first ? tokens[i].start : tokens[i - 1].end;
+    const end = first ? (j + 1 < tokens.length ? tokens[j + 1].start : tokens[j].end) : tokens[j].end;
+    edits.push({ file, start, end, text: '' });
+    i = j + 1;
+  }
+  void a;
+  return edits;
+}
+
+interface Trap {
+  line: string;
+  note: string;
+}
+
+/** openrc-facts §2: start_stop_daemon_args reaches supervise-daemon when supervise_daemon_args is unset. */
+function fallbackTrap(s: Service): Trap | null {
+  if (s.isSet('supervise_daemon_args')) return null;
+  if (!s.isSet('start_stop_daemon_args')) return null;
+  const words = s.words('start_stop_daemon_args');
+  if (words && words.length === 0) return null;
+  const keep: string[] = [];
+  const dropped: string[] = [];
+  if (words) {
+    const parsed = parseOptions(words);
+    for (const o of parsed.options) {
+      const written = words.slice(o.index, o.index + o.count);
+      const short = /^-[^-]/.test(o.written);
+      if (SHARED_MEANING.has(o.spec.long) && !(short && MISREAD_SHORT.has(o.written[1]))) keep.push(...written);
+      else dropped.push(written.join(' '));
+    }
+    dropped.push(...parsed.unknown, ...words.slice(parsed.operandsAt));
+    if (dropped.length === 0) return null;
+  }
+  const value = keep.length ? keep.map(shellQuoteWord).join(' ') : ' ';
+  const note = words
+    ? `start_stop_daemon_args (${words.join(' ')}) would reach supervise-daemon, which rejects ${dropped.join(', ')}: supervise_daemon_args set to "${value.trim()}"`
+    : 'start_stop_daemon_args is computed at run time and would reach supervise-daemon: supervise_daemon_args set so it does not';
+  // A single space, not "": OpenRC before 0.46 expands ${supervise_daemon_args:-...}.
+  return { line: `supervise_daemon_args="${value}"`, note };
+}
+
+function shellQuoteWord(w: string): string {
+  return /^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`;
+}

@@ -1,0 +1,176 @@
+import type { Assignment, Command, ShellFile, Word } from '../parse/shellfile.js';
+import { evalWords, expandStatic } from '../parse/words.js';
+import { parseOptions, type ParsedArgs } from './options.js';
+
+/** A `start-stop-daemon` call found anywhere in the init script. */
+export interface SsdCall {
+  cmd: Command;
+  /** argv after argv[0], as static text where it can be known (quotes removed). */
+  args: string[];
+  parsed: ParsedArgs;
+  kind: 'start' | 'stop' | 'signal' | 'status' | 'other';
+  /** The signal as written (e.g. `HUP`, `"${SIG}"`), for kind 'signal'. */
+  signal?: string;
+}
+
+export interface SupervisorFact {
+  /** Static value in effect, or null when it cannot be known statically. */
+  value: string | null;
+  /** Where the effective value comes from. */
+  where: 'init.d' | 'conf.d' | 'default';
+  /** True when init.d leaves the choice to conf.d (no plain top-level override). */
+  confdCanDecide: boolean;
+  /** The init.d assignment that sets it, if any. */
+  initdAssignment?: Assignment;
+  confdAssignment?: Assignment;
+}
+
+/** Variables a service's shell code sets, resolved statically (null = known to be dynamic). */
+export type Env = Map<string, string | null>;
+
+/**
+ * The facts rules read: one service, init.d and conf.d together, in OpenRC's load order
+ * (conf.d first, then the init script, whose plain assignments win).
+ */
+export class Service {
+  readonly env: Env;
+  readonly ssdCalls: SsdCall[];
+  readonly supervisor: SupervisorFact;
+
+  constructor(
+    readonly name: string,
+    readonly initd: ShellFile,
+    readonly confd: ShellFile | null,
+    /** rc.conf and friends, sourced before conf.d (may be empty). */
+    readonly rcconf: ShellFile[] = [],
+  ) {
+    this.env = evaluate([...rcconf, ...(confd ? [confd] : []), initd], name);
+    this.ssdCalls = initd.commands.filter((c) => c.name === 'start-stop-daemon').map(toSsdCall);
+    this.supervisor = supervisorFact(this);
+  }
+
+  /** Static value of a variable after everything is sourced (undefined: unset; null: dynamic). */
+  value(name: string): string | null | undefined {
+    return this.env.has(name) ? this.env.get(name)! : undefined;
+  }
+
+  /** The words `eval` makes of a variable's value; null when dynamic or unparseable. */
+  words(name: string): string[] | null {
+    const v = this.value(name);
+    if (v === undefined) return [];
+    if (v === null) return null;
+    return evalWords(v);
+  }
+
+  isSet(name: string): boolean {
+    return this.env.has(name);
+  }
+
+  /** Top-level functions the init script defines. */
+  defines(fn: string): boolean {
+    return this.initd.functions.some((f) => f.name === fn);
+  }
+
+  get command(): string | null | undefined {
+    return this.value('command');
+  }
+
+  /** Basename of the daemon binary, when static. */
+  get daemon(): string | undefined {
+    const c = this.command;
+    if (!c) return undefined;
+    const w = evalWords(c)?.[0];
+    return w ? w.slice(w.lastIndexOf('/') + 1) : undefined;
+  }
+
+  get supervised(): boolean {
+    return this.supervisor.value === 'supervise-daemon';
+  }
+
+  /** Plain top-level assignments of `name` in init.d (form 'assign'). */
+  initdAssignments(name: string): Assignment[] {
+    return this.initd.topLevel(name, 'assign');
+  }
+
+  confdAssignments(name: string): Assignment[] {
+    return this.confd?.topLevel(name, 'assign') ?? [];
+  }
+}
+
+function evaluate(files: ShellFile[], svc: string): Env {
+  const env: Env = new Map();
+  env.set('RC_SVCNAME', svc);
+  env.set('SVCNAME', svc);
+  env.set('RC_PREFIX', '');
+  const lookup = (n: string) => {
+    const v = env.get(n);
+    return v === null ? undefined : v;
+  };
+  for (const f of files) {
+    const list = f.assignments.filter((a) => a.fn === null).sort((a, b) => a.start - b.start);
+    for (const a of list) {
+      const known = env.get(a.name);
+      if (a.form === 'default' && known !== undefined && known !== '') continue;
+      // A value that needs a variable we only know as dynamic is itself dynamic.
+      const usesDynamic = [...a.value.text.matchAll(/\$\{?([A-Za-z_]\w*)/g)].some((m) => env.get(m[1]) === null);
+      const v = !a.plain || usesDynamic ? null : expandStatic(a.value.text, lookup);
+      env.set(a.name, v);
+    }
+  }
+  return env;
+}
+
+function unquote(w: Word): string {
+  const words = evalWords(w.text);
+  return words && words.length === 1 ? words[0] : w.text;
+}
+
+function toSsdCall(cmd: Command): SsdCall {
+  const args = cmd.words.slice(1).map(unquote);
+  const parsed = parseOptions(args);
+  const has = (long: string) => parsed.options.some((o) => o.spec.long === long);
+  const sig = parsed.options.find((o) => o.spec.long === 'signal');
+  let kind: SsdCall['kind'] = 'other';
+  if (has('start')) kind = 'start';
+  else if (sig && !isStopSignal(sig.value) && !has('retry')) kind = 'signal';
+  else if (has('stop')) kind = 'stop';
+  else if (sig) kind = 'signal';
+  let signal: string | undefined;
+  if (sig) {
+    const written =
+      sig.valueIndex !== undefined
+        ? cmd.words[sig.valueIndex + 1].text
+        : (sig.value ?? '');
+    signal = written;
+  }
+  return { cmd, args, parsed, kind, signal };
+}
+
+/** `--stop --signal TERM` stops; `--signal HUP` (with or without --stop) only signals. */
+function isStopSignal(sig: string | undefined): boolean {
+  if (!sig) return true;
+  return /^(SIG)?(TERM|KILL|INT|QUIT)$|^(15|9|2|3)$/i.test(sig);
+}
+
+function supervisorFact(s: Service): SupervisorFact {
+  const initdAs = s.initdAssignments('supervisor');
+  const confdAs = s.confdAssignments('supervisor');
+  const overriding = initdAs.filter((a) => a.plain && !/\$\{?supervisor\b/.test(a.value.text));
+  const initdAssignment = initdAs[initdAs.length - 1];
+  const confdAssignment = confdAs[confdAs.length - 1];
+  const value = s.value('supervisor');
+  const where: SupervisorFact['where'] = overriding.length
+    ? 'init.d'
+    : confdAssignment
+      ? 'conf.d'
+      : initdAssignment
+        ? 'init.d'
+        : 'default';
+  return {
+    value: value === undefined ? 'start-stop-daemon' : value,
+    where,
+    confdCanDecide: overriding.length === 0,
+    initdAssignment,
+    confdAssignment,
+  };
+}

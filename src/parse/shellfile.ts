@@ -1,0 +1,246 @@
+import { parseTree, type Node, type Tree } from './parser.js';
+
+/** Half-open range of UTF-16 indices into the file text (what String.slice takes). */
+export interface Span {
+  start: number;
+  end: number;
+}
+
+export interface Word extends Span {
+  text: string;
+  /** tree-sitter node type: word, string, raw_string, concatenation, expansion, ... */
+  type: string;
+}
+
+export type Quote = 'double' | 'single' | 'none' | 'mixed' | 'empty';
+
+export interface Assignment extends Span {
+  name: string;
+  /** The value as written (without the `NAME=` part). Empty span for `NAME=`. */
+  value: Span & { text: string; quote: Quote };
+  /** `NAME=value` ('assign'), or the default in `: ${NAME:=value}` ('default'). */
+  form: 'assign' | 'default';
+  /** Name of the enclosing function, or null at top level (including top-level if/case). */
+  fn: string | null;
+  /** Run unconditionally: directly in the file or a function body, not inside if/case/loops/lists. */
+  plain: boolean;
+  /** For `export X=...` / `local X=...`: the keyword. */
+  declaration?: string;
+}
+
+export interface FunctionDef extends Span {
+  name: string;
+  body: Span;
+}
+
+export interface Command extends Span {
+  /** Basename of argv[0] as written (`/sbin/start-stop-daemon` -> `start-stop-daemon`). */
+  name: string;
+  /** argv as written, argv[0] included. */
+  words: Word[];
+  fn: string | null;
+}
+
+export interface SyntaxProblem {
+  offset: number;
+  line: number;
+  col: number;
+  message: string;
+}
+
+/**
+ * One shell file as the rest of rc-supervise sees it: facts extracted once from the
+ * tree-sitter CST, with exact spans into `text`. Nothing here ever reprints the tree.
+ */
+export class ShellFile {
+  readonly assignments: Assignment[] = [];
+  readonly functions: FunctionDef[] = [];
+  readonly commands: Command[] = [];
+  readonly errors: SyntaxProblem[] = [];
+  readonly comments: Span[] = [];
+  readonly eol: '\n' | '\r\n';
+  private lineStarts: number[] | undefined;
+
+  constructor(
+    readonly path: string,
+    readonly text: string,
+    tree?: Tree,
+  ) {
+    const t = tree ?? parseTree(text);
+    this.eol = /\r\n/.test(text.slice(0, text.indexOf('\n') + 1)) ? '\r\n' : '\n';
+    walk(this, t.rootNode, null);
+    t.delete();
+  }
+
+  /** 1-based line and column of an offset. */
+  lineCol(offset: number): { line: number; col: number } {
+    const starts = (this.lineStarts ??= computeLineStarts(this.text));
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, col: offset - starts[lo] + 1 };
+  }
+
+  /** Offset of the start of the line holding `offset`. */
+  lineStart(offset: number): number {
+    const i = this.text.lastIndexOf('\n', offset - 1);
+    return i + 1;
+  }
+
+  /** Offset just past the newline ending the line holding `offset` (or text end). */
+  lineEnd(offset: number): number {
+    const i = this.text.indexOf('\n', offset);
+    return i < 0 ? this.text.length : i + 1;
+  }
+
+  /** Top-level assignments of NAME in file order (both forms unless `form` given). */
+  topLevel(name: string, form?: Assignment['form']): Assignment[] {
+    return this.assignments.filter((a) => a.name === name && a.fn === null && (!form || a.form === form));
+  }
+
+  fn(name: string): FunctionDef | undefined {
+    return this.functions.find((f) => f.name === name);
+  }
+
+  get shebang(): string | null {
+    const m = /^(?:\uFEFF)?#!([^\r\n]*)/.exec(this.text);
+    return m ? m[1].trim() : null;
+  }
+}
+
+function computeLineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+/** A statement run unconditionally: directly in the file or directly in a function body. */
+function isPlainStatement(stmt: Node): boolean {
+  const p = stmt.parent;
+  return p?.type === 'program' || (p?.type === 'compound_statement' && p.parent?.type === 'function_definition');
+}
+
+function walk(file: ShellFile, node: Node, fn: string | null): void {
+  switch (node.type) {
+    case 'ERROR':
+      addError(file, node, 'syntax error');
+      break;
+    case 'comment':
+      file.comments.push({ start: node.startIndex, end: node.endIndex });
+      return;
+    case 'function_definition': {
+      const nameNode = node.childForFieldName('name');
+      const body = node.childForFieldName('body');
+      const name = nameNode?.text ?? '';
+      file.functions.push({
+        name,
+        start: node.startIndex,
+        end: node.endIndex,
+        body: { start: body?.startIndex ?? node.endIndex, end: body?.endIndex ?? node.endIndex },
+      });
+      for (const c of node.children) if (c) walk(file, c, name);
+      return;
+    }
+    case 'variable_assignment':
+      // `FOO=bar cmd` sets FOO for cmd only: not a variable of the service.
+      if (node.parent?.type !== 'command') addAssignment(file, node, fn);
+      break;
+    case 'command':
+      addCommand(file, node, fn);
+      break;
+  }
+  if (node.isMissing) addError(file, node, `missing ${node.type}`);
+  for (const c of node.children) if (c) walk(file, c, fn);
+}
+
+function addError(file: ShellFile, node: Node, message: string): void {
+  const { line, col } = file.lineCol(node.startIndex);
+  file.errors.push({ offset: node.startIndex, line, col, message });
+}
+
+function quoteOf(node: Node | null): Quote {
+  if (!node) return 'empty';
+  switch (node.type) {
+    case 'string':
+      return 'double';
+    case 'raw_string':
+      return 'single';
+    case 'concatenation':
+      return node.children.some((c) => c && (c.type === 'string' || c.type === 'raw_string')) ? 'mixed' : 'none';
+    default:
+      return 'none';
+  }
+}
+
+function addAssignment(file: ShellFile, node: Node, fn: string | null): void {
+  const nameNode = node.childForFieldName('name');
+  const valueNode = node.childForFieldName('value');
+  if (!nameNode) return;
+  const decl = node.parent?.type === 'declaration_command' ? node.parent.firstChild?.text : undefined;
+  const stmt = decl ? node.parent! : node;
+  const valueStart = valueNode?.startIndex ?? node.endIndex;
+  file.assignments.push({
+    name: nameNode.text,
+    start: stmt.startIndex,
+    end: stmt.endIndex,
+    value: {
+      start: valueStart,
+      end: valueNode?.endIndex ?? node.endIndex,
+      text: valueNode?.text ?? '',
+      quote: quoteOf(valueNode),
+    },
+    form: 'assign',
+    fn,
+    plain: isPlainStatement(stmt),
+    declaration: decl,
+  });
+}
+
+function addCommand(file: ShellFile, node: Node, fn: string | null): void {
+  const words: Word[] = [];
+  for (const c of node.children) {
+    if (!c) continue;
+    if (c.type === 'variable_assignment' || c.type.endsWith('_redirect') || c.type === 'comment') continue;
+    const w = c.type === 'command_name' ? (c.firstChild ?? c) : c;
+    words.push({ text: w.text, start: w.startIndex, end: w.endIndex, type: w.type });
+  }
+  if (words.length === 0) return;
+  const argv0 = words[0].text.replace(/^["']|["']$/g, '');
+  const name = argv0.slice(argv0.lastIndexOf('/') + 1);
+  file.commands.push({ name, words, start: node.startIndex, end: node.endIndex, fn });
+  if (name === ':') addDefaults(file, node, fn);
+}
+
+/** `: ${NAME:=default}` and `: ${NAME=default}` assign when NAME is unset (or empty). */
+function addDefaults(file: ShellFile, node: Node, fn: string | null): void {
+  for (const c of node.children) {
+    if (!c || c.type !== 'expansion') continue;
+    const kids = c.children.filter((k): k is Node => !!k);
+    const nameNode = kids.find((k) => k.type === 'variable_name');
+    const op = kids.find((k) => k.text === ':=' || k.text === '=');
+    if (!nameNode || !op) continue;
+    const close = kids[kids.length - 1];
+    const start = op.endIndex;
+    const end = close.text === '}' ? close.startIndex : c.endIndex;
+    const valueText = file.text.slice(start, end);
+    const valueKids = kids.filter((k) => k.startIndex >= start && k.endIndex <= end);
+    file.assignments.push({
+      name: nameNode.text,
+      start: node.startIndex,
+      end: node.endIndex,
+      value: {
+        start,
+        end,
+        text: valueText,
+        quote: valueKids.length === 1 ? quoteOf(valueKids[0]) : valueKids.length === 0 ? 'empty' : 'mixed',
+      },
+      form: 'default',
+      fn,
+      plain: isPlainStatement(node),
+    });
+  }
+}

@@ -1,0 +1,209 @@
+import type { Quote, Span } from './shellfile.js';
+
+export interface Token extends Span {
+  text: string;
+}
+
+/**
+ * Splits the value of an assignment such as `command_args="-p ${pidfile} ${OPTS}"` into the
+ * words OpenRC's `eval` will see, with their spans in the file. `\"...\"` inside a double
+ * quoted value groups (eval turns it into a quote), and so do nested `${..}`, `$(..)` and
+ * backticks. Returns null when the value cannot be split safely as text (mixed quoting).
+ */
+export function splitValue(valueText: string, valueStart: number, quote: Quote): Token[] | null {
+  let inner: string;
+  let base: number;
+  switch (quote) {
+    case 'empty':
+      return [];
+    case 'double':
+    case 'single':
+      inner = valueText.slice(1, -1);
+      base = valueStart + 1;
+      break;
+    case 'none':
+      inner = valueText;
+      base = valueStart;
+      break;
+    default:
+      return null;
+  }
+  return tokenize(inner, base, quote === 'single');
+}
+
+function tokenize(s: string, base: number, literal: boolean): Token[] | null {
+  const out: Token[] = [];
+  let i = 0;
+  let start = -1;
+  let evalQuote: '"' | "'" | null = null;
+  const begin = () => {
+    if (start < 0) start = i;
+  };
+  const flush = (end: number) => {
+    if (start >= 0) out.push({ text: s.slice(start, end), start: base + start, end: base + end });
+    start = -1;
+  };
+  while (i < s.length) {
+    const ch = s[i];
+    if (!literal && ch === '\\') {
+      begin();
+      if (s[i + 1] === '"' && evalQuote !== "'") evalQuote = evalQuote === '"' ? null : '"';
+      i += 2;
+      continue;
+    }
+    if (literal && (ch === '"' || ch === "'")) {
+      begin();
+      if (evalQuote === null) evalQuote = ch;
+      else if (evalQuote === ch) evalQuote = null;
+      i++;
+      continue;
+    }
+    if (!literal && ch === "'") {
+      begin();
+      if (evalQuote === null) evalQuote = "'";
+      else if (evalQuote === "'") evalQuote = null;
+      i++;
+      continue;
+    }
+    if (!literal && (ch === '$' || ch === '`')) {
+      const end = skipExpansion(s, i);
+      if (end < 0) return null;
+      begin();
+      i = end;
+      continue;
+    }
+    if (/\s/.test(ch) && evalQuote === null) {
+      flush(i);
+      i++;
+      continue;
+    }
+    begin();
+    i++;
+  }
+  if (evalQuote !== null) return null;
+  flush(s.length);
+  return out;
+}
+
+/** End index of the expansion starting at s[i] (`$x`, `${..}`, `$(..)`, `` `..` ``), or -1. */
+function skipExpansion(s: string, i: number): number {
+  if (s[i] === '`') {
+    const j = s.indexOf('`', i + 1);
+    return j < 0 ? -1 : j + 1;
+  }
+  const open = s[i + 1];
+  if (open === '{' || open === '(') {
+    const close = open === '{' ? '}' : ')';
+    let depth = 0;
+    for (let j = i + 1; j < s.length; j++) {
+      const c = s[j];
+      if (c === '\\') {
+        j++;
+        continue;
+      }
+      if (c === open) depth++;
+      else if (c === close && --depth === 0) return j + 1;
+    }
+    return -1;
+  }
+  const m = /^\$(?:[A-Za-z_][A-Za-z0-9_]*|[0-9@*#?$!-])?/.exec(s.slice(i));
+  return i + (m ? m[0].length : 1);
+}
+
+/** Variables the caller can resolve; undefined = unset. */
+export type Lookup = (name: string) => string | undefined;
+
+/**
+ * Expands a value as written (`"${A:-x} y"`, `'lit'`, `$B`) to the string the shell would
+ * assign, when that is knowable without running anything. Returns null for command
+ * substitutions, arithmetic and operators this needs no more than.
+ */
+export function expandStatic(written: string, lookup: Lookup): string | null {
+  let out = '';
+  let i = 0;
+  let dq = false;
+  while (i < written.length) {
+    const c = written[i];
+    if (c === '"') {
+      dq = !dq;
+      i++;
+    } else if (c === "'" && !dq) {
+      const j = written.indexOf("'", i + 1);
+      if (j < 0) return null;
+      out += written.slice(i + 1, j);
+      i = j + 1;
+    } else if (c === '\\') {
+      const n = written[i + 1] ?? '';
+      if (n === '\n') {
+        i += 2;
+        continue;
+      }
+      out += dq && !'$`"\\'.includes(n) ? c + n : n;
+      i += 2;
+    } else if (c === '$') {
+      const end = skipExpansion(written, i);
+      if (end < 0) return null;
+      const v = expandParam(written.slice(i, end), lookup);
+      if (v === null) return null;
+      out += v;
+      i = end;
+    } else if (c === '`') {
+      return null;
+    } else {
+      out += c;
+      i++;
+    }
+  }
+  return dq ? null : out;
+}
+
+function expandParam(exp: string, lookup: Lookup): string | null {
+  if (exp.startsWith('$(')) return null;
+  if (!exp.startsWith('${')) {
+    const name = exp.slice(1);
+    if (!/^[A-Za-z_]\w*$/.test(name)) return null;
+    return lookup(name) ?? '';
+  }
+  const m = /^\$\{([A-Za-z_]\w*)(?:(:?[-=+])([\s\S]*))?\}$/.exec(exp);
+  if (!m) return null;
+  const [, name, op, rest] = m;
+  const v = lookup(name);
+  if (!op) return v ?? '';
+  const colon = op.startsWith(':');
+  const isSet = v !== undefined && (!colon || v !== '');
+  if (op.endsWith('+')) return isSet ? expandStatic(rest, lookup) : '';
+  return isSet ? v! : expandStatic(rest, lookup);
+}
+
+/** Splits an expanded string the way `eval` would into words (quotes group, no globbing). */
+export function evalWords(s: string): string[] | null {
+  const out: string[] = [];
+  let cur = '';
+  let has = false;
+  let q: '"' | "'" | null = null;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (q) {
+      if (c === q) q = null;
+      else if (c === '\\' && q === '"' && i + 1 < s.length) cur += s[++i];
+      else cur += c;
+    } else if (c === '"' || c === "'") {
+      q = c;
+      has = true;
+    } else if (c === '\\' && i + 1 < s.length) {
+      cur += s[++i];
+      has = true;
+    } else if (/\s/.test(c)) {
+      if (has) out.push(cur);
+      cur = '';
+      has = false;
+    } else {
+      if ('$`'.includes(c)) return null;
+      cur += c;
+      has = true;
+    }
+  }
+  if (q) return null;
+  if (has) out.push(cur);
+  return out;
+}

@@ -1,0 +1,52 @@
+/**
+ * What rc-supervise knows about one daemon. Rule modules in `rules/<id>.ts` export one
+ * `ServiceRule` as default; `rules/index.ts` lists them. Data first: the generic engine
+ * (src/migrate) applies foreground/background/signals; `fix` is only for true quirks.
+ */
+export interface FlagSpec {
+  /** Spelling as the daemon takes it: "-p", "--pidfile", "--daemonize". */
+  flag: string;
+  /** Takes a value: as the next word, or joined ("-pFILE", "--pidfile=FILE"). */
+  value?: boolean;
+  /** Only when the value matches, e.g. sshd's "-o" with /^PidFile=/. */
+  valueMatch?: RegExp;
+  /** Why the flag must leave command_args under supervise-daemon. */
+  why: 'pidfile' | 'daemonize';
+}
+
+export interface Refusal {
+  reason: string;
+  suggestion: string;
+}
+
+export interface ServiceRule {
+  /** Equals the file name in rules/. */
+  id: string;
+  /** Init script names this rule applies to (e.g. ["sshd"]). */
+  services: string[];
+  /** Basenames of the daemon binary (`command`), to recognise renamed services. */
+  daemons: string[];
+  /** One line: what the migration changes. */
+  summary: string;
+  /** Where the wiki puts the change for the stock script. */
+  route: 'conf.d' | 'init.d';
+  /** Words for command_args_foreground (keeps the daemon from forking), e.g. "-D". */
+  foreground?: string;
+  /** Flags that daemonize or write a pidfile: they move to command_args_background. */
+  backgroundFlags?: FlagSpec[];
+  /**
+   * A pidfile the daemon writes by itself even in the foreground (compiled-in default).
+   * Under supervise-daemon it must not equal the supervisor's `pidfile`.
+   */
+  ownPidfile?: string;
+  /** Custom commands (function name) and the signal each sends to the daemon. */
+  signals?: Record<string, string>;
+  /** Set when the service must not be migrated. */
+  refuse?: Refusal;
+  /** Printed when the service is migrated (e.g. dbus). */
+  warnings?: string[];
+  /** Where real OpenRC differs from the wiki, and what this rule does instead. */
+  notes?: string[];
+  /** Where each fact comes from: "wiki: ...", "acpid(8): -f, --foreground ...", "openrc-facts §2". */
+  sources: string[];
+}
