@@ -5,7 +5,18 @@ import { runMigrate } from './migrate.js';
 import { stdOut, type Out } from './output.js';
 import { runRules } from './rules.js';
 
-const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+/** Our package.json, found upward (from src/ under tests, from dist/src/ when built). */
+function packageVersion(): string {
+  for (let dir = new URL('.', import.meta.url); dir.pathname !== '/'; dir = new URL('..', dir)) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL('package.json', dir), 'utf8')) as { name?: string; version: string };
+      if (pkg.name === 'rc-supervise') return pkg.version;
+    } catch {
+      // keep looking upward
+    }
+  }
+  return '0.0.0';
+}
 
 export const EXIT_HELP = `Exit codes:
   0  done, or nothing to do (already supervised)
@@ -22,7 +33,7 @@ export async function main(argv: string[], io: Out = stdOut()): Promise<ExitCode
   const cli = yargs(argv)
     .scriptName('rc-supervise')
     .usage('$0 <command> [options]\n\nMove OpenRC services from start-stop-daemon to supervise-daemon.')
-    .version(pkg.version)
+    .version(packageVersion())
     .strict()
     .recommendCommands()
     .demandCommand(1, 'name a command')

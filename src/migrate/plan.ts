@@ -70,6 +70,8 @@ export function planMigration(input: PlanInput): Plan {
     };
   if (s.supervised && !opts.residual) return { kind: 'already', where: s.supervisor.where, notes: [] };
 
+  const notes: string[] = [...(rule?.notes ?? [])];
+  const warnings: string[] = [...(rule?.warnings ?? [])];
   const command = s.command;
   const customStart = s.defines('start');
   if (command === undefined || command === '') {
@@ -90,9 +92,6 @@ export function planMigration(input: PlanInput): Plan {
       suggestion: 'replace the function by command/command_args (and start_pre/stop_post for extra steps), then run migrate again',
     };
 
-  const notes: string[] = [...(rule?.notes ?? [])];
-  const warnings: string[] = [...(rule?.warnings ?? [])];
-
   // 3. Foreground: the daemon must not fork, or the supervisor loses it and respawns in a loop.
   const hasFg = s.isSet('command_args_foreground');
   let foreground = opts.foregroundArgs ?? rule?.foreground;
@@ -107,7 +106,12 @@ export function planMigration(input: PlanInput): Plan {
         suggestion: 'pass the daemon\'s no-fork option, e.g. --foreground-args="--foreground" (see its manual)',
       };
   }
-  if (hasFg && opts.foregroundArgs === undefined) foreground = undefined;
+  if (hasFg) {
+    // The script already says how to stay in the foreground: that wins over the rule.
+    if (opts.foregroundArgs !== undefined && !opts.residual)
+      notes.push('command_args_foreground is already set; --foreground-args was not used');
+    foreground = undefined;
+  }
 
   const initdEdits: Edit[] = [];
   const lines: string[] = [];

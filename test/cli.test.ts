@@ -1,0 +1,131 @@
+import { execFileSync } from 'node:child_process';
+import { chmodSync, cpSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { run, treeHash } from './helpers/cli.js';
+import { FIXTURES, makeRoot } from './helpers/fixtures.js';
+
+const sshdIn = () => readFileSync(path.join(FIXTURES, 'sshd/stock/init.d.in'), 'utf8');
+const sshdConf = () => {
+  const p = path.join(FIXTURES, 'sshd/stock/conf.d.in');
+  return existsSync(p) ? readFileSync(p, 'utf8') : null;
+};
+
+describe('migrate sshd', () => {
+  test('--dry-run prints a diff that patch -p1 applies, and writes nothing', async () => {
+    const root = await makeRoot([{ svc: 'sshd', initd: sshdIn(), confd: sshdConf() }]);
+    const before = treeHash(root);
+    const r = await run('migrate', 'sshd', '--root', root, '--dry-run');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^--- a\/etc\/init\.d\/sshd\n\+\+\+ b\/etc\/init\.d\/sshd\n/);
+    expect(treeHash(root)).toBe(before);
+    execFileSync('patch', ['-p1', '--dry-run', '-d', root], { input: r.stdout });
+    // Applying the dry-run diff gives exactly what a writing run writes.
+    const copy = root + '-patched';
+    cpSync(root, copy, { recursive: true });
+    execFileSync('patch', ['-p1', '-s', '-d', copy], { input: r.stdout });
+    const w = await run('migrate', 'sshd', '--root', root);
+    expect(w.code).toBe(0);
+    expect(readFileSync(path.join(copy, 'etc/init.d/sshd'), 'utf8')).toBe(readFileSync(path.join(root, 'etc/init.d/sshd'), 'utf8'));
+  });
+
+  test('writing keeps the mode, backs up outside init.d, says to restart; a second run changes nothing', async () => {
+    const root = await makeRoot([{ svc: 'sshd', initd: sshdIn(), confd: sshdConf() }]);
+    chmodSync(path.join(root, 'etc/init.d/sshd'), 0o750);
+    const r = await run('migrate', 'sshd', '--root', root);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('rc-service sshd restart');
+    const initd = path.join(root, 'etc/init.d/sshd');
+    expect(statSync(initd).mode & 0o7777).toBe(0o750);
+    expect(readFileSync(initd, 'utf8')).toContain('supervisor="supervise-daemon"');
+    expect(readdirSync(path.join(root, 'etc/init.d'))).toEqual(['sshd']);
+    const backups = execFileSync('find', [path.join(root, 'var/lib/rc-supervise/backup'), '-type', 'f'], { encoding: 'utf8' }).trim().split('\n');
+    expect(backups).toHaveLength(1);
+    expect(readFileSync(backups[0], 'utf8')).toBe(sshdIn());
+    expect(statSync(backups[0]).mode & 0o111).toBe(0);
+    const after = treeHash(root);
+    const again = await run('migrate', 'sshd', '--root', root);
+    expect(again.code).toBe(0);
+    expect(again.stderr).toContain('already supervised');
+    expect(treeHash(root)).toBe(after);
+  });
+});
+
+describe('bad input: clear message, documented exit code, nothing written', () => {
+  test('missing service: exit 2 naming the path looked at', async () => {
+    const root = await makeRoot([]);
+    const r = await run('migrate', 'nosuch', '--root', root);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(path.join(root, 'etc/init.d/nosuch'));
+  });
+
+  test('not an OpenRC script: refused', async () => {
+    const root = await makeRoot([{ svc: 'plain', initd: '#!/bin/sh\ncommand=/bin/true\n' }]);
+    const before = treeHash(root);
+    const r = await run('migrate', 'plain', '--root', root);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('not an OpenRC script');
+    expect(treeHash(root)).toBe(before);
+  });
+
+  test('syntax error: exit 3 with file:line:col', async () => {
+    const root = await makeRoot([{ svc: 'bad', initd: '#!/sbin/openrc-run\ncommand=/usr/bin/x\nif [ -n "$x" ]; then\n\techo\n' }]);
+    const before = treeHash(root);
+    const r = await run('migrate', 'bad', '--root', root);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/etc\/init\.d\/bad:\d+:\d+: /);
+    expect(treeHash(root)).toBe(before);
+  });
+
+  test('".." in a service name is rejected', async () => {
+    const root = await makeRoot([]);
+    const r = await run('migrate', '../../etc/passwd', '--root', root);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('not a valid service name');
+  });
+
+  test('unknown forking daemon: refused naming --foreground-args; with it, migrated', async () => {
+    const script = '#!/sbin/openrc-run\ncommand=/usr/sbin/frobd\ncommand_args="-d --port 7"\npidfile=/run/frobd.pid\n';
+    const root = await makeRoot([{ svc: 'frobd', initd: script }]);
+    const before = treeHash(root);
+    const r = await run('migrate', 'frobd', '--root', root);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('--foreground-args');
+    expect(treeHash(root)).toBe(before);
+    const ok = await run('migrate', 'frobd', '--root', root, '--foreground-args=--no-fork', '--dry-run');
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain('+command_args_foreground="--no-fork"');
+  });
+
+  test('one bad name in an explicit list: nothing written at all', async () => {
+    const root = await makeRoot([{ svc: 'sshd', initd: sshdIn(), confd: sshdConf() }]);
+    const before = treeHash(root);
+    const r = await run('migrate', 'sshd', 'nosuch', '--root', root);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('nothing written');
+    expect(treeHash(root)).toBe(before);
+  });
+});
+
+describe('CLI basics', () => {
+  test('--version and --help', async () => {
+    const v = await run('--version');
+    expect(v.code).toBe(0);
+    expect(v.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    const h = await run('--help');
+    expect(h.code).toBe(0);
+    expect(h.stdout).toContain('migrate');
+    expect(h.stdout).toContain('Exit codes');
+  });
+
+  test('unknown option: exit 4', async () => {
+    const r = await run('migrate', 'x', '--no-such-flag');
+    expect(r.code).toBe(4);
+  });
+
+  test('JSON output for scripts', async () => {
+    const root = await makeRoot([{ svc: 'sshd', initd: sshdIn(), confd: sshdConf() }]);
+    const r = await run('migrate', 'sshd', '--root', root, '--dry-run', '--json');
+    const j = JSON.parse(r.stdout);
+    expect(j[0]).toMatchObject({ service: 'sshd', status: 'would-migrate', route: 'init.d', rule: 'sshd' });
+  });
+});

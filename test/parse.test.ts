@@ -1,0 +1,126 @@
+import { applyEdits, OverlappingEditsError } from '../src/edit/edits.js';
+import { parseOptions } from '../src/model/options.js';
+import { Service } from '../src/model/service.js';
+import { initParser } from '../src/parse/parser.js';
+import { ShellFile } from '../src/parse/shellfile.js';
+import { evalWords, expandStatic, splitValue } from '../src/parse/words.js';
+
+beforeAll(() => initParser());
+
+describe('ShellFile', () => {
+  const src = [
+    '#!/sbin/openrc-run',
+    ': ${SSHD_CONFDIR:=${RC_PREFIX%/}/etc/ssh}',
+    'command_args="-p ${pidfile} ${OPTS}" # trailing',
+    "pidfile='/run/x.pid'",
+    'if [ -n "$X" ]; then supervisor=foo; fi',
+    'reload() {',
+    '\t# comment in a function',
+    '\tstart-stop-daemon --signal HUP \\',
+    '\t\t--pidfile "${pidfile}"',
+    '}',
+    '',
+  ].join('\n');
+
+  test('assignments with value spans and quoting', () => {
+    const f = new ShellFile('t', src);
+    const ca = f.topLevel('command_args')[0];
+    expect(src.slice(ca.value.start, ca.value.end)).toBe('"-p ${pidfile} ${OPTS}"');
+    expect(ca.value.quote).toBe('double');
+    expect(f.topLevel('pidfile')[0].value.quote).toBe('single');
+    const d = f.topLevel('SSHD_CONFDIR', 'default')[0];
+    expect(d.value.text).toBe('${RC_PREFIX%/}/etc/ssh');
+    const sup = f.assignments.find((a) => a.name === 'supervisor')!;
+    expect(sup.plain).toBe(false);
+    expect(f.errors).toEqual([]);
+    expect(f.comments.length).toBe(3);
+  });
+
+  test('commands in functions, words across line continuations', () => {
+    const f = new ShellFile('t', src);
+    const ssd = f.commands.find((c) => c.name === 'start-stop-daemon')!;
+    expect(ssd.fn).toBe('reload');
+    expect(ssd.words.map((w) => w.text)).toEqual(['start-stop-daemon', '--signal', 'HUP', '--pidfile', '"${pidfile}"']);
+    expect(f.lineCol(ssd.words[3].start)).toEqual({ line: 9, col: 3 });
+  });
+
+  test('empty and comment-only files parse', () => {
+    expect(new ShellFile('e', '').errors).toEqual([]);
+    expect(new ShellFile('c', '# only a comment\n').errors).toEqual([]);
+  });
+
+  test('syntax errors carry line:col', () => {
+    const f = new ShellFile('b', '#!/sbin/openrc-run\nif true; then\n');
+    expect(f.errors.length).toBeGreaterThan(0);
+    expect(f.errors[0].line).toBeGreaterThanOrEqual(2);
+  });
+
+  test('CRLF is detected', () => {
+    expect(new ShellFile('c', 'a=1\r\nb=2\r\n').eol).toBe('\r\n');
+  });
+});
+
+describe('words', () => {
+  test('splitValue keeps spans and groups escaped quotes', () => {
+    const text = 'x="-c \\"${A} b\\" ${OPTS} -p ${pidfile}"';
+    const f = new ShellFile('t', text);
+    const a = f.topLevel('x')[0];
+    const t = splitValue(a.value.text, a.value.start, a.value.quote)!;
+    expect(t.map((x) => x.text)).toEqual(['-c', '\\"${A} b\\"', '${OPTS}', '-p', '${pidfile}']);
+    for (const tok of t) expect(text.slice(tok.start, tok.end)).toBe(tok.text);
+  });
+
+  test('expandStatic resolves defaults, refuses command substitution', () => {
+    const env = new Map([['A', 'x']]);
+    const look = (n: string) => env.get(n);
+    expect(expandStatic('"${A:-y} ${B:-z}"', look)).toBe('x z');
+    expect(expandStatic('${B-"--wait 1000"}', look)).toBe('--wait 1000');
+    expect(expandStatic('$(cat f)', look)).toBeNull();
+    expect(evalWords('--user "a b" -d x')).toEqual(['--user', 'a b', '-d', 'x']);
+  });
+});
+
+describe('start-stop-daemon options', () => {
+  test('long, short, joined and = forms', () => {
+    const p = parseOptions(['--signal=HUP', '-p', '/run/x.pid', '-sUSR1', '-bm', '--exec', '/bin/x', '--', '-a']);
+    expect(p.options.map((o) => [o.spec.long, o.value])).toEqual([
+      ['signal', 'HUP'],
+      ['pidfile', '/run/x.pid'],
+      ['signal', 'USR1'],
+      ['background', undefined],
+      ['make-pidfile', undefined],
+      ['exec', '/bin/x'],
+    ]);
+    expect(p.operandsAt).toBe(8);
+  });
+
+  test('service model classifies s-s-d calls', () => {
+    const f = new ShellFile(
+      'i',
+      '#!/sbin/openrc-run\ncommand=/bin/x\nreload() { start-stop-daemon -s HUP -x /bin/x; }\nrotate() { start-stop-daemon --stop --signal USR2 --pidfile /p; }\nst() { start-stop-daemon --start --exec /bin/x; }\n',
+    );
+    const s = new Service('x', f, null);
+    expect(s.ssdCalls.map((c) => [c.cmd.fn, c.kind, c.signal])).toEqual([
+      ['reload', 'signal', 'HUP'],
+      ['rotate', 'signal', 'USR2'],
+      ['st', 'start', undefined],
+    ]);
+    expect(s.supervisor).toMatchObject({ value: 'start-stop-daemon', where: 'default', confdCanDecide: true });
+  });
+
+  test('supervisor from conf.d vs a plain init.d override', () => {
+    const confd = new ShellFile('c', 'supervisor=supervise-daemon\n');
+    const lets = new Service('x', new ShellFile('i', '#!/sbin/openrc-run\nsupervisor=${supervisor:-start-stop-daemon}\n'), confd);
+    expect(lets.supervisor).toMatchObject({ value: 'supervise-daemon', confdCanDecide: true });
+    const overrides = new Service('x', new ShellFile('i', '#!/sbin/openrc-run\nsupervisor=start-stop-daemon\n'), confd);
+    expect(overrides.supervisor).toMatchObject({ value: 'start-stop-daemon', where: 'init.d', confdCanDecide: false });
+  });
+});
+
+describe('edits', () => {
+  test('apply in order; overlapping edits are an error', () => {
+    const e = (start: number, end: number, text: string) => ({ file: 'f', start, end, text });
+    expect(applyEdits('abcdef', [e(4, 5, 'E'), e(0, 1, 'A'), e(2, 2, '+')])).toBe('Ab+cdEf');
+    expect(() => applyEdits('abcdef', [e(0, 3, ''), e(2, 4, '')])).toThrow(OverlappingEditsError);
+  });
+});
