@@ -124,3 +124,29 @@ describe('edits', () => {
     expect(() => applyEdits('abcdef', [e(0, 3, ''), e(2, 4, '')])).toThrow(OverlappingEditsError);
   });
 });
+
+describe('signal calls through the pidfile', () => {
+  const svc = (body: string) =>
+    new Service('x', new ShellFile('i', `#!/sbin/openrc-run\ncommand=/bin/x\npidfile=/run/x.pid\n${body}\n`), null);
+
+  test.each([
+    ['kill -HUP $(cat "$pidfile")', 'HUP', 'kill'],
+    ['kill -s USR1 "$(cat ${pidfile})"', 'USR1', 'kill'],
+    ['kill -1 `cat /run/x.pid`', '1', 'kill'],
+    ['pkill -HUP -F "$pidfile"', 'HUP', 'pkill'],
+    ['pkill --signal USR2 --pidfile ${pidfile}', 'USR2', 'pkill'],
+    ['start-stop-daemon --signal=HUP --pidfile "$pidfile"', 'HUP', 'start-stop-daemon'],
+    ['start-stop-daemon -s USR1 -x /bin/x', 'USR1', 'start-stop-daemon'],
+  ])('%s', (call, signal, via) => {
+    expect(svc(`reload() {\n\t${call}\n}`).signalCalls.map((c) => [c.signal, c.via])).toEqual([[signal, via]]);
+  });
+
+  test.each([
+    ['kill $(cat "$pidfile")', 'no signal: a stop'],
+    ['kill -TERM $(cat "$pidfile")', 'TERM stops'],
+    ['kill -HUP $(cat /run/other.pid)', 'another pidfile'],
+    ['start-stop-daemon --stop --pidfile "$pidfile"', 'a stop'],
+  ])('%s is not a signal call (%s)', (call) => {
+    expect(svc(`reload() {\n\t${call}\n}`).signalCalls).toEqual([]);
+  });
+});

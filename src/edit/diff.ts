@@ -10,5 +10,6 @@ export function unifiedDiff(rel: string, before: string | null, after: string): 
     context: 3,
   });
   // Drop the `====` banner the library prints first: patch ignores it, people do not need it.
-  return patch.replace(/^=+\n/, '');
+  const body = patch.replace(/^=+\n/, '');
+  return body.endsWith('\n') ? body : body + '\n';
 }

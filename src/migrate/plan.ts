@@ -3,6 +3,7 @@ import { MISREAD_SHORT, SHARED_MEANING, parseOptions } from '../model/options.js
 import type { Service } from '../model/service.js';
 import type { Assignment } from '../parse/shellfile.js';
 import { splitValue, type Token } from '../parse/words.js';
+import { convertCustomStart, type Converted } from './custom-start.js';
 import type { FlagSpec, ServiceRule } from '../rules/types.js';
 
 export interface PlanOptions {
@@ -72,9 +73,14 @@ export function planMigration(input: PlanInput): Plan {
 
   const notes: string[] = [...(rule?.notes ?? [])];
   const warnings: string[] = [...(rule?.warnings ?? [])];
-  const command = s.command;
   const customStart = s.defines('start');
-  if (command === undefined || command === '') {
+  let converted: Converted | null = null;
+  if (customStart || s.defines('stop')) {
+    converted = convertCustomStart(s, input.initdPath, rule);
+    if (converted) notes.push('custom start()/stop() replaced by command/command_args, so that the supervisor starts the daemon');
+  }
+  const command = converted?.command ?? s.command;
+  if (command === undefined || command === '')
     return {
       kind: 'refuse',
       code: 'oneshot',
@@ -83,18 +89,29 @@ export function planMigration(input: PlanInput): Plan {
         : 'no `command` to run: nothing for a supervisor to keep alive',
       suggestion: 'nothing to do: only long-running daemons benefit from supervise-daemon',
     };
-  }
-  if (customStart || s.defines('stop'))
+  if ((customStart || s.defines('stop')) && !converted)
     return {
       kind: 'refuse',
       code: 'custom-start',
       reason: `custom ${customStart ? 'start()' : 'stop()'} bypasses the supervisor: OpenRC calls it instead of supervise-daemon`,
       suggestion: 'replace the function by command/command_args (and start_pre/stop_post for extra steps), then run migrate again',
     };
+  // Flags moved out of a converted start() line.
+  const convertedTake = converted ? pickTokens(converted.args, rule?.backgroundFlags ?? []) : new Set<number>();
+  const daemonizeFlags = (rule?.backgroundFlags ?? []).filter((f) => f.why === 'daemonize');
+  const hasDaemonize = (tokens: Token[], only?: Set<number>) =>
+    tokens.some((_, i) => (!only || only.has(i)) && daemonizeFlags.some((f) => matchesFlag(tokens, i, f) > 0));
+  const bgAssign = s.initdAssignments('command_args_background').pop();
+  const bgTokens = bgAssign ? splitValue(bgAssign.value.text, bgAssign.value.start, bgAssign.value.quote) ?? [] : [];
+  // A daemonize flag that lives (or will live) only in command_args_background means the
+  // daemon already stays in the foreground under supervise-daemon.
+  const movedDaemonize = (converted ? hasDaemonize(converted.args, convertedTake) : false) || hasDaemonize(bgTokens);
 
   // 3. Foreground: the daemon must not fork, or the supervisor loses it and respawns in a loop.
   const hasFg = s.isSet('command_args_foreground');
   let foreground = opts.foregroundArgs ?? rule?.foreground;
+  // Dropping the daemonize flag is what keeps such a daemon in the foreground.
+  if (foreground === undefined && movedDaemonize) foreground = '';
   if (foreground === undefined && !hasFg) {
     if (s.value('command_background') && /^(yes|true|1|on)$/i.test(s.value('command_background') ?? ''))
       foreground = '';
@@ -126,14 +143,12 @@ export function planMigration(input: PlanInput): Plan {
       suggestion: 'move the pidfile/daemonize options to command_args_background by hand',
     };
   // 4. Signals sent with start-stop-daemon would now reach the supervisor (a silent no-op).
-  const signalEdits = s.ssdCalls
-    .filter((c) => c.kind === 'signal' && c.cmd.fn !== null)
-    .map<Edit>((c) => ({
-      file: input.initdPath,
-      start: c.cmd.start,
-      end: c.cmd.end,
-      text: `\${supervisor} \${RC_SVCNAME} --signal ${c.signal}`,
-    }));
+  const signalEdits = s.signalCalls.map<Edit>((c) => ({
+    file: input.initdPath,
+    start: c.cmd.start,
+    end: c.cmd.end,
+    text: `\${supervisor} \${RC_SVCNAME} --signal ${c.signal}`,
+  }));
   // 5. start_stop_daemon_args is handed to supervise-daemon when supervise_daemon_args is unset.
   const trap = fallbackTrap(s);
   if (trap) notes.push(trap.note);
@@ -144,9 +159,11 @@ export function planMigration(input: PlanInput): Plan {
       `${s.daemon} writes ${rule.ownPidfile} itself, the supervisor's pidfile: pick another pidfile for the supervisor`,
     );
 
-  const needInitd = moved.edits.length > 0 || signalEdits.length > 0 || !s.supervisor.confdCanDecide;
+  const needInitd = moved.edits.length > 0 || signalEdits.length > 0 || !s.supervisor.confdCanDecide || !!converted;
   const route: 'conf.d' | 'init.d' = needInitd ? 'init.d' : 'conf.d';
-  const why = !s.supervisor.confdCanDecide
+  const why = converted
+    ? 'custom start()/stop() must be replaced in init.d'
+    : !s.supervisor.confdCanDecide
     ? 'init.d sets supervisor itself, so conf.d cannot decide'
     : moved.edits.length
       ? 'pidfile/daemonize flags must move out of command_args in init.d'
@@ -156,6 +173,15 @@ export function planMigration(input: PlanInput): Plan {
 
   if (route === 'init.d') {
     initdEdits.push(...moved.edits, ...signalEdits);
+    if (converted) {
+      initdEdits.push(...converted.removals);
+      lines.push(`command=${converted.command}`);
+      const rest = converted.args.filter((_, i) => !convertedTake.has(i)).map((t) => t.text);
+      if (rest.length) lines.push(`command_args="${rest.join(' ').replace(/"/g, '\\"')}"`);
+      const bg = converted.args.filter((_, i) => convertedTake.has(i)).map((t) => t.text);
+      if (bg.length) moved.text = [moved.text, ...bg].filter(Boolean).join(' ');
+      lines.push(...converted.lines);
+    }
     if (moved.text) {
       const bg = s.initdAssignments('command_args_background').filter((a) => a.plain).pop();
       if (bg && (bg.value.quote === 'double' || bg.value.quote === 'single')) {
@@ -220,12 +246,12 @@ function insertBlock(s: Service, file: string, lines: string[]): Edit {
     const needNl = at === f.text.length && !f.text.endsWith('\n');
     return { file, start: at, end: at, text: (needNl ? eol : '') + block };
   }
-  // After the shebang and the comment block that follows it.
+  // After the shebang, the comment block that follows it and blank lines.
   let at = f.lineEnd(0);
-  const re = /^[ \t]*#[^\n]*\n/y;
+  const re = /[ \t]*(#[^\n]*)?\r?\n/y;
   re.lastIndex = at;
-  while (re.exec(f.text)) at = re.lastIndex;
-  return { file, start: at, end: at, text: block };
+  while (at < f.text.length && re.exec(f.text)) at = re.lastIndex;
+  return { file, start: at, end: at, text: block + eol };
 }
 
 interface Moved {
@@ -252,28 +278,34 @@ function matchesFlag(tokens: Token[], i: number, spec: FlagSpec): number {
   return 0;
 }
 
+/** Indices of the words that daemonize or name the pidfile (with their values). */
+function pickTokens(tokens: Token[], specs: FlagSpec[]): Set<number> {
+  const take = new Set<number>();
+  for (let i = 0; i < tokens.length; i++) {
+    for (const spec of specs) {
+      const n = matchesFlag(tokens, i, spec);
+      if (n) {
+        for (let k = 0; k < n; k++) take.add(i + k);
+        break;
+      }
+    }
+    // Any word naming the service's pidfile writes it: `-p ${pidfile}`, `--pid=$pidfile`.
+    if (!take.has(i) && PIDFILE_REF.test(tokens[i].text)) {
+      take.add(i);
+      if (i > 0 && /^["']?-/.test(tokens[i - 1].text) && !/^["']?-/.test(tokens[i].text)) take.add(i - 1);
+    }
+  }
+  return take;
+}
+
 /** Pidfile/daemonize flags in plain top-level command_args assignments of init.d. */
 function moveBackgroundFlags(s: Service, specs: FlagSpec[], file: string): Moved | null {
   const edits: Edit[] = [];
   const movedWords: string[] = [];
   for (const a of s.initd.topLevel('command_args')) {
     const tokens = splitValue(a.value.text, a.value.start, a.value.quote);
-    const take = new Set<number>();
+    const take = tokens ? pickTokens(tokens, specs) : new Set<number>();
     if (tokens) {
-      for (let i = 0; i < tokens.length; i++) {
-        for (const spec of specs) {
-          const n = matchesFlag(tokens, i, spec);
-          if (n) {
-            for (let k = 0; k < n; k++) take.add(i + k);
-            break;
-          }
-        }
-        // Any word naming the service's pidfile writes it: `-p ${pidfile}`, `--pid=$pidfile`.
-        if (!take.has(i) && PIDFILE_REF.test(tokens[i].text)) {
-          take.add(i);
-          if (i > 0 && /^["']?-/.test(tokens[i - 1].text) && !/^["']?-/.test(tokens[i].text)) take.add(i - 1);
-        }
-      }
     } else if (PIDFILE_REF.test(a.value.text) || specs.some((sp) => a.value.text.includes(sp.flag))) return null;
     if (take.size === 0) continue;
     if (!a.plain || a.form !== 'assign' || !tokens) return null;

@@ -13,6 +13,17 @@ export interface SsdCall {
   signal?: string;
 }
 
+/**
+ * A call that signals the daemon through its pidfile. Under supervise-daemon the pidfile
+ * holds the supervisor's pid, which ignores HUP/USR1/... (openrc-facts §3).
+ */
+export interface SignalCall {
+  cmd: Command;
+  /** The signal as written, without a leading dash (`HUP`, `SIGUSR1`, `1`, `"${SIG}"`). */
+  signal: string;
+  via: 'start-stop-daemon' | 'kill' | 'pkill';
+}
+
 export interface SupervisorFact {
   /** Static value in effect, or null when it cannot be known statically. */
   value: string | null;
@@ -35,6 +46,8 @@ export type Env = Map<string, string | null>;
 export class Service {
   readonly env: Env;
   readonly ssdCalls: SsdCall[];
+  /** Every call in a function that signals the daemon via its pidfile (s-s-d, kill, pkill). */
+  readonly signalCalls: SignalCall[];
   readonly supervisor: SupervisorFact;
 
   constructor(
@@ -47,6 +60,12 @@ export class Service {
     this.env = evaluate([...rcconf, ...(confd ? [confd] : []), initd], name);
     this.ssdCalls = initd.commands.filter((c) => c.name === 'start-stop-daemon').map(toSsdCall);
     this.supervisor = supervisorFact(this);
+    this.signalCalls = [
+      ...this.ssdCalls
+        .filter((c) => c.kind === 'signal' && c.cmd.fn !== null)
+        .map((c): SignalCall => ({ cmd: c.cmd, signal: c.signal!, via: 'start-stop-daemon' })),
+      ...initd.commands.flatMap((c) => (c.fn === null ? [] : killCall(c, this.value('pidfile')))),
+    ].sort((a, b) => a.cmd.start - b.cmd.start);
   }
 
   /** Static value of a variable after everything is sourced (undefined: unset; null: dynamic). */
@@ -118,6 +137,59 @@ function evaluate(files: ShellFile[], svc: string): Env {
     }
   }
   return env;
+}
+
+const PIDFILE_VAR = String.raw`["']?\$\{?pidfile\}?["']?`;
+
+/** True for `$(cat "$pidfile")`, `` `cat ${pidfile}` ``, `$(cat /run/x.pid)` naming the pidfile. */
+function readsPidfile(text: string, pidfile: string | null | undefined): boolean {
+  const m = /^"?(?:\$\(\s*cat\s+([^)]*?)\s*\)|`\s*cat\s+([^`]*?)\s*`)"?$/.exec(text);
+  if (!m) return false;
+  const arg = (m[1] ?? m[2]).trim();
+  if (new RegExp(`^${PIDFILE_VAR}$`).test(arg)) return true;
+  return !!pidfile && arg.replace(/^["']|["']$/g, '') === pidfile;
+}
+
+function isPidfileWord(text: string, pidfile: string | null | undefined): boolean {
+  if (new RegExp(`^${PIDFILE_VAR}$`).test(text)) return true;
+  return !!pidfile && text.replace(/^["']|["']$/g, '') === pidfile;
+}
+
+/** `kill -HUP $(cat "$pidfile")`, `kill -s USR1 ...`, `pkill -HUP -F "$pidfile"`. */
+function killCall(cmd: Command, pidfile: string | null | undefined): SignalCall[] {
+  const w = cmd.words.map((x) => x.text);
+  if (cmd.name === 'kill') {
+    let sig: string | undefined;
+    let i = 1;
+    for (; i < w.length; i++) {
+      const a = w[i];
+      if (a === '--') {
+        i++;
+        break;
+      }
+      if ((a === '-s' || a === '-n') && i + 1 < w.length) sig = w[++i];
+      else if (/^-[A-Za-z0-9]+$/.test(a) && a !== '-l') sig = a.slice(1);
+      else break;
+    }
+    const targets = w.slice(i);
+    if (!sig || targets.length !== 1 || !readsPidfile(targets[0], pidfile)) return [];
+    if (/^(SIG)?(TERM|KILL)$|^(15|9)$/i.test(sig)) return [];
+    return [{ cmd, signal: sig, via: 'kill' }];
+  }
+  if (cmd.name === 'pkill') {
+    let sig: string | undefined;
+    let file = false;
+    for (let i = 1; i < w.length; i++) {
+      const a = w[i];
+      if ((a === '-F' || a === '--pidfile') && i + 1 < w.length) file = isPidfileWord(w[++i], pidfile) || file;
+      else if (a.startsWith('--pidfile=')) file = isPidfileWord(a.slice(10), pidfile) || file;
+      else if (a === '--signal' && i + 1 < w.length) sig = w[++i];
+      else if (/^-[A-Z0-9]+$/.test(a) && !/^-[FU]$/.test(a)) sig = a.slice(1);
+    }
+    if (!sig || !file || /^(SIG)?(TERM|KILL)$|^(15|9)$/i.test(sig)) return [];
+    return [{ cmd, signal: sig, via: 'pkill' }];
+  }
+  return [];
 }
 
 function unquote(w: Word): string {
