@@ -2,7 +2,7 @@
 // Writes fixtures/<svc>/<case>/{init.d,conf.d}.out from the current engine, for a human to
 // READ and commit (like `jest -u`): an .out file is a reviewed expectation, not a recording.
 // Usage: node scripts/bless-fixtures.mjs [case-id-substring]   (after `npm run build`)
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { migrateLoaded } from '../dist/src/migrate/migrate.js';
 import { initParser } from '../dist/src/parse/parser.js';
@@ -11,7 +11,7 @@ await initParser();
 const only = process.argv[2];
 const root = 'fixtures';
 for (const g of readdirSync(root)) {
-  if (!existsSync(path.join(root, g)) || g === 'overlay') continue;
+  if (!statSync(path.join(root, g)).isDirectory() || g === 'overlay') continue;
   for (const c of readdirSync(path.join(root, g))) {
     const dir = path.join(root, g, c);
     if (!existsSync(path.join(dir, 'init.d.in'))) continue;

@@ -30,25 +30,36 @@ marker=$tree/.fetch-openrc.done
 #   tini                      the sandbox's subreaper, so supervise-daemon's double fork is reaped
 #   dnsmasq-base              the dnsmasq binary (later reused with the migrated fixture)
 #   libnetfilter-conntrack3 libnfnetlink0 libmnl0 libnftables1 libnftnl11 libjansson4
-#   libxtables12              shared libraries /usr/sbin/dnsmasq links against that a fresh
-#                             Debian 12 does not have (ldd checked below)
-# (openrc's other dependencies libaudit1, libpam0g, libselinux1 and dnsmasq's libdbus-1-3,
-# libgmp10, libhogweed6, libnettle8, libidn2-0 are on Debian 12 systems with apt; the ldd
-# check below names any library still missing.)
+#   libxtables12 libdbus-1-3  shared libraries /usr/sbin/dnsmasq links against that a minimal
+#                             Debian 12 may lack (ldd checked below)
+# (openrc's other dependencies libaudit1, libpam0g, libselinux1 and dnsmasq's libgmp10,
+# libhogweed6, libnettle8, libidn2-0 come with apt/login on every Debian 12; the ldd check
+# below names any library still missing.)
 packages=(
   openrc librc1 libeinfo1 insserv busybox tini dnsmasq-base
   libnetfilter-conntrack3 libnfnetlink0 libmnl0 libnftables1 libnftnl11 libjansson4 libxtables12
+  libdbus-1-3
 )
 stamp="v1 ${packages[*]}"
 
-if [[ -f $marker && "$(cat "$marker")" == "$stamp" ]]; then
+up_to_date() { [[ -f $marker && "$(cat "$marker")" == "$stamp" ]]; }
+if up_to_date; then
   echo "fetch-openrc: up to date ($tree, openrc $(cat "$tree/usr/lib/rc/version" 2>/dev/null || echo '?'))"
   exit 0
 fi
 
-for tool in apt-get apt-cache dpkg-deb ldd; do
+for tool in apt-get apt-cache dpkg-deb ldd flock; do
   command -v "$tool" >/dev/null || { echo "fetch-openrc: '$tool' not found (need a Debian system)" >&2; exit 1; }
 done
+
+# Parallel test workers may call this at once: one fetches, the others wait and find it done.
+mkdir -p "$cache"
+exec 9>"$cache/.fetch-openrc.lock"
+flock -w 600 9 || { echo "fetch-openrc: could not lock $cache/.fetch-openrc.lock" >&2; exit 1; }
+if up_to_date; then
+  echo "fetch-openrc: up to date ($tree, openrc $(cat "$tree/usr/lib/rc/version" 2>/dev/null || echo '?'))"
+  exit 0
+fi
 
 did=()
 policy=$(apt-cache policy openrc 2>/dev/null || true)  # no `| grep -q`: SIGPIPE + pipefail

@@ -1,19 +1,8 @@
-import { migrateLoaded, type LoadedService } from '../src/migrate/migrate.js';
+import { migrateLoaded } from '../src/migrate/migrate.js';
+import { loaded } from './helpers/loaded.js';
 import { initParser } from '../src/parse/parser.js';
 import { ShellFile } from '../src/parse/shellfile.js';
-import { fixtureCases, type FixtureCase } from './helpers/fixtures.js';
-
-const meta = { realPath: '', mode: 0o755, uid: 0, gid: 0, mtimeMs: 0 };
-
-export function loaded(fx: FixtureCase, initd = fx.initdIn, confd = fx.confdIn): LoadedService {
-  return {
-    name: fx.svc,
-    initdPath: `etc/init.d/${fx.svc}`,
-    confdPath: `etc/conf.d/${fx.svc}`,
-    initd: { ...meta, text: initd },
-    confd: confd === null ? null : { ...meta, text: confd },
-  };
-}
+import { fixtureCases } from './helpers/fixtures.js';
 
 beforeAll(() => initParser());
 

@@ -1,9 +1,13 @@
 import { readFileSync } from 'node:fs';
 import yargs from 'yargs';
 import { EXIT, RcError, type ExitCode } from '../errors.js';
+import { runLint } from './lint.js';
 import { runMigrate } from './migrate.js';
 import { stdOut, type Out } from './output.js';
+import { runRevert } from './revert.js';
 import { runRules } from './rules.js';
+import { runStatus } from './status.js';
+import { DEFAULT_OPENRC_VERSION } from '../lint/lint.js';
 
 /** Our package.json, found upward (from src/ under tests, from dist/src/ when built). */
 function packageVersion(): string {
@@ -72,6 +76,70 @@ export async function main(argv: string[], io: Out = stdOut()): Promise<ExitCode
           },
           io,
         );
+      },
+    )
+    .command(
+      'lint [paths..]',
+      'check init scripts (an ebuild repository, an etc/init.d tree, or files) for supervise-daemon problems',
+      (y) =>
+        y
+          .positional('paths', { type: 'string', array: true, describe: 'files or directories (default: .)' })
+          .option('format', {
+            alias: 'f',
+            choices: ['stylish', 'gcc', 'json', 'sarif', 'github'] as const,
+            describe: 'output format (default: stylish on a TTY, gcc otherwise)',
+          })
+          .option('severity', {
+            choices: ['info', 'warning', 'error'] as const,
+            default: 'warning' as const,
+            describe: 'exit 1 when a finding is at least this severe',
+          })
+          .option('fix', { type: 'boolean', default: false, describe: 'apply safe fixes in place' })
+          .option('unsafe', { type: 'boolean', default: false, describe: 'with --fix: also apply unsafe fixes' })
+          .option('openrc-version', {
+            type: 'string',
+            describe: `oldest OpenRC the scripts must work with (default ${DEFAULT_OPENRC_VERSION}, Debian 12's; or "openrcVersion" in .rc-supervise.json)`,
+          })
+          .example('$0 lint .', 'lint an ebuild repository')
+          .example('$0 lint --format sarif . > rc-supervise.sarif', 'for GitHub code scanning'),
+      async (a) => {
+        code = await runLint(
+          {
+            paths: (a.paths ?? []).map(String),
+            format: a.format,
+            severity: a.severity,
+            fix: a.fix,
+            unsafe: a.unsafe,
+            openrcVersion: a['openrc-version'],
+            version: packageVersion(),
+            color: io.c.level ? 1 : 0,
+          },
+          io,
+        );
+      },
+    )
+    .command(
+      'status',
+      'classify every service of a system: supervised, convertible, refused, broken, ...',
+      (y) =>
+        y
+          .option('root', { type: 'string', default: '/', describe: 'root of the system' })
+          .option('json', { type: 'boolean', default: false, describe: 'machine-readable output' }),
+      async (a) => {
+        code = await runStatus({ root: a.root, json: a.json }, io);
+      },
+    )
+    .command(
+      'revert [services..]',
+      'undo migrations recorded in ROOT/var/lib/rc-supervise (exact bytes, mode and owner)',
+      (y) =>
+        y
+          .positional('services', { type: 'string', array: true })
+          .option('root', { type: 'string', default: '/' })
+          .option('all', { type: 'boolean', default: false, describe: 'every recorded migration' })
+          .option('force', { type: 'boolean', default: false, describe: 'revert files changed since the migration too' }),
+      async (a) => {
+        code = await runRevert({ services: (a.services ?? []).map(String), root: a.root, all: a.all, force: a.force }, io);
       },
     )
     .command(

@@ -67,8 +67,9 @@ export async function runMigrate(args: MigrateArgs, io: Out): Promise<ExitCode> 
   // An explicit list is all-or-nothing: one bad service means nothing is written.
   const explicitFailure = !args.all && outcomes.some((o) => o.status === 'failed' || o.status === 'skipped');
   if (!args.dryRun && !explicitFailure && outcomes.some((o) => o.status === 'would-migrate')) {
-    await withLock(root, async () => {
+    await withLock(root, async (createdDirs) => {
       const manifest = await readManifest(root);
+      manifest.createdDirs = [...new Set([...(manifest.createdDirs ?? []), ...createdDirs])];
       const run = runId();
       let i = 0;
       const todo = outcomes.filter((o) => o.status === 'would-migrate').length;

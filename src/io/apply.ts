@@ -22,11 +22,15 @@ export interface ManifestEntry {
   uid: number;
   gid: number;
   time: string;
+  /** 'pending' is recorded before the write (write-ahead), 'done' after. */
+  state: 'pending' | 'done';
 }
 
 export interface Manifest {
   version: 1;
   entries: ManifestEntry[];
+  /** Directories rc-supervise created under the root (removed again by a full revert). */
+  createdDirs?: string[];
 }
 
 export async function readManifest(root: string): Promise<Manifest> {
@@ -45,12 +49,30 @@ export async function writeManifest(root: string, m: Manifest): Promise<void> {
   await writeAtomic(abs, JSON.stringify(m, null, 2) + '\n', { mode: 0o644 });
 }
 
-/** One writer per root: a lock file with our pid; a stale lock (dead pid) is taken over. */
-export async function withLock<T>(root: string, fn: () => Promise<T>): Promise<T> {
-  const dir = underRoot(root, STATE_DIR);
-  await fs.mkdir(dir, { recursive: true }).catch((e) => {
-    throw fsError(e, STATE_DIR);
+/** Creates `rel` under root; returns the directories (relative) that did not exist before. */
+export async function mkdirUnder(root: string, rel: string): Promise<string[]> {
+  const created: string[] = [];
+  for (let d = rel; d && d !== '.'; d = path.dirname(d)) {
+    try {
+      await fs.stat(underRoot(root, d));
+      break;
+    } catch {
+      created.unshift(d);
+    }
+  }
+  await fs.mkdir(underRoot(root, rel), { recursive: true }).catch((e) => {
+    throw fsError(e, rel);
   });
+  return created;
+}
+
+/**
+ * One writer per root: a lock file with our pid; a stale lock (dead pid) is taken over.
+ * `fn` learns which directories taking the lock created (a revert removes them again).
+ */
+export async function withLock<T>(root: string, fn: (createdDirs: string[]) => Promise<T>): Promise<T> {
+  const dir = underRoot(root, STATE_DIR);
+  const createdDirs = await mkdirUnder(root, STATE_DIR);
   const lock = path.join(dir, 'lock');
   for (let attempt = 0; ; attempt++) {
     try {
@@ -72,7 +94,7 @@ export async function withLock<T>(root: string, fn: () => Promise<T>): Promise<T
     }
   }
   try {
-    return await fn();
+    return await fn(createdDirs);
   } finally {
     await fs.rm(lock, { force: true });
   }
@@ -108,17 +130,10 @@ export async function writeService(
   const entries: ManifestEntry[] = [];
   let recorded = false;
   try {
+    const plan: { ch: FileChange; target: string; entry: ManifestEntry }[] = [];
     for (const ch of changes) {
       const abs = underRoot(root, ch.path);
       const target = ch.source?.realPath ?? abs;
-      let current: string | null = null;
-      try {
-        current = await fs.readFile(target, 'utf8');
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw fsError(e, ch.path);
-      }
-      if (current !== ch.before)
-        throw new RcError(`${ch.path}: changed on disk since it was read; not overwritten`, EXIT.FAILED, ch.path);
       let backup: string | null = null;
       if (ch.before !== null) {
         backup = `${STATE_DIR}/backup/${run}/${ch.path}`;
@@ -127,34 +142,51 @@ export async function writeService(
         // Backups are never executable: even copied somewhere odd they are not services.
         await writeAtomic(babs, ch.before, { mode: 0o600 });
       }
-      const mode = ch.source?.mode ?? 0o644;
-      const uid = ch.source?.uid ?? 0;
-      const gid = ch.source?.gid ?? 0;
-      if (ch.before === null) await fs.mkdir(path.dirname(abs), { recursive: true });
-      await writeAtomic(target, ch.after, { mode, uid, gid });
-      done.push({ abs: target, before: ch.before, mode, uid, gid });
-      entries.push({
+      const entry: ManifestEntry = {
         run,
         service,
         path: ch.path,
         hashBefore: ch.before === null ? null : sha256(ch.before),
         hashAfter: sha256(ch.after),
         backup,
-        mode,
-        uid,
-        gid,
+        mode: ch.source?.mode ?? 0o644,
+        uid: ch.source?.uid ?? 0,
+        gid: ch.source?.gid ?? 0,
         time: new Date().toISOString(),
-      });
+        state: 'pending',
+      };
+      plan.push({ ch, target, entry });
+      entries.push(entry);
     }
+    // Write-ahead: the manifest knows about every file before any of them changes, so a
+    // crash between two writes still leaves something `revert` can undo exactly.
     manifest.entries.push(...entries);
     recorded = true;
+    await writeManifest(root, manifest);
+    for (const { ch, target, entry } of plan) {
+      let current: string | null = null;
+      try {
+        current = await fs.readFile(target, 'utf8');
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw fsError(e, ch.path);
+      }
+      if (current !== ch.before)
+        throw new RcError(`${ch.path}: changed on disk since it was read; not overwritten`, EXIT.FAILED, ch.path);
+      if (ch.before === null) await fs.mkdir(path.dirname(target), { recursive: true });
+      await writeAtomic(target, ch.after, entry);
+      done.push({ abs: target, before: ch.before, mode: entry.mode, uid: entry.uid, gid: entry.gid });
+    }
+    for (const e of entries) e.state = 'done';
     await writeManifest(root, manifest);
   } catch (e) {
     for (const d of done.reverse()) {
       if (d.before === null) await fs.rm(d.abs, { force: true }).catch(() => undefined);
       else await writeAtomic(d.abs, d.before, d).catch(() => undefined);
     }
-    if (recorded) manifest.entries.splice(manifest.entries.length - entries.length, entries.length);
+    if (recorded) {
+      manifest.entries.splice(manifest.entries.length - entries.length, entries.length);
+      await writeManifest(root, manifest).catch(() => undefined);
+    }
     throw e;
   }
   return entries;

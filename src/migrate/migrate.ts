@@ -85,6 +85,23 @@ export function migrateLoaded(l: LoadedService, options: PlanOptions = {}): Serv
   const base = { rule, initdPath: l.initdPath, confdPath: l.confdPath, initdIsLink: l.initd.linkTarget };
   const plan = planMigration({ ...base, service, options });
   if (plan.kind !== 'migrate') return { service: l.name, plan, rule, changes: [], passes: 0 };
+  // Writing through a symlink would change another service's script (net.eth0 -> net.lo).
+  const link = [l.initd, l.confd].find((f) => f?.linkTarget);
+  if (link) {
+    const which = link === l.initd ? l.initdPath : l.confdPath;
+    return {
+      service: l.name,
+      rule,
+      changes: [],
+      passes: 0,
+      plan: {
+        kind: 'refuse',
+        code: 'symlink',
+        reason: `${which} is a symlink (-> ${link.linkTarget}): editing it would change the file it points to`,
+        suggestion: 'migrate the service the link points to, or replace the link by a copy first',
+      },
+    };
+  }
 
   const texts = new Map<string, string | null>([
     [l.initdPath, l.initd.text],

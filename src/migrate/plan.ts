@@ -23,7 +23,8 @@ export type RefusalCode =
   | 'custom-start'
   | 'needs-foreground'
   | 'dynamic'
-  | 'not-openrc';
+  | 'not-openrc'
+  | 'symlink';
 
 export type Plan =
   | {
@@ -80,7 +81,8 @@ export function planMigration(input: PlanInput): Plan {
     if (converted) notes.push('custom start()/stop() replaced by command/command_args, so that the supervisor starts the daemon');
   }
   const command = converted?.command ?? s.command;
-  if (command === undefined || command === '')
+  const launchesDaemon = s.ssdCalls.some((c) => c.kind === 'start' && c.cmd.fn === 'start');
+  if ((command === undefined || command === '') && !launchesDaemon)
     return {
       kind: 'refuse',
       code: 'oneshot',
@@ -143,23 +145,26 @@ export function planMigration(input: PlanInput): Plan {
       suggestion: 'move the pidfile/daemonize options to command_args_background by hand',
     };
   // 4. Signals sent with start-stop-daemon would now reach the supervisor (a silent no-op).
-  const signalEdits = s.signalCalls.map<Edit>((c) => ({
-    file: input.initdPath,
-    start: c.cmd.start,
-    end: c.cmd.end,
-    text: `\${supervisor} \${RC_SVCNAME} --signal ${c.signal}`,
-  }));
+  const signalEdits = signalRewrites(s, input.initdPath);
   // 5. start_stop_daemon_args is handed to supervise-daemon when supervise_daemon_args is unset.
   const trap = fallbackTrap(s);
   if (trap) notes.push(trap.note);
 
-  const pidfile = s.value('pidfile');
-  if (rule?.ownPidfile && pidfile && samePath(pidfile, rule.ownPidfile) && !/pid/i.test(foreground ?? ''))
-    warnings.push(
-      `${s.daemon} writes ${rule.ownPidfile} itself, the supervisor's pidfile: pick another pidfile for the supervisor`,
-    );
+  const relocate = relocatePidfile(s, rule, foreground, signalEdits, input.initdPath);
+  if (relocate?.warning) warnings.push(relocate.warning);
 
-  const needInitd = moved.edits.length > 0 || signalEdits.length > 0 || !s.supervisor.confdCanDecide || !!converted;
+  for (const v of ['procname', 'start_inactive', 'command_progress'])
+    if (s.isSet(v)) notes.push(`${v} is ignored by supervise-daemon (openrc-facts §4)`);
+  const stopsig = stopsigRetry(s, input.initdPath);
+  if (stopsig) notes.push(stopsig.note);
+
+  const needInitd =
+    moved.edits.length > 0 ||
+    signalEdits.length > 0 ||
+    !s.supervisor.confdCanDecide ||
+    !!converted ||
+    !!stopsig?.edit ||
+    !!relocate?.note;
   const route: 'conf.d' | 'init.d' = needInitd ? 'init.d' : 'conf.d';
   const why = converted
     ? 'custom start()/stop() must be replaced in init.d'
@@ -196,13 +201,21 @@ export function planMigration(input: PlanInput): Plan {
       initdEdits.push({ file: input.initdPath, start: own.value.start, end: own.value.end, text: '"supervise-daemon"' });
     else lines.push('supervisor="supervise-daemon"');
     if (trap) lines.push(trap.line);
+    if (stopsig?.edit) initdEdits.push(stopsig.edit);
+    else if (stopsig?.line) lines.push(stopsig.line);
+    lines.push(...extraLines(s, rule));
+    if (relocate?.note) notes.push(relocate.note);
+    if (relocate?.lines) lines.push(...relocate.lines);
     if (lines.length) initdEdits.push(insertBlock(s, input.initdPath, lines));
+    if (relocate?.edit) initdEdits.push(relocate.edit);
     return { kind: 'migrate', route, why, edits: initdEdits, creates: [], notes, warnings };
   }
 
   const confdLines = s.supervised ? [] : ['supervisor="supervise-daemon"'];
   if (foreground) confdLines.push(`command_args_foreground="${foreground}"`);
   if (trap) confdLines.push(trap.line);
+  if (stopsig?.line) confdLines.push(stopsig.line);
+  confdLines.push(...extraLines(s, rule));
   const confd = s.confd;
   const eol = confd?.eol ?? s.initd.eol;
   const existing = confd ? s.confdAssignments('supervisor').filter((a) => a.plain).pop() : undefined;
@@ -213,8 +226,9 @@ export function planMigration(input: PlanInput): Plan {
   }
   if (confdLines.length) {
     const text = confd?.text ?? '';
-    const sep = text === '' ? '' : text.endsWith('\n') ? eol : eol + eol;
-    const blank = text === '' || /\n\s*\n$/.test(text) || sep === eol + eol ? '' : eol;
+    // Finish an unterminated last line, then keep one blank line before our block.
+    const sep = text === '' || text.endsWith('\n') ? '' : eol;
+    const blank = text === '' || /(^|\n)[ \t]*\r?\n$/.test(text) ? '' : eol;
     edits.push({
       file: input.confdPath,
       start: text.length,
@@ -225,54 +239,141 @@ export function planMigration(input: PlanInput): Plan {
   return { kind: 'migrate', route, why, edits, creates: confd ? [] : [input.confdPath], notes, warnings };
 }
 
-function samePath(a: string, b: string): boolean {
+function extraLines(s: Service, rule?: ServiceRule): string[] {
+  return Object.entries(rule?.extraVars ?? {})
+    .filter(([k]) => !s.isSet(k))
+    .map(([k, v]) => `${k}="${v}"`);
+}
+
+/** `${supervisor} ${RC_SVCNAME} --signal X` for every call that signals through the pidfile. */
+export function signalRewrites(s: Service, file: string): Edit[] {
+  return s.signalCalls.map<Edit>((c) => ({
+    file,
+    start: c.cmd.start,
+    end: c.cmd.end,
+    text: `\${supervisor} \${RC_SVCNAME} --signal ${c.signal}`,
+  }));
+}
+
+/**
+ * A daemon that writes its own pid file at the supervisor's `pidfile` path, even in the
+ * foreground, makes `stop` signal the daemon instead of its supervisor: the supervisor
+ * respawns it and the service never stops (seen under real OpenRC with dnsmasq). When the
+ * foreground arguments cannot tell the daemon otherwise, the supervisor gets a pid file of
+ * its own, after every other assignment and only while it is the supervisor. Not done when
+ * a function still reads `pidfile` (mpd's start_pre chowns its directory), only warned.
+ */
+function relocatePidfile(
+  s: Service,
+  rule: ServiceRule | undefined,
+  foreground: string | undefined,
+  signalEdits: Edit[],
+  file: string,
+): { edit?: Edit; lines?: string[]; note?: string; warning?: string } | null {
+  const pidfile = s.value('pidfile');
+  const own = rule?.ownPidfile;
+  if (!own || !pidfile || !samePath(pidfile, own)) return null;
+  const fg = foreground ?? s.value('command_args_foreground') ?? '';
+  if (/pid/i.test(fg)) return null;
+  const rewritten = (offset: number) => signalEdits.some((e) => e.start <= offset && offset < e.end);
+  const readers = s.initd.functions.filter((f) => {
+    const body = s.initd.text.slice(f.body.start, f.body.end);
+    return [...body.matchAll(/\$\{?pidfile\b/g)].some((m) => !rewritten(f.body.start + m.index!));
+  });
+  const warning = `${s.daemon} writes ${own} itself, which is also the supervisor's pidfile: stop would end only the daemon, and its supervisor would respawn it`;
+  if (readers.length)
+    return { warning: `${warning}; ${readers.map((f) => `${f.name}()`).join(', ')} reads pidfile, so rc-supervise leaves it: give the supervisor another pidfile by hand` };
+  const last = s.initdAssignments('pidfile').filter((a) => a.plain).pop();
+  if (!last) return { warning };
+  // After the last pidfile= and after the supervisor is set (our block, or the script's own line).
+  const after = [s.initd.lineEnd(last.end), s.supervisor.initdAssignment ? s.initd.lineEnd(s.supervisor.initdAssignment.end) : 0];
+  const at = Math.max(...after);
+  const lines = [
+    `# ${s.daemon} writes ${own} itself: supervise-daemon needs a pid file of its own`,
+    `if [ "\${supervisor}" = supervise-daemon ]; then pidfile="/run/supervise-\${RC_SVCNAME}.pid"; fi`,
+  ];
+  const note = `${s.daemon} writes ${own} itself (also in the foreground): under supervise-daemon the supervisor keeps its pid in /run/supervise-\${RC_SVCNAME}.pid instead`;
+  if (at <= blockPosition(s).at) return { note, lines };
+  const eol = s.initd.eol;
+  const nl = at === s.initd.text.length && !s.initd.text.endsWith('\n') ? eol : '';
+  return { note, edit: { file, start: at, end: at, text: nl + lines.join(eol) + eol } };
+}
+
+/**
+ * supervise-daemon ignores `stopsig` (OpenRC 0.40 to 0.63): the stop signal must be the
+ * first step of `retry`, which both backends read (`retry="SIGINT/60"`).
+ */
+function stopsigRetry(s: Service, file: string): { note: string; edit?: Edit; line?: string } | null {
+  const sig = s.value('stopsig');
+  if (!sig || /^(SIG)?TERM$/i.test(sig)) return null;
+  const signal = /^\d+$/.test(sig) ? sig : `SIG${sig.replace(/^SIG/i, '').toUpperCase()}`;
+  const retry = s.initdAssignments('retry').filter((a) => a.plain).pop();
+  const retryValue = s.value('retry');
+  if (retryValue && retryValue.includes('/')) return null;
+  if (retry) {
+    const inner = retry.value.text.replace(/^"(.*)"$/s, '$1');
+    if (inner.includes('"') || retry.value.quote === 'single' || retry.value.quote === 'mixed') return null;
+    return {
+      note: `stopsig=${sig} is ignored by supervise-daemon: retry now starts with ${signal}`,
+      edit: { file, start: retry.value.start, end: retry.value.end, text: `"${signal}/${inner}"` },
+    };
+  }
+  if (s.isSet('retry')) return null;
+  return { note: `stopsig=${sig} is ignored by supervise-daemon: retry="${signal}/5" sends it instead`, line: `retry="${signal}/5"` };
+}
+
+export function samePath(a: string, b: string): boolean {
   const norm = (p: string) => p.replace(/^\/var\/run\//, '/run/');
   return norm(a) === norm(b);
 }
 
 /** Where new top-level lines go: after command_args, else command, else the header comments. */
-function insertBlock(s: Service, file: string, lines: string[]): Edit {
+export function blockPosition(s: Service): { at: number; afterAnchor: boolean } {
   const f = s.initd;
-  const anchorNames = ['command_args', 'command', 'pidfile'];
   let anchor: Assignment | undefined;
-  for (const n of anchorNames) {
+  for (const n of ['command_args', 'command', 'pidfile']) {
     anchor = f.topLevel(n, 'assign').filter((a) => a.plain).pop();
     if (anchor) break;
   }
-  const eol = f.eol;
-  const block = [HEADER, ...lines].join(eol) + eol;
-  if (anchor) {
-    const at = f.lineEnd(anchor.end);
-    const needNl = at === f.text.length && !f.text.endsWith('\n');
-    return { file, start: at, end: at, text: (needNl ? eol : '') + block };
-  }
+  if (anchor) return { at: f.lineEnd(anchor.end), afterAnchor: true };
   // After the shebang, the comment block that follows it and blank lines.
   let at = f.lineEnd(0);
   const re = /[ \t]*(#[^\n]*)?\r?\n/y;
   re.lastIndex = at;
   while (at < f.text.length && re.exec(f.text)) at = re.lastIndex;
-  return { file, start: at, end: at, text: block + eol };
+  return { at, afterAnchor: false };
 }
 
-interface Moved {
+export function insertBlock(s: Service, file: string, lines: string[], header = true): Edit {
+  const f = s.initd;
+  const eol = f.eol;
+  const block = [...(header ? [HEADER] : []), ...lines].join(eol) + eol;
+  const { at, afterAnchor } = blockPosition(s);
+  const needNl = at === f.text.length && !f.text.endsWith('\n');
+  return { file, start: at, end: at, text: (needNl ? eol : '') + block + (afterAnchor ? '' : eol) };
+}
+
+export interface Moved {
   edits: Edit[];
   /** The moved words joined by a space, as written. */
   text: string;
 }
 
-function matchesFlag(tokens: Token[], i: number, spec: FlagSpec): number {
-  const t = tokens[i].text.replace(/^["']|["']$/g, '');
+export function matchesFlag(tokens: Token[], i: number, spec: FlagSpec): number {
+  const fold = (x: string) => (spec.ignoreCase ? x.toLowerCase() : x);
+  const t = fold(tokens[i].text.replace(/^["']|["']$/g, ''));
   const next = tokens[i + 1]?.text.replace(/^["']|["']$/g, '');
-  if (t === spec.flag) {
+  const flag = fold(spec.flag);
+  if (t === flag) {
     if (!spec.value) return 1;
     if (next === undefined) return 0;
     if (spec.valueMatch && !spec.valueMatch.test(next)) return 0;
     return 2;
   }
-  if (spec.value && spec.flag.startsWith('--') && t.startsWith(spec.flag + '=')) {
-    return !spec.valueMatch || spec.valueMatch.test(t.slice(spec.flag.length + 1)) ? 1 : 0;
+  if (spec.value && flag.startsWith('--') && t.startsWith(flag + '=')) {
+    return !spec.valueMatch || spec.valueMatch.test(t.slice(flag.length + 1)) ? 1 : 0;
   }
-  if (spec.value && /^-[^-]$/.test(spec.flag) && t.startsWith(spec.flag) && t.length > 2) {
+  if (spec.value && /^-[^-]$/.test(flag) && t.startsWith(flag) && t.length > 2) {
     return !spec.valueMatch || spec.valueMatch.test(t.slice(2)) ? 1 : 0;
   }
   return 0;
@@ -299,7 +400,7 @@ function pickTokens(tokens: Token[], specs: FlagSpec[]): Set<number> {
 }
 
 /** Pidfile/daemonize flags in plain top-level command_args assignments of init.d. */
-function moveBackgroundFlags(s: Service, specs: FlagSpec[], file: string): Moved | null {
+export function moveBackgroundFlags(s: Service, specs: FlagSpec[], file: string): Moved | null {
   const edits: Edit[] = [];
   const movedWords: string[] = [];
   for (const a of s.initd.topLevel('command_args')) {
@@ -337,13 +438,13 @@ function removeTokens(file: string, tokens: Token[], take: Set<number>, a: Assig
   return edits;
 }
 
-interface Trap {
+export interface Trap {
   line: string;
   note: string;
 }
 
 /** openrc-facts §2: start_stop_daemon_args reaches supervise-daemon when supervise_daemon_args is unset. */
-function fallbackTrap(s: Service): Trap | null {
+export function fallbackTrap(s: Service): Trap | null {
   if (s.isSet('supervise_daemon_args')) return null;
   if (!s.isSet('start_stop_daemon_args')) return null;
   const words = s.words('start_stop_daemon_args');

@@ -73,6 +73,8 @@ export const SHARED_MEANING = new Set([
   'verbose',
   'nocolor',
   'retry',
+  // The supervisor takes --pidfile for its own pid file, which `pidfile` sets anyway.
+  'pidfile',
 ]);
 
 /** Short letters supervise-daemon reads differently (openrc-facts §6): never carry them over. */

@@ -58,6 +58,8 @@ export class ShellFile {
   readonly commands: Command[] = [];
   readonly errors: SyntaxProblem[] = [];
   readonly comments: Span[] = [];
+  /** Bash-only constructs (a POSIX sh script must not use them). */
+  readonly bashisms: (Span & { what: string })[] = [];
   readonly eol: '\n' | '\r\n';
   private lineStarts: number[] | undefined;
 
@@ -132,7 +134,28 @@ function walk(file: ShellFile, node: Node, fn: string | null): void {
     case 'comment':
       file.comments.push({ start: node.startIndex, end: node.endIndex });
       return;
+    case 'test_command':
+      if (node.firstChild?.type === '[[') bashism(file, node, '[[ ]]');
+      break;
+    case 'array':
+      bashism(file, node, 'an array');
+      break;
+    case 'ansi_c_string':
+      bashism(file, node, "$'...' quoting");
+      break;
+    case 'herestring_redirect':
+      bashism(file, node, 'a <<< here-string');
+      break;
+    case 'file_redirect':
+      if (node.firstChild?.type === '&>' || node.firstChild?.type === '&>>') bashism(file, node, '&> redirection');
+      break;
+    case 'expansion': {
+      const op = node.children.find((c) => c && /^(\/\/?|\/#|\/%|\^\^?|,,?)$/.test(c.type));
+      if (op) bashism(file, node, `\${var${op.type}...} substitution`);
+      break;
+    }
     case 'function_definition': {
+      if (node.firstChild?.type === 'function') bashism(file, node.firstChild, 'the function keyword');
       const nameNode = node.childForFieldName('name');
       const body = node.childForFieldName('body');
       const name = nameNode?.text ?? '';
@@ -155,6 +178,10 @@ function walk(file: ShellFile, node: Node, fn: string | null): void {
   }
   if (node.isMissing) addError(file, node, `missing ${node.type}`);
   for (const c of node.children) if (c) walk(file, c, fn);
+}
+
+function bashism(file: ShellFile, node: Node, what: string): void {
+  file.bashisms.push({ start: node.startIndex, end: node.endIndex, what });
 }
 
 function addError(file: ShellFile, node: Node, message: string): void {

@@ -10,6 +10,8 @@ export interface FlagSpec {
   value?: boolean;
   /** Only when the value matches, e.g. sshd's "-o" with /^PidFile=/. */
   valueMatch?: RegExp;
+  /** The daemon reads option names case-insensitively (tor: --RunAsDaemon = --runasdaemon). */
+  ignoreCase?: boolean;
   /** Why the flag must leave command_args under supervise-daemon. */
   why: 'pidfile' | 'daemonize';
 }
@@ -43,6 +45,11 @@ export interface ServiceRule {
   signals?: Record<string, string>;
   /** Set when the service must not be migrated. */
   refuse?: Refusal;
+  /**
+   * Variables the migration sets when the script does not set them already, e.g. metalog's
+   * `output_log: '/dev/null'` so its log copy never reaches a tty.
+   */
+  extraVars?: Record<string, string>;
   /** Printed when the service is migrated (e.g. dbus). */
   warnings?: string[];
   /** Where real OpenRC differs from the wiki, and what this rule does instead. */

@@ -1,0 +1,33 @@
+import type { ServiceRule } from '../src/rules/types.js';
+
+const rule: ServiceRule = {
+  id: 'dbus',
+  services: ['dbus'],
+  daemons: ['dbus-daemon'],
+  summary:
+    'Set supervisor="supervise-daemon" and command_args_foreground="--nofork --nopidfile" in /etc/conf.d/dbus.',
+  route: 'conf.d',
+  foreground: '--nofork --nopidfile',
+  backgroundFlags: [{ flag: '--fork', why: 'daemonize' }],
+  // From <pidfile> in Gentoo's system.conf; --nopidfile in `foreground` keeps dbus-daemon off it.
+  ownPidfile: '/run/dbus.pid',
+  warnings: [
+    'When D-Bus is stopped the system or desktop may become unstable; best restart the system after migrating dbus (Gentoo wiki).',
+  ],
+  notes: [
+    'dbus-daemon --system forks because the system bus configuration (system.conf) contains <fork/>; --nofork overrides it. --fork is the opposite and must not reach supervise-daemon.',
+    'system.conf also names a <pidfile> (Gentoo: /run/dbus.pid), the same path the stock script gives as pidfile=. dbus-daemon refuses to start when its pid file already exists ("The pid file ... exists, if the message bus is not running, remove this file") and supervise-daemon creates its own pid file there before starting the child: --nopidfile is required, not cosmetic.',
+    'The stock reload() calls dbus-send ... org.freedesktop.DBus.ReloadConfig, which talks to the bus, not to a pid: it keeps working unchanged. dbus-daemon also reloads its configuration on SIGHUP.',
+    'Restarting dbus to apply the change also restarts (or breaks) every service that needs it: bluetooth, iwd, avahi-daemon, elogind, NetworkManager...',
+    'Newer Gentoo dbus scripts already set supervisor=supervise-daemon and command_args_foreground="--nofork" in init.d; such a script is already supervised and must be left alone.',
+  ],
+  sources: [
+    'wiki: dbus-daemon',
+    'dbus-daemon(1): --fork / --nofork: override the <fork> setting of the configuration file; --nopidfile: do not write a pid file even if the configuration names one; SIGHUP reloads the configuration',
+    'dbus bus/bus.c: start fails when the configured pid file exists',
+    'openrc-facts §1',
+    'openrc-facts §2',
+  ],
+};
+
+export default rule;

@@ -1,0 +1,84 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { EXIT, RcError, type ExitCode } from '../errors.js';
+import { readScript, writeAtomic } from '../io/files.js';
+import { parseVersion } from '../lint/check.js';
+import { discover } from '../lint/discover.js';
+import { ALL_META, configFindings, DEFAULT_OPENRC_VERSION, findConfig, fixFile, lintFile } from '../lint/lint.js';
+import { SEVERITY_RANK, type Finding, type Severity } from '../lint/types.js';
+import { initParser } from '../parse/parser.js';
+import { FORMATTERS, type FormatName } from '../report/index.js';
+import type { Out } from './output.js';
+
+export interface LintArgs {
+  paths: string[];
+  format?: FormatName;
+  severity: Severity;
+  fix: boolean;
+  unsafe: boolean;
+  openrcVersion?: string;
+  version: string;
+  color: 0 | 1;
+}
+
+const display = (p: string) => {
+  const r = path.relative(process.cwd(), p);
+  return r && !r.startsWith('..') ? r : p;
+};
+
+export async function runLint(args: LintArgs, io: Out): Promise<ExitCode> {
+  await initParser();
+  const paths = args.paths.length ? args.paths : ['.'];
+  for (const p of paths) {
+    try {
+      await fs.stat(p);
+    } catch {
+      throw new RcError(`${p}: no such file or directory`, EXIT.INPUT, p);
+    }
+  }
+  const config = findConfig(paths[0]);
+  const versionText = args.openrcVersion ?? config.openrcVersion ?? DEFAULT_OPENRC_VERSION;
+  const target = parseVersion(versionText);
+  if (!target) throw new RcError(`--openrc-version ${versionText}: expected X.Y or X.Y.Z`, EXIT.USAGE);
+
+  const targets = await discover(paths);
+  const findings: Finding[] = [...configFindings(config)];
+  let unreadable = 0;
+  let fixedTotal = 0;
+  for (const t of targets) {
+    let initd;
+    let confd = null;
+    try {
+      initd = await readScript('/', t.initd, display(t.initd));
+      if (t.confd) confd = await readScript('/', t.confd, display(t.confd));
+    } catch (e) {
+      unreadable++;
+      io.err(`rc-supervise: ${(e as Error).message}\n`);
+      continue;
+    }
+    const input = {
+      initdPath: display(t.initd),
+      initdText: initd.text,
+      confdPath: t.confd ? display(t.confd) : null,
+      confdText: confd?.text ?? null,
+      mode: t.inInitdTree ? initd.mode : undefined,
+    };
+    if (args.fix) {
+      const r = fixFile(input, { target, config, unsafe: args.unsafe });
+      for (const [file, text] of r.texts) {
+        const src = file === input.initdPath ? initd : confd;
+        if (src && text !== src.text) await writeAtomic(src.realPath, text, src);
+      }
+      fixedTotal += r.fixed;
+      findings.push(...r.findings);
+    } else findings.push(...lintFile(input, { target, config }));
+  }
+
+  const format: FormatName = args.format ?? (io.isTTY ? 'stylish' : 'gcc');
+  io.out(FORMATTERS[format](findings, { checks: ALL_META, version: args.version, color: args.color, filesLinted: targets.length }));
+  if (args.fix && fixedTotal) io.err(`fixed ${fixedTotal} problem${fixedTotal === 1 ? '' : 's'}\n`);
+  if (targets.length === 0) io.err(`rc-supervise: no init scripts found under ${paths.join(', ')}\n`);
+  if (unreadable) return EXIT.INPUT;
+  const threshold = SEVERITY_RANK[args.severity];
+  return findings.some((f) => SEVERITY_RANK[f.severity] >= threshold) ? EXIT.FAILED : EXIT.OK;
+}

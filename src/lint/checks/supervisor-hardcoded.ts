@@ -1,0 +1,33 @@
+import type { Check } from '../check.js';
+
+const check: Check = {
+  meta: {
+    id: 'supervisor-hardcoded',
+    defaultSeverity: 'info',
+    summary: 'supervisor hard-coded in init.d where conf.d should decide',
+    fixable: 'unsafe',
+    docs: {
+      what: 'A plain `supervisor=...` in the init script.',
+      why: 'init.d is sourced after conf.d, so an admin\'s `supervisor=` in /etc/conf.d is silently overridden; `${supervisor:-...}` keeps the default and lets conf.d choose.',
+      example: {
+        bad: '#!/sbin/openrc-run\nsupervisor=supervise-daemon\ncommand=/usr/sbin/foo\ncommand_args_foreground=-f\n',
+        good: '#!/sbin/openrc-run\nsupervisor=${supervisor:-supervise-daemon}\ncommand=/usr/sbin/foo\ncommand_args_foreground=-f\n',
+      },
+      fix: 'Unsafe (changes which file wins): the value becomes `${supervisor:-VALUE}`.',
+    },
+  },
+  run(ctx) {
+    const a = ctx.service.supervisor.confdCanDecide ? undefined : ctx.service.supervisor.initdAssignment;
+    if (!a || a.form !== 'assign') return [];
+    const v = ctx.service.value('supervisor') ?? a.value.text;
+    return [
+      {
+        start: a.start,
+        end: a.end,
+        message: `supervisor is hard-coded to ${v}: an admin cannot choose it in conf.d; use supervisor=\${supervisor:-${v}}`,
+        fix: { safety: 'unsafe', edits: [{ file: ctx.initdPath, start: a.value.start, end: a.value.end, text: `\${supervisor:-${v}}` }] },
+      },
+    ];
+  },
+};
+export default check;

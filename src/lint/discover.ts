@@ -1,0 +1,69 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import fg from 'fast-glob';
+
+export interface LintTarget {
+  initd: string;
+  confd: string | null;
+  /** The file sits in an etc/init.d tree, where its mode matters. */
+  inInitdTree: boolean;
+}
+
+const INIT_NAME = /(\.initd|\.init|\.rc|-initd|\.initd-r\d+)$/;
+const SHEBANG = /^(?:\uFEFF)?#!\s*\S*\/(openrc-run|runscript)(\s|$)/;
+
+async function head(p: string): Promise<string | null> {
+  let fh;
+  try {
+    fh = await fs.open(p, 'r');
+    const buf = Buffer.alloc(128);
+    const { bytesRead } = await fh.read(buf, 0, 128, 0);
+    const b = buf.subarray(0, bytesRead);
+    return b.includes(0) ? null : b.toString('utf8');
+  } catch {
+    return null;
+  } finally {
+    await fh?.close();
+  }
+}
+
+function confdFor(initd: string, files: Set<string>): string | null {
+  const dir = path.dirname(initd);
+  const base = path.basename(initd);
+  if (path.basename(dir) === 'init.d') {
+    const c = path.join(path.dirname(dir), 'conf.d', base);
+    return files.has(c) ? c : null;
+  }
+  const stem = base.replace(INIT_NAME, '');
+  for (const cand of [`${stem}.confd`, `${stem.replace(/-r\d+$/, '')}.confd`, `${stem}-confd`, `${stem}.conf`]) {
+    const c = path.join(dir, cand);
+    if (files.has(c)) return c;
+  }
+  return null;
+}
+
+/**
+ * Init scripts under the given paths: ebuild-repository style (`files/*.initd`, `*.init`,
+ * `*.rc`, `*-initd`), `etc/init.d/*` trees, and any file whose first line is an openrc-run or
+ * runscript shebang. Each is paired with its conf.d. `.git` and `node_modules` are skipped,
+ * binary files never count.
+ */
+export async function discover(paths: string[]): Promise<LintTarget[]> {
+  const found = new Map<string, LintTarget>();
+  for (const p of paths) {
+    const st = await fs.stat(p);
+    const files = st.isDirectory()
+      ? (await fg('**/*', { cwd: p, dot: false, onlyFiles: true, followSymbolicLinks: false, ignore: ['**/.git/**', '**/node_modules/**'] })).map((f) => path.join(p, f))
+      : [p];
+    const set = new Set(files);
+    for (const f of files.sort()) {
+      const dirName = path.basename(path.dirname(f));
+      if (/\.confd$/.test(f) || dirName === 'conf.d') continue;
+      const inInitdTree = dirName === 'init.d';
+      const h = await head(f);
+      if (h === null) continue; // unreadable or binary
+      if (INIT_NAME.test(f) || inInitdTree || SHEBANG.test(h)) found.set(f, { initd: f, confd: confdFor(f, set), inInitdTree });
+    }
+  }
+  return [...found.values()];
+}

@@ -1,0 +1,212 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { applyEdits, type Edit } from '../edit/edits.js';
+import { EXIT, RcError } from '../errors.js';
+import { Service } from '../model/service.js';
+import { ShellFile } from '../parse/shellfile.js';
+import { findRule } from '../rules/registry.js';
+import { parseVersion, type Check, type LintContext, type RawFinding, type Version } from './check.js';
+import { CHECKS } from './checks/index.js';
+import type { CheckMeta, Finding, Severity } from './types.js';
+
+/** The default target: Debian 12's OpenRC, the oldest release a current distribution ships. */
+export const DEFAULT_OPENRC_VERSION = '0.45';
+
+/** Reported for a suppression or config naming a rule that does not exist. */
+export const UNKNOWN_RULE: CheckMeta = {
+  id: 'unknown-rule-id',
+  defaultSeverity: 'warning',
+  summary: 'suppression or config names a rule that does not exist',
+  fixable: 'none',
+  docs: {
+    what: 'A `# rc-supervise disable=ID` directive or a `.rc-supervise.json` entry naming an unknown rule id.',
+    why: 'A misspelt id suppresses nothing, and the finding it was meant for is silently back (or never was).',
+    example: {
+      bad: '#!/sbin/openrc-run\n# rc-supervise disable=no-such-rule\ncommand=/usr/sbin/foo\n',
+      good: '#!/sbin/openrc-run\n# rc-supervise disable=bashism\ncommand=/usr/sbin/foo\n',
+    },
+    fix: 'None: correct the id (`rc-supervise lint --list-rules`).',
+  },
+};
+
+export const ALL_META: readonly CheckMeta[] = [...CHECKS.map((c) => c.meta), UNKNOWN_RULE];
+const KNOWN = new Set(ALL_META.map((m) => m.id));
+
+export interface LintConfig {
+  disable?: string[];
+  severity?: Record<string, Severity | 'off'>;
+  openrcVersion?: string;
+  /** Where it was read from (for messages). */
+  source?: string;
+}
+
+/** `.rc-supervise.json`, looked for from `start` (a file or directory) upward. */
+export function findConfig(start: string): LintConfig {
+  let dir = path.resolve(start);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) dir = path.dirname(dir);
+  for (;;) {
+    const p = path.join(dir, '.rc-supervise.json');
+    if (existsSync(p)) {
+      try {
+        return { ...(JSON.parse(readFileSync(p, 'utf8')) as LintConfig), source: p };
+      } catch (e) {
+        throw new RcError(`${p}: not valid JSON (${(e as Error).message})`, EXIT.INPUT, p);
+      }
+    }
+    const up = path.dirname(dir);
+    if (up === dir) return {};
+    dir = up;
+  }
+}
+
+export interface LintFileInput {
+  initdPath: string;
+  initdText: string;
+  confdPath?: string | null;
+  confdText?: string | null;
+  /** Mode, when the file is in an etc/init.d tree. */
+  mode?: number;
+}
+
+export interface LintOptions {
+  target?: Version;
+  config?: LintConfig;
+}
+
+interface Directive {
+  line: number;
+  ids: string[];
+  fileWide: boolean;
+  offset: number;
+}
+
+const DIRECTIVE = /#\s*rc-supervise\s+disable=([\w,-]+)/;
+
+function directives(f: ShellFile): Directive[] {
+  const firstStatement = Math.min(
+    ...[...f.assignments, ...f.commands, ...f.functions].map((x) => x.start),
+    f.text.length,
+  );
+  return f.comments.flatMap((c) => {
+    const m = DIRECTIVE.exec(f.text.slice(c.start, c.end));
+    if (!m) return [];
+    return [{ line: f.lineCol(c.start).line, ids: m[1].split(',').filter(Boolean), fileWide: c.start < firstStatement, offset: c.start }];
+  });
+}
+
+function toFinding(check: CheckMeta, raw: RawFinding, ctx: LintContext, sev: Severity): Finding {
+  const f = raw.in === 'confd' && ctx.confd ? ctx.confd : ctx.initd;
+  const file = raw.in === 'confd' && ctx.confdPath ? ctx.confdPath : ctx.initdPath;
+  const s = f.lineCol(raw.start);
+  const e = raw.end !== undefined && raw.end > raw.start ? f.lineCol(raw.end) : undefined;
+  return { ruleId: check.id, severity: sev, message: raw.message, file, line: s.line, col: s.col, endLine: e?.line, endCol: e?.col, fix: raw.fix };
+}
+
+/** Lints one init script (and its conf.d). Pure: no file-system access. */
+export function lintFile(input: LintFileInput, opts: LintOptions = {}): Finding[] {
+  const cfg = opts.config ?? {};
+  const target = opts.target ?? parseVersion(cfg.openrcVersion ?? DEFAULT_OPENRC_VERSION)!;
+  const initd = new ShellFile(input.initdPath, input.initdText);
+  const confd = input.confdText != null && input.confdPath ? new ShellFile(input.confdPath, input.confdText) : null;
+  const svcName = path.basename(input.initdPath).replace(/(\.initd|\.init|\.rc|-initd)$/, '').replace(/-r\d+$/, '');
+  const service = new Service(svcName, initd, confd);
+  const rule = findRule(svcName, service.daemon);
+  const ctx: LintContext = {
+    initdPath: input.initdPath,
+    confdPath: input.confdPath ?? null,
+    initd,
+    confd,
+    service,
+    rule,
+    mode: input.mode,
+    target,
+  };
+  const dirs = [...directives(initd), ...(confd ? directives(confd).map((d) => ({ ...d, inConfd: true })) : [])];
+  const disabled = new Set(cfg.disable ?? []);
+  const out: Finding[] = [];
+  const run = (check: Check) => {
+    const sevCfg = cfg.severity?.[check.meta.id];
+    if (disabled.has(check.meta.id) || sevCfg === 'off') return;
+    // Only the syntax check may look at a tree with errors: the others would see half a script.
+    if (initd.errors.length && check.meta.id !== 'syntax-error') return;
+    for (const raw of check.run(ctx)) {
+      const finding = toFinding(check.meta, raw, ctx, sevCfg ?? raw.severity ?? check.meta.defaultSeverity);
+      const inFile = raw.in === 'confd' ? 'confd' : 'initd';
+      const suppressed = dirs.some(
+        (d) =>
+          ('inConfd' in d ? 'confd' : 'initd') === inFile &&
+          d.ids.includes(check.meta.id) &&
+          (d.fileWide || d.line + 1 === finding.line || d.line === finding.line),
+      );
+      if (!suppressed) out.push(finding);
+    }
+  };
+  for (const check of CHECKS) run(check);
+  for (const d of dirs)
+    for (const id of d.ids)
+      if (!KNOWN.has(id)) {
+        const f = 'inConfd' in d ? confd! : initd;
+        const { line, col } = f.lineCol(d.offset);
+        out.push({ ruleId: UNKNOWN_RULE.id, severity: 'warning', message: `unknown rule id '${id}' in a disable directive`, file: f.path, line, col });
+      }
+  return out.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col);
+}
+
+/** Config entries naming unknown rules, reported once per run against the config file. */
+export function configFindings(cfg: LintConfig): Finding[] {
+  const ids = [...(cfg.disable ?? []), ...Object.keys(cfg.severity ?? {})];
+  return ids
+    .filter((id) => !KNOWN.has(id))
+    .map((id) => ({ ruleId: UNKNOWN_RULE.id, severity: 'warning' as const, message: `unknown rule id '${id}' in the config`, file: cfg.source ?? '.rc-supervise.json', line: 1, col: 1 }));
+}
+
+export interface FixResult {
+  texts: Map<string, string>;
+  /** Findings left after fixing. */
+  findings: Finding[];
+  fixed: number;
+  passes: number;
+}
+
+/**
+ * `--fix`: applies fixes of the allowed safety, non-overlapping ones per pass, re-lints,
+ * and repeats until no fixable finding is left (ESLint's loop, at most 10 passes). A pass
+ * that would introduce a syntax error is dropped and reported as a bug.
+ */
+export function fixFile(input: LintFileInput, opts: LintOptions & { unsafe?: boolean } = {}): FixResult {
+  const texts = new Map<string, string>([[input.initdPath, input.initdText]]);
+  if (input.confdPath && input.confdText != null) texts.set(input.confdPath, input.confdText);
+  let fixed = 0;
+  let passes = 0;
+  const current = (): LintFileInput => ({
+    ...input,
+    initdText: texts.get(input.initdPath)!,
+    confdText: input.confdPath ? (texts.get(input.confdPath) ?? input.confdText) : input.confdText,
+  });
+  let findings = lintFile(current(), opts);
+  for (; passes < 10; passes++) {
+    const fixable = findings.filter((f) => f.fix && (f.fix.safety === 'safe' || opts.unsafe));
+    if (!fixable.length) break;
+    const chosen: Edit[] = [];
+    let count = 0;
+    for (const f of fixable) {
+      const edits = f.fix!.edits;
+      const clash = edits.some((e) => chosen.some((c) => c.file === e.file && e.start < c.end + (c.start === c.end ? 1 : 0) && c.start < e.end + (e.start === e.end ? 1 : 0)));
+      if (clash) continue;
+      chosen.push(...edits);
+      count++;
+    }
+    const next = new Map(texts);
+    for (const file of new Set(chosen.map((e) => e.file)))
+      next.set(file, applyEdits(texts.get(file)!, chosen.filter((e) => e.file === file)));
+    const broken = [...next].find(([, t]) => new ShellFile('check', t).errors.length > 0);
+    if (broken && !new ShellFile('orig', texts.get(broken[0])!).errors.length)
+      throw new RcError(`internal error: a fix introduced a syntax error in ${broken[0]}; reverted`, EXIT.INTERNAL);
+    for (const [k, v] of next) texts.set(k, v);
+    fixed += count;
+    findings = lintFile(current(), opts);
+  }
+  if (passes >= 10 && findings.some((f) => f.fix && (f.fix.safety === 'safe' || opts.unsafe)))
+    throw new RcError(`internal error: fixes for ${input.initdPath} did not converge in 10 passes`, EXIT.INTERNAL);
+  return { texts, findings, fixed, passes };
+}

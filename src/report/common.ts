@@ -1,0 +1,27 @@
+import type { Finding, Severity } from '../lint/types.js';
+
+/** A run of line breaks (with the blanks around them) inside a message. */
+const LINE_BREAKS = /[ \t]*[\r\n][ \t\r\n]*/g;
+
+/** Folds a multi-line message onto one line (gcc style keeps one line per finding). */
+export function oneLine(message: string): string {
+  return message.replace(LINE_BREAKS, ' ');
+}
+
+export function countBySeverity(findings: readonly Finding[]): Record<Severity, number> {
+  const n: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
+  for (const f of findings) n[f.severity]++;
+  return n;
+}
+
+export function countFixable(findings: readonly Finding[]): { safe: number; unsafe: number } {
+  let safe = 0;
+  let unsafe = 0;
+  for (const f of findings) {
+    if (f.fix?.safety === 'safe') safe++;
+    else if (f.fix?.safety === 'unsafe') unsafe++;
+  }
+  return { safe, unsafe };
+}
+
+export const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
