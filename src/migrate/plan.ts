@@ -1,5 +1,5 @@
 import type { Edit } from '../edit/edits.js';
-import { MISREAD_SHORT, SHARED_MEANING, parseOptions } from '../model/options.js';
+import { MISREAD_SHORT, REDUNDANT, SHARED_MEANING, parseOptions } from '../model/options.js';
 import type { Service } from '../model/service.js';
 import type { Assignment } from '../parse/shellfile.js';
 import { splitValue, type Token } from '../parse/words.js';
@@ -72,7 +72,8 @@ export function planMigration(input: PlanInput): Plan {
     };
   if (s.supervised && !opts.residual) return { kind: 'already', where: s.supervisor.where, notes: [] };
 
-  const notes: string[] = [...(rule?.notes ?? [])];
+  // Per-run notes say what this migration did; the rule's research notes live in its docs.
+  const notes: string[] = [];
   const warnings: string[] = [...(rule?.warnings ?? [])];
   const customStart = s.defines('start');
   let converted: Converted | null = null;
@@ -166,15 +167,16 @@ export function planMigration(input: PlanInput): Plan {
     !!stopsig?.edit ||
     !!relocate?.note;
   const route: 'conf.d' | 'init.d' = needInitd ? 'init.d' : 'conf.d';
-  const why = converted
-    ? 'custom start()/stop() must be replaced in init.d'
-    : !s.supervisor.confdCanDecide
-    ? 'init.d sets supervisor itself, so conf.d cannot decide'
-    : moved.edits.length
-      ? 'pidfile/daemonize flags must move out of command_args in init.d'
-      : signalEdits.length
-        ? 'init.d sends signals with start-stop-daemon'
-        : 'the init script lets conf.d choose the supervisor (survives package updates)';
+  const reasons: [boolean, string][] = [
+    [!!converted, 'custom start()/stop() must be replaced in init.d'],
+    [!!relocate?.note, "the daemon writes its own pid file at the supervisor's pidfile, which only init.d can change"],
+    [!s.supervisor.confdCanDecide, 'init.d sets supervisor itself, so conf.d cannot decide'],
+    [moved.edits.length > 0, 'pidfile/daemonize flags must move out of command_args in init.d'],
+    [signalEdits.length > 0, 'init.d sends signals with start-stop-daemon'],
+    [!!stopsig?.edit, 'stopsig must become part of retry in init.d'],
+  ];
+  const why =
+    reasons.find(([hit]) => hit)?.[1] ?? 'the init script lets conf.d choose the supervisor (survives package updates)';
 
   if (route === 'init.d') {
     initdEdits.push(...moved.edits, ...signalEdits);
@@ -456,6 +458,7 @@ export function fallbackTrap(s: Service): Trap | null {
     for (const o of parsed.options) {
       const written = words.slice(o.index, o.index + o.count);
       const short = /^-[^-]/.test(o.written);
+      if (REDUNDANT.has(o.spec.long)) continue;
       if (SHARED_MEANING.has(o.spec.long) && !(short && MISREAD_SHORT.has(o.written[1]))) keep.push(...written);
       else dropped.push(written.join(' '));
     }
@@ -463,8 +466,9 @@ export function fallbackTrap(s: Service): Trap | null {
     if (dropped.length === 0) return null;
   }
   const value = keep.length ? keep.map(shellQuoteWord).join(' ') : ' ';
+  const shown = value === ' ' ? '" " (a single space: OpenRC before 0.46 treats "" as unset)' : `"${value}"`;
   const note = words
-    ? `start_stop_daemon_args (${words.join(' ')}) would reach supervise-daemon, which rejects ${dropped.join(', ')}: supervise_daemon_args set to "${value.trim()}"`
+    ? `start_stop_daemon_args (${words.join(' ')}) would reach supervise-daemon, which rejects ${dropped.join(', ')}: supervise_daemon_args set to ${shown}`
     : 'start_stop_daemon_args is computed at run time and would reach supervise-daemon: supervise_daemon_args set so it does not';
   // A single space, not "": OpenRC before 0.46 expands ${supervise_daemon_args:-...}.
   return { line: `supervise_daemon_args="${value}"`, note };

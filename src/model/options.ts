@@ -73,9 +73,10 @@ export const SHARED_MEANING = new Set([
   'verbose',
   'nocolor',
   'retry',
-  // The supervisor takes --pidfile for its own pid file, which `pidfile` sets anyway.
-  'pidfile',
 ]);
+
+/** Meaningful to both, but supervise-daemon already gets it from a variable (`pidfile`). */
+export const REDUNDANT = new Set(['pidfile']);
 
 /** Short letters supervise-daemon reads differently (openrc-facts §6): never carry them over. */
 export const MISREAD_SHORT = new Set(['a', 'P', 'm', '3']);
