@@ -109,6 +109,17 @@ function alive(pid: number): boolean {
   }
 }
 
+let writesBeforeCrash = Number(process.env.RC_SUPERVISE_TEST_CRASH_AFTER_WRITES ?? 0);
+
+/**
+ * Fault injection for the crash-consistency test only: with
+ * RC_SUPERVISE_TEST_CRASH_AFTER_WRITES=N the process SIGKILLs itself right after its Nth
+ * file write, as a power cut between two writes would stop it.
+ */
+function crashPoint(): void {
+  if (writesBeforeCrash > 0 && --writesBeforeCrash === 0) process.kill(process.pid, 'SIGKILL');
+}
+
 export function runId(now = new Date()): string {
   return now.toISOString().replace(/[:.]/g, '-');
 }
@@ -174,6 +185,7 @@ export async function writeService(
         throw new RcError(`${ch.path}: changed on disk since it was read; not overwritten`, EXIT.FAILED, ch.path);
       if (ch.before === null) await fs.mkdir(path.dirname(target), { recursive: true });
       await writeAtomic(target, ch.after, entry);
+      crashPoint();
       done.push({ abs: target, before: ch.before, mode: entry.mode, uid: entry.uid, gid: entry.gid });
     }
     for (const e of entries) e.state = 'done';
