@@ -7,7 +7,10 @@ const rule: ServiceRule = {
   summary: 'acpid --foreground under supervise-daemon; reload through the supervisor',
   route: 'init.d',
   foreground: '--foreground',
-  backgroundFlags: [{ flag: '-p', value: true, why: 'pidfile' }, { flag: '--pidfile', value: true, why: 'pidfile' }],
+  backgroundFlags: [
+    { flag: '-p', value: true, why: 'pidfile' },
+    { flag: '--pidfile', value: true, why: 'pidfile' },
+  ],
   ownPidfile: '/run/acpid.pid',
   signals: { reload: 'HUP' },
   notes: [

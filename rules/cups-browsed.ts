@@ -4,7 +4,8 @@ const rule: ServiceRule = {
   id: 'cups-browsed',
   services: ['cups-browsed'],
   daemons: ['cups-browsed'],
-  summary: 'Set supervisor="supervise-daemon" in /etc/conf.d/cups-browsed; cups-browsed already stays in the foreground.',
+  summary:
+    'Set supervisor="supervise-daemon" in /etc/conf.d/cups-browsed; cups-browsed already stays in the foreground.',
   route: 'conf.d',
   // Already in the foreground under start-stop-daemon: no words for command_args_foreground.
   foreground: '',

@@ -4,8 +4,7 @@ const rule: ServiceRule = {
   id: 'dbus',
   services: ['dbus'],
   daemons: ['dbus-daemon'],
-  summary:
-    'Set supervisor="supervise-daemon" and command_args_foreground="--nofork --nopidfile" in /etc/conf.d/dbus.',
+  summary: 'Set supervisor="supervise-daemon" and command_args_foreground="--nofork --nopidfile" in /etc/conf.d/dbus.',
   route: 'conf.d',
   foreground: '--nofork --nopidfile',
   backgroundFlags: [{ flag: '--fork', why: 'daemonize' }],

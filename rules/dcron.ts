@@ -8,8 +8,10 @@ const rule: ServiceRule = {
   summary: 'Refused: dcron crashes when it runs under a supervisor.',
   route: 'init.d',
   refuse: {
-    reason: 'sys-process/dcron (4.5-r1) crashes without an error message when it is run under a supervisor (Gentoo wiki)',
-    suggestion: 'keep dcron under start-stop-daemon, or switch to a cron that can be supervised, e.g. sys-process/fcron or vixie-cron',
+    reason:
+      'sys-process/dcron (4.5-r1) crashes without an error message when it is run under a supervisor (Gentoo wiki)',
+    suggestion:
+      'keep dcron under start-stop-daemon, or switch to a cron that can be supervised, e.g. sys-process/fcron or vixie-cron',
   },
   notes: [
     'The stock dcron script also has a custom start() that runs /usr/sbin/crond directly, which would be refused on its own (openrc-facts §4); the rule refuses before that, with the reason that matters.',

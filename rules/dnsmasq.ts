@@ -16,7 +16,7 @@ const rule: ServiceRule = {
   ownPidfile: '/run/dnsmasq.pid',
   signals: { reload: 'HUP', rotate: 'USR2' },
   notes: [
-    'The wiki keeps pidfile=/var/run/dnsmasq.pid, which is also dnsmasq\'s compiled-in pid file: in the foreground dnsmasq would still write it over the supervisor\'s pid. rc-supervise adds a bare --pid-file (no pid file) to the foreground arguments.',
+    "The wiki keeps pidfile=/var/run/dnsmasq.pid, which is also dnsmasq's compiled-in pid file: in the foreground dnsmasq would still write it over the supervisor's pid. rc-supervise adds a bare --pid-file (no pid file) to the foreground arguments.",
   ],
   sources: [
     'wiki: dnsmasq (command_args_background="-x ${pidfile}", command_args_foreground="--keep-in-foreground", reload HUP, rotate USR2)',

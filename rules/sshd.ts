@@ -14,7 +14,7 @@ const rule: ServiceRule = {
   ownPidfile: '/run/sshd.pid',
   signals: { reload: 'HUP' },
   notes: [
-    'The wiki keeps sshd writing its PidFile under -D; sshd writes it at the supervisor\'s pidfile path, so rc-supervise adds `-o PidFile=none` to the foreground arguments.',
+    "The wiki keeps sshd writing its PidFile under -D; sshd writes it at the supervisor's pidfile path, so rc-supervise adds `-o PidFile=none` to the foreground arguments.",
     'The wiki comments out `--wait 1000` by hand; rc-supervise sets supervise_daemon_args instead so start_stop_daemon_args keeps working under start-stop-daemon.',
   ],
   sources: [

@@ -98,7 +98,9 @@ describe('migrate --all and revert --all', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('ntpd: not reverted: etc/init.d/ntpd changed since the migration');
     expect(readFileSync(ntpd, 'utf8')).toContain('# local edit');
-    expect(readFileSync(path.join(root, 'etc/init.d/sshd'), 'utf8')).toBe(readFileSync(path.join(EXAMPLE, 'etc/init.d/sshd'), 'utf8'));
+    expect(readFileSync(path.join(root, 'etc/init.d/sshd'), 'utf8')).toBe(
+      readFileSync(path.join(EXAMPLE, 'etc/init.d/sshd'), 'utf8'),
+    );
     const forced = await run('revert', 'ntpd', '--root', root, '--force');
     expect(forced.code).toBe(0);
     expect(readFileSync(ntpd, 'utf8')).toBe(readFileSync(path.join(EXAMPLE, 'etc/init.d/ntpd'), 'utf8'));
@@ -116,31 +118,40 @@ describe('migrate --all and revert --all', () => {
 });
 
 describe('crash in the middle of a batch', () => {
-  test.each([1, 3, 7])('killed after write %i: every file old or new, manifest consistent, revert restores all', async (n) => {
-    const root = await copyExample();
-    const pristine = treeHash(root);
-    const done = await copyExample();
-    await run('migrate', '--all', '--root', done);
-    const r = spawnSync(process.execPath, [path.join(REPO, 'bin/rc-supervise.js'), 'migrate', '--all', '--root', root], {
-      env: { ...process.env, RC_SUPERVISE_TEST_CRASH_AFTER_WRITES: String(n) },
-      encoding: 'utf8',
-    });
-    expect(r.signal).toBe('SIGKILL');
-    for (const dir of ['etc/init.d', 'etc/conf.d']) {
-      for (const name of readdirSync(path.join(root, dir))) {
-        const p = path.join(root, dir, name);
-        if (!existsSync(p)) continue; // dangling only if the example has such links
-        const now = readFileSync(p, 'utf8');
-        const old = existsSync(path.join(EXAMPLE, dir, name)) ? readFileSync(path.join(EXAMPLE, dir, name), 'utf8') : null;
-        const migrated = readFileSync(path.join(done, dir, name), 'utf8');
-        expect([old, migrated]).toContain(now);
+  test.each([1, 3, 7])(
+    'killed after write %i: every file old or new, manifest consistent, revert restores all',
+    async (n) => {
+      const root = await copyExample();
+      const pristine = treeHash(root);
+      const done = await copyExample();
+      await run('migrate', '--all', '--root', done);
+      const r = spawnSync(
+        process.execPath,
+        [path.join(REPO, 'bin/rc-supervise.js'), 'migrate', '--all', '--root', root],
+        {
+          env: { ...process.env, RC_SUPERVISE_TEST_CRASH_AFTER_WRITES: String(n) },
+          encoding: 'utf8',
+        },
+      );
+      expect(r.signal).toBe('SIGKILL');
+      for (const dir of ['etc/init.d', 'etc/conf.d']) {
+        for (const name of readdirSync(path.join(root, dir))) {
+          const p = path.join(root, dir, name);
+          if (!existsSync(p)) continue; // dangling only if the example has such links
+          const now = readFileSync(p, 'utf8');
+          const old = existsSync(path.join(EXAMPLE, dir, name))
+            ? readFileSync(path.join(EXAMPLE, dir, name), 'utf8')
+            : null;
+          const migrated = readFileSync(path.join(done, dir, name), 'utf8');
+          expect([old, migrated]).toContain(now);
+        }
+        expect(readdirSync(path.join(root, dir)).filter((f) => f.startsWith('.'))).toEqual([]); // no temp file left
       }
-      expect(readdirSync(path.join(root, dir)).filter((f) => f.startsWith('.'))).toEqual([]); // no temp file left
-    }
-    const manifest = await readManifest(root);
-    expect(manifest.entries.length).toBeGreaterThanOrEqual(n);
-    const back = await run('revert', '--all', '--root', root);
-    expect(back.code).toBe(0);
-    expect(treeHash(root)).toBe(pristine);
-  });
+      const manifest = await readManifest(root);
+      expect(manifest.entries.length).toBeGreaterThanOrEqual(n);
+      const back = await run('revert', '--all', '--root', root);
+      expect(back.code).toBe(0);
+      expect(treeHash(root)).toBe(pristine);
+    },
+  );
 });

@@ -25,7 +25,9 @@ describe('migrate sshd', () => {
     execFileSync('patch', ['-p1', '-s', '-d', copy], { input: r.stdout });
     const w = await run('migrate', 'sshd', '--root', root);
     expect(w.code).toBe(0);
-    expect(readFileSync(path.join(copy, 'etc/init.d/sshd'), 'utf8')).toBe(readFileSync(path.join(root, 'etc/init.d/sshd'), 'utf8'));
+    expect(readFileSync(path.join(copy, 'etc/init.d/sshd'), 'utf8')).toBe(
+      readFileSync(path.join(root, 'etc/init.d/sshd'), 'utf8'),
+    );
   });
 
   test('writing keeps the mode, backs up outside init.d, says to restart; a second run changes nothing', async () => {
@@ -38,7 +40,11 @@ describe('migrate sshd', () => {
     expect(statSync(initd).mode & 0o7777).toBe(0o750);
     expect(readFileSync(initd, 'utf8')).toContain('supervisor="supervise-daemon"');
     expect(readdirSync(path.join(root, 'etc/init.d'))).toEqual(['sshd']);
-    const backups = execFileSync('find', [path.join(root, 'var/lib/rc-supervise/backup'), '-type', 'f'], { encoding: 'utf8' }).trim().split('\n');
+    const backups = execFileSync('find', [path.join(root, 'var/lib/rc-supervise/backup'), '-type', 'f'], {
+      encoding: 'utf8',
+    })
+      .trim()
+      .split('\n');
     expect(backups).toHaveLength(1);
     expect(readFileSync(backups[0], 'utf8')).toBe(sshdIn());
     expect(statSync(backups[0]).mode & 0o111).toBe(0);
@@ -68,7 +74,9 @@ describe('bad input: clear message, documented exit code, nothing written', () =
   });
 
   test('syntax error: exit 3 with file:line:col', async () => {
-    const root = await makeRoot([{ svc: 'bad', initd: '#!/sbin/openrc-run\ncommand=/usr/bin/x\nif [ -n "$x" ]; then\n\techo\n' }]);
+    const root = await makeRoot([
+      { svc: 'bad', initd: '#!/sbin/openrc-run\ncommand=/usr/bin/x\nif [ -n "$x" ]; then\n\techo\n' },
+    ]);
     const before = treeHash(root);
     const r = await run('migrate', 'bad', '--root', root);
     expect(r.code).toBe(3);

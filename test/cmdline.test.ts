@@ -12,13 +12,15 @@ import { fixtureCases } from './helpers/fixtures.js';
 import { loaded } from './helpers/loaded.js';
 
 /** Options only start-stop-daemon knows (or reads differently): never in a supervise-daemon argv. */
-const SSD_ONLY = /^(--wait|-w|--background|-b|--make-pidfile|-m|--exec|-x|--name|-n|--progress|-P|--interpreted|-i|--startas|-a|--test|-t|--oknodo|-o|--scheduler.*)(=.*)?$/;
+const SSD_ONLY =
+  /^(--wait|-w|--background|-b|--make-pidfile|-m|--exec|-x|--name|-n|--progress|-P|--interpreted|-i|--startas|-a|--test|-t|--oknodo|-o|--scheduler.*)(=.*)?$/;
 
 /**
  * Hooks that run real programs (checkconfig → `sshd -t`, checkpath, ...) are neutralised for
  * the recording: this test is about the command lines OpenRC builds, not the hooks.
  */
-const NEUTRAL = '\n# test only\nstart_pre() { :; }\nstop_pre() { :; }\nstart_post() { :; }\nstop_post() { :; }\ncheckconfig() { :; }\n';
+const NEUTRAL =
+  '\n# test only\nstart_pre() { :; }\nstop_pre() { :; }\nstart_post() { :; }\nstop_post() { :; }\ncheckconfig() { :; }\n';
 
 const sig = (s: string) => s.replace(/^SIG/, '');
 
@@ -56,9 +58,13 @@ describeWithTree('effective command lines under real OpenRC shell code', () => {
       const rec = recs[1 + i];
       expect(rec.code).toBe(0);
       const want = sig(fx.expect.signals![fn]);
-      expect(rec.calls.map((c) => [c[0], c[1], c[2], sig(c[3] ?? '')])).toEqual([['supervise-daemon', fx.svc, '--signal', want]]);
+      expect(rec.calls.map((c) => [c[0], c[1], c[2], sig(c[3] ?? '')])).toEqual([
+        ['supervise-daemon', fx.svc, '--signal', want],
+      ]);
     }
     const stop = recs[recs.length - 1];
-    expect(stop.calls).toEqual([['supervise-daemon', fx.svc, '--stop', ...(pid >= 0 ? ['--pidfile', options[pid + 1]] : [])]]);
+    expect(stop.calls).toEqual([
+      ['supervise-daemon', fx.svc, '--stop', ...(pid >= 0 ? ['--pidfile', options[pid + 1]] : [])],
+    ]);
   });
 });

@@ -21,7 +21,8 @@ describe.each(cases.map((c) => [c.id, c] as const))('%s', (_id, fx) => {
     test('is refused with the reason, and nothing changes', () => {
       const r = result();
       expect(r.plan.kind).toBe('refuse');
-      if (r.plan.kind === 'refuse' && fx.expect.reason_contains) expect(r.plan.reason).toContain(fx.expect.reason_contains);
+      if (r.plan.kind === 'refuse' && fx.expect.reason_contains)
+        expect(r.plan.reason).toContain(fx.expect.reason_contains);
       expect(r.changes).toEqual([]);
     });
     return;

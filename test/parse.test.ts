@@ -110,7 +110,11 @@ describe('start-stop-daemon options', () => {
 
   test('supervisor from conf.d vs a plain init.d override', () => {
     const confd = new ShellFile('c', 'supervisor=supervise-daemon\n');
-    const lets = new Service('x', new ShellFile('i', '#!/sbin/openrc-run\nsupervisor=${supervisor:-start-stop-daemon}\n'), confd);
+    const lets = new Service(
+      'x',
+      new ShellFile('i', '#!/sbin/openrc-run\nsupervisor=${supervisor:-start-stop-daemon}\n'),
+      confd,
+    );
     expect(lets.supervisor).toMatchObject({ value: 'supervise-daemon', confdCanDecide: true });
     const overrides = new Service('x', new ShellFile('i', '#!/sbin/openrc-run\nsupervisor=start-stop-daemon\n'), confd);
     expect(overrides.supervisor).toMatchObject({ value: 'start-stop-daemon', where: 'init.d', confdCanDecide: false });

@@ -25,26 +25,24 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
     const k = i % Math.max(1, l.length);
     return [...l.slice(0, k + 1), l[k] ?? '', ...l.slice(k + 1)];
   }),
-  fc.tuple(fc.nat(), fc.nat(), fc.constantFrom('"', "'", '\\', '`', '$(', '}', '{', ';;', '#', '\t', ' ', '\r')).map(
-    ([i, j, s]) =>
-      (l: string[]) => {
-        const k = i % Math.max(1, l.length);
-        const line = l[k] ?? '';
-        const at = j % (line.length + 1);
-        return [...l.slice(0, k), line.slice(0, at) + s + line.slice(at), ...l.slice(k + 1)];
-      },
-  ),
+  fc
+    .tuple(fc.nat(), fc.nat(), fc.constantFrom('"', "'", '\\', '`', '$(', '}', '{', ';;', '#', '\t', ' ', '\r'))
+    .map(([i, j, s]) => (l: string[]) => {
+      const k = i % Math.max(1, l.length);
+      const line = l[k] ?? '';
+      const at = j % (line.length + 1);
+      return [...l.slice(0, k), line.slice(0, at) + s + line.slice(at), ...l.slice(k + 1)];
+    }),
   fc.tuple(fc.nat(), fc.string({ unit: 'binary', maxLength: 8 })).map(([i, s]) => (l: string[]) => {
     const k = i % Math.max(1, l.length);
     return [...l.slice(0, k), s, ...l.slice(k)];
   }),
-  fc.tuple(fc.nat(), fc.constantFrom('# note', '', '   ', '\t# x "quoted" $(y)', ': ${X:=${Y:-$(cmd "a b")}}')).map(
-    ([i, s]) =>
-      (l: string[]) => {
-        const k = i % Math.max(1, l.length);
-        return [...l.slice(0, k), s, ...l.slice(k)];
-      },
-  ),
+  fc
+    .tuple(fc.nat(), fc.constantFrom('# note', '', '   ', '\t# x "quoted" $(y)', ': ${X:=${Y:-$(cmd "a b")}}'))
+    .map(([i, s]) => (l: string[]) => {
+      const k = i % Math.max(1, l.length);
+      return [...l.slice(0, k), s, ...l.slice(k)];
+    }),
 );
 
 const mutated = fc

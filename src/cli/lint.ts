@@ -75,7 +75,14 @@ export async function runLint(args: LintArgs, io: Out): Promise<ExitCode> {
   }
 
   const format: FormatName = args.format ?? (io.isTTY ? 'stylish' : 'gcc');
-  io.out(FORMATTERS[format](findings, { checks: ALL_META, version: args.version, color: args.color, filesLinted: targets.length }));
+  io.out(
+    FORMATTERS[format](findings, {
+      checks: ALL_META,
+      version: args.version,
+      color: args.color,
+      filesLinted: targets.length,
+    }),
+  );
   if (args.fix && fixedTotal) io.err(`fixed ${fixedTotal} problem${fixedTotal === 1 ? '' : 's'}\n`);
   if (targets.length === 0) io.err(`rc-supervise: no init scripts found under ${paths.join(', ')}\n`);
   if (unreadable) return EXIT.INPUT;

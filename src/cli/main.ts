@@ -55,14 +55,34 @@ export async function main(argv: string[], io: Out = stdOut()): Promise<ExitCode
         y
           .positional('services', { type: 'string', array: true, describe: 'service names in ROOT/etc/init.d' })
           .option('root', { type: 'string', default: '/', describe: 'root of the system to change' })
-          .option('dry-run', { alias: 'n', type: 'boolean', default: false, describe: 'write nothing; print a unified diff (patch -p1 -d ROOT)' })
-          .option('all', { type: 'boolean', default: false, describe: 'every service in ROOT/etc/init.d that can be migrated' })
-          .option('exclude', { type: 'string', array: true, default: [] as string[], describe: 'with --all: leave these out (a,b or repeated)' })
-          .option('foreground-args', { type: 'string', describe: 'command_args_foreground for a daemon rc-supervise does not know' })
+          .option('dry-run', {
+            alias: 'n',
+            type: 'boolean',
+            default: false,
+            describe: 'write nothing; print a unified diff (patch -p1 -d ROOT)',
+          })
+          .option('all', {
+            type: 'boolean',
+            default: false,
+            describe: 'every service in ROOT/etc/init.d that can be migrated',
+          })
+          .option('exclude', {
+            type: 'string',
+            array: true,
+            default: [] as string[],
+            describe: 'with --all: leave these out (a,b or repeated)',
+          })
+          .option('foreground-args', {
+            type: 'string',
+            describe: 'command_args_foreground for a daemon rc-supervise does not know',
+          })
           .option('json', { type: 'boolean', default: false, describe: 'machine-readable result on stdout' })
           .example('$0 migrate sshd --dry-run', 'show what would change for sshd')
           .example('$0 migrate --all --root /mnt/gentoo', 'convert a whole system mounted at /mnt/gentoo')
-          .example('$0 migrate mydaemon --foreground-args=--no-daemon', 'an unknown daemon, told how to stay in the foreground'),
+          .example(
+            '$0 migrate mydaemon --foreground-args=--no-daemon',
+            'an unknown daemon, told how to stay in the foreground',
+          ),
       async (a) => {
         code = await runMigrate(
           {
@@ -137,9 +157,16 @@ export async function main(argv: string[], io: Out = stdOut()): Promise<ExitCode
           .positional('services', { type: 'string', array: true })
           .option('root', { type: 'string', default: '/' })
           .option('all', { type: 'boolean', default: false, describe: 'every recorded migration' })
-          .option('force', { type: 'boolean', default: false, describe: 'revert files changed since the migration too' }),
+          .option('force', {
+            type: 'boolean',
+            default: false,
+            describe: 'revert files changed since the migration too',
+          }),
       async (a) => {
-        code = await runRevert({ services: (a.services ?? []).map(String), root: a.root, all: a.all, force: a.force }, io);
+        code = await runRevert(
+          { services: (a.services ?? []).map(String), root: a.root, all: a.all, force: a.force },
+          io,
+        );
       },
     )
     .command(

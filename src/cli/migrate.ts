@@ -39,15 +39,17 @@ export async function listServices(root: string): Promise<string[]> {
 
 function toRcError(e: unknown): RcError {
   if (e instanceof RcError) return e;
-  return new RcError(`internal error (a bug in rc-supervise, please report it): ${(e as Error).stack ?? e}`, EXIT.INTERNAL);
+  return new RcError(
+    `internal error (a bug in rc-supervise, please report it): ${(e as Error).stack ?? e}`,
+    EXIT.INTERNAL,
+  );
 }
 
 export async function runMigrate(args: MigrateArgs, io: Out): Promise<ExitCode> {
   const { c } = io;
   await initParser();
   const root = path.resolve(args.root);
-  if (!args.all && args.services.length === 0)
-    throw new RcError('name at least one service, or use --all', EXIT.USAGE);
+  if (!args.all && args.services.length === 0) throw new RcError('name at least one service, or use --all', EXIT.USAGE);
   const names = args.all ? (await listServices(root)).filter((n) => !args.exclude.includes(n)) : args.services;
   const opts: PlanOptions = { foregroundArgs: args.foregroundArgs };
 
@@ -67,24 +69,45 @@ export async function runMigrate(args: MigrateArgs, io: Out): Promise<ExitCode> 
   // An explicit list is all-or-nothing: one bad service means nothing is written.
   const explicitFailure = !args.all && outcomes.some((o) => o.status === 'failed' || o.status === 'skipped');
   if (!args.dryRun && !explicitFailure && outcomes.some((o) => o.status === 'would-migrate')) {
-    await withLock(root, async (createdDirs) => {
-      const manifest = await readManifest(root);
-      manifest.createdDirs = [...new Set([...(manifest.createdDirs ?? []), ...createdDirs])];
-      const run = runId();
-      let i = 0;
-      const todo = outcomes.filter((o) => o.status === 'would-migrate').length;
-      for (const [k, o] of outcomes.entries()) {
-        if (o.status !== 'would-migrate') continue;
-        if (io.isTTY && todo > 5) io.err(`\r[${++i}/${todo}] ${o.service}`.padEnd(40));
-        try {
-          const entries = await writeService(root, o.service, o.result.changes, run, manifest);
-          outcomes[k] = { ...o, status: 'migrated', backups: entries.flatMap((e) => (e.backup ? [e.backup] : [])) };
-        } catch (e) {
-          outcomes[k] = { service: o.service, status: 'failed', error: toRcError(e) };
+    // SIGINT/SIGTERM: finish the service being written (its files stay consistent), write
+    // no further one, and report what was done.
+    let interrupted: NodeJS.Signals | undefined;
+    const onSignal = (sig: NodeJS.Signals) => {
+      interrupted = sig;
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    try {
+      await withLock(root, async (createdDirs) => {
+        const manifest = await readManifest(root);
+        manifest.createdDirs = [...new Set([...(manifest.createdDirs ?? []), ...createdDirs])];
+        const run = runId();
+        let i = 0;
+        const todo = outcomes.filter((o) => o.status === 'would-migrate').length;
+        for (const [k, o] of outcomes.entries()) {
+          if (o.status !== 'would-migrate') continue;
+          if (interrupted) {
+            outcomes[k] = {
+              service: o.service,
+              status: 'failed',
+              error: new RcError(`${o.service}: not written: interrupted by ${interrupted}`, EXIT.FAILED),
+            };
+            continue;
+          }
+          if (io.isTTY && todo > 5) io.err(`\r[${++i}/${todo}] ${o.service}`.padEnd(40));
+          try {
+            const entries = await writeService(root, o.service, o.result.changes, run, manifest);
+            outcomes[k] = { ...o, status: 'migrated', backups: entries.flatMap((e) => (e.backup ? [e.backup] : [])) };
+          } catch (e) {
+            outcomes[k] = { service: o.service, status: 'failed', error: toRcError(e) };
+          }
         }
-      }
-      if (io.isTTY && todo > 5) io.err('\r'.padEnd(41) + '\r');
-    });
+        if (io.isTTY && todo > 5) io.err('\r'.padEnd(41) + '\r');
+      });
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
   }
 
   if (args.json) io.out(JSON.stringify(outcomes.map(jsonOutcome), null, 2) + '\n');
@@ -101,7 +124,8 @@ export async function runMigrate(args: MigrateArgs, io: Out): Promise<ExitCode> 
 }
 
 function jsonOutcome(o: Outcome) {
-  if (o.status === 'failed') return { service: o.service, status: o.status, exitCode: o.error.exitCode, error: o.error.message };
+  if (o.status === 'failed')
+    return { service: o.service, status: o.status, exitCode: o.error.exitCode, error: o.error.message };
   const p = o.result.plan;
   const base = { service: o.service, status: o.status, rule: o.result.rule?.id ?? null };
   if (p.kind === 'migrate')
@@ -109,7 +133,11 @@ function jsonOutcome(o: Outcome) {
       ...base,
       route: p.route,
       why: p.why,
-      files: o.result.changes.map((ch) => ({ path: ch.path, created: ch.before === null, diff: unifiedDiff(ch.path, ch.before, ch.after) })),
+      files: o.result.changes.map((ch) => ({
+        path: ch.path,
+        created: ch.before === null,
+        diff: unifiedDiff(ch.path, ch.before, ch.after),
+      })),
       backups: 'backups' in o ? o.backups : [],
       notes: p.notes,
       warnings: p.warnings,
@@ -144,7 +172,9 @@ function report(outcomes: Outcome[], args: MigrateArgs, io: Out): void {
       case 'already': {
         counts.already++;
         const p = o.result.plan;
-        io.err(`${c.dim('ok')} ${o.service}: already supervised (set in ${p.kind === 'already' ? p.where : '?'}); nothing to do\n`);
+        io.err(
+          `${c.dim('ok')} ${o.service}: already supervised (set in ${p.kind === 'already' ? p.where : '?'}); nothing to do\n`,
+        );
         break;
       }
       case 'skipped': {

@@ -36,10 +36,11 @@ export async function runRevert(args: RevertArgs, io: Out): Promise<ExitCode> {
     const wanted = (e: ManifestEntry) => args.all || args.services.includes(e.service);
     const byService = new Map<string, ManifestEntry[]>();
     for (const e of manifest.entries) if (wanted(e)) byService.set(e.service, [...(byService.get(e.service) ?? []), e]);
-    for (const name of args.services) if (!byService.has(name)) {
-      io.err(`${name}: nothing to revert (no migration recorded under ${root})\n`);
-      failed++;
-    }
+    for (const name of args.services)
+      if (!byService.has(name)) {
+        io.err(`${name}: nothing to revert (no migration recorded under ${root})\n`);
+        failed++;
+      }
     const done = new Set<ManifestEntry>();
     for (const [service, entries] of byService) {
       // Check every file of the service first: a service is reverted whole or not at all.
@@ -58,7 +59,9 @@ export async function runRevert(args: RevertArgs, io: Out): Promise<ExitCode> {
       }
       const fatal = problems.filter((p) => p.startsWith('backup'));
       if (fatal.length || (problems.length && !args.force)) {
-        io.err(`${service}: not reverted: ${problems.join('; ')}${fatal.length ? '' : ' (--force to revert anyway)'}\n`);
+        io.err(
+          `${service}: not reverted: ${problems.join('; ')}${fatal.length ? '' : ' (--force to revert anyway)'}\n`,
+        );
         failed++;
         continue;
       }
@@ -71,7 +74,9 @@ export async function runRevert(args: RevertArgs, io: Out): Promise<ExitCode> {
         if (e.backup) await fs.rm(underRoot(root, e.backup), { force: true });
         done.add(e);
       }
-      io.err(`reverted ${service}: ${entries.map((e) => (e.backup ? `restored ${e.path}` : `removed ${e.path}`)).join(', ')}\n`);
+      io.err(
+        `reverted ${service}: ${entries.map((e) => (e.backup ? `restored ${e.path}` : `removed ${e.path}`)).join(', ')}\n`,
+      );
     }
     manifest.entries = manifest.entries.filter((e) => !done.has(e));
     emptied = manifest.entries.length === 0;
@@ -81,7 +86,8 @@ export async function runRevert(args: RevertArgs, io: Out): Promise<ExitCode> {
   if (emptied) {
     // Nothing left to revert: remove our state, and the directories we created for it.
     await fs.rm(underRoot(root, STATE_DIR), { recursive: true, force: true });
-    for (const d of [...createdDirs].sort((a, b) => b.length - a.length)) await fs.rmdir(underRoot(root, d)).catch(() => undefined);
+    for (const d of [...createdDirs].sort((a, b) => b.length - a.length))
+      await fs.rmdir(underRoot(root, d)).catch(() => undefined);
   }
   return failed ? EXIT.FAILED : EXIT.OK;
 }

@@ -18,13 +18,25 @@ function changes(r: ServiceRule): string {
 export function rulesMarkdown(): string {
   const rows = [...RULES]
     .sort((a, b) => a.id.localeCompare(b.id))
-    .map((r) => `| ${r.id} | ${r.services.join(', ')} | ${r.refuse ? 'refused' : r.route} | ${changes(r).replace(/\|/g, '\\|')} | ${r.sources[0]?.replace(/\|/g, '\\|') ?? ''} |`);
+    .map(
+      (r) =>
+        `| ${r.id} | ${r.services.join(', ')} | ${r.refuse ? 'refused' : r.route} | ${changes(r).replace(/\|/g, '\\|')} | ${r.sources[0]?.replace(/\|/g, '\\|') ?? ''} |`,
+    );
   return ['| rule | services | route | what it changes | source |', '|---|---|---|---|---|', ...rows].join('\n') + '\n';
 }
 
 export function runRules(opts: { json: boolean; markdown: boolean }, io: Out): ExitCode {
   if (opts.json) {
-    io.out(JSON.stringify(RULES.map((r) => ({ ...r, backgroundFlags: r.backgroundFlags?.map((f) => ({ ...f, valueMatch: f.valueMatch?.source })) })), null, 2) + '\n');
+    io.out(
+      JSON.stringify(
+        RULES.map((r) => ({
+          ...r,
+          backgroundFlags: r.backgroundFlags?.map((f) => ({ ...f, valueMatch: f.valueMatch?.source })),
+        })),
+        null,
+        2,
+      ) + '\n',
+    );
   } else if (opts.markdown) {
     io.out(rulesMarkdown());
   } else {

@@ -8,12 +8,7 @@ import { listServices } from './migrate.js';
 import type { Out } from './output.js';
 
 export type ServiceClass =
-  | 'supervised'
-  | 'convertible'
-  | 'needs-foreground-args'
-  | 'not-applicable'
-  | 'refused'
-  | 'broken';
+  'supervised' | 'convertible' | 'needs-foreground-args' | 'not-applicable' | 'refused' | 'broken';
 
 export interface ServiceStatus {
   service: string;
@@ -66,7 +61,8 @@ export async function collectStatus(root: string): Promise<ServiceStatus[]> {
       const rule = r.rule?.id;
       if (p.kind === 'already') st = { service: name, class: 'supervised', where: p.where, rule };
       else if (p.kind === 'migrate') st = { service: name, class: 'convertible', where: p.route, detail: p.why, rule };
-      else if (p.code === 'needs-foreground') st = { service: name, class: 'needs-foreground-args', detail: p.reason, rule };
+      else if (p.code === 'needs-foreground')
+        st = { service: name, class: 'needs-foreground-args', detail: p.reason, rule };
       else if (p.code === 'oneshot') st = { service: name, class: 'not-applicable', detail: p.reason, rule };
       else st = { service: name, class: 'refused', where: p.code, detail: p.reason, rule };
     } catch (e) {
@@ -93,7 +89,9 @@ export async function runStatus(args: { root: string; json: boolean }, io: Out):
   const rows = await collectStatus(root);
   const counts = new Map<ServiceClass, number>();
   for (const r of rows) counts.set(r.class, (counts.get(r.class) ?? 0) + 1);
-  const summary = (['supervised', 'convertible', 'needs-foreground-args', 'not-applicable', 'refused', 'broken'] as const)
+  const summary = (
+    ['supervised', 'convertible', 'needs-foreground-args', 'not-applicable', 'refused', 'broken'] as const
+  )
     .map((k) => `${counts.get(k) ?? 0} ${k}`)
     .join(', ');
   if (args.json) {

@@ -6,9 +6,17 @@ import { createTwoFilesPatch } from 'diff';
  * diffed against /dev/null.
  */
 export function unifiedDiff(rel: string, before: string | null, after: string): string {
-  const patch = createTwoFilesPatch(before === null ? '/dev/null' : `a/${rel}`, `b/${rel}`, before ?? '', after, undefined, undefined, {
-    context: 3,
-  });
+  const patch = createTwoFilesPatch(
+    before === null ? '/dev/null' : `a/${rel}`,
+    `b/${rel}`,
+    before ?? '',
+    after,
+    undefined,
+    undefined,
+    {
+      context: 3,
+    },
+  );
   // Drop the `====` banner the library prints first: patch ignores it, people do not need it.
   const body = patch.replace(/^=+\n/, '');
   return body.endsWith('\n') ? body : body + '\n';

@@ -49,13 +49,22 @@ export async function readScript(root: string, abs: string, display: string): Pr
     }
     const rootReal = await fs.realpath(root);
     if (realPath !== rootReal && !realPath.startsWith(rootReal + path.sep))
-      throw new RcError(`${display}: symlink leads outside --root (-> ${linkTarget}); not followed`, EXIT.INPUT, display);
+      throw new RcError(
+        `${display}: symlink leads outside --root (-> ${linkTarget}); not followed`,
+        EXIT.INPUT,
+        display,
+      );
   }
   const st = await fs.stat(realPath);
   if (st.isDirectory()) throw new RcError(`${display}: is a directory, expected a file`, EXIT.INPUT, display);
-  if (!st.isFile()) throw new RcError(`${display}: not a regular file (FIFO, socket or device); not read`, EXIT.INPUT, display);
+  if (!st.isFile())
+    throw new RcError(`${display}: not a regular file (FIFO, socket or device); not read`, EXIT.INPUT, display);
   if (st.size > MAX_SCRIPT_BYTES)
-    throw new RcError(`${display}: ${st.size} bytes is too large for a service script (limit ${MAX_SCRIPT_BYTES})`, EXIT.INPUT, display);
+    throw new RcError(
+      `${display}: ${st.size} bytes is too large for a service script (limit ${MAX_SCRIPT_BYTES})`,
+      EXIT.INPUT,
+      display,
+    );
   let buf: Buffer;
   try {
     // O_NONBLOCK: if the file was swapped for a FIFO since stat(), open must not hang.
@@ -69,7 +78,8 @@ export async function readScript(root: string, abs: string, display: string): Pr
     throw fsError(e, display);
   }
   const nul = buf.indexOf(0);
-  if (nul >= 0) throw new RcError(`${display}: binary file (NUL byte at offset ${nul}); not a shell script`, EXIT.INPUT, display);
+  if (nul >= 0)
+    throw new RcError(`${display}: binary file (NUL byte at offset ${nul}); not a shell script`, EXIT.INPUT, display);
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(buf);
@@ -123,7 +133,8 @@ export async function writeAtomic(
     fh = await fs.open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
     await fh.writeFile(text, 'utf8');
     await fh.sync();
-    if (meta.uid !== undefined && meta.gid !== undefined && process.getuid?.() === 0) await fh.chown(meta.uid, meta.gid);
+    if (meta.uid !== undefined && meta.gid !== undefined && process.getuid?.() === 0)
+      await fh.chown(meta.uid, meta.gid);
     await fh.close();
     fh = undefined;
     await fs.chmod(tmp, meta.mode);

@@ -53,7 +53,15 @@ export async function discover(paths: string[]): Promise<LintTarget[]> {
   for (const p of paths) {
     const st = await fs.stat(p);
     const files = st.isDirectory()
-      ? (await fg('**/*', { cwd: p, dot: false, onlyFiles: true, followSymbolicLinks: false, ignore: ['**/.git/**', '**/node_modules/**'] })).map((f) => path.join(p, f))
+      ? (
+          await fg('**/*', {
+            cwd: p,
+            dot: false,
+            onlyFiles: true,
+            followSymbolicLinks: false,
+            ignore: ['**/.git/**', '**/node_modules/**'],
+          })
+        ).map((f) => path.join(p, f))
       : [p];
     const set = new Set(files);
     for (const f of files.sort()) {
@@ -62,7 +70,8 @@ export async function discover(paths: string[]): Promise<LintTarget[]> {
       const inInitdTree = dirName === 'init.d';
       const h = await head(f);
       if (h === null) continue; // unreadable or binary
-      if (INIT_NAME.test(f) || inInitdTree || SHEBANG.test(h)) found.set(f, { initd: f, confd: confdFor(f, set), inInitdTree });
+      if (INIT_NAME.test(f) || inInitdTree || SHEBANG.test(h))
+        found.set(f, { initd: f, confd: confdFor(f, set), inInitdTree });
     }
   }
   return [...found.values()];

@@ -90,7 +90,14 @@ function directives(f: ShellFile): Directive[] {
   return f.comments.flatMap((c) => {
     const m = DIRECTIVE.exec(f.text.slice(c.start, c.end));
     if (!m) return [];
-    return [{ line: f.lineCol(c.start).line, ids: m[1].split(',').filter(Boolean), fileWide: c.start < firstStatement, offset: c.start }];
+    return [
+      {
+        line: f.lineCol(c.start).line,
+        ids: m[1].split(',').filter(Boolean),
+        fileWide: c.start < firstStatement,
+        offset: c.start,
+      },
+    ];
   });
 }
 
@@ -99,7 +106,17 @@ function toFinding(check: CheckMeta, raw: RawFinding, ctx: LintContext, sev: Sev
   const file = raw.in === 'confd' && ctx.confdPath ? ctx.confdPath : ctx.initdPath;
   const s = f.lineCol(raw.start);
   const e = raw.end !== undefined && raw.end > raw.start ? f.lineCol(raw.end) : undefined;
-  return { ruleId: check.id, severity: sev, message: raw.message, file, line: s.line, col: s.col, endLine: e?.line, endCol: e?.col, fix: raw.fix };
+  return {
+    ruleId: check.id,
+    severity: sev,
+    message: raw.message,
+    file,
+    line: s.line,
+    col: s.col,
+    endLine: e?.line,
+    endCol: e?.col,
+    fix: raw.fix,
+  };
 }
 
 /** Lints one init script (and its conf.d). Pure: no file-system access. */
@@ -108,7 +125,10 @@ export function lintFile(input: LintFileInput, opts: LintOptions = {}): Finding[
   const target = opts.target ?? parseVersion(cfg.openrcVersion ?? DEFAULT_OPENRC_VERSION)!;
   const initd = new ShellFile(input.initdPath, input.initdText);
   const confd = input.confdText != null && input.confdPath ? new ShellFile(input.confdPath, input.confdText) : null;
-  const svcName = path.basename(input.initdPath).replace(/(\.initd|\.init|\.rc|-initd)$/, '').replace(/-r\d+$/, '');
+  const svcName = path
+    .basename(input.initdPath)
+    .replace(/(\.initd|\.init|\.rc|-initd)$/, '')
+    .replace(/-r\d+$/, '');
   const service = new Service(svcName, initd, confd);
   const rule = findRule(svcName, service.daemon);
   const ctx: LintContext = {
@@ -147,7 +167,14 @@ export function lintFile(input: LintFileInput, opts: LintOptions = {}): Finding[
       if (!KNOWN.has(id)) {
         const f = 'inConfd' in d ? confd! : initd;
         const { line, col } = f.lineCol(d.offset);
-        out.push({ ruleId: UNKNOWN_RULE.id, severity: 'warning', message: `unknown rule id '${id}' in a disable directive`, file: f.path, line, col });
+        out.push({
+          ruleId: UNKNOWN_RULE.id,
+          severity: 'warning',
+          message: `unknown rule id '${id}' in a disable directive`,
+          file: f.path,
+          line,
+          col,
+        });
       }
   return out.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col);
 }
@@ -157,7 +184,14 @@ export function configFindings(cfg: LintConfig): Finding[] {
   const ids = [...(cfg.disable ?? []), ...Object.keys(cfg.severity ?? {})];
   return ids
     .filter((id) => !KNOWN.has(id))
-    .map((id) => ({ ruleId: UNKNOWN_RULE.id, severity: 'warning' as const, message: `unknown rule id '${id}' in the config`, file: cfg.source ?? '.rc-supervise.json', line: 1, col: 1 }));
+    .map((id) => ({
+      ruleId: UNKNOWN_RULE.id,
+      severity: 'warning' as const,
+      message: `unknown rule id '${id}' in the config`,
+      file: cfg.source ?? '.rc-supervise.json',
+      line: 1,
+      col: 1,
+    }));
 }
 
 export interface FixResult {
@@ -191,14 +225,27 @@ export function fixFile(input: LintFileInput, opts: LintOptions & { unsafe?: boo
     let count = 0;
     for (const f of fixable) {
       const edits = f.fix!.edits;
-      const clash = edits.some((e) => chosen.some((c) => c.file === e.file && e.start < c.end + (c.start === c.end ? 1 : 0) && c.start < e.end + (e.start === e.end ? 1 : 0)));
+      const clash = edits.some((e) =>
+        chosen.some(
+          (c) =>
+            c.file === e.file &&
+            e.start < c.end + (c.start === c.end ? 1 : 0) &&
+            c.start < e.end + (e.start === e.end ? 1 : 0),
+        ),
+      );
       if (clash) continue;
       chosen.push(...edits);
       count++;
     }
     const next = new Map(texts);
     for (const file of new Set(chosen.map((e) => e.file)))
-      next.set(file, applyEdits(texts.get(file)!, chosen.filter((e) => e.file === file)));
+      next.set(
+        file,
+        applyEdits(
+          texts.get(file)!,
+          chosen.filter((e) => e.file === file),
+        ),
+      );
     const broken = [...next].find(([, t]) => new ShellFile('check', t).errors.length > 0);
     if (broken && !new ShellFile('orig', texts.get(broken[0])!).errors.length)
       throw new RcError(`internal error: a fix introduced a syntax error in ${broken[0]}; reverted`, EXIT.INTERNAL);

@@ -43,7 +43,9 @@ export function convertCustomStart(s: Service, file: string, rule?: ServiceRule)
     const ok =
       onlyCommands(s, stop) &&
       stopCmds.length === 1 &&
-      (stopCmds[0].name === 'start-stop-daemon' || stopCmds[0].name === launch.name || /^(kill|pkill|killall)$/.test(stopCmds[0].name));
+      (stopCmds[0].name === 'start-stop-daemon' ||
+        stopCmds[0].name === launch.name ||
+        /^(kill|pkill|killall)$/.test(stopCmds[0].name));
     if (!ok) return null;
   }
   const removals = [start, stop].filter((f): f is FunctionDef => !!f).map((f) => removeFunction(s, file, f));
@@ -66,7 +68,8 @@ function fromSsd(c: Command): Omit<Converted, 'removals'> | null {
   if (p.unknown.length || p.options.some((o) => !allowed.has(o.spec.long))) return null;
   const exec = p.options.find((o) => o.spec.long === 'exec');
   if (!exec?.value) return null;
-  const written = (o: (typeof p.options)[number]) => (o.valueIndex !== undefined ? c.words[o.valueIndex + 1].text : o.value!);
+  const written = (o: (typeof p.options)[number]) =>
+    o.valueIndex !== undefined ? c.words[o.valueIndex + 1].text : o.value!;
   const lines: string[] = [];
   const pid = p.options.find((o) => o.spec.long === 'pidfile');
   if (pid?.value) lines.push(`pidfile=${written(pid)}`);

@@ -59,10 +59,15 @@ export async function loadService(root: string, name: string): Promise<LoadedSer
 
 /** Parses and checks both files; throws RcError for anything that is not a clean OpenRC script. */
 export function parseService(l: LoadedService): Service {
-  if (l.initd.text.length === 0) throw new RcError(`${l.initdPath}: empty file, not an OpenRC script`, EXIT.INPUT, l.initdPath);
+  if (l.initd.text.length === 0)
+    throw new RcError(`${l.initdPath}: empty file, not an OpenRC script`, EXIT.INPUT, l.initdPath);
   const initd = new ShellFile(l.initdPath, l.initd.text);
   if (!OPENRC_SHEBANG.test(l.initd.text.replace(/^\uFEFF/, '')))
-    throw new RcError(`${l.initdPath}: not an OpenRC script (first line is not #!/sbin/openrc-run)`, EXIT.INPUT, l.initdPath);
+    throw new RcError(
+      `${l.initdPath}: not an OpenRC script (first line is not #!/sbin/openrc-run)`,
+      EXIT.INPUT,
+      l.initdPath,
+    );
   syntaxCheck(initd);
   const confd = l.confd ? new ShellFile(l.confdPath, l.confd.text) : null;
   if (confd) syntaxCheck(confd);
@@ -119,9 +124,14 @@ export function migrateLoaded(l: LoadedService, options: PlanOptions = {}): Serv
     const confd = confdText === null || confdText === undefined ? null : new ShellFile(l.confdPath, confdText);
     for (const f of [initd, confd]) {
       const e = f?.errors[0];
-      if (f && e) throw new InternalError(`${f.path}:${e.line}:${e.col}: the migration produced a syntax error; reverted`);
+      if (f && e)
+        throw new InternalError(`${f.path}:${e.line}:${e.col}: the migration produced a syntax error; reverted`);
     }
-    const again = planMigration({ ...base, service: new Service(l.name, initd, confd), options: { ...options, residual: true } });
+    const again = planMigration({
+      ...base,
+      service: new Service(l.name, initd, confd),
+      options: { ...options, residual: true },
+    });
     if (again.kind !== 'migrate')
       throw new InternalError(`${l.name}: after migrating, the service is classified '${again.kind}'`);
     edits = again.edits;

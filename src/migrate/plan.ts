@@ -17,14 +17,7 @@ export interface PlanOptions {
 }
 
 export type RefusalCode =
-  | 'rule'
-  | 'netifrc'
-  | 'oneshot'
-  | 'custom-start'
-  | 'needs-foreground'
-  | 'dynamic'
-  | 'not-openrc'
-  | 'symlink';
+  'rule' | 'netifrc' | 'oneshot' | 'custom-start' | 'needs-foreground' | 'dynamic' | 'not-openrc' | 'symlink';
 
 export type Plan =
   | {
@@ -63,12 +56,17 @@ export function planMigration(input: PlanInput): Plan {
   const opts = input.options ?? {};
 
   if (rule?.refuse) return { kind: 'refuse', code: 'rule', ...rule.refuse };
-  if (s.name.startsWith('net.') || input.initdIsLink?.endsWith('net.lo') || /\/lib\/netifrc|\bnetifrc\b/.test(s.initd.text))
+  if (
+    s.name.startsWith('net.') ||
+    input.initdIsLink?.endsWith('net.lo') ||
+    /\/lib\/netifrc|\bnetifrc\b/.test(s.initd.text)
+  )
     return {
       kind: 'refuse',
       code: 'netifrc',
       reason: 'netifrc interface: netifrc starts dhcpcd, wpa_supplicant and friends with start-stop-daemon itself',
-      suggestion: 'leave net.* services as they are; to supervise a DHCP client, run it as its own service (e.g. dhcpcd)',
+      suggestion:
+        'leave net.* services as they are; to supervise a DHCP client, run it as its own service (e.g. dhcpcd)',
     };
   if (s.supervised && !opts.residual) return { kind: 'already', where: s.supervisor.where, notes: [] };
 
@@ -79,7 +77,8 @@ export function planMigration(input: PlanInput): Plan {
   let converted: Converted | null = null;
   if (customStart || s.defines('stop')) {
     converted = convertCustomStart(s, input.initdPath, rule);
-    if (converted) notes.push('custom start()/stop() replaced by command/command_args, so that the supervisor starts the daemon');
+    if (converted)
+      notes.push('custom start()/stop() replaced by command/command_args, so that the supervisor starts the daemon');
   }
   const command = converted?.command ?? s.command;
   const launchesDaemon = s.ssdCalls.some((c) => c.kind === 'start' && c.cmd.fn === 'start');
@@ -97,7 +96,8 @@ export function planMigration(input: PlanInput): Plan {
       kind: 'refuse',
       code: 'custom-start',
       reason: `custom ${customStart ? 'start()' : 'stop()'} bypasses the supervisor: OpenRC calls it instead of supervise-daemon`,
-      suggestion: 'replace the function by command/command_args (and start_pre/stop_post for extra steps), then run migrate again',
+      suggestion:
+        'replace the function by command/command_args (and start_pre/stop_post for extra steps), then run migrate again',
     };
   // Flags moved out of a converted start() line.
   const convertedTake = converted ? pickTokens(converted.args, rule?.backgroundFlags ?? []) : new Set<number>();
@@ -105,7 +105,7 @@ export function planMigration(input: PlanInput): Plan {
   const hasDaemonize = (tokens: Token[], only?: Set<number>) =>
     tokens.some((_, i) => (!only || only.has(i)) && daemonizeFlags.some((f) => matchesFlag(tokens, i, f) > 0));
   const bgAssign = s.initdAssignments('command_args_background').pop();
-  const bgTokens = bgAssign ? splitValue(bgAssign.value.text, bgAssign.value.start, bgAssign.value.quote) ?? [] : [];
+  const bgTokens = bgAssign ? (splitValue(bgAssign.value.text, bgAssign.value.start, bgAssign.value.quote) ?? []) : [];
   // A daemonize flag that lives (or will live) only in command_args_background means the
   // daemon already stays in the foreground under supervise-daemon.
   const movedDaemonize = (converted ? hasDaemonize(converted.args, convertedTake) : false) || hasDaemonize(bgTokens);
@@ -142,7 +142,8 @@ export function planMigration(input: PlanInput): Plan {
     return {
       kind: 'refuse',
       code: 'dynamic',
-      reason: 'command_args is built in a way rc-supervise cannot split safely (mixed quoting or set inside a condition)',
+      reason:
+        'command_args is built in a way rc-supervise cannot split safely (mixed quoting or set inside a condition)',
       suggestion: 'move the pidfile/daemonize options to command_args_background by hand',
     };
   // 4. Signals sent with start-stop-daemon would now reach the supervisor (a silent no-op).
@@ -190,9 +191,17 @@ export function planMigration(input: PlanInput): Plan {
       lines.push(...converted.lines);
     }
     if (moved.text) {
-      const bg = s.initdAssignments('command_args_background').filter((a) => a.plain).pop();
+      const bg = s
+        .initdAssignments('command_args_background')
+        .filter((a) => a.plain)
+        .pop();
       if (bg && (bg.value.quote === 'double' || bg.value.quote === 'single')) {
-        initdEdits.push({ file: input.initdPath, start: bg.value.end - 1, end: bg.value.end - 1, text: ` ${moved.text}` });
+        initdEdits.push({
+          file: input.initdPath,
+          start: bg.value.end - 1,
+          end: bg.value.end - 1,
+          text: ` ${moved.text}`,
+        });
       } else lines.push(`command_args_background="${moved.text}"`);
     }
     if (foreground) lines.push(`command_args_foreground="${foreground}"`);
@@ -200,7 +209,12 @@ export function planMigration(input: PlanInput): Plan {
     if (s.supervised) {
       // nothing: already set (residual pass)
     } else if (own && own.plain && own.form === 'assign' && !s.supervisor.confdCanDecide)
-      initdEdits.push({ file: input.initdPath, start: own.value.start, end: own.value.end, text: '"supervise-daemon"' });
+      initdEdits.push({
+        file: input.initdPath,
+        start: own.value.start,
+        end: own.value.end,
+        text: '"supervise-daemon"',
+      });
     else lines.push('supervisor="supervise-daemon"');
     if (trap) lines.push(trap.line);
     if (stopsig?.edit) initdEdits.push(stopsig.edit);
@@ -220,10 +234,20 @@ export function planMigration(input: PlanInput): Plan {
   confdLines.push(...extraLines(s, rule));
   const confd = s.confd;
   const eol = confd?.eol ?? s.initd.eol;
-  const existing = confd ? s.confdAssignments('supervisor').filter((a) => a.plain).pop() : undefined;
+  const existing = confd
+    ? s
+        .confdAssignments('supervisor')
+        .filter((a) => a.plain)
+        .pop()
+    : undefined;
   const edits: Edit[] = [];
   if (existing && !s.supervised) {
-    edits.push({ file: input.confdPath, start: existing.value.start, end: existing.value.end, text: '"supervise-daemon"' });
+    edits.push({
+      file: input.confdPath,
+      start: existing.value.start,
+      end: existing.value.end,
+      text: '"supervise-daemon"',
+    });
     confdLines.shift();
   }
   if (confdLines.length) {
@@ -284,11 +308,19 @@ function relocatePidfile(
   });
   const warning = `${s.daemon} writes ${own} itself, which is also the supervisor's pidfile: stop would end only the daemon, and its supervisor would respawn it`;
   if (readers.length)
-    return { warning: `${warning}; ${readers.map((f) => `${f.name}()`).join(', ')} reads pidfile, so rc-supervise leaves it: give the supervisor another pidfile by hand` };
-  const last = s.initdAssignments('pidfile').filter((a) => a.plain).pop();
+    return {
+      warning: `${warning}; ${readers.map((f) => `${f.name}()`).join(', ')} reads pidfile, so rc-supervise leaves it: give the supervisor another pidfile by hand`,
+    };
+  const last = s
+    .initdAssignments('pidfile')
+    .filter((a) => a.plain)
+    .pop();
   if (!last) return { warning };
   // After the last pidfile= and after the supervisor is set (our block, or the script's own line).
-  const after = [s.initd.lineEnd(last.end), s.supervisor.initdAssignment ? s.initd.lineEnd(s.supervisor.initdAssignment.end) : 0];
+  const after = [
+    s.initd.lineEnd(last.end),
+    s.supervisor.initdAssignment ? s.initd.lineEnd(s.supervisor.initdAssignment.end) : 0,
+  ];
   const at = Math.max(...after);
   const lines = [
     `# ${s.daemon} writes ${own} itself: supervise-daemon needs a pid file of its own`,
@@ -309,7 +341,10 @@ function stopsigRetry(s: Service, file: string): { note: string; edit?: Edit; li
   const sig = s.value('stopsig');
   if (!sig || /^(SIG)?TERM$/i.test(sig)) return null;
   const signal = /^\d+$/.test(sig) ? sig : `SIG${sig.replace(/^SIG/i, '').toUpperCase()}`;
-  const retry = s.initdAssignments('retry').filter((a) => a.plain).pop();
+  const retry = s
+    .initdAssignments('retry')
+    .filter((a) => a.plain)
+    .pop();
   const retryValue = s.value('retry');
   if (retryValue && retryValue.includes('/')) return null;
   if (retry) {
@@ -321,7 +356,10 @@ function stopsigRetry(s: Service, file: string): { note: string; edit?: Edit; li
     };
   }
   if (s.isSet('retry')) return null;
-  return { note: `stopsig=${sig} is ignored by supervise-daemon: retry="${signal}/5" sends it instead`, line: `retry="${signal}/5"` };
+  return {
+    note: `stopsig=${sig} is ignored by supervise-daemon: retry="${signal}/5" sends it instead`,
+    line: `retry="${signal}/5"`,
+  };
 }
 
 export function samePath(a: string, b: string): boolean {
@@ -334,7 +372,10 @@ export function blockPosition(s: Service): { at: number; afterAnchor: boolean } 
   const f = s.initd;
   let anchor: Assignment | undefined;
   for (const n of ['command_args', 'command', 'pidfile']) {
-    anchor = f.topLevel(n, 'assign').filter((a) => a.plain).pop();
+    anchor = f
+      .topLevel(n, 'assign')
+      .filter((a) => a.plain)
+      .pop();
     if (anchor) break;
   }
   if (anchor) return { at: f.lineEnd(anchor.end), afterAnchor: true };

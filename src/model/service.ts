@@ -209,10 +209,7 @@ function toSsdCall(cmd: Command): SsdCall {
   else if (sig) kind = 'signal';
   let signal: string | undefined;
   if (sig) {
-    const written =
-      sig.valueIndex !== undefined
-        ? cmd.words[sig.valueIndex + 1].text
-        : (sig.value ?? '');
+    const written = sig.valueIndex !== undefined ? cmd.words[sig.valueIndex + 1].text : (sig.value ?? '');
     signal = written;
   }
   return { cmd, args, parsed, kind, signal };

@@ -12,7 +12,8 @@ import { oneLine } from './common.js';
 
 const WORD: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'note' };
 
-export const gccLine = (f: Finding): string => `${f.file}:${f.line}:${f.col}: ${WORD[f.severity]}: ${oneLine(f.message)} [${f.ruleId}]`;
+export const gccLine = (f: Finding): string =>
+  `${f.file}:${f.line}:${f.col}: ${WORD[f.severity]}: ${oneLine(f.message)} [${f.ruleId}]`;
 
 const gcc: Formatter = (findings) => findings.map((f) => gccLine(f) + '\n').join('');
 

@@ -19,7 +19,8 @@ import type { ArtifactLocation, Fix as SarifFix, Log, ReportingDescriptor, Resul
 import type { Edit } from '../edit/edits.js';
 import type { CheckMeta, Finding, Fix, Formatter, Severity } from '../lint/types.js';
 
-export const SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
+export const SARIF_SCHEMA_URI =
+  'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
 export const INFORMATION_URI = 'https://github.com/rc-supervise/rc-supervise';
 
 const LEVEL: Record<Severity, Result.level> = { error: 'error', warning: 'warning', info: 'note' };
@@ -64,7 +65,12 @@ function sarifFix(fix: Fix): SarifFix | undefined {
   const byFile = new Map<string, Edit[]>();
   for (const e of fix.edits) byFile.set(e.file, [...(byFile.get(e.file) ?? []), e]);
   return {
-    description: { text: fix.safety === 'safe' ? 'Safe fix, applied by `lint --fix`.' : 'Unsafe fix, applied only by `lint --fix --unsafe`.' },
+    description: {
+      text:
+        fix.safety === 'safe'
+          ? 'Safe fix, applied by `lint --fix`.'
+          : 'Unsafe fix, applied only by `lint --fix --unsafe`.',
+    },
     artifactChanges: [...byFile].map(([file, edits]) => ({
       artifactLocation: artifactLocation(file),
       replacements: edits.map((e) => ({

@@ -67,8 +67,9 @@ function summary(findings: readonly Finding[], c: ChalkInstance): string {
   const n = countBySeverity(findings);
   const color = n.error ? c.red : n.warning ? c.yellow : c.cyan;
   let out =
-    color.bold(`\u2716 ${plural(findings.length, 'problem')} (${plural(n.error, 'error')}, ${plural(n.warning, 'warning')}, ${n.info} info)`) +
-    '\n';
+    color.bold(
+      `\u2716 ${plural(findings.length, 'problem')} (${plural(n.error, 'error')}, ${plural(n.warning, 'warning')}, ${n.info} info)`,
+    ) + '\n';
   const { safe, unsafe } = countFixable(findings);
   const parts: string[] = [];
   if (safe) parts.push(`${safe} fixable with --fix`);

@@ -36,10 +36,18 @@ pidfile="/run/\${RC_SVCNAME}.pid"
     const r = await recordCommandLines({ svc: 'demo', initd: daemon, actions: ['start', 'stop'] });
     expect(r.start).toEqual([
       [
-        'supervise-daemon', 'demo', '--start',
-        '--pidfile', '/run/demo.pid',
+        'supervise-daemon',
+        'demo',
+        '--start',
+        '--pidfile',
+        '/run/demo.pid',
         '/usr/sbin/demod',
-        '--', '--config', '/etc/demo.conf', '--name', 'two words', '--foreground',
+        '--',
+        '--config',
+        '/etc/demo.conf',
+        '--name',
+        'two words',
+        '--foreground',
       ],
     ]);
     // stop uses the pidfile saved at start (service_get_value), as OpenRC does
@@ -50,7 +58,10 @@ pidfile="/run/\${RC_SVCNAME}.pid"
   });
 
   test('fallback trap: start_stop_daemon_args reaches supervise-daemon when supervise_daemon_args is unset or empty (0.45.2 uses :-)', async () => {
-    for (const conf of ['start_stop_daemon_args="--wait 1000"\n', 'start_stop_daemon_args="--wait 1000"\nsupervise_daemon_args=""\n']) {
+    for (const conf of [
+      'start_stop_daemon_args="--wait 1000"\n',
+      'start_stop_daemon_args="--wait 1000"\nsupervise_daemon_args=""\n',
+    ]) {
       const r = await recordCommandLines({ svc: 'demo', initd: daemon, confd: conf, actions: ['start'] });
       const argv = r.start[0];
       expect(argv[0]).toBe('supervise-daemon');
@@ -87,8 +98,20 @@ reload() {
       actions: ['start', 'reload', 'frobnicate'],
     });
     expect(r[0].calls).toEqual([
-      ['start-stop-daemon', '--start', '--exec', '/usr/sbin/demod', '--pidfile', '/run/legacy.pid',
-        '--wait', '1000', '--', '-a', '1', '--daemon'],
+      [
+        'start-stop-daemon',
+        '--start',
+        '--exec',
+        '/usr/sbin/demod',
+        '--pidfile',
+        '/run/legacy.pid',
+        '--wait',
+        '1000',
+        '--',
+        '-a',
+        '1',
+        '--daemon',
+      ],
     ]);
     expect(r[1].calls).toEqual([['start-stop-daemon', '--signal', 'HUP', '--pidfile', '/run/legacy.pid']]);
     // openrc-run.sh's own dispatcher refuses unknown actions
@@ -138,13 +161,28 @@ reload() {
     const r = await h!.rc('web', 'start');
     expect(r).toMatchObject({ code: 0 });
     child = await h!.childPid('web');
-    expect(h!.argvOf(child)).toEqual(['/bin/busybox', 'httpd', '-p', `127.0.0.1:${port}`, '-h', work, '-c', conf, '-f']);
+    expect(h!.argvOf(child)).toEqual([
+      '/bin/busybox',
+      'httpd',
+      '-p',
+      `127.0.0.1:${port}`,
+      '-h',
+      work,
+      '-c',
+      conf,
+      '-f',
+    ]);
     supervisor = h!.ppidOf(child)!;
     expect(h!.argvOf(supervisor)?.slice(0, 3)).toEqual(['supervise-daemon', 'web', '--start']);
     // the recording stand-in predicts the real supervisor's argv exactly
     const recorded = await recordCommandLines({ svc: 'web', initd, actions: ['start'] });
     expect(recorded.start).toEqual([h!.argvOf(supervisor)]);
-    const res = await waitFor('httpd to answer', async () => (await httpGet(port, '/index.html').catch(() => undefined)), 3000, 30);
+    const res = await waitFor(
+      'httpd to answer',
+      async () => await httpGet(port, '/index.html').catch(() => undefined),
+      3000,
+      30,
+    );
     expect(res.status).toBe(200);
     expect(res.body).toBe('hello from rc-supervise\n');
     // and from inside the namespace, with the unpacked busybox
@@ -160,7 +198,12 @@ reload() {
     expect(Date.now() - t0).toBeLessThan(2000);
     expect(h!.ppidOf(next)).toBe(supervisor);
     child = next;
-    const res = await waitFor('respawned httpd to answer', async () => (await httpGet(port, '/index.html').catch(() => undefined)), 2000, 30);
+    const res = await waitFor(
+      'respawned httpd to answer',
+      async () => await httpGet(port, '/index.html').catch(() => undefined),
+      2000,
+      30,
+    );
     expect(res.status).toBe(200);
   });
 
@@ -224,7 +267,9 @@ command_args_foreground="--keep-in-foreground"
     process.kill(pid, 'SIGKILL');
     const next = await h!.childPid('dnsmasq', { not: pid, timeoutMs: 2000 });
     expect(h!.pidsOf(/^supervise-daemon dnsmasq /)).toEqual([h!.ppidOf(next)]);
-    expect(await waitFor('respawned dnsmasq to answer', () => queryA(port, 'e2e.test', 300), 3000, 30)).toEqual(['127.0.0.9']);
+    expect(await waitFor('respawned dnsmasq to answer', () => queryA(port, 'e2e.test', 300), 3000, 30)).toEqual([
+      '127.0.0.9',
+    ]);
     expect((await h!.rc('dnsmasq', 'stop')).code).toBe(0);
     await waitFor('no process left', () => (h!.processes().length === 0 ? true : undefined), 2000);
   });

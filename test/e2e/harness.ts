@@ -96,7 +96,8 @@ export function e2eAvailable(): { ok: boolean; why?: string } {
   if (process.getuid?.() !== 0) return no('needs root (mount namespace + overlayfs)');
   if (!which('unshare')) return no('unshare (util-linux) not found');
   try {
-    if (!readFileSync('/proc/filesystems', 'utf8').includes('\toverlay\n')) return no('no overlayfs in /proc/filesystems');
+    if (!readFileSync('/proc/filesystems', 'utf8').includes('\toverlay\n'))
+      return no('no overlayfs in /proc/filesystems');
   } catch {
     return no('cannot read /proc/filesystems');
   }
@@ -304,7 +305,13 @@ export class OpenRCSandbox {
   private exited = false;
   private disposed = false;
 
-  private constructor(dir: string, tree: string, holder: ChildProcessWithoutNullStreams, mntNs: string, timeoutMs: number) {
+  private constructor(
+    dir: string,
+    tree: string,
+    holder: ChildProcessWithoutNullStreams,
+    mntNs: string,
+    timeoutMs: number,
+  ) {
     this.dir = dir;
     this.tree = tree;
     this.holder = holder;
@@ -454,7 +461,8 @@ export class OpenRCSandbox {
 
   /** `/etc/init.d/<svc> <action>` inside the namespace, i.e. the real openrc-run. */
   async rc(svc: string, action: string, opts: { timeoutMs?: number } = {}): Promise<RunResult> {
-    if (!/^[A-Za-z0-9_.@+-]+$/.test(svc) || !/^[A-Za-z0-9_-]+$/.test(action)) throw new Error(`bad svc/action ${svc} ${action}`);
+    if (!/^[A-Za-z0-9_.@+-]+$/.test(svc) || !/^[A-Za-z0-9_-]+$/.test(action))
+      throw new Error(`bad svc/action ${svc} ${action}`);
     const r = await this.exec(`exec /etc/init.d/${svc} ${action}`, opts);
     if (action === 'start' || action === 'restart') this.started.add(svc);
     if (action === 'stop' && r.code === 0) this.started.delete(svc);
@@ -482,7 +490,9 @@ export class OpenRCSandbox {
   async childPid(svc: string, opts: { timeoutMs?: number; not?: number } = {}): Promise<number> {
     return this.childPidOnce(svc, opts).catch((e: Error) => {
       const seen = this.readInside(`/run/openrc/options/${svc}/child_pid`)?.trim() ?? '(no file)';
-      const ps = this.processes().map((p) => `${p.pid} ${p.cmdline}`).join('; ');
+      const ps = this.processes()
+        .map((p) => `${p.pid} ${p.cmdline}`)
+        .join('; ');
       throw new Error(`${e.message} (child_pid: ${seen}; processes: ${ps || 'none'})`);
     });
   }

@@ -56,9 +56,17 @@ describeE2E('migrated busybox httpd (unknown forking daemon, --foreground-args=-
     port = await freePort();
     const fx = path.join(FIXTURES, 'generic/busybox-httpd');
     const confd = `HTTPD_LISTEN="127.0.0.1:${port}"\nHTTPD_HOME="${work}"\nHTTPD_CONF="${conf}"\n`;
-    const m = await migrateToText('busybox-httpd', await readFile(path.join(fx, 'init.d.in'), 'utf8'), confd, '--foreground-args=-f');
+    const m = await migrateToText(
+      'busybox-httpd',
+      await readFile(path.join(fx, 'init.d.in'), 'utf8'),
+      confd,
+      '--foreground-args=-f',
+    );
     expect(m.initd).toContain('supervisor="supervise-daemon"');
-    h = await OpenRCSandbox.create({ initd: { ...STUBS, 'busybox-httpd': m.initd }, confd: { 'busybox-httpd': m.confd ?? confd } });
+    h = await OpenRCSandbox.create({
+      initd: { ...STUBS, 'busybox-httpd': m.initd },
+      confd: { 'busybox-httpd': m.confd ?? confd },
+    });
   });
 
   afterAll(async () => {
@@ -69,7 +77,17 @@ describeE2E('migrated busybox httpd (unknown forking daemon, --foreground-args=-
   test('starts under supervise-daemon and serves', async () => {
     expect(await h!.rc('busybox-httpd', 'start')).toMatchObject({ code: 0 });
     child = await h!.childPid('busybox-httpd');
-    expect(h!.argvOf(child)).toEqual(['/bin/busybox', 'httpd', '-p', `127.0.0.1:${port}`, '-h', work, '-c', conf, '-f']);
+    expect(h!.argvOf(child)).toEqual([
+      '/bin/busybox',
+      'httpd',
+      '-p',
+      `127.0.0.1:${port}`,
+      '-h',
+      work,
+      '-c',
+      conf,
+      '-f',
+    ]);
     const res = await waitFor('httpd', async () => httpGet(port, '/index.html').catch(() => undefined), 3000, 30);
     expect(res.body).toBe('served under supervise-daemon\n');
   });
@@ -102,7 +120,9 @@ describeE2E('migrated busybox httpd (unknown forking daemon, --foreground-args=-
 
 /** The dnsmasq fixture, adapted to the test machine: no dnsmasq user, leases under /run. */
 function dnsmasqFixtureForSandbox(text: string): string {
-  return text.replace('--owner dnsmasq:dnsmasq', '--owner root:root').replace('/var/lib/misc/dnsmasq.leases', '/run/dnsmasq.leases');
+  return text
+    .replace('--owner dnsmasq:dnsmasq', '--owner root:root')
+    .replace('/var/lib/misc/dnsmasq.leases', '/run/dnsmasq.leases');
 }
 
 function dnsmasqOpts(port: number, hosts: string): string {
@@ -119,7 +139,7 @@ function dnsmasqOpts(port: number, hosts: string): string {
   ].join(' ');
 }
 
-describeE2E('migrated dnsmasq fixture with Debian\'s real dnsmasq', () => {
+describeE2E("migrated dnsmasq fixture with Debian's real dnsmasq", () => {
   let h: OpenRCSandbox | undefined;
   let work = '';
   let port = 0;
@@ -166,10 +186,15 @@ describeE2E('migrated dnsmasq fixture with Debian\'s real dnsmasq', () => {
     await writeFile(hosts, '127.0.0.6 svc.test\n');
     expect(await queryA(port, 'svc.test')).toEqual(['127.0.0.5']);
     expect((await h!.rc('dnsmasq', 'reload')).code).toBe(0);
-    const now = await waitFor('new address', async () => {
-      const a = await queryA(port, 'svc.test');
-      return a?.[0] === '127.0.0.6' ? a : undefined;
-    }, 2000, 50);
+    const now = await waitFor(
+      'new address',
+      async () => {
+        const a = await queryA(port, 'svc.test');
+        return a?.[0] === '127.0.0.6' ? a : undefined;
+      },
+      2000,
+      50,
+    );
     expect(now).toEqual(['127.0.0.6']);
     expect(await h!.childPid('dnsmasq')).toBe(child);
   });
@@ -180,7 +205,7 @@ describeE2E('migrated dnsmasq fixture with Debian\'s real dnsmasq', () => {
   });
 });
 
-describeE2E('the wiki\'s dnsmasq recipe under real OpenRC: the daemon overwrites the supervisor\'s pidfile', () => {
+describeE2E("the wiki's dnsmasq recipe under real OpenRC: the daemon overwrites the supervisor's pidfile", () => {
   let h: OpenRCSandbox | undefined;
   let work = '';
   let port = 0;
@@ -198,7 +223,10 @@ command_args="\${DNSMASQ_OPTS}"
 command_args_foreground="--keep-in-foreground"
 supervisor="supervise-daemon"
 `;
-    h = await OpenRCSandbox.create({ initd: { dnsmasq: initd }, confd: { dnsmasq: `DNSMASQ_OPTS="${dnsmasqOpts(port, path.join(work, 'hosts'))}"\n` } });
+    h = await OpenRCSandbox.create({
+      initd: { dnsmasq: initd },
+      confd: { dnsmasq: `DNSMASQ_OPTS="${dnsmasqOpts(port, path.join(work, 'hosts'))}"\n` },
+    });
   });
 
   afterAll(async () => {
@@ -210,16 +238,25 @@ supervisor="supervise-daemon"
     expect(await h!.rc('dnsmasq', 'start')).toMatchObject({ code: 0 });
     const child = await h!.childPid('dnsmasq');
     const supervisor = h!.ppidOf(child);
-    const inFile = await waitFor('dnsmasq to write its pid', async () => {
-      const n = Number((await h!.exec('cat /var/run/dnsmasq.pid')).stdout.trim());
-      return n === child ? n : undefined;
-    }, 2000, 30);
+    const inFile = await waitFor(
+      'dnsmasq to write its pid',
+      async () => {
+        const n = Number((await h!.exec('cat /var/run/dnsmasq.pid')).stdout.trim());
+        return n === child ? n : undefined;
+      },
+      2000,
+      30,
+    );
     expect(inFile).not.toBe(supervisor);
     const stop = await h!.rc('dnsmasq', 'stop');
-    const left = await waitFor('processes to settle', async () => {
-      await new Promise((r) => setTimeout(r, 300));
-      return h!.processes();
-    }, 1000);
+    const left = await waitFor(
+      'processes to settle',
+      async () => {
+        await new Promise((r) => setTimeout(r, 300));
+        return h!.processes();
+      },
+      1000,
+    );
     // `stop` says ok, but it signalled dnsmasq through the pidfile: the supervisor is still
     // there and has respawned it. rc-supervise's dnsmasq rule adds a bare --pid-file.
     expect(stop.code).toBe(0);

@@ -4,7 +4,11 @@ import type { FixtureCase } from './fixtures.js';
 const meta = { realPath: '', mode: 0o755, uid: 0, gid: 0, mtimeMs: 0 };
 
 /** A fixture as the engine's loader would hand it over (no file system involved). */
-export function loaded(fx: Pick<FixtureCase, 'svc' | 'initdIn' | 'confdIn'>, initd = fx.initdIn, confd = fx.confdIn): LoadedService {
+export function loaded(
+  fx: Pick<FixtureCase, 'svc' | 'initdIn' | 'confdIn'>,
+  initd = fx.initdIn,
+  confd = fx.confdIn,
+): LoadedService {
   return {
     name: fx.svc,
     initdPath: `etc/init.d/${fx.svc}`,

@@ -53,13 +53,9 @@ export function ensureOpenRCTree(opts: { autoFetch?: boolean } = {}): string {
   if (autoFetch) {
     const r = spawnSync('bash', [FETCH_SCRIPT], { encoding: 'utf8', timeout: 300_000 });
     if (r.status === 0 && openrcTreeReady()) return tree;
-    throw new Error(
-      `scripts/fetch-openrc.sh failed (status ${r.status}):\n${r.stdout ?? ''}${r.stderr ?? ''}`,
-    );
+    throw new Error(`scripts/fetch-openrc.sh failed (status ${r.status}):\n${r.stdout ?? ''}${r.stderr ?? ''}`);
   }
-  throw new Error(
-    `OpenRC is not unpacked at ${tree}. Run (as root, Debian 12): bash scripts/fetch-openrc.sh`,
-  );
+  throw new Error(`OpenRC is not unpacked at ${tree}. Run (as root, Debian 12): bash scripts/fetch-openrc.sh`);
 }
 
 /** OpenRC version of the unpacked tree, e.g. "0.45.2". */
@@ -245,7 +241,17 @@ export async function recordActions(opts: RecordOptions): Promise<ActionRecord[]
     const svcdir = path.join(dir, 'svcdir');
     const bin = path.join(dir, 'bin');
     for (const d of ['init.d', 'conf.d', 'rc.conf.d', bin]) await mkdir(path.resolve(dir, d), { recursive: true });
-    for (const d of ['started', 'starting', 'stopping', 'inactive', 'wasinactive', 'failed', 'options', 'daemons', 'tmp']) {
+    for (const d of [
+      'started',
+      'starting',
+      'stopping',
+      'inactive',
+      'wasinactive',
+      'failed',
+      'options',
+      'daemons',
+      'tmp',
+    ]) {
       await mkdir(path.join(svcdir, d), { recursive: true });
     }
     await writeFile(path.join(svcdir, 'softlevel'), 'default\n');
@@ -312,7 +318,13 @@ export async function recordActions(opts: RecordOptions): Promise<ActionRecord[]
       }
       if (r.code === 0 && action === 'start') await writeFile(startedFile, '');
       if (r.code === 0 && action === 'stop') await rm(startedFile, { force: true });
-      out.push({ action, calls: parseRecordLog(await readFile(log)), code: r.code, stdout: r.stdout, stderr: r.stderr });
+      out.push({
+        action,
+        calls: parseRecordLog(await readFile(log)),
+        code: r.code,
+        stdout: r.stdout,
+        stderr: r.stderr,
+      });
     }
     return out;
   } finally {

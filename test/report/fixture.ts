@@ -15,7 +15,10 @@ export const CHECKS: readonly CheckMeta[] = [
     docs: {
       what: 'A function that signals the daemon through the pidfile.',
       why: 'Under supervise-daemon the pidfile holds the supervisor.',
-      example: { bad: 'reload() {\n\tstart-stop-daemon --signal HUP --pidfile "${pidfile}"\n}\n', good: 'reload() {\n\t${supervisor} ${RC_SVCNAME} --signal HUP\n}\n' },
+      example: {
+        bad: 'reload() {\n\tstart-stop-daemon --signal HUP --pidfile "${pidfile}"\n}\n',
+        good: 'reload() {\n\t${supervisor} ${RC_SVCNAME} --signal HUP\n}\n',
+      },
       fix: 'Safe: the call becomes `${supervisor} ${RC_SVCNAME} --signal SIG`.',
     },
   },
@@ -67,7 +70,10 @@ export const FINDINGS: readonly Finding[] = [
     col: 3,
     endLine: 12,
     endCol: 48,
-    fix: { safety: 'safe', edits: [{ file: 'etc/init.d/sshd', start: 301, end: 346, text: '${supervisor} ${RC_SVCNAME} --signal HUP' }] },
+    fix: {
+      safety: 'safe',
+      edits: [{ file: 'etc/init.d/sshd', start: 301, end: 346, text: '${supervisor} ${RC_SVCNAME} --signal HUP' }],
+    },
   },
   {
     ruleId: 'empty-option-var',

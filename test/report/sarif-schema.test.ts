@@ -72,6 +72,8 @@ describe('SARIF output against the SARIF 2.1.0 schema', () => {
     log.runs[0].results![1].locations![0].physicalLocation!.artifactLocation!.uri = 'a b';
     const errors = errorsOf(log);
     expect(errors).toContain('/runs/0/results/1/level must be equal to one of the allowed values');
-    expect(errors).toContain('/runs/0/results/1/locations/0/physicalLocation/artifactLocation/uri must match format "uri-reference"');
+    expect(errors).toContain(
+      '/runs/0/results/1/locations/0/physicalLocation/artifactLocation/uri must match format "uri-reference"',
+    );
   });
 });

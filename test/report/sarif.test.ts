@@ -13,7 +13,9 @@ describe('sarif formatter', () => {
   test('log header and driver', () => {
     expect(text.startsWith('{\n  "version": "2.1.0",\n  "$schema": ')).toBe(true);
     expect(text.endsWith('}\n')).toBe(true);
-    expect(log.$schema).toBe('https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json');
+    expect(log.$schema).toBe(
+      'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json',
+    );
     expect(log.$schema).toBe(SARIF_SCHEMA_URI);
     expect(log.version).toBe('2.1.0');
     expect(log.runs).toHaveLength(1);
@@ -87,7 +89,12 @@ describe('sarif formatter', () => {
         artifactChanges: [
           {
             artifactLocation: { uri: 'etc/init.d/sshd', uriBaseId: '%SRCROOT%' },
-            replacements: [{ deletedRegion: { charOffset: 301, charLength: 45 }, insertedContent: { text: '${supervisor} ${RC_SVCNAME} --signal HUP' } }],
+            replacements: [
+              {
+                deletedRegion: { charOffset: 301, charLength: 45 },
+                insertedContent: { text: '${supervisor} ${RC_SVCNAME} --signal HUP' },
+              },
+            ],
           },
         ],
       },
@@ -111,7 +118,10 @@ describe('sarif formatter', () => {
   });
 
   test('artifact URIs', () => {
-    expect(artifactLocation('./etc/init.d/my daemon#1')).toEqual({ uri: 'etc/init.d/my%20daemon%231', uriBaseId: '%SRCROOT%' });
+    expect(artifactLocation('./etc/init.d/my daemon#1')).toEqual({
+      uri: 'etc/init.d/my%20daemon%231',
+      uriBaseId: '%SRCROOT%',
+    });
     expect(artifactLocation('a:b/c')).toEqual({ uri: 'a%3Ab/c', uriBaseId: '%SRCROOT%' });
     expect(artifactLocation('/etc/rc-supervise.json')).toEqual({ uri: 'file:///etc/rc-supervise.json' });
   });

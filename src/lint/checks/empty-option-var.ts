@@ -44,7 +44,9 @@ const check: Check = {
           start: a.start,
           end: a.end,
           message: `${a.name} is set but empty: OpenRC still passes a bare ${opt}; unset it instead`,
-          fix: whole ? { safety: 'unsafe' as const, edits: [{ file: path, start, end: f.lineEnd(a.end), text: '' }] } : undefined,
+          fix: whole
+            ? { safety: 'unsafe' as const, edits: [{ file: path, start, end: f.lineEnd(a.end), text: '' }] }
+            : undefined,
         });
       }
     }

@@ -1,6 +1,17 @@
 import type { Check } from '../check.js';
 
-const STANDARD = new Set(['start', 'stop', 'status', 'depend', 'start_pre', 'start_post', 'stop_pre', 'stop_post', 'healthcheck', 'unhealthy']);
+const STANDARD = new Set([
+  'start',
+  'stop',
+  'status',
+  'depend',
+  'start_pre',
+  'start_post',
+  'stop_pre',
+  'stop_post',
+  'healthcheck',
+  'unhealthy',
+]);
 
 const check: Check = {
   meta: {
@@ -27,16 +38,32 @@ const check: Check = {
     const missing = ctx.initd.functions.filter(
       (f) => !STANDARD.has(f.name) && /^(reload|rotate|reopen|flush)$/.test(f.name) && !listed.has(f.name),
     );
-    const esc = s.initdAssignments('extra_started_commands').filter((a) => a.plain).pop();
+    const esc = s
+      .initdAssignments('extra_started_commands')
+      .filter((a) => a.plain)
+      .pop();
     return missing.map((f, i) => {
       let fix;
       if (esc && (esc.value.quote === 'double' || esc.value.quote === 'single'))
-        fix = { safety: 'safe' as const, edits: [{ file: ctx.initdPath, start: esc.value.end - 1, end: esc.value.end - 1, text: ` ${f.name}` }] };
+        fix = {
+          safety: 'safe' as const,
+          edits: [{ file: ctx.initdPath, start: esc.value.end - 1, end: esc.value.end - 1, text: ` ${f.name}` }],
+        };
       else if (!esc && i === 0) {
         // One new assignment naming every missing function (two would override each other).
         const at = ctx.initd.lineStart(f.start);
         const names = missing.map((m) => m.name).join(' ');
-        fix = { safety: 'safe' as const, edits: [{ file: ctx.initdPath, start: at, end: at, text: `extra_started_commands="${names}"${ctx.initd.eol}${ctx.initd.eol}` }] };
+        fix = {
+          safety: 'safe' as const,
+          edits: [
+            {
+              file: ctx.initdPath,
+              start: at,
+              end: at,
+              text: `extra_started_commands="${names}"${ctx.initd.eol}${ctx.initd.eol}`,
+            },
+          ],
+        };
       }
       return {
         start: f.start,

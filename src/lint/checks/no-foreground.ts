@@ -16,7 +16,7 @@ const check: Check = {
         bad: '#!/sbin/openrc-run\nsupervisor=supervise-daemon\ncommand=/usr/sbin/acpid\n',
         good: '#!/sbin/openrc-run\nsupervisor=supervise-daemon\ncommand=/usr/sbin/acpid\ncommand_args_foreground="--foreground"\n',
       },
-      fix: 'Safe for daemons rc-supervise knows (it adds their no-fork option); otherwise none: read the daemon\'s manual.',
+      fix: "Safe for daemons rc-supervise knows (it adds their no-fork option); otherwise none: read the daemon's manual.",
     },
   },
   run(ctx) {
@@ -28,7 +28,10 @@ const check: Check = {
     const inConfd = !s.supervisor.initdAssignment && !!s.supervisor.confdAssignment;
     const fix =
       ctx.rule?.foreground && !inConfd
-        ? { safety: 'safe' as const, edits: [insertBlock(s, ctx.initdPath, [`command_args_foreground="${ctx.rule.foreground}"`], false)] }
+        ? {
+            safety: 'safe' as const,
+            edits: [insertBlock(s, ctx.initdPath, [`command_args_foreground="${ctx.rule.foreground}"`], false)],
+          }
         : undefined;
     return [
       {

@@ -51,14 +51,24 @@ const check: Check = {
         if (a.fn !== null) continue;
         const since = SINCE[a.name];
         if (since && !atLeast(ctx.target, since))
-          out.push({ in: which, start: a.start, end: a.end, message: `${a.name} needs OpenRC ${since.join('.')}+; the target is ${t}, which ignores it` });
+          out.push({
+            in: which,
+            start: a.start,
+            end: a.end,
+            message: `${a.name} needs OpenRC ${since.join('.')}+; the target is ${t}, which ignores it`,
+          });
         if (
           a.name === 'stopsig' &&
           ctx.service.supervised &&
           atLeast(ctx.target, [0, 40, 0]) &&
           !atLeast(ctx.target, [0, 64, 0])
         )
-          out.push({ in: which, start: a.start, end: a.end, message: `stopsig is ignored by supervise-daemon on OpenRC ${t}: use retry="SIG/timeout" (e.g. retry="SIGINT/30")` });
+          out.push({
+            in: which,
+            start: a.start,
+            end: a.end,
+            message: `stopsig is ignored by supervise-daemon on OpenRC ${t}: use retry="SIG/timeout" (e.g. retry="SIGINT/30")`,
+          });
       }
     }
     return out;

@@ -5,11 +5,11 @@ const check: Check = {
   meta: {
     id: 'pidfile-collision',
     defaultSeverity: 'error',
-    summary: 'the daemon writes the supervisor\'s pidfile itself',
+    summary: "the daemon writes the supervisor's pidfile itself",
     fixable: 'none',
     docs: {
-      what: 'Under supervise-daemon, `pidfile` equals the path a known daemon writes on its own even in the foreground (sshd\'s PidFile, dnsmasq\'s and acpid\'s default pid file, metalog\'s compiled-in one), and nothing tells the daemon otherwise.',
-      why: 'The daemon overwrites the supervisor\'s pid with its own: `stop` then signals the daemon, the supervisor respawns it, and the service cannot be stopped.',
+      what: "Under supervise-daemon, `pidfile` equals the path a known daemon writes on its own even in the foreground (sshd's PidFile, dnsmasq's and acpid's default pid file, metalog's compiled-in one), and nothing tells the daemon otherwise.",
+      why: "The daemon overwrites the supervisor's pid with its own: `stop` then signals the daemon, the supervisor respawns it, and the service cannot be stopped.",
       example: {
         bad: '#!/sbin/openrc-run\nsupervisor=supervise-daemon\ncommand=/usr/sbin/dnsmasq\npidfile=/run/dnsmasq.pid\ncommand_args_foreground="--keep-in-foreground"\n',
         good: '#!/sbin/openrc-run\nsupervisor=supervise-daemon\ncommand=/usr/sbin/dnsmasq\npidfile=/run/dnsmasq.pid\ncommand_args_foreground="--keep-in-foreground --pid-file"\n',

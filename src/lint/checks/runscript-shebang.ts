@@ -8,8 +8,11 @@ const check: Check = {
     fixable: 'safe',
     docs: {
       what: 'The first line is `#!/sbin/runscript` (or another path to runscript).',
-      why: 'runscript is the name of OpenRC\'s interpreter before 0.16; current systems ship openrc-run and keep runscript only as a compatibility link, which some distributions have dropped.',
-      example: { bad: '#!/sbin/runscript\ncommand=/usr/sbin/foo\n', good: '#!/sbin/openrc-run\ncommand=/usr/sbin/foo\n' },
+      why: "runscript is the name of OpenRC's interpreter before 0.16; current systems ship openrc-run and keep runscript only as a compatibility link, which some distributions have dropped.",
+      example: {
+        bad: '#!/sbin/runscript\ncommand=/usr/sbin/foo\n',
+        good: '#!/sbin/openrc-run\ncommand=/usr/sbin/foo\n',
+      },
       fix: 'Safe: the shebang becomes #!/sbin/openrc-run.',
     },
   },
@@ -22,7 +25,10 @@ const check: Check = {
         start,
         end: start + m[2].length,
         message: 'runscript is deprecated: use #!/sbin/openrc-run',
-        fix: { safety: 'safe', edits: [{ file: ctx.initdPath, start, end: start + m[2].length, text: '/sbin/openrc-run' }] },
+        fix: {
+          safety: 'safe',
+          edits: [{ file: ctx.initdPath, start, end: start + m[2].length, text: '/sbin/openrc-run' }],
+        },
       },
     ];
   },

@@ -21,7 +21,9 @@ const check: Check = {
     if (!supervisorPossible(ctx)) return [];
     const trap = fallbackTrap(ctx.service);
     if (!trap) return [];
-    const a = ctx.service.initdAssignments('start_stop_daemon_args').pop() ?? ctx.initd.topLevel('start_stop_daemon_args').pop();
+    const a =
+      ctx.service.initdAssignments('start_stop_daemon_args').pop() ??
+      ctx.initd.topLevel('start_stop_daemon_args').pop();
     return [
       {
         start: a?.start ?? 0,

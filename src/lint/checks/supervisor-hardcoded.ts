@@ -8,7 +8,7 @@ const check: Check = {
     fixable: 'unsafe',
     docs: {
       what: 'A plain `supervisor=...` in the init script.',
-      why: 'init.d is sourced after conf.d, so an admin\'s `supervisor=` in /etc/conf.d is silently overridden; `${supervisor:-...}` keeps the default and lets conf.d choose.',
+      why: "init.d is sourced after conf.d, so an admin's `supervisor=` in /etc/conf.d is silently overridden; `${supervisor:-...}` keeps the default and lets conf.d choose.",
       example: {
         bad: '#!/sbin/openrc-run\nsupervisor=supervise-daemon\ncommand=/usr/sbin/foo\ncommand_args_foreground=-f\n',
         good: '#!/sbin/openrc-run\nsupervisor=${supervisor:-supervise-daemon}\ncommand=/usr/sbin/foo\ncommand_args_foreground=-f\n',
@@ -25,7 +25,10 @@ const check: Check = {
         start: a.start,
         end: a.end,
         message: `supervisor is hard-coded to ${v}: an admin cannot choose it in conf.d; use supervisor=\${supervisor:-${v}}`,
-        fix: { safety: 'unsafe', edits: [{ file: ctx.initdPath, start: a.value.start, end: a.value.end, text: `\${supervisor:-${v}}` }] },
+        fix: {
+          safety: 'unsafe',
+          edits: [{ file: ctx.initdPath, start: a.value.start, end: a.value.end, text: `\${supervisor:-${v}}` }],
+        },
       },
     ];
   },

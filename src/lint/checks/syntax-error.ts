@@ -16,7 +16,11 @@ const check: Check = {
   run(ctx) {
     return [
       ...ctx.initd.errors.map((e) => ({ start: e.offset, message: `syntax error: ${e.message}` })),
-      ...(ctx.confd?.errors ?? []).map((e) => ({ in: 'confd' as const, start: e.offset, message: `syntax error: ${e.message}` })),
+      ...(ctx.confd?.errors ?? []).map((e) => ({
+        in: 'confd' as const,
+        start: e.offset,
+        message: `syntax error: ${e.message}`,
+      })),
     ];
   },
 };
