@@ -89,3 +89,13 @@ export async function runLint(args: LintArgs, io: Out): Promise<ExitCode> {
   const threshold = SEVERITY_RANK[args.severity];
   return findings.some((f) => SEVERITY_RANK[f.severity] >= threshold) ? EXIT.FAILED : EXIT.OK;
 }
+
+/** `lint --list-rules`: every check id, its default severity and fix safety, one line each. */
+export function listChecks(io: Out): ExitCode {
+  const w = Math.max(...ALL_META.map((m) => m.id.length));
+  for (const m of ALL_META)
+    io.out(
+      `${m.id.padEnd(w)}  ${m.defaultSeverity.padEnd(7)}  ${(m.fixable === 'none' ? '' : `fix:${m.fixable}`).padEnd(11)}  ${m.summary}\n`,
+    );
+  return EXIT.OK;
+}

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import yargs from 'yargs';
 import { EXIT, RcError, type ExitCode } from '../errors.js';
-import { runLint } from './lint.js';
+import { listChecks, runLint } from './lint.js';
 import { runMigrate } from './migrate.js';
 import { stdOut, type Out } from './output.js';
 import { runRevert } from './revert.js';
@@ -30,10 +30,11 @@ export const EXIT_HELP = `Exit codes:
   4  bad command-line usage
   70 internal error (a bug: please report it)`;
 
+class UsageError extends Error {}
+
 /** Runs the CLI; returns the exit code instead of exiting, so tests can call it in-process. */
 export async function main(argv: string[], io: Out = stdOut()): Promise<ExitCode> {
   let code: ExitCode = EXIT.OK;
-  let usageError: string | undefined;
   const cli = yargs(argv)
     .scriptName('rc-supervise')
     .usage('$0 <command> [options]\n\nMove OpenRC services from start-stop-daemon to supervise-daemon.')
@@ -46,7 +47,8 @@ export async function main(argv: string[], io: Out = stdOut()): Promise<ExitCode
     .epilog(EXIT_HELP)
     .fail((msg, err) => {
       if (err) throw err;
-      usageError = msg;
+      // Throwing stops yargs before any command handler runs.
+      throw new UsageError(msg);
     })
     .command(
       'migrate [services..]',
@@ -115,6 +117,11 @@ export async function main(argv: string[], io: Out = stdOut()): Promise<ExitCode
             describe: 'exit 1 when a finding is at least this severe',
           })
           .option('fix', { type: 'boolean', default: false, describe: 'apply safe fixes in place' })
+          .option('list-rules', {
+            type: 'boolean',
+            default: false,
+            describe: 'list the check ids with their severity and fix safety',
+          })
           .option('unsafe', { type: 'boolean', default: false, describe: 'with --fix: also apply unsafe fixes' })
           .option('openrc-version', {
             type: 'string',
@@ -123,6 +130,10 @@ export async function main(argv: string[], io: Out = stdOut()): Promise<ExitCode
           .example('$0 lint .', 'lint an ebuild repository')
           .example('$0 lint --format sarif . > rc-supervise.sarif', 'for GitHub code scanning'),
       async (a) => {
+        if (a['list-rules']) {
+          code = listChecks(io);
+          return;
+        }
         code = await runLint(
           {
             paths: (a.paths ?? []).map(String),
@@ -187,13 +198,13 @@ export async function main(argv: string[], io: Out = stdOut()): Promise<ExitCode
     await cli.parseAsync(argv, {}, (_err, _argv, output) => {
       helpOrVersion = output;
     });
-    if (usageError) {
-      io.err(`rc-supervise: ${usageError}\nTry 'rc-supervise --help'.\n`);
-      return EXIT.USAGE;
-    }
     if (helpOrVersion) io.out(helpOrVersion + '\n');
     return code;
   } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`rc-supervise: ${e.message}\nTry 'rc-supervise --help'.\n`);
+      return EXIT.USAGE;
+    }
     if (e instanceof RcError) {
       io.err(`rc-supervise: ${e.message}\n`);
       return e.exitCode;

@@ -35,7 +35,8 @@ function confdFor(initd: string, files: Set<string>): string | null {
     return files.has(c) ? c : null;
   }
   const stem = base.replace(INIT_NAME, '');
-  for (const cand of [`${stem}.confd`, `${stem.replace(/-r\d+$/, '')}.confd`, `${stem}-confd`, `${stem}.conf`]) {
+  // Not `<stem>.conf`: that is usually the daemon's own configuration file.
+  for (const cand of [`${stem}.confd`, `${stem.replace(/-r\d+$/, '')}.confd`, `${stem}-confd`]) {
     const c = path.join(dir, cand);
     if (files.has(c)) return c;
   }

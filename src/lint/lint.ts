@@ -119,16 +119,21 @@ function toFinding(check: CheckMeta, raw: RawFinding, ctx: LintContext, sev: Sev
   };
 }
 
+/** `foo.initd`, `foo-r1.initd`, `foo.initd-r2`, `foo.rc`, `etc/init.d/foo` → `foo`. */
+export function serviceName(file: string): string {
+  return path
+    .basename(file)
+    .replace(/(\.initd(-r\d+)?|\.init|\.rc|-initd)$/, '')
+    .replace(/-r\d+$/, '');
+}
+
 /** Lints one init script (and its conf.d). Pure: no file-system access. */
 export function lintFile(input: LintFileInput, opts: LintOptions = {}): Finding[] {
   const cfg = opts.config ?? {};
   const target = opts.target ?? parseVersion(cfg.openrcVersion ?? DEFAULT_OPENRC_VERSION)!;
   const initd = new ShellFile(input.initdPath, input.initdText);
   const confd = input.confdText != null && input.confdPath ? new ShellFile(input.confdPath, input.confdText) : null;
-  const svcName = path
-    .basename(input.initdPath)
-    .replace(/(\.initd|\.init|\.rc|-initd)$/, '')
-    .replace(/-r\d+$/, '');
+  const svcName = serviceName(input.initdPath);
   const service = new Service(svcName, initd, confd);
   const rule = findRule(svcName, service.daemon);
   const ctx: LintContext = {
@@ -180,6 +185,11 @@ export function lintFile(input: LintFileInput, opts: LintOptions = {}): Finding[
 }
 
 /** Config entries naming unknown rules, reported once per run against the config file. */
+function displayPath(p: string): string {
+  const r = path.relative(process.cwd(), p);
+  return r && !r.startsWith('..') ? r : p;
+}
+
 export function configFindings(cfg: LintConfig): Finding[] {
   const ids = [...(cfg.disable ?? []), ...Object.keys(cfg.severity ?? {})];
   return ids
@@ -188,7 +198,7 @@ export function configFindings(cfg: LintConfig): Finding[] {
       ruleId: UNKNOWN_RULE.id,
       severity: 'warning' as const,
       message: `unknown rule id '${id}' in the config`,
-      file: cfg.source ?? '.rc-supervise.json',
+      file: displayPath(cfg.source ?? '.rc-supervise.json'),
       line: 1,
       col: 1,
     }));

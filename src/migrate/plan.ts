@@ -400,6 +400,8 @@ export interface Moved {
   edits: Edit[];
   /** The moved words joined by a space, as written. */
   text: string;
+  /** Span of the first moved word (for reporting). */
+  first?: { start: number; end: number };
 }
 
 export function matchesFlag(tokens: Token[], i: number, spec: FlagSpec): number {
@@ -445,6 +447,7 @@ function pickTokens(tokens: Token[], specs: FlagSpec[]): Set<number> {
 /** Pidfile/daemonize flags in plain top-level command_args assignments of init.d. */
 export function moveBackgroundFlags(s: Service, specs: FlagSpec[], file: string): Moved | null {
   const edits: Edit[] = [];
+  let first: Moved['first'];
   const movedWords: string[] = [];
   for (const a of s.initd.topLevel('command_args')) {
     const tokens = splitValue(a.value.text, a.value.start, a.value.quote);
@@ -455,9 +458,10 @@ export function moveBackgroundFlags(s: Service, specs: FlagSpec[], file: string)
     if (!a.plain || a.form !== 'assign' || !tokens) return null;
     const idx = [...take].sort((x, y) => x - y);
     for (const i of idx) movedWords.push(tokens[i].text);
+    first ??= { start: tokens[idx[0]].start, end: tokens[idx[0]].end };
     edits.push(...removeTokens(file, tokens, take, a));
   }
-  return { edits, text: movedWords.join(' ') };
+  return { edits, text: movedWords.join(' '), first };
 }
 
 /** Removes tokens and the blank before each run of them (or after, for a leading run). */

@@ -164,6 +164,15 @@ function expandParam(exp: string, lookup: Lookup): string | null {
     if (!/^[A-Za-z_]\w*$/.test(name)) return null;
     return lookup(name) ?? '';
   }
+  const trim = /^\$\{([A-Za-z_]\w*)(%%?|##?)([\s\S]*)\}$/.exec(exp);
+  if (trim) {
+    // ${VAR%/}, ${VAR#prefix}: only literal patterns; a glob needs a shell.
+    const [, name, op, pat] = trim;
+    if (/[*?[\\$`"']/.test(pat)) return null;
+    const v = lookup(name) ?? '';
+    if (op.startsWith('%')) return v.endsWith(pat) ? v.slice(0, v.length - pat.length) : v;
+    return v.startsWith(pat) ? v.slice(pat.length) : v;
+  }
   const m = /^\$\{([A-Za-z_]\w*)(?:(:?[-=+])([\s\S]*))?\}$/.exec(exp);
   if (!m) return null;
   const [, name, op, rest] = m;

@@ -44,8 +44,8 @@ const check: Check = {
     }
     return [
       {
-        start: moved.edits[0].start,
-        end: moved.edits[0].end,
+        start: moved.first?.start ?? moved.edits[0].start,
+        end: moved.first?.end ?? moved.edits[0].end,
         message: `command_args holds ${moved.text}: under supervise-daemon the daemon would write the supervisor's pidfile or fork; move it to command_args_background`,
         severity: supervisedSeverity(ctx),
         fix: { safety: 'safe', edits },

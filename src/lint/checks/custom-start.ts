@@ -18,6 +18,9 @@ const check: Check = {
   },
   run(ctx) {
     if (!supervisorPossible(ctx)) return [];
+    // A one-shot service (no command, no daemon launched) needs its start(): nothing to supervise.
+    const launches = ctx.service.ssdCalls.some((c) => c.kind === 'start');
+    if (!ctx.service.command && !launches) return [];
     return ctx.initd.functions
       .filter((f) => ['start', 'stop', 'status'].includes(f.name))
       .map((f) => ({

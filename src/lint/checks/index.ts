@@ -1,5 +1,6 @@
 import type { Check } from '../check.js';
 import commandArgsPidfile from './command-args-pidfile.js';
+import crlf from './crlf.js';
 import customStart from './custom-start.js';
 import emptyOptionVar from './empty-option-var.js';
 import extraCommandUnlisted from './extra-command-unlisted.js';
@@ -18,6 +19,7 @@ import syntaxError from './syntax-error.js';
 /** Every lint check, explicitly. Ids are stable: CI configs and suppressions name them. */
 export const CHECKS: readonly Check[] = [
   syntaxError,
+  crlf,
   commandArgsPidfile,
   noForeground,
   ssdSignal,

@@ -23,7 +23,8 @@ const check: Check = {
     const s = ctx.service;
     if (!s.supervised || !s.command) return [];
     if (s.isSet('command_args_foreground') || yes(s.value('command_background'))) return [];
-    if (ctx.rule && ctx.rule.foreground === undefined) return [];
+    // The rule knows the daemon never forks (foreground: ''): nothing to add.
+    if (ctx.rule?.foreground === '') return [];
     const a = s.supervisor.initdAssignment ?? s.supervisor.confdAssignment;
     const inConfd = !s.supervisor.initdAssignment && !!s.supervisor.confdAssignment;
     const fix =
