@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import yargs from 'yargs';
 import { EXIT, RcError, type ExitCode } from '../errors.js';
+import { runExplain } from './explain.js';
 import { listChecks, runLint } from './lint.js';
 import { runMigrate } from './migrate.js';
 import { stdOut, type Out } from './output.js';
@@ -176,6 +177,25 @@ export async function main(argv: string[], io: Out = stdOut()): Promise<ExitCode
       async (a) => {
         code = await runRevert(
           { services: (a.services ?? []).map(String), root: a.root, all: a.all, force: a.force },
+          io,
+        );
+      },
+    )
+    .command(
+      'explain <service>',
+      'show the command lines OpenRC builds for a service, before and after migration (static)',
+      (y) =>
+        y
+          .positional('service', { type: 'string', demandOption: true })
+          .option('root', { type: 'string', default: '/' })
+          .option('openrc-version', {
+            type: 'string',
+            describe: `OpenRC version to model (default: ROOT/lib/rc/version, else ${DEFAULT_OPENRC_VERSION})`,
+          })
+          .option('json', { type: 'boolean', default: false }),
+      async (a) => {
+        code = await runExplain(
+          { root: a.root, service: String(a.service), openrcVersion: a['openrc-version'], json: a.json },
           io,
         );
       },

@@ -132,6 +132,13 @@ function evaluate(files: ShellFile[], svc: string): Env {
       if (a.form === 'default' && known !== undefined && known !== '') continue;
       // A value that needs a variable we only know as dynamic is itself dynamic.
       const usesDynamic = [...a.value.text.matchAll(/\$\{?([A-Za-z_]\w*)/g)].some((m) => env.get(m[1]) === null);
+      if (a.guard && !a.plain) {
+        // `if [ "$supervisor" = supervise-daemon ]; then pidfile=...; fi` (what rc-supervise writes)
+        const g = env.get(a.guard.name);
+        if (g === null) env.set(a.name, null);
+        else if ((g ?? '') === a.guard.value) env.set(a.name, usesDynamic ? null : expandStatic(a.value.text, lookup));
+        continue;
+      }
       const v = !a.plain || usesDynamic ? null : expandStatic(a.value.text, lookup);
       env.set(a.name, v);
     }

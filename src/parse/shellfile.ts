@@ -26,6 +26,8 @@ export interface Assignment extends Span {
   plain: boolean;
   /** For `export X=...` / `local X=...`: the keyword. */
   declaration?: string;
+  /** Set when the only thing around it is `if [ "$NAME" = VALUE ]; then ...; fi`. */
+  guard?: { name: string; value: string };
 }
 
 export interface FunctionDef extends Span {
@@ -118,6 +120,16 @@ function computeLineStarts(text: string): number[] {
   const starts = [0];
   for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
   return starts;
+}
+
+/** `if [ "${V}" = value ]; then <stmt>; fi` at top level (no else): the condition, statically. */
+function guardOf(stmt: Node): Assignment['guard'] {
+  const ifs = stmt.parent;
+  if (ifs?.type !== 'if_statement' || ifs.parent?.type !== 'program') return undefined;
+  if (ifs.children.some((c) => c && (c.type === 'else_clause' || c.type === 'elif_clause'))) return undefined;
+  const cond = ifs.children.find((c) => c?.type === 'test_command');
+  const m = cond && /^\[\s+"?\$\{?(\w+)\}?"?\s+=\s+"?([\w.@+-]+)"?\s+\]$/.exec(cond.text);
+  return m ? { name: m[1], value: m[2] } : undefined;
 }
 
 /** A statement run unconditionally: directly in the file or directly in a function body. */
@@ -224,6 +236,7 @@ function addAssignment(file: ShellFile, node: Node, fn: string | null): void {
     fn,
     plain: isPlainStatement(stmt),
     declaration: decl,
+    guard: guardOf(stmt),
   });
 }
 
