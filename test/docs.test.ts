@@ -1,15 +1,22 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { rulesMarkdown } from '../src/cli/rules.js';
+import { checksMarkdown, rulesMarkdown } from '../src/cli/rules.js';
 import { RULES } from '../src/rules/registry.js';
 import { REPO } from './helpers/fixtures.js';
 import { readdirSync } from 'node:fs';
 
-test('README rule table is generated from the rule modules (npm run docs)', () => {
+const generated = (name: string) => {
   const readme = readFileSync(path.join(REPO, 'README.md'), 'utf8');
-  const start = readme.indexOf('\n', readme.indexOf('<!-- rules:start')) + 1;
-  const end = readme.indexOf('<!-- rules:end -->');
-  expect(readme.slice(start, end)).toBe(rulesMarkdown());
+  const start = readme.indexOf('\n', readme.indexOf(`<!-- ${name}:start`)) + 1;
+  return readme.slice(start, readme.indexOf(`<!-- ${name}:end -->`));
+};
+
+test('README rule table is generated from the rule modules (npm run docs)', () => {
+  expect(generated('rules')).toBe(rulesMarkdown());
+});
+
+test('README check table is generated from the lint checks (npm run docs)', () => {
+  expect(generated('checks')).toBe(checksMarkdown());
 });
 
 test('every rule file is registered, and its id equals its file name', () => {

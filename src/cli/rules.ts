@@ -1,4 +1,5 @@
 import { EXIT, type ExitCode } from '../errors.js';
+import { ALL_META } from '../lint/lint.js';
 import { RULES } from '../rules/registry.js';
 import type { ServiceRule } from '../rules/types.js';
 import type { Out } from './output.js';
@@ -46,4 +47,13 @@ export function runRules(opts: { json: boolean; markdown: boolean }, io: Out): E
     }
   }
   return EXIT.OK;
+}
+
+/** The README's check table, from each lint check's metadata. */
+export function checksMarkdown(): string {
+  const esc = (t: string) => t.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  const rows = ALL_META.map(
+    (m) => `| ${m.id} | ${m.defaultSeverity} | ${m.fixable} | ${esc(m.docs.what)} | ${esc(m.docs.why)} |`,
+  );
+  return ['| check | severity | fix | what it finds | why it matters |', '|---|---|---|---|---|', ...rows].join('\n') + '\n';
 }
