@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { run, treeHash } from './helpers/cli.js';
 import { FIXTURES, makeRoot } from './helpers/fixtures.js';
@@ -135,5 +135,24 @@ describe('CLI basics', () => {
     const r = await run('migrate', 'sshd', '--root', root, '--dry-run', '--json');
     const j = JSON.parse(r.stdout);
     expect(j[0]).toMatchObject({ service: 'sshd', status: 'would-migrate', route: 'init.d', rule: 'sshd' });
+  });
+});
+
+describe('live systems', () => {
+  test('writing while the service runs under start-stop-daemon warns and suggests --restart', async () => {
+    const root = await makeRoot([{ svc: 'sshd', initd: sshdIn(), confd: sshdConf() }]);
+    mkdirSync(path.join(root, 'run/openrc/started'), { recursive: true });
+    writeFileSync(path.join(root, 'run/openrc/started/sshd'), '');
+    const r = await run('migrate', 'sshd', '--root', root);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('sshd is running under start-stop-daemon');
+    expect(r.stderr).toContain('--restart');
+  });
+
+  test('--restart needs --root /', async () => {
+    const root = await makeRoot([{ svc: 'sshd', initd: sshdIn(), confd: sshdConf() }]);
+    const r = await run('migrate', 'sshd', '--root', root, '--restart');
+    expect(r.code).toBe(4);
+    expect(r.stderr).toContain('--restart');
   });
 });

@@ -80,6 +80,17 @@ export async function main(argv: string[], io: Out = stdOut()): Promise<ExitCode
             describe: 'command_args_foreground for a daemon rc-supervise does not know',
           })
           .option('json', { type: 'boolean', default: false, describe: 'machine-readable result on stdout' })
+          .option('restart', {
+            type: 'boolean',
+            default: false,
+            describe:
+              'for a running service (--root /): stop it, write, start it under supervise-daemon; roll back if it does not stay up',
+          })
+          .option('settle', {
+            type: 'number',
+            default: 1.5,
+            describe: 'with --restart: seconds the daemon must stay up',
+          })
           .example('$0 migrate sshd --dry-run', 'show what would change for sshd')
           .example('$0 migrate --all --root /mnt/gentoo', 'convert a whole system mounted at /mnt/gentoo')
           .example(
@@ -96,6 +107,8 @@ export async function main(argv: string[], io: Out = stdOut()): Promise<ExitCode
             exclude: a.exclude.flatMap((x) => String(x).split(',')).filter(Boolean),
             foregroundArgs: a['foreground-args'],
             json: a.json,
+            restart: a.restart,
+            settleMs: Math.round(a.settle * 1000),
           },
           io,
         );

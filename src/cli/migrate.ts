@@ -1,10 +1,19 @@
-import { promises as fs } from 'node:fs';
+import { promises as fs, promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { unifiedDiff } from '../edit/diff.js';
 import { EXIT, RcError, type ExitCode } from '../errors.js';
-import { readManifest, runId, withLock, writeService } from '../io/apply.js';
-import { underRoot } from '../io/files.js';
-import { loadService, migrateLoaded, type ServiceResult } from '../migrate/migrate.js';
+import {
+  readManifest,
+  runId,
+  withLock,
+  writeManifest,
+  writeService,
+  type Manifest,
+  type ManifestEntry,
+} from '../io/apply.js';
+import { isStarted, rcAction, settled } from '../io/live.js';
+import { underRoot, writeAtomic } from '../io/files.js';
+import { loadService, migrateLoaded, type FileChange, type ServiceResult } from '../migrate/migrate.js';
 import type { PlanOptions } from '../migrate/plan.js';
 import { initParser } from '../parse/parser.js';
 import { colorDiff, type Out } from './output.js';
@@ -17,6 +26,10 @@ export interface MigrateArgs {
   exclude: string[];
   foregroundArgs?: string;
   json: boolean;
+  /** Live system: stop with the old definition, write, start with the new one, roll back on failure. */
+  restart?: boolean;
+  /** How long the new daemon must stay up after a --restart (ms). */
+  settleMs?: number;
 }
 
 type Outcome =
@@ -50,6 +63,8 @@ export async function runMigrate(args: MigrateArgs, io: Out): Promise<ExitCode> 
   await initParser();
   const root = path.resolve(args.root);
   if (!args.all && args.services.length === 0) throw new RcError('name at least one service, or use --all', EXIT.USAGE);
+  if (args.restart && root !== '/')
+    throw new RcError('--restart acts on the running system: it needs --root / (the default)', EXIT.USAGE);
   const names = args.all ? (await listServices(root)).filter((n) => !args.exclude.includes(n)) : args.services;
   const opts: PlanOptions = { foregroundArgs: args.foregroundArgs };
 
@@ -96,8 +111,20 @@ export async function runMigrate(args: MigrateArgs, io: Out): Promise<ExitCode> 
           }
           if (io.isTTY && todo > 5) io.err(`\r[${++i}/${todo}] ${o.service}`.padEnd(40));
           try {
+            const live = await isStarted(root, o.service);
+            if (live && args.restart) {
+              const stop = await rcAction(root, o.service, 'stop');
+              if (!stop.ok)
+                throw new RcError(`${o.service}: not migrated: stopping it failed: ${stop.output}`, EXIT.FAILED);
+            }
             const entries = await writeService(root, o.service, o.result.changes, run, manifest);
             outcomes[k] = { ...o, status: 'migrated', backups: entries.flatMap((e) => (e.backup ? [e.backup] : [])) };
+            if (live && args.restart)
+              await restartOrRollBack(root, o.service, o.result.changes, entries, manifest, args);
+            else if (live)
+              io.err(
+                `${c.yellow('warning:')} ${o.service} is running under start-stop-daemon; after this change \`rc-service ${o.service} stop\` looks for a supervisor instead. Restart it now (rc-service ${o.service} restart), or use --restart.\n`,
+              );
           } catch (e) {
             outcomes[k] = { service: o.service, status: 'failed', error: toRcError(e) };
           }
@@ -121,6 +148,37 @@ export async function runMigrate(args: MigrateArgs, io: Out): Promise<ExitCode> 
   }
   void c;
   return failed.length ? EXIT.FAILED : EXIT.OK;
+}
+
+/**
+ * `--restart`: the old definition was stopped and the new files are written. Start the
+ * service; if the start fails or the daemon does not stay up, stop it, put the old files
+ * back and start the old definition again.
+ */
+async function restartOrRollBack(
+  root: string,
+  svc: string,
+  changes: FileChange[],
+  entries: ManifestEntry[],
+  manifest: Manifest,
+  args: MigrateArgs,
+): Promise<void> {
+  const start = await rcAction(root, svc, 'start');
+  const check = start.ok ? await settled(root, svc, args.settleMs ?? 1500) : { ok: false, why: start.output };
+  if (check.ok) return;
+  await rcAction(root, svc, 'stop');
+  for (const ch of changes) {
+    const abs = ch.source?.realPath ?? underRoot(root, ch.path);
+    if (ch.before === null) await fsp.rm(abs, { force: true });
+    else await writeAtomic(abs, ch.before, ch.source!);
+  }
+  manifest.entries = manifest.entries.filter((e) => !entries.includes(e));
+  await writeManifest(root, manifest);
+  const old = await rcAction(root, svc, 'start');
+  throw new RcError(
+    `${svc}: the migrated service did not run (${check.why}); rolled back and ${old.ok ? 'started the old definition again' : `could not restart the old definition: ${old.output}`}`,
+    EXIT.FAILED,
+  );
 }
 
 function jsonOutcome(o: Outcome) {

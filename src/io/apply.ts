@@ -5,8 +5,11 @@ import { EXIT, RcError } from '../errors.js';
 import type { FileChange } from '../migrate/migrate.js';
 import { fsError, underRoot, writeAtomic } from './files.js';
 
-/** State kept under the root, outside /etc/init.d (OpenRC would read anything there). */
-export const STATE_DIR = 'var/lib/rc-supervise';
+/**
+ * State kept under the root, outside /etc/init.d (OpenRC would read anything there).
+ * RC_SUPERVISE_STATE_DIR (relative to the root) moves it, e.g. onto a writable /run.
+ */
+export const STATE_DIR = process.env.RC_SUPERVISE_STATE_DIR?.replace(/^\/+/, '') || 'var/lib/rc-supervise';
 
 export const sha256 = (s: string): string => createHash('sha256').update(s, 'utf8').digest('hex');
 

@@ -1,0 +1,81 @@
+import { spawn } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { underRoot } from './files.js';
+
+/** OpenRC's runtime state says the service is started (ROOT/run/openrc/started/<svc>). */
+export async function isStarted(root: string, svc: string): Promise<boolean> {
+  try {
+    await fs.lstat(underRoot(root, `run/openrc/started/${svc}`));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Runs `/etc/init.d/<svc> <action>` (only meaningful with --root /). Its output goes to a
+ * temp file, not a pipe: supervise-daemon and the daemon may keep inherited descriptors
+ * open for as long as they live, and waiting for a pipe to close would wait for them.
+ */
+export async function rcAction(
+  root: string,
+  svc: string,
+  action: 'start' | 'stop' | 'status',
+): Promise<{ ok: boolean; output: string }> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'rc-supervise-'));
+  const log = path.join(dir, 'out');
+  const fh = await fs.open(log, 'w');
+  try {
+    const code = await new Promise<number | null>((resolve) => {
+      const child = spawn(underRoot(root, `etc/init.d/${svc}`), [action], { stdio: ['ignore', fh.fd, fh.fd] });
+      const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+      child.on('error', () => resolve(-1));
+      child.on('exit', (c) => {
+        clearTimeout(timer);
+        resolve(c);
+      });
+    });
+    return { ok: code === 0, output: (await fs.readFile(log, 'utf8')).trim() };
+  } finally {
+    await fh.close();
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function childPid(root: string, svc: string): Promise<number | undefined> {
+  try {
+    const n = Number((await fs.readFile(underRoot(root, `run/openrc/options/${svc}/child_pid`), 'utf8')).trim());
+    return n > 0 ? n : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * After a start under supervise-daemon: the daemon must stay up for `settleMs`. OpenRC's
+ * `start` says ok as soon as the child is spawned, even if it dies at once (openrc-facts
+ * §7); a child that exits is respawned with a new pid, so the pid must stay the same.
+ */
+export async function settled(root: string, svc: string, settleMs: number): Promise<{ ok: boolean; why?: string }> {
+  let first: number | undefined;
+  const t0 = Date.now();
+  while (Date.now() - t0 < 1000 && !(first = await childPid(root, svc))) await sleep(20);
+  if (!first) return { ok: false, why: 'supervise-daemon started no daemon (no child_pid)' };
+  await sleep(settleMs);
+  const now = await childPid(root, svc);
+  if (now !== first || !alive(first)) return { ok: false, why: `the daemon did not stay up (pid ${first} gone)` };
+  return { ok: true };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
