@@ -8,6 +8,9 @@ const rule: ServiceRule = {
     'syslog-ng --foreground --process-mode=foreground under supervise-daemon; --pidfile moves to command_args_background; reload through the supervisor.',
   route: 'init.d',
   foreground: '--foreground --process-mode=foreground',
+  // Seen under real OpenRC: in the foreground syslog-ng still writes its built-in pid file,
+  // /run/syslog-ng.pid on Gentoo (--with-pidfile-dir=/var/run), the supervisor's pidfile.
+  ownPidfile: '*',
   backgroundFlags: [
     { flag: '--pidfile', value: true, why: 'pidfile' },
     { flag: '-p', value: true, why: 'pidfile' },

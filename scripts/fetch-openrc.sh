@@ -32,17 +32,42 @@ marker=$tree/.fetch-openrc.done
 #   libnetfilter-conntrack3 libnfnetlink0 libmnl0 libnftables1 libnftnl11 libjansson4
 #   libxtables12 libdbus-1-3  shared libraries /usr/sbin/dnsmasq links against that a minimal
 #                             Debian 12 may lack (ldd checked below)
+#   openssh-server openssh-client   sshd, and ssh-keygen for a throw-away host key
+#                             (test/e2e/wiki-daemons.test.ts, migrated sshd fixture)
+#   libwrap0                  sshd (and syslog-ng's afsocket module) link against it
+#   tor libevent-2.1-7        tor (migrated tor fixture) and the one library it needs beyond base
+#   syslog-ng-core            syslog-ng, its private libs (/usr/lib/syslog-ng) and core modules
+#   libivykis0 libnet1 libpcre3 libglib2.0-0 libjson-c5   what syslog-ng and its modules link
 # (openrc's other dependencies libaudit1, libpam0g, libselinux1 and dnsmasq's libgmp10,
-# libhogweed6, libnettle8, libidn2-0 come with apt/login on every Debian 12; the ldd check
-# below names any library still missing.)
+# libhogweed6, libnettle8, libidn2-0 come with apt/login on every Debian 12, as do libssl3
+# and the krb5 libraries (libpam-modules -> libnsl2 -> libtirpc3 -> libgssapi-krb5-2), and
+# libsystemd0, libcap2, libseccomp2, libzstd1, liblzma5 for sshd/tor; the ldd check below
+# names any library still missing.)
 packages=(
   openrc librc1 libeinfo1 insserv busybox tini dnsmasq-base
   libnetfilter-conntrack3 libnfnetlink0 libmnl0 libnftables1 libnftnl11 libjansson4 libxtables12
   libdbus-1-3
+  openssh-server openssh-client libwrap0
+  tor libevent-2.1-7
+  syslog-ng-core libivykis0 libnet1 libpcre3 libglib2.0-0 libjson-c5
 )
+# The marker holds this stamp: a tree unpacked from another package list (e.g. before
+# packages were added here) is not "up to date" and is unpacked again, with every package.
 stamp="v1 ${packages[*]}"
 
+# Trees replaced by an earlier run are moved aside, not deleted at once: a test sandbox
+# may still have them mounted (overlay lowerdir). Nothing lives that long: remove those
+# older than 10 minutes.
+clean_old_trees() {
+  local old
+  for old in "$cache"/openrc-root.old.*; do
+    [[ -d $old && -n $(find "$old" -maxdepth 0 -mmin +10 2>/dev/null) ]] && rm -rf "$old" 2>/dev/null
+  done
+  return 0
+}
+
 up_to_date() { [[ -f $marker && "$(cat "$marker")" == "$stamp" ]]; }
+clean_old_trees
 if up_to_date; then
   echo "fetch-openrc: up to date ($tree, openrc $(cat "$tree/usr/lib/rc/version" 2>/dev/null || echo '?'))"
   exit 0
@@ -101,8 +126,17 @@ done
 # Every binary the tests run must find its libraries (host libs + the unpacked ones).
 libpath="$stage/usr/lib/x86_64-linux-gnu"
 for arch_dir in "$stage"/usr/lib/*-linux-gnu*; do libpath="$libpath:$arch_dir"; done
-for bin in usr/sbin/openrc-run usr/sbin/supervise-daemon usr/sbin/openrc usr/bin/busybox \
-           usr/bin/tini usr/sbin/dnsmasq; do
+libpath="$libpath:$stage/usr/lib/syslog-ng"  # syslog-ng's RUNPATH, as seen inside the sandbox
+bins=(usr/sbin/openrc-run usr/sbin/supervise-daemon usr/sbin/openrc usr/bin/busybox usr/bin/tini
+      usr/sbin/dnsmasq usr/sbin/sshd usr/bin/ssh-keygen usr/bin/tor usr/sbin/syslog-ng)
+# syslog-ng's own library and the modules the tests load (versioned paths: glob in the stage;
+# a pattern that matches nothing stays literal and fails the existence check below)
+for pat in 'usr/lib/syslog-ng/libsyslog-ng-3.*.so.0' 'usr/lib/syslog-ng/3.*/libaffile.so' \
+           'usr/lib/syslog-ng/3.*/libafsocket.so'; do
+  for f in "$stage"/$pat; do bins+=("${f#"$stage"/}"); done
+done
+for bin in "${bins[@]}"; do
+  [[ -e $stage/$bin ]] || { echo "fetch-openrc: $bin is not in the unpacked packages" >&2; exit 1; }
   if out=$(LD_LIBRARY_PATH=$libpath ldd "$stage/$bin" 2>&1) && ! grep -q 'not found' <<<"$out"; then
     :
   else
@@ -114,7 +148,11 @@ for bin in usr/sbin/openrc-run usr/sbin/supervise-daemon usr/sbin/openrc usr/bin
 done
 
 echo "$stamp" >"$stage/.fetch-openrc.done"
-rm -rf "$tree"
+if [[ -e $tree ]]; then
+  old=$cache/openrc-root.old.$(date +%s).$$
+  mv "$tree" "$old"
+  touch "$old"  # clean_old_trees counts its 10 minutes from now
+fi
 mv "$stage" "$tree"
 trap - EXIT
 chmod 755 "$tree"

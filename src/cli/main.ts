@@ -91,6 +91,21 @@ export async function main(argv: string[], io: Out = stdOut()): Promise<ExitCode
             default: 1.5,
             describe: 'with --restart: seconds the daemon must stay up',
           })
+          .option('openrc-version', {
+            type: 'string',
+            describe: `OpenRC the result must work with (default: ROOT/lib/rc/version, else ${DEFAULT_OPENRC_VERSION})`,
+          })
+          .option('log', {
+            type: 'string',
+            describe:
+              'catch the daemon\'s output: "syslog" (output_logger, OpenRC 0.51+) or "file[:DIR]" (output_log, default DIR /var/log)',
+          })
+          .option('respawn-delay', { type: 'number', describe: 'seconds between respawns (respawn_delay)' })
+          .option('respawn-max', { type: 'number', describe: 'respawns allowed within respawn-period (respawn_max)' })
+          .option('respawn-period', {
+            type: 'number',
+            describe: 'the window respawn-max counts in, seconds (respawn_period)',
+          })
           .example('$0 migrate sshd --dry-run', 'show what would change for sshd')
           .example('$0 migrate --all --root /mnt/gentoo', 'convert a whole system mounted at /mnt/gentoo')
           .example(
@@ -108,6 +123,12 @@ export async function main(argv: string[], io: Out = stdOut()): Promise<ExitCode
             foregroundArgs: a['foreground-args'],
             json: a.json,
             restart: a.restart,
+            openrcVersion: a['openrc-version'],
+            log: a.log,
+            respawn:
+              a['respawn-delay'] !== undefined || a['respawn-max'] !== undefined || a['respawn-period'] !== undefined
+                ? { delay: a['respawn-delay'], max: a['respawn-max'], period: a['respawn-period'] }
+                : undefined,
             settleMs: Math.round(a.settle * 1000),
           },
           io,

@@ -15,7 +15,9 @@ import { isStarted, rcAction, settled } from '../io/live.js';
 import { underRoot, writeAtomic } from '../io/files.js';
 import { loadService, migrateLoaded, type FileChange, type ServiceResult } from '../migrate/migrate.js';
 import type { PlanOptions } from '../migrate/plan.js';
+import { parseVersion } from '../lint/check.js';
 import { initParser } from '../parse/parser.js';
+import { rootVersion } from './explain.js';
 import { colorDiff, type Out } from './output.js';
 
 export interface MigrateArgs {
@@ -30,6 +32,40 @@ export interface MigrateArgs {
   restart?: boolean;
   /** How long the new daemon must stay up after a --restart (ms). */
   settleMs?: number;
+  openrcVersion?: string;
+  /** "syslog" or "file[:DIR]". */
+  log?: string;
+  respawn?: { delay?: number; max?: number; period?: number };
+}
+
+/** --log, --respawn-*, --openrc-version into plan options, with supervise-daemon's own sanity checks. */
+function planOptions(args: MigrateArgs, root: string): PlanOptions {
+  const target = args.openrcVersion ? parseVersion(args.openrcVersion) : rootVersion(root).version;
+  if (!target) throw new RcError(`--openrc-version ${args.openrcVersion}: expected X.Y or X.Y.Z`, EXIT.USAGE);
+  let log: PlanOptions['log'];
+  if (args.log === 'syslog') log = { kind: 'syslog' };
+  else if (args.log === 'file' || args.log?.startsWith('file:')) {
+    const dir = args.log.slice(5) || '/var/log';
+    if (!dir.startsWith('/')) throw new RcError(`--log ${args.log}: the directory must be absolute`, EXIT.USAGE);
+    log = { kind: 'file', dir: dir.replace(/\/+$/, '') };
+  } else if (args.log !== undefined) throw new RcError(`--log ${args.log}: expected syslog or file[:DIR]`, EXIT.USAGE);
+  const r = args.respawn;
+  if (r) {
+    for (const [k, v] of Object.entries(r))
+      if (v !== undefined && (!Number.isInteger(v) || v < 0))
+        throw new RcError(
+          `--respawn-${k} ${v}: expected a whole number of ${k === 'max' ? 'respawns' : 'seconds'}`,
+          EXIT.USAGE,
+        );
+    if (r.delay === 0) throw new RcError('--respawn-delay 0: supervise-daemon rejects a zero delay', EXIT.USAGE);
+    // supervise-daemon warns about this itself: the respawn limit could never be reached.
+    if (r.delay !== undefined && r.max && r.period !== undefined && r.delay * r.max > r.period)
+      throw new RcError(
+        `--respawn-delay ${r.delay} × --respawn-max ${r.max} = ${r.delay * r.max}s exceeds --respawn-period ${r.period}s: the limit could never trigger`,
+        EXIT.USAGE,
+      );
+  }
+  return { foregroundArgs: args.foregroundArgs, target, log, respawn: r };
 }
 
 type Outcome =
@@ -66,7 +102,7 @@ export async function runMigrate(args: MigrateArgs, io: Out): Promise<ExitCode> 
   if (args.restart && root !== '/')
     throw new RcError('--restart acts on the running system: it needs --root / (the default)', EXIT.USAGE);
   const names = args.all ? (await listServices(root)).filter((n) => !args.exclude.includes(n)) : args.services;
-  const opts: PlanOptions = { foregroundArgs: args.foregroundArgs };
+  const opts = planOptions(args, root);
 
   const outcomes: Outcome[] = [];
   for (const name of names) {

@@ -55,5 +55,7 @@ export function checksMarkdown(): string {
   const rows = ALL_META.map(
     (m) => `| ${m.id} | ${m.defaultSeverity} | ${m.fixable} | ${esc(m.docs.what)} | ${esc(m.docs.why)} |`,
   );
-  return ['| check | severity | fix | what it finds | why it matters |', '|---|---|---|---|---|', ...rows].join('\n') + '\n';
+  return (
+    ['| check | severity | fix | what it finds | why it matters |', '|---|---|---|---|---|', ...rows].join('\n') + '\n'
+  );
 }

@@ -3,6 +3,7 @@ import { MISREAD_SHORT, REDUNDANT, SHARED_MEANING, parseOptions } from '../model
 import type { Service } from '../model/service.js';
 import type { Assignment } from '../parse/shellfile.js';
 import { splitValue, type Token } from '../parse/words.js';
+import { atLeast } from '../lint/check.js';
 import { convertCustomStart, type Converted } from './custom-start.js';
 import type { FlagSpec, ServiceRule } from '../rules/types.js';
 
@@ -14,10 +15,24 @@ export interface PlanOptions {
    * it on its own output: a converged migration has nothing left to do.
    */
   residual?: boolean;
+  /** OpenRC version the result must work with (gates what is emitted). */
+  target?: [number, number, number];
+  /** --log: where the daemon's stdout/stderr go under the supervisor. */
+  log?: { kind: 'syslog' } | { kind: 'file'; dir: string };
+  /** --respawn-*: the supervisor's respawn policy (seconds, count, seconds). */
+  respawn?: { delay?: number; max?: number; period?: number };
 }
 
 export type RefusalCode =
-  'rule' | 'netifrc' | 'oneshot' | 'custom-start' | 'needs-foreground' | 'dynamic' | 'not-openrc' | 'symlink';
+  | 'rule'
+  | 'netifrc'
+  | 'oneshot'
+  | 'custom-start'
+  | 'needs-foreground'
+  | 'dynamic'
+  | 'not-openrc'
+  | 'symlink'
+  | 'version';
 
 export type Plan =
   | {
@@ -113,8 +128,10 @@ export function planMigration(input: PlanInput): Plan {
   // 3. Foreground: the daemon must not fork, or the supervisor loses it and respawns in a loop.
   const hasFg = s.isSet('command_args_foreground');
   let foreground = opts.foregroundArgs ?? rule?.foreground;
-  // Dropping the daemonize flag is what keeps such a daemon in the foreground.
-  if (foreground === undefined && movedDaemonize) foreground = '';
+  // Dropping the daemonize flag is what keeps such a daemon in the foreground, and a daemon
+  // start-stop-daemon had to --background never forked by itself.
+  if (foreground === undefined && (movedDaemonize || converted?.lines.includes('command_background="yes"')))
+    foreground = '';
   if (foreground === undefined && !hasFg) {
     if (s.value('command_background') && /^(yes|true|1|on)$/i.test(s.value('command_background') ?? ''))
       foreground = '';
@@ -152,6 +169,22 @@ export function planMigration(input: PlanInput): Plan {
   const trap = fallbackTrap(s);
   if (trap) notes.push(trap.note);
 
+  const target = opts.target ?? [0, 45, 0];
+  const older = (min: [number, number, number]) => !atLeast(target, min);
+  const tooOld = (what: string, min: [number, number, number]): Plan => ({
+    kind: 'refuse',
+    code: 'version',
+    reason: `${what} needs OpenRC ${min.join('.')} or later; the target is ${target.join('.')}`,
+    suggestion: 'upgrade OpenRC first, or pass --openrc-version if the target is newer than rc-supervise detected',
+  });
+  if (older([0, 21, 0])) return tooOld('supervise-daemon', [0, 21, 0]);
+  if (signalEdits.length && older([0, 40, 0])) return tooOld('supervise-daemon --signal (used by reload)', [0, 40, 0]);
+  if (!s.isSet('pidfile') && older([0, 40, 0])) return tooOld('supervise-daemon without a pidfile', [0, 40, 0]);
+  if (opts.log?.kind === 'syslog' && older([0, 51, 0])) return tooOld('--log syslog (output_logger)', [0, 51, 0]);
+  if (opts.log?.kind === 'file' && older([0, 35, 0])) return tooOld('--log file (output_log)', [0, 35, 0]);
+  if (opts.respawn && older([0, 26, 0])) return tooOld('respawn_delay/respawn_max/respawn_period', [0, 26, 0]);
+  const policy = policyLines(s, opts);
+
   const relocate = relocatePidfile(s, rule, foreground, signalEdits, input.initdPath);
   if (relocate?.warning) warnings.push(relocate.warning);
 
@@ -188,7 +221,7 @@ export function planMigration(input: PlanInput): Plan {
       if (rest.length) lines.push(`command_args="${rest.join(' ').replace(/"/g, '\\"')}"`);
       const bg = converted.args.filter((_, i) => convertedTake.has(i)).map((t) => t.text);
       if (bg.length) moved.text = [moved.text, ...bg].filter(Boolean).join(' ');
-      lines.push(...converted.lines);
+      lines.push(...converted.lines.filter((l) => !s.isSet(l.slice(0, l.indexOf('=')))));
     }
     if (moved.text) {
       const bg = s
@@ -216,10 +249,10 @@ export function planMigration(input: PlanInput): Plan {
         text: '"supervise-daemon"',
       });
     else lines.push('supervisor="supervise-daemon"');
-    if (trap) lines.push(trap.line);
+    if (trap) lines.push(...trap.lines);
     if (stopsig?.edit) initdEdits.push(stopsig.edit);
     else if (stopsig?.line) lines.push(stopsig.line);
-    lines.push(...extraLines(s, rule));
+    lines.push(...extraLines(s, rule), ...policy);
     if (relocate?.note) notes.push(relocate.note);
     if (relocate?.lines) lines.push(...relocate.lines);
     if (lines.length) initdEdits.push(insertBlock(s, input.initdPath, lines));
@@ -229,9 +262,9 @@ export function planMigration(input: PlanInput): Plan {
 
   const confdLines = s.supervised ? [] : ['supervisor="supervise-daemon"'];
   if (foreground) confdLines.push(`command_args_foreground="${foreground}"`);
-  if (trap) confdLines.push(trap.line);
+  if (trap) confdLines.push(...trap.lines);
   if (stopsig?.line) confdLines.push(stopsig.line);
-  confdLines.push(...extraLines(s, rule));
+  confdLines.push(...extraLines(s, rule), ...policy);
   const confd = s.confd;
   const eol = confd?.eol ?? s.initd.eol;
   const existing = confd
@@ -263,6 +296,26 @@ export function planMigration(input: PlanInput): Plan {
     });
   }
   return { kind: 'migrate', route, why, edits, creates: confd ? [] : [input.confdPath], notes, warnings };
+}
+
+/** --log and --respawn-*: variables set only where the script does not set them already. */
+function policyLines(s: Service, opts: PlanOptions): string[] {
+  const want: [string, string][] = [];
+  if (opts.log?.kind === 'syslog')
+    want.push(
+      ['output_logger', 'logger -t ${RC_SVCNAME} -p daemon.info'],
+      ['error_logger', 'logger -t ${RC_SVCNAME} -p daemon.err'],
+    );
+  if (opts.log?.kind === 'file')
+    want.push(
+      ['output_log', `${opts.log.dir}/\${RC_SVCNAME}.log`],
+      ['error_log', `${opts.log.dir}/\${RC_SVCNAME}.log`],
+    );
+  const r = opts.respawn ?? {};
+  if (r.delay !== undefined) want.push(['respawn_delay', String(r.delay)]);
+  if (r.max !== undefined) want.push(['respawn_max', String(r.max)]);
+  if (r.period !== undefined) want.push(['respawn_period', String(r.period)]);
+  return want.filter(([k]) => !s.isSet(k)).map(([k, v]) => `${k}="${v}"`);
 }
 
 function extraLines(s: Service, rule?: ServiceRule): string[] {
@@ -298,7 +351,8 @@ function relocatePidfile(
 ): { edit?: Edit; lines?: string[]; note?: string; warning?: string } | null {
   const pidfile = s.value('pidfile');
   const own = rule?.ownPidfile;
-  if (!own || !pidfile || !samePath(pidfile, own)) return null;
+  if (!own || !pidfile || (own !== '*' && !samePath(pidfile, own))) return null;
+  if (samePath(pidfile, `/run/supervise-${s.name}.pid`)) return null; // ours already
   const fg = foreground ?? s.value('command_args_foreground') ?? '';
   if (/pid/i.test(fg)) return null;
   const rewritten = (offset: number) => signalEdits.some((e) => e.start <= offset && offset < e.end);
@@ -306,7 +360,8 @@ function relocatePidfile(
     const body = s.initd.text.slice(f.body.start, f.body.end);
     return [...body.matchAll(/\$\{?pidfile\b/g)].some((m) => !rewritten(f.body.start + m.index!));
   });
-  const warning = `${s.daemon} writes ${own} itself, which is also the supervisor's pidfile: stop would end only the daemon, and its supervisor would respawn it`;
+  const what = own === '*' ? 'a built-in pid file' : own;
+  const warning = `${s.daemon} writes ${what} itself, which may be the supervisor's pidfile: stop would end only the daemon, and its supervisor would respawn it`;
   if (readers.length)
     return {
       warning: `${warning}; ${readers.map((f) => `${f.name}()`).join(', ')} reads pidfile, so rc-supervise leaves it: give the supervisor another pidfile by hand`,
@@ -323,10 +378,10 @@ function relocatePidfile(
   ];
   const at = Math.max(...after);
   const lines = [
-    `# ${s.daemon} writes ${own} itself: supervise-daemon needs a pid file of its own`,
+    `# ${s.daemon} writes ${what} itself: supervise-daemon needs a pid file of its own`,
     `if [ "\${supervisor}" = supervise-daemon ]; then pidfile="/run/supervise-\${RC_SVCNAME}.pid"; fi`,
   ];
-  const note = `${s.daemon} writes ${own} itself (also in the foreground): under supervise-daemon the supervisor keeps its pid in /run/supervise-\${RC_SVCNAME}.pid instead`;
+  const note = `${s.daemon} writes ${what} itself (also in the foreground): under supervise-daemon the supervisor keeps its pid in /run/supervise-\${RC_SVCNAME}.pid instead`;
   if (at <= blockPosition(s).at) return { note, lines };
   const eol = s.initd.eol;
   const nl = at === s.initd.text.length && !s.initd.text.endsWith('\n') ? eol : '';
@@ -486,11 +541,22 @@ function removeTokens(file: string, tokens: Token[], take: Set<number>, a: Assig
 }
 
 export interface Trap {
-  line: string;
+  lines: string[];
   note: string;
 }
 
 /** openrc-facts §2: start_stop_daemon_args reaches supervise-daemon when supervise_daemon_args is unset. */
+/** start-stop-daemon options that have a declarative variable both backends read. */
+const DECLARATIVE: Record<string, string> = {
+  chdir: 'directory',
+  user: 'command_user',
+  chuid: 'command_user',
+  umask: 'umask',
+  chroot: 'chroot',
+  stdout: 'output_log',
+  stderr: 'error_log',
+};
+
 export function fallbackTrap(s: Service): Trap | null {
   if (s.isSet('supervise_daemon_args')) return null;
   if (!s.isSet('start_stop_daemon_args')) return null;
@@ -498,25 +564,35 @@ export function fallbackTrap(s: Service): Trap | null {
   if (words && words.length === 0) return null;
   const keep: string[] = [];
   const dropped: string[] = [];
+  const declared: string[] = [];
   if (words) {
     const parsed = parseOptions(words);
     for (const o of parsed.options) {
       const written = words.slice(o.index, o.index + o.count);
       const short = /^-[^-]/.test(o.written);
       if (REDUNDANT.has(o.spec.long)) continue;
-      if (SHARED_MEANING.has(o.spec.long) && !(short && MISREAD_SHORT.has(o.written[1]))) keep.push(...written);
-      else dropped.push(written.join(' '));
+      if (!SHARED_MEANING.has(o.spec.long) || (short && MISREAD_SHORT.has(o.written[1]))) {
+        dropped.push(written.join(' '));
+        continue;
+      }
+      const variable = DECLARATIVE[o.spec.long];
+      // Declarative variables are what both backends read (openrc-facts §6).
+      if (variable && o.value !== undefined && !s.isSet(variable)) {
+        if (!declared.some((d) => d.startsWith(`${variable}=`)))
+          declared.push(`${variable}=${JSON.stringify(o.value)}`);
+      } else keep.push(...written);
     }
     dropped.push(...parsed.unknown, ...words.slice(parsed.operandsAt));
     if (dropped.length === 0) return null;
   }
   const value = keep.length ? keep.map(shellQuoteWord).join(' ') : ' ';
   const shown = value === ' ' ? '" " (a single space: OpenRC before 0.46 treats "" as unset)' : `"${value}"`;
+  const moved = declared.length ? `; ${declared.join(', ')} instead of the option` : '';
   const note = words
-    ? `start_stop_daemon_args (${words.join(' ')}) would reach supervise-daemon, which rejects ${dropped.join(', ')}: supervise_daemon_args set to ${shown}`
+    ? `start_stop_daemon_args (${words.join(' ')}) would reach supervise-daemon, which rejects ${dropped.join(', ')}: supervise_daemon_args set to ${shown}${moved}`
     : 'start_stop_daemon_args is computed at run time and would reach supervise-daemon: supervise_daemon_args set so it does not';
   // A single space, not "": OpenRC before 0.46 expands ${supervise_daemon_args:-...}.
-  return { line: `supervise_daemon_args="${value}"`, note };
+  return { lines: [...declared, `supervise_daemon_args="${value}"`], note };
 }
 
 function shellQuoteWord(w: string): string {

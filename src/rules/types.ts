@@ -38,7 +38,9 @@ export interface ServiceRule {
   backgroundFlags?: FlagSpec[];
   /**
    * A pidfile the daemon writes by itself even in the foreground (compiled-in default).
-   * Under supervise-daemon it must not equal the supervisor's `pidfile`.
+   * Under supervise-daemon it must not equal the supervisor's `pidfile`. '*' when the path
+   * depends on how the daemon was built (syslog-ng's --with-pidfile-dir): the supervisor
+   * then always gets a pid file of its own.
    */
   ownPidfile?: string;
   /** Custom commands (function name) and the signal each sends to the daemon. */

@@ -30,7 +30,7 @@ const check: Check = {
         end: a?.end,
         message: trap.note,
         severity: supervisedSeverity(ctx),
-        fix: { safety: 'safe', edits: [insertBlock(ctx.service, ctx.initdPath, [trap.line], false)] },
+        fix: { safety: 'safe', edits: [insertBlock(ctx.service, ctx.initdPath, trap.lines, false)] },
       },
     ];
   },
