@@ -45,7 +45,8 @@ async function runtime(root: string, svc: string): Promise<Pick<ServiceStatus, '
   }
   out.startTime = await readValue(root, svc, 'start_time');
   const count = await readValue(root, svc, 'start_count');
-  if (count !== undefined && /^\d+$/.test(count)) out.respawns = Math.max(0, Number(count) - 1);
+  // supervise-daemon counts respawns in start_count (the first start is not counted).
+  if (count !== undefined && /^\d+$/.test(count)) out.respawns = Number(count);
   return out;
 }
 

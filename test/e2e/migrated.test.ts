@@ -98,6 +98,13 @@ describeE2E('migrated busybox httpd (unknown forking daemon, --foreground-args=-
     expect(res.status).toBe(200);
   });
 
+  test('status reads the live OpenRC state: supervised, started, one respawn (as rc-status -S)', async () => {
+    const r = await run('status', '--root', h!.inside('/'), '--json');
+    const svc = JSON.parse(r.stdout).services.find((x: { service: string }) => x.service === 'busybox-httpd');
+    expect(svc).toMatchObject({ class: 'supervised', where: 'init.d', state: 'started', respawns: 1 });
+    expect(svc.startTime).toMatch(/\d/);
+  });
+
   test('reload (was start-stop-daemon --signal HUP) reaches the daemon', async () => {
     await writeFile(conf, 'D:*\n');
     expect((await httpGet(port, '/index.html')).status).toBe(200);
