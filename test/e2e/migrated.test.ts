@@ -8,38 +8,9 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { run } from '../helpers/cli.js';
-import { FIXTURES, makeRoot } from '../helpers/fixtures.js';
+import { FIXTURES } from '../helpers/fixtures.js';
 import { OpenRCSandbox, describeE2E, freePort, httpGet, queryA, waitFor } from './harness.js';
-
-/** The fixtures need localmount and net, which the sandbox does not have: stand-ins. */
-const STUBS = {
-  localmount: '#!/sbin/openrc-run\nstart() { :; }\n',
-  net: '#!/sbin/openrc-run\nstart() { :; }\n',
-};
-
-async function migrateToText(svc: string, initd: string, confd: string | null, ...flags: string[]) {
-  const root = await makeRoot([{ svc, initd, confd }]);
-  const r = await run('migrate', svc, '--root', root, ...flags);
-  expect(r.code).toBe(0);
-  const out = {
-    initd: await readFile(path.join(root, 'etc/init.d', svc), 'utf8'),
-    confd: await readFile(path.join(root, 'etc/conf.d', svc), 'utf8').catch(() => null),
-  };
-  await rm(root, { recursive: true, force: true });
-  return out;
-}
-
-/** Kill the daemon; a new one must appear under the same supervisor within 2 s. */
-async function expectRespawn(h: OpenRCSandbox, svc: string, child: number): Promise<number> {
-  const supervisor = h.ppidOf(child)!;
-  expect(h.argvOf(supervisor)?.slice(0, 3)).toEqual(['supervise-daemon', svc, '--start']);
-  const t0 = Date.now();
-  process.kill(child, 'SIGKILL');
-  const next = await h.childPid(svc, { not: child, timeoutMs: 2000 });
-  expect(Date.now() - t0).toBeLessThan(2000);
-  expect(h.ppidOf(next)).toBe(supervisor);
-  return next;
-}
+import { STUBS, expectRespawn, migrateText } from './support.js';
 
 describeE2E('migrated busybox httpd (unknown forking daemon, --foreground-args=-f)', () => {
   let h: OpenRCSandbox | undefined;
@@ -56,7 +27,7 @@ describeE2E('migrated busybox httpd (unknown forking daemon, --foreground-args=-
     port = await freePort();
     const fx = path.join(FIXTURES, 'generic/busybox-httpd');
     const confd = `HTTPD_LISTEN="127.0.0.1:${port}"\nHTTPD_HOME="${work}"\nHTTPD_CONF="${conf}"\n`;
-    const m = await migrateToText(
+    const m = await migrateText(
       'busybox-httpd',
       await readFile(path.join(fx, 'init.d.in'), 'utf8'),
       confd,
@@ -161,7 +132,7 @@ describeE2E("migrated dnsmasq fixture with Debian's real dnsmasq", () => {
     const fx = path.join(FIXTURES, 'dnsmasq/stock');
     const initd = dnsmasqFixtureForSandbox(await readFile(path.join(fx, 'init.d.in'), 'utf8'));
     const confd = `DNSMASQ_OPTS="${dnsmasqOpts(port, hosts)}"\n`;
-    const m = await migrateToText('dnsmasq', initd, confd);
+    const m = await migrateText('dnsmasq', initd, confd);
     expect(m.initd).toContain('command_args_background="-x ${pidfile}"');
     h = await OpenRCSandbox.create({ initd: { ...STUBS, dnsmasq: m.initd }, confd: { dnsmasq: m.confd ?? confd } });
   });

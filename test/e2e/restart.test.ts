@@ -8,11 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { FIXTURES, REPO } from '../helpers/fixtures.js';
 import { OpenRCSandbox, describeE2E, freePort, queryA, waitFor } from './harness.js';
-
-const STUBS = {
-  localmount: '#!/sbin/openrc-run\nstart() { :; }\n',
-  net: '#!/sbin/openrc-run\nstart() { :; }\n',
-};
+import { STUBS } from './support.js';
 
 function adapt(text: string): string {
   return text

@@ -7,22 +7,9 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { run } from '../helpers/cli.js';
-import { makeRoot } from '../helpers/fixtures.js';
 import { readFile } from 'node:fs/promises';
 import { OpenRCSandbox, describeE2E, freePort, queryA, waitFor } from './harness.js';
-
-async function migrated(svc: string, initd: string, confd: string | null, ...flags: string[]) {
-  const root = await makeRoot([{ svc, initd, confd }]);
-  const r = await run('migrate', svc, '--root', root, ...flags);
-  expect(r).toMatchObject({ code: 0 });
-  const out = {
-    initd: await readFile(path.join(root, 'etc/init.d', svc), 'utf8'),
-    confd: await readFile(path.join(root, 'etc/conf.d', svc), 'utf8').catch(() => confd),
-  };
-  await rm(root, { recursive: true, force: true });
-  return out;
-}
+import { migrateText } from './support.js';
 
 const dnsOpts = (port: number, hosts: string) =>
   `--conf-file=/dev/null --port=${port} --listen-address=127.0.0.1 --bind-interfaces --no-resolv --no-hosts --addn-hosts=${hosts} --user=root --log-facility=-`;
@@ -62,7 +49,7 @@ describeE2E('traps under real OpenRC', () => {
     await writeFile(hosts, '127.0.0.8 trap.test\n');
     port.wiki = await freePort();
     port.ours = await freePort();
-    const ours = await migrated('dnsours', legacy, `DNSMASQ_OPTS="${dnsOpts(port.ours, hosts)}"\n`);
+    const ours = await migrateText('dnsours', legacy, `DNSMASQ_OPTS="${dnsOpts(port.ours, hosts)}"\n`);
     expect(ours.initd).toContain('supervise_daemon_args=" "');
     expect(ours.initd).not.toContain('kill -HUP');
     // A daemon that writes to stdout, for --log file.
@@ -72,7 +59,7 @@ command_args="-c 'while :; do echo tick from \${RC_SVCNAME}; sleep 0.1; done'"
 command_background="yes"
 pidfile="/run/ticker.pid"
 `;
-    const logged = await migrated('ticker', ticker, null, '--log', `file:${work}`);
+    const logged = await migrateText('ticker', ticker, null, '--log', `file:${work}`);
     expect(logged.confd ?? '').toContain(`output_log="${work}/\${RC_SVCNAME}.log"`);
     h = await OpenRCSandbox.create({
       initd: { dnswiki: wikiStyle, dnsours: ours.initd, ticker: logged.initd },

@@ -24,10 +24,10 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { run } from '../helpers/cli.js';
-import { FIXTURES, makeRoot } from '../helpers/fixtures.js';
+import { FIXTURES } from '../helpers/fixtures.js';
 import { FETCH_SCRIPT, openrcTree } from '../helpers/openrc-cmdline.js';
 import { OpenRCSandbox, describeE2E, freePort, waitFor } from './harness.js';
+import { STUBS, expectRespawn, expectStopped, migrateText, pidIn, supervisorPidfile } from './support.js';
 
 // A tree unpacked before fetch-openrc.sh listed these daemons has its marker, so the
 // harness would not fetch again: run the (idempotent, fast when up to date) script here.
@@ -53,33 +53,12 @@ function describeDaemon(name: string, binary: string, fn: () => void): void {
 }
 
 /** Services the fixtures `need` that the sandbox does not have: no-op stand-ins. */
-const STUBS = {
-  localmount: '#!/sbin/openrc-run\nstart() { :; }\n',
-  net: '#!/sbin/openrc-run\nstart() { :; }\n',
-  hostname: '#!/sbin/openrc-run\nstart() { :; }\n',
-};
-
 async function fixture(svc: string): Promise<{ initd: string; confd: string | null }> {
   const dir = path.join(FIXTURES, svc, 'stock');
   return {
     initd: await readFile(path.join(dir, 'init.d.in'), 'utf8'),
     confd: await readFile(path.join(dir, 'conf.d.in'), 'utf8').catch(() => null),
   };
-}
-
-/** Migrate one service with the CLI, in-process, in a throw-away root; return the result. */
-async function migrate(svc: string, initd: string, confd: string | null) {
-  const root = await makeRoot([{ svc, initd, confd }]);
-  try {
-    const r = await run('migrate', svc, '--root', root);
-    expect(r).toMatchObject({ code: 0 });
-    return {
-      initd: await readFile(path.join(root, 'etc/init.d', svc), 'utf8'),
-      confd: await readFile(path.join(root, 'etc/conf.d', svc), 'utf8').catch(() => confd),
-    };
-  } finally {
-    await rm(root, { recursive: true, force: true });
-  }
 }
 
 /** Run a command inside the sandbox; it must succeed. */
@@ -106,44 +85,6 @@ function expectSupervised(h: OpenRCSandbox, svc: string, child: number, command:
   expect(sargv).toContain(command);
   expect(sargv.slice(-foreground.length)).toEqual(foreground);
   return supervisor;
-}
-
-/** Kill the daemon; a new one must appear under the same supervisor within 2 s. */
-async function expectRespawn(h: OpenRCSandbox, svc: string, child: number): Promise<number> {
-  const supervisor = h.ppidOf(child)!;
-  expect(h.argvOf(supervisor)?.slice(0, 3)).toEqual(['supervise-daemon', svc, '--start']);
-  const t0 = Date.now();
-  process.kill(child, 'SIGKILL');
-  const next = await h.childPid(svc, { not: child, timeoutMs: 2000 });
-  expect(Date.now() - t0).toBeLessThan(2000);
-  expect(h.ppidOf(next)).toBe(supervisor);
-  return next;
-}
-
-/** The --pidfile the supervisor was started with (what `stop` reads). */
-function supervisorPidfile(h: OpenRCSandbox, supervisor: number): string {
-  const argv = h.argvOf(supervisor)!;
-  const i = argv.indexOf('--pidfile');
-  expect(i).toBeGreaterThan(0);
-  return argv[i + 1];
-}
-
-/** The pid in a file inside the sandbox (NaN when missing). */
-function pidIn(h: OpenRCSandbox, file: string): number {
-  return Number(h.readInside(file)?.trim() ?? NaN);
-}
-
-/** stop returns 0 and leaves no process in the sandbox. */
-async function expectStopped(h: OpenRCSandbox, svc: string): Promise<void> {
-  expect(await h.rc(svc, 'stop')).toMatchObject({ code: 0 });
-  await waitFor('no process left', () => (h.processes().length === 0 ? true : undefined), 3000).catch(() => {
-    throw new Error(
-      `left behind: ${h
-        .processes()
-        .map((p) => `${p.pid} ${p.cmdline}`)
-        .join('; ')}`,
-    );
-  });
 }
 
 /** Connect to 127.0.0.1:port and resolve with the first line the server sends. */
@@ -199,7 +140,7 @@ describeDaemon("migrated sshd fixture with Debian's openssh-server", 'usr/sbin/s
     ].join(' ');
     const confd = `${fx.confd!.replace('SSHD_OPTS=""', `SSHD_OPTS="${opts}"`)}SSHD_CONFIG="${config}"\n`;
     expect(confd).toContain(`-o Port=${port}`);
-    migrated = await migrate('sshd', fx.initd, confd);
+    migrated = await migrateText('sshd', fx.initd, confd);
     expect(migrated.initd).toContain('command_args_foreground="-D -o PidFile=none"');
     h = await OpenRCSandbox.create({ initd: { ...STUBS, sshd: migrated.initd }, confd: { sshd: migrated.confd! } });
     // What openssh-server's postinst and its tmpfiles.d would create: the privilege
@@ -328,7 +269,7 @@ describeDaemon("migrated tor fixture with Debian's tor (DisableNetwork 1)", 'usr
     // Test machine: init.d and conf.d are the fixture's, verbatim. The init.d reads the
     // fixed /etc/tor/torrc (checkconfig, and tor's default): written into the sandbox's
     // private /etc below. checkpath -o tor:tor: the sandbox gets Debian's tor user.
-    const m = await migrate('tor', fx.initd, fx.confd);
+    const m = await migrateText('tor', fx.initd, fx.confd);
     expect(m.initd).toContain('command_args_foreground="--runasdaemon 0"');
     h = await OpenRCSandbox.create({ initd: { ...STUBS, tor: m.initd }, confd: { tor: m.confd! } });
     await addSystemUser(h, 'tor', 64102, '/var/lib/tor');
@@ -470,7 +411,7 @@ describeDaemon("migrated syslog-ng fixture with Debian's syslog-ng-core", 'usr/s
     port = await freePort();
     const fx = await fixture('syslog-ng');
     // Test machine: init.d and conf.d are the fixture's, verbatim (root:root, the defaults).
-    const m = await migrate('syslog-ng', fx.initd, fx.confd);
+    const m = await migrateText('syslog-ng', fx.initd, fx.confd);
     expect(m.initd).toContain('command_args_foreground="--foreground --process-mode=foreground"');
     h = await syslogNgSandbox(m.initd, m.confd!, syslogNgConf(port, `${work}/first.log`, 'first'));
   });
@@ -548,7 +489,7 @@ describeDaemon(
       port = await freePort();
       const fx = await fixture('syslog-ng');
       const confd = `${fx.confd}SYSLOG_NG_PIDFILE_DIR="${DEBIAN_SYSLOG_NG_PIDFILE.replace(/\/[^/]+$/, '')}"\n`;
-      const m = await migrate('syslog-ng', fx.initd, confd);
+      const m = await migrateText('syslog-ng', fx.initd, confd);
       h = await syslogNgSandbox(m.initd, m.confd!, syslogNgConf(port, `${work}/out.log`, 'x'));
       await sh(h, 'mkdir -p -m 0700 /var/lib/syslog-ng'); // required_dirs
     });
