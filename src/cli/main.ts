@@ -26,7 +26,8 @@ function packageVersion(): string {
 export const EXIT_HELP = `Exit codes:
   0  done, or nothing to do (already supervised)
   1  a named service was refused, or a batch had failures
-  2  input error: no such service, unreadable, binary or non-UTF-8 file, symlink out of --root
+  2  input or file-system error: no such service, unreadable, binary or non-UTF-8 file,
+     symlink out of --root, read-only or full file system
   3  syntax error in a script (file:line:col given)
   4  bad command-line usage
   70 internal error (a bug: please report it)`;

@@ -128,6 +128,7 @@ export async function runMigrate(args: MigrateArgs, io: Out): Promise<ExitCode> 
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
+    process.on('SIGHUP', onSignal); // an ssh session that drops
     try {
       await withLock(root, async (createdDirs) => {
         const manifest = await readManifest(root);
@@ -170,6 +171,7 @@ export async function runMigrate(args: MigrateArgs, io: Out): Promise<ExitCode> 
     } finally {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
+      process.off('SIGHUP', onSignal);
     }
   }
 
@@ -182,7 +184,6 @@ export async function runMigrate(args: MigrateArgs, io: Out): Promise<ExitCode> 
     if (outcomes.some((o) => o.status === 'skipped')) return EXIT.FAILED;
     return EXIT.OK;
   }
-  void c;
   return failed.length ? EXIT.FAILED : EXIT.OK;
 }
 

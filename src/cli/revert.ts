@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { EXIT, RcError, type ExitCode } from '../errors.js';
-import { readManifest, sha256, STATE_DIR, withLock, writeManifest, type ManifestEntry } from '../io/apply.js';
+import { readManifest, sha256, withLock, writeManifest, type ManifestEntry } from '../io/apply.js';
 import { underRoot, writeAtomic } from '../io/files.js';
 import type { Out } from './output.js';
 
@@ -29,8 +29,6 @@ export async function runRevert(args: RevertArgs, io: Out): Promise<ExitCode> {
   const root = path.resolve(args.root);
   if (!args.all && args.services.length === 0) throw new RcError('name at least one service, or use --all', EXIT.USAGE);
   let failed = 0;
-  let emptied = false;
-  let createdDirs: string[] = [];
   await withLock(root, async () => {
     const manifest = await readManifest(root);
     const wanted = (e: ManifestEntry) => args.all || args.services.includes(e.service);
@@ -79,15 +77,8 @@ export async function runRevert(args: RevertArgs, io: Out): Promise<ExitCode> {
       );
     }
     manifest.entries = manifest.entries.filter((e) => !done.has(e));
-    emptied = manifest.entries.length === 0;
-    createdDirs = manifest.createdDirs ?? [];
-    if (!emptied) await writeManifest(root, manifest);
+    // An empty manifest makes withLock remove rc-supervise's state (and dirs it created).
+    await writeManifest(root, manifest);
   });
-  if (emptied) {
-    // Nothing left to revert: remove our state, and the directories we created for it.
-    await fs.rm(underRoot(root, STATE_DIR), { recursive: true, force: true });
-    for (const d of [...createdDirs].sort((a, b) => b.length - a.length))
-      await fs.rmdir(underRoot(root, d)).catch(() => undefined);
-  }
   return failed ? EXIT.FAILED : EXIT.OK;
 }

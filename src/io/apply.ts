@@ -3,7 +3,7 @@ import { constants, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { EXIT, RcError } from '../errors.js';
 import type { FileChange } from '../migrate/migrate.js';
-import { fsError, underRoot, writeAtomic } from './files.js';
+import { ensureInside, fsError, underRoot, writeAtomic } from './files.js';
 
 /**
  * State kept under the root, outside /etc/init.d (OpenRC would read anything there).
@@ -55,38 +55,62 @@ export async function writeManifest(root: string, m: Manifest): Promise<void> {
 /** Creates `rel` under root; returns the directories (relative) that did not exist before. */
 export async function mkdirUnder(root: string, rel: string): Promise<string[]> {
   const created: string[] = [];
-  for (let d = rel; d && d !== '.'; d = path.dirname(d)) {
+  const parts = rel.split('/').filter(Boolean);
+  // One level at a time: a recursive mkdir reports EROFS and ENOSPC as ENOENT.
+  for (let i = 1; i <= parts.length; i++) {
+    const d = parts.slice(0, i).join('/');
+    const abs = underRoot(root, d);
+    await ensureInside(root, abs, d);
     try {
-      await fs.stat(underRoot(root, d));
-      break;
-    } catch {
-      created.unshift(d);
+      await fs.mkdir(abs);
+      created.push(d);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw fsError(e, rel);
     }
   }
-  await fs.mkdir(underRoot(root, rel), { recursive: true }).catch((e) => {
-    throw fsError(e, rel);
-  });
+  await ensureInside(root, underRoot(root, rel), rel);
   return created;
+}
+
+const TEMP = /^\..+\.rc-supervise-[0-9a-f]{8}\.tmp$/;
+
+/** Temp files of a run that was killed inside an atomic write (hidden, 0600, never services). */
+async function removeStaleTemps(root: string): Promise<void> {
+  for (const dir of ['etc/init.d', 'etc/conf.d', STATE_DIR]) {
+    const abs = underRoot(root, dir);
+    const names = await fs.readdir(abs).catch(() => [] as string[]);
+    for (const n of names) if (TEMP.test(n)) await fs.rm(path.join(abs, n), { force: true });
+  }
 }
 
 /**
  * One writer per root: a lock file with our pid; a stale lock (dead pid) is taken over.
- * `fn` learns which directories taking the lock created (a revert removes them again).
+ * `fn` learns which directories taking the lock created. When no migration is recorded
+ * afterwards (all reverted, or nothing written), rc-supervise's state and the directories
+ * it created for it are removed again, so the root is as it was.
  */
 export async function withLock<T>(root: string, fn: (createdDirs: string[]) => Promise<T>): Promise<T> {
   const dir = underRoot(root, STATE_DIR);
   const createdDirs = await mkdirUnder(root, STATE_DIR);
   const lock = path.join(dir, 'lock');
   for (let attempt = 0; ; attempt++) {
+    let fh: fs.FileHandle | undefined;
     try {
-      const fh = await fs.open(lock, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
+      fh = await fs.open(lock, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
       await fh.writeFile(`${process.pid}\n`);
       await fh.close();
       break;
     } catch (e) {
+      if (fh) {
+        // Created but not written (ENOSPC): never leave a lock nobody owns.
+        await fh.close().catch(() => undefined);
+        await fs.rm(lock, { force: true });
+        await cleanUp(root, createdDirs);
+        throw fsError(e, `${STATE_DIR}/lock`);
+      }
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw fsError(e, `${STATE_DIR}/lock`);
       const pid = Number((await fs.readFile(lock, 'utf8').catch(() => '')).trim());
-      if (attempt === 0 && pid > 0 && !alive(pid)) {
+      if (attempt === 0 && !(pid > 0 && alive(pid))) {
         await fs.rm(lock, { force: true });
         continue;
       }
@@ -97,10 +121,26 @@ export async function withLock<T>(root: string, fn: (createdDirs: string[]) => P
     }
   }
   try {
+    await removeStaleTemps(root);
     return await fn(createdDirs);
   } finally {
     await fs.rm(lock, { force: true });
+    await cleanUp(root, createdDirs);
   }
+}
+
+async function cleanUp(root: string, createdDirs: string[]): Promise<void> {
+  let manifest: Manifest;
+  try {
+    manifest = await readManifest(root);
+  } catch {
+    return;
+  }
+  if (manifest.entries.length) return;
+  // Best effort: a mount point or a read-only directory stays, the real error was reported.
+  await fs.rm(underRoot(root, STATE_DIR), { recursive: true, force: true }).catch(() => undefined);
+  const dirs = [...new Set([...createdDirs, ...(manifest.createdDirs ?? [])])].sort((a, b) => b.length - a.length);
+  for (const d of dirs) await fs.rmdir(underRoot(root, d)).catch(() => undefined);
 }
 
 function alive(pid: number): boolean {
@@ -152,7 +192,7 @@ export async function writeService(
       if (ch.before !== null) {
         backup = `${STATE_DIR}/backup/${run}/${ch.path}`;
         const babs = underRoot(root, backup);
-        await fs.mkdir(path.dirname(babs), { recursive: true });
+        await mkdirUnder(root, path.dirname(backup));
         // Backups are never executable: even copied somewhere odd they are not services.
         await writeAtomic(babs, ch.before, { mode: 0o600 });
       }
@@ -186,7 +226,8 @@ export async function writeService(
       }
       if (current !== ch.before)
         throw new RcError(`${ch.path}: changed on disk since it was read; not overwritten`, EXIT.FAILED, ch.path);
-      if (ch.before === null) await fs.mkdir(path.dirname(target), { recursive: true });
+      await ensureInside(root, path.dirname(target), ch.path);
+      if (ch.before === null) await mkdirUnder(root, path.dirname(ch.path));
       await writeAtomic(target, ch.after, entry);
       crashPoint();
       done.push({ abs: target, before: ch.before, mode: entry.mode, uid: entry.uid, gid: entry.gid });
@@ -194,6 +235,8 @@ export async function writeService(
     for (const e of entries) e.state = 'done';
     await writeManifest(root, manifest);
   } catch (e) {
+    for (const entry of entries)
+      if (entry.backup) await fs.rm(underRoot(root, entry.backup), { force: true }).catch(() => undefined);
     for (const d of done.reverse()) {
       if (d.before === null) await fs.rm(d.abs, { force: true }).catch(() => undefined);
       else await writeAtomic(d.abs, d.before, d).catch(() => undefined);

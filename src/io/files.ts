@@ -14,6 +14,34 @@ export function underRoot(root: string, rel: string): string {
   return abs;
 }
 
+/** `p` is `root` or below it (both real paths). */
+function within(root: string, p: string): boolean {
+  return p === root || p.startsWith(root.endsWith(path.sep) ? root : root + path.sep);
+}
+
+/**
+ * `abs` (or, when it does not exist yet, its nearest existing ancestor) must resolve inside
+ * `root` once every symlink on the way is followed: a symlinked `etc/init.d` or state
+ * directory pointing out of the root is never written through (nor read).
+ */
+export async function ensureInside(root: string, abs: string, display: string): Promise<void> {
+  let p = abs;
+  for (;;) {
+    try {
+      const real = await fs.realpath(p);
+      const rootReal = await fs.realpath(root);
+      if (!within(rootReal, real))
+        throw new RcError(`${display}: leads outside --root (${p} -> ${real}); not followed`, EXIT.INPUT, display);
+      return;
+    } catch (e) {
+      if (e instanceof RcError) throw e;
+      const up = path.dirname(p);
+      if (up === p) return;
+      p = up;
+    }
+  }
+}
+
 export interface ReadResult {
   text: string;
   /** Absolute path actually read (after following an in-root symlink). */
@@ -38,6 +66,7 @@ export async function readScript(root: string, abs: string, display: string): Pr
   } catch (e) {
     throw fsError(e, display);
   }
+  await ensureInside(root, path.dirname(abs), display);
   let linkTarget: string | undefined;
   let realPath = abs;
   if (lst.isSymbolicLink()) {
@@ -48,7 +77,7 @@ export async function readScript(root: string, abs: string, display: string): Pr
       throw new RcError(`${display}: dangling symlink (-> ${linkTarget})`, EXIT.INPUT, display);
     }
     const rootReal = await fs.realpath(root);
-    if (realPath !== rootReal && !realPath.startsWith(rootReal + path.sep))
+    if (!within(rootReal, realPath))
       throw new RcError(
         `${display}: symlink leads outside --root (-> ${linkTarget}); not followed`,
         EXIT.INPUT,

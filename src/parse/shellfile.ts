@@ -240,6 +240,8 @@ function addAssignment(file: ShellFile, node: Node, fn: string | null): void {
   });
 }
 
+const RESERVED = new Set(['fi', 'done', 'esac', 'then', 'do', 'elif', 'else', '}', 'in']);
+
 function addCommand(file: ShellFile, node: Node, fn: string | null): void {
   const words: Word[] = [];
   for (const c of node.children) {
@@ -251,6 +253,8 @@ function addCommand(file: ShellFile, node: Node, fn: string | null): void {
   if (words.length === 0) return;
   const argv0 = words[0].text.replace(/^["']|["']$/g, '');
   const name = argv0.slice(argv0.lastIndexOf('/') + 1);
+  // tree-sitter-bash takes a stray `fi` or `}` for a command; sh stops with a syntax error.
+  if (RESERVED.has(words[0].text)) addError(file, node, `unexpected '${words[0].text}'`);
   file.commands.push({ name, words, start: node.startIndex, end: node.endIndex, fn });
   if (name === ':') addDefaults(file, node, fn);
 }
