@@ -155,3 +155,25 @@ describe('crash in the middle of a batch', () => {
     },
   );
 });
+
+test('migrate --all --dry-run prints one diff that patch -p1 applies, giving exactly what a writing run writes', async () => {
+  const root = await copyExample();
+  const patched = await copyExample();
+  const written = await copyExample();
+  const dry = await run('migrate', '--all', '--root', root, '--dry-run');
+  expect(dry.stdout).toContain('--- /dev/null\n+++ b/etc/conf.d/cups-browsed\n'); // a created conf.d
+  const pristine = treeHash(root);
+  const applied = spawnSync('patch', ['-p1', '-s', '-d', patched], { input: dry.stdout, encoding: 'utf8' });
+  expect(applied).toMatchObject({ status: 0, stderr: '' });
+  await run('migrate', '--all', '--root', written);
+  for (const dir of ['etc/init.d', 'etc/conf.d']) {
+    const names = readdirSync(path.join(written, dir)).sort();
+    expect(readdirSync(path.join(patched, dir)).sort()).toEqual(names);
+    for (const n of names) {
+      const p = path.join(dir, n);
+      if (!existsSync(path.join(written, p))) continue;
+      expect([p, readFileSync(path.join(patched, p), 'utf8')]).toEqual([p, readFileSync(path.join(written, p), 'utf8')]);
+    }
+  }
+  expect(treeHash(root)).toBe(pristine); // the dry run wrote nothing
+});
