@@ -53,19 +53,25 @@ async function childPid(root: string, svc: string): Promise<number | undefined> 
   }
 }
 
-const alive = (pid: number) => {
+/** A live process, not a zombie waiting to be reaped. */
+async function alive(pid: number): Promise<boolean> {
   try {
-    process.kill(pid, 0);
-    return true;
+    const stat = await fs.readFile(`/proc/${pid}/stat`, 'utf8');
+    return !/^\d+ \(.*\) [ZX] /s.test(stat);
   } catch {
     return false;
   }
-};
+}
+
+async function value(root: string, svc: string, key: string): Promise<string | undefined> {
+  return (await fs.readFile(underRoot(root, `run/openrc/options/${svc}/${key}`), 'utf8').catch(() => undefined))?.trim();
+}
 
 /**
  * After a start under supervise-daemon: the daemon must stay up for `settleMs`. OpenRC's
  * `start` says ok as soon as the child is spawned, even if it dies at once (openrc-facts
- * §7); a child that exits is respawned with a new pid, so the pid must stay the same.
+ * §7); a child that exits is respawned with a new pid and counted in start_count, and a
+ * supervisor that gives up leaves the service crashed. All three are checked.
  */
 export async function settled(root: string, svc: string, settleMs: number): Promise<{ ok: boolean; why?: string }> {
   let first: number | undefined;
@@ -74,7 +80,11 @@ export async function settled(root: string, svc: string, settleMs: number): Prom
   if (!first) return { ok: false, why: 'supervise-daemon started no daemon (no child_pid)' };
   await sleep(settleMs);
   const now = await childPid(root, svc);
-  if (now !== first || !alive(first)) return { ok: false, why: `the daemon did not stay up (pid ${first} gone)` };
+  const respawns = Number((await value(root, svc, 'start_count')) ?? 0);
+  if (now !== first || !(await alive(first)) || respawns > 0)
+    return { ok: false, why: `the daemon did not stay up (pid ${first} gone, ${respawns} respawns)` };
+  const status = await rcAction(root, svc, 'status');
+  if (!status.ok) return { ok: false, why: `status after start: ${status.output}` };
   return { ok: true };
 }
 
