@@ -514,13 +514,13 @@ export function moveBackgroundFlags(s: Service, specs: FlagSpec[], file: string)
     const idx = [...take].sort((x, y) => x - y);
     for (const i of idx) movedWords.push(tokens[i].text);
     first ??= { start: tokens[idx[0]].start, end: tokens[idx[0]].end };
-    edits.push(...removeTokens(file, tokens, take, a));
+    edits.push(...removeTokens(file, tokens, take));
   }
   return { edits, text: movedWords.join(' '), first };
 }
 
 /** Removes tokens and the blank before each run of them (or after, for a leading run). */
-function removeTokens(file: string, tokens: Token[], take: Set<number>, a: Assignment): Edit[] {
+function removeTokens(file: string, tokens: Token[], take: Set<number>): Edit[] {
   const edits: Edit[] = [];
   let i = 0;
   while (i < tokens.length) {
@@ -536,7 +536,6 @@ function removeTokens(file: string, tokens: Token[], take: Set<number>, a: Assig
     edits.push({ file, start, end, text: '' });
     i = j + 1;
   }
-  void a;
   return edits;
 }
 

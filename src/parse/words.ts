@@ -45,6 +45,12 @@ function tokenize(s: string, base: number, literal: boolean): Token[] | null {
   };
   while (i < s.length) {
     const ch = s[i];
+    if (!literal && ch === '\\' && (s[i + 1] === '\n' || (s[i + 1] === '\r' && s[i + 2] === '\n'))) {
+      // A line continuation: the shell removes it, so it separates words like a blank.
+      flush(i);
+      i += s[i + 1] === '\r' ? 3 : 2;
+      continue;
+    }
     if (!literal && ch === '\\') {
       begin();
       if (s[i + 1] === '"' && evalQuote !== "'") evalQuote = evalQuote === '"' ? null : '"';
