@@ -7,6 +7,13 @@ import { discover } from '../lint/discover.js';
 import { ALL_META, configFindings, DEFAULT_OPENRC_VERSION, findConfig, fixFile, lintFile } from '../lint/lint.js';
 import { SEVERITY_RANK, type Finding, type Severity } from '../lint/types.js';
 import { initParser } from '../parse/parser.js';
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { Version } from '../lint/check.js';
+import type { LintTarget } from '../lint/discover.js';
+import type { LintConfig } from '../lint/lint.js';
+import { display, lintTargets, type TargetsResult } from '../lint/run-targets.js';
 import { FORMATTERS, type FormatName } from '../report/index.js';
 import type { Out } from './output.js';
 
@@ -21,13 +28,46 @@ export interface LintArgs {
   color: 0 | 1;
 }
 
-const display = (p: string) => {
-  const r = path.relative(process.cwd(), p);
-  return r && !r.startsWith('..') ? r : p;
-};
+/** Worker threads pay off from about this many files on (two cores, `npm run bench`). */
+export const PARALLEL_FROM = 1500;
+
+/**
+ * Lints in worker threads when the run is large and there is more than one core (each
+ * worker parses its share; the grammar is compiled once per worker), else in this thread.
+ * RC_SUPERVISE_JOBS=N overrides the number of workers (1: none).
+ */
+async function lintParallel(
+  targets: LintTarget[],
+  target: Version,
+  config: LintConfig,
+  files: number,
+): Promise<TargetsResult> {
+  const jobs = Number(process.env.RC_SUPERVISE_JOBS ?? (files >= PARALLEL_FROM ? os.availableParallelism() : 1));
+  const workerUrl = new URL('../lint/worker.js', import.meta.url);
+  // Under ts-jest the sources are .ts: workers need the compiled file.
+  if (jobs <= 1 || !existsSync(workerUrl)) {
+    await initParser({ files });
+    return lintTargets(targets, target, config);
+  }
+  const shares: LintTarget[][] = Array.from({ length: jobs }, () => []);
+  targets.forEach((t, i) => shares[Math.floor((i * jobs) / targets.length)].push(t));
+  const results = await Promise.all(
+    shares.map(
+      (share) =>
+        new Promise<TargetsResult>((resolve, reject) => {
+          const w = new Worker(workerUrl, { workerData: { targets: share, target, config, files: files / jobs } });
+          w.once('message', (m: TargetsResult) => {
+            resolve(m);
+            void w.terminate();
+          });
+          w.once('error', reject);
+        }),
+    ),
+  );
+  return { findings: results.flatMap((r) => r.findings), unreadable: results.flatMap((r) => r.unreadable) };
+}
 
 export async function runLint(args: LintArgs, io: Out): Promise<ExitCode> {
-  await initParser();
   const paths = args.paths.length ? args.paths : ['.'];
   for (const p of paths) {
     try {
@@ -42,28 +82,29 @@ export async function runLint(args: LintArgs, io: Out): Promise<ExitCode> {
   if (!target) throw new RcError(`--openrc-version ${versionText}: expected X.Y or X.Y.Z`, EXIT.USAGE);
 
   const targets = await discover(paths);
+  const files = targets.length + targets.filter((t) => t.confd).length;
   const findings: Finding[] = [...configFindings(config)];
   let unreadable = 0;
   let fixedTotal = 0;
-  for (const t of targets) {
-    let initd;
-    let confd = null;
-    try {
-      initd = await readScript('/', t.initd, display(t.initd));
-      if (t.confd) confd = await readScript('/', t.confd, display(t.confd));
-    } catch (e) {
-      unreadable++;
-      io.err(`rc-supervise: ${(e as Error).message}\n`);
-      continue;
-    }
-    const input = {
-      initdPath: display(t.initd),
-      initdText: initd.text,
-      confdPath: t.confd ? display(t.confd) : null,
-      confdText: confd?.text ?? null,
-      mode: t.inInitdTree ? initd.mode : undefined,
-    };
-    if (args.fix) {
+  if (args.fix) {
+    for (const t of targets) {
+      let initd;
+      let confd = null;
+      try {
+        initd = await readScript('/', t.initd, display(t.initd));
+        if (t.confd) confd = await readScript('/', t.confd, display(t.confd));
+      } catch (e) {
+        unreadable++;
+        io.err(`rc-supervise: ${(e as Error).message}\n`);
+        continue;
+      }
+      const input = {
+        initdPath: display(t.initd),
+        initdText: initd.text,
+        confdPath: t.confd ? display(t.confd) : null,
+        confdText: confd?.text ?? null,
+        mode: t.inInitdTree ? initd.mode : undefined,
+      };
       const r = fixFile(input, { target, config, unsafe: args.unsafe });
       for (const [file, text] of r.texts) {
         const src = file === input.initdPath ? initd : confd;
@@ -71,7 +112,12 @@ export async function runLint(args: LintArgs, io: Out): Promise<ExitCode> {
       }
       fixedTotal += r.fixed;
       findings.push(...r.findings);
-    } else findings.push(...lintFile(input, { target, config }));
+    }
+  } else {
+    const r = await lintParallel(targets, target, config, files);
+    for (const m of r.unreadable) io.err(`rc-supervise: ${m}\n`);
+    unreadable = r.unreadable.length;
+    findings.push(...r.findings);
   }
 
   const format: FormatName = args.format ?? (io.isTTY ? 'stylish' : 'gcc');

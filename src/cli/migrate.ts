@@ -96,13 +96,13 @@ function toRcError(e: unknown): RcError {
 
 export async function runMigrate(args: MigrateArgs, io: Out): Promise<ExitCode> {
   const { c } = io;
-  await initParser();
   const root = path.resolve(args.root);
   if (!args.all && args.services.length === 0) throw new RcError('name at least one service, or use --all', EXIT.USAGE);
   if (args.restart && root !== '/')
     throw new RcError('--restart acts on the running system: it needs --root / (the default)', EXIT.USAGE);
   const names = args.all ? (await listServices(root)).filter((n) => !args.exclude.includes(n)) : args.services;
   const opts = planOptions(args, root);
+  await initParser({ files: names.length * 2 });
 
   const outcomes: Outcome[] = [];
   for (const name of names) {

@@ -52,9 +52,10 @@ async function runtime(root: string, svc: string): Promise<Pick<ServiceStatus, '
 
 /** Classifies every service in ROOT/etc/init.d without writing anything. */
 export async function collectStatus(root: string): Promise<ServiceStatus[]> {
-  await initParser();
+  const names = await listServices(root);
+  await initParser({ files: names.length * 2 });
   const out: ServiceStatus[] = [];
-  for (const name of await listServices(root)) {
+  for (const name of names) {
     let st: ServiceStatus;
     try {
       const r = migrateLoaded(await loadService(root, name));

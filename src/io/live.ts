@@ -64,7 +64,9 @@ async function alive(pid: number): Promise<boolean> {
 }
 
 async function value(root: string, svc: string, key: string): Promise<string | undefined> {
-  return (await fs.readFile(underRoot(root, `run/openrc/options/${svc}/${key}`), 'utf8').catch(() => undefined))?.trim();
+  return (
+    await fs.readFile(underRoot(root, `run/openrc/options/${svc}/${key}`), 'utf8').catch(() => undefined)
+  )?.trim();
 }
 
 /**

@@ -1,4 +1,4 @@
-import { promises as fs } from 'node:fs';
+import { closeSync, constants, openSync, promises as fs, readSync } from 'node:fs';
 import path from 'node:path';
 import fg from 'fast-glob';
 
@@ -12,18 +12,20 @@ export interface LintTarget {
 const INIT_NAME = /(\.initd|\.init|\.rc|-initd|\.initd-r\d+)$/;
 const SHEBANG = /^(?:\uFEFF)?#!\s*\S*\/(openrc-run|runscript)(\s|$)/;
 
-async function head(p: string): Promise<string | null> {
-  let fh;
+const HEAD = Buffer.alloc(128);
+
+/** The first bytes of a file as text; null when unreadable or binary. Synchronous: see readScriptSync. */
+function head(p: string): string | null {
+  let fd: number | undefined;
   try {
-    fh = await fs.open(p, 'r');
-    const buf = Buffer.alloc(128);
-    const { bytesRead } = await fh.read(buf, 0, 128, 0);
-    const b = buf.subarray(0, bytesRead);
+    fd = openSync(p, constants.O_RDONLY | constants.O_NONBLOCK);
+    const n = readSync(fd, HEAD, 0, HEAD.length, 0);
+    const b = HEAD.subarray(0, n);
     return b.includes(0) ? null : b.toString('utf8');
   } catch {
     return null;
   } finally {
-    await fh?.close();
+    if (fd !== undefined) closeSync(fd);
   }
 }
 
@@ -69,7 +71,7 @@ export async function discover(paths: string[]): Promise<LintTarget[]> {
       const dirName = path.basename(path.dirname(f));
       if (/\.confd$/.test(f) || dirName === 'conf.d') continue;
       const inInitdTree = dirName === 'init.d';
-      const h = await head(f);
+      const h = head(f);
       if (h === null) continue; // unreadable or binary
       if (INIT_NAME.test(f) || inInitdTree || SHEBANG.test(h))
         found.set(f, { initd: f, confd: confdFor(f, set), inInitdTree });

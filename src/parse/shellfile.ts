@@ -72,7 +72,7 @@ export class ShellFile {
   ) {
     const t = tree ?? parseTree(text);
     this.eol = /\r\n/.test(text.slice(0, text.indexOf('\n') + 1)) ? '\r\n' : '\n';
-    walk(this, t.rootNode, null);
+    walk(this, t);
     t.delete();
   }
 
@@ -138,16 +138,89 @@ function isPlainStatement(stmt: Node): boolean {
   return p?.type === 'program' || (p?.type === 'compound_statement' && p.parent?.type === 'function_definition');
 }
 
-function walk(file: ShellFile, node: Node, fn: string | null): void {
+/** Node types `visit` looks at, and the tokens that mark bash-only syntax. */
+const VISITED = [
+  // Not 'ERROR': its type id is special and makes descendantsOfType return nothing at all.
+  'comment',
+  'array',
+  'ansi_c_string',
+  'herestring_redirect',
+  'function_definition',
+  'variable_assignment',
+  'command',
+  '[[',
+  'function',
+  '&>',
+  '&>>',
+  '//',
+  '/#',
+  '/%',
+  '/',
+  '^',
+  '^^',
+  ',',
+  ',,',
+];
+
+/**
+ * One query for every node of interest (`descendantsOfType`, document order) instead of a
+ * walk: building a JS object per node, or a cursor step per node, cost more than parsing.
+ * The enclosing function of a node is found from the function spans.
+ */
+function walk(file: ShellFile, tree: Tree): void {
+  const root = tree.rootNode;
+  const nodes = root.descendantsOfType(VISITED);
+  const fns: { start: number; end: number; name: string }[] = [];
+  for (const node of nodes) {
+    while (fns.length && fns[fns.length - 1].end <= node.startIndex) fns.pop();
+    const r = visit(file, node, fns.length ? fns[fns.length - 1].name : null);
+    if (typeof r === 'string') fns.push({ start: node.startIndex, end: node.endIndex, name: r });
+  }
+  if (root.hasError) errors(file, tree);
+}
+
+/** ERROR and MISSING nodes (an unclosed `if` gets a zero-width `fi`), found by walking. */
+function errors(file: ShellFile, tree: Tree): void {
+  const c = tree.walk();
+  try {
+    for (;;) {
+      if (c.nodeType === 'ERROR') addError(file, c.currentNode, 'syntax error');
+      else if (c.nodeIsMissing) addError(file, c.currentNode, `missing ${c.nodeType}`);
+      if (c.gotoFirstChild()) continue;
+      while (!c.gotoNextSibling()) if (!c.gotoParent()) return;
+    }
+  } finally {
+    c.delete();
+  }
+}
+
+/** Records what one node means; returns a function's name for a function definition. */
+function visit(file: ShellFile, node: Node, fn: string | null): string | undefined {
   switch (node.type) {
-    case 'ERROR':
-      addError(file, node, 'syntax error');
-      break;
     case 'comment':
       file.comments.push({ start: node.startIndex, end: node.endIndex });
-      return;
-    case 'test_command':
-      if (node.firstChild?.type === '[[') bashism(file, node, '[[ ]]');
+      break;
+    case '[[':
+      if (node.parent?.type === 'test_command') bashism(file, node.parent, '[[ ]]');
+      break;
+    case 'function':
+      if (node.parent?.type === 'function_definition') bashism(file, node, 'the function keyword');
+      break;
+    case '&>':
+    case '&>>':
+      if (node.parent?.type === 'file_redirect') bashism(file, node.parent, '&> redirection');
+      break;
+    case '//':
+    case '/#':
+    case '/%':
+    case '/':
+    case '^':
+    case '^^':
+    case ',':
+    case ',,':
+      // ${var/a/b}, ${var^^}, ${var,,}: only as the operator of a parameter expansion.
+      if (node.parent?.type === 'expansion' && node.previousSibling?.type === 'variable_name')
+        bashism(file, node.parent, `\${var${node.type}...} substitution`);
       break;
     case 'array':
       bashism(file, node, 'an array');
@@ -158,16 +231,8 @@ function walk(file: ShellFile, node: Node, fn: string | null): void {
     case 'herestring_redirect':
       bashism(file, node, 'a <<< here-string');
       break;
-    case 'file_redirect':
-      if (node.firstChild?.type === '&>' || node.firstChild?.type === '&>>') bashism(file, node, '&> redirection');
-      break;
-    case 'expansion': {
-      const op = node.children.find((c) => c && /^(\/\/?|\/#|\/%|\^\^?|,,?)$/.test(c.type));
-      if (op) bashism(file, node, `\${var${op.type}...} substitution`);
-      break;
-    }
+
     case 'function_definition': {
-      if (node.firstChild?.type === 'function') bashism(file, node.firstChild, 'the function keyword');
       const nameNode = node.childForFieldName('name');
       const body = node.childForFieldName('body');
       const name = nameNode?.text ?? '';
@@ -177,8 +242,7 @@ function walk(file: ShellFile, node: Node, fn: string | null): void {
         end: node.endIndex,
         body: { start: body?.startIndex ?? node.endIndex, end: body?.endIndex ?? node.endIndex },
       });
-      for (const c of node.children) if (c) walk(file, c, name);
-      return;
+      return name;
     }
     case 'variable_assignment':
       // `FOO=bar cmd` sets FOO for cmd only: not a variable of the service.
@@ -188,8 +252,7 @@ function walk(file: ShellFile, node: Node, fn: string | null): void {
       addCommand(file, node, fn);
       break;
   }
-  if (node.isMissing) addError(file, node, `missing ${node.type}`);
-  for (const c of node.children) if (c) walk(file, c, fn);
+  return undefined;
 }
 
 function bashism(file: ShellFile, node: Node, what: string): void {
