@@ -172,7 +172,10 @@ test('migrate --all --dry-run prints one diff that patch -p1 applies, giving exa
     for (const n of names) {
       const p = path.join(dir, n);
       if (!existsSync(path.join(written, p))) continue;
-      expect([p, readFileSync(path.join(patched, p), 'utf8')]).toEqual([p, readFileSync(path.join(written, p), 'utf8')]);
+      expect([p, readFileSync(path.join(patched, p), 'utf8')]).toEqual([
+        p,
+        readFileSync(path.join(written, p), 'utf8'),
+      ]);
     }
   }
   expect(treeHash(root)).toBe(pristine); // the dry run wrote nothing

@@ -4,7 +4,7 @@ import { EXIT, RcError, type ExitCode } from '../errors.js';
 import { ssdStart, stopArgv, superviseStart, signalCalls, type Argv } from '../explain/cmdline.js';
 import { exists, readScript, underRoot } from '../io/files.js';
 import { parseVersion, type Version } from '../lint/check.js';
-import { DEFAULT_OPENRC_VERSION } from '../lint/lint.js';
+import { DEFAULT_OPENRC_VERSION } from '../defaults.js';
 import { loadService, migrateLoaded, parseService } from '../migrate/migrate.js';
 import { Service } from '../model/service.js';
 import { initParser } from '../parse/parser.js';

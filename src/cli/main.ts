@@ -1,14 +1,8 @@
 import { readFileSync } from 'node:fs';
 import yargs from 'yargs';
 import { EXIT, RcError, type ExitCode } from '../errors.js';
-import { runExplain } from './explain.js';
-import { listChecks, runLint } from './lint.js';
-import { runMigrate } from './migrate.js';
 import { stdOut, type Out } from './output.js';
-import { runRevert } from './revert.js';
-import { runRules } from './rules.js';
-import { runStatus } from './status.js';
-import { DEFAULT_OPENRC_VERSION } from '../lint/lint.js';
+import { DEFAULT_OPENRC_VERSION } from '../defaults.js';
 
 /** Our package.json, found upward (from src/ under tests, from dist/src/ when built). */
 function packageVersion(): string {
@@ -114,7 +108,9 @@ export async function main(argv: string[], io: Out = stdOut()): Promise<ExitCode
             'an unknown daemon, told how to stay in the foreground',
           ),
       async (a) => {
-        code = await runMigrate(
+        code = await (
+          await import('./migrate.js')
+        ).runMigrate(
           {
             services: (a.services ?? []).map(String),
             root: a.root,
@@ -167,10 +163,12 @@ export async function main(argv: string[], io: Out = stdOut()): Promise<ExitCode
           .example('$0 lint --format sarif . > rc-supervise.sarif', 'for GitHub code scanning'),
       async (a) => {
         if (a['list-rules']) {
-          code = listChecks(io);
+          code = (await import('./lint.js')).listChecks(io);
           return;
         }
-        code = await runLint(
+        code = await (
+          await import('./lint.js')
+        ).runLint(
           {
             paths: (a.paths ?? []).map(String),
             format: a.format,
@@ -193,7 +191,7 @@ export async function main(argv: string[], io: Out = stdOut()): Promise<ExitCode
           .option('root', { type: 'string', default: '/', describe: 'root of the system' })
           .option('json', { type: 'boolean', default: false, describe: 'machine-readable output' }),
       async (a) => {
-        code = await runStatus({ root: a.root, json: a.json }, io);
+        code = await (await import('./status.js')).runStatus({ root: a.root, json: a.json }, io);
       },
     )
     .command(
@@ -210,10 +208,9 @@ export async function main(argv: string[], io: Out = stdOut()): Promise<ExitCode
             describe: 'revert files changed since the migration too',
           }),
       async (a) => {
-        code = await runRevert(
-          { services: (a.services ?? []).map(String), root: a.root, all: a.all, force: a.force },
-          io,
-        );
+        code = await (
+          await import('./revert.js')
+        ).runRevert({ services: (a.services ?? []).map(String), root: a.root, all: a.all, force: a.force }, io);
       },
     )
     .command(
@@ -229,7 +226,9 @@ export async function main(argv: string[], io: Out = stdOut()): Promise<ExitCode
           })
           .option('json', { type: 'boolean', default: false }),
       async (a) => {
-        code = await runExplain(
+        code = await (
+          await import('./explain.js')
+        ).runExplain(
           { root: a.root, service: String(a.service), openrcVersion: a['openrc-version'], json: a.json },
           io,
         );
@@ -242,8 +241,8 @@ export async function main(argv: string[], io: Out = stdOut()): Promise<ExitCode
         y
           .option('json', { type: 'boolean', default: false })
           .option('markdown', { type: 'boolean', default: false, describe: 'the README table' }),
-      (a) => {
-        code = runRules({ json: a.json, markdown: a.markdown }, io);
+      async (a) => {
+        code = (await import('./rules.js')).runRules({ json: a.json, markdown: a.markdown }, io);
       },
     )
     .help();

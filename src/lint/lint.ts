@@ -9,8 +9,9 @@ import { parseVersion, type Check, type LintContext, type RawFinding, type Versi
 import { CHECKS } from './checks/index.js';
 import type { CheckMeta, Finding, Severity } from './types.js';
 
-/** The default target: Debian 12's OpenRC, the oldest release a current distribution ships. */
-export const DEFAULT_OPENRC_VERSION = '0.45';
+import { DEFAULT_OPENRC_VERSION } from '../defaults.js';
+
+export { DEFAULT_OPENRC_VERSION };
 
 /** Reported for a suppression or config naming a rule that does not exist. */
 export const UNKNOWN_RULE: CheckMeta = {

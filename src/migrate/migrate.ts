@@ -113,15 +113,21 @@ export function migrateLoaded(l: LoadedService, options: PlanOptions = {}): Serv
     [l.confdPath, l.confd?.text ?? null],
   ]);
   let edits: Edit[] = plan.edits;
+  let current = service;
   let passes = 0;
   while (edits.length > 0) {
     if (++passes > MAX_PASSES)
       throw new InternalError(`${l.name}: migration did not converge after ${MAX_PASSES} passes`);
     for (const [file, list] of byFile(edits)) texts.set(file, applyEdits(texts.get(file) ?? '', list));
-    const initdText = texts.get(l.initdPath)!;
-    const confdText = texts.get(l.confdPath);
-    const initd = new ShellFile(l.initdPath, initdText);
-    const confd = confdText === null || confdText === undefined ? null : new ShellFile(l.confdPath, confdText);
+    // Re-parse only what this pass changed (a conf.d-only migration leaves init.d alone).
+    const parse = (p: string, prev: ShellFile | null): ShellFile | null => {
+      const t = texts.get(p);
+      if (t === null || t === undefined) return null;
+      return prev && prev.text === t ? prev : new ShellFile(p, t);
+    };
+    const initd = parse(l.initdPath, current.initd)!;
+    const confd = parse(l.confdPath, current.confd);
+    current = new Service(l.name, initd, confd);
     for (const f of [initd, confd]) {
       const e = f?.errors[0];
       if (f && e)
@@ -129,7 +135,7 @@ export function migrateLoaded(l: LoadedService, options: PlanOptions = {}): Serv
     }
     const again = planMigration({
       ...base,
-      service: new Service(l.name, initd, confd),
+      service: current,
       options: { ...options, residual: true },
     });
     if (again.kind !== 'migrate')
