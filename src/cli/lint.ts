@@ -1,10 +1,9 @@
 import { promises as fs } from 'node:fs';
-import path from 'node:path';
 import { EXIT, RcError, type ExitCode } from '../errors.js';
 import { readScript, writeAtomic } from '../io/files.js';
 import { parseVersion } from '../lint/check.js';
 import { discover } from '../lint/discover.js';
-import { ALL_META, configFindings, DEFAULT_OPENRC_VERSION, findConfig, fixFile, lintFile } from '../lint/lint.js';
+import { ALL_META, configFindings, DEFAULT_OPENRC_VERSION, findConfig, fixFile } from '../lint/lint.js';
 import { SEVERITY_RANK, type Finding, type Severity } from '../lint/types.js';
 import { initParser } from '../parse/parser.js';
 import { existsSync } from 'node:fs';

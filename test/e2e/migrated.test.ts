@@ -10,7 +10,7 @@ import path from 'node:path';
 import { run } from '../helpers/cli.js';
 import { FIXTURES } from '../helpers/fixtures.js';
 import { OpenRCSandbox, describeE2E, freePort, httpGet, queryA, waitFor } from './harness.js';
-import { STUBS, expectRespawn, migrateText } from './support.js';
+import { STUBS, dnsmasqFixtureForSandbox, dnsmasqOpts, expectRespawn, migrateText } from './support.js';
 
 describeE2E('migrated busybox httpd (unknown forking daemon, --foreground-args=-f)', () => {
   let h: OpenRCSandbox | undefined;
@@ -95,27 +95,6 @@ describeE2E('migrated busybox httpd (unknown forking daemon, --foreground-args=-
     await waitFor('no process left', () => (h!.processes().length === 0 ? true : undefined), 2000);
   });
 });
-
-/** The dnsmasq fixture, adapted to the test machine: no dnsmasq user, leases under /run. */
-function dnsmasqFixtureForSandbox(text: string): string {
-  return text
-    .replace('--owner dnsmasq:dnsmasq', '--owner root:root')
-    .replace('/var/lib/misc/dnsmasq.leases', '/run/dnsmasq.leases');
-}
-
-function dnsmasqOpts(port: number, hosts: string): string {
-  return [
-    '--conf-file=/dev/null',
-    `--port=${port}`,
-    '--listen-address=127.0.0.1',
-    '--bind-interfaces',
-    '--no-resolv',
-    '--no-hosts',
-    `--addn-hosts=${hosts}`,
-    '--user=root',
-    '--log-facility=-',
-  ].join(' ');
-}
 
 describeE2E("migrated dnsmasq fixture with Debian's real dnsmasq", () => {
   let h: OpenRCSandbox | undefined;

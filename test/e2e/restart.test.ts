@@ -8,16 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { FIXTURES, REPO } from '../helpers/fixtures.js';
 import { OpenRCSandbox, describeE2E, freePort, queryA, waitFor } from './harness.js';
-import { STUBS } from './support.js';
-
-function adapt(text: string): string {
-  return text
-    .replace('--owner dnsmasq:dnsmasq', '--owner root:root')
-    .replace('/var/lib/misc/dnsmasq.leases', '/run/dnsmasq.leases');
-}
-
-const opts = (port: number, hosts: string) =>
-  `--conf-file=/dev/null --port=${port} --listen-address=127.0.0.1 --bind-interfaces --no-resolv --no-hosts --addn-hosts=${hosts} --user=root --log-facility=-`;
+import { STUBS, dnsmasqFixtureForSandbox, dnsmasqOpts } from './support.js';
 
 /** rc-supervise inside the namespace (root = its /), state kept on the private /run. */
 const cli = (h: OpenRCSandbox, args: string) =>
@@ -41,14 +32,14 @@ describeE2E('migrate --restart on a running system', () => {
     await writeFile(hosts, '127.0.0.7 live.test\n');
     port = await freePort();
     portBad = await freePort();
-    const initd = adapt(await readFile(path.join(FIXTURES, 'dnsmasq/stock/init.d.in'), 'utf8'));
+    const initd = dnsmasqFixtureForSandbox(await readFile(path.join(FIXTURES, 'dnsmasq/stock/init.d.in'), 'utf8'));
     // The same daemon under a name no rule knows, to migrate with broken --foreground-args.
     const unknown = initd.replace(/dnsmasq\.pid/g, 'dnsfoo.pid');
     h = await OpenRCSandbox.create({
       initd: { ...STUBS, dnsmasq: initd, dnsfoo: unknown },
       confd: {
-        dnsmasq: `DNSMASQ_OPTS="${opts(port, hosts)}"\n`,
-        dnsfoo: `DNSMASQ_OPTS="${opts(portBad, hosts)}"\n`,
+        dnsmasq: `DNSMASQ_OPTS="${dnsmasqOpts(port, hosts)}"\n`,
+        dnsfoo: `DNSMASQ_OPTS="${dnsmasqOpts(portBad, hosts)}"\n`,
       },
     });
   });

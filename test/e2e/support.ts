@@ -64,3 +64,25 @@ export function supervisorPidfile(h: OpenRCSandbox, supervisor: number): string 
 export function pidIn(h: OpenRCSandbox, file: string): number {
   return Number(h.readInside(file)?.trim() ?? NaN);
 }
+
+/** The dnsmasq fixture, adapted to the test machine: no dnsmasq user, leases under /run. */
+export function dnsmasqFixtureForSandbox(text: string): string {
+  return text
+    .replace('--owner dnsmasq:dnsmasq', '--owner root:root')
+    .replace('/var/lib/misc/dnsmasq.leases', '/run/dnsmasq.leases');
+}
+
+/** DNSMASQ_OPTS for a loopback-only dnsmasq answering from one hosts file (no pid file flags). */
+export function dnsmasqOpts(port: number, hosts: string): string {
+  return [
+    '--conf-file=/dev/null',
+    `--port=${port}`,
+    '--listen-address=127.0.0.1',
+    '--bind-interfaces',
+    '--no-resolv',
+    '--no-hosts',
+    `--addn-hosts=${hosts}`,
+    '--user=root',
+    '--log-facility=-',
+  ].join(' ');
+}

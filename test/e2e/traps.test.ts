@@ -9,10 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { OpenRCSandbox, describeE2E, freePort, queryA, waitFor } from './harness.js';
-import { migrateText } from './support.js';
-
-const dnsOpts = (port: number, hosts: string) =>
-  `--conf-file=/dev/null --port=${port} --listen-address=127.0.0.1 --bind-interfaces --no-resolv --no-hosts --addn-hosts=${hosts} --user=root --log-facility=-`;
+import { dnsmasqOpts, migrateText } from './support.js';
 
 /** A dnsmasq service as many scripts are written: -x pidfile, --wait, a kill-based reload. */
 const legacy = `#!/sbin/openrc-run
@@ -49,7 +46,7 @@ describeE2E('traps under real OpenRC', () => {
     await writeFile(hosts, '127.0.0.8 trap.test\n');
     port.wiki = await freePort();
     port.ours = await freePort();
-    const ours = await migrateText('dnsours', legacy, `DNSMASQ_OPTS="${dnsOpts(port.ours, hosts)}"\n`);
+    const ours = await migrateText('dnsours', legacy, `DNSMASQ_OPTS="${dnsmasqOpts(port.ours, hosts)}"\n`);
     expect(ours.initd).toContain('supervise_daemon_args=" "');
     expect(ours.initd).not.toContain('kill -HUP');
     // A daemon that writes to stdout, for --log file.
@@ -64,7 +61,7 @@ pidfile="/run/ticker.pid"
     h = await OpenRCSandbox.create({
       initd: { dnswiki: wikiStyle, dnsours: ours.initd, ticker: logged.initd },
       confd: {
-        dnswiki: `DNSMASQ_OPTS="${dnsOpts(port.wiki, hosts)}"\n`,
+        dnswiki: `DNSMASQ_OPTS="${dnsmasqOpts(port.wiki, hosts)}"\n`,
         dnsours: ours.confd ?? '',
         ticker: logged.confd ?? '',
       },
