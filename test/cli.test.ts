@@ -156,3 +156,14 @@ describe('live systems', () => {
     expect(r.stderr).toContain('--restart');
   });
 });
+
+test('a custom start() that continues a line (found by the property test, seed 14089) is refused, not cut', async () => {
+  const script =
+    '#!/sbin/openrc-run\npidfile="/run/beacond.pid"\ndepend() {\n\tneed net\n}\n\\\nstart() {\n\tstart-stop-daemon --start --exec /usr/sbin/beacond --background --make-pidfile --pidfile "${pidfile}"\n}\n';
+  const root = await makeRoot([{ svc: 'beacond', initd: script }]);
+  const before = treeHash(root);
+  const r = await run('migrate', 'beacond', '--root', root);
+  expect(r.code).toBe(1);
+  expect(r.stderr).toContain('custom start()');
+  expect(treeHash(root)).toBe(before);
+});

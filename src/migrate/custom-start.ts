@@ -48,7 +48,11 @@ export function convertCustomStart(s: Service, file: string, rule?: ServiceRule)
         /^(kill|pkill|killall)$/.test(stopCmds[0].name));
     if (!ok) return null;
   }
-  const removals = [start, stop].filter((f): f is FunctionDef => !!f).map((f) => removeFunction(s, file, f));
+  const fns = [start, stop].filter((f): f is FunctionDef => !!f);
+  // Whole lines only: a function sharing its line with other code, or continuing a line
+  // (`\` at the end of the one before), cannot be cut out cleanly. Refuse rather than guess.
+  if (!fns.every((f) => ownsItsLines(s, f))) return null;
+  const removals = fns.map((f) => removeFunction(s, file, f));
   return { ...converted, removals };
 }
 
@@ -76,6 +80,15 @@ function fromSsd(c: Command): Omit<Converted, 'removals'> | null {
   if (p.options.some((o) => o.spec.long === 'background')) lines.push('command_background="yes"');
   const argStart = words[p.operandsAt - 1] === '--' ? p.operandsAt : words.length;
   return { command: written(exec), args: c.words.slice(argStart + 1).map(tok), lines };
+}
+
+function ownsItsLines(s: Service, f: FunctionDef): boolean {
+  const t = s.initd.text;
+  const start = s.initd.lineStart(f.start);
+  if (t.slice(start, f.start).trim() !== '') return false;
+  if (/\\\r?\n$/.test(t.slice(Math.max(0, start - 3), start))) return false;
+  const end = s.initd.lineEnd(f.end);
+  return t.slice(f.end, end).trim() === '';
 }
 
 /** Removes the whole function and, when it leaves two blank lines together, one of them. */
