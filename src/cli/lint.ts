@@ -86,6 +86,7 @@ export async function runLint(args: LintArgs, io: Out): Promise<ExitCode> {
   let unreadable = 0;
   let fixedTotal = 0;
   if (args.fix) {
+    await initParser({ files });
     for (const t of targets) {
       let initd;
       let confd = null;

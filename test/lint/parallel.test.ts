@@ -39,3 +39,27 @@ test('two workers report exactly what one thread reports', () => {
   expect(two.stdout).toBe(one.stdout);
   expect(two.stderr).toBe(one.stderr);
 });
+
+test('lint --fix --unsafe in a fresh process fixes a generated corpus completely', () => {
+  const out = mkdtempSync(path.join(os.tmpdir(), 'rcs-fix-'));
+  spawnSync(process.execPath, [
+    path.join(REPO, 'scripts/gen-corpus.mjs'),
+    '--count',
+    '120',
+    '--seed',
+    '11',
+    '--out',
+    out,
+    '--quiet',
+  ]);
+  const cli = (...args: string[]) =>
+    spawnSync(process.execPath, [path.join(REPO, 'bin/rc-supervise.js'), 'lint', path.join(out, 'overlay'), ...args], {
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    });
+  const fixed = cli('--fix', '--unsafe');
+  expect(fixed.stderr).not.toContain('internal error');
+  expect(fixed.stderr).toMatch(/fixed \d+ problems/);
+  const after = JSON.parse(cli('--format', 'json').stdout) as { fixable: string | null }[];
+  expect(after.filter((f) => f.fixable)).toEqual([]);
+});
