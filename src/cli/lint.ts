@@ -12,7 +12,7 @@ import { Worker } from 'node:worker_threads';
 import type { Version } from '../lint/check.js';
 import type { LintTarget } from '../lint/discover.js';
 import type { LintConfig } from '../lint/lint.js';
-import { display, lintTargets, type TargetsResult } from '../lint/run-targets.js';
+import { display, lintTargets, skipQuietly, type TargetsResult } from '../lint/run-targets.js';
 import { FORMATTERS, type FormatName } from '../report/index.js';
 import type { Out } from './output.js';
 
@@ -94,6 +94,7 @@ export async function runLint(args: LintArgs, io: Out): Promise<ExitCode> {
         initd = await readScript('/', t.initd, display(t.initd));
         if (t.confd) confd = await readScript('/', t.confd, display(t.confd));
       } catch (e) {
+        if (skipQuietly(t, initd === undefined, e)) continue;
         unreadable++;
         io.err(`rc-supervise: ${(e as Error).message}\n`);
         continue;

@@ -7,6 +7,8 @@ export interface LintTarget {
   confd: string | null;
   /** The file sits in an etc/init.d tree, where its mode matters. */
   inInitdTree: boolean;
+  /** Found by its name, without reading it: the linter skips it quietly if it is binary. */
+  byName?: boolean;
 }
 
 const INIT_NAME = /(\.initd|\.init|\.rc|-initd|\.initd-r\d+)$/;
@@ -71,10 +73,14 @@ export async function discover(paths: string[]): Promise<LintTarget[]> {
       const dirName = path.basename(path.dirname(f));
       if (/\.confd$/.test(f) || dirName === 'conf.d') continue;
       const inInitdTree = dirName === 'init.d';
+      // Named like an init script: no need to open it here (reading the head of thousands
+      // of files cost more than linting them); other files need their shebang.
+      if (INIT_NAME.test(f) || inInitdTree) {
+        found.set(f, { initd: f, confd: confdFor(f, set), inInitdTree, byName: true });
+        continue;
+      }
       const h = head(f);
-      if (h === null) continue; // unreadable or binary
-      if (INIT_NAME.test(f) || inInitdTree || SHEBANG.test(h))
-        found.set(f, { initd: f, confd: confdFor(f, set), inInitdTree });
+      if (h !== null && SHEBANG.test(h)) found.set(f, { initd: f, confd: confdFor(f, set), inInitdTree });
     }
   }
   return [...found.values()];

@@ -16,6 +16,11 @@ export interface TargetsResult {
   unreadable: string[];
 }
 
+/** A binary file that only has an init script's name (found without reading it) is skipped. */
+export function skipQuietly(t: LintTarget, initdFailed: boolean, e: unknown): boolean {
+  return !!t.byName && initdFailed && /binary file \(NUL byte/.test((e as Error).message);
+}
+
 /** Reads and lints targets (no fixing): what the main thread or one worker does. */
 export function lintTargets(targets: LintTarget[], target: Version, config: LintConfig): TargetsResult {
   const findings: Finding[] = [];
@@ -27,6 +32,8 @@ export function lintTargets(targets: LintTarget[], target: Version, config: Lint
       initd = readScriptSync('/', t.initd, display(t.initd));
       if (t.confd) confd = readScriptSync('/', t.confd, display(t.confd));
     } catch (e) {
+      // A binary file that merely has an init script's name is not ours to report.
+      if (skipQuietly(t, initd === undefined, e)) continue;
       unreadable.push((e as Error).message);
       continue;
     }
