@@ -3,6 +3,7 @@ import { EXIT, RcError } from '../src/errors.js';
 import { migrateLoaded, type LoadedService } from '../src/migrate/migrate.js';
 import { initParser } from '../src/parse/parser.js';
 import { ShellFile } from '../src/parse/shellfile.js';
+import { fixFile, lintFile } from '../src/lint/lint.js';
 import { run } from './helpers/cli.js';
 import { fixtureCases, makeRoot } from './helpers/fixtures.js';
 
@@ -101,5 +102,20 @@ test('the CLI exits with a documented code and a message on mutated scripts', as
       if (r.code !== 0) expect(r.stderr.length).toBeGreaterThan(0);
     }),
     { seed: seed + 1, numRuns: 150 },
+  );
+});
+
+test('lint and lint --fix never fail on mutated scripts; fixes re-parse', () => {
+  fc.assert(
+    fc.property(mutated, fc.boolean(), ({ svc, initd, confd }, unsafe) => {
+      const input = { initdPath: `${svc}.initd`, initdText: initd, confdPath: `${svc}.confd`, confdText: confd };
+      const findings = lintFile(input);
+      for (const f of findings) expect(f.line).toBeGreaterThanOrEqual(1);
+      const r = fixFile(input, { unsafe });
+      const out = r.texts.get(`${svc}.initd`)!;
+      if (new ShellFile('in', initd).errors.length === 0) expect(new ShellFile('out', out).errors).toEqual([]);
+      expect(r.findings.filter((f) => f.fix && (unsafe || f.fix.safety === 'safe'))).toEqual([]);
+    }),
+    { seed: seed + 2, numRuns: 500 },
   );
 });
