@@ -123,9 +123,8 @@ function computeLineStarts(text: string): number[] {
 }
 
 /** `if [ "${V}" = value ]; then <stmt>; fi` at top level (no else): the condition, statically. */
-function guardOf(stmt: Node): Assignment['guard'] {
-  const ifs = stmt.parent;
-  if (ifs?.type !== 'if_statement' || ifs.parent?.type !== 'program') return undefined;
+function guardOf(ifs: Node | null, ifsType: string | undefined): Assignment['guard'] {
+  if (!ifs || ifsType !== 'if_statement' || ifs.parent?.type !== 'program') return undefined;
   if (ifs.children.some((c) => c && (c.type === 'else_clause' || c.type === 'elif_clause'))) return undefined;
   const cond = ifs.children.find((c) => c?.type === 'test_command');
   const m = cond && /^\[\s+"?\$\{?(\w+)\}?"?\s+=\s+"?([\w.@+-]+)"?\s+\]$/.exec(cond.text);
@@ -133,9 +132,8 @@ function guardOf(stmt: Node): Assignment['guard'] {
 }
 
 /** A statement run unconditionally: directly in the file or directly in a function body. */
-function isPlainStatement(stmt: Node): boolean {
-  const p = stmt.parent;
-  return p?.type === 'program' || (p?.type === 'compound_statement' && p.parent?.type === 'function_definition');
+function isPlainStatement(p: Node | null, pType = p?.type): boolean {
+  return pType === 'program' || (pType === 'compound_statement' && p!.parent?.type === 'function_definition');
 }
 
 /** Node types `visit` looks at, and the tokens that mark bash-only syntax. */
@@ -245,8 +243,7 @@ function visit(file: ShellFile, node: Node, fn: string | null): string | undefin
       return name;
     }
     case 'variable_assignment':
-      // `FOO=bar cmd` sets FOO for cmd only: not a variable of the service.
-      if (node.parent?.type !== 'command') addAssignment(file, node, fn);
+      addAssignment(file, node, fn);
       break;
     case 'command':
       addCommand(file, node, fn);
@@ -279,11 +276,18 @@ function quoteOf(node: Node | null): Quote {
 }
 
 function addAssignment(file: ShellFile, node: Node, fn: string | null): void {
+  const parent = node.parent;
+  const parentType = parent?.type;
+  // `FOO=bar cmd` sets FOO for cmd only: not a variable of the service.
+  if (parentType === 'command') return;
   const nameNode = node.childForFieldName('name');
   const valueNode = node.childForFieldName('value');
   if (!nameNode) return;
-  const decl = node.parent?.type === 'declaration_command' ? node.parent.firstChild?.text : undefined;
-  const stmt = decl ? node.parent! : node;
+  const decl = parentType === 'declaration_command' ? parent!.firstChild?.text : undefined;
+  const stmt = decl ? parent! : node;
+  // Each `.parent` and `.type` is a call into the WASM module: look each up once.
+  const stmtParent = decl ? parent!.parent : parent;
+  const stmtParentType = decl ? stmtParent?.type : parentType;
   const valueStart = valueNode?.startIndex ?? node.endIndex;
   file.assignments.push({
     name: nameNode.text,
@@ -297,9 +301,9 @@ function addAssignment(file: ShellFile, node: Node, fn: string | null): void {
     },
     form: 'assign',
     fn,
-    plain: isPlainStatement(stmt),
+    plain: isPlainStatement(stmtParent, stmtParentType),
     declaration: decl,
-    guard: guardOf(stmt),
+    guard: guardOf(stmtParent, stmtParentType),
   });
 }
 
@@ -309,9 +313,11 @@ function addCommand(file: ShellFile, node: Node, fn: string | null): void {
   const words: Word[] = [];
   for (const c of node.children) {
     if (!c) continue;
-    if (c.type === 'variable_assignment' || c.type.endsWith('_redirect') || c.type === 'comment') continue;
-    const w = c.type === 'command_name' ? (c.firstChild ?? c) : c;
-    words.push({ text: w.text, start: w.startIndex, end: w.endIndex, type: w.type });
+    // Each `.type` is a call into the WASM module: read it once. A command_name spans
+    // exactly its word, so its own span and text serve.
+    const t = c.type;
+    if (t === 'variable_assignment' || t === 'comment' || t.endsWith('_redirect')) continue;
+    words.push({ text: c.text, start: c.startIndex, end: c.endIndex, type: t });
   }
   if (words.length === 0) return;
   const argv0 = words[0].text.replace(/^["']|["']$/g, '');
@@ -347,7 +353,7 @@ function addDefaults(file: ShellFile, node: Node, fn: string | null): void {
       },
       form: 'default',
       fn,
-      plain: isPlainStatement(node),
+      plain: isPlainStatement(node.parent),
     });
   }
 }
