@@ -19,7 +19,7 @@ function packageVersion(): string {
 
 export const EXIT_HELP = `Exit codes:
   0  done, or nothing to do (already supervised)
-  1  a named service was refused, or a batch had failures
+  1  a named service was refused, or a batch had failures; lint: findings at --severity or above
   2  input or file-system error: no such service, unreadable, binary or non-UTF-8 file,
      symlink out of --root, read-only or full file system
   3  syntax error in a script (file:line:col given)
