@@ -73,3 +73,24 @@ test('explain CLI: before/after and what matters (static)', async () => {
   );
   expect(j.after.start.argv).toContain('--keep-in-foreground');
 });
+
+test('explain names what matters: a signal that would reach the supervisor, a shared pidfile, a fallback trap', async () => {
+  const { makeRoot } = await import('./helpers/fixtures.js');
+  const root = await makeRoot([
+    {
+      svc: 'dnsmasq',
+      initd:
+        '#!/sbin/openrc-run\nsupervisor=supervise-daemon\npidfile=/var/run/dnsmasq.pid\ncommand=/usr/sbin/dnsmasq\ncommand_args_foreground=--keep-in-foreground\nstart_stop_daemon_args="--wait 1000"\nextra_started_commands=reload\nreload() {\n\tstart-stop-daemon --signal HUP --pidfile "${pidfile}"\n}\n',
+    },
+  ]);
+  const r = await run('explain', 'dnsmasq', '--root', root, '--json');
+  const e = JSON.parse(r.stdout) as { differences: string[] };
+  expect(e.differences).toEqual(
+    expect.arrayContaining([
+      'already supervised: no "after"',
+      'supervise-daemon would get the start-stop-daemon option --wait and refuse to start',
+      'reload() sends its signal with start-stop-daemon through the pidfile: it would reach the supervisor, not the daemon',
+      'dnsmasq writes /run/dnsmasq.pid itself: daemon and supervisor may share the pidfile',
+    ]),
+  );
+});

@@ -6,6 +6,7 @@ import { exists, readScript, underRoot } from '../io/files.js';
 import { parseVersion, type Version } from '../lint/check.js';
 import { DEFAULT_OPENRC_VERSION } from '../defaults.js';
 import { loadService, migrateLoaded, parseService } from '../migrate/migrate.js';
+import { samePath } from '../migrate/plan.js';
 import { Service } from '../model/service.js';
 import { initParser } from '../parse/parser.js';
 import { ShellFile } from '../parse/shellfile.js';
@@ -154,11 +155,14 @@ function compare(bs: Service, b: Side, as: Service | null, a: Side | null): stri
     now.supervisor === 'supervise-daemon' &&
     rule?.ownPidfile &&
     pidfile &&
-    pidfile.replace(/^\/var\/run\//, '/run/') === rule.ownPidfile.replace(/^\/var\/run\//, '/run/')
+    !samePath(pidfile, `/run/supervise-${s.name}.pid`) &&
+    (rule.ownPidfile === '*' || samePath(pidfile, rule.ownPidfile))
   ) {
     const fg = daemonArgs(now.start)?.join(' ') ?? '';
     if (!/pid/i.test(fg))
-      out.push(`${s.daemon} writes ${rule.ownPidfile} itself: daemon and supervisor share the pidfile`);
+      out.push(
+        `${s.daemon} writes ${rule.ownPidfile === '*' ? 'a built-in pid file' : rule.ownPidfile} itself: daemon and supervisor may share the pidfile`,
+      );
   }
   return out;
 }
