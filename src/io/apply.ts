@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
-import { constants, promises as fs } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { EXIT, RcError } from '../errors.js';
 import type { FileChange } from '../migrate/migrate.js';
@@ -61,16 +61,26 @@ export async function mkdirUnder(root: string, rel: string): Promise<string[]> {
     const d = parts.slice(0, i).join('/');
     const abs = underRoot(root, d);
     await ensureInside(root, abs, d);
+    const existed = await fs.lstat(abs).then(
+      () => true,
+      () => false,
+    );
+    if (existed) continue;
     try {
       await fs.mkdir(abs);
-      created.push(d);
     } catch (e) {
+      // EEXIST here: a second rc-supervise created it between our lstat and mkdir. It is
+      // still a directory rc-supervise made, and whichever run records it removes it later.
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw fsError(e, rel);
     }
+    created.push(d);
   }
   await ensureInside(root, underRoot(root, rel), rel);
   return created;
 }
+
+/** Directories made by runs that did not get the lock (one per line). */
+const CREATED = 'created-dirs';
 
 const TEMP = /^\..+\.rc-supervise-[0-9a-f]{8}\.tmp$/;
 
@@ -94,30 +104,35 @@ export async function withLock<T>(root: string, fn: (createdDirs: string[]) => P
   const createdDirs = await mkdirUnder(root, STATE_DIR);
   const lock = path.join(dir, 'lock');
   for (let attempt = 0; ; attempt++) {
-    let fh: fs.FileHandle | undefined;
+    // The lock appears with our pid already in it (written to a temp file, then linked):
+    // a lock file that exists but is still empty would look stale to a second process.
+    const tmp = path.join(dir, `.lock.${process.pid}.${randomBytes(4).toString('hex')}`);
     try {
-      fh = await fs.open(lock, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
-      await fh.writeFile(`${process.pid}\n`);
-      await fh.close();
+      await fs.writeFile(tmp, `${process.pid}\n`, { mode: 0o644 });
+      await fs.link(tmp, lock);
       break;
     } catch (e) {
-      if (fh) {
-        // Created but not written (ENOSPC): never leave a lock nobody owns.
-        await fh.close().catch(() => undefined);
-        await fs.rm(lock, { force: true });
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') {
+        // ENOSPC and the like: never leave a lock (or its temp file) nobody owns.
+        await fs.rm(tmp, { force: true });
         await cleanUp(root, createdDirs);
         throw fsError(e, `${STATE_DIR}/lock`);
       }
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw fsError(e, `${STATE_DIR}/lock`);
       const pid = Number((await fs.readFile(lock, 'utf8').catch(() => '')).trim());
       if (attempt === 0 && !(pid > 0 && alive(pid))) {
         await fs.rm(lock, { force: true });
         continue;
       }
+      // The directories we made for the state are recorded for the run that holds the lock,
+      // so that whichever run ends last removes them (see cleanUp).
+      if (createdDirs.length)
+        await fs.appendFile(path.join(dir, CREATED), createdDirs.map((d) => `${d}\n`).join('')).catch(() => undefined);
       throw new RcError(
         `another rc-supervise (pid ${pid || '?'}) is writing this root (${lock}); try again when it is done`,
         EXIT.FAILED,
       );
+    } finally {
+      await fs.rm(tmp, { force: true });
     }
   }
   try {
@@ -137,9 +152,15 @@ async function cleanUp(root: string, createdDirs: string[]): Promise<void> {
     return;
   }
   if (manifest.entries.length) return;
+  const recorded = await fs.readFile(underRoot(root, `${STATE_DIR}/${CREATED}`), 'utf8').then(
+    (t) => t.split('\n').filter(Boolean),
+    () => [] as string[],
+  );
   // Best effort: a mount point or a read-only directory stays, the real error was reported.
   await fs.rm(underRoot(root, STATE_DIR), { recursive: true, force: true }).catch(() => undefined);
-  const dirs = [...new Set([...createdDirs, ...(manifest.createdDirs ?? [])])].sort((a, b) => b.length - a.length);
+  const dirs = [...new Set([...createdDirs, ...(manifest.createdDirs ?? []), ...recorded])].sort(
+    (a, b) => b.length - a.length,
+  );
   for (const d of dirs) await fs.rmdir(underRoot(root, d)).catch(() => undefined);
 }
 
