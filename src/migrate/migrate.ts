@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { applyEdits, byFile, type Edit } from '../edit/edits.js';
 import { EXIT, InternalError, RcError } from '../errors.js';
 import { exists, readScript, underRoot, type ReadResult } from '../io/files.js';
@@ -160,8 +159,4 @@ export function migrateLoaded(l: LoadedService, options: PlanOptions = {}): Serv
 export async function migrateService(root: string, name: string, options: PlanOptions = {}): Promise<ServiceResult> {
   await initParser();
   return migrateLoaded(await loadService(root, name), options);
-}
-
-export function displayRoot(root: string): string {
-  return path.resolve(root);
 }
