@@ -2,7 +2,7 @@
 // Benchmark for "fast at distribution scale": `npm run bench` (builds first), or, after
 // `npm run build`:
 //
-//   node bench/run.mjs [--runs N (3)] [--sizes 1000,2000,4000] [--shellcheck-sizes 1000]
+//   node bench/run.mjs [--runs N (3)] [--sizes 1000,2000,4000] [--shellcheck-sizes 1000,2000]
 //                      [--migrate-sizes 300,2000] [--seed S (1)] [--keep] [--no-install]
 //                      [--out bench/results.json] [--experiments] [--repo DIR]
 //
@@ -13,7 +13,8 @@
 // and the target checks, and writes bench/results.json.
 //
 // --experiments adds informational rows (not used for the targets) at the middle size: lint
-// and the floor under `node --liftoff-only` (no TurboFan tier-up of the grammar's WASM).
+// in one thread (RC_SUPERVISE_JOBS=1), and lint with V8's optimising WebAssembly compiler
+// back on (RC_SUPERVISE_WASM_TIERUP=1).
 //
 // --repo DIR measures another built checkout (e.g. `git archive HEAD` unpacked and built).
 //
@@ -33,7 +34,7 @@ const FLOOR = path.join(HERE, 'bench/parse-floor.mjs');
 const opt = {
   runs: 3,
   sizes: [1000, 2000, 4000],
-  shellcheckSizes: [1000],
+  shellcheckSizes: [1000, 2000],
   migrateSizes: [300, 2000],
   seed: '1',
   keep: false,
@@ -106,6 +107,7 @@ const ARG_MAX = Number(spawnSync('getconf', ['ARG_MAX'], { encoding: 'utf8' }).s
 const ENV = { ...process.env };
 delete ENV.FORCE_COLOR;
 delete ENV.NODE_OPTIONS;
+for (const k of Object.keys(ENV)) if (k.startsWith('RC_SUPERVISE_')) delete ENV[k];
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -114,7 +116,7 @@ const median = (xs) => {
 };
 
 /** Runs cmd once; returns { wallMs, rssKB, cpuMs, status, stdout }. */
-function runOnce(cmd, args, { cwd = REPO, captureStdout = false, okStatus = [0, 1] } = {}) {
+function runOnce(cmd, args, { cwd = REPO, captureStdout = false, okStatus = [0, 1], env = {} } = {}) {
   let res;
   let rssKB = null;
   let cpuMs = null;
@@ -122,7 +124,12 @@ function runOnce(cmd, args, { cwd = REPO, captureStdout = false, okStatus = [0, 
   if (TIME) {
     const tf = path.join(os.tmpdir(), `rc-bench-time-${process.pid}.txt`);
     const t0 = process.hrtime.bigint();
-    res = spawnSync(TIME, ['-f', '%M %U %S', '-o', tf, cmd, ...args], { cwd, env: ENV, stdio, maxBuffer: 1 << 28 });
+    res = spawnSync(TIME, ['-f', '%M %U %S', '-o', tf, cmd, ...args], {
+      cwd,
+      env: { ...ENV, ...env },
+      stdio,
+      maxBuffer: 1 << 28,
+    });
     const t1 = process.hrtime.bigint();
     const m = readFileSync(tf, 'utf8').trim().split('\n').pop().split(' ');
     rssKB = Number(m[0]);
@@ -130,7 +137,7 @@ function runOnce(cmd, args, { cwd = REPO, captureStdout = false, okStatus = [0, 
     rmSync(tf, { force: true });
     res.wallMs = Number(t1 - t0) / 1e6;
   } else {
-    res = runPolled(cmd, args, { cwd, stdio });
+    res = runPolled(cmd, args, { cwd, stdio, env });
     rssKB = res.rssKB;
   }
   if (!okStatus.includes(res.status))
@@ -141,7 +148,7 @@ function runOnce(cmd, args, { cwd = REPO, captureStdout = false, okStatus = [0, 
 }
 
 /** Fallback without /usr/bin/time: spawn and poll VmHWM from /proc; runs synchronously. */
-function runPolled(cmd, args, { cwd, stdio }) {
+function runPolled(cmd, args, { cwd, stdio, env }) {
   // A tiny helper process does the async polling so that this file stays synchronous.
   const helper = `
     const { spawn } = require('node:child_process'); const fs = require('node:fs');
@@ -154,7 +161,7 @@ function runPolled(cmd, args, { cwd, stdio }) {
     c.on('exit', (status) => { clearInterval(iv); const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
       process.stdout.write(JSON.stringify({ status, wallMs, rssKB: hwm, stdout: out, stderr: err })); });`;
   const r = spawnSync(process.execPath, ['-e', helper, JSON.stringify([cmd, cwd, stdio[1], ...args])], {
-    env: ENV,
+    env: { ...ENV, ...env },
     encoding: 'utf8',
     maxBuffer: 1 << 28,
   });
@@ -324,20 +331,21 @@ for (const n of opt.migrateSizes) {
 if (opt.experiments) {
   const n = opt.sizes.includes(2000) ? 2000 : opt.sizes[opt.sizes.length >> 1];
   const c = corpora[n];
-  R[`xlint:${n}`] = measure(
+  R[`xone:${n}`] = measure(
     n,
-    'lint, node --liftoff-only',
-    [{ cmd: process.execPath, args: ['--liftoff-only', CLI, 'lint', c.overlay] }],
+    'lint, one thread',
+    [{ cmd: process.execPath, args: [CLI, 'lint', c.overlay] }],
     c.rel.length,
+    { env: { RC_SUPERVISE_JOBS: '1' } },
   );
-  R[`xfloor:${n}`] = measure(
+  R[`xtierup:${n}`] = measure(
     n,
-    'floor, node --liftoff-only',
-    [{ cmd: process.execPath, args: ['--liftoff-only', FLOOR, '--repo', REPO, `@${c.listFile}`] }],
+    'lint, WASM TurboFan on',
+    [{ cmd: process.execPath, args: [CLI, 'lint', c.overlay] }],
     c.rel.length,
-    { okStatus: [0] },
+    { env: { RC_SUPERVISE_WASM_TIERUP: '1' } },
   );
-  R[`xlint:${n}`].experiment = R[`xfloor:${n}`].experiment = true;
+  R[`xone:${n}`].experiment = R[`xtierup:${n}`].experiment = true;
 }
 
 // ---------------------------------------------------------------- report

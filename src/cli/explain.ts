@@ -70,7 +70,7 @@ function side(s: Service, v: Version): Side {
 
 /** Static: reads files, never runs the script. */
 export async function explain(root: string, name: string, version?: string): Promise<Explained> {
-  await initParser({ files: 2 });
+  await initParser();
   const v = version ? parseVersion(version) : rootVersion(root).version;
   if (!v) throw new RcError(`--openrc-version ${version}: expected X.Y or X.Y.Z`, EXIT.USAGE);
   const l = await loadService(root, name);

@@ -6,13 +6,12 @@ import { discover } from '../lint/discover.js';
 import { ALL_META, configFindings, DEFAULT_OPENRC_VERSION, findConfig, fixFile } from '../lint/lint.js';
 import { SEVERITY_RANK, type Finding, type Severity } from '../lint/types.js';
 import { initParser } from '../parse/parser.js';
-import { existsSync } from 'node:fs';
 import os from 'node:os';
-import { Worker } from 'node:worker_threads';
+import { LintPool } from '../lint/pool.js';
 import type { Version } from '../lint/check.js';
 import type { LintTarget } from '../lint/discover.js';
 import type { LintConfig } from '../lint/lint.js';
-import { display, lintTargets, skipQuietly, type TargetsResult } from '../lint/run-targets.js';
+import { display, skipQuietly, type TargetsResult } from '../lint/run-targets.js';
 import { FORMATTERS, type FormatName } from '../report/index.js';
 import type { Out } from './output.js';
 
@@ -27,46 +26,39 @@ export interface LintArgs {
   color: 0 | 1;
 }
 
-/** Worker threads pay off from about this many files on (two cores, `npm run bench`). */
-export const PARALLEL_FROM = 1500;
+/**
+ * Threads for a lint run (this one included): RC_SUPERVISE_JOBS, else one per core. The
+ * workers start before discovery; a run that turns out small calls them off.
+ */
+function lintThreads(fix: boolean): number {
+  if (fix) return 1;
+  const env = Number(process.env.RC_SUPERVISE_JOBS);
+  return env >= 1 ? Math.floor(env) : os.availableParallelism();
+}
 
 /**
- * Lints in worker threads when the run is large and there is more than one core (each
- * worker parses its share; the grammar is compiled once per worker), else in this thread.
- * RC_SUPERVISE_JOBS=N overrides the number of workers (1: none).
+ * RC_SUPERVISE_TIMING=1: where a lint run's time went, on stderr (milliseconds since the
+ * process started, per phase, and how the targets were shared between threads).
  */
-async function lintParallel(
-  targets: LintTarget[],
-  target: Version,
-  config: LintConfig,
+function timingLine(
+  t: { start: number; discovered: number; linted: number; done: number },
+  pool: LintPool,
+  targets: number,
   files: number,
-): Promise<TargetsResult> {
-  const jobs = Number(process.env.RC_SUPERVISE_JOBS ?? (files >= PARALLEL_FROM ? os.availableParallelism() : 1));
-  const workerUrl = new URL('../lint/worker.js', import.meta.url);
-  // Under ts-jest the sources are .ts: workers need the compiled file.
-  if (jobs <= 1 || !existsSync(workerUrl)) {
-    await initParser({ files });
-    return lintTargets(targets, target, config);
-  }
-  const shares: LintTarget[][] = Array.from({ length: jobs }, () => []);
-  targets.forEach((t, i) => shares[Math.floor((i * jobs) / targets.length)].push(t));
-  const results = await Promise.all(
-    shares.map(
-      (share) =>
-        new Promise<TargetsResult>((resolve, reject) => {
-          const w = new Worker(workerUrl, { workerData: { targets: share, target, config, files: files / jobs } });
-          w.once('message', (m: TargetsResult) => {
-            resolve(m);
-            void w.terminate();
-          });
-          w.once('error', reject);
-        }),
-    ),
+): string {
+  const ms = (x: number) => `${Math.round(x)} ms`;
+  const shares = pool.shares.length
+    ? pool.shares.map((n, i) => (i ? `worker ${i} ${n}` : `main ${n}`)).join(', ')
+    : 'main';
+  return (
+    `rc-supervise: timing: start-up ${ms(t.start)}, discovery ${ms(t.discovered - t.start)} (${targets} init scripts, ${files} files), ` +
+    `lint ${ms(t.linted - t.discovered)} on ${Math.max(1, pool.shares.length)} thread(s) (targets: ${shares}), ` +
+    `output ${ms(t.done - t.linted)}, total ${ms(t.done)}\n`
   );
-  return { findings: results.flatMap((r) => r.findings), unreadable: results.flatMap((r) => r.unreadable) };
 }
 
 export async function runLint(args: LintArgs, io: Out): Promise<ExitCode> {
+  const start = performance.now();
   const paths = args.paths.length ? args.paths : ['.'];
   for (const p of paths) {
     try {
@@ -80,13 +72,22 @@ export async function runLint(args: LintArgs, io: Out): Promise<ExitCode> {
   const target = parseVersion(versionText);
   if (!target) throw new RcError(`--openrc-version ${versionText}: expected X.Y or X.Y.Z`, EXIT.USAGE);
 
-  const targets = await discover(paths);
-  const files = targets.length + targets.filter((t) => t.confd).length;
+  // Workers boot while discovery runs (see lint/pool.ts).
+  const pool = new LintPool(lintThreads(args.fix));
+  let targets: LintTarget[];
+  try {
+    targets = await discover(paths);
+  } catch (e) {
+    pool.close();
+    throw e;
+  }
+  const discovered = performance.now();
   const findings: Finding[] = [...configFindings(config)];
   let unreadable = 0;
   let fixedTotal = 0;
   if (args.fix) {
-    await initParser({ files });
+    pool.close();
+    await initParser();
     for (const t of targets) {
       let initd;
       let confd = null;
@@ -115,12 +116,13 @@ export async function runLint(args: LintArgs, io: Out): Promise<ExitCode> {
       findings.push(...r.findings);
     }
   } else {
-    const r = await lintParallel(targets, target, config, files);
+    const r = await pool.run({ targets, target, config });
     for (const m of r.unreadable) io.err(`rc-supervise: ${m}\n`);
     unreadable = r.unreadable.length;
     findings.push(...r.findings);
   }
 
+  const linted = performance.now();
   const format: FormatName = args.format ?? (io.isTTY ? 'stylish' : 'gcc');
   io.out(
     FORMATTERS[format](findings, {
@@ -130,6 +132,10 @@ export async function runLint(args: LintArgs, io: Out): Promise<ExitCode> {
       filesLinted: targets.length,
     }),
   );
+  if (process.env.RC_SUPERVISE_TIMING) {
+    const files = targets.length + targets.filter((t) => t.confd).length;
+    io.err(timingLine({ start, discovered, linted, done: performance.now() }, pool, targets.length, files));
+  }
   if (args.fix && fixedTotal) io.err(`fixed ${fixedTotal} problem${fixedTotal === 1 ? '' : 's'}\n`);
   if (targets.length === 0) io.err(`rc-supervise: no init scripts found under ${paths.join(', ')}\n`);
   if (unreadable) return EXIT.INPUT;

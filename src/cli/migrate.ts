@@ -102,7 +102,7 @@ export async function runMigrate(args: MigrateArgs, io: Out): Promise<ExitCode> 
     throw new RcError('--restart acts on the running system: it needs --root / (the default)', EXIT.USAGE);
   const names = args.all ? (await listServices(root)).filter((n) => !args.exclude.includes(n)) : args.services;
   const opts = planOptions(args, root);
-  await initParser({ files: names.length * 2 });
+  await initParser();
 
   const outcomes: Outcome[] = [];
   for (const name of names) {

@@ -53,7 +53,7 @@ async function runtime(root: string, svc: string): Promise<Pick<ServiceStatus, '
 /** Classifies every service in ROOT/etc/init.d without writing anything. */
 export async function collectStatus(root: string): Promise<ServiceStatus[]> {
   const names = await listServices(root);
-  await initParser({ files: names.length * 2 });
+  await initParser();
   const out: ServiceStatus[] = [];
   for (const name of names) {
     let st: ServiceStatus;

@@ -59,6 +59,8 @@ const insideCache = new Set<string>();
 
 /** ensureInside, synchronously, for a root already resolved (directories found inside are remembered). */
 function ensureInsideSync(rootReal: string, abs: string, display: string): void {
+  // Everything is inside '/' (lint reads with root '/'): no realpath per directory.
+  if (rootReal === path.sep) return;
   const key = `${rootReal}\0${abs}`;
   if (insideCache.has(key)) return;
   ensureInsideUncached(rootReal, abs, display);

@@ -1,6 +1,6 @@
-import { closeSync, constants, openSync, promises as fs, readSync } from 'node:fs';
+import { closeSync, constants, openSync, promises as fs, readdirSync, readSync } from 'node:fs';
 import path from 'node:path';
-import fg from 'fast-glob';
+import { EXIT, RcError } from '../errors.js';
 
 export interface LintTarget {
   initd: string;
@@ -48,6 +48,30 @@ function confdFor(initd: string, files: Set<string>): string | null {
 }
 
 /**
+ * Regular files under `dir`, recursively: hidden entries (`.git`, `.svn`, dotfiles) and
+ * `node_modules` skipped, symlinks neither followed nor listed (a symlinked script is linted
+ * where it really lives). A plain synchronous walk: it reads each directory once, where a glob
+ * library costs 20-30 ms to load and, asynchronously, 4x the time (`npm run bench`).
+ */
+export function walkFiles(dir: string, out: string[] = []): string[] {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return out; // removed while we walked
+    throw new RcError(`${dir}: cannot list directory (${code ?? (e as Error).message})`, EXIT.INPUT, dir);
+  }
+  for (const e of entries) {
+    if (e.name.startsWith('.') || e.name === 'node_modules') continue;
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) walkFiles(p, out);
+    else if (e.isFile()) out.push(p);
+  }
+  return out;
+}
+
+/**
  * Init scripts under the given paths: ebuild-repository style (`files/*.initd`, `*.init`,
  * `*.rc`, `*-initd`), `etc/init.d/*` trees, and any file whose first line is an openrc-run or
  * runscript shebang. Each is paired with its conf.d. `.git` and `node_modules` are skipped,
@@ -57,17 +81,7 @@ export async function discover(paths: string[]): Promise<LintTarget[]> {
   const found = new Map<string, LintTarget>();
   for (const p of paths) {
     const st = await fs.stat(p);
-    const files = st.isDirectory()
-      ? (
-          await fg('**/*', {
-            cwd: p,
-            dot: false,
-            onlyFiles: true,
-            followSymbolicLinks: false,
-            ignore: ['**/.git/**', '**/node_modules/**'],
-          })
-        ).map((f) => path.join(p, f))
-      : [p];
+    const files = st.isDirectory() ? walkFiles(p) : [p];
     const set = new Set(files);
     for (const f of files.sort()) {
       const dirName = path.basename(path.dirname(f));

@@ -16,39 +16,53 @@ export interface TargetsResult {
   unreadable: string[];
 }
 
+/** What linting one target gave: its findings, or why it could not be read (null: skipped). */
+export type TargetResult = { findings: Finding[] } | { unreadable: string } | null;
+
 /** A binary file that only has an init script's name (found without reading it) is skipped. */
 export function skipQuietly(t: LintTarget, initdFailed: boolean, e: unknown): boolean {
   return !!t.byName && initdFailed && /binary file \(NUL byte/.test((e as Error).message);
 }
 
-/** Reads and lints targets (no fixing): what the main thread or one worker does. */
-export function lintTargets(targets: LintTarget[], target: Version, config: LintConfig): TargetsResult {
+/** Reads and lints one target (no fixing). */
+export function lintTarget(t: LintTarget, target: Version, config: LintConfig): TargetResult {
+  let initd;
+  let confd = null;
+  try {
+    initd = readScriptSync('/', t.initd, display(t.initd));
+    if (t.confd) confd = readScriptSync('/', t.confd, display(t.confd));
+  } catch (e) {
+    // A binary file that merely has an init script's name is not ours to report.
+    if (skipQuietly(t, initd === undefined, e)) return null;
+    return { unreadable: (e as Error).message };
+  }
+  return {
+    findings: lintFile(
+      {
+        initdPath: display(t.initd),
+        initdText: initd.text,
+        confdPath: t.confd ? display(t.confd) : null,
+        confdText: confd?.text ?? null,
+        mode: t.inInitdTree ? initd.mode : undefined,
+      },
+      { target, config },
+    ),
+  };
+}
+
+/** Results in target order, folded into one list of findings and one of read errors. */
+export function collect(results: Iterable<TargetResult>): TargetsResult {
   const findings: Finding[] = [];
   const unreadable: string[] = [];
-  for (const t of targets) {
-    let initd;
-    let confd = null;
-    try {
-      initd = readScriptSync('/', t.initd, display(t.initd));
-      if (t.confd) confd = readScriptSync('/', t.confd, display(t.confd));
-    } catch (e) {
-      // A binary file that merely has an init script's name is not ours to report.
-      if (skipQuietly(t, initd === undefined, e)) continue;
-      unreadable.push((e as Error).message);
-      continue;
-    }
-    findings.push(
-      ...lintFile(
-        {
-          initdPath: display(t.initd),
-          initdText: initd.text,
-          confdPath: t.confd ? display(t.confd) : null,
-          confdText: confd?.text ?? null,
-          mode: t.inInitdTree ? initd.mode : undefined,
-        },
-        { target, config },
-      ),
-    );
+  for (const r of results) {
+    if (!r) continue;
+    if ('unreadable' in r) unreadable.push(r.unreadable);
+    else for (const f of r.findings) findings.push(f);
   }
   return { findings, unreadable };
+}
+
+/** Reads and lints targets in this thread. */
+export function lintTargets(targets: LintTarget[], target: Version, config: LintConfig): TargetsResult {
+  return collect(targets.map((t) => lintTarget(t, target, config)));
 }

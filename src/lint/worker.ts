@@ -1,16 +1,12 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { initParser } from '../parse/parser.js';
-import type { Version } from './check.js';
-import type { LintTarget } from './discover.js';
-import type { LintConfig } from './lint.js';
-import { lintTargets } from './run-targets.js';
+import { BOOTING, drain, WORKING, type WorkerInput, type WorkOrder } from './pool.js';
 
-/** One lint worker: its share of the targets in, findings out (plain data). */
-const { targets, target, config, files } = workerData as {
-  targets: LintTarget[];
-  target: Version;
-  config: LintConfig;
-  files: number;
-};
-await initParser({ files });
-parentPort!.postMessage(lintTargets(targets, target, config));
+/** One lint worker: gets ready, then takes targets from the shared queue until it is empty. */
+const { shared, slot } = workerData as WorkerInput;
+const queue = new Int32Array(shared);
+await initParser();
+parentPort!.once('message', (order: WorkOrder) => {
+  // The main thread may have emptied the queue and called this worker off meanwhile.
+  if (Atomics.compareExchange(queue, slot, BOOTING, WORKING) === BOOTING) parentPort!.postMessage(drain(order, queue));
+});

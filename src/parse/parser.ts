@@ -8,20 +8,18 @@ let parser: Parser | undefined;
 let loading: Promise<Parser> | undefined;
 
 /**
- * Below this many files, V8's optimising compiler is not worth it for the grammar: it
- * compiles in background threads that the process must wait for at exit (~0.7 s on two
- * cores), longer than it saves. Measured with `npm run bench`.
+ * Loads the WASM runtime and the bash grammar once per process (per worker thread).
+ *
+ * V8 compiles WebAssembly twice: at once with its baseline compiler (Liftoff), then hot
+ * functions again with TurboFan in background threads. For the grammar that second step
+ * costs more than it saves at every size `npm run bench` measures (up to 8,000 files on two
+ * cores): it takes the second core away from the lint worker, and the process must wait for
+ * it at exit. So only Liftoff is used; RC_SUPERVISE_WASM_TIERUP=1 turns TurboFan back on.
+ * The flag is process-wide and must be set before the first module is compiled.
  */
-export const BASELINE_ONLY_BELOW = 1500;
-
-/**
- * Loads the WASM runtime and the bash grammar once per process. `files`: how many files
- * this run will parse, when known, to pick V8's WebAssembly tiering.
- */
-export function initParser(opts: { files?: number } = {}): Promise<Parser> {
+export function initParser(): Promise<Parser> {
   if (parser) return Promise.resolve(parser);
-  if (!loading && opts.files !== undefined && opts.files < BASELINE_ONLY_BELOW && !process.env.RC_SUPERVISE_WASM_TIERUP)
-    v8.setFlagsFromString('--liftoff-only');
+  if (!loading && !process.env.RC_SUPERVISE_WASM_TIERUP) v8.setFlagsFromString('--liftoff-only');
   loading ??= (async () => {
     await Parser.init();
     const lang = await Language.load(require.resolve('tree-sitter-bash/tree-sitter-bash.wasm'));

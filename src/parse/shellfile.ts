@@ -161,13 +161,34 @@ const VISITED = [
 ];
 
 /**
+ * VISITED as descendantsOfType wants it (an array), with a Set behind `includes`:
+ * web-tree-sitter looks each of the grammar's ~280 node types up in the list on every call.
+ */
+class TypeList extends Array<string> {
+  private readonly set: Set<string>;
+  constructor(types: string[]) {
+    super();
+    this.push(...types);
+    this.set = new Set(types);
+  }
+  // Arrays made from this one (map, filter, ...) are plain arrays.
+  static override get [Symbol.species]() {
+    return Array;
+  }
+  override includes(t: string): boolean {
+    return this.set.has(t);
+  }
+}
+const VISITED_LIST = new TypeList(VISITED);
+
+/**
  * One query for every node of interest (`descendantsOfType`, document order) instead of a
  * walk: building a JS object per node, or a cursor step per node, cost more than parsing.
  * The enclosing function of a node is found from the function spans.
  */
 function walk(file: ShellFile, tree: Tree): void {
   const root = tree.rootNode;
-  const nodes = root.descendantsOfType(VISITED);
+  const nodes = root.descendantsOfType(VISITED_LIST);
   const fns: { start: number; end: number; name: string }[] = [];
   for (const node of nodes) {
     while (fns.length && fns[fns.length - 1].end <= node.startIndex) fns.pop();
@@ -317,7 +338,9 @@ function addCommand(file: ShellFile, node: Node, fn: string | null): void {
     // exactly its word, so its own span and text serve.
     const t = c.type;
     if (t === 'variable_assignment' || t === 'comment' || t.endsWith('_redirect')) continue;
-    words.push({ text: c.text, start: c.startIndex, end: c.endIndex, type: t });
+    const start = c.startIndex;
+    const end = c.endIndex;
+    words.push({ text: file.text.slice(start, end), start, end, type: t });
   }
   if (words.length === 0) return;
   const argv0 = words[0].text.replace(/^["']|["']$/g, '');
