@@ -6,12 +6,11 @@ import { discover } from '../lint/discover.js';
 import { ALL_META, configFindings, DEFAULT_OPENRC_VERSION, findConfig, fixFile } from '../lint/lint.js';
 import { SEVERITY_RANK, type Finding, type Severity } from '../lint/types.js';
 import { initParser } from '../parse/parser.js';
-import os from 'node:os';
-import { LintPool } from '../lint/pool.js';
+import { lintPool, lintThreads, type LintPool } from '../lint/pool.js';
 import type { Version } from '../lint/check.js';
 import type { LintTarget } from '../lint/discover.js';
 import type { LintConfig } from '../lint/lint.js';
-import { display, skipQuietly, type TargetsResult } from '../lint/run-targets.js';
+import { collect, display, drain, skipQuietly } from '../lint/run-targets.js';
 import { FORMATTERS, type FormatName } from '../report/index.js';
 import type { Out } from './output.js';
 
@@ -24,16 +23,6 @@ export interface LintArgs {
   openrcVersion?: string;
   version: string;
   color: 0 | 1;
-}
-
-/**
- * Threads for a lint run (this one included): RC_SUPERVISE_JOBS, else one per core. The
- * workers start before discovery; a run that turns out small calls them off.
- */
-function lintThreads(fix: boolean): number {
-  if (fix) return 1;
-  const env = Number(process.env.RC_SUPERVISE_JOBS);
-  return env >= 1 ? Math.floor(env) : os.availableParallelism();
 }
 
 /**
@@ -59,23 +48,28 @@ function timingLine(
 
 export async function runLint(args: LintArgs, io: Out): Promise<ExitCode> {
   const start = performance.now();
-  const paths = args.paths.length ? args.paths : ['.'];
-  for (const p of paths) {
-    try {
-      await fs.stat(p);
-    } catch {
-      throw new RcError(`${p}: no such file or directory`, EXIT.INPUT, p);
-    }
-  }
-  const config = findConfig(paths[0]);
-  const versionText = args.openrcVersion ?? config.openrcVersion ?? DEFAULT_OPENRC_VERSION;
-  const target = parseVersion(versionText);
-  if (!target) throw new RcError(`--openrc-version ${versionText}: expected X.Y or X.Y.Z`, EXIT.USAGE);
-
-  // Workers boot while discovery runs (see lint/pool.ts).
-  const pool = new LintPool(lintThreads(args.fix));
+  // Workers boot (see lint/pool.ts), and this thread compiles the grammar in the background,
+  // while the arguments are checked and the paths walked.
+  const pool = lintPool(args.fix ? 1 : lintThreads());
+  const parserReady = initParser();
+  parserReady.catch(() => {}); // awaited (and any error reported) where it is used
+  let config: LintConfig;
+  let target: Version;
   let targets: LintTarget[];
+  const paths = args.paths.length ? args.paths : ['.'];
   try {
+    for (const p of paths) {
+      try {
+        await fs.stat(p);
+      } catch {
+        throw new RcError(`${p}: no such file or directory`, EXIT.INPUT, p);
+      }
+    }
+    config = findConfig(paths[0]);
+    const versionText = args.openrcVersion ?? config.openrcVersion ?? DEFAULT_OPENRC_VERSION;
+    const v = parseVersion(versionText);
+    if (!v) throw new RcError(`--openrc-version ${versionText}: expected X.Y or X.Y.Z`, EXIT.USAGE);
+    target = v;
     targets = await discover(paths);
   } catch (e) {
     pool.close();
@@ -116,7 +110,7 @@ export async function runLint(args: LintArgs, io: Out): Promise<ExitCode> {
       findings.push(...r.findings);
     }
   } else {
-    const r = await pool.run({ targets, target, config });
+    const r = collect(await pool.run({ targets, target, config }, drain, parserReady));
     for (const m of r.unreadable) io.err(`rc-supervise: ${m}\n`);
     unreadable = r.unreadable.length;
     findings.push(...r.findings);

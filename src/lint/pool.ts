@@ -1,19 +1,20 @@
 import { existsSync } from 'node:fs';
+import os from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { initParser } from '../parse/parser.js';
 import type { Version } from './check.js';
 import type { LintTarget } from './discover.js';
 import type { LintConfig } from './lint.js';
-import { collect, lintTarget, type TargetResult, type TargetsResult } from './run-targets.js';
+import type { TargetResult } from './run-targets.js';
 
 /**
  * Parallel lint with a shared work queue. The main thread and the workers take CHUNK targets
  * at a time from one counter in shared memory (Atomics), so nobody idles while another has a
  * long tail, and the main thread starts at once instead of waiting for workers to boot.
- * Workers are started before discovery (their start-up, ~150 ms, overlaps it) and get the
- * targets by message; a worker that has not begun by the time the queue is empty is called
- * off, not waited for.
+ * Workers start as early as possible (a worker takes ~130 ms to boot: bin/ starts them for
+ * `lint` before the command line is parsed) and get the targets by message; a worker that
+ * has not begun by the time the queue is empty is called off, not waited for.
  *
+ * This module loads nothing heavy, so that starting workers early costs nothing.
  * Shared memory (Int32): [0] next target index; [1 + w] state of worker w.
  */
 export const CHUNK = 8;
@@ -34,16 +35,13 @@ export interface WorkerInput {
   slot: number;
 }
 
-/** Lints targets taken from the shared counter until there are none left: [index, result] pairs. */
-export function drain(order: WorkOrder, queue: Int32Array): [number, TargetResult][] {
-  const { targets, target, config } = order;
-  const out: [number, TargetResult][] = [];
-  for (;;) {
-    const i = Atomics.add(queue, 0, CHUNK);
-    if (i >= targets.length) return out;
-    const end = Math.min(i + CHUNK, targets.length);
-    for (let k = i; k < end; k++) out.push([k, lintTarget(targets[k], target, config)]);
-  }
+/** Lints what it takes from the queue until it is empty: [target index, result] pairs. */
+export type Drain = (order: WorkOrder, queue: Int32Array) => [number, TargetResult][];
+
+/** Threads for a lint run, this one included: RC_SUPERVISE_JOBS, else one per core. */
+export function lintThreads(): number {
+  const env = Number(process.env.RC_SUPERVISE_JOBS);
+  return env >= 1 ? Math.floor(env) : os.availableParallelism();
 }
 
 interface Started {
@@ -60,7 +58,7 @@ export class LintPool {
   private readonly started: Started[];
 
   /** Starts `threads - 1` workers now (none under ts-jest, where there is no compiled worker). */
-  constructor(threads: number) {
+  constructor(readonly threads: number) {
     const workerUrl = new URL('./worker.js', import.meta.url);
     const workers = threads > 1 && existsSync(workerUrl) ? threads - 1 : 0;
     this.shared = new SharedArrayBuffer(4 * (1 + workers));
@@ -79,11 +77,14 @@ export class LintPool {
     });
   }
 
-  /** Lints the targets here and in the workers. Findings come in target order, as one thread gives them. */
-  async run(order: WorkOrder): Promise<TargetsResult> {
+  /**
+   * Lints the targets in this thread (`drain`, once `ready` resolves) and in the workers.
+   * Results come back in target order, as one thread gives them.
+   */
+  async run(order: WorkOrder, drain: Drain, ready: Promise<unknown>): Promise<TargetResult[]> {
     try {
       for (const s of this.started) s.worker.postMessage(order);
-      await initParser();
+      await ready;
       const results = new Array<TargetResult>(order.targets.length).fill(null);
       const own = drain(order, this.queue);
       for (const [k, r] of own) results[k] = r;
@@ -97,7 +98,7 @@ export class LintPool {
         for (const [k, r] of theirs) results[k] = r;
         this.shares.push(theirs.length);
       }
-      return collect(results);
+      return results;
     } finally {
       this.close();
     }
@@ -110,4 +111,20 @@ export class LintPool {
       void s.worker.terminate();
     }
   }
+}
+
+let early: LintPool | undefined;
+
+/** Starts lint workers before the command line is parsed (bin/ does, for `lint`). */
+export function startEarly(): void {
+  early ??= new LintPool(lintThreads());
+}
+
+/** The workers started early when there are as many as wanted, else new ones. */
+export function lintPool(threads: number): LintPool {
+  const p = early;
+  early = undefined;
+  if (p && p.threads === threads) return p;
+  p?.close();
+  return new LintPool(threads);
 }

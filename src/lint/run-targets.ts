@@ -3,6 +3,8 @@ import { readScriptSync } from '../io/files.js';
 import type { Version } from './check.js';
 import type { LintTarget } from './discover.js';
 import { lintFile, type LintConfig } from './lint.js';
+import type { WorkOrder } from './pool.js';
+import { CHUNK } from './pool.js';
 import type { Finding } from './types.js';
 
 export const display = (p: string): string => {
@@ -65,4 +67,16 @@ export function collect(results: Iterable<TargetResult>): TargetsResult {
 /** Reads and lints targets in this thread. */
 export function lintTargets(targets: LintTarget[], target: Version, config: LintConfig): TargetsResult {
   return collect(targets.map((t) => lintTarget(t, target, config)));
+}
+
+/** Lints targets taken CHUNK at a time from the shared counter until none are left (lint/pool.ts). */
+export function drain(order: WorkOrder, queue: Int32Array): [number, TargetResult][] {
+  const { targets, target, config } = order;
+  const out: [number, TargetResult][] = [];
+  for (;;) {
+    const i = Atomics.add(queue, 0, CHUNK);
+    if (i >= targets.length) return out;
+    const end = Math.min(i + CHUNK, targets.length);
+    for (let k = i; k < end; k++) out.push([k, lintTarget(targets[k], target, config)]);
+  }
 }

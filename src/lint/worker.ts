@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { initParser } from '../parse/parser.js';
-import { BOOTING, drain, WORKING, type WorkerInput, type WorkOrder } from './pool.js';
+import { BOOTING, WORKING, type WorkerInput, type WorkOrder } from './pool.js';
+import { drain } from './run-targets.js';
 
 /** One lint worker: gets ready, then takes targets from the shared queue until it is empty. */
 const { shared, slot } = workerData as WorkerInput;
