@@ -6,9 +6,12 @@ import v8 from 'node:v8';
 // `npm run bench`). Set before our modules load; worker threads share the flag.
 if (!process.env.RC_SUPERVISE_V8_DEFAULTS) v8.setFlagsFromString('--interrupt-budget=600000');
 
-// `lint`: start its worker threads now, so that they boot while the command line is parsed
-// (src/lint/pool.ts; a run that turns out not to need them stops them).
-if (process.argv[2] === 'lint') (await import('../dist/src/lint/pool.js')).startEarly();
+// `lint` and `migrate --all` work in worker threads too: start them now, so that they boot
+// while the command line is parsed (src/pool/pool.ts; a run that turns out not to need them
+// stops them).
+const [command, ...rest] = process.argv.slice(2);
+if (command === 'lint' || (command === 'migrate' && rest.includes('--all')))
+  (await import('../dist/src/pool/pool.js')).startEarly();
 
 const { main } = await import('../dist/src/cli/main.js');
 

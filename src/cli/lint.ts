@@ -6,11 +6,11 @@ import { discover } from '../lint/discover.js';
 import { ALL_META, configFindings, DEFAULT_OPENRC_VERSION, findConfig, fixFile } from '../lint/lint.js';
 import { SEVERITY_RANK, type Finding, type Severity } from '../lint/types.js';
 import { initParser } from '../parse/parser.js';
-import { lintPool, lintThreads, type LintPool } from '../lint/pool.js';
+import { poolThreads, takePool, type Pool } from '../pool/pool.js';
 import type { Version } from '../lint/check.js';
 import type { LintTarget } from '../lint/discover.js';
 import type { LintConfig } from '../lint/lint.js';
-import { collect, display, drain, skipQuietly } from '../lint/run-targets.js';
+import { collect, display, drainLint, skipQuietly } from '../lint/run-targets.js';
 import { FORMATTERS, type FormatName } from '../report/index.js';
 import type { Out } from './output.js';
 
@@ -31,26 +31,23 @@ export interface LintArgs {
  */
 function timingLine(
   t: { start: number; discovered: number; linted: number; done: number },
-  pool: LintPool,
+  pool: Pool,
   targets: number,
   files: number,
 ): string {
   const ms = (x: number) => `${Math.round(x)} ms`;
-  const shares = pool.shares.length
-    ? pool.shares.map((n, i) => (i ? `worker ${i} ${n}` : `main ${n}`)).join(', ')
-    : 'main';
   return (
     `rc-supervise: timing: start-up ${ms(t.start)}, discovery ${ms(t.discovered - t.start)} (${targets} init scripts, ${files} files), ` +
-    `lint ${ms(t.linted - t.discovered)} on ${Math.max(1, pool.shares.length)} thread(s) (targets: ${shares}), ` +
+    `lint ${ms(t.linted - t.discovered)} on ${pool.describe()}, ` +
     `output ${ms(t.done - t.linted)}, total ${ms(t.done)}\n`
   );
 }
 
 export async function runLint(args: LintArgs, io: Out): Promise<ExitCode> {
   const start = performance.now();
-  // Workers boot (see lint/pool.ts), and this thread compiles the grammar in the background,
+  // Workers boot (see pool/pool.ts), and this thread compiles the grammar in the background,
   // while the arguments are checked and the paths walked.
-  const pool = lintPool(args.fix ? 1 : lintThreads());
+  const pool = takePool(args.fix ? 1 : poolThreads());
   const parserReady = initParser();
   parserReady.catch(() => {}); // awaited (and any error reported) where it is used
   let config: LintConfig;
@@ -110,7 +107,9 @@ export async function runLint(args: LintArgs, io: Out): Promise<ExitCode> {
       findings.push(...r.findings);
     }
   } else {
-    const r = collect(await pool.run({ targets, target, config }, drain, parserReady));
+    const r = collect(
+      await pool.run({ kind: 'lint', targets, target, config }, targets.length, drainLint, parserReady),
+    );
     for (const m of r.unreadable) io.err(`rc-supervise: ${m}\n`);
     unreadable = r.unreadable.length;
     findings.push(...r.findings);

@@ -13,7 +13,9 @@ import {
 } from '../io/apply.js';
 import { isStarted, rcAction, settled } from '../io/live.js';
 import { underRoot, writeAtomic } from '../io/files.js';
-import { loadService, migrateLoaded, type FileChange, type ServiceResult } from '../migrate/migrate.js';
+import { batchError, drainMigrate, toRcError } from '../migrate/batch.js';
+import type { FileChange, ServiceResult } from '../migrate/migrate.js';
+import { poolThreads, takePool } from '../pool/pool.js';
 import type { PlanOptions } from '../migrate/plan.js';
 import { parseVersion } from '../lint/check.js';
 import { initParser } from '../parse/parser.js';
@@ -86,36 +88,49 @@ export async function listServices(root: string): Promise<string[]> {
   return names.filter((n) => !n.startsWith('.') && !/[~#]$|\.(bak|orig|rej|dpkg-\w+)$/.test(n)).sort();
 }
 
-function toRcError(e: unknown): RcError {
-  if (e instanceof RcError) return e;
-  return new RcError(
-    `internal error (a bug in rc-supervise, please report it): ${(e as Error).stack ?? e}`,
-    EXIT.INTERNAL,
-  );
-}
-
 export async function runMigrate(args: MigrateArgs, io: Out): Promise<ExitCode> {
+  const start = performance.now();
   const { c } = io;
   const root = path.resolve(args.root);
-  if (!args.all && args.services.length === 0) throw new RcError('name at least one service, or use --all', EXIT.USAGE);
-  if (args.restart && root !== '/')
-    throw new RcError('--restart acts on the running system: it needs --root / (the default)', EXIT.USAGE);
-  const names = args.all ? (await listServices(root)).filter((n) => !args.exclude.includes(n)) : args.services;
-  const opts = planOptions(args, root);
-  await initParser();
-
-  const outcomes: Outcome[] = [];
-  for (const name of names) {
-    try {
-      const result = migrateLoaded(await loadService(root, name), opts);
-      const kind = result.plan.kind;
-      if (kind === 'migrate') outcomes.push({ service: name, status: 'would-migrate', result, backups: [] });
-      else if (kind === 'already') outcomes.push({ service: name, status: 'already', result });
-      else outcomes.push({ service: name, status: 'skipped', result });
-    } catch (e) {
-      outcomes.push({ service: name, status: 'failed', error: toRcError(e) });
-    }
+  // --all plans services in this thread and worker threads (pool/pool.ts); the grammar
+  // compiles in the background meanwhile. Writing stays in this thread, one service at a time.
+  const pool = takePool(args.all ? poolThreads() : 1);
+  const parserReady = initParser();
+  parserReady.catch(() => {}); // awaited (and any error reported) in pool.run
+  let names: string[];
+  let opts: PlanOptions;
+  try {
+    if (!args.all && args.services.length === 0)
+      throw new RcError('name at least one service, or use --all', EXIT.USAGE);
+    if (args.restart && root !== '/')
+      throw new RcError('--restart acts on the running system: it needs --root / (the default)', EXIT.USAGE);
+    names = args.all ? (await listServices(root)).filter((n) => !args.exclude.includes(n)) : args.services;
+    opts = planOptions(args, root);
+  } catch (e) {
+    pool.close();
+    throw e;
   }
+
+  const results = await pool.run(
+    { kind: 'migrate', root, names, options: opts },
+    names.length,
+    drainMigrate,
+    parserReady,
+  );
+  if (process.env.RC_SUPERVISE_TIMING)
+    io.err(
+      `rc-supervise: timing: start-up ${Math.round(start)} ms, planned ${names.length} service(s) in ` +
+        `${Math.round(performance.now() - start)} ms on ${pool.describe()}\n`,
+    );
+  const outcomes: Outcome[] = names.map((name, i): Outcome => {
+    const r = results[i]!;
+    if ('error' in r) return { service: name, status: 'failed', error: batchError(r.error) };
+    const result = r.ok;
+    const kind = result.plan.kind;
+    if (kind === 'migrate') return { service: name, status: 'would-migrate', result, backups: [] };
+    if (kind === 'already') return { service: name, status: 'already', result };
+    return { service: name, status: 'skipped', result };
+  });
 
   // An explicit list is all-or-nothing: one bad service means nothing is written.
   const explicitFailure = !args.all && outcomes.some((o) => o.status === 'failed' || o.status === 'skipped');

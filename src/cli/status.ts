@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { EXIT, RcError, type ExitCode } from '../errors.js';
 import { underRoot } from '../io/files.js';
-import { loadService, migrateLoaded } from '../migrate/migrate.js';
+import { loadServiceSync, migrateLoaded } from '../migrate/migrate.js';
 import { initParser } from '../parse/parser.js';
 import { listServices } from './migrate.js';
 import type { Out } from './output.js';
@@ -58,7 +58,7 @@ export async function collectStatus(root: string): Promise<ServiceStatus[]> {
   for (const name of names) {
     let st: ServiceStatus;
     try {
-      const r = migrateLoaded(await loadService(root, name));
+      const r = migrateLoaded(loadServiceSync(root, name));
       const p = r.plan;
       const rule = r.rule?.id;
       if (p.kind === 'already') st = { service: name, class: 'supervised', where: p.where, rule };

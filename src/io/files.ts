@@ -181,6 +181,16 @@ export function fsError(e: unknown, display: string): RcError {
   return new RcError(`${display}: ${what[err.code ?? ''] ?? err.message}`, EXIT.INPUT, display);
 }
 
+/** Whether anything (a dangling symlink too) is at `p`; synchronous, see readScriptSync. */
+export function existsSync(p: string): boolean {
+  try {
+    fsSync.lstatSync(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export async function exists(p: string): Promise<boolean> {
   try {
     await fs.lstat(p);

@@ -3,8 +3,7 @@ import { readScriptSync } from '../io/files.js';
 import type { Version } from './check.js';
 import type { LintTarget } from './discover.js';
 import { lintFile, type LintConfig } from './lint.js';
-import type { WorkOrder } from './pool.js';
-import { CHUNK } from './pool.js';
+import { take, type WorkOrder } from '../pool/pool.js';
 import type { Finding } from './types.js';
 
 export const display = (p: string): string => {
@@ -53,7 +52,7 @@ export function lintTarget(t: LintTarget, target: Version, config: LintConfig): 
 }
 
 /** Results in target order, folded into one list of findings and one of read errors. */
-export function collect(results: Iterable<TargetResult>): TargetsResult {
+export function collect(results: Iterable<TargetResult | undefined>): TargetsResult {
   const findings: Finding[] = [];
   const unreadable: string[] = [];
   for (const r of results) {
@@ -69,14 +68,10 @@ export function lintTargets(targets: LintTarget[], target: Version, config: Lint
   return collect(targets.map((t) => lintTarget(t, target, config)));
 }
 
-/** Lints targets taken CHUNK at a time from the shared counter until none are left (lint/pool.ts). */
-export function drain(order: WorkOrder, queue: Int32Array): [number, TargetResult][] {
+/** Lints targets taken from the shared queue until it is empty (pool/pool.ts). */
+export function drainLint(order: Extract<WorkOrder, { kind: 'lint' }>, queue: Int32Array): [number, TargetResult][] {
   const { targets, target, config } = order;
   const out: [number, TargetResult][] = [];
-  for (;;) {
-    const i = Atomics.add(queue, 0, CHUNK);
-    if (i >= targets.length) return out;
-    const end = Math.min(i + CHUNK, targets.length);
-    for (let k = i; k < end; k++) out.push([k, lintTarget(targets[k], target, config)]);
-  }
+  for (const k of take(queue, targets.length)) out.push([k, lintTarget(targets[k], target, config)]);
+  return out;
 }

@@ -17,7 +17,7 @@ const lintWith = (jobs: string, ...args: string[]) =>
   });
 /** The timing line's per-thread target counts: [main, worker 1, ...]. */
 const shares = (stderr: string) => {
-  const m = /\(targets: ([^)]*)\)/.exec(stderr);
+  const m = /on \d+ thread\(s\) \(([^)]*)\)/.exec(stderr);
   if (!m) throw new Error(`no timing line in: ${stderr}`);
   return [...m[1].matchAll(/(?:main|worker \d+) (\d+)/g)].map((x) => Number(x[1]));
 };

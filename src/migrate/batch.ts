@@ -1,0 +1,42 @@
+import { EXIT, RcError, type ExitCode } from '../errors.js';
+import { take, type WorkOrder } from '../pool/pool.js';
+import { loadServiceSync, migrateLoaded, type ServiceResult } from './migrate.js';
+
+/** One service of a batch: its result, or the error it failed with (plain data, to cross threads). */
+export type BatchResult = { ok: ServiceResult } | { error: { message: string; exitCode: ExitCode; path?: string } };
+
+/** Any error as an RcError: a non-RcError is a bug. */
+export function toRcError(e: unknown): RcError {
+  if (e instanceof RcError) return e;
+  return new RcError(
+    `internal error (a bug in rc-supervise, please report it): ${(e as Error).stack ?? e}`,
+    EXIT.INTERNAL,
+  );
+}
+
+/** Loads and plans one service in memory (nothing is written). */
+export function migrateOne(root: string, name: string, options: WorkOrderOptions): BatchResult {
+  try {
+    return { ok: migrateLoaded(loadServiceSync(root, name), options) };
+  } catch (e) {
+    const r = toRcError(e);
+    return { error: { message: r.message, exitCode: r.exitCode, path: r.path } };
+  }
+}
+
+type WorkOrderOptions = Extract<WorkOrder, { kind: 'migrate' }>['options'];
+
+/** Plans services taken from the shared queue until it is empty (pool/pool.ts). */
+export function drainMigrate(
+  order: Extract<WorkOrder, { kind: 'migrate' }>,
+  queue: Int32Array,
+): [number, BatchResult][] {
+  const out: [number, BatchResult][] = [];
+  for (const k of take(queue, order.names.length)) out.push([k, migrateOne(order.root, order.names[k], order.options)]);
+  return out;
+}
+
+/** The error a BatchResult carries, as an RcError again. */
+export function batchError(e: { message: string; exitCode: ExitCode; path?: string }): RcError {
+  return new RcError(e.message, e.exitCode, e.path);
+}

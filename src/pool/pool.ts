@@ -1,0 +1,150 @@
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { Version } from '../lint/check.js';
+import type { LintTarget } from '../lint/discover.js';
+import type { LintConfig } from '../lint/lint.js';
+import type { PlanOptions } from '../migrate/plan.js';
+
+/**
+ * Batches (lint, migrate --all) in this thread plus worker threads, with a shared work queue.
+ * Every thread takes CHUNK items at a time from one counter in shared memory (Atomics), so
+ * nobody idles while another has a long tail, and the main thread starts at once instead of
+ * waiting for workers to boot. Workers start as early as possible (one takes ~130 ms to boot:
+ * bin/ starts them before the command line is parsed) and get the work by message; a worker
+ * that has not begun by the time the queue is empty is called off, not waited for.
+ *
+ * This module loads nothing heavy, so that starting workers early costs nothing.
+ * Shared memory (Int32): [0] next item index; [1 + w] state of worker w.
+ */
+export const CHUNK = 8;
+export const BOOTING = 0;
+export const WORKING = 1;
+export const CALLED_OFF = 2;
+
+/** What the workers get once the batch is known. */
+export type WorkOrder =
+  | { kind: 'lint'; targets: LintTarget[]; target: Version; config: LintConfig }
+  | { kind: 'migrate'; root: string; names: string[]; options: PlanOptions };
+
+/** What a worker is started with. */
+export interface WorkerInput {
+  shared: SharedArrayBuffer;
+  slot: number;
+}
+
+/** Works on items taken from the queue until it is empty: [item index, result] pairs. */
+export type Drain<O extends WorkOrder, R> = (order: O, queue: Int32Array) => [number, R][];
+
+/** The indices this thread takes from the queue, CHUNK at a time, until it is empty. */
+export function* take(queue: Int32Array, count: number): Generator<number> {
+  for (;;) {
+    const i = Atomics.add(queue, 0, CHUNK);
+    if (i >= count) return;
+    const end = Math.min(i + CHUNK, count);
+    for (let k = i; k < end; k++) yield k;
+  }
+}
+
+/** Threads for a batch, this one included: RC_SUPERVISE_JOBS, else one per core. */
+export function poolThreads(): number {
+  const env = Number(process.env.RC_SUPERVISE_JOBS);
+  return env >= 1 ? Math.floor(env) : os.availableParallelism();
+}
+
+interface Started {
+  worker: Worker;
+  slot: number;
+  done: Promise<[number, unknown][]>;
+}
+
+export class Pool {
+  /** Items done by each thread in the last run: [0] this thread, then each worker (0: called off). */
+  readonly shares: number[] = [];
+  private readonly shared: SharedArrayBuffer;
+  private readonly queue: Int32Array;
+  private readonly started: Started[];
+
+  /** Starts `threads - 1` workers now (none under ts-jest, where there is no compiled worker). */
+  constructor(readonly threads: number) {
+    const workerUrl = new URL('./worker.js', import.meta.url);
+    const workers = threads > 1 && existsSync(workerUrl) ? threads - 1 : 0;
+    this.shared = new SharedArrayBuffer(4 * (1 + workers));
+    this.queue = new Int32Array(this.shared);
+    this.started = Array.from({ length: workers }, (_, w) => {
+      const input: WorkerInput = { shared: this.shared, slot: 1 + w };
+      const worker = new Worker(workerUrl, { workerData: input });
+      const done = new Promise<[number, unknown][]>((resolve, reject) => {
+        worker.once('message', resolve);
+        worker.once('error', reject);
+        worker.once('exit', (code) => reject(new Error(`internal: worker thread exited with code ${code}`)));
+      });
+      // A called-off worker is terminated: its promise must not count as unhandled.
+      done.catch(() => {});
+      return { worker, done, slot: 1 + w };
+    });
+  }
+
+  /**
+   * Runs the batch in this thread (`drain`, once `ready` resolves) and in the workers (the
+   * same drain, chosen by the order's kind in worker.ts). Results come back in item order,
+   * as one thread gives them; `count` is the number of items.
+   */
+  async run<O extends WorkOrder, R>(
+    order: O,
+    count: number,
+    drain: Drain<O, R>,
+    ready: Promise<unknown>,
+  ): Promise<(R | undefined)[]> {
+    try {
+      for (const s of this.started) s.worker.postMessage(order);
+      await ready;
+      const results = new Array<R | undefined>(count);
+      const own = drain(order, this.queue);
+      for (const [k, r] of own) results[k] = r;
+      this.shares.push(own.length);
+      for (const s of this.started) {
+        if (Atomics.compareExchange(this.queue, s.slot, BOOTING, CALLED_OFF) === BOOTING) {
+          this.shares.push(0);
+          continue;
+        }
+        const theirs = (await s.done) as [number, R][];
+        for (const [k, r] of theirs) results[k] = r;
+        this.shares.push(theirs.length);
+      }
+      return results;
+    } finally {
+      this.close();
+    }
+  }
+
+  /** How the last run was shared, for RC_SUPERVISE_TIMING: `2 thread(s) (main 510, worker 1 490)`. */
+  describe(): string {
+    const parts = this.shares.map((n, i) => (i ? `worker ${i} ${n}` : `main ${n}`));
+    return `${Math.max(1, this.shares.length)} thread(s) (${parts.join(', ') || 'main'})`;
+  }
+
+  /** Stops the workers (a run that ends without using them, or after it). */
+  close(): void {
+    for (const s of this.started) {
+      Atomics.compareExchange(this.queue, s.slot, BOOTING, CALLED_OFF);
+      void s.worker.terminate();
+    }
+  }
+}
+
+let early: Pool | undefined;
+
+/** Starts workers before the command line is parsed (bin/ does, for `lint` and `migrate --all`). */
+export function startEarly(): void {
+  early ??= new Pool(poolThreads());
+}
+
+/** The workers started early when there are as many as wanted, else new ones. */
+export function takePool(threads: number): Pool {
+  const p = early;
+  early = undefined;
+  if (p && p.threads === threads) return p;
+  p?.close();
+  return new Pool(threads);
+}
