@@ -7,8 +7,9 @@
 //                      [--out bench/results.json] [--experiments] [--repo DIR]
 //
 // Generates corpora with scripts/gen-corpus.mjs into a temporary directory, then runs each
-// tool as a separate process (child_process.spawnSync, stdout to /dev/null) N times and takes
-// medians: wall time from process.hrtime around spawnSync, peak RSS and CPU time (user+sys)
+// tool as a separate process (child_process.spawnSync, stdout to /dev/null) in N rounds (each
+// round runs every measurement once, so a slow spell of the machine hits all of them alike)
+// and takes medians: wall time from process.hrtime around spawnSync, peak RSS and CPU time (user+sys)
 // from `/usr/bin/time -f "%M %U %S"` (or, without it, VmHWM polled from /proc). Prints a table
 // and the target checks, and writes bench/results.json.
 //
@@ -181,28 +182,39 @@ function runBatches(batches, opts) {
 }
 
 const rows = [];
+/**
+ * Registers a measurement; runAll() then runs every registered one once per round, in
+ * rounds (interleaved), so that a slow spell of a shared machine hits all rows alike instead
+ * of one size or one tool.
+ */
 function measure(size, tool, batches, files, opts = {}) {
-  const runs = [];
-  for (let i = 0; i < opt.runs; i++) runs.push(runBatches(batches, opts));
-  const row = {
-    size,
-    tool,
-    files,
-    batches: batches.length,
-    runs: runs.map((r) => ({ wallMs: Math.round(r.wallMs), cpuMs: r.cpuMs, rssKB: r.rssKB, status: r.status })),
-    wallMs: Math.round(median(runs.map((r) => r.wallMs))),
-    cpuMs: runs[0].cpuMs == null ? null : Math.round(median(runs.map((r) => r.cpuMs))),
-    rssMB: runs[0].rssKB == null ? null : Math.round(median(runs.map((r) => r.rssKB)) / 1024),
-    peakRssMB: runs[0].rssKB == null ? null : Math.round(Math.max(...runs.map((r) => r.rssKB)) / 1024),
-    loadavg: os.loadavg()[0],
-  };
-  if (opts.captureStdout) row.detail = runs.map((r) => r.stdout.trim());
+  const row = { size, tool, files, batches: batches.length };
+  Object.defineProperty(row, 'job', { value: { batches, opts, runs: [] }, enumerable: false });
   rows.push(row);
-  log(
-    `  ${String(size).padStart(5)} ${tool.padEnd(22)} ${String(row.wallMs).padStart(7)} ms  ` +
-      `(runs ${row.runs.map((r) => r.wallMs).join('/')})  cpu ${row.cpuMs ?? '-'} ms  rss ${row.peakRssMB ?? '-'} MB`,
-  );
   return row;
+}
+
+function runAll() {
+  for (let i = 0; i < opt.runs; i++) {
+    log(`  round ${i + 1}/${opt.runs} (load ${os.loadavg()[0].toFixed(2)})`);
+    for (const row of rows) row.job.runs.push(runBatches(row.job.batches, row.job.opts));
+  }
+  for (const row of rows) {
+    const { runs, opts } = row.job;
+    Object.assign(row, {
+      runs: runs.map((r) => ({ wallMs: Math.round(r.wallMs), cpuMs: r.cpuMs, rssKB: r.rssKB, status: r.status })),
+      wallMs: Math.round(median(runs.map((r) => r.wallMs))),
+      cpuMs: runs[0].cpuMs == null ? null : Math.round(median(runs.map((r) => r.cpuMs))),
+      rssMB: runs[0].rssKB == null ? null : Math.round(median(runs.map((r) => r.rssKB)) / 1024),
+      peakRssMB: runs[0].rssKB == null ? null : Math.round(Math.max(...runs.map((r) => r.rssKB)) / 1024),
+      loadavg: os.loadavg()[0],
+    });
+    if (opts.captureStdout) row.detail = runs.map((r) => r.stdout.trim());
+    log(
+      `  ${String(row.size).padStart(5)} ${row.tool.padEnd(26)} ${String(row.wallMs).padStart(7)} ms  ` +
+        `(runs ${row.runs.map((r) => r.wallMs).join('/')})  cpu ${row.cpuMs ?? '-'} ms  rss ${row.peakRssMB ?? '-'} MB`,
+    );
+  }
 }
 
 /** Splits a file list into argument lists that fit ARG_MAX (environment and a margin counted). */
@@ -259,7 +271,7 @@ for (const n of [...new Set([...opt.sizes, ...opt.shellcheckSizes, ...opt.migrat
 }
 
 // ---------------------------------------------------------------- runs
-log(`\nmeasuring (median of ${opt.runs} runs each; wall = process.hrtime around spawnSync):`);
+log(`\nmeasuring (median of ${opt.runs} interleaved rounds; wall = process.hrtime around spawnSync):`);
 // Warm-up (not counted): page cache for node, the WASM grammar and the corpus.
 runOnce(process.execPath, [CLI, 'lint', corpora[opt.sizes[0]].overlay]);
 
@@ -347,6 +359,8 @@ if (opt.experiments) {
   );
   R[`xone:${n}`].experiment = R[`xtierup:${n}`].experiment = true;
 }
+
+runAll();
 
 // ---------------------------------------------------------------- report
 const fmt = (x, d = 0) => (x == null || Number.isNaN(x) ? '-' : x.toFixed(d));

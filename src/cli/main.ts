@@ -26,6 +26,11 @@ export const EXIT_HELP = `Exit codes:
   4  bad command-line usage
   70 internal error (a bug: please report it)`;
 
+export const ENV_HELP = `Environment:
+  NO_COLOR             no colour (colour is only ever used on a terminal; FORCE_COLOR forces it)
+  RC_SUPERVISE_JOBS    threads for lint and migrate --all (default: one per core; 1: no workers)
+  RC_SUPERVISE_TIMING  print where a lint or migrate --all run spent its time, on stderr`;
+
 class UsageError extends Error {}
 
 /** Runs the CLI; returns the exit code instead of exiting, so tests can call it in-process. */
@@ -40,7 +45,7 @@ export async function main(argv: string[], io: Out = stdOut()): Promise<ExitCode
     .demandCommand(1, 'name a command')
     .exitProcess(false)
     .wrap(Math.min(100, process.stdout.columns || 100))
-    .epilog(EXIT_HELP)
+    .epilog(`${EXIT_HELP}\n\n${ENV_HELP}`)
     .fail((msg, err) => {
       if (err) throw err;
       // Throwing stops yargs before any command handler runs.
