@@ -3,42 +3,17 @@
  * dist/; src/pool/pool.ts). Whatever the split, the diff, the report, the JSON and the
  * written tree must be exactly what one thread gives.
  */
-import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { treeHash } from './helpers/cli.js';
-import { REPO } from './helpers/fixtures.js';
+import { cliWithJobs, generateCorpus, threadShares as shares, withoutTiming } from './helpers/threads.js';
 
-const CLI = path.join(REPO, 'bin/rc-supervise.js');
-const migrate = (jobs: string, ...args: string[]) =>
-  spawnSync(process.execPath, [CLI, 'migrate', '--all', ...args], {
-    env: { ...process.env, RC_SUPERVISE_JOBS: jobs, RC_SUPERVISE_TIMING: '1' },
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-  });
-/** The timing line's per-thread counts: [main, worker 1, ...]. */
-const shares = (stderr: string) => {
-  const m = /on \d+ thread\(s\) \(([^)]*)\)/.exec(stderr);
-  if (!m) throw new Error(`no timing line in: ${stderr.slice(0, 500)}`);
-  return [...m[1].matchAll(/(?:main|worker \d+) (\d+)/g)].map((x) => Number(x[1]));
-};
-const withoutTiming = (stderr: string) => stderr.replace(/^rc-supervise: timing:.*\n/m, '');
+const migrate = (jobs: string, ...args: string[]) => cliWithJobs(jobs, ['migrate', '--all', ...args]);
 
 let corpus: string;
 beforeAll(() => {
-  corpus = mkdtempSync(path.join(os.tmpdir(), 'rcs-pmig-'));
-  const gen = spawnSync(process.execPath, [
-    path.join(REPO, 'scripts/gen-corpus.mjs'),
-    '--count',
-    '300',
-    '--seed',
-    '5',
-    '--out',
-    corpus,
-    '--quiet',
-  ]);
-  expect(gen.status).toBe(0);
+  corpus = generateCorpus(300, '5');
 });
 
 test('--dry-run and --json: two threads print exactly what one thread prints', () => {

@@ -3,39 +3,14 @@
  * whether linted by two workers or in one thread.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { REPO } from '../helpers/fixtures.js';
+import { CLI, cliWithJobs, generateCorpus, threadShares as shares, withoutTiming } from '../helpers/threads.js';
 
-const CLI = path.join(REPO, 'bin/rc-supervise.js');
-const lintWith = (jobs: string, ...args: string[]) =>
-  spawnSync(process.execPath, [CLI, 'lint', ...args], {
-    env: { ...process.env, RC_SUPERVISE_JOBS: jobs, RC_SUPERVISE_TIMING: '1' },
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-  });
-/** The timing line's per-thread target counts: [main, worker 1, ...]. */
-const shares = (stderr: string) => {
-  const m = /on \d+ thread\(s\) \(([^)]*)\)/.exec(stderr);
-  if (!m) throw new Error(`no timing line in: ${stderr}`);
-  return [...m[1].matchAll(/(?:main|worker \d+) (\d+)/g)].map((x) => Number(x[1]));
-};
-const withoutTiming = (stderr: string) => stderr.replace(/^rc-supervise: timing:.*\n/m, '');
+const lintWith = (jobs: string, ...args: string[]) => cliWithJobs(jobs, ['lint', ...args]);
 
 test('a main thread and a worker sharing the queue report exactly what one thread reports', () => {
-  const out = mkdtempSync(path.join(os.tmpdir(), 'rcs-par-'));
-  const gen = spawnSync(process.execPath, [
-    path.join(REPO, 'scripts/gen-corpus.mjs'),
-    '--count',
-    '400',
-    '--seed',
-    '7',
-    '--out',
-    out,
-    '--quiet',
-  ]);
-  expect(gen.status).toBe(0);
+  const out = generateCorpus(400, '7');
   const overlay = path.join(out, 'overlay');
   const one = lintWith('1', overlay, '--format', 'json');
   const two = lintWith('2', overlay, '--format', 'json');
@@ -64,19 +39,9 @@ test('a run smaller than a worker start-up reports the same (the worker is usual
 });
 
 test('lint --fix --unsafe in a fresh process fixes a generated corpus completely', () => {
-  const out = mkdtempSync(path.join(os.tmpdir(), 'rcs-fix-'));
-  spawnSync(process.execPath, [
-    path.join(REPO, 'scripts/gen-corpus.mjs'),
-    '--count',
-    '120',
-    '--seed',
-    '11',
-    '--out',
-    out,
-    '--quiet',
-  ]);
+  const out = generateCorpus(120, '11');
   const cli = (...args: string[]) =>
-    spawnSync(process.execPath, [path.join(REPO, 'bin/rc-supervise.js'), 'lint', path.join(out, 'overlay'), ...args], {
+    spawnSync(process.execPath, [CLI, 'lint', path.join(out, 'overlay'), ...args], {
       encoding: 'utf8',
       maxBuffer: 64 * 1024 * 1024,
     });
