@@ -112,7 +112,8 @@ export async function runLint(args: LintArgs, io: Out): Promise<ExitCode> {
     );
     for (const m of r.unreadable) io.err(`rc-supervise: ${m}\n`);
     unreadable = r.unreadable.length;
-    findings.push(...r.findings);
+    // Not push(...): a spread of a whole repository's findings can exceed V8's argument limit.
+    for (const f of r.findings) findings.push(f);
   }
 
   const linted = performance.now();
