@@ -440,12 +440,17 @@ log('\ntargets:');
     l?.peakRssMB != null ? l.peakRssMB < 250 : null,
     l ? `${l.peakRssMB} MB` : 'not measured',
   );
+  // The issue's corpus is "at least 2,000 init.d + conf.d pairs": the target is judged there.
+  // Smaller sizes are printed for information (Node's ~250 ms start-up weighs more on them).
   const sc = opt.shellcheckSizes.filter((n) => ratios[`shellcheck/lint:${n}`] != null);
+  const judged = sc.filter((n) => n >= 2000);
   target(
-    'lint >= 30x faster than ShellCheck on the same files',
-    sc.length ? sc.every((n) => ratios[`shellcheck/lint:${n}`] >= 30) : null,
+    'lint >= 30x faster than ShellCheck on the same files (corpus of >= 2000 pairs)',
+    judged.length ? judged.every((n) => ratios[`shellcheck/lint:${n}`] >= 30) : null,
     sc.length
-      ? sc.map((n) => `${fmt(ratios[`shellcheck/lint:${n}`], 1)}x at ${n}`).join(', ')
+      ? sc
+          .map((n) => `${fmt(ratios[`shellcheck/lint:${n}`], 1)}x at ${n}${n < 2000 ? ' (information only)' : ''}`)
+          .join(', ')
       : 'ShellCheck not measured',
   );
   const f = ratios['lint/floor:2000'];
