@@ -63,11 +63,6 @@ export function collect(results: Iterable<TargetResult | undefined>): TargetsRes
   return { findings, unreadable };
 }
 
-/** Reads and lints targets in this thread. */
-export function lintTargets(targets: LintTarget[], target: Version, config: LintConfig): TargetsResult {
-  return collect(targets.map((t) => lintTarget(t, target, config)));
-}
-
 /** Lints targets taken from the shared queue until it is empty (pool/pool.ts). */
 export function drainLint(order: Extract<WorkOrder, { kind: 'lint' }>, queue: Int32Array): [number, TargetResult][] {
   const { targets, target, config } = order;

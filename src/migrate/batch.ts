@@ -1,6 +1,7 @@
 import { EXIT, RcError, type ExitCode } from '../errors.js';
 import { take, type WorkOrder } from '../pool/pool.js';
 import { loadServiceSync, migrateLoaded, type ServiceResult } from './migrate.js';
+import type { PlanOptions } from './plan.js';
 
 /** One service of a batch: its result, or the error it failed with (plain data, to cross threads). */
 export type BatchResult = { ok: ServiceResult } | { error: { message: string; exitCode: ExitCode; path?: string } };
@@ -15,7 +16,7 @@ export function toRcError(e: unknown): RcError {
 }
 
 /** Loads and plans one service in memory (nothing is written). */
-export function migrateOne(root: string, name: string, options: WorkOrderOptions): BatchResult {
+export function migrateOne(root: string, name: string, options: PlanOptions): BatchResult {
   try {
     return { ok: migrateLoaded(loadServiceSync(root, name), options) };
   } catch (e) {
@@ -23,8 +24,6 @@ export function migrateOne(root: string, name: string, options: WorkOrderOptions
     return { error: { message: r.message, exitCode: r.exitCode, path: r.path } };
   }
 }
-
-type WorkOrderOptions = Extract<WorkOrder, { kind: 'migrate' }>['options'];
 
 /** Plans services taken from the shared queue until it is empty (pool/pool.ts). */
 export function drainMigrate(
