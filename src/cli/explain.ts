@@ -6,7 +6,7 @@ import { exists, readScript, underRoot } from '../io/files.js';
 import { parseVersion, type Version } from '../lint/check.js';
 import { DEFAULT_OPENRC_VERSION } from '../defaults.js';
 import { loadService, migrateLoaded, parseService } from '../migrate/migrate.js';
-import { samePath } from '../migrate/plan.js';
+import { samePath } from '../steps/emit.js';
 import { Service } from '../model/service.js';
 import { initParser } from '../parse/parser.js';
 import { ShellFile } from '../parse/shellfile.js';

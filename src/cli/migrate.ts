@@ -249,6 +249,7 @@ function jsonOutcome(o: Outcome) {
         diff: unifiedDiff(ch.path, ch.before, ch.after),
       })),
       backups: 'backups' in o ? o.backups : [],
+      evidence: p.evidence,
       notes: p.notes,
       warnings: p.warnings,
     };
@@ -274,6 +275,7 @@ function report(outcomes: Outcome[], args: MigrateArgs, io: Out): void {
         io.err(`${c.green(verb)} ${c.bold(o.service)} via ${p.route}: ${p.why}\n`);
         for (const ch of o.result.changes) io.err(`  ${ch.before === null ? 'created' : 'changed'} ${ch.path}\n`);
         if (o.status === 'migrated' && o.backups.length) io.err(`  backup: ${o.backups.join(', ')}\n`);
+        for (const e of p.evidence) io.err(`  ${c.cyan('evidence:')} ${e.kind}: ${e.detail}\n`);
         for (const n of p.notes) io.err(`  ${c.cyan('note:')} ${n}\n`);
         for (const w of p.warnings) io.err(`  ${c.yellow('warning:')} ${w}\n`);
         if (o.status === 'migrated') io.err(`  restart it to take effect: rc-service ${o.service} restart\n`);

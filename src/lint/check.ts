@@ -3,8 +3,9 @@ import type { ShellFile } from '../parse/shellfile.js';
 import type { ServiceRule } from '../rules/types.js';
 import type { CheckMeta, Fix, Severity } from './types.js';
 
-/** OpenRC version as [major, minor, patch]. */
-export type Version = [number, number, number];
+import type { Version } from '../model/version.js';
+
+export { atLeast, parseVersion, type Version } from '../model/version.js';
 
 export interface LintContext {
   /** Display paths of the files (edits in fixes use these as `file`). */
@@ -44,14 +45,4 @@ export function supervisedSeverity(ctx: LintContext): Severity {
 /** Checks about life under supervise-daemon only matter where it can be chosen. */
 export function supervisorPossible(ctx: LintContext): boolean {
   return ctx.service.supervised || ctx.service.supervisor.confdCanDecide;
-}
-
-export function atLeast(v: Version, min: Version): boolean {
-  for (let i = 0; i < 3; i++) if (v[i] !== min[i]) return v[i] > min[i];
-  return true;
-}
-
-export function parseVersion(s: string): Version | null {
-  const m = /^(\d+)\.(\d+)(?:\.(\d+))?$/.exec(s.trim());
-  return m ? [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)] : null;
 }

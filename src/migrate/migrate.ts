@@ -4,7 +4,9 @@ import { existsSync, readScriptSync, underRoot, type ReadResult } from '../io/fi
 import { Service } from '../model/service.js';
 import { initParser } from '../parse/parser.js';
 import { ShellFile } from '../parse/shellfile.js';
+import { unitsOnRoot, type UnitFacts } from '../knowledge/units.js';
 import { findRule } from '../rules/registry.js';
+import { templateWord } from '../steps/route.js';
 import type { ServiceRule } from '../rules/types.js';
 import { planMigration, type Plan, type PlanOptions } from './plan.js';
 
@@ -40,6 +42,8 @@ export interface LoadedService {
   confdPath: string;
   initd: ReadResult;
   confd: ReadResult | null;
+  /** systemd units on the root (evidence of how a daemon runs in the foreground). */
+  units?: readonly UnitFacts[];
 }
 
 /**
@@ -60,7 +64,7 @@ export function loadServiceSync(root: string, name: string): LoadedService {
   const initd = readScriptSync(root, initdAbs, initdPath);
   const confdAbs = underRoot(root, confdPath);
   const confd = existsSync(confdAbs) ? readScriptSync(root, confdAbs, confdPath) : null;
-  return { name, initdPath, confdPath, initd, confd };
+  return { name, initdPath, confdPath, initd, confd, units: unitsOnRoot(root) };
 }
 
 /** Parses and checks both files; throws RcError for anything that is not a clean OpenRC script. */
@@ -91,9 +95,28 @@ function syntaxCheck(f: ShellFile): void {
  * run changes nothing), or this throws and nothing may be written.
  */
 export function migrateLoaded(l: LoadedService, options: PlanOptions = {}): ServiceResult {
+  const template = OPENRC_SHEBANG.test(l.initd.text) ? templateWord(l.initd.text) : null;
+  if (template)
+    return {
+      service: l.name,
+      changes: [],
+      passes: 0,
+      plan: {
+        kind: 'refuse',
+        code: 'template',
+        reason: `template: the ebuild fills in ${template} when it installs the script`,
+        suggestion: 'run rc-supervise on the installed file',
+      },
+    };
   const service = parseService(l);
   const rule = findRule(l.name, service.daemon);
-  const base = { rule, initdPath: l.initdPath, confdPath: l.confdPath, initdIsLink: l.initd.linkTarget };
+  const base = {
+    rule,
+    units: l.units ?? [],
+    initdPath: l.initdPath,
+    confdPath: l.confdPath,
+    initdIsLink: l.initd.linkTarget,
+  };
   const plan = planMigration({ ...base, service, options });
   if (plan.kind !== 'migrate') return { service: l.name, plan, rule, changes: [], passes: 0 };
   // Writing through a symlink would change another service's script (net.eth0 -> net.lo).
@@ -122,8 +145,7 @@ export function migrateLoaded(l: LoadedService, options: PlanOptions = {}): Serv
   let current = service;
   let passes = 0;
   while (edits.length > 0) {
-    if (++passes > MAX_PASSES)
-      throw new InternalError(`${l.name}: migration did not converge after ${MAX_PASSES} passes`);
+    if (++passes > MAX_PASSES) return notConverging(l.name, rule, `no fixed point after ${MAX_PASSES} passes`);
     for (const [file, list] of byFile(edits)) texts.set(file, applyEdits(texts.get(file) ?? '', list));
     // Re-parse only what this pass changed (a conf.d-only migration leaves init.d alone).
     const parse = (p: string, prev: ShellFile | null): ShellFile | null => {
@@ -145,7 +167,11 @@ export function migrateLoaded(l: LoadedService, options: PlanOptions = {}): Serv
       options: { ...options, residual: true },
     });
     if (again.kind !== 'migrate')
-      throw new InternalError(`${l.name}: after migrating, the service is classified '${again.kind}'`);
+      return notConverging(
+        l.name,
+        rule,
+        `after the edits the script would be refused (${again.kind === 'refuse' ? again.reason : again.kind})`,
+      );
     edits = again.edits;
   }
 
@@ -166,4 +192,23 @@ export function migrateLoaded(l: LoadedService, options: PlanOptions = {}): Serv
 export async function migrateService(root: string, name: string, options: PlanOptions = {}): Promise<ServiceResult> {
   await initParser();
   return migrateLoaded(await loadService(root, name), options);
+}
+
+/**
+ * A plan whose own result would be planned differently is a refusal, not a crash: the script
+ * has something the steps cannot settle (e.g. a restart() that still calls start-stop-daemon).
+ */
+function notConverging(service: string, rule: ServiceRule | undefined, why: string): ServiceResult {
+  return {
+    service,
+    rule,
+    changes: [],
+    passes: 0,
+    plan: {
+      kind: 'refuse',
+      code: 'not-converging',
+      reason: `rc-supervise cannot finish this migration: ${why}; nothing written`,
+      suggestion: 'migrate this service by hand (rc-supervise explain shows the command lines)',
+    },
+  };
 }

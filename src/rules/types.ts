@@ -22,8 +22,10 @@ export interface Refusal {
 }
 
 export interface ServiceRule {
-  /** Equals the file name in rules/. */
+  /** Equals the file name in rules/ (curated) or knowledge/daemons/ (knowledge base). */
   id: string;
+  /** Curated (rules/*.ts, wiki-backed) or from the knowledge base (knowledge/daemons/*.json). */
+  origin?: 'curated' | 'knowledge';
   /** Init script names this rule applies to (e.g. ["sshd"]). */
   services: string[];
   /** Basenames of the daemon binary (`command`), to recognise renamed services. */

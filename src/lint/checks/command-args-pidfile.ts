@@ -1,4 +1,4 @@
-import { moveBackgroundFlags } from '../../migrate/plan.js';
+import { moveBackgroundFlags } from '../../steps/flags.js';
 import { supervisedSeverity, supervisorPossible, type Check } from '../check.js';
 
 const check: Check = {

@@ -1,4 +1,4 @@
-import { insertBlock } from '../../migrate/plan.js';
+import { insertBlock } from '../../steps/emit.js';
 import type { Check } from '../check.js';
 
 const yes = (v: string | null | undefined) => !!v && /^(yes|true|1|on)$/i.test(v);

@@ -1,4 +1,4 @@
-import { samePath } from '../../migrate/plan.js';
+import { samePath } from '../../steps/emit.js';
 import type { Check } from '../check.js';
 
 const check: Check = {

@@ -1,4 +1,5 @@
-import { fallbackTrap, insertBlock } from '../../migrate/plan.js';
+import { insertBlock } from '../../steps/emit.js';
+import { fallbackTrap } from '../../steps/ssd-args.js';
 import { supervisedSeverity, supervisorPossible, type Check } from '../check.js';
 
 const check: Check = {

@@ -1,4 +1,4 @@
-import { signalRewrites } from '../../migrate/plan.js';
+import { signalRewrites } from '../../steps/signals.js';
 import { supervisedSeverity, supervisorPossible, type Check } from '../check.js';
 
 const check: Check = {

@@ -1,0 +1,23 @@
+/** One entry of knowledge/daemons/<id>.json (knowledge/schema.json says what each field means). */
+export interface KnowledgeFlag {
+  flag: string;
+  value?: boolean;
+  valueMatch?: string;
+  ignoreCase?: boolean;
+}
+
+export type KnowledgeFact = 'foreground' | 'daemonizeFlags' | 'pidfileFlags' | 'ownPidfile' | 'signals' | 'refuse';
+
+export interface DaemonEntry {
+  id: string;
+  binaries: string[];
+  services?: string[];
+  foreground?: string;
+  daemonizeFlags?: KnowledgeFlag[];
+  pidfileFlags?: KnowledgeFlag[];
+  ownPidfile?: string;
+  signals?: Record<string, string>;
+  refuse?: { reason: string; suggestion: string };
+  notes?: string[];
+  sources: Partial<Record<KnowledgeFact, string[]>>;
+}

@@ -1,0 +1,391 @@
+import type { Edit } from '../edit/edits.js';
+import { parseOptions, SHARED_MEANING, type ParsedArgs } from '../model/options.js';
+import type { Service } from '../model/service.js';
+import type { Command, FunctionDef } from '../parse/shellfile.js';
+import type { Token } from '../parse/words.js';
+import { referencedVars } from './emit.js';
+import { DECLARATIVE, shellQuoteWord } from './ssd-args.js';
+import type { Converted, Draft, Refusal, StepContext } from './types.js';
+
+/** Output helpers a start()/stop() may call around the real work. */
+const CHATTER = new Set(['ebegin', 'eend', 'einfo', 'veinfo', 'ewarn', 'vewarn', 'eindent', 'eoutdent', ':']);
+/** Functions openrc-run provides that run the chosen supervisor: calling them does not bypass it. */
+const DEFAULT_START = new Set(['default_start', 'supervise_start', 'ssd_start', 'start_stop_daemon_start']);
+const DEFAULT_STOP = new Set(['default_stop', 'supervise_stop', 'ssd_stop', 'start_stop_daemon_stop']);
+/** Words that make a program detach; their presence means start() launches a daemon. */
+export const DAEMONIZE_WORDS = /^(--daemon|--daemonize|-daemon|-daemonize|--fork|--background|--detach|-D|-d|-b|-B)$/;
+
+const refuse = (reason: string, suggestion?: string): Refusal => ({
+  kind: 'refuse',
+  code: 'custom-start',
+  reason: reason.startsWith('custom ') ? reason : `custom start()/stop(): ${reason}`,
+  suggestion:
+    suggestion ??
+    'replace start()/stop() by command/command_args (and start_pre()/start_post() for the other steps), then run migrate again',
+});
+
+/** What start() does, as far as the conversion is concerned. */
+export type StartShape =
+  | { kind: 'none' }
+  | { kind: 'default' }
+  | { kind: 'launch'; launch: Command; how: 'start-stop-daemon' | 'binary' }
+  | { kind: 'oneshot' }
+  | { kind: 'refuse'; reason: string };
+
+function bodyText(s: Service, f: FunctionDef): string {
+  return s.initd.text.slice(f.body.start + 1, f.body.end - 1);
+}
+
+function stripQuotedAndComments(t: string): string {
+  return t.replace(/"(?:[^"\\]|\\.)*"|'[^']*'|#[^\n]*/g, (m) => ' '.repeat(m.length));
+}
+
+/** Depth of if/case/loops at `offset` inside a function body (0: runs unconditionally). */
+function nesting(s: Service, f: FunctionDef, offset: number): number {
+  const t = stripQuotedAndComments(s.initd.text.slice(f.body.start + 1, offset));
+  let depth = 0;
+  for (const m of t.matchAll(/(?:^|[\s;&|(])(if|case|for|while|until|fi|esac|done)(?=[\s;&|)]|$)/g))
+    depth += /^(if|case|for|while|until)$/.test(m[1]) ? 1 : -1;
+  return depth;
+}
+
+const isSsdStart = (c: Command) =>
+  c.name === 'start-stop-daemon' && /(^|\s)(--start|-S)(\s|$)/.test(c.words.map((w) => w.text).join(' '));
+
+/** The program a command runs when it names the service's daemon (literally or as ${command}). */
+function runsDaemon(s: Service, c: Command, daemons: readonly string[]): boolean {
+  const argv0 = c.words[0].text.replace(/^["']|["']$/g, '');
+  if (/^\$\{?command\}?$/.test(argv0)) return !!s.command;
+  return daemons.includes(c.name);
+}
+
+/**
+ * Classifies start(): a single daemon launch (convertible), the default start (nothing to
+ * do), a one-shot (no daemon), or a launch the tool cannot convert, with the precise reason.
+ */
+export function startShape(s: Service, daemons: readonly string[]): StartShape {
+  const start = s.initd.fn('start');
+  if (!start) return { kind: 'none' };
+  const cmds = s.initd.commands.filter((c) => c.fn === 'start' && !CHATTER.has(c.name));
+  const body = stripQuotedAndComments(bodyText(s, start));
+  const raw = bodyText(s, start);
+  if (cmds.some((c) => DEFAULT_START.has(c.name)) && !cmds.some(isSsdStart)) return { kind: 'default' };
+  const launches = cmds.filter((c) => isSsdStart(c) || runsDaemon(s, c, daemons));
+  const evals = cmds.filter((c) => c.name === 'eval');
+  if (evals.some((c) => /start-stop-daemon|\$\{?command\b/.test(c.words.map((w) => w.text).join(' '))))
+    return {
+      kind: 'refuse',
+      reason: 'start() launches the daemon through eval, which rc-supervise cannot read statically',
+    };
+  const ctl = cmds.find((c) => /ctl$/.test(c.name) && c.words.some((w) => /^["']?start["']?$/.test(w.text)));
+  if (ctl && launches.length === 0)
+    return {
+      kind: 'refuse',
+      reason: `start() runs the control script ${ctl.name} start, which starts the daemon its own way (it forks)`,
+    };
+  if (launches.length > 1)
+    return {
+      kind: 'refuse',
+      reason: `start() launches ${launches.length} programs (${launches.map((c) => c.name).join(', ')}): one supervisor keeps one daemon`,
+    };
+  if (launches.length === 0) {
+    // A start() that still starts something long-running is never called one-shot.
+    const daemonish =
+      /start-stop-daemon/.test(raw) ||
+      cmds.some((c) => c.words.slice(1).some((w) => DAEMONIZE_WORDS.test(w.text.replace(/^["']|["']$/g, ''))));
+    if (daemonish)
+      return {
+        kind: 'refuse',
+        reason: /start-stop-daemon/.test(raw)
+          ? 'start() starts a daemon in a way rc-supervise cannot follow (start-stop-daemon inside a variable, function or subshell)'
+          : `start() runs a program with a daemonize flag (${cmds.find((c) => c.words.slice(1).some((w) => DAEMONIZE_WORDS.test(w.text.replace(/^["']|["']$/g, ''))))!.name}), but rc-supervise knows nothing about that program`,
+      };
+    return { kind: 'oneshot' };
+  }
+  const launch = launches[0];
+  if (/\b(for|while|until)\b/.test(body) && nesting(s, start, launch.start) > 0)
+    return { kind: 'refuse', reason: 'start() launches the daemon inside a loop (several instances?)' };
+  if (nesting(s, start, launch.start) !== 0)
+    return { kind: 'refuse', reason: 'start() launches the daemon inside a condition' };
+  const line = s.initd.text.slice(s.initd.lineStart(launch.start), s.initd.lineEnd(launch.end));
+  if (/(\|\||&&|\||&)\s*(\S|$)/.test(stripQuotedAndComments(line.slice(launch.end - s.initd.lineStart(launch.start)))))
+    return { kind: 'refuse', reason: 'start() chains the launch with other commands on its line (||, &&, | or &)' };
+  if (launch.words.some((w) => /\$\(|`/.test(w.text)))
+    return {
+      kind: 'refuse',
+      reason: 'the launch uses command substitution, which would run whenever the script is read',
+    };
+  return { kind: 'launch', launch, how: isSsdStart(launch) ? 'start-stop-daemon' : 'binary' };
+}
+
+interface Split {
+  pre: string[];
+  post: string[];
+}
+
+/** The function's statements (whole lines) before and after one command, chatter about the launch dropped. */
+function splitAround(s: Service, f: FunctionDef, cmd: Command | null): Split | null {
+  const t = s.initd.text;
+  const first = s.initd.lineEnd(f.body.start); // after `start() {`
+  const last = s.initd.lineStart(f.body.end - 1); // the line of `}`
+  if (first > last || t.slice(last, f.body.end - 1).trim() !== '') return null;
+  if (t.slice(f.body.start + 1, s.initd.lineEnd(f.body.start)).trim() !== '') return null;
+  const lines = (a: number, b: number) =>
+    a >= b
+      ? []
+      : t
+          .slice(a, b)
+          .replace(/\r?\n$/, '')
+          .split(/\r?\n/);
+  const drop = (l: string) => /^\s*(ebegin|eend\s+\$\?|eend\s+\$\{\?\}|return\s+\$\?)(\s|$)/.test(l) || l.trim() === '';
+  if (!cmd) return { pre: lines(first, last).filter((l) => !drop(l)), post: [] };
+  const cs = s.initd.lineStart(cmd.start);
+  const ce = s.initd.lineEnd(cmd.end);
+  return { pre: lines(first, cs).filter((l) => !drop(l)), post: lines(ce, last).filter((l) => !drop(l)) };
+}
+
+function ownsItsLines(s: Service, f: FunctionDef): boolean {
+  const t = s.initd.text;
+  const start = s.initd.lineStart(f.start);
+  if (t.slice(start, f.start).trim() !== '') return false;
+  if (/\\\r?\n$/.test(t.slice(Math.max(0, start - 3), start))) return false;
+  const end = s.initd.lineEnd(f.end);
+  return t.slice(f.end, end).trim() === '';
+}
+
+/** Replaces the function's whole lines by `text` (which may be empty: removal). */
+function replaceFunction(s: Service, file: string, f: FunctionDef, text: string): Edit {
+  const t = s.initd.text;
+  const start = s.initd.lineStart(f.start);
+  let end = s.initd.lineEnd(f.end);
+  if (text === '') {
+    const before = t.slice(0, start);
+    const prevBlank = before === '' || /(^|\n)[ \t]*\r?\n$/.test(before);
+    const next = /^[ \t]*\r?\n/.exec(t.slice(end));
+    if (prevBlank && next) end += next[0].length;
+  }
+  return { file, start, end, text };
+}
+
+function fnText(name: string, body: string[], eol: string): string {
+  return body.length ? [`${name}() {`, ...body, '}', ''].join(eol) : '';
+}
+
+/** Two functions replacing one, a blank line between them when both exist. */
+function fnPair(a: [string, string[]], b: [string, string[]], eol: string): string {
+  const x = fnText(a[0], a[1], eol);
+  const y = fnText(b[0], b[1], eol);
+  return x && y ? x + eol + y : x + y;
+}
+
+const STOPPERS = /^(kill|pkill|killall|start-stop-daemon)$/;
+
+/**
+ * A custom start()/stop() that launches exactly one daemon becomes the declarative variables:
+ * what start() did before the launch goes to start_pre(), after it to start_post(); stop()
+ * likewise to stop_pre()/stop_post(); the launch's start-stop-daemon options become
+ * command_user, directory, ...; a restart() that only stops and starts goes. Anything else is a
+ * refusal with the reason: a wrong conversion is worse than none.
+ */
+export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'oneshot' | null {
+  const s = ctx.service;
+  const file = ctx.initdPath;
+  const daemons = ctx.rule?.daemons ?? [];
+  const shape = startShape(s, daemons);
+  const stopFn = s.initd.fn('stop');
+  if (shape.kind === 'none' || shape.kind === 'default') {
+    if (!stopFn) return null;
+    const stopCmds = s.initd.commands.filter((c) => c.fn === 'stop' && !CHATTER.has(c.name));
+    if (stopCmds.some((c) => DEFAULT_STOP.has(c.name))) return null;
+    if (shape.kind === 'none' && !s.command) return 'oneshot';
+    return refuse('custom stop() bypasses the supervisor: OpenRC calls it instead of supervise-daemon');
+  }
+  if (shape.kind === 'oneshot') return 'oneshot';
+  if (shape.kind === 'refuse') return refuse(shape.reason);
+  const { launch } = shape;
+  const start = s.initd.fn('start')!;
+  for (const other of ['status'])
+    if (s.defines(other))
+      return refuse(`custom ${other}() reads the daemon's state its own way; under the supervisor it would be wrong`);
+
+  // The launch itself.
+  let command: string;
+  let args: Token[];
+  const lines: string[] = [];
+  const notes: string[] = [];
+  let backgroundMakePidfile = false;
+  const tok = (w: { text: string; start: number; end: number }): Token => ({
+    text: w.text,
+    start: w.start,
+    end: w.end,
+  });
+  if (shape.how === 'start-stop-daemon') {
+    const words = launch.words.slice(1).map((w) => w.text.replace(/^["']|["']$/g, ''));
+    const p: ParsedArgs = parseOptions(words);
+    if (p.unknown.length)
+      return refuse(`start()'s start-stop-daemon has options rc-supervise does not know: ${p.unknown.join(' ')}`);
+    const written = (o: (typeof p.options)[number]) =>
+      o.valueIndex !== undefined ? launch.words[o.valueIndex + 1].text : (o.value ?? '');
+    const has = (long: string) => p.options.some((o) => o.spec.long === long);
+    const exec = p.options.find((o) => o.spec.long === 'startas') ?? p.options.find((o) => o.spec.long === 'exec');
+    if (!exec?.value) return refuse("start()'s start-stop-daemon names no program (--exec or --startas)");
+    command = written(exec);
+    const sep = words.indexOf('--');
+    if (sep < 0 && p.operandsAt < words.length)
+      return refuse("start()'s start-stop-daemon passes arguments without `--`; rc-supervise cannot tell them apart");
+    args = sep < 0 ? [] : launch.words.slice(sep + 2).map(tok);
+    if (has('background') && !has('make-pidfile'))
+      return refuse(
+        'start() uses start-stop-daemon --background without --make-pidfile: the script stops the daemon by name, so it says nothing about whether the daemon forks',
+        "find the daemon's no-fork option (its manual) and pass it with --foreground-args after converting start() by hand",
+      );
+    if (has('background')) {
+      backgroundMakePidfile = true;
+      if (!s.isSet('command_background')) lines.push('command_background="yes"');
+    }
+    const nss: string[] = [];
+    for (const o of p.options) {
+      const long = o.spec.long;
+      if (['start', 'exec', 'startas', 'background', 'make-pidfile', 'quiet', 'verbose'].includes(long)) continue;
+      const v = written(o);
+      if (long === 'pidfile') {
+        const current = s.value('pidfile');
+        if (current === undefined) lines.push(`pidfile=${v}`);
+        else if (!/^["']?\$\{?pidfile\}?["']?$/.test(v) && current !== o.value)
+          return refuse(`start() writes the pid file ${v}, but pidfile is set to ${current}`);
+        continue;
+      }
+      if (long === 'name') {
+        if (!s.isSet('procname')) lines.push(`procname=${v}`);
+        continue;
+      }
+      if (long === 'wait') {
+        notes.push(`start-stop-daemon --wait ${v} of start() dropped: the declarative start does not wait`);
+        continue;
+      }
+      const variable = DECLARATIVE[long];
+      if (variable) {
+        if (s.isSet(variable)) return refuse(`start() passes --${long} but ${variable} is set as well`);
+        lines.push(`${variable}=${v}`);
+        continue;
+      }
+      if (SHARED_MEANING.has(long)) {
+        nss.push(o.valueIndex !== undefined ? `--${long} ${v}` : o.written);
+        continue;
+      }
+      return refuse(`start()'s start-stop-daemon uses --${long}, which has no declarative equivalent`);
+    }
+    if (nss.length) {
+      if (s.isSet('start_stop_daemon_args'))
+        return refuse('start() passes options that need start_stop_daemon_args, which the script sets already');
+      lines.push(`start_stop_daemon_args="${nss.join(' ').replace(/"/g, '\\"')}"`);
+    }
+  } else {
+    command = launch.words[0].text;
+    args = launch.words.slice(1).map(tok);
+  }
+  if (/^["']?\$\{?command\}?["']?$/.test(command)) command = '';
+  else if (s.command !== undefined && s.command !== null) {
+    const cur = s.command;
+    if (cur !== command.replace(/^["']|["']$/g, ''))
+      return refuse(`start() runs ${command}, but command is set to ${cur}`);
+    command = '';
+  }
+
+  // Variables the new top-level lines read must be known where they are read.
+  const hoist: string[] = [];
+  const hoistEdits: Set<number> = new Set();
+  const used = new Set([command, ...args.map((a) => a.text), ...lines].flatMap(referencedVars));
+  const startAssigns = s.initd.assignments.filter((a) => a.fn === 'start' && a.start < launch.start);
+  for (const v of used) {
+    const set = startAssigns.filter((a) => a.name === v);
+    if (set.length === 0) continue;
+    const last = set[set.length - 1];
+    if (set.some((a) => !a.plain) || /\$\(|`/.test(last.value.text))
+      return refuse(
+        `start() computes ${v}, which the launch needs, in a way that cannot move to the top of the script`,
+      );
+    hoist.push(`${v}=${last.value.text}`);
+    for (const a of set) hoistEdits.add(a.start);
+  }
+  if (s.initd.assignments.some((a) => a.fn === 'start' && a.start > launch.start && used.has(a.name)))
+    return refuse('start() changes a variable the launch reads after the launch');
+
+  // command_args: the launch's words; the script's own command_args only if the launch passes it.
+  const usesCommandArgs = args.some((a) => /\$\{?command_args\}?/.test(a.text));
+  if (s.isSet('command_args') && !usesCommandArgs)
+    return refuse('command_args is set but start() does not pass it: converting would add it to the command line');
+
+  if (!ownsItsLines(s, start)) return refuse('start() shares its lines with other code');
+  const pieces = splitAround(s, start, launch);
+  if (!pieces) return refuse('start() is written on one line with its braces');
+  const pre = pieces.pre.filter(
+    (l) => !startAssigns.some((a) => hoistEdits.has(a.start) && l.includes(s.initd.text.slice(a.start, a.end))),
+  );
+  const eol = s.initd.eol;
+  for (const [name, body] of [
+    ['start_pre', pre],
+    ['start_post', pieces.post],
+  ] as const)
+    if (body.length && s.defines(name))
+      return refuse(`start() has steps for ${name}(), which the script defines already`);
+  const edits: Edit[] = [replaceFunction(s, file, start, fnPair(['start_pre', pre], ['start_post', pieces.post], eol))];
+  if (pre.length) notes.push('what start() did before the launch is now start_pre()');
+  if (pieces.post.length) notes.push('what start() did after the launch is now start_post()');
+
+  if (stopFn) {
+    if (!ownsItsLines(s, stopFn)) return refuse('stop() shares its lines with other code');
+    const stopCmds = s.initd.commands.filter((c) => c.fn === 'stop' && !CHATTER.has(c.name));
+    const stoppers = stopCmds.filter(
+      (c) => STOPPERS.test(c.name) || DEFAULT_STOP.has(c.name) || runsDaemon(s, c, [...daemons, launch.name]),
+    );
+    if (stoppers.length !== 1)
+      return refuse(`stop() does not stop exactly one daemon (${stoppers.length} stop commands)`);
+    if (nesting(s, stopFn, stoppers[0].start) !== 0) return refuse('stop() stops the daemon inside a condition');
+    const retry =
+      stoppers[0].name === 'start-stop-daemon' ? parseOptions(stoppers[0].words.slice(1).map((w) => w.text)) : null;
+    const r = retry?.options.find((o) => o.spec.long === 'retry');
+    if (r?.value && !s.isSet('retry')) lines.push(`retry=${shellQuoteWord(r.value)}`);
+    const sp = splitAround(s, stopFn, stoppers[0]);
+    if (!sp) return refuse('stop() is written on one line with its braces');
+    for (const [name, body] of [
+      ['stop_pre', sp.pre],
+      ['stop_post', sp.post],
+    ] as const)
+      if (body.length && s.defines(name))
+        return refuse(`stop() has steps for ${name}(), which the script defines already`);
+    edits.push(replaceFunction(s, file, stopFn, fnPair(['stop_pre', sp.pre], ['stop_post', sp.post], eol)));
+    if (sp.pre.length || sp.post.length) notes.push("stop()'s other steps are now stop_pre()/stop_post()");
+  }
+  const restart = s.initd.fn('restart');
+  if (restart) {
+    const rc = s.initd.commands.filter((c) => c.fn === 'restart' && !CHATTER.has(c.name));
+    if (!rc.every((c) => /^(stop|start|svc_stop|svc_start|sleep)$/.test(c.name)))
+      return refuse('custom restart() does more than stop and start');
+    if (!ownsItsLines(s, restart)) return refuse('restart() shares its lines with other code');
+    edits.push(replaceFunction(s, file, restart, ''));
+    notes.push('restart() only stopped and started: removed (openrc-run does that itself)');
+  }
+  return { command, args, hoist, lines, edits, backgroundMakePidfile, notes };
+}
+
+/** Step: custom start()/stop() bypass the supervisor; convert them or refuse with the reason. */
+export function customStartStep(ctx: StepContext, d: Draft): Refusal | void {
+  const r = convertCustomStart(ctx);
+  if (r === null) return;
+  if (r === 'oneshot')
+    return {
+      kind: 'refuse',
+      code: 'oneshot',
+      reason:
+        'one-shot service: no `command`; its start() runs programs that finish, so there is no daemon to supervise',
+      suggestion: 'nothing to do: only long-running daemons benefit from supervise-daemon',
+    };
+  if ('kind' in r) return r;
+  d.converted = r;
+  d.notes.push(
+    'custom start()/stop() replaced by command/command_args, so that the supervisor starts the daemon',
+    ...r.notes,
+  );
+  d.initdReasons.unshift('custom start()/stop() must be replaced in init.d');
+}

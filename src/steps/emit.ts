@@ -1,0 +1,56 @@
+import type { Edit } from '../edit/edits.js';
+import type { Service } from '../model/service.js';
+import type { Assignment } from '../parse/shellfile.js';
+
+export const HEADER = '# rc-supervise: run under supervise-daemon, which restarts the daemon if it dies';
+
+/** Variables a line of shell reads (`$X`, `${X}`, `${X:-...}`). */
+export function referencedVars(text: string): string[] {
+  return [...text.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]);
+}
+
+/**
+ * Where new top-level lines go: after command_args, else command, else pidfile, else the
+ * header comments; and never above the last top-level assignment of a variable the lines
+ * read (`command_args="-p ${PIDFILE}"` above `PIDFILE=...` would expand to nothing).
+ */
+export function blockPosition(s: Service, lines: readonly string[] = []): { at: number; afterAnchor: boolean } {
+  const f = s.initd;
+  let anchor: Assignment | undefined;
+  for (const n of ['command_args', 'command', 'pidfile']) {
+    anchor = f
+      .topLevel(n, 'assign')
+      .filter((a) => a.plain)
+      .pop();
+    if (anchor) break;
+  }
+  let at = -1;
+  if (anchor) at = f.lineEnd(anchor.end);
+  const needs = new Set(lines.flatMap(referencedVars));
+  for (const a of f.assignments)
+    if (a.fn === null && needs.has(a.name)) {
+      const end = f.lineEnd(a.end);
+      if (end > at) at = end;
+    }
+  if (at >= 0) return { at, afterAnchor: true };
+  // After the shebang, the comment block that follows it and blank lines.
+  at = f.lineEnd(0);
+  const re = /[ \t]*(#[^\n]*)?\r?\n/y;
+  re.lastIndex = at;
+  while (at < f.text.length && re.exec(f.text)) at = re.lastIndex;
+  return { at, afterAnchor: false };
+}
+
+export function insertBlock(s: Service, file: string, lines: string[], header = true): Edit {
+  const f = s.initd;
+  const eol = f.eol;
+  const block = [...(header ? [HEADER] : []), ...lines].join(eol) + eol;
+  const { at, afterAnchor } = blockPosition(s, lines);
+  const needNl = at === f.text.length && !f.text.endsWith('\n');
+  return { file, start: at, end: at, text: (needNl ? eol : '') + block + (afterAnchor ? '' : eol) };
+}
+
+export function samePath(a: string, b: string): boolean {
+  const norm = (p: string) => p.replace(/^\/var\/run\//, '/run/');
+  return norm(a) === norm(b);
+}

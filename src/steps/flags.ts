@@ -1,0 +1,132 @@
+import type { Edit } from '../edit/edits.js';
+import type { Service } from '../model/service.js';
+import { splitValue, type Token } from '../parse/words.js';
+import type { FlagSpec } from '../rules/types.js';
+import type { Draft, Refusal, StepContext } from './types.js';
+
+const PIDFILE_REF = /\$\{?pidfile\}?/;
+
+export interface Moved {
+  edits: Edit[];
+  /** The moved words joined by a space, as written, in their original order. */
+  text: string;
+  /** Span of the first moved word (for reporting). */
+  first?: { start: number; end: number };
+}
+
+export function matchesFlag(tokens: Token[], i: number, spec: FlagSpec): number {
+  const fold = (x: string) => (spec.ignoreCase ? x.toLowerCase() : x);
+  const t = fold(tokens[i].text.replace(/^["']|["']$/g, ''));
+  const next = tokens[i + 1]?.text.replace(/^["']|["']$/g, '');
+  const flag = fold(spec.flag);
+  if (t === flag) {
+    if (!spec.value) return 1;
+    if (next === undefined) return 0;
+    if (spec.valueMatch && !spec.valueMatch.test(next)) return 0;
+    return 2;
+  }
+  if (spec.value && flag.startsWith('--') && t.startsWith(flag + '=')) {
+    return !spec.valueMatch || spec.valueMatch.test(t.slice(flag.length + 1)) ? 1 : 0;
+  }
+  if (spec.value && /^-[^-]$/.test(flag) && t.startsWith(flag) && t.length > 2) {
+    return !spec.valueMatch || spec.valueMatch.test(t.slice(2)) ? 1 : 0;
+  }
+  return 0;
+}
+
+/** Indices of the words that daemonize or name the pidfile (with their values). */
+export function pickTokens(tokens: Token[], specs: FlagSpec[]): Set<number> {
+  const take = new Set<number>();
+  for (let i = 0; i < tokens.length; i++) {
+    for (const spec of specs) {
+      const n = matchesFlag(tokens, i, spec);
+      if (n) {
+        for (let k = 0; k < n; k++) take.add(i + k);
+        break;
+      }
+    }
+    // Any word naming the service's pidfile writes it: `-p ${pidfile}`, `--pid=$pidfile`.
+    if (!take.has(i) && PIDFILE_REF.test(tokens[i].text)) {
+      take.add(i);
+      if (i > 0 && /^["']?-/.test(tokens[i - 1].text) && !/^["']?-/.test(tokens[i].text)) take.add(i - 1);
+    }
+  }
+  return take;
+}
+
+/** Pidfile/daemonize flags in plain top-level command_args assignments of init.d; null: cannot split safely. */
+export function moveBackgroundFlags(s: Service, specs: FlagSpec[], file: string): Moved | null {
+  const edits: Edit[] = [];
+  let first: Moved['first'];
+  const movedWords: string[] = [];
+  for (const a of s.initd.topLevel('command_args')) {
+    const tokens = splitValue(a.value.text, a.value.start, a.value.quote);
+    const take = tokens ? pickTokens(tokens, specs) : new Set<number>();
+    if (!tokens && (PIDFILE_REF.test(a.value.text) || specs.some((sp) => a.value.text.includes(sp.flag)))) return null;
+    if (take.size === 0) continue;
+    if (!a.plain || a.form !== 'assign' || !tokens) return null;
+    const idx = [...take].sort((x, y) => x - y);
+    for (const i of idx) movedWords.push(tokens[i].text);
+    first ??= { start: tokens[idx[0]].start, end: tokens[idx[0]].end };
+    edits.push(...removeTokens(file, tokens, take));
+  }
+  return { edits, text: movedWords.join(' '), first };
+}
+
+/** Removes tokens and the blank before each run of them (or after, for a leading run). */
+function removeTokens(file: string, tokens: Token[], take: Set<number>): Edit[] {
+  const edits: Edit[] = [];
+  let i = 0;
+  while (i < tokens.length) {
+    if (!take.has(i)) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j + 1 < tokens.length && take.has(j + 1)) j++;
+    const first = i === 0;
+    const start = first ? tokens[i].start : tokens[i - 1].end;
+    const end = first ? (j + 1 < tokens.length ? tokens[j + 1].start : tokens[j].end) : tokens[j].end;
+    edits.push({ file, start, end, text: '' });
+    i = j + 1;
+  }
+  return edits;
+}
+
+/** Step: the daemon's pidfile and daemonize flags leave command_args for command_args_background. */
+export function flagsStep(ctx: StepContext, d: Draft): Refusal | void {
+  const moved = moveBackgroundFlags(ctx.service, ctx.rule?.backgroundFlags ?? [], ctx.initdPath);
+  if (moved === null)
+    return {
+      kind: 'refuse',
+      code: 'dynamic',
+      reason:
+        'command_args is built in a way rc-supervise cannot split safely (mixed quoting or set inside a condition)',
+      suggestion: 'move the pidfile/daemonize options to command_args_background by hand',
+    };
+  d.moveEdits = moved.edits;
+  const words = [moved.text];
+  if (d.converted) {
+    const take = pickTokens(d.converted.args, ctx.rule?.backgroundFlags ?? []);
+    d.convertedTake = take;
+    words.push(...d.converted.args.filter((_, i) => take.has(i)).map((t) => t.text));
+  }
+  d.movedText = words.filter(Boolean).join(' ');
+  if (
+    d.movedText &&
+    ctx.service.value('command_background') !== undefined &&
+    isYes(ctx.service.value('command_background'))
+  )
+    return {
+      kind: 'refuse',
+      code: 'dynamic',
+      reason:
+        'command_background is set and pidfile/daemonize flags would go to command_args_background: OpenRC refuses to start with both',
+      suggestion: 'remove the daemonize flag from command_args by hand (the script already backgrounds the daemon)',
+    };
+  if (moved.edits.length) d.initdReasons.push('pidfile/daemonize flags must move out of command_args in init.d');
+}
+
+export function isYes(v: string | null | undefined): boolean {
+  return !!v && /^(yes|true|1|on)$/i.test(v);
+}

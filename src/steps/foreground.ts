@@ -1,0 +1,180 @@
+import { parseOptions } from '../model/options.js';
+import type { Service } from '../model/service.js';
+import { unitsFor, type UnitFacts } from '../knowledge/units.js';
+import { splitValue } from '../parse/words.js';
+import { isYes } from './flags.js';
+import type { Draft, Evidence, Refusal, StepContext } from './types.js';
+
+/**
+ * Spellings that only ever mean "do not fork" (no daemon uses them for anything else). Short
+ * letters (-f, -n, -F) mean different things to different daemons: only a rule or unit says.
+ */
+export const NO_FORK_WORDS =
+  /^(--foreground|-foreground|--nofork|--no-fork|-nofork|--no-daemon|--nodaemon|-nodaemon|--no-daemonize|--nodaemonize|--no-detach|--nodetach|-nodetach|--no-background|--nobackground|--keep-in-foreground|--dont-fork|-dontfork|--daemon=(no|false|0|off)|--daemonize=(no|false|0|off)|--fork=(no|false|0|off)|--background=(no|false|0|off))$/;
+
+/** Spellings that make a program fork when a unit passes them (a unit that does is inconsistent). */
+const FORK_WORDS = /^(--daemon|--daemonize|-daemon|--fork|--background|--detach|-d|-D|-b|-B)$/;
+
+function staticWords(s: Service, name: string): string[] | null {
+  return s.words(name);
+}
+
+/** What the script itself proves about the daemon staying in the foreground. */
+function scriptEvidence(ctx: StepContext, d: Draft): Evidence | null {
+  const s = ctx.service;
+  if (isYes(s.value('command_background')))
+    return {
+      kind: 'script',
+      detail:
+        'command_background=yes: start-stop-daemon backgrounds the daemon and writes its pid file itself, so the daemon does not fork',
+    };
+  if (d.converted?.backgroundMakePidfile)
+    return {
+      kind: 'script',
+      detail:
+        'start() ran it with start-stop-daemon --background --make-pidfile: the script relies on the daemon not forking',
+    };
+  const ssd = staticWords(s, 'start_stop_daemon_args');
+  if (ssd && ssd.length) {
+    const p = parseOptions(ssd);
+    const has = (l: string) => p.options.some((o) => o.spec.long === l);
+    if (has('background') && has('make-pidfile'))
+      return {
+        kind: 'script',
+        detail: 'start_stop_daemon_args has --background --make-pidfile: the script relies on the daemon not forking',
+      };
+  }
+  const daemonize = (ctx.rule?.backgroundFlags ?? []).filter((f) => f.why === 'daemonize').map((f) => f.flag);
+  const bg = staticWords(s, 'command_args_background') ?? [];
+  const movedWords = d.movedText ? (splitValue(d.movedText, 0, 'none') ?? []).map((t) => t.text) : [];
+  const fork = [...bg, ...movedWords].find(
+    (w) => daemonize.includes(w) || (bg.includes(w) && FORK_WORDS.test(w) && !movedWords.includes(w)),
+  );
+  if (fork)
+    return {
+      kind: 'script',
+      detail: `the daemonize flag ${fork} is passed only under start-stop-daemon (command_args_background), so without it the daemon stays in the foreground`,
+    };
+  for (const v of ['command_args', 'command_args_foreground']) {
+    const words = staticWords(s, v) ?? [];
+    const w = words.find((x) => NO_FORK_WORDS.test(x));
+    if (w) return { kind: 'script', detail: `${v} already passes ${w}, which keeps the daemon in the foreground` };
+  }
+  if (d.converted) {
+    const w = d.converted.args.map((a) => a.text.replace(/^["']|["']$/g, '')).find((x) => NO_FORK_WORDS.test(x));
+    if (w) return { kind: 'script', detail: `start() already passed ${w}, which keeps the daemon in the foreground` };
+  }
+  return null;
+}
+
+/**
+ * A systemd unit of the same binary with Type=simple/exec/notify shows how it runs in the
+ * foreground: its ExecStart option words the script does not pass. Words with `$` (MAINPID,
+ * EnvironmentFile variables) or `%` specifiers are dropped with the option before them;
+ * options with a value are left out (a config path is the unit's choice, not a foreground
+ * flag). A strong hint, not proof: said in the note.
+ */
+export function unitForeground(
+  unit: UnitFacts,
+  scriptWords: readonly string[] | null,
+): { words: string[]; extra: string[] } | { bad: string } {
+  if (!/^(simple|exec|notify|notify-reload|idle)$/.test(unit.type)) return { bad: `Type=${unit.type}` };
+  const argv = unit.execStart.slice(1);
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const w = argv[i];
+    const next = argv[i + 1];
+    if (/[$%]/.test(w)) continue;
+    if (!w.startsWith('-')) continue; // an operand, or the value of the option before it
+    if (next !== undefined && !next.startsWith('-')) {
+      i++; // an option with a value: the unit's choice of file or address, not a foreground flag
+      continue;
+    }
+    if (/=.*\//.test(w)) continue;
+    if (FORK_WORDS.test(w)) return { bad: `ExecStart passes ${w}` };
+    out.push(w);
+  }
+  const have = new Set(scriptWords ?? []);
+  const words = out.filter((w) => !have.has(w));
+  const unitWords = new Set(argv);
+  const extra = (scriptWords ?? []).filter((w) => w.startsWith('-') && !unitWords.has(w));
+  return { words, extra };
+}
+
+/**
+ * Step: the daemon must not fork, or the supervisor loses it and respawns it in a loop.
+ * Evidence, strongest first: --foreground-args; a rule (curated or knowledge base, with
+ * sources); the script itself; a systemd unit of the same binary. Otherwise: refuse.
+ */
+export function foregroundStep(ctx: StepContext, d: Draft): Refusal | void {
+  const { service: s, rule, options: opts } = ctx;
+  if (s.isSet('command_args_foreground')) {
+    // The script already says how to stay in the foreground: that wins over the rule.
+    if (opts.foregroundArgs !== undefined && !opts.residual)
+      d.notes.push('command_args_foreground is already set; --foreground-args was not used');
+    d.foreground = undefined;
+    d.evidence.push({ kind: 'script', detail: 'command_args_foreground is set by the script (or its conf.d)' });
+    return;
+  }
+  if (opts.foregroundArgs !== undefined) {
+    d.foreground = opts.foregroundArgs;
+    d.evidence.push({ kind: 'user', detail: `--foreground-args=${JSON.stringify(opts.foregroundArgs)}` });
+    return;
+  }
+  if (rule?.foreground !== undefined) {
+    d.foreground = rule.foreground;
+    const src = rule.sources.find((x) => x.startsWith('foreground:')) ?? rule.sources[0] ?? '';
+    d.evidence.push({
+      kind: 'rule',
+      detail: `${rule.origin === 'knowledge' ? 'knowledge base' : 'rule'} ${rule.id}: ${rule.foreground === '' ? 'stays in the foreground by itself' : rule.foreground}${src ? ` (${src.replace(/^foreground:\s*/, '')})` : ''}`,
+    });
+    return;
+  }
+  const script = scriptEvidence(ctx, d);
+  if (script) {
+    d.foreground = '';
+    d.evidence.push(script);
+    return;
+  }
+  const daemon = d.converted
+    ? d.converted.command
+        .replace(/^["']|["']$/g, '')
+        .split('/')
+        .pop()
+    : s.daemon;
+  const daemonName = daemon || s.daemon;
+  const units = daemonName ? unitsFor(ctx.units, daemonName, s.name) : [];
+  const why: string[] = [];
+  const scriptWords = d.converted
+    ? d.converted.args.map((a) => a.text.replace(/^["']|["']$/g, ''))
+    : staticWords(s, 'command_args');
+  for (const u of units) {
+    const r = unitForeground(u, scriptWords);
+    if ('bad' in r) {
+      why.push(`${u.path}: ${r.bad}`);
+      continue;
+    }
+    const risky = r.extra.filter((w) => FORK_WORDS.test(w));
+    if (risky.length) {
+      why.push(`the script passes ${risky.join(' ')}, which ${u.path} does not`);
+      continue;
+    }
+    d.foreground = r.words.join(' ');
+    d.evidence.push({
+      kind: 'unit',
+      detail: `${u.path}: Type=${u.type}, ExecStart=${u.execStart.join(' ')} (a strong hint, not proof)`,
+    });
+    d.notes.push(
+      `foreground words from the systemd unit ${u.path} (${r.words.length ? r.words.join(' ') : 'no words: it runs in the foreground as the unit starts it'}); a unit is a strong hint, not proof: check the daemon's manual`,
+    );
+    if (scriptWords === null)
+      d.warnings.push('command_args is not known statically: check that it holds no daemonize flag');
+    return;
+  }
+  return {
+    kind: 'refuse',
+    code: 'needs-foreground',
+    reason: `unknown daemon ${daemonName ?? String(s.command)}: no rule, nothing in the script and no systemd unit says how it stays in the foreground${why.length ? ` (${why.join('; ')})` : ''}`,
+    suggestion: 'pass the daemon\'s no-fork option, e.g. --foreground-args="--foreground" (see its manual)',
+  };
+}

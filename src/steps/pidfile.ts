@@ -1,0 +1,63 @@
+import type { Service } from '../model/service.js';
+import { blockPosition, samePath } from './emit.js';
+import type { Draft, StepContext } from './types.js';
+
+/**
+ * A daemon that writes its own pid file at the supervisor's `pidfile` path, even in the
+ * foreground, makes `stop` signal the daemon instead of its supervisor: the supervisor
+ * respawns it and the service never stops (seen under real OpenRC with dnsmasq). When the
+ * foreground arguments cannot tell the daemon otherwise, the supervisor gets a pid file of
+ * its own, after every other assignment and only while it is the supervisor. Not done when
+ * a function still reads `pidfile` (mpd's start_pre chowns its directory), only warned.
+ */
+export function pidfileStep(ctx: StepContext, d: Draft): void {
+  const s: Service = ctx.service;
+  const pidfile = s.value('pidfile');
+  const own = ctx.rule?.ownPidfile;
+  if (!own || !pidfile || (own !== '*' && !samePath(pidfile, own))) return;
+  if (samePath(pidfile, `/run/supervise-${s.name}.pid`)) return; // ours already
+  const fg = d.foreground ?? s.value('command_args_foreground') ?? '';
+  if (/pid/i.test(fg)) return;
+  const rewritten = (offset: number) => d.signalEdits.some((e) => e.start <= offset && offset < e.end);
+  const readers = s.initd.functions.filter((f) => {
+    const body = s.initd.text.slice(f.body.start, f.body.end);
+    return [...body.matchAll(/\$\{?pidfile\b/g)].some((m) => !rewritten(f.body.start + m.index!));
+  });
+  const what = own === '*' ? 'a built-in pid file' : own;
+  const warning = `${s.daemon} writes ${what} itself, which may be the supervisor's pidfile: stop would end only the daemon, and its supervisor would respawn it`;
+  if (readers.length) {
+    d.warnings.push(
+      `${warning}; ${readers.map((f) => `${f.name}()`).join(', ')} reads pidfile, so rc-supervise leaves it: give the supervisor another pidfile by hand`,
+    );
+    return;
+  }
+  const last = s
+    .initdAssignments('pidfile')
+    .filter((a) => a.plain)
+    .pop();
+  if (!last) {
+    d.warnings.push(warning);
+    return;
+  }
+  // After the last pidfile= and after the supervisor is set (our block, or the script's own line).
+  const after = [
+    s.initd.lineEnd(last.end),
+    s.supervisor.initdAssignment ? s.initd.lineEnd(s.supervisor.initdAssignment.end) : 0,
+  ];
+  const at = Math.max(...after);
+  const lines = [
+    `# ${s.daemon} writes ${what} itself: supervise-daemon needs a pid file of its own`,
+    `if [ "\${supervisor}" = supervise-daemon ]; then pidfile="/run/supervise-\${RC_SVCNAME}.pid"; fi`,
+  ];
+  d.notes.push(
+    `${s.daemon} writes ${what} itself (also in the foreground): under supervise-daemon the supervisor keeps its pid in /run/supervise-\${RC_SVCNAME}.pid instead`,
+  );
+  d.initdReasons.push("the daemon writes its own pid file at the supervisor's pidfile, which only init.d can change");
+  if (at <= blockPosition(s).at) {
+    d.lateLines.push(...lines);
+    return;
+  }
+  const eol = s.initd.eol;
+  const nl = at === s.initd.text.length && !s.initd.text.endsWith('\n') ? eol : '';
+  d.extraEdits.push({ file: ctx.initdPath, start: at, end: at, text: nl + lines.join(eol) + eol });
+}

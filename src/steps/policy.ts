@@ -1,0 +1,48 @@
+import { atLeast } from '../model/version.js';
+import type { Draft, Refusal, StepContext } from './types.js';
+
+type V = [number, number, number];
+
+/**
+ * Step: what the target OpenRC can do (version gates), the logging and respawn policy asked
+ * for (--log, --respawn-*), and what supervise-daemon ignores (said, not silently lost).
+ */
+export function policyStep(ctx: StepContext, d: Draft): Refusal | void {
+  const { service: s, options: opts } = ctx;
+  const target: V = opts.target ?? [0, 45, 0];
+  const older = (min: V) => !atLeast(target, min);
+  const tooOld = (what: string, min: V): Refusal => ({
+    kind: 'refuse',
+    code: 'version',
+    reason: `${what} needs OpenRC ${min.join('.')} or later; the target is ${target.join('.')}`,
+    suggestion: 'upgrade OpenRC first, or pass --openrc-version if the target is newer than rc-supervise detected',
+  });
+  if (older([0, 21, 0])) return tooOld('supervise-daemon', [0, 21, 0]);
+  if (d.signalEdits.length && older([0, 40, 0]))
+    return tooOld('supervise-daemon --signal (used by reload)', [0, 40, 0]);
+  if (!s.isSet('pidfile') && older([0, 40, 0])) return tooOld('supervise-daemon without a pidfile', [0, 40, 0]);
+  if (opts.log?.kind === 'syslog' && older([0, 51, 0])) return tooOld('--log syslog (output_logger)', [0, 51, 0]);
+  if (opts.log?.kind === 'file' && older([0, 35, 0])) return tooOld('--log file (output_log)', [0, 35, 0]);
+  if (opts.respawn && older([0, 26, 0])) return tooOld('respawn_delay/respawn_max/respawn_period', [0, 26, 0]);
+
+  const want: [string, string][] = [];
+  if (opts.log?.kind === 'syslog')
+    want.push(
+      ['output_logger', 'logger -t ${RC_SVCNAME} -p daemon.info'],
+      ['error_logger', 'logger -t ${RC_SVCNAME} -p daemon.err'],
+    );
+  if (opts.log?.kind === 'file')
+    want.push(
+      ['output_log', `${opts.log.dir}/\${RC_SVCNAME}.log`],
+      ['error_log', `${opts.log.dir}/\${RC_SVCNAME}.log`],
+    );
+  const r = opts.respawn ?? {};
+  if (r.delay !== undefined) want.push(['respawn_delay', String(r.delay)]);
+  if (r.max !== undefined) want.push(['respawn_max', String(r.max)]);
+  if (r.period !== undefined) want.push(['respawn_period', String(r.period)]);
+  for (const [k, v] of Object.entries(ctx.rule?.extraVars ?? {})) if (!s.isSet(k)) d.lines.push(`${k}="${v}"`);
+  d.lines.push(...want.filter(([k]) => !s.isSet(k)).map(([k, v]) => `${k}="${v}"`));
+  for (const v of ['procname', 'start_inactive', 'command_progress'])
+    if (s.isSet(v)) d.notes.push(`${v} is ignored by supervise-daemon (docs/openrc.md, section 4)`);
+  d.warnings.push(...(ctx.rule?.warnings ?? []));
+}

@@ -1,0 +1,44 @@
+import type { Edit } from '../edit/edits.js';
+import type { Service } from '../model/service.js';
+import type { Draft, StepContext } from './types.js';
+
+/**
+ * supervise-daemon ignores `stopsig` (OpenRC 0.40 to 0.63): the stop signal must be the
+ * first step of `retry`, which both backends read (`retry="SIGINT/60"`).
+ */
+export function stopsigRetry(s: Service, file: string): { note: string; edit?: Edit; line?: string } | null {
+  const sig = s.value('stopsig');
+  if (!sig || /^(SIG)?TERM$/i.test(sig)) return null;
+  if (!/^(SIG)?[A-Za-z0-9]+$/.test(sig)) return null;
+  const signal = /^\d+$/.test(sig) ? sig : `SIG${sig.replace(/^SIG/i, '').toUpperCase()}`;
+  const retry = s
+    .initdAssignments('retry')
+    .filter((a) => a.plain)
+    .pop();
+  const retryValue = s.value('retry');
+  if (retryValue && retryValue.includes('/')) return null;
+  if (retry) {
+    const inner = retry.value.text.replace(/^"(.*)"$/s, '$1');
+    if (inner.includes('"') || retry.value.quote === 'single' || retry.value.quote === 'mixed') return null;
+    return {
+      note: `stopsig=${sig} is ignored by supervise-daemon: retry now starts with ${signal}`,
+      edit: { file, start: retry.value.start, end: retry.value.end, text: `"${signal}/${inner}"` },
+    };
+  }
+  if (s.isSet('retry')) return null;
+  return {
+    note: `stopsig=${sig} is ignored by supervise-daemon: retry="${signal}/5" sends it instead`,
+    line: `retry="${signal}/5"`,
+  };
+}
+
+/** Step: stopsig becomes the first step of retry. */
+export function retryStep(ctx: StepContext, d: Draft): void {
+  const r = stopsigRetry(ctx.service, ctx.initdPath);
+  if (!r) return;
+  d.notes.push(r.note);
+  if (r.edit) {
+    d.extraEdits.push(r.edit);
+    d.initdReasons.push('stopsig must become part of retry in init.d');
+  } else if (r.line) d.lines.push(r.line);
+}

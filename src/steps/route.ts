@@ -1,0 +1,57 @@
+import type { Draft, Refusal, StepContext } from './types.js';
+import { isDualMode } from './signals.js';
+
+/** Template words an ebuild fills in (`@neededservices@`): the file is not the installed script yet. */
+const TEMPLATE_WORD = /@[A-Za-z_][A-Za-z0-9_]*@/;
+
+export function templateWord(text: string): string | null {
+  for (const line of text.split('\n')) {
+    if (/^\s*#/.test(line)) continue;
+    const m = TEMPLATE_WORD.exec(line);
+    if (m) return m[0];
+  }
+  return null;
+}
+
+/**
+ * Step (first): services no supervisor should take (a rule's refusal, netifrc interfaces,
+ * templates) and services already supervised. Returns 'already' to stop planning quietly.
+ */
+export function routePrecheck(ctx: StepContext): Refusal | 'already' | void {
+  const { service: s, rule } = ctx;
+  if (rule?.refuse) return { kind: 'refuse', code: 'rule', ...rule.refuse };
+  if (
+    s.name.startsWith('net.') ||
+    ctx.initdIsLink?.endsWith('net.lo') ||
+    /\/lib\/netifrc|\bnetifrc\b/.test(s.initd.text)
+  )
+    return {
+      kind: 'refuse',
+      code: 'netifrc',
+      reason: 'netifrc interface: netifrc starts dhcpcd, wpa_supplicant and friends with start-stop-daemon itself',
+      suggestion:
+        'leave net.* services as they are; to supervise a DHCP client, run it as its own service (e.g. dhcpcd)',
+    };
+  if (s.supervised && !ctx.options.residual) return 'already';
+}
+
+/**
+ * Step (last): the least invasive place. conf.d survives package updates, so it takes the
+ * whole migration when the init script lets conf.d choose the supervisor and nothing in
+ * init.d itself must change; otherwise init.d, and the reason says why.
+ */
+export function chooseRoute(ctx: StepContext, d: Draft): { route: 'conf.d' | 'init.d'; why: string; dual: boolean } {
+  const s = ctx.service;
+  const reasons = [...d.initdReasons];
+  if (!s.supervisor.confdCanDecide) reasons.unshift('init.d sets supervisor itself, so conf.d cannot decide');
+  const dual = isDualMode(s) && s.supervisor.confdCanDecide;
+  if (reasons.length === 0)
+    return {
+      route: 'conf.d',
+      why: dual
+        ? 'the init script already switches on $supervisor: conf.d chooses it (survives package updates)'
+        : 'the init script lets conf.d choose the supervisor (survives package updates)',
+      dual,
+    };
+  return { route: 'init.d', why: reasons[0], dual };
+}

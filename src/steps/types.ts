@@ -1,0 +1,113 @@
+import type { Edit } from '../edit/edits.js';
+import type { UnitFacts } from '../knowledge/units.js';
+import type { Service } from '../model/service.js';
+import type { Token } from '../parse/words.js';
+import type { ServiceRule } from '../rules/types.js';
+
+export interface PlanOptions {
+  /** --foreground-args: words for command_args_foreground, overriding everything else. */
+  foregroundArgs?: string;
+  /**
+   * Plan what is still missing even when the supervisor is already set. The fix loop uses
+   * it on its own output: a converged migration has nothing left to do.
+   */
+  residual?: boolean;
+  /** OpenRC version the result must work with (gates what is emitted). */
+  target?: [number, number, number];
+  /** --log: where the daemon's stdout/stderr go under the supervisor. */
+  log?: { kind: 'syslog' } | { kind: 'file'; dir: string };
+  /** --respawn-*: the supervisor's respawn policy (seconds, count, seconds). */
+  respawn?: { delay?: number; max?: number; period?: number };
+}
+
+/**
+ * What a decision rests on, strongest first: what the user passed, a rule (curated or from the
+ * knowledge base, with sources), the script itself, a systemd unit of the same binary (a strong
+ * hint, not proof).
+ */
+export interface Evidence {
+  kind: 'user' | 'rule' | 'script' | 'unit';
+  /** One line: the fact and where it comes from. */
+  detail: string;
+}
+
+export type RefusalCode =
+  | 'rule'
+  | 'netifrc'
+  | 'oneshot'
+  | 'custom-start'
+  | 'needs-foreground'
+  | 'dynamic'
+  | 'not-openrc'
+  | 'symlink'
+  | 'version'
+  | 'template'
+  | 'not-converging';
+
+export interface Refusal {
+  kind: 'refuse';
+  code: RefusalCode;
+  reason: string;
+  suggestion: string;
+}
+
+export interface StepContext {
+  service: Service;
+  rule?: ServiceRule;
+  /** systemd units on the root (or beside the script) whose ExecStart runs this daemon. */
+  units: readonly UnitFacts[];
+  /** Paths relative to root. */
+  initdPath: string;
+  confdPath: string;
+  /** Set when init.d is a symlink to another script (netifrc's net.* -> net.lo). */
+  initdIsLink?: string;
+  options: PlanOptions;
+}
+
+/** A custom start()/stop() turned into declarative variables and start_pre()/start_post()... */
+export interface Converted {
+  /** argv[0] as written, for `command=`. */
+  command: string;
+  /** The daemon's arguments as written, with spans in init.d. */
+  args: Token[];
+  /** Plain assignments start() made that the launch reads: they move to the top level, first. */
+  hoist: string[];
+  /** Declarative lines from the launch's start-stop-daemon options (pidfile=, command_user=, ...). */
+  lines: string[];
+  /** Edits replacing start()/stop()/restart() (removal, or a rename to start_pre/...). */
+  edits: Edit[];
+  /** The launch ran the daemon with start-stop-daemon --background --make-pidfile. */
+  backgroundMakePidfile: boolean;
+  /** What the conversion did, for the notes. */
+  notes: string[];
+}
+
+/**
+ * What the steps have decided so far. Steps run in a fixed order (steps/index.ts) and each
+ * reads what the earlier ones put here: one record, not a function that grows with every case.
+ */
+export interface Draft {
+  converted: Converted | null;
+  /** Words for command_args_foreground ('' = none needed); undefined = the script sets it already. */
+  foreground?: string;
+  /** Indices of the converted launch's arguments that moved to command_args_background. */
+  convertedTake: Set<number>;
+  /** Flags moved out of command_args, joined as written. */
+  movedText: string;
+  moveEdits: Edit[];
+  signalEdits: Edit[];
+  /** Top-level lines to add to init.d (or conf.d), in order. */
+  lines: string[];
+  /** Lines that belong after the supervisor is known (the pidfile relocation). */
+  lateLines: string[];
+  /** Other init.d edits (stopsig in retry, pidfile relocation after the last pidfile=). */
+  extraEdits: Edit[];
+  /** Why each step needs init.d (empty: conf.d can take it all). */
+  initdReasons: string[];
+  notes: string[];
+  warnings: string[];
+  evidence: Evidence[];
+}
+
+/** A step returns nothing (it wrote into the draft) or a refusal with the reason. */
+export type Step = (ctx: StepContext, draft: Draft) => Refusal | void;
