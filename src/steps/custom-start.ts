@@ -108,7 +108,11 @@ export function startShape(s: Service, daemons: readonly string[]): StartShape {
   if (nesting(s, start, launch.start) !== 0)
     return { kind: 'refuse', reason: 'start() launches the daemon inside a condition' };
   const line = s.initd.text.slice(s.initd.lineStart(launch.start), s.initd.lineEnd(launch.end));
-  if (/(\|\||&&|\||&)\s*(\S|$)/.test(stripQuotedAndComments(line.slice(launch.end - s.initd.lineStart(launch.start)))))
+  const rest = stripQuotedAndComments(line.slice(launch.end - s.initd.lineStart(launch.start))).replace(
+    /\d*[<>]&\d+|\d*&?>>?\s*\S+|\d*<\s*\S+/g,
+    ' ',
+  ); // redirections are not chaining
+  if (/(\|\||&&|\||&)\s*(\S|$)/.test(rest))
     return { kind: 'refuse', reason: 'start() chains the launch with other commands on its line (||, &&, | or &)' };
   if (launch.words.some((w) => /\$\(|`/.test(w.text)))
     return {
@@ -193,12 +197,43 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
   const daemons = ctx.rule?.daemons ?? [];
   const shape = startShape(s, daemons);
   const stopFn = s.initd.fn('stop');
+  // Any other function that starts or stops the daemon with start-stop-daemon bypasses the
+  // supervisor just the same (a restart() calling it was left behind before).
+  const bypass = s.ssdCalls.find(
+    (c) => (c.kind === 'start' || c.kind === 'stop') && c.cmd.fn && !['start', 'stop', 'restart'].includes(c.cmd.fn),
+  );
+  if (bypass)
+    return refuse(`${bypass.cmd.fn}() calls start-stop-daemon --${bypass.kind} itself, which bypasses the supervisor`);
   if (shape.kind === 'none' || shape.kind === 'default') {
-    if (!stopFn) return null;
+    if (!stopFn) {
+      if (!s.initd.fn('restart')) return null;
+      const edits: Edit[] = [];
+      const notes: string[] = [];
+      const rr = removeRestart(s, file, notes, edits);
+      if (rr) return rr;
+      return {
+        command: '',
+        args: [],
+        hoist: [],
+        backgroundMakePidfile: false,
+        backgroundNoPidfile: false,
+        lines: [],
+        edits,
+        notes,
+      };
+    }
     const stopCmds = s.initd.commands.filter((c) => c.fn === 'stop' && !CHATTER.has(c.name));
     if (stopCmds.some((c) => DEFAULT_STOP.has(c.name))) return null;
     if (shape.kind === 'none' && !s.command) return 'oneshot';
-    return refuse('custom stop() bypasses the supervisor: OpenRC calls it instead of supervise-daemon');
+    const edits: Edit[] = [];
+    const lines: string[] = [];
+    const notes: string[] = [];
+    const r = convertStop(s, file, stopFn, daemons, s.initd.eol, lines, notes, edits);
+    if (r) return r;
+    const rr = removeRestart(s, file, notes, edits);
+    if (rr) return rr;
+    const none = { command: '', args: [], hoist: [], backgroundMakePidfile: false, backgroundNoPidfile: false };
+    return { ...none, lines, edits, notes };
   }
   if (shape.kind === 'oneshot') return 'oneshot';
   if (shape.kind === 'refuse') return refuse(shape.reason);
@@ -214,6 +249,7 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
   const lines: string[] = [];
   const notes: string[] = [];
   let backgroundMakePidfile = false;
+  let backgroundNoPidfile = false;
   const tok = (w: { text: string; start: number; end: number }): Token => ({
     text: w.text,
     start: w.start,
@@ -221,25 +257,47 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
   });
   if (shape.how === 'start-stop-daemon') {
     const words = launch.words.slice(1).map((w) => w.text.replace(/^["']|["']$/g, ''));
-    const p: ParsedArgs = parseOptions(words);
+    const sep = words.indexOf('--');
+    const optionWords = sep < 0 ? words : words.slice(0, sep);
+    // OpenRC's start-stop-daemon permutes: `-S /usr/sbin/munged --user munge -- args` names
+    // the program as an operand. Options are parsed around operands; one operand at most.
+    const p: ParsedArgs = { options: [], unknown: [], operandsAt: optionWords.length };
+    const operands: number[] = [];
+    for (let i = 0; i < optionWords.length;) {
+      const part = parseOptions(optionWords.slice(i));
+      p.options.push(
+        ...part.options.map((o) => ({
+          ...o,
+          index: o.index + i,
+          valueIndex: o.valueIndex === undefined ? undefined : o.valueIndex + i,
+        })),
+      );
+      p.unknown.push(...part.unknown);
+      i += part.operandsAt;
+      if (i < optionWords.length) operands.push(i++);
+    }
     if (p.unknown.length)
       return refuse(`start()'s start-stop-daemon has options rc-supervise does not know: ${p.unknown.join(' ')}`);
+    if (operands.length > 1 || (operands.length === 1 && sep < 0))
+      return refuse("start()'s start-stop-daemon passes arguments without `--`; rc-supervise cannot tell them apart");
     const written = (o: (typeof p.options)[number]) =>
       o.valueIndex !== undefined ? launch.words[o.valueIndex + 1].text : (o.value ?? '');
     const has = (long: string) => p.options.some((o) => o.spec.long === long);
     const exec = p.options.find((o) => o.spec.long === 'startas') ?? p.options.find((o) => o.spec.long === 'exec');
-    if (!exec?.value) return refuse("start()'s start-stop-daemon names no program (--exec or --startas)");
-    command = written(exec);
-    const sep = words.indexOf('--');
-    if (sep < 0 && p.operandsAt < words.length)
-      return refuse("start()'s start-stop-daemon passes arguments without `--`; rc-supervise cannot tell them apart");
+    if (exec?.value) command = written(exec);
+    else if (operands.length === 1) command = launch.words[operands[0] + 1].text;
+    else return refuse("start()'s start-stop-daemon names no program (--exec, --startas or an operand)");
+    if (/\$/.test(command) && !/^["']?\$\{?[A-Za-z_]\w*\}?["']?$/.test(command))
+      return refuse(`start() runs ${command}, which rc-supervise cannot read statically`);
     args = sep < 0 ? [] : launch.words.slice(sep + 2).map(tok);
-    if (has('background') && !has('make-pidfile'))
-      return refuse(
-        'start() uses start-stop-daemon --background without --make-pidfile: the script stops the daemon by name, so it says nothing about whether the daemon forks',
-        "find the daemon's no-fork option (its manual) and pass it with --foreground-args after converting start() by hand",
+    if (has('background') && !has('make-pidfile')) {
+      // Not evidence of anything: such scripts stop the daemon by name, so they work whether
+      // it forks or not. The foreground step needs a rule or unit that says it forks.
+      backgroundNoPidfile = true;
+      notes.push(
+        'start-stop-daemon --background of start() dropped: the daemon forks by itself under start-stop-daemon (see the evidence)',
       );
-    if (has('background')) {
+    } else if (has('background')) {
       backgroundMakePidfile = true;
       if (!s.isSet('command_background')) lines.push('command_background="yes"');
     }
@@ -334,39 +392,71 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
   if (pieces.post.length) notes.push('what start() did after the launch is now start_post()');
 
   if (stopFn) {
-    if (!ownsItsLines(s, stopFn)) return refuse('stop() shares its lines with other code');
-    const stopCmds = s.initd.commands.filter((c) => c.fn === 'stop' && !CHATTER.has(c.name));
-    const stoppers = stopCmds.filter(
-      (c) => STOPPERS.test(c.name) || DEFAULT_STOP.has(c.name) || runsDaemon(s, c, [...daemons, launch.name]),
-    );
-    if (stoppers.length !== 1)
-      return refuse(`stop() does not stop exactly one daemon (${stoppers.length} stop commands)`);
-    if (nesting(s, stopFn, stoppers[0].start) !== 0) return refuse('stop() stops the daemon inside a condition');
-    const retry =
-      stoppers[0].name === 'start-stop-daemon' ? parseOptions(stoppers[0].words.slice(1).map((w) => w.text)) : null;
-    const r = retry?.options.find((o) => o.spec.long === 'retry');
+    const r = convertStop(s, file, stopFn, [...daemons, launch.name], eol, lines, notes, edits);
+    if (r) return r;
+  }
+  const rr = removeRestart(s, file, notes, edits);
+  if (rr) return rr;
+  return { command, args, hoist, lines, edits, backgroundMakePidfile, backgroundNoPidfile, notes };
+}
+
+/** stop() becomes the supervisor's stop: its other steps go to stop_pre()/stop_post(). */
+function convertStop(
+  s: Service,
+  file: string,
+  stopFn: FunctionDef,
+  daemons: readonly string[],
+  eol: string,
+  lines: string[],
+  notes: string[],
+  edits: Edit[],
+): Refusal | void {
+  if (!ownsItsLines(s, stopFn)) return refuse('stop() shares its lines with other code');
+  const stopCmds = s.initd.commands.filter((c) => c.fn === 'stop' && !CHATTER.has(c.name));
+  const stoppers = stopCmds.filter((c) => STOPPERS.test(c.name) || runsDaemon(s, c, daemons));
+  if (stoppers.length !== 1)
+    return refuse(`stop() does not stop exactly one daemon (${stoppers.length} stop commands)`);
+  const stopper = stoppers[0];
+  if (nesting(s, stopFn, stopper.start) !== 0) return refuse('stop() stops the daemon inside a condition');
+  const words = stopper.words.slice(1).map((w) => w.text.replace(/^["']|["']$/g, ''));
+  if (stopper.name === 'start-stop-daemon') {
+    const p = parseOptions(words);
+    const r = p.options.find((o) => o.spec.long === 'retry');
+    const sig = p.options.find((o) => o.spec.long === 'signal');
     if (r?.value && !s.isSet('retry')) lines.push(`retry=${shellQuoteWord(r.value)}`);
-    const sp = splitAround(s, stopFn, stoppers[0]);
-    if (!sp) return refuse('stop() is written on one line with its braces');
-    for (const [name, body] of [
-      ['stop_pre', sp.pre],
-      ['stop_post', sp.post],
-    ] as const)
-      if (body.length && s.defines(name))
-        return refuse(`stop() has steps for ${name}(), which the script defines already`);
-    edits.push(replaceFunction(s, file, stopFn, fnPair(['stop_pre', sp.pre], ['stop_post', sp.post], eol)));
-    if (sp.pre.length || sp.post.length) notes.push("stop()'s other steps are now stop_pre()/stop_post()");
+    else if (sig?.value && !/^(SIG)?TERM$|^15$/i.test(sig.value) && !s.isSet('retry'))
+      lines.push(
+        `retry=${shellQuoteWord(`${/^\d+$/.test(sig.value) ? sig.value : `SIG${sig.value.replace(/^SIG/i, '').toUpperCase()}`}/5`)}`,
+      );
+  } else if (/^(kill|pkill|killall)$/.test(stopper.name)) {
+    const sig = words.find((w) => /^-(s\s*)?[A-Z0-9]+$/.test(w) && !/^-[FU]$/.test(w));
+    if (sig && !/^-(SIG)?TERM$|^-15$/i.test(sig))
+      return refuse(
+        `stop() stops the daemon with ${stopper.name} ${sig}; the supervisor would send TERM (set retry by hand)`,
+      );
   }
+  const sp = splitAround(s, stopFn, stopper);
+  if (!sp) return refuse('stop() is written on one line with its braces');
+  for (const [name, body] of [
+    ['stop_pre', sp.pre],
+    ['stop_post', sp.post],
+  ] as const)
+    if (body.length && s.defines(name))
+      return refuse(`stop() has steps for ${name}(), which the script defines already`);
+  edits.push(replaceFunction(s, file, stopFn, fnPair(['stop_pre', sp.pre], ['stop_post', sp.post], eol)));
+  if (sp.pre.length || sp.post.length) notes.push("stop()'s other steps are now stop_pre()/stop_post()");
+}
+
+/** A restart() that only stops and starts is what openrc-run does anyway: it goes. */
+function removeRestart(s: Service, file: string, notes: string[], edits: Edit[]): Refusal | void {
   const restart = s.initd.fn('restart');
-  if (restart) {
-    const rc = s.initd.commands.filter((c) => c.fn === 'restart' && !CHATTER.has(c.name));
-    if (!rc.every((c) => /^(stop|start|svc_stop|svc_start|sleep)$/.test(c.name)))
-      return refuse('custom restart() does more than stop and start');
-    if (!ownsItsLines(s, restart)) return refuse('restart() shares its lines with other code');
-    edits.push(replaceFunction(s, file, restart, ''));
-    notes.push('restart() only stopped and started: removed (openrc-run does that itself)');
-  }
-  return { command, args, hoist, lines, edits, backgroundMakePidfile, notes };
+  if (!restart) return;
+  const rc = s.initd.commands.filter((c) => c.fn === 'restart' && !CHATTER.has(c.name));
+  if (!rc.every((c) => /^(stop|start|svc_stop|svc_start|sleep)$/.test(c.name)))
+    return refuse('custom restart() does more than stop and start');
+  if (!ownsItsLines(s, restart)) return refuse('restart() shares its lines with other code');
+  edits.push(replaceFunction(s, file, restart, ''));
+  notes.push('restart() only stopped and started: removed (openrc-run does that itself)');
 }
 
 /** Step: custom start()/stop() bypass the supervisor; convert them or refuse with the reason. */

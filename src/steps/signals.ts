@@ -1,5 +1,5 @@
 import type { Edit } from '../edit/edits.js';
-import type { Service } from '../model/service.js';
+import type { Service, SignalCall } from '../model/service.js';
 import type { Draft, StepContext } from './types.js';
 
 /** `[ "$supervisor" = ... ]`, `case "${supervisor}" in`: the script picks its own code per backend. */
@@ -23,11 +23,13 @@ export function isDualMode(s: Service): boolean {
  * except inside a function that already switches on the supervisor (its start-stop-daemon
  * branch only runs under start-stop-daemon, where it is right).
  */
-export function signalRewrites(s: Service, file: string): Edit[] {
+export function rewritableSignalCalls(s: Service): SignalCall[] {
   const own = switchingFunctions(s);
-  return s.signalCalls
-    .filter((c) => !(c.cmd.fn && own.has(c.cmd.fn)))
-    .map<Edit>((c) => ({
+  return s.signalCalls.filter((c) => !(c.cmd.fn && own.has(c.cmd.fn)));
+}
+
+export function signalRewrites(s: Service, file: string): Edit[] {
+  return rewritableSignalCalls(s).map<Edit>((c) => ({
       file,
       start: c.cmd.start,
       end: c.cmd.end,

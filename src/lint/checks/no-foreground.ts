@@ -1,48 +1,68 @@
 import { insertBlock } from '../../steps/emit.js';
+import { flagsStep } from '../../steps/flags.js';
+import { foregroundStep } from '../../steps/foreground.js';
+import { emptyDraft, type StepContext } from '../../steps/index.js';
 import type { Check } from '../check.js';
-
-const yes = (v: string | null | undefined) => !!v && /^(yes|true|1|on)$/i.test(v);
 
 const check: Check = {
   meta: {
     id: 'no-foreground',
-    defaultSeverity: 'error',
-    summary: 'supervise-daemon set but the daemon is not known to stay in the foreground',
+    defaultSeverity: 'warning',
+    summary: 'supervise-daemon set but nothing keeps the daemon in the foreground',
     fixable: 'safe',
     docs: {
-      what: '`supervisor=supervise-daemon` with no `command_args_foreground`, no `command_background=yes`, and a daemon that is not known to stay in the foreground.',
+      what: '`supervisor=supervise-daemon` with no `command_args_foreground`, where the recipe\'s foreground step (the same one `migrate` uses) finds the daemon\'s no-fork words in a rule or a systemd unit, or finds no evidence at all.',
       why: 'A daemon that forks is lost by its supervisor, which then respawns it in a loop while the forked copy runs unsupervised.',
       example: {
         bad: '#!/sbin/openrc-run\nsupervisor=supervise-daemon\ncommand=/usr/sbin/acpid\n',
         good: '#!/sbin/openrc-run\nsupervisor=supervise-daemon\ncommand=/usr/sbin/acpid\ncommand_args_foreground="--foreground"\n',
       },
-      fix: "Safe for daemons rc-supervise knows (it adds their no-fork option); otherwise none: read the daemon's manual.",
+      fix: "Safe when a rule names the daemon's no-fork option (it is added to init.d); none otherwise: read the daemon's manual.",
     },
   },
   run(ctx) {
     const s = ctx.service;
-    if (!s.supervised || !s.command) return [];
-    if (s.isSet('command_args_foreground') || yes(s.value('command_background'))) return [];
-    // The rule knows the daemon never forks (foreground: ''): nothing to add.
-    if (ctx.rule?.foreground === '') return [];
+    if (!s.supervised || !s.command || s.defines('start')) return [];
+    const sctx: StepContext = {
+      service: s,
+      rule: ctx.rule,
+      units: [],
+      initdPath: ctx.initdPath,
+      confdPath: ctx.confdPath ?? '',
+      options: { residual: true },
+    };
+    const d = emptyDraft();
+    flagsStep(sctx, d);
+    const refused = foregroundStep(sctx, d);
     const a = s.supervisor.initdAssignment ?? s.supervisor.confdAssignment;
     const inConfd = !s.supervisor.initdAssignment && !!s.supervisor.confdAssignment;
-    const fix =
-      ctx.rule?.foreground && !inConfd
-        ? {
-            safety: 'safe' as const,
-            edits: [insertBlock(s, ctx.initdPath, [`command_args_foreground="${ctx.rule.foreground}"`], false)],
-          }
-        : undefined;
+    const at = { in: inConfd ? ('confd' as const) : ('initd' as const), start: a?.start ?? 0, end: a?.end };
+    if (refused)
+      // Nothing known about the daemon: advice, never an error (it may well stay in the foreground).
+      return [
+        {
+          ...at,
+          severity: 'info',
+          message: `nothing says how ${s.daemon ?? 'the daemon'} stays in the foreground (no rule, no sign in the script): check its manual and set command_args_foreground if it forks`,
+        },
+      ];
+    if (!d.foreground) return []; // the script keeps it in the foreground already, or it never forks
+    const ev = d.evidence[0];
+    const certain = ev?.kind === 'rule';
     return [
       {
-        in: inConfd ? 'confd' : 'initd',
-        start: a?.start ?? 0,
-        end: a?.end,
-        message: ctx.rule?.foreground
-          ? `${s.daemon} forks unless told not to: set command_args_foreground="${ctx.rule.foreground}"`
-          : `supervise-daemon needs ${s.daemon ?? 'the daemon'} in the foreground: set command_args_foreground to its no-fork option`,
-        fix,
+        ...at,
+        severity: certain ? 'error' : 'warning',
+        message: `${s.daemon} forks unless told not to: set command_args_foreground="${d.foreground}" (${
+          certain ? `${ctx.rule?.origin === 'knowledge' ? 'knowledge base' : 'rule'} ${ctx.rule?.id}` : ev?.detail
+        })`,
+        fix:
+          certain && !inConfd
+            ? {
+                safety: 'safe' as const,
+                edits: [insertBlock(s, ctx.initdPath, [`command_args_foreground="${d.foreground}"`], false)],
+              }
+            : undefined,
       },
     ];
   },

@@ -1,4 +1,4 @@
-import { signalRewrites } from '../../steps/signals.js';
+import { rewritableSignalCalls, signalRewrites } from '../../steps/signals.js';
 import { supervisedSeverity, supervisorPossible, type Check } from '../check.js';
 
 const check: Check = {
@@ -20,7 +20,7 @@ const check: Check = {
   run(ctx) {
     if (!supervisorPossible(ctx)) return [];
     const edits = signalRewrites(ctx.service, ctx.initdPath);
-    return ctx.service.signalCalls.map((c, i) => ({
+    return rewritableSignalCalls(ctx.service).map((c, i) => ({
       start: c.cmd.start,
       end: c.cmd.end,
       message: `${c.cmd.fn}() sends ${c.signal} with ${c.via} through the pidfile: under supervise-daemon it reaches the supervisor, not the daemon; use \${supervisor} \${RC_SVCNAME} --signal ${c.signal}`,
