@@ -1,0 +1,83 @@
+import ajvModule from 'ajv';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { DAEMONS } from '../src/knowledge/daemons.generated.js';
+import { entryToRule } from '../src/knowledge/rules.js';
+import type { DaemonEntry, KnowledgeFact } from '../src/knowledge/types.js';
+import { findRule, RULES } from '../src/rules/registry.js';
+import { REPO } from './helpers/fixtures.js';
+
+const dir = path.join(REPO, 'knowledge', 'daemons');
+const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
+const entries: [string, DaemonEntry][] = files.map((f) => [f, JSON.parse(readFileSync(path.join(dir, f), 'utf8'))]);
+const SIGNALS = /^(HUP|INT|QUIT|USR1|USR2|TERM|ALRM|WINCH|CONT|STOP|TSTP|TTIN|TTOU|PWR|IO|URG|KILL)$/;
+const FACTS: KnowledgeFact[] = ['foreground', 'daemonizeFlags', 'pidfileFlags', 'ownPidfile', 'signals', 'refuse'];
+
+test('at least 250 knowledge entries, all compiled into the build', () => {
+  expect(files.length).toBeGreaterThanOrEqual(250);
+  expect(DAEMONS.map((d) => d.id).sort()).toEqual(entries.map(([, e]) => e.id).sort());
+});
+
+test('every entry is valid against knowledge/schema.json', () => {
+  const schema = JSON.parse(readFileSync(path.join(REPO, 'knowledge', 'schema.json'), 'utf8'));
+  const validate = new ajvModule.default({ allErrors: true }).compile(schema);
+  const bad = entries.filter(([, e]) => !validate(e)).map(([f]) => f);
+  expect(bad).toEqual([]);
+});
+
+describe.each(entries)('%s', (file, e) => {
+  test('id equals the file name', () => expect(`${e.id}.json`).toBe(file));
+  test('every fact given has at least one source', () => {
+    for (const fact of FACTS) if (e[fact] !== undefined) expect(e.sources[fact]?.length ?? 0).toBeGreaterThan(0);
+  });
+  test('no foreground word is also a daemonize flag', () => {
+    const fg = (e.foreground ?? '').split(/\s+/).filter(Boolean);
+    for (const f of e.daemonizeFlags ?? []) expect(fg).not.toContain(f.flag);
+  });
+  test('signals are valid names', () => {
+    for (const s of Object.values(e.signals ?? {})) expect(s).toMatch(SIGNALS);
+  });
+  test('a refusal comes without foreground words', () => {
+    if (e.refuse) expect(e.foreground).toBeUndefined();
+  });
+});
+
+test('no daemon binary belongs to two entries', () => {
+  const seen = new Map<string, string>();
+  for (const [, e] of entries)
+    for (const b of e.binaries) {
+      expect(seen.get(b) ?? e.id).toBe(e.id);
+      seen.set(b, e.id);
+    }
+});
+
+test('a curated rule wins over a knowledge entry for the same daemon; an entry is found by its binary only', () => {
+  const sshd = findRule('sshd', 'sshd');
+  expect(sshd?.origin).not.toBe('knowledge');
+  expect(RULES).toContain(sshd);
+  const kb = DAEMONS.find((d) => !RULES.some((r) => r.daemons.some((x) => d.binaries.includes(x))))!;
+  expect(findRule('some-service', kb.binaries[0])?.id).toBe(kb.id);
+  expect(findRule(kb.services?.[0] ?? kb.id, undefined)?.origin).not.toBe('knowledge');
+});
+
+test('entryToRule keeps every flag with its reason and every source with its fact', () => {
+  const e: DaemonEntry = {
+    id: 'x',
+    binaries: ['xd'],
+    foreground: '-f',
+    daemonizeFlags: [{ flag: '-d' }],
+    pidfileFlags: [{ flag: '-p', value: true, valueMatch: '^/' }],
+    sources: { foreground: ['xd(8): -f stays'], daemonizeFlags: ['xd(8): -d forks'], pidfileFlags: ['xd(8): -p FILE'] },
+  };
+  const r = entryToRule(e);
+  expect(r.backgroundFlags?.map((f) => [f.flag, f.why])).toEqual([
+    ['-d', 'daemonize'],
+    ['-p', 'pidfile'],
+  ]);
+  expect(r.backgroundFlags?.[1].valueMatch?.test('/run/x.pid')).toBe(true);
+  expect(r.sources).toEqual([
+    'foreground: xd(8): -f stays',
+    'daemonizeFlags: xd(8): -d forks',
+    'pidfileFlags: xd(8): -p FILE',
+  ]);
+});
