@@ -6,6 +6,7 @@ import { initParser } from '../parse/parser.js';
 import { ShellFile } from '../parse/shellfile.js';
 import { unitsOnRoot, type UnitFacts } from '../knowledge/units.js';
 import { findRule } from '../rules/registry.js';
+import { launchedDaemon } from '../steps/custom-start.js';
 import { templateWord } from '../steps/route.js';
 import type { ServiceRule } from '../rules/types.js';
 import { planMigration, type Plan, type PlanOptions } from './plan.js';
@@ -109,7 +110,7 @@ export function migrateLoaded(l: LoadedService, options: PlanOptions = {}): Serv
       },
     };
   const service = parseService(l);
-  const rule = findRule(l.name, service.daemon);
+  const rule = findRule(l.name, service.daemon ?? launchedDaemon(service));
   const base = {
     rule,
     units: l.units ?? [],

@@ -78,7 +78,8 @@ export function planMigration(input: PlanInput): Plan {
       lines.push(...c.hoist);
       if (c.command) lines.push(`command=${c.command}`);
       const rest = c.args.filter((_, i) => !d.convertedTake.has(i)).map((t) => t.text);
-      if (rest.length) lines.push(`command_args="${rest.join(' ').replace(/(["\\])/g, '\\$1')}"`);
+      const selfOnly = rest.length === 1 && /^["']?\$\{?command_args\}?["']?$/.test(rest[0]);
+      if (rest.length && !selfOnly) lines.push(`command_args="${rest.join(' ').replace(/(["\\])/g, '\\$1')}"`);
       lines.push(...c.lines.filter((l) => !s.isSet(l.slice(0, l.indexOf('=')))));
     }
     if (d.movedText) {

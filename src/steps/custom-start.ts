@@ -24,6 +24,25 @@ const refuse = (reason: string, suggestion?: string): Refusal => ({
     'replace start()/stop() by command/command_args (and start_pre()/start_post() for the other steps), then run migrate again',
 });
 
+/**
+ * Basename of the program start() launches with start-stop-daemon (--exec, --startas or the
+ * operand), when static: how a custom-start script's daemon is looked up in the rules.
+ */
+export function launchedDaemon(s: Service): string | undefined {
+  for (const c of s.ssdCalls) {
+    if (c.kind !== 'start' || c.cmd.fn !== 'start') continue;
+    const o =
+      c.parsed.options.find((x) => x.spec.long === 'startas') ?? c.parsed.options.find((x) => x.spec.long === 'exec');
+    const prog =
+      o?.value ??
+      (c.parsed.operandsAt < c.args.length && c.args[c.parsed.operandsAt] !== '--'
+        ? c.args[c.parsed.operandsAt]
+        : undefined);
+    if (prog && !/[$`]/.test(prog)) return prog.slice(prog.lastIndexOf('/') + 1);
+  }
+  return undefined;
+}
+
 /** What start() does, as far as the conversion is concerned. */
 export type StartShape =
   | { kind: 'none' }
@@ -141,7 +160,8 @@ function splitAround(s: Service, f: FunctionDef, cmd: Command | null): Split | n
           .slice(a, b)
           .replace(/\r?\n$/, '')
           .split(/\r?\n/);
-  const drop = (l: string) => /^\s*(ebegin|eend\s+\$\?|eend\s+\$\{\?\}|return\s+\$\?)(\s|$)/.test(l) || l.trim() === '';
+  // Messages about the launch itself (openrc-run prints its own), whole lines only.
+  const drop = (l: string) => /^\s*(ebegin|eend|return\s+\$\{?\?\}?)(\s[^;&|]*)?$/.test(l) || l.trim() === '';
   if (!cmd) return { pre: lines(first, last).filter((l) => !drop(l)), post: [] };
   const cs = s.initd.lineStart(cmd.start);
   const ce = s.initd.lineEnd(cmd.end);
@@ -183,6 +203,15 @@ function fnPair(a: [string, string[]], b: [string, string[]], eol: string): stri
 }
 
 const STOPPERS = /^(kill|pkill|killall|start-stop-daemon)$/;
+/** The signal numbers every Linux architecture shares. */
+const SIGNAL_NAMES: Record<string, string> = {
+  '1': 'HUP',
+  '2': 'INT',
+  '3': 'QUIT',
+  '9': 'KILL',
+  '14': 'ALRM',
+  '15': 'TERM',
+};
 
 /**
  * A custom start()/stop() that launches exactly one daemon becomes the declarative variables:
@@ -216,7 +245,6 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
         args: [],
         hoist: [],
         backgroundMakePidfile: false,
-        backgroundNoPidfile: false,
         lines: [],
         edits,
         notes,
@@ -232,7 +260,7 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
     if (r) return r;
     const rr = removeRestart(s, file, notes, edits);
     if (rr) return rr;
-    const none = { command: '', args: [], hoist: [], backgroundMakePidfile: false, backgroundNoPidfile: false };
+    const none = { command: '', args: [], hoist: [], backgroundMakePidfile: false };
     return { ...none, lines, edits, notes };
   }
   if (shape.kind === 'oneshot') return 'oneshot';
@@ -249,7 +277,6 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
   const lines: string[] = [];
   const notes: string[] = [];
   let backgroundMakePidfile = false;
-  let backgroundNoPidfile = false;
   const tok = (w: { text: string; start: number; end: number }): Token => ({
     text: w.text,
     start: w.start,
@@ -290,14 +317,12 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
     if (/\$/.test(command) && !/^["']?\$\{?[A-Za-z_]\w*\}?["']?$/.test(command))
       return refuse(`start() runs ${command}, which rc-supervise cannot read statically`);
     args = sep < 0 ? [] : launch.words.slice(sep + 2).map(tok);
-    if (has('background') && !has('make-pidfile')) {
-      // Not evidence of anything: such scripts stop the daemon by name, so they work whether
-      // it forks or not. The foreground step needs a rule or unit that says it forks.
-      backgroundNoPidfile = true;
-      notes.push(
-        'start-stop-daemon --background of start() dropped: the daemon forks by itself under start-stop-daemon (see the evidence)',
+    if (has('background') && !has('make-pidfile'))
+      return refuse(
+        'start() uses start-stop-daemon --background without --make-pidfile: the script stops the daemon by name, so it says nothing about whether the daemon forks, and converting it could leave start-stop-daemon waiting on a daemon that does not fork',
+        "convert start() by hand; pass the daemon's no-fork option with --foreground-args",
       );
-    } else if (has('background')) {
+    if (has('background')) {
       backgroundMakePidfile = true;
       if (!s.isSet('command_background')) lines.push('command_background="yes"');
     }
@@ -366,6 +391,13 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
     hoist.push(`${v}=${last.value.text}`);
     for (const a of set) hoistEdits.add(a.start);
   }
+  for (const v of used) {
+    if (hoist.some((h) => h.startsWith(`${v}=`))) continue;
+    const top = s.initd.assignments.some((a) => a.fn === null && a.name === v);
+    const inFn = s.initd.assignments.find((a) => a.fn !== null && a.fn !== 'start' && a.name === v);
+    if (!top && inFn)
+      return refuse(`the launch reads ${v}, which only ${inFn.fn}() sets: at the top of the script it would be empty`);
+  }
   if (s.initd.assignments.some((a) => a.fn === 'start' && a.start > launch.start && used.has(a.name)))
     return refuse('start() changes a variable the launch reads after the launch');
 
@@ -397,7 +429,7 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
   }
   const rr = removeRestart(s, file, notes, edits);
   if (rr) return rr;
-  return { command, args, hoist, lines, edits, backgroundMakePidfile, backgroundNoPidfile, notes };
+  return { command, args, hoist, lines, edits, backgroundMakePidfile, notes };
 }
 
 /** stop() becomes the supervisor's stop: its other steps go to stop_pre()/stop_post(). */
@@ -424,10 +456,12 @@ function convertStop(
     const r = p.options.find((o) => o.spec.long === 'retry');
     const sig = p.options.find((o) => o.spec.long === 'signal');
     if (r?.value && !s.isSet('retry')) lines.push(`retry=${shellQuoteWord(r.value)}`);
-    else if (sig?.value && !/^(SIG)?TERM$|^15$/i.test(sig.value) && !s.isSet('retry'))
-      lines.push(
-        `retry=${shellQuoteWord(`${/^\d+$/.test(sig.value) ? sig.value : `SIG${sig.value.replace(/^SIG/i, '').toUpperCase()}`}/5`)}`,
-      );
+    else if (sig?.value && !/^(SIG)?TERM$|^15$/i.test(sig.value) && !s.isSet('retry')) {
+      // In a retry schedule a bare number is a timeout, so a signal number must become its name.
+      const name = /^\d+$/.test(sig.value) ? SIGNAL_NAMES[sig.value] : sig.value.replace(/^SIG/i, '').toUpperCase();
+      if (!name) return refuse(`stop() sends signal ${sig.value}, which has no portable name for retry`);
+      lines.push(`retry=${shellQuoteWord(`SIG${name}/5`)}`);
+    }
   } else if (/^(kill|pkill|killall)$/.test(stopper.name)) {
     const sig = words.find((w) => /^-(s\s*)?[A-Z0-9]+$/.test(w) && !/^-[FU]$/.test(w));
     if (sig && !/^-(SIG)?TERM$|^-15$/i.test(sig))

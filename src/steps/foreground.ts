@@ -116,27 +116,18 @@ export function foregroundStep(ctx: StepContext, d: Draft): Refusal | void {
     d.evidence.push({ kind: 'script', detail: 'command_args_foreground is set by the script (or its conf.d)' });
     return;
   }
-  const needsForking = d.converted?.backgroundNoPidfile;
-  if (needsForking) {
-    // Without --background, start-stop-daemon waits for the program it starts: only a daemon
-    // that forks by itself keeps working there. Evidence must say it forks (foreground words).
-    const words = opts.foregroundArgs ?? rule?.foreground;
-    if (!words)
-      return {
-        kind: 'refuse',
-        code: 'needs-foreground',
-        reason:
-          'start() uses start-stop-daemon --background without --make-pidfile: that says nothing about whether the daemon forks, and no rule names its no-fork option',
-        suggestion: "pass the daemon's no-fork option with --foreground-args (see its manual)",
-      };
-  }
   if (opts.foregroundArgs !== undefined) {
     d.foreground = opts.foregroundArgs;
     d.evidence.push({ kind: 'user', detail: `--foreground-args=${JSON.stringify(opts.foregroundArgs)}` });
     return;
   }
   if (rule?.foreground !== undefined) {
-    d.foreground = rule.foreground;
+    const fgWords = rule.foreground.split(/\s+/).filter(Boolean);
+    const given = d.converted
+      ? d.converted.args.map((a) => a.text.replace(/^["']|["']$/g, ''))
+      : (staticWords(s, 'command_args') ?? []);
+    // The script already passes the rule's words in command_args (both backends): nothing to add.
+    d.foreground = fgWords.length && fgWords.every((w) => given.includes(w)) ? '' : rule.foreground;
     const src = rule.sources.find((x) => x.startsWith('foreground:')) ?? rule.sources[0] ?? '';
     d.evidence.push({
       kind: 'rule',

@@ -1,5 +1,6 @@
 import type { Service } from '../model/service.js';
 import { blockPosition, samePath } from './emit.js';
+import { isYes } from './flags.js';
 import type { Draft, StepContext } from './types.js';
 
 /**
@@ -14,8 +15,24 @@ export function pidfileStep(ctx: StepContext, d: Draft): void {
   const s: Service = ctx.service;
   const pidfile = s.value('pidfile');
   const own = ctx.rule?.ownPidfile;
-  if (!own || !pidfile || (own !== '*' && !samePath(pidfile, own))) return;
-  if (samePath(pidfile, `/run/supervise-${s.name}.pid`)) return; // ours already
+  if (!s.isSet('pidfile') || pidfile === '') return;
+  if (pidfile && samePath(pidfile, `/run/supervise-${s.name}.pid`)) return; // ours already
+  const ruleSays = !!own && (own === '*' || (!!pidfile && samePath(pidfile, own)));
+  // Under start-stop-daemon the pid file was the daemon's own unless start-stop-daemon made it
+  // (--make-pidfile, command_background) or a flag told the daemon where (moved away now). A
+  // daemon that wrote it without being told (its configuration, a built-in path) most likely
+  // still does in the foreground: the supervisor must not share it.
+  const ssd = s.words('start_stop_daemon_args') ?? [];
+  const made =
+    isYes(s.value('command_background')) ||
+    !!d.converted?.backgroundMakePidfile ||
+    ssd.some((w) => /^(-m|--make-pidfile|-[a-zA-Z]*m[a-zA-Z]*)$/.test(w));
+  // Words that go to the daemon only under start-stop-daemon: moved now, or split already.
+  const bgOnly = [d.movedText, ...s.initdAssignments('command_args_background').map((a) => a.value.text)].join(' ');
+  const told =
+    /\$\{?pidfile\b/.test(bgOnly) ||
+    (ctx.rule?.backgroundFlags ?? []).some((f) => f.why === 'pidfile' && bgOnly.includes(f.flag));
+  if (!ruleSays && (made || told)) return;
   const fg = d.foreground ?? s.value('command_args_foreground') ?? '';
   if (/pid/i.test(fg)) return;
   const rewritten = (offset: number) => d.signalEdits.some((e) => e.start <= offset && offset < e.end);
@@ -23,7 +40,7 @@ export function pidfileStep(ctx: StepContext, d: Draft): void {
     const body = s.initd.text.slice(f.body.start, f.body.end);
     return [...body.matchAll(/\$\{?pidfile\b/g)].some((m) => !rewritten(f.body.start + m.index!));
   });
-  const what = own === '*' ? 'a built-in pid file' : own;
+  const what = own === '*' || !own ? (ruleSays ? 'a built-in pid file' : 'its own pid file') : own;
   const warning = `${s.daemon} writes ${what} itself, which may be the supervisor's pidfile: stop would end only the daemon, and its supervisor would respawn it`;
   if (readers.length) {
     d.warnings.push(

@@ -30,11 +30,11 @@ export function rewritableSignalCalls(s: Service): SignalCall[] {
 
 export function signalRewrites(s: Service, file: string): Edit[] {
   return rewritableSignalCalls(s).map<Edit>((c) => ({
-      file,
-      start: c.cmd.start,
-      end: c.cmd.end,
-      text: `\${supervisor} \${RC_SVCNAME} --signal ${c.signal}`,
-    }));
+    file,
+    start: c.cmd.start,
+    end: c.cmd.end,
+    text: `\${supervisor} \${RC_SVCNAME} --signal ${c.signal}`,
+  }));
 }
 
 /** Step: signals sent through the pidfile would now reach the supervisor (a silent no-op for HUP). */

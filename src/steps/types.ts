@@ -78,8 +78,6 @@ export interface Converted {
   edits: Edit[];
   /** The launch ran the daemon with start-stop-daemon --background --make-pidfile. */
   backgroundMakePidfile: boolean;
-  /** The launch used --background without --make-pidfile: evidence of nothing (stopped by name). */
-  backgroundNoPidfile: boolean;
   /** What the conversion did, for the notes. */
   notes: string[];
 }
