@@ -89,7 +89,7 @@ export function table(recs: readonly EvalRecord[], title: string): string {
   row('**internal errors (exit 70)**', s.internal);
   row('**violations** (migrations)', s.violating);
   for (const [k, n] of count(recs.flatMap((r) => [...new Set(r.violations.map((v) => v.kind))]))) row(`  ${k}`, n);
-  row('migrations not fully checked (start fails in the sandbox before and after)', s.unverified);
+  row('migrations not fully checked (start or reload fails in the sandbox, before and after)', s.unverified);
   const w = Math.max(...rows.map((r) => r[0].length));
   return [
     `### ${title}`,
