@@ -15,7 +15,8 @@ export type ViolationKind =
   | 'start-refused'
   | 'start-not-supervised'
   | 'ssd-backend-broken'
-  | 'second-run';
+  | 'second-run'
+  | 'start-pre-fails';
 
 export interface Violation {
   kind: ViolationKind;
@@ -24,6 +25,8 @@ export interface Violation {
 
 export interface CheckResult {
   violations: Violation[];
+  /** Changes of behaviour to judge by hand, not counted as violations. */
+  review?: Violation[];
   /** Set when a check could not run (e.g. start_pre() fails in the sandbox before and after). */
   unverified?: string;
   /** The supervise-daemon start argv, for the record. */
@@ -125,6 +128,9 @@ async function record(
   });
 }
 
+/** OpenRC's own reasons not to start (supervise-daemon.sh, start-stop-daemon.sh). */
+const OPENRC_REFUSAL = /command variable is undefined|command_background|no pidfile specified|Invalid supervisor/;
+
 /** The message that says why an action failed: OpenRC's eerror lines first, then the shell's. */
 export function firstErr(r: ActionRecord): string {
   const lines = r.stderr.split('\n').filter((l) => /\S/.test(l) && !/^\s*\[ !! \]$/.test(l));
@@ -216,7 +222,19 @@ export async function checkMigration(
     }
     if (!orig || orig.code !== 0)
       return { violations, unverified: `start fails in the sandbox before and after: ${firstErr(start)}` };
-    if (start.code !== 0) violations.push({ kind: 'start-refused', detail: `start: ${firstErr(start)}` });
+    const why = firstErr(start);
+    const definesPre = (t: string) => /^\s*start_pre\s*\(\s*\)/m.test(t);
+    if (
+      start.code !== 0 &&
+      sd.length === 0 &&
+      definesPre(after.initd) &&
+      !definesPre(before.initd) &&
+      !OPENRC_REFUSAL.test(why)
+    )
+      // Commands of the old start() now run in start_pre(), whose failure stops the start where
+      // the old start() went on: a change to judge (here it failed for want of root or files).
+      return { violations, review: [{ kind: 'start-pre-fails', detail: `start: ${why}` }] };
+    if (start.code !== 0) violations.push({ kind: 'start-refused', detail: `start: ${why}` });
     else
       violations.push({
         kind: 'start-not-supervised',

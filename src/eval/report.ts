@@ -89,6 +89,9 @@ export function table(recs: readonly EvalRecord[], title: string): string {
   row('**internal errors (exit 70)**', s.internal);
   row('**violations** (migrations)', s.violating);
   for (const [k, n] of count(recs.flatMap((r) => [...new Set(r.violations.map((v) => v.kind))]))) row(`  ${k}`, n);
+  const review = recs.filter((r) => r.review.length > 0);
+  row('to review by hand (not violations)', review.length);
+  for (const [k, n] of count(review.flatMap((r) => [...new Set(r.review.map((v) => v.kind))]))) row(`  ${k}`, n);
   row('migrations not fully checked (start or reload fails in the sandbox, before and after)', s.unverified);
   const w = Math.max(...rows.map((r) => r[0].length));
   return [
@@ -116,6 +119,7 @@ export function sampleText(recs: readonly EvalRecord[], n: number, seed: number)
           `## ${i + 1}. ${r.name} (${r.sources.map((s) => s.initd).join(', ')})`,
           `route: ${r.route ?? '?'}; evidence: ${r.evidence}${r.evidenceDetail ? ` (${r.evidenceDetail})` : ''}`,
           ...r.violations.map((v) => `VIOLATION ${v.kind}: ${v.detail}`),
+          ...r.review.map((v) => `review ${v.kind}: ${v.detail}`),
           ...(r.unverified ? [`unverified: ${r.unverified}`] : []),
           '```diff',
           (r.diff ?? '').trimEnd(),

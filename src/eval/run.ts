@@ -37,6 +37,8 @@ export interface EvalRecord {
   /** The harness's own classifier (classify.ts). */
   launchesDaemon: boolean;
   violations: Violation[];
+  /** Changes of behaviour to judge by hand (check.ts), not violations. */
+  review: Violation[];
   unverified: string | null;
   diff: string | null;
 }
@@ -226,6 +228,7 @@ export async function evaluate(dir: string, opts: EvalOptions = {}): Promise<Eva
           route: null,
           launchesDaemon: launchesDaemon(svc.initd, svc.confd),
           violations: [],
+          review: [],
           unverified: null,
           diff: null,
         };
@@ -279,6 +282,7 @@ export async function evaluate(dir: string, opts: EvalOptions = {}): Promise<Eva
         try {
           const r = await checkMigration(svc.name, { initd: svc.initd, confd: svc.confd }, after);
           rec.violations.push(...r.violations);
+          rec.review.push(...(r.review ?? []));
           rec.unverified = r.unverified ?? null;
         } catch (e) {
           rec.unverified = `check failed: ${(e as Error).message.split('\n')[0]}`;

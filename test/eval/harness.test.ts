@@ -88,6 +88,14 @@ describe('checks on a migrated service, with OpenRC shell code', () => {
     const both = GOOD.replace('command_args_foreground="-f"', 'command_background=yes');
     expect(await kinds(both)).toEqual(['ssd-backend-broken']);
   });
+  test('a start_pre() made from the old start() that fails in the sandbox is for review, not a violation', async () => {
+    const before =
+      BEFORE + 'start() {\n\ttouch /var/log/tickd/none.log\n\tstart-stop-daemon --start --exec /usr/bin/tickd\n}\n';
+    const after = GOOD + 'start_pre() {\n\ttouch /var/log/tickd/none.log\n}\n';
+    const r = await checkMigration('tickd', { initd: before, confd: null }, { initd: after, confd: null });
+    expect(r.violations).toEqual([]);
+    expect(r.review?.map((v) => v.kind)).toEqual(['start-pre-fails']);
+  });
   test('start_pre() failing before and after (no config in the sandbox) is unverified, not a violation', async () => {
     const pre = 'start_pre() {\n\t[ -e /etc/tickd/none.conf ] || { eerror "no config"; return 1; }\n}\n';
     const r = await checkMigration('tickd', { initd: BEFORE + pre, confd: null }, { initd: GOOD + pre, confd: null });
