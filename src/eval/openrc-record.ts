@@ -238,7 +238,7 @@ const NOBODY = 65534;
 function run(
   cmd: string,
   args: string[],
-  opts: { env: NodeJS.ProcessEnv; cwd: string; timeoutMs: number },
+  opts: { env: NodeJS.ProcessEnv; cwd: string; timeoutMs: number; killGroup?: boolean },
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     // Its own process group, so that a timeout also ends what the script started (sleep, a daemon).
@@ -261,6 +261,13 @@ function run(
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      // Whatever the script left running in the background (sandboxed runs of scripts we did not write).
+      if (opts.killGroup)
+        try {
+          process.kill(-child.pid!, 'SIGKILL');
+        } catch {
+          /* the group is gone already */
+        }
       resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr });
     });
   });
@@ -371,6 +378,7 @@ export async function recordActions(opts: RecordOptions): Promise<ActionRecord[]
         env,
         cwd: '/',
         timeoutMs: opts.timeoutMs ?? 10_000,
+        killGroup: sandboxed,
       });
       if (/error loading|Syntax error|syntax error/.test(r.stderr)) {
         throw new Error(`${opts.svc} ${action}: the shell could not load the script:\n${r.stderr}`);
