@@ -1,0 +1,156 @@
+/**
+ * `npm run eval`'s input: the services of a system root, an ebuild repository, or a
+ * directory of several of them, read into memory and deduplicated by content.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { findPackages, isEbuildRepo, scanPackage } from '../discover/ebuild-repo.js';
+
+export interface EvalUnit {
+  /** Installed name, e.g. `foo.service`. */
+  name: string;
+  text: string;
+}
+
+export interface EvalService {
+  /** sha256 of init.d + conf.d: the deduplication key. */
+  id: string;
+  /** Installed name (the first, sorted, when identical files are installed under several names). */
+  name: string;
+  /** Every name the same files are installed under. */
+  names: string[];
+  /** Where the files came from (paths relative to the input directory). */
+  sources: { initd: string; confd: string | null; via: 'ebuild' | 'name' | 'root' }[];
+  initd: string;
+  confd: string | null;
+  /** Units shipped beside it (package's files/, or the root's systemd directories). */
+  units: EvalUnit[];
+}
+
+export type InputKind = 'root' | 'repo' | 'several';
+
+function isRoot(dir: string): boolean {
+  try {
+    return statSync(path.join(dir, 'etc/init.d')).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+export function inputKind(dir: string): InputKind {
+  if (isRoot(dir)) return 'root';
+  if (isEbuildRepo(dir)) return 'repo';
+  return 'several';
+}
+
+function read(p: string): string | null {
+  try {
+    return readFileSync(p, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+interface Raw {
+  name: string;
+  initdPath: string;
+  confdPath: string | null;
+  via: 'ebuild' | 'name' | 'root';
+  units: { name: string; path: string }[];
+}
+
+function rootServices(root: string): Raw[] {
+  const initd = path.join(root, 'etc/init.d');
+  const unitDirs = ['usr/lib/systemd/system', 'lib/systemd/system'].map((d) => path.join(root, d));
+  const units = unitDirs.flatMap((d) =>
+    existsSync(d)
+      ? readdirSync(d)
+          .filter((n) => n.endsWith('.service'))
+          .map((n) => ({ name: n, path: path.join(d, n) }))
+      : [],
+  );
+  return readdirSync(initd, { withFileTypes: true })
+    .filter((e) => e.isFile() && !e.name.startsWith('.') && !/[~#]$|\.(bak|orig|rej|dpkg-\w+)$/.test(e.name))
+    .map((e) => {
+      const confd = path.join(root, 'etc/conf.d', e.name);
+      return {
+        name: e.name,
+        initdPath: path.join(initd, e.name),
+        confdPath: existsSync(confd) ? confd : null,
+        via: 'root' as const,
+        units,
+      };
+    });
+}
+
+function repoServices(dir: string): Raw[] {
+  return findPackages(dir).flatMap((pkg) =>
+    scanPackage(pkg).services.map((s) => ({
+      name: s.name,
+      initdPath: s.initd,
+      confdPath: s.confd,
+      via: s.via,
+      units: s.units.map((u) => ({ name: u.name, path: u.path })),
+    })),
+  );
+}
+
+/** Every service under `dir`: a system root, an ebuild repository, or a directory holding several (roots or repositories, at any depth up to 3). */
+function rawServices(dir: string): Raw[] {
+  const kind = inputKind(dir);
+  if (kind === 'root') return rootServices(dir);
+  if (kind === 'repo') return repoServices(dir);
+  const out: Raw[] = [];
+  const walk = (d: string, depth: number) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      if (!e.isDirectory() || e.name.startsWith('.')) continue;
+      const sub = path.join(d, e.name);
+      if (isRoot(sub)) out.push(...rootServices(sub));
+      else if (isEbuildRepo(sub)) out.push(...repoServices(sub));
+      else if (depth < 3) walk(sub, depth + 1);
+    }
+  };
+  walk(dir, 1);
+  return out;
+}
+
+/** The services under `dir`, identical init.d + conf.d pairs merged (their sources and names kept). */
+export function collectServices(dir: string): EvalService[] {
+  const abs = path.resolve(dir);
+  const byId = new Map<string, EvalService>();
+  for (const r of rawServices(abs)) {
+    const initd = read(r.initdPath);
+    if (initd === null) continue;
+    const confd = r.confdPath ? read(r.confdPath) : null;
+    const id = createHash('sha256')
+      .update(initd)
+      .update('\0conf.d\0')
+      .update(confd ?? '\0none')
+      .digest('hex')
+      .slice(0, 16);
+    const source = {
+      initd: path.relative(abs, r.initdPath),
+      confd: r.confdPath ? path.relative(abs, r.confdPath) : null,
+      via: r.via,
+    };
+    const seen = byId.get(id);
+    if (seen) {
+      seen.sources.push(source);
+      if (!seen.names.includes(r.name)) seen.names.push(r.name);
+      continue;
+    }
+    const units: EvalUnit[] = [];
+    for (const u of r.units) {
+      const text = read(u.path);
+      if (text !== null && !units.some((x) => x.name === u.name)) units.push({ name: u.name, text });
+    }
+    byId.set(id, { id, name: r.name, names: [r.name], sources: [source], initd, confd, units });
+  }
+  const out = [...byId.values()];
+  for (const s of out) {
+    s.names.sort();
+    s.name = s.names[0];
+  }
+  return out.sort((a, b) => (a.name === b.name ? (a.id < b.id ? -1 : 1) : a.name < b.name ? -1 : 1));
+}

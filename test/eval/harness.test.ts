@@ -1,0 +1,172 @@
+/**
+ * `npm run eval`: the checks on hand-made migrations (each violation kind must fire, a
+ * correct migration must not), the simple daemon classifier, and one run over our own
+ * tiny tree (test/eval/tree: an ebuild repository of five packages, one script duplicated).
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { checkMigration, ssdOnlyOptions } from '../../src/eval/check.js';
+import { launchesDaemon } from '../../src/eval/classify.js';
+import { lintTable, lintTree } from '../../src/eval/lint.js';
+import { sample, summarize, table } from '../../src/eval/report.js';
+import { evaluate, evidenceOf } from '../../src/eval/run.js';
+
+const TREE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'tree');
+
+const BEFORE = `#!/sbin/openrc-run
+command=/usr/bin/tickd
+command_args="--pidfile /run/tickd.pid"
+pidfile=/run/tickd.pid
+extra_started_commands="reload"
+reload() {
+	ebegin "Reloading"
+	start-stop-daemon --signal HUP --pidfile "$pidfile"
+	eend $?
+}
+`;
+/** A correct migration of BEFORE (the daemon stays in the foreground with -f, say). */
+const GOOD = `#!/sbin/openrc-run
+supervisor=supervise-daemon
+command=/usr/bin/tickd
+command_args=""
+command_args_background="--pidfile /run/tickd.pid"
+command_args_foreground="-f"
+pidfile=/run/tickd.pid
+extra_started_commands="reload"
+reload() {
+	ebegin "Reloading"
+	\${supervisor} \${RC_SVCNAME} --signal HUP
+	eend $?
+}
+`;
+
+const kinds = async (after: string, before = BEFORE, confd: string | null = null) =>
+  (await checkMigration('tickd', { initd: before, confd: null }, { initd: after, confd })).violations.map(
+    (v) => v.kind,
+  );
+
+describe('checks on a migrated service, with OpenRC shell code', () => {
+  test('a correct migration has no violation', async () => {
+    const r = await checkMigration('tickd', { initd: BEFORE, confd: null }, { initd: GOOD, confd: null });
+    expect(r.violations).toEqual([]);
+    expect(r.unverified).toBeUndefined();
+    expect(r.superviseArgv).toEqual(
+      expect.arrayContaining(['supervise-daemon', 'tickd', '--start', '--pidfile', '/run/tickd.pid', '--', '-f']),
+    );
+  });
+  test('start-stop-daemon-only options reaching supervise-daemon', async () => {
+    expect(await kinds(GOOD.replace('pidfile=/run', 'start_stop_daemon_args="--wait 1000"\npidfile=/run'))).toEqual([
+      'ssd-option',
+    ]);
+    expect(ssdOnlyOptions(['--user', 'x', '-bm', '--make-pidfile', '--chdir', '/', '-N', '5'])).toEqual([
+      '-bm',
+      '--make-pidfile',
+    ]);
+  });
+  test("the daemon told to write the supervisor's pid file", async () => {
+    expect(await kinds(GOOD.replace('command_args=""', 'command_args="--pidfile=/run/tickd.pid"'))).toEqual([
+      'pidfile-shared',
+    ]);
+  });
+  test('a signal that reaches the supervisor: start-stop-daemon --signal, kill $(cat pidfile)', async () => {
+    const ssd = GOOD.replace(
+      '${supervisor} ${RC_SVCNAME} --signal HUP',
+      'start-stop-daemon --signal HUP --pidfile "$pidfile"',
+    );
+    expect(await kinds(ssd)).toEqual(['signal-to-supervisor']);
+    const kill = GOOD.replace('${supervisor} ${RC_SVCNAME} --signal HUP', 'kill -HUP $(cat "${pidfile}")');
+    expect(await kinds(kill)).toEqual(['signal-to-supervisor']);
+  });
+  test('the result does not parse', async () => {
+    expect(await kinds(GOOD.replace('\teend $?\n}', '\teend $?\n'))).toEqual(['syntax']);
+  });
+  test('a custom start() still launching the daemon', async () => {
+    const custom = GOOD + 'start() {\n\tstart-stop-daemon --start --exec /usr/bin/tickd\n}\n';
+    expect(await kinds(custom)).toEqual(['start-not-supervised']);
+  });
+  test('OpenRC refuses start-stop-daemon: command_background with command_args_background', async () => {
+    const both = GOOD.replace('command_args_foreground="-f"', 'command_background=yes');
+    expect(await kinds(both)).toEqual(['ssd-backend-broken']);
+  });
+  test('a start_pre() made from the old start() that fails in the sandbox is for review, not a violation', async () => {
+    const before =
+      BEFORE + 'start() {\n\ttouch /var/log/tickd/none.log\n\tstart-stop-daemon --start --exec /usr/bin/tickd\n}\n';
+    const after = GOOD + 'start_pre() {\n\ttouch /var/log/tickd/none.log\n}\n';
+    const r = await checkMigration('tickd', { initd: before, confd: null }, { initd: after, confd: null });
+    expect(r.violations).toEqual([]);
+    expect(r.review?.map((v) => v.kind)).toEqual(['start-pre-fails']);
+  });
+  test('start_pre() failing before and after (no config in the sandbox) is unverified, not a violation', async () => {
+    const pre = 'start_pre() {\n\t[ -e /etc/tickd/none.conf ] || { eerror "no config"; return 1; }\n}\n';
+    const r = await checkMigration('tickd', { initd: BEFORE + pre, confd: null }, { initd: GOOD + pre, confd: null });
+    expect(r.violations).toEqual([]);
+    expect(r.unverified).toMatch(/no config/);
+  });
+});
+
+describe('the harness classifier: launches a daemon', () => {
+  test.each([
+    ['command=/usr/bin/x', true],
+    ['command=""', false],
+    ['# command=/usr/bin/x', false],
+    ['start() { start-stop-daemon --start --exec /usr/bin/x; }', true],
+    ['start() { modprobe x; }', false],
+  ])('%s → %s', (text, yes) => expect(launchesDaemon(`#!/sbin/openrc-run\n${text}\n`, null)).toBe(yes));
+  test('conf.d counts', () => expect(launchesDaemon('#!/sbin/openrc-run\n', 'command=/usr/bin/x\n')).toBe(true));
+});
+
+describe('report helpers', () => {
+  test('evidence from migrate --json: an object, a list, or none', () => {
+    const o = { service: 'x', status: 'would-migrate' as const };
+    expect(evidenceOf({ ...o, evidence: { kind: 'unit', detail: 'x.service' } })).toEqual({
+      kind: 'unit',
+      detail: 'x.service',
+    });
+    expect(evidenceOf({ ...o, evidence: [{ kind: 'rule', detail: 'a' }, { kind: 'script' }] }).kind).toBe(
+      'rule+script',
+    );
+    expect(evidenceOf(o)).toEqual({ kind: 'unknown', detail: null });
+  });
+  test('a seeded sample is the same every time, and a different seed draws differently', () => {
+    const items = Array.from({ length: 50 }, (_, i) => i);
+    expect(sample(items, 5, 7)).toEqual(sample(items, 5, 7));
+    expect(sample(items, 5, 7)).not.toEqual(sample(items, 5, 8));
+    expect(new Set(sample(items, 50, 3)).size).toBe(50);
+  });
+});
+
+describe('npm run eval on our own tiny tree', () => {
+  test('every service once, each with the status migrate gives it, and no violation', async () => {
+    const recs = await evaluate(TREE, { jobs: 2 });
+    const by = Object.fromEntries(recs.map((r) => [r.name, r]));
+    expect(Object.keys(by).sort()).toEqual(['broken', 'fgd', 'oneshot', 'super']);
+    // the same fgd.initd in two packages is one service with two sources
+    expect(by.fgd.sources.map((s) => s.initd).sort()).toEqual([
+      'app-misc/fgd-compat/files/fgd.initd',
+      'app-misc/fgd/files/fgd.initd',
+    ]);
+    expect(by.fgd.status).toBe('migrated');
+    expect(by.fgd.violations).toEqual([]);
+    expect(by.fgd.diff).toContain('supervise-daemon');
+    expect(by.super.status).toBe('already');
+    expect(by.oneshot).toMatchObject({ status: 'refused', launchesDaemon: false });
+    expect(by.broken).toMatchObject({ status: 'error', code: 'exit-3' });
+    expect(summarize(recs)).toMatchObject({
+      services: 4,
+      already: 1,
+      oneShot: 1,
+      daemons: 2,
+      migratedDaemons: 1,
+      internal: 0,
+    });
+    expect(table(recs, 't')).toContain('Headline: 1 of 2 services');
+  });
+  test('--lint: every finding with its file, line and context', async () => {
+    const { records } = await lintTree(TREE);
+    expect(records.length).toBeGreaterThan(0);
+    const syntax = records.find((r) => r.file === 'app-misc/broken/files/broken.initd' && r.ruleId === 'syntax-error');
+    expect(syntax).toBeDefined();
+    expect(syntax!.context.find((l) => l.startsWith('>'))).toMatch(/^>\s+\d+\| /);
+    expect(lintTable(records, 't')).toContain('| syntax-error |');
+  });
+});

@@ -1,0 +1,4 @@
+EAPI=8
+src_install() {
+	newinitd "${FILESDIR}"/${PN}.initd ${PN}
+}
