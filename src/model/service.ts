@@ -64,7 +64,9 @@ export class Service {
       ...this.ssdCalls
         .filter((c) => c.kind === 'signal' && c.cmd.fn !== null)
         .map((c): SignalCall => ({ cmd: c.cmd, signal: c.signal!, via: 'start-stop-daemon' })),
-      ...initd.commands.flatMap((c) => (c.fn === null ? [] : killCall(c, this.value('pidfile')))),
+      ...initd.commands.flatMap((c) =>
+        c.fn === null ? [] : killCall(c, this.value('pidfile'), (x) => this.expand(x)),
+      ),
     ].sort((a, b) => a.cmd.start - b.cmd.start);
   }
 
@@ -79,6 +81,14 @@ export class Service {
     if (v === undefined) return [];
     if (v === null) return null;
     return evalWords(v);
+  }
+
+  /** A word's static value with this service's variables (null: not static). */
+  expand(text: string): string | null {
+    return expandStatic(text, (n) => {
+      const v = this.env.get(n);
+      return v === null ? undefined : v;
+    });
   }
 
   isSet(name: string): boolean {
@@ -149,21 +159,26 @@ function evaluate(files: ShellFile[], svc: string): Env {
 const PIDFILE_VAR = String.raw`["']?\$\{?pidfile\}?["']?`;
 
 /** True for `$(cat "$pidfile")`, `` `cat ${pidfile}` ``, `$(cat /run/x.pid)` naming the pidfile. */
-function readsPidfile(text: string, pidfile: string | null | undefined): boolean {
+type Expand = (text: string) => string | null;
+
+function readsPidfile(text: string, pidfile: string | null | undefined, expand?: Expand): boolean {
   const m = /^"?(?:\$\(\s*cat\s+([^)]*?)\s*\)|`\s*cat\s+([^`]*?)\s*`)"?$/.exec(text);
   if (!m) return false;
   const arg = (m[1] ?? m[2]).trim();
   if (new RegExp(`^${PIDFILE_VAR}$`).test(arg)) return true;
-  return !!pidfile && arg.replace(/^["']|["']$/g, '') === pidfile;
+  // `$(cat "${FOO_PIDFILE}")` where FOO_PIDFILE holds the same path as pidfile.
+  const value = expand ? expand(arg) : arg.replace(/^["']|["']$/g, '');
+  return !!pidfile && value === pidfile;
 }
 
-function isPidfileWord(text: string, pidfile: string | null | undefined): boolean {
+function isPidfileWord(text: string, pidfile: string | null | undefined, expand?: Expand): boolean {
   if (new RegExp(`^${PIDFILE_VAR}$`).test(text)) return true;
-  return !!pidfile && text.replace(/^["']|["']$/g, '') === pidfile;
+  const value = expand ? expand(text) : text.replace(/^["']|["']$/g, '');
+  return !!pidfile && value === pidfile;
 }
 
 /** `kill -HUP $(cat "$pidfile")`, `kill -s USR1 ...`, `pkill -HUP -F "$pidfile"`. */
-function killCall(cmd: Command, pidfile: string | null | undefined): SignalCall[] {
+function killCall(cmd: Command, pidfile: string | null | undefined, expand?: Expand): SignalCall[] {
   const w = cmd.words.map((x) => x.text);
   if (cmd.name === 'kill') {
     let sig: string | undefined;
@@ -179,7 +194,7 @@ function killCall(cmd: Command, pidfile: string | null | undefined): SignalCall[
       else break;
     }
     const targets = w.slice(i);
-    if (!sig || targets.length !== 1 || !readsPidfile(targets[0], pidfile)) return [];
+    if (!sig || targets.length !== 1 || !readsPidfile(targets[0], pidfile, expand)) return [];
     if (/^(SIG)?(TERM|KILL)$|^(15|9)$/i.test(sig)) return [];
     return [{ cmd, signal: sig, via: 'kill' }];
   }
@@ -188,8 +203,8 @@ function killCall(cmd: Command, pidfile: string | null | undefined): SignalCall[
     let file = false;
     for (let i = 1; i < w.length; i++) {
       const a = w[i];
-      if ((a === '-F' || a === '--pidfile') && i + 1 < w.length) file = isPidfileWord(w[++i], pidfile) || file;
-      else if (a.startsWith('--pidfile=')) file = isPidfileWord(a.slice(10), pidfile) || file;
+      if ((a === '-F' || a === '--pidfile') && i + 1 < w.length) file = isPidfileWord(w[++i], pidfile, expand) || file;
+      else if (a.startsWith('--pidfile=')) file = isPidfileWord(a.slice(10), pidfile, expand) || file;
       else if (a === '--signal' && i + 1 < w.length) sig = w[++i];
       else if (/^-[A-Z0-9]+$/.test(a) && !/^-[FU]$/.test(a)) sig = a.slice(1);
     }

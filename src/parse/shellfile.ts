@@ -62,6 +62,8 @@ export class ShellFile {
   readonly comments: Span[] = [];
   /** Bash-only constructs (a POSIX sh script must not use them). */
   readonly bashisms: (Span & { what: string })[] = [];
+  /** Spans of the file's top-level statements (an `if ... fi` at top level is one). */
+  readonly topStatements: Span[] = [];
   readonly eol: '\n' | '\r\n';
   private lineStarts: number[] | undefined;
 
@@ -188,6 +190,7 @@ const VISITED_LIST = new TypeList(VISITED);
  */
 function walk(file: ShellFile, tree: Tree): void {
   const root = tree.rootNode;
+  for (const c of root.namedChildren) if (c) file.topStatements.push({ start: c.startIndex, end: c.endIndex });
   const nodes = root.descendantsOfType(VISITED_LIST);
   const fns: { start: number; end: number; name: string }[] = [];
   for (const node of nodes) {

@@ -126,6 +126,13 @@ export function startShape(s: Service, daemons: readonly string[]): StartShape {
     return { kind: 'refuse', reason: 'start() launches the daemon inside a loop (several instances?)' };
   if (nesting(s, start, launch.start) !== 0)
     return { kind: 'refuse', reason: 'start() launches the daemon inside a condition' };
+  const ls = s.initd.lineStart(launch.start);
+  const prevLine = s.initd.text.slice(s.initd.lineStart(Math.max(0, ls - 1)), ls);
+  if (s.initd.text.slice(ls, launch.start).trim() !== '' || /(\\|&&|\|\||\|)\s*\r?\n$/.test(prevLine))
+    return {
+      kind: 'refuse',
+      reason: 'start() runs the launch as part of a longer command (&&, ||, a pipe or a continued line)',
+    };
   const line = s.initd.text.slice(s.initd.lineStart(launch.start), s.initd.lineEnd(launch.end));
   const rest = stripQuotedAndComments(line.slice(launch.end - s.initd.lineStart(launch.start))).replace(
     /\d*[<>]&\d+|\d*&?>>?\s*\S+|\d*<\s*\S+/g,
@@ -160,12 +167,24 @@ function splitAround(s: Service, f: FunctionDef, cmd: Command | null): Split | n
           .slice(a, b)
           .replace(/\r?\n$/, '')
           .split(/\r?\n/);
-  // Messages about the launch itself (openrc-run prints its own), whole lines only.
-  const drop = (l: string) => /^\s*(ebegin|eend|return\s+\$\{?\?\}?)(\s[^;&|]*)?$/.test(l) || l.trim() === '';
-  if (!cmd) return { pre: lines(first, last).filter((l) => !drop(l)), post: [] };
+  // Messages about the launch itself (openrc-run prints its own): ebegin/eend lines at the
+  // function's own level; those inside an if/case speak of other steps and stay.
+  const dropChatter = (ls: string[]): string[] => {
+    let depth = 0;
+    const out: string[] = [];
+    for (const l of ls) {
+      const bare = stripQuotedAndComments(l);
+      const chatter = depth === 0 && /^\s*(ebegin|eend|return\s+\$\{?\?\}?)(\s[^;&|]*)?$/.test(l);
+      for (const m of bare.matchAll(/(?:^|[\s;&|(])(if|case|for|while|until|fi|esac|done)(?=[\s;&|)]|$)/g))
+        depth += /^(if|case|for|while|until)$/.test(m[1]) ? 1 : -1;
+      if (!chatter && l.trim() !== '') out.push(l);
+    }
+    return out;
+  };
+  if (!cmd) return { pre: dropChatter(lines(first, last)), post: [] };
   const cs = s.initd.lineStart(cmd.start);
   const ce = s.initd.lineEnd(cmd.end);
-  return { pre: lines(first, cs).filter((l) => !drop(l)), post: lines(ce, last).filter((l) => !drop(l)) };
+  return { pre: dropChatter(lines(first, cs)), post: dropChatter(lines(ce, last)) };
 }
 
 function ownsItsLines(s: Service, f: FunctionDef): boolean {
@@ -192,7 +211,14 @@ function replaceFunction(s: Service, file: string, f: FunctionDef, text: string)
 }
 
 function fnText(name: string, body: string[], eol: string): string {
-  return body.length ? [`${name}() {`, ...body, '}', ''].join(eol) : '';
+  // A body of comments alone is not a function body for sh (dash: syntax error).
+  if (!body.some((l) => l.trim() !== '' && !l.trim().startsWith('#'))) return '';
+  // Before the launch, a failing command did not stop start() or stop(); as the last command
+  // of start_pre()/stop_pre() it would. Explicit `|| return 1` lines keep working.
+  const last = [...body].reverse().find((l) => l.trim() !== '' && !l.trim().startsWith('#')) ?? '';
+  const tail =
+    name.endsWith('_pre') && !/^\s*(return|exit)\b/.test(last) ? [`${/^\s*/.exec(last)?.[0] || '\t'}return 0`] : [];
+  return [`${name}() {`, ...body, ...tail, '}', ''].join(eol);
 }
 
 /** Two functions replacing one, a blank line between them when both exist. */
@@ -307,8 +333,13 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
       return refuse(`start()'s start-stop-daemon has options rc-supervise does not know: ${p.unknown.join(' ')}`);
     if (operands.length > 1 || (operands.length === 1 && sep < 0))
       return refuse("start()'s start-stop-daemon passes arguments without `--`; rc-supervise cannot tell them apart");
-    const written = (o: (typeof p.options)[number]) =>
-      o.valueIndex !== undefined ? launch.words[o.valueIndex + 1].text : (o.value ?? '');
+    // The value as written (quotes kept): the next word, or what follows `=` in `--user="x"`.
+    const written = (o: (typeof p.options)[number]) => {
+      if (o.valueIndex !== undefined) return launch.words[o.valueIndex + 1].text;
+      const w = launch.words[o.index + 1].text;
+      const eq = w.indexOf('=');
+      return o.written.startsWith('--') && eq > 0 ? w.slice(eq + 1) : (o.value ?? '');
+    };
     const has = (long: string) => p.options.some((o) => o.spec.long === long);
     const exec = p.options.find((o) => o.spec.long === 'startas') ?? p.options.find((o) => o.spec.long === 'exec');
     if (exec?.value) command = written(exec);
@@ -332,6 +363,11 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
       if (['start', 'exec', 'startas', 'background', 'make-pidfile', 'quiet', 'verbose'].includes(long)) continue;
       const v = written(o);
       if (long === 'pidfile') {
+        const unset = referencedVars(v).find(
+          (x) => !s.isSet(x) && !s.initd.assignments.some((a) => a.name === x) && !/^(RC_SVCNAME|SVCNAME)$/.test(x),
+        );
+        if (unset)
+          return refuse(`start() names its pid file with ${unset}, which neither the script nor its conf.d sets`);
         const current = s.value('pidfile');
         if (current === undefined) lines.push(`pidfile=${v}`);
         else if (!/^["']?\$\{?pidfile\}?["']?$/.test(v) && current !== o.value)

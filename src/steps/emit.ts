@@ -29,7 +29,9 @@ export function blockPosition(s: Service, lines: readonly string[] = []): { at: 
   const needs = new Set(lines.flatMap(referencedVars));
   for (const a of f.assignments)
     if (a.fn === null && needs.has(a.name)) {
-      const end = f.lineEnd(a.end);
+      // After the whole top-level statement: an assignment inside `if ... fi` ends at `fi`.
+      const stmt = f.topStatements.find((x) => x.start <= a.start && a.end <= x.end);
+      const end = f.lineEnd(stmt ? stmt.end : a.end);
       if (end > at) at = end;
     }
   if (at >= 0) return { at, afterAnchor: true };

@@ -35,7 +35,13 @@ export function matchesFlag(tokens: Token[], i: number, spec: FlagSpec): number 
 }
 
 /** Indices of the words that daemonize or name the pidfile (with their values). */
-export function pickTokens(tokens: Token[], specs: FlagSpec[]): Set<number> {
+export function pickTokens(
+  tokens: Token[],
+  specs: FlagSpec[],
+  pidfile?: string | null,
+  aliases: readonly string[] = [],
+): Set<number> {
+  const aliasRef = aliases.length ? new RegExp(`\\$\\{?(${aliases.join('|')})\\}?(?![A-Za-z0-9_])`) : null;
   const take = new Set<number>();
   for (let i = 0; i < tokens.length; i++) {
     for (const spec of specs) {
@@ -46,12 +52,25 @@ export function pickTokens(tokens: Token[], specs: FlagSpec[]): Set<number> {
       }
     }
     // Any word naming the service's pidfile writes it: `-p ${pidfile}`, `--pid=$pidfile`.
-    if (!take.has(i) && PIDFILE_REF.test(tokens[i].text)) {
+    // ... and so does a word that is the pidfile's path written out (`-p /run/foo.pid`).
+    const bare = tokens[i].text.replace(/^["']|["']$/g, '');
+    const literal = !!pidfile && (bare === pidfile || bare.endsWith(`=${pidfile}`));
+    const alias = !!aliasRef && aliasRef.test(tokens[i].text);
+    if (!take.has(i) && (PIDFILE_REF.test(tokens[i].text) || literal || alias)) {
       take.add(i);
       if (i > 0 && /^["']?-/.test(tokens[i - 1].text) && !/^["']?-/.test(tokens[i].text)) take.add(i - 1);
     }
   }
   return take;
+}
+
+/** Variables whose value is the pidfile (`pidfile="${PIDFILE}"`): a word naming them names the pid file. */
+export function pidfileAliases(s: Service, extra: readonly string[] = []): string[] {
+  const texts = [...s.initd.topLevel('pidfile').map((a) => a.value.text), ...extra];
+  return texts.flatMap((x) => {
+    const m = /^["']?\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?["']?$/.exec(x);
+    return m && m[1] !== 'pidfile' ? [m[1]] : [];
+  });
 }
 
 /** Pidfile/daemonize flags in plain top-level command_args assignments of init.d; null: cannot split safely. */
@@ -61,7 +80,7 @@ export function moveBackgroundFlags(s: Service, specs: FlagSpec[], file: string)
   const movedWords: string[] = [];
   for (const a of s.initd.topLevel('command_args')) {
     const tokens = splitValue(a.value.text, a.value.start, a.value.quote);
-    const take = tokens ? pickTokens(tokens, specs) : new Set<number>();
+    const take = tokens ? pickTokens(tokens, specs, s.value('pidfile'), pidfileAliases(s)) : new Set<number>();
     if (!tokens && (PIDFILE_REF.test(a.value.text) || specs.some((sp) => a.value.text.includes(sp.flag)))) return null;
     if (take.size === 0) continue;
     if (!a.plain || a.form !== 'assign' || !tokens) return null;
@@ -107,7 +126,13 @@ export function flagsStep(ctx: StepContext, d: Draft): Refusal | void {
   d.moveEdits = moved.edits;
   const words = [moved.text];
   if (d.converted) {
-    const take = pickTokens(d.converted.args, ctx.rule?.backgroundFlags ?? []);
+    const launchPid = d.converted.lines.filter((l) => l.startsWith('pidfile=')).map((l) => l.slice(8));
+    const take = pickTokens(
+      d.converted.args,
+      ctx.rule?.backgroundFlags ?? [],
+      ctx.service.value('pidfile'),
+      pidfileAliases(ctx.service, launchPid),
+    );
     d.convertedTake = take;
     words.push(...d.converted.args.filter((_, i) => take.has(i)).map((t) => t.text));
   }

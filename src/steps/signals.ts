@@ -39,6 +39,10 @@ export function signalRewrites(s: Service, file: string): Edit[] {
 
 /** Step: signals sent through the pidfile would now reach the supervisor (a silent no-op for HUP). */
 export function signalsStep(ctx: StepContext, d: Draft): void {
-  d.signalEdits = signalRewrites(ctx.service, ctx.initdPath);
+  // A call inside a start()/stop() the custom-start step replaces goes with that function.
+  const replaced = d.converted?.edits ?? [];
+  d.signalEdits = signalRewrites(ctx.service, ctx.initdPath).filter(
+    (e) => !replaced.some((r) => r.start <= e.start && e.end <= r.end),
+  );
   if (d.signalEdits.length) d.initdReasons.push('init.d sends signals with start-stop-daemon');
 }
