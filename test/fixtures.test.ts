@@ -56,7 +56,8 @@ describe.each(cases.map((c) => [c.id, c] as const))('%s', (_id, fx) => {
       // Independent of applyEdits: walk the original between edits and find each untouched
       // segment, byte for byte, at the offset it must have in the output.
       expect(r.passes).toBe(1);
-      const sorted = [...spans].sort((x, y) => x.start - y.start);
+      // The order applyEdits documents: by start, an insertion before a replacement at the same offset.
+      const sorted = [...spans].sort((x, y) => x.start - y.start || x.end - y.end);
       let inPos = 0;
       let outPos = 0;
       for (const e of [...sorted, { start: ch.before.length, end: ch.before.length, text: '' }]) {

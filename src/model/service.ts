@@ -254,7 +254,7 @@ function supervisorFact(s: Service): SupervisorFact {
     ? 'init.d'
     : confdAssignment
       ? 'conf.d'
-      : initdAssignment
+      : initdAssignment || s.initd.topLevel('supervisor', 'default').length
         ? 'init.d'
         : 'default';
   return {

@@ -356,8 +356,17 @@ function addCommand(file: ShellFile, node: Node, fn: string | null): void {
 
 /** `: ${NAME:=default}` and `: ${NAME=default}` assign when NAME is unset (or empty). */
 function addDefaults(file: ShellFile, node: Node, fn: string | null): void {
-  for (const c of node.children) {
-    if (!c || c.type !== 'expansion') continue;
+  // `: ${X:=v}` and the quoted `: "${X:=v}"` (the expansion inside a string) alike.
+  const expansions = node.children.flatMap((c) =>
+    !c
+      ? []
+      : c.type === 'expansion'
+        ? [c]
+        : c.type === 'string'
+          ? c.children.filter((k): k is Node => k?.type === 'expansion')
+          : [],
+  );
+  for (const c of expansions) {
     const kids = c.children.filter((k): k is Node => !!k);
     const nameNode = kids.find((k) => k.type === 'variable_name');
     const op = kids.find((k) => k.text === ':=' || k.text === '=');

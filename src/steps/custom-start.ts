@@ -40,6 +40,11 @@ export function launchedDaemon(s: Service): string | undefined {
         : undefined);
     if (prog && !/[$`]/.test(prog)) return prog.slice(prog.lastIndexOf('/') + 1);
   }
+  // The binary run directly with a daemonize flag (`/usr/sbin/avahi-daemon -D`).
+  for (const c of s.initd.commands) {
+    if (c.fn !== 'start' || !c.words[0].text.startsWith('/')) continue;
+    if (c.words.slice(1).some((w) => DAEMONIZE_WORDS.test(w.text.replace(/^["']|["']$/g, '')))) return c.name;
+  }
   return undefined;
 }
 

@@ -11,7 +11,7 @@ const check: Check = {
     summary: 'supervise-daemon set but nothing keeps the daemon in the foreground',
     fixable: 'safe',
     docs: {
-      what: '`supervisor=supervise-daemon` with no `command_args_foreground`, where the recipe\'s foreground step (the same one `migrate` uses) finds the daemon\'s no-fork words in a rule or a systemd unit, or finds no evidence at all.',
+      what: "`supervisor=supervise-daemon` with no `command_args_foreground`, where the recipe's foreground step (the same one `migrate` uses) finds the daemon's no-fork words in a rule or a systemd unit, or finds no evidence at all.",
       why: 'A daemon that forks is lost by its supervisor, which then respawns it in a loop while the forked copy runs unsupervised.',
       example: {
         bad: '#!/sbin/openrc-run\nsupervisor=supervise-daemon\ncommand=/usr/sbin/acpid\n',
