@@ -1,0 +1,2 @@
+EAPI=8
+src_install() { doinitd "${FILESDIR}"/kitd; }
