@@ -282,10 +282,13 @@ function visit(file: ShellFile, node: Node, fn: string | null): string | undefin
       break;
     case 'concatenation': {
       // {a,b}: the grammar gives `{`, `a,b`, `}` words (a lone `{}` as in find -exec is not one).
-      const first = node.firstChild;
-      const last = node.lastChild;
-      if (first?.type === 'word' && first.text === '{' && last?.text === '}' && node.text.slice(1, -1).includes(','))
-        bashism(file, node, '{a,b} brace expansion');
+      // Anywhere in the word (`/etc/{a,b}.conf`): `{`, a word with a comma, `}`.
+      const kids = node.children;
+      for (let k = 0; k + 2 < kids.length; k++)
+        if (kids[k]?.text === '{' && kids[k + 2]?.text === '}' && kids[k + 1]?.text.includes(',')) {
+          bashism(file, node, '{a,b} brace expansion');
+          break;
+        }
       break;
     }
     case 'command_substitution': {
