@@ -141,6 +141,12 @@ describe('checks that must not fire (false positives seen on real overlays)', ()
       ids('#!/sbin/openrc-run\ncommand=/usr/bin/x\nstart() {\n\tebegin "x"\n\tdefault_start\n\teend $?\n}\n'),
     ).toEqual([]);
     expect(ids('#!/sbin/openrc-run\nstart() {\n\tloadkeys -q /etc/k\n}\n')).toEqual([]);
+    // A control script (`neo4j start`) is not a daemon supervise-daemon could run.
+    expect(
+      ids(
+        '#!/sbin/openrc-run\nstart() {\n\tstart-stop-daemon --start --pidfile /run/n.pid --exec /usr/bin/neo4j -- start\n}\n',
+      ),
+    ).toEqual([]);
   });
 
   test('extra-command-unlisted honours opts= (while extra_commands is empty)', () => {

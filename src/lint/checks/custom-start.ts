@@ -28,6 +28,12 @@ const check: Check = {
     // A one-shot service (no command, no daemon launched) needs its start(): nothing to supervise.
     const launches = ctx.service.ssdCalls.some((c) => c.kind === 'start');
     if (!ctx.service.command && !launches) return [];
+    // A control script (`start-stop-daemon --start --exec neo4j -- start`, `swift-init -- proxy start`)
+    // is not a daemon supervise-daemon could run: nothing to convert.
+    const controlScript = ctx.service.ssdCalls.some(
+      (c) => c.kind === 'start' && c.args.slice(c.parsed.operandsAt).some((w) => /^(start|restart)$/.test(w)),
+    );
+    if (controlScript) return [];
     const custom = ctx.initd.functions.filter((f) => {
       if (f.name !== 'start' && f.name !== 'stop') return false;
       const calls = ctx.initd.commands.filter((c) => c.fn === f.name && c.start >= f.start && c.end <= f.end);
@@ -43,7 +49,9 @@ const check: Check = {
       {
         start: first.start,
         end: first.start + first.name.length,
-        message: `custom ${names} bypass${custom.length > 1 ? '' : 'es'} supervise-daemon: use command/command_args (and start_pre/stop_post for extra steps)`,
+        message: ctx.service.supervised
+          ? `custom ${names} bypass${custom.length > 1 ? '' : 'es'} supervise-daemon, which is set: the daemon is not supervised; use command/command_args (and start_pre/stop_post for extra steps)`
+          : `custom ${names}: supervise-daemon can never supervise this daemon (a supervisor= in conf.d is ignored); to allow it, use command/command_args (and start_pre/stop_post for extra steps)`,
         severity: ctx.service.supervised ? 'warning' : 'info',
       },
     ];
