@@ -4,7 +4,7 @@ import { applyEdits, type Edit } from '../edit/edits.js';
 import { EXIT, RcError } from '../errors.js';
 import { Service } from '../model/service.js';
 import { ShellFile } from '../parse/shellfile.js';
-import { templateWords } from '../parse/syntax-check.js';
+import { shellCheckSyntax, templateWords } from '../parse/syntax-check.js';
 import { findRule } from '../rules/registry.js';
 import { parseVersion, type Check, type LintContext, type RawFinding, type Version } from './check.js';
 import { CHECKS } from './checks/index.js';
@@ -241,9 +241,17 @@ export function fixFile(input: LintFileInput, opts: LintOptions & { unsafe?: boo
     confdText: input.confdPath ? (texts.get(input.confdPath) ?? input.confdText) : input.confdText,
   });
   let findings = lintFile(current(), opts);
+  // A script /bin/sh (dash) cannot parse as it is (bash-only syntax the grammar took) is left
+  // alone: no fix can be checked against what the shell would run.
+  let shellChecked = false;
   for (; passes < 10; passes++) {
     const fixable = findings.filter((f) => f.fix && (f.fix.safety === 'safe' || opts.unsafe));
     if (!fixable.length) break;
+    if (!shellChecked) {
+      shellChecked = true;
+      // (CR LF is what the crlf fix removes: judge the text without it.)
+      if (shellCheckSyntax(input.initdText.replace(/\r\n/g, '\n'), 'dash')?.ok === false) break;
+    }
     const chosen: Edit[] = [];
     let count = 0;
     for (const f of fixable) {

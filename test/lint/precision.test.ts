@@ -187,6 +187,11 @@ describe('--fix never writes what it cannot know', () => {
     }).texts.get('foo.initd');
   const head = '#!/sbin/openrc-run\ncommand=/usr/bin/x\npidfile=/run/x.pid\n';
 
+  test('a script dash cannot parse (bash-only syntax) is not fixed', () => {
+    const t = '#!/sbin/runscript\nstart_pre() {\n\tfor ((i = 0; i < 2; i++)); do :; done\n}\n';
+    expect(fixed(t)).toBe(t);
+    expect(fixed(t.replace(/\tfor.*\n/, '\t:\n'))).toBe('#!/sbin/openrc-run\nstart_pre() {\n\t:\n}\n');
+  });
   test('command_args_background is not added next to command_background', () => {
     const t = `${head}command_background=yes\ncommand_args="--nodaemon --pidfile \${pidfile}"\n`;
     expect(fixed(t)).toBe(t);
