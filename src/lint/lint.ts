@@ -250,7 +250,10 @@ export function fixFile(input: LintFileInput, opts: LintOptions & { unsafe?: boo
     if (!shellChecked) {
       shellChecked = true;
       // (CR LF is what the crlf fix removes: judge the text without it.)
-      if (shellCheckSyntax(input.initdText.replace(/\r\n/g, '\n'), 'dash')?.ok === false) break;
+      if (shellCheckSyntax(input.initdText.replace(/\r\n/g, '\n'), 'dash')?.ok === false) {
+        findings = findings.map((f) => ({ ...f, fix: undefined }));
+        break;
+      }
     }
     const chosen: Edit[] = [];
     let count = 0;
