@@ -97,6 +97,7 @@ export async function runLint(args: LintArgs, io: Out): Promise<ExitCode> {
         confdPath: t.confd ? display(t.confd) : null,
         confdText: confd?.text ?? null,
         mode: t.inInitdTree ? initd.mode : undefined,
+        name: t.name,
       };
       const r = fixFile(input, { target, config, unsafe: args.unsafe });
       for (const [file, text] of r.texts) {

@@ -42,6 +42,14 @@ export function supervisedSeverity(ctx: LintContext): Severity {
   return ctx.service.supervised ? 'error' : 'warning';
 }
 
+/**
+ * Severity from certainty: `supervised` when the script runs under supervise-daemon now;
+ * info (advice) when conf.d could merely choose it.
+ */
+export function latentSeverity(ctx: LintContext, supervised: Severity): Severity {
+  return ctx.service.supervised ? supervised : 'info';
+}
+
 /** Checks about life under supervise-daemon only matter where it can be chosen. */
 export function supervisorPossible(ctx: LintContext): boolean {
   return ctx.service.supervised || ctx.service.supervisor.confdCanDecide;

@@ -4,6 +4,7 @@ import { applyEdits, type Edit } from '../edit/edits.js';
 import { EXIT, RcError } from '../errors.js';
 import { Service } from '../model/service.js';
 import { ShellFile } from '../parse/shellfile.js';
+import { shellCheckSyntax, templateWords } from '../parse/syntax-check.js';
 import { findRule } from '../rules/registry.js';
 import { parseVersion, type Check, type LintContext, type RawFinding, type Version } from './check.js';
 import { CHECKS } from './checks/index.js';
@@ -67,6 +68,8 @@ export interface LintFileInput {
   confdText?: string | null;
   /** Mode, when the file is in an etc/init.d tree. */
   mode?: number;
+  /** Installed service name, when known (an ebuild's newinitd); else derived from the file name. */
+  name?: string;
 }
 
 export interface LintOptions {
@@ -134,7 +137,7 @@ export function lintFile(input: LintFileInput, opts: LintOptions = {}): Finding[
   const target = opts.target ?? parseVersion(cfg.openrcVersion ?? DEFAULT_OPENRC_VERSION)!;
   const initd = new ShellFile(input.initdPath, input.initdText);
   const confd = input.confdText != null && input.confdPath ? new ShellFile(input.confdPath, input.confdText) : null;
-  const svcName = serviceName(input.initdPath);
+  const svcName = input.name ?? serviceName(input.initdPath);
   const service = new Service(svcName, initd, confd);
   const rule = findRule(svcName, service.daemon);
   const ctx: LintContext = {
@@ -150,12 +153,21 @@ export function lintFile(input: LintFileInput, opts: LintOptions = {}): Finding[
   const dirs = [...directives(initd), ...(confd ? directives(confd).map((d) => ({ ...d, inConfd: true })) : [])];
   const disabled = new Set(cfg.disable ?? []);
   const out: Finding[] = [];
+  // A region the grammar could not parse: the other checks still run on what parsed, but say
+  // nothing inside it, and no fix is offered for a file the grammar did not fully understand
+  // (nor for a template, whose @WORD@s the ebuild replaces).
+  const broken = (raw: RawFinding) => {
+    const f = raw.in === 'confd' ? confd : initd;
+    return !!f?.errors.some((e) => e.end > e.offset && raw.start >= e.offset && raw.start < e.end);
+  };
+  const noFixes =
+    initd.errors.length > 0 || !!confd?.errors.length || templateWords(initd.text, initd.comments).length > 0;
   const run = (check: Check) => {
     const sevCfg = cfg.severity?.[check.meta.id];
     if (disabled.has(check.meta.id) || sevCfg === 'off') return;
-    // Only the syntax check may look at a tree with errors: the others would see half a script.
-    if (initd.errors.length && check.meta.id !== 'syntax-error') return;
-    for (const raw of check.run(ctx)) {
+    for (const r of check.run(ctx)) {
+      if (check.meta.id !== 'syntax-error' && broken(r)) continue;
+      const raw = noFixes && check.meta.id !== 'syntax-error' ? { ...r, fix: undefined } : r;
       const finding = toFinding(check.meta, raw, ctx, sevCfg ?? raw.severity ?? check.meta.defaultSeverity);
       const inFile = raw.in === 'confd' ? 'confd' : 'initd';
       const suppressed = dirs.some(
@@ -229,9 +241,20 @@ export function fixFile(input: LintFileInput, opts: LintOptions & { unsafe?: boo
     confdText: input.confdPath ? (texts.get(input.confdPath) ?? input.confdText) : input.confdText,
   });
   let findings = lintFile(current(), opts);
+  // A script /bin/sh (dash) cannot parse as it is (bash-only syntax the grammar took) is left
+  // alone: no fix can be checked against what the shell would run.
+  let shellChecked = false;
   for (; passes < 10; passes++) {
     const fixable = findings.filter((f) => f.fix && (f.fix.safety === 'safe' || opts.unsafe));
     if (!fixable.length) break;
+    if (!shellChecked) {
+      shellChecked = true;
+      // (CR LF is what the crlf fix removes: judge the text without it.)
+      if (shellCheckSyntax(input.initdText.replace(/\r\n/g, '\n'), 'dash')?.ok === false) {
+        findings = findings.map((f) => ({ ...f, fix: undefined }));
+        break;
+      }
+    }
     const chosen: Edit[] = [];
     let count = 0;
     for (const f of fixable) {

@@ -45,6 +45,7 @@ export function lintTarget(t: LintTarget, target: Version, config: LintConfig): 
         confdPath: t.confd ? display(t.confd) : null,
         confdText: confd?.text ?? null,
         mode: t.inInitdTree ? initd.mode : undefined,
+        name: t.name,
       },
       { target, config },
     ),

@@ -45,6 +45,8 @@ export interface Command extends Span {
 
 export interface SyntaxProblem {
   offset: number;
+  /** End of the region the grammar could not parse (offset for a zero-width MISSING node). */
+  end: number;
   line: number;
   col: number;
   message: string;
@@ -160,6 +162,16 @@ const VISITED = [
   '^^',
   ',',
   ',,',
+  // More bash-only syntax ShellCheck reports in sh scripts (SC3006, SC3009, SC3014, SC3024,
+  // SC3034, SC3053, SC3057).
+  '((',
+  '+=',
+  '==',
+  '!',
+  ':',
+  'brace_expression',
+  'concatenation',
+  'command_substitution',
 ];
 
 /**
@@ -247,6 +259,47 @@ function visit(file: ShellFile, node: Node, fn: string | null): string | undefin
     case 'array':
       bashism(file, node, 'an array');
       break;
+    case '((':
+      if (node.parent?.type === 'compound_statement') bashism(file, node.parent, '((...)) arithmetic');
+      break;
+    case '+=':
+      if (node.parent?.type === 'variable_assignment') bashism(file, node.parent, '+= appending');
+      break;
+    case '==':
+      // `[ a == b ]` (in `[[ ]]` it is reported as [[ ]] already).
+      if (node.parent?.type === 'binary_expression' && node.parent.parent?.firstChild?.type === '[')
+        bashism(file, node.parent.parent, '== in [ ]');
+      break;
+    case '!':
+      // ${!name}: indirect expansion.
+      if (node.parent?.type === 'expansion' && node.previousSibling?.type === '${')
+        bashism(file, node.parent, '${!var} indirection');
+      break;
+    case ':':
+      // ${x:0:3}, ${x: -1}: a bare ':' after the name (`:-`, `:=`, `:+`, `:?` are other tokens).
+      if (node.parent?.type === 'expansion' && node.previousSibling?.type === 'variable_name')
+        bashism(file, node.parent, '${var:offset:length} substring');
+      break;
+    case 'brace_expression':
+      bashism(file, node, '{a..b} brace expansion');
+      break;
+    case 'concatenation': {
+      // {a,b}: the grammar gives `{`, `a,b`, `}` words (a lone `{}` as in find -exec is not one).
+      // Anywhere in the word (`/etc/{a,b}.conf`): `{`, a word with a comma, `}`.
+      const kids = node.children;
+      for (let k = 0; k + 2 < kids.length; k++)
+        if (kids[k]?.text === '{' && kids[k + 2]?.text === '}' && kids[k + 1]?.text.includes(',')) {
+          bashism(file, node, '{a,b} brace expansion');
+          break;
+        }
+      break;
+    }
+    case 'command_substitution': {
+      const kids = node.namedChildren;
+      if (kids.length === 1 && kids[0]?.type === 'file_redirect' && kids[0].firstChild?.type === '<')
+        bashism(file, node, '$(<file)');
+      break;
+    }
     case 'ansi_c_string':
       bashism(file, node, "$'...' quoting");
       break;
@@ -282,7 +335,7 @@ function bashism(file: ShellFile, node: Node, what: string): void {
 
 function addError(file: ShellFile, node: Node, message: string): void {
   const { line, col } = file.lineCol(node.startIndex);
-  file.errors.push({ offset: node.startIndex, line, col, message });
+  file.errors.push({ offset: node.startIndex, end: node.endIndex, line, col, message });
 }
 
 function quoteOf(node: Node | null): Quote {
@@ -350,6 +403,12 @@ function addCommand(file: ShellFile, node: Node, fn: string | null): void {
   const name = argv0.slice(argv0.lastIndexOf('/') + 1);
   // tree-sitter-bash takes a stray `fi` or `}` for a command; sh stops with a syntax error.
   if (RESERVED.has(words[0].text)) addError(file, node, `unexpected '${words[0].text}'`);
+  if (name === 'source' && words[0].text === 'source')
+    file.bashisms.push({ start: words[0].start, end: words[0].end, what: 'source (use .)' });
+  if (name === 'test' && words.some((w) => w.text === '=='))
+    file.bashisms.push({ start: node.startIndex, end: node.endIndex, what: '== in test' });
+  if (name === 'let' && words[0].text === 'let')
+    file.bashisms.push({ start: words[0].start, end: words[0].end, what: 'let (use $((...)))' });
   file.commands.push({ name, words, start: node.startIndex, end: node.endIndex, fn });
   if (name === ':') addDefaults(file, node, fn);
 }

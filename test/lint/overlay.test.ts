@@ -69,7 +69,15 @@ describe('the overlay fixture', () => {
     const targets = await discover([OVERLAY_REL]);
     const init = targets.map((t) => path.relative(OVERLAY_REL, t.initd)).sort();
     expect(init.length).toBeGreaterThanOrEqual(30);
-    for (const re of [/\/[^/]+\.initd$/, /-r\d+\.initd$/, /\.init$/, /\.rc$/, /-initd$/, /\.initd-r\d+$/])
+    for (const re of [
+      /\/[^/]+\.initd$/,
+      /-r\d+\.initd$/,
+      /\.init$/,
+      /\.rc$/,
+      /-initd$/,
+      /\.initd-r\d+$/,
+      /\.initd\.2$/,
+    ])
       expect(init.filter((f) => re.test(f)).length).toBeGreaterThan(0);
     // Found only by the openrc-run shebang: no init suffix, not in an init.d directory.
     expect(init).toEqual(
@@ -85,7 +93,7 @@ describe('the overlay fixture', () => {
     const others = walk(OVERLAY).filter((f) => !init.includes(f));
     for (const f of others)
       expect(f).toMatch(
-        /\.ebuild$|\.confd$|\/etc\/conf\.d\/|^metadata\/|^profiles\/|^README\.md$|^\.rc-supervise\.json$/,
+        /\.ebuild$|\.confd$|\.conf\.d-r\d+$|\/etc\/conf\.d\/|^metadata\/|^profiles\/|^README\.md$|^\.rc-supervise\.json$|^net-analyzer\/not-openrc\//,
       );
     expect(others.filter((f) => f.endsWith('.ebuild')).length).toBeGreaterThanOrEqual(2);
     // conf.d pairing: `foo.confd` for `foo-r1.initd` and `foo`; etc/conf.d/<name> in a tree.
@@ -96,6 +104,12 @@ describe('the overlay fixture', () => {
     expect(confd['sys-power/acpid/files/acpid-r2.initd']).toBe('sys-power/acpid/files/acpid-r2.confd');
     expect(confd['sys-apps/clean-watchdogd/files/watchdogd']).toBe('sys-apps/clean-watchdogd/files/watchdogd.confd');
     expect(confd['dev-db/redis/files/redis-initd']).toBe('dev-db/redis/files/redis.confd');
+    // newinitd/newconfd in the ebuild pair files whose names do not match.
+    expect(confd['app-misc/pairing/files/pairing.initd.2']).toBe('app-misc/pairing/files/pairing.conf.d-r1');
+    // `.rc`/`.init` files without an OpenRC shebang are not init scripts (Metasploit, s6).
+    expect(init.filter((f) => f.includes('not-openrc'))).toEqual([]);
+    // files/init.d/ in an ebuild repository: doinitd sets the mode, so it is no etc/init.d tree.
+    expect(targets.find((t) => t.initd.endsWith('clean-initd-dir/files/init.d/initd-dir'))?.inInitdTree).toBe(false);
     expect(confd['sys-apps/example-root/files/root/etc/init.d/tftpd']).toBe(
       'sys-apps/example-root/files/root/etc/conf.d/tftpd',
     );
@@ -294,25 +308,24 @@ describe('suppression directives', () => {
   const ids = (text: string) =>
     lintFile({ initdPath: 'foo.initd', initdText: text }).map((f) => `${f.line}:${f.ruleId}`);
 
-  test('without a directive both functions are reported', () => {
-    expect(ids(script)).toEqual(['5:custom-start', '9:custom-start']);
+  test('without a directive: one finding for the script, at the first custom function', () => {
+    expect(ids(script)).toEqual(['5:custom-start']);
   });
 
   test('on the line before a statement: that statement only', () => {
-    const t = script.replace('stop() {', '# rc-supervise disable=custom-start\nstop() {');
-    expect(ids(t)).toEqual(['5:custom-start']);
+    expect(ids(script.replace('stop() {', '# rc-supervise disable=custom-start\nstop() {'))).toEqual([
+      '5:custom-start',
+    ]);
+    expect(ids(script.replace('start() {', '# rc-supervise disable=custom-start\nstart() {'))).toEqual([]);
   });
 
   test('at the end of the line itself', () => {
-    expect(ids(script.replace('start() {', 'start() { # rc-supervise disable=custom-start'))).toEqual([
-      '9:custom-start',
-    ]);
+    expect(ids(script.replace('start() {', 'start() { # rc-supervise disable=custom-start'))).toEqual([]);
   });
 
   test('two lines before: no effect', () => {
-    expect(ids(script.replace('stop() {', '# rc-supervise disable=custom-start\n\nstop() {'))).toEqual([
-      '5:custom-start',
-      '11:custom-start',
+    expect(ids(script.replace('start() {', '# rc-supervise disable=custom-start\n\nstart() {'))).toEqual([
+      '7:custom-start',
     ]);
   });
 
@@ -326,7 +339,7 @@ describe('suppression directives', () => {
 
   test('an unknown id is reported where it is written and suppresses nothing', () => {
     const t = script.replace('stop() {', '# rc-supervise disable=custom-stop\nstop() {');
-    expect(ids(t)).toEqual(['5:custom-start', '9:unknown-rule-id', '10:custom-start']);
+    expect(ids(t)).toEqual(['5:custom-start', '9:unknown-rule-id']);
   });
 
   test('a directive in conf.d covers findings in conf.d', () => {

@@ -3,6 +3,7 @@
  * whether linted by two workers or in one thread.
  */
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { REPO } from '../helpers/fixtures.js';
 import { CLI, cliWithJobs, generateCorpus, threadShares as shares, withoutTiming } from '../helpers/threads.js';
@@ -48,6 +49,11 @@ test('lint --fix --unsafe in a fresh process fixes a generated corpus completely
   const fixed = cli('--fix', '--unsafe');
   expect(fixed.stderr).not.toContain('internal error');
   expect(fixed.stderr).toMatch(/fixed \d+ problems/);
-  const after = JSON.parse(cli('--format', 'json').stdout) as { fixable: string | null }[];
-  expect(after.filter((f) => f.fixable)).toEqual([]);
+  const after = JSON.parse(cli('--format', 'json').stdout) as { fixable: string | null; file: string }[];
+  // Except in scripts dash cannot parse as they are (the corpus has bash-only `<<<`): --fix
+  // leaves those alone, since no fix could be checked against what /bin/sh runs.
+  const dashRejects = (f: string) =>
+    spawnSync('dash', ['-n'], { input: readFileSync(f, 'utf8').replace(/\r\n/g, '\n') }).status !== 0;
+  const left = after.filter((f) => f.fixable);
+  expect(left.filter((f) => !dashRejects(f.file))).toEqual([]);
 });

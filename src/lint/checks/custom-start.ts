@@ -1,17 +1,24 @@
-import { supervisedSeverity, supervisorPossible, type Check } from '../check.js';
+import { supervisorPossible, type Check } from '../check.js';
+
+/** Commands that keep a start()/stop() a thin wrapper around OpenRC's own launch. */
+const WRAPPER = new Set(['ebegin', 'eend', 'einfo', 'ewarn', 'veinfo', 'vewarn', 'eindent', 'eoutdent', ':', 'return']);
+const DEFAULT_CALL: Record<string, RegExp> = {
+  start: /^(default_start|supervise_start|ssd_start)$/,
+  stop: /^(default_stop|supervise_stop|ssd_stop)$/,
+};
 
 const check: Check = {
   meta: {
     id: 'custom-start',
-    defaultSeverity: 'warning',
-    summary: 'custom start()/stop()/status() bypasses the supervisor',
+    defaultSeverity: 'info',
+    summary: 'custom start()/stop() bypasses the supervisor',
     fixable: 'none',
     docs: {
-      what: 'The init script defines start(), stop() or status() while supervise-daemon is, or may be, its supervisor.',
+      what: 'The init script defines start() or stop() (other than a thin wrapper around default_start/default_stop) while it launches a daemon and supervise-daemon is, or may be, its supervisor. One finding per script; a warning when supervise-daemon is set, else info.',
       why: 'OpenRC calls the function instead of supervise-daemon: the daemon is never supervised, and a supervisor set in conf.d is silently ignored.',
       example: {
         bad: '#!/sbin/openrc-run\ncommand=/usr/sbin/foo\nstart() {\n\tebegin "Starting foo"\n\tstart-stop-daemon --start --exec /usr/sbin/foo\n\teend $?\n}\n',
-        good: '#!/sbin/openrc-run\ncommand=/usr/sbin/foo\n',
+        good: '#!/sbin/openrc-run\ncommand=/usr/sbin/foo\nstart() {\n\tebegin "Starting foo"\n\tdefault_start\n\teend $?\n}\n',
       },
       fix: 'None automatic in lint; `rc-supervise migrate` converts functions that only launch a known daemon.',
     },
@@ -21,14 +28,33 @@ const check: Check = {
     // A one-shot service (no command, no daemon launched) needs its start(): nothing to supervise.
     const launches = ctx.service.ssdCalls.some((c) => c.kind === 'start');
     if (!ctx.service.command && !launches) return [];
-    return ctx.initd.functions
-      .filter((f) => ['start', 'stop', 'status'].includes(f.name))
-      .map((f) => ({
-        start: f.start,
-        end: f.start + f.name.length,
-        message: `custom ${f.name}() bypasses supervise-daemon: use command/command_args (and ${f.name}_pre/${f.name}_post for extra steps)`,
-        severity: supervisedSeverity(ctx),
-      }));
+    // A control script (`start-stop-daemon --start --exec neo4j -- start`, `swift-init -- proxy start`)
+    // is not a daemon supervise-daemon could run: nothing to convert.
+    const controlScript = ctx.service.ssdCalls.some(
+      (c) => c.kind === 'start' && c.args.slice(c.parsed.operandsAt).some((w) => /^(start|restart)$/.test(w)),
+    );
+    if (controlScript) return [];
+    const custom = ctx.initd.functions.filter((f) => {
+      if (f.name !== 'start' && f.name !== 'stop') return false;
+      const calls = ctx.initd.commands.filter((c) => c.fn === f.name && c.start >= f.start && c.end <= f.end);
+      const thin =
+        calls.some((c) => DEFAULT_CALL[f.name].test(c.name)) &&
+        calls.every((c) => DEFAULT_CALL[f.name].test(c.name) || WRAPPER.has(c.name));
+      return !thin;
+    });
+    if (!custom.length) return [];
+    const names = custom.map((f) => `${f.name}()`).join(' and ');
+    const first = custom[0];
+    return [
+      {
+        start: first.start,
+        end: first.start + first.name.length,
+        message: ctx.service.supervised
+          ? `custom ${names} bypass${custom.length > 1 ? '' : 'es'} supervise-daemon, which is set: the daemon is not supervised; use command/command_args (and start_pre/stop_post for extra steps)`
+          : `custom ${names}: supervise-daemon can never supervise this daemon (a supervisor= in conf.d is ignored); to allow it, use command/command_args (and start_pre/stop_post for extra steps)`,
+        severity: ctx.service.supervised ? 'warning' : 'info',
+      },
+    ];
   },
 };
 export default check;

@@ -17,7 +17,7 @@ const check: Check = {
   meta: {
     id: 'extra-command-unlisted',
     defaultSeverity: 'warning',
-    summary: 'reload/rotate function not listed in extra_started_commands or extra_commands',
+    summary: 'reload/rotate function not listed in extra_started_commands, extra_commands or opts',
     fixable: 'safe',
     docs: {
       what: 'A reload() or rotate() function whose name is in neither extra_started_commands nor extra_commands.',
@@ -31,8 +31,11 @@ const check: Check = {
   },
   run(ctx) {
     const s = ctx.service;
+    // openrc-run.sh reads `${extra_commands:-$opts}`: the old `opts` counts while extra_commands is empty.
+    const extra = s.words('extra_commands');
+    const plain = extra && extra.length === 0 ? s.words('opts') : extra;
     const listed = new Set(
-      ['extra_started_commands', 'extra_commands', 'extra_stopped_commands'].flatMap((v) => s.words(v) ?? ['*']),
+      [s.words('extra_started_commands'), s.words('extra_stopped_commands'), plain].flatMap((w) => w ?? ['*']),
     );
     if (listed.has('*')) return [];
     const missing = ctx.initd.functions.filter(

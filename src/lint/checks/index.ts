@@ -15,10 +15,13 @@ import ssdArgsFallback from './ssd-args-fallback.js';
 import ssdSignal from './ssd-signal.js';
 import supervisorHardcoded from './supervisor-hardcoded.js';
 import syntaxError from './syntax-error.js';
+import shebangNotFirst from './shebang-not-first.js';
+import retryNoKill from './retry-no-kill.js';
 
 /** Every lint check, explicitly. Ids are stable: CI configs and suppressions name them. */
 export const CHECKS: readonly Check[] = [
   syntaxError,
+  shebangNotFirst,
   crlf,
   commandArgsPidfile,
   noForeground,
@@ -34,4 +37,5 @@ export const CHECKS: readonly Check[] = [
   runscriptShebang,
   notExecutable,
   bashism,
+  retryNoKill,
 ];

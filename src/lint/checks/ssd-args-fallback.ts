@@ -1,6 +1,41 @@
 import { insertBlock } from '../../steps/emit.js';
 import { fallbackTrap } from '../../steps/ssd-args.js';
+import { MISREAD_SHORT, parseOptions, REDUNDANT, SHARED_MEANING } from '../../model/options.js';
+import { splitValue } from '../../parse/words.js';
+import { looksLikeOption, origins } from '../unknown.js';
 import { supervisedSeverity, supervisorPossible, type Check } from '../check.js';
+
+/**
+ * `supervise_daemon_args` holding the options both daemons read the same way, as options (not
+ * declarative variables: those would change start-stop-daemon's command line too). A single
+ * space when none (OpenRC before 0.46 treats "" as unset). null when a word cannot be carried
+ * safely: a bundle of short options, an option value that looks like an option (a value we
+ * could not see shifted the words), or a character the double quotes would expand.
+ */
+function superviseLine(words: string[]): string | null {
+  const p = parseOptions(words);
+  const keep: string[] = [];
+  const perWord = new Map<number, number>();
+  for (const o of p.options) perWord.set(o.index, (perWord.get(o.index) ?? 0) + 1);
+  if ([...perWord.values()].some((n) => n > 1)) return null;
+  for (const o of p.options) {
+    if (o.value !== undefined && looksLikeOption(o.value)) return null;
+    const written = words.slice(o.index, o.index + o.count);
+    const short = /^-[^-]/.test(o.written);
+    if (REDUNDANT.has(o.spec.long)) continue;
+    if (!SHARED_MEANING.has(o.spec.long) || (short && MISREAD_SHORT.has(o.written[1]))) continue;
+    keep.push(...written);
+  }
+  if (keep.some((w) => /[$`"\\']/.test(w))) return null;
+  const q = (w: string) => (/^[\w@%+=:,./-]+$/.test(w) ? w : `'${w}'`);
+  return `supervise_daemon_args="${keep.length ? keep.map(q).join(' ') : ' '}"`;
+}
+
+/** One literal word that names an option only start-stop-daemon takes. */
+function ssdOnly(w: string): boolean {
+  const p = parseOptions([w]);
+  return p.options.some((o) => !SHARED_MEANING.has(o.spec.long) && !REDUNDANT.has(o.spec.long));
+}
 
 const check: Check = {
   meta: {
@@ -20,18 +55,65 @@ const check: Check = {
   },
   run(ctx) {
     if (!supervisorPossible(ctx)) return [];
-    const trap = fallbackTrap(ctx.service);
+    const s = ctx.service;
+    if (s.defines('start')) return [];
+    const as = [
+      ...ctx.initd.topLevel('start_stop_daemon_args'),
+      ...(ctx.confd?.topLevel('start_stop_daemon_args') ?? []),
+    ];
+    const raw = as.map((a) => a.value.text).join(' ');
+    const o = origins(ctx, raw);
+    const a = s.initdAssignments('start_stop_daemon_args').pop() ?? ctx.initd.topLevel('start_stop_daemon_args').pop();
+    const inConfd = !a && !!ctx.confd?.topLevel('start_stop_daemon_args').length;
+    const where = a ?? ctx.confd?.topLevel('start_stop_daemon_args').pop();
+    const words = s.words('start_stop_daemon_args');
+    if (o.unknown.length || words === null) {
+      // A value we cannot see would shift the options (`--user ${USER} --wait 1500` with USER
+      // unknown is not `--user --wait`): trust only literal words naming a start-stop-daemon-only option.
+      if (s.isSet('supervise_daemon_args')) return [];
+      const literal = as
+        .flatMap((x) => splitValue(x.value.text, x.value.start, x.value.quote) ?? [])
+        .map((t) => t.text);
+      const only = literal.filter((w) => /^-/.test(w) && !/[$`"']/.test(w) && ssdOnly(w));
+      if (!only.length) return [];
+      return [
+        {
+          in: inConfd ? 'confd' : 'initd',
+          start: where?.start ?? 0,
+          end: where?.end,
+          message: `start_stop_daemon_args holds ${only.join(', ')}, which supervise-daemon rejects, and supervise_daemon_args is unset: set supervise_daemon_args (no automatic fix: ${o.unknown.length ? `${o.unknown.join(', ')} unknown here` : 'its value is computed at run time'})`,
+          severity: supervisedSeverity(ctx),
+        },
+      ];
+    }
+    const trap = fallbackTrap(s);
     if (!trap) return [];
-    const a =
-      ctx.service.initdAssignments('start_stop_daemon_args').pop() ??
-      ctx.initd.topLevel('start_stop_daemon_args').pop();
+    // Never freeze a conf.d value into init.d, never write a value an option parser would misread.
+    const line = superviseLine(words ?? []);
+    // Never freeze a conf.d value into init.d.
+    const frozen = o.confd.length > 0 && line !== null && line !== 'supervise_daemon_args=" "';
+    // Words after `--` are the daemon's (they belong in command_args); a word our option table
+    // does not know (`--nice`, which getopt_long takes as --nicelevel) makes the translation
+    // unsure; a value that appends to itself carries the conf.d one.
+    const parsedWords = words ? parseOptions(words) : null;
+    const unsure =
+      line === null ||
+      (!!parsedWords &&
+        (parsedWords.unknown.length > 0 || parsedWords.operandsAt < words!.length || words!.includes('--'))) ||
+      /\$\{?start_stop_daemon_args\b/.test(raw);
     return [
       {
-        start: a?.start ?? 0,
-        end: a?.end,
-        message: trap.note,
+        in: inConfd ? 'confd' : 'initd',
+        start: where?.start ?? 0,
+        end: where?.end,
+        message:
+          trap.note.replace(/: supervise_daemon_args set to .*$/, '') +
+          (frozen ? ` (no automatic fix: the value comes from conf.d: ${o.confd.join(', ')})` : ''),
         severity: supervisedSeverity(ctx),
-        fix: { safety: 'safe', edits: [insertBlock(ctx.service, ctx.initdPath, trap.lines, false)] },
+        fix:
+          frozen || inConfd || unsure
+            ? undefined
+            : { safety: 'safe', edits: [insertBlock(s, ctx.initdPath, [line!], false)] },
       },
     ];
   },

@@ -1,5 +1,5 @@
 import { rewritableSignalCalls, signalRewrites } from '../../steps/signals.js';
-import { supervisedSeverity, supervisorPossible, type Check } from '../check.js';
+import { latentSeverity, supervisorPossible, type Check } from '../check.js';
 
 const check: Check = {
   meta: {
@@ -19,14 +19,24 @@ const check: Check = {
   },
   run(ctx) {
     if (!supervisorPossible(ctx)) return [];
+    // A custom start() launches the daemon itself: supervise-daemon never runs, the pidfile is the daemon's.
+    if (ctx.service.defines('start')) return [];
     const edits = signalRewrites(ctx.service, ctx.initdPath);
-    return rewritableSignalCalls(ctx.service).map((c, i) => ({
-      start: c.cmd.start,
-      end: c.cmd.end,
-      message: `${c.cmd.fn}() sends ${c.signal} with ${c.via} through the pidfile: under supervise-daemon it reaches the supervisor, not the daemon; use \${supervisor} \${RC_SVCNAME} --signal ${c.signal}`,
-      severity: supervisedSeverity(ctx),
-      fix: ctx.service.supervised ? { safety: 'safe' as const, edits: [edits[i]] } : undefined,
-    }));
+    const byPidfile = (c: (typeof ctx.service.signalCalls)[number]) => {
+      if (c.via !== 'start-stop-daemon') return true;
+      // `start-stop-daemon --signal HUP --exec X` (no --pidfile) finds the daemon by name: it reaches it either way.
+      const call = ctx.service.ssdCalls.find((x) => x.cmd === c.cmd);
+      return !!call?.parsed.options.some((o) => o.spec.long === 'pidfile');
+    };
+    return rewritableSignalCalls(ctx.service)
+      .flatMap((c, i) => (byPidfile(c) ? [{ c, i }] : []))
+      .map(({ c, i }) => ({
+        start: c.cmd.start,
+        end: c.cmd.end,
+        message: `${c.cmd.fn}() sends ${c.signal} with ${c.via} through the pidfile: ${ctx.service.supervised ? 'under supervise-daemon it reaches' : 'if conf.d chooses supervise-daemon, it reaches'} the supervisor, not the daemon; use \${supervisor} \${RC_SVCNAME} --signal ${c.signal}`,
+        severity: latentSeverity(ctx, 'error'),
+        fix: ctx.service.supervised ? { safety: 'safe' as const, edits: [edits[i]] } : undefined,
+      }));
   },
 };
 export default check;

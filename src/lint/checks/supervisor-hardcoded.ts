@@ -19,6 +19,13 @@ const check: Check = {
   run(ctx) {
     const a = ctx.service.supervisor.confdCanDecide ? undefined : ctx.service.supervisor.initdAssignment;
     if (!a || a.form !== 'assign') return [];
+    // Only a script that works under both backends can let conf.d choose: one whose foreground
+    // behaviour adapts (command_args_foreground, command_background). Where the no-fork flag sits
+    // in command_args, or start() is custom, the hard-coded value is what the script needs.
+    const s = ctx.service;
+    if (s.value('supervisor') !== 'supervise-daemon' || s.defines('start')) return [];
+    if (!s.isSet('command_args_foreground') && !/^(yes|true|1|on)$/i.test(s.value('command_background') ?? ''))
+      return [];
     const v = ctx.service.value('supervisor') ?? a.value.text;
     return [
       {

@@ -1,47 +1,85 @@
-import type { Check } from '../check.js';
+import { confirmSyntax, templateWords } from '../../parse/syntax-check.js';
+import type { ShellFile } from '../../parse/shellfile.js';
+import type { Check, RawFinding } from '../check.js';
 
-function describe(m: string): string {
-  return m === 'syntax error' ? 'the shell cannot parse this' : m;
+/** Offset of the start of 1-based `line` (the shell names lines, the grammar offsets). */
+function lineOffset(f: ShellFile, line: number): number {
+  let at = 0;
+  for (let i = 1; i < line; i++) {
+    const n = f.text.indexOf('\n', at);
+    if (n < 0) break;
+    at = n + 1;
+  }
+  return at;
 }
 
-/** `@SBINDIR@`-style words left by a build that did not run its substitutions (outside comments). */
-function templates(text: string): { start: number; end: number; text: string }[] {
-  const out = [];
-  for (const m of text.matchAll(/@[A-Z][A-Z0-9_]*@/g)) {
-    const lineStart = text.lastIndexOf('\n', m.index!) + 1;
-    if (/^\s*#/.test(text.slice(lineStart, m.index!))) continue;
-    out.push({ start: m.index!, end: m.index! + m[0].length, text: m[0] });
+/**
+ * Grammar errors confirmed by a real shell (src/parse/syntax-check.ts): one finding per file,
+ * where the shell says. A file the shell accepts has no syntax error, whatever the grammar says.
+ */
+function confirmed(f: ShellFile, which: 'initd' | 'confd'): RawFinding[] {
+  if (!f.errors.length) return [];
+  const c = confirmSyntax(f.text, which === 'initd' ? f.shebang : null);
+  const at = (line?: number) => (line ? lineOffset(f, line) : f.errors[0].offset);
+  switch (c.verdict) {
+    case 'ok':
+      return [];
+    case 'unconfirmed':
+      // No shell here to ask: say what the grammar saw, without claiming the shell fails.
+      return [
+        {
+          in: which,
+          start: f.errors[0].offset,
+          severity: 'info',
+          message: 'the shell grammar cannot parse this, and no dash/bash was found to confirm it',
+        },
+      ];
+    case 'bash-only':
+      return [
+        {
+          in: which,
+          start: at(c.dash?.line),
+          severity: 'warning',
+          message: `dash cannot parse this (${c.dash?.message ?? 'syntax error'}), bash can: the script only works where /bin/sh is bash`,
+        },
+      ];
+    case 'error':
+      return [
+        {
+          in: which,
+          start: at(c.dash?.line ?? c.bash?.line),
+          message: `${c.dash ? 'dash' : 'bash'} -n: ${(c.dash ?? c.bash)?.message ?? 'syntax error'}`,
+        },
+      ];
   }
-  return out;
 }
 
 const check: Check = {
   meta: {
     id: 'syntax-error',
     defaultSeverity: 'error',
-    summary: 'shell syntax error',
+    summary: 'shell syntax error (confirmed by dash/bash), or an unfilled @TEMPLATE@',
     fixable: 'none',
     docs: {
-      what: 'A part of the script the shell grammar cannot parse (unterminated if/quote, stray `;;`, unsubstituted `@TEMPLATE@` words).',
-      why: 'openrc-run fails on the script, so the service cannot start or stop; other checks only see what parsed.',
+      what: 'A script the shell cannot parse: the grammar found an error and `dash -n` (and `bash -n`) agree (an error; a warning when only bash accepts it). A file with `@WORD@` placeholders that an ebuild fills in is reported once, at info, as a template.',
+      why: 'openrc-run fails on the script, so the service cannot start or stop. A template is not the installed script: lint the installed file for a full answer.',
       example: { bad: '#!/sbin/openrc-run\nif true; then\n', good: '#!/sbin/openrc-run\nif true; then\n\t:\nfi\n' },
       fix: 'None.',
     },
   },
   run(ctx) {
-    return [
-      ...ctx.initd.errors.map((e) => ({ start: e.offset, message: describe(e.message) })),
-      ...(ctx.confd?.errors ?? []).map((e) => ({
-        in: 'confd' as const,
-        start: e.offset,
-        message: describe(e.message),
-      })),
-      ...templates(ctx.initd.text).map((t) => ({
-        start: t.start,
-        end: t.end,
-        message: `unsubstituted template word ${t.text}: the build did not fill it in`,
-      })),
-    ];
+    const out = [...confirmed(ctx.initd, 'initd'), ...(ctx.confd ? confirmed(ctx.confd, 'confd') : [])];
+    const t = templateWords(ctx.initd.text, ctx.initd.comments);
+    if (t.length) {
+      const names = [...new Set(t.map((w) => w.text))];
+      out.push({
+        start: t[0].start,
+        end: t[0].end,
+        severity: 'info',
+        message: `template: the ebuild fills in ${names.slice(0, 4).join(', ')}${names.length > 4 ? ', ...' : ''}; lint the installed file for a full answer`,
+      });
+    }
+    return out;
   },
 };
 export default check;

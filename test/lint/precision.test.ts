@@ -1,0 +1,311 @@
+/**
+ * Issue 14: lint precise on real scripts. Our own minimal scripts, modelled on what real
+ * overlays showed: what must not fire, what must fire at which severity, and what `--fix`
+ * may and may not do. Fixes are checked with OpenRC's own shell code (openrc-run.sh 0.45.2
+ * with recording stand-ins): start-stop-daemon's argv is unchanged, supervise-daemon gets no
+ * start-stop-daemon-only option.
+ */
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { discover } from '../../src/lint/discover.js';
+import { fixFile, lintFile } from '../../src/lint/lint.js';
+import { initParser } from '../../src/parse/parser.js';
+import { confirmSyntax, shellCheckSyntax, templateWords } from '../../src/parse/syntax-check.js';
+import { describeWithTree } from '../e2e/harness.js';
+import { run } from '../helpers/cli.js';
+import { REPO } from '../helpers/fixtures.js';
+import { recordActions } from '../helpers/openrc-cmdline.js';
+
+beforeAll(() => initParser());
+
+const lint = (initd: string, confd?: string) =>
+  lintFile({ initdPath: 'foo.initd', initdText: initd, confdPath: confd ? 'foo.confd' : null, confdText: confd });
+const ids = (initd: string, confd?: string) => lint(initd, confd).map((f) => `${f.ruleId}:${f.severity}`);
+
+describe('syntax: a real shell decides (src/parse/syntax-check.ts)', () => {
+  // Each of these is valid sh that tree-sitter-bash 0.25.1 (the newest on npm) cannot parse.
+  const misparsed = [
+    'case " $L " in\n\t*" $i "*) ;;\n\t*) L="$L $i" ;;\nesac\n',
+    'description="Foo${X:+ (${X})}"\n',
+    '[ "$a" \\< "$b" ] && echo x\n',
+  ];
+  test.each(misparsed)('grammar error, dash accepts: no syntax-error (%#)', (body) => {
+    const text = `#!/sbin/openrc-run\n${body}`;
+    expect(confirmSyntax(text, '/sbin/openrc-run').verdict).toBe('ok');
+    expect(ids(text).filter((i) => i.startsWith('syntax-error'))).toEqual([]);
+  });
+
+  test('a real error is an error, where the shell says', () => {
+    const f = lint('#!/sbin/openrc-run\nstart_pre() {\n\tif true; then\n\t\t:\n}\n');
+    expect(f.map((x) => `${x.ruleId}:${x.severity}:${x.line}`)).toEqual(['syntax-error:error:5']);
+    expect(f[0].message).toMatch(/^dash -n: Syntax error/);
+  });
+
+  test('dash rejects, bash accepts: bash-only, not an error', () => {
+    // (tree-sitter-bash parses these, so lint reports them as bashisms; confirmSyntax is what
+    // a grammar error is checked with.)
+    const text = '#!/sbin/openrc-run\nstart_pre() {\n\tlocal a=(1 2)\n\tfor ((i = 0; i < 2; i++)); do :; done\n}\n';
+    expect(confirmSyntax(text, '/sbin/openrc-run').verdict).toBe('bash-only');
+    expect(confirmSyntax('#!/sbin/openrc-run\nif true; then\n', '/sbin/openrc-run').verdict).toBe('error');
+    expect(shellCheckSyntax(text, 'dash')?.ok).toBe(false);
+    expect(shellCheckSyntax(text, 'bash')?.ok).toBe(true);
+  });
+
+  test('a parse error does not switch off the other checks (outside the broken region)', () => {
+    const text =
+      '#!/sbin/openrc-run\nsupervisor=supervise-daemon\ncommand=/usr/sbin/foo\ncommand_args_foreground=-f\n' +
+      'start_stop_daemon_args="--wait 1000"\ndescription="Foo${X:+ (${X})}"\n';
+    expect(ids(text)).toContain('ssd-args-fallback:error');
+    // ... but no fix is offered for a file the grammar did not fully understand.
+    expect(lint(text).every((f) => !f.fix)).toBe(true);
+  });
+
+  test('@WORD@ templates: one info finding, other checks still run, no fix, not in comments', () => {
+    const text =
+      '#!/sbin/openrc-run\n# @NOT_THIS@ in a comment\ncommand=/usr/bin/foo\npidfile="@rundir@/foo.pid"\n' +
+      'depend() {\n\tuse net # @slapd@\n\t@neededservices@\n}\nreload() {\n\t:\n}\n';
+    // Text alone skips comment lines; the parsed comment spans also drop `# @slapd@` after code.
+    expect(templateWords(text).map((w) => w.text)).toEqual(['@rundir@', '@slapd@', '@neededservices@']);
+    const f = lint(text);
+    expect(f.map((x) => `${x.ruleId}:${x.severity}`)).toEqual(['syntax-error:info', 'extra-command-unlisted:warning']);
+    expect(f[0].message).toBe(
+      'template: the ebuild fills in @rundir@, @neededservices@; lint the installed file for a full answer',
+    );
+    expect(f[1].fix).toBeUndefined();
+  });
+});
+
+describe('bashisms ShellCheck reports in sh scripts', () => {
+  const cases: [string, string][] = [
+    ['source /etc/foo.conf', 'source (use .)'],
+    ['[ "$a" == b ]', '== in [ ]'],
+    ['test "$a" == b', '== in test'],
+    ['X+=" more"', '+= appending'],
+    ['X=$(</etc/foo)', '$(<file)'],
+    ['let i=i+1', 'let (use $((...)))'],
+    ['(( i++ ))', '((...)) arithmetic'],
+    ['echo ${!name}', '${!var} indirection'],
+    ['echo ${x:0:3}', '${var:offset:length} substring'],
+    ['echo /etc/{a,b}', '{a,b} brace expansion'],
+    ['echo {1..3}', '{a..b} brace expansion'],
+  ];
+  test.each(cases)('%s', (line, what) => {
+    const f = lint(`#!/sbin/openrc-run\nstart_pre() {\n\t${line}\n}\n`);
+    expect(f.map((x) => `${x.ruleId}:${x.message}`)).toEqual([`bashism:${what} is bash-only; openrc-run uses /bin/sh`]);
+  });
+  test.each([
+    'echo $((1 + 2))',
+    'echo ${x:-y} ${x:=y} ${x:+z} ${#x}',
+    'find . -exec rm {} \\;',
+    '. /etc/foo.conf',
+    'local x=1',
+  ])('POSIX: %s', (line) => {
+    expect(ids(`#!/sbin/openrc-run\nstart_pre() {\n\t${line}\n}\n`)).toEqual([]);
+  });
+});
+
+describe('checks that must not fire (false positives seen on real overlays)', () => {
+  test('no-foreground: the no-fork flag already in command_args, or a daemon we know nothing about', () => {
+    const acpid = '#!/sbin/openrc-run\nsupervisor=supervise-daemon\ncommand=/usr/sbin/acpid\n';
+    // A rule says acpid forks without --foreground: under supervise-daemon that certainly breaks.
+    expect(ids(acpid)).toEqual(['no-foreground:error']);
+    expect(ids(acpid.replace('acpid\n', 'acpid\ncommand_args="--foreground"\n'))).toEqual([]);
+    expect(ids('#!/sbin/openrc-run\nsupervisor=supervise-daemon\ncommand=/usr/bin/some-go-server\n')).toEqual([]);
+  });
+
+  test('supervisor-hardcoded: not where the script only works under supervise-daemon', () => {
+    expect(ids('#!/sbin/openrc-run\nsupervisor=supervise-daemon\ncommand=/usr/bin/x\ncommand_args="-F"\n')).toEqual([]);
+  });
+
+  test('ssd-signal: custom start(), and a signal by --exec without --pidfile', () => {
+    const custom =
+      '#!/sbin/openrc-run\nsupervisor=supervise-daemon\nextra_started_commands=reload\npidfile=/run/x.pid\n' +
+      'start() {\n\tstart-stop-daemon --start --exec /usr/bin/x --pidfile /run/x.pid\n}\n' +
+      'reload() {\n\tstart-stop-daemon --signal HUP --pidfile "${pidfile}"\n}\n';
+    expect(ids(custom).filter((i) => i.startsWith('ssd-signal'))).toEqual([]);
+    const byExec =
+      '#!/sbin/openrc-run\nsupervisor=supervise-daemon\ncommand=/usr/bin/x\ncommand_args_foreground=-f\nextra_started_commands=reload\n' +
+      'reload() {\n\tstart-stop-daemon --exec /usr/bin/x --signal HUP\n}\n';
+    expect(ids(byExec).filter((i) => i.startsWith('ssd-signal'))).toEqual([]);
+  });
+
+  test('custom-start: once per script; not for a default_start wrapper, nor a one-shot service', () => {
+    const both =
+      '#!/sbin/openrc-run\ncommand=/usr/bin/x\nstart() {\n\tstart-stop-daemon --start --exec /usr/bin/x\n}\nstop() {\n\tstart-stop-daemon --stop --exec /usr/bin/x\n}\n';
+    expect(ids(both)).toEqual(['custom-start:info']);
+    expect(ids(both.replace('command=/usr/bin/x\n', 'supervisor=supervise-daemon\ncommand=/usr/bin/x\n'))).toContain(
+      'custom-start:warning',
+    );
+    expect(
+      ids('#!/sbin/openrc-run\ncommand=/usr/bin/x\nstart() {\n\tebegin "x"\n\tdefault_start\n\teend $?\n}\n'),
+    ).toEqual([]);
+    expect(ids('#!/sbin/openrc-run\nstart() {\n\tloadkeys -q /etc/k\n}\n')).toEqual([]);
+    // A control script (`neo4j start`) is not a daemon supervise-daemon could run.
+    expect(
+      ids(
+        '#!/sbin/openrc-run\nstart() {\n\tstart-stop-daemon --start --pidfile /run/n.pid --exec /usr/bin/neo4j -- start\n}\n',
+      ),
+    ).toEqual([]);
+  });
+
+  test('extra-command-unlisted honours opts= (while extra_commands is empty)', () => {
+    const t = '#!/sbin/openrc-run\nopts="reload"\ncommand=/usr/bin/x\nreload() {\n\t:\n}\n';
+    expect(ids(t)).toEqual([]);
+    expect(ids(t.replace('opts="reload"', 'opts="reload"\nextra_commands="checkconfig"'))).toEqual([
+      'extra-command-unlisted:warning',
+    ]);
+  });
+
+  test('shebang-not-first: a blank line before #! is an error, fixed by removing it', () => {
+    const f = lint('\n\n#!/sbin/openrc-run\ncommand=/usr/bin/x\n');
+    expect(f.map((x) => `${x.ruleId}:${x.severity}:${x.line}`)).toEqual(['shebang-not-first:error:3']);
+    const r = fixFile({ initdPath: 'foo.initd', initdText: '\n\n#!/sbin/openrc-run\ncommand=/usr/bin/x\n' });
+    expect(r.texts.get('foo.initd')).toBe('#!/sbin/openrc-run\ncommand=/usr/bin/x\n');
+  });
+
+  test('retry-no-kill: a supervised service with a conf.d and no KILL step; not with one, nor unknown', () => {
+    const base =
+      '#!/sbin/openrc-run\nsupervisor=${supervisor:-supervise-daemon}\ncommand=/usr/bin/x\ncommand_args_foreground=-f\n';
+    expect(ids(`${base}retry="TERM/30"\n`)).toEqual(['retry-no-kill:info']);
+    expect(ids(`${base}retry=30\n`)).toEqual(['retry-no-kill:info']);
+    expect(ids(`${base}retry="TERM/30/KILL/5"\n`)).toEqual([]);
+    expect(ids(`${base}retry="\${X_RETRY}"\n`)).toEqual([]);
+    // Unset, and no conf.d given: the admin may set it there.
+    expect(ids(base)).toEqual([]);
+    expect(ids(base, '# nothing set\n')).toEqual(['retry-no-kill:info']);
+  });
+});
+
+describe('--fix never writes what it cannot know', () => {
+  const fixed = (initd: string, confd?: string) =>
+    fixFile({
+      initdPath: 'foo.initd',
+      initdText: initd,
+      confdPath: confd ? 'foo.confd' : null,
+      confdText: confd,
+    }).texts.get('foo.initd');
+  const head = '#!/sbin/openrc-run\ncommand=/usr/bin/x\npidfile=/run/x.pid\n';
+
+  test('a script dash cannot parse (bash-only syntax) is not fixed', () => {
+    const t = '#!/sbin/runscript\nstart_pre() {\n\tfor ((i = 0; i < 2; i++)); do :; done\n}\n';
+    expect(fixed(t)).toBe(t);
+    expect(fixed(t.replace(/\tfor.*\n/, '\t:\n'))).toBe('#!/sbin/openrc-run\nstart_pre() {\n\t:\n}\n');
+  });
+  test('command_args_background is not added next to command_background', () => {
+    const t = `${head}command_background=yes\ncommand_args="--nodaemon --pidfile \${pidfile}"\n`;
+    expect(fixed(t)).toBe(t);
+  });
+  test('no move when a custom function passes command_args itself', () => {
+    const t = `${head}command_args="-c /etc/x -p \${pidfile}"\nstart_pre() {\n\t/usr/bin/x -t \${command_args}\n}\n`;
+    expect(fixed(t)).toBe(t);
+  });
+  test('moved words keep their order (only a tail of command_args moves, before any existing command_args_background)', () => {
+    const inOrder = `${head}command_args="-c /etc/x -p \${pidfile}"\ncommand_args_background="--syslog"\n`;
+    expect(fixed(inOrder)).toBe(`${head}command_args="-c /etc/x"\ncommand_args_background="-p \${pidfile} --syslog"\n`);
+    const notTail = `${head}command_args="-p \${pidfile} /etc/x.conf"\n`;
+    expect(fixed(notTail)).toBe(notTail);
+  });
+  test('words naming an unknown variable do not move', () => {
+    const t = `${head}command_args="\${X_OPTS:=-p \${pidfile}}"\n`;
+    expect(fixed(t)).toBe(t);
+  });
+  test('an unknown variable is not empty: no fix, and no value that looks like an option', () => {
+    const user = `${head}command_background=yes\nstart_stop_daemon_args="--user \${X_USER} --wait 1500"\n`;
+    expect(fixed(user)).toBe(user);
+    expect(lint(user).find((f) => f.ruleId === 'ssd-args-fallback')?.message).toBe(
+      'start_stop_daemon_args holds --wait, which supervise-daemon rejects, and supervise_daemon_args is unset: set supervise_daemon_args (no automatic fix: X_USER unknown here)',
+    );
+    const dir = `${head}command_background=yes\nX_DIR=""\nstart_stop_daemon_args="--chdir \${X_DIR} --user sks --wait 1000"\n`;
+    expect(fixed(dir)).toBe(dir);
+  });
+  test('a conf.d value is never frozen into init.d', () => {
+    const t = `${head}command_background=yes\nstart_stop_daemon_args="--nicelevel \${X_NICE} --wait 1000"\n`;
+    expect(fixed(t, 'X_NICE=5\n')).toBe(t);
+  });
+  test("ssd-args-fallback's fix writes options, not declarative variables (start-stop-daemon's line stays)", () => {
+    const t = `${head}command_background=yes\nstart_stop_daemon_args="--user x --chdir /var/lib/x --wait 1000"\n`;
+    // The block goes after `command=` (src/migrate/plan.ts blockPosition).
+    expect(fixed(t)).toBe(
+      t.replace('command=/usr/bin/x\n', 'command=/usr/bin/x\nsupervise_daemon_args="--user x --chdir /var/lib/x"\n'),
+    );
+  });
+});
+
+describe('discovery', () => {
+  test('an ebuild repository is read through its ebuilds; a plain tree is walked', async () => {
+    const repo = await discover(['fixtures/overlay']);
+    expect(repo.find((t) => t.initd.endsWith('pairing.initd.2'))).toMatchObject({
+      confd: 'fixtures/overlay/app-misc/pairing/files/pairing.conf.d-r1',
+      name: 'pairing',
+      inInitdTree: false,
+    });
+    // The same tree without its repository markers: walked, .rc/.init still need a shebang.
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'rc-lint-plain-'));
+    try {
+      cpSync(path.join(REPO, 'fixtures/overlay/net-analyzer'), path.join(dir, 'net-analyzer'), { recursive: true });
+      const plain = (await discover([dir])).map((t) => path.relative(dir, t.initd)).sort();
+      expect(plain).toEqual(['net-analyzer/zabbix/files/zabbix-agentd.init']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+/** Options only start-stop-daemon knows (or reads differently): never in a supervise-daemon argv. */
+const SSD_ONLY =
+  /^(--wait|-w|--background|-b|--make-pidfile|-m|--exec|-x|--name|-n|--progress|-P|--interpreted|-i|--startas|-a|--test|-t|--oknodo|-o)(=.*)?$/;
+const NEUTRAL = '\n# test only\nstart_pre() { :; }\ncheckconfig() { :; }\n';
+
+describeWithTree('--fix on the overlay, checked with OpenRC shell code', () => {
+  test("every changed file passes dash -n; start-stop-daemon's argv is unchanged; supervise-daemon's has no start-stop-daemon-only option", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'rc-lint-fixcmd-'));
+    try {
+      const copy = path.join(dir, 'overlay');
+      cpSync(path.join(REPO, 'fixtures/overlay'), copy, { recursive: true });
+      await run('lint', copy, '--fix', '--format', 'json');
+      const targets = await discover([path.join(REPO, 'fixtures/overlay')]);
+      let checked = 0;
+      for (const t of targets) {
+        const rel = path.relative(path.join(REPO, 'fixtures/overlay'), path.resolve(REPO, t.initd));
+        const before = readFileSync(path.resolve(REPO, t.initd), 'utf8');
+        const after = readFileSync(path.join(copy, rel), 'utf8');
+        if (before === after) continue;
+        checked++;
+        expect({ rel, dash: spawnSync('dash', ['-n'], { input: after }).status }).toEqual({ rel, dash: 0 });
+        const confd = t.confd ? readFileSync(path.resolve(REPO, t.confd), 'utf8') : undefined;
+        const svc = t.name ?? 'svc';
+        const argv = async (initd: string, rcconf: string) => {
+          const [r] = await recordActions({ svc, initd: initd + NEUTRAL, confd, actions: ['start'], rcconf });
+          return r.calls.filter((c) => c[0] === 'start-stop-daemon');
+        };
+        const sup = async (initd: string) => {
+          const [r] = await recordActions({
+            svc,
+            initd: initd + NEUTRAL,
+            confd,
+            actions: ['start'],
+            rcconf: 'rc_sys="prefix"\nsupervisor=supervise-daemon\n',
+          });
+          return r.calls;
+        };
+        const ssd = 'rc_sys="prefix"\nsupervisor=start-stop-daemon\n';
+        // A script that hard-codes supervise-daemon has no start-stop-daemon line to keep.
+        expect({ rel, calls: await argv(after, ssd) }).toEqual({ rel, calls: await argv(before, ssd) });
+        for (const c of await sup(after))
+          if (c[0] === 'supervise-daemon') {
+            const dd = c.indexOf('--');
+            expect({ rel, bad: c.slice(2, dd < 0 ? undefined : dd).filter((w) => SSD_ONLY.test(w)) }).toEqual({
+              rel,
+              bad: [],
+            });
+          }
+      }
+      expect(checked).toBeGreaterThanOrEqual(5);
+      expect(readdirSync(copy).length).toBeGreaterThan(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
