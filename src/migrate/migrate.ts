@@ -8,6 +8,7 @@ import { unitsOnRoot, type UnitFacts } from '../knowledge/units.js';
 import { findRule } from '../rules/registry.js';
 import { launchedDaemon } from '../steps/custom-start.js';
 import { templateWord } from '../steps/route.js';
+import { confirmSyntax } from '../parse/syntax-check.js';
 import type { ServiceRule } from '../rules/types.js';
 import { planMigration, type Plan, type PlanOptions } from './plan.js';
 
@@ -85,9 +86,25 @@ export function parseService(l: LoadedService): Service {
   return new Service(l.name, initd, confd);
 }
 
+/**
+ * A grammar error is a syntax error only when a real shell agrees (tree-sitter-bash misreads
+ * a few valid constructs: `*" $i "*);;`, `"${X:+ (${X})}"`). When the shell accepts the file,
+ * planning goes on, and no edit may land in a region the grammar could not parse.
+ */
 function syntaxCheck(f: ShellFile): void {
   const e = f.errors[0];
-  if (e) throw new RcError(`${f.path}:${e.line}:${e.col}: ${e.message}; not changed`, EXIT.SYNTAX, f.path);
+  if (!e) return;
+  const v = confirmSyntax(f.text, f.shebang);
+  if (v.verdict === 'ok' || v.verdict === 'bash-only') return;
+  throw new RcError(`${f.path}:${e.line}:${e.col}: ${e.message}; not changed`, EXIT.SYNTAX, f.path);
+}
+
+/** The regions of a file the grammar could not parse, whole lines. */
+function unparsedRegions(f: ShellFile | null): { start: number; end: number }[] {
+  return (f?.errors ?? []).map((e) => ({
+    start: f!.lineStart(e.offset),
+    end: f!.lineEnd(Math.max(e.offset, e.end - 1)),
+  }));
 }
 
 /**
@@ -120,6 +137,24 @@ export function migrateLoaded(l: LoadedService, options: PlanOptions = {}): Serv
   };
   const plan = planMigration({ ...base, service, options });
   if (plan.kind !== 'migrate') return { service: l.name, plan, rule, changes: [], passes: 0 };
+  const unparsed = [
+    ...unparsedRegions(service.initd).map((r) => ({ ...r, file: l.initdPath })),
+    ...unparsedRegions(service.confd).map((r) => ({ ...r, file: l.confdPath })),
+  ];
+  const blind = plan.edits.find((e) => unparsed.some((r) => r.file === e.file && e.start < r.end && r.start <= e.end));
+  if (blind)
+    return {
+      service: l.name,
+      rule,
+      changes: [],
+      passes: 0,
+      plan: {
+        kind: 'refuse',
+        code: 'dynamic',
+        reason: `${blind.file}: the change would touch lines the shell grammar rc-supervise uses cannot read (the shell itself accepts them); nothing written`,
+        suggestion: 'migrate this service by hand (rc-supervise explain shows the command lines)',
+      },
+    };
   // Writing through a symlink would change another service's script (net.eth0 -> net.lo).
   const link = [l.initd, l.confd].find((f) => f?.linkTarget);
   if (link) {
@@ -158,8 +193,11 @@ export function migrateLoaded(l: LoadedService, options: PlanOptions = {}): Serv
     const confd = parse(l.confdPath, current.confd);
     current = new Service(l.name, initd, confd);
     for (const f of [initd, confd]) {
-      const e = f?.errors[0];
-      if (f && e)
+      // The original's own misread regions may stay; anything new must be a real error.
+      const before = f === initd ? service.initd.errors.length : (service.confd?.errors.length ?? 0);
+      const e = f?.errors[f.errors.length - 1];
+      const verdict = f && e ? confirmSyntax(f.text, f.shebang).verdict : 'ok';
+      if (f && e && (verdict === 'error' || (verdict === 'unconfirmed' && f.errors.length > before)))
         throw new InternalError(`${f.path}:${e.line}:${e.col}: the migration produced a syntax error; reverted`);
     }
     const again = planMigration({

@@ -17,7 +17,8 @@ export function pidfileStep(ctx: StepContext, d: Draft): void {
   const own = ctx.rule?.ownPidfile;
   if (!s.isSet('pidfile') || pidfile === '') return;
   if (pidfile && samePath(pidfile, `/run/supervise-${s.name}.pid`)) return; // ours already
-  const ruleSays = !!own && (own === '*' || (!!pidfile && samePath(pidfile, own)));
+  // An unknown (computed) pidfile is most likely the daemon's own path the rule names.
+  const ruleSays = !!own && (own === '*' || pidfile === null || (!!pidfile && samePath(pidfile, own)));
   // Under start-stop-daemon the pid file was the daemon's own unless start-stop-daemon made it
   // (--make-pidfile, command_background) or a flag told the daemon where (moved away now). A
   // daemon that wrote it without being told (its configuration, a built-in path) most likely
@@ -62,14 +63,25 @@ export function pidfileStep(ctx: StepContext, d: Draft): void {
     s.supervisor.initdAssignment ? s.initd.lineEnd(s.supervisor.initdAssignment.end) : 0,
   ];
   const at = Math.max(...after);
+  const daemon = s.daemon ?? 'the daemon';
+  const comment = ruleSays
+    ? `# ${daemon} writes ${what} itself: supervise-daemon needs a pid file of its own`
+    : `# ${daemon} may write the script's pidfile itself: supervise-daemon keeps a pid file of its own`;
   const lines = [
-    `# ${s.daemon} writes ${what} itself: supervise-daemon needs a pid file of its own`,
-    `if [ "\${supervisor}" = supervise-daemon ]; then pidfile="/run/supervise-\${RC_SVCNAME}.pid"; fi`,
+    comment,
+    // In a CRLF file every line ends in a carriage return: a trailing comment keeps `fi` a keyword.
+    `if [ "\${supervisor}" = supervise-daemon ]; then pidfile="/run/supervise-\${RC_SVCNAME}.pid"; fi${s.initd.eol === '\r\n' ? ' #' : ''}`,
   ];
   d.notes.push(
-    `${s.daemon} writes ${what} itself (also in the foreground): under supervise-daemon the supervisor keeps its pid in /run/supervise-\${RC_SVCNAME}.pid instead`,
+    ruleSays
+      ? `${daemon} writes ${what} itself (also in the foreground): under supervise-daemon the supervisor keeps its pid in /run/supervise-\${RC_SVCNAME}.pid instead`
+      : `under start-stop-daemon the script relies on ${daemon} writing pidfile itself (no --make-pidfile, no pidfile option); it may still do so in the foreground, so the supervisor keeps its pid in /run/supervise-\${RC_SVCNAME}.pid instead`,
   );
-  d.initdReasons.push("the daemon writes its own pid file at the supervisor's pidfile, which only init.d can change");
+  d.initdReasons.push(
+    ruleSays
+      ? "the daemon writes its own pid file at the supervisor's pidfile, which only init.d can change"
+      : "the daemon may write the script's pidfile itself, and only init.d can give the supervisor another",
+  );
   if (at <= blockPosition(s).at) {
     d.lateLines.push(...lines);
     return;
