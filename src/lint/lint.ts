@@ -37,27 +37,100 @@ export interface LintConfig {
   disable?: string[];
   severity?: Record<string, Severity | 'off'>;
   openrcVersion?: string;
+  /** Command line --select: only these checks run (unset: all). */
+  select?: string[];
   /** Where it was read from (for messages). */
   source?: string;
 }
 
-/** `.rc-supervise.json`, looked for from `start` (a file or directory) upward. */
-export function findConfig(start: string): LintConfig {
+type ConfigValidator = ((data: unknown) => boolean) & {
+  errors?: { instancePath: string; keyword: string; message?: string; params: Record<string, unknown> }[] | null;
+};
+let validator: ConfigValidator | undefined;
+
+/** The schema's complaints, one line each, naming the key's path (`severity.bashism`). */
+function schemaErrors(v: ConfigValidator, data: unknown): string[] {
+  const at = (ptr: string) =>
+    ptr
+      .split('/')
+      .slice(1)
+      .map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'))
+      .map((k, i) => (/^\d+$/.test(k) ? `[${k}]` : i ? `.${k}` : k))
+      .join('') || '(top level)';
+  const valueAt = (ptr: string): unknown =>
+    ptr
+      .split('/')
+      .slice(1)
+      .reduce<unknown>((o, k) => (o as Record<string, unknown>)?.[k.replace(/~1/g, '/').replace(/~0/g, '~')], data);
+  return (v.errors ?? []).map((e) => {
+    if (e.keyword === 'additionalProperties')
+      return `${e.instancePath ? `${at(e.instancePath)}: ` : ''}unknown key '${String(e.params.additionalProperty)}' (known: openrcVersion, disable, severity)`;
+    const got = JSON.stringify(valueAt(e.instancePath));
+    if (e.keyword === 'enum')
+      return `${at(e.instancePath)}: must be one of ${(e.params.allowedValues as string[]).join(', ')} (got ${got})`;
+    if (e.keyword === 'pattern' && e.instancePath === '/openrcVersion')
+      return `openrcVersion: must look like "0.44" or "0.44.10" (got ${got})`;
+    if (e.keyword === 'type' && e.instancePath === '/openrcVersion')
+      return `openrcVersion: must be a string, e.g. "0.44" (got ${got})`;
+    return `${at(e.instancePath)}: ${e.message ?? e.keyword} (got ${got})`;
+  });
+}
+
+/** Parses and validates one `.rc-supervise.json` against CONFIG_SCHEMA (ajv, loaded on first use). */
+export async function readConfig(p: string, text: string): Promise<LintConfig> {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw new RcError(`${p}: not valid JSON (${(e as Error).message})`, EXIT.INPUT, p);
+  }
+  if (!validator) {
+    const [mod, { CONFIG_SCHEMA }] = await Promise.all([import('ajv'), import('./config-schema.js')]);
+    // ajv is CommonJS: its class arrives as `default` or `default.default` depending on the loader.
+    type AjvLike = new (o: object) => { compile: (s: object) => ConfigValidator };
+    const m = mod as unknown as { default: AjvLike & { default?: AjvLike } };
+    const AjvClass = m.default.default ?? m.default;
+    validator = new AjvClass({ allErrors: true, strict: false }).compile(CONFIG_SCHEMA);
+  }
+  if (!validator(data)) throw new RcError(`${p}: ${schemaErrors(validator, data).join('; ')}`, EXIT.INPUT, p);
+  return { ...(data as LintConfig), source: p };
+}
+
+const configCache = new Map<string, Promise<LintConfig>>();
+
+/**
+ * The `.rc-supervise.json` that applies to `start` (a file or directory): the nearest one in
+ * its directory or above, as ESLint's and Ruff's nearest-config rule; {} when there is none.
+ * Cached per directory, so a repository's thousands of files cost one look per directory.
+ */
+export function findConfig(start: string): Promise<LintConfig> {
   let dir = path.resolve(start);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) dir = path.dirname(dir);
-  for (;;) {
+  return configIn(dir);
+}
+
+function configIn(dir: string): Promise<LintConfig> {
+  let r = configCache.get(dir);
+  if (!r) {
     const p = path.join(dir, '.rc-supervise.json');
-    if (existsSync(p)) {
-      try {
-        return { ...(JSON.parse(readFileSync(p, 'utf8')) as LintConfig), source: p };
-      } catch (e) {
-        throw new RcError(`${p}: not valid JSON (${(e as Error).message})`, EXIT.INPUT, p);
-      }
-    }
     const up = path.dirname(dir);
-    if (up === dir) return {};
-    dir = up;
+    r = existsSync(p)
+      ? (async () => {
+          let text: string;
+          try {
+            if (!statSync(p).isFile()) throw new Error('not a regular file');
+            text = readFileSync(p, 'utf8');
+          } catch (e) {
+            throw new RcError(`${p}: cannot read (${(e as Error).message})`, EXIT.INPUT, p);
+          }
+          return readConfig(p, text);
+        })()
+      : up === dir
+        ? Promise.resolve({})
+        : configIn(up);
+    configCache.set(dir, r);
   }
+  return r;
 }
 
 export interface LintFileInput {
@@ -149,10 +222,11 @@ export function lintFile(input: LintFileInput, opts: LintOptions = {}): Finding[
   };
   const dirs = [...directives(initd), ...(confd ? directives(confd).map((d) => ({ ...d, inConfd: true })) : [])];
   const disabled = new Set(cfg.disable ?? []);
+  const selected = cfg.select?.length ? new Set(cfg.select) : undefined;
   const out: Finding[] = [];
   const run = (check: Check) => {
     const sevCfg = cfg.severity?.[check.meta.id];
-    if (disabled.has(check.meta.id) || sevCfg === 'off') return;
+    if (disabled.has(check.meta.id) || sevCfg === 'off' || (selected && !selected.has(check.meta.id))) return;
     // Only the syntax check may look at a tree with errors: the others would see half a script.
     if (initd.errors.length && check.meta.id !== 'syntax-error') return;
     for (const raw of check.run(ctx)) {
@@ -192,6 +266,7 @@ function displayPath(p: string): string {
 }
 
 export function configFindings(cfg: LintConfig): Finding[] {
+  if (!cfg.source) return [];
   const ids = [...(cfg.disable ?? []), ...Object.keys(cfg.severity ?? {})];
   return ids
     .filter((id) => !KNOWN.has(id))

@@ -54,6 +54,8 @@ export interface FormatContext {
   color: 0 | 1;
   /** Number of files linted (for summaries). */
   filesLinted: number;
+  /** Why files could not be read (SARIF: invocation notifications). */
+  unreadable?: readonly string[];
 }
 
 /** One output format: findings in, text out (the CLI writes it to stdout). */
