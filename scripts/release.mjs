@@ -57,6 +57,7 @@ cpSync(require.resolve('web-tree-sitter/web-tree-sitter.wasm'), path.join(STAGE,
 mkdirSync(path.join(STAGE, 'bin'));
 for (const f of ['rc-supervise.js', 'node-check.js']) cpSync(path.join(REPO, 'bin', f), path.join(STAGE, 'bin', f));
 for (const f of ['LICENSE', 'README.md']) cpSync(path.join(REPO, f), path.join(STAGE, f));
+cpSync(path.join(REPO, 'packaging/install.sh'), path.join(STAGE, 'install.sh'));
 cpSync(path.join(REPO, 'schema'), path.join(STAGE, 'schema'), { recursive: true });
 await writeCliDocs(STAGE, version);
 
@@ -73,7 +74,7 @@ const release = {
   bin: { 'rc-supervise': 'bin/rc-supervise.js' },
   man: ['man/rc-supervise.8'],
   engines: pkg.engines,
-  files: ['bin', 'lib', 'man', 'completions', 'schema'],
+  files: ['bin', 'lib', 'man', 'completions', 'schema', 'install.sh'],
 };
 writeFileSync(path.join(STAGE, 'package.json'), JSON.stringify(release, null, 2) + '\n');
 

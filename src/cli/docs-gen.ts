@@ -51,7 +51,9 @@ export function manPage(version: string): string {
     `.TH RC\\-SUPERVISE 8 "" "rc\\-supervise ${roff(version)}" "System Administration"\n` +
     `.SH NAME\nrc\\-supervise \\- move OpenRC services from start\\-stop\\-daemon to supervise\\-daemon\n` +
     `.SH SYNOPSIS\n` +
-    COMMANDS.map((c) => `.B rc\\-supervise ${c.name}\n.RI [ options ]${c.args ? ` ${roff(c.args)}` : ''}\n.br\n`).join('') +
+    COMMANDS.map((c) => `.B rc\\-supervise ${c.name}\n.RI [ options ]${c.args ? ` ${roff(c.args)}` : ''}\n.br\n`).join(
+      '',
+    ) +
     `.SH DESCRIPTION\n` +
     `rc\\-supervise moves OpenRC services from \\fBstart\\-stop\\-daemon\\fR(8) to OpenRC's own supervisor, ` +
     `\\fBsupervise\\-daemon\\fR(8), so that a crashed daemon is restarted and its output can be caught. ` +
@@ -100,9 +102,7 @@ export function bashCompletion(): string {
                 : 'COMPREPLY=()';
       valueCases.push(`    ${pat}) ${action}; return ;;`);
     }
-  const optCases = COMMANDS.map(
-    (c) => `    ${c.name}) opts="${c.options.flatMap(flagsOf).join(' ')}" ;;`,
-  ).join('\n');
+  const optCases = COMMANDS.map((c) => `    ${c.name}) opts="${c.options.flatMap(flagsOf).join(' ')}" ;;`).join('\n');
   const operandCases = COMMANDS.filter((c) => c.positional)
     .map(
       (c) =>
@@ -255,7 +255,7 @@ export function fishCompletion(): string {
     '    set -l root /',
     '    set -l words (commandline -opc)',
     '    for i in (seq (count $words))',
-    "        if test $words[$i] = --root; and test $i -lt (count $words)",
+    '        if test $words[$i] = --root; and test $i -lt (count $words)',
     '            set root $words[(math $i + 1)]',
     '        end',
     '    end',

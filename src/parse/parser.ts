@@ -13,8 +13,13 @@ const require = createRequire(import.meta.url);
  */
 function grammarPath(): string {
   const bundled = fileURLToPath(new URL('./tree-sitter-bash.wasm', import.meta.url));
-  return existsSync(bundled) ? bundled : require.resolve('tree-sitter-bash/tree-sitter-bash.wasm');
+  // Constant in the release build, which then drops the package lookup below altogether.
+  if (typeof __RC_SUPERVISE_VERSION__ === 'string' || existsSync(bundled)) return bundled;
+  return require.resolve('tree-sitter-bash/tree-sitter-bash.wasm');
 }
+
+/** Set by the release build (scripts/release.mjs). */
+declare const __RC_SUPERVISE_VERSION__: string | undefined;
 
 let parser: Parser | undefined;
 let loading: Promise<Parser> | undefined;
