@@ -27,3 +27,11 @@ test('every rule file is registered, and its id equals its file name', () => {
   expect(RULES.map((r) => r.id).sort()).toEqual(files);
   for (const r of RULES) expect(r.sources.length).toBeGreaterThan(0);
 });
+
+test('docs/checks/<id>.md is generated for every check (npm run docs), and nothing else is there', async () => {
+  const { ALL_META } = await import('../src/lint/lint.js');
+  const { checkMarkdown } = await import('../src/report/check-docs.js');
+  const dir = path.join(REPO, 'docs/checks');
+  for (const m of ALL_META) expect(readFileSync(path.join(dir, `${m.id}.md`), 'utf8')).toBe(checkMarkdown(m));
+  expect(readdirSync(dir).sort()).toEqual(['README.md', ...ALL_META.map((m) => `${m.id}.md`)].sort());
+});

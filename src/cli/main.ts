@@ -232,10 +232,21 @@ const HANDLERS: Record<string, Handler> = {
   },
 };
 
+/** yargs drops a lone `-` (stdin, by convention): it is carried through under this name. */
+const DASH = '\u0000-';
+
+function undash(a: Args): void {
+  for (const [k, v] of Object.entries(a))
+    if (v === DASH) a[k] = '-';
+    else if (Array.isArray(v)) a[k] = v.map((x) => (x === DASH ? '-' : x));
+}
+
 /** Runs the CLI; returns the exit code instead of exiting, so tests can call it in-process. */
-export async function main(argv: string[], io: Out = stdOut(colorModeOf(argv))): Promise<ExitCode> {
+export async function main(rawArgv: string[], io: Out = stdOut(colorModeOf(rawArgv))): Promise<ExitCode> {
   let code: ExitCode = EXIT.OK;
   let handled = false;
+  const end = rawArgv.indexOf('--');
+  const argv = rawArgv.map((x, i) => (x === '-' && (end < 0 || i < end) ? DASH : x));
   const cli = yargs(argv)
     .scriptName('rc-supervise')
     .usage('Usage: $0 <command> [options]\n\nMove OpenRC services from start-stop-daemon to supervise-daemon.')
@@ -269,6 +280,7 @@ export async function main(argv: string[], io: Out = stdOut(colorModeOf(argv))):
       (y) => addOptions(y, cmd),
       async (a) => {
         handled = true;
+        undash(a as Args);
         // Everything after `--` is an operand, even when it looks like an option.
         const rest = ((a as Args)['--'] as string[] | undefined) ?? [];
         if (rest.length) {

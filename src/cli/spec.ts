@@ -260,7 +260,7 @@ export const COMMANDS: CmdSpec[] = [
       ['rc-supervise lint .', 'lint an ebuild repository'],
       ['rc-supervise lint -f sarif . > rc-supervise.sarif', 'for GitHub code scanning'],
       ['rc-supervise lint --fail-on error --ignore bashism .', 'fail CI on errors only, skip one check'],
-      ['git show HEAD:files/foo.initd | rc-supervise lint --stdin-filename files/foo.initd -', 'a script on stdin'],
+      ['git show HEAD:foo.initd | rc-supervise lint --stdin-filename foo.initd -', 'a script on stdin'],
       ['rc-supervise lint --explain ssd-signal', "one check's documentation"],
     ],
   },
