@@ -180,6 +180,9 @@ function toFinding(check: CheckMeta, raw: RawFinding, ctx: LintContext, sev: Sev
   const file = raw.in === 'confd' && ctx.confdPath ? ctx.confdPath : ctx.initdPath;
   const s = f.lineCol(raw.start);
   const e = raw.end !== undefined && raw.end > raw.start ? f.lineCol(raw.end) : undefined;
+  const from = f.text.lastIndexOf('\n', raw.start - 1) + 1;
+  const to = f.text.indexOf('\n', raw.start);
+  const source = f.text.slice(from, Math.min(to < 0 ? f.text.length : to, from + SOURCE_MAX)).replace(/\r$/, '');
   return {
     ruleId: check.id,
     severity: sev,
@@ -190,8 +193,12 @@ function toFinding(check: CheckMeta, raw: RawFinding, ctx: LintContext, sev: Sev
     endLine: e?.line,
     endCol: e?.col,
     fix: raw.fix,
+    source,
   };
 }
+
+/** Longest source line kept in a finding (a minified one-liner must not bloat the output). */
+const SOURCE_MAX = 240;
 
 /** `foo.initd`, `foo-r1.initd`, `foo.initd-r2`, `foo.rc`, `etc/init.d/foo` → `foo`. */
 export function serviceName(file: string): string {
@@ -247,7 +254,10 @@ export function lintFile(input: LintFileInput, opts: LintOptions = {}): Finding[
       if (!KNOWN.has(id)) {
         const f = 'inConfd' in d ? confd! : initd;
         const { line, col } = f.lineCol(d.offset);
+        const from = f.text.lastIndexOf('\n', d.offset - 1) + 1;
+        const to = f.text.indexOf('\n', d.offset);
         out.push({
+          source: f.text.slice(from, Math.min(to < 0 ? f.text.length : to, from + SOURCE_MAX)).replace(/\r$/, ''),
           ruleId: UNKNOWN_RULE.id,
           severity: 'warning',
           message: `unknown rule id '${id}' in a disable directive`,

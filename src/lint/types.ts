@@ -24,6 +24,8 @@ export interface Finding {
   endLine?: number;
   endCol?: number;
   fix?: Fix;
+  /** The text of line `line` (no line break; long lines cut), for carets and fingerprints. */
+  source?: string;
 }
 
 export interface CheckDocs {
