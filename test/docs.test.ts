@@ -35,3 +35,28 @@ test('docs/checks/<id>.md is generated for every check (npm run docs), and nothi
   for (const m of ALL_META) expect(readFileSync(path.join(dir, `${m.id}.md`), 'utf8')).toBe(checkMarkdown(m));
   expect(readdirSync(dir).sort()).toEqual(['README.md', ...ALL_META.map((m) => `${m.id}.md`)].sort());
 });
+
+describe('docs/openrc.md is what user-facing text cites', () => {
+  const walk = (d: string): string[] =>
+    readdirSync(d, { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory() ? walk(path.join(d, e.name)) : e.name.endsWith('.ts') ? [path.join(d, e.name)] : [],
+    );
+  // src/migrate/ is being rewritten on another branch; its citations change there.
+  const files = [...walk(path.join(REPO, 'src')), ...walk(path.join(REPO, 'rules'))].filter(
+    (f) => !f.includes(`${path.sep}src${path.sep}migrate${path.sep}`),
+  );
+  test('no text cites the internal openrc-facts reference', () => {
+    for (const f of files) expect([f, readFileSync(f, 'utf8').includes('openrc-facts')]).toEqual([f, false]);
+  });
+  test('every docs/openrc.md §N cited exists', () => {
+    const doc = readFileSync(path.join(REPO, 'docs/openrc.md'), 'utf8');
+    const sections = new Set([...doc.matchAll(/^## (\d+)\. /gm)].map((m) => m[1]));
+    const cited = files.flatMap((f) =>
+      [...readFileSync(f, 'utf8').matchAll(/docs\/openrc\.md §§?(\d+)(?:[-,] ?§?(\d+))?/g)].flatMap((m) =>
+        m[2] ? [m[1], m[2]] : [m[1]],
+      ),
+    );
+    expect(cited.length).toBeGreaterThan(50);
+    for (const n of cited) expect(sections.has(n)).toBe(true);
+  });
+});
