@@ -46,7 +46,7 @@ await build({
   legalComments: 'none',
   chunkNames: '[name]-[hash]',
   define: { __RC_SUPERVISE_VERSION__: JSON.stringify(version) },
-  // CommonJS dependencies (ajv, yargs' helpers) call require(): give the ESM bundle one.
+  // CommonJS dependencies (ajv) call require(): give the ESM bundle one.
   banner: { js: "import { createRequire as __rcCreateRequire } from 'node:module'; const require = __rcCreateRequire(import.meta.url);" },
   logLevel: 'warning',
 });

@@ -1,8 +1,17 @@
 import { readFileSync, statSync } from 'node:fs';
-import yargs, { type Argv } from 'yargs';
+import { parseArgs } from 'node:util';
 import { EXIT, RcError, type ExitCode } from '../errors.js';
 import { stdOut, type ColorMode, type Out } from './output.js';
-import { COMMANDS, ENV_HELP, EXIT_HELP, GLOBAL_OPTIONS, examplesText, type CmdSpec, type OptSpec } from './spec.js';
+import {
+  COMMANDS,
+  ENV_HELP,
+  EXIT_HELP,
+  GLOBAL_OPTIONS,
+  examplesText,
+  optionSynopsis,
+  type CmdSpec,
+  type OptSpec,
+} from './spec.js';
 
 export { ENV_HELP, EXIT_HELP };
 
@@ -27,7 +36,7 @@ class UsageError extends Error {}
 
 const usage = (msg: string) => new UsageError(msg);
 
-/** --color's value, read before yargs runs (the streams' colours are needed for its messages). */
+/** --color's value, read before the rest is parsed (the streams' colours are needed for its messages). */
 export function colorModeOf(argv: string[]): ColorMode {
   let mode: ColorMode = 'auto';
   for (let i = 0; i < argv.length; i++) {
@@ -126,27 +135,6 @@ function checkAll(command: string, names: string[], a: Args): void {
   if ('exclude' in a && listValue(a.exclude).length && !a.all) throw usage(`${command}: --exclude needs --all`);
 }
 
-function addOptions(y: Argv, cmd: CmdSpec): Argv {
-  for (const o of cmd.options)
-    y.option(o.name, {
-      ...(o.alias ? { alias: o.alias } : {}),
-      // A list is not yargs' `array` (that would swallow the service names after it):
-      // repeating it gives an array all the same.
-      type: o.type === 'boolean' ? 'boolean' : 'string',
-      ...(o.choices ? { choices: o.choices } : {}),
-      ...(o.default !== undefined ? { default: o.default } : {}),
-      ...(o.value ? { requiresArg: true } : {}),
-      describe: o.describe,
-    });
-  if (cmd.positional)
-    y.positional(cmd.positional.name, {
-      type: 'string',
-      ...(cmd.positional.array ? { array: true } : {}),
-      describe: cmd.positional.describe,
-    });
-  return y.epilog(examplesText(cmd));
-}
-
 type Handler = (a: Args, io: Out) => Promise<ExitCode>;
 
 const HANDLERS: Record<string, Handler> = {
@@ -161,6 +149,8 @@ const HANDLERS: Record<string, Handler> = {
     const period = numberValue(opt('respawn-period'), a['respawn-period']);
     const settle = numberValue(opt('settle'), a.settle)!;
     if (a.interactive && a.json) throw usage('migrate: --interactive and --json do not go together');
+    if (a.interactive && a['dry-run'])
+      throw usage('migrate: --interactive asks before writing; with --dry-run nothing is written');
     if (a.interactive && !io.ask) throw usage('migrate: --interactive needs a terminal to ask on');
     return (await import('./migrate.js')).runMigrate(
       {
@@ -232,94 +222,192 @@ const HANDLERS: Record<string, Handler> = {
   },
 };
 
-/** yargs drops a lone `-` (stdin, by convention): it is carried through under this name. */
-const DASH = '\u0000-';
+/** Help text width: the terminal's, at most 100 (80 when unknown is too narrow for nothing). */
+const width = () => Math.min(100, process.stdout.columns || 100);
 
-function undash(a: Args): void {
-  for (const [k, v] of Object.entries(a))
-    if (v === DASH) a[k] = '-';
-    else if (Array.isArray(v)) a[k] = v.map((x) => (x === DASH ? '-' : x));
+/** `text` wrapped at the help width, every line after the first indented by `indent`. */
+function wrap(text: string, indent: number, first = indent): string {
+  const max = Math.max(40, width() - indent);
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line && line.length + 1 + word.length > (lines.length ? max : width() - first)) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  lines.push(line);
+  return lines.join('\n' + ' '.repeat(indent));
+}
+
+/** Two columns: left padded to the widest, right wrapped beside it. */
+function table(rows: [string, string][]): string {
+  const w = Math.min(30, Math.max(...rows.map(([l]) => l.length)));
+  return rows
+    .map(([l, r]) =>
+      l.length > w ? `  ${l}\n${' '.repeat(w + 4)}${wrap(r, w + 4)}` : `  ${l.padEnd(w)}  ${wrap(r, w + 4)}`,
+    )
+    .join('\n');
+}
+
+const optionRow = (o: OptSpec): [string, string] => {
+  const extra = [
+    o.choices ? `one of: ${o.choices.join(', ')}` : '',
+    o.default !== undefined && o.type !== 'boolean' ? `default: ${o.default}` : '',
+  ].filter(Boolean);
+  return [(o.alias ? '' : '    ') + optionSynopsis(o), `${o.describe}${extra.length ? ` (${extra.join('; ')})` : ''}`];
+};
+
+/** `rc-supervise --help` (and the command list a bare `rc-supervise` prints). */
+export function topHelp(): string {
+  return [
+    'Usage: rc-supervise <command> [options]',
+    '',
+    'Move OpenRC services from start-stop-daemon to supervise-daemon.',
+    '',
+    'Commands:',
+    table(COMMANDS.map((c) => [`${c.name}${c.args ? ' ' + c.args : ''}`, c.summary])),
+    '',
+    'Options:',
+    table(GLOBAL_OPTIONS.map(optionRow)),
+    '',
+    "Run 'rc-supervise COMMAND --help' for a command's options; man rc-supervise for all.",
+    '',
+    EXIT_HELP,
+    '',
+    ENV_HELP,
+    '',
+  ].join('\n');
+}
+
+/** `rc-supervise COMMAND --help`. */
+export function commandHelp(cmd: CmdSpec): string {
+  return [
+    `Usage: rc-supervise ${cmd.name} [options]${cmd.args ? ' ' + cmd.args : ''}`,
+    '',
+    wrap(`${cmd.summary[0].toUpperCase()}${cmd.summary.slice(1)}.`, 0),
+    ...(cmd.positional ? ['', 'Arguments:', table([[cmd.args.replace(/[[\]]/g, ''), cmd.positional.describe]])] : []),
+    '',
+    'Options:',
+    table(cmd.options.map(optionRow)),
+    '',
+    'Global options:',
+    table(GLOBAL_OPTIONS.map(optionRow)),
+    '',
+    examplesText(cmd),
+    '',
+  ].join('\n');
+}
+
+/** The closest command name, for "did you mean" (one edit away, or a unique prefix). */
+function suggest(word: string): string | undefined {
+  const names = COMMANDS.map((c) => c.name);
+  const prefixed = names.filter((n) => n.startsWith(word));
+  if (prefixed.length === 1) return prefixed[0];
+  const dist = (a: string, b: string) => {
+    const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+    for (let j = 1; j <= b.length; j++) d[0][j] = j;
+    for (let i = 1; i <= a.length; i++)
+      for (let j = 1; j <= b.length; j++)
+        d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    return d[a.length][b.length];
+  };
+  return names.find((n) => dist(n, word) <= 2);
+}
+
+/** Which word is the command: the first operand, skipping the value of a global option. */
+function commandIndex(argv: string[]): number {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--') return -1;
+    if (a === '--color') i++;
+    else if (!a.startsWith('-') || a === '-') return i;
+  }
+  return -1;
+}
+
+/**
+ * Parses one command's arguments with Node's own util.parseArgs, from the spec: every value
+ * option may be collected more than once (so that a repeat is seen and refused, checkOnce),
+ * switches take --no-X, everything after `--` is an operand.
+ */
+function parseCommand(cmd: CmdSpec, args: string[]): Args {
+  const all = [...GLOBAL_OPTIONS, ...cmd.options];
+  const options: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> = {};
+  for (const o of all)
+    options[o.name] = {
+      type: o.type === 'boolean' ? 'boolean' : 'string',
+      ...(o.alias ? { short: o.alias } : {}),
+      ...(o.type === 'boolean' ? {} : { multiple: true }),
+    };
+  let parsed;
+  try {
+    parsed = parseArgs({ args, options, allowPositionals: true, allowNegative: true, strict: true });
+  } catch (e) {
+    const text = (e as Error).message;
+    const unknown = /^Unknown option '([^']*)'/.exec(text);
+    const msg = unknown
+      ? `${unknown[1]}: no such option${cmd.name ? ` for ${cmd.name}` : ''} (an operand that starts with - goes after --)`
+      : text.replace(/\n.*$/s, '') +
+        (/ambiguous/.test(text) ? ' (a value starting with - is written --option=-VALUE)' : '');
+    throw usage(`${cmd.name ? `${cmd.name}: ` : ''}${msg}`);
+  }
+  const a: Args = {};
+  for (const o of all) {
+    const v = (parsed.values as Record<string, unknown>)[o.name];
+    if (v === undefined) {
+      if (o.default !== undefined) a[o.name] = o.default;
+      continue;
+    }
+    if (Array.isArray(v)) {
+      if (o.choices)
+        for (const x of v)
+          if (!o.choices.includes(String(x)))
+            throw usage(`--${o.name} ${JSON.stringify(x)}: expected one of ${o.choices.join(', ')}`);
+      a[o.name] = o.type === 'list' || v.length > 1 ? v : v[0];
+    } else a[o.name] = v;
+  }
+  if (cmd.positional) {
+    const p = parsed.positionals;
+    if (p.length) a[cmd.positional.name] = cmd.positional.array ? p : p.length === 1 ? p[0] : p;
+    if (!cmd.positional.array && p.length > 1)
+      throw usage(`${cmd.name} takes one ${cmd.positional.name} (got ${p.join(' ')})`);
+  } else if (parsed.positionals.length)
+    throw usage(`${cmd.name} takes no operands (got ${parsed.positionals.join(' ')})`);
+  return a;
 }
 
 /** Runs the CLI; returns the exit code instead of exiting, so tests can call it in-process. */
-export async function main(rawArgv: string[], io: Out = stdOut(colorModeOf(rawArgv))): Promise<ExitCode> {
-  let code: ExitCode = EXIT.OK;
-  let handled = false;
-  const end = rawArgv.indexOf('--');
-  const argv = rawArgv.map((x, i) => (x === '-' && (end < 0 || i < end) ? DASH : x));
-  const cli = yargs(argv)
-    .scriptName('rc-supervise')
-    .usage('Usage: $0 <command> [options]\n\nMove OpenRC services from start-stop-daemon to supervise-daemon.')
-    .strict()
-    .recommendCommands()
-    .demandCommand(1, 'name a command')
-    .exitProcess(false)
-    .parserConfiguration({ 'populate--': true })
-    .wrap(Math.min(100, process.stdout.columns || 100))
-    .epilog(`Run 'rc-supervise COMMAND --help' for a command's options.\n\n${EXIT_HELP}\n\n${ENV_HELP}`)
-    .fail((msg, err) => {
-      if (err) throw err;
-      // Throwing stops yargs before any command handler runs.
-      throw new UsageError(msg);
-    });
-  for (const o of GLOBAL_OPTIONS.filter((g) => g.name !== 'help' && g.name !== 'version'))
-    cli.option(o.name, {
-      ...(o.alias ? { alias: o.alias } : {}),
-      type: o.type === 'boolean' ? 'boolean' : 'string',
-      ...(o.choices ? { choices: o.choices } : {}),
-      ...(o.default !== undefined ? { default: o.default } : {}),
-      describe: o.describe,
-      global: true,
-    });
-  for (const cmd of COMMANDS) {
-    // A required operand is checked in our handler, after `--` is taken into account.
-    const positional = cmd.positional ? ` [${cmd.positional.name}${cmd.positional.array ? '..' : ''}]` : '';
-    cli.command(
-      `${cmd.name}${positional}`,
-      cmd.summary,
-      (y) => addOptions(y, cmd),
-      async (a) => {
-        handled = true;
-        undash(a as Args);
-        // Everything after `--` is an operand, even when it looks like an option.
-        const rest = ((a as Args)['--'] as string[] | undefined) ?? [];
-        if (rest.length) {
-          if (!cmd.positional) throw usage(`${cmd.name} takes no operands (got ${rest.join(' ')})`);
-          const p = cmd.positional.name;
-          const before = (a as Args)[p];
-          const list = [...(Array.isArray(before) ? before : before === undefined ? [] : [before]), ...rest];
-          if (!cmd.positional.array && list.length > 1)
-            throw usage(`${cmd.name} takes one ${p} (got ${list.join(' ')})`);
-          (a as Args)[p] = cmd.positional.array ? list : list[0];
-        }
-        checkOnce([...GLOBAL_OPTIONS, ...cmd.options], a as Args);
-        if (cmd.positional?.required && (a as Args)[cmd.positional.name] === undefined)
-          throw usage(`${cmd.name}: name a ${cmd.positional.name}`);
-        if (a.quiet) io.quiet = true;
-        code = await HANDLERS[cmd.name](a as Args, io);
-      },
-    );
-  }
-  cli
-    .help('help', GLOBAL_OPTIONS[0].describe)
-    .alias('help', 'h')
-    .version('version', "show rc-supervise's version", packageVersion());
-  cli.alias('version', 'V');
-
+export async function main(argv: string[], io: Out = stdOut(colorModeOf(argv))): Promise<ExitCode> {
   try {
     if (argv.length === 0) {
       // A bare `rc-supervise`: the command list, as a usage error (a script that lost its
       // command must not look successful).
-      io.err((await cli.getHelp()) + '\n');
+      io.err(topHelp());
       return EXIT.USAGE;
     }
-    let helpOrVersion = '';
-    await cli.parseAsync(argv, {}, (_err, _argv, output) => {
-      helpOrVersion = output;
-    });
-    if (helpOrVersion) io.out(helpOrVersion + '\n');
-    else if (!handled) return code;
-    return code;
+    const at = commandIndex(argv);
+    if (at < 0) {
+      // Only global options: --help, --version, or a mistake.
+      const g = parseCommand({ name: '', args: '', summary: '', options: [], examples: [] }, argv);
+      if (g.help) return (io.out(topHelp()), EXIT.OK);
+      if (g.version) return (io.out(packageVersion() + '\n'), EXIT.OK);
+      throw usage('name a command');
+    }
+    const name = argv[at];
+    const cmd = COMMANDS.find((c) => c.name === name);
+    if (!cmd) {
+      const s = suggest(name);
+      throw usage(`unknown command ${JSON.stringify(name)}${s ? `; did you mean ${s}?` : ''}`);
+    }
+    const a = parseCommand(cmd, [...argv.slice(0, at), ...argv.slice(at + 1)]);
+    if (a.help) return (io.out(commandHelp(cmd)), EXIT.OK);
+    if (a.version) return (io.out(packageVersion() + '\n'), EXIT.OK);
+    checkOnce([...GLOBAL_OPTIONS, ...cmd.options], a);
+    if (cmd.positional?.required && a[cmd.positional.name] === undefined)
+      throw usage(`${cmd.name}: name a ${cmd.positional.name}`);
+    if (a.quiet) io.quiet = true;
+    return await HANDLERS[cmd.name](a, io);
   } catch (e) {
     if (e instanceof UsageError) {
       io.err(`rc-supervise: ${e.message}\nTry 'rc-supervise --help'.\n`);

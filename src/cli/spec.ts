@@ -1,5 +1,5 @@
 /**
- * The command line, as data: the one source for `--help` (main.ts builds yargs from it),
+ * The command line, as data: the one source for `--help` (main.ts parses with util.parseArgs from it),
  * the man page rc-supervise(8) and the shell completions (scripts/gen-cli-docs.mjs).
  * Loads nothing, so that it costs nothing at start-up.
  */
