@@ -543,7 +543,14 @@ const results = {
   shellcheckBatched,
   seconds: Math.round((Date.now() - started) / 1000),
 };
-writeFileSync(opt.out, JSON.stringify(results, null, 2) + '\n');
+// --only-overlay adds its figures to an existing results file (under "overlay") instead of
+// replacing the corpus measurements it did not repeat.
+let written = results;
+if (opt.onlyOverlay && existsSync(opt.out)) {
+  written = JSON.parse(readFileSync(opt.out, 'utf8'));
+  written.overlay = results;
+} else results.overlay = { rows: rows.filter((r) => r.size === OVERLAY), ratios, targets: targets.slice(0, 2) };
+writeFileSync(opt.out, JSON.stringify(written, null, 2) + '\n');
 log(`\nwrote ${path.relative(process.cwd(), opt.out) || opt.out}; bench took ${results.seconds} s`);
 if (opt.keep) log(`corpora kept in ${tmp}`);
 else rmSync(tmp, { recursive: true, force: true });

@@ -302,3 +302,16 @@ inherit() { :; }
     expect(tree(p)).toEqual(expected);
   });
 });
+
+test('what the build, the release and the tests write is ignored by git (the README commands leave git status clean)', () => {
+  const out = execFileSync('git', ['status', '--porcelain', '--', 'release', 'dist', '.cache'], {
+    cwd: REPO,
+    encoding: 'utf8',
+  });
+  expect(out).toBe('');
+  expect(
+    execFileSync('git', ['check-ignore', 'release/x.tgz', 'dist/x.js', '.cache/x'], { cwd: REPO, encoding: 'utf8' })
+      .trim()
+      .split('\n'),
+  ).toHaveLength(3);
+});
