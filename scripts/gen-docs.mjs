@@ -6,6 +6,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { checksMarkdown, rulesMarkdown } from '../dist/src/cli/rules.js';
 import { ALL_META } from '../dist/src/lint/lint.js';
 import { checkMarkdown } from '../dist/src/report/check-docs.js';
+import { cliMarkdown } from '../dist/src/cli/docs-gen.js';
 
 mkdirSync('docs/checks', { recursive: true });
 for (const f of readdirSync('docs/checks')) if (f.endsWith('.md')) rmSync(`docs/checks/${f}`);
@@ -22,6 +23,7 @@ let readme = readFileSync('README.md', 'utf8');
 for (const [name, body] of [
   ['rules', rulesMarkdown()],
   ['checks', checksMarkdown()],
+  ['cli', cliMarkdown()],
 ]) {
   const start = readme.indexOf(`<!-- ${name}:start`);
   const end = readme.indexOf(`<!-- ${name}:end -->`);

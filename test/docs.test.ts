@@ -15,6 +15,11 @@ test('README rule table is generated from the rule modules (npm run docs)', () =
   expect(generated('rules')).toBe(rulesMarkdown());
 });
 
+test('README command reference is generated from the CLI spec, as --help and the man page are (npm run docs)', async () => {
+  const { cliMarkdown } = await import('../src/cli/docs-gen.js');
+  expect(generated('cli')).toBe(cliMarkdown());
+});
+
 test('README check table is generated from the lint checks (npm run docs)', () => {
   expect(generated('checks')).toBe(checksMarkdown());
 });

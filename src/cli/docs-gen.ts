@@ -288,3 +288,20 @@ export function cliDocs(version: string): Record<string, string> {
     'completions/rc-supervise.fish': fishCompletion(),
   };
 }
+
+/** The README's command reference (between `<!-- cli:start -->` and `<!-- cli:end -->`). */
+export function cliMarkdown(): string {
+  const cell = (s: string) => s.replace(/\|/g, '\\|');
+  const row = (o: OptSpec) =>
+    `| \`${cell(optionSynopsis(o))}\` | ${cell(o.describe)}${o.choices ? ` (${cell(o.choices.join(', '))})` : ''}${
+      o.default !== undefined && o.type !== 'boolean' ? `; default ${cell(String(o.default))}` : ''
+    } |`;
+  return (
+    COMMANDS.map(
+      (c) =>
+        `#### rc-supervise ${c.name}${c.args ? ` ${c.args}` : ''}\n\n${c.summary[0].toUpperCase()}${c.summary.slice(1)}.\n\n` +
+        `| option | meaning |\n|---|---|\n${c.options.map(row).join('\n')}\n`,
+    ).join('\n') +
+    `\nEvery command also takes:\n\n| option | meaning |\n|---|---|\n${GLOBAL_OPTIONS.map(row).join('\n')}\n`
+  );
+}
