@@ -315,3 +315,30 @@ test('what the build, the release and the tests write is ignored by git (the REA
       .split('\n'),
   ).toHaveLength(3);
 });
+
+describe('zsh and fish completions parse (Debian zsh and fish unpacked by scripts/fetch-shells.sh)', () => {
+  let shells: string | null = null;
+  beforeAll(() => {
+    const r = spawnSync('bash', [path.join(REPO, 'scripts/fetch-shells.sh')], { encoding: 'utf8' });
+    shells = r.status === 0 ? r.stdout.trim() : null;
+    if (!shells) console.warn(`zsh/fish checks skipped: scripts/fetch-shells.sh failed: ${r.stderr}`);
+  }, 120_000);
+  test('zsh -n _rc-supervise', () => {
+    if (!shells) return;
+    const zsh = [path.join(shells, 'root/bin/zsh'), path.join(shells, 'root/usr/bin/zsh')].find(existsSync)!;
+    const r = spawnSync(zsh, ['-n', path.join(unpacked, 'completions/_rc-supervise')], { encoding: 'utf8' });
+    expect([r.status, r.stderr]).toEqual([0, '']);
+  });
+  test('fish -n rc-supervise.fish', () => {
+    if (!shells) return;
+    const r = spawnSync(
+      path.join(shells, 'root/usr/bin/fish'),
+      ['--no-config', '-n', path.join(unpacked, 'completions/rc-supervise.fish')],
+      {
+        encoding: 'utf8',
+        env: { ...process.env, LD_LIBRARY_PATH: path.join(shells, 'root/usr/lib/x86_64-linux-gnu') },
+      },
+    );
+    expect([r.status, r.stderr]).toEqual([0, '']);
+  });
+});
