@@ -1,23 +1,14 @@
 #!/usr/bin/env node
-import v8 from 'node:v8';
+// Kept to syntax and APIs any Node since 14 runs, so that an unsupported Node gets this
+// message instead of a SyntaxError from deep inside a dependency.
+import { existsSync } from 'node:fs';
+import { nodeTooOld } from './node-check.js';
 
-// Let functions run longer before V8's optimising compiler takes them: a lint run spends
-// less on compiling than it loses in slower code (2,000 scripts: ~15% less wall time and CPU,
-// `npm run bench`). Set before our modules load; worker threads share the flag.
-if (!process.env.RC_SUPERVISE_V8_DEFAULTS) v8.setFlagsFromString('--interrupt-budget=600000');
-
-// `lint` and `migrate --all` work in worker threads too: start them now, so that they boot
-// while the command line is parsed (src/pool/pool.ts; a run that turns out not to need them
-// stops them).
-const [command, ...rest] = process.argv.slice(2);
-if (command === 'lint' || (command === 'migrate' && rest.includes('--all')))
-  (await import('../dist/src/pool/pool.js')).startEarly();
-
-const { main } = await import('../dist/src/cli/main.js');
-
-main(process.argv.slice(2)).then((code) => {
-  process.exitCode = code;
-  // Exit as soon as our output is flushed: V8 may still be optimising code in the background,
-  // and waiting for that would only delay the exit.
-  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
-});
+const tooOld = nodeTooOld(process.versions.node);
+if (tooOld) {
+  process.stderr.write('rc-supervise: ' + tooOld + '\n');
+  process.exit(2);
+}
+// The release package has the bundle in lib/; a development checkout the tsc output in dist/.
+const bundle = new URL('../lib/rc-supervise.js', import.meta.url);
+await import(existsSync(bundle) ? bundle.href : '../dist/src/cli/run.js');

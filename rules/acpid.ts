@@ -19,7 +19,7 @@ const rule: ServiceRule = {
   sources: [
     'wiki: acpid (supervisor, command_args_foreground="--foreground", reload via ${supervisor} --signal HUP)',
     'acpid(8): -f, --foreground keeps acpid in the foreground; -p, --pidfile (default /var/run/acpid.pid); SIGHUP re-reads the event rules',
-    'openrc-facts §2 (pidfile optional since 0.40; pidfile belongs to the supervisor)',
+    'docs/openrc.md §2 (pidfile optional since 0.40; pidfile belongs to the supervisor)',
   ],
 };
 

@@ -11,7 +11,7 @@ const rule: ServiceRule = {
   foreground: '',
   notes: [
     'cupsd daemonizes unless given -f (or -F, -l). The stock command_args already carry -f, which is why the wiki needs no command_args_foreground.',
-    'The stock script backgrounds the foreground cupsd with start_stop_daemon_args="-b -m --pidfile ${pidfile}". With supervise_daemon_args unset these words are handed to supervise-daemon (openrc-facts §2): -b is unknown to it and -m means --respawn-max there and swallows the next word (openrc-facts §6), so start fails. The wiki\'s conf.d-only change is therefore not enough under real OpenRC.',
+    'The stock script backgrounds the foreground cupsd with start_stop_daemon_args="-b -m --pidfile ${pidfile}". With supervise_daemon_args unset these words are handed to supervise-daemon (docs/openrc.md §2): -b is unknown to it and -m means --respawn-max there and swallows the next word (docs/openrc.md §6), so start fails. The wiki\'s conf.d-only change is therefore not enough under real OpenRC.',
     'Fix from conf.d (supervise_daemon_args is not set in init.d): supervise_daemon_args=" ". A set but empty value stops the fallback only from OpenRC 0.46 (before, the expansion is ${supervise_daemon_args:-...}); a single space works with every version. Keeping "--pidfile ${pidfile}" is pointless there: supervise-daemon already gets --pidfile, and ${pidfile} is still unset when conf.d is read.',
     'foreground is empty on purpose: the stock command_args already hold -f. A local script without -f would need command_args_foreground="-f" (or --foreground-args=-f).',
     'pidfile="/run/cupsd.pid" is made by start-stop-daemon -m; as far as I know cupsd writes no pid file, so supervise-daemon can use it.',
@@ -19,9 +19,9 @@ const rule: ServiceRule = {
   sources: [
     'wiki: cupsd',
     'cupsd(8): -f: run in the foreground; -F: run in the foreground but detach from the controlling terminal; -l: on-demand mode for launchd/systemd; -t: test the configuration; without -f/-F/-l cupsd runs in the background',
-    'openrc-facts §1',
-    'openrc-facts §2',
-    'openrc-facts §6',
+    'docs/openrc.md §1',
+    'docs/openrc.md §2',
+    'docs/openrc.md §6',
   ],
 };
 

@@ -24,8 +24,8 @@ const rule: ServiceRule = {
     'wiki: dbus-daemon',
     'dbus-daemon(1): --fork / --nofork: override the <fork> setting of the configuration file; --nopidfile: do not write a pid file even if the configuration names one; SIGHUP reloads the configuration',
     'dbus bus/bus.c: start fails when the configured pid file exists',
-    'openrc-facts §1',
-    'openrc-facts §2',
+    'docs/openrc.md §1',
+    'docs/openrc.md §2',
   ],
 };
 

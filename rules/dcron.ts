@@ -14,10 +14,10 @@ const rule: ServiceRule = {
       'keep dcron under start-stop-daemon, or switch to a cron that can be supervised, e.g. sys-process/fcron or vixie-cron',
   },
   notes: [
-    'The stock dcron script also has a custom start() that runs /usr/sbin/crond directly, which would be refused on its own (openrc-facts §4); the rule refuses before that, with the reason that matters.',
+    'The stock dcron script also has a custom start() that runs /usr/sbin/crond directly, which would be refused on its own (docs/openrc.md §4); the rule refuses before that, with the reason that matters.',
     'The wiki reports the crash for dcron 4.5-r1; later versions were not checked.',
   ],
-  sources: ['wiki: dcron', 'openrc-facts §4'],
+  sources: ['wiki: dcron', 'docs/openrc.md §4'],
 };
 
 export default rule;

@@ -21,7 +21,7 @@ const rule: ServiceRule = {
   sources: [
     'wiki: dnsmasq (command_args_background="-x ${pidfile}", command_args_foreground="--keep-in-foreground", reload HUP, rotate USR2)',
     'dnsmasq(8): -k, --keep-in-foreground; -x, --pid-file[=<path>] (default /var/run/dnsmasq.pid); SIGHUP re-reads hosts files; SIGUSR2 re-opens the log file',
-    'openrc-facts §2 (pidfile belongs to the supervisor)',
+    'docs/openrc.md §2 (pidfile belongs to the supervisor)',
   ],
 };
 

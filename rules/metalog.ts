@@ -26,7 +26,7 @@ const rule: ServiceRule = {
   notes: [
     "metalog writes its pid file even in the foreground, at the compiled-in default (/var/run/metalog.pid, i.e. /run/metalog.pid) unless --pidfile names another. The stock pidfile= is that same path, so without the wiki's --pidfile /run/metametalog.pid metalog would overwrite the supervisor's pid and OpenRC could not stop it (wiki). /dev/null must not be used: metalog deletes and re-creates its pid file (wiki).",
     'metalog(8): SIGUSR1 enables synchronous (unbuffered) mode and SIGUSR2 disables it, so buffer() sends USR2 and unbuffer() sends USR1, as the stock script does. The wiki\'s "--signal x" is a placeholder for those.',
-    'Under supervise-daemon a leftover start-stop-daemon --signal USR1/USR2 reaches the supervisor, which blocks both: buffer/unbuffer would silently do nothing (openrc-facts §3).',
+    'Under supervise-daemon a leftover start-stop-daemon --signal USR1/USR2 reaches the supervisor, which blocks both: buffer/unbuffer would silently do nothing (docs/openrc.md §3).',
     'The wiki redirects metalog\'s stdout/stderr with supervise_daemon_args="--stdout /dev/null --stderr /dev/null" so its copy of every log line never reaches a tty. output_log/error_log="/dev/null" produce the same supervise-daemon options without taking over supervise_daemon_args. (The supervise-daemon source read for this rule already points the child\'s stdio at /dev/null; the redirect is kept for older versions.)',
     'Gentoo\'s stock script writes "--pidfile=${pidfile}" (joined with "="); both spellings are matched.',
     'metalog -s/--synchronous and -a/--async are the start-up counterparts of unbuffer/buffer.',
@@ -34,9 +34,9 @@ const rule: ServiceRule = {
   sources: [
     'wiki: metalog',
     'metalog(8): -B, --daemonize: start in the background; --pidfile FILE: alternate pid file (default /var/run/metalog.pid); -a, --async; -s, --synchronous; SIGUSR1 enables synchronous mode, SIGUSR2 disables it',
-    'openrc-facts §2',
-    'openrc-facts §3',
-    'openrc-facts §5',
+    'docs/openrc.md §2',
+    'docs/openrc.md §3',
+    'docs/openrc.md §5',
   ],
 };
 

@@ -13,7 +13,7 @@ const rule: ServiceRule = {
   ],
   notes: [
     'mpd has no daemonize flag to move: it detaches unless --no-daemon is given, and its pid file comes from mpd.conf (pid_file), not from the command line.',
-    "pidfile=$(get_config pid_file): under supervise-daemon pidfile is the supervisor's pid file (openrc-facts §2), while mpd writes pid_file itself at start-up, also with --no-daemon. mpd's pid then replaces the supervisor's, and `rc-service mpd stop` signals mpd, which the supervisor respawns. The wiki keeps this line. The value is read from mpd.conf at run time, so rc-supervise cannot compare paths statically.",
+    "pidfile=$(get_config pid_file): under supervise-daemon pidfile is the supervisor's pid file (docs/openrc.md §2), while mpd writes pid_file itself at start-up, also with --no-daemon. mpd's pid then replaces the supervisor's, and `rc-service mpd stop` signals mpd, which the supervisor respawns. The wiki keeps this line. The value is read from mpd.conf at run time, so rc-supervise cannot compare paths statically.",
     'Do not simply point pidfile= elsewhere: Gentoo\'s start_pre runs `checkpath -d -m 700 -o mpd:mpd "$(dirname "${pidfile}")"`, which with pidfile=/run/supervise-mpd.pid would chown /run to mpd. Keep that checkpath on the directory of pid_file. Dropping pid_file from mpd.conf instead also works (supervise-daemon then defaults to /var/run/supervise-mpd.pid, OpenRC 0.40+), but newer Gentoo scripts refuse to start without pid_file.',
     'As far as I know mpd handles SIGHUP by reopening its log file (what logrotate needs) and does not re-read mpd.conf, so "reload" is a log reopen. A logrotate postrotate that signals the pid in pid_file keeps working only while pid_file is mpd\'s own.',
   ],
@@ -21,8 +21,8 @@ const rule: ServiceRule = {
     'wiki: mpd',
     "mpd(1): --no-daemon: don't detach from console; --kill: kill the running mpd through pid_file",
     "mpd.conf(5): pid_file: file to save mpd's process ID in",
-    'openrc-facts §2',
-    'openrc-facts §3',
+    'docs/openrc.md §2',
+    'docs/openrc.md §3',
   ],
 };
 

@@ -13,15 +13,15 @@ const rule: ServiceRule = {
   ],
   notes: [
     "ntpd forks unless given -n, and writes a pid file only when given -p/--pidfile; once -p moves to command_args_background nothing competes with the supervisor's pidfile.",
-    'The wiki comments out start_stop_daemon_args="--pidfile ${pidfile}". Under supervise-daemon that fallback would only repeat --pidfile, which supervise-daemon takes with the same meaning (openrc-facts §6): harmless, but redundant.',
+    'The wiki comments out start_stop_daemon_args="--pidfile ${pidfile}". Under supervise-daemon that fallback would only repeat --pidfile, which supervise-daemon takes with the same meaning (docs/openrc.md §6): harmless, but redundant.',
     'ntpd -q (set the clock and quit) must not be in NTPD_OPTS under a supervisor: ntpd would exit and be respawned over and over. -g and -u ntp:ntp are fine.',
     'Newer Gentoo ntpd scripts already carry command_args_background="-p ${pidfile}" and command_args_foreground="-n"; there only supervisor= is missing and conf.d can hold it.',
   ],
   sources: [
     'wiki: ntpd',
     "ntpd(8): -n, --nofork: don't fork; -p, --pidfile FILE: record the process id in FILE; -q, --quit: set the time and exit; -g, --panicgate",
-    'openrc-facts §2',
-    'openrc-facts §6',
+    'docs/openrc.md §2',
+    'docs/openrc.md §6',
   ],
 };
 

@@ -16,14 +16,14 @@ const rule: ServiceRule = {
   ],
   notes: [
     'rngd daemonizes by default; -f/--foreground keeps it in the foreground (wiki, rngd(8)).',
-    'Gentoo\'s rngd 6.x script sets start_stop_daemon_args="--wait 1000". With supervise_daemon_args unset that reaches supervise-daemon, which rejects --wait (openrc-facts §2): the wiki\'s conf.d lines alone do not start rngd under real OpenRC. conf.d must also set supervise_daemon_args (a single space works with every OpenRC version).',
+    'Gentoo\'s rngd 6.x script sets start_stop_daemon_args="--wait 1000". With supervise_daemon_args unset that reaches supervise-daemon, which rejects --wait (docs/openrc.md §2): the wiki\'s conf.d lines alone do not start rngd under real OpenRC. conf.d must also set supervise_daemon_args (a single space works with every OpenRC version).',
     'The stock script already keeps "--pid-file ${pidfile} --background" in command_args_background and builds command_args in start_pre from the conf.d variables; start_pre runs before the supervise-daemon command line is built, so that keeps working.',
     "As far as I can tell from rng-tools' sources rngd writes its pid file only when it daemonizes, so with --foreground it does not touch the supervisor's /run/rngd.pid. Not verified on a running system.",
   ],
   sources: [
     'wiki: rngd',
     'rngd(8): -f, --foreground: do not fork and become a daemon; -b, --background: become a daemon (default); -p, --pid-file=FILE (default /var/run/rngd.pid)',
-    'openrc-facts §2',
+    'docs/openrc.md §2',
   ],
 };
 

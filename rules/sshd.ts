@@ -21,7 +21,7 @@ const rule: ServiceRule = {
     'wiki: sshd (use -D; move -o PidFile= to command_args_background; reload via ${supervisor} --signal HUP)',
     'sshd(8): -D "sshd will not detach and does not become a daemon"; SIGHUP re-executes sshd with its original arguments',
     'sshd_config(5): PidFile "none" writes no pid file; the compiled-in default is /run/sshd.pid',
-    'openrc-facts §2 (start_stop_daemon_args fallback, pidfile belongs to the supervisor)',
+    'docs/openrc.md §2 (start_stop_daemon_args fallback, pidfile belongs to the supervisor)',
   ],
 };
 

@@ -1,9 +1,10 @@
-import { promises as fs } from 'node:fs';
+import { promises as fs, existsSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { EXIT, RcError, type ExitCode } from '../errors.js';
 import { readScript, writeAtomic } from '../io/files.js';
 import { parseVersion } from '../lint/check.js';
 import { discover } from '../lint/discover.js';
-import { ALL_META, configFindings, DEFAULT_OPENRC_VERSION, findConfig, fixFile } from '../lint/lint.js';
+import { ALL_META, configFindings, findConfig, fixFile, lintFile } from '../lint/lint.js';
 import { SEVERITY_RANK, type Finding, type Severity } from '../lint/types.js';
 import { initParser } from '../parse/parser.js';
 import { poolThreads, takePool, type Pool } from '../pool/pool.js';
@@ -11,13 +12,21 @@ import type { Version } from '../lint/check.js';
 import type { LintTarget } from '../lint/discover.js';
 import type { LintConfig } from '../lint/lint.js';
 import { collect, display, drainLint, skipQuietly } from '../lint/run-targets.js';
+import { checkMarkdown } from '../report/check-docs.js';
 import { FORMATTERS, type FormatName } from '../report/index.js';
-import type { Out } from './output.js';
+import { info, type Out } from './output.js';
 
 export interface LintArgs {
   paths: string[];
   format?: FormatName;
+  /** Findings below this are not printed (ShellCheck's -S). */
   severity: Severity;
+  /** Exit 1 when a printed finding is at least this severe. */
+  failOn?: Severity | 'never';
+  select?: string[];
+  ignore?: string[];
+  /** With `-`: the name stdin's script is reported under. */
+  stdinFilename?: string;
   fix: boolean;
   unsafe: boolean;
   openrcVersion?: string;
@@ -31,111 +40,247 @@ export interface LintArgs {
  */
 function timingLine(
   t: { start: number; discovered: number; linted: number; done: number },
-  pool: Pool,
+  pool: Pool | undefined,
   targets: number,
   files: number,
 ): string {
   const ms = (x: number) => `${Math.round(x)} ms`;
   return (
     `rc-supervise: timing: start-up ${ms(t.start)}, discovery ${ms(t.discovered - t.start)} (${targets} init scripts, ${files} files), ` +
-    `lint ${ms(t.linted - t.discovered)} on ${pool.describe()}, ` +
+    `lint ${ms(t.linted - t.discovered)} on ${pool?.describe() ?? 'main'}, ` +
     `output ${ms(t.done - t.linted)}, total ${ms(t.done)}\n`
   );
 }
 
+const KNOWN_IDS = new Set(ALL_META.map((m) => m.id));
+
+function checkIds(option: string, ids: string[]): void {
+  const bad = ids.filter((id) => !KNOWN_IDS.has(id));
+  if (bad.length)
+    throw new RcError(
+      `--${option}: unknown check id${bad.length > 1 ? 's' : ''} ${bad.map((b) => `'${b}'`).join(', ')} (rc-supervise lint --list-rules lists them)`,
+      EXIT.USAGE,
+    );
+}
+
+/** A conf.d's init script beside it (`foo.confd` → `foo.initd`, `conf.d/foo` → `init.d/foo`). */
+function initdForConfd(confd: string): string | null {
+  const dir = path.dirname(confd);
+  const base = path.basename(confd);
+  if (path.basename(dir) === 'conf.d') {
+    const p = path.join(path.dirname(dir), 'init.d', base);
+    return existsSync(p) ? p : null;
+  }
+  const stem = base.replace(/(\.confd|-confd)$/, '');
+  for (const cand of [`${stem}.initd`, `${stem}.init`, `${stem}.rc`, `${stem}-initd`]) {
+    const p = path.join(dir, cand);
+    if (existsSync(p)) return p;
+  }
+  return null;
+}
+
+/**
+ * Command-line paths as discovery takes them: an ebuild stands for its package directory; a
+ * conf.d alone for its init script (which discovery pairs with it). Explicit init-script
+ * files are looked up in their directory so that their conf.d is paired too.
+ */
+async function discoverArgs(paths: string[]): Promise<LintTarget[]> {
+  const out: LintTarget[] = [];
+  const seen = new Set<string>();
+  for (const p of paths) {
+    const st = statSync(p);
+    let targets: LintTarget[];
+    if (st.isDirectory()) targets = await discover([p]);
+    else if (/\.ebuild$/.test(p)) targets = await discover([path.dirname(p)]);
+    else {
+      const isConfd = /(\.confd|-confd)$/.test(p) || path.basename(path.dirname(p)) === 'conf.d';
+      const initd = isConfd ? initdForConfd(p) : p;
+      if (!initd)
+        throw new RcError(`${p}: a conf.d file, and no init script found beside it to lint it with`, EXIT.INPUT, p);
+      targets = (await discover([initd])).map((t) => ({ ...t, confd: t.confd ?? confdBeside(t.initd) }));
+      if (isConfd) targets = targets.map((t) => ({ ...t, confd: path.normalize(p) }));
+    }
+    for (const t of targets)
+      if (!seen.has(t.initd)) {
+        seen.add(t.initd);
+        out.push(t);
+      }
+  }
+  return out;
+}
+
+/** The conf.d of one init script named on the command line (discovery only pairs within a walk). */
+function confdBeside(initd: string): string | null {
+  const dir = path.dirname(initd);
+  const base = path.basename(initd);
+  const cands =
+    path.basename(dir) === 'init.d'
+      ? [path.join(path.dirname(dir), 'conf.d', base)]
+      : [
+          ...new Set(
+            [base.replace(/(\.initd(-r\d+)?|\.init|\.rc|-initd)$/, '')].flatMap((s) => [
+              `${s}.confd`,
+              `${s.replace(/-r\d+$/, '')}.confd`,
+              `${s}-confd`,
+            ]),
+          ),
+        ].map((n) => path.join(dir, n));
+  return cands.find((c) => existsSync(c) && statSync(c).isFile()) ?? null;
+}
+
 export async function runLint(args: LintArgs, io: Out): Promise<ExitCode> {
   const start = performance.now();
-  // Workers boot (see pool/pool.ts), and this thread compiles the grammar in the background,
-  // while the arguments are checked and the paths walked.
-  const pool = takePool(args.fix ? 1 : poolThreads());
-  const parserReady = initParser();
-  parserReady.catch(() => {}); // awaited (and any error reported) where it is used
-  let config: LintConfig;
-  let target: Version;
-  let targets: LintTarget[];
-  const paths = args.paths.length ? args.paths : ['.'];
-  try {
-    for (const p of paths) {
-      try {
-        await fs.stat(p);
-      } catch {
-        throw new RcError(`${p}: no such file or directory`, EXIT.INPUT, p);
-      }
-    }
-    config = findConfig(paths[0]);
-    const versionText = args.openrcVersion ?? config.openrcVersion ?? DEFAULT_OPENRC_VERSION;
-    const v = parseVersion(versionText);
-    if (!v) throw new RcError(`--openrc-version ${versionText}: expected X.Y or X.Y.Z`, EXIT.USAGE);
-    target = v;
-    targets = await discover(paths);
-  } catch (e) {
-    pool.close();
-    throw e;
+  checkIds('select', args.select ?? []);
+  checkIds('ignore', args.ignore ?? []);
+  let target: Version | undefined;
+  if (args.openrcVersion !== undefined) {
+    target = parseVersion(args.openrcVersion) ?? undefined;
+    if (!target) throw new RcError(`--openrc-version ${args.openrcVersion}: expected X.Y or X.Y.Z`, EXIT.USAGE);
   }
-  const discovered = performance.now();
-  const findings: Finding[] = [...configFindings(config)];
+  /** The run's own settings over a file's config. */
+  const withArgs = (c: LintConfig): LintConfig => ({
+    ...c,
+    disable: [...(c.disable ?? []), ...(args.ignore ?? [])],
+    ...(args.select?.length ? { select: args.select } : {}),
+  });
+  const findings: Finding[] = [];
   let unreadable = 0;
+  const unreadableMessages: string[] = [];
   let fixedTotal = 0;
-  if (args.fix) {
-    pool.close();
-    await initParser();
-    for (const t of targets) {
-      let initd;
-      let confd = null;
-      try {
-        initd = await readScript('/', t.initd, display(t.initd));
-        if (t.confd) confd = await readScript('/', t.confd, display(t.confd));
-      } catch (e) {
-        if (skipQuietly(t, initd === undefined, e)) continue;
-        unreadable++;
-        io.err(`rc-supervise: ${(e as Error).message}\n`);
-        continue;
-      }
-      const input = {
-        initdPath: display(t.initd),
-        initdText: initd.text,
-        confdPath: t.confd ? display(t.confd) : null,
-        confdText: confd?.text ?? null,
-        mode: t.inInitdTree ? initd.mode : undefined,
-        name: t.name,
-      };
-      const r = fixFile(input, { target, config, unsafe: args.unsafe });
-      for (const [file, text] of r.texts) {
-        const src = file === input.initdPath ? initd : confd;
-        if (src && text !== src.text) await writeAtomic(src.realPath, text, src);
-      }
-      fixedTotal += r.fixed;
-      findings.push(...r.findings);
-    }
+  let targets: LintTarget[] = [];
+  let pool: Pool | undefined;
+  let discovered = start;
+
+  if (args.paths.includes('-')) {
+    // One script from stdin (an editor's buffer, `git show`): reported as --stdin-filename,
+    // whose directory also picks the config.
+    if (args.paths.length > 1) throw new RcError('lint: - (stdin) cannot be mixed with other paths', EXIT.USAGE);
+    const name = args.stdinFilename ?? '<stdin>';
+    const [text, config] = await Promise.all([
+      io.readStdin ? io.readStdin() : Promise.resolve(''),
+      findConfig(args.stdinFilename ? path.dirname(path.resolve(args.stdinFilename)) : '.'),
+      initParser(),
+    ]);
+    if (text.includes('\0')) throw new RcError(`${name}: binary file (NUL byte) on stdin`, EXIT.INPUT);
+    discovered = performance.now();
+    findings.push(...configFindings(config));
+    findings.push(...lintFile({ initdPath: name, initdText: text }, { target, config: withArgs(config) }));
+    targets = [{ initd: name, confd: null, inInitdTree: false }];
   } else {
-    const r = collect(
-      await pool.run({ kind: 'lint', targets, target, config }, targets.length, drainLint, parserReady),
-    );
-    for (const m of r.unreadable) io.err(`rc-supervise: ${m}\n`);
-    unreadable = r.unreadable.length;
-    // Not push(...): a spread of a whole repository's findings can exceed V8's argument limit.
-    for (const f of r.findings) findings.push(f);
+    // Workers boot (see pool/pool.ts), and this thread compiles the grammar in the background,
+    // while the paths are walked.
+    pool = takePool(args.fix ? 1 : poolThreads());
+    const parserReady = initParser();
+    parserReady.catch(() => {}); // awaited (and any error reported) where it is used
+    const paths = args.paths.length ? args.paths : ['.'];
+    let configs: LintConfig[];
+    let configOf: number[];
+    try {
+      for (const p of paths) {
+        try {
+          await fs.stat(p);
+        } catch {
+          throw new RcError(`${p}: no such file or directory`, EXIT.INPUT, p);
+        }
+      }
+      targets = await discoverArgs(paths);
+      // Each file's nearest .rc-supervise.json (one lookup per directory, cached).
+      const byConfig = new Map<LintConfig, number>();
+      configs = [];
+      configOf = [];
+      for (const t of targets) {
+        const c = await findConfig(path.dirname(t.initd));
+        let k = byConfig.get(c);
+        if (k === undefined) {
+          k = configs.length;
+          byConfig.set(c, k);
+          configs.push(c);
+        }
+        configOf.push(k);
+      }
+      // A config that lies outside every linted file still gets its unknown ids reported
+      // when it is the one for the first path (the repository's own).
+      if (!targets.length) configs.push(await findConfig(paths[0]));
+    } catch (e) {
+      pool.close();
+      throw e;
+    }
+    discovered = performance.now();
+    for (const c of configs) findings.push(...configFindings(c));
+    const effective = configs.map(withArgs);
+    if (args.fix) {
+      pool.close();
+      await initParser();
+      for (const [k, t] of targets.entries()) {
+        let initd;
+        let confd = null;
+        try {
+          initd = await readScript('/', t.initd, display(t.initd));
+          if (t.confd) confd = await readScript('/', t.confd, display(t.confd));
+        } catch (e) {
+          if (skipQuietly(t, initd === undefined, e)) continue;
+          unreadable++;
+          unreadableMessages.push((e as Error).message);
+          io.err(`rc-supervise: ${(e as Error).message}\n`);
+          continue;
+        }
+        const input = {
+          initdPath: display(t.initd),
+          initdText: initd.text,
+          confdPath: t.confd ? display(t.confd) : null,
+          confdText: confd?.text ?? null,
+          mode: t.inInitdTree ? initd.mode : undefined,
+          name: t.name,
+        };
+        const r = fixFile(input, { target, config: effective[configOf[k]], unsafe: args.unsafe });
+        for (const [file, text] of r.texts) {
+          const src = file === input.initdPath ? initd : confd;
+          if (src && text !== src.text) await writeAtomic(src.realPath, text, src);
+        }
+        fixedTotal += r.fixed;
+        findings.push(...r.findings);
+      }
+    } else {
+      const r = collect(
+        await pool.run(
+          { kind: 'lint', targets, target, configs: effective, configOf },
+          targets.length,
+          drainLint,
+          parserReady,
+        ),
+      );
+      for (const m of r.unreadable) io.err(`rc-supervise: ${m}\n`);
+      unreadable = r.unreadable.length;
+      unreadableMessages.push(...r.unreadable);
+      // Not push(...): a spread of a whole repository's findings can exceed V8's argument limit.
+      for (const f of r.findings) findings.push(f);
+    }
+    if (targets.length === 0) info(io, `rc-supervise: no init scripts found under ${paths.join(', ')}\n`);
   }
 
   const linted = performance.now();
+  const shown = findings.filter((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[args.severity]);
   const format: FormatName = args.format ?? (io.isTTY ? 'stylish' : 'gcc');
   io.out(
-    FORMATTERS[format](findings, {
+    FORMATTERS[format](shown, {
       checks: ALL_META,
       version: args.version,
       color: args.color,
       filesLinted: targets.length,
+      unreadable: unreadableMessages,
     }),
   );
   if (process.env.RC_SUPERVISE_TIMING) {
     const files = targets.length + targets.filter((t) => t.confd).length;
     io.err(timingLine({ start, discovered, linted, done: performance.now() }, pool, targets.length, files));
   }
-  if (args.fix && fixedTotal) io.err(`fixed ${fixedTotal} problem${fixedTotal === 1 ? '' : 's'}\n`);
-  if (targets.length === 0) io.err(`rc-supervise: no init scripts found under ${paths.join(', ')}\n`);
+  if (args.fix && fixedTotal) info(io, `fixed ${fixedTotal} problem${fixedTotal === 1 ? '' : 's'}\n`);
   if (unreadable) return EXIT.INPUT;
-  const threshold = SEVERITY_RANK[args.severity];
-  return findings.some((f) => SEVERITY_RANK[f.severity] >= threshold) ? EXIT.FAILED : EXIT.OK;
+  const failOn = args.failOn ?? 'warning';
+  if (failOn === 'never') return EXIT.OK;
+  // What is not printed never fails the run: a red CI must show why.
+  const threshold = Math.max(SEVERITY_RANK[failOn], SEVERITY_RANK[args.severity]);
+  return shown.some((f) => SEVERITY_RANK[f.severity] >= threshold) ? EXIT.FAILED : EXIT.OK;
 }
 
 /** `lint --list-rules`: every check id, its default severity and fix safety, one line each. */
@@ -145,5 +290,13 @@ export function listChecks(io: Out): ExitCode {
     io.out(
       `${m.id.padEnd(w)}  ${m.defaultSeverity.padEnd(7)}  ${(m.fixable === 'none' ? '' : `fix:${m.fixable}`).padEnd(11)}  ${m.summary}\n`,
     );
+  return EXIT.OK;
+}
+
+/** `lint --explain ID`: the check's documentation page, as docs/checks/ID.md has it. */
+export function explainCheck(id: string, io: Out): ExitCode {
+  const m = ALL_META.find((x) => x.id === id);
+  if (!m) throw new RcError(`--explain ${id}: no such check (rc-supervise lint --list-rules lists them)`, EXIT.USAGE);
+  io.out(checkMarkdown(m));
   return EXIT.OK;
 }

@@ -1,11 +1,26 @@
-import { readFileSync } from 'node:fs';
-import yargs from 'yargs';
+import { readFileSync, statSync } from 'node:fs';
+import { parseArgs } from 'node:util';
 import { EXIT, RcError, type ExitCode } from '../errors.js';
-import { stdOut, type Out } from './output.js';
-import { DEFAULT_OPENRC_VERSION } from '../defaults.js';
+import { stdOut, type ColorMode, type Out } from './output.js';
+import {
+  COMMANDS,
+  ENV_HELP,
+  EXIT_HELP,
+  GLOBAL_OPTIONS,
+  examplesText,
+  optionSynopsis,
+  type CmdSpec,
+  type OptSpec,
+} from './spec.js';
 
-/** Our package.json, found upward (from src/ under tests, from dist/src/ when built). */
-function packageVersion(): string {
+export { ENV_HELP, EXIT_HELP };
+
+/** Set by the release build (scripts/release.mjs) so that a bundle knows its version. */
+declare const __RC_SUPERVISE_VERSION__: string | undefined;
+
+/** The version: the one the release build put in, else our package.json, found upward. */
+export function packageVersion(): string {
+  if (typeof __RC_SUPERVISE_VERSION__ === 'string') return __RC_SUPERVISE_VERSION__;
   for (let dir = new URL('.', import.meta.url); dir.pathname !== '/'; dir = new URL('..', dir)) {
     try {
       const pkg = JSON.parse(readFileSync(new URL('package.json', dir), 'utf8')) as { name?: string; version: string };
@@ -14,251 +29,385 @@ function packageVersion(): string {
       // keep looking upward
     }
   }
-  return '0.0.0';
+  throw new RcError('cannot tell my own version: package.json not found (a broken install?)', EXIT.INTERNAL);
 }
-
-export const EXIT_HELP = `Exit codes:
-  0  done, or nothing to do (already supervised)
-  1  a named service was refused, or a batch had failures; lint: findings at --severity or above
-  2  input or file-system error: no such service, unreadable, binary or non-UTF-8 file,
-     symlink out of --root, read-only or full file system
-  3  syntax error in a script (file:line:col given)
-  4  bad command-line usage
-  70 internal error (a bug: please report it)`;
-
-export const ENV_HELP = `Environment:
-  NO_COLOR             no colour (colour is only ever used on a terminal; FORCE_COLOR forces it)
-  RC_SUPERVISE_JOBS    threads for lint and migrate --all (default: one per core; 1: no workers)
-  RC_SUPERVISE_TIMING  print where a lint or migrate --all run spent its time, on stderr`;
 
 class UsageError extends Error {}
 
-/** Runs the CLI; returns the exit code instead of exiting, so tests can call it in-process. */
-export async function main(argv: string[], io: Out = stdOut()): Promise<ExitCode> {
-  let code: ExitCode = EXIT.OK;
-  const cli = yargs(argv)
-    .scriptName('rc-supervise')
-    .usage('$0 <command> [options]\n\nMove OpenRC services from start-stop-daemon to supervise-daemon.')
-    .version(packageVersion())
-    .strict()
-    .recommendCommands()
-    .demandCommand(1, 'name a command')
-    .exitProcess(false)
-    .wrap(Math.min(100, process.stdout.columns || 100))
-    .epilog(`${EXIT_HELP}\n\n${ENV_HELP}`)
-    .fail((msg, err) => {
-      if (err) throw err;
-      // Throwing stops yargs before any command handler runs.
-      throw new UsageError(msg);
-    })
-    .command(
-      'migrate [services..]',
-      'migrate services to supervise-daemon (writes, with a backup; --dry-run shows a diff)',
-      (y) =>
-        y
-          .positional('services', { type: 'string', array: true, describe: 'service names in ROOT/etc/init.d' })
-          .option('root', { type: 'string', default: '/', describe: 'root of the system to change' })
-          .option('dry-run', {
-            alias: 'n',
-            type: 'boolean',
-            default: false,
-            describe: 'write nothing; print a unified diff (patch -p1 -d ROOT)',
-          })
-          .option('all', {
-            type: 'boolean',
-            default: false,
-            describe: 'every service in ROOT/etc/init.d that can be migrated',
-          })
-          .option('exclude', {
-            type: 'string',
-            array: true,
-            default: [] as string[],
-            describe: 'with --all: leave these out (a,b or repeated)',
-          })
-          .option('foreground-args', {
-            type: 'string',
-            describe: 'command_args_foreground for a daemon rc-supervise does not know',
-          })
-          .option('json', { type: 'boolean', default: false, describe: 'machine-readable result on stdout' })
-          .option('restart', {
-            type: 'boolean',
-            default: false,
-            describe:
-              'for a running service (--root /): stop it, write, start it under supervise-daemon; roll back if it does not stay up',
-          })
-          .option('settle', {
-            type: 'number',
-            default: 1.5,
-            describe: 'with --restart: seconds the daemon must stay up',
-          })
-          .option('openrc-version', {
-            type: 'string',
-            describe: `OpenRC the result must work with (default: ROOT/lib/rc/version, else ${DEFAULT_OPENRC_VERSION})`,
-          })
-          .option('log', {
-            type: 'string',
-            describe:
-              'catch the daemon\'s output: "syslog" (output_logger, OpenRC 0.51+) or "file[:DIR]" (output_log, default DIR /var/log)',
-          })
-          .option('respawn-delay', { type: 'number', describe: 'seconds between respawns (respawn_delay)' })
-          .option('respawn-max', { type: 'number', describe: 'respawns allowed within respawn-period (respawn_max)' })
-          .option('respawn-period', {
-            type: 'number',
-            describe: 'the window respawn-max counts in, seconds (respawn_period)',
-          })
-          .example('$0 migrate sshd --dry-run', 'show what would change for sshd')
-          .example('$0 migrate --all --root /mnt/gentoo', 'convert a whole system mounted at /mnt/gentoo')
-          .example(
-            '$0 migrate mydaemon --foreground-args=--no-daemon',
-            'an unknown daemon, told how to stay in the foreground',
-          ),
-      async (a) => {
-        code = await (
-          await import('./migrate.js')
-        ).runMigrate(
-          {
-            services: (a.services ?? []).map(String),
-            root: a.root,
-            all: a.all,
-            dryRun: a['dry-run'],
-            exclude: a.exclude.flatMap((x) => String(x).split(',')).filter(Boolean),
-            foregroundArgs: a['foreground-args'],
-            json: a.json,
-            restart: a.restart,
-            openrcVersion: a['openrc-version'],
-            log: a.log,
-            respawn:
-              a['respawn-delay'] !== undefined || a['respawn-max'] !== undefined || a['respawn-period'] !== undefined
-                ? { delay: a['respawn-delay'], max: a['respawn-max'], period: a['respawn-period'] }
-                : undefined,
-            settleMs: Math.round(a.settle * 1000),
-          },
-          io,
-        );
-      },
-    )
-    .command(
-      'lint [paths..]',
-      'check init scripts (an ebuild repository, an etc/init.d tree, or files) for supervise-daemon problems',
-      (y) =>
-        y
-          .positional('paths', { type: 'string', array: true, describe: 'files or directories (default: .)' })
-          .option('format', {
-            alias: 'f',
-            choices: ['stylish', 'gcc', 'json', 'sarif', 'github'] as const,
-            describe: 'output format (default: stylish on a TTY, gcc otherwise)',
-          })
-          .option('severity', {
-            choices: ['info', 'warning', 'error'] as const,
-            default: 'warning' as const,
-            describe: 'exit 1 when a finding is at least this severe',
-          })
-          .option('fix', { type: 'boolean', default: false, describe: 'apply safe fixes in place' })
-          .option('list-rules', {
-            type: 'boolean',
-            default: false,
-            describe: 'list the check ids with their severity and fix safety',
-          })
-          .option('unsafe', { type: 'boolean', default: false, describe: 'with --fix: also apply unsafe fixes' })
-          .option('openrc-version', {
-            type: 'string',
-            describe: `oldest OpenRC the scripts must work with (default ${DEFAULT_OPENRC_VERSION}, Debian 12's; or "openrcVersion" in .rc-supervise.json)`,
-          })
-          .example('$0 lint .', 'lint an ebuild repository')
-          .example('$0 lint --format sarif . > rc-supervise.sarif', 'for GitHub code scanning'),
-      async (a) => {
-        if (a['list-rules']) {
-          code = (await import('./lint.js')).listChecks(io);
-          return;
-        }
-        code = await (
-          await import('./lint.js')
-        ).runLint(
-          {
-            paths: (a.paths ?? []).map(String),
-            format: a.format,
-            severity: a.severity,
-            fix: a.fix,
-            unsafe: a.unsafe,
-            openrcVersion: a['openrc-version'],
-            version: packageVersion(),
-            color: io.c.level ? 1 : 0,
-          },
-          io,
-        );
-      },
-    )
-    .command(
-      'status',
-      'classify every service of a system: supervised, convertible, refused, broken, ...',
-      (y) =>
-        y
-          .option('root', { type: 'string', default: '/', describe: 'root of the system' })
-          .option('json', { type: 'boolean', default: false, describe: 'machine-readable output' }),
-      async (a) => {
-        code = await (await import('./status.js')).runStatus({ root: a.root, json: a.json }, io);
-      },
-    )
-    .command(
-      'revert [services..]',
-      'undo migrations recorded in ROOT/var/lib/rc-supervise (exact bytes, mode and owner)',
-      (y) =>
-        y
-          .positional('services', { type: 'string', array: true })
-          .option('root', { type: 'string', default: '/' })
-          .option('all', { type: 'boolean', default: false, describe: 'every recorded migration' })
-          .option('force', {
-            type: 'boolean',
-            default: false,
-            describe: 'revert files changed since the migration too',
-          }),
-      async (a) => {
-        code = await (
-          await import('./revert.js')
-        ).runRevert({ services: (a.services ?? []).map(String), root: a.root, all: a.all, force: a.force }, io);
-      },
-    )
-    .command(
-      'explain <service>',
-      'show the command lines OpenRC builds for a service, before and after migration (static)',
-      (y) =>
-        y
-          .positional('service', { type: 'string', demandOption: true })
-          .option('root', { type: 'string', default: '/' })
-          .option('openrc-version', {
-            type: 'string',
-            describe: `OpenRC version to model (default: ROOT/lib/rc/version, else ${DEFAULT_OPENRC_VERSION})`,
-          })
-          .option('json', { type: 'boolean', default: false }),
-      async (a) => {
-        code = await (
-          await import('./explain.js')
-        ).runExplain(
-          { root: a.root, service: String(a.service), openrcVersion: a['openrc-version'], json: a.json },
-          io,
-        );
-      },
-    )
-    .command(
-      'rules',
-      'list what rc-supervise knows about each daemon',
-      (y) =>
-        y
-          .option('json', { type: 'boolean', default: false })
-          .option('markdown', { type: 'boolean', default: false, describe: 'the README table' }),
-      async (a) => {
-        code = (await import('./rules.js')).runRules({ json: a.json, markdown: a.markdown }, io);
-      },
-    )
-    .help();
+const usage = (msg: string) => new UsageError(msg);
 
+/** --color's value, read before the rest is parsed (the streams' colours are needed for its messages). */
+export function colorModeOf(argv: string[]): ColorMode {
+  let mode: ColorMode = 'auto';
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--') break;
+    const v = a.startsWith('--color=') ? a.slice(8) : a === '--color' ? argv[i + 1] : undefined;
+    if (v === 'always' || v === 'never' || v === 'auto') mode = v;
+  }
+  return mode;
+}
+
+type Args = Record<string, unknown>;
+
+/** A number option's value, checked with a message that says what was expected. */
+function numberValue(o: OptSpec, raw: unknown): number | undefined {
+  if (raw === undefined) return undefined;
+  if (typeof raw === 'number') return raw;
+  const text = String(raw).trim();
+  const n = /^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(text) ? Number(text) : NaN;
+  const unit = o.value === 'SECONDS' ? ' of seconds' : '';
+  const what = `${o.integer ? 'a whole number' : 'a number'}${unit}${
+    o.min === undefined ? '' : o.minExclusive ? ` greater than ${o.min}` : o.min === 0 ? ' (0 or more)' : ` ≥ ${o.min}`
+  }`;
+  if (
+    Number.isNaN(n) ||
+    (o.integer && !Number.isInteger(n)) ||
+    (o.min !== undefined && (o.minExclusive ? n <= o.min : n < o.min))
+  )
+    throw usage(`--${o.name} ${JSON.stringify(String(raw))}: expected ${what}`);
+  return n;
+}
+
+/**
+ * The one rule for repeated options, in every command: a switch may be repeated (the last
+ * --X / --no-X wins); an option that takes one value may be given once (exit 4), because
+ * which of two values was meant cannot be known (`lint --severity error --severity warning`
+ * silently keeping one would turn a CI run green or red by accident).
+ */
+function checkOnce(options: OptSpec[], a: Args): void {
+  for (const o of options) {
+    if (o.type === 'list' || o.type === 'boolean') continue;
+    const v = a[o.name];
+    if (Array.isArray(v))
+      throw usage(
+        `--${o.name} given ${v.length} times (${v.map((x) => JSON.stringify(String(x))).join(', ')}): give it once`,
+      );
+  }
+}
+
+/** The values of a list option: repeated and/or comma-separated. */
+const listValue = (v: unknown): string[] =>
+  (Array.isArray(v) ? v : v === undefined ? [] : [v]).flatMap((x) => String(x).split(',')).filter(Boolean);
+
+/** --root: a directory. An empty value (an unset variable) would mean the current directory. */
+function rootValue(v: unknown): string {
+  const root = String(v);
+  if (root === '') throw usage('--root "": empty (an unset variable?); give the directory the system is mounted at');
+  let st;
   try {
-    let helpOrVersion = '';
-    await cli.parseAsync(argv, {}, (_err, _argv, output) => {
-      helpOrVersion = output;
-    });
-    if (helpOrVersion) io.out(helpOrVersion + '\n');
-    return code;
+    st = statSync(root);
+  } catch {
+    throw new RcError(`--root ${root}: no such directory`, EXIT.INPUT, root);
+  }
+  if (!st.isDirectory())
+    throw new RcError(
+      `--root ${root}: not a directory; --root takes the directory a system is mounted at (e.g. /mnt/gentoo), not a file`,
+      EXIT.INPUT,
+      root,
+    );
+  return root;
+}
+
+/** Service names, not paths: `migrate /etc/init.d/sshd` gets a hint. */
+function serviceNames(command: string, v: unknown): string[] {
+  const names = (Array.isArray(v) ? v : v === undefined ? [] : [v]).map(String);
+  for (const n of names)
+    if (n.includes('/') || n === '' || n === '.' || n === '..') {
+      const base = n.split('/').filter(Boolean).pop() ?? '';
+      const m = /^(.*\/)?etc\/init\.d\/[^/]+$/.exec(n);
+      throw new RcError(
+        `${n}: not a valid service name: give the name of a service in ROOT/etc/init.d, not a path` +
+          (base && base !== '.' && base !== '..'
+            ? ` (rc-supervise ${command} ${base}${m?.[1] && m[1] !== '/' ? ` --root ${m[1].replace(/\/$/, '')}` : ''})`
+            : ''),
+        EXIT.INPUT,
+      );
+    }
+  return names;
+}
+
+/** `--all` and names exclude each other; `--exclude` only means something with `--all`. */
+function checkAll(command: string, names: string[], a: Args): void {
+  if (a.all && names.length)
+    throw usage(`${command}: name services or use --all, not both (got --all and ${names.join(', ')})`);
+  if (!a.all && names.length === 0) throw usage(`${command}: name at least one service, or use --all`);
+  if ('exclude' in a && listValue(a.exclude).length && !a.all) throw usage(`${command}: --exclude needs --all`);
+}
+
+type Handler = (a: Args, io: Out) => Promise<ExitCode>;
+
+const HANDLERS: Record<string, Handler> = {
+  async migrate(a, io) {
+    const spec = COMMANDS.find((c) => c.name === 'migrate')!;
+    const opt = (n: string) => spec.options.find((o) => o.name === n)!;
+    const services = serviceNames('migrate', a.services);
+    checkAll('migrate', services, a);
+    const root = rootValue(a.root);
+    const delay = numberValue(opt('respawn-delay'), a['respawn-delay']);
+    const max = numberValue(opt('respawn-max'), a['respawn-max']);
+    const period = numberValue(opt('respawn-period'), a['respawn-period']);
+    const settle = numberValue(opt('settle'), a.settle)!;
+    if (a.interactive && a.json) throw usage('migrate: --interactive and --json do not go together');
+    if (a.interactive && a['dry-run'])
+      throw usage('migrate: --interactive asks before writing; with --dry-run nothing is written');
+    if (a.interactive && !io.ask) throw usage('migrate: --interactive needs a terminal to ask on');
+    return (await import('./migrate.js')).runMigrate(
+      {
+        services,
+        root,
+        all: !!a.all,
+        dryRun: !!a['dry-run'],
+        exclude: listValue(a.exclude),
+        interactive: !!a.interactive,
+        foregroundArgs: a['foreground-args'] as string | undefined,
+        json: !!a.json,
+        restart: !!a.restart,
+        openrcVersion: a['openrc-version'] as string | undefined,
+        log: a.log as string | undefined,
+        respawn: delay !== undefined || max !== undefined || period !== undefined ? { delay, max, period } : undefined,
+        settleMs: Math.round(settle * 1000),
+      },
+      io,
+    );
+  },
+  async lint(a, io) {
+    const lint = await import('./lint.js');
+    if (a['list-rules']) return lint.listChecks(io);
+    if (a.explain !== undefined) return lint.explainCheck(String(a.explain), io);
+    const paths = (Array.isArray(a.paths) ? a.paths : a.paths === undefined ? [] : [a.paths]).map(String);
+    if (a['stdin-filename'] !== undefined && !paths.includes('-'))
+      throw usage('lint: --stdin-filename names the script read from stdin: give - as the path too');
+    if (paths.filter((p) => p === '-').length > 1) throw usage('lint: stdin (-) can be read once');
+    if (paths.includes('-') && a.fix) throw usage('lint: --fix cannot rewrite stdin');
+    if (a.unsafe && !a.fix) throw usage('lint: --unsafe only means something with --fix');
+    return lint.runLint(
+      {
+        paths,
+        format: a.format as never,
+        severity: a.severity as never,
+        failOn: a['fail-on'] as never,
+        select: listValue(a.select),
+        ignore: listValue(a.ignore),
+        stdinFilename: a['stdin-filename'] as string | undefined,
+        fix: !!a.fix,
+        unsafe: !!a.unsafe,
+        openrcVersion: a['openrc-version'] as string | undefined,
+        version: packageVersion(),
+        color: io.c.level ? 1 : 0,
+      },
+      io,
+    );
+  },
+  async status(a, io) {
+    return (await import('./status.js')).runStatus({ root: rootValue(a.root), json: !!a.json }, io);
+  },
+  async revert(a, io) {
+    const services = serviceNames('revert', a.services);
+    checkAll('revert', services, a);
+    return (await import('./revert.js')).runRevert(
+      { services, root: rootValue(a.root), all: !!a.all, force: !!a.force, dryRun: !!a['dry-run'] },
+      io,
+    );
+  },
+  async explain(a, io) {
+    const [service] = serviceNames('explain', a.service);
+    return (await import('./explain.js')).runExplain(
+      { root: rootValue(a.root), service, openrcVersion: a['openrc-version'] as string | undefined, json: !!a.json },
+      io,
+    );
+  },
+  async rules(a, io) {
+    return (await import('./rules.js')).runRules({ json: !!a.json, markdown: !!a.markdown }, io);
+  },
+};
+
+/** Help text width: the terminal's, at most 100 (80 when unknown is too narrow for nothing). */
+const width = () => Math.min(100, process.stdout.columns || 100);
+
+/** `text` wrapped at the help width, every line after the first indented by `indent`. */
+function wrap(text: string, indent: number, first = indent): string {
+  const max = Math.max(40, width() - indent);
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line && line.length + 1 + word.length > (lines.length ? max : width() - first)) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  lines.push(line);
+  return lines.join('\n' + ' '.repeat(indent));
+}
+
+/** Two columns: left padded to the widest, right wrapped beside it. */
+function table(rows: [string, string][]): string {
+  const w = Math.min(30, Math.max(...rows.map(([l]) => l.length)));
+  return rows
+    .map(([l, r]) =>
+      l.length > w ? `  ${l}\n${' '.repeat(w + 4)}${wrap(r, w + 4)}` : `  ${l.padEnd(w)}  ${wrap(r, w + 4)}`,
+    )
+    .join('\n');
+}
+
+const optionRow = (o: OptSpec): [string, string] => {
+  const extra = [
+    o.choices ? `one of: ${o.choices.join(', ')}` : '',
+    o.default !== undefined && o.type !== 'boolean' ? `default: ${o.default}` : '',
+  ].filter(Boolean);
+  return [(o.alias ? '' : '    ') + optionSynopsis(o), `${o.describe}${extra.length ? ` (${extra.join('; ')})` : ''}`];
+};
+
+/** `rc-supervise --help` (and the command list a bare `rc-supervise` prints). */
+export function topHelp(): string {
+  return [
+    'Usage: rc-supervise <command> [options]',
+    '',
+    'Move OpenRC services from start-stop-daemon to supervise-daemon.',
+    '',
+    'Commands:',
+    table(COMMANDS.map((c) => [`${c.name}${c.args ? ' ' + c.args : ''}`, c.summary])),
+    '',
+    'Options:',
+    table(GLOBAL_OPTIONS.map(optionRow)),
+    '',
+    "Run 'rc-supervise COMMAND --help' for a command's options; man rc-supervise for all.",
+    '',
+    EXIT_HELP,
+    '',
+    ENV_HELP,
+    '',
+  ].join('\n');
+}
+
+/** `rc-supervise COMMAND --help`. */
+export function commandHelp(cmd: CmdSpec): string {
+  return [
+    `Usage: rc-supervise ${cmd.name} [options]${cmd.args ? ' ' + cmd.args : ''}`,
+    '',
+    wrap(`${cmd.summary[0].toUpperCase()}${cmd.summary.slice(1)}.`, 0),
+    ...(cmd.positional ? ['', 'Arguments:', table([[cmd.args.replace(/[[\]]/g, ''), cmd.positional.describe]])] : []),
+    '',
+    'Options:',
+    table(cmd.options.map(optionRow)),
+    '',
+    'Global options:',
+    table(GLOBAL_OPTIONS.map(optionRow)),
+    '',
+    examplesText(cmd),
+    '',
+  ].join('\n');
+}
+
+/** The closest command name, for "did you mean" (one edit away, or a unique prefix). */
+function suggest(word: string): string | undefined {
+  const names = COMMANDS.map((c) => c.name);
+  const prefixed = names.filter((n) => n.startsWith(word));
+  if (prefixed.length === 1) return prefixed[0];
+  const dist = (a: string, b: string) => {
+    const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+    for (let j = 1; j <= b.length; j++) d[0][j] = j;
+    for (let i = 1; i <= a.length; i++)
+      for (let j = 1; j <= b.length; j++)
+        d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    return d[a.length][b.length];
+  };
+  return names.find((n) => dist(n, word) <= 2);
+}
+
+/** Which word is the command: the first operand, skipping the value of a global option. */
+function commandIndex(argv: string[]): number {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--') return -1;
+    if (a === '--color') i++;
+    else if (!a.startsWith('-') || a === '-') return i;
+  }
+  return -1;
+}
+
+/**
+ * Parses one command's arguments with Node's own util.parseArgs, from the spec: every value
+ * option may be collected more than once (so that a repeat is seen and refused, checkOnce),
+ * switches take --no-X, everything after `--` is an operand.
+ */
+function parseCommand(cmd: CmdSpec, args: string[]): Args {
+  const all = [...GLOBAL_OPTIONS, ...cmd.options];
+  const options: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> = {};
+  for (const o of all)
+    options[o.name] = {
+      type: o.type === 'boolean' ? 'boolean' : 'string',
+      ...(o.alias ? { short: o.alias } : {}),
+      ...(o.type === 'boolean' ? {} : { multiple: true }),
+    };
+  let parsed;
+  try {
+    parsed = parseArgs({ args, options, allowPositionals: true, allowNegative: true, strict: true });
+  } catch (e) {
+    const text = (e as Error).message;
+    const unknown = /^Unknown option '([^']*)'/.exec(text);
+    const msg = unknown
+      ? `${unknown[1]}: no such option${cmd.name ? ` for ${cmd.name}` : ''} (an operand that starts with - goes after --)`
+      : text.replace(/\n.*$/s, '') +
+        (/ambiguous/.test(text) ? ' (a value starting with - is written --option=-VALUE)' : '');
+    throw usage(`${cmd.name ? `${cmd.name}: ` : ''}${msg}`);
+  }
+  const a: Args = {};
+  for (const o of all) {
+    const v = (parsed.values as Record<string, unknown>)[o.name];
+    if (v === undefined) {
+      if (o.default !== undefined) a[o.name] = o.default;
+      continue;
+    }
+    if (Array.isArray(v)) {
+      if (o.choices)
+        for (const x of v)
+          if (!o.choices.includes(String(x)))
+            throw usage(`--${o.name} ${JSON.stringify(x)}: expected one of ${o.choices.join(', ')}`);
+      a[o.name] = o.type === 'list' || v.length > 1 ? v : v[0];
+    } else a[o.name] = v;
+  }
+  if (cmd.positional) {
+    const p = parsed.positionals;
+    if (p.length) a[cmd.positional.name] = cmd.positional.array ? p : p.length === 1 ? p[0] : p;
+    if (!cmd.positional.array && p.length > 1)
+      throw usage(`${cmd.name} takes one ${cmd.positional.name} (got ${p.join(' ')})`);
+  } else if (parsed.positionals.length)
+    throw usage(`${cmd.name} takes no operands (got ${parsed.positionals.join(' ')})`);
+  return a;
+}
+
+/** Runs the CLI; returns the exit code instead of exiting, so tests can call it in-process. */
+export async function main(argv: string[], io: Out = stdOut(colorModeOf(argv))): Promise<ExitCode> {
+  try {
+    if (argv.length === 0) {
+      // A bare `rc-supervise`: the command list, as a usage error (a script that lost its
+      // command must not look successful).
+      io.err(topHelp());
+      return EXIT.USAGE;
+    }
+    const at = commandIndex(argv);
+    if (at < 0) {
+      // Only global options: --help, --version, or a mistake.
+      const g = parseCommand({ name: '', args: '', summary: '', options: [], examples: [] }, argv);
+      if (g.help) return (io.out(topHelp()), EXIT.OK);
+      if (g.version) return (io.out(packageVersion() + '\n'), EXIT.OK);
+      throw usage('name a command');
+    }
+    const name = argv[at];
+    const cmd = COMMANDS.find((c) => c.name === name);
+    if (!cmd) {
+      const s = suggest(name);
+      throw usage(`unknown command ${JSON.stringify(name)}${s ? `; did you mean ${s}?` : ''}`);
+    }
+    const a = parseCommand(cmd, [...argv.slice(0, at), ...argv.slice(at + 1)]);
+    if (a.help) return (io.out(commandHelp(cmd)), EXIT.OK);
+    if (a.version) return (io.out(packageVersion() + '\n'), EXIT.OK);
+    checkOnce([...GLOBAL_OPTIONS, ...cmd.options], a);
+    if (cmd.positional?.required && a[cmd.positional.name] === undefined)
+      throw usage(`${cmd.name}: name a ${cmd.positional.name}`);
+    if (a.quiet) io.quiet = true;
+    return await HANDLERS[cmd.name](a, io);
   } catch (e) {
     if (e instanceof UsageError) {
       io.err(`rc-supervise: ${e.message}\nTry 'rc-supervise --help'.\n`);

@@ -15,12 +15,12 @@ import { isStarted, rcAction, settled } from '../io/live.js';
 import { underRoot, writeAtomic } from '../io/files.js';
 import { batchError, drainMigrate, toRcError } from '../migrate/batch.js';
 import type { FileChange, ServiceResult } from '../migrate/migrate.js';
-import { poolThreads, takePool } from '../pool/pool.js';
+import { onProgress, poolThreads, takePool } from '../pool/pool.js';
 import type { PlanOptions } from '../migrate/plan.js';
 import { parseVersion } from '../lint/check.js';
 import { initParser } from '../parse/parser.js';
 import { rootVersion } from './explain.js';
-import { colorDiff, type Out } from './output.js';
+import { colorDiff, errColors, info, type Out } from './output.js';
 
 export interface MigrateArgs {
   services: string[];
@@ -28,6 +28,8 @@ export interface MigrateArgs {
   all: boolean;
   dryRun: boolean;
   exclude: string[];
+  /** -i: show each service's diff and ask before writing it. */
+  interactive?: boolean;
   foregroundArgs?: string;
   json: boolean;
   /** Live system: stop with the old definition, write, start with the new one, roll back on failure. */
@@ -74,7 +76,16 @@ type Outcome =
   | { service: string; status: 'migrated' | 'would-migrate'; result: ServiceResult; backups: string[] }
   | { service: string; status: 'already'; result: ServiceResult }
   | { service: string; status: 'skipped'; result: ServiceResult }
+  | { service: string; status: 'declined'; result: ServiceResult }
   | { service: string; status: 'failed'; error: RcError };
+
+/**
+ * Names in init.d that are not services: dotfiles (Portage's `._cfg0000_sshd`), editor and
+ * patch leftovers, and the copies package managers leave beside a file they would not
+ * overwrite (dpkg, apk, pacman, rpm, ucf).
+ */
+export const NOT_A_SERVICE =
+  /[~#]$|\.(bak|orig|rej|swp|dpkg-\w+|apk-new|pacnew|pacsave|pacorig|rpmnew|rpmsave|ucf-\w+)$/;
 
 /** Every service script in ROOT/etc/init.d (dotfiles and backups left out), sorted. */
 export async function listServices(root: string): Promise<string[]> {
@@ -85,12 +96,12 @@ export async function listServices(root: string): Promise<string[]> {
   } catch {
     throw new RcError(`${dir}: no init.d directory under --root ${root}`, EXIT.INPUT);
   }
-  return names.filter((n) => !n.startsWith('.') && !/[~#]$|\.(bak|orig|rej|dpkg-\w+)$/.test(n)).sort();
+  return names.filter((n) => !n.startsWith('.') && !NOT_A_SERVICE.test(n)).sort();
 }
 
 export async function runMigrate(args: MigrateArgs, io: Out): Promise<ExitCode> {
   const start = performance.now();
-  const { c } = io;
+  const c = errColors(io);
   const root = path.resolve(args.root);
   // --all plans services in this thread and worker threads (pool/pool.ts); the grammar
   // compiles in the background meanwhile. Writing stays in this thread, one service at a time.
@@ -111,12 +122,23 @@ export async function runMigrate(args: MigrateArgs, io: Out): Promise<ExitCode> 
     throw e;
   }
 
-  const results = await pool.run(
-    { kind: 'migrate', root, names, options: opts },
-    names.length,
-    drainMigrate,
-    parserReady,
-  );
+  // A progress line on a terminal while a long batch is planned (the writing phase has its own).
+  const progress = io.errTTY && !io.quiet && !args.json && names.length > 20;
+  let drawn = 0;
+  if (progress)
+    onProgress((taken, count) => {
+      const now = performance.now();
+      if (now - drawn < 100) return;
+      drawn = now;
+      io.err(`\rplanning [${taken}/${count}]`.padEnd(30));
+    });
+  let results;
+  try {
+    results = await pool.run({ kind: 'migrate', root, names, options: opts }, names.length, drainMigrate, parserReady);
+  } finally {
+    onProgress(undefined);
+    if (progress && drawn) io.err('\r'.padEnd(31) + '\r');
+  }
   if (process.env.RC_SUPERVISE_TIMING)
     io.err(
       `rc-supervise: timing: start-up ${Math.round(start)} ms, planned ${names.length} service(s) in ` +
@@ -131,6 +153,11 @@ export async function runMigrate(args: MigrateArgs, io: Out): Promise<ExitCode> 
     if (kind === 'already') return { service: name, status: 'already', result };
     return { service: name, status: 'skipped', result };
   });
+
+  if (args.interactive && !(await askEach(outcomes, io))) {
+    io.err('stopped: nothing written\n');
+    return EXIT.OK;
+  }
 
   // An explicit list is all-or-nothing: one bad service means nothing is written.
   const explicitFailure = !args.all && outcomes.some((o) => o.status === 'failed' || o.status === 'skipped');
@@ -161,7 +188,7 @@ export async function runMigrate(args: MigrateArgs, io: Out): Promise<ExitCode> 
             };
             continue;
           }
-          if (io.isTTY && todo > 5) io.err(`\r[${++i}/${todo}] ${o.service}`.padEnd(40));
+          if (io.errTTY && !io.quiet && todo > 5) io.err(`\r[${++i}/${todo}] ${o.service}`.padEnd(40));
           try {
             const live = await isStarted(root, o.service);
             if (live && args.restart) {
@@ -181,7 +208,7 @@ export async function runMigrate(args: MigrateArgs, io: Out): Promise<ExitCode> 
             outcomes[k] = { service: o.service, status: 'failed', error: toRcError(e) };
           }
         }
-        if (io.isTTY && todo > 5) io.err('\r'.padEnd(41) + '\r');
+        if (io.errTTY && !io.quiet && todo > 5) io.err('\r'.padEnd(41) + '\r');
       });
     } finally {
       process.off('SIGINT', onSignal);
@@ -195,6 +222,7 @@ export async function runMigrate(args: MigrateArgs, io: Out): Promise<ExitCode> 
 
   const failed = outcomes.filter((o) => o.status === 'failed') as Extract<Outcome, { status: 'failed' }>[];
   if (!args.all) {
+    if (outcomes.some((o) => o.status === 'declined')) return failed.length ? EXIT.FAILED : EXIT.OK;
     if (failed.length) return failed.map((f) => f.error.exitCode).sort((a, b) => b - a)[0];
     if (outcomes.some((o) => o.status === 'skipped')) return EXIT.FAILED;
     return EXIT.OK;
@@ -257,9 +285,33 @@ function jsonOutcome(o: Outcome) {
   return { ...base, code: p.code, reason: p.reason, suggestion: p.suggestion };
 }
 
+/**
+ * -i (as etc-update and dispatch-conf ask): each service's diff, then y (migrate), n (leave
+ * it) or q (stop: nothing is written at all). False: the user quit.
+ */
+async function askEach(outcomes: Outcome[], io: Out): Promise<boolean> {
+  const todo = outcomes.filter((o) => o.status === 'would-migrate');
+  for (const [n, o] of todo.entries()) {
+    if (o.status !== 'would-migrate') continue;
+    for (const ch of o.result.changes) io.out(colorDiff(unifiedDiff(ch.path, ch.before, ch.after), io.c));
+    for (;;) {
+      const answer = await io.ask!(`migrate ${o.service} (${n + 1}/${todo.length})? [y,n,q,?] `);
+      const a = (answer ?? 'q').trim().toLowerCase();
+      if (a === 'y' || a === 'yes') break;
+      if (a === 'n' || a === 'no') {
+        outcomes[outcomes.indexOf(o)] = { service: o.service, status: 'declined', result: o.result };
+        break;
+      }
+      if (a === 'q' || a === 'quit') return false;
+      io.err('y: migrate this service; n: leave it as it is; q: stop, writing nothing\n');
+    }
+  }
+  return true;
+}
+
 function report(outcomes: Outcome[], args: MigrateArgs, io: Out): void {
-  const { c } = io;
-  const counts = { migrated: 0, already: 0, skipped: 0, failed: 0 };
+  const c = errColors(io);
+  const counts = { migrated: 0, already: 0, skipped: 0, failed: 0, declined: 0 };
   const reasons = new Map<string, number>();
   for (const o of outcomes) {
     switch (o.status) {
@@ -269,22 +321,29 @@ function report(outcomes: Outcome[], args: MigrateArgs, io: Out): void {
         const p = o.result.plan;
         if (p.kind !== 'migrate') break;
         if (args.dryRun) {
-          for (const ch of o.result.changes) io.out(colorDiff(unifiedDiff(ch.path, ch.before, ch.after), c));
+          for (const ch of o.result.changes) io.out(colorDiff(unifiedDiff(ch.path, ch.before, ch.after), io.c));
         }
         const verb = o.status === 'migrated' ? 'migrated' : 'would migrate';
-        io.err(`${c.green(verb)} ${c.bold(o.service)} via ${p.route}: ${p.why}\n`);
-        for (const ch of o.result.changes) io.err(`  ${ch.before === null ? 'created' : 'changed'} ${ch.path}\n`);
-        if (o.status === 'migrated' && o.backups.length) io.err(`  backup: ${o.backups.join(', ')}\n`);
-        for (const e of p.evidence) io.err(`  ${c.cyan('evidence:')} ${e.kind}: ${e.detail}\n`);
-        for (const n of p.notes) io.err(`  ${c.cyan('note:')} ${n}\n`);
-        for (const w of p.warnings) io.err(`  ${c.yellow('warning:')} ${w}\n`);
-        if (o.status === 'migrated') io.err(`  restart it to take effect: rc-service ${o.service} restart\n`);
+        info(io, `${c.green(verb)} ${c.bold(o.service)} via ${p.route}: ${p.why}\n`);
+        for (const ch of o.result.changes) info(io, `  ${ch.before === null ? 'created' : 'changed'} ${ch.path}\n`);
+        if (o.status === 'migrated' && o.backups.length) info(io, `  backup: ${o.backups.join(', ')}\n`);
+        for (const ev of p.evidence) info(io, `  ${c.cyan('evidence:')} ${ev.kind}: ${ev.detail}\n`);
+        for (const n of p.notes) info(io, `  ${c.cyan('note:')} ${n}\n`);
+        // A warning is about this service: with -q it still needs its name.
+        for (const w of p.warnings) io.err(`  ${io.quiet ? `${o.service}: ` : ''}${c.yellow('warning:')} ${w}\n`);
+        if (o.status === 'migrated') info(io, `  restart it to take effect: rc-service ${o.service} restart\n`);
+        break;
+      }
+      case 'declined': {
+        counts.declined++;
+        info(io, `${c.dim('declined')} ${o.service}: not written\n`);
         break;
       }
       case 'already': {
         counts.already++;
         const p = o.result.plan;
-        io.err(
+        info(
+          io,
           `${c.dim('ok')} ${o.service}: already supervised (set in ${p.kind === 'already' ? p.where : '?'}); nothing to do\n`,
         );
         break;
@@ -294,7 +353,9 @@ function report(outcomes: Outcome[], args: MigrateArgs, io: Out): void {
         const p = o.result.plan;
         if (p.kind !== 'refuse') break;
         reasons.set(p.code, (reasons.get(p.code) ?? 0) + 1);
-        io.err(`${c.yellow('skipped')} ${o.service}: ${p.reason}\n  hint: ${p.suggestion}\n`);
+        // A named service that is refused is the answer the user asked for: it stays with -q.
+        if (!args.all || !io.quiet)
+          io.err(`${c.yellow('skipped')} ${o.service}: ${p.reason}\n  hint: ${p.suggestion}\n`);
         break;
       }
       case 'failed':
@@ -306,8 +367,9 @@ function report(outcomes: Outcome[], args: MigrateArgs, io: Out): void {
   if (outcomes.length > 1 || args.all) {
     const why = [...reasons].map(([k, n]) => `${n} ${k}`).join(', ');
     const verb = args.dryRun ? 'would migrate' : 'migrated';
-    io.err(
-      `${counts.migrated} ${verb}, ${counts.already} already supervised, ${counts.skipped} skipped${why ? ` (${why})` : ''}, ${counts.failed} failed\n`,
+    info(
+      io,
+      `${counts.migrated} ${verb}, ${counts.already} already supervised, ${counts.skipped} skipped${why ? ` (${why})` : ''}, ${counts.failed} failed${counts.declined ? `, ${counts.declined} declined` : ''}\n`,
     );
   }
   if (!args.all && outcomes.some((o) => o.status === 'failed' || o.status === 'skipped') && outcomes.length > 1)

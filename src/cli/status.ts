@@ -1,11 +1,12 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { EXIT, RcError, type ExitCode } from '../errors.js';
+import { readManifest } from '../io/apply.js';
 import { underRoot } from '../io/files.js';
 import { loadServiceSync, migrateLoaded } from '../migrate/migrate.js';
 import { initParser } from '../parse/parser.js';
 import { listServices } from './migrate.js';
-import type { Out } from './output.js';
+import { errColors, type Out } from './output.js';
 
 export type ServiceClass =
   'supervised' | 'convertible' | 'needs-foreground-args' | 'not-applicable' | 'refused' | 'broken';
@@ -22,6 +23,51 @@ export interface ServiceStatus {
   state?: string;
   startTime?: string;
   respawns?: number;
+  /** rc-supervise migrated it (recorded in ROOT/var/lib/rc-supervise): `revert` can undo it. */
+  revertable?: boolean;
+  /**
+   * Files a package manager left for the admin to merge (`._cfg0000_sshd`, `sshd.apk-new`,
+   * `sshd.pacnew`, ...): merging one puts back the package's script or conf.d, undoing a migration.
+   */
+  pending?: string[];
+}
+
+/** A package manager's copy of `name` waiting to be merged, as each names it. */
+function pendingFor(dirRel: string, names: string[], svc: string): string[] {
+  return names
+    .filter(
+      (n) =>
+        new RegExp(`^\\._cfg\\d{4}_${svc.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`).test(n) ||
+        [
+          `${svc}.apk-new`,
+          `${svc}.pacnew`,
+          `${svc}.rpmnew`,
+          `${svc}.dpkg-new`,
+          `${svc}.dpkg-dist`,
+          `${svc}.ucf-dist`,
+        ].includes(n),
+    )
+    .map((n) => `${dirRel}/${n}`);
+}
+
+const SHEBANG = /^(?:\uFEFF)?#!\s*\S*\/(openrc-run|runscript)(\s|$)/;
+
+/** Whether any script in ROOT/etc/init.d is an OpenRC one (its first line). */
+async function anyOpenRCScript(root: string, names: string[]): Promise<boolean> {
+  for (const n of names) {
+    let fh;
+    try {
+      fh = await fs.open(underRoot(root, `etc/init.d/${n}`), fs.constants?.O_RDONLY ?? 0);
+      const buf = Buffer.alloc(128);
+      const { bytesRead } = await fh.read(buf, 0, 128, 0);
+      if (SHEBANG.test(buf.subarray(0, bytesRead).toString('utf8'))) return true;
+    } catch {
+      // unreadable: not evidence either way
+    } finally {
+      await fh?.close();
+    }
+  }
+  return false;
 }
 
 async function readValue(root: string, svc: string, key: string): Promise<string | undefined> {
@@ -53,7 +99,15 @@ async function runtime(root: string, svc: string): Promise<Pick<ServiceStatus, '
 /** Classifies every service in ROOT/etc/init.d without writing anything. */
 export async function collectStatus(root: string): Promise<ServiceStatus[]> {
   const names = await listServices(root);
+  if (names.length && !(await anyOpenRCScript(root, names)))
+    throw new RcError(
+      `${underRoot(root, 'etc/init.d')}: no OpenRC init script (none starts with #!/sbin/openrc-run): this is not an OpenRC system, nothing to classify`,
+      EXIT.INPUT,
+    );
   await initParser();
+  const migrated = new Set((await readManifest(root)).entries.map((e) => e.service));
+  const listing = async (d: string) => fs.readdir(underRoot(root, d)).catch(() => [] as string[]);
+  const [initdNames, confdNames] = await Promise.all([listing('etc/init.d'), listing('etc/conf.d')]);
   const out: ServiceStatus[] = [];
   for (const name of names) {
     let st: ServiceStatus;
@@ -72,6 +126,9 @@ export async function collectStatus(root: string): Promise<ServiceStatus[]> {
       st = { service: name, class: 'broken', detail: e.message };
     }
     if (await exists(underRoot(root, 'run/openrc'))) Object.assign(st, await runtime(root, name));
+    if (migrated.has(name)) st.revertable = true;
+    const pending = [...pendingFor('etc/init.d', initdNames, name), ...pendingFor('etc/conf.d', confdNames, name)];
+    if (pending.length) st.pending = pending;
     out.push(st);
   }
   return out;
@@ -118,8 +175,18 @@ export async function runStatus(args: { root: string; json: boolean }, io: Out):
         : r.class === 'convertible'
           ? `via ${r.where}${r.rule ? ` (rule ${r.rule})` : ''}`
           : (r.detail ?? '');
-    io.out(`${r.service.padEnd(w)}  ${paint[r.class](r.class.padEnd(21))}  ${detail}\n`);
+    const marks = r.revertable ? `; migrated by rc-supervise (rc-supervise revert ${r.service} undoes it)` : '';
+    io.out(`${r.service.padEnd(w)}  ${paint[r.class](r.class.padEnd(21))}  ${detail}${marks}\n`);
+    for (const p of r.pending ?? [])
+      io.out(
+        `${''.padEnd(w)}  ${c.yellow('pending'.padEnd(21))}  ${p}: a package update waiting to be merged; merging it ${r.revertable || r.class === 'supervised' ? 'undoes the migration (migrate again after merging)' : 'replaces this file'}\n`,
+      );
   }
   io.out(`${rows.length} services: ${summary}\n`);
+  const pendingCount = rows.filter((r) => r.pending?.length && (r.revertable || r.class === 'supervised')).length;
+  if (pendingCount)
+    io.err(
+      `${errColors(io).yellow('warning:')} ${pendingCount} migrated service(s) have a package update waiting to be merged (etc-update, dispatch-conf, apk, pacman): merging undoes the migration; run rc-supervise migrate again afterwards\n`,
+    );
   return EXIT.OK;
 }

@@ -2,15 +2,15 @@ import { createTwoFilesPatch } from 'diff';
 
 /**
  * A unified diff with `a/` `b/` headers relative to the root, so that
- * `patch -p1 -d ROOT` (or `git apply --directory`) applies it. A created file is
- * diffed against /dev/null.
+ * `patch -p1 -d ROOT` (or `git apply --directory`) applies it. A created (or removed)
+ * file is diffed against /dev/null.
  */
-export function unifiedDiff(rel: string, before: string | null, after: string): string {
+export function unifiedDiff(rel: string, before: string | null, after: string | null): string {
   const patch = createTwoFilesPatch(
     before === null ? '/dev/null' : `a/${rel}`,
-    `b/${rel}`,
+    after === null ? '/dev/null' : `b/${rel}`,
     before ?? '',
-    after,
+    after ?? '',
     undefined,
     undefined,
     {

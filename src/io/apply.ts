@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { promises as fs, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { EXIT, RcError } from '../errors.js';
 import type { FileChange } from '../migrate/migrate.js';
@@ -127,10 +127,7 @@ export async function withLock<T>(root: string, fn: (createdDirs: string[]) => P
       // so that whichever run ends last removes them (see cleanUp).
       if (createdDirs.length)
         await fs.appendFile(path.join(dir, CREATED), createdDirs.map((d) => `${d}\n`).join('')).catch(() => undefined);
-      throw new RcError(
-        `another rc-supervise (pid ${pid || '?'}) is writing this root (${lock}); try again when it is done`,
-        EXIT.FAILED,
-      );
+      throw new RcError(lockHeldMessage(pid, lock), EXIT.FAILED);
     } finally {
       await fs.rm(tmp, { force: true });
     }
@@ -162,6 +159,30 @@ async function cleanUp(root: string, createdDirs: string[]): Promise<void> {
     (a, b) => b.length - a.length,
   );
   for (const d of dirs) await fs.rmdir(underRoot(root, d)).catch(() => undefined);
+}
+
+/**
+ * Why the lock cannot be taken, and how to clear it. A live pid that is not rc-supervise means
+ * the lock outlived its run (a crash, then the pid was reused) or comes from another pid
+ * namespace (a container or chroot sharing the root): only a human can tell, so say how.
+ */
+function lockHeldMessage(pid: number, lock: string): string {
+  let cmdline: string | undefined;
+  try {
+    cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
+  } catch {
+    // no /proc, or not ours to read: say what we know
+  }
+  if (pid > 0 && cmdline !== undefined && !cmdline.includes('rc-supervise'))
+    return (
+      `${lock} names pid ${pid}, which is alive but is not rc-supervise (${cmdline.slice(0, 60) || '?'}): ` +
+      `the lock was left by a run that died (and the pid was reused), or was taken from another pid namespace ` +
+      `(a container or chroot). If no rc-supervise is working on this root, remove ${lock} and try again`
+    );
+  return (
+    `another rc-supervise (pid ${pid || '?'}) is writing this root (${lock}); try again when it is done ` +
+    `(if that run is stuck, stop it: kill ${pid || 'PID'}; if it runs in another pid namespace and is gone, remove ${lock})`
+  );
 }
 
 function alive(pid: number): boolean {

@@ -71,7 +71,7 @@ async function value(root: string, svc: string, key: string): Promise<string | u
 
 /**
  * After a start under supervise-daemon: the daemon must stay up for `settleMs`. OpenRC's
- * `start` says ok as soon as the child is spawned, even if it dies at once (openrc-facts
+ * `start` says ok as soon as the child is spawned, even if it dies at once (docs/openrc.md
  * §7); a child that exits is respawned with a new pid and counted in start_count, and a
  * supervisor that gives up leaves the service crashed. All three are checked.
  */

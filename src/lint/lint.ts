@@ -38,27 +38,100 @@ export interface LintConfig {
   disable?: string[];
   severity?: Record<string, Severity | 'off'>;
   openrcVersion?: string;
+  /** Command line --select: only these checks run (unset: all). */
+  select?: string[];
   /** Where it was read from (for messages). */
   source?: string;
 }
 
-/** `.rc-supervise.json`, looked for from `start` (a file or directory) upward. */
-export function findConfig(start: string): LintConfig {
+type ConfigValidator = ((data: unknown) => boolean) & {
+  errors?: { instancePath: string; keyword: string; message?: string; params: Record<string, unknown> }[] | null;
+};
+let validator: ConfigValidator | undefined;
+
+/** The schema's complaints, one line each, naming the key's path (`severity.bashism`). */
+function schemaErrors(v: ConfigValidator, data: unknown): string[] {
+  const at = (ptr: string) =>
+    ptr
+      .split('/')
+      .slice(1)
+      .map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'))
+      .map((k, i) => (/^\d+$/.test(k) ? `[${k}]` : i ? `.${k}` : k))
+      .join('') || '(top level)';
+  const valueAt = (ptr: string): unknown =>
+    ptr
+      .split('/')
+      .slice(1)
+      .reduce<unknown>((o, k) => (o as Record<string, unknown>)?.[k.replace(/~1/g, '/').replace(/~0/g, '~')], data);
+  return (v.errors ?? []).map((e) => {
+    if (e.keyword === 'additionalProperties')
+      return `${e.instancePath ? `${at(e.instancePath)}: ` : ''}unknown key '${String(e.params.additionalProperty)}' (known: openrcVersion, disable, severity)`;
+    const got = JSON.stringify(valueAt(e.instancePath));
+    if (e.keyword === 'enum')
+      return `${at(e.instancePath)}: must be one of ${(e.params.allowedValues as string[]).join(', ')} (got ${got})`;
+    if (e.keyword === 'pattern' && e.instancePath === '/openrcVersion')
+      return `openrcVersion: must look like "0.44" or "0.44.10" (got ${got})`;
+    if (e.keyword === 'type' && e.instancePath === '/openrcVersion')
+      return `openrcVersion: must be a string, e.g. "0.44" (got ${got})`;
+    return `${at(e.instancePath)}: ${e.message ?? e.keyword} (got ${got})`;
+  });
+}
+
+/** Parses and validates one `.rc-supervise.json` against CONFIG_SCHEMA (ajv, loaded on first use). */
+export async function readConfig(p: string, text: string): Promise<LintConfig> {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw new RcError(`${p}: not valid JSON (${(e as Error).message})`, EXIT.INPUT, p);
+  }
+  if (!validator) {
+    const [mod, { CONFIG_SCHEMA }] = await Promise.all([import('ajv'), import('./config-schema.js')]);
+    // ajv is CommonJS: its class arrives as `default` or `default.default` depending on the loader.
+    type AjvLike = new (o: object) => { compile: (s: object) => ConfigValidator };
+    const m = mod as unknown as { default: AjvLike & { default?: AjvLike } };
+    const AjvClass = m.default.default ?? m.default;
+    validator = new AjvClass({ allErrors: true, strict: false }).compile(CONFIG_SCHEMA);
+  }
+  if (!validator(data)) throw new RcError(`${p}: ${schemaErrors(validator, data).join('; ')}`, EXIT.INPUT, p);
+  return { ...(data as LintConfig), source: p };
+}
+
+const configCache = new Map<string, Promise<LintConfig>>();
+
+/**
+ * The `.rc-supervise.json` that applies to `start` (a file or directory): the nearest one in
+ * its directory or above, as ESLint's and Ruff's nearest-config rule; {} when there is none.
+ * Cached per directory, so a repository's thousands of files cost one look per directory.
+ */
+export function findConfig(start: string): Promise<LintConfig> {
   let dir = path.resolve(start);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) dir = path.dirname(dir);
-  for (;;) {
+  return configIn(dir);
+}
+
+function configIn(dir: string): Promise<LintConfig> {
+  let r = configCache.get(dir);
+  if (!r) {
     const p = path.join(dir, '.rc-supervise.json');
-    if (existsSync(p)) {
-      try {
-        return { ...(JSON.parse(readFileSync(p, 'utf8')) as LintConfig), source: p };
-      } catch (e) {
-        throw new RcError(`${p}: not valid JSON (${(e as Error).message})`, EXIT.INPUT, p);
-      }
-    }
     const up = path.dirname(dir);
-    if (up === dir) return {};
-    dir = up;
+    r = existsSync(p)
+      ? (async () => {
+          let text: string;
+          try {
+            if (!statSync(p).isFile()) throw new Error('not a regular file');
+            text = readFileSync(p, 'utf8');
+          } catch (e) {
+            throw new RcError(`${p}: cannot read (${(e as Error).message})`, EXIT.INPUT, p);
+          }
+          return readConfig(p, text);
+        })()
+      : up === dir
+        ? Promise.resolve({})
+        : configIn(up);
+    configCache.set(dir, r);
   }
+  return r;
 }
 
 export interface LintFileInput {
@@ -110,6 +183,9 @@ function toFinding(check: CheckMeta, raw: RawFinding, ctx: LintContext, sev: Sev
   const file = raw.in === 'confd' && ctx.confdPath ? ctx.confdPath : ctx.initdPath;
   const s = f.lineCol(raw.start);
   const e = raw.end !== undefined && raw.end > raw.start ? f.lineCol(raw.end) : undefined;
+  const from = f.text.lastIndexOf('\n', raw.start - 1) + 1;
+  const to = f.text.indexOf('\n', raw.start);
+  const source = f.text.slice(from, Math.min(to < 0 ? f.text.length : to, from + SOURCE_MAX)).replace(/\r$/, '');
   return {
     ruleId: check.id,
     severity: sev,
@@ -120,8 +196,12 @@ function toFinding(check: CheckMeta, raw: RawFinding, ctx: LintContext, sev: Sev
     endLine: e?.line,
     endCol: e?.col,
     fix: raw.fix,
+    source,
   };
 }
+
+/** Longest source line kept in a finding (a minified one-liner must not bloat the output). */
+const SOURCE_MAX = 240;
 
 /** `foo.initd`, `foo-r1.initd`, `foo.initd-r2`, `foo.rc`, `etc/init.d/foo` → `foo`. */
 export function serviceName(file: string): string {
@@ -152,6 +232,7 @@ export function lintFile(input: LintFileInput, opts: LintOptions = {}): Finding[
   };
   const dirs = [...directives(initd), ...(confd ? directives(confd).map((d) => ({ ...d, inConfd: true })) : [])];
   const disabled = new Set(cfg.disable ?? []);
+  const selected = cfg.select?.length ? new Set(cfg.select) : undefined;
   const out: Finding[] = [];
   // A region the grammar could not parse: the other checks still run on what parsed, but say
   // nothing inside it, and no fix is offered for a file the grammar did not fully understand
@@ -164,7 +245,7 @@ export function lintFile(input: LintFileInput, opts: LintOptions = {}): Finding[
     initd.errors.length > 0 || !!confd?.errors.length || templateWords(initd.text, initd.comments).length > 0;
   const run = (check: Check) => {
     const sevCfg = cfg.severity?.[check.meta.id];
-    if (disabled.has(check.meta.id) || sevCfg === 'off') return;
+    if (disabled.has(check.meta.id) || sevCfg === 'off' || (selected && !selected.has(check.meta.id))) return;
     for (const r of check.run(ctx)) {
       if (check.meta.id !== 'syntax-error' && broken(r)) continue;
       const raw = noFixes && check.meta.id !== 'syntax-error' ? { ...r, fix: undefined } : r;
@@ -185,7 +266,10 @@ export function lintFile(input: LintFileInput, opts: LintOptions = {}): Finding[
       if (!KNOWN.has(id)) {
         const f = 'inConfd' in d ? confd! : initd;
         const { line, col } = f.lineCol(d.offset);
+        const from = f.text.lastIndexOf('\n', d.offset - 1) + 1;
+        const to = f.text.indexOf('\n', d.offset);
         out.push({
+          source: f.text.slice(from, Math.min(to < 0 ? f.text.length : to, from + SOURCE_MAX)).replace(/\r$/, ''),
           ruleId: UNKNOWN_RULE.id,
           severity: 'warning',
           message: `unknown rule id '${id}' in a disable directive`,
@@ -204,6 +288,7 @@ function displayPath(p: string): string {
 }
 
 export function configFindings(cfg: LintConfig): Finding[] {
+  if (!cfg.source) return [];
   const ids = [...(cfg.disable ?? []), ...Object.keys(cfg.severity ?? {})];
   return ids
     .filter((id) => !KNOWN.has(id))

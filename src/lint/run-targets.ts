@@ -26,7 +26,7 @@ export function skipQuietly(t: LintTarget, initdFailed: boolean, e: unknown): bo
 }
 
 /** Reads and lints one target (no fixing). */
-export function lintTarget(t: LintTarget, target: Version, config: LintConfig): TargetResult {
+export function lintTarget(t: LintTarget, target: Version | undefined, config: LintConfig): TargetResult {
   let initd;
   let confd = null;
   try {
@@ -66,8 +66,8 @@ export function collect(results: Iterable<TargetResult | undefined>): TargetsRes
 
 /** Lints targets taken from the shared queue until it is empty (pool/pool.ts). */
 export function drainLint(order: Extract<WorkOrder, { kind: 'lint' }>, queue: Int32Array): [number, TargetResult][] {
-  const { targets, target, config } = order;
+  const { targets, target, configs, configOf } = order;
   const out: [number, TargetResult][] = [];
-  for (const k of take(queue, targets.length)) out.push([k, lintTarget(targets[k], target, config)]);
+  for (const k of take(queue, targets.length)) out.push([k, lintTarget(targets[k], target, configs[configOf[k]])]);
   return out;
 }

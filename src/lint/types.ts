@@ -24,6 +24,8 @@ export interface Finding {
   endLine?: number;
   endCol?: number;
   fix?: Fix;
+  /** The text of line `line` (no line break; long lines cut), for carets and fingerprints. */
+  source?: string;
 }
 
 export interface CheckDocs {
@@ -54,6 +56,8 @@ export interface FormatContext {
   color: 0 | 1;
   /** Number of files linted (for summaries). */
   filesLinted: number;
+  /** Why files could not be read (SARIF: invocation notifications). */
+  unreadable?: readonly string[];
 }
 
 /** One output format: findings in, text out (the CLI writes it to stdout). */

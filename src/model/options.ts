@@ -1,5 +1,5 @@
 /**
- * Option tables of OpenRC's start-stop-daemon and supervise-daemon (openrc-facts §6),
+ * Option tables of OpenRC's start-stop-daemon and supervise-daemon (docs/openrc.md §6),
  * shared by the model (parsing s-s-d calls) and the start_stop_daemon_args translation.
  */
 export interface OptionSpec {
@@ -78,7 +78,7 @@ export const SHARED_MEANING = new Set([
 /** Meaningful to both, but supervise-daemon already gets it from a variable (`pidfile`). */
 export const REDUNDANT = new Set(['pidfile']);
 
-/** Short letters supervise-daemon reads differently (openrc-facts §6): never carry them over. */
+/** Short letters supervise-daemon reads differently (docs/openrc.md §6): never carry them over. */
 export const MISREAD_SHORT = new Set(['a', 'P', 'm', '3']);
 
 export interface ParsedOption {

@@ -15,7 +15,7 @@ export interface SsdCall {
 
 /**
  * A call that signals the daemon through its pidfile. Under supervise-daemon the pidfile
- * holds the supervisor's pid, which ignores HUP/USR1/... (openrc-facts §3).
+ * holds the supervisor's pid, which ignores HUP/USR1/... (docs/openrc.md §3).
  */
 export interface SignalCall {
   cmd: Command;

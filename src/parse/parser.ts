@@ -1,8 +1,25 @@
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
 import { Language, Parser, type Node, type Tree } from 'web-tree-sitter';
 
 const require = createRequire(import.meta.url);
+
+/**
+ * The bash grammar: beside this module in the release bundle (scripts/release.mjs copies it
+ * there, so an installed rc-supervise needs no tree-sitter-bash package), else from the
+ * tree-sitter-bash package of a development checkout.
+ */
+function grammarPath(): string {
+  const bundled = fileURLToPath(new URL('./tree-sitter-bash.wasm', import.meta.url));
+  // Constant in the release build, which then drops the package lookup below altogether.
+  if (typeof __RC_SUPERVISE_VERSION__ === 'string' || existsSync(bundled)) return bundled;
+  return require.resolve('tree-sitter-bash/tree-sitter-bash.wasm');
+}
+
+/** Set by the release build (scripts/release.mjs). */
+declare const __RC_SUPERVISE_VERSION__: string | undefined;
 
 let parser: Parser | undefined;
 let loading: Promise<Parser> | undefined;
@@ -22,7 +39,7 @@ export function initParser(): Promise<Parser> {
   if (!loading && !process.env.RC_SUPERVISE_WASM_TIERUP) v8.setFlagsFromString('--liftoff-only');
   loading ??= (async () => {
     await Parser.init();
-    const lang = await Language.load(require.resolve('tree-sitter-bash/tree-sitter-bash.wasm'));
+    const lang = await Language.load(grammarPath());
     const p = new Parser();
     p.setLanguage(lang);
     parser = p;

@@ -24,7 +24,15 @@ export const CALLED_OFF = 2;
 
 /** What the workers get once the batch is known. */
 export type WorkOrder =
-  | { kind: 'lint'; targets: LintTarget[]; target: Version; config: LintConfig }
+  | {
+      kind: 'lint';
+      targets: LintTarget[];
+      /** --openrc-version; unset: each config's openrcVersion, else the default. */
+      target?: Version;
+      /** The distinct configs, and for each target the index of its own (nearest) one. */
+      configs: LintConfig[];
+      configOf: number[];
+    }
   | { kind: 'migrate'; root: string; names: string[]; options: PlanOptions };
 
 /** What a worker is started with. */
@@ -36,11 +44,22 @@ export interface WorkerInput {
 /** Works on items taken from the queue until it is empty: [item index, result] pairs. */
 export type Drain<O extends WorkOrder, R> = (order: O, queue: Int32Array) => [number, R][];
 
+let progress: ((taken: number, count: number) => void) | undefined;
+
+/**
+ * Called (in this thread) each time it takes a chunk, with how many items all threads have
+ * taken so far: the main thread is busy planning, so a progress line can only be drawn from here.
+ */
+export function onProgress(fn: ((taken: number, count: number) => void) | undefined): void {
+  progress = fn;
+}
+
 /** The indices this thread takes from the queue, CHUNK at a time, until it is empty. */
 export function* take(queue: Int32Array, count: number): Generator<number> {
   for (;;) {
     const i = Atomics.add(queue, 0, CHUNK);
     if (i >= count) return;
+    progress?.(i, count);
     const end = Math.min(i + CHUNK, count);
     for (let k = i; k < end; k++) yield k;
   }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Finding, Severity } from '../lint/types.js';
 
 /** A run of line breaks (with the blanks around them) inside a message. */
@@ -25,3 +26,19 @@ export function countFixable(findings: readonly Finding[]): { safe: number; unsa
 }
 
 export const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/**
+ * Stable identities for findings, as SARIF's partialFingerprints and GitLab's fingerprint
+ * want them: the same finding keeps its fingerprint when lines are added above it (the line
+ * number is not part of it) and two identical findings in one file are told apart by their
+ * order. Hash of check id, file, the source line without its indentation, and that order.
+ */
+export function fingerprints(findings: readonly Finding[]): string[] {
+  const seen = new Map<string, number>();
+  return findings.map((f) => {
+    const key = `${f.ruleId}\0${f.file}\0${(f.source ?? f.message).trim()}`;
+    const n = (seen.get(key) ?? 0) + 1;
+    seen.set(key, n);
+    return createHash('sha256').update(`${key}\0${n}`).digest('hex').slice(0, 32);
+  });
+}

@@ -1,7 +1,7 @@
 /**
  * GitHub Actions workflow commands, one annotation per finding, in the order given:
  *
- *     ::warning file=F,line=L,col=C,endLine=EL,endColumn=EC,title=rule-id::message
+ *     ::warning file=F,line=L,col=C,endLine=EL,endColumn=EC,title=rc-supervise (rule-id)::message
  *
  * `error` / `warning` / `notice` (for info). endLine/endColumn only when known. Escaping
  * is the one the runner undoes (as in @actions/core): in the message `%` → %25,
@@ -24,7 +24,7 @@ export function githubLine(f: Finding): string {
     ['col', f.col],
     ['endLine', f.endLine],
     ['endColumn', f.endCol],
-    ['title', f.ruleId],
+    ['title', `rc-supervise (${f.ruleId})`],
   ];
   const p = props
     .filter((kv): kv is [string, string | number] => kv[1] !== undefined)

@@ -2,12 +2,14 @@
  * Machine-readable findings: a JSON array (2-space indent, trailing newline), one object
  * per finding in the order given, keys in this order:
  *
- *     { file, line, col, endLine?, endCol?, severity, ruleId, message, fixable }
+ *     { file, line, col, endLine?, endCol?, severity, ruleId, message, fixable, url }
  *
- * `endLine`/`endCol` are left out when unknown; `fixable` is 'safe', 'unsafe' or null.
+ * `endLine`/`endCol` are left out when unknown; `fixable` is 'safe', 'unsafe' or null;
+ * `url` is the check's documentation page (docs/checks/<id>.md).
  * The edits themselves are not part of the output. No findings: `[]`.
  */
 import type { Finding, Formatter, Severity } from '../lint/types.js';
+import { checkUrl } from './check-docs.js';
 
 export interface JsonFinding {
   file: string;
@@ -19,6 +21,7 @@ export interface JsonFinding {
   ruleId: string;
   message: string;
   fixable: 'safe' | 'unsafe' | null;
+  url: string;
 }
 
 export function toJsonFinding(f: Finding): JsonFinding {
@@ -32,6 +35,7 @@ export function toJsonFinding(f: Finding): JsonFinding {
     ruleId: f.ruleId,
     message: f.message,
     fixable: f.fix ? f.fix.safety : null,
+    url: checkUrl(f.ruleId),
   };
 }
 

@@ -10,6 +10,9 @@
  *   percent-encoded) with uriBaseId %SRCROOT%; an absolute one a file:// URI.
  * - Columns are 1-based UTF-16 code units (columnKind utf16CodeUnits, SARIF's default,
  *   stated explicitly); endLine/endColumn only when known, endColumn exclusive, as in SARIF.
+ * - Each rule has helpUri, its page under docs/checks/; each result a partialFingerprints
+ *   entry `rcSupervise/v1` (report/common.ts) so that code scanning tracks it across edits.
+ * - invocations[0] carries a notification per file that could not be read.
  * - A finding's fix becomes `fixes[0]`: its edits as replacements by character offset
  *   (charOffset/charLength against the original text), described as safe or unsafe.
  */
@@ -18,10 +21,12 @@ import { pathToFileURL } from 'node:url';
 import type { ArtifactLocation, Fix as SarifFix, Log, ReportingDescriptor, Result } from 'sarif';
 import type { Edit } from '../edit/edits.js';
 import type { CheckMeta, Finding, Fix, Formatter, Severity } from '../lint/types.js';
+import { checkUrl, fenced, PROJECT_URL } from './check-docs.js';
+import { fingerprints } from './common.js';
 
 export const SARIF_SCHEMA_URI =
   'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
-export const INFORMATION_URI = 'https://github.com/rc-supervise/rc-supervise';
+export const INFORMATION_URI = PROJECT_URL;
 
 const LEVEL: Record<Severity, Result.level> = { error: 'error', warning: 'warning', info: 'note' };
 
@@ -32,18 +37,12 @@ export function artifactLocation(file: string): ArtifactLocation {
   return { uri: segments.map(encodeURIComponent).join('/'), uriBaseId: '%SRCROOT%' };
 }
 
-/** A fenced Markdown code block whose fence is longer than any backtick run in `code`. */
-function fenced(code: string, lang: string): string {
-  const longest = Math.max(2, ...[...code.matchAll(/`+/g)].map((m) => m[0].length));
-  const fence = '`'.repeat(longest + 1);
-  return `${fence}${lang}\n${code.endsWith('\n') ? code : code + '\n'}${fence}`;
-}
-
 function rule(meta: CheckMeta): ReportingDescriptor {
   const { docs } = meta;
   return {
     id: meta.id,
     shortDescription: { text: meta.summary },
+    helpUri: checkUrl(meta.id),
     fullDescription: { text: docs.what },
     help: {
       text: `${docs.why}\n\n${docs.fix}`,
@@ -81,7 +80,7 @@ function sarifFix(fix: Fix): SarifFix | undefined {
   };
 }
 
-function result(f: Finding, ruleIndex: ReadonlyMap<string, number>): Result {
+function result(f: Finding, ruleIndex: ReadonlyMap<string, number>, fingerprint: string): Result {
   const index = ruleIndex.get(f.ruleId);
   const fix = f.fix && sarifFix(f.fix);
   return {
@@ -102,6 +101,7 @@ function result(f: Finding, ruleIndex: ReadonlyMap<string, number>): Result {
         },
       },
     ],
+    partialFingerprints: { 'rcSupervise/v1': fingerprint },
     ...(fix ? { fixes: [fix] } : {}),
   };
 }
@@ -111,6 +111,7 @@ export function sarifLog(findings: readonly Finding[], ctx: Parameters<Formatter
   ctx.checks.forEach((c, i) => {
     if (!ruleIndex.has(c.id)) ruleIndex.set(c.id, i);
   });
+  const prints = fingerprints(findings);
   // SARIF §3.13.2: the version property SHOULD appear first.
   return {
     version: '2.1.0',
@@ -125,8 +126,19 @@ export function sarifLog(findings: readonly Finding[], ctx: Parameters<Formatter
             rules: ctx.checks.map(rule),
           },
         },
+        // Files that could not be read are not silently missing: a notification each, and
+        // the run is not "successful" (GitHub shows these as tool errors).
+        invocations: [
+          {
+            executionSuccessful: !ctx.unreadable?.length,
+            toolExecutionNotifications: (ctx.unreadable ?? []).map((text) => ({
+              level: 'error' as const,
+              message: { text },
+            })),
+          },
+        ],
         columnKind: 'utf16CodeUnits',
-        results: findings.map((f) => result(f, ruleIndex)),
+        results: findings.map((f, i) => result(f, ruleIndex, prints[i])),
       },
     ],
   };

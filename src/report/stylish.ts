@@ -4,11 +4,17 @@
  *     (blank line)
  *     etc/init.d/foo                          <- underlined
  *        3:1   error    message  rule-id
- *       12:10  warning  message  rule-id
+ *                       | command_args="-p ${pidfile}"     <- the source line (when known)
+ *                       |              ^^^^^^^^^^^^^^      <- caret under the finding
+ *       12:10  warning  message  rule-id [*]               <- [*]: fixable (--fix; unsafe: --fix --unsafe)
  *     (blank line)
  *     ✖ 2 problems (1 error, 1 warning, 0 info)
  *       1 fixable with --fix, 1 more with --fix --unsafe
+ *     (blank line)
+ *     rule-id: https://…/docs/checks/rule-id.md                <- one per check shown
  *
+ * The caret spans from the column to the end column on the same line (one ^ otherwise);
+ * tabs before it are kept so that it lines up under the source as the terminal shows it.
  * Files keep the order in which they first appear; findings inside a file are sorted by
  * position (stable). The line number is right-aligned and the column left-aligned so the
  * `:` lines up, as ESLint does. Continuation lines of a multi-line message are indented
@@ -21,6 +27,7 @@
  */
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { Finding, FormatContext, Formatter, Severity } from '../lint/types.js';
+import { checkUrl } from './check-docs.js';
 import { countBySeverity, countFixable, plural } from './common.js';
 
 const SEVERITY_COLOR: Record<Severity, (c: ChalkInstance) => ChalkInstance> = {
@@ -57,8 +64,18 @@ function fileBlock(file: string, findings: readonly Finding[], c: ChalkInstance)
   for (const r of rows) {
     const pos = c.dim(`${r.line.padStart(lineW)}:${r.col.padEnd(colW)}`);
     const sev = SEVERITY_COLOR[r.f.severity](c)(r.f.severity) + ' '.repeat(sevW - r.f.severity.length);
-    out += `  ${pos}  ${sev}  ${r.first.padEnd(msgW)}  ${c.dim(r.f.ruleId)}\n`;
+    const mark = r.f.fix ? ` ${c.green(r.f.fix.safety === 'safe' ? '[*]' : '[*unsafe]')}` : '';
+    out += `  ${pos}  ${sev}  ${r.first.padEnd(msgW)}  ${c.dim(r.f.ruleId)}${mark}\n`;
     for (const more of r.rest) out += more ? `${msgIndent}${more}\n` : '\n';
+    if (r.f.source !== undefined && r.f.source.trim() !== '') {
+      const src = r.f.source;
+      const start = Math.min(Math.max(r.f.col - 1, 0), src.length);
+      const end =
+        r.f.endLine === r.f.line && r.f.endCol !== undefined ? Math.min(r.f.endCol - 1, src.length) : start + 1;
+      const lead = src.slice(0, start).replace(/[^\t]/g, ' ');
+      out += `${msgIndent}${c.dim('|')} ${src}\n`;
+      out += `${msgIndent}${c.dim('|')} ${lead}${SEVERITY_COLOR[r.f.severity](c)('^'.repeat(Math.max(1, end - start)))}\n`;
+    }
   }
   return out;
 }
@@ -75,6 +92,10 @@ function summary(findings: readonly Finding[], c: ChalkInstance): string {
   if (safe) parts.push(`${safe} fixable with --fix`);
   if (unsafe) parts.push(`${unsafe} ${safe ? 'more' : 'fixable'} with --fix --unsafe`);
   if (parts.length) out += color(`  ${parts.join(', ')}`) + '\n';
+  // Where each check shown is explained (rc-supervise lint --explain ID prints the same page).
+  const ids = [...new Set(findings.map((f) => f.ruleId))];
+  const w = Math.max(...ids.map((id) => id.length));
+  out += '\n' + ids.map((id) => `${c.dim(`${id.padEnd(w)}  ${checkUrl(id)}`)}\n`).join('');
   return out;
 }
 

@@ -58,6 +58,6 @@ export interface ServiceRule {
   warnings?: string[];
   /** Where real OpenRC differs from the wiki, and what this rule does instead. */
   notes?: string[];
-  /** Where each fact comes from: "wiki: ...", "acpid(8): -f, --foreground ...", "openrc-facts §2". */
+  /** Where each fact comes from: "wiki: ...", "acpid(8): -f, --foreground ...", "docs/openrc.md §2". */
   sources: string[];
 }

@@ -1,6 +1,6 @@
 /**
  * Real OpenRC (Debian bookworm 0.45.2, unpacked by scripts/fetch-openrc.sh) in a private
- * mount namespace, per shared/reference/openrc-facts.md §7.
+ * mount namespace, per docs/openrc.md §7.
  *
  * Layout inside the namespace (nothing changes outside it):
  *   /usr       overlay, lower = <tree>/usr : host /usr (read-only; host is merged-/usr, so

@@ -2,7 +2,8 @@
  * A fixed, hand-written set of findings shared by the formatter tests: five findings over
  * two files, given out of order (files interleaved, lines unsorted), with a safe fix, an
  * unsafe fix (a pure insertion), an info, a finding without end position, and a message
- * holding a comma, a colon, a percent sign and a newline.
+ * holding a comma, a colon, a percent sign and a newline. Two carry their source line (one
+ * indented with tabs) for the caret display.
  */
 import type { CheckMeta, FormatContext, Finding } from '../../src/lint/types.js';
 
@@ -70,6 +71,7 @@ export const FINDINGS: readonly Finding[] = [
     col: 3,
     endLine: 12,
     endCol: 48,
+    source: '\t\tstart-stop-daemon --signal HUP --pidfile "$p"',
     fix: {
       safety: 'safe',
       edits: [{ file: 'etc/init.d/sshd', start: 301, end: 346, text: '${supervisor} ${RC_SVCNAME} --signal HUP' }],
@@ -102,6 +104,7 @@ export const FINDINGS: readonly Finding[] = [
     col: 5,
     endLine: 7,
     endCol: 18,
+    source: '    respawn_max=0',
     fix: { safety: 'unsafe', edits: [{ file: 'etc/init.d/sshd', start: 120, end: 120, text: 'respawn_period=60\n' }] },
   },
   {

@@ -13,7 +13,8 @@ describe('json formatter', () => {
     "severity": "warning",
     "ruleId": "ssd-signal",
     "message": "reload() signals via the pidfile",
-    "fixable": "safe"
+    "fixable": "safe",
+    "url": "https://github.com/rc-supervise/rc-supervise/blob/main/docs/checks/ssd-signal.md"
   },
   {
     "file": "etc/conf.d/sshd",
@@ -24,7 +25,8 @@ describe('json formatter', () => {
     "severity": "info",
     "ruleId": "empty-option-var",
     "message": "SSHD_OPTS is set but empty",
-    "fixable": null
+    "fixable": null,
+    "url": "https://github.com/rc-supervise/rc-supervise/blob/main/docs/checks/empty-option-var.md"
   },
   {
     "file": "etc/init.d/sshd",
@@ -33,7 +35,8 @@ describe('json formatter', () => {
     "severity": "error",
     "ruleId": "no-foreground",
     "message": "command_args: 100% daemon, no -D\\nadd command_args_foreground=\\"-D\\"",
-    "fixable": null
+    "fixable": null,
+    "url": "https://github.com/rc-supervise/rc-supervise/blob/main/docs/checks/no-foreground.md"
   },
   {
     "file": "etc/init.d/sshd",
@@ -44,7 +47,8 @@ describe('json formatter', () => {
     "severity": "warning",
     "ruleId": "respawn-window",
     "message": "respawn_max=0 means unlimited respawns",
-    "fixable": "unsafe"
+    "fixable": "unsafe",
+    "url": "https://github.com/rc-supervise/rc-supervise/blob/main/docs/checks/respawn-window.md"
   },
   {
     "file": "etc/conf.d/sshd",
@@ -55,7 +59,8 @@ describe('json formatter', () => {
     "severity": "warning",
     "ruleId": "empty-option-var",
     "message": "rc_need is empty",
-    "fixable": null
+    "fixable": null,
+    "url": "https://github.com/rc-supervise/rc-supervise/blob/main/docs/checks/empty-option-var.md"
   }
 ]
 `);
@@ -69,4 +74,13 @@ describe('json formatter', () => {
   test('no findings: an empty array', () => {
     expect(json([], ctx())).toBe('[]\n');
   });
+});
+
+test('the url of every finding is its check page in docs/checks/ (which exists)', async () => {
+  const { existsSync } = await import('node:fs');
+  const { REPO } = await import('../helpers/fixtures.js');
+  for (const f of JSON.parse(json(FINDINGS, ctx())) as { url: string; ruleId: string }[]) {
+    expect(f.url).toMatch(new RegExp(`/docs/checks/${f.ruleId}\\.md$`));
+    expect(existsSync(`${REPO}/docs/checks/${f.ruleId}.md`)).toBe(true);
+  }
 });

@@ -1,6 +1,6 @@
 import type { Check } from '../check.js';
 
-/** Options OpenRC emits when the variable is merely set (`${var+--opt}`), openrc-facts §2. */
+/** Options OpenRC emits when the variable is merely set (`${var+--opt}`), docs/openrc.md §2. */
 const SET_TRIGGERED: Record<string, string> = {
   command_user: '--user',
   output_log: '--stdout',

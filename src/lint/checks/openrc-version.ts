@@ -1,6 +1,6 @@
 import { atLeast, type Check, type Version } from '../check.js';
 
-/** First upstream OpenRC release that reads each variable (openrc-facts §5). */
+/** First upstream OpenRC release that reads each variable (docs/openrc.md §5). */
 export const SINCE: Record<string, Version> = {
   supervisor: [0, 21, 0],
   command_args_foreground: [0, 21, 0],
