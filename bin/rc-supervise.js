@@ -13,6 +13,11 @@ const [command, ...rest] = process.argv.slice(2);
 if (command === 'lint' || (command === 'migrate' && rest.includes('--all')))
   (await import('../dist/src/pool/pool.js')).startEarly();
 
+// A closed pipe (`rc-supervise revert --all 2>&1 | head -1`) must not kill a run half-way
+// through writing (EPIPE is an 'error' event, fatal when nobody listens): the output is
+// lost, the work is finished, the lock released.
+for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
+
 const { main } = await import('../dist/src/cli/main.js');
 
 main(process.argv.slice(2)).then((code) => {

@@ -12,7 +12,7 @@ import {
   type ManifestEntry,
 } from '../io/apply.js';
 import { isStarted, rcAction, settled } from '../io/live.js';
-import { underRoot, writeAtomic } from '../io/files.js';
+import { resolveRoot, underRoot, writeAtomic } from '../io/files.js';
 import { batchError, drainMigrate, toRcError } from '../migrate/batch.js';
 import type { FileChange, ServiceResult } from '../migrate/migrate.js';
 import { poolThreads, takePool } from '../pool/pool.js';
@@ -91,7 +91,7 @@ export async function listServices(root: string): Promise<string[]> {
 export async function runMigrate(args: MigrateArgs, io: Out): Promise<ExitCode> {
   const start = performance.now();
   const { c } = io;
-  const root = path.resolve(args.root);
+  const root = resolveRoot(args.root);
   // --all plans services in this thread and worker threads (pool/pool.ts); the grammar
   // compiles in the background meanwhile. Writing stays in this thread, one service at a time.
   const pool = takePool(args.all ? poolThreads() : 1);
@@ -222,7 +222,7 @@ async function restartOrRollBack(
   for (const ch of changes) {
     const abs = ch.source?.realPath ?? underRoot(root, ch.path);
     if (ch.before === null) await fsp.rm(abs, { force: true });
-    else await writeAtomic(abs, ch.before, ch.source!);
+    else await writeAtomic(abs, ch.before, { ...ch.source!, keepAttributesOf: abs });
   }
   manifest.entries = manifest.entries.filter((e) => !entries.includes(e));
   await writeManifest(root, manifest);

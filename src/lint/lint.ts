@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { readSmallSync } from '../io/files.js';
 import path from 'node:path';
 import { applyEdits, type Edit } from '../edit/edits.js';
 import { EXIT, RcError } from '../errors.js';
@@ -49,8 +50,11 @@ export function findConfig(start: string): LintConfig {
     const p = path.join(dir, '.rc-supervise.json');
     if (existsSync(p)) {
       try {
-        return { ...(JSON.parse(readFileSync(p, 'utf8')) as LintConfig), source: p };
+        // A FIFO named .rc-supervise.json must not hang lint: regular files only, size-capped.
+        const text = readSmallSync(null, p, p, 1024 * 1024) ?? '{}';
+        return { ...(JSON.parse(text) as LintConfig), source: p };
       } catch (e) {
+        if (e instanceof RcError) throw e;
         throw new RcError(`${p}: not valid JSON (${(e as Error).message})`, EXIT.INPUT, p);
       }
     }
