@@ -21,6 +21,7 @@ import { parseVersion } from '../lint/check.js';
 import { initParser } from '../parse/parser.js';
 import { rootVersion } from './explain.js';
 import { colorDiff, type Out } from './output.js';
+import { evalSafePath, parseWords, quoteWords } from '../shell/quote.js';
 
 export interface MigrateArgs {
   services: string[];
@@ -48,7 +49,8 @@ function planOptions(args: MigrateArgs, root: string): PlanOptions {
   if (args.log === 'syslog') log = { kind: 'syslog' };
   else if (args.log === 'file' || args.log?.startsWith('file:')) {
     const dir = args.log.slice(5) || '/var/log';
-    if (!dir.startsWith('/')) throw new RcError(`--log ${args.log}: the directory must be absolute`, EXIT.USAGE);
+    const why = evalSafePath(dir);
+    if (why) throw new RcError(`--log ${JSON.stringify(args.log)}: ${why}`, EXIT.USAGE);
     log = { kind: 'file', dir: dir.replace(/\/+$/, '') };
   } else if (args.log !== undefined) throw new RcError(`--log ${args.log}: expected syslog or file[:DIR]`, EXIT.USAGE);
   const r = args.respawn;
@@ -67,7 +69,27 @@ function planOptions(args: MigrateArgs, root: string): PlanOptions {
         EXIT.USAGE,
       );
   }
-  return { foregroundArgs: args.foregroundArgs, target, log, respawn: r };
+  return { foregroundArgs: foregroundWords(args.foregroundArgs), target, log, respawn: r };
+}
+
+/**
+ * --foreground-args as words OpenRC's eval hands to the daemon: only data (no `$`, no
+ * backquote, no operator) is accepted, then written back in a canonical form (plain words
+ * and '…') whose characters are also literal inside the "…" it is written into. A word
+ * holding `$`, backquote, `"` or a backslash is refused: no daemon flag needs one, and each
+ * would need a second level of quoting through eval.
+ */
+function foregroundWords(given: string | undefined): string | undefined {
+  if (given === undefined) return undefined;
+  const r = parseWords(given);
+  if (!r.ok) throw new RcError(`--foreground-args ${JSON.stringify(given)}: ${r.reason}`, EXIT.USAGE);
+  const odd = r.words.find((w) => /[$`"\\]/.test(w));
+  if (odd !== undefined)
+    throw new RcError(
+      `--foreground-args ${JSON.stringify(given)}: the word ${JSON.stringify(odd)} holds $, \`, " or \\, which OpenRC's eval would not pass through as written`,
+      EXIT.USAGE,
+    );
+  return quoteWords(r.words);
 }
 
 type Outcome =

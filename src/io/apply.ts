@@ -165,7 +165,7 @@ export async function withLock<T>(root: string, fn: (createdDirs: string[]) => P
   // made) behind otherwise, and the next run could not tell it is ours to remove.
   if (createdDirs.length) {
     await fs.appendFile(path.join(dir, CREATED), createdDirs.map((d) => `${d}\n`).join('')).catch(() => undefined);
-    crashPoint();
+    if (process.env.RC_SUPERVISE_TEST_CRASH_AT === 'state-dir') process.kill(process.pid, 'SIGKILL');
   }
   await checkStateDir(root).catch(async (e) => {
     await cleanUp(root, createdDirs);
@@ -265,7 +265,8 @@ let writesBeforeCrash = Number(process.env.RC_SUPERVISE_TEST_CRASH_AFTER_WRITES 
 /**
  * Fault injection for the crash-consistency test only: with
  * RC_SUPERVISE_TEST_CRASH_AFTER_WRITES=N the process SIGKILLs itself right after its Nth
- * file write, as a power cut between two writes would stop it.
+ * file write, as a power cut between two writes would stop it. RC_SUPERVISE_TEST_CRASH_AT=state-dir
+ * kills it right after it made (and recorded) the state directory, before any manifest.
  */
 export function crashPoint(): void {
   if (writesBeforeCrash > 0 && --writesBeforeCrash === 0) process.kill(process.pid, 'SIGKILL');

@@ -93,6 +93,8 @@ export interface ReadResult {
   uid: number;
   gid: number;
   mtimeMs: number;
+  /** Hard links to the file (more than 1: another name shares these bytes). */
+  nlink?: number;
 }
 
 /**
@@ -164,7 +166,38 @@ export function readScriptSync(root: string, abs: string, display: string): Read
   } catch {
     throw new RcError(`${display}: not valid UTF-8 text`, EXIT.INPUT, display);
   }
-  return { text, realPath, linkTarget, mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, mtimeMs: st.mtimeMs };
+  return { text, realPath, linkTarget, mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, mtimeMs: st.mtimeMs, nlink: st.nlink };
+}
+
+const linkCache = new Map<string, Map<string, string[]>>();
+
+/**
+ * Names in directory `dir` that are symlinks resolving to `real` (conf.d/rngd -> dbus):
+ * writing `real` would change those services too. One scan per directory and process.
+ */
+export function symlinksTo(dir: string, real: string): string[] {
+  let m = linkCache.get(dir);
+  if (!m) {
+    m = new Map();
+    let names: string[] = [];
+    try {
+      names = fsSync.readdirSync(dir);
+    } catch {
+      // no directory: no links
+    }
+    for (const n of names) {
+      const p = path.join(dir, n);
+      try {
+        if (!fsSync.lstatSync(p).isSymbolicLink()) continue;
+        const to = fsSync.realpathSync(p);
+        m.set(to, [...(m.get(to) ?? []), n]);
+      } catch {
+        // dangling: points at nothing we write
+      }
+    }
+    linkCache.set(dir, m);
+  }
+  return m.get(real) ?? [];
 }
 
 export function fsError(e: unknown, display: string): RcError {

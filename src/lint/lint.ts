@@ -238,8 +238,16 @@ export function fixFile(input: LintFileInput, opts: LintOptions & { unsafe?: boo
     if (!fixable.length) break;
     const chosen: Edit[] = [];
     let count = 0;
+    const parsed = new Map<string, ShellFile>();
+    const shell = (file: string) => {
+      let sf = parsed.get(file);
+      if (!sf) parsed.set(file, (sf = new ShellFile(file, texts.get(file) ?? '')));
+      return sf;
+    };
     for (const f of fixable) {
       const edits = f.fix!.edits;
+      // A fix landing inside a here-document would change its data: never applied (the finding stays).
+      if (edits.some((e) => texts.has(e.file) && shell(e.file).inHeredoc(e.start, e.end))) continue;
       const clash = edits.some((e) =>
         chosen.some(
           (c) =>
@@ -252,6 +260,7 @@ export function fixFile(input: LintFileInput, opts: LintOptions & { unsafe?: boo
       chosen.push(...edits);
       count++;
     }
+    if (!chosen.length) break;
     const next = new Map(texts);
     for (const file of new Set(chosen.map((e) => e.file)))
       next.set(

@@ -60,6 +60,11 @@ export class ShellFile {
   readonly commands: Command[] = [];
   readonly errors: SyntaxProblem[] = [];
   readonly comments: Span[] = [];
+  /**
+   * Here-document bodies, from the line after `<<EOT` through the terminator line's word:
+   * data, not code. No edit may land inside one (see editsInHeredoc).
+   */
+  readonly heredocs: Span[] = [];
   /** Bash-only constructs (a POSIX sh script must not use them). */
   readonly bashisms: (Span & { what: string })[] = [];
   readonly eol: '\n' | '\r\n';
@@ -74,6 +79,12 @@ export class ShellFile {
     this.eol = /\r\n/.test(text.slice(0, text.indexOf('\n') + 1)) ? '\r\n' : '\n';
     walk(this, t);
     t.delete();
+  }
+
+  /** The here-document body an edit of [start, end) would land in, if any. */
+  inHeredoc(start: number, end: number): Span | undefined {
+    // An insertion at the body's first byte, or text touching the terminator, is inside too.
+    return this.heredocs.find((h) => start <= h.end && end >= h.start);
   }
 
   /** 1-based line and column of an offset. */
@@ -143,6 +154,7 @@ const VISITED = [
   'array',
   'ansi_c_string',
   'herestring_redirect',
+  'heredoc_redirect',
   'function_definition',
   'variable_assignment',
   'command',
@@ -250,6 +262,13 @@ function visit(file: ShellFile, node: Node, fn: string | null): string | undefin
     case 'herestring_redirect':
       bashism(file, node, 'a <<< here-string');
       break;
+    case 'heredoc_redirect': {
+      const end = node.children.find((c) => c?.type === 'heredoc_end');
+      // The body starts on the line after the one holding `<<EOT` (other redirects may follow it there).
+      const nl = file.text.indexOf('\n', node.startIndex);
+      if (end && nl >= 0) file.heredocs.push({ start: nl + 1, end: end.endIndex });
+      break;
+    }
 
     case 'function_definition': {
       const nameNode = node.childForFieldName('name');
