@@ -362,11 +362,29 @@ function addCommand(file: ShellFile, node: Node, fn: string | null): void {
     words.push({ text: file.text.slice(start, end), start, end, type: t });
   }
   if (words.length === 0) return;
+  // `cmd a 2>&1 b c`: tree-sitter-bash hangs `b c` under the redirect (after its target);
+  // for sh they are arguments of cmd.
+  let end = node.endIndex;
+  const parent = node.parent;
+  if (parent?.type === 'redirected_statement')
+    for (const r of parent.children) {
+      if (!r || r.startIndex < node.endIndex || r.type !== 'file_redirect') continue;
+      let target = false;
+      for (const c of r.children) {
+        if (!c || !c.isNamed || c.type === 'file_descriptor') continue;
+        if (!target) {
+          target = true;
+          continue;
+        }
+        words.push({ text: file.text.slice(c.startIndex, c.endIndex), start: c.startIndex, end: c.endIndex, type: c.type });
+        end = Math.max(end, c.endIndex);
+      }
+    }
   const argv0 = words[0].text.replace(/^["']|["']$/g, '');
   const name = argv0.slice(argv0.lastIndexOf('/') + 1);
   // tree-sitter-bash takes a stray `fi` or `}` for a command; sh stops with a syntax error.
   if (RESERVED.has(words[0].text)) addError(file, node, `unexpected '${words[0].text}'`);
-  file.commands.push({ name, words, start: node.startIndex, end: node.endIndex, fn });
+  file.commands.push({ name, words, start: node.startIndex, end, fn });
   if (name === ':') addDefaults(file, node, fn);
 }
 

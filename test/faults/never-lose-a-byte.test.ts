@@ -317,12 +317,16 @@ describe('7. revert is exact', () => {
     expect(treeState(r)).toEqual(pristine);
   });
 
-  test('temp files in backup/ subfolders are cleaned', async () => {
+  test('temp files in backup/ subfolders are cleaned (also when the state stays)', async () => {
     const r = exampleRoot();
     const pristine = treeState(r);
-    expect((await run('migrate', 'sshd', '--root', r)).code).toBe(0);
+    expect((await run('migrate', 'sshd', 'acpid', '--root', r)).code).toBe(0);
     const [runDir] = readdirSync(at(r, 'var/lib/rc-supervise/backup'));
-    writeFileSync(at(r, `var/lib/rc-supervise/backup/${runDir}/etc/init.d/.sshd.rc-supervise-0badcafe.tmp`), 'x');
+    const temp = at(r, `var/lib/rc-supervise/backup/${runDir}/etc/init.d/.sshd.rc-supervise-0badcafe.tmp`);
+    writeFileSync(temp, 'x');
+    expect((await run('revert', 'sshd', '--root', r)).code).toBe(0);
+    expect(existsSync(at(r, 'var/lib/rc-supervise/manifest.json'))).toBe(true); // acpid is still migrated
+    expect(existsSync(temp)).toBe(false);
     expect((await run('revert', '--all', '--root', r)).code).toBe(0);
     expect(treeState(r)).toEqual(pristine);
   });
@@ -560,9 +564,15 @@ describe('19. one bad file, a closed pipe', () => {
     expect(readFileSync(path.join(d, 'c.initd'), 'utf8')).not.toBe(before);
   });
 
-  test('migrate --all with stderr closed early: every service written, no stale lock', async () => {
-    const r = exampleRoot();
-    const ref = exampleRoot();
+  test('migrate --all with stderr closed early (running services: a warning each): every service written, no stale lock', async () => {
+    // Services recorded as started make migrate warn on stderr while it writes.
+    const live = (r: string) => {
+      mkdirSync(at(r, 'run/openrc/started'), { recursive: true });
+      for (const s of readdirSync(at(r, 'etc/init.d'))) writeFileSync(at(r, `run/openrc/started/${s}`), '');
+      return r;
+    };
+    const r = live(exampleRoot());
+    const ref = live(exampleRoot());
     await run('migrate', '--all', '--root', ref);
     const code = await new Promise<number | null>((resolve) => {
       const child = spawn(process.execPath, [BIN, 'migrate', '--all', '--root', r], { stdio: ['ignore', 'pipe', 'pipe'] });
