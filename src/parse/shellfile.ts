@@ -318,26 +318,30 @@ function quoteOf(node: Node | null): Quote {
 function addAssignment(file: ShellFile, node: Node, fn: string | null): void {
   const parent = node.parent;
   const parentType = parent?.type;
-  // `FOO=bar cmd` sets FOO for cmd only: not a variable of the service.
-  if (parentType === 'command') return;
+  // `FOO=bar cmd` sets FOO for cmd only: not a variable of the service. But tree-sitter-bash
+  // splits `X=-p\ ${pidfile}\ -g` after the expansion into `X=-p\ ${pidfile}` and a command
+  // `\ -g` with no blank between: for sh that is one assignment, its value running on.
+  const glued = parentType === 'command' && gluedAssignment(file.text, parent!, node);
+  if (parentType === 'command' && !glued) return;
   const nameNode = node.childForFieldName('name');
   const valueNode = node.childForFieldName('value');
   if (!nameNode) return;
   const decl = parentType === 'declaration_command' ? parent!.firstChild?.text : undefined;
-  const stmt = decl ? parent! : node;
+  const stmt = decl || glued ? parent! : node;
   // Each `.parent` and `.type` is a call into the WASM module: look each up once.
-  const stmtParent = decl ? parent!.parent : parent;
-  const stmtParentType = decl ? stmtParent?.type : parentType;
+  const stmtParent = decl || glued ? parent!.parent : parent;
+  const stmtParentType = decl || glued ? stmtParent?.type : parentType;
   const valueStart = valueNode?.startIndex ?? node.endIndex;
+  const valueEnd = glued ? parent!.endIndex : (valueNode?.endIndex ?? node.endIndex);
   file.assignments.push({
     name: nameNode.text,
     start: stmt.startIndex,
     end: stmt.endIndex,
     value: {
       start: valueStart,
-      end: valueNode?.endIndex ?? node.endIndex,
-      text: valueNode?.text ?? '',
-      quote: quoteOf(valueNode),
+      end: valueEnd,
+      text: glued ? file.text.slice(valueStart, valueEnd) : (valueNode?.text ?? ''),
+      quote: glued ? 'mixed' : quoteOf(valueNode),
     },
     form: 'assign',
     fn,
@@ -347,9 +351,19 @@ function addAssignment(file: ShellFile, node: Node, fn: string | null): void {
   });
 }
 
+/** `X=a\ ${b}\ c` mis-split by tree-sitter-bash: the assignment is the command's only prefix, glued to its "name". */
+function gluedAssignment(text: string, cmd: Node, assign: Node): boolean {
+  const next = assign.nextSibling;
+  if (!next || cmd.firstChild?.startIndex !== assign.startIndex) return false;
+  // Nothing, or only escaped blanks (which tree-sitter drops), between the two.
+  return /^(\\[ \t])*$/.test(text.slice(assign.endIndex, next.startIndex));
+}
+
 const RESERVED = new Set(['fi', 'done', 'esac', 'then', 'do', 'elif', 'else', '}', 'in']);
 
 function addCommand(file: ShellFile, node: Node, fn: string | null): void {
+  const first = node.firstChild;
+  if (first?.type === 'variable_assignment' && gluedAssignment(file.text, node, first)) return; // an assignment, see addAssignment
   const words: Word[] = [];
   for (const c of node.children) {
     if (!c) continue;
