@@ -60,7 +60,11 @@ export async function readManifest(root: string): Promise<Manifest> {
   }
   const problem = validateManifest(data, STATE_DIR);
   if (problem)
-    throw new RcError(`${rel}: not a manifest this rc-supervise understands: ${problem} (nothing changed)`, EXIT.INPUT, rel);
+    throw new RcError(
+      `${rel}: not a manifest this rc-supervise understands: ${problem} (nothing changed)`,
+      EXIT.INPUT,
+      rel,
+    );
   return data as Manifest;
 }
 
@@ -82,7 +86,8 @@ export async function mkdirUnder(root: string, rel: string): Promise<string[]> {
     const st = await fs.stat(abs).catch(() => undefined);
     if (st) {
       // A file where a directory belongs (var/lib/rc-supervise as a regular file): input, not a bug.
-      if (!st.isDirectory()) throw new RcError(`${d}: not a directory (rc-supervise needs ${rel} there)`, EXIT.INPUT, d);
+      if (!st.isDirectory())
+        throw new RcError(`${d}: not a directory (rc-supervise needs ${rel} there)`, EXIT.INPUT, d);
       continue;
     }
     try {

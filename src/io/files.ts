@@ -166,7 +166,16 @@ export function readScriptSync(root: string, abs: string, display: string): Read
   } catch {
     throw new RcError(`${display}: not valid UTF-8 text`, EXIT.INPUT, display);
   }
-  return { text, realPath, linkTarget, mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, mtimeMs: st.mtimeMs, nlink: st.nlink };
+  return {
+    text,
+    realPath,
+    linkTarget,
+    mode: st.mode & 0o7777,
+    uid: st.uid,
+    gid: st.gid,
+    mtimeMs: st.mtimeMs,
+    nlink: st.nlink,
+  };
 }
 
 const linkCache = new Map<string, Map<string, string[]>>();
@@ -287,7 +296,11 @@ function copyAttributes(from: string, to: string): void {
     return;
   }
   if (r.status !== 0)
-    throw new RcError(`${from}: its extended attributes could not be kept: ${(r.stderr ?? '').trim()}`, EXIT.INPUT, from);
+    throw new RcError(
+      `${from}: its extended attributes could not be kept: ${(r.stderr ?? '').trim()}`,
+      EXIT.INPUT,
+      from,
+    );
 }
 
 async function syncDir(dir: string): Promise<void> {
@@ -353,8 +366,7 @@ export function readSmallSync(
       const r = fsSync.readSync(fd, buf, n, buf.length - n, null);
       if (r === 0) break;
       n += r;
-      if (n > cap)
-        throw new RcError(`${display}: more than the ${cap} bytes expected; not read`, EXIT.INPUT, display);
+      if (n > cap) throw new RcError(`${display}: more than the ${cap} bytes expected; not read`, EXIT.INPUT, display);
     }
     return buf.subarray(0, n).toString('utf8');
   } catch (e) {
@@ -381,6 +393,9 @@ export function readValueOrUndefined(root: string, rel: string): string | undefi
 export function resolveRoot(arg: string | undefined): string {
   if (arg === undefined) return path.resolve('/');
   if (arg.trim() === '')
-    throw new RcError('--root "": an empty root (an unset variable?); give a directory, or / for this system', EXIT.USAGE);
+    throw new RcError(
+      '--root "": an empty root (an unset variable?); give a directory, or / for this system',
+      EXIT.USAGE,
+    );
   return path.resolve(arg);
 }

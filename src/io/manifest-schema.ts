@@ -20,7 +20,19 @@ export const MANIFEST_SCHEMA = {
       items: {
         type: 'object',
         additionalProperties: false,
-        required: ['run', 'service', 'path', 'hashBefore', 'hashAfter', 'backup', 'mode', 'uid', 'gid', 'time', 'state'],
+        required: [
+          'run',
+          'service',
+          'path',
+          'hashBefore',
+          'hashAfter',
+          'backup',
+          'mode',
+          'uid',
+          'gid',
+          'time',
+          'state',
+        ],
         properties: {
           run: { type: 'string', pattern: '^[0-9A-Za-z-]+$' },
           service: { type: 'string', pattern: `^${NAME}$` },

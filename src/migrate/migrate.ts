@@ -71,8 +71,7 @@ export function loadServiceSync(root: string, name: string): LoadedService {
     if (!r) continue;
     // A linked init.d script is one script for several services by design (net.eth0 -> net.lo;
     // the target is migrated once); a linked conf.d shares one service's settings with another.
-    const others =
-      r === confd ? symlinksTo(path.dirname(r.realPath), r.realPath).filter((n) => n !== name) : [];
+    const others = r === confd ? symlinksTo(path.dirname(r.realPath), r.realPath).filter((n) => n !== name) : [];
     if (others.length)
       shared[rel] =
         `${rel} is shared: ${others.map((n) => `${path.basename(path.dirname(rel))}/${n}`).join(', ')} ${others.length > 1 ? 'are symlinks' : 'is a symlink'} to it, and editing it would change ${others.length > 1 ? 'those services' : 'that service'} too`;
@@ -122,7 +121,8 @@ export function heredocEdit(
         kind: 'refuse',
         code: 'dynamic',
         reason,
-        suggestion: 'move the here-document (or the assignment before it on the same line) to its own lines, then migrate again',
+        suggestion:
+          'move the here-document (or the assignment before it on the same line) to its own lines, then migrate again',
       },
     });
   }

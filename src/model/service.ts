@@ -178,8 +178,7 @@ function unknownValues(files: ShellFile[]): Map<string, string> {
       // An append in a function (`command_args="${command_args} -n ${src}"`, rngd's start_pre)
       // keeps the top-level words as they are read here; one that replaces the value, or
       // appends the pidfile, is unknown.
-      const appends =
-        new RegExp(`^"?\\$\\{?${a.name}\\}?[\\s"]`).test(v.text) && !/\$\{?pidfile\b/.test(v.text);
+      const appends = new RegExp(`^"?\\$\\{?${a.name}\\}?[\\s"]`).test(v.text) && !/\$\{?pidfile\b/.test(v.text);
       if (a.fn !== null && !appends)
         why = `set inside ${a.fn}() at ${at(a.start)}, which runs only when the service does`;
       else if (f.bashisms.some((b) => b.what.startsWith("$'") && b.start >= v.start && b.end <= v.end))

@@ -390,7 +390,12 @@ function addCommand(file: ShellFile, node: Node, fn: string | null): void {
           target = true;
           continue;
         }
-        words.push({ text: file.text.slice(c.startIndex, c.endIndex), start: c.startIndex, end: c.endIndex, type: c.type });
+        words.push({
+          text: file.text.slice(c.startIndex, c.endIndex),
+          start: c.startIndex,
+          end: c.endIndex,
+          type: c.type,
+        });
         end = Math.max(end, c.endIndex);
       }
     }

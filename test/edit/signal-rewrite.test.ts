@@ -26,7 +26,10 @@ test.each([
   ['start-stop-daemon --signal HUP --pidfile "${pidfile}"', NEW],
   ['2>/dev/null start-stop-daemon --signal HUP --pidfile "${pidfile}"', `2>/dev/null ${NEW}`],
   ['FOO=1 start-stop-daemon --signal HUP --pidfile "${pidfile}"', `FOO=1 ${NEW}`],
-  ['FOO=1 2>/dev/null start-stop-daemon --signal HUP --pidfile "${pidfile}" >/dev/null', `FOO=1 2>/dev/null ${NEW} >/dev/null`],
+  [
+    'FOO=1 2>/dev/null start-stop-daemon --signal HUP --pidfile "${pidfile}" >/dev/null',
+    `FOO=1 2>/dev/null ${NEW} >/dev/null`,
+  ],
   ['start-stop-daemon --signal HUP 2>&1 --pidfile "${pidfile}"', `${NEW} 2>&1`],
   ['start-stop-daemon --signal HUP \\\n\t\t--pidfile "${pidfile}"', NEW],
 ])('%s', (line, want) => {

@@ -96,9 +96,9 @@ const PROBE = [
   '  [ -n "$2" ] && . "$2"',
   '  . "$1"',
   '  command -v start_pre >/dev/null 2>&1 && start_pre',
-  "  printf '%s\\0' \"${supervisor:-start-stop-daemon}\" \"${pidfile-}\"",
-  "  eval \"set -- $command_args $command_args_foreground\"; printf '%s\\0' \"$#\" \"$@\"",
-  "  eval \"set -- $command_args $command_args_background\"; printf '%s\\0' \"$#\" \"$@\"",
+  '  printf \'%s\\0\' "${supervisor:-start-stop-daemon}" "${pidfile-}"',
+  '  eval "set -- $command_args $command_args_foreground"; printf \'%s\\0\' "$#" "$@"',
+  '  eval "set -- $command_args $command_args_background"; printf \'%s\\0\' "$#" "$@"',
   ')',
 ].join('\n');
 
@@ -145,7 +145,12 @@ test('2,000 mutated scripts: a refusal with a reason, or the right effective com
       }
       if (r.plan.kind === 'already') continue;
       const out = new Map(r.changes.map((ch) => [ch.path, ch.after]));
-      migrated.push({ i, c, initd: out.get('etc/init.d/acpid') ?? c.initd, confd: out.get('etc/conf.d/acpid') ?? c.confd });
+      migrated.push({
+        i,
+        c,
+        initd: out.get('etc/init.d/acpid') ?? c.initd,
+        confd: out.get('etc/conf.d/acpid') ?? c.confd,
+      });
     }
     expect(migrated.length).toBeGreaterThan(200);
     expect(refused).toBeGreaterThan(200);

@@ -52,7 +52,10 @@ function exampleRoot(): string {
 const at = (r: string, rel: string) => path.join(r, rel);
 
 /** The built CLI in a child process (own env, killable), never waiting more than `ms`. */
-function cli(args: string[], opts: { env?: NodeJS.ProcessEnv; ms?: number; cwd?: string } = {}): RunResult & { signal: string | null } {
+function cli(
+  args: string[],
+  opts: { env?: NodeJS.ProcessEnv; ms?: number; cwd?: string } = {},
+): RunResult & { signal: string | null } {
   const r = spawnSync(process.execPath, [BIN, ...args], {
     encoding: 'utf8',
     env: { ...process.env, ...opts.env },
@@ -173,7 +176,9 @@ describe('3. revert is write-ahead, goes on past a failure, survives a closed pi
     const pristine = treeState(r);
     expect((await run('migrate', '--all', '--root', r)).code).toBe(1); // brokend fails
     const code = await new Promise<number | null>((resolve) => {
-      const child = spawn(process.execPath, [BIN, 'revert', '--all', '--root', r], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [BIN, 'revert', '--all', '--root', r], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       // `head -1`: read the first chunk, then close the pipes.
       child.stderr.once('data', () => {
         child.stderr.destroy();
@@ -206,7 +211,7 @@ describe('3. revert is write-ahead, goes on past a failure, survives a closed pi
 });
 
 describe('4. a package update between migrations', () => {
-  test('init.d: revert goes back to the package\'s new script, not the pre-update one', async () => {
+  test("init.d: revert goes back to the package's new script, not the pre-update one", async () => {
     const r = exampleRoot();
     expect((await run('migrate', 'sshd', '--root', r)).code).toBe(0);
     const update = readFileSync(at(EXAMPLE, 'etc/init.d/sshd'), 'utf8') + '# updated by the package\n';
@@ -220,7 +225,7 @@ describe('4. a package update between migrations', () => {
     expect(existsSync(at(r, 'var/lib/rc-supervise'))).toBe(false);
   });
 
-  test('conf.d created by the first migration, then installed by the package: revert keeps the package\'s', async () => {
+  test("conf.d created by the first migration, then installed by the package: revert keeps the package's", async () => {
     const r = exampleRoot();
     expect((await run('migrate', 'cups-browsed', '--root', r)).code).toBe(0);
     const pkg = '# conf.d of the new package\nCUPS_BROWSED_OPTS=""\n';
@@ -249,7 +254,7 @@ describe('4. a package update between migrations', () => {
   });
 });
 
-describe('5. lint --fix takes the root\'s lock', () => {
+describe("5. lint --fix takes the root's lock", () => {
   test('a live migrate (the lock held) makes lint --fix on ROOT/etc/init.d write nothing', async () => {
     const r = exampleRoot();
     mkdirSync(at(r, 'var/lib/rc-supervise'), { recursive: true });
@@ -375,12 +380,7 @@ describe('9. nothing outside the root is read', () => {
 });
 
 describe('10. an empty --root is a usage error', () => {
-  for (const argv of [
-    ['migrate', 'sshd', '--dry-run'],
-    ['revert', '--all'],
-    ['status'],
-    ['explain', 'sshd'],
-  ])
+  for (const argv of [['migrate', 'sshd', '--dry-run'], ['revert', '--all'], ['status'], ['explain', 'sshd']])
     test(argv.join(' '), async () => {
       const cwd = exampleRoot();
       const before = treeState(cwd);
@@ -409,9 +409,18 @@ describe('11. what we write into shell', () => {
     expect(res.code).toBe(0);
     const confd = readFileSync(at(r, 'etc/conf.d/fooserverd'), 'utf8');
     // Source it as OpenRC does, then split the value with eval as supervise-daemon.sh does.
-    const sh = spawnSync('dash', ['-c', `. "$1"; eval "set -- $command_args_foreground"; printf '%s\\n' "$@"`, 'sh', at(r, 'etc/conf.d/fooserverd')], {
-      encoding: 'utf8',
-    });
+    const sh = spawnSync(
+      'dash',
+      [
+        '-c',
+        `. "$1"; eval "set -- $command_args_foreground"; printf '%s\\n' "$@"`,
+        'sh',
+        at(r, 'etc/conf.d/fooserverd'),
+      ],
+      {
+        encoding: 'utf8',
+      },
+    );
     expect(sh.stdout).toBe('--config\n/etc/foo bar.conf\n');
     expect(confd).toContain(`command_args_foreground="--config '/etc/foo bar.conf'"`);
   });
@@ -450,10 +459,18 @@ describe('13. what cannot be read statically is refused with the reason', () => 
   const cases: [string, string, RegExp][] = [
     ["$'…'", "pidfile=/run/acpid.pid\ncommand_args=$'-p ${pidfile} -g'\n", /\$'…' quoting/],
     ['an escaped blank', 'pidfile=/run/acpid.pid\ncommand_args=-p\\ ${pidfile}\n', /escaped blank/],
-    ['set in start_pre()', 'pidfile=/run/acpid.pid\nstart_pre() {\n\tcommand_args="-p ${pidfile}"\n}\n', /inside start_pre\(\)/],
+    [
+      'set in start_pre()',
+      'pidfile=/run/acpid.pid\nstart_pre() {\n\tcommand_args="-p ${pidfile}"\n}\n',
+      /inside start_pre\(\)/,
+    ],
     ['eval', 'eval "supervisor=start-stop-daemon"\n', /eval at/],
     ['$(cat …)', 'command_args="$(cat /etc/acpid.args)"\n', /command substitution/],
-    ['a continuation after the value', 'pidfile=/run/acpid.pid\ncommand_args="-p ${pidfile}"\\\n;description=x\n', /line continuation/],
+    [
+      'a continuation after the value',
+      'pidfile=/run/acpid.pid\ncommand_args="-p ${pidfile}"\\\n;description=x\n',
+      /line continuation/,
+    ],
   ];
   for (const [what, body, reason] of cases)
     test(what, async () => {
@@ -535,8 +552,14 @@ describe('18. exit codes for input, not 70', () => {
   });
 
   for (const [what, body] of [
-    ['single-quoted command_args with a backslash-newline', "pidfile=/run/acpid.pid\ncommand_args='-p ${pidfile} \\\n -g'\n"],
-    ['command_args="…"\\ then ;description=x', 'pidfile=/run/acpid.pid\ncommand_args="-p ${pidfile}"\\\n;description=x\n'],
+    [
+      'single-quoted command_args with a backslash-newline',
+      "pidfile=/run/acpid.pid\ncommand_args='-p ${pidfile} \\\n -g'\n",
+    ],
+    [
+      'command_args="…"\\ then ;description=x',
+      'pidfile=/run/acpid.pid\ncommand_args="-p ${pidfile}"\\\n;description=x\n',
+    ],
   ])
     test(`${what}: not exit 70`, async () => {
       const r = rootWith({ 'etc/init.d/acpid': SERVICE('acpid', body) });
@@ -575,13 +598,16 @@ describe('19. one bad file, a closed pipe', () => {
     const ref = live(exampleRoot());
     await run('migrate', '--all', '--root', ref);
     const code = await new Promise<number | null>((resolve) => {
-      const child = spawn(process.execPath, [BIN, 'migrate', '--all', '--root', r], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [BIN, 'migrate', '--all', '--root', r], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       child.stderr.once('data', () => child.stderr.destroy());
       child.on('exit', (c) => resolve(c));
     });
     expect(code).toBe(1); // brokend, as with an open pipe
     expect(existsSync(at(r, 'var/lib/rc-supervise/lock'))).toBe(false);
-    const strip = (s: ReturnType<typeof treeState>) => Object.fromEntries(Object.entries(s).filter(([k]) => k.startsWith('etc/')));
+    const strip = (s: ReturnType<typeof treeState>) =>
+      Object.fromEntries(Object.entries(s).filter(([k]) => k.startsWith('etc/')));
     expect(strip(treeState(r))).toEqual(strip(treeState(ref)));
   });
 });

@@ -75,7 +75,9 @@ test.each(points.map((p, i) => [i, p] as const))('run %i: SIGKILL %j', async (i,
     if (/\/\.[^/]+\.rc-supervise-[0-9a-f]{8}\.tmp$/.test(k) && !pristine[k]) continue;
     const now = mid[k];
     const ok = [pristine[k], after[k]].some((want) =>
-      want === undefined ? now === undefined : now !== undefined && now.sha256 === want.sha256 && now.mode === want.mode,
+      want === undefined
+        ? now === undefined
+        : now !== undefined && now.sha256 === want.sha256 && now.mode === want.mode,
     );
     if (!ok) throw new Error(`run ${i} (${signal ?? 'finished'}): ${k} is neither old nor new: ${JSON.stringify(now)}`);
   }

@@ -29,7 +29,10 @@ for d, dirs, files in os.walk(root):
 print(json.dumps(out))
 `;
 
-export type TreeState = Record<string, { mode: string; uid: number; gid: number; sha256?: string; link?: string; xattrs?: Record<string, string> }>;
+export type TreeState = Record<
+  string,
+  { mode: string; uid: number; gid: number; sha256?: string; link?: string; xattrs?: Record<string, string> }
+>;
 
 export function treeState(dir: string): TreeState {
   const r = spawnSync('python3', ['-c', WALK, dir], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
@@ -38,14 +41,24 @@ export function treeState(dir: string): TreeState {
 }
 
 export function setXattr(p: string, name: string, value: string): void {
-  const r = spawnSync('python3', ['-c', 'import os,sys; os.setxattr(sys.argv[1], sys.argv[2], sys.argv[3].encode())', p, name, value]);
+  const r = spawnSync('python3', [
+    '-c',
+    'import os,sys; os.setxattr(sys.argv[1], sys.argv[2], sys.argv[3].encode())',
+    p,
+    name,
+    value,
+  ]);
   if (r.status !== 0) throw new Error(`setxattr failed: ${r.stderr}`);
 }
 
 export function getXattrs(p: string): Record<string, string> {
   const r = spawnSync(
     'python3',
-    ['-c', 'import os,sys,json; print(json.dumps({k: os.getxattr(sys.argv[1], k).decode() for k in os.listxattr(sys.argv[1])}))', p],
+    [
+      '-c',
+      'import os,sys,json; print(json.dumps({k: os.getxattr(sys.argv[1], k).decode() for k in os.listxattr(sys.argv[1])}))',
+      p,
+    ],
     { encoding: 'utf8' },
   );
   if (r.status !== 0) throw new Error(`getxattr failed: ${r.stderr}`);

@@ -22,7 +22,15 @@ function runShell(sh: string, script: string): string[] {
 }
 
 // Any string the shell can hold: no NUL. Full Unicode, control characters, quotes, $, `, \.
-const shellString = fc.string({ unit: fc.oneof(fc.constantFrom(..."'\"$`\\ \t\n!*?[]{}~#;&|<>()=%"), fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 })), maxLength: 40 }).map((s) => s.replace(/\0/g, ''));
+const shellString = fc
+  .string({
+    unit: fc.oneof(
+      fc.constantFrom(...'\'"$`\\ \t\n!*?[]{}~#;&|<>()=%'),
+      fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 }),
+    ),
+    maxLength: 40,
+  })
+  .map((s) => s.replace(/\0/g, ''));
 
 describe.each(SHELLS)('%s', (sh) => {
   test('any string round-trips through dquote and squote (1,500 cases each)', () => {
@@ -35,17 +43,46 @@ describe.each(SHELLS)('%s', (sh) => {
 
   test('assignment(name, value) assigns exactly value', () => {
     const cases = fc.sample(shellString, { seed: seed + 1, numRuns: 500 });
-    const script = cases.map((s) => `${assignment('command_args_foreground', s)}\nprintf '%s\\0' "$command_args_foreground"`).join('\n');
+    const script = cases
+      .map((s) => `${assignment('command_args_foreground', s)}\nprintf '%s\\0' "$command_args_foreground"`)
+      .join('\n');
     expect(runShell(sh, script)).toEqual(cases);
   });
 
   test('parseWords: accepted strings give, under eval, exactly the parsed words and run nothing (2,000 cases)', () => {
     // Strings built from words and the characters that make injections.
     const piece = fc.oneof(
-      fc.constantFrom('--config', '-f', '"/etc/foo bar.conf"', "'a b'", 'x\\ y', '"q\\"uote"', '$(touch P)', '`touch P`', '; touch P', '&& touch P', '| tee P', '> P', '$HOME', '"$HOME"', "'$HOME'", '*', '~', '#c', '{a,b}', '\\', '"', "'", '\n'),
+      fc.constantFrom(
+        '--config',
+        '-f',
+        '"/etc/foo bar.conf"',
+        "'a b'",
+        'x\\ y',
+        '"q\\"uote"',
+        '$(touch P)',
+        '`touch P`',
+        '; touch P',
+        '&& touch P',
+        '| tee P',
+        '> P',
+        '$HOME',
+        '"$HOME"',
+        "'$HOME'",
+        '*',
+        '~',
+        '#c',
+        '{a,b}',
+        '\\',
+        '"',
+        "'",
+        '\n',
+      ),
       fc.string({ unit: fc.constantFrom(...'ab-=/.:, '), maxLength: 6 }),
     );
-    const inputs = fc.sample(fc.array(piece, { maxLength: 5 }).map((a) => a.join(' ')), { seed: seed + 2, numRuns: 2000 });
+    const inputs = fc.sample(
+      fc.array(piece, { maxLength: 5 }).map((a) => a.join(' ')),
+      { seed: seed + 2, numRuns: 2000 },
+    );
     const accepted = inputs.map((s) => ({ s, r: parseWords(s) })).filter((x) => x.r.ok);
     expect(accepted.length).toBeGreaterThan(200);
     expect(inputs.length - accepted.length).toBeGreaterThan(200); // injections were generated, and refused
@@ -63,13 +100,32 @@ describe.each(SHELLS)('%s', (sh) => {
 
   test('quoteWords: any words survive eval (1,000 cases)', () => {
     const cases = fc.sample(fc.array(shellString, { maxLength: 4 }), { seed: seed + 3, numRuns: 1000 });
-    const script = cases.map((ws) => `v=${squote(quoteWords(ws))}; eval "set -- $v"; printf '%s\\0' "$#" "$@"`).join('\n');
+    const script = cases
+      .map((ws) => `v=${squote(quoteWords(ws))}; eval "set -- $v"; printf '%s\\0' "$#" "$@"`)
+      .join('\n');
     expect(runShell(sh, script)).toEqual(cases.flatMap((ws) => [String(ws.length), ...ws]));
   });
 });
 
 test('parseWords refuses what the shell would run or expand, with the reason', () => {
-  for (const s of ['"; touch /tmp/pwned #', '$(id)', '`id`', 'a;b', 'a|b', 'a&b', 'a>b', '"$HOME"', '*', '~/x', '#x', '{a,b}', '\\', '"open', "'open", 'a\nb'])
+  for (const s of [
+    '"; touch /tmp/pwned #',
+    '$(id)',
+    '`id`',
+    'a;b',
+    'a|b',
+    'a&b',
+    'a>b',
+    '"$HOME"',
+    '*',
+    '~/x',
+    '#x',
+    '{a,b}',
+    '\\',
+    '"open',
+    "'open",
+    'a\nb',
+  ])
     expect(parseWords(s)).toMatchObject({ ok: false, reason: expect.any(String) });
   expect(parseWords('--config "/etc/foo bar.conf"')).toEqual({ ok: true, words: ['--config', '/etc/foo bar.conf'] });
   expect(parseWords("-o 'a b' c\\ d")).toEqual({ ok: true, words: ['-o', 'a b', 'c d'] });
