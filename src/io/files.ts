@@ -334,7 +334,9 @@ export function readSmallSync(
   cap: number = MAX_VALUE_BYTES,
 ): string | undefined {
   if (root !== null && !existsSync(abs)) return undefined;
-  if (root !== null) {
+  // Everything is inside '/'. (Also a root reached through /proc/<pid>/root: its realpath is
+  // '/', and resolving a path below it by readlink would leave that mount namespace.)
+  if (root !== null && realRoot(root) !== path.sep) {
     let real: string;
     try {
       real = fsSync.realpathSync(abs);
