@@ -159,15 +159,21 @@ function unknownValues(files: ShellFile[]): Map<string, string> {
   for (const f of files) {
     const at = (o: number) => `${f.path}:${f.lineCol(o).line}`;
     for (const c of f.commands) {
-      if (c.name !== 'eval') continue;
-      // `eval conf=\$config_${IFVAR}` sets conf: harmless. `eval "supervisor=…"`, or an eval
-      // whose assigned name (or whole code) is computed, may set what OpenRC reads.
+      if (c.name !== 'eval' || c.subshell) continue;
+      // `eval conf=\$config_${IFVAR}` sets conf: harmless. `eval "supervisor=…"` names what
+      // OpenRC reads. Computed code (`eval $x`) may set anything: at the top level it runs
+      // whenever the script is sourced, so everything is unknown; inside a function (drbd's
+      // `eval $CMD`, `eval ${test_command}`) it runs commands of that function, and only a
+      // name written out counts.
       const code = c.words
         .slice(1)
         .map((w) => w.text)
         .join(' ');
       const lhs = code.includes('=') ? code.slice(0, code.indexOf('=')) : code;
-      const names = /[$`]/.test(lhs) ? DECISIVE : DECISIVE.filter((n) => new RegExp(`\\b${n}\\s*\\+?=`).test(code));
+      const names =
+        /[$`]/.test(lhs) && c.fn === null
+          ? DECISIVE
+          : DECISIVE.filter((n) => new RegExp(`\\b${n}\\s*\\+?=`).test(code));
       for (const n of names)
         if (!out.has(n)) out.set(n, `eval at ${at(c.start)} may set it; rc-supervise cannot read that statically`);
     }
@@ -179,7 +185,8 @@ function unknownValues(files: ShellFile[]): Map<string, string> {
       // keeps the top-level words as they are read here; one that replaces the value, or
       // appends the pidfile, is unknown.
       const appends = new RegExp(`^"?\\$\\{?${a.name}\\}?[\\s"]`).test(v.text) && !/\$\{?pidfile\b/.test(v.text);
-      if (a.fn !== null && !appends)
+      // `local command=${1}` in a helper function is that function's own variable.
+      if (a.fn !== null && !appends && a.declaration !== 'local')
         why = `set inside ${a.fn}() at ${at(a.start)}, which runs only when the service does`;
       else if (f.bashisms.some((b) => b.what.startsWith("$'") && b.start >= v.start && b.end <= v.end))
         why = `$'…' quoting at ${at(v.start)} (bash only: dash keeps the $)`;

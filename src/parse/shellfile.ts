@@ -41,6 +41,8 @@ export interface Command extends Span {
   /** argv as written, argv[0] included. */
   words: Word[];
   fn: string | null;
+  /** Set for an `eval` run in a subshell (`$(eval …)`, `( … )`): it cannot set the script's variables. */
+  subshell?: true;
 }
 
 export interface SyntaxProblem {
@@ -403,7 +405,15 @@ function addCommand(file: ShellFile, node: Node, fn: string | null): void {
   const name = argv0.slice(argv0.lastIndexOf('/') + 1);
   // tree-sitter-bash takes a stray `fi` or `}` for a command; sh stops with a syntax error.
   if (RESERVED.has(words[0].text)) addError(file, node, `unexpected '${words[0].text}'`);
-  file.commands.push({ name, words, start: node.startIndex, end, fn });
+  const cmd: Command = { name, words, start: node.startIndex, end, fn };
+  // Only for eval (each .parent is a call into WASM): does it run in a subshell?
+  if (name === 'eval')
+    for (let p = node.parent; p; p = p.parent)
+      if (p.type === 'command_substitution' || p.type === 'subshell') {
+        cmd.subshell = true;
+        break;
+      }
+  file.commands.push(cmd);
   if (name === ':') addDefaults(file, node, fn);
 }
 

@@ -484,6 +484,22 @@ describe('13. what cannot be read statically is refused with the reason', () => 
     });
 });
 
+describe('13. … but what is known stays known (real scripts)', () => {
+  const known: [string, string][] = [
+    ['eval in a command substitution (v2rayA)', 'HOME="$(eval echo ~root)"\n'],
+    ['computed eval inside a function (drbd)', 'run_it() {\n\teval $CMD\n}\n'],
+    ['a local variable named command (udp2raw)', 'helper() {\n\tlocal rule command=${1}\n}\n'],
+    ['an append in start_pre() (rngd)', 'start_pre() {\n\tcommand_args="${command_args} -d"\n}\n'],
+  ];
+  for (const [what, body] of known)
+    test(what, async () => {
+      const r = rootWith({ 'etc/init.d/acpid': SERVICE('acpid', body) });
+      const res = await run('migrate', 'acpid', '--root', r, '--dry-run');
+      expect(res.stderr).toContain('would migrate acpid');
+      expect(res.code).toBe(0);
+    });
+});
+
 describe('15. FIFOs and devices never block', () => {
   const fifo = (p: string) => {
     mkdirSync(path.dirname(p), { recursive: true });
