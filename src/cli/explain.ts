@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { EXIT, RcError, type ExitCode } from '../errors.js';
 import { ssdStart, stopArgv, superviseStart, signalCalls, type Argv } from '../explain/cmdline.js';
-import { exists, readScript, underRoot } from '../io/files.js';
+import { exists, readScript, readSmallSync, readValueOrUndefined, resolveRoot, underRoot } from '../io/files.js';
 import { parseVersion, type Version } from '../lint/check.js';
 import { DEFAULT_OPENRC_VERSION } from '../defaults.js';
 import { loadService, migrateLoaded, parseService } from '../migrate/migrate.js';
@@ -19,12 +18,10 @@ const SSD_ONLY =
 /** OpenRC's version as recorded under ROOT (lib/rc/version), else the documented default. */
 export function rootVersion(root: string): { version: Version; from: string } {
   for (const rel of ['usr/lib/rc/version', 'lib/rc/version']) {
-    try {
-      const v = parseVersion(readFileSync(underRoot(root, rel), 'utf8'));
-      if (v) return { version: v, from: rel };
-    } catch {
-      // not recorded there
-    }
+    // A FIFO or a device here must not hang or flood the run (also with --dry-run): refused.
+    const text = readSmallSync(root, underRoot(root, rel), rel);
+    const v = text === undefined ? undefined : parseVersion(text);
+    if (v) return { version: v, from: rel };
   }
   return { version: parseVersion(DEFAULT_OPENRC_VERSION)!, from: 'default' };
 }
@@ -82,7 +79,7 @@ export async function explain(root: string, name: string, version?: string): Pro
   }
   let runlevel = 'default';
   try {
-    runlevel = readFileSync(underRoot(root, 'run/openrc/softlevel'), 'utf8').trim() || runlevel;
+    runlevel = readValueOrUndefined(root, 'run/openrc/softlevel')?.trim() || runlevel;
   } catch {
     // not booted: the default runlevel
   }
@@ -177,7 +174,7 @@ export async function runExplain(
   args: { root: string; service: string; openrcVersion?: string; json: boolean },
   io: Out,
 ): Promise<ExitCode> {
-  const e = await explain(path.resolve(args.root), args.service, args.openrcVersion);
+  const e = await explain(resolveRoot(args.root), args.service, args.openrcVersion);
   if (args.json) {
     io.out(JSON.stringify(e, null, 2) + '\n');
     return EXIT.OK;

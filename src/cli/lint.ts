@@ -1,7 +1,9 @@
 import { promises as fs, existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { EXIT, RcError, type ExitCode } from '../errors.js';
-import { readScript, writeAtomic } from '../io/files.js';
+import { withLock } from '../io/apply.js';
+import { MAX_SCRIPT_BYTES, readScript, readSmallSync, writeAtomic } from '../io/files.js';
+import { toRcError } from '../migrate/batch.js';
 import { parseVersion } from '../lint/check.js';
 import { discover } from '../lint/discover.js';
 import { ALL_META, configFindings, findConfig, fixFile, lintFile } from '../lint/lint.js';
@@ -211,35 +213,63 @@ export async function runLint(args: LintArgs, io: Out): Promise<ExitCode> {
     if (args.fix) {
       pool.close();
       await initParser();
-      for (const [k, t] of targets.entries()) {
-        let initd;
-        let confd = null;
-        try {
-          initd = await readScript('/', t.initd, display(t.initd));
-          if (t.confd) confd = await readScript('/', t.confd, display(t.confd));
-        } catch (e) {
-          if (skipQuietly(t, initd === undefined, e)) continue;
-          unreadable++;
-          unreadableMessages.push((e as Error).message);
-          io.err(`rc-supervise: ${(e as Error).message}\n`);
-          continue;
+      // Scripts in a system tree (ROOT/etc/init.d) are written under that root's lock, as
+      // migrate writes them: lint --fix beside migrate --all must not overwrite its work.
+      const roots = [
+        ...new Set(
+          targets.flatMap((t) => {
+            const dir = path.dirname(path.resolve(t.initd));
+            return t.inInitdTree && path.basename(path.dirname(dir)) === 'etc' ? [path.dirname(path.dirname(dir))] : [];
+          }),
+        ),
+      ].sort();
+      const locked = (i: number, fn: () => Promise<void>): Promise<void> =>
+        i === roots.length ? fn() : withLock(roots[i], () => locked(i + 1, fn));
+      await locked(0, async () => {
+        for (const [k, t] of targets.entries()) {
+          let initd;
+          let confd = null;
+          try {
+            initd = await readScript('/', t.initd, display(t.initd));
+            if (t.confd) confd = await readScript('/', t.confd, display(t.confd));
+          } catch (e) {
+            if (skipQuietly(t, initd === undefined, e)) continue;
+            unreadable++;
+            unreadableMessages.push((e as Error).message);
+            io.err(`rc-supervise: ${(e as Error).message}\n`);
+            continue;
+          }
+          const input = {
+            initdPath: display(t.initd),
+            initdText: initd.text,
+            confdPath: t.confd ? display(t.confd) : null,
+            confdText: confd?.text ?? null,
+            mode: t.inInitdTree ? initd.mode : undefined,
+            name: t.name,
+          };
+          const r = fixFile(input, { target, config: effective[configOf[k]], unsafe: args.unsafe });
+          let wrote = true;
+          for (const [file, text] of r.texts) {
+            const src = file === input.initdPath ? initd : confd;
+            if (!src || text === src.text) continue;
+            try {
+              // Compare before write: a file changed since it was read is not overwritten.
+              const now = readSmallSync(null, src.realPath, file, MAX_SCRIPT_BYTES);
+              if (now !== src.text)
+                throw new RcError(`${file}: changed on disk since it was read; not overwritten`, EXIT.FAILED, file);
+              await writeAtomic(src.realPath, text, { ...src, keepAttributesOf: src.realPath });
+            } catch (e) {
+              // One file that cannot be written does not stop the others (nor the report).
+              wrote = false;
+              unreadable++;
+              unreadableMessages.push(toRcError(e).message);
+              io.err(`rc-supervise: ${toRcError(e).message}\n`);
+            }
+          }
+          if (wrote) fixedTotal += r.fixed;
+          findings.push(...r.findings);
         }
-        const input = {
-          initdPath: display(t.initd),
-          initdText: initd.text,
-          confdPath: t.confd ? display(t.confd) : null,
-          confdText: confd?.text ?? null,
-          mode: t.inInitdTree ? initd.mode : undefined,
-          name: t.name,
-        };
-        const r = fixFile(input, { target, config: effective[configOf[k]], unsafe: args.unsafe });
-        for (const [file, text] of r.texts) {
-          const src = file === input.initdPath ? initd : confd;
-          if (src && text !== src.text) await writeAtomic(src.realPath, text, src);
-        }
-        fixedTotal += r.fixed;
-        findings.push(...r.findings);
-      }
+      });
     } else {
       const r = collect(
         await pool.run(

@@ -12,7 +12,7 @@ import {
   type ManifestEntry,
 } from '../io/apply.js';
 import { isStarted, rcAction, settled } from '../io/live.js';
-import { underRoot, writeAtomic } from '../io/files.js';
+import { resolveRoot, underRoot, writeAtomic } from '../io/files.js';
 import { batchError, drainMigrate, toRcError } from '../migrate/batch.js';
 import type { FileChange, ServiceResult } from '../migrate/migrate.js';
 import { onProgress, poolThreads, takePool } from '../pool/pool.js';
@@ -21,6 +21,7 @@ import { parseVersion } from '../lint/check.js';
 import { initParser } from '../parse/parser.js';
 import { rootVersion } from './explain.js';
 import { colorDiff, errColors, info, type Out } from './output.js';
+import { evalSafePath, parseWords, quoteWords } from '../shell/quote.js';
 
 export interface MigrateArgs {
   services: string[];
@@ -50,7 +51,8 @@ function planOptions(args: MigrateArgs, root: string): PlanOptions {
   if (args.log === 'syslog') log = { kind: 'syslog' };
   else if (args.log === 'file' || args.log?.startsWith('file:')) {
     const dir = args.log.slice(5) || '/var/log';
-    if (!dir.startsWith('/')) throw new RcError(`--log ${args.log}: the directory must be absolute`, EXIT.USAGE);
+    const why = evalSafePath(dir);
+    if (why) throw new RcError(`--log ${JSON.stringify(args.log)}: ${why}`, EXIT.USAGE);
     log = { kind: 'file', dir: dir.replace(/\/+$/, '') };
   } else if (args.log !== undefined) throw new RcError(`--log ${args.log}: expected syslog or file[:DIR]`, EXIT.USAGE);
   const r = args.respawn;
@@ -69,7 +71,27 @@ function planOptions(args: MigrateArgs, root: string): PlanOptions {
         EXIT.USAGE,
       );
   }
-  return { foregroundArgs: args.foregroundArgs, target, log, respawn: r };
+  return { foregroundArgs: foregroundWords(args.foregroundArgs), target, log, respawn: r };
+}
+
+/**
+ * --foreground-args as words OpenRC's eval hands to the daemon: only data (no `$`, no
+ * backquote, no operator) is accepted, then written back in a canonical form (plain words
+ * and '…') whose characters are also literal inside the "…" it is written into. A word
+ * holding `$`, backquote, `"` or a backslash is refused: no daemon flag needs one, and each
+ * would need a second level of quoting through eval.
+ */
+function foregroundWords(given: string | undefined): string | undefined {
+  if (given === undefined) return undefined;
+  const r = parseWords(given);
+  if (!r.ok) throw new RcError(`--foreground-args ${JSON.stringify(given)}: ${r.reason}`, EXIT.USAGE);
+  const odd = r.words.find((w) => /[$`"\\]/.test(w));
+  if (odd !== undefined)
+    throw new RcError(
+      `--foreground-args ${JSON.stringify(given)}: the word ${JSON.stringify(odd)} holds $, \`, " or \\, which OpenRC's eval would not pass through as written`,
+      EXIT.USAGE,
+    );
+  return quoteWords(r.words);
 }
 
 type Outcome =
@@ -102,7 +124,7 @@ export async function listServices(root: string): Promise<string[]> {
 export async function runMigrate(args: MigrateArgs, io: Out): Promise<ExitCode> {
   const start = performance.now();
   const c = errColors(io);
-  const root = path.resolve(args.root);
+  const root = resolveRoot(args.root);
   // --all plans services in this thread and worker threads (pool/pool.ts); the grammar
   // compiles in the background meanwhile. Writing stays in this thread, one service at a time.
   const pool = takePool(args.all ? poolThreads() : 1);
@@ -250,7 +272,7 @@ async function restartOrRollBack(
   for (const ch of changes) {
     const abs = ch.source?.realPath ?? underRoot(root, ch.path);
     if (ch.before === null) await fsp.rm(abs, { force: true });
-    else await writeAtomic(abs, ch.before, ch.source!);
+    else await writeAtomic(abs, ch.before, { ...ch.source!, keepAttributesOf: abs });
   }
   manifest.entries = manifest.entries.filter((e) => !entries.includes(e));
   await writeManifest(root, manifest);

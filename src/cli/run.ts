@@ -17,6 +17,11 @@ const command = argv.find((a) => !a.startsWith('-'));
 if (command === 'lint' || (command === 'migrate' && argv.includes('--all')))
   (await import('../pool/pool.js')).startEarly();
 
+// A closed pipe (`rc-supervise revert --all 2>&1 | head -1`) must not kill a run half-way
+// through writing (EPIPE is an 'error' event, fatal when nobody listens): the output is
+// lost, the work is finished, the lock released.
+for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
+
 const { main } = await import('./main.js');
 
 const code = await main(argv);

@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { EXIT, RcError, type ExitCode } from '../errors.js';
 import { readManifest } from '../io/apply.js';
-import { underRoot } from '../io/files.js';
+import { readValueOrUndefined, resolveRoot, underRoot } from '../io/files.js';
 import { loadServiceSync, migrateLoaded } from '../migrate/migrate.js';
 import { initParser } from '../parse/parser.js';
 import { listServices } from './migrate.js';
@@ -71,11 +71,8 @@ async function anyOpenRCScript(root: string, names: string[]): Promise<boolean> 
 }
 
 async function readValue(root: string, svc: string, key: string): Promise<string | undefined> {
-  try {
-    return (await fs.readFile(underRoot(root, `run/openrc/options/${svc}/${key}`), 'utf8')).trim();
-  } catch {
-    return undefined;
-  }
+  // Resolved inside the root, regular files only, a few bytes: never /etc/shadow or /dev/zero.
+  return readValueOrUndefined(root, `run/openrc/options/${svc}/${key}`)?.trim();
 }
 
 async function runtime(root: string, svc: string): Promise<Pick<ServiceStatus, 'state' | 'startTime' | 'respawns'>> {
@@ -144,7 +141,7 @@ async function exists(p: string): Promise<boolean> {
 }
 
 export async function runStatus(args: { root: string; json: boolean }, io: Out): Promise<ExitCode> {
-  const root = path.resolve(args.root);
+  const root = resolveRoot(args.root);
   const rows = await collectStatus(root);
   const counts = new Map<ServiceClass, number>();
   for (const r of rows) counts.set(r.class, (counts.get(r.class) ?? 0) + 1);

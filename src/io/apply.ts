@@ -3,7 +3,8 @@ import { promises as fs, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { EXIT, RcError } from '../errors.js';
 import type { FileChange } from '../migrate/migrate.js';
-import { ensureInside, fsError, underRoot, writeAtomic } from './files.js';
+import { ensureInside, fsError, MAX_SCRIPT_BYTES, readSmallSync, underRoot, writeAtomic } from './files.js';
+import { validateManifest } from './manifest-schema.js';
 
 /**
  * State kept under the root, outside /etc/init.d (OpenRC would read anything there).
@@ -27,6 +28,8 @@ export interface ManifestEntry {
   time: string;
   /** 'pending' is recorded before the write (write-ahead), 'done' after. */
   state: 'pending' | 'done';
+  /** Directories this migration created for the file (e.g. etc/conf.d), removed by its revert. */
+  createdDirs?: string[];
 }
 
 export interface Manifest {
@@ -36,14 +39,33 @@ export interface Manifest {
   createdDirs?: string[];
 }
 
+/** A manifest of thousands of migrations is a few MB; more is not ours. */
+const MAX_MANIFEST_BYTES = 64 * 1024 * 1024;
+
+/**
+ * The manifest, or an empty one when there is none. Anything else we do not understand
+ * (another JSON shape, a newer version, a FIFO, a link out of the root) is an error: taking
+ * it for empty would let `revert --all` delete the only backups, and `migrate` drop records.
+ */
 export async function readManifest(root: string): Promise<Manifest> {
+  const rel = `${STATE_DIR}/manifest.json`;
+  const text = readSmallSync(root, underRoot(root, rel), rel, MAX_MANIFEST_BYTES);
+  if (text === undefined) return { version: 1, entries: [] };
+  let data: unknown;
   try {
-    const m = JSON.parse(await fs.readFile(underRoot(root, `${STATE_DIR}/manifest.json`), 'utf8')) as Manifest;
-    if (m.version === 1 && Array.isArray(m.entries)) return m;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw fsError(e, `${STATE_DIR}/manifest.json`);
+    data = JSON.parse(text);
+  } catch {
+    // Not JSON.parse's message: it quotes the file's first bytes.
+    throw new RcError(`${rel}: not valid JSON; not rc-supervise's manifest (nothing changed)`, EXIT.INPUT, rel);
   }
-  return { version: 1, entries: [] };
+  const problem = validateManifest(data, STATE_DIR);
+  if (problem)
+    throw new RcError(
+      `${rel}: not a manifest this rc-supervise understands: ${problem} (nothing changed)`,
+      EXIT.INPUT,
+      rel,
+    );
+  return data as Manifest;
 }
 
 export async function writeManifest(root: string, m: Manifest): Promise<void> {
@@ -61,11 +83,13 @@ export async function mkdirUnder(root: string, rel: string): Promise<string[]> {
     const d = parts.slice(0, i).join('/');
     const abs = underRoot(root, d);
     await ensureInside(root, abs, d);
-    const existed = await fs.lstat(abs).then(
-      () => true,
-      () => false,
-    );
-    if (existed) continue;
+    const st = await fs.stat(abs).catch(() => undefined);
+    if (st) {
+      // A file where a directory belongs (var/lib/rc-supervise as a regular file): input, not a bug.
+      if (!st.isDirectory())
+        throw new RcError(`${d}: not a directory (rc-supervise needs ${rel} there)`, EXIT.INPUT, d);
+      continue;
+    }
     try {
       await fs.mkdir(abs);
     } catch (e) {
@@ -79,18 +103,58 @@ export async function mkdirUnder(root: string, rel: string): Promise<string[]> {
   return created;
 }
 
-/** Directories made by runs that did not get the lock (one per line). */
+/** Directories rc-supervise made for its state, recorded as soon as they exist (one per line). */
 const CREATED = 'created-dirs';
 
 const TEMP = /^\..+\.rc-supervise-[0-9a-f]{8}\.tmp$/;
+const LOCK_TEMP = /^\.lock\.\d+\.[0-9a-f]{8}$/;
+
+/** What rc-supervise ever puts into its state directory. */
+const OURS = new Set(['manifest.json', 'lock', CREATED, 'backup', 'overwritten']);
+
+/**
+ * A state directory that holds anything else is not ours (RC_SUPERVISE_STATE_DIR=/etc, =/run,
+ * =.): it is refused before anything is written or removed there.
+ */
+async function checkStateDir(root: string): Promise<void> {
+  const names = await fs.readdir(underRoot(root, STATE_DIR)).catch((e) => {
+    throw fsError(e, STATE_DIR);
+  });
+  const foreign = names.filter((n) => !OURS.has(n) && !TEMP.test(n) && !LOCK_TEMP.test(n));
+  if (foreign.length)
+    throw new RcError(
+      `${STATE_DIR}: not rc-supervise's state directory (it holds ${foreign
+        .slice(0, 3)
+        .map((n) => `'${n}'`)
+        .join(', ')}${foreign.length > 3 ? ', …' : ''}); nothing written or removed there`,
+      EXIT.INPUT,
+      STATE_DIR,
+    );
+}
 
 /** Temp files of a run that was killed inside an atomic write (hidden, 0600, never services). */
 async function removeStaleTemps(root: string): Promise<void> {
   for (const dir of ['etc/init.d', 'etc/conf.d', STATE_DIR]) {
     const abs = underRoot(root, dir);
     const names = await fs.readdir(abs).catch(() => [] as string[]);
-    for (const n of names) if (TEMP.test(n)) await fs.rm(path.join(abs, n), { force: true });
+    for (const n of names)
+      if (TEMP.test(n) || (dir === STATE_DIR && LOCK_TEMP.test(n))) await fs.rm(path.join(abs, n), { force: true });
   }
+  await sweepBackups(underRoot(root, `${STATE_DIR}/backup`), false);
+}
+
+/**
+ * Under backup/: removes our temp files (a kill inside writeAtomic) and, with `emptyDirs`,
+ * directories left empty by revert. Backups themselves are never removed here.
+ */
+async function sweepBackups(dir: string, emptyDirs: boolean): Promise<void> {
+  const ents = await fs.readdir(dir, { withFileTypes: true }).catch(() => []);
+  for (const e of ents) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) await sweepBackups(p, emptyDirs);
+    else if (TEMP.test(e.name)) await fs.rm(p, { force: true });
+  }
+  if (emptyDirs) await fs.rmdir(dir).catch(() => undefined);
 }
 
 /**
@@ -102,6 +166,16 @@ async function removeStaleTemps(root: string): Promise<void> {
 export async function withLock<T>(root: string, fn: (createdDirs: string[]) => Promise<T>): Promise<T> {
   const dir = underRoot(root, STATE_DIR);
   const createdDirs = await mkdirUnder(root, STATE_DIR);
+  // Recorded at once: a run killed before its first manifest write leaves var/lib (which it
+  // made) behind otherwise, and the next run could not tell it is ours to remove.
+  if (createdDirs.length) {
+    await fs.appendFile(path.join(dir, CREATED), createdDirs.map((d) => `${d}\n`).join('')).catch(() => undefined);
+    if (process.env.RC_SUPERVISE_TEST_CRASH_AT === 'state-dir') process.kill(process.pid, 'SIGKILL');
+  }
+  await checkStateDir(root).catch(async (e) => {
+    await cleanUp(root, createdDirs);
+    throw e;
+  });
   const lock = path.join(dir, 'lock');
   for (let attempt = 0; ; attempt++) {
     // The lock appears with our pid already in it (written to a temp file, then linked):
@@ -118,15 +192,20 @@ export async function withLock<T>(root: string, fn: (createdDirs: string[]) => P
         await cleanUp(root, createdDirs);
         throw fsError(e, `${STATE_DIR}/lock`);
       }
-      const pid = Number((await fs.readFile(lock, 'utf8').catch(() => '')).trim());
+      // A lock that is a FIFO, a directory or huge is not ours: refused (exit 2), never waited on.
+      let pidText: string | undefined;
+      try {
+        pidText = readSmallSync(root, lock, `${STATE_DIR}/lock`, 64);
+      } catch (e) {
+        await cleanUp(root, createdDirs);
+        throw e;
+      }
+      const pid = Number((pidText ?? '').trim());
       if (attempt === 0 && !(pid > 0 && alive(pid))) {
         await fs.rm(lock, { force: true });
         continue;
       }
-      // The directories we made for the state are recorded for the run that holds the lock,
-      // so that whichever run ends last removes them (see cleanUp).
-      if (createdDirs.length)
-        await fs.appendFile(path.join(dir, CREATED), createdDirs.map((d) => `${d}\n`).join('')).catch(() => undefined);
+      // The directories we made for the state are already in CREATED, for whichever run ends last.
       throw new RcError(lockHeldMessage(pid, lock), EXIT.FAILED);
     } finally {
       await fs.rm(tmp, { force: true });
@@ -141,20 +220,33 @@ export async function withLock<T>(root: string, fn: (createdDirs: string[]) => P
   }
 }
 
+/**
+ * When no migration is recorded any more: removes what rc-supervise itself made (its
+ * manifest, its records, empty backup directories, the directories it created) and nothing
+ * else. Never a recursive delete: a state directory holding anything else keeps it, and a
+ * directory that existed before rc-supervise stays.
+ */
 async function cleanUp(root: string, createdDirs: string[]): Promise<void> {
   let manifest: Manifest;
   try {
     manifest = await readManifest(root);
+    await checkStateDir(root);
   } catch {
     return;
   }
   if (manifest.entries.length) return;
-  const recorded = await fs.readFile(underRoot(root, `${STATE_DIR}/${CREATED}`), 'utf8').then(
-    (t) => t.split('\n').filter(Boolean),
-    () => [] as string[],
-  );
+  let recorded: string[] = [];
+  try {
+    recorded = (readSmallSync(root, underRoot(root, `${STATE_DIR}/${CREATED}`), CREATED, 1024 * 1024) ?? '')
+      .split('\n')
+      .filter((d) => d && !d.split('/').includes('..') && !d.startsWith('/'));
+  } catch {
+    // not a file of ours: left alone
+  }
   // Best effort: a mount point or a read-only directory stays, the real error was reported.
-  await fs.rm(underRoot(root, STATE_DIR), { recursive: true, force: true }).catch(() => undefined);
+  const dir = underRoot(root, STATE_DIR);
+  await sweepBackups(path.join(dir, 'backup'), true);
+  for (const n of ['manifest.json', CREATED]) await fs.rm(path.join(dir, n), { force: true }).catch(() => undefined);
   const dirs = [...new Set([...createdDirs, ...(manifest.createdDirs ?? []), ...recorded])].sort(
     (a, b) => b.length - a.length,
   );
@@ -199,9 +291,10 @@ let writesBeforeCrash = Number(process.env.RC_SUPERVISE_TEST_CRASH_AFTER_WRITES 
 /**
  * Fault injection for the crash-consistency test only: with
  * RC_SUPERVISE_TEST_CRASH_AFTER_WRITES=N the process SIGKILLs itself right after its Nth
- * file write, as a power cut between two writes would stop it.
+ * file write, as a power cut between two writes would stop it. RC_SUPERVISE_TEST_CRASH_AT=state-dir
+ * kills it right after it made (and recorded) the state directory, before any manifest.
  */
-function crashPoint(): void {
+export function crashPoint(): void {
   if (writesBeforeCrash > 0 && --writesBeforeCrash === 0) process.kill(process.pid, 'SIGKILL');
 }
 
@@ -251,6 +344,12 @@ export async function writeService(
         time: new Date().toISOString(),
         state: 'pending',
       };
+      if (ch.before === null) {
+        // Made before the write-ahead record, and recorded in it: revert removes them again.
+        await ensureInside(root, path.dirname(target), ch.path);
+        const made = await mkdirUnder(root, path.dirname(ch.path));
+        if (made.length) entry.createdDirs = made;
+      }
       plan.push({ ch, target, entry });
       entries.push(entry);
     }
@@ -260,17 +359,11 @@ export async function writeService(
     recorded = true;
     await writeManifest(root, manifest);
     for (const { ch, target, entry } of plan) {
-      let current: string | null = null;
-      try {
-        current = await fs.readFile(target, 'utf8');
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw fsError(e, ch.path);
-      }
+      const current = readSmallSync(root, target, ch.path, MAX_SCRIPT_BYTES) ?? null;
       if (current !== ch.before)
         throw new RcError(`${ch.path}: changed on disk since it was read; not overwritten`, EXIT.FAILED, ch.path);
       await ensureInside(root, path.dirname(target), ch.path);
-      if (ch.before === null) await mkdirUnder(root, path.dirname(ch.path));
-      await writeAtomic(target, ch.after, entry);
+      await writeAtomic(target, ch.after, { ...entry, keepAttributesOf: target });
       crashPoint();
       done.push({ abs: target, before: ch.before, mode: entry.mode, uid: entry.uid, gid: entry.gid });
     }
@@ -281,12 +374,15 @@ export async function writeService(
       if (entry.backup) await fs.rm(underRoot(root, entry.backup), { force: true }).catch(() => undefined);
     for (const d of done.reverse()) {
       if (d.before === null) await fs.rm(d.abs, { force: true }).catch(() => undefined);
-      else await writeAtomic(d.abs, d.before, d).catch(() => undefined);
+      else await writeAtomic(d.abs, d.before, { ...d, keepAttributesOf: d.abs }).catch(() => undefined);
     }
     if (recorded) {
       manifest.entries.splice(manifest.entries.length - entries.length, entries.length);
       await writeManifest(root, manifest).catch(() => undefined);
     }
+    for (const entry of entries)
+      for (const d of [...(entry.createdDirs ?? [])].reverse())
+        await fs.rmdir(underRoot(root, d)).catch(() => undefined);
     throw e;
   }
   return entries;

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fsSync, { constants, promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -92,6 +93,8 @@ export interface ReadResult {
   uid: number;
   gid: number;
   mtimeMs: number;
+  /** Hard links to the file (more than 1: another name shares these bytes). */
+  nlink?: number;
 }
 
 /**
@@ -163,7 +166,47 @@ export function readScriptSync(root: string, abs: string, display: string): Read
   } catch {
     throw new RcError(`${display}: not valid UTF-8 text`, EXIT.INPUT, display);
   }
-  return { text, realPath, linkTarget, mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, mtimeMs: st.mtimeMs };
+  return {
+    text,
+    realPath,
+    linkTarget,
+    mode: st.mode & 0o7777,
+    uid: st.uid,
+    gid: st.gid,
+    mtimeMs: st.mtimeMs,
+    nlink: st.nlink,
+  };
+}
+
+const linkCache = new Map<string, Map<string, string[]>>();
+
+/**
+ * Names in directory `dir` that are symlinks resolving to `real` (conf.d/rngd -> dbus):
+ * writing `real` would change those services too. One scan per directory and process.
+ */
+export function symlinksTo(dir: string, real: string): string[] {
+  let m = linkCache.get(dir);
+  if (!m) {
+    m = new Map();
+    let names: string[] = [];
+    try {
+      names = fsSync.readdirSync(dir);
+    } catch {
+      // no directory: no links
+    }
+    for (const n of names) {
+      const p = path.join(dir, n);
+      try {
+        if (!fsSync.lstatSync(p).isSymbolicLink()) continue;
+        const to = fsSync.realpathSync(p);
+        m.set(to, [...(m.get(to) ?? []), n]);
+      } catch {
+        // dangling: points at nothing we write
+      }
+    }
+    linkCache.set(dir, m);
+  }
+  return m.get(real) ?? [];
 }
 
 export function fsError(e: unknown, display: string): RcError {
@@ -211,7 +254,7 @@ export async function exists(p: string): Promise<boolean> {
 export async function writeAtomic(
   abs: string,
   text: string,
-  meta: { mode: number; uid?: number; gid?: number },
+  meta: { mode: number; uid?: number; gid?: number; keepAttributesOf?: string },
 ): Promise<void> {
   const dir = path.dirname(abs);
   const tmp = path.join(dir, `.${path.basename(abs)}.rc-supervise-${randomBytes(4).toString('hex')}.tmp`);
@@ -224,6 +267,10 @@ export async function writeAtomic(
       await fh.chown(meta.uid, meta.gid);
     await fh.close();
     fh = undefined;
+    // After the chown (which clears security.capability): the replaced file's extended
+    // attributes (user.*, ACLs, labels) go onto the new one, so a migration and its revert
+    // keep them.
+    if (meta.keepAttributesOf) copyAttributes(meta.keepAttributesOf, tmp);
     await fs.chmod(tmp, meta.mode);
     await fs.rename(tmp, abs);
   } catch (e) {
@@ -232,6 +279,28 @@ export async function writeAtomic(
     throw fsError(e, abs);
   }
   await syncDir(dir);
+}
+
+let cpLacksAttributesOnly = false;
+
+/**
+ * Copies the extended attributes (and ACL) of `from` onto `to`. Node has no xattr API;
+ * GNU cp has (--attributes-only: the data of `to` stays). A cp without the option (busybox)
+ * cannot carry them: then files with xattrs lose them, as before (documented).
+ */
+function copyAttributes(from: string, to: string): void {
+  if (cpLacksAttributesOnly || !existsSync(from)) return;
+  const r = spawnSync('cp', ['--attributes-only', '--preserve=mode,xattr', '--', from, to], { encoding: 'utf8' });
+  if (r.error || /unrecognized option|invalid option|unknown option/i.test(r.stderr ?? '')) {
+    cpLacksAttributesOnly = true;
+    return;
+  }
+  if (r.status !== 0)
+    throw new RcError(
+      `${from}: its extended attributes could not be kept: ${(r.stderr ?? '').trim()}`,
+      EXIT.INPUT,
+      from,
+    );
 }
 
 async function syncDir(dir: string): Promise<void> {
@@ -245,4 +314,90 @@ async function syncDir(dir: string): Promise<void> {
   } catch {
     // Some file systems refuse fsync on directories; the rename is still atomic.
   }
+}
+
+/** State values (a pid, a start time, a version) are a few bytes: more is not OpenRC's. */
+export const MAX_VALUE_BYTES = 4096;
+
+/**
+ * Reads a small file without ever blocking or slurping: a FIFO, a socket, a device or a
+ * directory at a path we expect to hold a value (run/openrc/options/…, lib/rc/version,
+ * the lock, the manifest, .rc-supervise.json) is refused, not opened for reading
+ * (O_NONBLOCK: opening a FIFO with no writer returns at once; fstat then tells what it is).
+ * With `root`, the path is first resolved through every symlink and must stay inside it,
+ * so a link to /etc/shadow is never read. Returns undefined when nothing is there.
+ */
+export function readSmallSync(
+  root: string | null,
+  abs: string,
+  display: string,
+  cap: number = MAX_VALUE_BYTES,
+): string | undefined {
+  if (root !== null && !existsSync(abs)) return undefined;
+  // Everything is inside '/'. (Also a root reached through /proc/<pid>/root: its realpath is
+  // '/', and resolving a path below it by readlink would leave that mount namespace.)
+  if (root !== null && realRoot(root) !== path.sep) {
+    let real: string;
+    try {
+      real = fsSync.realpathSync(abs);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined; // a dangling link: nothing there
+      throw fsError(e, display);
+    }
+    if (!within(realRoot(root), real))
+      throw new RcError(`${display}: leads outside --root (-> ${real}); not read`, EXIT.INPUT, display);
+  }
+  let fd: number;
+  try {
+    fd = fsSync.openSync(abs, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw fsError(e, display);
+  }
+  try {
+    const st = fsSync.fstatSync(fd);
+    if (st.isDirectory()) throw new RcError(`${display}: is a directory, expected a file`, EXIT.INPUT, display);
+    if (!st.isFile())
+      throw new RcError(`${display}: not a regular file (FIFO, socket or device); not read`, EXIT.INPUT, display);
+    if (st.size > cap)
+      throw new RcError(`${display}: ${st.size} bytes, more than the ${cap} expected; not read`, EXIT.INPUT, display);
+    // Read at most cap+1 bytes: a file that grows meanwhile is still caught.
+    const buf = Buffer.alloc(cap + 1);
+    let n = 0;
+    for (;;) {
+      const r = fsSync.readSync(fd, buf, n, buf.length - n, null);
+      if (r === 0) break;
+      n += r;
+      if (n > cap) throw new RcError(`${display}: more than the ${cap} bytes expected; not read`, EXIT.INPUT, display);
+    }
+    return buf.subarray(0, n).toString('utf8');
+  } catch (e) {
+    if (e instanceof RcError) throw e;
+    throw fsError(e, display);
+  } finally {
+    fsSync.closeSync(fd);
+  }
+}
+
+/** readSmallSync, for value files whose problems only mean "unknown" (status, live checks). */
+export function readValueOrUndefined(root: string, rel: string): string | undefined {
+  try {
+    return readSmallSync(root, underRoot(root, rel), rel);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * `--root` as given: an empty string (an unset shell variable) must not silently mean the
+ * current directory, which from `/` is the live system.
+ */
+export function resolveRoot(arg: string | undefined): string {
+  if (arg === undefined) return path.resolve('/');
+  if (arg.trim() === '')
+    throw new RcError(
+      '--root "": an empty root (an unset variable?); give a directory, or / for this system',
+      EXIT.USAGE,
+    );
+  return path.resolve(arg);
 }

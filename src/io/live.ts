@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { underRoot } from './files.js';
+import { readValueOrUndefined, underRoot } from './files.js';
 
 /** OpenRC's runtime state says the service is started (ROOT/run/openrc/started/<svc>). */
 export async function isStarted(root: string, svc: string): Promise<boolean> {
@@ -45,12 +45,8 @@ export async function rcAction(
 }
 
 async function childPid(root: string, svc: string): Promise<number | undefined> {
-  try {
-    const n = Number((await fs.readFile(underRoot(root, `run/openrc/options/${svc}/child_pid`), 'utf8')).trim());
-    return n > 0 ? n : undefined;
-  } catch {
-    return undefined;
-  }
+  const n = Number(readValueOrUndefined(root, `run/openrc/options/${svc}/child_pid`)?.trim());
+  return n > 0 ? n : undefined;
 }
 
 /** A live process, not a zombie waiting to be reaped. */
@@ -64,9 +60,7 @@ async function alive(pid: number): Promise<boolean> {
 }
 
 async function value(root: string, svc: string, key: string): Promise<string | undefined> {
-  return (
-    await fs.readFile(underRoot(root, `run/openrc/options/${svc}/${key}`), 'utf8').catch(() => undefined)
-  )?.trim();
+  return readValueOrUndefined(root, `run/openrc/options/${svc}/${key}`)?.trim();
 }
 
 /**

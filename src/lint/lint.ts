@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { readSmallSync } from '../io/files.js';
 import path from 'node:path';
 import { applyEdits, type Edit } from '../edit/edits.js';
 import { EXIT, RcError } from '../errors.js';
@@ -119,9 +120,10 @@ function configIn(dir: string): Promise<LintConfig> {
       ? (async () => {
           let text: string;
           try {
-            if (!statSync(p).isFile()) throw new Error('not a regular file');
-            text = readFileSync(p, 'utf8');
+            // A FIFO named .rc-supervise.json must not hang lint: regular files only, size-capped.
+            text = readSmallSync(null, p, p, 1024 * 1024) ?? '{}';
           } catch (e) {
+            if (e instanceof RcError) throw e;
             throw new RcError(`${p}: cannot read (${(e as Error).message})`, EXIT.INPUT, p);
           }
           return readConfig(p, text);
@@ -342,8 +344,16 @@ export function fixFile(input: LintFileInput, opts: LintOptions & { unsafe?: boo
     }
     const chosen: Edit[] = [];
     let count = 0;
+    const parsed = new Map<string, ShellFile>();
+    const shell = (file: string) => {
+      let sf = parsed.get(file);
+      if (!sf) parsed.set(file, (sf = new ShellFile(file, texts.get(file) ?? '')));
+      return sf;
+    };
     for (const f of fixable) {
       const edits = f.fix!.edits;
+      // A fix landing inside a here-document would change its data: never applied (the finding stays).
+      if (edits.some((e) => texts.has(e.file) && shell(e.file).inHeredoc(e.start, e.end))) continue;
       const clash = edits.some((e) =>
         chosen.some(
           (c) =>
@@ -356,6 +366,7 @@ export function fixFile(input: LintFileInput, opts: LintOptions & { unsafe?: boo
       chosen.push(...edits);
       count++;
     }
+    if (!chosen.length) break;
     const next = new Map(texts);
     for (const file of new Set(chosen.map((e) => e.file)))
       next.set(

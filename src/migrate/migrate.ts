@@ -1,6 +1,7 @@
 import { applyEdits, byFile, type Edit } from '../edit/edits.js';
 import { EXIT, InternalError, RcError } from '../errors.js';
-import { existsSync, readScriptSync, underRoot, type ReadResult } from '../io/files.js';
+import path from 'node:path';
+import { existsSync, readScriptSync, symlinksTo, underRoot, type ReadResult } from '../io/files.js';
 import { Service } from '../model/service.js';
 import { initParser } from '../parse/parser.js';
 import { ShellFile } from '../parse/shellfile.js';
@@ -46,6 +47,8 @@ export interface LoadedService {
   confd: ReadResult | null;
   /** systemd units on the root (evidence of how a daemon runs in the foreground). */
   units?: readonly UnitFacts[];
+  /** Why writing a file would change another one too (a symlink to it, a hard link), by path. */
+  shared?: Record<string, string>;
 }
 
 /**
@@ -66,7 +69,23 @@ export function loadServiceSync(root: string, name: string): LoadedService {
   const initd = readScriptSync(root, initdAbs, initdPath);
   const confdAbs = underRoot(root, confdPath);
   const confd = existsSync(confdAbs) ? readScriptSync(root, confdAbs, confdPath) : null;
-  return { name, initdPath, confdPath, initd, confd, units: unitsOnRoot(root) };
+  const shared: Record<string, string> = {};
+  for (const [rel, r] of [
+    [initdPath, initd],
+    [confdPath, confd],
+  ] as const) {
+    if (!r) continue;
+    // A linked init.d script is one script for several services by design (net.eth0 -> net.lo;
+    // the target is migrated once); a linked conf.d shares one service's settings with another.
+    const others = r === confd ? symlinksTo(path.dirname(r.realPath), r.realPath).filter((n) => n !== name) : [];
+    if (others.length)
+      shared[rel] =
+        `${rel} is shared: ${others.map((n) => `${path.basename(path.dirname(rel))}/${n}`).join(', ')} ${others.length > 1 ? 'are symlinks' : 'is a symlink'} to it, and editing it would change ${others.length > 1 ? 'those services' : 'that service'} too`;
+    else if ((r.nlink ?? 1) > 1)
+      shared[rel] =
+        `${rel} has ${(r.nlink ?? 1) - 1} other hard link(s): a rewrite would split them (or change another service)`;
+  }
+  return { name, initdPath, confdPath, initd, confd, shared, units: unitsOnRoot(root) };
 }
 
 /** Parses and checks both files; throws RcError for anything that is not a clean OpenRC script. */
@@ -84,6 +103,36 @@ export function parseService(l: LoadedService): Service {
   const confd = l.confd ? new ShellFile(l.confdPath, l.confd.text) : null;
   if (confd) syntaxCheck(confd);
   return new Service(l.name, initd, confd);
+}
+
+/**
+ * An edit landing inside a here-document body would change data, not code (or break the
+ * terminator): refused with the place, never applied.
+ */
+export function heredocEdit(
+  s: Service,
+  edits: readonly Edit[],
+): ((name: string, rule: ServiceRule | undefined) => ServiceResult) | undefined {
+  for (const e of edits) {
+    const f = e.file === s.initd.path ? s.initd : e.file === s.confd?.path ? s.confd : null;
+    const h = f?.inHeredoc(e.start, e.end);
+    if (!f || !h) continue;
+    const reason = `${f.path}:${f.lineCol(h.start).line}: the change would land inside a here-document, which is data, not code`;
+    return (name, rule) => ({
+      service: name,
+      rule,
+      changes: [],
+      passes: 0,
+      plan: {
+        kind: 'refuse',
+        code: 'dynamic',
+        reason,
+        suggestion:
+          'move the here-document (or the assignment before it on the same line) to its own lines, then migrate again',
+      },
+    });
+  }
+  return undefined;
 }
 
 /**
@@ -136,6 +185,22 @@ export function migrateLoaded(l: LoadedService, options: PlanOptions = {}): Serv
     initdIsLink: l.initd.linkTarget,
   };
   const plan = planMigration({ ...base, service, options });
+  if (plan.kind === 'refuse') return { service: l.name, plan, rule, changes: [], passes: 0 };
+  // Whatever decides the command lines and cannot be read with certainty: refused, never guessed.
+  const unknown = [...service.unknown][0];
+  if (unknown && plan.kind === 'migrate')
+    return {
+      service: l.name,
+      rule,
+      changes: [],
+      passes: 0,
+      plan: {
+        kind: 'refuse',
+        code: 'dynamic',
+        reason: `${unknown[0]}: ${unknown[1]}`,
+        suggestion: `set ${unknown[0]} with a plain top-level assignment, or migrate by hand`,
+      },
+    };
   if (plan.kind !== 'migrate') return { service: l.name, plan, rule, changes: [], passes: 0 };
   const unparsed = [
     ...unparsedRegions(service.initd).map((r) => ({ ...r, file: l.initdPath })),
@@ -155,6 +220,8 @@ export function migrateLoaded(l: LoadedService, options: PlanOptions = {}): Serv
         suggestion: 'migrate this service by hand (rc-supervise explain shows the command lines)',
       },
     };
+  const inDoc = heredocEdit(service, plan.edits);
+  if (inDoc) return inDoc(l.name, rule);
   // Writing through a symlink would change another service's script (net.eth0 -> net.lo).
   const link = [l.initd, l.confd].find((f) => f?.linkTarget);
   if (link) {
@@ -212,6 +279,8 @@ export function migrateLoaded(l: LoadedService, options: PlanOptions = {}): Serv
         `after the edits the script would be refused (${again.kind === 'refuse' ? again.reason : again.kind})`,
       );
     edits = again.edits;
+    const later = heredocEdit(current, edits);
+    if (later) return later(l.name, rule);
   }
 
   const changes: FileChange[] = [];
@@ -225,6 +294,20 @@ export function migrateLoaded(l: LoadedService, options: PlanOptions = {}): Serv
     if (after === null || after === before) continue;
     changes.push({ path: file, before, after, source: src });
   }
+  const shared = changes.map((ch) => l.shared?.[ch.path]).find((w) => w);
+  if (shared)
+    return {
+      service: l.name,
+      rule,
+      changes: [],
+      passes: 0,
+      plan: {
+        kind: 'refuse',
+        code: 'symlink',
+        reason: shared,
+        suggestion: 'replace the link by a copy first (cp --remove-destination), then migrate each service',
+      },
+    };
   return { service: l.name, plan, rule, changes, passes };
 }
 

@@ -5,6 +5,7 @@ import type { ServiceRule } from '../rules/types.js';
 import { HEADER, insertBlock } from '../steps/emit.js';
 import { STEPS, emptyDraft, type Evidence, type PlanOptions, type Refusal, type StepContext } from '../steps/index.js';
 import { routePrecheck, chooseRoute } from '../steps/route.js';
+import { assignment } from '../shell/quote.js';
 
 export type { PlanOptions, RefusalCode, Evidence } from '../steps/index.js';
 
@@ -92,7 +93,7 @@ export function planMigration(input: PlanInput): Plan {
       // The moved words are source text from a double-quoted command_args: already escaped for it.
       else lines.push(`command_args_background="${d.movedText}"`);
     }
-    if (d.foreground) lines.push(`command_args_foreground="${d.foreground.replace(/(["\\$`])/g, '\\$1')}"`);
+    if (d.foreground) lines.push(assignment('command_args_foreground', d.foreground));
     const own = s.supervisor.initdAssignment;
     const confdEdits: Edit[] = [];
     let creates: string[] = [];
@@ -113,7 +114,7 @@ export function planMigration(input: PlanInput): Plan {
   }
 
   const confdLines = s.supervised ? [] : [supervisorLine];
-  if (d.foreground) confdLines.push(`command_args_foreground="${d.foreground.replace(/(["\\$`])/g, '\\$1')}"`);
+  if (d.foreground) confdLines.push(assignment('command_args_foreground', d.foreground));
   confdLines.push(...d.lines);
   const existing = s.confd
     ? s

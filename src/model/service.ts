@@ -49,6 +49,12 @@ export class Service {
   /** Every call in a function that signals the daemon via its pidfile (s-s-d, kill, pkill). */
   readonly signalCalls: SignalCall[];
   readonly supervisor: SupervisorFact;
+  /**
+   * Variables OpenRC's start/stop depend on whose value rc-supervise cannot read statically
+   * with certainty, with the reason: they are null in `env` (unknown, never empty), and a
+   * migration that would rely on them is refused.
+   */
+  readonly unknown: Map<string, string>;
 
   constructor(
     readonly name: string,
@@ -58,6 +64,8 @@ export class Service {
     readonly rcconf: ShellFile[] = [],
   ) {
     this.env = evaluate([...rcconf, ...(confd ? [confd] : []), initd], name);
+    this.unknown = unknownValues([...(confd ? [confd] : []), initd]);
+    for (const n of this.unknown.keys()) this.env.set(n, null);
     this.ssdCalls = initd.commands.filter((c) => c.name === 'start-stop-daemon').map(toSsdCall);
     this.supervisor = supervisorFact(this);
     this.signalCalls = [
@@ -124,6 +132,84 @@ export class Service {
   confdAssignments(name: string): Assignment[] {
     return this.confd?.topLevel(name, 'assign') ?? [];
   }
+}
+
+/** The variables whose value decides the command lines OpenRC builds (docs/openrc.md §2). */
+export const DECISIVE = [
+  'command',
+  'command_args',
+  'command_args_background',
+  'command_args_foreground',
+  'command_background',
+  'pidfile',
+  'supervisor',
+  'start_stop_daemon_args',
+  'supervise_daemon_args',
+];
+
+/**
+ * Where a decisive variable is set in a way a static reading gets wrong: `$'…'` (bash
+ * quoting, dash keeps the `$`), escaped blanks (`-p\ ${pidfile}`: one word for the
+ * assignment, two for eval), a command substitution, an assignment inside a function
+ * (start_pre() runs after the values were read here), or an `eval` that may set anything.
+ */
+/** Variables whose words are split and searched for flags: a computed value hides them. */
+const SPLIT = new Set([
+  'command_args',
+  'command_args_background',
+  'command_args_foreground',
+  'start_stop_daemon_args',
+  'supervise_daemon_args',
+  'supervisor',
+]);
+
+function unknownValues(files: ShellFile[]): Map<string, string> {
+  const out = new Map<string, string>();
+  const decisive = new Set(DECISIVE);
+  for (const f of files) {
+    const at = (o: number) => `${f.path}:${f.lineCol(o).line}`;
+    for (const c of f.commands) {
+      if (c.name !== 'eval' || c.subshell) continue;
+      // `eval conf=\$config_${IFVAR}` sets conf: harmless. `eval "supervisor=…"` names what
+      // OpenRC reads. Computed code (`eval $x`) may set anything: at the top level it runs
+      // whenever the script is sourced, so everything is unknown; inside a function (drbd's
+      // `eval $CMD`, `eval ${test_command}`) it runs commands of that function, and only a
+      // name written out counts.
+      const code = c.words
+        .slice(1)
+        .map((w) => w.text)
+        .join(' ');
+      const lhs = code.includes('=') ? code.slice(0, code.indexOf('=')) : code;
+      const names =
+        /[$`]/.test(lhs) && c.fn === null
+          ? DECISIVE
+          : DECISIVE.filter((n) => new RegExp(`\\b${n}\\s*\\+?=`).test(code));
+      for (const n of names)
+        if (!out.has(n)) out.set(n, `eval at ${at(c.start)} may set it; rc-supervise cannot read that statically`);
+    }
+    for (const a of f.assignments) {
+      if (!decisive.has(a.name) || out.has(a.name)) continue;
+      const v = a.value;
+      let why: string | undefined;
+      // An append in a function (`command_args="${command_args} -n ${src}"`, rngd's start_pre)
+      // keeps the top-level words as they are read here; one that replaces the value, or
+      // appends the pidfile, is unknown.
+      const appends = new RegExp(`^"?\\$\\{?${a.name}\\}?[\\s"]`).test(v.text) && !/\$\{?pidfile\b/.test(v.text);
+      // `local command=${1}` in a helper function is that function's own variable.
+      if (a.fn !== null && !appends && a.declaration !== 'local')
+        why = `set inside ${a.fn}() at ${at(a.start)}, which runs only when the service does`;
+      else if (f.bashisms.some((b) => b.what.startsWith("$'") && b.start >= v.start && b.end <= v.end))
+        why = `$'…' quoting at ${at(v.start)} (bash only: dash keeps the $)`;
+      else if (v.quote !== 'double' && v.quote !== 'single' && /\\[ \t]/.test(v.text))
+        why = `an escaped blank at ${at(v.start)} (one word for the assignment, split again by OpenRC's eval)`;
+      else if (/\$\(|`/.test(v.text) && v.quote !== 'single' && SPLIT.has(a.name))
+        why = `computed by a command substitution at ${at(v.start)}`;
+      else if (/^\\\r?\n/.test(f.text.slice(v.end, v.end + 3)))
+        why = `a line continuation right after the value at ${at(v.end)} (the next line continues the statement)`;
+      if (why) out.set(a.name, why);
+    }
+  }
+  return out;
 }
 
 function evaluate(files: ShellFile[], svc: string): Env {

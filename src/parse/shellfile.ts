@@ -41,6 +41,8 @@ export interface Command extends Span {
   /** argv as written, argv[0] included. */
   words: Word[];
   fn: string | null;
+  /** Set for an `eval` run in a subshell (`$(eval …)`, `( … )`): it cannot set the script's variables. */
+  subshell?: true;
 }
 
 export interface SyntaxProblem {
@@ -62,6 +64,11 @@ export class ShellFile {
   readonly commands: Command[] = [];
   readonly errors: SyntaxProblem[] = [];
   readonly comments: Span[] = [];
+  /**
+   * Here-document bodies, from the line after `<<EOT` through the terminator line's word:
+   * data, not code. No edit may land inside one (see editsInHeredoc).
+   */
+  readonly heredocs: Span[] = [];
   /** Bash-only constructs (a POSIX sh script must not use them). */
   readonly bashisms: (Span & { what: string })[] = [];
   /** Spans of the file's top-level statements (an `if ... fi` at top level is one). */
@@ -78,6 +85,12 @@ export class ShellFile {
     this.eol = /\r\n/.test(text.slice(0, text.indexOf('\n') + 1)) ? '\r\n' : '\n';
     walk(this, t);
     t.delete();
+  }
+
+  /** The here-document body an edit of [start, end) would land in, if any. */
+  inHeredoc(start: number, end: number): Span | undefined {
+    // An insertion at the body's first byte, or text touching the terminator, is inside too.
+    return this.heredocs.find((h) => start <= h.end && end >= h.start);
   }
 
   /** 1-based line and column of an offset. */
@@ -147,6 +160,7 @@ const VISITED = [
   'array',
   'ansi_c_string',
   'herestring_redirect',
+  'heredoc_redirect',
   'function_definition',
   'variable_assignment',
   'command',
@@ -306,6 +320,13 @@ function visit(file: ShellFile, node: Node, fn: string | null): string | undefin
     case 'herestring_redirect':
       bashism(file, node, 'a <<< here-string');
       break;
+    case 'heredoc_redirect': {
+      const end = node.children.find((c) => c?.type === 'heredoc_end');
+      // The body starts on the line after the one holding `<<EOT` (other redirects may follow it there).
+      const nl = file.text.indexOf('\n', node.startIndex);
+      if (end && nl >= 0) file.heredocs.push({ start: nl + 1, end: end.endIndex });
+      break;
+    }
 
     case 'function_definition': {
       const nameNode = node.childForFieldName('name');
@@ -355,26 +376,30 @@ function quoteOf(node: Node | null): Quote {
 function addAssignment(file: ShellFile, node: Node, fn: string | null): void {
   const parent = node.parent;
   const parentType = parent?.type;
-  // `FOO=bar cmd` sets FOO for cmd only: not a variable of the service.
-  if (parentType === 'command') return;
+  // `FOO=bar cmd` sets FOO for cmd only: not a variable of the service. But tree-sitter-bash
+  // splits `X=-p\ ${pidfile}\ -g` after the expansion into `X=-p\ ${pidfile}` and a command
+  // `\ -g` with no blank between: for sh that is one assignment, its value running on.
+  const glued = parentType === 'command' && gluedAssignment(file.text, parent!, node);
+  if (parentType === 'command' && !glued) return;
   const nameNode = node.childForFieldName('name');
   const valueNode = node.childForFieldName('value');
   if (!nameNode) return;
   const decl = parentType === 'declaration_command' ? parent!.firstChild?.text : undefined;
-  const stmt = decl ? parent! : node;
+  const stmt = decl || glued ? parent! : node;
   // Each `.parent` and `.type` is a call into the WASM module: look each up once.
-  const stmtParent = decl ? parent!.parent : parent;
-  const stmtParentType = decl ? stmtParent?.type : parentType;
+  const stmtParent = decl || glued ? parent!.parent : parent;
+  const stmtParentType = decl || glued ? stmtParent?.type : parentType;
   const valueStart = valueNode?.startIndex ?? node.endIndex;
+  const valueEnd = glued ? parent!.endIndex : (valueNode?.endIndex ?? node.endIndex);
   file.assignments.push({
     name: nameNode.text,
     start: stmt.startIndex,
     end: stmt.endIndex,
     value: {
       start: valueStart,
-      end: valueNode?.endIndex ?? node.endIndex,
-      text: valueNode?.text ?? '',
-      quote: quoteOf(valueNode),
+      end: valueEnd,
+      text: glued ? file.text.slice(valueStart, valueEnd) : (valueNode?.text ?? ''),
+      quote: glued ? 'mixed' : quoteOf(valueNode),
     },
     form: 'assign',
     fn,
@@ -384,9 +409,19 @@ function addAssignment(file: ShellFile, node: Node, fn: string | null): void {
   });
 }
 
+/** `X=a\ ${b}\ c` mis-split by tree-sitter-bash: the assignment is the command's only prefix, glued to its "name". */
+function gluedAssignment(text: string, cmd: Node, assign: Node): boolean {
+  const next = assign.nextSibling;
+  if (!next || cmd.firstChild?.startIndex !== assign.startIndex) return false;
+  // Nothing, or only escaped blanks (which tree-sitter drops), between the two.
+  return /^(\\[ \t])*$/.test(text.slice(assign.endIndex, next.startIndex));
+}
+
 const RESERVED = new Set(['fi', 'done', 'esac', 'then', 'do', 'elif', 'else', '}', 'in']);
 
 function addCommand(file: ShellFile, node: Node, fn: string | null): void {
+  const first = node.firstChild;
+  if (first?.type === 'variable_assignment' && gluedAssignment(file.text, node, first)) return; // an assignment, see addAssignment
   const words: Word[] = [];
   for (const c of node.children) {
     if (!c) continue;
@@ -399,6 +434,29 @@ function addCommand(file: ShellFile, node: Node, fn: string | null): void {
     words.push({ text: file.text.slice(start, end), start, end, type: t });
   }
   if (words.length === 0) return;
+  // `cmd a 2>&1 b c`: tree-sitter-bash hangs `b c` under the redirect (after its target);
+  // for sh they are arguments of cmd.
+  let end = node.endIndex;
+  const parent = node.parent;
+  if (parent?.type === 'redirected_statement')
+    for (const r of parent.children) {
+      if (!r || r.startIndex < node.endIndex || r.type !== 'file_redirect') continue;
+      let target = false;
+      for (const c of r.children) {
+        if (!c || !c.isNamed || c.type === 'file_descriptor') continue;
+        if (!target) {
+          target = true;
+          continue;
+        }
+        words.push({
+          text: file.text.slice(c.startIndex, c.endIndex),
+          start: c.startIndex,
+          end: c.endIndex,
+          type: c.type,
+        });
+        end = Math.max(end, c.endIndex);
+      }
+    }
   const argv0 = words[0].text.replace(/^["']|["']$/g, '');
   const name = argv0.slice(argv0.lastIndexOf('/') + 1);
   // tree-sitter-bash takes a stray `fi` or `}` for a command; sh stops with a syntax error.
@@ -409,7 +467,15 @@ function addCommand(file: ShellFile, node: Node, fn: string | null): void {
     file.bashisms.push({ start: node.startIndex, end: node.endIndex, what: '== in test' });
   if (name === 'let' && words[0].text === 'let')
     file.bashisms.push({ start: words[0].start, end: words[0].end, what: 'let (use $((...)))' });
-  file.commands.push({ name, words, start: node.startIndex, end: node.endIndex, fn });
+  const cmd: Command = { name, words, start: node.startIndex, end, fn };
+  // Only for eval (each .parent is a call into WASM): does it run in a subshell?
+  if (name === 'eval')
+    for (let p = node.parent; p; p = p.parent)
+      if (p.type === 'command_substitution' || p.type === 'subshell') {
+        cmd.subshell = true;
+        break;
+      }
+  file.commands.push(cmd);
   if (name === ':') addDefaults(file, node, fn);
 }
 

@@ -119,6 +119,11 @@ export function foregroundStep(ctx: StepContext, d: Draft): Refusal | void {
   if (opts.foregroundArgs !== undefined) {
     d.foreground = opts.foregroundArgs;
     d.evidence.push({ kind: 'user', detail: `--foreground-args=${JSON.stringify(opts.foregroundArgs)}` });
+    const fork = (staticWords(s, 'command_args') ?? []).find((w) => FORK_WORDS.test(w));
+    if (fork && !(rule?.backgroundFlags ?? []).some((f) => f.flag === fork))
+      d.warnings.push(
+        `command_args still passes ${fork}, which may make the daemon fork whatever --foreground-args says: if it does, move it to command_args_background by hand`,
+      );
     return;
   }
   if (rule?.foreground !== undefined) {

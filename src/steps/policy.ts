@@ -1,4 +1,5 @@
 import { atLeast } from '../model/version.js';
+import { dquoteInner } from '../shell/quote.js';
 import type { Draft, Refusal, StepContext } from './types.js';
 
 type V = [number, number, number];
@@ -33,8 +34,9 @@ export function policyStep(ctx: StepContext, d: Draft): Refusal | void {
     );
   if (opts.log?.kind === 'file')
     want.push(
-      ['output_log', `${opts.log.dir}/\${RC_SVCNAME}.log`],
-      ['error_log', `${opts.log.dir}/\${RC_SVCNAME}.log`],
+      // The directory is the user's (checked by the CLI): data; ${RC_SVCNAME} is ours.
+      ['output_log', `${dquoteInner(opts.log.dir)}/\${RC_SVCNAME}.log`],
+      ['error_log', `${dquoteInner(opts.log.dir)}/\${RC_SVCNAME}.log`],
     );
   const r = opts.respawn ?? {};
   if (r.delay !== undefined) want.push(['respawn_delay', String(r.delay)]);

@@ -1,4 +1,5 @@
 import type { Edit } from '../edit/edits.js';
+import { signalRewriteEdit } from '../edit/signal-rewrite.js';
 import type { Service, SignalCall } from '../model/service.js';
 import type { Draft, StepContext } from './types.js';
 
@@ -29,11 +30,10 @@ export function rewritableSignalCalls(s: Service): SignalCall[] {
 }
 
 export function signalRewrites(s: Service, file: string): Edit[] {
+  // The command's words only: prefix assignments and redirects around them stay.
   return rewritableSignalCalls(s).map<Edit>((c) => ({
+    ...signalRewriteEdit(s.initd, c.cmd, `\${supervisor} \${RC_SVCNAME} --signal ${c.signal}`),
     file,
-    start: c.cmd.start,
-    end: c.cmd.end,
-    text: `\${supervisor} \${RC_SVCNAME} --signal ${c.signal}`,
   }));
 }
 

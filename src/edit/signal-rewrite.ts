@@ -1,0 +1,26 @@
+import type { Edit } from './edits.js';
+import type { Command, ShellFile } from '../parse/shellfile.js';
+
+/**
+ * The edit that replaces a command's words (`start-stop-daemon --signal HUP --pidfile …`)
+ * by `replacement` (`${supervisor} ${RC_SVCNAME} --signal HUP`) and keeps everything else
+ * the statement says: prefix assignments (`FOO=1 …`), leading redirects
+ * (`2>/dev/null start-stop-daemon …`), redirects between the words (moved after the new
+ * words: a redirect's place among the words does not matter to sh), and trailing ones
+ * (outside the command's words anyway).
+ */
+export function signalRewriteEdit(file: ShellFile, cmd: Command, replacement: string): Edit {
+  const words = cmd.words;
+  const start = words[0].start;
+  const end = words[words.length - 1].end;
+  const kept: string[] = [];
+  for (let i = 0; i + 1 < words.length; i++) {
+    // Between two words: blanks, line continuations, or redirects to keep.
+    const gap = file.text
+      .slice(words[i].end, words[i + 1].start)
+      .replace(/\\\r?\n/g, ' ')
+      .trim();
+    if (gap) kept.push(gap);
+  }
+  return { file: file.path, start, end, text: [replacement, ...kept].join(' ') };
+}
