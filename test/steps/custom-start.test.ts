@@ -213,6 +213,42 @@ describe('a single start-stop-daemon launch', () => {
   });
 });
 
+// BUG (custom-start.ts, hoisting): only the LAST assignment of a variable is hoisted, while
+// every one of them is removed from start(). `OPTS="${OPTS} -b"` at the top level then reads
+// the conf.d value (or nothing) instead of "-a": the daemon loses -a.
+test.failing('a variable start() builds in two steps is hoisted whole (or refused)', () => {
+  const { r, d } = run(
+    sh(
+      '#!/sbin/openrc-run',
+      'start() {',
+      '\tOPTS="-a"',
+      '\tOPTS="${OPTS} -b"',
+      '\tstart-stop-daemon --start --exec /usr/bin/foo -- ${OPTS}',
+      '}',
+    ),
+  );
+  if (r) expect(r.code).toBe('custom-start');
+  else expect(d.converted!.hoist).toEqual(['OPTS="-a"', 'OPTS="${OPTS} -b"']);
+});
+
+// BUG (custom-start.ts, hoisting): a hoisted value that reads another variable start() sets
+// (DIR) moves to the top level without it; DIR stays in start_pre(), which runs later, so
+// CONF becomes "/foo.conf".
+test.failing('a hoisted value that reads another start() variable takes it along (or is refused)', () => {
+  const { r, d } = run(
+    sh(
+      '#!/sbin/openrc-run',
+      'start() {',
+      '\tDIR=/var/lib/foo',
+      '\tCONF="${DIR}/foo.conf"',
+      '\tstart-stop-daemon --start --exec /usr/bin/foo -- -c ${CONF}',
+      '}',
+    ),
+  );
+  if (r) expect(r.code).toBe('custom-start');
+  else expect(d.converted!.hoist).toEqual(['DIR=/var/lib/foo', 'CONF="${DIR}/foo.conf"']);
+});
+
 describe('refusals', () => {
   const launch = '\tstart-stop-daemon --start --exec /usr/bin/foo';
 

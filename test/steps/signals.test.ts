@@ -145,3 +145,12 @@ test.failing('a signal call that start() made after the launch is rewritten in s
     ),
   );
 });
+
+// BUG (model/service.ts killCall, used by this step): `kill -0` delivers no signal; it asks
+// whether the process lives. Through the pid file under supervise-daemon it asks about the
+// supervisor, which is the right question ("is the service up"), so it must stay as written;
+// the step turns it into `supervise-daemon foo --signal 0`, a FIFO write that says nothing.
+test.failing('kill -0 $(cat pidfile) is a liveness probe, not a signal: left alone', () => {
+  const { d } = run(reload('\tkill -0 $(cat ${pidfile}) 2>/dev/null || return 1'));
+  expect(d.signalEdits).toEqual([]);
+});
