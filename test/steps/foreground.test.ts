@@ -1,0 +1,248 @@
+import type { UnitFacts } from '../../src/knowledge/units.js';
+import { initParser } from '../../src/parse/parser.js';
+import { customStartStep } from '../../src/steps/custom-start.js';
+import { flagsStep } from '../../src/steps/flags.js';
+import { foregroundStep, unitForeground } from '../../src/steps/foreground.js';
+import type { Draft, PlanOptions } from '../../src/steps/index.js';
+import type { ServiceRule } from '../../src/rules/types.js';
+import { ctx, draft, rule, service, sh } from './helpers.js';
+
+beforeAll(() => initParser());
+
+const UNIT = 'usr/lib/systemd/system/foo.service';
+const simpleUnit = (...argv: string[]): UnitFacts => ({
+  path: UNIT,
+  type: 'simple',
+  execStart: ['/usr/bin/foo', ...argv],
+});
+const fgRule = rule({
+  foreground: '-n',
+  sources: ['foo(8): -n, --nodetach', 'foreground: foo(8): -n stays in the foreground'],
+});
+
+const base = ['#!/sbin/openrc-run', 'command=/usr/bin/foo'];
+
+function run(initd: string, more: { rule?: ServiceRule; units?: UnitFacts[]; options?: PlanOptions; d?: Draft } = {}) {
+  const s = service(initd);
+  const d = more.d ?? draft();
+  const r = foregroundStep(ctx(s, more), d);
+  return { s, d, r };
+}
+
+describe('evidence, strongest first', () => {
+  // A script that also has script evidence (command_background) and a unit, so each level
+  // is seen to win over all those below it.
+  const all = sh(...base, 'command_background=yes', 'pidfile=/run/foo.pid');
+  const units = [simpleUnit('--foreground')];
+
+  test('--foreground-args beats the rule, the script and the unit', () => {
+    const { d, r } = run(all, { rule: fgRule, units, options: { foregroundArgs: '-F --log-stderr' } });
+    expect(r).toBeUndefined();
+    expect(d.foreground).toBe('-F --log-stderr');
+    expect(d.evidence).toEqual([{ kind: 'user', detail: '--foreground-args="-F --log-stderr"' }]);
+  });
+
+  test('--foreground-args="" (stays in the foreground by itself) is still the user\'s word', () => {
+    const { d } = run(all, { rule: fgRule, options: { foregroundArgs: '' } });
+    expect(d.foreground).toBe('');
+    expect(d.evidence).toEqual([{ kind: 'user', detail: '--foreground-args=""' }]);
+  });
+
+  test('the rule beats the script and the unit, citing its foreground source', () => {
+    const { d } = run(all, { rule: fgRule, units });
+    expect(d.foreground).toBe('-n');
+    expect(d.evidence).toEqual([{ kind: 'rule', detail: 'rule foo: -n (foo(8): -n stays in the foreground)' }]);
+  });
+
+  test('a knowledge-base rule says so; a rule with foreground "" stays in the foreground by itself', () => {
+    const kb = rule({ origin: 'knowledge', foreground: '', sources: ['foo(8)'] });
+    const { d } = run(sh(...base), { rule: kb });
+    expect(d.foreground).toBe('');
+    expect(d.evidence).toEqual([
+      { kind: 'rule', detail: 'knowledge base foo: stays in the foreground by itself (foo(8))' },
+    ]);
+  });
+
+  test('the script beats the unit', () => {
+    const { d } = run(all, { units });
+    expect(d.foreground).toBe('');
+    expect(d.evidence).toEqual([
+      {
+        kind: 'script',
+        detail:
+          'command_background=yes: start-stop-daemon backgrounds the daemon and writes its pid file itself, so the daemon does not fork',
+      },
+    ]);
+    expect(d.notes).toEqual([]);
+  });
+
+  test('the unit, last: its option words the script does not pass, with a note and no proof claimed', () => {
+    const { d, r } = run(sh(...base, 'command_args="-c /etc/foo.conf"'), {
+      units: [simpleUnit('--foreground', '-c', '/etc/foo.conf', '--user=%i', '$OPTS')],
+    });
+    expect(r).toBeUndefined();
+    expect(d.foreground).toBe('--foreground');
+    expect(d.evidence).toEqual([
+      {
+        kind: 'unit',
+        detail: `${UNIT}: Type=simple, ExecStart=/usr/bin/foo --foreground -c /etc/foo.conf --user=%i $OPTS (a strong hint, not proof)`,
+      },
+    ]);
+    expect(d.notes).toEqual([
+      `foreground words from the systemd unit ${UNIT} (--foreground); a unit is a strong hint, not proof: check the daemon's manual`,
+    ]);
+    expect(d.warnings).toEqual([]);
+  });
+
+  test('a unit of another binary is no evidence', () => {
+    const { r } = run(sh(...base), {
+      units: [{ path: 'usr/lib/systemd/system/bar.service', type: 'simple', execStart: ['/usr/bin/bar', '-f'] }],
+    });
+    expect(r).toMatchObject({ kind: 'refuse', code: 'needs-foreground' });
+  });
+});
+
+describe('what the script proves', () => {
+  test('command_args_foreground set already: nothing to add, --foreground-args not used (said)', () => {
+    const { d, r } = run(sh(...base, 'command_args_foreground="-f"'), {
+      rule: fgRule,
+      options: { foregroundArgs: '-x' },
+    });
+    expect(r).toBeUndefined();
+    expect(d.foreground).toBeUndefined();
+    expect(d.evidence).toEqual([
+      { kind: 'script', detail: 'command_args_foreground is set by the script (or its conf.d)' },
+    ]);
+    expect(d.notes).toEqual(['command_args_foreground is already set; --foreground-args was not used']);
+  });
+
+  test('a daemonize flag only in command_args_background', () => {
+    const { d } = run(sh(...base, 'command_args_background="--daemon"'));
+    expect(d.foreground).toBe('');
+    expect(d.evidence).toEqual([
+      {
+        kind: 'script',
+        detail:
+          'the daemonize flag --daemon is passed only under start-stop-daemon (command_args_background), so without it the daemon stays in the foreground',
+      },
+    ]);
+  });
+
+  test("a rule's daemonize flag moved out of command_args by the flags step", () => {
+    const r = rule({ backgroundFlags: [{ flag: '-D', why: 'daemonize' }] });
+    const s = service(sh(...base, 'command_args="-D -v"'));
+    const d = draft();
+    expect(flagsStep(ctx(s, { rule: r }), d)).toBeUndefined();
+    expect(foregroundStep(ctx(s, { rule: r }), d)).toBeUndefined();
+    expect(d.foreground).toBe('');
+    expect(d.evidence[0].detail).toMatch(/^the daemonize flag -D is passed only under start-stop-daemon/);
+  });
+
+  test('a no-fork word already in command_args', () => {
+    const { d } = run(sh(...base, 'command_args="--nodaemon -c /etc/foo.conf"'));
+    expect(d.foreground).toBe('');
+    expect(d.evidence).toEqual([
+      { kind: 'script', detail: 'command_args already passes --nodaemon, which keeps the daemon in the foreground' },
+    ]);
+  });
+
+  test('a short letter is no proof without a rule (-f means many things)', () => {
+    const { r } = run(sh(...base, 'command_args="-f /etc/foo.conf"'));
+    expect(r).toMatchObject({ kind: 'refuse', code: 'needs-foreground' });
+  });
+
+  test('start_stop_daemon_args with --background --make-pidfile', () => {
+    const { d } = run(sh(...base, 'start_stop_daemon_args="--background --make-pidfile"'));
+    expect(d.foreground).toBe('');
+    expect(d.evidence[0]).toEqual({
+      kind: 'script',
+      detail: 'start_stop_daemon_args has --background --make-pidfile: the script relies on the daemon not forking',
+    });
+  });
+
+  test('a converted start() that ran --background --make-pidfile, or passed a no-fork word', () => {
+    for (const [launch, detail] of [
+      [
+        'start-stop-daemon --start --background --make-pidfile --pidfile /run/foo.pid --exec /usr/bin/foo',
+        'start() ran it with start-stop-daemon --background --make-pidfile: the script relies on the daemon not forking',
+      ],
+      [
+        'start-stop-daemon --start --exec /usr/bin/foo -- --foreground',
+        'start() already passed --foreground, which keeps the daemon in the foreground',
+      ],
+    ]) {
+      const s = service(sh('#!/sbin/openrc-run', 'start() {', `\t${launch}`, '}'));
+      const d = draft();
+      expect(customStartStep(ctx(s), d)).toBeUndefined();
+      expect(foregroundStep(ctx(s), d)).toBeUndefined();
+      expect(d.foreground).toBe('');
+      expect(d.evidence).toEqual([{ kind: 'script', detail }]);
+    }
+  });
+
+  test("the rule's words already passed by the script: nothing added (no duplicate)", () => {
+    const { d } = run(sh(...base, 'command_args="-n -c /etc/foo.conf"'), { rule: fgRule });
+    expect(d.foreground).toBe('');
+    expect(d.evidence[0].kind).toBe('rule');
+    // Only some of them passed: all of the rule's words are used.
+    const two = rule({ foreground: '-n -e', sources: [] });
+    const { d: d2 } = run(sh(...base, 'command_args="-n"'), { rule: two });
+    expect(d2.foreground).toBe('-n -e');
+    expect(d2.evidence).toEqual([{ kind: 'rule', detail: 'rule foo: -n -e' }]);
+  });
+
+  test("the rule's words already passed by a converted start()", () => {
+    const s = service(
+      sh('#!/sbin/openrc-run', 'start() {', '\tstart-stop-daemon --start --exec /usr/bin/foo -- -n', '}'),
+    );
+    const d = draft();
+    customStartStep(ctx(s, { rule: fgRule }), d);
+    foregroundStep(ctx(s, { rule: fgRule }), d);
+    expect(d.foreground).toBe('');
+  });
+});
+
+describe('no evidence: refused', () => {
+  const refusal = (reasonTail: string) => ({
+    kind: 'refuse',
+    code: 'needs-foreground',
+    reason: `unknown daemon foo: no rule, nothing in the script and no systemd unit says how it stays in the foreground${reasonTail}`,
+    suggestion: 'pass the daemon\'s no-fork option, e.g. --foreground-args="--foreground" (see its manual)',
+  });
+
+  test('nothing at all; the suggestion names --foreground-args', () => {
+    const { r, d } = run(sh(...base));
+    expect(r).toEqual(refusal(''));
+    expect(d.foreground).toBeUndefined();
+    expect(d.evidence).toEqual([]);
+  });
+
+  test('a Type=forking unit is no evidence', () => {
+    const { r } = run(sh(...base), { units: [{ path: UNIT, type: 'forking', execStart: ['/usr/bin/foo'] }] });
+    expect(r).toEqual(refusal(` (${UNIT}: Type=forking)`));
+  });
+
+  test('a unit passing -d is no evidence', () => {
+    const { r } = run(sh(...base), { units: [simpleUnit('-d')] });
+    expect(r).toEqual(refusal(` (${UNIT}: ExecStart passes -d)`));
+  });
+
+  test('a unit that does not pass a daemonize word the script passes is no evidence', () => {
+    const { r } = run(sh(...base, 'command_args="--daemon"'), { units: [simpleUnit('-v')] });
+    expect(r).toEqual(refusal(` (the script passes --daemon, which ${UNIT} does not)`));
+  });
+});
+
+test("unitForeground: values and specifiers are the unit's own choice, not foreground words", () => {
+  expect(unitForeground(simpleUnit('-f', '--config', '/etc/foo.conf', '--pid=/run/x.pid', '-u', '%i'), null)).toEqual({
+    words: ['-f'],
+    extra: [],
+  });
+  expect(unitForeground({ path: UNIT, type: 'notify', execStart: ['/usr/bin/foo', '-f'] }, ['-f', '-v'])).toEqual({
+    words: [],
+    extra: ['-v'],
+  });
+  expect(unitForeground({ path: UNIT, type: 'oneshot', execStart: ['/usr/bin/foo'] }, [])).toEqual({
+    bad: 'Type=oneshot',
+  });
+});

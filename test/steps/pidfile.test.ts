@@ -1,0 +1,200 @@
+import { initParser } from '../../src/parse/parser.js';
+import { customStartStep } from '../../src/steps/custom-start.js';
+import type { Draft } from '../../src/steps/index.js';
+import { pidfileStep } from '../../src/steps/pidfile.js';
+import type { ServiceRule } from '../../src/rules/types.js';
+import { applied, ctx, draft, rule, service, sh } from './helpers.js';
+
+beforeAll(() => initParser());
+
+const COMMENT = "# food may write the script's pidfile itself: supervise-daemon keeps a pid file of its own";
+const GUARD = 'if [ "${supervisor}" = supervise-daemon ]; then pidfile="/run/supervise-${RC_SVCNAME}.pid"; fi';
+// Without a rule the daemon only may write it (the script relied on it); a rule says it does.
+const NOTE =
+  'under start-stop-daemon the script relies on food writing pidfile itself (no --make-pidfile, no pidfile option); it may still do so in the foreground, so the supervisor keeps its pid in /run/supervise-${RC_SVCNAME}.pid instead';
+const RULE_NOTE = (what: string) =>
+  `food writes ${what} itself (also in the foreground): under supervise-daemon the supervisor keeps its pid in /run/supervise-\${RC_SVCNAME}.pid instead`;
+const WARNING =
+  "food writes its own pid file itself, which may be the supervisor's pidfile: stop would end only the daemon, and its supervisor would respawn it";
+
+function run(initd: string, more: { rule?: ServiceRule; d?: Draft; confd?: string } = {}, name = 'food') {
+  const s = service(initd, more.confd ?? null, name);
+  const d = more.d ?? draft();
+  pidfileStep(ctx(s, { rule: more.rule }), d);
+  return { s, d };
+}
+
+function untouched(d: Draft) {
+  expect(d.lateLines).toEqual([]);
+  expect(d.extraEdits).toEqual([]);
+  expect(d.notes).toEqual([]);
+  expect(d.initdReasons).toEqual([]);
+}
+
+describe('the daemon wrote the pid file itself: the supervisor gets its own', () => {
+  test('after the last pidfile= when that is below where the block goes', () => {
+    const { s, d } = run(
+      sh('#!/sbin/openrc-run', 'command=/usr/sbin/food', 'pidfile=/run/food.pid', '', 'depend() {', '\tneed net', '}'),
+    );
+    expect(applied(s, d.extraEdits)).toBe(
+      sh(
+        '#!/sbin/openrc-run',
+        'command=/usr/sbin/food',
+        'pidfile=/run/food.pid',
+        COMMENT,
+        GUARD,
+        '',
+        'depend() {',
+        '\tneed net',
+        '}',
+      ),
+    );
+    expect(d.lateLines).toEqual([]);
+    expect(d.notes).toEqual([NOTE]);
+    expect(d.initdReasons).toEqual([
+      "the daemon may write the script's pidfile itself, and only init.d can give the supervisor another",
+    ]);
+  });
+
+  test('in the late lines of the block when pidfile= is above it', () => {
+    const { d } = run(sh('#!/sbin/openrc-run', 'pidfile=/run/food.pid', 'command=/usr/sbin/food', 'command_args="-v"'));
+    expect(d.lateLines).toEqual([COMMENT, GUARD]);
+    expect(d.extraEdits).toEqual([]);
+  });
+
+  test('a file without a final newline gets one before the lines', () => {
+    const { s, d } = run('#!/sbin/openrc-run\ncommand=/usr/sbin/food\npidfile=/run/food.pid');
+    expect(applied(s, d.extraEdits)).toBe(
+      sh('#!/sbin/openrc-run', 'command=/usr/sbin/food', 'pidfile=/run/food.pid', COMMENT, GUARD),
+    );
+  });
+
+  test('a rule naming the built-in pid file wins even over --make-pidfile', () => {
+    const { d } = run(
+      sh('#!/sbin/openrc-run', 'command=/usr/sbin/food', 'command_background=yes', 'pidfile=/run/food.pid'),
+      { rule: rule({ ownPidfile: '/var/run/food.pid' }) },
+    );
+    expect(d.notes).toEqual([RULE_NOTE('/var/run/food.pid')]);
+    const { d: any } = run(
+      sh('#!/sbin/openrc-run', 'command=/usr/sbin/food', 'command_background=yes', 'pidfile=/run/x.pid'),
+      {
+        rule: rule({ ownPidfile: '*' }),
+      },
+    );
+    expect(any.notes).toEqual([RULE_NOTE('a built-in pid file')]);
+  });
+
+  test('a pidfile read only by a call the signals step rewrites does not count as read', () => {
+    const text = sh(
+      '#!/sbin/openrc-run',
+      'command=/usr/sbin/food',
+      'pidfile=/run/food.pid',
+      'reload() {',
+      '\tstart-stop-daemon --signal HUP --pidfile "${pidfile}"',
+      '}',
+    );
+    const s = service(text, null, 'food');
+    const call = s.initd.commands.find((c) => c.name === 'start-stop-daemon')!;
+    const d = draft({ signalEdits: [{ file: 'etc/init.d/food', start: call.start, end: call.end, text: 'x' }] });
+    pidfileStep(ctx(s), d);
+    expect(d.extraEdits).toHaveLength(1);
+    // Without that rewrite, reload() reads pidfile: only a warning.
+    const { d: plain } = run(text);
+    expect(plain.extraEdits).toEqual([]);
+    expect(plain.warnings).toEqual([
+      `${WARNING}; reload() reads pidfile, so rc-supervise leaves it: give the supervisor another pidfile by hand`,
+    ]);
+  });
+});
+
+describe('no relocation', () => {
+  test('start-stop-daemon made the pid file: command_background, --make-pidfile, -bm', () => {
+    for (const line of [
+      'command_background=yes',
+      'start_stop_daemon_args="--make-pidfile"',
+      'start_stop_daemon_args="-bm"',
+    ]) {
+      const { d } = run(sh('#!/sbin/openrc-run', 'command=/usr/sbin/food', line, 'pidfile=/run/food.pid'));
+      untouched(d);
+      expect(d.warnings).toEqual([]);
+    }
+  });
+
+  test('a converted start() ran --background --make-pidfile', () => {
+    const s = service(
+      sh(
+        '#!/sbin/openrc-run',
+        'pidfile=/run/food.pid',
+        'start() {',
+        '\tstart-stop-daemon --start -b -m --pidfile "${pidfile}" --exec /usr/sbin/food',
+        '}',
+      ),
+      null,
+      'food',
+    );
+    const d = draft();
+    expect(customStartStep(ctx(s), d)).toBeUndefined();
+    const before = { late: [...d.lateLines], extra: [...d.extraEdits], reasons: [...d.initdReasons] };
+    pidfileStep(ctx(s), d);
+    expect({ late: d.lateLines, extra: d.extraEdits, reasons: d.initdReasons }).toEqual(before);
+  });
+
+  test('the daemon was told where (a pidfile flag moved now, or split already)', () => {
+    const moved = run(sh('#!/sbin/openrc-run', 'command=/usr/sbin/food', 'pidfile=/run/food.pid'), {
+      d: draft({ movedText: '-p ${pidfile}' }),
+    });
+    untouched(moved.d);
+    const split = run(
+      sh(
+        '#!/sbin/openrc-run',
+        'command=/usr/sbin/food',
+        'pidfile=/run/food.pid',
+        'command_args_background="--pid=${pidfile}"',
+      ),
+    );
+    untouched(split.d);
+    const byRule = run(sh('#!/sbin/openrc-run', 'command=/usr/sbin/food', 'pidfile=/run/food.pid'), {
+      d: draft({ movedText: '--pid-file /run/food.pid' }),
+      rule: rule({ backgroundFlags: [{ flag: '--pid-file', value: true, why: 'pidfile' }] }),
+    });
+    untouched(byRule.d);
+  });
+
+  test('the foreground words tell the daemon about a pid file', () => {
+    const { d } = run(sh('#!/sbin/openrc-run', 'command=/usr/sbin/food', 'pidfile=/run/food.pid'), {
+      d: draft({ foreground: '-f --pidfile=/run/food-child.pid' }),
+    });
+    untouched(d);
+  });
+
+  test('no pidfile, an empty one, or ours already', () => {
+    untouched(run(sh('#!/sbin/openrc-run', 'command=/usr/sbin/food')).d);
+    untouched(run(sh('#!/sbin/openrc-run', 'command=/usr/sbin/food', 'pidfile=""')).d);
+    untouched(run(sh('#!/sbin/openrc-run', 'command=/usr/sbin/food', 'pidfile=/var/run/supervise-food.pid')).d);
+  });
+
+  test('a pidfile set only in conf.d: warned, init.d not changed', () => {
+    const { d } = run(sh('#!/sbin/openrc-run', 'command=/usr/sbin/food'), { confd: 'pidfile=/run/food.pid\n' });
+    expect(d.warnings).toEqual([WARNING]);
+    expect(d.extraEdits).toEqual([]);
+    expect(d.lateLines).toEqual([]);
+  });
+
+  test('a function reading pidfile: warned, left alone', () => {
+    const { d } = run(
+      sh(
+        '#!/sbin/openrc-run',
+        'command=/usr/sbin/food',
+        'pidfile=/run/food/food.pid',
+        'start_pre() {',
+        '\tcheckpath -d -o food "${pidfile%/*}"',
+        '}',
+      ),
+    );
+    expect(d.warnings).toEqual([
+      `${WARNING}; start_pre() reads pidfile, so rc-supervise leaves it: give the supervisor another pidfile by hand`,
+    ]);
+    expect(d.extraEdits).toEqual([]);
+    expect(d.initdReasons).toEqual([]);
+  });
+});

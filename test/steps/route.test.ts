@@ -1,0 +1,126 @@
+import { initParser } from '../../src/parse/parser.js';
+import { chooseRoute, routePrecheck, templateWord } from '../../src/steps/route.js';
+import { ctx, draft, rule, service, sh } from './helpers.js';
+
+beforeAll(() => initParser());
+
+const plain = sh('#!/sbin/openrc-run', 'command=/usr/bin/foo', 'pidfile=/run/foo.pid');
+
+describe('routePrecheck', () => {
+  test("a rule's refusal is returned with its own reason and suggestion", () => {
+    const refuse = { reason: 'foo forks in ways no flag stops', suggestion: 'leave foo as it is' };
+    expect(routePrecheck(ctx(service(plain), { rule: rule({ refuse }) }))).toEqual({
+      kind: 'refuse',
+      code: 'rule',
+      ...refuse,
+    });
+  });
+
+  test('netifrc: by name, by a link to net.lo, by a script that loads netifrc', () => {
+    const byName = routePrecheck(ctx(service(plain, null, 'net.eth0')));
+    expect(byName).toMatchObject({ kind: 'refuse', code: 'netifrc' });
+    expect(routePrecheck(ctx(service(plain, null, 'wan'), { initdIsLink: 'etc/init.d/net.lo' }))).toMatchObject({
+      code: 'netifrc',
+    });
+    const lib = sh('#!/sbin/openrc-run', '. /lib/netifrc/sh/functions.sh', 'start() {', '\t:', '}');
+    expect(routePrecheck(ctx(service(lib, null, 'lan')))).toMatchObject({ code: 'netifrc' });
+    // A service merely named like a network one is not netifrc.
+    expect(routePrecheck(ctx(service(plain, null, 'network-manager')))).toBeUndefined();
+  });
+
+  test('the rule refusal is checked before netifrc', () => {
+    const refuse = { reason: 'r', suggestion: 's' };
+    expect(routePrecheck(ctx(service(plain, null, 'net.eth0'), { rule: rule({ refuse }) }))).toMatchObject({
+      code: 'rule',
+    });
+  });
+
+  test("already supervised (init.d or conf.d) stops planning quietly, unless it is the fix loop's residual pass", () => {
+    const own = sh('#!/sbin/openrc-run', 'supervisor="supervise-daemon"', 'command=/usr/bin/foo');
+    expect(routePrecheck(ctx(service(own)))).toBe('already');
+    expect(routePrecheck(ctx(service(plain, 'supervisor=supervise-daemon\n')))).toBe('already');
+    expect(routePrecheck(ctx(service(own), { options: { residual: true } }))).toBeUndefined();
+    expect(routePrecheck(ctx(service(plain)))).toBeUndefined();
+  });
+
+  test('a conf.d choice that init.d overrides is not "already"', () => {
+    const over = sh('#!/sbin/openrc-run', 'supervisor=start-stop-daemon', 'command=/usr/bin/foo');
+    expect(routePrecheck(ctx(service(over, 'supervisor=supervise-daemon\n')))).toBeUndefined();
+  });
+});
+
+describe('chooseRoute', () => {
+  test('nothing needs init.d: conf.d takes it all', () => {
+    expect(chooseRoute(ctx(service(plain)), draft())).toEqual({
+      route: 'conf.d',
+      why: 'the init script lets conf.d choose the supervisor (survives package updates)',
+      dual: false,
+    });
+  });
+
+  test("a step's reason sends it to init.d, the first reason is the why", () => {
+    const d = draft({ initdReasons: ['first reason', 'second reason'] });
+    expect(chooseRoute(ctx(service(plain)), d)).toEqual({ route: 'init.d', why: 'first reason', dual: false });
+  });
+
+  test('init.d setting supervisor itself comes first among the reasons', () => {
+    const own = sh('#!/sbin/openrc-run', 'supervisor=foo', 'command=/usr/bin/foo');
+    const d = draft({ initdReasons: ['a step reason'] });
+    expect(chooseRoute(ctx(service(own)), d)).toEqual({
+      route: 'init.d',
+      why: 'init.d sets supervisor itself, so conf.d cannot decide',
+      dual: false,
+    });
+    // The reasons list of the draft is not changed by reading it.
+    expect(d.initdReasons).toEqual(['a step reason']);
+  });
+
+  test('a ${supervisor:-...} default in init.d still lets conf.d decide', () => {
+    const dflt = sh('#!/sbin/openrc-run', 'supervisor="${supervisor:-}"', 'command=/usr/bin/foo');
+    expect(chooseRoute(ctx(service(dflt)), draft()).route).toBe('conf.d');
+  });
+
+  test('dual-mode script (it switches on $supervisor): conf.d chooses, and says so', () => {
+    const dual = sh(
+      '#!/sbin/openrc-run',
+      'command=/usr/bin/foo',
+      'if [ "${supervisor}" = supervise-daemon ]; then',
+      '\tcommand_args_foreground="--foreground"',
+      'fi',
+    );
+    expect(chooseRoute(ctx(service(dual)), draft())).toEqual({
+      route: 'conf.d',
+      why: 'the init script already switches on $supervisor: conf.d chooses it (survives package updates)',
+      dual: true,
+    });
+    const caseDual = sh(
+      '#!/sbin/openrc-run',
+      'command=/usr/bin/foo',
+      'reload() {',
+      '\tcase "$supervisor" in',
+      '\tsupervise-daemon) supervise-daemon "$RC_SVCNAME" --signal HUP ;;',
+      '\t*) start-stop-daemon --signal HUP --pidfile "$pidfile" ;;',
+      '\tesac',
+      '}',
+    );
+    const r = chooseRoute(ctx(service(caseDual)), draft({ initdReasons: ['x'] }));
+    // dual is about the script; the route still follows the reasons.
+    expect(r).toEqual({ route: 'init.d', why: 'x', dual: true });
+  });
+
+  test('a dual-mode script that hard-codes supervisor is not dual', () => {
+    const fixed = sh(
+      '#!/sbin/openrc-run',
+      'supervisor=foo',
+      'if [ "$supervisor" = supervise-daemon ]; then command_args_foreground=-f; fi',
+    );
+    expect(chooseRoute(ctx(service(fixed)), draft()).dual).toBe(false);
+  });
+});
+
+test('templateWord finds an ebuild template word outside comments', () => {
+  expect(templateWord(sh('#!/sbin/openrc-run', '# @comment@ is fine', 'need @neededservices@'))).toBe(
+    '@neededservices@',
+  );
+  expect(templateWord(sh('#!/sbin/openrc-run', '# @only@ in a comment', 'user=a@b'))).toBeNull();
+});

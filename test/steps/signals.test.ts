@@ -1,0 +1,156 @@
+import { initParser } from '../../src/parse/parser.js';
+import { customStartStep } from '../../src/steps/custom-start.js';
+import { signalsStep } from '../../src/steps/signals.js';
+import { applied, ctx, draft, service, sh } from './helpers.js';
+
+beforeAll(() => initParser());
+
+const head = ['#!/sbin/openrc-run', 'command=/usr/bin/foo', 'pidfile=/run/foo.pid', 'extra_started_commands="reload"'];
+const reload = (...body: string[]) => sh(...head, 'reload() {', '\tebegin "Reloading foo"', ...body, '\teend $?', '}');
+const rewritten = (...body: string[]) => reload(...body);
+
+function run(initd: string) {
+  const s = service(initd);
+  const d = draft();
+  signalsStep(ctx(s), d);
+  return { s, d };
+}
+
+test.each([
+  ['start-stop-daemon --signal', '\tstart-stop-daemon --signal HUP --pidfile "${pidfile}"', 'HUP'],
+  [
+    's-s-d --stop --signal USR1 (signals, does not stop)',
+    '\tstart-stop-daemon --stop --signal USR1 --pidfile ${pidfile}',
+    'USR1',
+  ],
+  ['kill $(cat pidfile)', '\tkill -HUP $(cat ${pidfile})', 'HUP'],
+  ['kill -s with backquotes', '\tkill -s USR2 `cat "$pidfile"`', 'USR2'],
+  ['pkill -F', '\tpkill -USR1 -F "${pidfile}"', 'USR1'],
+])('%s becomes ${supervisor} ${RC_SVCNAME} --signal', (_name, call, sig) => {
+  const { s, d } = run(reload(call));
+  expect(applied(s, d.signalEdits)).toBe(rewritten(`\t\${supervisor} \${RC_SVCNAME} --signal ${sig}`));
+  expect(d.initdReasons).toEqual(['init.d sends signals with start-stop-daemon']);
+});
+
+test('kill $(cat "$FOO_PIDFILE") where FOO_PIDFILE holds the pid file', () => {
+  const text = sh(
+    '#!/sbin/openrc-run',
+    'FOO_PIDFILE=/run/foo/foo.pid',
+    'pidfile="${FOO_PIDFILE}"',
+    'reload() {',
+    '\tkill -HUP $(cat "$FOO_PIDFILE")',
+    '}',
+  );
+  const { s, d } = run(text);
+  expect(applied(s, d.signalEdits)).toBe(
+    text.replace('kill -HUP $(cat "$FOO_PIDFILE")', '${supervisor} ${RC_SVCNAME} --signal HUP'),
+  );
+});
+
+test('kill $(cat "$OTHER_PIDFILE") of another file is left alone', () => {
+  const { d } = run(
+    sh(
+      '#!/sbin/openrc-run',
+      'pidfile=/run/foo/foo.pid',
+      'HELPER_PIDFILE=/run/foo/helper.pid',
+      'reload() {',
+      '\tkill -HUP $(cat "$HELPER_PIDFILE")',
+      '}',
+    ),
+  );
+  expect(d.signalEdits).toEqual([]);
+  expect(d.initdReasons).toEqual([]);
+});
+
+test('TERM and KILL through the pid file are not rewritten (they stop, not signal)', () => {
+  const { d } = run(reload('\tkill -TERM $(cat ${pidfile})', '\tpkill -9 -F ${pidfile}'));
+  expect(d.signalEdits).toEqual([]);
+});
+
+test('not inside a function that switches on $supervisor (its s-s-d branch is right as it is)', () => {
+  const { d } = run(
+    reload(
+      '\tif [ "${supervisor}" = supervise-daemon ]; then',
+      '\t\tsupervise-daemon "${RC_SVCNAME}" --signal HUP',
+      '\telse',
+      '\t\tstart-stop-daemon --signal HUP --pidfile "${pidfile}"',
+      '\tfi',
+    ),
+  );
+  expect(d.signalEdits).toEqual([]);
+  expect(d.initdReasons).toEqual([]);
+});
+
+test('a switching function elsewhere does not protect another function', () => {
+  const text = sh(
+    ...head,
+    'reload() {',
+    '\tcase "$supervisor" in',
+    '\tsupervise-daemon) supervise-daemon "$RC_SVCNAME" --signal HUP ;;',
+    '\t*) start-stop-daemon --signal HUP --pidfile "$pidfile" ;;',
+    '\tesac',
+    '}',
+    'rotate() {',
+    '\tstart-stop-daemon --signal USR1 --pidfile "$pidfile"',
+    '}',
+  );
+  const { s, d } = run(text);
+  expect(d.signalEdits).toHaveLength(1);
+  expect(applied(s, d.signalEdits)).toBe(
+    text.replace('start-stop-daemon --signal USR1 --pidfile "$pidfile"', '${supervisor} ${RC_SVCNAME} --signal USR1'),
+  );
+});
+
+test('a signal call at the top level is not a function call: not rewritten', () => {
+  const { d } = run(sh(...head, 'start-stop-daemon --signal HUP --pidfile "${pidfile}"'));
+  expect(d.signalEdits).toEqual([]);
+});
+
+function convertedWithSignal() {
+  const text = sh(
+    '#!/sbin/openrc-run',
+    'pidfile=/run/foo.pid',
+    'start() {',
+    '\tstart-stop-daemon --start --exec /usr/bin/foo --pidfile "${pidfile}" -- -f',
+    '\tstart-stop-daemon --signal USR2 --pidfile "${pidfile}"',
+    '}',
+  );
+  const s = service(text);
+  const d = draft();
+  expect(customStartStep(ctx(s), d)).toBeUndefined();
+  signalsStep(ctx(s), d);
+  return { s, d };
+}
+
+test('a signal call inside a start() that custom-start replaces: no edit overlapping the replacement', () => {
+  const { s, d } = convertedWithSignal();
+  expect(d.signalEdits).toEqual([]);
+  expect(d.initdReasons).toEqual(['custom start()/stop() must be replaced in init.d']);
+  expect(() => applied(s, [...d.converted!.edits, ...d.signalEdits])).not.toThrow();
+});
+
+// BUG (signals.ts + custom-start.ts): the call is dropped from signalEdits because the
+// replaced start() "takes it along", but custom-start copies the line into start_post() as
+// written: under supervise-daemon it signals the supervisor (USR2 is a silent no-op there).
+test.failing('a signal call that start() made after the launch is rewritten in start_post()', () => {
+  const { s, d } = convertedWithSignal();
+  const out = applied(s, [...d.converted!.edits, ...d.signalEdits]);
+  expect(out).toBe(
+    sh(
+      '#!/sbin/openrc-run',
+      'pidfile=/run/foo.pid',
+      'start_post() {',
+      '\t${supervisor} ${RC_SVCNAME} --signal USR2',
+      '}',
+    ),
+  );
+});
+
+// BUG (model/service.ts killCall, used by this step): `kill -0` delivers no signal; it asks
+// whether the process lives. Through the pid file under supervise-daemon it asks about the
+// supervisor, which is the right question ("is the service up"), so it must stay as written;
+// the step turns it into `supervise-daemon foo --signal 0`, a FIFO write that says nothing.
+test.failing('kill -0 $(cat pidfile) is a liveness probe, not a signal: left alone', () => {
+  const { d } = run(reload('\tkill -0 $(cat ${pidfile}) 2>/dev/null || return 1'));
+  expect(d.signalEdits).toEqual([]);
+});

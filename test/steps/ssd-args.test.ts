@@ -1,0 +1,86 @@
+import { initParser } from '../../src/parse/parser.js';
+import { fallbackTrap, shellQuoteWord, ssdArgsStep } from '../../src/steps/ssd-args.js';
+import { ctx, draft, service, sh } from './helpers.js';
+
+beforeAll(() => initParser());
+
+function run(initd: string, confd: string | null = null) {
+  const s = service(initd, confd);
+  const d = draft();
+  ssdArgsStep(ctx(s), d);
+  return d;
+}
+
+const head = ['#!/sbin/openrc-run', 'command=/usr/bin/foo'];
+const SPACE = '" " (a single space: OpenRC before 0.46 treats "" as unset)';
+
+test('--wait is dropped: supervise_daemon_args is a single space, not "" (pre-0.46 falls back on "")', () => {
+  const d = run(sh(...head, 'start_stop_daemon_args="--wait 1000"'));
+  expect(d.lines).toEqual(['supervise_daemon_args=" "']);
+  expect(d.notes).toEqual([
+    `start_stop_daemon_args (--wait 1000) would reach supervise-daemon, which rejects --wait 1000: supervise_daemon_args set to ${SPACE}`,
+  ]);
+  // Nothing here needs init.d: the lines can go to conf.d.
+  expect(d.initdReasons).toEqual([]);
+});
+
+test('--user becomes command_user, what both take stays, s-s-d-only options go', () => {
+  const d = run(sh(...head, 'start_stop_daemon_args="--user foo --nicelevel 5 -w 100 --background"'));
+  expect(d.lines).toEqual(['command_user="foo"', 'supervise_daemon_args="--nicelevel 5"']);
+  expect(d.notes).toEqual([
+    'start_stop_daemon_args (--user foo --nicelevel 5 -w 100 --background) would reach supervise-daemon, which rejects -w 100, --background: supervise_daemon_args set to "--nicelevel 5"; command_user="foo" instead of the option',
+  ]);
+});
+
+test('--user when command_user is set already stays an option', () => {
+  const d = run(sh(...head, 'command_user=bar', 'start_stop_daemon_args="--user foo --wait 10"'));
+  expect(d.lines).toEqual(['supervise_daemon_args="--user foo"']);
+});
+
+test('a value that looks like an option (an empty variable swallowed) is kept as written', () => {
+  const d = run(sh(...head, 'start_stop_daemon_args="--chdir --quiet --wait 5"'));
+  // --chdir swallowed --quiet: both words are kept, no directory="--quiet" is made of them.
+  expect(d.lines).toEqual(['supervise_daemon_args="--chdir --quiet"']);
+});
+
+test('a short letter supervise-daemon reads differently is dropped (-m is --respawn-max there)', () => {
+  const d = run(sh(...head, 'start_stop_daemon_args="-m -e FOO=1"'));
+  expect(d.lines).toEqual(['supervise_daemon_args="-e FOO=1"']);
+});
+
+test('only options both take: no trap, nothing added', () => {
+  const d = run(sh(...head, 'start_stop_daemon_args="--nicelevel 5 --env HOME=/var/lib/foo"'));
+  expect(d.lines).toEqual([]);
+  expect(d.notes).toEqual([]);
+});
+
+test('supervise_daemon_args set (even in conf.d): no fallback, nothing to do', () => {
+  expect(
+    run(sh(...head, 'start_stop_daemon_args="--wait 1000"'), 'supervise_daemon_args="--nicelevel 1"\n').lines,
+  ).toEqual([]);
+});
+
+test('start_stop_daemon_args from conf.d is read too', () => {
+  const d = run(sh(...head), 'start_stop_daemon_args="--wait 200"\n');
+  expect(d.lines).toEqual(['supervise_daemon_args=" "']);
+});
+
+test('empty or unset start_stop_daemon_args: no trap', () => {
+  expect(run(sh(...head, 'start_stop_daemon_args=""')).lines).toEqual([]);
+  expect(run(sh(...head)).lines).toEqual([]);
+});
+
+test('computed at run time: supervise_daemon_args is set so it never falls back', () => {
+  const d = run(sh(...head, 'if [ -n "$X" ]; then', '\tstart_stop_daemon_args="--wait 100"', 'fi'));
+  expect(d.lines).toEqual(['supervise_daemon_args=" "']);
+  expect(d.notes).toEqual([
+    'start_stop_daemon_args is computed at run time and would reach supervise-daemon: supervise_daemon_args set so it does not',
+  ]);
+});
+
+test('kept words are quoted back to read as the same words', () => {
+  const trap = fallbackTrap(service(sh(...head, `start_stop_daemon_args="--env 'A=b c' --wait 5"`)));
+  expect(trap!.lines).toEqual([`supervise_daemon_args="--env 'A=b c'"`]);
+  expect(shellQuoteWord("it's")).toBe(`'it'\\''s'`);
+  expect(shellQuoteWord('/run/foo.pid')).toBe('/run/foo.pid');
+});
