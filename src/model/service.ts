@@ -281,7 +281,8 @@ function killCall(cmd: Command, pidfile: string | null | undefined, expand?: Exp
     }
     const targets = w.slice(i);
     if (!sig || targets.length !== 1 || !readsPidfile(targets[0], pidfile, expand)) return [];
-    if (/^(SIG)?(TERM|KILL)$|^(15|9)$/i.test(sig)) return [];
+    // TERM/KILL stop (the stop step's business); 0 only asks whether the process lives.
+    if (/^(SIG)?(TERM|KILL)$|^(15|9|0)$/i.test(sig)) return [];
     return [{ cmd, signal: sig, via: 'kill' }];
   }
   if (cmd.name === 'pkill') {
@@ -294,7 +295,7 @@ function killCall(cmd: Command, pidfile: string | null | undefined, expand?: Exp
       else if (a === '--signal' && i + 1 < w.length) sig = w[++i];
       else if (/^-[A-Z0-9]+$/.test(a) && !/^-[FU]$/.test(a)) sig = a.slice(1);
     }
-    if (!sig || !file || /^(SIG)?(TERM|KILL)$|^(15|9)$/i.test(sig)) return [];
+    if (!sig || !file || /^(SIG)?(TERM|KILL)$|^(15|9|0)$/i.test(sig)) return [];
     return [{ cmd, signal: sig, via: 'pkill' }];
   }
   return [];

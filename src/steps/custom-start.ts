@@ -5,6 +5,7 @@ import type { Command, FunctionDef } from '../parse/shellfile.js';
 import type { Token } from '../parse/words.js';
 import { referencedVars } from './emit.js';
 import { DECLARATIVE, shellQuoteWord } from './ssd-args.js';
+import { retrySignal } from '../model/signals.js';
 import type { Converted, Draft, Refusal, StepContext } from './types.js';
 
 /** Output helpers a start()/stop() may call around the real work. */
@@ -416,6 +417,12 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
     command = '';
   }
 
+  // A signal the old start()/stop() sent besides the launch would be copied as written into
+  // start_post()/stop_pre() and reach the supervisor: not converted.
+  const sent = s.signalCalls.find((c) => c.cmd.fn === 'start' || c.cmd.fn === 'stop');
+  if (sent)
+    return refuse(`${sent.cmd.fn}() also sends ${sent.signal} through the pid file, which would reach the supervisor`);
+
   // Variables the new top-level lines read must be known where they are read.
   const hoist: string[] = [];
   const hoistEdits: Set<number> = new Set();
@@ -425,6 +432,15 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
     const set = startAssigns.filter((a) => a.name === v);
     if (set.length === 0) continue;
     const last = set[set.length - 1];
+    if (set.length > 1)
+      return refuse(
+        `start() builds ${v}, which the launch needs, in ${set.length} steps; it cannot move to the top of the script as one line`,
+      );
+    const reads = referencedVars(last.value.text).find((x) => x !== v && startAssigns.some((a) => a.name === x));
+    if (reads)
+      return refuse(
+        `start() sets ${v} from ${reads}, which start() sets too: the launch's variables cannot move to the top of the script in order`,
+      );
     if (set.some((a) => !a.plain) || /\$\(|`/.test(last.value.text))
       return refuse(
         `start() computes ${v}, which the launch needs, in a way that cannot move to the top of the script`,
@@ -496,15 +512,17 @@ function convertStop(
     const p = parseOptions(words);
     const r = p.options.find((o) => o.spec.long === 'retry');
     const sig = p.options.find((o) => o.spec.long === 'signal');
-    if (r?.value && !s.isSet('retry')) lines.push(`retry=${shellQuoteWord(r.value)}`);
-    else if (sig?.value && !/^(SIG)?TERM$|^15$/i.test(sig.value) && !s.isSet('retry')) {
-      // In a retry schedule a bare number is a timeout, so a signal number must become its name.
-      const name = /^\d+$/.test(sig.value) ? SIGNAL_NAMES[sig.value] : sig.value.replace(/^SIG/i, '').toUpperCase();
-      if (!name) return refuse(`stop() sends signal ${sig.value}, which has no portable name for retry`);
-      lines.push(`retry=${shellQuoteWord(`SIG${name}/5`)}`);
-    }
+    const nonTerm = sig?.value && !/^(SIG)?TERM$|^15$/i.test(sig.value) ? sig.value : undefined;
+    const name = nonTerm ? retrySignal(nonTerm) : undefined;
+    if (nonTerm && !name) return refuse(`stop() sends signal ${nonTerm}, which has no portable name for retry`);
+    if (r?.value && !s.isSet('retry'))
+      // A bare timeout sends --signal first (OpenRC's parse_schedule): keep that signal.
+      lines.push(`retry=${shellQuoteWord(name && /^\d+$/.test(r.value) ? `${name}/${r.value}` : r.value)}`);
+    else if (name && !s.isSet('retry')) lines.push(`retry=${shellQuoteWord(`${name}/5`)}`);
   } else if (/^(kill|pkill|killall)$/.test(stopper.name)) {
-    const sig = words.find((w) => /^-(s\s*)?[A-Z0-9]+$/.test(w) && !/^-[FU]$/.test(w));
+    const si = words.findIndex((w) => w === '-s' || w === '--signal');
+    const sig =
+      si >= 0 ? `-${words[si + 1] ?? ''}` : words.find((w) => /^-[A-Za-z0-9]+$/.test(w) && !/^-[FU]$/.test(w));
     if (sig && !/^-(SIG)?TERM$|^-15$/i.test(sig))
       return refuse(
         `stop() stops the daemon with ${stopper.name} ${sig}; the supervisor would send TERM (set retry by hand)`,

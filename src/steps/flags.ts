@@ -4,7 +4,8 @@ import { splitValue, type Token } from '../parse/words.js';
 import type { FlagSpec } from '../rules/types.js';
 import type { Draft, Refusal, StepContext } from './types.js';
 
-const PIDFILE_REF = /\$\{?pidfile\}?/;
+/** `$pidfile`, `${pidfile}`, `${pidfile:-...}`; not `${pidfile_dir}`. */
+const PIDFILE_REF = /\$(\{pidfile[}:#%=+?-]|pidfile(?![A-Za-z0-9_]))/;
 
 export interface Moved {
   edits: Edit[];

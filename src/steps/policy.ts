@@ -25,6 +25,10 @@ export function policyStep(ctx: StepContext, d: Draft): Refusal | void {
   if (opts.log?.kind === 'syslog' && older([0, 51, 0])) return tooOld('--log syslog (output_logger)', [0, 51, 0]);
   if (opts.log?.kind === 'file' && older([0, 35, 0])) return tooOld('--log file (output_log)', [0, 35, 0]);
   if (opts.respawn && older([0, 26, 0])) return tooOld('respawn_delay/respawn_max/respawn_period', [0, 26, 0]);
+  if (older([0, 30, 0]) && (s.isSet('retry') || d.lines.some((l) => l.startsWith('retry='))))
+    d.warnings.push(
+      `supervise-daemon is given retry only from OpenRC 0.30; on ${target.join('.')} it stops the daemon with TERM and its own timeout`,
+    );
 
   const want: [string, string][] = [];
   if (opts.log?.kind === 'syslog')

@@ -1,5 +1,6 @@
 import type { Edit } from '../edit/edits.js';
 import type { Service } from '../model/service.js';
+import { retrySignal } from '../model/signals.js';
 import type { Draft, StepContext } from './types.js';
 
 /**
@@ -10,7 +11,8 @@ export function stopsigRetry(s: Service, file: string): { note: string; edit?: E
   const sig = s.value('stopsig');
   if (!sig || /^(SIG)?TERM$/i.test(sig)) return null;
   if (!/^(SIG)?[A-Za-z0-9]+$/.test(sig)) return null;
-  const signal = /^\d+$/.test(sig) ? sig : `SIG${sig.replace(/^SIG/i, '').toUpperCase()}`;
+  const signal = retrySignal(sig);
+  if (!signal) return { note: `stopsig=${sig} has no portable name for retry; supervise-daemon will send TERM` };
   const retry = s
     .initdAssignments('retry')
     .filter((a) => a.plain)
@@ -25,7 +27,10 @@ export function stopsigRetry(s: Service, file: string): { note: string; edit?: E
       edit: { file, start: retry.value.start, end: retry.value.end, text: `"${signal}/${inner}"` },
     };
   }
-  if (s.isSet('retry')) return null;
+  if (s.isSet('retry'))
+    return {
+      note: `stopsig=${sig} is ignored by supervise-daemon, and retry is set where rc-supervise does not edit it (conf.d): put ${signal} first in retry by hand`,
+    };
   return {
     note: `stopsig=${sig} is ignored by supervise-daemon: retry="${signal}/5" sends it instead`,
     line: `retry="${signal}/5"`,

@@ -216,7 +216,7 @@ describe('a single start-stop-daemon launch', () => {
 // BUG (custom-start.ts, hoisting): only the LAST assignment of a variable is hoisted, while
 // every one of them is removed from start(). `OPTS="${OPTS} -b"` at the top level then reads
 // the conf.d value (or nothing) instead of "-a": the daemon loses -a.
-test.failing('a variable start() builds in two steps is hoisted whole (or refused)', () => {
+test('a variable start() builds in two steps is hoisted whole (or refused)', () => {
   const { r, d } = run(
     sh(
       '#!/sbin/openrc-run',
@@ -234,7 +234,7 @@ test.failing('a variable start() builds in two steps is hoisted whole (or refuse
 // BUG (custom-start.ts, hoisting): a hoisted value that reads another variable start() sets
 // (DIR) moves to the top level without it; DIR stays in start_pre(), which runs later, so
 // CONF becomes "/foo.conf".
-test.failing('a hoisted value that reads another start() variable takes it along (or is refused)', () => {
+test('a hoisted value that reads another start() variable takes it along (or is refused)', () => {
   const { r, d } = run(
     sh(
       '#!/sbin/openrc-run',
@@ -469,7 +469,7 @@ describe('stop() and restart() without start()', () => {
   // BUG (custom-start.ts, convertStop): with both --retry N and --signal SIG, only retry=N is
   // written. OpenRC's parse_schedule makes a bare number "SIG, then wait N": the schedule was
   // INT/30, and retry=30 under supervise-daemon sends TERM instead.
-  test.failing('stop() with --signal INT --retry 30: retry keeps the signal (SIGINT/30)', () => {
+  test('stop() with --signal INT --retry 30: retry keeps the signal (SIGINT/30)', () => {
     const { d } = run(
       sh(
         '#!/sbin/openrc-run',
@@ -484,7 +484,7 @@ describe('stop() and restart() without start()', () => {
 
   // BUG (custom-start.ts, convertStop): the signal of `kill -s INT ...` is not seen (only the
   // `-INT` spelling is), so stop() is converted and the supervisor sends TERM instead of INT.
-  test.failing('stop() with kill -s INT is refused like kill -INT (or keeps INT in retry)', () => {
+  test('stop() with kill -s INT is refused like kill -INT (or keeps INT in retry)', () => {
     const { r, d } = run(
       sh('#!/sbin/openrc-run', 'command=/usr/bin/foo', 'stop() {', '\tkill -s INT $(cat /run/foo.pid)', '}'),
     );

@@ -143,7 +143,7 @@ test('pickTokens: an option word before a value naming the pid file goes with it
 // BUG (flags.ts, PIDFILE_REF = /\$\{?pidfile\}?/): it has no end guard, so `${pidfile_dir}` or
 // `$pidfiledir` (another variable) is taken for the pid file and moved to
 // command_args_background: under supervise-daemon the daemon would lose that argument.
-test.failing('${pidfile_dir} is another variable, not the pid file: it stays in command_args', () => {
+test('${pidfile_dir} is another variable, not the pid file: it stays in command_args', () => {
   const { d } = run(
     sh(
       '#!/sbin/openrc-run',

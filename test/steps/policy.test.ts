@@ -126,7 +126,7 @@ describe('--log and --respawn lines', () => {
 // GAP (policy.ts): supervise-daemon is given `retry` only from OpenRC 0.30 (openrc-facts §5),
 // but no gate looks at retry: a target of 0.29 with a retry line from the retry step (or the
 // script's own schedule) loses the stop signal/timeouts without a word.
-test.failing('retry below 0.30 is refused or warned about, not silently ignored', () => {
+test('retry below 0.30 is refused or warned about, not silently ignored', () => {
   const { d, r } = run(withPid, { target: [0, 29, 0] }, { d: draft({ lines: ['retry="SIGINT/5"'] }) });
   const refused = r?.code === 'version';
   const warned = d.warnings.some((w) => w.includes('retry'));

@@ -65,7 +65,7 @@ test('a single-quoted retry is not rewritten (no edit that could change its mean
 // BUG (retry.ts): a numeric stopsig is written as a number (`retry="2/5"`); in OpenRC's
 // parse_schedule an item starting with a digit is a TIMEOUT, so "2/5" sends no signal at all.
 // custom-start.ts maps numbers to names for the same reason (SIGNAL_NAMES); retry.ts does not.
-test.failing('a numeric stopsig becomes a signal in retry (SIGINT or -2), not a timeout', () => {
+test('a numeric stopsig becomes a signal in retry (SIGINT or -2), not a timeout', () => {
   const { d } = run(sh(...head, 'stopsig=2'));
   expect(d.lines).toHaveLength(1);
   expect(d.lines[0]).toMatch(/^retry="(SIGINT|-2)\/5"$/);
@@ -74,7 +74,7 @@ test.failing('a numeric stopsig becomes a signal in retry (SIGINT or -2), not a 
 // BUG (retry.ts): retry set to a bare timeout in conf.d only (`retry=30`) and stopsig=INT: under
 // start-stop-daemon that meant INT then 30 s; under supervise-daemon it is TERM. The step
 // returns null here and says nothing, so the stop signal is lost silently.
-test.failing('stopsig with a timeout-only retry from conf.d is not lost silently', () => {
+test('stopsig with a timeout-only retry from conf.d is not lost silently', () => {
   const { d } = run(sh(...head, 'stopsig=INT'), 'retry=30\n');
   const said = [...d.notes, ...d.warnings].some((n) => n.includes('stopsig'));
   const kept = [...d.lines, ...d.extraEdits.map((e) => e.text)].some((l) => l.includes('SIGINT'));

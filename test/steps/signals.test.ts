@@ -117,40 +117,24 @@ function convertedWithSignal() {
   );
   const s = service(text);
   const d = draft();
-  expect(customStartStep(ctx(s), d)).toBeUndefined();
-  signalsStep(ctx(s), d);
-  return { s, d };
+  return { s, d, r: customStartStep(ctx(s), d) };
 }
 
-test('a signal call inside a start() that custom-start replaces: no edit overlapping the replacement', () => {
-  const { s, d } = convertedWithSignal();
-  expect(d.signalEdits).toEqual([]);
-  expect(d.initdReasons).toEqual(['custom start()/stop() must be replaced in init.d']);
-  expect(() => applied(s, [...d.converted!.edits, ...d.signalEdits])).not.toThrow();
-});
-
-// BUG (signals.ts + custom-start.ts): the call is dropped from signalEdits because the
-// replaced start() "takes it along", but custom-start copies the line into start_post() as
-// written: under supervise-daemon it signals the supervisor (USR2 is a silent no-op there).
-test.failing('a signal call that start() made after the launch is rewritten in start_post()', () => {
-  const { s, d } = convertedWithSignal();
-  const out = applied(s, [...d.converted!.edits, ...d.signalEdits]);
-  expect(out).toBe(
-    sh(
-      '#!/sbin/openrc-run',
-      'pidfile=/run/foo.pid',
-      'start_post() {',
-      '\t${supervisor} ${RC_SVCNAME} --signal USR2',
-      '}',
-    ),
-  );
+// The call would be copied as written into start_post() and signal the supervisor (USR2 is a
+// silent no-op there); it cannot be rewritten in place while start() is replaced, so the
+// conversion refuses, naming it.
+test('a signal call start() makes besides the launch: the conversion is refused, naming it', () => {
+  const { d, r } = convertedWithSignal();
+  expect(r).toMatchObject({ kind: 'refuse', code: 'custom-start' });
+  expect(r && r.reason).toContain('also sends USR2 through the pid file');
+  expect(d.converted).toBeNull();
 });
 
 // BUG (model/service.ts killCall, used by this step): `kill -0` delivers no signal; it asks
 // whether the process lives. Through the pid file under supervise-daemon it asks about the
 // supervisor, which is the right question ("is the service up"), so it must stay as written;
 // the step turns it into `supervise-daemon foo --signal 0`, a FIFO write that says nothing.
-test.failing('kill -0 $(cat pidfile) is a liveness probe, not a signal: left alone', () => {
+test('kill -0 $(cat pidfile) is a liveness probe, not a signal: left alone', () => {
   const { d } = run(reload('\tkill -0 $(cat ${pidfile}) 2>/dev/null || return 1'));
   expect(d.signalEdits).toEqual([]);
 });
