@@ -39,7 +39,9 @@ export function launchedDaemon(s: Service): string | undefined {
       (c.parsed.operandsAt < c.args.length && c.args[c.parsed.operandsAt] !== '--'
         ? c.args[c.parsed.operandsAt]
         : undefined);
-    if (prog && !/[$`]/.test(prog)) return prog.slice(prog.lastIndexOf('/') + 1);
+    // `--exec "${DAEMON}"` with DAEMON="/usr/sbin/${NAME}" at the top: its static value.
+    const value = prog && /[$`]/.test(prog) ? s.expand(prog) : prog;
+    if (value && !/[$`\s]/.test(value)) return value.slice(value.lastIndexOf('/') + 1);
   }
   // The binary run directly with a daemonize flag (`/usr/sbin/avahi-daemon -D`).
   for (const c of s.initd.commands) {

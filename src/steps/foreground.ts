@@ -146,8 +146,10 @@ export function foregroundStep(ctx: StepContext, d: Draft): Refusal | void {
     d.evidence.push(script);
     return;
   }
-  const daemon = d.converted
-    ? d.converted.command
+  // The launched program, through its variable when static (`--exec "${DAEMON}"`).
+  const launched = d.converted?.command ? (s.expand(d.converted.command) ?? d.converted.command) : undefined;
+  const daemon = launched
+    ? launched
         .replace(/^["']|["']$/g, '')
         .split('/')
         .pop()
