@@ -11,7 +11,7 @@ import { launchedDaemon } from '../steps/custom-start.js';
 import { templateWord } from '../steps/route.js';
 import { confirmSyntax } from '../parse/syntax-check.js';
 import type { ServiceRule } from '../rules/types.js';
-import { planMigration, type Plan, type PlanOptions } from './plan.js';
+import { planMigration, type Plan, type PlanOptions, type RefusalCode } from './plan.js';
 
 export const MAX_PASSES = 10;
 
@@ -118,19 +118,14 @@ export function heredocEdit(
     const h = f?.inHeredoc(e.start, e.end);
     if (!f || !h) continue;
     const reason = `${f.path}:${f.lineCol(h.start).line}: the change would land inside a here-document, which is data, not code`;
-    return (name, rule) => ({
-      service: name,
-      rule,
-      changes: [],
-      passes: 0,
-      plan: {
-        kind: 'refuse',
-        code: 'dynamic',
+    return (name, rule) =>
+      refused(
+        name,
+        rule,
+        'dynamic',
         reason,
-        suggestion:
-          'move the here-document (or the assignment before it on the same line) to its own lines, then migrate again',
-      },
-    });
+        'move the here-document (or the assignment before it on the same line) to its own lines, then migrate again',
+      );
   }
   return undefined;
 }
@@ -164,17 +159,13 @@ function unparsedRegions(f: ShellFile | null): { start: number; end: number }[] 
 export function migrateLoaded(l: LoadedService, options: PlanOptions = {}): ServiceResult {
   const template = OPENRC_SHEBANG.test(l.initd.text) ? templateWord(l.initd.text) : null;
   if (template)
-    return {
-      service: l.name,
-      changes: [],
-      passes: 0,
-      plan: {
-        kind: 'refuse',
-        code: 'template',
-        reason: `template: the ebuild fills in ${template} when it installs the script`,
-        suggestion: 'run rc-supervise on the installed file',
-      },
-    };
+    return refused(
+      l.name,
+      undefined,
+      'template',
+      `template: the ebuild fills in ${template} when it installs the script`,
+      'run rc-supervise on the installed file',
+    );
   const service = parseService(l);
   const rule = findRule(l.name, service.daemon ?? launchedDaemon(service));
   const base = {
@@ -189,18 +180,13 @@ export function migrateLoaded(l: LoadedService, options: PlanOptions = {}): Serv
   // Whatever decides the command lines and cannot be read with certainty: refused, never guessed.
   const unknown = [...service.unknown][0];
   if (unknown && plan.kind === 'migrate')
-    return {
-      service: l.name,
+    return refused(
+      l.name,
       rule,
-      changes: [],
-      passes: 0,
-      plan: {
-        kind: 'refuse',
-        code: 'dynamic',
-        reason: `${unknown[0]}: ${unknown[1]}`,
-        suggestion: `set ${unknown[0]} with a plain top-level assignment, or migrate by hand`,
-      },
-    };
+      'dynamic',
+      `${unknown[0]}: ${unknown[1]}`,
+      `set ${unknown[0]} with a plain top-level assignment, or migrate by hand`,
+    );
   if (plan.kind !== 'migrate') return { service: l.name, plan, rule, changes: [], passes: 0 };
   const unparsed = [
     ...unparsedRegions(service.initd).map((r) => ({ ...r, file: l.initdPath })),
@@ -208,36 +194,26 @@ export function migrateLoaded(l: LoadedService, options: PlanOptions = {}): Serv
   ];
   const blind = plan.edits.find((e) => unparsed.some((r) => r.file === e.file && e.start < r.end && r.start <= e.end));
   if (blind)
-    return {
-      service: l.name,
+    return refused(
+      l.name,
       rule,
-      changes: [],
-      passes: 0,
-      plan: {
-        kind: 'refuse',
-        code: 'dynamic',
-        reason: `${blind.file}: the change would touch lines the shell grammar rc-supervise uses cannot read (the shell itself accepts them); nothing written`,
-        suggestion: 'migrate this service by hand (rc-supervise explain shows the command lines)',
-      },
-    };
+      'dynamic',
+      `${blind.file}: the change would touch lines the shell grammar rc-supervise uses cannot read (the shell itself accepts them); nothing written`,
+      'migrate this service by hand (rc-supervise explain shows the command lines)',
+    );
   const inDoc = heredocEdit(service, plan.edits);
   if (inDoc) return inDoc(l.name, rule);
   // Writing through a symlink would change another service's script (net.eth0 -> net.lo).
   const link = [l.initd, l.confd].find((f) => f?.linkTarget);
   if (link) {
     const which = link === l.initd ? l.initdPath : l.confdPath;
-    return {
-      service: l.name,
+    return refused(
+      l.name,
       rule,
-      changes: [],
-      passes: 0,
-      plan: {
-        kind: 'refuse',
-        code: 'symlink',
-        reason: `${which} is a symlink (-> ${link.linkTarget}): editing it would change the file it points to`,
-        suggestion: 'migrate the service the link points to, or replace the link by a copy first',
-      },
-    };
+      'symlink',
+      `${which} is a symlink (-> ${link.linkTarget}): editing it would change the file it points to`,
+      'migrate the service the link points to, or replace the link by a copy first',
+    );
   }
 
   const texts = new Map<string, string | null>([
@@ -296,18 +272,13 @@ export function migrateLoaded(l: LoadedService, options: PlanOptions = {}): Serv
   }
   const shared = changes.map((ch) => l.shared?.[ch.path]).find((w) => w);
   if (shared)
-    return {
-      service: l.name,
+    return refused(
+      l.name,
       rule,
-      changes: [],
-      passes: 0,
-      plan: {
-        kind: 'refuse',
-        code: 'symlink',
-        reason: shared,
-        suggestion: 'replace the link by a copy first (cp --remove-destination), then migrate each service',
-      },
-    };
+      'symlink',
+      shared,
+      'replace the link by a copy first (cp --remove-destination), then migrate each service',
+    );
   return { service: l.name, plan, rule, changes, passes };
 }
 
@@ -333,4 +304,15 @@ function notConverging(service: string, rule: ServiceRule | undefined, why: stri
       suggestion: 'migrate this service by hand (rc-supervise explain shows the command lines)',
     },
   };
+}
+
+/** A service not migrated, with the reason and what the user can do. */
+function refused(
+  service: string,
+  rule: ServiceRule | undefined,
+  code: RefusalCode,
+  reason: string,
+  suggestion: string,
+): ServiceResult {
+  return { service, rule, changes: [], passes: 0, plan: { kind: 'refuse', code, reason, suggestion } };
 }

@@ -237,15 +237,6 @@ function fnPair(a: [string, string[]], b: [string, string[]], eol: string): stri
 }
 
 const STOPPERS = /^(kill|pkill|killall|start-stop-daemon)$/;
-/** The signal numbers every Linux architecture shares. */
-const SIGNAL_NAMES: Record<string, string> = {
-  '1': 'HUP',
-  '2': 'INT',
-  '3': 'QUIT',
-  '9': 'KILL',
-  '14': 'ALRM',
-  '15': 'TERM',
-};
 
 /**
  * A custom start()/stop() that launches exactly one daemon becomes the declarative variables:
