@@ -20,6 +20,15 @@ function summary(e: DaemonEntry): string {
 
 /** A knowledge-base entry in the shape the recipe steps read, with every source kept. */
 export function entryToRule(e: DaemonEntry): ServiceRule {
+  // Words that exist only from some version on: the installed version is unknown, so the
+  // entry cannot be evidence; the refusal names the words for users of that version or newer.
+  const versioned = e.foregroundSince !== undefined && !!e.foreground;
+  const refuse = versioned
+    ? {
+        reason: `${e.binaries[0]} stays in the foreground with ${e.foreground} only from version ${e.foregroundSince}, and the installed version is not known`,
+        suggestion: `if ${e.binaries[0]} is ${e.foregroundSince} or newer, pass --foreground-args="${e.foreground}"`,
+      }
+    : e.refuse;
   return {
     id: e.id,
     origin: 'knowledge',
@@ -27,14 +36,14 @@ export function entryToRule(e: DaemonEntry): ServiceRule {
     daemons: e.binaries,
     summary: summary(e),
     route: 'init.d',
-    foreground: e.foreground,
+    foreground: versioned ? undefined : e.foreground,
     backgroundFlags: [
       ...(e.daemonizeFlags ?? []).map((f) => flag(f, 'daemonize')),
       ...(e.pidfileFlags ?? []).map((f) => flag(f, 'pidfile')),
     ],
     ownPidfile: e.ownPidfile,
     signals: e.signals,
-    refuse: e.refuse,
+    refuse,
     notes: e.notes,
     sources: Object.entries(e.sources).flatMap(([fact, list]) => (list ?? []).map((s) => `${fact}: ${s}`)),
   };

@@ -6,13 +6,16 @@ export interface KnowledgeFlag {
   ignoreCase?: boolean;
 }
 
-export type KnowledgeFact = 'foreground' | 'daemonizeFlags' | 'pidfileFlags' | 'ownPidfile' | 'signals' | 'refuse';
+export type KnowledgeFact =
+  'foreground' | 'foregroundSince' | 'daemonizeFlags' | 'pidfileFlags' | 'ownPidfile' | 'signals' | 'refuse';
 
 export interface DaemonEntry {
   id: string;
   binaries: string[];
   services?: string[];
   foreground?: string;
+  /** The version the foreground words appeared in (then the entry refuses, naming them). */
+  foregroundSince?: string;
   daemonizeFlags?: KnowledgeFlag[];
   pidfileFlags?: KnowledgeFlag[];
   ownPidfile?: string;

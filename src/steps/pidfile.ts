@@ -1,7 +1,8 @@
 import type { Service } from '../model/service.js';
 import { blockPosition, samePath } from './emit.js';
 import { isYes } from './flags.js';
-import type { Draft, StepContext } from './types.js';
+import { isDualMode } from './signals.js';
+import type { Draft, Refusal, StepContext } from './types.js';
 
 /**
  * A daemon that writes its own pid file at the supervisor's `pidfile` path, even in the
@@ -11,7 +12,7 @@ import type { Draft, StepContext } from './types.js';
  * its own, after every other assignment and only while it is the supervisor. Not done when
  * a function still reads `pidfile` (mpd's start_pre chowns its directory), only warned.
  */
-export function pidfileStep(ctx: StepContext, d: Draft): void {
+export function pidfileStep(ctx: StepContext, d: Draft): Refusal | void {
   const s: Service = ctx.service;
   const pidfile = s.value('pidfile');
   const own = ctx.rule?.ownPidfile;
@@ -23,17 +24,20 @@ export function pidfileStep(ctx: StepContext, d: Draft): void {
   // (--make-pidfile, command_background) or a flag told the daemon where (moved away now). A
   // daemon that wrote it without being told (its configuration, a built-in path) most likely
   // still does in the foreground: the supervisor must not share it.
-  const ssd = s.words('start_stop_daemon_args') ?? [];
-  const made =
-    isYes(s.value('command_background')) ||
-    !!d.converted?.backgroundMakePidfile ||
-    ssd.some((w) => /^(-m|--make-pidfile|-[a-zA-Z]*m[a-zA-Z]*)$/.test(w));
   // Words that go to the daemon only under start-stop-daemon: moved now, or split already.
   const bgOnly = [d.movedText, ...s.initdAssignments('command_args_background').map((a) => a.value.text)].join(' ');
   const told =
     /\$\{?pidfile\b/.test(bgOnly) ||
     (ctx.rule?.backgroundFlags ?? []).some((f) => f.why === 'pidfile' && bgOnly.includes(f.flag));
+  const ssd = s.words('start_stop_daemon_args') ?? [];
+  const made =
+    isYes(s.value('command_background')) ||
+    !!d.converted?.backgroundMakePidfile ||
+    ssd.some((w) => /^(-m|--make-pidfile|-[a-zA-Z]*m[a-zA-Z]*)$/.test(w));
+  // A daemon that writes its default path whatever it is told (salt-syndic) needs a rule.
   if (!ruleSays && (made || told)) return;
+  // A script that switches on $supervisor was written for both backends, pid files included.
+  if (!ruleSays && isDualMode(s)) return;
   const fg = d.foreground ?? s.value('command_args_foreground') ?? '';
   if (/pid/i.test(fg)) return;
   const rewritten = (offset: number) => d.signalEdits.some((e) => e.start <= offset && offset < e.end);
@@ -43,12 +47,23 @@ export function pidfileStep(ctx: StepContext, d: Draft): void {
   });
   const what = own === '*' || !own ? (ruleSays ? 'a built-in pid file' : 'its own pid file') : own;
   const warning = `${s.daemon} writes ${what} itself, which may be the supervisor's pidfile: stop would end only the daemon, and its supervisor would respawn it`;
-  if (readers.length) {
+  if (readers.length && ctx.rule && ctx.rule.origin !== 'knowledge') {
+    // A curated rule's service (the wiki's mpd): the known trade-off, said as a warning.
     d.warnings.push(
       `${warning}; ${readers.map((f) => `${f.name}()`).join(', ')} reads pidfile, so rc-supervise leaves it: give the supervisor another pidfile by hand`,
     );
     return;
   }
+  if (readers.length)
+    // Giving the supervisor another pid file would change what those functions do; keeping
+    // the shared one would make stop end only the daemon. Neither is safe to decide here.
+    return {
+      kind: 'refuse',
+      code: 'dynamic',
+      reason: `${warning}; ${readers.map((f) => `${f.name}()`).join(', ')} reads pidfile, so the supervisor cannot simply be given another one`,
+      suggestion:
+        'give the supervisor its own pidfile by hand (and adapt the functions that read it), then migrate again',
+    };
   const last = s
     .initdAssignments('pidfile')
     .filter((a) => a.plain)

@@ -20,8 +20,8 @@ const WARNING =
 function run(initd: string, more: { rule?: ServiceRule; d?: Draft; confd?: string } = {}, name = 'food') {
   const s = service(initd, more.confd ?? null, name);
   const d = more.d ?? draft();
-  pidfileStep(ctx(s, { rule: more.rule }), d);
-  return { s, d };
+  const r = pidfileStep(ctx(s, { rule: more.rule }), d);
+  return { s, d, r };
 }
 
 function untouched(d: Draft) {
@@ -98,12 +98,11 @@ describe('the daemon wrote the pid file itself: the supervisor gets its own', ()
     const d = draft({ signalEdits: [{ file: 'etc/init.d/food', start: call.start, end: call.end, text: 'x' }] });
     pidfileStep(ctx(s), d);
     expect(d.extraEdits).toHaveLength(1);
-    // Without that rewrite, reload() reads pidfile: only a warning.
-    const { d: plain } = run(text);
+    // Without that rewrite, reload() reads pidfile: neither choice is safe, so a refusal.
+    const { d: plain, r } = run(text);
     expect(plain.extraEdits).toEqual([]);
-    expect(plain.warnings).toEqual([
-      `${WARNING}; reload() reads pidfile, so rc-supervise leaves it: give the supervisor another pidfile by hand`,
-    ]);
+    expect(r).toMatchObject({ kind: 'refuse', code: 'dynamic' });
+    expect(r && r.reason).toContain('reload() reads pidfile');
   });
 });
 
@@ -180,8 +179,8 @@ describe('no relocation', () => {
     expect(d.lateLines).toEqual([]);
   });
 
-  test('a function reading pidfile: warned, left alone', () => {
-    const { d } = run(
+  test('a function reading pidfile: refused (no rule), or warned for a curated rule', () => {
+    const { d, r } = run(
       sh(
         '#!/sbin/openrc-run',
         'command=/usr/sbin/food',
@@ -191,10 +190,22 @@ describe('no relocation', () => {
         '}',
       ),
     );
-    expect(d.warnings).toEqual([
-      `${WARNING}; start_pre() reads pidfile, so rc-supervise leaves it: give the supervisor another pidfile by hand`,
-    ]);
+    expect(r).toMatchObject({ kind: 'refuse', code: 'dynamic' });
+    expect(r && r.reason).toContain('start_pre() reads pidfile');
     expect(d.extraEdits).toEqual([]);
     expect(d.initdReasons).toEqual([]);
+    const curated = run(
+      sh(
+        '#!/sbin/openrc-run',
+        'command=/usr/sbin/food',
+        'pidfile=/run/food/food.pid',
+        'start_pre() {',
+        '\tcheckpath -d -o food "${pidfile%/*}"',
+        '}',
+      ),
+      { rule: rule({ ownPidfile: '*', origin: 'curated' }) },
+    );
+    expect(curated.r).toBeUndefined();
+    expect(curated.d.warnings[0]).toContain('start_pre() reads pidfile, so rc-supervise leaves it');
   });
 });
