@@ -1,0 +1,277 @@
+/**
+ * What a daemon needs beyond its foreground words to start in the sandbox: a minimal
+ * configuration on loopback in the run's temp dir (@TMP@), the system user its package's
+ * postinst would create, the directories its tmpfiles.d would create. Keyed by entry id.
+ * A recipe never adds flags that change whether the daemon forks: only the entry's
+ * foreground words do that.
+ */
+export interface Recipe {
+  /** command_args (configuration file, loopback address, temp paths). */
+  args?: string;
+  /** Shell run inside the sandbox before start (after SETUP_PRELUDE). */
+  setup?: string;
+  /** command_user. */
+  user?: string;
+  /** The binary's path inside the sandbox when not the one apt-file found. */
+  binary?: string;
+  /** The Debian package, when several ship the binary. */
+  pkg?: string;
+  /** Why this daemon is not run here. */
+  skip?: string;
+  /** More Debian packages to unpack with it (e.g. a plugin it cannot start without). */
+  extraPackages?: string[];
+}
+
+/** Shell helpers for recipes: `sysuser NAME [HOME]` adds a system user+group (as postinst would). */
+export const SETUP_PRELUDE = `sysuser() {
+  grep -q "^$1:" /etc/group || echo "$1:x:$(( 60000 + $(wc -l < /etc/group) )):" >> /etc/group
+  gid=$(grep "^$1:" /etc/group | cut -d: -f3)
+  grep -q "^$1:" /etc/passwd || echo "$1:x:$gid:$gid:$1:\${2:-/nonexistent}:/usr/sbin/nologin" >> /etc/passwd
+}
+# A system bus for daemons that register on D-Bus (the host's dbus-daemon; started before
+# the daemon, so the verifier does not count it as escaped).
+systembus() {
+  mkdir -p /run/dbus && dbus-daemon --system --fork --nopidfile
+}
+# A veth pair v0 (10.9.0.1/24) <-> v1 (10.9.0.2/24) inside the private network namespace,
+# for daemons that need a real interface.
+veth() {
+  ip link add v0 type veth peer name v1 && ip addr add 10.9.0.1/24 dev v0 && ip addr add 10.9.0.2/24 dev v1 &&
+    ip link set v0 up && ip link set v1 up
+}
+`;
+
+const HOST_WIDE = (what: string) =>
+  `not run: it would ${what} of the test machine itself (the sandbox shares the host's kernel, /proc, /sys and /dev)`;
+
+export const RECIPES: Record<string, Recipe> = {
+  // --- not run: they act on the host kernel or hardware, which no namespace here isolates
+  watchdog: { skip: HOST_WIDE('open /dev/watchdog and reboot the machine when it stops feeding it') },
+  wdmd: { skip: HOST_WIDE('open /dev/watchdog (reboot when not fed)') },
+  auditd: { skip: HOST_WIDE('change the kernel audit configuration') },
+  bootlogd: { skip: HOST_WIDE('redirect the console') },
+  cachefilesd: { skip: HOST_WIDE('bind the kernel cachefiles cache') },
+  irqbalance: { skip: HOST_WIDE('move the IRQ affinities') },
+  thermald: { skip: HOST_WIDE('change the CPU power and thermal settings') },
+  tuned: { skip: HOST_WIDE('change sysctl and power settings') },
+  fancontrol: { skip: HOST_WIDE('drive the fans (hwmon pwm)') },
+  multipathd: { skip: HOST_WIDE('claim block devices through device-mapper') },
+  smartd: { skip: HOST_WIDE('probe the disks') },
+  xenwatchdogd: { skip: HOST_WIDE('arm a watchdog') },
+  rngd: { skip: HOST_WIDE("feed the kernel's entropy pool") },
+
+  // --- a minimal configuration
+  // The Gentoo dbus script's command_args (the rule adds only the foreground words).
+  dbus: { args: '--system', setup: 'mkdir -p /run/dbus' },
+  // The rule's foreground is empty because the stock command_args already hold -f.
+  cupsd: { args: '-f' },
+  'avahi-daemon': { setup: 'sysuser avahi; systembus' },
+  bluetooth: { setup: 'systembus' },
+  iwd: { setup: 'systembus' },
+
+  // --- servers: loopback only, state in the run's temp dir
+  nginx: {
+    args: '-c @TMP@/nginx.conf',
+    setup: `printf 'error_log @TMP@/error.log;\nevents {}\nhttp { access_log off; server { listen 127.0.0.1:8080; root @TMP@; } }\n' > @TMP@/nginx.conf`,
+  },
+  'redis-server': {
+    args: '@TMP@/redis.conf',
+    setup: `printf 'bind 127.0.0.1\nport 6390\ndir @TMP@\nlogfile ""\n' > @TMP@/redis.conf`,
+  },
+  vsftpd: {},
+  chronyd: {
+    // -x: never touch the host's clock; no servers, no command port
+    args: '-x -f @TMP@/chrony.conf',
+    setup: `sysuser _chrony; printf 'cmdport 0\n' > @TMP@/chrony.conf`,
+  },
+  ntpd: {
+    // no servers and no kernel discipline: the host's clock is never adjusted
+    args: '-c @TMP@/ntp.conf',
+    setup: `sysuser ntpsec; printf 'disable kernel\ndriftfile @TMP@/drift\n' > @TMP@/ntp.conf`,
+  },
+  'syslog-ng': {
+    // not the package's syslog-ng.conf: it would read /proc/kmsg (the host's kernel log)
+    args: '-f @TMP@/syslog-ng.conf --persist-file=@TMP@/persist --control=@TMP@/ctl',
+    setup: `printf '@version: 3.38\nsource s { network(ip("127.0.0.1") port(5514) transport("tcp")); };\ndestination d { file("@TMP@/messages"); };\nlog { source(s); destination(d); };\n' > @TMP@/syslog-ng.conf`,
+  },
+  mpd: {
+    args: '@TMP@/mpd.conf',
+    setup: `mkdir -p @TMP@/music; printf 'music_directory "@TMP@/music"\ndb_file "@TMP@/db"\nstate_file "@TMP@/state"\nbind_to_address "127.0.0.1"\nport "6601"\naudio_output {\n type "null"\n name "null"\n}\n' > @TMP@/mpd.conf`,
+  },
+  gerbera: { args: '--home @TMP@ --add-file /dev/null --interface lo', setup: 'systembus' },
+  'vixie-cron': {},
+  exim: {
+    args: '-C @TMP@/exim.conf -oX 2525',
+    setup: `sysuser Debian-exim; mkdir -p @TMP@/spool && chmod 777 @TMP@/spool
+printf 'spool_directory = @TMP@/spool\nlocal_interfaces = 127.0.0.1\nexim_user = Debian-exim\nexim_group = Debian-exim\nlog_file_path = @TMP@/%%slog\nbegin acl\nbegin routers\nbegin transports\n' > @TMP@/exim.conf`,
+  },
+  keepalived: {
+    args: '-f @TMP@/keepalived.conf -l',
+    setup: `printf 'global_defs {\n  router_id verify\n}\n' > @TMP@/keepalived.conf`,
+  },
+  dovecot: {
+    args: '-c @TMP@/dovecot.conf',
+    setup: `sysuser dovecot; sysuser dovenull
+printf 'listen = 127.0.0.1\nprotocols = imap\nssl = no\nbase_dir = @TMP@/run\nstate_dir = @TMP@/state\nlog_path = /dev/stderr\nmail_location = maildir:@TMP@/mail/%%u\npassdb {\n  driver = static\n  args = password=x\n}\nuserdb {\n  driver = static\n  args = uid=nobody gid=nogroup home=@TMP@/mail/%%u\n}\nservice imap-login {\n  inet_listener imap {\n    port = 1143\n  }\n}\n' > @TMP@/dovecot.conf`,
+  },
+  proftpd: {
+    args: '-c @TMP@/proftpd.conf',
+    setup: `printf 'ServerType standalone\nDefaultAddress 127.0.0.1\nPort 2121\nUseIPv6 off\nUser nobody\nGroup nogroup\nScoreboardFile @TMP@/scoreboard\nDelayTable none\nWtmpLog off\n' > @TMP@/proftpd.conf`,
+  },
+  rsync: {
+    // the init scripts' command_args: rsync --daemon with its config
+    args: '--daemon --config=@TMP@/rsyncd.conf --address=127.0.0.1 --port=8873',
+    setup: `printf 'use chroot = no\n[tmp]\npath = @TMP@\n' > @TMP@/rsyncd.conf`,
+  },
+  rrdcached: { args: '-l 127.0.0.1:42217 -b @TMP@ -B -j @TMP@' },
+  svnserve: { args: '--daemon --listen-host 127.0.0.1 --listen-port 3690 -r @TMP@' },
+  xinetd: { args: '-f @TMP@/xinetd.conf', setup: `printf 'defaults\n{\n}\n' > @TMP@/xinetd.conf` },
+  tinyproxy: {
+    args: '-c @TMP@/tinyproxy.conf',
+    setup: `printf 'Port 8888\nListen 127.0.0.1\nUser nobody\nGroup nogroup\nTimeout 600\n' > @TMP@/tinyproxy.conf`,
+  },
+  'transmission-daemon': { args: '-g @TMP@ --rpc-bind-address 127.0.0.1 -p 9091 -P 51413' },
+  named: {
+    args: '-c @TMP@/named.conf -u bind',
+    setup: `sysuser bind; mkdir -p /run/named /var/cache/bind && chown bind /run/named @TMP@ /var/cache/bind
+printf 'options {\n  directory "@TMP@";\n  listen-on port 5353 { 127.0.0.1; };\n  listen-on-v6 { none; };\n};\n' > @TMP@/named.conf`,
+  },
+  snmpd: {
+    args: '-C -c @TMP@/snmpd.conf -Lo udp:127.0.0.1:1161',
+    setup: `printf 'rocommunity public 127.0.0.1\n' > @TMP@/snmpd.conf`,
+  },
+  snmptrapd: {
+    args: '-C -c @TMP@/snmptrapd.conf -Lo udp:127.0.0.1:1162',
+    setup: `printf 'disableAuthorization yes\n' > @TMP@/snmptrapd.conf`,
+  },
+  pdns_server: {
+    args: '--config-dir=@TMP@ --socket-dir=@TMP@ --guardian=no --local-address=127.0.0.1 --local-port=5300 --launch=bind --bind-config=@TMP@/named.conf --setuid=nobody --setgid=nogroup',
+    setup: `: > @TMP@/pdns.conf; printf 'options { directory "@TMP@"; };\n' > @TMP@/named.conf; chmod 755 @TMP@`,
+  },
+  supervisord: {
+    args: '-c @TMP@/supervisord.conf',
+    setup: `printf '[supervisord]\nlogfile=@TMP@/supervisord.log\nuser=root\n' > @TMP@/supervisord.conf`,
+  },
+  uptimed: { setup: 'sysuser daemon; mkdir -p /var/spool/uptimed && chmod 777 /var/spool/uptimed' },
+  vnstatd: { setup: 'sysuser vnstat; mkdir -p /var/lib/vnstat && chown vnstat /var/lib/vnstat' },
+  gunicorn: {
+    args: '--bind 127.0.0.1:8000 --chdir @TMP@ app:app',
+    setup: `printf 'def app(environ, start_response):\n    start_response("200 OK", [])\n    return [b"ok"]\n' > @TMP@/app.py`,
+  },
+  epmd: { args: '-address 127.0.0.1' },
+  git: { args: 'daemon --base-path=@TMP@ --listen=127.0.0.1 --port=9418' },
+  icecast: {
+    user: 'nobody:nogroup',
+    args: '-c @TMP@/icecast.xml',
+    setup: `chmod 777 @TMP@; printf '<icecast>\n<limits><sources>1</sources></limits>\n<authentication><source-password>x</source-password><admin-password>x</admin-password></authentication>\n<listen-socket><port>8000</port><bind-address>127.0.0.1</bind-address></listen-socket>\n<paths><logdir>@TMP@</logdir><webroot>/usr/share/icecast2/web</webroot><adminroot>/usr/share/icecast2/admin</adminroot></paths>\n<logging><errorlog>-</errorlog></logging>\n</icecast>\n' > @TMP@/icecast.xml`,
+  },
+  iscsid: {
+    setup: `mkdir -p /etc/iscsi; echo 'InitiatorName=iqn.2026-01.org.example:verify' > /etc/iscsi/initiatorname.iscsi; [ -f /etc/iscsi/iscsid.conf ] || : > /etc/iscsi/iscsid.conf`,
+  },
+  nslcd: {
+    setup: `sysuser nslcd; mkdir -p /run/nslcd && chown nslcd /run/nslcd; printf 'uid nslcd\ngid nslcd\nuri ldap://127.0.0.1:3890/\nbase dc=example,dc=org\n' > /etc/nslcd.conf; chmod 640 /etc/nslcd.conf`,
+  },
+  slapd: {
+    args: '-h ldap://127.0.0.1:3890/ -f @TMP@/slapd.conf',
+    setup: `printf 'include /etc/ldap/schema/core.schema\nmodulepath /usr/lib/ldap\nmoduleload back_ldif\ndatabase ldif\nsuffix "dc=example,dc=org"\ndirectory @TMP@\n' > @TMP@/slapd.conf`,
+  },
+  zabbix_agentd: {
+    args: '-c @TMP@/zabbix_agentd.conf',
+    setup: `sysuser zabbix; printf 'ListenIP=127.0.0.1\nListenPort=10050\nServer=127.0.0.1\nLogType=console\n' > @TMP@/zabbix_agentd.conf`,
+  },
+  monit: {
+    args: '-c @TMP@/monitrc',
+    setup: `printf 'set daemon 30\nset logfile @TMP@/monit.log\n' > @TMP@/monitrc; chmod 600 @TMP@/monitrc`,
+  },
+  'qemu-ga': { args: '-m unix-listen -p @TMP@/qga.sock' },
+  openvpn: { args: '--dev null --local 127.0.0.1 --lport 11940 --proto udp --ping 10 --verb 3' },
+  postsrsd: {
+    args: '-d example.org -s @TMP@/secret -l 127.0.0.1 -u nobody',
+    setup: 'head -c 32 /dev/urandom | base64 > @TMP@/secret',
+  },
+  prometheus: {
+    args: '--config.file=@TMP@/prometheus.yml --storage.tsdb.path=@TMP@/data --web.listen-address=127.0.0.1:9090',
+    setup: `printf 'global:\n  scrape_interval: 60s\n' > @TMP@/prometheus.yml`,
+  },
+  searchd: {
+    args: '--config @TMP@/sphinx.conf',
+    setup: `printf 'searchd {\n  listen = 127.0.0.1:9312\n  log = @TMP@/searchd.log\n  query_log = @TMP@/query.log\n  pid_file = @TMP@/searchd.pid\n  binlog_path = @TMP@\n}\n' > @TMP@/sphinx.conf`,
+  },
+  sniproxy: {
+    args: '-c @TMP@/sniproxy.conf',
+    setup: `printf 'user nobody\nlistener 127.0.0.1:8443 {\n  protocol tls\n}\ntable {\n}\n' > @TMP@/sniproxy.conf`,
+  },
+  stdiscosrv: { args: '--listen=127.0.0.1:8443 --db-dir=@TMP@/db', setup: 'cd @TMP@' },
+  strelaysrv: { args: '-listen=127.0.0.1:22067 -pools= -keys=@TMP@ -status-srv=' },
+  svscan: { args: '@TMP@' },
+  syncthing: { args: '--home=@TMP@ --no-browser --gui-address=127.0.0.1:8384 --no-restart' },
+  'deluge-web': { args: '-c @TMP@ -i 127.0.0.1 -p 8112' },
+  deluged: { args: '-c @TMP@ -i 127.0.0.1 -p 58846' },
+  v2ray: {
+    args: '-config @TMP@/config.json',
+    setup: `printf '{"inbounds":[{"port":10808,"listen":"127.0.0.1","protocol":"socks"}],"outbounds":[{"protocol":"freedom"}]}\n' > @TMP@/config.json`,
+  },
+  'carbon-c-relay': {
+    args: '-f @TMP@/relay.conf -p 2003',
+    setup: `printf 'cluster c forward 127.0.0.1:2004;\nmatch * send to c;\n' > @TMP@/relay.conf`,
+  },
+  smtpd: { setup: 'sysuser _smtpd; sysuser _smtpq; mkdir -p /var/spool/smtpd' },
+  radvd: {
+    args: '-C @TMP@/radvd.conf',
+    setup: `veth; printf 'interface v0 {\n  AdvSendAdvert on;\n  prefix 2001:db8:1::/64 {};\n};\n' > @TMP@/radvd.conf`,
+  },
+  igmpproxy: {
+    args: '@TMP@/igmpproxy.conf',
+    setup: `veth; printf 'phyint v0 upstream ratelimit 0 threshold 1\nphyint v1 downstream ratelimit 0 threshold 1\n' > @TMP@/igmpproxy.conf`,
+  },
+  arpwatch: { args: '-i v0 -f @TMP@/arp.dat', setup: 'veth; touch @TMP@/arp.dat; chmod 777 @TMP@ @TMP@/arp.dat' },
+  wpa_supplicant: {
+    args: '-i v0 -D wired -c @TMP@/wpa.conf',
+    setup: `veth; printf 'ctrl_interface=@TMP@/wpa\nap_scan=0\n' > @TMP@/wpa.conf`,
+  },
+  dhcpcd: { args: 'v0', setup: 'veth' },
+  ucarp: { args: '-i v0 -s 10.9.0.1 -v 1 -p secret -a 10.9.0.100 -u /bin/true -d /bin/true', setup: 'veth' },
+  networkmanager: { setup: 'systembus' },
+  ratbagd: { setup: 'systembus' },
+  'tpm2-abrmd': { setup: 'systembus' },
+  'spice-webdavd': { args: '-p 9843' },
+  aptly: {
+    args: '-config=@TMP@/aptly.conf api serve -listen=127.0.0.1:8080',
+    setup: `printf '{"rootDir": "@TMP@/aptly"}\n' > @TMP@/aptly.conf`,
+  },
+  znc: {
+    args: '--datadir=@TMP@ --allow-root',
+    setup: `mkdir -p @TMP@/configs; printf 'Version = 1.8.2\n<Listener l>\n  Port = 6697\n  Host = 127.0.0.1\n  SSL = false\n</Listener>\n<User admin>\n  Pass = plain#x\n  Admin = true\n</User>\n' > @TMP@/configs/znc.conf`,
+  },
+  sanlock: { args: 'daemon -w 0' },
+  amuled: { args: '--config-dir=@TMP@' },
+  nzbget: {
+    args: '-c @TMP@/nzbget.conf',
+    setup: `printf 'MainDir=@TMP@\nControlIP=127.0.0.1\nControlPort=6789\n' > @TMP@/nzbget.conf`,
+  },
+  'icecc-scheduler': {},
+  iceccd: {},
+  kcm: {},
+  pcscd: {},
+  incrond: { setup: 'mkdir -p /var/spool/incron /etc/incron.d' },
+  collectd: {
+    args: '-C @TMP@/collectd.conf',
+    setup: `printf 'BaseDir "@TMP@"\nPIDFile "@TMP@/collectd.pid"\nInterval 10\n' > @TMP@/collectd.conf`,
+  },
+  containerd: {
+    args: '--config @TMP@/config.toml --address @TMP@/containerd.sock --root @TMP@/root --state @TMP@/state',
+    setup: `printf 'version = 2\n' > @TMP@/config.toml`,
+  },
+  openconnect: { skip: 'a VPN client: it needs a VPN server to connect to' },
+  vpnc: { skip: 'a VPN client: it needs a VPN server to connect to' },
+  sshd: {
+    args: '-f @TMP@/sshd_config',
+    setup: `sysuser sshd /run/sshd; mkdir -p -m 0755 /run/sshd
+ssh-keygen -q -t ed25519 -N '' -f @TMP@/host_key
+printf 'ListenAddress 127.0.0.1\nPort 2222\nHostKey @TMP@/host_key\nUsePAM no\n' > @TMP@/sshd_config`,
+  },
+};
+
+export function recipeFor(id: string): Recipe | undefined {
+  return Object.prototype.hasOwnProperty.call(RECIPES, id) ? RECIPES[id] : undefined;
+}
