@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fromRule, loadKnowledge, mergeEntries } from '../scripts/verify-daemons/entries.js';
 import { choosePackage, parseAptFile, parseDepends, parseStanzas } from '../scripts/verify-daemons/packages.js';
 import {
+  excuse,
   parseArgs,
   renderJson,
   renderMarkdown,
@@ -176,6 +177,11 @@ describe('verdict', () => {
     expect(v.why).toBe('no child under supervise-daemon (start exit 1); stderr: bad config');
   });
 
+  test('no child seen but the daemon runs outside the supervisor: forked', () => {
+    const v = verdict(obs({ child: undefined, stayed: false, escaped: ['7 "cron -n"'] }), undefined);
+    expect(v).toEqual({ status: 'forked', why: 'no child stayed under the supervisor; 7 "cron -n" runs outside it' });
+  });
+
   test('child gone and a process outside the supervisor: forked', () => {
     const v = verdict(obs({ stayed: false, escaped: ['205 "mydaemon -x"'], childPids: [101, 102] }), undefined);
     expect(v).toEqual({
@@ -215,6 +221,18 @@ describe('verdict', () => {
       why: 'stayed in the foreground but wrote a pid file the entry does not declare (ownPidfile): /run/chrony/chronyd.pid',
     });
     expect(verdict(w, '/run/other.pid').status).toBe('undeclared-pidfile');
+  });
+
+  test('a daemon that died for want of hardware named by its recipe is not held against the entry', () => {
+    const died = verdict(obs({ stayed: false, stderrTail: 'no /dev/softsynth' }), undefined);
+    expect(excuse(died, 'the speakup soft synthesizer')).toEqual({
+      status: 'cannot-run-here',
+      why: 'needs the speakup soft synthesizer; exited within the wait (children seen: 101); stderr: no /dev/softsynth',
+    });
+    // a daemon that forked is still a failure, needs or not
+    const forked = verdict(obs({ stayed: false, escaped: ['9 "x"'] }), undefined);
+    expect(excuse(forked, 'a device').status).toBe('forked');
+    expect(excuse(died, undefined).status).toBe('died');
   });
 
   test('no respawn after SIGKILL', () => {

@@ -27,7 +27,7 @@ import {
   unpackTree,
 } from './packages.js';
 import { recipeFor, SETUP_PRELUDE } from './recipes.js';
-import { parseArgs, renderJson, renderMarkdown, verdict, type DaemonResult, type Report } from './report.js';
+import { excuse, parseArgs, renderJson, renderMarkdown, verdict, type DaemonResult, type Report } from './report.js';
 import { runDaemon } from './run.js';
 
 /** The repository root, found from this file (compiled into .cache/verify-dist/scripts/verify-daemons/). */
@@ -101,6 +101,24 @@ async function main(): Promise<number> {
   const host = hostInstalled();
   const cache = path.join(root, '.cache', 'verify-daemons');
   const results: DaemonResult[] = [];
+  const out = path.resolve(root, opts.out);
+  /** Written after every daemon too, so a long run can be watched (and survives an interruption). */
+  const writeReport = () => {
+    const report: Report = {
+      date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
+      debian: readFileSync('/etc/debian_version', 'utf8').trim(),
+      openrc: openrcVersion(),
+      kbDirs: opts.kb.map((d) => {
+        const rel = path.relative(root, path.resolve(d));
+        return rel && !rel.startsWith('..') ? rel : d;
+      }),
+      results,
+      invalid,
+    };
+    mkdirSync(path.dirname(out), { recursive: true });
+    writeFileSync(`${out}.md`, renderMarkdown(report));
+    writeFileSync(`${out}.json`, renderJson(report));
+  };
   for (const e of entries) {
     const t0 = Date.now();
     const base: DaemonResult = {
@@ -202,7 +220,7 @@ async function main(): Promise<number> {
     base.command = [spec.command, spec.args, spec.foreground].filter(Boolean).join(' ');
     try {
       const obs = await runDaemon(spec);
-      const v = verdict(obs, e.ownPidfile);
+      const v = excuse(verdict(obs, e.ownPidfile), recipe?.needs);
       if (missing.length && v.status !== 'ok') v.why += ` (ldd: missing ${missing.join(', ')})`;
       results.push({ ...base, ...v, obs, durationMs: Date.now() - t0 });
       log(`  -> ${v.status} (${((Date.now() - t0) / 1000).toFixed(1)} s) ${v.why.slice(0, 300)}`);
@@ -211,21 +229,11 @@ async function main(): Promise<number> {
       log(`  -> run failed: ${(err as Error).message}`);
     } finally {
       rmSync(tmp, { recursive: true, force: true });
+      writeReport();
     }
   }
 
-  const report: Report = {
-    date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
-    debian: readFileSync('/etc/debian_version', 'utf8').trim(),
-    openrc: openrcVersion(),
-    kbDirs: opts.kb.map((d) => path.relative(root, path.resolve(d)) || d),
-    results,
-    invalid,
-  };
-  const out = path.resolve(root, opts.out);
-  mkdirSync(path.dirname(out), { recursive: true });
-  writeFileSync(`${out}.md`, renderMarkdown(report));
-  writeFileSync(`${out}.json`, renderJson(report));
+  writeReport();
   log(`verify-daemons: wrote ${out}.md and ${out}.json`);
   return 0;
 }

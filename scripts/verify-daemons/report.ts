@@ -39,6 +39,7 @@ export type Status =
   | 'undeclared-pidfile'
   | 'no-respawn'
   | 'not-started'
+  | 'cannot-run-here'
   | 'skipped'
   | 'refused-entry'
   | 'not-in-debian'
@@ -77,6 +78,15 @@ function declared(own: string | undefined, p: string): boolean {
   return norm(own) === norm(p);
 }
 
+/**
+ * A daemon that died or never started, where the recipe says it needs what the test
+ * machine lacks (a device, a server to talk to): not held against the entry.
+ */
+export function excuse(v: { status: Status; why: string }, needs: string | undefined): { status: Status; why: string } {
+  if (!needs || (v.status !== 'died' && v.status !== 'not-started')) return v;
+  return { status: 'cannot-run-here', why: `needs ${needs}; ${v.why}` };
+}
+
 /** Verdict from the observation. Order: the most basic failure wins. */
 export function verdict(obs: Observation, declaredOwnPidfile: string | undefined): { status: Status; why: string } {
   const err = () => {
@@ -88,6 +98,12 @@ export function verdict(obs: Observation, declaredOwnPidfile: string | undefined
     return parts.length ? parts.join('; ') : 'no output';
   };
   if (obs.child === undefined) {
+    if (obs.escaped.length) {
+      return {
+        status: 'forked',
+        why: `no child stayed under the supervisor; ${obs.escaped.join(', ')} runs outside it`,
+      };
+    }
     return { status: 'not-started', why: `no child under supervise-daemon (start exit ${obs.startCode}); ${err()}` };
   }
   if (!obs.stayed) {
@@ -165,6 +181,13 @@ export function renderMarkdown(rep: Report): string {
       '(the daemon did not write it); **own pid files** = pid files the daemon wrote under /run.',
   );
   L.push('');
+  L.push(
+    'Run it again with `npm run verify-daemons -- --kb DIR` (as root on Debian 12, with apt-file; about 10 s a daemon, ' +
+      'one after the other; `--reuse docs/verified-daemons.json` keeps the results whose entry, recipe and package are unchanged). ' +
+      'What each daemon gets besides its foreground words (a loopback configuration, a system user, a veth pair, a system bus) ' +
+      'is in `scripts/verify-daemons/recipes.ts`.',
+  );
+  L.push('');
   const reused = rep.results.filter((r) => r.reusedFrom);
   if (reused.length) {
     L.push(
@@ -180,7 +203,8 @@ export function renderMarkdown(rep: Report): string {
   L.push(
     `**${s.total} entries; ${s.ran} run under supervise-daemon: ${s.ok ?? 0} ok, ${s.forked ?? 0} forked, ` +
       `${s.died ?? 0} died, ${s['not-started'] ?? 0} not started, ${s.pidfile ?? 0} wrote the supervisor's pidfile, ` +
-      `${s['undeclared-pidfile'] ?? 0} wrote an undeclared pid file, ${s['no-respawn'] ?? 0} no respawn.** ` +
+      `${s['undeclared-pidfile'] ?? 0} wrote an undeclared pid file, ${s['no-respawn'] ?? 0} no respawn, ` +
+      `${s['cannot-run-here'] ?? 0} exited for want of what this machine lacks (hardware, a peer).** ` +
       `Not run: ${s['not-in-debian'] ?? 0} not packaged in Debian, ${s['refused-entry'] ?? 0} refused by their entry, ` +
       `${s.skipped ?? 0} skipped, ${s['fetch-failed'] ?? 0} fetch failed.`,
   );

@@ -117,56 +117,55 @@ export async function runDaemon(s: RunSpec): Promise<Observation> {
     obs.startCode = start.code;
     obs.startOutput = (start.stdout + start.stderr).trim();
     obs.child = await h.childPid(s.svc, { timeoutMs: 3000 }).catch(() => undefined);
-    if (obs.child !== undefined) {
-      obs.supervisor = h.ppidOf(obs.child);
-      obs.childPids.push(obs.child);
-      const t0 = Date.now();
-      while (Date.now() - t0 < s.waitMs) {
-        await sleep(100);
-        const cur = Number(h.readInside(`/run/openrc/options/${s.svc}/child_pid`)?.trim());
-        if (Number.isInteger(cur) && cur > 0 && !obs.childPids.includes(cur)) obs.childPids.push(cur);
+    // The supervisor, also when no child could be seen (it died, or forked at once).
+    obs.supervisor =
+      (obs.child !== undefined ? h.ppidOf(obs.child) : undefined) ??
+      h.processes().find((p) => p.cmdline.startsWith(`supervise-daemon ${s.svc} `))?.pid;
+    if (obs.child !== undefined) obs.childPids.push(obs.child);
+    const t0 = Date.now();
+    while (Date.now() - t0 < (obs.child !== undefined ? s.waitMs : 1000)) {
+      await sleep(100);
+      const cur = Number(h.readInside(`/run/openrc/options/${s.svc}/child_pid`)?.trim());
+      if (Number.isInteger(cur) && cur > 0 && !obs.childPids.includes(cur)) obs.childPids.push(cur);
+    }
+    obs.stayed = obs.child !== undefined && obs.supervisor !== undefined && h.ppidOf(obs.child) === obs.supervisor;
+    // Everything the start left in the namespace must descend from the supervisor.
+    const procs = h.processes();
+    const byPid = new Map(procs.map((p) => [p.pid, p]));
+    const underSupervisor = (pid: number) => {
+      for (let p: number | undefined = pid, i = 0; p && i < 50; i++) {
+        if (p === obs.supervisor) return true;
+        p = byPid.get(p)?.ppid;
       }
-      obs.stayed = h.ppidOf(obs.child) === obs.supervisor && obs.supervisor !== undefined;
-      // Everything in the namespace must descend from the supervisor (or be the supervisor).
-      const procs = h.processes();
-      const byPid = new Map(procs.map((p) => [p.pid, p]));
-      const underSupervisor = (pid: number) => {
-        for (let p: number | undefined = pid, i = 0; p && i < 50; i++) {
-          if (p === obs.supervisor) return true;
-          p = byPid.get(p)?.ppid;
-        }
-        return false;
-      };
-      obs.escaped = procs
-        .filter(
-          (p) =>
-            !before.has(p.pid) &&
-            p.pid !== obs.supervisor &&
-            !underSupervisor(p.pid) &&
-            !p.cmdline.startsWith('supervise-daemon'),
-        )
-        .map((p) => `${p.pid} "${p.cmdline.slice(0, 120)}"`);
-      obs.pidfileContent = h.readInside(s.supervisorPidfile);
-      const runUp = path.join(h.dir, 'run.up');
-      const varUp = path.join(h.dir, 'var.up');
-      const supRel = s.supervisorPidfile.replace(/^\/(var\/)?run\//, '');
-      for (const [root, prefix] of [
-        [runUp, '/run/'],
-        [varUp, '/var/'],
-      ] as const) {
-        for (const rel of pidFiles(root)) {
-          if (rel.startsWith('openrc/') || (prefix === '/run/' && rel === supRel)) continue;
-          obs.pidfilesWritten.push({ path: prefix + rel, content: readTail(path.join(root, rel), 40).trim() });
-        }
+      return false;
+    };
+    obs.escaped = procs
+      .filter(
+        (p) =>
+          !before.has(p.pid) &&
+          p.pid !== obs.supervisor &&
+          !underSupervisor(p.pid) &&
+          !p.cmdline.startsWith('supervise-daemon'),
+      )
+      .map((p) => `${p.pid} "${p.cmdline.slice(0, 120)}"`);
+    obs.pidfileContent = h.readInside(s.supervisorPidfile);
+    const supRel = s.supervisorPidfile.replace(/^\/(var\/)?run\//, '');
+    for (const [root, prefix] of [
+      [path.join(h.dir, 'run.up'), '/run/'],
+      [path.join(h.dir, 'var.up'), '/var/'],
+    ] as const) {
+      for (const rel of pidFiles(root)) {
+        if (rel.startsWith('openrc/') || (prefix === '/run/' && rel === supRel)) continue;
+        obs.pidfilesWritten.push({ path: prefix + rel, content: readTail(path.join(root, rel), 40).trim() });
       }
-      if (obs.stayed) {
-        try {
-          process.kill(obs.child, 'SIGKILL');
-          const next = await h.childPid(s.svc, { not: obs.child, timeoutMs: 3000 });
-          obs.respawned = h.ppidOf(next) === obs.supervisor;
-        } catch {
-          obs.respawned = false;
-        }
+    }
+    if (obs.stayed && obs.child !== undefined) {
+      try {
+        process.kill(obs.child, 'SIGKILL');
+        const next = await h.childPid(s.svc, { not: obs.child, timeoutMs: 3000 });
+        obs.respawned = h.ppidOf(next) === obs.supervisor;
+      } catch {
+        obs.respawned = false;
       }
     }
     const stop = await h.rc(s.svc, 'stop', { timeoutMs: 10_000 }).catch((e: Error) => ({
@@ -183,7 +182,7 @@ export async function runDaemon(s: RunSpec): Promise<Observation> {
     obs.stderrTail = readTail(path.join(s.tmp, 'stderr.log'));
     obs.stdoutTail = readTail(path.join(s.tmp, 'stdout.log'));
     if (!obs.stayed) {
-      // Run the same command directly for its exit status and output (5 s at most).
+      // Run the same command directly for its exit status and output (3 s at most).
       for (const p of h.processes()) {
         try {
           process.kill(p.pid, 'SIGKILL');
@@ -195,12 +194,12 @@ export async function runDaemon(s: RunSpec): Promise<Observation> {
         ? `setpriv --reuid=${q(s.commandUser.split(':')[0])} --regid=${q(s.commandUser.split(':')[1] ?? s.commandUser.split(':')[0])} --init-groups `
         : '';
       const r = await h
-        .exec(`timeout -s KILL 5 ${user}${q(s.command)} ${s.args} ${s.foreground} 2>&1; echo "EXIT=$?"`, {
+        .exec(`timeout -s KILL 3 ${user}${q(s.command)} ${s.args} ${s.foreground} 2>&1; echo "EXIT=$?"`, {
           timeoutMs: 8000,
         })
         .catch((e: Error) => ({ code: 255, stdout: `EXIT=? ${e.message}`, stderr: '' }));
       const m = /EXIT=(\S+)\s*$/.exec(r.stdout);
-      const code = m ? (m[1] === '137' ? 'killed after 5 s (still running)' : m[1]) : '?';
+      const code = m ? (m[1] === '137' ? 'killed after 3 s (still running)' : m[1]) : '?';
       obs.direct = { code, output: (m ? r.stdout.slice(0, m.index) : r.stdout).trim().slice(-1500) };
     }
   } finally {
