@@ -18,6 +18,7 @@ import {
   type DaemonResult,
   type Observation,
 } from '../scripts/verify-daemons/report.js';
+import { recipeFor } from '../scripts/verify-daemons/recipes.js';
 import { initScript, squeezeRepeats } from '../scripts/verify-daemons/run.js';
 import { REPO_ROOT } from './helpers/openrc-cmdline.js';
 
@@ -338,5 +339,14 @@ describe('daemon output', () => {
     expect(squeezeRepeats('bind: in use\nretrying\nbind: in use\nretrying\n\nbind: in use\nfatal\n')).toBe(
       'bind: in use (x3)\nretrying (x2)\nfatal',
     );
+  });
+});
+
+describe('recipes', () => {
+  test('a recipe for one kind of entry (rule:cupsd) wins over the plain id', () => {
+    expect(recipeFor('cupsd', 'rule')?.args).toContain('-f ');
+    expect(recipeFor('cupsd', 'kb')?.args).not.toContain('-f ');
+    expect(recipeFor('nginx', 'kb')).toBe(recipeFor('nginx'));
+    expect(recipeFor('toString')).toBeUndefined();
   });
 });

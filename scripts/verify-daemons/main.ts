@@ -130,7 +130,7 @@ async function main(): Promise<number> {
       why: '',
       expect: e.expect,
     };
-    const recipe = recipeFor(e.recipe ?? e.id);
+    const recipe = recipeFor(e.recipe ?? e.id, e.origin.split(':')[0]);
     if (e.refuse) {
       results.push({ ...base, status: 'refused-entry', why: e.refuse });
       continue;

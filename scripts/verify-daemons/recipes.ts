@@ -27,6 +27,11 @@ export interface Recipe {
   extraPackages?: string[];
 }
 
+/** A throw-away Kerberos realm (EXAMPLE.ORG, database in the temp dir, KDC on port 8888). */
+const KDC_SETUP = `mkdir -p /etc/krb5kdc; printf '[realms]\nEXAMPLE.ORG = {\n  database_name = @TMP@/principal\n  key_stash_file = @TMP@/stash\n  kdc_ports = 8888\n  kdc_tcp_ports = 8888\n  acl_file = /etc/krb5kdc/kadm5.acl\n}\n' > /etc/krb5kdc/kdc.conf
+printf '[libdefaults]\n  default_realm = EXAMPLE.ORG\n' > /etc/krb5.conf
+kdb5_util create -s -P verify -r EXAMPLE.ORG > /dev/null`;
+
 /** Shell helpers for recipes: `sysuser NAME [HOME]` adds a system user+group (as postinst would). */
 export const SETUP_PRELUDE = `sysuser() {
   grep -q "^$1:" /etc/group || echo "$1:x:$(( 60000 + $(wc -l < /etc/group) )):" >> /etc/group
@@ -70,6 +75,91 @@ export const RECIPES: Record<string, Recipe> = {
   innd: {
     skip: "Debian's /usr/sbin/innd is INN 1.7 (package inn); INN 2 (inn2) needs its news spool, history and active files set up first (not attempted)",
   },
+  // --- third round: entries added to the knowledge base meanwhile
+  atd: { setup: 'sysuser daemon; mkdir -p /var/spool/cron/atjobs /var/spool/cron/atspool' },
+  atftpd: { args: '--daemon --bind-address 127.0.0.1 --port 6969 --user nobody --group nogroup @TMP@' },
+  'bacula-dir': { needs: 'a Bacula configuration and catalog (made at install)' },
+  'bacula-fd': { needs: 'a Bacula configuration (made at install)' },
+  'bacula-sd': { needs: 'a Bacula configuration (made at install)' },
+  bird: {
+    args: '-c @TMP@/bird.conf -s @TMP@/bird.ctl',
+    setup: `printf 'router id 10.9.0.1;\nprotocol device {\n}\n' > @TMP@/bird.conf`,
+  },
+  clamd: { needs: 'a ClamAV signature database (fetched by freshclam)' },
+  freshclam: { args: '-d', needs: 'network access to the ClamAV mirrors' },
+  connmand: { setup: 'systembus' },
+  etcd: {
+    args: '--data-dir @TMP@/etcd --listen-client-urls http://127.0.0.1:2379 --advertise-client-urls http://127.0.0.1:2379 --listen-peer-urls http://127.0.0.1:2380',
+  },
+  fetchmail: {
+    // daemon mode comes from the rc file (set daemon), as in the init scripts' fetchmailrc
+    args: '-f @TMP@/fetchmailrc',
+    setup: `printf 'set daemon 300\npoll 127.0.0.1 protocol pop3 user x password y\n' > @TMP@/fetchmailrc; chmod 600 @TMP@/fetchmailrc`,
+  },
+  haproxy: {
+    args: '-f @TMP@/haproxy.cfg',
+    setup: `printf 'global\ndefaults\n  mode http\n  timeout connect 5s\n  timeout client 5s\n  timeout server 5s\nfrontend f\n  bind 127.0.0.1:8081\n' > @TMP@/haproxy.cfg`,
+  },
+  i2pd: { args: '--datadir=@TMP@' },
+  irexec: { needs: 'a running lircd' },
+  lircmd: { needs: 'a running lircd' },
+  krb5kdc: { setup: KDC_SETUP },
+  kadmind: { setup: KDC_SETUP + '; touch /etc/krb5kdc/kadm5.acl' },
+  kpropd: { needs: 'a host keytab and a primary KDC' },
+  lighttpd: {
+    args: '-f @TMP@/lighttpd.conf',
+    setup: `printf 'server.document-root = "@TMP@"\nserver.port = 8082\nserver.bind = "127.0.0.1"\n' > @TMP@/lighttpd.conf`,
+  },
+  mcollectived: { needs: 'a middleware broker (ActiveMQ/RabbitMQ)' },
+  memcached: { args: '-l 127.0.0.1 -p 11211 -u nobody' },
+  mfscgiserv: { args: '-H 127.0.0.1 -P 9425' },
+  mosquitto: {
+    args: '-c @TMP@/mosquitto.conf',
+    setup: `sysuser mosquitto; printf 'listener 1883 127.0.0.1\n' > @TMP@/mosquitto.conf`,
+  },
+  nscd: { setup: 'mkdir -p /run/nscd /var/cache/nscd' },
+  nsd: {
+    args: '-c @TMP@/nsd.conf',
+    setup: `sysuser nsd; chmod 777 @TMP@; printf 'server:\n  ip-address: 127.0.0.1\n  port: 5354\n  zonelistfile: "@TMP@/zone.list"\n  xfrdfile: "@TMP@/xfrd.state"\n  database: ""\nremote-control:\n  control-enable: no\n' > @TMP@/nsd.conf`,
+  },
+  opendkim: {
+    args: '-x @TMP@/opendkim.conf',
+    setup: `sysuser opendkim; printf 'Socket inet:8891@127.0.0.1\nUserID opendkim\nMode v\n' > @TMP@/opendkim.conf`,
+  },
+  'pure-ftpd': { args: '-S 127.0.0.1,2122' },
+  rarpd: { args: 'v0', setup: 'veth; touch /etc/ethers' },
+  'redis-sentinel': {
+    args: '@TMP@/sentinel.conf',
+    setup: `printf 'port 26379\nbind 127.0.0.1\ndir @TMP@\nsentinel monitor m 127.0.0.1 6379 1\n' > @TMP@/sentinel.conf`,
+  },
+  'rpc.statd': { needs: 'a running rpcbind' },
+  rsyslogd: {
+    args: '-f @TMP@/rsyslog.conf',
+    setup: `printf 'module(load="imtcp")\ninput(type="imtcp" port="5515" address="127.0.0.1")\n*.* @TMP@/messages\n' > @TMP@/rsyslog.conf`,
+  },
+  squid: {
+    args: '-f @TMP@/squid.conf',
+    setup: `sysuser proxy; chmod 777 @TMP@; printf 'http_port 127.0.0.1:3128\ncache_log @TMP@/cache.log\naccess_log none\n' > @TMP@/squid.conf`,
+  },
+  turnserver: { args: '--listening-ip=127.0.0.1 --listening-port=3478 --no-cli --log-file=stdout' },
+  unbound: {
+    args: '-c @TMP@/unbound.conf',
+    setup: `printf 'server:\n  interface: 127.0.0.1\n  port: 5355\n  username: ""\n  chroot: ""\n  do-ip6: no\n' > @TMP@/unbound.conf`,
+  },
+  xdm: { needs: 'an X server' },
+  xenconsoled: { needs: 'a Xen hypervisor' },
+  xl2tpd: {
+    args: '-c @TMP@/xl2tpd.conf -C @TMP@/l2tp-control',
+    setup: `printf '[global]\nlisten-addr = 127.0.0.1\nport = 1701\n' > @TMP@/xl2tpd.conf`,
+  },
+  zebra: {
+    skip: 'Debian has no Quagga: FRR keeps its zebra in /usr/lib/frr, and /usr/sbin/bgpd is OpenBGPD, another program',
+  },
+  // The kb cupsd entry gives -F itself; the rule relies on the stock -f (rule:cupsd below).
+  'kb:cupsd': {
+    args: '-c @TMP@/cupsd.conf',
+    setup: `sysuser lp; sysuser lpadmin; printf 'Listen 127.0.0.1:6631\nErrorLog stderr\nAccessLog stderr\nPageLog stderr\n' > @TMP@/cupsd.conf`,
+  },
   // --- second round: what the first run showed missing
   dhcpd: {
     args: '-cf @TMP@/dhcpd.conf -lf @TMP@/dhcpd.leases v0',
@@ -87,7 +177,7 @@ export const RECIPES: Record<string, Recipe> = {
   bumblebeed: { needs: 'an NVIDIA Optimus GPU' },
   gpm: { needs: 'a mouse device' },
   hdapsd: { needs: 'an HDAPS accelerometer (ThinkPad)' },
-  inputlircd: { needs: 'an input device' },
+  inputlircd: { needs: 'an input device (its argument)' },
   pommed: { needs: 'Apple laptop hardware' },
   'spice-vdagentd': { needs: 'a SPICE virtio port' },
   'spice-webdavd': { needs: 'a SPICE virtio port', args: '-p 9843' },
@@ -112,7 +202,7 @@ export const RECIPES: Record<string, Recipe> = {
   // The Gentoo dbus script's command_args (the rule adds only the foreground words).
   dbus: { args: '--system', setup: 'mkdir -p /run/dbus' },
   // The rule's foreground is empty because the stock command_args already hold -f.
-  cupsd: {
+  'rule:cupsd': {
     args: '-f -c @TMP@/cupsd.conf',
     // cupsd.conf comes from the postinst (a copy of cupsd.conf.default); lp is its group
     setup: `sysuser lp; sysuser lpadmin; printf 'Listen 127.0.0.1:6631\nErrorLog stderr\nAccessLog stderr\nPageLog stderr\n' > @TMP@/cupsd.conf`,
@@ -220,6 +310,7 @@ printf 'options {\n  directory "@TMP@";\n  listen-on port 5353 { 127.0.0.1; };\n
     setup: `chmod 777 @TMP@; printf '<icecast>\n<limits><sources>1</sources></limits>\n<authentication><source-password>x</source-password><admin-password>x</admin-password></authentication>\n<listen-socket><port>8000</port><bind-address>127.0.0.1</bind-address></listen-socket>\n<paths><logdir>@TMP@</logdir><webroot>/usr/share/icecast2/web</webroot><adminroot>/usr/share/icecast2/admin</adminroot></paths>\n<logging><errorlog>-</errorlog></logging>\n</icecast>\n' > @TMP@/icecast.xml`,
   },
   iscsid: {
+    needs: 'the iscsi_tcp kernel module (NETLINK_ISCSI)',
     setup: `mkdir -p /etc/iscsi; echo 'InitiatorName=iqn.2026-01.org.example:verify' > /etc/iscsi/initiatorname.iscsi; [ -f /etc/iscsi/iscsid.conf ] || : > /etc/iscsi/iscsid.conf`,
   },
   nslcd: {
@@ -235,8 +326,16 @@ printf 'options {\n  directory "@TMP@";\n  listen-on port 5353 { 127.0.0.1; };\n
   },
   monit: {
     args: '-c @TMP@/monitrc',
-    setup: `printf 'set daemon 30\nset logfile @TMP@/monit.log\n' > @TMP@/monitrc; chmod 600 @TMP@/monitrc`,
+    setup: `printf 'set daemon 30\nset logfile @TMP@/monit.log\nset idfile @TMP@/id\nset statefile @TMP@/state\n' > @TMP@/monitrc; chmod 600 @TMP@/monitrc`,
   },
+  puppet: {
+    // the init script's command_args: the agent, here with its state in the temp dir and no server
+    args: 'agent --confdir=@TMP@/etc --vardir=@TMP@/var --logdir=@TMP@/log --rundir=@TMP@/run --server=127.0.0.1',
+  },
+  'rabbitmq-server': {
+    setup: `sysuser rabbitmq /var/lib/rabbitmq; mkdir -p /var/lib/rabbitmq /var/log/rabbitmq && chown rabbitmq /var/lib/rabbitmq /var/log/rabbitmq`,
+  },
+  monitorix: { args: '-c /etc/monitorix/monitorix.conf' },
   'qemu-ga': { args: '-m unix-listen -p @TMP@/qga.sock' },
   openvpn: { args: '--dev null --local 127.0.0.1 --lport 11940 --proto udp --ping 10 --verb 3' },
   postsrsd: {
@@ -324,6 +423,9 @@ printf 'ListenAddress 127.0.0.1\nPort 2222\nHostKey @TMP@/host_key\nUsePAM no\n'
   },
 };
 
-export function recipeFor(id: string): Recipe | undefined {
-  return Object.prototype.hasOwnProperty.call(RECIPES, id) ? RECIPES[id] : undefined;
+/** The recipe for an entry: "<kind>:<id>" (rule:cupsd, kb:cupsd) first, then "<id>". */
+export function recipeFor(id: string, kind?: string): Recipe | undefined {
+  const has = (k: string) => Object.prototype.hasOwnProperty.call(RECIPES, k);
+  if (kind && has(`${kind}:${id}`)) return RECIPES[`${kind}:${id}`];
+  return has(id) ? RECIPES[id] : undefined;
 }

@@ -132,9 +132,10 @@ export async function runDaemon(s: RunSpec): Promise<Observation> {
     // Everything the start left in the namespace must descend from the supervisor.
     const procs = h.processes();
     const byPid = new Map(procs.map((p) => [p.pid, p]));
+    // ... or from a helper the setup started (a system bus activating a service of the daemon)
     const underSupervisor = (pid: number) => {
       for (let p: number | undefined = pid, i = 0; p && i < 50; i++) {
-        if (p === obs.supervisor) return true;
+        if (p === obs.supervisor || (p !== pid && before.has(p))) return true;
         p = byPid.get(p)?.ppid;
       }
       return false;
