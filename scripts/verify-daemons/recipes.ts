@@ -160,6 +160,34 @@ export const RECIPES: Record<string, Recipe> = {
     args: '-c @TMP@/cupsd.conf',
     setup: `sysuser lp; sysuser lpadmin; printf 'Listen 127.0.0.1:6631\nErrorLog stderr\nAccessLog stderr\nPageLog stderr\n' > @TMP@/cupsd.conf`,
   },
+  // --- fourth round
+  pynslcd: {
+    setup: `sysuser nslcd; mkdir -p /run/nslcd && chown nslcd /run/nslcd; printf 'uid nslcd\ngid nslcd\nuri ldap://127.0.0.1:3890/\nbase dc=example,dc=org\n' > /etc/nslcd.conf; chmod 640 /etc/nslcd.conf`,
+  },
+  rspamd: {
+    args: '-u _rspamd -g _rspamd',
+    setup:
+      'sysuser _rspamd; mkdir -p /var/lib/rspamd /var/log/rspamd /run/rspamd && chown _rspamd /var/lib/rspamd /var/log/rspamd /run/rspamd',
+  },
+  sagan: { setup: 'sysuser sagan', needs: 'a log FIFO fed by syslog' },
+  sanlock: { args: 'daemon -w 0', needs: 'permission to raise RLIMIT_MEMLOCK' },
+  slurmdbd: { needs: 'a slurmdbd.conf with a storage backend (database)' },
+  smokeping: { needs: 'a sendmail binary and a configured probe target list' },
+  sogod: { user: 'sogo', setup: 'sysuser sogo', needs: 'a SOGo configuration (database, LDAP)' },
+  'spice-vdagentd': { setup: 'mkdir -p /run/spice-vdagentd', needs: 'a SPICE virtio port' },
+  taskd: { args: 'server --data @TMP@', needs: 'a taskd data directory with TLS certificates (taskd init + pki)' },
+  tcsd: { setup: 'sysuser tss', needs: 'a TPM 1.2' },
+  vnstatd: { setup: 'veth; sysuser vnstat; mkdir -p /var/lib/vnstat && chown vnstat /var/lib/vnstat' },
+  'notary-server': { needs: 'a notary configuration with TLS certificates and a trust service' },
+  'notary-signer': { needs: 'a notary configuration with TLS certificates and a database' },
+  freeradius: { setup: 'sysuser freerad' },
+  lircd: { setup: 'mkdir -p /run/lirc', needs: 'an IR receiver' },
+  amuled: {
+    args: '--config-dir=@TMP@',
+    // amuled refuses to start unless external connections are on (ECPassword: md5 of "x")
+    setup: `printf '[ExternalConnect]\nAcceptExternalConnections=1\nECPassword=9dd4e461268c8034f5c8564e155c67a6\nECAddress=127.0.0.1\n' > @TMP@/amule.conf`,
+  },
+  clsync: { args: '--mode=simple --watch-dir=@TMP@ --sync-handler=/bin/true --label=verify' },
   // --- second round: what the first run showed missing
   dhcpd: {
     args: '-cf @TMP@/dhcpd.conf -lf @TMP@/dhcpd.leases v0',
@@ -179,21 +207,16 @@ export const RECIPES: Record<string, Recipe> = {
   hdapsd: { needs: 'an HDAPS accelerometer (ThinkPad)' },
   inputlircd: { needs: 'an input device (its argument)' },
   pommed: { needs: 'Apple laptop hardware' },
-  'spice-vdagentd': { needs: 'a SPICE virtio port' },
   'spice-webdavd': { needs: 'a SPICE virtio port', args: '-p 9843' },
-  tcsd: { needs: 'a TPM 1.2' },
   'tpm2-abrmd': { setup: 'systembus', needs: 'a TPM 2.0 device' },
   razerd: { needs: 'a Razer device' },
   lcd4linux: { needs: 'an LCD display' },
   lcdd: { needs: 'an LCD display (or a terminal for the curses driver)' },
   lcdexec: { needs: 'an LCDd server' },
   lcdproc: { needs: 'an LCDd server' },
-  lircd: { needs: 'an IR receiver' },
   vmtoolsd: { needs: 'a VMware guest' },
   srp_daemon: { needs: 'an InfiniBand HCA' },
-  sagan: { needs: 'a log FIFO fed by syslog' },
   pacemakerd: { needs: 'a running corosync' },
-  slurmdbd: { needs: 'a slurm configuration and database' },
   lvmlockd: { needs: 'a lock manager (sanlock or dlm)' },
   mcstransd: { needs: 'SELinux' },
   restorecond: { needs: 'SELinux' },
@@ -245,7 +268,7 @@ export const RECIPES: Record<string, Recipe> = {
   'vixie-cron': {},
   exim: {
     args: '-C @TMP@/exim.conf -oX 2525',
-    setup: `sysuser Debian-exim; mkdir -p @TMP@/spool && chmod 777 @TMP@/spool
+    setup: `sysuser Debian-exim; chmod 1777 @TMP@; mkdir -p @TMP@/spool && chmod 777 @TMP@/spool
 printf 'spool_directory = @TMP@/spool\nlocal_interfaces = 127.0.0.1\nexim_user = Debian-exim\nexim_group = Debian-exim\nlog_file_path = @TMP@/%%slog\nbegin acl\nbegin routers\nbegin transports\n' > @TMP@/exim.conf`,
   },
   keepalived: {
@@ -289,6 +312,7 @@ printf 'options {\n  directory "@TMP@";\n  listen-on port 5353 { 127.0.0.1; };\n
     setup: `printf 'disableAuthorization yes\n' > @TMP@/snmptrapd.conf`,
   },
   pdns_server: {
+    extraPackages: ['pdns-backend-bind'],
     args: '--config-dir=@TMP@ --socket-dir=@TMP@ --guardian=no --local-address=127.0.0.1 --local-port=5300 --launch=bind --bind-config=@TMP@/named.conf --setuid=nobody --setgid=nogroup',
     setup: `: > @TMP@/pdns.conf; printf 'options { directory "@TMP@"; };\n' > @TMP@/named.conf; chmod 755 @TMP@`,
   },
@@ -297,7 +321,6 @@ printf 'options {\n  directory "@TMP@";\n  listen-on port 5353 { 127.0.0.1; };\n
     setup: `printf '[supervisord]\nlogfile=@TMP@/supervisord.log\nuser=root\n' > @TMP@/supervisord.conf`,
   },
   uptimed: { setup: 'sysuser daemon; mkdir -p /var/spool/uptimed && chmod 777 /var/spool/uptimed' },
-  vnstatd: { setup: 'sysuser vnstat; mkdir -p /var/lib/vnstat && chown vnstat /var/lib/vnstat' },
   gunicorn: {
     args: '--bind 127.0.0.1:8000 --chdir @TMP@ app:app',
     setup: `printf 'def app(environ, start_response):\n    start_response("200 OK", [])\n    return [b"ok"]\n' > @TMP@/app.py`,
@@ -348,7 +371,7 @@ printf 'options {\n  directory "@TMP@";\n  listen-on port 5353 { 127.0.0.1; };\n
   },
   searchd: {
     args: '--config @TMP@/sphinx.conf',
-    setup: `printf 'searchd {\n  listen = 127.0.0.1:9312\n  log = @TMP@/searchd.log\n  query_log = @TMP@/query.log\n  pid_file = @TMP@/searchd.pid\n  binlog_path = @TMP@\n}\n' > @TMP@/sphinx.conf`,
+    setup: `printf 'index rt {\n  type = rt\n  path = @TMP@/rt\n  rt_field = title\n}\nsearchd {\n  listen = 127.0.0.1:9312\n  log = @TMP@/searchd.log\n  query_log = @TMP@/query.log\n  pid_file = @TMP@/searchd.pid\n  binlog_path = @TMP@\n}\n' > @TMP@/sphinx.conf`,
   },
   sniproxy: {
     args: '-c @TMP@/sniproxy.conf',
@@ -368,7 +391,7 @@ printf 'options {\n  directory "@TMP@";\n  listen-on port 5353 { 127.0.0.1; };\n
     args: '-f @TMP@/relay.conf -p 2003',
     setup: `printf 'cluster c forward 127.0.0.1:2004;\nmatch * send to c;\n' > @TMP@/relay.conf`,
   },
-  smtpd: { setup: 'sysuser _smtpd; sysuser _smtpq; mkdir -p /var/spool/smtpd' },
+  smtpd: { setup: 'sysuser _smtpd; sysuser _smtpq; mkdir -p /var/spool/smtpd; touch /etc/aliases' },
   radvd: {
     args: '-C @TMP@/radvd.conf',
     setup: `veth; printf 'interface v0 {\n  AdvSendAdvert on;\n  prefix 2001:db8:1::/64 {};\n};\n' > @TMP@/radvd.conf`,
@@ -394,8 +417,6 @@ printf 'options {\n  directory "@TMP@";\n  listen-on port 5353 { 127.0.0.1; };\n
     args: '--datadir=@TMP@ --allow-root',
     setup: `mkdir -p @TMP@/configs; printf 'Version = 1.8.2\n<Listener l>\n  Port = 6697\n  Host = 127.0.0.1\n  SSL = false\n</Listener>\n<User admin>\n  Pass = plain#x\n  Admin = true\n</User>\n' > @TMP@/configs/znc.conf`,
   },
-  sanlock: { args: 'daemon -w 0' },
-  amuled: { args: '--config-dir=@TMP@' },
   nzbget: {
     args: '-c @TMP@/nzbget.conf',
     setup: `printf 'MainDir=@TMP@\nControlIP=127.0.0.1\nControlPort=6789\n' > @TMP@/nzbget.conf`,

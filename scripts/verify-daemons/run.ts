@@ -154,6 +154,7 @@ export async function runDaemon(s: RunSpec): Promise<Observation> {
     for (const [root, prefix] of [
       [path.join(h.dir, 'run.up'), '/run/'],
       [path.join(h.dir, 'var.up'), '/var/'],
+      [h.inside('/root'), '/root/'],
     ] as const) {
       for (const rel of pidFiles(root)) {
         if (rel.startsWith('openrc/') || (prefix === '/run/' && rel === supRel)) continue;

@@ -47,7 +47,10 @@ export interface SandboxOptions {
    * daemon's Debian package and its libraries into one).
    */
   layers?: string[];
-  /** A writable overlay on /var too, so a daemon's state files never reach the host's /var. */
+  /**
+   * A writable overlay on /var and an empty tmpfs on /root too, so a daemon's state files
+   * (and those it keeps in $HOME) never reach the host's.
+   */
   privateVar?: boolean;
   /**
    * A private network namespace with only loopback (up): a daemon that configures
@@ -268,6 +271,7 @@ mount -t overlay overlay -o "lowerdir=$USR_LOWER$T/usr:/usr" /usr || fail "overl
 mount -t overlay overlay -o "lowerdir=$ETC_LOWER$T/etc:/etc,upperdir=$D/etc.up,workdir=$D/etc.work" /etc || fail "overlay /etc"
 if [ -n "$PRIVATE_VAR" ]; then
   mount -t overlay overlay -o "lowerdir=$VAR_LOWER/var,upperdir=$D/var.up,workdir=$D/var.work" /var || fail "overlay /var"
+  mount -t tmpfs -o mode=0700 tmpfs /root || fail "tmpfs /root"
 fi
 if [ -n "$PRIVATE_NET" ]; then
   ip link set lo up || fail "lo up"
@@ -306,7 +310,7 @@ done
 # EXIT from dispose(), or EOF because node went away: leave nothing behind.
 killall_ns
 umount -l /etc/init.d /etc/conf.d /etc /run 2>/dev/null
-[ -n "$PRIVATE_VAR" ] && umount -l /var 2>/dev/null
+[ -n "$PRIVATE_VAR" ] && umount -l /var /root 2>/dev/null
 case $D in */rcs-e2e-*) rm -rf "$D" ;; esac
 exit 0
 `;
