@@ -207,6 +207,26 @@ describe('verdict', () => {
     );
   });
 
+  test("died because it read the supervisor's pid from the pidfile: pidfile", () => {
+    const v = verdict(
+      obs({
+        stayed: false,
+        childPids: [101, 102],
+        stderrTail: 'FATAL: Squid is already running: Found fresh instance PID file (/run/x.pid) with PID 100',
+      }),
+      undefined,
+    );
+    expect(v.status).toBe('pidfile');
+    expect(v.why).toMatch(
+      /^exited: it takes the supervisor's pidfile \/run\/x\.pid \(holding the supervisor, pid 100\)/,
+    );
+    // a pid that merely contains the supervisor's digits is not it
+    expect(verdict(obs({ stayed: false, stderrTail: 'worker 1000 exited' }), undefined).status).toBe('died');
+    expect(verdict(obs({ stayed: false, stderrTail: 'another instance is running at 100.' }), undefined).status).toBe(
+      'pidfile',
+    );
+  });
+
   test("the supervisor's pidfile rewritten: pidfile", () => {
     const v = verdict(obs({ pidfileContent: '101\n' }), undefined);
     expect(v.status).toBe('pidfile');

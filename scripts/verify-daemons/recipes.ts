@@ -160,6 +160,8 @@ export const RECIPES: Record<string, Recipe> = {
     args: '-c @TMP@/cupsd.conf',
     setup: `sysuser lp; sysuser lpadmin; printf 'Listen 127.0.0.1:6631\nErrorLog stderr\nAccessLog stderr\nPageLog stderr\n' > @TMP@/cupsd.conf`,
   },
+  'calibre-server': { args: '--listen-on 127.0.0.1 --port 8085 @TMP@' },
+  conmand: { needs: 'a console to manage (conman.conf with a serial device)' },
   // --- fourth round
   pynslcd: {
     setup: `sysuser nslcd; mkdir -p /run/nslcd && chown nslcd /run/nslcd; printf 'uid nslcd\ngid nslcd\nuri ldap://127.0.0.1:3890/\nbase dc=example,dc=org\n' > /etc/nslcd.conf; chmod 640 /etc/nslcd.conf`,
@@ -180,7 +182,8 @@ export const RECIPES: Record<string, Recipe> = {
   vnstatd: { setup: 'veth; sysuser vnstat; mkdir -p /var/lib/vnstat && chown vnstat /var/lib/vnstat' },
   'notary-server': { needs: 'a notary configuration with TLS certificates and a trust service' },
   'notary-signer': { needs: 'a notary configuration with TLS certificates and a database' },
-  freeradius: { setup: 'sysuser freerad' },
+  // -l stdout: its log on stdout (it printed nothing and exited 1 without it)
+  freeradius: { args: '-l stdout', setup: 'sysuser freerad' },
   lircd: { setup: 'mkdir -p /run/lirc', needs: 'an IR receiver' },
   amuled: {
     args: '--config-dir=@TMP@',
@@ -199,7 +202,7 @@ export const RECIPES: Record<string, Recipe> = {
     setup: `printf 'daemon=300\nuse=ip, ip=127.0.0.1\n' > @TMP@/ddclient.conf; chmod 600 @TMP@/ddclient.conf`,
   },
   garbd: { args: '--address gcomm://127.0.0.1:4567 --group verify', needs: 'a Galera cluster to join' },
-  gmetad: { setup: 'sysuser nobody; sysuser ganglia' },
+  gmetad: { setup: 'sysuser ganglia; mkdir -p /var/lib/ganglia/rrds && chown ganglia /var/lib/ganglia/rrds' },
   gmond: { setup: 'sysuser ganglia', needs: 'a multicast-capable interface (the default gmond.conf)' },
   espeakup: { needs: 'the kernel speakup soft synthesizer (/dev/softsynth)' },
   bumblebeed: { needs: 'an NVIDIA Optimus GPU' },
@@ -231,8 +234,8 @@ export const RECIPES: Record<string, Recipe> = {
     setup: `sysuser lp; sysuser lpadmin; printf 'Listen 127.0.0.1:6631\nErrorLog stderr\nAccessLog stderr\nPageLog stderr\n' > @TMP@/cupsd.conf`,
   },
   'avahi-daemon': { setup: 'sysuser avahi; systembus' },
-  bluetooth: { setup: 'systembus' },
-  iwd: { setup: 'systembus' },
+  bluetooth: { setup: 'systembus', needs: 'a Bluetooth adapter (and a system bus that answers it)' },
+  iwd: { setup: 'systembus', needs: 'the kernel crypto modules iwd lists (MD4, DES, CMAC, ... through AF_ALG)' },
   boltd: { setup: 'systembus' },
 
   // --- servers: loopback only, state in the run's temp dir
@@ -264,7 +267,8 @@ export const RECIPES: Record<string, Recipe> = {
     args: '@TMP@/mpd.conf',
     setup: `mkdir -p @TMP@/music; printf 'music_directory "@TMP@/music"\ndb_file "@TMP@/db"\nstate_file "@TMP@/state"\nbind_to_address "127.0.0.1"\nport "6601"\naudio_output {\n type "null"\n name "null"\n}\n' > @TMP@/mpd.conf`,
   },
-  gerbera: { args: '--home @TMP@ --ip 127.0.0.1 --port 49152' },
+  // libupnp needs a multicast-capable interface: loopback is not one
+  gerbera: { args: '--home @TMP@ -e v0 --port 49152', setup: 'veth' },
   'vixie-cron': {},
   exim: {
     args: '-C @TMP@/exim.conf -oX 2525',
@@ -356,6 +360,7 @@ printf 'options {\n  directory "@TMP@";\n  listen-on port 5353 { 127.0.0.1; };\n
     args: 'agent --confdir=@TMP@/etc --vardir=@TMP@/var --logdir=@TMP@/log --rundir=@TMP@/run --server=127.0.0.1',
   },
   'rabbitmq-server': {
+    needs: "su to the rabbitmq user through PAM (Debian's /usr/sbin/rabbitmq-server is a wrapper script)",
     setup: `sysuser rabbitmq /var/lib/rabbitmq; mkdir -p /var/lib/rabbitmq /var/log/rabbitmq && chown rabbitmq /var/lib/rabbitmq /var/log/rabbitmq`,
   },
   monitorix: { args: '-c /etc/monitorix/monitorix.conf' },
@@ -371,7 +376,7 @@ printf 'options {\n  directory "@TMP@";\n  listen-on port 5353 { 127.0.0.1; };\n
   },
   searchd: {
     args: '--config @TMP@/sphinx.conf',
-    setup: `printf 'index rt {\n  type = rt\n  path = @TMP@/rt\n  rt_field = title\n}\nsearchd {\n  listen = 127.0.0.1:9312\n  log = @TMP@/searchd.log\n  query_log = @TMP@/query.log\n  pid_file = @TMP@/searchd.pid\n  binlog_path = @TMP@\n}\n' > @TMP@/sphinx.conf`,
+    setup: `printf 'index rt {\n  type = rt\n  path = @TMP@/rt\n  rt_field = title\n  rt_attr_uint = gid\n}\nsearchd {\n  listen = 127.0.0.1:9312\n  log = @TMP@/searchd.log\n  query_log = @TMP@/query.log\n  pid_file = @TMP@/searchd.pid\n  binlog_path = @TMP@\n}\n' > @TMP@/sphinx.conf`,
   },
   sniproxy: {
     args: '-c @TMP@/sniproxy.conf',
@@ -391,7 +396,7 @@ printf 'options {\n  directory "@TMP@";\n  listen-on port 5353 { 127.0.0.1; };\n
     args: '-f @TMP@/relay.conf -p 2003',
     setup: `printf 'cluster c forward 127.0.0.1:2004;\nmatch * send to c;\n' > @TMP@/relay.conf`,
   },
-  smtpd: { setup: 'sysuser _smtpd; sysuser _smtpq; mkdir -p /var/spool/smtpd; touch /etc/aliases' },
+  smtpd: { setup: 'sysuser opensmtpd; sysuser opensmtpq; mkdir -p /var/spool/smtpd; touch /etc/aliases' },
   radvd: {
     args: '-C @TMP@/radvd.conf',
     setup: `veth; printf 'interface v0 {\n  AdvSendAdvert on;\n  prefix 2001:db8:1::/64 {};\n};\n' > @TMP@/radvd.conf`,

@@ -91,12 +91,25 @@ export function excuse(v: { status: Status; why: string }, needs: string | undef
 export function verdict(obs: Observation, declaredOwnPidfile: string | undefined): { status: Status; why: string } {
   const err = () => {
     const parts = [];
-    if (obs.stderrTail) parts.push(`stderr: ${tail(obs.stderrTail, 400)}`);
+    if (obs.stderrTail) parts.push(`stderr: ${tail(obs.stderrTail, 700)}`);
     if (obs.stdoutTail) parts.push(`stdout: ${tail(obs.stdoutTail, 200)}`);
     if (obs.direct)
-      parts.push(`run directly: exit ${obs.direct.code}: ${tail(obs.direct.output, 400) || '(no output)'}`);
+      parts.push(`run directly: exit ${obs.direct.code}: ${tail(obs.direct.output, 700) || '(no output)'}`);
     return parts.length ? parts.join('; ') : 'no output';
   };
+  // A daemon that dies because it found the supervisor's pid in "its" pid file (and thinks
+  // it is running already): its output names the supervisor's pid or pidfile.
+  const said = [obs.stderrTail, obs.stdoutTail].join('\n');
+  const supPidRe = obs.supervisor !== undefined ? new RegExp(`\\b${obs.supervisor}\\b`) : undefined;
+  const namesSupervisor = said.includes(obs.supervisorPidfile) || (supPidRe !== undefined && supPidRe.test(said));
+  if (!obs.stayed && obs.escaped.length === 0 && namesSupervisor) {
+    return {
+      status: 'pidfile',
+      why:
+        `exited: it takes the supervisor's pidfile ${obs.supervisorPidfile} (holding the supervisor, pid ${obs.supervisor}) ` +
+        `for its own and believes it is running already; ${err()}`,
+    };
+  }
   if (obs.child === undefined) {
     if (obs.escaped.length) {
       return {

@@ -63,6 +63,22 @@ export function squeezeRepeats(text: string): string {
   return [...count].map(([line, n]) => (n > 1 ? `${line} (x${n})` : line)).join('\n');
 }
 
+/** Programs D-Bus service files start (first word of Exec=). */
+function dbusActivatable(dir: string): Set<string> {
+  const out = new Set<string>();
+  let names: string[] = [];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return out;
+  }
+  for (const n of names) {
+    const m = /^Exec=(\S+)/m.exec(readTail(path.join(dir, n), 10_000));
+    if (m) out.add(m[1]);
+  }
+  return out;
+}
+
 /** Files under dir (recursively) named *.pid, relative paths. */
 function pidFiles(dir: string, rel = ''): string[] {
   const out: string[] = [];
@@ -140,10 +156,14 @@ export async function runDaemon(s: RunSpec): Promise<Observation> {
       }
       return false;
     };
+    // Services the system bus started on the daemon's request are reparented to tini (the
+    // launch helper exits): recognised by their Exec= in the bus's service files.
+    const activatable = dbusActivatable(h.inside('/usr/share/dbus-1/system-services'));
     obs.escaped = procs
       .filter(
         (p) =>
           !before.has(p.pid) &&
+          !activatable.has(p.cmdline.split(' ')[0]) &&
           p.pid !== obs.supervisor &&
           !underSupervisor(p.pid) &&
           !p.cmdline.startsWith('supervise-daemon'),
