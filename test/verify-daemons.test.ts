@@ -311,12 +311,27 @@ describe('options', () => {
     });
   });
   test('--kb repeats, --only splits, = forms', () => {
-    expect(parseArgs(['--kb', 'a', '--kb=b', '--only', 'x,y', '--wait=2000', '--no-rules'])).toEqual({
+    expect(
+      parseArgs([
+        '--kb',
+        'a',
+        '--kb=b',
+        '--only',
+        'x,y',
+        '--wait=2000',
+        '--no-rules',
+        '--reuse',
+        'r.json',
+        '--fresh=a,b',
+      ]),
+    ).toEqual({
       kb: ['a', 'b'],
       only: ['x', 'y'],
       out: 'docs/verified-daemons',
       waitMs: 2000,
       noRules: true,
+      reuse: 'r.json',
+      fresh: ['a', 'b'],
     });
   });
   test('bad input is an error', () => {

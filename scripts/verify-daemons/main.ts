@@ -192,10 +192,12 @@ async function main(): Promise<number> {
       .update(JSON.stringify([VERIFIER_VERSION, e, recipe ?? null, base.version, choice.pkg.file]))
       .digest('hex')
       .slice(0, 16);
-    const old = previous.get(base.key);
-    if (old) {
-      results.push({ ...old, reusedFrom: old.reusedFrom ?? previousDate });
-      log(`  -> ${old.status} (reused)`);
+    const old = opts.fresh?.includes(e.id) ? undefined : previous.get(base.key);
+    if (old?.obs) {
+      // The observation is reused; the verdict is drawn again (the rules for it may have changed).
+      const v = excuse(verdict(old.obs, e.ownPidfile), recipe?.needs);
+      results.push({ ...old, ...v, reusedFrom: old.reusedFrom ?? previousDate });
+      log(`  -> ${v.status} (reused)`);
       continue;
     }
     const binPath = choice.pkg.file.replace(/^\/(s?bin)\//, '/usr/$1/');

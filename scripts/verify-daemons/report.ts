@@ -293,6 +293,8 @@ export interface Options {
   noRules: boolean;
   /** An earlier report's JSON: results whose key is unchanged are taken over, not run again. */
   reuse?: string;
+  /** Ids run again even when --reuse has a result for them. */
+  fresh?: string[];
 }
 
 export function parseArgs(argv: string[]): Options {
@@ -311,7 +313,9 @@ export function parseArgs(argv: string[]): Options {
       const v = Number(val());
       if (!Number.isFinite(v) || v < 500 || v > 10_000) throw new Error('--wait takes milliseconds, 500..10000');
       o.waitMs = v;
-    } else if (a === '--no-rules') o.noRules = true;
+    } else if (a === '--reuse' || a.startsWith('--reuse=')) o.reuse = val();
+    else if (a === '--fresh' || a.startsWith('--fresh=')) o.fresh = [...(o.fresh ?? []), ...val().split(',')];
+    else if (a === '--no-rules') o.noRules = true;
     else throw new Error(`unknown argument: ${a}`);
   }
   if (o.kb.length === 0) o.kb.push('knowledge/daemons');
