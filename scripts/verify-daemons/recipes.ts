@@ -160,7 +160,10 @@ export const RECIPES: Record<string, Recipe> = {
     args: '-c @TMP@/cupsd.conf',
     setup: `sysuser lp; sysuser lpadmin; printf 'Listen 127.0.0.1:6631\nErrorLog stderr\nAccessLog stderr\nPageLog stderr\n' > @TMP@/cupsd.conf`,
   },
-  'calibre-server': { args: '--listen-on 127.0.0.1 --port 8085 @TMP@' },
+  'calibre-server': {
+    args: '--listen-on 127.0.0.1 --port 8085 @TMP@',
+    needs: 'a calibre library (made with calibredb)',
+  },
   conmand: { needs: 'a console to manage (conman.conf with a serial device)' },
   // --- fourth round
   pynslcd: {
@@ -183,7 +186,11 @@ export const RECIPES: Record<string, Recipe> = {
   'notary-server': { needs: 'a notary configuration with TLS certificates and a trust service' },
   'notary-signer': { needs: 'a notary configuration with TLS certificates and a database' },
   // -l stdout: its log on stdout (it printed nothing and exited 1 without it)
-  freeradius: { args: '-l stdout', setup: 'sysuser freerad' },
+  freeradius: {
+    args: '-l stdout',
+    setup: 'sysuser freerad',
+    needs: 'the sites-enabled and mods-enabled links its postinst makes (no listener without them)',
+  },
   lircd: { setup: 'mkdir -p /run/lirc', needs: 'an IR receiver' },
   amuled: {
     args: '--config-dir=@TMP@',
@@ -396,7 +403,7 @@ printf 'options {\n  directory "@TMP@";\n  listen-on port 5353 { 127.0.0.1; };\n
     args: '-f @TMP@/relay.conf -p 2003',
     setup: `printf 'cluster c forward 127.0.0.1:2004;\nmatch * send to c;\n' > @TMP@/relay.conf`,
   },
-  smtpd: { setup: 'sysuser opensmtpd; sysuser opensmtpq; mkdir -p /var/spool/smtpd; touch /etc/aliases' },
+  smtpd: { setup: 'sysuser opensmtpd; sysuser opensmtpq; mkdir -p -m 0711 /var/spool/smtpd; chmod 0711 /var/spool/smtpd; touch /etc/aliases' },
   radvd: {
     args: '-C @TMP@/radvd.conf',
     setup: `veth; printf 'interface v0 {\n  AdvSendAdvert on;\n  prefix 2001:db8:1::/64 {};\n};\n' > @TMP@/radvd.conf`,
