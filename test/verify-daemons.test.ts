@@ -220,8 +220,12 @@ describe('verdict', () => {
     expect(v.why).toMatch(
       /^exited: it takes the supervisor's pidfile \/run\/x\.pid \(holding the supervisor, pid 100\)/,
     );
-    // a pid that merely contains the supervisor's digits is not it
+    // a usage text naming the default pid file is not it, nor a pid that contains the digits
+    expect(verdict(obs({ stayed: false, stderrTail: 'usage: x [-p pidfile (/run/x.pid)]' }), undefined).status).toBe(
+      'died',
+    );
     expect(verdict(obs({ stayed: false, stderrTail: 'worker 1000 exited' }), undefined).status).toBe('died');
+    expect(verdict(obs({ stayed: false, stderrTail: '2026/11/25 100: no config' }), undefined).status).toBe('died');
     expect(verdict(obs({ stayed: false, stderrTail: 'another instance is running at 100.' }), undefined).status).toBe(
       'pidfile',
     );

@@ -98,10 +98,15 @@ export function verdict(obs: Observation, declaredOwnPidfile: string | undefined
     return parts.length ? parts.join('; ') : 'no output';
   };
   // A daemon that dies because it found the supervisor's pid in "its" pid file (and thinks
-  // it is running already): its output names the supervisor's pid or pidfile.
+  // it is running already): its output names the supervisor's pid
   const said = [obs.stderrTail, obs.stdoutTail].join('\n');
-  const supPidRe = obs.supervisor !== undefined ? new RegExp(`\\b${obs.supervisor}\\b`) : undefined;
-  const namesSupervisor = said.includes(obs.supervisorPidfile) || (supPidRe !== undefined && supPidRe.test(said));
+  // said as a pid ("PID 1250", "running at 1250"), so that a year or a time cannot match
+  const supPidRe =
+    obs.supervisor !== undefined
+      ? new RegExp(`(pid|process|running|instance)[^\\n0-9]{0,20}\\b${obs.supervisor}\\b`, 'i')
+      : undefined;
+  // (the pid, not the path: a usage text names the default pid file too)
+  const namesSupervisor = supPidRe !== undefined && supPidRe.test(said);
   if (!obs.stayed && obs.escaped.length === 0 && namesSupervisor) {
     return {
       status: 'pidfile',
