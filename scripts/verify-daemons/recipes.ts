@@ -32,7 +32,11 @@ const KDC_SETUP = `mkdir -p /etc/krb5kdc; printf '[realms]\nEXAMPLE.ORG = {\n  d
 printf '[libdefaults]\n  default_realm = EXAMPLE.ORG\n' > /etc/krb5.conf
 kdb5_util create -s -P verify -r EXAMPLE.ORG > /dev/null`;
 
-/** Shell helpers for recipes: `sysuser NAME [HOME]` adds a system user+group (as postinst would). */
+/**
+ * Shell helpers for recipes: `sysuser NAME [HOME]` adds a system user+group (as postinst
+ * would). Not part of a result's --reuse key: after changing them, bump VERIFIER_VERSION in
+ * main.ts or run the affected ids with --fresh.
+ */
 export const SETUP_PRELUDE = `sysuser() {
   grep -q "^$1:" /etc/group || echo "$1:x:$(( 60000 + $(wc -l < /etc/group) )):" >> /etc/group
   gid=$(grep "^$1:" /etc/group | cut -d: -f3)

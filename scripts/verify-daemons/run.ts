@@ -47,7 +47,8 @@ export function initScript(s: RunSpec): string {
 function readTail(file: string, n = 2000): string {
   try {
     const t = squeezeRepeats(readFileSync(file, 'utf8'));
-    return t.length > n ? t.slice(-n) : t;
+    // the first lines say why the first start failed, the last ones how it ended
+    return t.length > n ? `${t.slice(0, n / 2)}\n…\n${t.slice(-n / 2)}` : t;
   } catch {
     return '';
   }
