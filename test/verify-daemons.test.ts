@@ -298,6 +298,22 @@ describe('report', () => {
     expect(md).toContain('**3 entries; 2 run under supervise-daemon: 1 ok, 0 forked, 1 died,');
   });
 
+  test('a daemon that lacked hardware is listed apart, not among the failures', () => {
+    const lacking: DaemonResult = {
+      id: 'd',
+      origin: 'kb:d.json',
+      command: '/usr/sbin/d -f',
+      status: 'cannot-run-here',
+      why: 'needs a TPM; exited',
+      obs: obs({ stayed: false }),
+    };
+    const md = renderMarkdown({ ...rep, results: [...results, lacking] });
+    const failures = md.slice(md.indexOf('## Failures'), md.indexOf('## Exited for want'));
+    expect(failures).toContain('### b (kb:b.json): died');
+    expect(failures).not.toContain('### d');
+    expect(md).toContain('- **d** (kb:d.json): `/usr/sbin/d -f`: needs a TPM; exited');
+  });
+
   test('json carries the results and the summary', () => {
     const j = JSON.parse(renderJson(rep));
     expect(j.summary.ok).toBe(1);
