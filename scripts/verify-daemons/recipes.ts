@@ -169,6 +169,56 @@ export const RECIPES: Record<string, Recipe> = {
     needs: 'a calibre library (made with calibredb)',
   },
   conmand: { needs: 'a console to manage (conman.conf with a serial device)' },
+  // --- fifth round: batches b4, b5
+  'bmc-watchdog': { skip: HOST_WIDE('arm the BMC watchdog (a reset when it is not fed)') },
+  haveged: { skip: HOST_WIDE("feed the kernel's entropy pool") },
+  'hd-idle': { skip: HOST_WIDE('spin down the disks') },
+  htpdate: { skip: HOST_WIDE('set the clock') },
+  argus: { args: '-i v0 -w @TMP@/argus.out', setup: 'veth' },
+  'cf-execd': { needs: 'a CFEngine policy (bootstrapped hub)' },
+  'cf-serverd': { needs: 'a CFEngine policy (bootstrapped hub)' },
+  'cf-monitord': { needs: 'a CFEngine policy (bootstrapped hub)' },
+  conserver: { needs: 'consoles to manage (conserver.cf)' },
+  errbot: { needs: 'an errbot config.py with a chat backend' },
+  firewalld: { setup: 'systembus' },
+  fort: { needs: 'RPKI trust anchors (TALs) and network access' },
+  gssproxy: { setup: 'mkdir -p /var/lib/gssproxy/clients /run/gssproxy' },
+  inspircd: { needs: 'an inspircd.conf (the package ships only examples)' },
+  ipmiseld: { needs: 'an IPMI BMC' },
+  ipmidetectd: { needs: 'an IPMI BMC' },
+  knockd: {
+    args: '-i v0 -c @TMP@/knockd.conf',
+    setup: `veth; printf '[options]\n  logfile = @TMP@/knockd.log\n' > @TMP@/knockd.conf`,
+  },
+  lldpd: { setup: 'veth; sysuser _lldpd; mkdir -p /run/lldpd' },
+  netserver: { args: '-L 127.0.0.1 -p 12865' },
+  oddjobd: { setup: 'systembus' },
+  ofonod: { setup: 'systembus' },
+  'ovsdb-server': {
+    args: '@TMP@/conf.db --remote=punix:@TMP@/db.sock',
+    setup: 'ovsdb-tool create @TMP@/conf.db /usr/share/openvswitch/vswitch.ovsschema',
+  },
+  rpcbind: {},
+  varnishd: { args: '-a 127.0.0.1:6081 -b 127.0.0.1:8080 -n @TMP@/varnish' },
+  varnishlog: { needs: 'a running varnishd' },
+  varnishncsa: { needs: 'a running varnishd' },
+  'atheme-services': { needs: 'an atheme.conf and an IRC server to link to' },
+  clamsmtpd: { needs: 'a clamd to scan with and a clamsmtpd.conf' },
+  hostapd: { needs: 'a wireless interface' },
+  munged: {
+    setup:
+      'sysuser munge; mkdir -p /etc/munge /run/munge /var/lib/munge /var/log/munge && dd if=/dev/urandom of=/etc/munge/munge.key bs=1024 count=1 2>/dev/null && chown -R munge /etc/munge /run/munge /var/lib/munge /var/log/munge && chmod 0700 /etc/munge && chmod 0400 /etc/munge/munge.key',
+    user: 'munge',
+  },
+  ndppd: { needs: 'an ndppd.conf naming a proxy interface' },
+  ngircd: {
+    args: '-f @TMP@/ngircd.conf',
+    setup: `printf '[Global]\n  Name = irc.example.org\n  Listen = 127.0.0.1\n  Ports = 6667\n[Options]\n  PAM = no\n' > @TMP@/ngircd.conf`,
+  },
+  'rpc.gssd': { needs: 'rpc_pipefs mounted (an NFS client)' },
+  'rpc.svcgssd': { needs: 'an NFS server (nfsd)' },
+  spampd: { needs: 'spamassassin rules (sa-update)' },
+  sslh: { args: '--listen 127.0.0.1:4433 --ssh 127.0.0.1:22 --user nobody' },
   // --- fourth round
   pynslcd: {
     setup: `sysuser nslcd; mkdir -p /run/nslcd && chown nslcd /run/nslcd; printf 'uid nslcd\ngid nslcd\nuri ldap://127.0.0.1:3890/\nbase dc=example,dc=org\n' > /etc/nslcd.conf; chmod 640 /etc/nslcd.conf`,
@@ -407,7 +457,10 @@ printf 'options {\n  directory "@TMP@";\n  listen-on port 5353 { 127.0.0.1; };\n
     args: '-f @TMP@/relay.conf -p 2003',
     setup: `printf 'cluster c forward 127.0.0.1:2004;\nmatch * send to c;\n' > @TMP@/relay.conf`,
   },
-  smtpd: { setup: 'sysuser opensmtpd; sysuser opensmtpq; mkdir -p -m 0711 /var/spool/smtpd; chmod 0711 /var/spool/smtpd; touch /etc/aliases' },
+  smtpd: {
+    setup:
+      'sysuser opensmtpd; sysuser opensmtpq; mkdir -p -m 0711 /var/spool/smtpd; chmod 0711 /var/spool/smtpd; touch /etc/aliases',
+  },
   radvd: {
     args: '-C @TMP@/radvd.conf',
     setup: `veth; printf 'interface v0 {\n  AdvSendAdvert on;\n  prefix 2001:db8:1::/64 {};\n};\n' > @TMP@/radvd.conf`,
