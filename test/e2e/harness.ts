@@ -41,6 +41,22 @@ export interface SandboxOptions {
   rcconf?: string;
   /** timeout of one h.rc / h.exec call unless given there (default 20 s) */
   timeoutMs?: number;
+  /**
+   * More unpacked package trees (merged-/usr layout, like the OpenRC tree), first = top:
+   * their usr/, etc/ and var/ lie over the OpenRC tree's (scripts/verify-daemons unpacks a
+   * daemon's Debian package and its libraries into one).
+   */
+  layers?: string[];
+  /**
+   * A writable overlay on /var and an empty tmpfs on /root too, so a daemon's state files
+   * (and those it keeps in $HOME) never reach the host's.
+   */
+  privateVar?: boolean;
+  /**
+   * A private network namespace with only loopback (up): a daemon that configures
+   * interfaces, routes or multicast (dhcpcd, radvd, keepalived) cannot touch the host's.
+   */
+  privateNet?: boolean;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -247,8 +263,19 @@ const SERVE_SH = `#!/bin/sh
 # stdin: one request id per line; stdout: "READY", "PID <id> <pid>", "DONE <id> <status>".
 D=$1; T=$2
 fail() { echo "SETUP-FAILED $*"; exit 1; }
-mount -t overlay overlay -o "lowerdir=$T/usr:/usr" /usr || fail "overlay /usr"
-mount -t overlay overlay -o "lowerdir=$T/etc:/etc,upperdir=$D/etc.up,workdir=$D/etc.work" /etc || fail "overlay /etc"
+# layers.env (optional) sets USR_LOWER/ETC_LOWER/VAR_LOWER ("dir:dir:", top first),
+# PRIVATE_VAR=1 and PRIVATE_NET=1 (see SandboxOptions).
+USR_LOWER=; ETC_LOWER=; VAR_LOWER=; PRIVATE_VAR=; PRIVATE_NET=
+[ -f "$D/layers.env" ] && . "$D/layers.env"
+mount -t overlay overlay -o "lowerdir=$USR_LOWER$T/usr:/usr" /usr || fail "overlay /usr"
+mount -t overlay overlay -o "lowerdir=$ETC_LOWER$T/etc:/etc,upperdir=$D/etc.up,workdir=$D/etc.work" /etc || fail "overlay /etc"
+if [ -n "$PRIVATE_VAR" ]; then
+  mount -t overlay overlay -o "lowerdir=$VAR_LOWER/var,upperdir=$D/var.up,workdir=$D/var.work" /var || fail "overlay /var"
+  mount -t tmpfs -o mode=0700 tmpfs /root || fail "tmpfs /root"
+fi
+if [ -n "$PRIVATE_NET" ]; then
+  ip link set lo up || fail "lo up"
+fi
 mount -t overlay overlay -o "lowerdir=/run,upperdir=$D/run.up,workdir=$D/run.work" /run || fail "overlay /run"
 mkdir -p /etc/init.d /etc/conf.d || fail "mkdir /etc/init.d"
 mount --bind "$D/init.d" /etc/init.d || fail "bind init.d"
@@ -283,6 +310,7 @@ done
 # EXIT from dispose(), or EOF because node went away: leave nothing behind.
 killall_ns
 umount -l /etc/init.d /etc/conf.d /etc /run 2>/dev/null
+[ -n "$PRIVATE_VAR" ] && umount -l /var /root 2>/dev/null
 case $D in */rcs-e2e-*) rm -rf "$D" ;; esac
 exit 0
 `;
@@ -329,8 +357,25 @@ export class OpenRCSandbox {
     if (!a.ok) throw new Error(`e2e sandbox unavailable: ${a.why}`);
     const tree = ensureOpenRCTree();
     const dir = await mkdtemp(path.join(os.tmpdir(), 'rcs-e2e-'));
-    for (const d of ['init.d', 'conf.d', 'etc.up', 'etc.work', 'run.up', 'run.work', 'req']) {
+    for (const d of ['init.d', 'conf.d', 'etc.up', 'etc.work', 'run.up', 'run.work', 'var.up', 'var.work', 'req']) {
       await mkdir(path.join(dir, d));
+    }
+    if (opts.layers?.length || opts.privateVar || opts.privateNet) {
+      const lower = (sub: string) =>
+        (opts.layers ?? [])
+          .map((l) => path.join(l, sub))
+          .filter((d) => existsSync(d))
+          .map((d) => `${d}:`)
+          .join('');
+      for (const l of [...(opts.layers ?? []), dir]) {
+        // serve.sh sources these values unquoted-safe only for plain paths
+        if (!/^[A-Za-z0-9_./+-]+$/.test(l)) throw new Error(`layer path not plain: ${l}`);
+      }
+      await writeFile(
+        path.join(dir, 'layers.env'),
+        `USR_LOWER='${lower('usr')}'\nETC_LOWER='${lower('etc')}'\nVAR_LOWER='${lower('var')}'\n` +
+          `PRIVATE_VAR='${opts.privateVar ? 1 : ''}'\nPRIVATE_NET='${opts.privateNet ? 1 : ''}'\n`,
+      );
     }
     for (const [name, text] of Object.entries(opts.initd)) {
       const p = path.join(dir, 'init.d', name);
@@ -344,7 +389,20 @@ export class OpenRCSandbox {
     const tini = path.join(tree, 'usr/bin/tini');
     const holder = spawn(
       'unshare',
-      ['-m', '--propagation', 'private', '--', tini, '-s', '--', '/bin/sh', path.join(dir, 'serve.sh'), dir, tree],
+      [
+        '-m',
+        ...(opts.privateNet ? ['-n'] : []),
+        '--propagation',
+        'private',
+        '--',
+        tini,
+        '-s',
+        '--',
+        '/bin/sh',
+        path.join(dir, 'serve.sh'),
+        dir,
+        tree,
+      ],
       { stdio: ['pipe', 'pipe', 'pipe'], env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C' } },
     );
     holder.stdin.on('error', () => undefined); // EPIPE once the holder is gone: handled via 'exit'
