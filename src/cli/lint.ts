@@ -13,7 +13,7 @@ import { poolThreads, takePool, type Pool } from '../pool/pool.js';
 import type { Version } from '../lint/check.js';
 import type { LintTarget } from '../lint/discover.js';
 import type { LintConfig } from '../lint/lint.js';
-import { collect, display, drainLint, skipQuietly } from '../lint/run-targets.js';
+import { collect, display, drainLint, lintInput, skipQuietly } from '../lint/run-targets.js';
 import { checkMarkdown } from '../report/check-docs.js';
 import { FORMATTERS, type FormatName } from '../report/index.js';
 import { info, type Out } from './output.js';
@@ -239,14 +239,7 @@ export async function runLint(args: LintArgs, io: Out): Promise<ExitCode> {
             io.err(`rc-supervise: ${(e as Error).message}\n`);
             continue;
           }
-          const input = {
-            initdPath: display(t.initd),
-            initdText: initd.text,
-            confdPath: t.confd ? display(t.confd) : null,
-            confdText: confd?.text ?? null,
-            mode: t.inInitdTree ? initd.mode : undefined,
-            name: t.name,
-          };
+          const input = lintInput(t, initd, confd);
           const r = fixFile(input, { target, config: effective[configOf[k]], unsafe: args.unsafe });
           let wrote = true;
           for (const [file, text] of r.texts) {

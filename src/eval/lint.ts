@@ -3,10 +3,10 @@
  * --format json`, one process), and give every finding its context (the line and two lines
  * either side) so that a sample can be judged by hand.
  */
-import { spawn } from 'node:child_process';
+
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { CLI } from './run.js';
+import { runCli } from './run.js';
 import { sample } from './report.js';
 
 export interface LintRecord {
@@ -37,26 +37,8 @@ export async function lintTree(
   extraArgs: string[] = [],
 ): Promise<{ records: LintRecord[]; exitCode: number; stderr: string }> {
   const abs = path.resolve(dir);
-  const r = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve, reject) => {
-    // cwd = the tree, so that the paths in the findings are relative to it.
-    const child = spawn(process.execPath, [CLI, 'lint', '--format', 'json', ...extraArgs, '.'], {
-      cwd: abs,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, NO_COLOR: '1' },
-    });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (d: Buffer) => out.push(d));
-    child.stderr.on('data', (d: Buffer) => err.push(d));
-    child.on('error', reject);
-    child.on('close', (code) =>
-      resolve({
-        code: code ?? 1,
-        stdout: Buffer.concat(out).toString('utf8'),
-        stderr: Buffer.concat(err).toString('utf8'),
-      }),
-    );
-  });
+  // cwd = the tree, so that the paths in the findings are relative to it.
+  const r = await runCli(['lint', '--format', 'json', ...extraArgs, '.'], 600_000, abs);
   let findings: JsonFinding[];
   try {
     findings = JSON.parse(r.stdout) as JsonFinding[];

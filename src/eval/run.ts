@@ -58,9 +58,15 @@ interface MigrateJson {
 
 export const CLI = path.join(REPO_ROOT, 'bin/rc-supervise.js');
 
-function runCli(args: string[], timeoutMs = 600_000): Promise<{ code: number; stdout: string; stderr: string }> {
+/** rc-supervise as a user runs it (the CLI, no colour), its output collected. */
+export function runCli(
+  args: string[],
+  timeoutMs = 600_000,
+  cwd?: string,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], {
+      cwd,
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, NO_COLOR: '1' },
     });

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { readScriptSync } from '../io/files.js';
+import { readScriptSync, type ReadResult } from '../io/files.js';
 import type { Version } from './check.js';
 import type { LintTarget } from './discover.js';
 import { lintFile, type LintConfig } from './lint.js';
@@ -25,6 +25,18 @@ export function skipQuietly(t: LintTarget, initdFailed: boolean, e: unknown): bo
   return !!t.byName && initdFailed && /binary file \(NUL byte/.test((e as Error).message);
 }
 
+/** What lint reads of one target: display paths, texts, mode (in an etc/init.d tree), name. */
+export function lintInput(t: LintTarget, initd: ReadResult, confd: ReadResult | null) {
+  return {
+    initdPath: display(t.initd),
+    initdText: initd.text,
+    confdPath: t.confd ? display(t.confd) : null,
+    confdText: confd?.text ?? null,
+    mode: t.inInitdTree ? initd.mode : undefined,
+    name: t.name,
+  };
+}
+
 /** Reads and lints one target (no fixing). */
 export function lintTarget(t: LintTarget, target: Version | undefined, config: LintConfig): TargetResult {
   let initd;
@@ -38,17 +50,7 @@ export function lintTarget(t: LintTarget, target: Version | undefined, config: L
     return { unreadable: (e as Error).message };
   }
   return {
-    findings: lintFile(
-      {
-        initdPath: display(t.initd),
-        initdText: initd.text,
-        confdPath: t.confd ? display(t.confd) : null,
-        confdText: confd?.text ?? null,
-        mode: t.inInitdTree ? initd.mode : undefined,
-        name: t.name,
-      },
-      { target, config },
-    ),
+    findings: lintFile(lintInput(t, initd, confd), { target, config }),
   };
 }
 
