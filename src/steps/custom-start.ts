@@ -469,6 +469,18 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
   ] as const)
     if (body.length && s.defines(name))
       return refuse(`start() has steps for ${name}(), which the script defines already`);
+  // Under supervise-daemon start returns as soon as the child is spawned, not when a forking
+  // daemon is ready: steps after the launch (a chmod of its socket, a check) would run too early.
+  if (pieces.post.some((l) => !/^\s*#/.test(l)))
+    return refuse(
+      'start() does work after the launch; under the supervisor it would run before the daemon is ready (supervise-daemon returns once the child is spawned)',
+    );
+  // A successful early return before the launch ("already running") skipped the launch; in
+  // start_pre() it would only end start_pre().
+  if (pre.some((l) => /(^|[;&|{]\s*|\bthen\s+)(return|exit)(\s+0)?\s*(;|$|\}|fi\b)/.test(l)))
+    return refuse(
+      'start() can return early before the launch (e.g. when the daemon already runs); in start_pre() that would no longer skip the launch',
+    );
   const edits: Edit[] = [replaceFunction(s, file, start, fnPair(['start_pre', pre], ['start_post', pieces.post], eol))];
   if (pre.length) notes.push('what start() did before the launch is now start_pre()');
   if (pieces.post.length) notes.push('what start() did after the launch is now start_post()');

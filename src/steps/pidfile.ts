@@ -14,9 +14,11 @@ import type { Draft, Refusal, StepContext } from './types.js';
  */
 export function pidfileStep(ctx: StepContext, d: Draft): Refusal | void {
   const s: Service = ctx.service;
-  const pidfile = s.value('pidfile');
+  // The pid file the converted start() named (pidfile= among its declarative lines).
+  const launchPid = d.converted?.lines.find((l) => l.startsWith('pidfile='));
+  const pidfile = launchPid ? s.expand(launchPid.slice(8)) : s.value('pidfile');
   const own = ctx.rule?.ownPidfile;
-  if (!s.isSet('pidfile') || pidfile === '') return;
+  if ((!s.isSet('pidfile') && !launchPid) || pidfile === '') return;
   if (pidfile && samePath(pidfile, `/run/supervise-${s.name}.pid`)) return; // ours already
   // An unknown (computed) pidfile is most likely the daemon's own path the rule names.
   const ruleSays = !!own && (own === '*' || pidfile === null || (!!pidfile && samePath(pidfile, own)));
@@ -34,13 +36,18 @@ export function pidfileStep(ctx: StepContext, d: Draft): Refusal | void {
     isYes(s.value('command_background')) ||
     !!d.converted?.backgroundMakePidfile ||
     ssd.some((w) => /^(-m|--make-pidfile|-[a-zA-Z]*m[a-zA-Z]*)$/.test(w));
-  // A daemon that writes its default path whatever it is told (salt-syndic) needs a rule.
-  if (!ruleSays && (made || told)) return;
+  // start-stop-daemon making the pid file proves the daemon does not fork, not that it writes
+  // no pid file there itself (atop, lxcfs, salt-syndic do): only a curated rule, researched
+  // for it, settles that; a moved or split pidfile flag settles it too.
+  const curated = !!ctx.rule && ctx.rule.origin !== 'knowledge';
+  if (!ruleSays && (told || (made && curated))) return;
   // A script that switches on $supervisor was written for both backends, pid files included.
   if (!ruleSays && isDualMode(s)) return;
   const fg = d.foreground ?? s.value('command_args_foreground') ?? '';
   if (/pid/i.test(fg)) return;
-  const rewritten = (offset: number) => d.signalEdits.some((e) => e.start <= offset && offset < e.end);
+  // Calls the signals step rewrites, and functions the custom-start step replaces, no longer read it.
+  const gone = [...d.signalEdits, ...(d.converted?.edits ?? [])];
+  const rewritten = (offset: number) => gone.some((e) => e.start <= offset && offset < e.end);
   const readers = s.initd.functions.filter((f) => {
     const body = s.initd.text.slice(f.body.start, f.body.end);
     return [...body.matchAll(/\$\{?pidfile\b/g)].some((m) => !rewritten(f.body.start + m.index!));
@@ -68,17 +75,14 @@ export function pidfileStep(ctx: StepContext, d: Draft): Refusal | void {
     .initdAssignments('pidfile')
     .filter((a) => a.plain)
     .pop();
-  if (!last) {
-    d.warnings.push(warning);
-    return;
-  }
-  // After the last pidfile= and after the supervisor is set (our block, or the script's own line).
-  const after = [
-    s.initd.lineEnd(last.end),
-    s.supervisor.initdAssignment ? s.initd.lineEnd(s.supervisor.initdAssignment.end) : 0,
-  ];
-  const at = Math.max(...after);
-  const daemon = s.daemon ?? 'the daemon';
+  const launched = d.converted?.command ? (s.expand(d.converted.command) ?? '') : '';
+  const daemon =
+    s.daemon ??
+    (launched
+      .replace(/^["']|["']$/g, '')
+      .split('/')
+      .pop() ||
+      'the daemon');
   const comment = ruleSays
     ? `# ${daemon} writes ${what} itself: supervise-daemon needs a pid file of its own`
     : `# ${daemon} may write the script's pidfile itself: supervise-daemon keeps a pid file of its own`;
@@ -90,13 +94,30 @@ export function pidfileStep(ctx: StepContext, d: Draft): Refusal | void {
   d.notes.push(
     ruleSays
       ? `${daemon} writes ${what} itself (also in the foreground): under supervise-daemon the supervisor keeps its pid in /run/supervise-\${RC_SVCNAME}.pid instead`
-      : `under start-stop-daemon the script relies on ${daemon} writing pidfile itself (no --make-pidfile, no pidfile option); it may still do so in the foreground, so the supervisor keeps its pid in /run/supervise-\${RC_SVCNAME}.pid instead`,
+      : `nothing says ${daemon} does not write the script's pidfile itself, also in the foreground: under supervise-daemon the supervisor keeps its pid in /run/supervise-\${RC_SVCNAME}.pid instead`,
   );
   d.initdReasons.push(
     ruleSays
       ? "the daemon writes its own pid file at the supervisor's pidfile, which only init.d can change"
       : "the daemon may write the script's pidfile itself, and only init.d can give the supervisor another",
   );
+  if (!last && launchPid) {
+    // The pidfile= line is ours (from the converted start()): the relocation follows it in the block.
+    d.lateLines.push(...lines);
+    return;
+  }
+  if (!last) {
+    d.notes.pop();
+    d.initdReasons.pop();
+    d.warnings.push(warning);
+    return;
+  }
+  // After the last pidfile= and after the supervisor is set (our block, or the script's own line).
+  const after = [
+    s.initd.lineEnd(last.end),
+    s.supervisor.initdAssignment ? s.initd.lineEnd(s.supervisor.initdAssignment.end) : 0,
+  ];
+  const at = Math.max(...after);
   if (at <= blockPosition(s).at) {
     d.lateLines.push(...lines);
     return;

@@ -407,7 +407,7 @@ describe('11. what we write into shell', () => {
     const r = exampleRoot();
     const res = await fg(r, '--config "/etc/foo bar.conf"');
     expect(res.code).toBe(0);
-    const confd = readFileSync(at(r, 'etc/conf.d/fooserverd'), 'utf8');
+    const confd = readFileSync(at(r, 'etc/init.d/fooserverd'), 'utf8');
     // Source it as OpenRC does, then split the value with eval as supervise-daemon.sh does.
     const sh = spawnSync(
       'dash',
@@ -415,7 +415,7 @@ describe('11. what we write into shell', () => {
         '-c',
         `. "$1"; eval "set -- $command_args_foreground"; printf '%s\\n' "$@"`,
         'sh',
-        at(r, 'etc/conf.d/fooserverd'),
+        at(r, 'etc/init.d/fooserverd'),
       ],
       {
         encoding: 'utf8',
@@ -435,7 +435,7 @@ describe('11. what we write into shell', () => {
         '-c',
         `. "$1"; eval "set -- $command_args_foreground"; printf '%s\\n' "$@"`,
         'sh',
-        at(r, 'etc/conf.d/fooserverd'),
+        at(r, 'etc/init.d/fooserverd'),
       ],
       { encoding: 'utf8' },
     );

@@ -33,11 +33,17 @@ describe('a single start-stop-daemon launch', () => {
     '\tebegin "Starting foo"',
     '\tstart-stop-daemon --start --exec /usr/bin/foo --pidfile /run/foo.pid -- --config /etc/foo.conf',
     '\teend $?',
-    '\ttouch /run/foo/ready',
     '}',
   );
 
-  test('becomes command/command_args; the steps around it become start_pre()/start_post()', () => {
+  // supervise-daemon returns once the child is spawned, not when the daemon is ready: a step
+  // after the launch would run too early, so such a start() is not converted.
+  test('a step after the launch is refused', () => {
+    const r = refusal(script.replace('\teend $?\n', '\teend $?\n\ttouch /run/foo/ready\n'));
+    expect(r.reason).toContain('does work after the launch');
+  });
+
+  test('becomes command/command_args; the steps before it become start_pre()', () => {
     const { s, d, r } = run(script);
     expect(r).toBeUndefined();
     const c = d.converted!;
@@ -59,16 +65,11 @@ describe('a single start-stop-daemon launch', () => {
         '\tcheckpath -d -o foo /run/foo',
         '\treturn 0',
         '}',
-        '',
-        'start_post() {',
-        '\ttouch /run/foo/ready',
-        '}',
       ),
     );
     expect(d.notes).toEqual([
       'custom start()/stop() replaced by command/command_args, so that the supervisor starts the daemon',
       'what start() did before the launch is now start_pre()',
-      'what start() did after the launch is now start_post()',
     ]);
     expect(d.initdReasons).toEqual(['custom start()/stop() must be replaced in init.d']);
     expect(d.evidence).toEqual([]);
