@@ -198,31 +198,20 @@ describe('no relocation', () => {
   });
 
   test('a function reading pidfile: refused (no rule), or warned for a curated rule', () => {
-    const { d, r } = run(
-      sh(
-        '#!/sbin/openrc-run',
-        'command=/usr/sbin/food',
-        'pidfile=/run/food/food.pid',
-        'start_pre() {',
-        '\tcheckpath -d -o food "${pidfile%/*}"',
-        '}',
-      ),
+    const reading = sh(
+      '#!/sbin/openrc-run',
+      'command=/usr/sbin/food',
+      'pidfile=/run/food/food.pid',
+      'start_pre() {',
+      '\tcheckpath -d -o food "${pidfile%/*}"',
+      '}',
     );
+    const { d, r } = run(reading);
     expect(r).toMatchObject({ kind: 'refuse', code: 'dynamic' });
     expect(r && r.reason).toContain('start_pre() reads pidfile');
     expect(d.extraEdits).toEqual([]);
     expect(d.initdReasons).toEqual([]);
-    const curated = run(
-      sh(
-        '#!/sbin/openrc-run',
-        'command=/usr/sbin/food',
-        'pidfile=/run/food/food.pid',
-        'start_pre() {',
-        '\tcheckpath -d -o food "${pidfile%/*}"',
-        '}',
-      ),
-      { rule: rule({ ownPidfile: '*', origin: 'curated' }) },
-    );
+    const curated = run(reading, { rule: rule({ ownPidfile: '*', origin: 'curated' }) });
     expect(curated.r).toBeUndefined();
     expect(curated.d.warnings[0]).toContain('start_pre() reads pidfile, so rc-supervise leaves it');
   });
