@@ -322,6 +322,25 @@ describe('refusals', () => {
     expect(r.suggestion).toBe("convert start() by hand; pass the daemon's no-fork option with --foreground-args");
   });
 
+  test('--background without --make-pidfile goes through when a rule says how the daemon stays in the foreground', () => {
+    const script = sh(
+      '#!/sbin/openrc-run',
+      'start() {',
+      '\tstart-stop-daemon --start --background --exec /usr/bin/foo -- --port 1',
+      '}',
+    );
+    const { d, r } = run(script, { rule: rule({ foreground: '-f' }) });
+    expect(r).toBeUndefined();
+    expect(d.converted!.command).toBe('/usr/bin/foo');
+    // Not command_background: the daemon is not made to fork by start-stop-daemon any more.
+    expect(d.converted!.lines).toEqual([]);
+    expect(d.converted!.backgroundMakePidfile).toBe(false);
+    expect(d.notes.join('\n')).toContain('the rule foo says how it stays in the foreground');
+    // A rule that refuses, or says nothing about the foreground, is no evidence.
+    for (const r2 of [rule({ foreground: '-f', refuse: { reason: 'always forks', suggestion: 'none' } }), rule()])
+      expect(refusal(script, { rule: r2 }).reason).toContain('without --make-pidfile');
+  });
+
   test('a variable the launch reads that only another function sets', () => {
     const r = refusal(
       sh(
