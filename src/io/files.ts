@@ -380,9 +380,9 @@ export function readSmallSync(
 }
 
 /** readSmallSync, for value files whose problems only mean "unknown" (status, live checks). */
-export function readValueOrUndefined(root: string, rel: string): string | undefined {
+export function readValueOrUndefined(root: string, rel: string, cap: number = MAX_VALUE_BYTES): string | undefined {
   try {
-    return readSmallSync(root, underRoot(root, rel), rel);
+    return readSmallSync(root, underRoot(root, rel), rel, cap);
   } catch {
     return undefined;
   }

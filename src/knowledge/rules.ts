@@ -1,6 +1,7 @@
 import type { FlagSpec, ServiceRule } from '../rules/types.js';
 import { DAEMONS } from './daemons.generated.js';
 import type { DaemonEntry, KnowledgeFlag } from './types.js';
+import { compareVersions, type InstalledPackage } from './installed.js';
 
 function flag(f: KnowledgeFlag, why: FlagSpec['why']): FlagSpec {
   return {
@@ -37,6 +38,7 @@ export function entryToRule(e: DaemonEntry): ServiceRule {
     summary: summary(e),
     route: 'init.d',
     foreground: versioned ? undefined : e.foreground,
+    ...(versioned ? { foregroundSince: e.foregroundSince, versionedForeground: e.foreground } : {}),
     backgroundFlags: [
       ...(e.daemonizeFlags ?? []).map((f) => flag(f, 'daemonize')),
       ...(e.pidfileFlags ?? []).map((f) => flag(f, 'pidfile')),
@@ -51,3 +53,37 @@ export function entryToRule(e: DaemonEntry): ServiceRule {
 
 /** Every knowledge-base entry (knowledge/daemons/*.json) as a rule. */
 export const KNOWLEDGE_RULES: readonly ServiceRule[] = DAEMONS.map(entryToRule);
+
+/**
+ * A rule whose foreground words depend on the version, decided by the package that installed
+ * the init script (the daemon comes with it): at or above the version the words are evidence
+ * and the source says where the version was read; below it, or with no comparable version,
+ * the rule refuses with what was found. Without a package the rule is returned as it is (it
+ * refuses: the installed version is not known).
+ */
+export function ruleForInstalled(rule: ServiceRule, pkg: InstalledPackage | undefined): ServiceRule {
+  if (!rule.foregroundSince || rule.versionedForeground === undefined || !pkg) return rule;
+  const bin = rule.daemons[0];
+  const words = rule.versionedForeground;
+  const since = rule.foregroundSince;
+  const cmp = compareVersions(pkg.version, since);
+  const found = `${pkg.where} says ${pkg.name} ${pkg.version} installed the init script`;
+  if (cmp === undefined || cmp < 0)
+    return {
+      ...rule,
+      refuse: {
+        reason:
+          cmp === undefined
+            ? `${bin} stays in the foreground with ${words} only from version ${since}, and ${found}, a version rc-supervise cannot compare`
+            : `${bin} stays in the foreground with ${words} only from version ${since}, and ${found}`,
+        suggestion: `pass --foreground-args with the words ${pkg.name} ${pkg.version} has, or upgrade it`,
+      },
+    };
+  return {
+    ...rule,
+    foreground: words,
+    refuse: undefined,
+    summary: `command_args_foreground="${words}" (${pkg.name} ${pkg.version} is ${since} or newer)`,
+    sources: [...rule.sources, `installed version: ${found}`],
+  };
+}

@@ -6,6 +6,8 @@ import { Service } from '../model/service.js';
 import { initParser } from '../parse/parser.js';
 import { ShellFile } from '../parse/shellfile.js';
 import { unitsOnRoot, type UnitFacts } from '../knowledge/units.js';
+import { initdOwners, type InstalledPackage } from '../knowledge/installed.js';
+import { ruleForInstalled } from '../knowledge/rules.js';
 import { findRule } from '../rules/registry.js';
 import { launchedDaemon } from '../steps/custom-start.js';
 import { templateWord } from '../steps/route.js';
@@ -47,6 +49,8 @@ export interface LoadedService {
   confd: ReadResult | null;
   /** systemd units on the root (evidence of how a daemon runs in the foreground). */
   units?: readonly UnitFacts[];
+  /** The package that installed the init script (read only when a rule needs its version). */
+  installed?: () => InstalledPackage | undefined;
   /** Why writing a file would change another one too (a symlink to it, a hard link), by path. */
   shared?: Record<string, string>;
 }
@@ -85,7 +89,8 @@ export function loadServiceSync(root: string, name: string): LoadedService {
       shared[rel] =
         `${rel} has ${(r.nlink ?? 1) - 1} other hard link(s): a rewrite would split them (or change another service)`;
   }
-  return { name, initdPath, confdPath, initd, confd, shared, units: unitsOnRoot(root) };
+  const installed = () => initdOwners(root).get(name);
+  return { name, initdPath, confdPath, initd, confd, shared, units: unitsOnRoot(root), installed };
 }
 
 /** Parses and checks both files; throws RcError for anything that is not a clean OpenRC script. */
@@ -167,7 +172,9 @@ export function migrateLoaded(l: LoadedService, options: PlanOptions = {}): Serv
       'run rc-supervise on the installed file',
     );
   const service = parseService(l);
-  const rule = findRule(l.name, service.daemon ?? launchedDaemon(service));
+  const found = findRule(l.name, service.daemon ?? launchedDaemon(service));
+  // Version-dependent foreground words: the package that installed the init script says.
+  const rule = found?.foregroundSince ? ruleForInstalled(found, l.installed?.()) : found;
   const base = {
     rule,
     units: l.units ?? [],

@@ -36,6 +36,13 @@ export interface ServiceRule {
   route: 'conf.d' | 'init.d';
   /** Words for command_args_foreground (keeps the daemon from forking), e.g. "-D". */
   foreground?: string;
+  /**
+   * Foreground words that exist only from a version on (knowledge entries' foregroundSince):
+   * while the installed version is unknown the rule refuses; migrate reads the version from
+   * the package database (src/knowledge/installed.ts) and then uses `versionedForeground`.
+   */
+  foregroundSince?: string;
+  versionedForeground?: string;
   /** Flags that daemonize or write a pidfile: they move to command_args_background. */
   backgroundFlags?: FlagSpec[];
   /**

@@ -133,7 +133,10 @@ export function foregroundStep(ctx: StepContext, d: Draft): Refusal | void {
       : (staticWords(s, 'command_args') ?? []);
     // The script already passes the rule's words in command_args (both backends): nothing to add.
     d.foreground = fgWords.length && fgWords.every((w) => given.includes(w)) ? '' : rule.foreground;
-    const src = rule.sources.find((x) => x.startsWith('foreground:')) ?? rule.sources[0] ?? '';
+    const installed = rule.sources.find((x) => x.startsWith('installed version:'));
+    const src =
+      (rule.sources.find((x) => x.startsWith('foreground:')) ?? rule.sources[0] ?? '') +
+      (installed ? `; ${installed}` : '');
     d.evidence.push({
       kind: 'rule',
       detail: `${rule.origin === 'knowledge' ? 'knowledge base' : 'rule'} ${rule.id}: ${rule.foreground === '' ? 'stays in the foreground by itself' : rule.foreground}${src ? ` (${src.replace(/^foreground:\s*/, '')})` : ''}`,

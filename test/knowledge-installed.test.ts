@@ -1,0 +1,117 @@
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { compareVersions, initdOwners } from '../src/knowledge/installed.js';
+import { loadServiceSync, migrateLoaded } from '../src/migrate/migrate.js';
+import { initParser } from '../src/parse/parser.js';
+
+beforeAll(() => initParser());
+
+// Our own minimal script for a daemon whose no-fork word exists only from a version on
+// (the knowledge base's zabbix_agentd: --foreground since 3.0).
+const SCRIPT = [
+  '#!/sbin/openrc-run',
+  'command=/usr/sbin/zabbix_agentd',
+  'command_args="-c /etc/zabbix/zabbix_agentd.conf"',
+  'pidfile=/run/zabbix/zabbix_agentd.pid',
+  '',
+].join('\n');
+
+const roots: string[] = [];
+afterAll(() => roots.forEach((r) => rmSync(r, { recursive: true, force: true })));
+
+function root(files: Record<string, string>): string {
+  const r = mkdtempSync(path.join(os.tmpdir(), 'rcs-installed-'));
+  roots.push(r);
+  for (const [rel, text] of Object.entries({ 'etc/init.d/zabbix-agentd': SCRIPT, ...files })) {
+    mkdirSync(path.dirname(path.join(r, rel)), { recursive: true });
+    writeFileSync(path.join(r, rel), text, { mode: 0o755 });
+  }
+  return r;
+}
+
+const vdb = (pf: string) => ({
+  [`var/db/pkg/net-analyzer/${pf}/CONTENTS`]: [
+    'dir /etc/init.d',
+    'obj /etc/init.d/zabbix-agentd d41d8cd98f00b204e9800998ecf8427e 1700000000',
+    'obj /usr/sbin/zabbix_agentd d41d8cd98f00b204e9800998ecf8427e 1700000000',
+    '',
+  ].join('\n'),
+});
+
+function migrate(r: string) {
+  return migrateLoaded(loadServiceSync(r, 'zabbix-agentd')).plan;
+}
+
+test('without a package database the version-dependent words are no evidence', () => {
+  const p = migrate(root({}));
+  expect(p.kind).toBe('refuse');
+  expect(p.kind === 'refuse' && p.reason).toContain('only from version 3.0, and the installed version is not known');
+});
+
+test("Gentoo's var/db/pkg: a new enough package gives the words, and the evidence says where the version was read", () => {
+  const p = migrate(root(vdb('zabbix-6.0.22-r1')));
+  expect(p.kind).toBe('migrate');
+  if (p.kind !== 'migrate') return;
+  const ev = p.evidence.find((e) => e.kind === 'rule')!;
+  expect(ev.detail).toContain(
+    'var/db/pkg/net-analyzer/zabbix-6.0.22-r1/CONTENTS says net-analyzer/zabbix 6.0.22-r1 installed the init script',
+  );
+  expect(p.edits.map((e) => e.text).join('')).toContain('command_args_foreground="--foreground"');
+});
+
+test('an older package refuses, naming the version found', () => {
+  const p = migrate(root(vdb('zabbix-2.2.23')));
+  expect(p.kind).toBe('refuse');
+  expect(p.kind === 'refuse' && p.reason).toBe(
+    'zabbix_agentd stays in the foreground with --foreground only from version 3.0, and var/db/pkg/net-analyzer/zabbix-2.2.23/CONTENTS says net-analyzer/zabbix 2.2.23 installed the init script',
+  );
+});
+
+test("Alpine's lib/apk/db/installed", () => {
+  const db = [
+    'C:Q1abc=',
+    'P:busybox',
+    'V:1.36.1-r15',
+    'F:etc/init.d',
+    'R:crond',
+    '',
+    'C:Q1def=',
+    'P:zabbix-agent',
+    'V:6.4.0-r0',
+    'F:etc/init.d',
+    'R:zabbix-agentd',
+    'F:usr/sbin',
+    'R:zabbix_agentd',
+    '',
+  ].join('\n');
+  const r = root({ 'lib/apk/db/installed': db });
+  expect(initdOwners(r).get('zabbix-agentd')).toEqual({
+    name: 'zabbix-agent',
+    version: '6.4.0-r0',
+    where: 'lib/apk/db/installed',
+  });
+  expect(initdOwners(r).get('crond')?.name).toBe('busybox');
+  expect(migrate(r).kind).toBe('migrate');
+});
+
+test('a database entry that leads out of the root is not read', () => {
+  const outside = mkdtempSync(path.join(os.tmpdir(), 'rcs-outside-'));
+  roots.push(outside);
+  writeFileSync(path.join(outside, 'installed'), 'P:zabbix-agent\nV:6.4.0-r0\nF:etc/init.d\nR:zabbix-agentd\n');
+  const r = root({});
+  mkdirSync(path.join(r, 'lib/apk/db'), { recursive: true });
+  // A symlink to a file outside --root: readValueOrUndefined refuses it, so nothing is known.
+  symlinkSync(path.join(outside, 'installed'), path.join(r, 'lib/apk/db/installed'));
+  expect(initdOwners(r).size).toBe(0);
+  expect(migrate(r).kind).toBe('refuse');
+});
+
+test('compareVersions: leading numbers, revisions ignored, no number is unknown', () => {
+  expect(compareVersions('6.0.22-r1', '3.0')).toBe(1);
+  expect(compareVersions('3.0', '3.0.0')).toBe(0);
+  expect(compareVersions('2.4.8', '3.0')).toBe(-1);
+  expect(compareVersions('10.0', '9.9')).toBe(1);
+  expect(compareVersions('9999', '3.0')).toBe(1);
+  expect(compareVersions('live', '3.0')).toBeUndefined();
+});
