@@ -115,3 +115,10 @@ test('compareVersions: leading numbers, revisions ignored, no number is unknown'
   expect(compareVersions('9999', '3.0')).toBe(1);
   expect(compareVersions('live', '3.0')).toBeUndefined();
 });
+
+test("with the version unknown, the script's own evidence still decides (it already runs the no-fork word in the foreground)", () => {
+  const script = SCRIPT.replace('-c /etc', '--foreground -c /etc') + 'command_background=true\n';
+  const p = migrateLoaded(loadServiceSync(root({ 'etc/init.d/zabbix-agentd': script }), 'zabbix-agentd')).plan;
+  expect(p.kind).toBe('migrate');
+  expect(p.kind === 'migrate' && p.evidence.map((e) => e.kind)).toEqual(['script']);
+});

@@ -186,6 +186,7 @@ export function foregroundStep(ctx: StepContext, d: Draft): Refusal | void {
       d.warnings.push('command_args is not known statically: check that it holds no daemonize flag');
     return;
   }
+  if (rule?.foregroundSince && rule.refuse) return { kind: 'refuse', code: 'rule', ...rule.refuse };
   return {
     kind: 'refuse',
     code: 'needs-foreground',

@@ -19,7 +19,9 @@ export function templateWord(text: string): string | null {
  */
 export function routePrecheck(ctx: StepContext): Refusal | 'already' | void {
   const { service: s, rule } = ctx;
-  if (rule?.refuse) return { kind: 'refuse', code: 'rule', ...rule.refuse };
+  // A version-dependent rule whose version is unknown only lacks the foreground fact: the
+  // script or a unit may still say it (the foreground step refuses with the rule's reason).
+  if (rule?.refuse && !rule.foregroundSince) return { kind: 'refuse', code: 'rule', ...rule.refuse };
   if (
     s.name.startsWith('net.') ||
     ctx.initdIsLink?.endsWith('net.lo') ||
