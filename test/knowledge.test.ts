@@ -17,6 +17,7 @@ const FACTS: KnowledgeFact[] = [
   'daemonizeFlags',
   'pidfileFlags',
   'ownPidfile',
+  'noOwnPidfile',
   'signals',
   'refuse',
 ];
@@ -41,6 +42,9 @@ describe.each(entries)('%s', (file, e) => {
   test('no foreground word is also a daemonize flag', () => {
     const fg = (e.foreground ?? '').split(/\s+/).filter(Boolean);
     for (const f of e.daemonizeFlags ?? []) expect(fg).not.toContain(f.flag);
+  });
+  test('writes no pid file by itself (noOwnPidfile) and a built-in one (ownPidfile) do not go together', () => {
+    expect(e.noOwnPidfile && e.ownPidfile !== undefined).toBeFalsy();
   });
   test('signals are valid names', () => {
     for (const s of Object.values(e.signals ?? {})) expect(s).toMatch(SIGNALS);

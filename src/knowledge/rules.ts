@@ -44,6 +44,7 @@ export function entryToRule(e: DaemonEntry): ServiceRule {
       ...(e.pidfileFlags ?? []).map((f) => flag(f, 'pidfile')),
     ],
     ownPidfile: e.ownPidfile,
+    noOwnPidfile: e.noOwnPidfile,
     signals: e.signals,
     refuse,
     notes: e.notes,

@@ -7,7 +7,14 @@ export interface KnowledgeFlag {
 }
 
 export type KnowledgeFact =
-  'foreground' | 'foregroundSince' | 'daemonizeFlags' | 'pidfileFlags' | 'ownPidfile' | 'signals' | 'refuse';
+  | 'foreground'
+  | 'foregroundSince'
+  | 'daemonizeFlags'
+  | 'pidfileFlags'
+  | 'ownPidfile'
+  | 'noOwnPidfile'
+  | 'signals'
+  | 'refuse';
 
 export interface DaemonEntry {
   id: string;
@@ -19,6 +26,8 @@ export interface DaemonEntry {
   daemonizeFlags?: KnowledgeFlag[];
   pidfileFlags?: KnowledgeFlag[];
   ownPidfile?: string;
+  /** Writes a pid file only where a pidfileFlag tells it (knowledge/schema.json). */
+  noOwnPidfile?: true;
   signals?: Record<string, string>;
   refuse?: { reason: string; suggestion: string };
   notes?: string[];

@@ -52,6 +52,11 @@ export interface ServiceRule {
    * then always gets a pid file of its own.
    */
   ownPidfile?: string;
+  /**
+   * The daemon writes a pid file only where a pid file flag tells it (a sourced fact): a pid
+   * file start-stop-daemon made (command_background, --make-pidfile) is then not the daemon's.
+   */
+  noOwnPidfile?: boolean;
   /** Custom commands (function name) and the signal each sends to the daemon. */
   signals?: Record<string, string>;
   /** Set when the service must not be migrated. */

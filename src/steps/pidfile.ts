@@ -39,7 +39,9 @@ export function pidfileStep(ctx: StepContext, d: Draft): Refusal | void {
   // start-stop-daemon making the pid file proves the daemon does not fork, not that it writes
   // no pid file there itself (atop, lxcfs, salt-syndic do): only a curated rule, researched
   // for it, settles that; a moved or split pidfile flag settles it too.
-  const curated = !!ctx.rule && ctx.rule.origin !== 'knowledge';
+  // A knowledge entry settles it too when its sources say the daemon writes a pid file only
+  // where a flag tells it (noOwnPidfile).
+  const curated = !!ctx.rule && (ctx.rule.origin !== 'knowledge' || !!ctx.rule.noOwnPidfile);
   if (!ruleSays && (told || (made && curated))) return;
   // A script that switches on $supervisor was written for both backends, pid files included.
   if (!ruleSays && isDualMode(s)) return;

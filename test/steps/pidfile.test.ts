@@ -139,6 +139,19 @@ describe('no relocation', () => {
     );
   });
 
+  test('start-stop-daemon made the pid file and a knowledge entry says the daemon writes none unless told', () => {
+    const script = sh('#!/sbin/openrc-run', 'command=/usr/sbin/food', 'command_background=yes', 'pidfile=/run/food.pid');
+    const { d } = run(script, { rule: rule({ origin: 'knowledge', noOwnPidfile: true }) });
+    untouched(d);
+    // A knowledge entry without that fact settles nothing: the supervisor gets its own.
+    expect(run(script, { rule: rule({ origin: 'knowledge' }) }).d.notes).toEqual([NOTE]);
+    // The pid file made by nobody (no command_background): the fact does not help.
+    const r = run(sh('#!/sbin/openrc-run', 'command=/usr/sbin/food', 'pidfile=/run/food.pid'), {
+      rule: rule({ origin: 'knowledge', noOwnPidfile: true }),
+    });
+    expect(r.d.notes).toEqual([NOTE]);
+  });
+
   test('a converted start() ran --background --make-pidfile: the relocation follows its pidfile= line', () => {
     const s = service(
       sh(
