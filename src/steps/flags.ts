@@ -113,8 +113,64 @@ function removeTokens(file: string, tokens: Token[], take: Set<number>): Edit[] 
   return edits;
 }
 
+/**
+ * A flag hidden in a variable the arguments read (`command_args="${DAEMON_ARGS}"` with
+ * DAEMON_ARGS="-D ..."): the word `${DAEMON_ARGS}` is not the flag, so nothing would move and
+ * the daemon would still fork under the supervisor. Every assignment of the variable (init.d,
+ * at any level, and conf.d) is read as written, word by word, so a flag written out is found
+ * even when other words of the value are unknown; variables it reads in turn are followed a
+ * few levels deep.
+ */
+export function hiddenFlags(s: Service, tokens: Token[], specs: FlagSpec[]): { word: string; flags: string[] } | null {
+  if (!specs.length) return null;
+  const seen = new Set<string>(['pidfile']);
+  const scan = (text: string, depth: number): string[] => {
+    const found: string[] = [];
+    for (const m of text.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)) {
+      const name = m[1];
+      if (seen.has(name) || depth > 3) continue;
+      seen.add(name);
+      // init.d's own command_args words are moved where they stand (moveBackgroundFlags); a
+      // `${command_args:-...}` default reads conf.d's.
+      const assigned = [
+        ...s.initd.assignments.filter((a) => a.name === name && name !== 'command_args'),
+        ...(s.confd?.assignments.filter((a) => a.name === name) ?? []),
+      ];
+      for (const a of assigned) {
+        const words = splitValue(a.value.text, a.value.start, a.value.quote);
+        if (!words) continue;
+        const take = [...pickTokens(words, specs)].sort((x, y) => x - y);
+        found.push(...take.map((i) => words[i].text));
+        found.push(...scan(a.value.text, depth + 1));
+      }
+    }
+    return found;
+  };
+  for (const t of tokens) {
+    if (!t.text.includes('$') || PIDFILE_REF.test(t.text)) continue;
+    const flags = scan(t.text, 0);
+    if (flags.length) return { word: t.text, flags: [...new Set(flags)] };
+  }
+  return null;
+}
+
 /** Step: the daemon's pidfile and daemonize flags leave command_args for command_args_background. */
 export function flagsStep(ctx: StepContext, d: Draft): Refusal | void {
+  const specs = ctx.rule?.backgroundFlags ?? [];
+  const argTokens = [
+    ...ctx.service.initd
+      .topLevel('command_args')
+      .flatMap((a) => splitValue(a.value.text, a.value.start, a.value.quote) ?? []),
+    ...(d.converted?.args ?? []),
+  ];
+  const hidden = hiddenFlags(ctx.service, argTokens, specs);
+  if (hidden)
+    return {
+      kind: 'refuse',
+      code: 'dynamic',
+      reason: `the daemon's arguments read ${hidden.word}, whose value holds ${hidden.flags.join(' ')}: the flags must leave for command_args_background, and rc-supervise does not split a variable other lines may read`,
+      suggestion: `move ${hidden.flags.join(' ')} out of that variable into command_args_background by hand, then migrate again`,
+    };
   const moved = moveBackgroundFlags(ctx.service, ctx.rule?.backgroundFlags ?? [], ctx.initdPath);
   if (moved === null)
     return {

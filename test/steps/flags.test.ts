@@ -154,3 +154,51 @@ test('${pidfile_dir} is another variable, not the pid file: it stays in command_
   );
   expect(d.movedText).toBe('');
 });
+
+describe('a flag hidden in a variable the arguments read', () => {
+  test('command_args="${FOO_ARGS}" with -d in FOO_ARGS: refused, naming the variable and the flag', () => {
+    const { res } = run(
+      sh('#!/sbin/openrc-run', 'FOO_ARGS="-d -c /etc/foo.conf ${FOO_EXTRA}"', 'command_args="${FOO_ARGS}"'),
+      daemonizeD,
+    );
+    expect(res && res.code).toBe('dynamic');
+    expect(res && res.reason).toBe(
+      "the daemon's arguments read ${FOO_ARGS}, whose value holds -d: the flags must leave for command_args_background, and rc-supervise does not split a variable other lines may read",
+    );
+  });
+
+  test('also when a function adds it, or conf.d sets it, or through a second variable', () => {
+    for (const [initd, confd] of [
+      [sh('#!/sbin/openrc-run', 'command_args="${FOO_ARGS}"', 'start_pre() {', '\tFOO_ARGS="$FOO_ARGS -d"', '}'), null],
+      [sh('#!/sbin/openrc-run', 'command_args="--verbose ${FOO_OPTS}"'), sh('FOO_OPTS="-d"')],
+      [sh('#!/sbin/openrc-run', 'A="-d"', 'B="-v ${A}"', 'command_args="$B"'), null],
+    ] as const)
+      expect(run(initd, daemonizeD, confd).res?.reason).toContain('whose value holds -d');
+  });
+
+  test("the launch words of a converted start() are read the same way (tuntox's DAEMON_ARGS)", () => {
+    const s = service(
+      sh(
+        '#!/sbin/openrc-run',
+        'DAEMON_ARGS="-d -C /var/lib/foo"',
+        'start() {',
+        '\tstart-stop-daemon --start --exec /usr/bin/foo -- ${DAEMON_ARGS}',
+        '}',
+      ),
+    );
+    const d = draft();
+    const c = ctx(s, { rule: daemonizeD });
+    expect(customStartStep(c, d)).toBeUndefined();
+    expect(flagsStep(c, d)?.reason).toContain('read ${DAEMON_ARGS}, whose value holds -d');
+  });
+
+  test("a variable without the flags, a flag the rule does not know, and the script's own command_args words are no finding", () => {
+    expect(
+      run(sh('#!/sbin/openrc-run', 'FOO_ARGS="-v -x"', 'command_args="${FOO_ARGS}"'), daemonizeD).res,
+    ).toBeUndefined();
+    // init.d's own words move where they stand; `${command_args:-...}` reads only conf.d's.
+    const { res, d } = run(sh('#!/sbin/openrc-run', 'command_args="-d ${command_args:--v}"'), daemonizeD);
+    expect(res).toBeUndefined();
+    expect(d.movedText).toBe('-d');
+  });
+});
