@@ -191,7 +191,11 @@ export function flagsStep(ctx: StepContext, d: Draft): Refusal | void {
       pidfileAliases(ctx.service, launchPid),
     );
     d.convertedTake = take;
-    words.push(...d.converted.args.filter((_, i) => take.has(i)).map((t) => t.text));
+    // Launch words were written on a command line, not inside double quotes: escaped like the
+    // command_args line made from the same launch (`"-p" "${PIDFILE}"` must stay two words).
+    words.push(
+      ...d.converted.args.filter((_, i) => take.has(i)).map((t) => t.text.replace(/(["\\])/g, '\\$1')),
+    );
   }
   d.movedText = words.filter(Boolean).join(' ');
   if (
