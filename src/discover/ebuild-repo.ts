@@ -6,8 +6,11 @@
  * `doconfd <src>...` (and `systemd_newunit` / `systemd_dounit` for units) are read with the
  * static variables an ebuild always has (`FILESDIR`, `PN`, `P`, `PV`, `PR`, `PVR`, `PF`,
  * `CATEGORY`) and the package's own plain top-level assignments. A word that needs anything
- * else (a loop variable, `$(...)`, a pipe into `newinitd -`) is unknown, and the line is skipped:
- * never guessed. Files no resolved line names are then paired by name (`foo.initd` ↔
+ * else (a loop over an unknown list, `$(...)`, a pipe into `newinitd -`) is unknown, and the line
+ * is skipped: never guessed. What ebuilds commonly do around those lines is followed (see
+ * installLines): `for` loops over static lists, brace lists, copies into ${T}/${WORKDIR},
+ * `exeinto /etc/init.d` + `newexe`, USE-picked sources. Every service says where its name came
+ * from (NameFrom): a name read from the file's own name may not be the installed one. Files no resolved line names are then paired by name (`foo.initd` ↔
  * `foo.confd`, `foo.initd.2` ↔ `foo.confd`, `foo.conf.d-r1`, `foo-confd`); a file named only
  * `*.init` / `*.rc`, or not named like an init script at all, needs an OpenRC shebang.
  *
@@ -271,7 +274,7 @@ export interface InstallLine {
 }
 
 const INSTALL_CMD =
-  /(?:^\s*|[;&|({]\s*|\b(?:then|do|else)\s+)(newinitd|doinitd|newconfd|doconfd|systemd_newunit|systemd_dounit|newexe|doexe)[ \t]+(.*)$/;
+  /(?:^\s*|[;&|({]\s*|\b(?:then|do|else)\s+)(newinitd|doinitd|newconfd|doconfd|systemd_newunit|systemd_dounit|newexe|doexe|newins|doins)[ \t]+(.*)$/;
 
 /**
  * Build-time directories. An ebuild often copies (or seds) a file of files/ into ${T} or
@@ -281,6 +284,8 @@ const BUILD_DIRS: Record<string, string> = { T: '/\u0002T', WORKDIR: '/\u0002WOR
 const inBuildDir = (p: string) => Object.values(BUILD_DIRS).some((d) => p === d || p.startsWith(d + '/'));
 /** `exeinto` directories whose `newexe`/`doexe` install init scripts (openrc's own ebuild, user services). */
 const INITD_DIRS = new Set(['/etc/init.d', '/etc/user/init.d']);
+/** `insinto` directories whose `newins`/`doins` install conf.d files. */
+const CONFD_DIRS = new Set(['/etc/conf.d', '/etc/user/conf.d']);
 
 /**
  * Plain top-level `NAME=value` assignments of an ebuild that resolve statically (MY_PN="foo");
@@ -378,6 +383,7 @@ export function installLines(text: string, vars: Record<string, string>, files: 
   };
   const loops: Loop[] = [];
   let exeIntoInitd = false;
+  let insIntoConfd = false;
 
   for (const { text: rawLine, line } of logicalLines(text)) {
     if (/^\s*#/.test(rawLine)) continue;
@@ -389,18 +395,21 @@ export function installLines(text: string, vars: Record<string, string>, files: 
     } else if (/^\s*(?:for|while|until)\b/.test(raw)) loops.push({ variable: null, values: null });
 
     for (const env of loopEnvs(all, loops)) {
-      const exe = /(?:^\s*|[;&|]\s*)exeinto\s+(.*)$/.exec(raw);
-      if (exe) {
-        const d = staticWords(exe[1], env)[0];
-        exeIntoInitd = d !== null && d !== undefined && INITD_DIRS.has(path.normalize(d).replace(/\/$/, ''));
+      const into = /(?:^\s*|[;&|]\s*)(exeinto|insinto)\s+(.*)$/.exec(raw);
+      if (into) {
+        const d = staticWords(into[2], env)[0];
+        const dir = d === null || d === undefined ? null : path.normalize(d).replace(/\/$/, '');
+        if (into[1] === 'exeinto') exeIntoInitd = dir !== null && INITD_DIRS.has(dir);
+        else insIntoConfd = dir !== null && CONFD_DIRS.has(dir);
       }
       recordCopy(raw, env, inFiles, copies);
       const m = INSTALL_CMD.exec(raw);
       if (!m) continue;
       const cmd = m[1];
       if (cmd.endsWith('exe') && !exeIntoInitd) continue;
+      if (cmd.endsWith('ins') && !insIntoConfd) continue;
       const words = staticWords(m[2], env);
-      const kind: InstallKind = /initd|exe/.test(cmd) ? 'initd' : cmd.includes('confd') ? 'confd' : 'unit';
+      const kind: InstallKind = /initd|exe/.test(cmd) ? 'initd' : /confd|ins/.test(cmd) ? 'confd' : 'unit';
       if (cmd.startsWith('new') || cmd === 'systemd_newunit') {
         if (words.length < 2) continue;
         const src = source(words[0]);

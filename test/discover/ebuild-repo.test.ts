@@ -177,14 +177,21 @@ describe('install names the way the ebuild installs them', () => {
       ['initd', 'c.rc', 'c', false],
     ]);
   });
-  test('exeinto /etc/init.d (or /etc/user/init.d) makes newexe/doexe init scripts; elsewhere not', () => {
+  test('exeinto /etc/init.d (or /etc/user/init.d) makes newexe/doexe init scripts, insinto /etc/conf.d newins/doins conf.d files; elsewhere not', () => {
     const text = [
       'exeinto /etc/user/init.d',
       'newexe "${FILESDIR}"/${P}.user.init p',
       'exeinto /usr/libexec',
       'doexe "${FILESDIR}"/helper',
+      'insinto /etc/conf.d',
+      'newins "${FILESDIR}"/p.confd-r1 p',
+      'insinto /etc/logrotate.d',
+      'newins "${FILESDIR}"/p.logrotate p',
     ];
-    expect(names(text.join('\n'))).toEqual([['initd', 'p-2.user.init', 'p', false]]);
+    expect(names(text.join('\n'))).toEqual([
+      ['initd', 'p-2.user.init', 'p', false],
+      ['confd', 'p.confd-r1', 'p', false],
+    ]);
   });
   test('$(prefixify_ro X) is X', () => {
     expect(names('newinitd "$(prefixify_ro "${FILESDIR}"/nscd-1)" nscd')).toEqual([['initd', 'nscd-1', 'nscd', false]]);

@@ -126,6 +126,12 @@ describe('the harness classifier: launches a daemon', () => {
     ['# command=/usr/bin/x', false],
     ['start() { start-stop-daemon --start --exec /usr/bin/x; }', true],
     ['start() { modprobe x; }', false],
+    // a start() of its own: command is only a name (shorewall, pdnsd-ctl, sntp)
+    ['command=/usr/sbin/fw\nstart() {\n\t${command} start\n}', false],
+    ['command=/usr/bin/x\nstart() {\n\tdefault_start\n}', true],
+    // sssd: a start() inside an if (baselayout-1 only) is not the one that runs
+    ['command=/usr/bin/x\nif [ "${RC_VERSION:-0}" = "0" ]; then\n\tstart() {\n\t\treturn 1\n\t}\nfi', true],
+    ['command=/usr/sbin/x\nstart() {\n\tx\n}\nstop() {\n\tstart-stop-daemon --stop --exec /usr/sbin/x\n}', true],
   ])('%s → %s', (text, yes) => expect(launchesDaemon(`#!/sbin/openrc-run\n${text}\n`, null)).toBe(yes));
   test('conf.d counts', () => expect(launchesDaemon('#!/sbin/openrc-run\n', 'command=/usr/bin/x\n')).toBe(true));
 });
