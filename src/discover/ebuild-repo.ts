@@ -390,8 +390,11 @@ export function installLines(text: string, vars: Record<string, string>, files: 
     const raw = withoutPrefixify(rawLine);
     const head = /^\s*for\s+([A-Za-z_]\w*)\s+in\s+(.*?)\s*(?:;\s*do\b|$)/.exec(raw);
     if (head) {
-      const words = staticWords(head[2], all);
-      loops.push({ variable: head[1], values: words.every((w) => w !== null) ? (words as string[]) : null });
+      // `for x in client $(usev server)`: every value any USE flags can give
+      const alts = useAlternatives(head[2]);
+      const lists = (alts.length ? alts : [head[2]]).map((l) => staticWords(l, all));
+      const values = lists.every((ws) => ws.every((w) => w !== null)) ? [...new Set(lists.flat() as string[])] : null;
+      loops.push({ variable: head[1], values });
     } else if (/^\s*(?:for|while|until)\b/.test(raw)) loops.push({ variable: null, values: null });
 
     for (const env of loopEnvs(all, loops)) {

@@ -157,6 +157,11 @@ describe('install names the way the ebuild installs them', () => {
       ['initd', 'x.initd', 'x-worker', false],
     ]);
     expect(names(text.join('\n').replace('api worker', '${LIST}'))).toEqual([]);
+    // kcptun: `for x in client $(usev server)`: every value a USE flag can add
+    expect(names(text.join('\n').replace('api worker', 'api $(usev worker)'))).toEqual([
+      ['initd', 'x.initd', 'x-api', false],
+      ['initd', 'x.initd', 'x-worker', false],
+    ]);
     // after the loop, its variable is the ebuild's again (here: unset)
     expect(names([...text, 'newinitd "${FILESDIR}"/y.initd y-${s}'].join('\n'))).toHaveLength(2);
   });
