@@ -6,8 +6,11 @@
  * `doconfd <src>...` (and `systemd_newunit` / `systemd_dounit` for units) are read with the
  * static variables an ebuild always has (`FILESDIR`, `PN`, `P`, `PV`, `PR`, `PVR`, `PF`,
  * `CATEGORY`) and the package's own plain top-level assignments. A word that needs anything
- * else (a loop variable, `$(...)`, a pipe into `newinitd -`) is unknown, and the line is skipped:
- * never guessed. Files no resolved line names are then paired by name (`foo.initd` ↔
+ * else (a loop over an unknown list, `$(...)`, a pipe into `newinitd -`) is unknown, and the line
+ * is skipped: never guessed. What ebuilds commonly do around those lines is followed (see
+ * installLines): `for` loops over static lists, brace lists, copies into ${T}/${WORKDIR},
+ * `exeinto /etc/init.d` + `newexe`, USE-picked sources. Every service says where its name came
+ * from (NameFrom): a name read from the file's own name may not be the installed one. Files no resolved line names are then paired by name (`foo.initd` ↔
  * `foo.confd`, `foo.initd.2` ↔ `foo.confd`, `foo.conf.d-r1`, `foo-confd`); a file named only
  * `*.init` / `*.rc`, or not named like an init script at all, needs an OpenRC shebang.
  *
@@ -37,11 +40,26 @@ export interface RepoService {
   confd: string | null;
   /** How the pair was found: an ebuild line, or file names alone. */
   via: 'ebuild' | 'name';
+  /** How the name was found (see NameFrom); `nameNote` says it in words when it is not an ebuild line's. */
+  nameFrom: NameFrom;
+  nameNote?: string;
   /** Package directory (absolute). */
   pkgDir: string;
   /** The units in the same files/ (systemd units a package ships, installed whatever the init system). */
   units: UnitFile[];
 }
+
+/**
+ * Where a service's installed name comes from:
+ * - `ebuild`: an install line names this very file;
+ * - `ebuild-partial`: an install line names the service, and its source only in part (a USE
+ *   flag picks the file): this file is one of those that fit;
+ * - `older-version`: no line names this file, but it is an older version of one that a line
+ *   installs (`foo.initd` beside `foo.initd-r1`, `bar-4.0.3-init` beside `bar-5.0.1-init`);
+ * - `file-name`: nothing in the ebuilds names it; the name is read from the file's own name and
+ *   may not be the one it was installed under.
+ */
+export type NameFrom = 'ebuild' | 'ebuild-partial' | 'older-version' | 'file-name';
 
 export interface EbuildPackage {
   /** Absolute package directory. */
@@ -145,58 +163,74 @@ export function ebuildVars(pkgDir: string, ebuildFile: string): Record<string, s
 
 /**
  * Shell words of `s` up to the end of the simple command (`;`, `&&`, `||`, `|`, `#`, `)`),
- * each expanded with `vars`; null for a word that cannot be resolved statically.
+ * each expanded with `vars`; null for a word that cannot be resolved statically. An unquoted
+ * brace list (`dibbler-{client,relay}`) gives one word per alternative, as bash does.
  */
 export function staticWords(s: string, vars: Record<string, string>): (string | null)[] {
   const words: (string | null)[] = [];
+
+  /** `{a,b,c}` at s[i] (no quotes, expansions or nested braces inside): its alternatives and end. */
+  function braceList(s: string, i: number): { alts: string[]; end: number } | null {
+    const m = /^\{([^{}\s"'$`\\,]*(?:,[^{}\s"'$`\\,]*)+)\}/.exec(s.slice(i));
+    return m ? { alts: m[1].split(','), end: i + m[0].length } : null;
+  }
+
   let i = 0;
   const n = s.length;
   while (i < n) {
     while (i < n && (s[i] === ' ' || s[i] === '\t')) i++;
     if (i >= n || ';&|#)\n'.includes(s[i])) break;
-    let w = '';
+    // every alternative of the word so far (more than one after a brace list)
+    let ws = [''];
     let ok = true;
+    const add = (t: string) => (ws = ws.map((w) => w + t));
+    const unknown = () => (ok = false);
     // one word: unquoted, "double" and 'single' parts glued together
     while (i < n && !' \t;&|)\n'.includes(s[i])) {
       const ch = s[i];
       if (ch === "'") {
         const j = s.indexOf("'", i + 1);
         if (j < 0) return [...words, null];
-        w += s.slice(i + 1, j);
+        add(s.slice(i + 1, j));
         i = j + 1;
       } else if (ch === '"') {
         i++;
         while (i < n && s[i] !== '"') {
           if (s[i] === '\\' && i + 1 < n) {
-            w += s[i + 1];
+            add(s[i + 1]);
             i += 2;
           } else if (s[i] === '$') {
             const r = expandAt(s, i, vars);
-            if (r.value === null) ok = false;
-            else w += r.value;
+            if (r.value === null) unknown();
+            else add(r.value);
             i = r.end;
           } else if (s[i] === '`') {
             ok = false;
             i++;
-          } else w += s[i++];
+          } else add(s[i++]);
         }
         if (i >= n) return [...words, null];
         i++;
       } else if (ch === '\\' && i + 1 < n) {
-        w += s[i + 1];
+        add(s[i + 1]);
         i += 2;
       } else if (ch === '$') {
         const r = expandAt(s, i, vars);
-        if (r.value === null) ok = false;
-        else w += r.value;
+        if (r.value === null) unknown();
+        else add(r.value);
         i = r.end;
+      } else if (ch === '{' && braceList(s, i)) {
+        const b = braceList(s, i)!;
+        ws = ws.flatMap((w) => b.alts.map((a) => w + a));
+        i = b.end;
       } else if ('`*?[{<>'.includes(ch)) {
-        // command substitution, globs, brace expansion, redirections: not static
+        // command substitution, globs, redirections: not static
         ok = false;
         i++;
-      } else w += s[i++];
+      } else add(s[i++]);
     }
-    words.push(ok ? w : null);
+    if (ok) words.push(...ws);
+    else words.push(null);
   }
   return words;
 }
@@ -232,10 +266,26 @@ export interface InstallLine {
   /** Installed name. */
   name: string;
   line: number;
+  /**
+   * The source depends on a USE flag (`udp2raw$(use iptables && echo .iptables).initd`): src is
+   * one of the files the flags can pick, and which one is installed depends on the build.
+   */
+  partial?: true;
 }
 
 const INSTALL_CMD =
-  /(?:^\s*|[;&|({]\s*|\b(?:then|do|else)\s+)(newinitd|doinitd|newconfd|doconfd|systemd_newunit|systemd_dounit)[ \t]+(.*)$/;
+  /(?:^\s*|[;&|({]\s*|\b(?:then|do|else)\s+)(newinitd|doinitd|newconfd|doconfd|systemd_newunit|systemd_dounit|newexe|doexe|newins|doins)[ \t]+(.*)$/;
+
+/**
+ * Build-time directories. An ebuild often copies (or seds) a file of files/ into ${T} or
+ * ${WORKDIR} and installs it from there: the installed script is still that file.
+ */
+const BUILD_DIRS: Record<string, string> = { T: '/\u0002T', WORKDIR: '/\u0002WORKDIR' };
+const inBuildDir = (p: string) => Object.values(BUILD_DIRS).some((d) => p === d || p.startsWith(d + '/'));
+/** `exeinto` directories whose `newexe`/`doexe` install init scripts (openrc's own ebuild, user services). */
+const INITD_DIRS = new Set(['/etc/init.d', '/etc/user/init.d']);
+/** `insinto` directories whose `newins`/`doins` install conf.d files. */
+const CONFD_DIRS = new Set(['/etc/conf.d', '/etc/user/conf.d']);
 
 /**
  * Plain top-level `NAME=value` assignments of an ebuild that resolve statically (MY_PN="foo");
@@ -257,43 +307,205 @@ function ebuildAssignments(text: string, base: Record<string, string>): Record<s
   return vars;
 }
 
-/** The install lines of one ebuild whose source and name resolve to a file in `files/`. */
-export function installLines(text: string, vars: Record<string, string>): InstallLine[] {
-  const out: InstallLine[] = [];
-  const all = ebuildAssignments(text, vars);
-  const filesdir = path.normalize(vars.FILESDIR) + path.sep;
-  const lines = text.split('\n');
-  for (const [idx, raw] of lines.entries()) {
-    if (/^\s*#/.test(raw)) continue;
-    const m = INSTALL_CMD.exec(raw);
-    if (!m) continue;
-    const cmd = m[1];
-    const words = staticWords(m[2], all);
-    const kind: InstallKind = cmd.includes('initd') ? 'initd' : cmd.includes('confd') ? 'confd' : 'unit';
-    const inFiles = (w: string | null): string | null => {
-      if (w === null || w === '-' || !path.isAbsolute(w)) return null;
-      const p = path.normalize(w);
-      return p.startsWith(filesdir) ? p : null;
-    };
-    if (cmd.startsWith('new') || cmd === 'systemd_newunit') {
-      if (words.length < 2) continue;
-      const src = inFiles(words[0]);
-      const name = words[1];
-      if (src && name !== null && VALID_NAME.test(name)) out.push({ kind, src, name, line: idx + 1 });
-    } else {
-      for (const w of words) {
-        const src = inFiles(w);
-        if (src) out.push({ kind, src, name: path.basename(src), line: idx + 1 });
-      }
-    }
+/** Lines with their backslash continuations joined, each with the number of its first line. */
+function logicalLines(text: string): { text: string; line: number }[] {
+  const out: { text: string; line: number }[] = [];
+  const raw = text.split('\n');
+  for (let i = 0; i < raw.length; i++) {
+    const line = i + 1;
+    let t = raw[i];
+    while (/(^|[^\\])(\\\\)*\\$/.test(t) && i + 1 < raw.length) t = t.slice(0, -1) + ' ' + raw[++i];
+    out.push({ text: t, line });
   }
   return out;
+}
+
+interface Loop {
+  /** The loop variable (`for VAR in ...`), null for while/until/C-style loops. */
+  variable: string | null;
+  /** Its values when every word of the list is static; null when unknown. */
+  values: string[] | null;
+}
+
+/** Every assignment of the enclosing `for` loops' variables (one env when there is no loop). */
+function loopEnvs(base: Record<string, string>, loops: readonly Loop[]): Record<string, string>[] {
+  let envs = [{ ...base }];
+  for (const l of loops) {
+    if (l.variable === null) continue;
+    if (l.values === null) {
+      // an unknown loop variable hides an ebuild variable of the same name
+      for (const e of envs) delete e[l.variable];
+      continue;
+    }
+    envs = envs.flatMap((e) => l.values!.map((v) => ({ ...e, [l.variable!]: v })));
+  }
+  return envs;
+}
+
+/**
+ * `$(prefixify_ro X)` (prefix.eclass) returns the path of X, adjusted for a Gentoo Prefix:
+ * the file installed is X's.
+ */
+function withoutPrefixify(line: string): string {
+  return line.replace(/\$\(prefixify_ro\s+((?:"[^"]*"|[^\s)"])+)\s*\)/g, '$1');
+}
+
+/**
+ * The install lines of one ebuild whose source and name resolve to a file in `files/`. Words
+ * are resolved with the ebuild's static variables, the values of enclosing `for` loops over
+ * static lists (one line per value), and copies into ${T}/${WORKDIR} (`cp`, `sed ... > dest`).
+ * With `files` (the package's files/), a `new*` line whose source a USE flag picks gives each
+ * file it can pick, marked `partial`.
+ */
+export function installLines(text: string, vars: Record<string, string>, files: readonly string[] = []): InstallLine[] {
+  const out: InstallLine[] = [];
+  const seen = new Set<string>();
+  const push = (l: InstallLine) => {
+    const k = `${l.kind}\0${l.src}\0${l.name}`;
+    if (!seen.has(k)) {
+      seen.add(k);
+      out.push(l);
+    }
+  };
+  const all = { ...ebuildAssignments(text, vars), ...BUILD_DIRS };
+  const filesdir = path.normalize(vars.FILESDIR) + path.sep;
+  const inFiles = (w: string | null): string | null => {
+    if (w === null || w === '-' || !path.isAbsolute(w)) return null;
+    const p = path.normalize(w);
+    return p.startsWith(filesdir) ? p : null;
+  };
+  /** Build-directory path → the file of files/ copied there; null once it is made of several. */
+  const copies = new Map<string, string | null>();
+  const source = (w: string | null): string | null => {
+    if (w === null || !path.isAbsolute(w)) return null;
+    const p = path.normalize(w);
+    return inBuildDir(p) ? (copies.get(p) ?? null) : inFiles(p);
+  };
+  const loops: Loop[] = [];
+  let exeIntoInitd = false;
+  let insIntoConfd = false;
+
+  for (const { text: rawLine, line } of logicalLines(text)) {
+    if (/^\s*#/.test(rawLine)) continue;
+    const raw = withoutPrefixify(rawLine);
+    const head = /^\s*for\s+([A-Za-z_]\w*)\s+in\s+(.*?)\s*(?:;\s*do\b|$)/.exec(raw);
+    if (head) {
+      // `for x in client $(usev server)`: every value any USE flags can give
+      const alts = useAlternatives(head[2]);
+      const lists = (alts.length ? alts : [head[2]]).map((l) => staticWords(l, all));
+      const values = lists.every((ws) => ws.every((w) => w !== null)) ? [...new Set(lists.flat() as string[])] : null;
+      loops.push({ variable: head[1], values });
+    } else if (/^\s*(?:for|while|until)\b/.test(raw)) loops.push({ variable: null, values: null });
+
+    for (const env of loopEnvs(all, loops)) {
+      const into = /(?:^\s*|[;&|]\s*)(exeinto|insinto)\s+(.*)$/.exec(raw);
+      if (into) {
+        const d = staticWords(into[2], env)[0];
+        const dir = d === null || d === undefined ? null : path.normalize(d).replace(/\/$/, '');
+        if (into[1] === 'exeinto') exeIntoInitd = dir !== null && INITD_DIRS.has(dir);
+        else insIntoConfd = dir !== null && CONFD_DIRS.has(dir);
+      }
+      recordCopy(raw, env, inFiles, copies);
+      const m = INSTALL_CMD.exec(raw);
+      if (!m) continue;
+      const cmd = m[1];
+      if (cmd.endsWith('exe') && !exeIntoInitd) continue;
+      if (cmd.endsWith('ins') && !insIntoConfd) continue;
+      const words = staticWords(m[2], env);
+      const kind: InstallKind = /initd|exe/.test(cmd) ? 'initd' : /confd|ins/.test(cmd) ? 'confd' : 'unit';
+      if (cmd.startsWith('new') || cmd === 'systemd_newunit') {
+        if (words.length < 2) continue;
+        const src = source(words[0]);
+        const name = words[1];
+        if (name === null || !VALID_NAME.test(name)) continue;
+        if (src) push({ kind, src, name, line });
+        else if (words[0] === null)
+          // `foo$(usex fw .fw '').initd`: every file the USE flags can pick, each marked partial
+          for (const alt of useAlternatives(m[2])) {
+            const [w, n] = staticWords(alt, env);
+            const f = source(w ?? null);
+            if (f && n === name && files.includes(f)) push({ kind, src: f, name, line, partial: true });
+          }
+      } else {
+        for (const w of words) {
+          const src = source(w);
+          // doinitd "${T}"/cupsd installs the copy under the copy's name
+          if (src) push({ kind, src, name: path.basename(path.normalize(w!)), line });
+        }
+      }
+    }
+    const closed = raw.match(/(?:^\s*|;\s*)done(?=[\s;|<>&)]|$)/g)?.length ?? 0;
+    loops.splice(Math.max(0, loops.length - closed));
+  }
+  return out;
+}
+
+/**
+ * The line once for each value its USE-conditional words can take: `$(usex flag [A] [B])`
+ * (A or B, default yes/no), `$(usev flag [A])` (A, default the flag, or nothing), `$(use flag
+ * && echo A)` (A or nothing). Empty when there is no such word, or another `$(...)`.
+ */
+export function useAlternatives(line: string): string[] {
+  const word = String.raw`(?:'[^']*'|"[^"$\x60\\]*"|[^\s'"$\x60();&|]+)`;
+  const unq = (w: string | undefined) => (w === undefined ? undefined : w.replace(/^(['"])(.*)\1$/, '$2'));
+  const re = new RegExp(
+    String.raw`\$\((?:\s*usex\s+!?[\w+-]+(?:\s+(${word}))?(?:\s+(${word}))?|\s*usev\s+(!?[\w+-]+)(?:\s+(${word}))?|\s*use\s+!?[\w+-]+\s*&&\s*echo\s+(${word}))\s*\)`,
+    'g',
+  );
+  const subs = [...line.matchAll(re)];
+  if (!subs.length) return [];
+  let out = [''];
+  let at = 0;
+  for (const m of subs) {
+    const before = line.slice(at, m.index);
+    if (/\$\(/.test(before)) return [];
+    let alts: string[];
+    if (m[0].includes('usex')) alts = [unq(m[1]) ?? 'yes', unq(m[2]) ?? 'no'];
+    else if (m[3] !== undefined) alts = [unq(m[4]) ?? m[3].replace(/^!/, ''), ''];
+    else alts = [unq(m[5])!, ''];
+    // plain file-name text only: it reads the same inside or outside the word's quotes
+    if (!alts.every((a) => /^[\w.+@-]*$/.test(a))) return [];
+    out = out.flatMap((o) => alts.map((a) => o + before + a));
+    at = m.index + m[0].length;
+  }
+  if (/\$\(/.test(line.slice(at))) return [];
+  return out.map((o) => o + line.slice(at));
+}
+
+/** `cp [-opts] SRC DEST` and `CMD ... SRC > DEST` (sed, cat) from files/ into a build directory. */
+function recordCopy(
+  raw: string,
+  env: Record<string, string>,
+  inFiles: (w: string | null) => string | null,
+  copies: Map<string, string | null>,
+): void {
+  const norm = (w: string | null | undefined) => (w && path.isAbsolute(w) ? path.normalize(w) : null);
+  const cp = /(?:^\s*|[;&|]\s*)cp\s+(.*)$/.exec(raw);
+  if (cp) {
+    const words = staticWords(cp[1], env).filter((w) => w === null || !w.startsWith('-'));
+    if (words.length !== 2) return;
+    const src = inFiles(words[0]);
+    let dest = norm(words[1]);
+    if (!src || !dest || !inBuildDir(dest)) return;
+    if (Object.values(BUILD_DIRS).includes(dest)) dest = path.join(dest, path.basename(src));
+    copies.set(dest, src);
+    return;
+  }
+  const redirect = /^(.*?[^>&\d])(>>?)\s*([^>&].*)$/.exec(raw);
+  if (!redirect) return;
+  const dest = norm(staticWords(redirect[3], env)[0]);
+  if (!dest || !inBuildDir(dest)) return;
+  const srcs = staticWords(redirect[1].replace(/^\s*\S+/, ''), env)
+    .map(inFiles)
+    .filter((x): x is string => x !== null);
+  // `>>` or several sources: the file is put together from parts, none of them is it
+  copies.set(dest, redirect[2] === '>' && srcs.length === 1 ? srcs[0] : null);
 }
 
 /** Init-script-looking names that need no shebang (the ebuild convention), and their stems. */
 const INITD_NAME = /^(.+?)[.-](?:initd|init\.d)(?:[.-]?.*)?$/;
 /** `.init` / `.rc` / `.openrc`: also used by other tools' files, so a shebang is required. */
-const INIT_WEAK_NAME = /^(.+?)[.-](?:init|rc|openrc)(?:[.-]?r?\d.*)?$/;
+const INIT_WEAK_NAME = /^(.+?)[.-](?:init|rc|openrc)(?:\.in)?(?:[.-]?r?\d.*)?$/;
 const CONFD_NAME = /^(.+?)[.-](?:confd|conf\.d)(?:[.-]?.*)?$/;
 
 /**
@@ -320,6 +532,30 @@ export function confdStem(base: string): string | null {
   return m ? serviceStem(m[1]) : null;
 }
 
+/**
+ * A file name without the version an ebuild put in front of it: `${PV}-` or `${PVR}-`
+ * (`3.0.6-r1-heartbeat-init`), or `${P}-` / `${PF}-` (`courier-imap-4.0.6-r1-courier-imapd.rc6`).
+ * A name that is only a version stays as it is.
+ */
+export function withoutVersionPrefix(base: string, pn: string): string {
+  const pvr = '\\d+(?:\\.\\d+)*[a-z]?(?:_[a-z]+\\d*)*(?:-r\\d+)?-';
+  const t = base.replace(new RegExp(`^(?:${pn.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-)?${pvr}(?=[A-Za-z])`), '');
+  return t || base;
+}
+
+/**
+ * What stays of a file name when its versions go (`-r1`, `-2.3`, `.4`, the `7` of `.initd7`):
+ * two files with the same key are versions of one script. Separators are kept apart from
+ * letters, so `ip6tables` and `iptables` stay different.
+ */
+export function versionKey(base: string): string {
+  return base
+    .split(/[-._]/)
+    .filter((t) => !/^r?\d+[a-z]?$/.test(t))
+    .map((t) => t.replace(/^(init|initd|rc)\d+$/, '$1'))
+    .join('.');
+}
+
 /** The revision-ish tail after the stem (`.initd-r1` → `-r1`), to prefer foo.confd-r1 for foo.initd-r1. */
 function tail(base: string): string {
   return base.replace(/^.*?[.-](initd|init\.d|init|rc|openrc|confd|conf\.d)/, '');
@@ -338,6 +574,9 @@ export function scanPackage(pkgDir: string): EbuildPackage {
   const pairs = new Map<string, RepoService>();
   const claimed = new Set<string>();
   const unitNames = new Map<string, string>();
+  /** Files an exact init.d line installs, with the names (for their older versions). */
+  const installedAs = new Map<string, Set<string>>();
+  const partial: { line: InstallLine; confd: string | null }[] = [];
   for (const eb of ebuilds) {
     let text: string;
     try {
@@ -345,55 +584,102 @@ export function scanPackage(pkgDir: string): EbuildPackage {
     } catch {
       continue;
     }
-    const lines = installLines(text, ebuildVars(pkgDir, eb)).filter((l) => fileSet.has(l.src));
+    const lines = installLines(text, ebuildVars(pkgDir, eb), files).filter((l) => fileSet.has(l.src));
     const confByName = new Map<string, string>();
     for (const l of lines) {
+      if (l.partial) continue;
       claimed.add(l.src);
       if (l.kind === 'confd') confByName.set(l.name, l.src);
       if (l.kind === 'unit') unitNames.set(l.src, l.name);
+      if (l.kind === 'initd') (installedAs.get(l.src) ?? installedAs.set(l.src, new Set()).get(l.src)!).add(l.name);
     }
     for (const l of lines) {
       if (l.kind !== 'initd') continue;
       const confd = confByName.get(l.name) ?? null;
+      if (l.partial) {
+        partial.push({ line: l, confd });
+        continue;
+      }
       pairs.set(`${l.name}\0${l.src}\0${confd ?? ''}`, {
         name: l.name,
         initd: l.src,
         confd,
         via: 'ebuild',
+        nameFrom: 'ebuild',
         pkgDir,
         units: [],
       });
     }
   }
+  // A line that names its source only in part: the files that fit and no exact line installs.
+  for (const { line: l, confd } of partial) {
+    if (claimed.has(l.src)) continue;
+    pairs.set(`${l.name}\0${l.src}\0${confd ?? ''}`, {
+      name: l.name,
+      initd: l.src,
+      confd,
+      via: 'ebuild',
+      nameFrom: 'ebuild-partial',
+      nameNote: `an ebuild installs one of several files as ${l.name} (which one depends on the build); this is one of them`,
+      pkgDir,
+      units: [],
+    });
+  }
+  for (const { line: l } of partial) claimed.add(l.src);
   // The same script installed with a conf.d by one ebuild and without by another: the pairing wins.
   for (const [k, s] of pairs)
     if (s.confd === null && [...pairs.values()].some((o) => o.name === s.name && o.initd === s.initd && o.confd))
       pairs.delete(k);
 
-  // Files no ebuild line names: pair by name.
+  // Files no ebuild line names: an older version of one a line installs takes its name(s);
+  // otherwise the name is read from the file name, and the record says so.
   const confCands = files.flatMap((f) => {
     const stem = confdStem(path.basename(f));
     return stem ? [{ f, stem }] : [];
   });
+  const pn = path.basename(pkgDir);
   for (const f of files) {
     if (claimed.has(f)) continue;
     const base = path.basename(f);
     if (confdStem(base) || /\.(service|socket|timer|patch|diff|conf|pam|logrotate|tmpfiles)$/.test(base)) continue;
     const strong = INITD_NAME.test(base);
     const hasShebang = OPENRC_SHEBANG.test(head(f));
-    let name: string | null = null;
-    if (strong || hasShebang) name = initdStem(base) ?? serviceStem(base);
+    if (!strong && !hasShebang) continue;
+    const key = versionKey(base);
+    const newer = [...installedAs].filter(([src]) => versionKey(path.basename(src)) === key);
+    const newerNames = [...new Set(newer.flatMap(([, names]) => [...names]))].sort();
+    const bare = withoutVersionPrefix(base, pn);
+    let fromName: string | null = initdStem(bare) ?? serviceStem(bare);
     // `files/init.d`, `files/initd`, `files/openrc`: the file name says nothing, the package does.
-    if (name !== null && /^(init\.?d?|rc|openrc|initscript)$/.test(name)) name = path.basename(pkgDir);
-    if (name === null || !VALID_NAME.test(name)) continue;
-    const stemConfs = confCands.filter((c) => c.stem === name);
-    const t = tail(base);
-    const confd =
-      stemConfs.find((c) => tail(path.basename(c.f)) === t)?.f ??
-      stemConfs.find((c) => tail(path.basename(c.f)) === '')?.f ??
-      stemConfs[0]?.f ??
-      null;
-    pairs.set(`${name}\0${f}\0${confd ?? ''}`, { name, initd: f, confd, via: 'name', pkgDir, units: [] });
+    if (/^(init\.?d?|rc|openrc|initscript)$/.test(fromName)) fromName = pn;
+    const names = newerNames.length ? newerNames : VALID_NAME.test(fromName) ? [fromName] : [];
+    for (const name of names) {
+      const stemConfs = confCands.filter((c) => c.stem === name || c.stem === fromName);
+      const t = tail(base);
+      const confd =
+        stemConfs.find((c) => tail(path.basename(c.f)) === t)?.f ??
+        stemConfs.find((c) => tail(path.basename(c.f)) === '')?.f ??
+        stemConfs[0]?.f ??
+        null;
+      const rel = (p: string) => path.relative(filesDir, p);
+      pairs.set(`${name}\0${f}\0${confd ?? ''}`, {
+        name,
+        initd: f,
+        confd,
+        via: 'name',
+        ...(newerNames.length
+          ? {
+              nameFrom: 'older-version' as const,
+              nameNote: `no ebuild installs this file; it is an older version of ${newer.map(([src]) => rel(src)).join(', ')}, which an ebuild installs as ${newerNames.join(', ')}`,
+            }
+          : {
+              nameFrom: 'file-name' as const,
+              nameNote: `no ebuild line says what this file is installed as: ${name} is read from its file name and may not be the installed name`,
+            }),
+        pkgDir,
+        units: [],
+      });
+    }
   }
 
   const units: UnitFile[] = files

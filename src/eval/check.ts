@@ -143,6 +143,15 @@ export function firstErr(r: ActionRecord): string {
   return (out ?? `exit ${r.code}`).replace(/\/tmp\/rcs-record-\w+\//g, '').slice(0, 200);
 }
 
+/** A call that starts a daemon: start-stop-daemon or supervise-daemon with --start / -S. */
+function launches(c: string[]): boolean {
+  return (c[0] === 'start-stop-daemon' || c[0] === 'supervise-daemon') && c.some((a) => a === '--start' || a === '-S');
+}
+
+function describeCalls(r: ActionRecord): string {
+  return r.calls.map((c) => c[0]).join(', ') || 'nothing recorded';
+}
+
 /** What a signal command in `calls` would hit: a violation when it is the supervisor (its pid file). */
 function signalsToSupervisor(calls: string[][], pf: string, action: string): Violation[] {
   const out: Violation[] = [];
@@ -222,6 +231,14 @@ export async function checkMigration(
     }
     if (!orig || orig.code !== 0)
       return { violations, unverified: `start fails in the sandbox before and after: ${firstErr(start)}` };
+    // The original start also succeeded without launching anything (a start_pre() that ends
+    // with `exit 0` when the hardware is absent, say): the same before and after, so the
+    // sandbox, not the migration, kept the launch from being seen.
+    if (start.code === 0 && !orig.calls.some(launches))
+      return {
+        violations,
+        unverified: `start launches nothing in the sandbox, before or after the migration (ran ${describeCalls(start)})`,
+      };
     const why = firstErr(start);
     const definesPre = (t: string) => /^\s*start_pre\s*\(\s*\)/m.test(t);
     if (
@@ -238,7 +255,7 @@ export async function checkMigration(
     else
       violations.push({
         kind: 'start-not-supervised',
-        detail: `start ran ${start.calls.map((c) => c[0]).join(', ') || 'nothing recorded'}, not supervise-daemon --start`,
+        detail: `start ran ${describeCalls(start)}, not supervise-daemon --start`,
       });
     return { violations };
   }

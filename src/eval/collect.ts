@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { findPackages, isEbuildRepo, scanPackage } from '../discover/ebuild-repo.js';
+import { findPackages, isEbuildRepo, scanPackage, type NameFrom } from '../discover/ebuild-repo.js';
 
 export interface EvalUnit {
   /** Installed name, e.g. `foo.service`. */
@@ -20,8 +20,17 @@ export interface EvalService {
   name: string;
   /** Every name the same files are installed under. */
   names: string[];
-  /** Where the files came from (paths relative to the input directory). */
-  sources: { initd: string; confd: string | null; via: 'ebuild' | 'name' | 'root' }[];
+  /**
+   * Where the files came from (paths relative to the input directory); in an ebuild
+   * repository also where the name came from, and in words when no ebuild line gives it.
+   */
+  sources: {
+    initd: string;
+    confd: string | null;
+    via: 'ebuild' | 'name' | 'root';
+    nameFrom?: NameFrom;
+    nameNote?: string;
+  }[];
   initd: string;
   confd: string | null;
   /** Units shipped beside it (package's files/, or the root's systemd directories). */
@@ -57,6 +66,8 @@ interface Raw {
   initdPath: string;
   confdPath: string | null;
   via: 'ebuild' | 'name' | 'root';
+  nameFrom?: NameFrom;
+  nameNote?: string;
   units: { name: string; path: string }[];
 }
 
@@ -86,13 +97,18 @@ function rootServices(root: string): Raw[] {
 
 function repoServices(dir: string): Raw[] {
   return findPackages(dir).flatMap((pkg) =>
-    scanPackage(pkg).services.map((s) => ({
-      name: s.name,
-      initdPath: s.initd,
-      confdPath: s.confd,
-      via: s.via,
-      units: s.units.map((u) => ({ name: u.name, path: u.path })),
-    })),
+    scanPackage(pkg)
+      // `foo.initd.head` / `.tail`: pieces an ebuild puts together, not scripts (as lint skips them)
+      .services.filter((s) => !(s.via === 'name' && /\.(head|tail)$/.test(s.initd)))
+      .map((s) => ({
+        name: s.name,
+        initdPath: s.initd,
+        confdPath: s.confd,
+        via: s.via,
+        nameFrom: s.nameFrom,
+        ...(s.nameNote ? { nameNote: s.nameNote } : {}),
+        units: s.units.map((u) => ({ name: u.name, path: u.path })),
+      })),
   );
 }
 
@@ -133,6 +149,8 @@ export function collectServices(dir: string): EvalService[] {
       initd: path.relative(abs, r.initdPath),
       confd: r.confdPath ? path.relative(abs, r.confdPath) : null,
       via: r.via,
+      ...(r.nameFrom ? { nameFrom: r.nameFrom } : {}),
+      ...(r.nameNote ? { nameNote: r.nameNote } : {}),
     };
     const seen = byId.get(id);
     if (seen) {

@@ -93,6 +93,13 @@ export function table(recs: readonly EvalRecord[], title: string): string {
   row('to review by hand (not violations)', review.length);
   for (const [k, n] of count(review.flatMap((r) => [...new Set(r.review.map((v) => v.kind))]))) row(`  ${k}`, n);
   row('migrations not fully checked (start or reload fails in the sandbox, before and after)', s.unverified);
+  // A name no ebuild line gives may not be the installed one: migrate then looks up the rule
+  // and conf.d of that name. Counted so that the table says how many names are read from files.
+  const nameUnsure = recs.filter(
+    (r) => r.sources.length > 0 && r.sources.every((x) => x.nameFrom === 'file-name'),
+  ).length;
+  if (recs.some((r) => r.sources.some((x) => x.nameFrom !== undefined)))
+    row('named after the file (no ebuild line gives the installed name)', nameUnsure);
   const w = Math.max(...rows.map((r) => r[0].length));
   return [
     `### ${title}`,

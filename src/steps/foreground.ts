@@ -190,7 +190,39 @@ export function foregroundStep(ctx: StepContext, d: Draft): Refusal | void {
   return {
     kind: 'refuse',
     code: 'needs-foreground',
-    reason: `unknown daemon ${daemonName ?? String(s.command)}: no rule, nothing in the script and no systemd unit says how it stays in the foreground${why.length ? ` (${why.join('; ')})` : ''}`,
+    reason: daemonName
+      ? `unknown daemon ${daemonName}: no rule, nothing in the script and no systemd unit says how it stays in the foreground${why.length ? ` (${why.join('; ')})` : ''}`
+      : `the daemon is not known statically: ${unreadableDaemon(s, d.converted?.command)}; so no rule or systemd unit can be looked up, and nothing in the script says how it stays in the foreground`,
     suggestion: 'pass the daemon\'s no-fork option, e.g. --foreground-args="--foreground" (see its manual)',
   };
+}
+
+/**
+ * Why the launched program has no name rc-supervise can read: the launch word or `command`
+ * as written, and what its variables are (never "null" or "undefined").
+ */
+function unreadableDaemon(s: Service, launchWord: string | undefined): string {
+  const vars = (t: string) => [...new Set([...t.matchAll(/\$\{?([A-Za-z_]\w*)/g)].map((m) => m[1]))];
+  const explain = (t: string) =>
+    vars(t)
+      .map((n) => {
+        const v = s.value(n);
+        if (v === null) return `${n} is ${s.unknown.get(n) ?? 'set in a way rc-supervise cannot read'}`;
+        if (v === undefined) return `${n} is not set by the script or its conf.d`;
+        return null;
+      })
+      .filter((x): x is string => x !== null);
+  if (launchWord !== undefined) {
+    const why = explain(launchWord);
+    return `start() launches ${launchWord}${why.length ? `, and ${why.join(', ')}` : ''}`;
+  }
+  if (s.command === null) {
+    const known = s.unknown.get('command');
+    if (known) return `command is ${known}`;
+    const written = [...s.confdAssignments('command'), ...s.initdAssignments('command')].at(-1)?.value.text;
+    if (written === undefined) return 'command is set in a way rc-supervise cannot read';
+    const why = explain(written);
+    return `command=${written}${why.length ? `, and ${why.join(', ')}` : ' cannot be read statically'}`;
+  }
+  return 'command is not set';
 }

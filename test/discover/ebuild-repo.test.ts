@@ -11,11 +11,16 @@ import {
   scanPackage,
   serviceStem,
   staticWords,
+  useAlternatives,
+  versionKey,
+  withoutVersionPrefix,
 } from '../../src/discover/ebuild-repo.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.join(HERE, 'fixture-repo');
 const KITS = path.join(HERE, 'kits');
+/** Our own packages modelled on how real ebuilds name (or hide) the install name. */
+const NAMING = path.join(HERE, 'naming-repo');
 
 /** name, source file and conf.d file (relative to files/), how it was found */
 function summary(pkg: string) {
@@ -129,6 +134,134 @@ describe('a package mapped into services', () => {
   });
 });
 
+// What the ebuild says about the install name, read as far as it can be; the rest said, not guessed.
+describe('install names the way the ebuild installs them', () => {
+  const vars = { FILESDIR: '/r/c/p/files', PN: 'p', P: 'p-2', PV: '2' };
+  const F = (...n: string[]) => n.map((x) => `/r/c/p/files/${x}`);
+  const names = (text: string, files: string[] = []) =>
+    installLines(text, vars, files).map((l) => [
+      l.kind,
+      l.src.replace('/r/c/p/files/', ''),
+      l.name,
+      l.partial ?? false,
+    ]);
+
+  test('a brace list is one word per alternative', () => {
+    expect(staticWords('"${FILESDIR}"/d-{client,relay}.initd', vars)).toEqual(F('d-client.initd', 'd-relay.initd'));
+    expect(staticWords('"${FILESDIR}"/{a,b}{,-ssl}', vars)).toEqual(F('a', 'a-ssl', 'b', 'b-ssl'));
+  });
+  test('a for loop over a static list: one line per value; over anything else: unknown', () => {
+    const text = ['for s in api worker; do', '\tnewinitd "${FILESDIR}"/x.initd x-${s}', '\telog "${s} done"', 'done'];
+    expect(names(text.join('\n'))).toEqual([
+      ['initd', 'x.initd', 'x-api', false],
+      ['initd', 'x.initd', 'x-worker', false],
+    ]);
+    expect(names(text.join('\n').replace('api worker', '${LIST}'))).toEqual([]);
+    // kcptun: `for x in client $(usev server)`: every value a USE flag can add
+    expect(names(text.join('\n').replace('api worker', 'api $(usev worker)'))).toEqual([
+      ['initd', 'x.initd', 'x-api', false],
+      ['initd', 'x.initd', 'x-worker', false],
+    ]);
+    // after the loop, its variable is the ebuild's again (here: unset)
+    expect(names([...text, 'newinitd "${FILESDIR}"/y.initd y-${s}'].join('\n'))).toHaveLength(2);
+  });
+  test('a script copied or edited into ${T} / ${WORKDIR} is the file of files/ it came from', () => {
+    const text = [
+      'cp "${FILESDIR}"/1.0-a-init "${WORKDIR}"/a-init || die',
+      'newinitd "${WORKDIR}"/a-init a',
+      'sed -e "s:@L@:$(get_libdir):" \\',
+      '\t"${FILESDIR}"/b.init.d-r2 > "${T}"/b || die',
+      'doinitd "${T}"/b',
+      'cp "${FILESDIR}"/c.rc "${T}" && newinitd "${T}"/c.rc c',
+      'cat "${FILESDIR}"/d.head "${FILESDIR}"/d.tail > "${T}"/d',
+      'doinitd "${T}"/d',
+    ].join('\n');
+    expect(names(text)).toEqual([
+      ['initd', '1.0-a-init', 'a', false],
+      ['initd', 'b.init.d-r2', 'b', false],
+      ['initd', 'c.rc', 'c', false],
+    ]);
+  });
+  test('exeinto /etc/init.d (or /etc/user/init.d) makes newexe/doexe init scripts, insinto /etc/conf.d newins/doins conf.d files; elsewhere not', () => {
+    const text = [
+      'exeinto /etc/user/init.d',
+      'newexe "${FILESDIR}"/${P}.user.init p',
+      'exeinto /usr/libexec',
+      'doexe "${FILESDIR}"/helper',
+      'insinto /etc/conf.d',
+      'newins "${FILESDIR}"/p.confd-r1 p',
+      'insinto /etc/logrotate.d',
+      'newins "${FILESDIR}"/p.logrotate p',
+    ];
+    expect(names(text.join('\n'))).toEqual([
+      ['initd', 'p-2.user.init', 'p', false],
+      ['confd', 'p.confd-r1', 'p', false],
+    ]);
+  });
+  test('$(prefixify_ro X) is X', () => {
+    expect(names('newinitd "$(prefixify_ro "${FILESDIR}"/nscd-1)" nscd')).toEqual([['initd', 'nscd-1', 'nscd', false]]);
+  });
+  test('a source a USE flag picks: every file it can pick, marked partial; only files that exist', () => {
+    expect(useAlternatives(`x/u$(use fw && echo '.fw').initd u`)).toEqual(['x/u.fw.initd u', 'x/u.initd u']);
+    expect(useAlternatives('x/u$(usex fw -fw "").initd u')).toEqual(['x/u-fw.initd u', 'x/u.initd u']);
+    expect(useAlternatives('x/u$(usev fw).initd u')).toEqual(['x/ufw.initd u', 'x/u.initd u']);
+    expect(useAlternatives('x/u$(get_suffix).initd u')).toEqual([]);
+    const line = `newinitd "\${FILESDIR}"/u$(use fw && echo '.fw').initd u`;
+    expect(names(line, F('u.initd', 'u.fw.initd', 'u-helper.initd'))).toEqual([
+      ['initd', 'u.fw.initd', 'u', true],
+      ['initd', 'u.initd', 'u', true],
+    ]);
+  });
+  test('version prefixes and version keys', () => {
+    expect(withoutVersionPrefix('3.0.6-r1-heartbeat-init', 'heartbeat')).toBe('heartbeat-init');
+    expect(withoutVersionPrefix('courier-imap-4.0.6-r1-courier-imapd.rc6', 'courier-imap')).toBe('courier-imapd.rc6');
+    expect(withoutVersionPrefix('2.4', 'x')).toBe('2.4');
+    expect(versionKey('suricata-4.0.3-init')).toBe(versionKey('suricata-5.0.1-init'));
+    expect(versionKey('amc.init2')).toBe(versionKey('amc.init.4'));
+    expect(versionKey('sshd-r1.initd')).toBe(versionKey('sshd.initd'));
+    expect(versionKey('ip6tables.init')).not.toBe(versionKey('iptables.init'));
+    expect(versionKey('pbs_mom-init.d')).not.toBe(versionKey('pbs_mom-init.d-munge'));
+  });
+
+  const named = (pkg: string) => {
+    const p = scanPackage(path.join(NAMING, pkg));
+    const files = path.join(NAMING, pkg, 'files') + path.sep;
+    return p.services.map((s) => [s.name, s.initd.replace(files, ''), s.confd?.replace(files, '') ?? null, s.nameFrom]);
+  };
+  test('a package: loop, brace list, prefixify_ro, exeinto (all from the ebuild)', () => {
+    expect(named('net-misc/fleet')).toEqual([
+      ['fleet-api', 'fleet.initd', 'fleet.confd', 'ebuild'],
+      ['fleet-ui', 'fleet-ui.initd', null, 'ebuild'],
+      ['fleet-user', 'fleet-2.user.init', null, 'ebuild'],
+      ['fleet-worker', 'fleet.initd', 'fleet.confd', 'ebuild'],
+      ['fleetctl-agent', 'fleetctl-agent', null, 'ebuild'],
+      ['fleetctl-proxy', 'fleetctl-proxy', null, 'ebuild'],
+    ]);
+  });
+  test('a package: USE-picked source; a file no line names is named after itself, and says so', () => {
+    expect(named('net-vpn/tund')).toEqual([
+      ['tund', 'tund.fw.initd', 'tund.confd', 'ebuild-partial'],
+      ['tund', 'tund.initd', 'tund.confd', 'ebuild-partial'],
+      ['tund-helper', 'tund-helper.initd', null, 'file-name'],
+    ]);
+    const helper = scanPackage(path.join(NAMING, 'net-vpn/tund')).services.find((s) => s.name === 'tund-helper')!;
+    expect(helper.nameNote).toMatch(/no ebuild line says what this file is installed as/);
+  });
+  test('a package: copies into ${WORKDIR}/${T}, older versions, a version prefix, fragments', () => {
+    expect(named('sys-cluster/beat')).toEqual([
+      ['beat', '2.1-r1-beat-init', null, 'ebuild'],
+      ['beat', 'beat-init', null, 'older-version'],
+      ['beat-logd', 'beat-logd.rc', null, 'ebuild'],
+      // cat head tail > ${T}/beat-mon: the parts are not the script; named after themselves, and said so
+      ['beat-mon', 'beat-mon.initd.head', null, 'file-name'],
+      ['beat-mon', 'beat-mon.initd.tail', null, 'file-name'],
+      ['beatctl', 'beat-1.0-r2-beatctl.rc6', null, 'file-name'],
+      ['beatd', 'beatd.init.d-r1', null, 'older-version'],
+      ['beatd', 'beatd.init.d-r2', null, 'ebuild'],
+    ]);
+  });
+});
+
 describe('layouts', () => {
   test('a repository is recognised; its plumbing is not a package', () => {
     expect(isEbuildRepo(REPO)).toBe(true);
@@ -145,6 +278,7 @@ describe('layouts', () => {
     const all = scanEbuildRepo(HERE).flatMap((p) => p.services.map((s) => path.relative(HERE, s.initd)));
     expect(all).toContain('kits/core-kit/curated/sys-apps/kitd/files/kitd');
     expect(all).toContain('fixture-repo/net-misc/pair/files/pair-2.0.init');
-    expect(all).toHaveLength(12);
+    expect(all.filter((p) => !p.startsWith('naming-repo/'))).toHaveLength(12);
+    expect(all).toContain('naming-repo/net-vpn/tund/files/tund.fw.initd');
   });
 });

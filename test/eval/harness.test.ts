@@ -96,6 +96,21 @@ describe('checks on a migrated service, with OpenRC shell code', () => {
     expect(r.violations).toEqual([]);
     expect(r.review?.map((v) => v.kind)).toEqual(['start-pre-fails']);
   });
+  // open-vm-tools: start_pre() runs `inside_vmware || exit 0`; without the hardware start
+  // succeeds having launched nothing, the same before and after.
+  const NO_HW = 'start_pre() {\n\t[ -e /dev/no-such-device ] || exit 0\n}\n';
+  test('start that launches nothing before and after (exit 0 in start_pre) is unverified, not a violation', async () => {
+    const r = await checkMigration(
+      'tickd',
+      { initd: BEFORE + NO_HW, confd: null },
+      { initd: GOOD + NO_HW, confd: null },
+    );
+    expect(r.violations).toEqual([]);
+    expect(r.unverified).toMatch(/launches nothing in the sandbox, before or after/);
+  });
+  test('start that launches nothing only after the migration is still a violation', async () => {
+    expect(await kinds(GOOD + NO_HW)).toEqual(['start-not-supervised']);
+  });
   test('start_pre() failing before and after (no config in the sandbox) is unverified, not a violation', async () => {
     const pre = 'start_pre() {\n\t[ -e /etc/tickd/none.conf ] || { eerror "no config"; return 1; }\n}\n';
     const r = await checkMigration('tickd', { initd: BEFORE + pre, confd: null }, { initd: GOOD + pre, confd: null });
@@ -111,6 +126,12 @@ describe('the harness classifier: launches a daemon', () => {
     ['# command=/usr/bin/x', false],
     ['start() { start-stop-daemon --start --exec /usr/bin/x; }', true],
     ['start() { modprobe x; }', false],
+    // a start() of its own: command is only a name (shorewall, pdnsd-ctl, sntp)
+    ['command=/usr/sbin/fw\nstart() {\n\t${command} start\n}', false],
+    ['command=/usr/bin/x\nstart() {\n\tdefault_start\n}', true],
+    // sssd: a start() inside an if (baselayout-1 only) is not the one that runs
+    ['command=/usr/bin/x\nif [ "${RC_VERSION:-0}" = "0" ]; then\n\tstart() {\n\t\treturn 1\n\t}\nfi', true],
+    ['command=/usr/sbin/x\nstart() {\n\tx\n}\nstop() {\n\tstart-stop-daemon --stop --exec /usr/sbin/x\n}', true],
   ])('%s → %s', (text, yes) => expect(launchesDaemon(`#!/sbin/openrc-run\n${text}\n`, null)).toBe(yes));
   test('conf.d counts', () => expect(launchesDaemon('#!/sbin/openrc-run\n', 'command=/usr/bin/x\n')).toBe(true));
 });

@@ -246,3 +246,58 @@ test("unitForeground: values and specifiers are the unit's own choice, not foreg
     bad: 'Type=oneshot',
   });
 });
+
+// Real scripts whose daemon cannot be named: the reason says why, never "unknown daemon null".
+describe('no evidence, and the daemon itself unreadable: the reason says what is true', () => {
+  const tail =
+    '; so no rule or systemd unit can be looked up, and nothing in the script says how it stays in the foreground';
+  const reasonOf = (initd: string, viaStart = false) => {
+    const s = service(initd);
+    const d = draft();
+    if (viaStart) expect(customStartStep(ctx(s), d)).toBeUndefined();
+    const r = foregroundStep(ctx(s), d);
+    expect(r).toMatchObject({ kind: 'refuse', code: 'needs-foreground' });
+    return (r as { reason: string }).reason;
+  };
+
+  test('command set again inside a function (amavisd-snmp)', () => {
+    const reason = reasonOf(
+      sh(
+        '#!/sbin/openrc-run',
+        'command=/usr/sbin/foo',
+        'pick() {',
+        '	command=/usr/sbin/foo-zmq',
+        '}',
+        'start_pre() {',
+        '	pick',
+        '}',
+      ),
+    );
+    expect(reason).toMatch(/^the daemon is not known statically: command is set inside pick\(\)/);
+    expect(reason.endsWith(tail)).toBe(true);
+  });
+
+  test('command built from a variable that cannot be read (ceph)', () => {
+    const reason = reasonOf(
+      sh('#!/sbin/openrc-run', 'kind="${RC_SVCNAME#foo-}"', 'kind="${kind%.*}"', 'command="/usr/bin/foo-${kind}"'),
+    );
+    expect(reason).toBe(
+      `the daemon is not known statically: command="/usr/bin/foo-\${kind}", and kind is set in a way rc-supervise cannot read${tail}`,
+    );
+  });
+
+  test('start() launching a variable the script never sets (distccd, set in its conf.d)', () => {
+    const reason = reasonOf(
+      sh('#!/sbin/openrc-run', 'start() {', '	start-stop-daemon --start --exec "${FOO_EXEC}" --user foo', '}'),
+      true,
+    );
+    expect(reason).toBe(
+      `the daemon is not known statically: start() launches "\${FOO_EXEC}", and FOO_EXEC is not set by the script or its conf.d${tail}`,
+    );
+  });
+
+  test('a daemon whose binary is really called "services" is still named (anope)', () => {
+    const reason = reasonOf(sh('#!/sbin/openrc-run', 'command=/usr/bin/services'));
+    expect(reason).toMatch(/^unknown daemon services: no rule/);
+  });
+});

@@ -1,7 +1,7 @@
 EAPI=8
 src_install() {
 	local s
-	for s in relay hub spoke; do
+	for s in $(list_services); do
 		newinitd "${FILESDIR}"/${s}.initd ${s}
 	done
 }
