@@ -202,3 +202,28 @@ describe('a flag hidden in a variable the arguments read', () => {
     expect(d.movedText).toBe('-d');
   });
 });
+
+test('quoted launch words of a converted start() are escaped for the double-quoted line they move to', () => {
+  const s = service(
+    sh(
+      '#!/sbin/openrc-run',
+      'PIDFILE=/run/foo.pid',
+      'start() {',
+      '\tstart-stop-daemon --start --exec /usr/bin/foo -- "-d" "-p" "${PIDFILE}" -v',
+      '}',
+    ),
+  );
+  const d = draft();
+  const c = ctx(s, {
+    rule: rule({
+      backgroundFlags: [
+        { flag: '-d', why: 'daemonize' },
+        { flag: '-p', value: true, why: 'pidfile' },
+      ],
+    }),
+  });
+  expect(customStartStep(c, d)).toBeUndefined();
+  expect(flagsStep(c, d)).toBeUndefined();
+  // command_args_background="<this>": still three words, not an assignment cut short.
+  expect(d.movedText).toBe('\\"-d\\" \\"-p\\" \\"${PIDFILE}\\"');
+});
