@@ -14,7 +14,8 @@ const CHATTER = new Set(['ebegin', 'eend', 'einfo', 'veinfo', 'ewarn', 'vewarn',
 const DEFAULT_START = new Set(['default_start', 'supervise_start', 'ssd_start', 'start_stop_daemon_start']);
 const DEFAULT_STOP = new Set(['default_stop', 'supervise_stop', 'ssd_stop', 'start_stop_daemon_stop']);
 /** Words that make a program detach; their presence means start() launches a daemon. */
-export const DAEMONIZE_WORDS = /^(--daemon|--daemonize|-daemon|-daemonize|--fork|--background|--detach|-D|-d|-b|-B)$/;
+export const DAEMONIZE_WORDS =
+  /^(--daemon|--daemonize|--daemonise|-daemon|-daemonize|-daemonise|--fork|--background|--detach|-D|-d|-b|-B)$/;
 
 const refuse = (reason: string, suggestion?: string): Refusal => ({
   kind: 'refuse',
@@ -420,7 +421,7 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
     }
     const stopCmds = s.initd.commands.filter((c) => c.fn === 'stop' && !CHATTER.has(c.name));
     if (stopCmds.some((c) => DEFAULT_STOP.has(c.name))) return null;
-    if (shape.kind === 'none' && !s.command) return 'oneshot';
+    if (shape.kind === 'none' && !s.command) return notOneshot(s) ?? 'oneshot';
     const edits: Edit[] = [];
     const lines: string[] = [];
     const notes: string[] = [];
@@ -431,7 +432,7 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
     const none = { command: '', args: [], hoist: [], backgroundMakePidfile: false };
     return { ...none, lines, edits, notes };
   }
-  if (shape.kind === 'oneshot') return 'oneshot';
+  if (shape.kind === 'oneshot') return notOneshot(s) ?? 'oneshot';
   if (shape.kind === 'refuse') return refuse(shape.reason);
   const { launch } = shape;
   const start = s.initd.fn('start')!;
@@ -673,6 +674,44 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
   return { command, args, hoist, lines, edits, backgroundMakePidfile, notes };
 }
 
+/**
+ * A script that stops a process, or sets command, runs a daemon somewhere: it is never called
+ * one-shot, even when rc-supervise cannot see how start() runs it.
+ */
+function notOneshot(s: Service): Refusal | null {
+  const ran = [
+    ...new Set(
+      s.initd.commands
+        .filter(
+          (c) => c.fn === 'start' && !MESSAGES.has(c.name) && !/^(return|local|export|unset|set|cd|exit)$/.test(c.name),
+        )
+        .map((c) => c.name),
+    ),
+  ].slice(0, 4);
+  const what = ran.length ? `start() runs ${ran.join(', ')}` : 'start() launches nothing rc-supervise recognises';
+  if (s.command)
+    return refuse(`${what}, but command is set to ${s.command}: rc-supervise cannot tell how start() runs the daemon`);
+  const stops =
+    s.ssdCalls.find((c) => c.kind === 'stop' && c.cmd.fn !== null)?.cmd ??
+    s.initd.commands.find((c) => c.fn !== null && /^(kill|pkill|killall)$/.test(c.name));
+  // start-stop-daemon run by a helper function, or named in conf.d for an eval (samba's `smbd_start=`).
+  const helper = s.ssdCalls.find((c) => c.cmd.fn !== null && c.cmd.fn !== 'stop')?.cmd;
+  const confdLaunch =
+    s.confd &&
+    /(^|[^\w-])(start-stop-daemon|supervise-daemon)([^\w-]|$)/m.test(s.confd.text.replace(/(^|\s)#.*$/gm, '$1'));
+  if (!stops && (helper || confdLaunch))
+    return refuse(
+      helper
+        ? `${helper.fn}() runs start-stop-daemon in a way rc-supervise cannot follow from start() (arguments passed in, a loop over instances?)`
+        : 'conf.d names start-stop-daemon for the script to run (eval?), which rc-supervise cannot follow',
+    );
+  if (stops)
+    return refuse(
+      `${s.initd.fn('start') ? `${what} directly` : 'the script has no start() and no static command'}, and ${stops.fn}() stops a daemon (${stops.name}): rc-supervise cannot tell which program is the daemon or whether it forks`,
+    );
+  return null;
+}
+
 /** stop() becomes the supervisor's stop: its other steps go to stop_pre()/stop_post(). */
 function convertStop(
   s: Service,
@@ -700,7 +739,17 @@ function convertStop(
     const p = parseOptions(words);
     // `--stop ${RETRY} --pidfile …`: a variable where an option stands may hold --retry or
     // --signal, which the supervisor's stop would then miss.
-    const hidden = words.slice(p.operandsAt).find((w) => w.includes('$'));
+    // Words after `--` are the daemon's arguments; a quoted word or a static path is the program.
+    const raw = stopper.words.slice(1).map((w) => w.text);
+    const hidden =
+      words[p.operandsAt - 1] === '--'
+        ? undefined
+        : raw.slice(p.operandsAt).find((w, i) => {
+            if (w === '--' || raw.slice(p.operandsAt, p.operandsAt + i).includes('--')) return false;
+            if (!w.includes('$') || /^"[^"]*"$/.test(w)) return false;
+            const v = s.expand(w);
+            return !v || /[\s$`]/.test(v) || v.startsWith('-');
+          });
     if (hidden)
       return refuse(
         `stop()'s start-stop-daemon passes ${hidden}, which may hold options (--retry, --signal) rc-supervise cannot read`,

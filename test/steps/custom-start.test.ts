@@ -615,6 +615,69 @@ describe('one-shot or daemon', () => {
     );
   });
 
+  test('--daemonise (British spelling, mdadm --monitor) is a daemonize flag too', () => {
+    const r = refusal(sh('#!/sbin/openrc-run', 'start() {', '\tmdadm --monitor --scan --daemonise', '}'));
+    expect(r.reason).toBe(
+      `${PREFIX}start() runs a program with a daemonize flag (mdadm), but rc-supervise knows nothing about that program`,
+    );
+  });
+
+  test('a program that forks by itself, stopped by stop(), is never one-shot', () => {
+    const r = refusal(
+      sh(
+        '#!/sbin/openrc-run',
+        'start() {',
+        '	ebegin "Starting food"',
+        '	food ${FOOD_OPTS}',
+        '	eend $?',
+        '}',
+        'stop() {',
+        '	start-stop-daemon --stop --pidfile /run/food.pid',
+        '}',
+      ),
+    );
+    expect(r.code).toBe('custom-start');
+    expect(r.reason).toBe(
+      `${PREFIX}start() runs food directly, and stop() stops a daemon (start-stop-daemon): rc-supervise cannot tell which program is the daemon or whether it forks`,
+    );
+  });
+
+  test('command set but start() defined only for another case: never one-shot', () => {
+    const r = refusal(
+      sh(
+        '#!/sbin/openrc-run',
+        'command=/usr/sbin/food',
+        'command_args="-D"',
+        'if [ "${RC_VERSION:-0}" = "0" ]; then',
+        '	start() {',
+        '		eerror "needs OpenRC"',
+        '		return 1',
+        '	}',
+        'fi',
+      ),
+    );
+    expect(r.reason).toBe(
+      `${PREFIX}start() launches nothing rc-supervise recognises, but command is set to /usr/sbin/food: rc-supervise cannot tell how start() runs the daemon`,
+    );
+  });
+
+  test('start-stop-daemon in a helper start() calls with its arguments: never one-shot', () => {
+    const r = refusal(
+      sh(
+        '#!/sbin/openrc-run',
+        'each() {',
+        '	for u in ${USERS}; do start-stop-daemon "$@" --exec /usr/bin/food --user "$u"; done',
+        '}',
+        'start() {',
+        '	each --start',
+        '}',
+      ),
+    );
+    expect(r.reason).toBe(
+      `${PREFIX}each() runs start-stop-daemon in a way rc-supervise cannot follow from start() (arguments passed in, a loop over instances?)`,
+    );
+  });
+
   test('start-stop-daemon hidden in a variable is never one-shot', () => {
     const r = refusal(
       sh('#!/sbin/openrc-run', 'start() {', '\tssd="start-stop-daemon --start --exec /usr/bin/foo"', '\t${ssd}', '}'),
@@ -884,6 +947,16 @@ describe('stop() forms', () => {
     expect(r.reason).toBe(
       `${PREFIX}stop()'s start-stop-daemon passes \${FOO_RETRY}, which may hold options (--retry, --signal) rc-supervise cannot read`,
     );
+  });
+
+  test("words after stop()'s -- and a quoted program operand are not options", () => {
+    for (const stop of [
+      '\tstart-stop-daemon --stop --exec /usr/bin/foo -- ${FOO_OPTS}',
+      '\tstart-stop-daemon --stop --quiet "${FOO_BIN}"',
+    ]) {
+      const { r } = run(sh('#!/sbin/openrc-run', 'FOO_BIN=/usr/bin/foo', ...start, 'stop() {', stop, '}'));
+      expect(r).toBeUndefined();
+    }
   });
 
   test('a stop() through a control program names what it runs', () => {
