@@ -886,6 +886,21 @@ describe('start-stop-daemon options of the launch', () => {
     expect(eq.d.converted!.lines).toEqual(['start_stop_daemon_args="--nicelevel=10"']);
   });
 
+  // openrc-run evals start_stop_daemon_args (sh/supervise-daemon.sh): the quotes of
+  // --group="${FOO_GROUP}" must arrive balanced (a real tox-bootstrapd script lost the closing one).
+  test('--group="${X}" keeps both quotes in start_stop_daemon_args', () => {
+    const { d, r } = run(
+      sh(
+        '#!/sbin/openrc-run',
+        'start() {',
+        '\tstart-stop-daemon --start --group="${FOO_GROUP}" --exec /usr/bin/foo',
+        '}',
+      ),
+    );
+    expect(r).toBeUndefined();
+    expect(d.converted!.lines).toEqual(['start_stop_daemon_args="--group=\\"${FOO_GROUP}\\""']);
+  });
+
   test('an ambiguous abbreviation stays unknown (--st: --start, --startas, --stop, ...)', () => {
     const r = refusal(
       sh('#!/sbin/openrc-run', 'start() {', '\tstart-stop-daemon --start --st x --exec /usr/bin/foo', '}'),
