@@ -52,6 +52,20 @@ export const SSD_OPTIONS: OptionSpec[] = [
   opt('nocolor', 'C', false),
 ];
 
+/**
+ * Every long option OpenRC's start-stop-daemon knows (its longopts[] and longopts_COMMON), the
+ * ones SSD_OPTIONS leaves out included: getopt_long takes a prefix only when it names exactly
+ * one of them (`--nice` is `--nicelevel`; `--st` is ambiguous).
+ */
+const SSD_LONG_NAMES = [...new Set([...SSD_OPTIONS.map((o) => o.long), 'stop-group', 'help', 'version'])];
+
+/** The option a unique abbreviation names, as getopt_long resolves it (start-stop-daemon only). */
+function abbreviated(name: string, table: OptionSpec[]): OptionSpec | undefined {
+  if (table !== SSD_OPTIONS || name === '') return undefined;
+  const hits = SSD_LONG_NAMES.filter((n) => n.startsWith(name));
+  return hits.length === 1 ? table.find((s) => s.long === hits[0]) : undefined;
+}
+
 /** Options start-stop-daemon and supervise-daemon both take, with the same meaning. */
 export const SHARED_MEANING = new Set([
   'chdir',
@@ -104,7 +118,11 @@ export interface ParsedArgs {
  * Parses start-stop-daemon style arguments: `--signal HUP`, `--signal=HUP`, `-s HUP`,
  * `-sHUP`, bundled flags (`-bm`), up to `--` or the first operand.
  */
-export function parseOptions(words: string[], table: OptionSpec[] = SSD_OPTIONS): ParsedArgs {
+export function parseOptions(
+  words: string[],
+  table: OptionSpec[] = SSD_OPTIONS,
+  how: { abbreviations?: boolean } = {},
+): ParsedArgs {
   const options: ParsedOption[] = [];
   const unknown: string[] = [];
   let i = 0;
@@ -117,7 +135,7 @@ export function parseOptions(words: string[], table: OptionSpec[] = SSD_OPTIONS)
     if (w.startsWith('--')) {
       const eq = w.indexOf('=');
       const name = w.slice(2, eq < 0 ? undefined : eq);
-      const spec = table.find((s) => s.long === name);
+      const spec = table.find((s) => s.long === name) ?? (how.abbreviations ? abbreviated(name, table) : undefined);
       if (!spec) {
         unknown.push(w);
         continue;

@@ -43,6 +43,14 @@ export interface Command extends Span {
   fn: string | null;
   /** Set for an `eval` run in a subshell (`$(eval …)`, `( … )`): it cannot set the script's variables. */
   subshell?: true;
+  /**
+   * For start-stop-daemon and programs run by absolute path (the commands a custom start()
+   * may launch a daemon with): the statement's redirections as written (`>/dev/null`, `2>&1`),
+   * which may follow on a continued line, and the end of the whole statement.
+   */
+  redirects?: { text: string; end: number }[];
+  /** For the same commands: run inside `( … )` or `$( … )`, where nothing it sets reaches the script. */
+  inSubshell?: true;
 }
 
 export interface SyntaxProblem {
@@ -468,6 +476,18 @@ function addCommand(file: ShellFile, node: Node, fn: string | null): void {
   if (name === 'let' && words[0].text === 'let')
     file.bashisms.push({ start: words[0].start, end: words[0].end, what: 'let (use $((...)))' });
   const cmd: Command = { name, words, start: node.startIndex, end, fn };
+  if (name === 'start-stop-daemon' || argv0.startsWith('/') || argv0.startsWith('$')) {
+    cmd.redirects = [];
+    if (parent?.type === 'redirected_statement')
+      for (const r of parent.children)
+        if (r && r.startIndex >= node.endIndex && r.type.endsWith('_redirect'))
+          cmd.redirects.push({ text: file.text.slice(r.startIndex, r.endIndex), end: r.endIndex });
+    for (let p = node.parent; p && p.type !== 'function_definition'; p = p.parent)
+      if (p.type === 'command_substitution' || p.type === 'subshell') {
+        cmd.inSubshell = true;
+        break;
+      }
+  }
   // Only for eval (each .parent is a call into WASM): does it run in a subshell?
   if (name === 'eval')
     for (let p = node.parent; p; p = p.parent)

@@ -14,7 +14,8 @@ const CHATTER = new Set(['ebegin', 'eend', 'einfo', 'veinfo', 'ewarn', 'vewarn',
 const DEFAULT_START = new Set(['default_start', 'supervise_start', 'ssd_start', 'start_stop_daemon_start']);
 const DEFAULT_STOP = new Set(['default_stop', 'supervise_stop', 'ssd_stop', 'start_stop_daemon_stop']);
 /** Words that make a program detach; their presence means start() launches a daemon. */
-export const DAEMONIZE_WORDS = /^(--daemon|--daemonize|-daemon|-daemonize|--fork|--background|--detach|-D|-d|-b|-B)$/;
+export const DAEMONIZE_WORDS =
+  /^(--daemon|--daemonize|--daemonise|-daemon|-daemonize|-daemonise|--fork|--background|--detach|-D|-d|-b|-B)$/;
 
 const refuse = (reason: string, suggestion?: string): Refusal => ({
   kind: 'refuse',
@@ -76,6 +77,9 @@ function nesting(s: Service, f: FunctionDef, offset: number): number {
   return depth;
 }
 
+/** End of the command's whole statement: its redirections may follow on a continued line. */
+const stmtEnd = (c: Command) => Math.max(c.end, ...(c.redirects ?? []).map((r) => r.end));
+
 const isSsdStart = (c: Command) =>
   c.name === 'start-stop-daemon' && /(^|\s)(--start|-S)(\s|$)/.test(c.words.map((w) => w.text).join(' '));
 
@@ -134,6 +138,11 @@ export function startShape(s: Service, daemons: readonly string[]): StartShape {
     return { kind: 'refuse', reason: 'start() launches the daemon inside a loop (several instances?)' };
   if (nesting(s, start, launch.start) !== 0)
     return { kind: 'refuse', reason: 'start() launches the daemon inside a condition' };
+  if (launch.inSubshell)
+    return {
+      kind: 'refuse',
+      reason: 'start() launches the daemon inside a subshell ( … ); what the subshell does around it would be lost',
+    };
   const ls = s.initd.lineStart(launch.start);
   const prevLine = s.initd.text.slice(s.initd.lineStart(Math.max(0, ls - 1)), ls);
   if (s.initd.text.slice(ls, launch.start).trim() !== '' || /(\\|&&|\|\||\|)\s*\r?\n$/.test(prevLine))
@@ -141,8 +150,8 @@ export function startShape(s: Service, daemons: readonly string[]): StartShape {
       kind: 'refuse',
       reason: 'start() runs the launch as part of a longer command (&&, ||, a pipe or a continued line)',
     };
-  const line = s.initd.text.slice(s.initd.lineStart(launch.start), s.initd.lineEnd(launch.end));
-  const rest = stripQuotedAndComments(line.slice(launch.end - s.initd.lineStart(launch.start))).replace(
+  const line = s.initd.text.slice(s.initd.lineStart(launch.start), s.initd.lineEnd(stmtEnd(launch)));
+  const rest = stripQuotedAndComments(line.slice(stmtEnd(launch) - s.initd.lineStart(launch.start))).replace(
     /\d*[<>]&\d+|\d*&?>>?\s*\S+|\d*<\s*\S+/g,
     ' ',
   ); // redirections are not chaining
@@ -191,7 +200,7 @@ function splitAround(s: Service, f: FunctionDef, cmd: Command | null): Split | n
   };
   if (!cmd) return { pre: dropChatter(lines(first, last)), post: [] };
   const cs = s.initd.lineStart(cmd.start);
-  const ce = s.initd.lineEnd(cmd.end);
+  const ce = s.initd.lineEnd(stmtEnd(cmd));
   return { pre: dropChatter(lines(first, cs)), post: dropChatter(lines(ce, last)) };
 }
 
@@ -236,6 +245,141 @@ function fnPair(a: [string, string[]], b: [string, string[]], eol: string): stri
   return x && y ? x + eol + y : x + y;
 }
 
+/** Commands that only print: safe after the launch whether or not the daemon is ready. */
+const MESSAGES = new Set([...CHATTER, 'eerror', 'echo', 'printf', 'true']);
+/** Checks that only read: allowed in an if/elif condition whose branches print. */
+const CHECKS = new Set(['[', 'test', 'pgrep', 'pidof']);
+
+type PostPlan = { keep: string[]; notes: string[] } | { refuse: string };
+
+/**
+ * What start() did after the launch, judged for start_post(). Under supervise-daemon start
+ * returns once the child is spawned, not when a forking daemon is ready, and start_post() cannot
+ * see the launch's exit status. Safe: messages, a sleep, an informative check, OpenRC's bounded
+ * ewaitfile; a report of the launch's status that only prints is dropped. Anything touching what
+ * the daemon creates (its socket, pid file, files, a wait loop of the script's own) is refused.
+ */
+function classifyPost(
+  s: Service,
+  start: FunctionDef,
+  launch: Command,
+  post: string[],
+  startAssigns: readonly { name: string; declaration?: string }[],
+): PostPlan {
+  const code = post.filter((l) => !/^\s*#/.test(l));
+  if (code.length === 0) return { keep: post, notes: [] };
+  const t = s.initd.text;
+  const from = s.initd.lineEnd(stmtEnd(launch));
+  const inPost = (x: { start: number }) => x.start >= from && x.start < start.body.end;
+  const cmds = s.initd.commands.filter((c) => c.fn === 'start' && inPost(c));
+  const assigns = s.initd.assignments.filter((a) => a.fn === 'start' && inPost(a));
+  const bare = code.map(stripQuotedAndComments).join('\n');
+  const shown = (c: Command) => {
+    const w = t.slice(c.start, c.end).replace(/\s*\\\r?\n\s*/g, ' ');
+    return w.length > 60 ? `${w.slice(0, 57)}...` : w;
+  };
+  const lineOf = (c: Command) => t.slice(s.initd.lineStart(c.start), s.initd.lineEnd(c.start));
+  const inCondition = (c: Command) => {
+    const l = lineOf(c);
+    const at = c.start - s.initd.lineStart(c.start);
+    return /^\s*(if|elif)\s/.test(l) && !/\bthen\b/.test(stripQuotedAndComments(l.slice(0, at)));
+  };
+  if (/(^|[\s;&|(])(while|until|for)\s/.test(bare))
+    return {
+      refuse:
+        'start() waits in a loop of its own after the launch; under the supervisor start_post() could give up before the daemon is ready',
+    };
+  const write = /(^|[^\d&<>])\d*>>?\s*([^&\s;|)]+)/.exec(bare);
+  if (write && write[2] !== '/dev/null') return { refuse: `start() writes ${write[2]} after the launch` };
+  // The launch's own exit status, read right after it.
+  const cap = /^\s*(?:local\s+)?([A-Za-z_]\w*)=["']?\$\{?\?\}?["']?\s*$/.exec(code[0]);
+  const status = cap ? cap[1] : /^\s*if\s+(\[|test)\s.*\$\{?\?/.test(code[0]) ? '?' : undefined;
+  if (status !== undefined) {
+    const reads = (x: string) => /\$\{?\?/.test(x) || (status !== '?' && new RegExp(`\\b${status}\\b`).test(x));
+    const other = cmds.find(
+      (c) =>
+        !MESSAGES.has(c.name) &&
+        !(['[', 'test'].includes(c.name) && inCondition(c) && reads(t.slice(c.start, c.end))) &&
+        !(
+          c.name === 'return' &&
+          c.words.length <= 2 &&
+          (c.words.length === 1 || /^\d+$|^["']?\$/.test(c.words[1].text))
+        ),
+    );
+    if (other || assigns.length !== (cap ? 1 : 0))
+      return {
+        refuse: `start() acts on the launch's exit status after it (${other ? shown(other) : 'it sets variables'}); start_post() cannot see that status`,
+      };
+    return {
+      keep: [],
+      notes: [
+        `start() only reported the launch's exit status after it (${status === '?' ? '$?' : `$${status}`}): dropped, as start_post() cannot see that status; openrc-run reports a failed start itself`,
+      ],
+    };
+  }
+  // In quotes too (`einfo "status $?"`).
+  if (/\$\{?\?/.test(code.join('\n')))
+    return { refuse: "start() reads the launch's exit status ($?) after it; start_post() cannot see that status" };
+  if (assigns.length) return { refuse: `start() sets ${assigns[0].name} after the launch` };
+  // `[ -S "$sock" ] && einfo …` as the last line would fail start_post() when the test fails.
+  const chain = /(&&|\|\|)/.exec(bare);
+  if (chain)
+    return {
+      refuse: `start() chains commands with ${chain[1]} after the launch; in start_post() a failing test would fail the start`,
+    };
+  const pidVars = ['pidfile', 'PIDFILE', 'PID_FILE', 'PIDF'];
+  const pidValue = s.value('pidfile');
+  if (
+    pidVars.some((v) => new RegExp(`\\$\\{?${v}\\b`).test(code.join('\n'))) ||
+    (pidValue && code.join('\n').includes(pidValue))
+  )
+    return {
+      refuse: "start() reads the daemon's pid file after the launch; under the supervisor it may not be there yet",
+    };
+  const notes: string[] = [];
+  for (const c of cmds) {
+    if (MESSAGES.has(c.name)) {
+      // `eend 1` or eerror (which returns 1) fails start_post(): the supervisor would keep
+      // restarting the daemon of a service marked failed, where start() had left none running.
+      if (
+        c.name === 'eerror' ||
+        (c.name === 'eend' && c.words.length > 1 && !/^["']?(0|\$\{?\?\}?)["']?$/.test(c.words[1].text))
+      )
+        return {
+          refuse: `start() can fail the start after the launch (${shown(c)}); in start_post() the supervisor would keep the daemon of a service marked failed`,
+        };
+      continue;
+    }
+    if (c.name === 'sleep') continue;
+    if (c.name === 'return' && (c.words.length === 1 || c.words[1].text === '0')) continue;
+    if (c.name === 'return')
+      return {
+        refuse: `start() can fail the start after the launch (${shown(c)}); in start_post() the supervisor would keep the daemon of a service marked failed`,
+      };
+    if (c.name === 'ewaitfile') {
+      notes.push(
+        `start_post() keeps start()'s bounded wait (${shown(c)}): it waits for what the daemon creates, and holds when the supervisor starts the daemon a moment later; if it times out the start fails, as before`,
+      );
+      continue;
+    }
+    if (CHECKS.has(c.name) && inCondition(c)) {
+      if (c.name === 'pgrep' || c.name === 'pidof')
+        notes.push(`start_post() keeps start()'s informative check (${shown(c)}): it only prints a message`);
+      continue;
+    }
+    return {
+      refuse: `start() runs \`${shown(c)}\` after the launch; under the supervisor start_post() could run it before the daemon is ready`,
+    };
+  }
+  // A local of start() set before the launch is gone in start_post().
+  const local = startAssigns.find(
+    (a) => a.declaration === 'local' && new RegExp(`\\$\\{?${a.name}\\b`).test(code.join('\n')),
+  );
+  if (local)
+    return { refuse: `start() reads ${local.name} after the launch, a local that start_pre() would not pass on` };
+  return { keep: post, notes };
+}
+
 const STOPPERS = /^(kill|pkill|killall|start-stop-daemon)$/;
 
 /**
@@ -277,7 +421,7 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
     }
     const stopCmds = s.initd.commands.filter((c) => c.fn === 'stop' && !CHATTER.has(c.name));
     if (stopCmds.some((c) => DEFAULT_STOP.has(c.name))) return null;
-    if (shape.kind === 'none' && !s.command) return 'oneshot';
+    if (shape.kind === 'none' && !s.command) return notOneshot(s) ?? 'oneshot';
     const edits: Edit[] = [];
     const lines: string[] = [];
     const notes: string[] = [];
@@ -288,7 +432,7 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
     const none = { command: '', args: [], hoist: [], backgroundMakePidfile: false };
     return { ...none, lines, edits, notes };
   }
-  if (shape.kind === 'oneshot') return 'oneshot';
+  if (shape.kind === 'oneshot') return notOneshot(s) ?? 'oneshot';
   if (shape.kind === 'refuse') return refuse(shape.reason);
   const { launch } = shape;
   const start = s.initd.fn('start')!;
@@ -316,7 +460,8 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
     const p: ParsedArgs = { options: [], unknown: [], operandsAt: optionWords.length };
     const operands: number[] = [];
     for (let i = 0; i < optionWords.length;) {
-      const part = parseOptions(optionWords.slice(i));
+      // getopt_long takes unique abbreviations (`--nice 10` is --nicelevel): so does this parse.
+      const part = parseOptions(optionWords.slice(i), undefined, { abbreviations: true });
       p.options.push(
         ...part.options.map((o) => ({
           ...o,
@@ -384,6 +529,14 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
         if (!s.isSet('procname')) lines.push(`procname=${v}`);
         continue;
       }
+      if (long === 'interpreted') {
+        // start-stop-daemon uses it only to find the running process by its interpreter (the
+        // already-running check); the supervisor knows its child's pid.
+        notes.push(
+          'start-stop-daemon --interpreted of start() dropped: it only matched the running script by its interpreter; the supervisor tracks its child itself',
+        );
+        continue;
+      }
       if (long === 'wait') {
         notes.push(`start-stop-daemon --wait ${v} of start() dropped: the declarative start does not wait`);
         continue;
@@ -395,7 +548,14 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
         continue;
       }
       if (SHARED_MEANING.has(long)) {
-        nss.push(o.valueIndex !== undefined ? `--${long} ${v}` : o.written);
+        // Written out in full: an abbreviation start-stop-daemon takes may be ambiguous to supervise-daemon.
+        nss.push(
+          o.valueIndex !== undefined
+            ? `--${long} ${v}`
+            : o.written.startsWith('--')
+              ? `--${long}${o.value === undefined ? '' : `=${v}`}`
+              : o.written,
+        );
         continue;
       }
       return refuse(`start()'s start-stop-daemon uses --${long}, which has no declarative equivalent`);
@@ -417,9 +577,24 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
     command = '';
   }
 
+  // The launch's output sent to a file (a startup log, or even the pid file) would go to the
+  // supervisor's output instead: not converted. /dev/null and fd duplications change nothing.
+  const out = (launch.redirects ?? []).find(
+    (r) => !/^(\d*(>|>>|&>|>&)\/dev\/null|\d*[<>]&\d+|\d*<\/dev\/null)$/.test(r.text.replace(/\s+/g, '')),
+  );
+  if (out)
+    return refuse(
+      `start() redirects the launch (${out.text}); under the supervisor its output goes elsewhere`,
+      "convert start() by hand (output_log/error_log send the daemon's output to a file)",
+    );
+
   // A signal the old start()/stop() sent besides the launch would be copied as written into
   // start_post()/stop_pre() and reach the supervisor: not converted.
-  const sent = s.signalCalls.find((c) => c.cmd.fn === 'start' || c.cmd.fn === 'stop');
+  // stop()'s own `start-stop-daemon --stop --signal 1` is how it stops the daemon: convertStop
+  // turns that signal into retry, and the line itself goes.
+  const stopsWith = (c: Command) =>
+    c.fn === 'stop' && c.name === 'start-stop-daemon' && c.words.some((w) => /^["']?(--stop|-K)["']?$/.test(w.text));
+  const sent = s.signalCalls.find((c) => (c.cmd.fn === 'start' || c.cmd.fn === 'stop') && !stopsWith(c.cmd));
   if (sent)
     return refuse(`${sent.cmd.fn}() also sends ${sent.signal} through the pid file, which would reach the supervisor`);
 
@@ -470,27 +645,25 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
     (l) => !startAssigns.some((a) => hoistEdits.has(a.start) && l.includes(s.initd.text.slice(a.start, a.end))),
   );
   const eol = s.initd.eol;
+  const postPlan = classifyPost(s, start, launch, pieces.post, startAssigns);
+  if ('refuse' in postPlan) return refuse(postPlan.refuse);
+  const post = postPlan.keep;
   for (const [name, body] of [
     ['start_pre', pre],
-    ['start_post', pieces.post],
+    ['start_post', post],
   ] as const)
     if (body.length && s.defines(name))
       return refuse(`start() has steps for ${name}(), which the script defines already`);
-  // Under supervise-daemon start returns as soon as the child is spawned, not when a forking
-  // daemon is ready: steps after the launch (a chmod of its socket, a check) would run too early.
-  if (pieces.post.some((l) => !/^\s*#/.test(l)))
-    return refuse(
-      'start() does work after the launch; under the supervisor it would run before the daemon is ready (supervise-daemon returns once the child is spawned)',
-    );
   // A successful early return before the launch ("already running") skipped the launch; in
   // start_pre() it would only end start_pre().
   if (pre.some((l) => /(^|[;&|{]\s*|\bthen\s+)(return|exit)(\s+0)?\s*(;|$|\}|fi\b)/.test(l)))
     return refuse(
       'start() can return early before the launch (e.g. when the daemon already runs); in start_pre() that would no longer skip the launch',
     );
-  const edits: Edit[] = [replaceFunction(s, file, start, fnPair(['start_pre', pre], ['start_post', pieces.post], eol))];
+  const edits: Edit[] = [replaceFunction(s, file, start, fnPair(['start_pre', pre], ['start_post', post], eol))];
   if (pre.length) notes.push('what start() did before the launch is now start_pre()');
-  if (pieces.post.length) notes.push('what start() did after the launch is now start_post()');
+  if (post.some((l) => !/^\s*#/.test(l))) notes.push('what start() did after the launch is now start_post()');
+  notes.push(...postPlan.notes);
 
   if (stopFn) {
     const r = convertStop(s, file, stopFn, [...daemons, launch.name], eol, lines, notes, edits);
@@ -499,6 +672,44 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
   const rr = removeRestart(s, file, notes, edits);
   if (rr) return rr;
   return { command, args, hoist, lines, edits, backgroundMakePidfile, notes };
+}
+
+/**
+ * A script that stops a process, or sets command, runs a daemon somewhere: it is never called
+ * one-shot, even when rc-supervise cannot see how start() runs it.
+ */
+function notOneshot(s: Service): Refusal | null {
+  const ran = [
+    ...new Set(
+      s.initd.commands
+        .filter(
+          (c) => c.fn === 'start' && !MESSAGES.has(c.name) && !/^(return|local|export|unset|set|cd|exit)$/.test(c.name),
+        )
+        .map((c) => c.name),
+    ),
+  ].slice(0, 4);
+  const what = ran.length ? `start() runs ${ran.join(', ')}` : 'start() launches nothing rc-supervise recognises';
+  if (s.command)
+    return refuse(`${what}, but command is set to ${s.command}: rc-supervise cannot tell how start() runs the daemon`);
+  const stops =
+    s.ssdCalls.find((c) => c.kind === 'stop' && c.cmd.fn !== null)?.cmd ??
+    s.initd.commands.find((c) => c.fn !== null && /^(kill|pkill|killall)$/.test(c.name));
+  // start-stop-daemon run by a helper function, or named in conf.d for an eval (samba's `smbd_start=`).
+  const helper = s.ssdCalls.find((c) => c.cmd.fn !== null && c.cmd.fn !== 'stop')?.cmd;
+  const confdLaunch =
+    s.confd &&
+    /(^|[^\w-])(start-stop-daemon|supervise-daemon)([^\w-]|$)/m.test(s.confd.text.replace(/(^|\s)#.*$/gm, '$1'));
+  if (!stops && (helper || confdLaunch))
+    return refuse(
+      helper
+        ? `${helper.fn}() runs start-stop-daemon in a way rc-supervise cannot follow from start() (arguments passed in, a loop over instances?)`
+        : 'conf.d names start-stop-daemon for the script to run (eval?), which rc-supervise cannot follow',
+    );
+  if (stops)
+    return refuse(
+      `${s.initd.fn('start') ? `${what} directly` : 'the script has no start() and no static command'}, and ${stops.fn}() stops a daemon (${stops.name}): rc-supervise cannot tell which program is the daemon or whether it forks`,
+    );
+  return null;
 }
 
 /** stop() becomes the supervisor's stop: its other steps go to stop_pre()/stop_post(). */
@@ -515,13 +726,34 @@ function convertStop(
   if (!ownsItsLines(s, stopFn)) return refuse('stop() shares its lines with other code');
   const stopCmds = s.initd.commands.filter((c) => c.fn === 'stop' && !CHATTER.has(c.name));
   const stoppers = stopCmds.filter((c) => STOPPERS.test(c.name) || runsDaemon(s, c, daemons));
-  if (stoppers.length !== 1)
-    return refuse(`stop() does not stop exactly one daemon (${stoppers.length} stop commands)`);
+  if (stoppers.length !== 1) {
+    const seen = (stoppers.length ? stoppers : stopCmds).map((c) => c.name);
+    return refuse(
+      `stop() does not stop exactly one daemon (${stoppers.length} stop commands${seen.length ? `; it runs ${[...new Set(seen)].slice(0, 4).join(', ')}` : ''})`,
+    );
+  }
   const stopper = stoppers[0];
   if (nesting(s, stopFn, stopper.start) !== 0) return refuse('stop() stops the daemon inside a condition');
   const words = stopper.words.slice(1).map((w) => w.text.replace(/^["']|["']$/g, ''));
   if (stopper.name === 'start-stop-daemon') {
     const p = parseOptions(words);
+    // `--stop ${RETRY} --pidfile …`: a variable where an option stands may hold --retry or
+    // --signal, which the supervisor's stop would then miss.
+    // Words after `--` are the daemon's arguments; a quoted word or a static path is the program.
+    const raw = stopper.words.slice(1).map((w) => w.text);
+    const hidden =
+      words[p.operandsAt - 1] === '--'
+        ? undefined
+        : raw.slice(p.operandsAt).find((w, i) => {
+            if (w === '--' || raw.slice(p.operandsAt, p.operandsAt + i).includes('--')) return false;
+            if (!w.includes('$') || /^"[^"]*"$/.test(w)) return false;
+            const v = s.expand(w);
+            return !v || /[\s$`]/.test(v) || v.startsWith('-');
+          });
+    if (hidden)
+      return refuse(
+        `stop()'s start-stop-daemon passes ${hidden}, which may hold options (--retry, --signal) rc-supervise cannot read`,
+      );
     const r = p.options.find((o) => o.spec.long === 'retry');
     const sig = p.options.find((o) => o.spec.long === 'signal');
     const nonTerm = sig?.value && !/^(SIG)?TERM$|^15$/i.test(sig.value) ? sig.value : undefined;

@@ -38,9 +38,11 @@ describe('a single start-stop-daemon launch', () => {
 
   // supervise-daemon returns once the child is spawned, not when the daemon is ready: a step
   // after the launch would run too early, so such a start() is not converted.
-  test('a step after the launch is refused', () => {
+  test('a step after the launch that may need the daemon is refused, naming it', () => {
     const r = refusal(script.replace('\teend $?\n', '\teend $?\n\ttouch /run/foo/ready\n'));
-    expect(r.reason).toContain('does work after the launch');
+    expect(r.reason).toBe(
+      `${PREFIX}start() runs \`touch /run/foo/ready\` after the launch; under the supervisor start_post() could run it before the daemon is ready`,
+    );
   });
 
   test('becomes command/command_args; the steps before it become start_pre()', () => {
@@ -613,6 +615,69 @@ describe('one-shot or daemon', () => {
     );
   });
 
+  test('--daemonise (British spelling, mdadm --monitor) is a daemonize flag too', () => {
+    const r = refusal(sh('#!/sbin/openrc-run', 'start() {', '\tmdadm --monitor --scan --daemonise', '}'));
+    expect(r.reason).toBe(
+      `${PREFIX}start() runs a program with a daemonize flag (mdadm), but rc-supervise knows nothing about that program`,
+    );
+  });
+
+  test('a program that forks by itself, stopped by stop(), is never one-shot', () => {
+    const r = refusal(
+      sh(
+        '#!/sbin/openrc-run',
+        'start() {',
+        '	ebegin "Starting food"',
+        '	food ${FOOD_OPTS}',
+        '	eend $?',
+        '}',
+        'stop() {',
+        '	start-stop-daemon --stop --pidfile /run/food.pid',
+        '}',
+      ),
+    );
+    expect(r.code).toBe('custom-start');
+    expect(r.reason).toBe(
+      `${PREFIX}start() runs food directly, and stop() stops a daemon (start-stop-daemon): rc-supervise cannot tell which program is the daemon or whether it forks`,
+    );
+  });
+
+  test('command set but start() defined only for another case: never one-shot', () => {
+    const r = refusal(
+      sh(
+        '#!/sbin/openrc-run',
+        'command=/usr/sbin/food',
+        'command_args="-D"',
+        'if [ "${RC_VERSION:-0}" = "0" ]; then',
+        '	start() {',
+        '		eerror "needs OpenRC"',
+        '		return 1',
+        '	}',
+        'fi',
+      ),
+    );
+    expect(r.reason).toBe(
+      `${PREFIX}start() launches nothing rc-supervise recognises, but command is set to /usr/sbin/food: rc-supervise cannot tell how start() runs the daemon`,
+    );
+  });
+
+  test('start-stop-daemon in a helper start() calls with its arguments: never one-shot', () => {
+    const r = refusal(
+      sh(
+        '#!/sbin/openrc-run',
+        'each() {',
+        '	for u in ${USERS}; do start-stop-daemon "$@" --exec /usr/bin/food --user "$u"; done',
+        '}',
+        'start() {',
+        '	each --start',
+        '}',
+      ),
+    );
+    expect(r.reason).toBe(
+      `${PREFIX}each() runs start-stop-daemon in a way rc-supervise cannot follow from start() (arguments passed in, a loop over instances?)`,
+    );
+  });
+
   test('start-stop-daemon hidden in a variable is never one-shot', () => {
     const r = refusal(
       sh('#!/sbin/openrc-run', 'start() {', '\tssd="start-stop-daemon --start --exec /usr/bin/foo"', '\t${ssd}', '}'),
@@ -648,4 +713,279 @@ test('launchedDaemon: the program start() hands to start-stop-daemon', () => {
   expect(launchedDaemon(operand)).toBe('x');
   const dynamic = service(sh('#!/sbin/openrc-run', 'start() {', '\tstart-stop-daemon --start --exec ${FOO_BIN}', '}'));
   expect(launchedDaemon(dynamic)).toBeUndefined();
+});
+
+// What start() does after the launch goes to start_post() only when it does not depend on the
+// daemon having done anything: supervise-daemon returns once the child is spawned.
+describe('after the launch', () => {
+  const withPost = (...post: string[]) =>
+    sh(
+      '#!/sbin/openrc-run',
+      'start() {',
+      '\tebegin "Starting foo"',
+      '\tstart-stop-daemon --start --exec /usr/bin/foo --pidfile /run/foo.pid -- --config /etc/foo.conf \\',
+      '\t\t>/dev/null 2>&1',
+      ...post,
+      '}',
+    );
+  const startPost = (...body: string[]) => sh('#!/sbin/openrc-run', 'start_post() {', ...body, '}');
+
+  test('a redirection to /dev/null on the continued line belongs to the launch', () => {
+    const { s, d, r } = run(withPost('\teend $?'));
+    expect(r).toBeUndefined();
+    expect(d.converted!.args.map((a) => a.text)).toEqual(['--config', '/etc/foo.conf']);
+    expect(applied(s, d.converted!.edits)).toBe(sh('#!/sbin/openrc-run'));
+  });
+
+  test('messages go to start_post()', () => {
+    const { s, d, r } = run(withPost('\teend $?', '\teinfo "foo answers on port 8080"'));
+    expect(r).toBeUndefined();
+    expect(applied(s, d.converted!.edits)).toBe(startPost('\teinfo "foo answers on port 8080"'));
+    expect(d.notes).toContain('what start() did after the launch is now start_post()');
+  });
+
+  test('a sleep and a check that only prints a warning go to start_post(), with a note', () => {
+    const post = ['\tsleep 1', '\tif ! pgrep -x foo >/dev/null; then', '\t\tewarn "foo is not up yet"', '\tfi'];
+    const { s, d, r } = run(withPost(...post, '\teend $?'));
+    expect(r).toBeUndefined();
+    expect(applied(s, d.converted!.edits)).toBe(startPost(...post));
+    expect(d.notes).toContain(
+      "start_post() keeps start()'s informative check (pgrep -x foo): it only prints a message",
+    );
+  });
+
+  test("OpenRC's bounded ewaitfile for the daemon's socket stays in start_post(), with a note", () => {
+    const { s, d, r } = run(withPost('\tewaitfile 10 /run/foo.sock', '\teend $? "foo did not start"'));
+    expect(r).toBeUndefined();
+    expect(applied(s, d.converted!.edits)).toBe(startPost('\tewaitfile 10 /run/foo.sock'));
+    expect(d.notes).toContain(
+      "start_post() keeps start()'s bounded wait (ewaitfile 10 /run/foo.sock): it waits for what the daemon creates, and holds when the supervisor starts the daemon a moment later; if it times out the start fails, as before",
+    );
+  });
+
+  test("a report of the launch's exit status that only prints is dropped, with a note", () => {
+    const { s, d, r } = run(
+      withPost(
+        '\tlocal retval=$?',
+        '\tif [ $retval -ne 0 ]; then',
+        '\t\tewarn "check /etc/foo.conf"',
+        '\tfi',
+        '\teend $retval',
+      ),
+    );
+    expect(r).toBeUndefined();
+    expect(applied(s, d.converted!.edits)).toBe(sh('#!/sbin/openrc-run'));
+    expect(d.notes).toContain(
+      "start() only reported the launch's exit status after it ($retval): dropped, as start_post() cannot see that status; openrc-run reports a failed start itself",
+    );
+    // `if [ $? ... ]` straight after the launch is the same report.
+    const direct = run(withPost('\tif [ $? -ne 0 ]; then', '\t\teend 1', '\telse', '\t\teend 0', '\tfi'));
+    expect(direct.r).toBeUndefined();
+    expect(applied(direct.s, direct.d.converted!.edits)).toBe(sh('#!/sbin/openrc-run'));
+  });
+
+  test.each([
+    [
+      'a chmod of the socket when the launch succeeded',
+      ['\tEXIT=$?', '\t[ $? = 0 ] && chmod a+rw /run/foo.sock', '\teend ${EXIT}'],
+      "start() acts on the launch's exit status after it (chmod a+rw /run/foo.sock); start_post() cannot see that status",
+    ],
+    [
+      'a chmod of the socket',
+      ['\tchmod 660 /run/foo.sock'],
+      'start() runs `chmod 660 /run/foo.sock` after the launch; under the supervisor start_post() could run it before the daemon is ready',
+    ],
+    [
+      "a wait loop of the script's own",
+      ['\twhile [ ! -S /run/foo.sock ]; do', '\t\tsleep 1', '\tdone'],
+      'start() waits in a loop of its own after the launch; under the supervisor start_post() could give up before the daemon is ready',
+    ],
+    ['writing the pid file', ['\tpgrep -x foo > /run/foo.pid'], 'start() writes /run/foo.pid after the launch'],
+    [
+      'reading the pid file',
+      ['\tif [ -s "${PIDFILE}" ]; then', '\t\teinfo "pid file written"', '\tfi'],
+      "start() reads the daemon's pid file after the launch; under the supervisor it may not be there yet",
+    ],
+    [
+      'a check that fails the start (eerror returns 1)',
+      ['\tsleep 1', '\tif ! pidof foo >/dev/null; then', '\t\teerror "foo died"', '\tfi'],
+      'start() can fail the start after the launch (eerror "foo died"); in start_post() the supervisor would keep the daemon of a service marked failed',
+    ],
+    [
+      'a check that returns 1',
+      ['\tif ! pgrep foo >/dev/null; then', '\t\treturn 1', '\tfi'],
+      'start() can fail the start after the launch (return 1); in start_post() the supervisor would keep the daemon of a service marked failed',
+    ],
+    [
+      '$? read later',
+      ['\tsleep 1', '\teinfo "status $?"'],
+      "start() reads the launch's exit status ($?) after it; start_post() cannot see that status",
+    ],
+    ['a variable set after the launch', ['\tstarted=yes'], 'start() sets started after the launch'],
+    [
+      'a check outside an if',
+      ['\t[ -S /run/foo.sock ] && einfo "socket up"'],
+      'start() chains commands with && after the launch; in start_post() a failing test would fail the start',
+    ],
+  ])('refused: %s', (_what, post, reason) => {
+    expect(refusal(withPost(...post)).reason).toBe(PREFIX + reason);
+  });
+
+  test('a local of start() read after the launch is refused (start_pre() would not pass it on)', () => {
+    const r = refusal(
+      sh(
+        '#!/sbin/openrc-run',
+        'start() {',
+        '\tlocal sock=/run/foo.sock',
+        '\tstart-stop-daemon --start --exec /usr/bin/foo',
+        '\tewaitfile 5 "${sock}"',
+        '}',
+      ),
+    );
+    expect(r.reason).toBe(`${PREFIX}start() reads sock after the launch, a local that start_pre() would not pass on`);
+  });
+
+  test("the launch's output sent to a file is refused (the supervisor's output goes elsewhere)", () => {
+    const r = refusal(
+      sh('#!/sbin/openrc-run', 'start() {', '\tstart-stop-daemon --start --exec /usr/bin/foo > /var/log/foo.log', '}'),
+    );
+    expect(r.reason).toBe(
+      `${PREFIX}start() redirects the launch (> /var/log/foo.log); under the supervisor its output goes elsewhere`,
+    );
+    expect(r.suggestion).toBe("convert start() by hand (output_log/error_log send the daemon's output to a file)");
+  });
+
+  test('a launch inside a subshell is refused', () => {
+    const r = refusal(
+      sh(
+        '#!/sbin/openrc-run',
+        'start() {',
+        '\t(',
+        '\tunset -f foo',
+        '\tstart-stop-daemon --start --exec /usr/bin/foo',
+        '\t)',
+        '}',
+      ),
+    );
+    expect(r.reason).toBe(
+      `${PREFIX}start() launches the daemon inside a subshell ( … ); what the subshell does around it would be lost`,
+    );
+  });
+});
+
+describe('start-stop-daemon options of the launch', () => {
+  test("--nice is getopt_long's abbreviation of --nicelevel: passed on in full", () => {
+    const { d, r } = run(
+      sh('#!/sbin/openrc-run', 'start() {', '\tstart-stop-daemon --start --nice 10 --exec /usr/bin/foo', '}'),
+    );
+    expect(r).toBeUndefined();
+    expect(d.converted!.lines).toEqual(['start_stop_daemon_args="--nicelevel 10"']);
+    const eq = run(
+      sh('#!/sbin/openrc-run', 'start() {', '\tstart-stop-daemon --start --nice=10 --exec /usr/bin/foo', '}'),
+    );
+    expect(eq.d.converted!.lines).toEqual(['start_stop_daemon_args="--nicelevel=10"']);
+  });
+
+  // openrc-run evals start_stop_daemon_args (sh/supervise-daemon.sh): the quotes of
+  // --group="${FOO_GROUP}" must arrive balanced (a real tox-bootstrapd script lost the closing one).
+  test('--group="${X}" keeps both quotes in start_stop_daemon_args', () => {
+    const { d, r } = run(
+      sh(
+        '#!/sbin/openrc-run',
+        'start() {',
+        '\tstart-stop-daemon --start --group="${FOO_GROUP}" --exec /usr/bin/foo',
+        '}',
+      ),
+    );
+    expect(r).toBeUndefined();
+    expect(d.converted!.lines).toEqual(['start_stop_daemon_args="--group=\\"${FOO_GROUP}\\""']);
+  });
+
+  test('an ambiguous abbreviation stays unknown (--st: --start, --startas, --stop, ...)', () => {
+    const r = refusal(
+      sh('#!/sbin/openrc-run', 'start() {', '\tstart-stop-daemon --start --st x --exec /usr/bin/foo', '}'),
+    );
+    expect(r.reason).toBe(`${PREFIX}start()'s start-stop-daemon has options rc-supervise does not know: --st`);
+  });
+
+  test('--interpreted only matched the running script: dropped with a note', () => {
+    const { d, r } = run(
+      sh(
+        '#!/sbin/openrc-run',
+        'start() {',
+        '\tstart-stop-daemon --start -i --exec /usr/bin/foo.py --background --make-pidfile --pidfile /run/foo.pid',
+        '}',
+      ),
+    );
+    expect(r).toBeUndefined();
+    expect(d.converted!.command).toBe('/usr/bin/foo.py');
+    expect(d.notes).toContain(
+      'start-stop-daemon --interpreted of start() dropped: it only matched the running script by its interpreter; the supervisor tracks its child itself',
+    );
+  });
+});
+
+describe('stop() forms', () => {
+  const start = ['start() {', '\tstart-stop-daemon --start --exec /usr/bin/foo', '}'];
+
+  test("stop()'s own --stop --signal 1 is the stop signal: retry=SIGHUP/5, not a stray signal", () => {
+    const { d, r } = run(
+      sh('#!/sbin/openrc-run', ...start, 'stop() {', '\tstart-stop-daemon --stop --signal 1 --exec /usr/bin/foo', '}'),
+    );
+    expect(r).toBeUndefined();
+    expect(d.converted!.lines).toEqual(['retry=SIGHUP/5']);
+  });
+
+  test('a signal sent besides the stop is still refused', () => {
+    const r = refusal(
+      sh(
+        '#!/sbin/openrc-run',
+        'start() {',
+        '\tstart-stop-daemon --start --exec /usr/bin/foo --pidfile /run/foo.pid',
+        '\tstart-stop-daemon --signal USR1 --pidfile /run/foo.pid',
+        '}',
+      ),
+    );
+    expect(r.reason).toBe(`${PREFIX}start() also sends USR1 through the pid file, which would reach the supervisor`);
+  });
+
+  test('a variable where stop() passes options is refused', () => {
+    const r = refusal(
+      sh(
+        '#!/sbin/openrc-run',
+        ...start,
+        'stop() {',
+        '\tstart-stop-daemon --stop ${FOO_RETRY} --exec /usr/bin/foo',
+        '}',
+      ),
+    );
+    expect(r.reason).toBe(
+      `${PREFIX}stop()'s start-stop-daemon passes \${FOO_RETRY}, which may hold options (--retry, --signal) rc-supervise cannot read`,
+    );
+  });
+
+  test("words after stop()'s -- and a quoted program operand are not options", () => {
+    for (const stop of [
+      '\tstart-stop-daemon --stop --exec /usr/bin/foo -- ${FOO_OPTS}',
+      '\tstart-stop-daemon --stop --quiet "${FOO_BIN}"',
+    ]) {
+      const { r } = run(sh('#!/sbin/openrc-run', 'FOO_BIN=/usr/bin/foo', ...start, 'stop() {', stop, '}'));
+      expect(r).toBeUndefined();
+    }
+  });
+
+  test('a stop() through a control program names what it runs', () => {
+    const r = refusal(
+      sh(
+        '#!/sbin/openrc-run',
+        ...start,
+        'stop() {',
+        '\tebegin "Stopping"',
+        '\t/usr/sbin/fooctl shutdown',
+        '\teend $?',
+        '}',
+      ),
+    );
+    expect(r.reason).toBe(`${PREFIX}stop() does not stop exactly one daemon (0 stop commands; it runs fooctl)`);
+  });
 });
