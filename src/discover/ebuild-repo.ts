@@ -91,23 +91,22 @@ export type Entries = Dirent[];
 
 /** Package directories under `dir` (sorted): any directory with `*.ebuild` files or a `files/` directory. */
 export function findPackages(dir: string): string[] {
-  return packageListings(dir).map((p) => p.dir);
+  return [...packageListings(dir)].map((p) => p.dir);
 }
 
-/** findPackages, with each package directory's entries. */
-function packageListings(dir: string, depth = 0, out: { dir: string; ents: Entries }[] = []): { dir: string; ents: Entries }[] {
+/** findPackages, with each package directory's entries, one at a time (in order). */
+function* packageListings(dir: string, depth = 0): Generator<{ dir: string; ents: Entries }> {
   const ents = entries(dir);
   const isPkg = ents.some((e) => (e.isFile() && e.name.endsWith('.ebuild')) || (e.isDirectory() && e.name === 'files'));
   if (isPkg && depth > 0) {
-    out.push({ dir, ents });
-    return out;
+    yield { dir, ents };
+    return;
   }
-  if (depth >= 8) return out;
+  if (depth >= 8) return;
   for (const e of ents.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     if (!e.isDirectory() || e.name.startsWith('.') || NOT_PACKAGES.has(e.name)) continue;
-    packageListings(path.join(dir, e.name), depth + 1, out);
+    yield* packageListings(path.join(dir, e.name), depth + 1);
   }
-  return out;
 }
 
 /** Every regular file under `dir`, recursively (files/ may have version subdirectories). */
@@ -437,7 +436,13 @@ export function scanPackage(pkgDir: string, ents: Entries = entries(pkgDir)): Eb
 
 /** Every package with at least one init script under `dir` (one repository, a kit tree, or several repositories). */
 export function scanEbuildRepo(dir: string): EbuildPackage[] {
-  return packageListings(path.resolve(dir))
-    .map((p) => scanPackage(p.dir, p.ents))
-    .filter((p) => p.services.length > 0);
+  return [...repoPackages(dir)];
+}
+
+/** scanEbuildRepo one package at a time, as the walk finds them (so that a caller can act on the first ones early). */
+export function* repoPackages(dir: string): Generator<EbuildPackage> {
+  for (const p of packageListings(path.resolve(dir))) {
+    const pkg = scanPackage(p.dir, p.ents);
+    if (pkg.services.length > 0) yield pkg;
+  }
 }
