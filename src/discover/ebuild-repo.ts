@@ -267,15 +267,19 @@ function ebuildAssignments(text: string, base: Record<string, string>): Record<s
 /** The install lines of one ebuild whose source and name resolve to a file in `files/`. */
 export function installLines(text: string, vars: Record<string, string>): InstallLine[] {
   const out: InstallLine[] = [];
-  const all = ebuildAssignments(text, vars);
+  // The package's own assignments are read only for a line the static variables leave
+  // unresolved: they never override those (ebuildAssignments), so a line that resolves
+  // without them resolves the same with them.
+  let all: Record<string, string> | undefined;
   const filesdir = path.normalize(vars.FILESDIR) + path.sep;
   const lines = text.split('\n');
   for (const [idx, raw] of lines.entries()) {
-    if (/^\s*#/.test(raw)) continue;
+    if (!MAY_INSTALL.test(raw) || /^\s*#/.test(raw)) continue;
     const m = INSTALL_CMD.exec(raw);
     if (!m) continue;
     const cmd = m[1];
-    const words = staticWords(m[2], all);
+    let words = staticWords(m[2], vars);
+    if (words.includes(null)) words = staticWords(m[2], (all ??= ebuildAssignments(text, vars)));
     const kind: InstallKind = cmd.includes('initd') ? 'initd' : cmd.includes('confd') ? 'confd' : 'unit';
     const inFiles = (w: string | null): string | null => {
       if (w === null || w === '-' || !path.isAbsolute(w)) return null;

@@ -70,8 +70,10 @@ export function* take(queue: Int32Array, count: number): Generator<number> {
 /** Threads for a batch, this one included: RC_SUPERVISE_JOBS, else one per core. */
 export function poolThreads(): number {
   const env = Number(process.env.RC_SUPERVISE_JOBS);
-  return env >= 1 ? Math.floor(env) : os.availableParallelism();
+  return env >= 1 ? Math.floor(env) : (cores ??= os.availableParallelism());
 }
+/** Asked once: lint asks for every script discovery finds. */
+let cores: number | undefined;
 
 /**
  * Items a thread must have before another one is worth starting. A worker costs 100-170 ms of
