@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import os from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { workerThreads } from '../builtins.js';
 import type { Version } from '../lint/check.js';
 import type { LintTarget } from '../lint/discover.js';
 import type { LintConfig } from '../lint/lint.js';
@@ -115,7 +116,7 @@ export class Pool {
     this.queue = new Int32Array(this.shared);
     this.started = Array.from({ length: workers }, (_, w) => {
       const input: WorkerInput = { shared: this.shared, slot: 1 + w, kind };
-      const worker = new Worker(workerUrl, { workerData: input });
+      const worker = new (workerThreads().Worker)(workerUrl, { workerData: input });
       const done = new Promise<[number, unknown][]>((resolve, reject) => {
         worker.once('message', resolve);
         worker.once('error', reject);
