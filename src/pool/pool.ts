@@ -81,7 +81,7 @@ let cores: number | undefined;
  * CPU to boot (V8, our modules, the grammar) and a lint takes 1.2-1.8 ms per script, so on
  * an idle core a worker gains time only from about 100 scripts on, and on a busy machine
  * (measured on 2 shared cores under a load of 5-14) not even at 2,000: one thread was as
- * fast or faster there, with 10-25% less CPU. 150 per thread keeps the worker for the large
+ * fast or faster there, with 12-27% less CPU. 150 per thread keeps the worker for the large
  * batches it was made for (`npm run bench`; docs/speed.md).
  */
 export const MIN_ITEMS_PER_THREAD = 150;
