@@ -339,7 +339,7 @@ function tail(base: string): string {
 /**
  * Only patches: an ebuild never installs one as an init script or a conf.d (not one of the
  * 4,387 install lines of the real-world overlays measured does), so a `files/` holding nothing
- * else needs no ebuild read. In Gentoo's tree most `files/` directories are just that.
+ * else needs no ebuild read (846 of the 1,145 `files/` directories of the bench's generated overlay).
  */
 const PATCH = /\.(?:patch|diff)$/;
 /** An ebuild without these words has no install line (INSTALL_CMD needs one of them): not worth splitting into lines. */
