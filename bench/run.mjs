@@ -310,6 +310,9 @@ const OVERLAY = 'overlay';
   log(`  realistic overlay: ${o.initd.length} init scripts + ${o.confd.length} conf.d among ${o.files} files`);
 }
 const BUNDLE = path.join(REPO, 'release/stage/rc-supervise/bin/rc-supervise.js');
+/** Walks the current directory and reads every file (one synchronous walk, as lint's discovery walks). */
+const READ_ALL =
+  "const fs=require('fs');const w=(d)=>{for(const e of fs.readdirSync(d,{withFileTypes:true})){const p=d+'/'+e.name;if(e.isDirectory())w(p);else if(e.isFile())fs.readFileSync(p)}};w('.')";
 
 // ---------------------------------------------------------------- runs
 log(`\nmeasuring (median of ${opt.runs} interleaved rounds; wall = process.hrtime around spawnSync):`);
@@ -324,6 +327,11 @@ const R = {};
     R['overlay:bundle'] = measure(OVERLAY, 'lint . (release bundle)', [{ cmd: process.execPath, args: [BUNDLE, 'lint', '.'] }], c.rel.length, { cwd: c.dir });
   if (SHELLCHECK)
     R['overlay:shellcheck'] = measure(OVERLAY, 'shellcheck -s sh -f gcc', argBatches(SHELLCHECK, ['-s', 'sh', '-f', 'gcc'], c.rel), c.rel.length, { cwd: c.dir });
+  // Floors, in the same rounds: Node starting and doing nothing, and Node walking the tree
+  // and reading every one of its files (what a linter that looked at everything would pay
+  // before any analysis). lint reads far less than that, but cannot start faster than Node.
+  R['overlay:node'] = measure(OVERLAY, 'floor: node -e 0', [{ cmd: process.execPath, args: ['-e', '0'] }], 0, { cwd: c.dir });
+  R['overlay:readall'] = measure(OVERLAY, `floor: node reads all ${c.summary.files} files`, [{ cmd: process.execPath, args: ['-e', READ_ALL] }], c.summary.files, { cwd: c.dir });
 }
 for (const n of opt.sizes) {
   const c = corpora[n];
@@ -459,6 +467,18 @@ for (const n of opt.sizes) {
   if (best && R['overlay:shellcheck']) {
     ratios['shellcheck/lint:overlay'] = ratio(R['overlay:shellcheck'], best);
     log(`  realistic overlay: ${best.tool} is ${fmt(ratios['shellcheck/lint:overlay'], 1)}x faster than ShellCheck on the same ${best.files} files`);
+  }
+}
+{
+  const best = [R['overlay:lint'], R['overlay:bundle']].filter(Boolean).sort((a, b) => a.wallMs - b.wallMs)[0];
+  const [node, readAll] = [R['overlay:node'], R['overlay:readall']];
+  if (best && node && readAll) {
+    ratios['lint-node:overlay'] = Math.round(best.wallMs - node.wallMs);
+    ratios['lint/readall:overlay'] = ratio(best, readAll);
+    log(
+      `  realistic overlay floors: node -e 0 ${node.wallMs} ms, reading every file ${readAll.wallMs} ms; ` +
+        `${best.tool} ${best.wallMs} ms is ${ratios['lint-node:overlay']} ms above Node's start-up and ${fmt(ratios['lint/readall:overlay'], 2)}x reading everything`,
+    );
   }
 }
 const targets = [];

@@ -33,3 +33,12 @@ export class InternalError extends RcError {
     this.name = 'InternalError';
   }
 }
+
+/** Any error as an RcError: a non-RcError is a bug. */
+export function toRcError(e: unknown): RcError {
+  if (e instanceof RcError) return e;
+  return new RcError(
+    `internal error (a bug in rc-supervise, please report it): ${(e as Error).stack ?? e}`,
+    EXIT.INTERNAL,
+  );
+}

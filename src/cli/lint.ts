@@ -1,15 +1,13 @@
 import { promises as fs, existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { EXIT, RcError, type ExitCode } from '../errors.js';
-import { withLock } from '../io/apply.js';
+import { EXIT, RcError, toRcError, type ExitCode } from '../errors.js';
 import { MAX_SCRIPT_BYTES, readScript, readSmallSync, writeAtomic } from '../io/files.js';
-import { toRcError } from '../migrate/batch.js';
 import { parseVersion } from '../lint/check.js';
 import { discover } from '../lint/discover.js';
 import { ALL_META, configFindings, findConfig, fixFile, lintFile } from '../lint/lint.js';
 import { SEVERITY_RANK, type Finding, type Severity } from '../lint/types.js';
 import { initParser } from '../parse/parser.js';
-import { poolThreads, takePool, type Pool } from '../pool/pool.js';
+import { Pool, threadsFor } from '../pool/pool.js';
 import type { Version } from '../lint/check.js';
 import type { LintTarget } from '../lint/discover.js';
 import type { LintConfig } from '../lint/lint.js';
@@ -86,14 +84,16 @@ function initdForConfd(confd: string): string | null {
  * conf.d alone for its init script (which discovery pairs with it). Explicit init-script
  * files are looked up in their directory so that their conf.d is paired too.
  */
-async function discoverArgs(paths: string[]): Promise<LintTarget[]> {
+async function discoverArgs(paths: string[], onFound?: (n: number) => void): Promise<LintTarget[]> {
   const out: LintTarget[] = [];
   const seen = new Set<string>();
+  // How many found so far, for onFound (approximate across paths: duplicates count twice).
+  const found = onFound && ((n: number) => onFound(out.length + n));
   for (const p of paths) {
     const st = statSync(p);
     let targets: LintTarget[];
-    if (st.isDirectory()) targets = await discover([p]);
-    else if (/\.ebuild$/.test(p)) targets = await discover([path.dirname(p)]);
+    if (st.isDirectory()) targets = await discover([p], found);
+    else if (/\.ebuild$/.test(p)) targets = await discover([path.dirname(p)], found);
     else {
       const isConfd = /(\.confd|-confd)$/.test(p) || path.basename(path.dirname(p)) === 'conf.d';
       const initd = isConfd ? initdForConfd(p) : p;
@@ -169,9 +169,12 @@ export async function runLint(args: LintArgs, io: Out): Promise<ExitCode> {
     findings.push(...lintFile({ initdPath: name, initdText: text }, { target, config: withArgs(config) }));
     targets = [{ initd: name, confd: null, inInitdTree: false }];
   } else {
-    // Workers boot (see pool/pool.ts), and this thread compiles the grammar in the background,
-    // while the paths are walked.
-    pool = takePool(args.fix ? 1 : poolThreads());
+    // This thread compiles the grammar in the background while the paths are walked; workers
+    // (pool/pool.ts) start as soon as discovery has found enough scripts for them, so that
+    // they boot while it goes on (never for lint --fix, which works in this thread).
+    const onFound = (n: number) => {
+      if (!pool && !args.fix && threadsFor(n) > 1) pool = new Pool(threadsFor(n), 'lint');
+    };
     const parserReady = initParser();
     parserReady.catch(() => {}); // awaited (and any error reported) where it is used
     const paths = args.paths.length ? args.paths : ['.'];
@@ -185,7 +188,7 @@ export async function runLint(args: LintArgs, io: Out): Promise<ExitCode> {
           throw new RcError(`${p}: no such file or directory`, EXIT.INPUT, p);
         }
       }
-      targets = await discoverArgs(paths);
+      targets = await discoverArgs(paths, onFound);
       // Each file's nearest .rc-supervise.json (one lookup per directory, cached).
       const byConfig = new Map<LintConfig, number>();
       configs = [];
@@ -204,15 +207,15 @@ export async function runLint(args: LintArgs, io: Out): Promise<ExitCode> {
       // when it is the one for the first path (the repository's own).
       if (!targets.length) configs.push(await findConfig(paths[0]));
     } catch (e) {
-      pool.close();
+      pool?.close();
       throw e;
     }
     discovered = performance.now();
     for (const c of configs) findings.push(...configFindings(c));
     const effective = configs.map(withArgs);
     if (args.fix) {
-      pool.close();
-      await initParser();
+      // Loaded here: the lock's manifest code brings ajv, which a plain lint does not need.
+      const [{ withLock }] = await Promise.all([import('../io/apply.js'), initParser()]);
       // Scripts in a system tree (ROOT/etc/init.d) are written under that root's lock, as
       // migrate writes them: lint --fix beside migrate --all must not overwrite its work.
       const roots = [
@@ -264,6 +267,7 @@ export async function runLint(args: LintArgs, io: Out): Promise<ExitCode> {
         }
       });
     } else {
+      pool ??= new Pool(threadsFor(targets.length), 'lint');
       const r = collect(
         await pool.run(
           { kind: 'lint', targets, target, configs: effective, configOf },

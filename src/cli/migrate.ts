@@ -127,7 +127,7 @@ export async function runMigrate(args: MigrateArgs, io: Out): Promise<ExitCode> 
   const root = resolveRoot(args.root);
   // --all plans services in this thread and worker threads (pool/pool.ts); the grammar
   // compiles in the background meanwhile. Writing stays in this thread, one service at a time.
-  const pool = takePool(args.all ? poolThreads() : 1);
+  const pool = takePool(args.all ? poolThreads() : 1, 'migrate');
   const parserReady = initParser();
   parserReady.catch(() => {}); // awaited (and any error reported) in pool.run
   let names: string[];

@@ -9,13 +9,13 @@ import v8 from 'node:v8';
 // `npm run bench`). Set before our modules load; worker threads share the flag.
 if (!process.env.RC_SUPERVISE_V8_DEFAULTS) v8.setFlagsFromString('--interrupt-budget=600000');
 
-// `lint` and `migrate --all` work in worker threads too: start them now, so that they boot
-// while the command line is parsed (src/pool/pool.ts; a run that turns out not to need them
-// stops them).
+// `migrate --all` works in worker threads too: start them now, so that they boot while the
+// command line is parsed (src/pool/pool.ts; a run that turns out not to need them stops
+// them). `lint` starts its workers itself, once discovery has found enough scripts to keep
+// them busy: for a few scripts, booting one costs more than it saves.
 const argv = process.argv.slice(2);
 const command = argv.find((a) => !a.startsWith('-'));
-if (command === 'lint' || (command === 'migrate' && argv.includes('--all')))
-  (await import('../pool/pool.js')).startEarly();
+if (command === 'migrate' && argv.includes('--all')) (await import('../pool/pool.js')).startEarly('migrate');
 
 // A closed pipe (`rc-supervise revert --all 2>&1 | head -1`) must not kill a run half-way
 // through writing (EPIPE is an 'error' event, fatal when nobody listens): the output is

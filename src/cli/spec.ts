@@ -342,7 +342,7 @@ export const ENV_HELP = `Environment:
   NO_COLOR             no colour (https://no-color.org); --color=always still colours
   FORCE_COLOR          colour even where it would not be used; FORCE_COLOR=0: no colour
   TERM                 TERM=dumb: no colour
-  RC_SUPERVISE_JOBS    threads for lint and migrate --all (default: one per core; 1: no workers)
+  RC_SUPERVISE_JOBS    threads for lint and migrate --all (default: one per core; lint under 300 scripts: 1)
   RC_SUPERVISE_TIMING  print where a lint or migrate --all run spent its time, on stderr`;
 
 /** `--flag VALUE` as shown in help, the man page and completions. */

@@ -1,5 +1,4 @@
-import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { childProcess, crypto } from '../builtins.js';
 import fsSync, { constants, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { EXIT, RcError } from '../errors.js';
@@ -257,7 +256,7 @@ export async function writeAtomic(
   meta: { mode: number; uid?: number; gid?: number; keepAttributesOf?: string },
 ): Promise<void> {
   const dir = path.dirname(abs);
-  const tmp = path.join(dir, `.${path.basename(abs)}.rc-supervise-${randomBytes(4).toString('hex')}.tmp`);
+  const tmp = path.join(dir, `.${path.basename(abs)}.rc-supervise-${crypto().randomBytes(4).toString('hex')}.tmp`);
   let fh: fs.FileHandle | undefined;
   try {
     fh = await fs.open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
@@ -290,7 +289,7 @@ let cpLacksAttributesOnly = false;
  */
 function copyAttributes(from: string, to: string): void {
   if (cpLacksAttributesOnly || !existsSync(from)) return;
-  const r = spawnSync('cp', ['--attributes-only', '--preserve=mode,xattr', '--', from, to], { encoding: 'utf8' });
+  const r = childProcess().spawnSync('cp', ['--attributes-only', '--preserve=mode,xattr', '--', from, to], { encoding: 'utf8' });
   if (r.error || /unrecognized option|invalid option|unknown option/i.test(r.stderr ?? '')) {
     cpLacksAttributesOnly = true;
     return;

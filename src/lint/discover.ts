@@ -1,6 +1,6 @@
 import { closeSync, constants, existsSync, openSync, promises as fs, readdirSync, readSync } from 'node:fs';
 import path from 'node:path';
-import { scanEbuildRepo, scanPackage, type EbuildPackage } from '../discover/ebuild-repo.js';
+import { repoPackages, scanPackage, type EbuildPackage } from '../discover/ebuild-repo.js';
 import { EXIT, RcError } from '../errors.js';
 
 export interface LintTarget {
@@ -136,17 +136,20 @@ function fromPackage(pkg: EbuildPackage): LintTarget[] {
  * whole tree is walked: `etc/init.d/*`, files named `*.initd`/`*-initd`, and files named
  * `*.rc`/`*.init` or anything else with an openrc-run shebang; a package directory met on the
  * way (`files/` beside `*.ebuild`) is read as in a repository. `.git` and `node_modules` are
- * skipped, binary files never count.
+ * skipped, binary files never count. `onFound` hears how many have been found so far, as
+ * they are (lint starts its workers once there are enough).
  */
-export async function discover(paths: string[]): Promise<LintTarget[]> {
+export async function discover(paths: string[], onFound?: (n: number) => void): Promise<LintTarget[]> {
   const found = new Map<string, LintTarget>();
   const add = (t: LintTarget) => {
-    if (!found.has(t.initd)) found.set(t.initd, t);
+    if (found.has(t.initd)) return;
+    found.set(t.initd, t);
+    onFound?.(found.size);
   };
   for (const p of paths) {
     const st = await fs.stat(p);
     if (st.isDirectory() && isRepoRoot(p)) {
-      for (const pkg of scanEbuildRepo(p)) for (const t of fromPackage(pkg)) add(rel(p, t));
+      for (const pkg of repoPackages(p)) for (const t of fromPackage(pkg)) add(rel(p, t));
       continue;
     }
     const files = st.isDirectory() ? walkFiles(p) : [p];

@@ -1,4 +1,4 @@
-import { EXIT, RcError, type ExitCode } from '../errors.js';
+import { EXIT, RcError, toRcError, type ExitCode } from '../errors.js';
 import { take, type WorkOrder } from '../pool/pool.js';
 import { loadServiceSync, migrateLoaded, type ServiceResult } from './migrate.js';
 import type { PlanOptions } from './plan.js';
@@ -6,14 +6,7 @@ import type { PlanOptions } from './plan.js';
 /** One service of a batch: its result, or the error it failed with (plain data, to cross threads). */
 export type BatchResult = { ok: ServiceResult } | { error: { message: string; exitCode: ExitCode; path?: string } };
 
-/** Any error as an RcError: a non-RcError is a bug. */
-export function toRcError(e: unknown): RcError {
-  if (e instanceof RcError) return e;
-  return new RcError(
-    `internal error (a bug in rc-supervise, please report it): ${(e as Error).stack ?? e}`,
-    EXIT.INTERNAL,
-  );
-}
+export { toRcError };
 
 /** Loads and plans one service in memory (nothing is written). */
 export function migrateOne(root: string, name: string, options: PlanOptions): BatchResult {

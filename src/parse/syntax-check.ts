@@ -5,7 +5,7 @@
  * dash on many systems and bash on Gentoo: dash decides; when dash rejects and bash accepts,
  * the script only fails where /bin/sh is not bash.
  */
-import { spawnSync } from 'node:child_process';
+import { childProcess } from '../builtins.js';
 
 export type ShellName = 'dash' | 'bash';
 
@@ -59,7 +59,7 @@ const available = new Map<ShellName, boolean>();
  */
 export function shellCheckSyntax(text: string, shell: ShellName = 'dash'): ShellVerdict | null {
   if (available.get(shell) === false) return null;
-  const r = spawnSync(shell, ['-n'], { input: text, encoding: 'utf8', timeout: 10_000 });
+  const r = childProcess().spawnSync(shell, ['-n'], { input: text, encoding: 'utf8', timeout: 10_000 });
   if (r.error) {
     if ((r.error as NodeJS.ErrnoException).code === 'ENOENT') {
       available.set(shell, false);

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import os from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { workerThreads } from '../builtins.js';
 import type { Version } from '../lint/check.js';
 import type { LintTarget } from '../lint/discover.js';
 import type { LintConfig } from '../lint/lint.js';
@@ -39,6 +40,8 @@ export type WorkOrder =
 export interface WorkerInput {
   shared: SharedArrayBuffer;
   slot: number;
+  /** The kind of order it will get: it loads only that code. */
+  kind: WorkOrder['kind'];
 }
 
 /** Works on items taken from the queue until it is empty: [item index, result] pairs. */
@@ -68,7 +71,25 @@ export function* take(queue: Int32Array, count: number): Generator<number> {
 /** Threads for a batch, this one included: RC_SUPERVISE_JOBS, else one per core. */
 export function poolThreads(): number {
   const env = Number(process.env.RC_SUPERVISE_JOBS);
-  return env >= 1 ? Math.floor(env) : os.availableParallelism();
+  return env >= 1 ? Math.floor(env) : (cores ??= os.availableParallelism());
+}
+/** Asked once: lint asks for every script discovery finds. */
+let cores: number | undefined;
+
+/**
+ * Items a thread must have before another one is worth starting. A worker costs 100-170 ms of
+ * CPU to boot (V8, our modules, the grammar) and a lint takes 1.2-1.8 ms per script, so on
+ * an idle core a worker gains time only from about 100 scripts on, and on a busy machine
+ * (measured on 2 shared cores under a load of 5-14) not even at 2,000: one thread was as
+ * fast or faster there, with 12-27% less CPU. 150 per thread keeps the worker for the large
+ * batches it was made for (`npm run bench`; docs/speed.md).
+ */
+export const MIN_ITEMS_PER_THREAD = 150;
+
+/** Threads for a batch of `count` items: RC_SUPERVISE_JOBS when set, else one per MIN_ITEMS_PER_THREAD, at most one per core. */
+export function threadsFor(count: number): number {
+  if (Number(process.env.RC_SUPERVISE_JOBS) >= 1) return poolThreads();
+  return Math.max(1, Math.min(poolThreads(), Math.floor(count / MIN_ITEMS_PER_THREAD)));
 }
 
 interface Started {
@@ -85,14 +106,17 @@ export class Pool {
   private readonly started: Started[];
 
   /** Starts `threads - 1` workers now (none under ts-jest, where there is no compiled worker). */
-  constructor(readonly threads: number) {
+  constructor(
+    readonly threads: number,
+    readonly kind: WorkOrder['kind'],
+  ) {
     const workerUrl = new URL('./worker.js', import.meta.url);
     const workers = threads > 1 && existsSync(workerUrl) ? threads - 1 : 0;
     this.shared = new SharedArrayBuffer(4 * (1 + workers));
     this.queue = new Int32Array(this.shared);
     this.started = Array.from({ length: workers }, (_, w) => {
-      const input: WorkerInput = { shared: this.shared, slot: 1 + w };
-      const worker = new Worker(workerUrl, { workerData: input });
+      const input: WorkerInput = { shared: this.shared, slot: 1 + w, kind };
+      const worker = new (workerThreads().Worker)(workerUrl, { workerData: input });
       const done = new Promise<[number, unknown][]>((resolve, reject) => {
         worker.once('message', resolve);
         worker.once('error', reject);
@@ -154,16 +178,16 @@ export class Pool {
 
 let early: Pool | undefined;
 
-/** Starts workers before the command line is parsed (bin/ does, for `lint` and `migrate --all`). */
-export function startEarly(): void {
-  early ??= new Pool(poolThreads());
+/** Starts workers before the command line is parsed (bin/ does, for `migrate --all`). */
+export function startEarly(kind: WorkOrder['kind']): void {
+  early ??= new Pool(poolThreads(), kind);
 }
 
 /** The workers started early when there are as many as wanted, else new ones. */
-export function takePool(threads: number): Pool {
+export function takePool(threads: number, kind: WorkOrder['kind']): Pool {
   const p = early;
   early = undefined;
-  if (p && p.threads === threads) return p;
+  if (p && p.threads === threads && p.kind === kind) return p;
   p?.close();
-  return new Pool(threads);
+  return new Pool(threads, kind);
 }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { crypto } from '../builtins.js';
 import type { Finding, Severity } from '../lint/types.js';
 
 /** A run of line breaks (with the blanks around them) inside a message. */
@@ -39,6 +39,6 @@ export function fingerprints(findings: readonly Finding[]): string[] {
     const key = `${f.ruleId}\0${f.file}\0${(f.source ?? f.message).trim()}`;
     const n = (seen.get(key) ?? 0) + 1;
     seen.set(key, n);
-    return createHash('sha256').update(`${key}\0${n}`).digest('hex').slice(0, 32);
+    return crypto().createHash('sha256').update(`${key}\0${n}`).digest('hex').slice(0, 32);
   });
 }

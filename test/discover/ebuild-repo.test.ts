@@ -1,3 +1,5 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -259,6 +261,34 @@ describe('install names the way the ebuild installs them', () => {
       ['beatd', 'beatd.init.d-r1', null, 'older-version'],
       ['beatd', 'beatd.init.d-r2', null, 'ebuild'],
     ]);
+  });
+});
+
+describe('what discovery does not read', () => {
+  // A package of its own in a temporary directory, so that the fixture repository's counts stay.
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'rcs-ebuild-'));
+    mkdirSync(path.join(dir, 'files'));
+    writeFileSync(
+      path.join(dir, 'odd-1.ebuild'),
+      'EAPI=8\nsrc_install() {\n\tnewinitd "${FILESDIR}"/odd.patch odd\n}\n',
+    );
+    writeFileSync(path.join(dir, 'files', 'odd.patch'), '#!/sbin/openrc-run\ncommand=/usr/bin/odd\n');
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  test('a files/ holding only patches is not looked into: its ebuilds are not read', () => {
+    expect(scanPackage(dir).services).toEqual([]);
+  });
+  test('once files/ holds anything else, the ebuilds say what is installed, patches included', () => {
+    writeFileSync(path.join(dir, 'files', 'odd.logrotate'), '/var/log/odd.log {}\n');
+    expect(scanPackage(dir).services.map((s) => [s.name, path.basename(s.initd), s.via])).toEqual([
+      ['odd', 'odd.patch', 'ebuild'],
+    ]);
+  });
+  test('the entries a walk has read are used as they are (no second listing)', () => {
+    // Entries that do not list files/: the package is taken as having none.
+    expect(scanPackage(dir, []).services).toEqual([]);
   });
 });
 

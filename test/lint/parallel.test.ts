@@ -4,6 +4,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { REPO } from '../helpers/fixtures.js';
 import { CLI, cliWithJobs, generateCorpus, threadShares as shares, withoutTiming } from '../helpers/threads.js';
@@ -37,6 +38,33 @@ test('a run smaller than a worker start-up reports the same (the worker is usual
   const s = shares(two.stderr);
   expect(s).toHaveLength(2);
   expect(s[0] + s[1]).toBe(1);
+});
+
+test('by default a few scripts are linted in this thread alone: no worker is started for them', () => {
+  const file = path.join(REPO, 'fixtures/sshd/stock/init.d.in');
+  const env: NodeJS.ProcessEnv = { ...process.env, RC_SUPERVISE_TIMING: '1' };
+  delete env.RC_SUPERVISE_JOBS;
+  const r = spawnSync(process.execPath, [CLI, 'lint', file, '--format', 'json'], { env, encoding: 'utf8' });
+  expect(withoutTiming(r.stderr)).toBe('');
+  expect(r.stderr).toContain('on 1 thread(s) (main 1)');
+});
+
+test('threads by batch size: one below MIN_ITEMS_PER_THREAD items per thread, at most one per core', async () => {
+  const { threadsFor, MIN_ITEMS_PER_THREAD } = await import('../../src/pool/pool.js');
+  const saved = process.env.RC_SUPERVISE_JOBS;
+  delete process.env.RC_SUPERVISE_JOBS;
+  try {
+    const cores = os.availableParallelism();
+    expect(threadsFor(0)).toBe(1);
+    expect(threadsFor(2 * MIN_ITEMS_PER_THREAD - 1)).toBe(1);
+    expect(threadsFor(2 * MIN_ITEMS_PER_THREAD)).toBe(Math.min(2, cores));
+    expect(threadsFor(1000 * MIN_ITEMS_PER_THREAD)).toBe(cores);
+    process.env.RC_SUPERVISE_JOBS = '3';
+    expect(threadsFor(1)).toBe(3);
+  } finally {
+    if (saved === undefined) delete process.env.RC_SUPERVISE_JOBS;
+    else process.env.RC_SUPERVISE_JOBS = saved;
+  }
 });
 
 test('lint --fix --unsafe in a fresh process fixes a generated corpus completely', () => {
