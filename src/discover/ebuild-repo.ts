@@ -55,6 +55,8 @@ export interface RepoService {
   nameNote?: string;
   /** Package directory (absolute). */
   pkgDir: string;
+  /** The ebuilds (absolute paths) whose install lines install this file under this name. */
+  ebuilds?: string[];
   /** The units in the same files/ (systemd units a package ships, installed whatever the init system). */
   units: UnitFile[];
 }
@@ -640,13 +642,20 @@ export function scanPackage(pkgDir: string, ents: Entries = entries(pkgDir)): Eb
         partial.push({ line: l, confd });
         continue;
       }
-      pairs.set(`${l.name}\0${l.src}\0${confd ?? ''}`, {
+      const key = `${l.name}\0${l.src}\0${confd ?? ''}`;
+      const known = pairs.get(key);
+      if (known) {
+        if (!known.ebuilds?.includes(eb)) (known.ebuilds ??= []).push(eb);
+        continue;
+      }
+      pairs.set(key, {
         name: l.name,
         initd: l.src,
         confd,
         via: 'ebuild',
         nameFrom: 'ebuild',
         pkgDir,
+        ebuilds: [eb],
         units: [],
       });
     }

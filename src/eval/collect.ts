@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { compareVersions } from '../knowledge/installed.js';
 import { findPackages, isEbuildRepo, scanPackage, type NameFrom } from '../discover/ebuild-repo.js';
 
 export interface EvalUnit {
@@ -35,6 +36,13 @@ export interface EvalService {
   confd: string | null;
   /** Units shipped beside it (package's files/, or the root's systemd directories). */
   units: EvalUnit[];
+  /**
+   * In an ebuild repository: the oldest ebuild that installs the script (category and
+   * `<PN>-<PVR>`), written into the temporary root's var/db/pkg as Gentoo records an
+   * installed package. The oldest, so that a version-dependent fact is never taken from a
+   * newer package than the script may come with.
+   */
+  installedBy?: { category: string; pf: string };
 }
 
 export type InputKind = 'root' | 'repo' | 'several';
@@ -69,6 +77,7 @@ interface Raw {
   nameFrom?: NameFrom;
   nameNote?: string;
   units: { name: string; path: string }[];
+  ebuilds?: string[];
 }
 
 function rootServices(root: string): Raw[] {
@@ -107,6 +116,7 @@ function repoServices(dir: string): Raw[] {
         via: s.via,
         nameFrom: s.nameFrom,
         ...(s.nameNote ? { nameNote: s.nameNote } : {}),
+        ...(s.ebuilds ? { ebuilds: s.ebuilds } : {}),
         units: s.units.map((u) => ({ name: u.name, path: u.path })),
       })),
   );
@@ -131,6 +141,26 @@ function rawServices(dir: string): Raw[] {
   return out;
 }
 
+const PF = /^(.+?)-(\d[^-]*(?:-r\d+)?)$/;
+
+/** a's version (`<PN>-<PVR>`) is older than b's; an unreadable version is never older. */
+function older(a: string, b: string): boolean {
+  const va = PF.exec(a)?.[2];
+  const vb = PF.exec(b)?.[2];
+  return !!va && !!vb && (compareVersions(va, vb) ?? 0) < 0;
+}
+
+function oldestEbuild(ebuilds: string[]): EvalService['installedBy'] {
+  let best: EvalService['installedBy'];
+  for (const eb of ebuilds) {
+    const pf = path.basename(eb, '.ebuild');
+    const category = path.basename(path.dirname(path.dirname(eb)));
+    if (!PF.test(pf)) continue;
+    if (!best || older(pf, best.pf)) best = { category, pf };
+  }
+  return best;
+}
+
 /** The services under `dir`, identical init.d + conf.d pairs merged (their sources and names kept). */
 export function collectServices(dir: string): EvalService[] {
   const abs = path.resolve(dir);
@@ -152,10 +182,12 @@ export function collectServices(dir: string): EvalService[] {
       ...(r.nameFrom ? { nameFrom: r.nameFrom } : {}),
       ...(r.nameNote ? { nameNote: r.nameNote } : {}),
     };
+    const by = oldestEbuild(r.ebuilds ?? []);
     const seen = byId.get(id);
     if (seen) {
       seen.sources.push(source);
       if (!seen.names.includes(r.name)) seen.names.push(r.name);
+      if (by && (!seen.installedBy || older(by.pf, seen.installedBy.pf))) seen.installedBy = by;
       continue;
     }
     const units: EvalUnit[] = [];
@@ -163,7 +195,16 @@ export function collectServices(dir: string): EvalService[] {
       const text = read(u.path);
       if (text !== null && !units.some((x) => x.name === u.name)) units.push({ name: u.name, text });
     }
-    byId.set(id, { id, name: r.name, names: [r.name], sources: [source], initd, confd, units });
+    byId.set(id, {
+      id,
+      name: r.name,
+      names: [r.name],
+      sources: [source],
+      initd,
+      confd,
+      units,
+      ...(by ? { installedBy: by } : {}),
+    });
   }
   const out = [...byId.values()];
   for (const s of out) {

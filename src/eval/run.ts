@@ -14,6 +14,7 @@ import { spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { createHash } from 'node:crypto';
 import { launchesDaemon } from './classify.js';
 import { checkMigration, type Violation } from './check.js';
 import { collectServices, type EvalService } from './collect.js';
@@ -158,6 +159,16 @@ function writeRoot(root: string, services: EvalService[]): void {
     writeFileSync(p, s.initd);
     chmodSync(p, 0o755);
     if (s.confd !== null) writeFileSync(path.join(root, 'etc/conf.d', s.name), s.confd);
+    // The package database entry Gentoo keeps for the ebuild that installed the script (what
+    // migrate reads for a version-dependent fact).
+    if (s.installedBy) {
+      const dir = path.join(root, 'var/db/pkg', s.installedBy.category, s.installedBy.pf);
+      mkdirSync(dir, { recursive: true });
+      const md5 = createHash('md5').update(s.initd).digest('hex');
+      writeFileSync(path.join(dir, 'CONTENTS'), `dir /etc/init.d\nobj /etc/init.d/${s.name} ${md5} 1700000000\n`, {
+        flag: 'a',
+      });
+    }
     // A unit named after the service is its own; another package's unit of that name does not replace it.
     const own = s.units.find((u) => u.name === `${s.name}.service`);
     if (own) writeFileSync(path.join(unitDir, own.name), own.text);

@@ -9,6 +9,7 @@ import { checkMigration, ssdOnlyOptions } from '../../src/eval/check.js';
 import { launchesDaemon } from '../../src/eval/classify.js';
 import { lintTable, lintTree } from '../../src/eval/lint.js';
 import { sample, summarize, table } from '../../src/eval/report.js';
+import { collectServices } from '../../src/eval/collect.js';
 import { evaluate, evidenceOf } from '../../src/eval/run.js';
 
 const TREE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'tree');
@@ -134,6 +135,19 @@ describe('the harness classifier: launches a daemon', () => {
     ['command=/usr/sbin/x\nstart() {\n\tx\n}\nstop() {\n\tstart-stop-daemon --stop --exec /usr/sbin/x\n}', true],
   ])('%s → %s', (text, yes) => expect(launchesDaemon(`#!/sbin/openrc-run\n${text}\n`, null)).toBe(yes));
   test('conf.d counts', () => expect(launchesDaemon('#!/sbin/openrc-run\n', 'command=/usr/bin/x\n')).toBe(true));
+});
+
+// The temporary roots get Gentoo's var/db/pkg entry of the ebuild that installs each script,
+// the oldest when several do (a version-dependent fact is never taken from a newer package).
+test('each script carries the oldest ebuild that installs it, for the package database of its root', () => {
+  const repo = path.join(path.dirname(fileURLToPath(import.meta.url)), 'versions-repo');
+  const got = collectServices(repo)
+    .map((s) => [s.sources[0].initd.split('/').pop(), s.installedBy])
+    .sort();
+  expect(got).toEqual([
+    ['zapd-r1.initd', { category: 'net-analyzer', pf: 'zapd-10.0' }],
+    ['zapd.initd', { category: 'net-analyzer', pf: 'zapd-2.2.23' }],
+  ]);
 });
 
 describe('report helpers', () => {

@@ -1,0 +1,4 @@
+EAPI=8
+src_install() {
+	newinitd "${FILESDIR}"/zapd.initd zapd
+}
