@@ -154,6 +154,75 @@ export function hiddenFlags(s: Service, tokens: Token[], specs: FlagSpec[]): { w
   return null;
 }
 
+/**
+ * Moves flags out of the variable the arguments read (`HTPDATE_OPTS="-D -s"` in conf.d,
+ * `command_args="${HTPDATE_OPTS} ..."`), when that is exact: the variable is assigned only
+ * plainly at the top level of one file (init.d or conf.d), double-quoted or unquoted, no
+ * declaration, read nowhere else than by the arguments (and its own assignments), and its
+ * flags are written out in it. Then its flags leave it as command_args's would; under
+ * start-stop-daemon the daemon still gets them through command_args_background. Returns
+ * null when it is not exact (the caller refuses, naming the variable).
+ */
+export function moveHiddenFlags(
+  s: Service,
+  specs: FlagSpec[],
+  argTokens: Token[],
+  initdFile: string,
+  confdFile: string,
+): { edits: Edit[]; words: string[] } | null {
+  const names = new Set<string>();
+  for (const t of argTokens)
+    for (const m of t.text.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)) if (m[1] !== 'pidfile') names.add(m[1]);
+  const edits: Edit[] = [];
+  const words: string[] = [];
+  for (const name of names) {
+    const inInitd = s.initd.assignments.filter((a) => a.name === name);
+    const inConfd = s.confd?.assignments.filter((a) => a.name === name) ?? [];
+    const withFlags = [...inInitd, ...inConfd].filter((a) => {
+      const t = splitValue(a.value.text, a.value.start, a.value.quote);
+      return !t || pickTokens(t, specs).size > 0;
+    });
+    if (!withFlags.length) continue;
+    if (inInitd.length && inConfd.length) return null;
+    const file = inInitd.length ? s.initd : s.confd!;
+    const assigned = inInitd.length ? inInitd : inConfd;
+    if (
+      assigned.some(
+        (a) =>
+          a.fn !== null ||
+          !a.plain ||
+          a.form !== 'assign' ||
+          a.declaration ||
+          (a.value.quote !== 'double' && a.value.quote !== 'none'),
+      )
+    )
+      return null;
+    // Read nowhere else: every reference is inside the arguments or the variable's own values.
+    const ref = new RegExp(`\\$\\{?${name}(?![A-Za-z0-9_])`, 'g');
+    const inside = (at: number, spans: { start: number; end: number }[]) =>
+      spans.some((x) => x.start <= at && at < x.end);
+    const own = assigned.map((a) => a.value);
+    const argSpans = argTokens.map((t) => ({ start: t.start, end: t.end }));
+    for (const f of [s.initd, ...(s.confd ? [s.confd] : [])])
+      for (const m of f.text.matchAll(ref)) {
+        const at = m.index!;
+        if (f === file && inside(at, own)) continue;
+        if (f === s.initd && inside(at, argSpans)) continue;
+        if (/^\s*#/.test(f.text.slice(f.lineStart(at), at))) continue; // a commented-out line
+        return null;
+      }
+    for (const a of assigned) {
+      const tokens = splitValue(a.value.text, a.value.start, a.value.quote);
+      if (!tokens) return null;
+      const take = pickTokens(tokens, specs);
+      if (!take.size) continue;
+      for (const i of [...take].sort((x, y) => x - y)) if (!words.includes(tokens[i].text)) words.push(tokens[i].text);
+      edits.push(...removeTokens(file === s.initd ? initdFile : confdFile, tokens, take));
+    }
+  }
+  return words.length ? { edits, words } : null;
+}
+
 /** Step: the daemon's pidfile and daemonize flags leave command_args for command_args_background. */
 export function flagsStep(ctx: StepContext, d: Draft): Refusal | void {
   const specs = ctx.rule?.backgroundFlags ?? [];
@@ -164,7 +233,8 @@ export function flagsStep(ctx: StepContext, d: Draft): Refusal | void {
     ...(d.converted?.args ?? []),
   ];
   const hidden = hiddenFlags(ctx.service, argTokens, specs);
-  if (hidden)
+  const unhidden = hidden ? moveHiddenFlags(ctx.service, specs, argTokens, ctx.initdPath, ctx.confdPath) : null;
+  if (hidden && !unhidden)
     return {
       kind: 'refuse',
       code: 'dynamic',
@@ -180,8 +250,12 @@ export function flagsStep(ctx: StepContext, d: Draft): Refusal | void {
         'command_args is built in a way rc-supervise cannot split safely (mixed quoting or set inside a condition)',
       suggestion: 'move the pidfile/daemonize options to command_args_background by hand',
     };
-  d.moveEdits = moved.edits;
-  const words = [moved.text];
+  d.moveEdits = [...moved.edits, ...(unhidden?.edits ?? [])];
+  const words = [moved.text, ...(unhidden?.words ?? [])];
+  if (unhidden)
+    d.notes.push(
+      `${unhidden.words.join(' ')} moved out of ${hidden!.word} (read only by the daemon's arguments) into command_args_background`,
+    );
   if (d.converted) {
     const launchPid = d.converted.lines.filter((l) => l.startsWith('pidfile=')).map((l) => l.slice(8));
     const take = pickTokens(
@@ -193,9 +267,7 @@ export function flagsStep(ctx: StepContext, d: Draft): Refusal | void {
     d.convertedTake = take;
     // Launch words were written on a command line, not inside double quotes: escaped like the
     // command_args line made from the same launch (`"-p" "${PIDFILE}"` must stay two words).
-    words.push(
-      ...d.converted.args.filter((_, i) => take.has(i)).map((t) => t.text.replace(/(["\\])/g, '\\$1')),
-    );
+    words.push(...d.converted.args.filter((_, i) => take.has(i)).map((t) => t.text.replace(/(["\\])/g, '\\$1')));
   }
   d.movedText = words.filter(Boolean).join(' ');
   if (
@@ -210,7 +282,8 @@ export function flagsStep(ctx: StepContext, d: Draft): Refusal | void {
         'command_background is set and pidfile/daemonize flags would go to command_args_background: OpenRC refuses to start with both',
       suggestion: 'remove the daemonize flag from command_args by hand (the script already backgrounds the daemon)',
     };
-  if (moved.edits.length) d.initdReasons.push('pidfile/daemonize flags must move out of command_args in init.d');
+  if (moved.edits.length || unhidden)
+    d.initdReasons.push('pidfile/daemonize flags must move out of command_args in init.d');
 }
 
 export function isYes(v: string | null | undefined): boolean {

@@ -156,40 +156,90 @@ test('${pidfile_dir} is another variable, not the pid file: it stays in command_
 });
 
 describe('a flag hidden in a variable the arguments read', () => {
-  test('command_args="${FOO_ARGS}" with -d in FOO_ARGS: refused, naming the variable and the flag', () => {
-    const { res } = run(
+  test('a variable read only by the arguments: its flags leave it for command_args_background (init.d)', () => {
+    const { s, d, res } = run(
       sh('#!/sbin/openrc-run', 'FOO_ARGS="-d -c /etc/foo.conf ${FOO_EXTRA}"', 'command_args="${FOO_ARGS}"'),
       daemonizeD,
     );
-    expect(res && res.code).toBe('dynamic');
-    expect(res && res.reason).toBe(
-      "the daemon's arguments read ${FOO_ARGS}, whose value holds -d: the flags must leave for command_args_background, and rc-supervise does not split a variable other lines may read",
+    expect(res).toBeUndefined();
+    expect(d.movedText).toBe('-d');
+    expect(applied(s, d.moveEdits)).toBe(
+      sh('#!/sbin/openrc-run', 'FOO_ARGS="-c /etc/foo.conf ${FOO_EXTRA}"', 'command_args="${FOO_ARGS}"'),
+    );
+    expect(d.notes).toEqual([
+      "-d moved out of ${FOO_ARGS} (read only by the daemon's arguments) into command_args_background",
+    ]);
+    expect(d.initdReasons).toEqual(['pidfile/daemonize flags must move out of command_args in init.d']);
+  });
+
+  test('conf.d\'s variable is edited in conf.d; a self-extending one (OPTIONS="${OPTIONS} --detach") too', () => {
+    const { d, res } = run(
+      sh('#!/sbin/openrc-run', 'command_args="${FOO_OPTS} ${SERVERS}"'),
+      daemonizeD,
+      sh('# options', 'FOO_OPTS="-d -s"', '#FOO_OPTS="-d"'),
+    );
+    expect(res).toBeUndefined();
+    expect(d.moveEdits.map((e) => e.file)).toEqual(['etc/conf.d/foo']);
+    expect(d.movedText).toBe('-d');
+    const self = run(sh('#!/sbin/openrc-run', 'FOO_OPTS="${FOO_OPTS} -d"', 'command_args="${FOO_OPTS# }"'), daemonizeD);
+    expect(self.res).toBeUndefined();
+    expect(applied(self.s, self.d.moveEdits)).toBe(
+      sh('#!/sbin/openrc-run', 'FOO_OPTS="${FOO_OPTS}"', 'command_args="${FOO_OPTS# }"'),
     );
   });
 
-  test('also when a function adds it, or conf.d sets it, or through a second variable', () => {
+  test('refused, naming the variable, where the move would not be exact', () => {
     for (const [initd, confd] of [
+      // set inside a function
       [sh('#!/sbin/openrc-run', 'command_args="${FOO_ARGS}"', 'start_pre() {', '\tFOO_ARGS="$FOO_ARGS -d"', '}'), null],
-      [sh('#!/sbin/openrc-run', 'command_args="--verbose ${FOO_OPTS}"'), sh('FOO_OPTS="-d"')],
+      // read elsewhere too
+      [
+        sh(
+          '#!/sbin/openrc-run',
+          'FOO_ARGS="-d"',
+          'command_args="${FOO_ARGS}"',
+          'start_pre() {',
+          '\techo "$FOO_ARGS"',
+          '}',
+        ),
+        null,
+      ],
+      // assigned in both files
+      [sh('#!/sbin/openrc-run', 'FOO_ARGS="-d -v"', 'command_args="${FOO_ARGS}"'), sh('FOO_ARGS="-d"')],
+      // through a second variable
       [sh('#!/sbin/openrc-run', 'A="-d"', 'B="-v ${A}"', 'command_args="$B"'), null],
-    ] as const)
-      expect(run(initd, daemonizeD, confd).res?.reason).toContain('whose value holds -d');
+      // single-quoted, or a default
+      [sh('#!/sbin/openrc-run', "FOO_ARGS='-d'", 'command_args="${FOO_ARGS}"'), null],
+      [sh('#!/sbin/openrc-run', ': ${FOO_ARGS:=-d}', 'command_args="${FOO_ARGS}"'), null],
+    ] as const) {
+      const res = run(initd, daemonizeD, confd).res;
+      expect(res?.reason).toContain('whose value holds -d');
+      expect(res?.reason).toContain("the daemon's arguments read ");
+    }
   });
 
   test("the launch words of a converted start() are read the same way (tuntox's DAEMON_ARGS)", () => {
-    const s = service(
+    const script = (extra: string[]) =>
       sh(
         '#!/sbin/openrc-run',
         'DAEMON_ARGS="-d -C /var/lib/foo"',
+        ...extra,
         'start() {',
         '\tstart-stop-daemon --start --exec /usr/bin/foo -- ${DAEMON_ARGS}',
         '}',
-      ),
-    );
-    const d = draft();
-    const c = ctx(s, { rule: daemonizeD });
-    expect(customStartStep(c, d)).toBeUndefined();
-    expect(flagsStep(c, d)?.reason).toContain('read ${DAEMON_ARGS}, whose value holds -d');
+      );
+    const go = (text: string) => {
+      const d = draft();
+      const c = ctx(service(text), { rule: daemonizeD });
+      expect(customStartStep(c, d)).toBeUndefined();
+      return { d, res: flagsStep(c, d) };
+    };
+    const moved = go(script([]));
+    expect(moved.res).toBeUndefined();
+    expect(moved.d.movedText).toBe('-d');
+    // tuntox: a function adds to it at run time: not exact, refused.
+    const r = go(script(['checkconfig() {', '\tDAEMON_ARGS="${DAEMON_ARGS} -s x"', '}']));
+    expect(r.res?.reason).toContain('read ${DAEMON_ARGS}, whose value holds -d');
   });
 
   test("a variable without the flags, a flag the rule does not know, and the script's own command_args words are no finding", () => {
