@@ -113,6 +113,21 @@ function removeTokens(file: string, tokens: Token[], take: Set<number>): Edit[] 
   return edits;
 }
 
+/** Flag words written in a parameter expansion's default (`${EXIM_OPTS:--bd -q15m}`). */
+function flagsInDefaults(text: string, specs: FlagSpec[]): string[] {
+  const found: string[] = [];
+  for (const m of text.matchAll(/\$\{[A-Za-z_][A-Za-z0-9_]*:?[-=+]([^}]*)\}/g)) {
+    let at = 0;
+    const words: Token[] = m[1]
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((w) => ({ text: w, start: at, end: (at += w.length + 1) - 1 }));
+    const take = [...pickTokens(words, specs)].sort((x, y) => x - y);
+    found.push(...take.map((i) => words[i].text));
+  }
+  return found;
+}
+
 /**
  * A flag hidden in a variable the arguments read (`command_args="${DAEMON_ARGS}"` with
  * DAEMON_ARGS="-D ..."): the word `${DAEMON_ARGS}` is not the flag, so nothing would move and
@@ -148,7 +163,7 @@ export function hiddenFlags(s: Service, tokens: Token[], specs: FlagSpec[]): { w
   };
   for (const t of tokens) {
     if (!t.text.includes('$') || PIDFILE_REF.test(t.text)) continue;
-    const flags = scan(t.text, 0);
+    const flags = [...flagsInDefaults(t.text, specs), ...scan(t.text, 0)];
     if (flags.length) return { word: t.text, flags: [...new Set(flags)] };
   }
   return null;
@@ -170,6 +185,8 @@ export function moveHiddenFlags(
   initdFile: string,
   confdFile: string,
 ): { edits: Edit[]; words: string[] } | null {
+  // A flag in a default written in the arguments themselves cannot leave them exactly.
+  if (argTokens.some((t) => flagsInDefaults(t.text, specs).length)) return null;
   const names = new Set<string>();
   for (const t of argTokens)
     for (const m of t.text.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)) if (m[1] !== 'pidfile') names.add(m[1]);

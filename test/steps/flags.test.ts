@@ -277,3 +277,10 @@ test('quoted launch words of a converted start() are escaped for the double-quot
   // command_args_background="<this>": still three words, not an assignment cut short.
   expect(d.movedText).toBe('\\"-d\\" \\"-p\\" \\"${PIDFILE}\\"');
 });
+
+test('a flag in a default written in the arguments (${EXIM_OPTS:--bd -q15m}) is found, and refused: it cannot leave them', () => {
+  for (const confd of [null, sh('FOO_OPTS="-d -q"')]) {
+    const { res } = run(sh('#!/sbin/openrc-run', 'command_args="-C x ${FOO_OPTS:--d -q}"'), daemonizeD, confd);
+    expect(res?.reason).toContain('read ${FOO_OPTS:--d -q}, whose value holds -d');
+  }
+});
