@@ -1,10 +1,19 @@
 import { MISREAD_SHORT, REDUNDANT, SHARED_MEANING, parseOptions } from '../model/options.js';
 import type { Service } from '../model/service.js';
-import type { Draft, StepContext } from './types.js';
+import type { Draft, Refusal, StepContext } from './types.js';
+import { referencedVars } from './emit.js';
+import { evalWords, splitValue } from '../parse/words.js';
+import type { ShellFile } from '../parse/shellfile.js';
 
 export interface Trap {
   lines: string[];
   note: string;
+  /** Word positions (in start_stop_daemon_args's words) kept in supervise_daemon_args. */
+  keptAt: number[];
+  /** Declarative lines: the variable, its value's word position, and whether it is joined (--user=x). */
+  declaredAt: { variable: string; at: number; joined: boolean }[];
+  /** start_stop_daemon_args's words (values). */
+  words: string[] | null;
 }
 
 /** start-stop-daemon options that have a declarative variable both backends read. */
@@ -30,6 +39,8 @@ export function fallbackTrap(s: Service): Trap | null {
   const keep: string[] = [];
   const dropped: string[] = [];
   const declared: string[] = [];
+  const keptAt: number[] = [];
+  const declaredAt: Trap['declaredAt'] = [];
   if (words) {
     const parsed = parseOptions(words);
     for (const o of parsed.options) {
@@ -44,9 +55,14 @@ export function fallbackTrap(s: Service): Trap | null {
       // Declarative variables are what both backends read. A value that looks like an option
       // means the words were misread (an empty variable swallowed): keep them as they are.
       if (variable && o.value !== undefined && !o.value.startsWith('-') && !s.isSet(variable)) {
-        if (!declared.some((d) => d.startsWith(`${variable}=`)))
+        if (!declared.some((d) => d.startsWith(`${variable}=`))) {
           declared.push(`${variable}="${o.value.replace(/["\\$`]/g, '\\$&')}"`);
-      } else keep.push(...written);
+          declaredAt.push({ variable, at: o.valueIndex ?? o.index, joined: o.valueIndex === undefined });
+        }
+      } else {
+        keep.push(...written);
+        for (let k = 0; k < o.count; k++) keptAt.push(o.index + k);
+      }
     }
     dropped.push(...parsed.unknown, ...words.slice(parsed.operandsAt));
     if (dropped.length === 0) return null;
@@ -58,7 +74,13 @@ export function fallbackTrap(s: Service): Trap | null {
     ? `start_stop_daemon_args (${words.join(' ')}) would reach supervise-daemon, which rejects ${dropped.join(', ')}: supervise_daemon_args set to ${shown}${moved}`
     : 'start_stop_daemon_args is computed at run time and would reach supervise-daemon: supervise_daemon_args set so it does not';
   // A single space, not "": OpenRC before 0.46 expands ${supervise_daemon_args:-...}.
-  return { lines: [...declared, `supervise_daemon_args="${value.replace(/["\\$`]/g, '\\$&')}"`], note };
+  return {
+    lines: [...declared, `supervise_daemon_args="${value.replace(/["\\$`]/g, '\\$&')}"`],
+    note,
+    keptAt,
+    declaredAt,
+    words,
+  };
 }
 
 /** A word as shell source that reads back as exactly that word. */
@@ -67,10 +89,141 @@ export function shellQuoteWord(w: string, always = false): string {
   return `'${w.replace(/'/g, `'\\''`)}'`;
 }
 
+/** Variables OpenRC sets for every service: known when the script runs. */
+const OPENRC_VARS = /^(RC_SVCNAME|SVCNAME|RC_SERVICE|RC_CMD|RC_RUNLEVEL|RC_PREFIX|RC_LIBEXECDIR)$/;
+
+/**
+ * Why the trap's lines cannot be written exactly, or null. supervise_daemon_args and the
+ * declarative variables are written from the words' values; that is exact only when every
+ * variable those words read is known here (a file the script sources may set one: then the
+ * value is unknown, never empty), and a word taken from a variable (`--user ${EXPORTER_USER}`)
+ * is written as that reference (a fixed copy would no longer follow conf.d). An option chosen
+ * by an expansion (`${PMS_USER:+--user}`) may appear later: it cannot be kept or dropped now.
+ */
+export function trapProblem(s: Service, trap: Trap): string | null {
+  const texts = [...s.initd.assignments, ...(s.confd?.assignments ?? [])]
+    .filter((a) => a.name === 'start_stop_daemon_args')
+    .map((a) => a.value);
+  const sources = s.initd.commands.some((c) => c.name === '.' || c.name === 'source');
+  const seen = new Set<string>(['start_stop_daemon_args']);
+  const queue = texts.flatMap((v) => referencedVars(v.text));
+  while (queue.length) {
+    const name = queue.shift()!;
+    if (seen.has(name) || OPENRC_VARS.test(name)) continue;
+    seen.add(name);
+    // Unset is empty in the shell, unless a file the script sources may set it.
+    if (!s.isSet(name) && sources)
+      return `start_stop_daemon_args reads ${name}, which neither the script nor its conf.d sets (a file it sources may): its value is unknown`;
+    for (const a of [...s.initd.assignments, ...(s.confd?.assignments ?? [])].filter((x) => x.name === name))
+      queue.push(...referencedVars(a.value.text));
+  }
+  // Only options supervise-daemon would keep matter (`${FCRON_SSDARGS:-"--wait 1000"}` is dropped either way).
+  const optional = texts.find((v) =>
+    [...v.text.matchAll(/\$\{[A-Za-z_][A-Za-z0-9_]*:?[-+=]([^}]*)\}/g)].some((m) => {
+      const inner = evalWords(m[1]) ?? m[1].split(/\s+/);
+      return parseOptions(inner).options.some((o) => SHARED_MEANING.has(o.spec.long) && !REDUNDANT.has(o.spec.long));
+    }),
+  );
+  if (optional)
+    return `start_stop_daemon_args chooses options by an expansion (${optional.text.trim()}): which reach supervise-daemon depends on values set later`;
+  return null;
+}
+
+/**
+ * Where each of start_stop_daemon_args's words comes from: the tokens of its effective
+ * assignment (the last plain top-level one, init.d over conf.d), each with how many words it
+ * makes. Null when that cannot be told (no such assignment, quoting rc-supervise does not
+ * split, counts that do not add up).
+ */
+function wordSources(s: Service, words: string[]): { text: string; literal: boolean; count: number }[] | null {
+  const plain = (f: ShellFile | null) =>
+    (f?.assignments ?? []).filter(
+      (a) => a.name === 'start_stop_daemon_args' && a.fn === null && a.plain && a.form === 'assign',
+    );
+  const last = plain(s.initd).pop() ?? plain(s.confd).pop();
+  if (!last || (last.value.quote !== 'double' && last.value.quote !== 'none' && last.value.quote !== 'empty'))
+    return null;
+  const tokens = splitValue(last.value.text, last.value.start, last.value.quote);
+  if (!tokens) return null;
+  const self = /\$\{?start_stop_daemon_args\b/;
+  const counts = tokens.map((t) => {
+    if (self.test(t.text)) return -1;
+    const v = s.expand(t.text);
+    return v === null ? NaN : (evalWords(v)?.length ?? NaN);
+  });
+  if (counts.some((c) => Number.isNaN(c)) || counts.filter((c) => c < 0).length > 1) return null;
+  const known = counts.filter((c) => c >= 0).reduce((x, y) => x + y, 0);
+  const rest = words.length - known;
+  if (rest < 0 || (rest > 0 && !counts.includes(-1))) return null;
+  const out: { text: string; literal: boolean; count: number }[] = [];
+  tokens.forEach((t, i) => {
+    const n = counts[i] < 0 ? rest : counts[i];
+    for (let k = 0; k < n; k++) out.push({ text: t.text, literal: !/[$`]/.test(t.text), count: n });
+  });
+  return out.length === words.length ? out : null;
+}
+
+/**
+ * The trap's lines with each value written as the script writes it: a word the script writes
+ * out as itself; a word one variable makes, as that reference (`command_user="${EXPORTER_USER}"`
+ * follows conf.d; a copy of its value would not). Returns a reason instead when a value comes
+ * from a variable that makes several words, or its source cannot be told.
+ */
+function asWritten(s: Service, trap: Trap): string[] | string {
+  const words = trap.words;
+  if (!words || (!trap.keptAt.length && !trap.declaredAt.length)) return trap.lines;
+  const src = wordSources(s, words);
+  const anyVar = [...s.initd.assignments, ...(s.confd?.assignments ?? [])].some(
+    (a) => a.name === 'start_stop_daemon_args' && /[$`]/.test(a.value.text),
+  );
+  if (!src && anyVar) return 'start_stop_daemon_args is built in a way rc-supervise cannot follow word by word';
+  // 'value': the script writes the word out; a token text: one variable makes it; null: neither.
+  const written = (at: number, joined: boolean): 'value' | string | null => {
+    const x = src?.[at];
+    if (!x || x.literal) return 'value';
+    return x.count === 1 && !joined && /^[^"'`]*\$/.test(x.text) ? x.text : null;
+  };
+  const cannot = (w: string) =>
+    `start_stop_daemon_args passes ${w} through a variable rc-supervise cannot write as the script does`;
+  const lines: string[] = [];
+  for (const d of trap.declaredAt) {
+    const w = written(d.at, d.joined);
+    if (w === null) return cannot(words[d.at]);
+    lines.push(w === 'value' ? trap.lines.find((l) => l.startsWith(`${d.variable}=`))! : `${d.variable}="${w}"`);
+  }
+  const kept: string[] = [];
+  for (const at of trap.keptAt) {
+    const w = written(at, false);
+    if (w === null) return cannot(words[at]);
+    kept.push(w === 'value' ? shellQuoteWord(words[at]).replace(/["\\$`]/g, '\\$&') : w);
+  }
+  lines.push(kept.length ? `supervise_daemon_args="${kept.join(' ')}"` : trap.lines[trap.lines.length - 1]);
+  return lines;
+}
+
 /** Step: start_stop_daemon_args must not hand start-stop-daemon-only options to supervise-daemon. */
-export function ssdArgsStep(ctx: StepContext, d: Draft): void {
+export function ssdArgsStep(ctx: StepContext, d: Draft): Refusal | void {
   const trap = fallbackTrap(ctx.service);
   if (!trap) return;
+  const problem = trapProblem(ctx.service, trap);
+  if (problem)
+    return {
+      kind: 'refuse',
+      code: 'dynamic',
+      reason: `${problem}; supervise_daemon_args cannot be set for it exactly`,
+      suggestion:
+        'set supervise_daemon_args by hand (the options supervise-daemon accepts, as the script writes them), then migrate again',
+    };
+  const lines = asWritten(ctx.service, trap);
+  if (typeof lines === 'string')
+    return {
+      kind: 'refuse',
+      code: 'dynamic',
+      reason: `${lines}; supervise_daemon_args cannot be set for it exactly`,
+      suggestion:
+        'set supervise_daemon_args by hand (the options supervise-daemon accepts, as the script writes them), then migrate again',
+    };
+  trap.lines = lines;
   d.notes.push(trap.note);
   d.lines.push(...trap.lines);
 }

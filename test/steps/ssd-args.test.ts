@@ -84,3 +84,45 @@ test('kept words are quoted back to read as the same words', () => {
   expect(shellQuoteWord("it's")).toBe(`'it'\\''s'`);
   expect(shellQuoteWord('/run/foo.pid')).toBe('/run/foo.pid');
 });
+
+// Values written from variables follow them (conf.d can change them later); unknown ones
+// and options chosen by an expansion are refused, never frozen or read as empty.
+describe('words the script takes from variables', () => {
+  const step = (initd: string, confd: string | null = null) => {
+    const d = draft();
+    const r = ssdArgsStep(ctx(service(initd, confd)), d);
+    return { d, r };
+  };
+
+  test('each value is written as the reference it came from, by position (not by equal values)', () => {
+    const { d, r } = step(
+      sh(...head, 'start_stop_daemon_args="--user ${FOO_USER} --group ${FOO_GROUP} --wait 100"'),
+      sh('FOO_USER="foo"', 'FOO_GROUP="foo"'),
+    );
+    expect(r).toBeUndefined();
+    expect(d.lines).toEqual(['command_user="${FOO_USER}"', 'supervise_daemon_args="--group ${FOO_GROUP}"']);
+  });
+
+  test('a variable a sourced file may set is unknown: refused', () => {
+    const { r } = step(
+      sh(...head, '. /etc/conf.d/other', 'start_stop_daemon_args="--chdir ${FOO_DIR} --user foo -w 5"'),
+    );
+    expect(r?.reason).toContain('start_stop_daemon_args reads FOO_DIR, which neither the script nor its conf.d sets');
+  });
+
+  test('an option chosen by an expansion (${FOO_USER:+--user}) is refused; a dropped default is not', () => {
+    const { r } = step(
+      sh(...head, 'start_stop_daemon_args="--background ${FOO_USER:+--user} ${FOO_USER}"'),
+      sh('FOO_USER=""'),
+    );
+    expect(r?.reason).toContain('start_stop_daemon_args chooses options by an expansion');
+    const fine = step(sh(...head, 'start_stop_daemon_args=${FOO_SSDARGS:-"--wait 1000"}'));
+    expect(fine.r).toBeUndefined();
+    expect(fine.d.lines).toEqual(['supervise_daemon_args=" "']);
+  });
+
+  test('a kept word from a variable holding several words cannot be written as the script does: refused', () => {
+    const { r } = step(sh(...head, 'start_stop_daemon_args="${FOO_SSD} --wait 100"'), sh('FOO_SSD="--nicelevel 5"'));
+    expect(r?.reason).toContain('start_stop_daemon_args passes --nicelevel through a variable');
+  });
+});
