@@ -1,5 +1,5 @@
 import type { Service } from '../model/service.js';
-import { blockPosition, samePath } from './emit.js';
+import { blockPosition, referencedVars, samePath } from './emit.js';
 import { isYes } from './flags.js';
 import { isDualMode } from './signals.js';
 import type { Draft, Refusal, StepContext } from './types.js';
@@ -14,6 +14,8 @@ import type { Draft, Refusal, StepContext } from './types.js';
  */
 export function pidfileStep(ctx: StepContext, d: Draft): Refusal | void {
   const s: Service = ctx.service;
+  const stale = staleReader(ctx, d);
+  if (stale) return stale;
   // The pid file the converted start() named (pidfile= among its declarative lines).
   const launchPid = d.converted?.lines.find((l) => l.startsWith('pidfile='));
   const pidfile = launchPid ? s.expand(launchPid.slice(8)) : s.value('pidfile');
@@ -127,4 +129,46 @@ export function pidfileStep(ctx: StepContext, d: Draft): Refusal | void {
   const eol = s.initd.eol;
   const nl = at === s.initd.text.length && !s.initd.text.endsWith('\n') ? eol : '';
   d.extraEdits.push({ file: ctx.initdPath, start: at, end: at, text: nl + lines.join(eol) + eol });
+}
+
+/**
+ * A function that reads a pid file the daemon writes only where a moved flag tells it
+ * (`-p ${PIDFILE}` is now for start-stop-daemon only): under the supervisor the file is never
+ * written, so autofs's `reload` (`kill -s HUP $(cat "${PIDFILE}")`) would always fail, or
+ * signal whatever an old file names. Lines that only make or clean the file's place
+ * (checkpath, mkdir, rm, chown) do not count.
+ */
+function staleReader(ctx: StepContext, d: Draft): Refusal | undefined {
+  const s = ctx.service;
+  const launchPid = (d.converted?.lines ?? []).filter((l) => l.startsWith('pidfile=')).map((l) => l.slice(8));
+  const aliases = new Set(['pidfile', 'RC_SVCNAME', 'SVCNAME', ...pidfileAliasNames(s, launchPid)]);
+  const vars = [...new Set(referencedVars(d.movedText ?? ''))].filter((v) => !aliases.has(v));
+  if (!vars.length) return;
+  const gone = [...d.signalEdits, ...(d.converted?.edits ?? [])];
+  const rewritten = (offset: number) => gone.some((e) => e.start <= offset && offset < e.end);
+  for (const f of s.initd.functions) {
+    const body = s.initd.text.slice(f.body.start, f.body.end);
+    for (const v of vars)
+      for (const m of body.matchAll(new RegExp(`\\$\\{?${v}(?![A-Za-z0-9_])`, 'g'))) {
+        const at = f.body.start + m.index!;
+        if (rewritten(at)) continue;
+        const line = s.initd.text.slice(s.initd.lineStart(at), s.initd.lineEnd(at));
+        if (/^\s*#/.test(line) || /\b(checkpath|mkdir|chown|chmod|rm|install|dirname)\b|%\/\*/.test(line)) continue;
+        return {
+          kind: 'refuse',
+          code: 'dynamic',
+          reason: `${f.name}() reads ${v}, the pid file the daemon writes only when told (${d.movedText}, now for start-stop-daemon only): under the supervisor that file is never written`,
+          suggestion: `make ${f.name}() signal through \${supervisor} \${RC_SVCNAME} --signal (or drop its pid file check), then migrate again`,
+        };
+      }
+  }
+  return;
+}
+
+/** Variables whose value is the pidfile (`pidfile="${PIDFILE}"`). */
+function pidfileAliasNames(s: Service, extra: string[]): string[] {
+  return [...s.initd.topLevel('pidfile').map((a) => a.value.text), ...extra].flatMap((text) => {
+    const m = /^["']?\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?["']?$/.exec(text);
+    return m ? [m[1]] : [];
+  });
 }

@@ -140,7 +140,12 @@ describe('no relocation', () => {
   });
 
   test('start-stop-daemon made the pid file and a knowledge entry says the daemon writes none unless told', () => {
-    const script = sh('#!/sbin/openrc-run', 'command=/usr/sbin/food', 'command_background=yes', 'pidfile=/run/food.pid');
+    const script = sh(
+      '#!/sbin/openrc-run',
+      'command=/usr/sbin/food',
+      'command_background=yes',
+      'pidfile=/run/food.pid',
+    );
     const { d } = run(script, { rule: rule({ origin: 'knowledge', noOwnPidfile: true }) });
     untouched(d);
     // A knowledge entry without that fact settles nothing: the supervisor gets its own.
@@ -227,5 +232,49 @@ describe('no relocation', () => {
     const curated = run(reading, { rule: rule({ ownPidfile: '*', origin: 'curated' }) });
     expect(curated.r).toBeUndefined();
     expect(curated.d.warnings[0]).toContain('start_pre() reads pidfile, so rc-supervise leaves it');
+  });
+});
+
+// autofs: `-p ${PIDFILE}` moved to command_args_background, so under the supervisor the
+// daemon never writes PIDFILE; a reload reading it would always fail.
+describe('a function reading a pid file only a moved flag made the daemon write', () => {
+  const script = (reload: string[]) =>
+    sh(
+      '#!/sbin/openrc-run',
+      'PIDFILE=/run/food.pid',
+      'command=/usr/sbin/food',
+      'command_args="-p ${PIDFILE}"',
+      'start_pre() {',
+      '\tcheckpath -d "${PIDFILE%/*}"',
+      '}',
+      'reload() {',
+      ...reload,
+      '}',
+    );
+  const withMoved = () => {
+    const d = draft();
+    d.movedText = '-p ${PIDFILE}';
+    return d;
+  };
+
+  test('refused, naming the function and the flag', () => {
+    const { r } = run(script(['\tkill -s HUP $(cat "${PIDFILE}")']), { d: withMoved() });
+    expect(r && r.reason).toBe(
+      'reload() reads PIDFILE, the pid file the daemon writes only when told (-p ${PIDFILE}, now for start-stop-daemon only): under the supervisor that file is never written',
+    );
+  });
+
+  test('making or cleaning its place does not count; a pidfile alias is the other check', () => {
+    expect(run(script(['\trm -f "${PIDFILE}"']), { d: withMoved() }).r).toBeUndefined();
+    const aliased = sh(
+      '#!/sbin/openrc-run',
+      'PIDFILE=/run/food.pid',
+      'pidfile="${PIDFILE}"',
+      'reload() {',
+      '\tkill -HUP $(cat "${PIDFILE}")',
+      '}',
+    );
+    const r = run(aliased, { d: withMoved() }).r;
+    expect(r?.reason ?? '').not.toContain('the pid file the daemon writes only when told');
   });
 });
