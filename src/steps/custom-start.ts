@@ -495,11 +495,21 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
     // With a rule for the daemon the script's --background no longer matters: the rule says how
     // the daemon stays in the foreground, and that is what the supervisor runs.
     const ruled = ctx.rule && !ctx.rule.refuse && ctx.rule.foreground !== undefined;
-    if (has('background') && !has('make-pidfile') && ruled)
+    if (has('background') && !has('make-pidfile') && ruled) {
       notes.push(
         `start() ran the daemon with start-stop-daemon --background and no --make-pidfile; the rule ${ctx.rule!.id} says how it stays in the foreground, so the supervisor runs it with those words`,
       );
-    else if (has('background') && !has('make-pidfile'))
+      if (ctx.rule!.foreground === '') {
+        // It never forks: under start-stop-daemon something must still put it in the
+        // background, as --background did, or start would wait on it forever.
+        backgroundMakePidfile = true;
+        if (!s.isSet('command_background')) lines.push('command_background="yes"');
+        if (!s.isSet('pidfile') && !has('pidfile')) lines.push('pidfile="/run/${RC_SVCNAME}.pid"');
+        notes.push(
+          'under start-stop-daemon, command_background="yes" backgrounds it as --background did (with a pid file start-stop-daemon writes)',
+        );
+      }
+    } else if (has('background') && !has('make-pidfile'))
       return refuse(
         'start() uses start-stop-daemon --background without --make-pidfile: the script stops the daemon by name, so it says nothing about whether the daemon forks, and converting it could leave start-stop-daemon waiting on a daemon that does not fork',
         "convert start() by hand; pass the daemon's no-fork option with --foreground-args",

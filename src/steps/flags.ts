@@ -289,8 +289,8 @@ export function flagsStep(ctx: StepContext, d: Draft): Refusal | void {
   d.movedText = words.filter(Boolean).join(' ');
   if (
     d.movedText &&
-    ctx.service.value('command_background') !== undefined &&
-    isYes(ctx.service.value('command_background'))
+    ((ctx.service.value('command_background') !== undefined && isYes(ctx.service.value('command_background'))) ||
+      !!d.converted?.lines.includes('command_background="yes"'))
   )
     return {
       kind: 'refuse',

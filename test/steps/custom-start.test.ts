@@ -338,6 +338,11 @@ describe('refusals', () => {
     expect(d.converted!.lines).toEqual([]);
     expect(d.converted!.backgroundMakePidfile).toBe(false);
     expect(d.notes.join('\n')).toContain('the rule foo says how it stays in the foreground');
+    // A daemon that never forks: start-stop-daemon must still background it.
+    const never = run(script, { rule: rule({ foreground: '' }) });
+    expect(never.r).toBeUndefined();
+    expect(never.d.converted!.lines).toEqual(['command_background="yes"', 'pidfile="/run/${RC_SVCNAME}.pid"']);
+    expect(never.d.converted!.backgroundMakePidfile).toBe(true);
     // A rule that refuses, or says nothing about the foreground, is no evidence.
     for (const r2 of [rule({ foreground: '-f', refuse: { reason: 'always forks', suggestion: 'none' } }), rule()])
       expect(refusal(script, { rule: r2 }).reason).toContain('without --make-pidfile');
