@@ -43,6 +43,8 @@ export interface EvalService {
    * newer package than the script may come with.
    */
   installedBy?: { category: string; pf: string };
+  /** logrotate files the package ships beside it (installed into etc/logrotate.d). */
+  logrotate?: EvalUnit[];
 }
 
 export type InputKind = 'root' | 'repo' | 'several';
@@ -78,6 +80,7 @@ interface Raw {
   nameNote?: string;
   units: { name: string; path: string }[];
   ebuilds?: string[];
+  logrotate?: string[];
 }
 
 function rootServices(root: string): Raw[] {
@@ -104,6 +107,18 @@ function rootServices(root: string): Raw[] {
     });
 }
 
+/** The logrotate files in a package's files/ (`dnsmasq.logrotate`, `logrotate.conf-r1`). */
+function logrotateFiles(filesDir: string): string[] {
+  try {
+    return readdirSync(filesDir)
+      .filter((n) => /logrotate/i.test(n))
+      .sort()
+      .map((n) => path.join(filesDir, n));
+  } catch {
+    return [];
+  }
+}
+
 function repoServices(dir: string): Raw[] {
   return findPackages(dir).flatMap((pkg) =>
     scanPackage(pkg)
@@ -117,6 +132,7 @@ function repoServices(dir: string): Raw[] {
         nameFrom: s.nameFrom,
         ...(s.nameNote ? { nameNote: s.nameNote } : {}),
         ...(s.ebuilds ? { ebuilds: s.ebuilds } : {}),
+        logrotate: logrotateFiles(path.dirname(s.initd)),
         units: s.units.map((u) => ({ name: u.name, path: u.path })),
       })),
   );
@@ -195,7 +211,13 @@ export function collectServices(dir: string): EvalService[] {
       const text = read(u.path);
       if (text !== null && !units.some((x) => x.name === u.name)) units.push({ name: u.name, text });
     }
+    const logrotate: EvalUnit[] = [];
+    for (const f of r.logrotate ?? []) {
+      const text = read(f);
+      if (text !== null) logrotate.push({ name: path.basename(f), text });
+    }
     byId.set(id, {
+      ...(logrotate.length ? { logrotate } : {}),
       id,
       name: r.name,
       names: [r.name],

@@ -169,6 +169,11 @@ function writeRoot(root: string, services: EvalService[]): void {
         flag: 'a',
       });
     }
+    // The package's logrotate files, where logrotate would find them.
+    for (const f of s.logrotate ?? []) {
+      mkdirSync(path.join(root, 'etc/logrotate.d'), { recursive: true });
+      writeFileSync(path.join(root, 'etc/logrotate.d', `${s.name}.${f.name}`), f.text);
+    }
     // A unit named after the service is its own; another package's unit of that name does not replace it.
     const own = s.units.find((u) => u.name === `${s.name}.service`);
     if (own) writeFileSync(path.join(unitDir, own.name), own.text);

@@ -7,6 +7,7 @@ import { initParser } from '../parse/parser.js';
 import { ShellFile } from '../parse/shellfile.js';
 import { unitsOnRoot, type UnitFacts } from '../knowledge/units.js';
 import { initdOwners, type InstalledPackage } from '../knowledge/installed.js';
+import { logrotateOnRoot, type PidfileReader } from '../knowledge/logrotate.js';
 import { ruleForInstalled } from '../knowledge/rules.js';
 import { findRule } from '../rules/registry.js';
 import { launchedDaemon } from '../steps/custom-start.js';
@@ -49,6 +50,8 @@ export interface LoadedService {
   confd: ReadResult | null;
   /** systemd units on the root (evidence of how a daemon runs in the foreground). */
   units?: readonly UnitFacts[];
+  /** Files on the root that may signal the daemon through its pid file (etc/logrotate.d). */
+  pidfileReaders?: readonly PidfileReader[];
   /** The package that installed the init script (read only when a rule needs its version). */
   installed?: () => InstalledPackage | undefined;
   /** Why writing a file would change another one too (a symlink to it, a hard link), by path. */
@@ -90,7 +93,17 @@ export function loadServiceSync(root: string, name: string): LoadedService {
         `${rel} has ${(r.nlink ?? 1) - 1} other hard link(s): a rewrite would split them (or change another service)`;
   }
   const installed = () => initdOwners(root).get(name);
-  return { name, initdPath, confdPath, initd, confd, shared, units: unitsOnRoot(root), installed };
+  return {
+    name,
+    initdPath,
+    confdPath,
+    initd,
+    confd,
+    shared,
+    units: unitsOnRoot(root),
+    pidfileReaders: logrotateOnRoot(root),
+    installed,
+  };
 }
 
 /** Parses and checks both files; throws RcError for anything that is not a clean OpenRC script. */
@@ -178,6 +191,7 @@ export function migrateLoaded(l: LoadedService, options: PlanOptions = {}): Serv
   const base = {
     rule,
     units: l.units ?? [],
+    pidfileReaders: l.pidfileReaders ?? [],
     initdPath: l.initdPath,
     confdPath: l.confdPath,
     initdIsLink: l.initd.linkTarget,

@@ -1,5 +1,6 @@
 import type { Edit } from '../edit/edits.js';
 import type { UnitFacts } from '../knowledge/units.js';
+import type { PidfileReader } from '../knowledge/logrotate.js';
 import type { Service } from '../model/service.js';
 import type { ServiceRule } from '../rules/types.js';
 import { HEADER, insertBlock } from '../steps/emit.js';
@@ -29,6 +30,8 @@ export interface PlanInput {
   service: Service;
   rule?: ServiceRule;
   units?: readonly UnitFacts[];
+  /** Files on the root that may signal the daemon through its pid file (etc/logrotate.d). */
+  pidfileReaders?: readonly PidfileReader[];
   /** Paths relative to root. */
   initdPath: string;
   confdPath: string;
@@ -47,6 +50,7 @@ export function planMigration(input: PlanInput): Plan {
     service: s,
     rule: input.rule,
     units: input.units ?? [],
+    pidfileReaders: input.pidfileReaders ?? [],
     initdPath: input.initdPath,
     confdPath: input.confdPath,
     initdIsLink: input.initdIsLink,

@@ -14,7 +14,7 @@ import type { Draft, Refusal, StepContext } from './types.js';
  */
 export function pidfileStep(ctx: StepContext, d: Draft): Refusal | void {
   const s: Service = ctx.service;
-  const stale = staleReader(ctx, d);
+  const stale = staleReader(ctx, d) ?? outsideReader(ctx, d);
   if (stale) return stale;
   // The pid file the converted start() named (pidfile= among its declarative lines).
   const launchPid = d.converted?.lines.find((l) => l.startsWith('pidfile='));
@@ -171,4 +171,29 @@ function pidfileAliasNames(s: Service, extra: string[]): string[] {
     const m = /^["']?\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?["']?$/.exec(text);
     return m ? [m[1]] : [];
   });
+}
+
+/**
+ * A file on the root that signals the daemon through the script's pid file (dnsmasq's
+ * logrotate: `kill -USR2 $(head -n1 /var/run/dnsmasq.pid)`). Under supervise-daemon that file
+ * is fine only if the daemon still writes it by itself (a rule says so) and the supervisor
+ * gets its own (done below); otherwise the signal would reach the supervisor, or nobody.
+ */
+function outsideReader(ctx: StepContext, d: Draft): Refusal | undefined {
+  const s = ctx.service;
+  const launchPid = d.converted?.lines.find((l) => l.startsWith('pidfile='));
+  const pid = launchPid ? s.expand(launchPid.slice(8)) : s.value('pidfile');
+  if (!pid || !ctx.pidfileReaders?.length) return;
+  const bare = pid.replace(/^["']|["']$/g, '');
+  const variants = [bare, bare.replace(/^\/var\/run\//, '/run/'), bare.replace(/^\/run\//, '/var/run/')];
+  const reader = ctx.pidfileReaders.find((r) => variants.some((v) => r.text.includes(v)));
+  if (!reader) return;
+  const own = ctx.rule?.ownPidfile;
+  if (own && (own === '*' || samePath(bare, own))) return;
+  return {
+    kind: 'refuse',
+    code: 'dynamic',
+    reason: `${reader.path} signals the daemon through ${bare}, which under supervise-daemon would be the supervisor's pid file (or a file nobody writes)`,
+    suggestion: `make ${reader.path} use rc-service (or \${supervisor} <service> --signal), or pass the daemon a pid file of its own, then migrate again`,
+  };
 }

@@ -1,5 +1,6 @@
 import type { Edit } from '../edit/edits.js';
 import type { UnitFacts } from '../knowledge/units.js';
+import type { PidfileReader } from '../knowledge/logrotate.js';
 import type { Service } from '../model/service.js';
 import type { Token } from '../parse/words.js';
 import type { ServiceRule } from '../rules/types.js';
@@ -56,6 +57,8 @@ export interface StepContext {
   rule?: ServiceRule;
   /** systemd units on the root (or beside the script) whose ExecStart runs this daemon. */
   units: readonly UnitFacts[];
+  /** Files on the root that may signal the daemon through its pid file (etc/logrotate.d). */
+  pidfileReaders?: readonly PidfileReader[];
   /** Paths relative to root. */
   initdPath: string;
   confdPath: string;

@@ -278,3 +278,29 @@ describe('a function reading a pid file only a moved flag made the daemon write'
     expect(r?.reason ?? '').not.toContain('the pid file the daemon writes only when told');
   });
 });
+
+// dnsmasq's logrotate signals the daemon through /var/run/dnsmasq.pid: that file must stay
+// the daemon's (a rule says it writes it; the supervisor gets its own) or the service is refused.
+describe('a file on the root signalling through the pid file (etc/logrotate.d)', () => {
+  const script = sh('#!/sbin/openrc-run', 'command=/usr/sbin/food', 'pidfile=/run/food.pid');
+  const readers = [
+    { path: 'etc/logrotate.d/food', text: 'postrotate\n\tkill -USR2 $(cat /var/run/food.pid)\nendscript\n' },
+  ];
+  const go = (r?: ServiceRule) => {
+    const s = service(script, null, 'food');
+    const d = draft();
+    return { s, d, r: pidfileStep({ ...ctx(s, { rule: r }), pidfileReaders: readers }, d) };
+  };
+
+  test('refused when nothing says the daemon writes it by itself', () => {
+    expect(go().r?.reason).toBe(
+      "etc/logrotate.d/food signals the daemon through /run/food.pid, which under supervise-daemon would be the supervisor's pid file (or a file nobody writes)",
+    );
+  });
+
+  test("a rule saying the daemon writes it: the supervisor gets its own, the file stays the daemon's", () => {
+    const { r, d } = go(rule({ ownPidfile: '/run/food.pid' }));
+    expect(r).toBeUndefined();
+    expect(d.notes).toEqual([RULE_NOTE('/run/food.pid')]);
+  });
+});
