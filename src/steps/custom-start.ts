@@ -17,6 +17,24 @@ const DEFAULT_STOP = new Set(['default_stop', 'supervise_stop', 'ssd_stop', 'sta
 export const DAEMONIZE_WORDS =
   /^(--daemon|--daemonize|--daemonise|-daemon|-daemonize|-daemonise|--fork|--background|--detach|-D|-d|-b|-B)$/;
 
+/**
+ * OpenRC's helpers and common system tools: never the daemon, whatever their flags say
+ * (`checkpath -d` creates a directory, `modprobe -b` honours the blacklist, `install -d`...).
+ */
+const NEVER_DAEMON = new Set([
+  ...CHATTER,
+  ...['eerror', 'vebegin', 'veend', 'ewend', 'ewaitfile', 'checkpath', 'yesno', 'get_bootparam', 'is_older_than'],
+  ...['service_set_value', 'service_get_value', 'service_started', 'service_stopped', 'rc-service', 'rc-status'],
+  ...['mkdir', 'chown', 'chmod', 'chgrp', 'install', 'touch', 'rm', 'ln', 'cp', 'mv', 'cat', 'echo', 'printf'],
+  ...['sed', 'grep', 'egrep', 'awk', 'cut', 'tr', 'head', 'tail', 'sort', 'find', 'xargs', 'test', '['],
+  ...['modprobe', 'rmmod', 'insmod', 'sysctl', 'mount', 'umount', 'mknod', 'ulimit', 'sleep', 'kill', 'killall'],
+  ...['pkill', 'pgrep', 'pidof', 'setfacl', 'chattr', 'tar', 'ip', 'ifconfig', 'route', 'iptables', 'getent'],
+]);
+const neverDaemon = (name: string) => NEVER_DAEMON.has(name) || /^mark_service_/.test(name);
+/** A command of start() passing a word that makes a program detach (helpers and tools excepted). */
+const withDaemonizeFlag = (c: Command) =>
+  !neverDaemon(c.name) && c.words.slice(1).some((w) => DAEMONIZE_WORDS.test(w.text.replace(/^["']|["']$/g, '')));
+
 const refuse = (reason: string, suggestion?: string): Refusal => ({
   kind: 'refuse',
   code: 'custom-start',
@@ -25,6 +43,66 @@ const refuse = (reason: string, suggestion?: string): Refusal => ({
     suggestion ??
     'replace start()/stop() by command/command_args (and start_pre()/start_post() for the other steps), then run migrate again',
 });
+
+/** The service's own name: what openrc-run sets these to, whatever the script does. */
+const OWN_NAME = /^(RC_SVCNAME|SVCNAME)$/;
+
+/** Why a variable has no single static value (undefined: it has one). */
+function notStatic(s: Service, v: string, seen: Set<string>): string | undefined {
+  if (OWN_NAME.test(v) || seen.has(v)) return undefined;
+  seen.add(v);
+  if (s.unknown.has(v)) return s.unknown.get(v);
+  const files = [s.initd, ...(s.confd ? [s.confd] : [])];
+  const all = files.flatMap((f) => f.assignments.filter((a) => a.name === v));
+  if (all.length === 0) return `${v} is not set by the script or its conf.d`;
+  const odd = all.find((a) => a.fn !== null || !a.plain || a.guard);
+  if (odd) return `${v} is set ${odd.fn ? `in ${odd.fn}()` : 'under a condition'}`;
+  // A sourced file or an eval may set it where a static reading cannot see: in a function (it
+  // may run before start()), in conf.d, or at init.d's top level after its last assignment
+  // (rpc.statd's `. /etc/conf.d/nfs` above `rpc_bin=/sbin/rpc.statd` cannot change it).
+  const lastTop = Math.max(-1, ...s.initd.topLevel(v).map((a) => a.end));
+  const hidden = files
+    .flatMap((f) => f.commands.filter((c) => f !== s.initd || c.fn !== null || c.start > lastTop))
+    .find(
+      (c) =>
+        c.name === '.' ||
+        c.name === 'source' ||
+        (c.name === 'eval' && !c.subshell) ||
+        (/^(read|getopts)$/.test(c.name) && c.words.some((w) => w.text === v)),
+    );
+  if (hidden) return `the script runs ${hidden.name}, which may set ${v}`;
+  const value = s.value(v);
+  if (typeof value !== 'string' || value === '' || /[\s$`]/.test(value)) return `${v} has no single static value`;
+  for (const a of all)
+    for (const w of referencedVars(a.value.text)) {
+      const why = notStatic(s, w, seen);
+      if (why) return why;
+    }
+  return undefined;
+}
+
+/**
+ * The static value of the program word of a launch (`/usr/bin/${RC_SVCNAME}`,
+ * `$BIN_DIR/$PROGRAM`), when every variable in it has one static value: set by a plain
+ * top-level assignment (init.d or conf.d, in OpenRC's order), never in a function or under a
+ * condition, or the service's own name. Service.expand alone would read an unknown variable
+ * as empty, hence the checks. `ownName`: the value depends on the service's name.
+ */
+export function staticProgram(
+  s: Service,
+  word: string,
+): { path: string; ownName: boolean } | { why: string } | undefined {
+  if (!/[$`]/.test(word)) return undefined;
+  if (/`|\$\(|\$\{[^}]*[^\w}]/.test(word)) return { why: 'it is computed' };
+  const seen = new Set<string>();
+  for (const v of referencedVars(word)) {
+    const why = notStatic(s, v, seen);
+    if (why) return { why };
+  }
+  const path = s.expand(word);
+  if (!path || /[\s$`]/.test(path) || path.endsWith('/')) return { why: 'it has no single static value' };
+  return { path, ownName: referencedVars(word).some((v) => OWN_NAME.test(v)) };
+}
 
 /**
  * Basename of the program start() launches with start-stop-daemon (--exec, --startas or the
@@ -41,13 +119,16 @@ export function launchedDaemon(s: Service): string | undefined {
         ? c.args[c.parsed.operandsAt]
         : undefined);
     // `--exec "${DAEMON}"` with DAEMON="/usr/sbin/${NAME}" at the top: its static value.
-    const value = prog && /[$`]/.test(prog) ? s.expand(prog) : prog;
+    const known = prog ? staticProgram(s, prog) : undefined;
+    const value = known ? ('path' in known ? known.path : undefined) : prog;
     if (value && !/[$`\s]/.test(value)) return value.slice(value.lastIndexOf('/') + 1);
   }
   // The binary run directly with a daemonize flag (`/usr/sbin/avahi-daemon -D`).
   for (const c of s.initd.commands) {
-    if (c.fn !== 'start' || !c.words[0].text.startsWith('/')) continue;
-    if (c.words.slice(1).some((w) => DAEMONIZE_WORDS.test(w.text.replace(/^["']|["']$/g, '')))) return c.name;
+    if (c.fn !== 'start' || !c.words[0].text.startsWith('/') || !withDaemonizeFlag(c)) continue;
+    if (!/[$`]/.test(c.words[0].text)) return c.name;
+    const known = staticProgram(s, c.words[0].text);
+    if (known && 'path' in known) return known.path.slice(known.path.lastIndexOf('/') + 1);
   }
   return undefined;
 }
@@ -87,6 +168,9 @@ const isSsdStart = (c: Command) =>
 function runsDaemon(s: Service, c: Command, daemons: readonly string[]): boolean {
   const argv0 = c.words[0].text.replace(/^["']|["']$/g, '');
   if (/^\$\{?command\}?$/.test(argv0)) return !!s.command;
+  // `/usr/sbin/${EXE}` with EXE=bird at the top: the static value names the program.
+  const known = /[$`]/.test(argv0) ? staticProgram(s, c.words[0].text) : undefined;
+  if (known && 'path' in known) return daemons.includes(known.path.slice(known.path.lastIndexOf('/') + 1));
   return daemons.includes(c.name);
 }
 
@@ -120,16 +204,20 @@ export function startShape(s: Service, daemons: readonly string[]): StartShape {
       reason: `start() launches ${launches.length} programs (${launches.map((c) => c.name).join(', ')}): one supervisor keeps one daemon`,
     };
   if (launches.length === 0) {
+    // mysql-supervise: the script runs the supervisor itself; nothing to convert, not one-shot.
+    if (/(^|[^\w-])supervise-daemon([^\w-]|$)/.test(stripQuotedAndComments(raw)))
+      return {
+        kind: 'refuse',
+        reason: "start() runs supervise-daemon itself: the daemon is supervised already, in the script's own way",
+      };
     // A start() that still starts something long-running is never called one-shot.
-    const daemonish =
-      /start-stop-daemon/.test(raw) ||
-      cmds.some((c) => c.words.slice(1).some((w) => DAEMONIZE_WORDS.test(w.text.replace(/^["']|["']$/g, ''))));
+    const daemonish = /start-stop-daemon/.test(raw) || cmds.some(withDaemonizeFlag);
     if (daemonish)
       return {
         kind: 'refuse',
         reason: /start-stop-daemon/.test(raw)
           ? 'start() starts a daemon in a way rc-supervise cannot follow (start-stop-daemon inside a variable, function or subshell)'
-          : `start() runs a program with a daemonize flag (${cmds.find((c) => c.words.slice(1).some((w) => DAEMONIZE_WORDS.test(w.text.replace(/^["']|["']$/g, ''))))!.name}), but rc-supervise knows nothing about that program`,
+          : `start() runs a program with a daemonize flag (${cmds.find(withDaemonizeFlag)!.name}), but rc-supervise knows nothing about that program`,
       };
     return { kind: 'oneshot' };
   }
@@ -489,8 +577,17 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
     if (exec?.value) command = written(exec);
     else if (operands.length === 1) command = launch.words[operands[0] + 1].text;
     else return refuse("start()'s start-stop-daemon names no program (--exec, --startas or an operand)");
-    if (/\$/.test(command) && !/^["']?\$\{?[A-Za-z_]\w*\}?["']?$/.test(command))
-      return refuse(`start() runs ${command}, which rc-supervise cannot read statically`);
+    if (/\$/.test(command) && !/^["']?\$\{?[A-Za-z_]\w*\}?["']?$/.test(command)) {
+      // command= keeps the variables as written (it follows them at run time); their static
+      // value only names the program, for the rule.
+      const known = staticProgram(s, command);
+      if (!known || !('path' in known))
+        return refuse(`start() runs ${command}, which rc-supervise cannot read statically`);
+      if (known.ownName)
+        notes.push(
+          `start() names the program through the service's own name: ${command} was read as ${known.path} for the service name ${s.name}; a link to this script under another name runs another binary, which this migration did not read`,
+        );
+    }
     args = sep < 0 ? [] : launch.words.slice(sep + 2).map(tok);
     // With a rule for the daemon the script's --background no longer matters: the rule says how
     // the daemon stays in the foreground, and that is what the supervisor runs.
@@ -714,6 +811,30 @@ function notOneshot(s: Service): Refusal | null {
       helper
         ? `${helper.fn}() runs start-stop-daemon in a way rc-supervise cannot follow from start() (arguments passed in, a loop over instances?)`
         : 'conf.d names start-stop-daemon for the script to run (eval?), which rc-supervise cannot follow',
+    );
+  // squid: start() runs the program with options only, stop() asks the same program to stop it
+  // (`squid -k shutdown`). A tool run with a subcommand (`fw start`/`fw stop` of shorewall,
+  // `laptop_mode auto`/`laptop_mode stop`) is not that.
+  const runs = s.initd.commands.filter(
+    (c) =>
+      c.fn === 'start' &&
+      !neverDaemon(c.name) &&
+      !MESSAGES.has(c.name) &&
+      (c.words.length === 1 || /^["']?[-$]/.test(c.words[1].text)) &&
+      !c.words.slice(1).some((w) => /^["']?(start|restart|reload|up|on|load)["']?$/.test(w.text)),
+  );
+  const selfStop = s.initd.commands.find(
+    (c) =>
+      c.fn === 'stop' &&
+      runs.some((x) => x.name === c.name) &&
+      c.words.slice(1).some((w) => /^["']?(stop|shutdown|quit|-k|--kill)["']?$/.test(w.text)),
+  );
+  if (!stops && selfStop)
+    return refuse(
+      `start() runs ${selfStop.name} directly, and stop() asks the same program to stop it (${selfStop.words
+        .map((w) => w.text)
+        .join(' ')
+        .slice(0, 60)}): rc-supervise cannot tell whether it forks or how to keep it in the foreground`,
     );
   if (stops)
     return refuse(

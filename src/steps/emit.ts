@@ -34,6 +34,18 @@ export function blockPosition(s: Service, lines: readonly string[] = []): { at: 
       const end = f.lineEnd(stmt ? stmt.end : a.end);
       if (end > at) at = end;
     }
+  // A variable the lines read that no top-level assignment of init.d sets may come from a file
+  // the script sources at the top (cmsd's `. /etc/conf.d/xrootd`): the lines go below it.
+  const fromElsewhere = [...needs].some(
+    (n) => !/^(RC_SVCNAME|SVCNAME|RC_PREFIX)$/.test(n) && !f.assignments.some((a) => a.fn === null && a.name === n),
+  );
+  if (fromElsewhere)
+    for (const c of f.commands)
+      if (c.fn === null && (c.name === '.' || c.name === 'source')) {
+        const stmt = f.topStatements.find((x) => x.start <= c.start && c.end <= x.end);
+        const end = f.lineEnd(stmt ? stmt.end : c.end);
+        if (end > at) at = end;
+      }
   if (at >= 0) return { at, afterAnchor: true };
   // After the shebang, the comment block that follows it and blank lines.
   at = f.lineEnd(0);

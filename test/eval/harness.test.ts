@@ -133,6 +133,16 @@ describe('the harness classifier: launches a daemon', () => {
     // sssd: a start() inside an if (baselayout-1 only) is not the one that runs
     ['command=/usr/bin/x\nif [ "${RC_VERSION:-0}" = "0" ]; then\n\tstart() {\n\t\treturn 1\n\t}\nfi', true],
     ['command=/usr/sbin/x\nstart() {\n\tx\n}\nstop() {\n\tstart-stop-daemon --stop --exec /usr/sbin/x\n}', true],
+    // run directly, no start-stop-daemon: what stop() always kills, start() left running
+    // (sendmail's kill `head -n 1 pidfile`, portsentry's and vtund's killall, irda's pkill -f)
+    ['start() {\n\t/usr/sbin/x ${X_OPTS} > /dev/null 2>&1\n}\nstop() {\n\tkill `head -n 1 /run/x.pid`\n}', true],
+    ['start() {\n\tfor m in $MODES; do\n\t\t/usr/bin/x -$m\n\tdone\n}\nstop() {\n\tkillall x\n}', true],
+    ['start() {\n\t/usr/sbin/x /dev/ttyS1\n}\nstop() {\n\t/usr/bin/pkill -f "^/usr/sbin/x "\n\treturn 0\n}', true],
+    // a kill only under a condition (openib's leftover helper) or kill -0 is no daemon of its own
+    ['start() {\n\tmodprobe x\n}\nstop() {\n\tif [ -n "$P" ]; then\n\t\tkill -9 $P\n\tfi\n}', false],
+    ['start() {\n\tmodprobe x\n}\nstop() {\n\tkill -0 $P && rmmod x\n}', false],
+    // shorewall: start() and stop() run the tool, which finishes
+    ['command=/sbin/fw\nstart() {\n\t${command} start\n}\nstop() {\n\t${command} stop\n}', false],
   ])('%s → %s', (text, yes) => expect(launchesDaemon(`#!/sbin/openrc-run\n${text}\n`, null)).toBe(yes));
   test('conf.d counts', () => expect(launchesDaemon('#!/sbin/openrc-run\n', 'command=/usr/bin/x\n')).toBe(true));
 });

@@ -994,3 +994,151 @@ describe('stop() forms', () => {
     expect(r.reason).toBe(`${PREFIX}stop() does not stop exactly one daemon (0 stop commands; it runs fooctl)`);
   });
 });
+
+// The program word through variables (`/usr/bin/${RC_SVCNAME}`, `$BIN_DIR/$PROGRAM`): known when
+// every variable has one static value; command= keeps the variables as written.
+describe('the program named through variables', () => {
+  const launch = (exec: string, ...top: string[]) =>
+    sh(
+      '#!/sbin/openrc-run',
+      ...top,
+      'start() {',
+      '\tebegin "Starting"',
+      `\tstart-stop-daemon --start --exec ${exec} --pidfile /run/x.pid -- -c /etc/x.conf`,
+      '\teend $?',
+      '}',
+      'stop() {',
+      `\tstart-stop-daemon --stop --exec ${exec} --pidfile /run/x.pid`,
+      '}',
+    );
+
+  test('top-level assignments: command keeps the variables, the rule is looked up by the expanded name', () => {
+    const { s, d, r } = run(launch('$BIN_DIR/$PROGRAM', 'PROGRAM=food', 'BIN_DIR=/usr/sbin'), {
+      rule: rule({ daemons: ['food'] }),
+    });
+    expect(r).toBeUndefined();
+    expect(d.converted!.command).toBe('$BIN_DIR/$PROGRAM');
+    expect(launchedDaemon(s)).toBe('food');
+    // Only a name through the service's own name gets the note.
+    expect(d.notes.join('\n')).not.toMatch(/service's own name/);
+  });
+
+  test("a value from conf.d counts (OpenRC sources it first); init.d's ${X:-default} takes it", () => {
+    const s = service(launch('/usr/sbin/${EXE}', 'EXE=${EXE:-food}'), 'EXE=barf\n');
+    expect(launchedDaemon(s)).toBe('barf');
+    const t = service(launch('/usr/sbin/${EXE}'), 'EXE=barf\n');
+    expect(launchedDaemon(t)).toBe('barf');
+  });
+
+  test('a file sourced above the assignment cannot change it; one below or in conf.d can', () => {
+    const above = service(launch('${BIN}', '. /etc/conf.d/shared', 'BIN=/usr/sbin/food'));
+    expect(launchedDaemon(above)).toBe('food');
+    expect(launchedDaemon(service(launch('${BIN}', 'BIN=/usr/sbin/food', '. /etc/conf.d/shared')))).toBeUndefined();
+    const confd = service(launch('${BIN}', 'BIN=/usr/sbin/food'), '. /etc/conf.d/shared\n');
+    expect(launchedDaemon(confd)).toBeUndefined();
+  });
+
+  test('RC_SVCNAME is the service name, with a note saying the binary was read for that name', () => {
+    const s = service(launch('/usr/bin/${RC_SVCNAME}'), null, 'food.eth0');
+    expect(launchedDaemon(s)).toBe('food.eth0');
+    const d = draft();
+    expect(customStartStep(ctx(s), d)).toBeUndefined();
+    expect(d.converted!.command).toBe('/usr/bin/${RC_SVCNAME}');
+    expect(d.notes).toContain(
+      "start() names the program through the service's own name: /usr/bin/${RC_SVCNAME} was read as /usr/bin/food.eth0 for the service name food.eth0; a link to this script under another name runs another binary, which this migration did not read",
+    );
+  });
+
+  test.each([
+    ['unset anywhere', '/usr/sbin/${EXE}', []],
+    ['set inside a function', '/usr/sbin/${EXE}', ['EXE=food', 'setup() {', '\tEXE=barf', '}']],
+    ['set under a condition', '/usr/sbin/${EXE}', ['if [ -x /usr/sbin/barf ]; then', '\tEXE=barf', 'fi']],
+    ['set from a variable nobody sets', '/usr/sbin/${EXE}', ['EXE=${PREFIX}food']],
+    ['set by a command substitution', '/usr/sbin/${EXE}', ['EXE=$(cat /etc/food.name)']],
+    ['a file sourced at the top may set it', '/usr/sbin/${EXE}', ['EXE=food', '. /etc/food.vars']],
+    ['a parameter expansion with a pattern', '/usr/sbin/${RC_SVCNAME#*-}', []],
+    ['a default in the word itself', '/usr/sbin/${EXE:-food}', []],
+  ])('%s: refused with the reason as before', (_, exec, top) => {
+    const text = launch(exec, ...top);
+    const r = refusal(text);
+    expect(r.reason).toBe(`${PREFIX}start() runs ${exec}, which rc-supervise cannot read statically`);
+    expect(launchedDaemon(service(text))).toBeUndefined();
+  });
+
+  test('a binary run directly through a static variable with its daemonize flag is that daemon', () => {
+    const { s, d, r } = run(sh('#!/sbin/openrc-run', 'EXE=food', 'start() {', '\t/usr/sbin/${EXE} -d', '}'), {
+      rule: rule({ daemons: ['food'] }),
+    });
+    expect(launchedDaemon(s)).toBe('food');
+    expect(r).toBeUndefined();
+    expect(d.converted!.command).toBe('/usr/sbin/${EXE}');
+  });
+});
+
+// checkpath -d creates a directory; modprobe -b honours the blacklist: OpenRC's helpers and
+// common tools are never the daemon, whatever their flags.
+describe('helpers and tools are never the daemon', () => {
+  test.each([
+    ['checkpath -d -m 0755 -o foo /run/foo'],
+    ['checkpath -q -d /run/foo'],
+    ['install -d -m 0750 /var/lib/foo'],
+    ['modprobe -b foo'],
+    ['mark_service_started foo -d'],
+  ])('%s in a start() of programs that finish: one-shot', (line) => {
+    const { r } = run(sh('#!/sbin/openrc-run', 'start() {', `\t${line}`, '\t/sbin/sysctl -p', '}'));
+    expect(r).toMatchObject({ code: 'oneshot' });
+  });
+
+  test('checkpath -d before a daemon run with its daemonize flag: the daemon is named', () => {
+    const text = sh('#!/sbin/openrc-run', 'start() {', '\tcheckpath -d /run/food', '\t/usr/sbin/food -d', '}');
+    expect(refusal(text).reason).toBe(
+      `${PREFIX}start() runs a program with a daemonize flag (food), but rc-supervise knows nothing about that program`,
+    );
+    expect(launchedDaemon(service(text))).toBe('food');
+  });
+});
+
+describe('not one-shot, though start() has no launch rc-supervise converts', () => {
+  test('start() running supervise-daemon itself (mysql-supervise)', () => {
+    const r = refusal(
+      sh(
+        '#!/sbin/openrc-run',
+        'start() {',
+        '\tcheckpath -d /run/food',
+        '\tsupervise-daemon --start /usr/sbin/food',
+        '}',
+      ),
+    );
+    expect(r.reason).toBe(
+      `${PREFIX}start() runs supervise-daemon itself: the daemon is supervised already, in the script's own way`,
+    );
+  });
+
+  test('stop() asking the program start() ran to stop it (squid -k shutdown)', () => {
+    const r = refusal(
+      sh(
+        '#!/sbin/openrc-run',
+        'start() {',
+        '\tcheckpath -d -q /run/food',
+        '\t/usr/sbin/food -f /etc/food.conf',
+        '}',
+        'stop() {',
+        '\t/usr/sbin/food -k shutdown -f /etc/food.conf',
+        '}',
+      ),
+    );
+    expect(r.reason).toBe(
+      `${PREFIX}start() runs food directly, and stop() asks the same program to stop it (/usr/sbin/food -k shutdown -f /etc/food.conf): rc-supervise cannot tell whether it forks or how to keep it in the foreground`,
+    );
+  });
+
+  test.each([['start'], ['auto'], ['-q start']])(
+    'a tool run with a subcommand (fw %s / fw stop) stays one-shot (shorewall, laptop_mode)',
+    (sub) => {
+      const { r } = run(
+        sh('#!/sbin/openrc-run', 'start() {', `\t/sbin/fw ${sub}`, '}', 'stop() {', '\t/sbin/fw stop', '}'),
+      );
+      expect(r).toMatchObject({ code: 'oneshot' });
+    },
+  );
+});

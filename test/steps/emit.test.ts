@@ -13,6 +13,18 @@ test('referencedVars: $X, ${X}, ${X:-default}, in order, repeats kept', () => {
 });
 
 describe('blockPosition', () => {
+  // cmsd sources /etc/conf.d/xrootd for XROOTD_CONF: lines reading it above the `.` would
+  // expand it to nothing.
+  test('below a file sourced at the top when the lines read a variable no top-level line sets', () => {
+    const t = sh('#!/sbin/openrc-run', '# c', '', '. /etc/conf.d/shared', '', 'depend() {', '\tneed net', '}');
+    const src = after(t, '. /etc/conf.d/shared');
+    expect(blockPosition(service(t), ['command_args="-c ${SHARED_CONF}"'])).toEqual({ at: src, afterAnchor: true });
+    // Variables of the service's own name or set at the top keep the usual place.
+    expect(blockPosition(service(t), ['command=/usr/bin/${RC_SVCNAME}']).at).toBe(after(t, '# c') + 1);
+    const set = sh('#!/sbin/openrc-run', 'C=/etc/x', '. /etc/conf.d/shared', 'pidfile=/run/x.pid');
+    expect(blockPosition(service(set), ['command_args="-c ${C}"']).at).toBe(after(set, 'pidfile=/run/x.pid'));
+  });
+
   test('after command_args, else command, else pidfile', () => {
     const all = sh('#!/sbin/openrc-run', 'command=/usr/bin/foo', 'command_args="-v"', 'pidfile=/run/foo.pid');
     expect(blockPosition(service(all))).toEqual({ at: after(all, 'command_args="-v"'), afterAnchor: true });
