@@ -290,6 +290,8 @@ export interface InstallLine {
    * one of the files the flags can pick, and which one is installed depends on the build.
    */
   partial?: true;
+  /** Installed into /etc/user/init.d or /etc/user/conf.d: a user service, not a system one. */
+  user?: true;
 }
 
 const INSTALL_CMD =
@@ -403,6 +405,7 @@ export function installLines(text: string, vars: Record<string, string>, files: 
   const loops: Loop[] = [];
   let exeIntoInitd = false;
   let insIntoConfd = false;
+  let intoUser = false;
 
   for (const { text: rawLine, line } of logicalLines(text)) {
     if (/^\s*#/.test(rawLine)) continue;
@@ -423,6 +426,7 @@ export function installLines(text: string, vars: Record<string, string>, files: 
         const dir = d === null || d === undefined ? null : path.normalize(d).replace(/\/$/, '');
         if (into[1] === 'exeinto') exeIntoInitd = dir !== null && INITD_DIRS.has(dir);
         else insIntoConfd = dir !== null && CONFD_DIRS.has(dir);
+        intoUser = dir !== null && dir.startsWith('/etc/user/');
       }
       recordCopy(raw, env, inFiles, copies);
       const m = INSTALL_CMD.exec(raw);
@@ -432,12 +436,13 @@ export function installLines(text: string, vars: Record<string, string>, files: 
       if (cmd.endsWith('ins') && !insIntoConfd) continue;
       const words = staticWords(m[2], env);
       const kind: InstallKind = /initd|exe/.test(cmd) ? 'initd' : /confd|ins/.test(cmd) ? 'confd' : 'unit';
+      const user = /exe|ins/.test(cmd) && intoUser ? { user: true as const } : {};
       if (cmd.startsWith('new') || cmd === 'systemd_newunit') {
         if (words.length < 2) continue;
         const src = source(words[0]);
         const name = words[1];
         if (name === null || !VALID_NAME.test(name)) continue;
-        if (src) push({ kind, src, name, line });
+        if (src) push({ kind, src, name, line, ...user });
         else if (words[0] === null)
           // `foo$(usex fw .fw '').initd`: every file the USE flags can pick, each marked partial
           for (const alt of useAlternatives(m[2])) {
@@ -449,7 +454,7 @@ export function installLines(text: string, vars: Record<string, string>, files: 
         for (const w of words) {
           const src = source(w);
           // doinitd "${T}"/cupsd installs the copy under the copy's name
-          if (src) push({ kind, src, name: path.basename(path.normalize(w!)), line });
+          if (src) push({ kind, src, name: path.basename(path.normalize(w!)), line, ...user });
         }
       }
     }
@@ -631,12 +636,14 @@ export function scanPackage(pkgDir: string, ents: Entries = entries(pkgDir)): Eb
     for (const l of lines) {
       if (l.partial) continue;
       claimed.add(l.src);
-      if (l.kind === 'confd') confByName.set(l.name, l.src);
+      if (l.kind === 'confd' && !l.user) confByName.set(l.name, l.src);
       if (l.kind === 'unit') unitNames.set(l.src, l.name);
       if (l.kind === 'initd') (installedAs.get(l.src) ?? installedAs.set(l.src, new Set()).get(l.src)!).add(l.name);
     }
     for (const l of lines) {
-      if (l.kind !== 'initd') continue;
+      // A user service (/etc/user/init.d, run by `openrc --user`) is not a system service:
+      // claimed (never named after its file), not listed.
+      if (l.kind !== 'initd' || l.user) continue;
       const confd = confByName.get(l.name) ?? null;
       if (l.partial) {
         partial.push({ line: l, confd });

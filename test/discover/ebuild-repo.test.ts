@@ -230,11 +230,10 @@ describe('install names the way the ebuild installs them', () => {
     const files = path.join(NAMING, pkg, 'files') + path.sep;
     return p.services.map((s) => [s.name, s.initd.replace(files, ''), s.confd?.replace(files, '') ?? null, s.nameFrom]);
   };
-  test('a package: loop, brace list, prefixify_ro, exeinto (all from the ebuild)', () => {
+  test('a package: loop, brace list, prefixify_ro, exeinto (all from the ebuild); a user service (exeinto /etc/user/init.d) is not listed', () => {
     expect(named('net-misc/fleet')).toEqual([
       ['fleet-api', 'fleet.initd', 'fleet.confd', 'ebuild'],
       ['fleet-ui', 'fleet-ui.initd', null, 'ebuild'],
-      ['fleet-user', 'fleet-2.user.init', null, 'ebuild'],
       ['fleet-worker', 'fleet.initd', 'fleet.confd', 'ebuild'],
       ['fleetctl-agent', 'fleetctl-agent', null, 'ebuild'],
       ['fleetctl-proxy', 'fleetctl-proxy', null, 'ebuild'],
