@@ -122,3 +122,11 @@ test("with the version unknown, the script's own evidence still decides (it alre
   expect(p.kind).toBe('migrate');
   expect(p.kind === 'migrate' && p.evidence.map((e) => e.kind)).toEqual(['script']);
 });
+
+test('other script evidence does not stand in for the version: without the words the script refuses', () => {
+  // command_background says the daemon does not fork, not that it serves without the words.
+  const script = SCRIPT + 'command_background=true\n';
+  const p = migrateLoaded(loadServiceSync(root({ 'etc/init.d/zabbix-agentd': script }), 'zabbix-agentd')).plan;
+  expect(p.kind).toBe('refuse');
+  expect(p.kind === 'refuse' && p.reason).toContain('only from version 3.0, and the installed version is not known');
+});

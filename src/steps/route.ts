@@ -19,9 +19,13 @@ export function templateWord(text: string): string | null {
  */
 export function routePrecheck(ctx: StepContext): Refusal | 'already' | void {
   const { service: s, rule } = ctx;
-  // A version-dependent rule whose version is unknown only lacks the foreground fact: the
-  // script or a unit may still say it (the foreground step refuses with the rule's reason).
-  if (rule?.refuse && !rule.foregroundSince) return { kind: 'refuse', code: 'rule', ...rule.refuse };
+  // A version-dependent rule whose version is unknown (or too old) refuses, unless the script
+  // already passes the version's no-fork words itself (then it was written for such a
+  // version, and the script is the evidence). Other script evidence is not enough: without
+  // its words the daemon may still not serve (vde_switch exits at end of stdin without
+  // --nostdin).
+  if (rule?.refuse && !(rule.foregroundSince && scriptPassesWords(ctx, rule.versionedForeground ?? '')))
+    return { kind: 'refuse', code: 'rule', ...rule.refuse };
   if (
     s.name.startsWith('net.') ||
     ctx.initdIsLink?.endsWith('net.lo') ||
@@ -56,4 +60,11 @@ export function chooseRoute(ctx: StepContext, d: Draft): { route: 'conf.d' | 'in
       dual,
     };
   return { route: 'init.d', why: reasons[0], dual };
+}
+
+/** The script's own static command_args already hold every one of these words. */
+function scriptPassesWords(ctx: StepContext, words: string): boolean {
+  const want = words.split(/\s+/).filter(Boolean);
+  const given = ctx.service.words('command_args') ?? [];
+  return want.length > 0 && want.every((w) => given.includes(w));
 }
