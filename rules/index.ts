@@ -2,6 +2,7 @@ import type { ServiceRule } from '../src/rules/types.js';
 import acpid from './acpid.js';
 import avahiDaemon from './avahi-daemon.js';
 import bluetooth from './bluetooth.js';
+import { busyboxKlogd, busyboxNtpd, busyboxSyslogd } from './busybox.js';
 import cupsBrowsed from './cups-browsed.js';
 import cupsd from './cupsd.js';
 import dbus from './dbus.js';
@@ -27,6 +28,9 @@ export const RULES: readonly ServiceRule[] = [
   acpid,
   avahiDaemon,
   bluetooth,
+  busyboxKlogd,
+  busyboxNtpd,
+  busyboxSyslogd,
   cupsBrowsed,
   cupsd,
   dbus,
