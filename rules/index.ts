@@ -2,7 +2,9 @@ import type { ServiceRule } from '../src/rules/types.js';
 import acpid from './acpid.js';
 import avahiDaemon from './avahi-daemon.js';
 import bluetooth from './bluetooth.js';
-import { busyboxKlogd, busyboxNtpd, busyboxSyslogd } from './busybox.js';
+import busyboxKlogd from './busybox-klogd.js';
+import busyboxNtpd from './busybox-ntpd.js';
+import busyboxSyslogd from './busybox-syslogd.js';
 import cupsBrowsed from './cups-browsed.js';
 import cupsd from './cupsd.js';
 import dbus from './dbus.js';
@@ -51,3 +53,5 @@ export const RULES: readonly ServiceRule[] = [
   tor,
   vixieCron,
 ];
+// No rule for busybox watchdog: its device operand comes before command_args_foreground, and
+// -F after an operand is an operand too where getopt does not permute (musl, Alpine).

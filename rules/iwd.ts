@@ -12,7 +12,12 @@ const rule: ServiceRule = {
     'pidfile="/run/iwd.pid" is written by start-stop-daemon --make-pidfile, not by iwd, so supervise-daemon can use it.',
     'Gentoo ships no /etc/conf.d/iwd: the migration creates it. "keyword -shutdown" in depend() is unaffected.',
   ],
-  sources: ['wiki: iwd', 'iwd(8): runs in the foreground; no daemonize option', 'docs/openrc.md §1', 'docs/openrc.md §4'],
+  sources: [
+    'wiki: iwd',
+    'iwd(8): runs in the foreground; no daemonize option',
+    'docs/openrc.md §1',
+    'docs/openrc.md §4',
+  ],
 };
 
 export default rule;
