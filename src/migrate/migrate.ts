@@ -10,7 +10,7 @@ import { initdOwners, type InstalledPackage } from '../knowledge/installed.js';
 import { logrotateOnRoot, type PidfileReader } from '../knowledge/logrotate.js';
 import { ruleForInstalled } from '../knowledge/rules.js';
 import { findRule } from '../rules/registry.js';
-import { launchedDaemon } from '../steps/custom-start.js';
+import { daemonizingPrograms, launchedDaemon } from '../steps/custom-start.js';
 import { templateWord } from '../steps/route.js';
 import { confirmSyntax } from '../parse/syntax-check.js';
 import type { ServiceRule } from '../rules/types.js';
@@ -185,7 +185,10 @@ export function migrateLoaded(l: LoadedService, options: PlanOptions = {}): Serv
       'run rc-supervise on the installed file',
     );
   const service = parseService(l);
-  const found = findRule(l.name, service.daemon ?? launchedDaemon(service));
+  const found = findRule(
+    l.name,
+    service.daemon ?? launchedDaemon(service) ?? daemonizingPrograms(service).find((n) => findRule('', n)),
+  );
   // Version-dependent foreground words: the package that installed the init script says.
   const rule = found?.foregroundSince ? ruleForInstalled(found, l.installed?.()) : found;
   const base = {

@@ -35,6 +35,14 @@ const neverDaemon = (name: string) => NEVER_DAEMON.has(name) || /^mark_service_/
 const withDaemonizeFlag = (c: Command) =>
   !neverDaemon(c.name) && c.words.slice(1).some((w) => DAEMONIZE_WORDS.test(w.text.replace(/^["']|["']$/g, '')));
 
+/**
+ * Programs start() runs by name with a daemonize flag (`mdadm --monitor --daemonise`): the
+ * daemon, when a rule knows the name (the caller looks it up; a bare name says nothing alone).
+ */
+export function daemonizingPrograms(s: Service): string[] {
+  return s.initd.commands.filter((c) => c.fn === 'start' && withDaemonizeFlag(c)).map((c) => c.name);
+}
+
 const refuse = (reason: string, suggestion?: string): Refusal => ({
   kind: 'refuse',
   code: 'custom-start',
@@ -675,6 +683,13 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
   } else {
     command = launch.words[0].text;
     args = launch.words.slice(1).map(tok);
+    // `mdadm --monitor --daemonise` found through PATH: command= wants the program's path,
+    // which the script does not say.
+    if (!/[/$]/.test(command))
+      return refuse(
+        `start() runs ${command} by name (found through PATH); command= needs its path, which the script does not give`,
+        `write start() with the program's full path (e.g. /sbin/${command}), then migrate again`,
+      );
   }
   if (/^["']?\$\{?command\}?["']?$/.test(command)) command = '';
   else if (s.command !== undefined && s.command !== null) {

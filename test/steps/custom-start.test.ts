@@ -1142,3 +1142,13 @@ describe('not one-shot, though start() has no launch rc-supervise converts', () 
     },
   );
 });
+
+test('a daemon run by bare name (through PATH) with its daemonize flag is found for the rule lookup, and refused: command= needs the path', async () => {
+  const { daemonizingPrograms } = await import('../../src/steps/custom-start.js');
+  const script = sh('#!/sbin/openrc-run', 'start() {', '\tfood --monitor --daemonise --pid-file /run/food.pid', '}');
+  expect(daemonizingPrograms(service(script))).toEqual(['food']);
+  const r = refusal(script, { rule: rule({ daemons: ['food'], foreground: '' }) });
+  expect(r.reason).toBe(
+    `${PREFIX}start() runs food by name (found through PATH); command= needs its path, which the script does not give`,
+  );
+});
