@@ -287,11 +287,23 @@ export function flagsStep(ctx: StepContext, d: Draft): Refusal | void {
     words.push(...d.converted.args.filter((_, i) => take.has(i)).map((t) => t.text.replace(/(["\\])/g, '\\$1')));
   }
   d.movedText = words.filter(Boolean).join(' ');
-  if (
-    d.movedText &&
-    ((ctx.service.value('command_background') !== undefined && isYes(ctx.service.value('command_background'))) ||
-      !!d.converted?.lines.includes('command_background="yes"'))
-  )
+  const backgrounded =
+    (ctx.service.value('command_background') !== undefined && isYes(ctx.service.value('command_background'))) ||
+    !!d.converted?.lines.includes('command_background="yes"');
+  if (d.movedText && backgrounded && !unhidden && !daemonizes(ctx.service, specs, d)) {
+    // Only pid file words, and start-stop-daemon backgrounds the daemon: command_args_background
+    // cannot go with command_background, so they stay where they are. The daemon then writes
+    // that file under both backends, and the supervisor gets a pid file of its own (pidfile step).
+    d.notes.push(
+      `${d.movedText} stays in command_args (command_background cannot go with command_args_background): the daemon writes that pid file under both backends`,
+    );
+    d.moveEdits = [];
+    d.movedText = '';
+    d.convertedTake = new Set();
+    d.pidfileKept = true;
+    return;
+  }
+  if (d.movedText && backgrounded)
     return {
       kind: 'refuse',
       code: 'dynamic',
@@ -305,4 +317,14 @@ export function flagsStep(ctx: StepContext, d: Draft): Refusal | void {
 
 export function isYes(v: string | null | undefined): boolean {
   return !!v && /^(yes|true|1|on)$/i.test(v);
+}
+
+/** A daemonize flag of the rule among the arguments (init.d's command_args, or the converted launch's). */
+function daemonizes(s: Service, specs: FlagSpec[], d: Draft): boolean {
+  const fork = specs.filter((f) => f.why === 'daemonize');
+  const lists = [
+    ...s.initd.topLevel('command_args').map((a) => splitValue(a.value.text, a.value.start, a.value.quote) ?? []),
+    d.converted?.args ?? [],
+  ];
+  return lists.some((tokens) => tokens.some((_, i) => fork.some((f) => matchesFlag(tokens, i, f) > 0)));
 }

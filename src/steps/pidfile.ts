@@ -23,7 +23,8 @@ export function pidfileStep(ctx: StepContext, d: Draft): Refusal | void {
   if ((!s.isSet('pidfile') && !launchPid) || pidfile === '') return;
   if (pidfile && samePath(pidfile, `/run/supervise-${s.name}.pid`)) return; // ours already
   // An unknown (computed) pidfile is most likely the daemon's own path the rule names.
-  const ruleSays = !!own && (own === '*' || pidfile === null || (!!pidfile && samePath(pidfile, own)));
+  const ruleSays =
+    !!d.pidfileKept || (!!own && (own === '*' || pidfile === null || (!!pidfile && samePath(pidfile, own))));
   // Under start-stop-daemon the pid file was the daemon's own unless start-stop-daemon made it
   // (--make-pidfile, command_background) or a flag told the daemon where (moved away now). A
   // daemon that wrote it without being told (its configuration, a built-in path) most likely

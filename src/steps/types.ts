@@ -97,6 +97,11 @@ export interface Draft {
   convertedTake: Set<number>;
   /** Flags moved out of command_args, joined as written. */
   movedText: string;
+  /**
+   * Pid file words left in command_args (beside command_background, which cannot go with
+   * command_args_background): the daemon writes the script's pid file under both backends.
+   */
+  pidfileKept?: boolean;
   moveEdits: Edit[];
   signalEdits: Edit[];
   /** Top-level lines to add to init.d (or conf.d), in order. */

@@ -1,6 +1,7 @@
 import { initParser } from '../../src/parse/parser.js';
 import { customStartStep } from '../../src/steps/custom-start.js';
 import { flagsStep, pickTokens } from '../../src/steps/flags.js';
+import { pidfileStep } from '../../src/steps/pidfile.js';
 import { applied, ctx, draft, rule, service, sh } from './helpers.js';
 
 beforeAll(() => initParser());
@@ -283,4 +284,27 @@ test('a flag in a default written in the arguments (${EXIM_OPTS:--bd -q15m}) is 
     const { res } = run(sh('#!/sbin/openrc-run', 'command_args="-C x ${FOO_OPTS:--d -q}"'), daemonizeD, confd);
     expect(res?.reason).toContain('read ${FOO_OPTS:--d -q}, whose value holds -d');
   }
+});
+
+test('command_background=yes with only a pid file flag: the flag stays, and the supervisor will get a pid file of its own', () => {
+  const script = sh(
+    '#!/sbin/openrc-run',
+    'command_background=yes',
+    'pidfile=/run/foo.pid',
+    'command_args="-p ${pidfile} -v"',
+  );
+  const { s, d, res } = run(script, daemonizeD);
+  expect(res).toBeUndefined();
+  expect(d.moveEdits).toEqual([]);
+  expect(d.movedText).toBe('');
+  expect(d.pidfileKept).toBe(true);
+  expect(d.notes).toEqual([
+    '-p ${pidfile} stays in command_args (command_background cannot go with command_args_background): the daemon writes that pid file under both backends',
+  ]);
+  // The pidfile step then relocates the supervisor's pid file (the daemon writes this one).
+  const r = pidfileStep(ctx(s, { rule: daemonizeD }), d);
+  expect(r).toBeUndefined();
+  expect(d.notes.join('\n')).toContain(
+    'under supervise-daemon the supervisor keeps its pid in /run/supervise-${RC_SVCNAME}.pid',
+  );
 });
