@@ -3,7 +3,7 @@ import type { UnitFacts } from '../knowledge/units.js';
 import type { PidfileReader } from '../knowledge/logrotate.js';
 import type { Service } from '../model/service.js';
 import type { ServiceRule } from '../rules/types.js';
-import { HEADER, insertBlock } from '../steps/emit.js';
+import { HEADER, insertBlock, placeRelocation } from '../steps/emit.js';
 import { STEPS, emptyDraft, type Evidence, type PlanOptions, type Refusal, type StepContext } from '../steps/index.js';
 import { routePrecheck, chooseRoute } from '../steps/route.js';
 import { assignment } from '../shell/quote.js';
@@ -112,6 +112,11 @@ export function planMigration(input: PlanInput): Plan {
       creates = ce.creates;
     } else lines.push(supervisorLine);
     lines.push(...d.lines, ...d.lateLines);
+    if (d.relocation) {
+      const placed = placeRelocation(s, input.initdPath, d.relocation, lines);
+      lines.push(...placed.lines);
+      if (placed.edit) edits.push(placed.edit);
+    }
     if (lines.length) edits.push(insertBlock(s, input.initdPath, lines));
     edits.push(...d.extraEdits, ...confdEdits);
     return { kind: 'migrate', route, why, edits, creates, notes: d.notes, warnings: d.warnings, evidence: d.evidence };

@@ -55,6 +55,26 @@ export function blockPosition(s: Service, lines: readonly string[] = []): { at: 
   return { at, afterAnchor: false };
 }
 
+/**
+ * Where the supervisor's own pid file lines go (the pidfile step's `relocation`): inside our
+ * block when the block lands below `at` (after the script's last pidfile= and supervisor=),
+ * else as their own edit at `at`. `blockLines` are the block's other lines (they decide where
+ * it lands).
+ */
+export function placeRelocation(
+  s: Service,
+  file: string,
+  relocation: { at: number; lines: string[] },
+  blockLines: readonly string[],
+): { edit?: Edit; lines: string[] } {
+  const blockAt = blockPosition(s, [...blockLines, ...relocation.lines]).at;
+  if (relocation.at <= blockAt) return { lines: relocation.lines };
+  const eol = s.initd.eol;
+  const at = relocation.at;
+  const nl = at === s.initd.text.length && !s.initd.text.endsWith('\n') ? eol : '';
+  return { edit: { file, start: at, end: at, text: nl + relocation.lines.join(eol) + eol }, lines: [] };
+}
+
 export function insertBlock(s: Service, file: string, lines: string[], header = true): Edit {
   const f = s.initd;
   const eol = f.eol;

@@ -1,5 +1,5 @@
 import type { Service } from '../model/service.js';
-import { blockPosition, referencedVars, samePath } from './emit.js';
+import { referencedVars, samePath } from './emit.js';
 import { isYes } from './flags.js';
 import { isDualMode } from './signals.js';
 import type { Draft, Refusal, StepContext } from './types.js';
@@ -122,14 +122,9 @@ export function pidfileStep(ctx: StepContext, d: Draft): Refusal | void {
     s.initd.lineEnd(last.end),
     s.supervisor.initdAssignment ? s.initd.lineEnd(s.supervisor.initdAssignment.end) : 0,
   ];
-  const at = Math.max(...after);
-  if (at <= blockPosition(s).at) {
-    d.lateLines.push(...lines);
-    return;
-  }
-  const eol = s.initd.eol;
-  const nl = at === s.initd.text.length && !s.initd.text.endsWith('\n') ? eol : '';
-  d.extraEdits.push({ file: ctx.initdPath, start: at, end: at, text: nl + lines.join(eol) + eol });
+  // Where it goes depends on where our block lands, which only the composition knows (the
+  // block may move below a sourced file): it must follow both pidfile= and supervisor=.
+  d.relocation = { at: Math.max(...after), lines };
 }
 
 /**

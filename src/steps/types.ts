@@ -102,6 +102,11 @@ export interface Draft {
    * command_args_background): the daemon writes the script's pid file under both backends.
    */
   pidfileKept?: boolean;
+  /**
+   * The supervisor's own pid file: lines that must come after the script's last pidfile= (at)
+   * and after supervisor=; plan.ts puts them in the block or, when `at` is below it, there.
+   */
+  relocation?: { at: number; lines: string[] };
   moveEdits: Edit[];
   signalEdits: Edit[];
   /** Top-level lines to add to init.d (or conf.d), in order. */

@@ -1,5 +1,5 @@
 import { initParser } from '../../src/parse/parser.js';
-import { blockPosition, HEADER, insertBlock, referencedVars, samePath } from '../../src/steps/emit.js';
+import { blockPosition, HEADER, insertBlock, placeRelocation, referencedVars, samePath } from '../../src/steps/emit.js';
 import { applied, service, sh } from './helpers.js';
 
 beforeAll(() => initParser());
@@ -136,4 +136,20 @@ describe('insertBlock', () => {
 test('samePath: /var/run is /run', () => {
   expect(samePath('/var/run/foo.pid', '/run/foo.pid')).toBe(true);
   expect(samePath('/run/foo.pid', '/run/bar.pid')).toBe(false);
+});
+
+// ckb-daemon: the block moved below a sourced file, under the script's pidfile=; the
+// supervisor's own pid file line must follow supervisor= in the block, not precede it.
+test('placeRelocation: in the block when the block lands below the last pidfile=, else its own edit there', () => {
+  const guard = ['if [ "${supervisor}" = supervise-daemon ]; then pidfile="/run/supervise-${RC_SVCNAME}.pid"; fi'];
+  const text = sh('#!/sbin/openrc-run', 'pidfile=/run/foo.pid', '. /etc/foo/env', 'start_pre() {', '\t:', '}');
+  const s = service(text);
+  const at = s.initd.lineEnd(text.indexOf('pidfile='));
+  const inBlock = placeRelocation(s, 'etc/init.d/foo', { at, lines: guard }, ['command_args="${FOO_OPTS}"']);
+  expect(inBlock).toEqual({ lines: guard });
+  const below = sh('#!/sbin/openrc-run', 'command=/usr/bin/foo', '', 'depend() {', '\t:', '}', 'pidfile=/run/foo.pid');
+  const s2 = service(below);
+  const own = placeRelocation(s2, 'etc/init.d/foo', { at: below.length, lines: guard }, []);
+  expect(own.lines).toEqual([]);
+  expect(own.edit?.start).toBe(below.length);
 });

@@ -2,6 +2,8 @@ import { initParser } from '../../src/parse/parser.js';
 import { customStartStep } from '../../src/steps/custom-start.js';
 import type { Draft } from '../../src/steps/index.js';
 import { pidfileStep } from '../../src/steps/pidfile.js';
+import { placeRelocation } from '../../src/steps/emit.js';
+import type { Edit } from '../../src/edit/edits.js';
 import type { ServiceRule } from '../../src/rules/types.js';
 import { applied, ctx, draft, rule, service, sh } from './helpers.js';
 
@@ -24,9 +26,16 @@ function run(initd: string, more: { rule?: ServiceRule; d?: Draft; confd?: strin
   return { s, d, r };
 }
 
+/** Where plan.ts puts the relocation (no other block lines): its edit, or lines in the block. */
+function placed(s: ReturnType<typeof service>, d: Draft) {
+  if (!d.relocation) return { extraEdits: [] as Edit[], lateLines: d.lateLines };
+  const p = placeRelocation(s, 'etc/init.d/food', d.relocation, []);
+  return { extraEdits: p.edit ? [p.edit] : [], lateLines: [...d.lateLines, ...p.lines] };
+}
+
 function untouched(d: Draft) {
   expect(d.lateLines).toEqual([]);
-  expect(d.extraEdits).toEqual([]);
+  expect(d.relocation).toBeUndefined();
   expect(d.notes).toEqual([]);
   expect(d.initdReasons).toEqual([]);
 }
@@ -36,7 +45,7 @@ describe('the daemon wrote the pid file itself: the supervisor gets its own', ()
     const { s, d } = run(
       sh('#!/sbin/openrc-run', 'command=/usr/sbin/food', 'pidfile=/run/food.pid', '', 'depend() {', '\tneed net', '}'),
     );
-    expect(applied(s, d.extraEdits)).toBe(
+    expect(applied(s, placed(s, d).extraEdits)).toBe(
       sh(
         '#!/sbin/openrc-run',
         'command=/usr/sbin/food',
@@ -49,7 +58,7 @@ describe('the daemon wrote the pid file itself: the supervisor gets its own', ()
         '}',
       ),
     );
-    expect(d.lateLines).toEqual([]);
+    expect(placed(s, d).lateLines).toEqual([]);
     expect(d.notes).toEqual([NOTE]);
     expect(d.initdReasons).toEqual([
       "the daemon may write the script's pidfile itself, and only init.d can give the supervisor another",
@@ -57,14 +66,16 @@ describe('the daemon wrote the pid file itself: the supervisor gets its own', ()
   });
 
   test('in the late lines of the block when pidfile= is above it', () => {
-    const { d } = run(sh('#!/sbin/openrc-run', 'pidfile=/run/food.pid', 'command=/usr/sbin/food', 'command_args="-v"'));
-    expect(d.lateLines).toEqual([COMMENT, GUARD]);
-    expect(d.extraEdits).toEqual([]);
+    const { s, d } = run(
+      sh('#!/sbin/openrc-run', 'pidfile=/run/food.pid', 'command=/usr/sbin/food', 'command_args="-v"'),
+    );
+    expect(placed(s, d).lateLines).toEqual([COMMENT, GUARD]);
+    expect(placed(s, d).extraEdits).toEqual([]);
   });
 
   test('a file without a final newline gets one before the lines', () => {
     const { s, d } = run('#!/sbin/openrc-run\ncommand=/usr/sbin/food\npidfile=/run/food.pid');
-    expect(applied(s, d.extraEdits)).toBe(
+    expect(applied(s, placed(s, d).extraEdits)).toBe(
       sh('#!/sbin/openrc-run', 'command=/usr/sbin/food', 'pidfile=/run/food.pid', COMMENT, GUARD),
     );
   });
@@ -97,10 +108,10 @@ describe('the daemon wrote the pid file itself: the supervisor gets its own', ()
     const call = s.initd.commands.find((c) => c.name === 'start-stop-daemon')!;
     const d = draft({ signalEdits: [{ file: 'etc/init.d/food', start: call.start, end: call.end, text: 'x' }] });
     pidfileStep(ctx(s), d);
-    expect(d.extraEdits).toHaveLength(1);
+    expect(placed(s, d).extraEdits).toHaveLength(1);
     // Without that rewrite, reload() reads pidfile: neither choice is safe, so a refusal.
     const { d: plain, r } = run(text);
-    expect(plain.extraEdits).toEqual([]);
+    expect(plain.relocation).toBeUndefined();
     expect(r).toMatchObject({ kind: 'refuse', code: 'dynamic' });
     expect(r && r.reason).toContain('reload() reads pidfile');
   });
@@ -127,7 +138,7 @@ describe('no relocation', () => {
     const { s, d } = run(
       sh('#!/sbin/openrc-run', 'command=/usr/sbin/food', 'command_background=yes', 'pidfile=/run/food.pid'),
     );
-    expect(applied(s, d.extraEdits)).toBe(
+    expect(applied(s, placed(s, d).extraEdits)).toBe(
       sh(
         '#!/sbin/openrc-run',
         'command=/usr/sbin/food',
@@ -211,7 +222,7 @@ describe('no relocation', () => {
   test('a pidfile set only in conf.d: warned, init.d not changed', () => {
     const { d } = run(sh('#!/sbin/openrc-run', 'command=/usr/sbin/food'), { confd: 'pidfile=/run/food.pid\n' });
     expect(d.warnings).toEqual([WARNING]);
-    expect(d.extraEdits).toEqual([]);
+    expect(d.relocation).toBeUndefined();
     expect(d.lateLines).toEqual([]);
   });
 
@@ -227,7 +238,7 @@ describe('no relocation', () => {
     const { d, r } = run(reading);
     expect(r).toMatchObject({ kind: 'refuse', code: 'dynamic' });
     expect(r && r.reason).toContain('start_pre() reads pidfile');
-    expect(d.extraEdits).toEqual([]);
+    expect(d.relocation).toBeUndefined();
     expect(d.initdReasons).toEqual([]);
     const curated = run(reading, { rule: rule({ ownPidfile: '*', origin: 'curated' }) });
     expect(curated.r).toBeUndefined();
