@@ -42,8 +42,14 @@ export function fallbackTrap(s: Service): Trap | null {
   const keptAt: number[] = [];
   const declaredAt: Trap['declaredAt'] = [];
   if (words) {
-    const parsed = parseOptions(words);
+    // getopt_long takes a unique prefix (`--nice 5` is --nicelevel, collectd's conf.d): kept,
+    // it is written out in full, which supervise-daemon surely knows.
+    const parsed = parseOptions(words, undefined, { abbreviations: true });
     for (const o of parsed.options) {
+      const w0 = words[o.index];
+      const name = w0.startsWith('--') ? w0.slice(2).split('=')[0] : '';
+      if (name && name !== o.spec.long)
+        words[o.index] = `--${o.spec.long}${w0.includes('=') ? w0.slice(w0.indexOf('=')) : ''}`;
       const written = words.slice(o.index, o.index + o.count);
       const short = /^-[^-]/.test(o.written);
       if (REDUNDANT.has(o.spec.long)) continue;
@@ -223,6 +229,11 @@ export function ssdArgsStep(ctx: StepContext, d: Draft): Refusal | void {
       suggestion:
         'set supervise_daemon_args by hand (the options supervise-daemon accepts, as the script writes them), then migrate again',
     };
+  if (lines.join('\n') !== trap.lines.join('\n'))
+    trap.note = trap.note.replace(
+      /supervise_daemon_args set to .*$/,
+      `written as the script writes its words: ${lines.join(', ')}`,
+    );
   trap.lines = lines;
   d.notes.push(trap.note);
   d.lines.push(...trap.lines);

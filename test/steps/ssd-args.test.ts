@@ -126,3 +126,13 @@ describe('words the script takes from variables', () => {
     expect(r?.reason).toContain('start_stop_daemon_args passes --nicelevel through a variable');
   });
 });
+
+test('a unique prefix getopt_long accepts (--nice) is kept, written out in full (collectd)', () => {
+  const d = draft();
+  const r = ssdArgsStep(
+    ctx(service(sh(...head, 'start_stop_daemon_args="--wait 1000 --nice ${NICE}"'), sh('NICE=5'))),
+    d,
+  );
+  expect(r).toBeUndefined();
+  expect(d.lines).toEqual(['supervise_daemon_args="--nicelevel ${NICE}"']);
+});
