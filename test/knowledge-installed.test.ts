@@ -2,6 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import os from 'node:os';
 import path from 'node:path';
 import { compareVersions, initdOwners } from '../src/knowledge/installed.js';
+import { ruleForPackage } from '../src/knowledge/rules.js';
+import type { ServiceRule } from '../src/rules/types.js';
 import { loadServiceSync, migrateLoaded } from '../src/migrate/migrate.js';
 import { initParser } from '../src/parse/parser.js';
 
@@ -129,4 +131,38 @@ test('other script evidence does not stand in for the version: without the words
   const p = migrateLoaded(loadServiceSync(root({ 'etc/init.d/zabbix-agentd': script }), 'zabbix-agentd')).plan;
   expect(p.kind).toBe('refuse');
   expect(p.kind === 'refuse' && p.reason).toContain('only from version 3.0, and the installed version is not known');
+});
+
+describe('a rule kept to its packages (binary names several daemons share)', () => {
+  const rulePk = (over: Partial<ServiceRule> = {}): ServiceRule => ({
+    id: 'ntpd',
+    services: ['ntpd'],
+    daemons: ['ntpd'],
+    summary: 's',
+    route: 'init.d',
+    foreground: '-n',
+    sources: ['x'],
+    packages: ['net-misc/ntp', 'ntp'],
+    ...over,
+  });
+  const pkg = (name: string) => ({ name, version: '1', where: 'var/db/pkg/x/CONTENTS' });
+
+  test('the installing package decides (Gentoo category/name or Alpine name)', () => {
+    expect(ruleForPackage(rulePk(), pkg('net-misc/ntp'), '').refuse).toBeUndefined();
+    expect(ruleForPackage(rulePk(), pkg('ntp'), '').refuse).toBeUndefined();
+    expect(ruleForPackage(rulePk(), pkg('net-misc/openntpd'), '').refuse?.reason).toBe(
+      'the rule ntpd is for net-misc/ntp, ntp, but var/db/pkg/x/CONTENTS says net-misc/openntpd installed the init script: another daemon named ntpd',
+    );
+  });
+
+  test('unknown package: refused, or applied when the rule says so and the script names no other implementation', () => {
+    expect(ruleForPackage(rulePk(), undefined, '').refuse?.reason).toContain(
+      'several daemons are named ntpd; the rule ntpd is for net-misc/ntp, ntp, and which package installed the init script is not known',
+    );
+    const lenient = rulePk({ packageUnknown: 'apply', otherImplementation: /OpenNTPD/i });
+    expect(ruleForPackage(lenient, undefined, '#!/sbin/openrc-run\n').refuse).toBeUndefined();
+    expect(ruleForPackage(lenient, undefined, 'name="OpenNTPD"\n').refuse?.reason).toBe(
+      'the rule ntpd is for net-misc/ntp, ntp, but the script names another ntpd (OpenNTPD)',
+    );
+  });
 });

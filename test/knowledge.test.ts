@@ -18,6 +18,7 @@ const FACTS: KnowledgeFact[] = [
   'pidfileFlags',
   'ownPidfile',
   'noOwnPidfile',
+  'packages',
   'signals',
   'refuse',
 ];

@@ -44,6 +44,7 @@ export function entryToRule(e: DaemonEntry): ServiceRule {
       ...(e.pidfileFlags ?? []).map((f) => flag(f, 'pidfile')),
     ],
     ownPidfile: e.ownPidfile,
+    packages: e.packages,
     noOwnPidfile: e.noOwnPidfile,
     signals: e.signals,
     refuse,
@@ -62,6 +63,37 @@ export const KNOWLEDGE_RULES: readonly ServiceRule[] = DAEMONS.map(entryToRule);
  * the rule refuses with what was found. Without a package the rule is returned as it is (it
  * refuses: the installed version is not known).
  */
+/**
+ * A rule kept to its packages (ServiceRule.packages): the rule as it is, or a refusal saying
+ * which daemon of the same name the package database (or the script) points to.
+ */
+export function ruleForPackage(rule: ServiceRule, pkg: InstalledPackage | undefined, scriptText: string): ServiceRule {
+  const names = rule.packages;
+  if (!names?.length) return rule;
+  const bin = rule.daemons[0] ?? rule.id;
+  const refuse = (reason: string): ServiceRule => ({
+    ...rule,
+    refuse: {
+      reason,
+      suggestion: `if the daemon is ${names.join(' or ')}, pass its no-fork words with --foreground-args`,
+    },
+  });
+  if (pkg) {
+    const pn = pkg.name.slice(pkg.name.lastIndexOf('/') + 1);
+    if (names.some((n) => n === pkg.name || n === pn)) return rule;
+    return refuse(
+      `the rule ${rule.id} is for ${names.join(', ')}, but ${pkg.where} says ${pkg.name} installed the init script: another daemon named ${bin}`,
+    );
+  }
+  const other = rule.otherImplementation?.exec(scriptText);
+  if (other)
+    return refuse(`the rule ${rule.id} is for ${names.join(', ')}, but the script names another ${bin} (${other[0]})`);
+  if (rule.packageUnknown === 'apply') return rule;
+  return refuse(
+    `several daemons are named ${bin}; the rule ${rule.id} is for ${names.join(', ')}, and which package installed the init script is not known`,
+  );
+}
+
 export function ruleForInstalled(rule: ServiceRule, pkg: InstalledPackage | undefined): ServiceRule {
   if (!rule.foregroundSince || rule.versionedForeground === undefined || !pkg) return rule;
   const bin = rule.daemons[0];

@@ -13,6 +13,7 @@ export type KnowledgeFact =
   | 'pidfileFlags'
   | 'ownPidfile'
   | 'noOwnPidfile'
+  | 'packages'
   | 'signals'
   | 'refuse';
 
@@ -26,6 +27,8 @@ export interface DaemonEntry {
   daemonizeFlags?: KnowledgeFlag[];
   pidfileFlags?: KnowledgeFlag[];
   ownPidfile?: string;
+  /** The packages the entry is for, where other daemons share the binary name (knowledge/schema.json). */
+  packages?: string[];
   /** Writes a pid file only where a pidfileFlag tells it (knowledge/schema.json). */
   noOwnPidfile?: true;
   signals?: Record<string, string>;

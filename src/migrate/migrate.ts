@@ -8,7 +8,7 @@ import { ShellFile } from '../parse/shellfile.js';
 import { unitsOnRoot, type UnitFacts } from '../knowledge/units.js';
 import { initdOwners, type InstalledPackage } from '../knowledge/installed.js';
 import { logrotateOnRoot, type PidfileReader } from '../knowledge/logrotate.js';
-import { ruleForInstalled } from '../knowledge/rules.js';
+import { ruleForInstalled, ruleForPackage } from '../knowledge/rules.js';
 import { findRule } from '../rules/registry.js';
 import { daemonizingPrograms, launchedDaemon } from '../steps/custom-start.js';
 import { templateWord } from '../steps/route.js';
@@ -190,7 +190,11 @@ export function migrateLoaded(l: LoadedService, options: PlanOptions = {}): Serv
     service.daemon ?? launchedDaemon(service) ?? daemonizingPrograms(service).find((n) => findRule('', n)),
   );
   // Version-dependent foreground words: the package that installed the init script says.
-  const rule = found?.foregroundSince ? ruleForInstalled(found, l.installed?.()) : found;
+  const versioned = found?.foregroundSince ? ruleForInstalled(found, l.installed?.()) : found;
+  // A binary name several daemons share (ntpd, crond): the rule only for its own package.
+  const rule = versioned?.packages
+    ? ruleForPackage(versioned, l.installed?.(), l.initd.text + '\n' + (l.confd?.text ?? ''))
+    : versioned;
   const base = {
     rule,
     units: l.units ?? [],

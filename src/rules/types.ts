@@ -43,6 +43,16 @@ export interface ServiceRule {
    */
   foregroundSince?: string;
   versionedForeground?: string;
+  /**
+   * The packages this rule is for, where other daemons share its binary name (ISC ntpd and
+   * OpenNTPD; cronie's, scron's and busybox's crond): Gentoo `category/name` or the bare name
+   * (Alpine). The package that installed the init script must be one of them; when that is
+   * not known the rule refuses, unless `packageUnknown` is 'apply' and the script does not
+   * match `otherImplementation` (text that names another daemon of the name).
+   */
+  packages?: string[];
+  packageUnknown?: 'apply' | 'refuse';
+  otherImplementation?: RegExp;
   /** Flags that daemonize or write a pidfile: they move to command_args_background. */
   backgroundFlags?: FlagSpec[];
   /**
