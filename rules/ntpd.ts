@@ -5,7 +5,7 @@ const rule: ServiceRule = {
   services: ['ntpd'],
   daemons: ['ntpd'],
   // OpenNTPD installs a daemon and a service of the same name, whose -n is its config test.
-  packages: ['net-misc/ntp', 'ntp'],
+  packages: ['net-misc/ntp', 'ntp', 'net-misc/ntpsec', 'ntpsec'],
   packageUnknown: 'apply',
   otherImplementation: /OpenNTPD/i,
   summary: 'ntpd -n under supervise-daemon; -p ${pidfile} moves to command_args_background.',
@@ -26,6 +26,7 @@ const rule: ServiceRule = {
     "ntpd(8): -n, --nofork: don't fork; -p, --pidfile FILE: record the process id in FILE; -q, --quit: set the time and exit; -g, --panicgate",
     'docs/openrc.md §2',
     'docs/openrc.md §6',
+    'ntpsec ntpd(8) (docs/ntpd.adoc): -n, --nofork as in ISC ntpd; its Gentoo package is net-misc/ntpsec',
     'OpenNTPD ntpd(8): -n is configtest mode (check the configuration and exit), -d stays in the foreground: the rule is not for it (review of real migrations, 2026-11-25)',
   ],
 };

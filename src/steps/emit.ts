@@ -67,7 +67,9 @@ export function placeRelocation(
   relocation: { at: number; lines: string[] },
   blockLines: readonly string[],
 ): { edit?: Edit; lines: string[] } {
-  const blockAt = blockPosition(s, [...blockLines, ...relocation.lines]).at;
+  // With no block to join (a second pass, supervisor= already written), the lines go right
+  // where they must follow, without a block header of their own.
+  const blockAt = blockLines.length ? blockPosition(s, [...blockLines, ...relocation.lines]).at : -1;
   if (relocation.at <= blockAt) return { lines: relocation.lines };
   const eol = s.initd.eol;
   const at = relocation.at;

@@ -29,7 +29,7 @@ function run(initd: string, more: { rule?: ServiceRule; d?: Draft; confd?: strin
 /** Where plan.ts puts the relocation (no other block lines): its edit, or lines in the block. */
 function placed(s: ReturnType<typeof service>, d: Draft) {
   if (!d.relocation) return { extraEdits: [] as Edit[], lateLines: d.lateLines };
-  const p = placeRelocation(s, 'etc/init.d/food', d.relocation, []);
+  const p = placeRelocation(s, 'etc/init.d/food', d.relocation, ['supervisor="supervise-daemon"']);
   return { extraEdits: p.edit ? [p.edit] : [], lateLines: [...d.lateLines, ...p.lines] };
 }
 
