@@ -13,6 +13,7 @@ import { flagsStep } from './flags.js';
 import { foregroundStep } from './foreground.js';
 import { pidfileStep } from './pidfile.js';
 import { policyStep } from './policy.js';
+import { readinessStep } from './readiness.js';
 import { retryStep } from './retry.js';
 import { signalsStep } from './signals.js';
 import { ssdArgsStep } from './ssd-args.js';
@@ -23,6 +24,7 @@ export const STEPS: readonly { id: string; run: Step }[] = [
   { id: 'custom-start', run: customStartStep },
   { id: 'flags', run: flagsStep },
   { id: 'foreground', run: foregroundStep },
+  { id: 'readiness', run: readinessStep },
   { id: 'signals', run: signalsStep },
   { id: 'ssd-args', run: ssdArgsStep },
   { id: 'pidfile', run: pidfileStep },

@@ -1,0 +1,39 @@
+import { isYes } from './flags.js';
+import type { Draft, Refusal, StepContext } from './types.js';
+
+/**
+ * Commands that only print, check, wait a fixed time or boundedly (OpenRC's ewaitfile), or keep
+ * OpenRC's own records: what a converted start()'s start_post() may hold too.
+ */
+const HARMLESS = new Set([
+  'ebegin', 'eend', 'einfo', 'veinfo', 'ewarn', 'vewarn', 'eerror', 'eindent', 'eoutdent',
+  ':', 'echo', 'printf', 'true', 'sleep', 'return', 'ewaitfile', '[', 'test', 'pgrep', 'pidof',
+  'service_set_value', 'service_get_value', 'yesno',
+]); // prettier-ignore
+
+/**
+ * Step: the script's own start_post() runs right after the start. Under start-stop-daemon a
+ * daemon that forks by itself was past its set-up (sockets bound) by then; supervise-daemon
+ * returns once the child is spawned. A start_post() that talks to the daemon (iscsid's
+ * `iscsiadm --loginall`, which then starts a second, unsupervised iscsid when the socket is
+ * not there yet) would race it: refused, naming the command. Not when start-stop-daemon
+ * backgrounded the daemon itself (command_background, --background): the race was there
+ * already, and the migration does not change it.
+ */
+export function readinessStep(ctx: StepContext, d: Draft): Refusal | void {
+  const s = ctx.service;
+  if (d.converted || !s.defines('start_post')) return;
+  if (isYes(s.value('command_background'))) return;
+  if ((s.words('start_stop_daemon_args') ?? []).some((w) => /^(-b|--background|-[a-zA-Z]*b[a-zA-Z]*)$/.test(w))) return;
+  const c = s.initd.commands.find(
+    (x) => x.fn === 'start_post' && !HARMLESS.has(x.name) && !/^mark_service_/.test(x.name),
+  );
+  if (!c) return;
+  const shown = s.initd.text.slice(c.start, c.end).replace(/\s*\\\r?\n\s*/g, ' ');
+  return {
+    kind: 'refuse',
+    code: 'custom-start',
+    reason: `start_post() runs \`${shown.length > 60 ? `${shown.slice(0, 57)}...` : shown}\` right after the start: the daemon forked under start-stop-daemon, so it was set up by then, but supervise-daemon returns once the child is spawned, and this could run before the daemon is ready`,
+    suggestion: 'make start_post() wait for what it needs (e.g. ewaitfile for the socket), then migrate again',
+  };
+}
