@@ -81,6 +81,7 @@ export function unitForeground(
   if (!/^(simple|exec|notify|notify-reload|idle)$/.test(unit.type)) return { bad: `Type=${unit.type}` };
   const argv = unit.execStart.slice(1);
   const out: string[] = [];
+  const valued = new Map<string, string>();
   for (let i = 0; i < argv.length; i++) {
     const w = argv[i];
     const next = argv[i + 1];
@@ -88,11 +89,20 @@ export function unitForeground(
     if (!w.startsWith('-')) continue; // an operand, or the value of the option before it
     if (next !== undefined && !next.startsWith('-')) {
       i++; // an option with a value: the unit's choice of file or address, not a foreground flag
+      valued.set(w, next);
       continue;
     }
     if (/=.*\//.test(w)) continue;
     if (FORK_WORDS.test(w)) return { bad: `ExecStart passes ${w}` };
     out.push(w);
+  }
+  // The same option with another word than the unit's may be the mode itself (h2o's
+  // `-m daemon` where the unit runs `-m master`): the unit then says nothing about this script.
+  const sw = scriptWords ?? [];
+  for (let i = 0; i + 1 < sw.length; i++) {
+    const unitValue = valued.get(sw[i]);
+    if (unitValue !== undefined && !/[$%]/.test(unitValue) && sw[i + 1] !== unitValue && !/^-/.test(sw[i + 1]))
+      return { bad: `the script passes ${sw[i]} ${sw[i + 1]} where ExecStart passes ${sw[i]} ${unitValue}` };
   }
   const have = new Set(scriptWords ?? []);
   const words = out.filter((w) => !have.has(w));

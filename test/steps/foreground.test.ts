@@ -227,6 +227,14 @@ describe('no evidence: refused', () => {
     expect(r).toEqual(refusal(` (${UNIT}: ExecStart passes -d)`));
   });
 
+  // h2o: the script runs `-m daemon`, the unit `-m master`: the mode is the option's value.
+  test('a unit passing another value for an option the script passes is no evidence', () => {
+    const { r } = run(sh(...base, 'command_args="-m daemon -c /etc/foo.conf"'), {
+      units: [simpleUnit('-m', 'master', '-c', '/etc/foo.conf')],
+    });
+    expect(r).toEqual(refusal(` (${UNIT}: the script passes -m daemon where ExecStart passes -m master)`));
+  });
+
   test('a unit that does not pass a daemonize word the script passes is no evidence', () => {
     const { r } = run(sh(...base, 'command_args="--daemon"'), { units: [simpleUnit('-v')] });
     expect(r).toEqual(refusal(` (the script passes --daemon, which ${UNIT} does not)`));
