@@ -23,7 +23,8 @@ export const UNIT_DIRS = ['usr/lib/systemd/system', 'lib/systemd/system'];
  */
 export function parseUnit(text: string, where: string): UnitFacts | null {
   let section = '';
-  let type = 'simple';
+  let type: string | null = null;
+  let pidFile = false;
   let exec: string | null = null;
   for (const raw of text.replace(/\\\r?\n/g, ' ').split(/\r?\n/)) {
     const line = raw.trim();
@@ -38,7 +39,11 @@ export function parseUnit(text: string, where: string): UnitFacts | null {
     if (!m) continue;
     if (m[1] === 'Type') type = m[2].trim().toLowerCase();
     if (m[1] === 'ExecStart') exec = m[2].trim() === '' ? null : m[2].trim();
+    if (m[1] === 'PIDFile' && m[2].trim() !== '') pidFile = true;
   }
+  // No Type= but a PIDFile=: written for a daemon that forks and writes its pid file
+  // (tox-bootstrapd's unit), whatever the default type says.
+  if (type === null) type = pidFile ? 'forking (no Type=, but PIDFile=)' : 'simple';
   if (exec === null) return null;
   const words = evalWords(exec.replace(/^[-@+!:]+/, ''));
   if (!words || words.length === 0) return null;

@@ -59,7 +59,7 @@ export function pidfileStep(ctx: StepContext, d: Draft): Refusal | void {
   });
   const what = own === '*' || !own ? (ruleSays ? 'a built-in pid file' : 'its own pid file') : own;
   const warning = `${s.daemon} writes ${what} itself, which may be the supervisor's pidfile: stop would end only the daemon, and its supervisor would respawn it`;
-  if (readers.length && ctx.rule && ctx.rule.origin !== 'knowledge') {
+  if (readers.length && ctx.rule && ctx.rule.origin !== 'knowledge' && !ruleSays) {
     // A curated rule's service (the wiki's mpd): the known trade-off, said as a warning.
     d.warnings.push(
       `${warning}; ${readers.map((f) => `${f.name}()`).join(', ')} reads pidfile, so rc-supervise leaves it: give the supervisor another pidfile by hand`,
@@ -114,6 +114,16 @@ export function pidfileStep(ctx: StepContext, d: Draft): Refusal | void {
   if (!last) {
     d.notes.pop();
     d.initdReasons.pop();
+    // Known to write it (a rule says so): stop would end only the daemon. Not a warning on a
+    // migration reported as done, a refusal (miniupnpd's pidfile set only in conf.d).
+    if (ruleSays)
+      return {
+        kind: 'refuse',
+        code: 'dynamic',
+        reason: `${warning}; pidfile is set only in conf.d, where rc-supervise does not give the supervisor another`,
+        suggestion:
+          'give the supervisor its own pidfile (if [ "${supervisor}" = supervise-daemon ]; then pidfile=...; fi) by hand, then migrate again',
+      };
     d.warnings.push(warning);
     return;
   }

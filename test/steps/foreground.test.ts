@@ -309,3 +309,12 @@ describe('no evidence, and the daemon itself unreadable: the reason says what is
     expect(reason).toMatch(/^unknown daemon services: no rule/);
   });
 });
+
+// tox-bootstrapd's unit: no Type= (simple by default) but a PIDFile=, written for a daemon that forks.
+test('parseUnit: no Type= with a PIDFile= reads as forking (no evidence); without PIDFile= as simple', async () => {
+  const { parseUnit } = await import('../../src/knowledge/units.js');
+  const unit = (extra: string) => `[Service]\n${extra}ExecStart=/usr/bin/foo --config /etc/foo.conf\n`;
+  expect(parseUnit(unit('PIDFile=/run/foo.pid\n'), 'u')?.type).toBe('forking (no Type=, but PIDFile=)');
+  expect(parseUnit(unit(''), 'u')?.type).toBe('simple');
+  expect(parseUnit(unit('Type=notify\nPIDFile=/run/foo.pid\n'), 'u')?.type).toBe('notify');
+});

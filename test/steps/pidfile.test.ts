@@ -226,7 +226,7 @@ describe('no relocation', () => {
     expect(d.lateLines).toEqual([]);
   });
 
-  test('a function reading pidfile: refused (no rule), or warned for a curated rule', () => {
+  test('a function reading pidfile: refused (no rule, or a rule saying the daemon writes it), or warned for a curated rule', () => {
     const reading = sh(
       '#!/sbin/openrc-run',
       'command=/usr/sbin/food',
@@ -240,9 +240,15 @@ describe('no relocation', () => {
     expect(r && r.reason).toContain('start_pre() reads pidfile');
     expect(d.relocation).toBeUndefined();
     expect(d.initdReasons).toEqual([]);
-    const curated = run(reading, { rule: rule({ ownPidfile: '*', origin: 'curated' }) });
+    // A curated rule that only may write it (the wiki's mpd): the known trade-off, warned.
+    const curated = run(reading, { rule: rule({ origin: 'curated' }) });
     expect(curated.r).toBeUndefined();
     expect(curated.d.warnings[0]).toContain('start_pre() reads pidfile, so rc-supervise leaves it');
+    // One that says the daemon does write it (fcron): stop would end only the daemon: refused.
+    const writes = run(reading, { rule: rule({ ownPidfile: '*', origin: 'curated' }) });
+    expect(writes.r && writes.r.reason).toContain(
+      'start_pre() reads pidfile, so the supervisor cannot simply be given another one',
+    );
   });
 });
 
@@ -314,4 +320,14 @@ describe('a file on the root signalling through the pid file (etc/logrotate.d)',
     expect(r).toBeUndefined();
     expect(d.notes).toEqual([RULE_NOTE('/run/food.pid')]);
   });
+});
+
+test('pidfile set only in conf.d, and a rule saying the daemon writes it (miniupnpd): refused, not a warning', () => {
+  const { r } = run(sh('#!/sbin/openrc-run', 'command=/usr/sbin/food'), {
+    confd: 'pidfile=/run/food.pid\n',
+    rule: rule({ ownPidfile: '/run/food.pid' }),
+  });
+  expect(r && r.reason).toContain(
+    'pidfile is set only in conf.d, where rc-supervise does not give the supervisor another',
+  );
 });
