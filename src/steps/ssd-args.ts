@@ -211,7 +211,9 @@ function asWritten(s: Service, trap: Trap): string[] | string {
 export function ssdArgsStep(ctx: StepContext, d: Draft): Refusal | void {
   const trap = fallbackTrap(ctx.service);
   if (!trap) return;
-  const problem = trapProblem(ctx.service, trap);
+  // Computed at run time (clsync's "${cmd_nice} ${cmd_ionice}"): which of its options
+  // supervise-daemon would take (nice, ionice) cannot be told; blocking them all loses those.
+  const problem = trap.words === null ? computedProblem(ctx.service) : trapProblem(ctx.service, trap);
   if (problem)
     return {
       kind: 'refuse',
@@ -237,4 +239,28 @@ export function ssdArgsStep(ctx: StepContext, d: Draft): Refusal | void {
   trap.lines = lines;
   d.notes.push(trap.note);
   d.lines.push(...trap.lines);
+}
+
+/**
+ * start_stop_daemon_args computed at run time (set in a condition, or from variables): blocking
+ * it all with " " is exact only when every value it can take is written out and holds nothing
+ * supervise-daemon also takes. With variables (clsync's "${cmd_nice} ${cmd_ionice}") that
+ * cannot be told, and blocking them all would lose nice/ionice/user settings: refused.
+ */
+function computedProblem(s: Service): string | null {
+  const values = [...s.initd.assignments, ...(s.confd?.assignments ?? [])]
+    .filter((a) => a.name === 'start_stop_daemon_args')
+    .map((a) => a.value.text);
+  const reason =
+    'start_stop_daemon_args is computed at run time: which of its options supervise-daemon also takes (--nicelevel, --ionice, --user...) cannot be told';
+  if (values.some((v) => /[$`]/.test(v))) return reason;
+  for (const v of values) {
+    const words = evalWords(v);
+    if (!words) return reason;
+    const kept = parseOptions(words, undefined, { abbreviations: true }).options.some(
+      (o) => SHARED_MEANING.has(o.spec.long) && !REDUNDANT.has(o.spec.long),
+    );
+    if (kept) return reason;
+  }
+  return null;
 }

@@ -136,3 +136,27 @@ test('a unique prefix getopt_long accepts (--nice) is kept, written out in full 
   expect(r).toBeUndefined();
   expect(d.lines).toEqual(['supervise_daemon_args="--nicelevel ${NICE}"']);
 });
+
+test('computed at run time from variables (clsync\'s "${cmd_nice} ${cmd_ionice}"): refused, not blocked wholesale', () => {
+  const d = draft();
+  const r = ssdArgsStep(
+    ctx(
+      service(
+        sh(
+          ...head,
+          'if [ -n "$NICE" ]; then',
+          '\tcmd_nice="--nice $NICE"',
+          'fi',
+          'start_stop_daemon_args="${cmd_nice} -w 5"',
+          'if [ -n "$X" ]; then',
+          '\tstart_stop_daemon_args="-w 9"',
+          'fi',
+        ),
+      ),
+    ),
+    d,
+  );
+  expect(r?.reason).toContain(
+    'start_stop_daemon_args is computed at run time: which of its options supervise-daemon also takes',
+  );
+});
