@@ -249,6 +249,14 @@ export function flagsStep(ctx: StepContext, d: Draft): Refusal | void {
       .flatMap((a) => splitValue(a.value.text, a.value.start, a.value.quote) ?? []),
     ...(d.converted?.args ?? []),
   ];
+  const bundle = bundledFlag(ctx.service, argTokens, specs);
+  if (bundle)
+    return {
+      kind: 'refuse',
+      code: 'dynamic',
+      reason: `the daemon's arguments pass ${bundle.word}, which bundles the daemonize flag ${bundle.flag} with other options: rc-supervise does not split bundles`,
+      suggestion: `write ${bundle.flag} apart from the other options (in command_args_background), then migrate again`,
+    };
   const hidden = hiddenFlags(ctx.service, argTokens, specs);
   const unhidden = hidden ? moveHiddenFlags(ctx.service, specs, argTokens, ctx.initdPath, ctx.confdPath) : null;
   if (hidden && !unhidden)
@@ -327,4 +335,24 @@ function daemonizes(s: Service, specs: FlagSpec[], d: Draft): boolean {
     d.converted?.args ?? [],
   ];
   return lists.some((tokens) => tokens.some((_, i) => fork.some((f) => matchesFlag(tokens, i, f) > 0)));
+}
+
+/**
+ * A daemonize flag of one letter bundled with others (ipcad's conf.d `IPCAD_OPTS="-rds"`, -d
+ * daemonizes): found in the arguments or in the values of the variables they read.
+ */
+function bundledFlag(s: Service, tokens: Token[], specs: FlagSpec[]): { word: string; flag: string } | null {
+  const letters = specs.filter((f) => f.why === 'daemonize' && !f.value && /^-[A-Za-z0-9]$/.test(f.flag));
+  if (!letters.length) return null;
+  const words = tokens.map((t) => t.text.replace(/^["']|["']$/g, ''));
+  for (const t of tokens)
+    for (const m of t.text.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g))
+      for (const a of [...s.initd.assignments, ...(s.confd?.assignments ?? [])].filter((x) => x.name === m[1]))
+        words.push(...a.value.text.replace(/^["']|["']$/g, '').split(/\s+/));
+  for (const w of words) {
+    if (!/^-[A-Za-z0-9]{2,}$/.test(w)) continue;
+    const hit = letters.find((f) => w.includes(f.flag[1]));
+    if (hit) return { word: w, flag: hit.flag };
+  }
+  return null;
 }

@@ -153,7 +153,15 @@ export function foregroundStep(ctx: StepContext, d: Draft): Refusal | void {
     });
     return;
   }
-  const script = scriptEvidence(ctx, d);
+  // A script that backgrounds the daemon while also passing it a long fork word (cgproxy's
+  // command_background with --daemon) says nothing about the foreground: the daemon forks.
+  const longFork = (
+    d.converted
+      ? d.converted.args.map((a) => a.text.replace(/^["']|["']$/g, ''))
+      : (staticWords(s, 'command_args') ?? [])
+  ).find((w) => /^(--daemon|--daemonize|-daemon|--fork|--background|--detach)$/.test(w));
+  const found = scriptEvidence(ctx, d);
+  const script = longFork ? null : found;
   if (script) {
     d.foreground = '';
     d.evidence.push(script);
@@ -169,7 +177,10 @@ export function foregroundStep(ctx: StepContext, d: Draft): Refusal | void {
     : s.daemon;
   const daemonName = daemon || s.daemon;
   const units = daemonName ? unitsFor(ctx.units, daemonName, s.name) : [];
-  const why: string[] = [];
+  const why: string[] =
+    longFork && found
+      ? [`the script passes ${longFork}, a fork word, beside what says it does not fork (${found.detail})`]
+      : [];
   const scriptWords = d.converted
     ? d.converted.args.map((a) => a.text.replace(/^["']|["']$/g, ''))
     : staticWords(s, 'command_args');
@@ -182,6 +193,12 @@ export function foregroundStep(ctx: StepContext, d: Draft): Refusal | void {
     const risky = r.extra.filter((w) => FORK_WORDS.test(w));
     if (risky.length) {
       why.push(`the script passes ${risky.join(' ')}, which ${u.path} does not`);
+      continue;
+    }
+    // Several option words the script lacks (oidentd's `-i -S`): which keeps it in the
+    // foreground, and what the others change (-S: messages to stderr), a unit does not say.
+    if (r.words.length > 1) {
+      why.push(`${u.path} passes several options the script does not (${r.words.join(' ')})`);
       continue;
     }
     d.foreground = r.words.join(' ');

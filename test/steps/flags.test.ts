@@ -308,3 +308,12 @@ test('command_background=yes with only a pid file flag: the flag stays, and the 
     'under supervise-daemon the supervisor keeps its pid in /run/supervise-${RC_SVCNAME}.pid',
   );
 });
+
+test('a daemonize letter bundled with others (ipcad: IPCAD_OPTS="-rds" in conf.d) is refused, naming the bundle', () => {
+  const { res } = run(sh('#!/sbin/openrc-run', 'command_args="${FOO_OPTS}"'), daemonizeD, sh('FOO_OPTS="-rds"'));
+  expect(res?.reason).toBe(
+    "the daemon's arguments pass -rds, which bundles the daemonize flag -d with other options: rc-supervise does not split bundles",
+  );
+  // A long option that merely contains the letter is no bundle.
+  expect(run(sh('#!/sbin/openrc-run', 'command_args="--debug -v"'), daemonizeD).res).toBeUndefined();
+});

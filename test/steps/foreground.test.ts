@@ -318,3 +318,11 @@ test('parseUnit: no Type= with a PIDFile= reads as forking (no evidence); withou
   expect(parseUnit(unit(''), 'u')?.type).toBe('simple');
   expect(parseUnit(unit('Type=notify\nPIDFile=/run/foo.pid\n'), 'u')?.type).toBe('notify');
 });
+
+// cgproxy: command_background and --daemon in command_args; oidentd's unit: -i -S.
+test('script evidence with a long fork word beside it, and a unit adding several words, are no evidence', () => {
+  const fork = run(sh(...base, 'command_background=yes', 'pidfile=/run/foo.pid', 'command_args="--daemon"'));
+  expect(fork.r?.reason).toContain('the script passes --daemon, a fork word, beside what says it does not fork');
+  const several = run(sh(...base), { units: [simpleUnit('-i', '-S')] });
+  expect(several.r?.reason).toContain(`${UNIT} passes several options the script does not (-i -S)`);
+});
