@@ -45,7 +45,19 @@ export function pidfileStep(ctx: StepContext, d: Draft): Refusal | void {
   // A knowledge entry settles it too when its sources say the daemon writes a pid file only
   // where a flag tells it (noOwnPidfile).
   const curated = !!ctx.rule && (ctx.rule.origin !== 'knowledge' || !!ctx.rule.noOwnPidfile);
-  if (!ruleSays && (told || (made && curated))) return;
+  // supervise-daemon opens its pid file before the daemon runs: in a directory only the daemon
+  // creates (razerd's /run/razerd), that fails at every boot. Unless the script makes the
+  // directory first (checkpath/mkdir), the supervisor needs a pid file of its own.
+  const dir = pidfile ? pidfile.replace(/^["']|["']$/g, '').replace(/\/[^/]*$/, '') : '';
+  const made_dir =
+    !dir ||
+    /^\/(var\/)?run$/.test(dir) ||
+    s.initd.functions.some((f) => {
+      const body = s.initd.text.slice(f.body.start, f.body.end);
+      return /\b(checkpath|mkdir|install)\b/.test(body) && (body.includes(dir) || /pidfile(%|\})|dirname/.test(body));
+    }) ||
+    (d.converted?.edits ?? []).some((e) => /\b(checkpath|mkdir|install)\b/.test(e.text) && e.text.includes(dir));
+  if (!ruleSays && (told || (made && curated)) && made_dir) return;
   // A script that switches on $supervisor was written for both backends, pid files included.
   if (!ruleSays && isDualMode(s)) return;
   const fg = d.foreground ?? s.value('command_args_foreground') ?? '';

@@ -53,6 +53,24 @@ export function fallbackTrap(s: Service): Trap | null {
       const written = words.slice(o.index, o.index + o.count);
       const short = /^-[^-]/.test(o.written);
       if (REDUNDANT.has(o.spec.long)) continue;
+      // --chuid has no supervise-daemon option, but its declarative variable (command_user)
+      // both backends read: it is kept that way, not dropped (bopm would run as root).
+      const declarable =
+        o.spec.long === 'chuid' && o.value !== undefined && !o.value.startsWith('-') && !s.isSet('command_user');
+      if (declarable) {
+        // Dropped from supervise_daemon_args (whatever supervise-daemon makes of --chuid) and
+        // said as command_user, which both backends read.
+        dropped.push(written.join(' '));
+        if (!declared.some((d) => d.startsWith('command_user='))) {
+          declared.push(`command_user="${o.value!.replace(/["\\$`]/g, '\\$&')}"`);
+          declaredAt.push({
+            variable: 'command_user',
+            at: o.valueIndex ?? o.index,
+            joined: o.valueIndex === undefined,
+          });
+        }
+        continue;
+      }
       if (!SHARED_MEANING.has(o.spec.long) || (short && MISREAD_SHORT.has(o.written[1]))) {
         dropped.push(written.join(' '));
         continue;

@@ -331,3 +331,17 @@ test('pidfile set only in conf.d, and a rule saying the daemon writes it (miniup
     'pidfile is set only in conf.d, where rc-supervise does not give the supervisor another',
   );
 });
+
+// razerd: the supervisor opens its pid file before the daemon runs, in /run/razerd, which only
+// the daemon creates: the supervisor gets its own unless the script makes the directory first.
+test('a pid file in a directory only the daemon creates: the supervisor gets its own', () => {
+  const made = sh(
+    '#!/sbin/openrc-run',
+    'command=/usr/sbin/food',
+    'command_background=yes',
+    'pidfile=/run/food/food.pid',
+  );
+  expect(run(made, { rule: rule({ origin: 'curated' }) }).d.relocation).toBeDefined();
+  const withDir = made + sh('start_pre() {', '\tcheckpath -d /run/food', '}');
+  expect(run(withDir, { rule: rule({ origin: 'curated' }) }).d.relocation).toBeUndefined();
+});

@@ -160,3 +160,11 @@ test('computed at run time from variables (clsync\'s "${cmd_nice} ${cmd_ionice}"
     'start_stop_daemon_args is computed at run time: which of its options supervise-daemon also takes',
   );
 });
+
+test('--chuid (bopm) becomes command_user, as the script writes it, and leaves supervise_daemon_args', () => {
+  const d = draft();
+  expect(
+    ssdArgsStep(ctx(service(sh(...head, 'start_stop_daemon_args="--quiet --chuid ${FOO_UID}"'), sh('FOO_UID=foo'))), d),
+  ).toBeUndefined();
+  expect(d.lines).toEqual(['command_user="${FOO_UID}"', 'supervise_daemon_args="--quiet"']);
+});
