@@ -1,7 +1,7 @@
 import type { Edit } from '../edit/edits.js';
 import { signalRewriteEdit } from '../edit/signal-rewrite.js';
 import type { Service, SignalCall } from '../model/service.js';
-import type { Draft, StepContext } from './types.js';
+import type { Draft, Refusal, StepContext } from './types.js';
 
 /** `[ "$supervisor" = ... ]`, `case "${supervisor}" in`: the script picks its own code per backend. */
 const SUPERVISOR_SWITCH = /(\[\[?|\btest)\s+[^\]\n]*\$\{?supervisor\b|\bcase\s+"?\$\{?supervisor\b/;
@@ -38,7 +38,31 @@ export function signalRewrites(s: Service, file: string): Edit[] {
 }
 
 /** Step: signals sent through the pidfile would now reach the supervisor (a silent no-op for HUP). */
-export function signalsStep(ctx: StepContext, d: Draft): void {
+export function signalsStep(ctx: StepContext, d: Draft): Refusal | void {
+  // A custom command that stops the daemon with a signal and then starts the service itself
+  // (lighttpd's graceful(): INT, then `start`): the supervisor respawns the stopped daemon and
+  // the second start runs another one beside it.
+  const s = ctx.service;
+  for (const c of rewritableSignalCalls(s)) {
+    const fn = c.cmd.fn;
+    if (!fn || ['start', 'stop', 'restart', 'start_pre', 'stop_post'].includes(fn)) continue;
+    if (!/^(SIG)?(INT|TERM|QUIT|KILL|2|3|9|15)$/i.test(c.signal)) continue;
+    // `start` itself, or `rc-service <svc> start` / `/etc/init.d/<svc> restart`.
+    const starts = s.initd.commands.some(
+      (x) =>
+        x.fn === fn &&
+        (x.name === 'start' ||
+          ((x.name === 'rc-service' || /init\.d\//.test(x.words[0].text)) &&
+            x.words.slice(1).some((w) => /^["']?(start|restart)["']?$/.test(w.text)))),
+    );
+    if (starts)
+      return {
+        kind: 'refuse',
+        code: 'custom-start',
+        reason: `${fn}() stops the daemon with ${c.signal} and then starts the service itself: under the supervisor the daemon would be respawned and a second one started beside it`,
+        suggestion: `rewrite ${fn}() for the supervisor (e.g. rc-service restart), then migrate again`,
+      };
+  }
   // A call inside a start()/stop() the custom-start step replaces goes with that function.
   const replaced = d.converted?.edits ?? [];
   d.signalEdits = signalRewrites(ctx.service, ctx.initdPath).filter(

@@ -138,3 +138,27 @@ test('kill -0 $(cat pidfile) is a liveness probe, not a signal: left alone', () 
   const { d } = run(reload('\tkill -0 $(cat ${pidfile}) 2>/dev/null || return 1'));
   expect(d.signalEdits).toEqual([]);
 });
+
+// lighttpd's graceful(): INT to the daemon, then `start` itself.
+test('a custom command that stops the daemon with a signal and then starts the service is refused', async () => {
+  const { signalsStep } = await import('../../src/steps/signals.js');
+  const { ctx, draft, service, sh } = await import('./helpers.js');
+  const script = sh(
+    '#!/sbin/openrc-run',
+    'command=/usr/sbin/food',
+    'pidfile=/run/food.pid',
+    'extra_started_commands="graceful"',
+    'graceful() {',
+    '\tstart-stop-daemon --signal INT --pidfile "${pidfile}"',
+    '\tstart',
+    '}',
+  );
+  const r = signalsStep(ctx(service(script)), draft());
+  expect(r && r.reason).toBe(
+    'graceful() stops the daemon with INT and then starts the service itself: under the supervisor the daemon would be respawned and a second one started beside it',
+  );
+  // A reload with HUP is rewritten as before.
+  const d = draft();
+  expect(signalsStep(ctx(service(script.replace('--signal INT', '--signal HUP'))), d)).toBeUndefined();
+  expect(d.signalEdits).toHaveLength(1);
+});
