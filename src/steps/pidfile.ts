@@ -1,6 +1,6 @@
 import type { Service } from '../model/service.js';
 import { referencedVars, samePath } from './emit.js';
-import { isYes } from './flags.js';
+import { isYes, pidfileAliases } from './flags.js';
 import { isDualMode } from './signals.js';
 import type { Draft, Refusal, StepContext } from './types.js';
 
@@ -159,7 +159,7 @@ export function pidfileStep(ctx: StepContext, d: Draft): Refusal | void {
 function staleReader(ctx: StepContext, d: Draft): Refusal | undefined {
   const s = ctx.service;
   const launchPid = (d.converted?.lines ?? []).filter((l) => l.startsWith('pidfile=')).map((l) => l.slice(8));
-  const aliases = new Set(['pidfile', 'RC_SVCNAME', 'SVCNAME', ...pidfileAliasNames(s, launchPid)]);
+  const aliases = new Set(['pidfile', 'RC_SVCNAME', 'SVCNAME', ...pidfileAliases(s, launchPid)]);
   const vars = [...new Set(referencedVars(d.movedText ?? ''))].filter((v) => !aliases.has(v));
   if (!vars.length) return;
   const gone = [...d.signalEdits, ...(d.converted?.edits ?? [])];
@@ -181,14 +181,6 @@ function staleReader(ctx: StepContext, d: Draft): Refusal | undefined {
       }
   }
   return;
-}
-
-/** Variables whose value is the pidfile (`pidfile="${PIDFILE}"`). */
-function pidfileAliasNames(s: Service, extra: string[]): string[] {
-  return [...s.initd.topLevel('pidfile').map((a) => a.value.text), ...extra].flatMap((text) => {
-    const m = /^["']?\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?["']?$/.exec(text);
-    return m ? [m[1]] : [];
-  });
 }
 
 /**

@@ -113,6 +113,13 @@ export function shellQuoteWord(w: string, always = false): string {
   return `'${w.replace(/'/g, `'\\''`)}'`;
 }
 
+/** Every value start_stop_daemon_args is assigned, in init.d (any level) and conf.d. */
+function ssdArgsValues(s: Service) {
+  return [...s.initd.assignments, ...(s.confd?.assignments ?? [])]
+    .filter((a) => a.name === 'start_stop_daemon_args')
+    .map((a) => a.value);
+}
+
 /** Variables OpenRC sets for every service: known when the script runs. */
 const OPENRC_VARS = /^(RC_SVCNAME|SVCNAME|RC_SERVICE|RC_CMD|RC_RUNLEVEL|RC_PREFIX|RC_LIBEXECDIR)$/;
 
@@ -125,9 +132,7 @@ const OPENRC_VARS = /^(RC_SVCNAME|SVCNAME|RC_SERVICE|RC_CMD|RC_RUNLEVEL|RC_PREFI
  * by an expansion (`${PMS_USER:+--user}`) may appear later: it cannot be kept or dropped now.
  */
 export function trapProblem(s: Service, trap: Trap): string | null {
-  const texts = [...s.initd.assignments, ...(s.confd?.assignments ?? [])]
-    .filter((a) => a.name === 'start_stop_daemon_args')
-    .map((a) => a.value);
+  const texts = ssdArgsValues(s);
   const sources = s.initd.commands.some((c) => c.name === '.' || c.name === 'source');
   const seen = new Set<string>(['start_stop_daemon_args']);
   const queue = texts.flatMap((v) => referencedVars(v.text));
@@ -197,9 +202,7 @@ function asWritten(s: Service, trap: Trap): string[] | string {
   const words = trap.words;
   if (!words || (!trap.keptAt.length && !trap.declaredAt.length)) return trap.lines;
   const src = wordSources(s, words);
-  const anyVar = [...s.initd.assignments, ...(s.confd?.assignments ?? [])].some(
-    (a) => a.name === 'start_stop_daemon_args' && /[$`]/.test(a.value.text),
-  );
+  const anyVar = ssdArgsValues(s).some((v) => /[$`]/.test(v.text));
   if (!src && anyVar) return 'start_stop_daemon_args is built in a way rc-supervise cannot follow word by word';
   // 'value': the script writes the word out; a token text: one variable makes it; null: neither.
   const written = (at: number, joined: boolean): 'value' | string | null => {
@@ -232,15 +235,7 @@ export function ssdArgsStep(ctx: StepContext, d: Draft): Refusal | void {
   // Computed at run time (clsync's "${cmd_nice} ${cmd_ionice}"): which of its options
   // supervise-daemon would take (nice, ionice) cannot be told; blocking them all loses those.
   const problem = trap.words === null ? computedProblem(ctx.service) : trapProblem(ctx.service, trap);
-  if (problem)
-    return {
-      kind: 'refuse',
-      code: 'dynamic',
-      reason: `${problem}; supervise_daemon_args cannot be set for it exactly`,
-      suggestion:
-        'set supervise_daemon_args by hand (the options supervise-daemon accepts, as the script writes them), then migrate again',
-    };
-  const lines = asWritten(ctx.service, trap);
+  const lines = problem ?? asWritten(ctx.service, trap);
   if (typeof lines === 'string')
     return {
       kind: 'refuse',
@@ -266,9 +261,7 @@ export function ssdArgsStep(ctx: StepContext, d: Draft): Refusal | void {
  * cannot be told, and blocking them all would lose nice/ionice/user settings: refused.
  */
 function computedProblem(s: Service): string | null {
-  const values = [...s.initd.assignments, ...(s.confd?.assignments ?? [])]
-    .filter((a) => a.name === 'start_stop_daemon_args')
-    .map((a) => a.value.text);
+  const values = ssdArgsValues(s).map((v) => v.text);
   const reason =
     'start_stop_daemon_args is computed at run time: which of its options supervise-daemon also takes (--nicelevel, --ionice, --user...) cannot be told';
   if (values.some((v) => /[$`]/.test(v))) return reason;
