@@ -1,6 +1,7 @@
 import type { Service } from '../model/service.js';
 import { referencedVars, samePath } from './emit.js';
 import { isYes, pidfileAliases } from './flags.js';
+import { parseOptions } from '../model/options.js';
 import { isDualMode } from './signals.js';
 import type { Draft, Refusal, StepContext } from './types.js';
 
@@ -14,7 +15,7 @@ import type { Draft, Refusal, StepContext } from './types.js';
  */
 export function pidfileStep(ctx: StepContext, d: Draft): Refusal | void {
   const s: Service = ctx.service;
-  const stale = staleReader(ctx, d) ?? outsideReader(ctx, d);
+  const stale = staleReader(ctx, d) ?? staleStopPidfile(ctx, d) ?? outsideReader(ctx, d);
   if (stale) return stale;
   // The pid file the converted start() named (pidfile= among its declarative lines).
   const launchPid = d.converted?.lines.find((l) => l.startsWith('pidfile='));
@@ -181,6 +182,70 @@ function staleReader(ctx: StepContext, d: Draft): Refusal | undefined {
       }
   }
   return;
+}
+
+/**
+ * A converted stop() found the daemon through the pid file the daemon wrote in daemon mode
+ * (`start-stop-daemon --stop --pidfile /var/run/snort/snort_${SNORT_IFACE}.pid`). When the
+ * daemon's pid file flag moved to command_args_background, or its rule says it writes a pid file
+ * only where a flag tells it (snort writes one only in daemon mode), nothing writes that file
+ * under the supervisor: a function still reading it (snort's reload(): `[ ! -f … ]`,
+ * `cat … | ps -p`) would always fail, or read a stale file.
+ */
+function staleStopPidfile(ctx: StepContext, d: Draft): Refusal | undefined {
+  const s = ctx.service;
+  if (!d.converted?.command || d.pidfileKept) return;
+  const rule = ctx.rule;
+  const moved = d.movedText.split(/\s+/).map((w) => w.replace(/=.*$/, ''));
+  const movedPidFlag = (rule?.backgroundFlags ?? []).some((f) => f.why === 'pidfile' && moved.includes(f.flag));
+  if (!movedPidFlag && !rule?.noOwnPidfile) return;
+  const own = rule?.ownPidfile;
+  for (const c of s.initd.commands.filter((c) => c.fn === 'stop' && c.name === 'start-stop-daemon')) {
+    const words = c.words.slice(1).map((w) => w.text);
+    const p = parseOptions(words.map((w) => w.replace(/^["']|["']$/g, '')));
+    const opt = p.options.find((o) => o.spec.long === 'pidfile');
+    if (!opt?.value) continue;
+    const raw = opt.value;
+    if (/^\$\{?pidfile\}?$/.test(raw)) continue; // the supervisor's own variable: the step above judges its readers
+    const value = s.expand(raw);
+    if (own && (own === '*' || (value && samePath(value, own)))) continue;
+    // The supervisor takes that very path (pidfile= from the launch): its readers read the supervisor.
+    if (
+      (d.converted.lines ?? []).some((l) => l.startsWith('pidfile=') && l.slice(8).replace(/^["']|["']$/g, '') === raw)
+    )
+      continue;
+    const texts = [...new Set([raw, value].filter((x): x is string => !!x && x.length > 1))];
+    const gone = [...d.signalEdits, ...(d.converted.edits ?? [])];
+    const rewritten = (offset: number) => gone.some((e) => e.start <= offset && offset < e.end);
+    for (const f of s.initd.functions) {
+      const body = s.initd.text.slice(f.body.start, f.body.end);
+      for (const text of texts)
+        for (let i = body.indexOf(text); i >= 0; i = body.indexOf(text, i + 1)) {
+          const at = f.body.start + i;
+          if (rewritten(at)) continue;
+          const line = s.initd.text.slice(s.initd.lineStart(at), s.initd.lineEnd(at));
+          if (/^\s*#/.test(line) || /\b(checkpath|mkdir|chown|chmod|rm|install|dirname)\b/.test(line)) continue;
+          return {
+            kind: 'refuse',
+            code: 'dynamic',
+            reason: `${f.name}() reads ${raw}, the pid file stop() found the daemon by; ${s.daemon ?? launchedName(s, d)} writes it only ${movedPidFlag ? `where a flag tells it (${d.movedText}, now for start-stop-daemon only)` : 'in daemon mode (its rule says so)'}: under the supervisor that file is never written`,
+            suggestion: `make ${f.name}() signal through \${supervisor} \${RC_SVCNAME} --signal (and drop its pid file checks), then migrate again`,
+          };
+        }
+    }
+  }
+  return;
+}
+
+/** The converted launch's program, by its file name. */
+function launchedName(s: Service, d: Draft): string {
+  const launched = d.converted?.command ? (s.expand(d.converted.command) ?? '') : '';
+  return (
+    launched
+      .replace(/^["']|["']$/g, '')
+      .split('/')
+      .pop() || 'the daemon'
+  );
 }
 
 /**

@@ -345,3 +345,75 @@ test('a pid file in a directory only the daemon creates: the supervisor gets its
   const withDir = made + sh('start_pre() {', '\tcheckpath -d /run/food', '}');
   expect(run(withDir, { rule: rule({ origin: 'curated' }) }).d.relocation).toBeUndefined();
 });
+
+// snort: start() ran `food --pid-path /run/food -D`, stop() found it by
+// --pidfile /run/food/food_${IFACE}.pid, and reload() checks that file before signalling. The
+// daemon writes it only in daemon mode, or where --pid-path tells it: once both words are for
+// start-stop-daemon only, nothing writes it under the supervisor and reload() always fails.
+describe('a function reading the pid file a converted stop() found the daemon by', () => {
+  const script = (reload: string[]) =>
+    sh(
+      '#!/sbin/openrc-run',
+      'extra_started_commands="reload"',
+      'start() {',
+      '\tebegin "Starting food"',
+      '\tstart-stop-daemon --start --exec /usr/sbin/food -- --pid-path /run/food -D -i ${IFACE}',
+      '\teend $?',
+      '}',
+      'stop() {',
+      '\tebegin "Stopping food"',
+      '\tstart-stop-daemon --stop --pidfile /run/food/food_${IFACE}.pid',
+      '\teend $?',
+      '}',
+      'reload() {',
+      ...reload,
+      '}',
+    );
+  const pidFlag = { flag: '--pid-path', value: true, why: 'pidfile' as const };
+  const daemonize = { flag: '-D', why: 'daemonize' as const };
+  const go = (text: string, r: ServiceRule, moved: string) => {
+    const s = service(text, 'IFACE=eth0\n', 'food');
+    const d = draft();
+    const c = ctx(s, { rule: r });
+    expect(customStartStep(c, d)).toBeUndefined();
+    d.movedText = moved; // what the foreground step moves to command_args_background
+    return pidfileStep(c, d);
+  };
+  const guarded = [
+    '\tif [ ! -f /run/food/food_${IFACE}.pid ]; then',
+    '\t\treturn 1',
+    '\tfi',
+    '\tstart-stop-daemon --signal HUP --pidfile /run/food/food_${IFACE}.pid',
+  ];
+
+  test('refused when the pid flag moved, naming the function, the file and the flags', () => {
+    const r = go(
+      script(guarded),
+      rule({ id: 'food', daemons: ['food'], backgroundFlags: [daemonize, pidFlag] }),
+      '--pid-path /run/food -D',
+    );
+    expect(r).toMatchObject({ kind: 'refuse', code: 'dynamic' });
+    expect(r && r.reason).toBe(
+      'reload() reads /run/food/food_${IFACE}.pid, the pid file stop() found the daemon by; food writes it only where a flag tells it (--pid-path /run/food -D, now for start-stop-daemon only): under the supervisor that file is never written',
+    );
+  });
+
+  test('refused when the rule says the daemon writes a pid file only where told, even with no pid flag moved', () => {
+    const r = go(
+      script(guarded),
+      rule({ id: 'food', daemons: ['food'], backgroundFlags: [daemonize], noOwnPidfile: true }),
+      '-D',
+    );
+    expect(r && r.reason).toContain('writes it only in daemon mode (its rule says so)');
+  });
+
+  test('not refused when the rule says the daemon writes that file itself, or when only the signal read it', () => {
+    const writes = rule({ id: 'food', daemons: ['food'], backgroundFlags: [daemonize, pidFlag], ownPidfile: '*' });
+    expect(go(script(guarded), writes, '--pid-path /run/food -D')?.reason ?? '').not.toContain(
+      'stop() found the daemon by',
+    );
+    // The signal call alone is rewritten by the signals step; without the test nothing reads the file.
+    const plain = rule({ id: 'food', daemons: ['food'], backgroundFlags: [daemonize, pidFlag] });
+    expect(go(script(['\trm -f /run/food/food_${IFACE}.pid']), plain, '--pid-path /run/food -D')).toBeUndefined();
+  });
+});
