@@ -652,10 +652,15 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
         );
         continue;
       }
-      if (long === 'wait') {
-        notes.push(`start-stop-daemon --wait ${v} of start() dropped: the declarative start does not wait`);
-        continue;
-      }
+      if (long === 'wait')
+        // start-stop-daemon failed the start when the daemon died within that time (sldd exits at
+        // once when its conf.d lists no hosts): supervise-daemon reports the start as done once
+        // it has spawned the daemon, and would respawn it instead. Dropping it changes what
+        // `start` reports; keeping it would hand --wait to supervise-daemon, which lacks it.
+        return refuse(
+          `start() makes start-stop-daemon wait (--wait ${v}) and fail the start if the daemon dies in that time; supervise-daemon cannot check that`,
+          'convert start() by hand (e.g. start_stop_daemon_args for start-stop-daemon and a supervise_daemon_args of its own), then migrate again',
+        );
       const variable = DECLARATIVE[long];
       if (variable) {
         if (s.isSet(variable)) return refuse(`start() passes --${long} but ${variable} is set as well`);

@@ -257,6 +257,22 @@ export function flagsStep(ctx: StepContext, d: Draft): Refusal | void {
       reason: `the daemon's arguments pass ${bundle.word}, which bundles the daemonize flag ${bundle.flag} with other options: rc-supervise does not split bundles`,
       suggestion: `write ${bundle.flag} apart from the other options (in command_args_background), then migrate again`,
     };
+  // `${LVMETAD_OPTS:=-p ${pidfile}}`: the pid file word is the default of a variable the user
+  // may set. Moving the whole word would drop the user's options under the supervisor; leaving
+  // it would make the daemon write the supervisor's pid file. Neither is exact.
+  const defaulted = argTokens.find((t) =>
+    [...t.text.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*):?[-=+?]([^}]*(\}[^}]*)?)\}/g)].some(
+      (m) => m[1] !== 'pidfile' && PIDFILE_REF.test(m[2]),
+    ),
+  );
+  if (defaulted)
+    return {
+      kind: 'refuse',
+      code: 'dynamic',
+      reason: `the daemon's arguments read ${defaulted.text}, whose default names the pid file: moving the word would drop what the user sets under the supervisor, and leaving it would let the daemon write the supervisor's pid file`,
+      suggestion:
+        'split the pid file option out of the default (e.g. command_args_background="-p ${pidfile}" and command_args="${OPTS}"), then migrate again',
+    };
   const hidden = hiddenFlags(ctx.service, argTokens, specs);
   const unhidden = hidden ? moveHiddenFlags(ctx.service, specs, argTokens, ctx.initdPath, ctx.confdPath) : null;
   if (hidden && !unhidden)

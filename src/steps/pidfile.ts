@@ -264,7 +264,10 @@ function outsideReader(ctx: StepContext, d: Draft): Refusal | undefined {
   const reader = ctx.pidfileReaders.find((r) => variants.some((v) => r.text.includes(v)));
   if (!reader) return;
   const own = ctx.rule?.ownPidfile;
-  if (own && (own === '*' || samePath(bare, own))) return;
+  // Only while the foreground words leave the daemon's pid file alone: dnsmasq's bare
+  // --pid-file there makes it write none, and the reader would signal the supervisor.
+  const fg = d.foreground ?? s.value('command_args_foreground') ?? '';
+  if (own && !/pid/i.test(fg) && (own === '*' || samePath(bare, own))) return;
   return {
     kind: 'refuse',
     code: 'dynamic',

@@ -156,17 +156,34 @@ describe('a single start-stop-daemon launch', () => {
     expect(d.converted!.lines).toEqual(['command_user="foo:foo bar"']);
   });
 
-  test('--chdir, --name, --wait: declarative variables, procname, a dropped wait with a note', () => {
+  test('--chdir, --name: declarative variables, procname', () => {
     const { d } = run(
       sh(
         '#!/sbin/openrc-run',
         'start() {',
-        '\tstart-stop-daemon --start --exec /usr/bin/foo --chdir /var/lib/foo --name foo --wait 500',
+        '\tstart-stop-daemon --start --exec /usr/bin/foo --chdir /var/lib/foo --name foo',
         '}',
       ),
     );
     expect(d.converted!.lines).toEqual(['directory=/var/lib/foo', 'procname=foo']);
-    expect(d.notes).toContain('start-stop-daemon --wait 500 of start() dropped: the declarative start does not wait');
+  });
+
+  // sldd: `--wait 500` failed the start when the daemon exited at once (as it does when conf.d
+  // lists no hosts); supervise-daemon would report it started and respawn it instead.
+  test('--wait: refused, the supervisor cannot fail the start when the daemon dies at once', () => {
+    const { r, d } = run(
+      sh(
+        '#!/sbin/openrc-run',
+        'start() {',
+        '\tstart-stop-daemon --start --background --make-pidfile --pidfile /run/foo.pid --wait 500 --exec /usr/bin/foo',
+        '}',
+      ),
+    );
+    expect(r).toMatchObject({ kind: 'refuse', code: 'custom-start' });
+    expect(r && r.reason).toBe(
+      'custom start()/stop(): start() makes start-stop-daemon wait (--wait 500) and fail the start if the daemon dies in that time; supervise-daemon cannot check that',
+    );
+    expect(d.converted).toBeNull();
   });
 
   test('--background --make-pidfile: command_background="yes" and the flag for the later steps', () => {

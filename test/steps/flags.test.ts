@@ -286,6 +286,26 @@ test('a flag in a default written in the arguments (${EXIM_OPTS:--bd -q15m}) is 
   }
 });
 
+// lvmetad: `command_args="${LVMETAD_OPTS:=-p ${pidfile}}"`. Moving the whole word dropped the
+// user's LVMETAD_OPTS under the supervisor; the pid file word cannot leave the default exactly.
+test('the pid file named in the default of another variable (${FOO_OPTS:=-p ${pidfile}}): refused, nothing moved', () => {
+  for (const op of [':=', ':-', '-']) {
+    const { res, d } = run(
+      sh('#!/sbin/openrc-run', 'pidfile=/run/foo.pid', `command_args="\${FOO_OPTS${op}-p \${pidfile}}"`),
+      daemonizeD,
+    );
+    expect(res).toMatchObject({ kind: 'refuse', code: 'dynamic' });
+    expect(res?.reason).toBe(
+      `the daemon's arguments read \${FOO_OPTS${op}-p \${pidfile}}, whose default names the pid file: moving the word would drop what the user sets under the supervisor, and leaving it would let the daemon write the supervisor's pid file`,
+    );
+    expect(d.moveEdits).toEqual([]);
+  }
+  // `${pidfile:-/run/foo.pid}` itself is the pid file, not a default of another variable: moved as before.
+  const own = run(sh('#!/sbin/openrc-run', 'command_args="-p ${pidfile:-/run/foo.pid} -v"'), daemonizeD);
+  expect(own.res).toBeUndefined();
+  expect(own.d.movedText).toBe('-p ${pidfile:-/run/foo.pid}');
+});
+
 test('command_background=yes with only a pid file flag: the flag stays, and the supervisor will get a pid file of its own', () => {
   const script = sh(
     '#!/sbin/openrc-run',

@@ -315,6 +315,17 @@ describe('a file on the root signalling through the pid file (etc/logrotate.d)',
     );
   });
 
+  // dnsmasq: its rule says it writes /run/dnsmasq.pid, but the rule's own foreground words
+  // (a bare --pid-file) make it write none: logrotate's USR2 would reach the supervisor.
+  test('a rule saying the daemon writes it, but foreground words that name a pid file: refused', () => {
+    const s = service(script, null, 'food');
+    const d = draft({ foreground: '--keep-in-foreground --pid-file' });
+    const r = pidfileStep({ ...ctx(s, { rule: rule({ ownPidfile: '/run/food.pid' }) }), pidfileReaders: readers }, d);
+    expect(r?.reason).toBe(
+      "etc/logrotate.d/food signals the daemon through /run/food.pid, which under supervise-daemon would be the supervisor's pid file (or a file nobody writes)",
+    );
+  });
+
   test("a rule saying the daemon writes it: the supervisor gets its own, the file stays the daemon's", () => {
     const { r, d } = go(rule({ ownPidfile: '/run/food.pid' }));
     expect(r).toBeUndefined();
