@@ -44,6 +44,23 @@ describe('ShellFile', () => {
     expect(f.lineCol(ssd.words[3].start)).toEqual({ line: 9, col: 3 });
   });
 
+  // tree-sitter-bash splits `$A/$B.pid` after the second `$` (dbmail's scripts): one word for sh.
+  test('a word the grammar splits in two (`$A/$B.pid`) is one word, with its span', () => {
+    const f = new ShellFile('x', 'start() {\n\tssd --pidfile $D/$P.pid -- -p $D/$P.$X "$D/$P" x$D/$P\n}\n');
+    const words = f.commands[0].words;
+    expect(words.map((w) => w.text)).toEqual([
+      'ssd',
+      '--pidfile',
+      '$D/$P.pid',
+      '--',
+      '-p',
+      '$D/$P.$X',
+      '"$D/$P"',
+      'x$D/$P',
+    ]);
+    for (const w of words) expect(f.text.slice(w.start, w.end)).toBe(w.text);
+  });
+
   test('empty and comment-only files parse', () => {
     expect(new ShellFile('e', '').errors).toEqual([]);
     expect(new ShellFile('c', '# only a comment\n').errors).toEqual([]);

@@ -439,6 +439,15 @@ function addCommand(file: ShellFile, node: Node, fn: string | null): void {
     if (t === 'variable_assignment' || t === 'comment' || t.endsWith('_redirect')) continue;
     const start = c.startIndex;
     const end = c.endIndex;
+    // tree-sitter-bash splits `$A/$B.pid` into `$A/$` and `B.pid`: for sh, nodes with nothing
+    // between them are one word (dbmail's `--pidfile $PID_DIR/$PROGRAM.$PID`).
+    const prev = words[words.length - 1];
+    if (prev && prev.end === start && t !== 'command_name') {
+      prev.end = end;
+      prev.text = file.text.slice(prev.start, end);
+      prev.type = 'concatenation';
+      continue;
+    }
     words.push({ text: file.text.slice(start, end), start, end, type: t });
   }
   if (words.length === 0) return;
