@@ -129,6 +129,8 @@ export function foregroundStep(ctx: StepContext, d: Draft): Refusal | void {
   if (opts.foregroundArgs !== undefined) {
     d.foreground = opts.foregroundArgs;
     d.evidence.push({ kind: 'user', detail: `--foreground-args=${JSON.stringify(opts.foregroundArgs)}` });
+    if (rule?.refuse && !opts.residual)
+      d.warnings.push(`without --foreground-args this service is refused (rule ${rule.id}): ${rule.refuse.reason}`);
     const fork = (staticWords(s, 'command_args') ?? []).find((w) => FORK_WORDS.test(w));
     if (fork && !(rule?.backgroundFlags ?? []).some((f) => f.flag === fork))
       d.warnings.push(

@@ -24,7 +24,17 @@ export function routePrecheck(ctx: StepContext): Refusal | 'already' | void {
   // version, and the script is the evidence). Other script evidence is not enough: without
   // its words the daemon may still not serve (vde_switch exits at end of stdin without
   // --nostdin).
-  if (rule?.refuse && !(rule.foregroundSince && scriptPassesWords(ctx, rule.versionedForeground ?? '')))
+  // --foreground-args is the user's own word on how the daemon stays in the foreground (after
+  // changing its configuration, as several refusals suggest): it wins, with the refusal kept
+  // as a warning (foreground step).
+  // A service already supervised (by hand, or by an earlier run with --foreground-args) is
+  // not refused again: there is nothing to do.
+  if (
+    rule?.refuse &&
+    ctx.options.foregroundArgs === undefined &&
+    !(s.supervised && !ctx.options.residual) &&
+    !(rule.foregroundSince && scriptPassesWords(ctx, rule.versionedForeground ?? ''))
+  )
     return { kind: 'refuse', code: 'rule', ...rule.refuse };
   if (
     s.name.startsWith('net.') ||

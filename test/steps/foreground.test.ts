@@ -48,6 +48,15 @@ describe('evidence, strongest first', () => {
     expect(d.evidence).toEqual([{ kind: 'user', detail: '--foreground-args=""' }]);
   });
 
+  test("--foreground-args over a rule's refusal: the refusal stays as a warning", () => {
+    const refusing = rule({ refuse: { reason: 'foo forks unless its configuration says otherwise', suggestion: 's' } });
+    const { d, r } = run(all, { rule: refusing, options: { foregroundArgs: '' } });
+    expect(r).toBeUndefined();
+    expect(d.warnings).toContain(
+      'without --foreground-args this service is refused (rule foo): foo forks unless its configuration says otherwise',
+    );
+  });
+
   test('the rule beats the script and the unit, citing its foreground source', () => {
     const { d } = run(all, { rule: fgRule, units });
     expect(d.foreground).toBe('-n');

@@ -16,6 +16,22 @@ describe('routePrecheck', () => {
     });
   });
 
+  // clamfs, ekeyd, axhttpd: the refusal says "change the configuration, then migrate with
+  // --foreground-args": the user's own word wins, and a script already supervised is not refused again.
+  test("--foreground-args overrides a rule's refusal; an already supervised script is not refused", () => {
+    const refuse = {
+      reason: 'foo forks unless its configuration says otherwise',
+      suggestion: 'configure it, then pass --foreground-args',
+    };
+    const r = rule({ refuse });
+    expect(routePrecheck(ctx(service(plain), { rule: r, options: { foregroundArgs: '' } }))).toBeUndefined();
+    const supervised = sh('#!/sbin/openrc-run', 'command=/usr/bin/foo', 'supervisor=supervise-daemon');
+    expect(routePrecheck(ctx(service(supervised), { rule: r }))).toBe('already');
+    expect(routePrecheck(ctx(service(supervised), { rule: r, options: { residual: true } }))).toMatchObject({
+      code: 'rule',
+    });
+  });
+
   test('netifrc: by name, by a link to net.lo, by a script that loads netifrc', () => {
     const byName = routePrecheck(ctx(service(plain, null, 'net.eth0')));
     expect(byName).toMatchObject({ kind: 'refuse', code: 'netifrc' });
