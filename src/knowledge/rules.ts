@@ -46,6 +46,7 @@ export function entryToRule(e: DaemonEntry): ServiceRule {
     ownPidfile: e.ownPidfile,
     packages: e.packages,
     noOwnPidfile: e.noOwnPidfile,
+    foregroundLogs: e.foregroundLogs,
     signals: e.signals,
     refuse,
     notes: e.notes,

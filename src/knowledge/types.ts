@@ -13,6 +13,7 @@ export type KnowledgeFact =
   | 'pidfileFlags'
   | 'ownPidfile'
   | 'noOwnPidfile'
+  | 'foregroundLogs'
   | 'packages'
   | 'signals'
   | 'refuse';
@@ -31,6 +32,8 @@ export interface DaemonEntry {
   packages?: string[];
   /** Writes a pid file only where a pidfileFlag tells it (knowledge/schema.json). */
   noOwnPidfile?: true;
+  /** In the foreground its log goes to this stream instead of syslog or its log file (knowledge/schema.json). */
+  foregroundLogs?: 'stderr' | 'stdout';
   signals?: Record<string, string>;
   refuse?: { reason: string; suggestion: string };
   notes?: string[];

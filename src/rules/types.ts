@@ -67,6 +67,11 @@ export interface ServiceRule {
    * file start-stop-daemon made (command_background, --make-pidfile) is then not the daemon's.
    */
   noOwnPidfile?: boolean;
+  /**
+   * In the foreground the daemon logs to this stream instead of syslog (or its log file):
+   * supervise-daemon discards it unless output_log/error_log (or a logger) is set.
+   */
+  foregroundLogs?: 'stderr' | 'stdout';
   /** Custom commands (function name) and the signal each sends to the daemon. */
   signals?: Record<string, string>;
   /** Set when the service must not be migrated. */

@@ -597,6 +597,10 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
         );
     }
     args = sep < 0 ? [] : launch.words.slice(sep + 2).map(tok);
+    // `--exec /usr/bin/mono /usr/lib/mono/${xsppath} -- --root ...`: with the program named by an
+    // option, the operand before `--` is the daemon's first argument (getopt moves it behind the
+    // options; start-stop-daemon passes it on).
+    if (exec?.value && operands.length === 1) args = [tok(launch.words[operands[0] + 1]), ...args];
     // With a rule for the daemon the script's --background no longer matters: the rule says how
     // the daemon stays in the foreground, and that is what the supervisor runs.
     const ruled = ctx.rule && !ctx.rule.refuse && ctx.rule.foreground !== undefined;

@@ -112,6 +112,22 @@ export function unitForeground(
 }
 
 /**
+ * gpm -D, sslh -f, gmid -f: in the foreground the daemon logs to stderr (or stdout) instead of
+ * syslog, and supervise-daemon sends both to /dev/null unless told otherwise. The service runs,
+ * but its log is gone: said as a warning, unless the script or --log already keeps that stream.
+ */
+function lostLog(ctx: StepContext, d: Draft): void {
+  const { service: s, rule, options: opts } = ctx;
+  const stream = rule?.foregroundLogs;
+  if (!stream || opts.log) return;
+  const kept = stream === 'stderr' ? ['error_log', 'error_logger'] : ['output_log', 'output_logger'];
+  if (kept.some((v) => s.isSet(v)) || d.converted?.lines.some((l) => kept.some((v) => l.startsWith(`${v}=`)))) return;
+  d.warnings.push(
+    `in the foreground ${rule.id} logs to ${stream} instead of syslog (rule ${rule.id}), and supervise-daemon discards ${stream}: pass --log syslog or --log file:DIR (or set ${kept[0]}) to keep its log`,
+  );
+}
+
+/**
  * Step: the daemon must not fork, or the supervisor loses it and respawns it in a loop.
  * Evidence, strongest first: --foreground-args; a rule (curated or knowledge base, with
  * sources); the script itself; a systemd unit of the same binary. Otherwise: refuse.
@@ -153,6 +169,7 @@ export function foregroundStep(ctx: StepContext, d: Draft): Refusal | void {
       kind: 'rule',
       detail: `${rule.origin === 'knowledge' ? 'knowledge base' : 'rule'} ${rule.id}: ${rule.foreground === '' ? 'stays in the foreground by itself' : rule.foreground}${src ? ` (${src.replace(/^foreground:\s*/, '')})` : ''}`,
     });
+    lostLog(ctx, d);
     return;
   }
   // A script that backgrounds the daemon while also passing it a long fork word (cgproxy's
@@ -167,6 +184,7 @@ export function foregroundStep(ctx: StepContext, d: Draft): Refusal | void {
   if (script) {
     d.foreground = '';
     d.evidence.push(script);
+    lostLog(ctx, d);
     return;
   }
   // The launched program, through its variable when static (`--exec "${DAEMON}"`).

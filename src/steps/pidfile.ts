@@ -58,7 +58,12 @@ export function pidfileStep(ctx: StepContext, d: Draft): Refusal | void {
       return /\b(checkpath|mkdir|install)\b/.test(body) && (body.includes(dir) || /pidfile(%|\})|dirname/.test(body));
     }) ||
     (d.converted?.edits ?? []).some((e) => /\b(checkpath|mkdir|install)\b/.test(e.text) && e.text.includes(dir));
-  if (!ruleSays && (told || (made && curated)) && made_dir) return;
+  // Told where, by a flag that now goes to start-stop-daemon only: without it the daemon may
+  // still write a default pid file, which may be the very path the supervisor keeps (babeld
+  // writes /var/run/babeld.pid by default and will not start while that file exists). Only
+  // knowledge of the daemon (a curated rule, or an entry saying it writes none unless told)
+  // settles that it writes nothing there.
+  if (!ruleSays && ((told && curated) || (made && curated)) && made_dir) return;
   // A script that switches on $supervisor was written for both backends, pid files included.
   if (!ruleSays && isDualMode(s)) return;
   const fg = d.foreground ?? s.value('command_args_foreground') ?? '';

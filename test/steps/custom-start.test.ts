@@ -168,6 +168,22 @@ describe('a single start-stop-daemon launch', () => {
     expect(d.converted!.lines).toEqual(['directory=/var/lib/foo', 'procname=foo']);
   });
 
+  // xsp: `--exec /usr/bin/mono /usr/lib/mono/${xsppath} -- --root ...`: the operand before `--`
+  // is mono's first argument (getopt moves it behind the options); it used to be dropped.
+  test("an operand before `--` with --exec is the daemon's first argument", () => {
+    const { d, r } = run(
+      sh(
+        '#!/sbin/openrc-run',
+        'start() {',
+        '\tstart-stop-daemon --start --background --make-pidfile --pidfile /run/foo.pid --exec /usr/bin/mono /usr/lib/foo/foo.exe -- --port 80',
+        '}',
+      ),
+    );
+    expect(r).toBeUndefined();
+    expect(d.converted!.command).toBe('/usr/bin/mono');
+    expect(d.converted!.args.map((a) => a.text)).toEqual(['/usr/lib/foo/foo.exe', '--port', '80']);
+  });
+
   // sldd: `--wait 500` failed the start when the daemon exited at once (as it does when conf.d
   // lists no hosts); supervise-daemon would report it started and respawn it instead.
   test('--wait: refused, the supervisor cannot fail the start when the daemon dies at once', () => {

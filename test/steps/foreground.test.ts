@@ -57,6 +57,18 @@ describe('evidence, strongest first', () => {
     );
   });
 
+  // sslh -f, gpm -D: in the foreground the log goes to stderr, which supervise-daemon discards.
+  test('a rule whose foreground sends the log to stderr: warned, unless --log or error_log keeps it', () => {
+    const logs = rule({ foreground: '-f', foregroundLogs: 'stderr' });
+    const warned = run(all, { rule: logs });
+    expect(warned.d.warnings).toContain(
+      'in the foreground foo logs to stderr instead of syslog (rule foo), and supervise-daemon discards stderr: pass --log syslog or --log file:DIR (or set error_log) to keep its log',
+    );
+    expect(run(all, { rule: logs, options: { log: { kind: 'syslog' } } }).d.warnings).toEqual([]);
+    const kept = sh('#!/sbin/openrc-run', 'command=/usr/bin/foo', 'error_log=/var/log/foo.log');
+    expect(run(kept, { rule: logs }).d.warnings).toEqual([]);
+  });
+
   test('the rule beats the script and the unit, citing its foreground source', () => {
     const { d } = run(all, { rule: fgRule, units });
     expect(d.foreground).toBe('-n');

@@ -185,25 +185,44 @@ describe('no relocation', () => {
     expect(d.lateLines).toEqual([COMMENT, GUARD]);
   });
 
-  test('the daemon was told where (a pidfile flag moved now, or split already)', () => {
-    const moved = run(sh('#!/sbin/openrc-run', 'command=/usr/sbin/food', 'pidfile=/run/food.pid'), {
-      d: draft({ movedText: '-p ${pidfile}' }),
-    });
-    untouched(moved.d);
-    const split = run(
-      sh(
-        '#!/sbin/openrc-run',
-        'command=/usr/sbin/food',
-        'pidfile=/run/food.pid',
-        'command_args_background="--pid=${pidfile}"',
-      ),
-    );
-    untouched(split.d);
+  // Told where by a flag that is for start-stop-daemon only now: without it the daemon may
+  // write its default pid file, which may be the supervisor's path (babeld: /var/run/babeld.pid,
+  // and it will not start while that file exists). Only knowledge of the daemon settles it.
+  test('the daemon was told where (a pidfile flag moved now, or split already), and a curated rule or noOwnPidfile says it writes nothing else', () => {
+    const curated = rule({ origin: 'curated' });
+    const entry = rule({ origin: 'knowledge', noOwnPidfile: true });
+    for (const r of [curated, entry]) {
+      const moved = run(sh('#!/sbin/openrc-run', 'command=/usr/sbin/food', 'pidfile=/run/food.pid'), {
+        d: draft({ movedText: '-p ${pidfile}' }),
+        rule: r,
+      });
+      untouched(moved.d);
+      const split = run(
+        sh(
+          '#!/sbin/openrc-run',
+          'command=/usr/sbin/food',
+          'pidfile=/run/food.pid',
+          'command_args_background="--pid=${pidfile}"',
+        ),
+        { rule: r },
+      );
+      untouched(split.d);
+    }
     const byRule = run(sh('#!/sbin/openrc-run', 'command=/usr/sbin/food', 'pidfile=/run/food.pid'), {
       d: draft({ movedText: '--pid-file /run/food.pid' }),
-      rule: rule({ backgroundFlags: [{ flag: '--pid-file', value: true, why: 'pidfile' }] }),
+      rule: rule({ origin: 'curated', backgroundFlags: [{ flag: '--pid-file', value: true, why: 'pidfile' }] }),
     });
     untouched(byRule.d);
+  });
+
+  test('told where, but nothing says the daemon writes no default pid file (babeld): the supervisor gets its own', () => {
+    for (const r of [undefined, rule({ origin: 'knowledge' })]) {
+      const { d } = run(sh('#!/sbin/openrc-run', 'command=/usr/sbin/food', 'pidfile=/run/food.pid'), {
+        d: draft({ movedText: '-I ${pidfile}' }),
+        rule: r,
+      });
+      expect(d.relocation?.lines[1]).toBe(GUARD);
+    }
   });
 
   test('the foreground words tell the daemon about a pid file', () => {
