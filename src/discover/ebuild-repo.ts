@@ -26,6 +26,8 @@ import {
   readdirSync,
   readFileSync,
   readSync,
+  lstatSync,
+  statfsSync,
   statSync,
   type Dirent,
 } from 'node:fs';
@@ -596,8 +598,11 @@ const PATCH = /\.(?:patch|diff)$/;
 // /etc/init.d and insinto /etc/conf.d included): it need not be split into lines.
 const MAY_INSTALL = /init\.?d|conf\.?d|systemd_(?:new|do)unit/;
 
-/** Scan one package directory (`ents`: its entries, when the caller has read them already). */
-export function scanPackage(pkgDir: string, ents: Entries = entries(pkgDir)): EbuildPackage {
+/**
+ * Scan one package directory (`ents`: its entries, when the caller has read them already;
+ * `listed`: every regular file under its files/, when the caller has listed it already).
+ */
+export function scanPackage(pkgDir: string, ents: Entries = entries(pkgDir), listed?: string[]): EbuildPackage {
   const filesDir = path.join(pkgDir, 'files');
   const ebuilds = ents
     .filter((e) => e.isFile() && e.name.endsWith('.ebuild'))
@@ -613,7 +618,7 @@ export function scanPackage(pkgDir: string, ents: Entries = entries(pkgDir)): Eb
   };
   // No files/ (most packages), or one with patches only: no init script, nothing more to read.
   if (!ents.some((e) => e.name === 'files' && !e.isFile())) return pkg;
-  const files = filesUnder(filesDir).sort();
+  const files = (listed ?? filesUnder(filesDir)).sort();
   if (files.every((f) => PATCH.test(f))) return pkg;
   const fileSet = new Set(files);
 
@@ -756,8 +761,71 @@ export function scanEbuildRepo(dir: string): EbuildPackage[] {
 
 /** scanEbuildRepo one package at a time, as the walk finds them (so that a caller can act on the first ones early). */
 export function* repoPackages(dir: string): Generator<EbuildPackage> {
-  for (const p of packageListings(path.resolve(dir))) {
-    const pkg = scanPackage(p.dir, p.ents);
+  const root = path.resolve(dir);
+  for (const p of serviceListings(root, subdirCounts(root))) {
+    const pkg = scanPackage(p.dir, p.ents ?? entries(p.dir), p.files);
     if (pkg.services.length > 0) yield pkg;
+  }
+}
+
+/**
+ * File systems whose directories have a link count of 2 + their number of subdirectories
+ * (statfs(2) magic numbers): ext2/3/4, XFS, tmpfs. GNU find's leaf optimisation rests on the
+ * same rule, and is turned off where it does not hold (NFS, CIFS, AFS, /proc); btrfs and
+ * overlayfs (for a directory merged from several layers) give 1, which the walk below never
+ * takes for a count. Anything not in this list is listed in full.
+ */
+const SUBDIR_COUNTING_FS = new Set([0xef53, 0x58465342, 0x01021994]);
+
+/** The device of `root` when its file system counts subdirectories in link counts, else null. */
+function subdirCounts(root: string): { dev: number } | null {
+  try {
+    return SUBDIR_COUNTING_FS.has(statfsSync(root).type) ? { dev: statSync(root).dev } : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * packageListings for repoPackages: the same packages in the same order, minus those that
+ * cannot hold an init script, found with fewer directory listings. Where link counts are
+ * trusted (`counts`: same device as the root, on a file system above), a directory's link
+ * count says how many subdirectories it has, so that
+ * - a directory without any (2: most packages, with only ebuilds, Manifest, metadata.xml)
+ *   has no files/ and nothing to walk into: one look for `files` (it may be a symlink, or a
+ *   plain file: then it is listed as before) instead of a listing;
+ * - a directory whose only one is files/ (3) is a package with nothing else to walk into:
+ *   its files/ is listed first, and the package itself only when files/ holds more than
+ *   patches (scanPackage's own rule; most files/ hold only patches).
+ * `ents` is unset when the package directory was not listed; `files` is set when files/ was.
+ */
+function* serviceListings(
+  dir: string,
+  counts: { dev: number } | null,
+  depth = 0,
+): Generator<{ dir: string; ents?: Entries; files?: string[] }> {
+  if (depth > 0 && counts) {
+    const st = lstatSync(dir, { throwIfNoEntry: false });
+    if (st?.isDirectory() && st.dev === counts.dev && (st.nlink === 2 || st.nlink === 3)) {
+      // (existsSync is the cheaper call: false for no files/ at all, or a dangling symlink.)
+      if (st.nlink === 2 && !existsSync(path.join(dir, 'files'))) return;
+      const files = st.nlink === 3 ? lstatSync(path.join(dir, 'files'), { throwIfNoEntry: false }) : undefined;
+      if (files?.isDirectory()) {
+        const listed = filesUnder(path.join(dir, 'files'));
+        if (!listed.every((f) => PATCH.test(f))) yield { dir, files: listed };
+        return;
+      }
+    }
+  }
+  const ents = entries(dir);
+  const isPkg = ents.some((e) => (e.isFile() && e.name.endsWith('.ebuild')) || (e.isDirectory() && e.name === 'files'));
+  if (isPkg && depth > 0) {
+    yield { dir, ents };
+    return;
+  }
+  if (depth >= 8) return;
+  for (const e of ents.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    if (!e.isDirectory() || e.name.startsWith('.') || NOT_PACKAGES.has(e.name)) continue;
+    yield* serviceListings(path.join(dir, e.name), counts, depth + 1);
   }
 }
