@@ -141,11 +141,17 @@ function* packageListings(dir: string, depth = 0): Generator<{ dir: string; ents
   }
 }
 
-/** Every regular file under `dir`, recursively (files/ may have version subdirectories). */
+/**
+ * path.join(dir, name) for a normalised `dir` and an entry's name (no `/`, never `.` or `..`),
+ * without path.join's normalising pass: the walks below join thousands of them.
+ */
+const child = (dir: string, name: string): string => (dir.endsWith('/') ? dir + name : `${dir}/${name}`);
+
+/** Every regular file under `dir` (normalised), recursively (files/ may have version subdirectories). */
 function filesUnder(dir: string, out: string[] = []): string[] {
   for (const e of entries(dir)) {
     if (e.name.startsWith('.')) continue;
-    const p = path.join(dir, e.name);
+    const p = child(dir, e.name);
     if (e.isDirectory()) filesUnder(p, out);
     else if (e.isFile()) out.push(p);
   }
@@ -352,6 +358,8 @@ interface Loop {
 
 /** Every assignment of the enclosing `for` loops' variables (one env when there is no loop). */
 function loopEnvs(base: Record<string, string>, loops: readonly Loop[]): Record<string, string>[] {
+  // Outside loops (most lines) the base itself: nothing below changes an env it is given.
+  if (!loops.some((l) => l.variable !== null)) return [base];
   let envs = [{ ...base }];
   for (const l of loops) {
     if (l.variable === null) continue;
@@ -370,6 +378,7 @@ function loopEnvs(base: Record<string, string>, loops: readonly Loop[]): Record<
  * the file installed is X's.
  */
 function withoutPrefixify(line: string): string {
+  if (!line.includes('prefixify_ro')) return line;
   return line.replace(/\$\(prefixify_ro\s+((?:"[^"]*"|[^\s)"])+)\s*\)/g, '$1');
 }
 
@@ -808,10 +817,11 @@ function* serviceListings(
     const st = lstatSync(dir, { throwIfNoEntry: false });
     if (st?.isDirectory() && st.dev === counts.dev && (st.nlink === 2 || st.nlink === 3)) {
       // (existsSync is the cheaper call: false for no files/ at all, or a dangling symlink.)
-      if (st.nlink === 2 && !existsSync(path.join(dir, 'files'))) return;
-      const files = st.nlink === 3 ? lstatSync(path.join(dir, 'files'), { throwIfNoEntry: false }) : undefined;
+      const filesDir = child(dir, 'files');
+      if (st.nlink === 2 && !existsSync(filesDir)) return;
+      const files = st.nlink === 3 ? lstatSync(filesDir, { throwIfNoEntry: false }) : undefined;
       if (files?.isDirectory()) {
-        const listed = filesUnder(path.join(dir, 'files'));
+        const listed = filesUnder(filesDir);
         if (!listed.every((f) => PATCH.test(f))) yield { dir, files: listed };
         return;
       }
@@ -826,6 +836,6 @@ function* serviceListings(
   if (depth >= 8) return;
   for (const e of ents.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     if (!e.isDirectory() || e.name.startsWith('.') || NOT_PACKAGES.has(e.name)) continue;
-    yield* serviceListings(path.join(dir, e.name), counts, depth + 1);
+    yield* serviceListings(child(dir, e.name), counts, depth + 1);
   }
 }
