@@ -302,6 +302,8 @@ export interface InstallLine {
   user?: true;
 }
 
+const MAY_MATTER = /for|while|until|into|cp|>|new|do/;
+
 const INSTALL_CMD =
   /(?:^\s*|[;&|({]\s*|\b(?:then|do|else)\s+)(newinitd|doinitd|newconfd|doconfd|systemd_newunit|systemd_dounit|newexe|doexe|newins|doins)[ \t]+(.*)$/;
 
@@ -343,7 +345,7 @@ function logicalLines(text: string): { text: string; line: number }[] {
   for (let i = 0; i < raw.length; i++) {
     const line = i + 1;
     let t = raw[i];
-    while (/(^|[^\\])(\\\\)*\\$/.test(t) && i + 1 < raw.length) t = t.slice(0, -1) + ' ' + raw[++i];
+    while (t.endsWith('\\') && /(^|[^\\])(\\\\)*\\$/.test(t) && i + 1 < raw.length) t = t.slice(0, -1) + ' ' + raw[++i];
     out.push({ text: t, line });
   }
   return out;
@@ -421,6 +423,10 @@ export function installLines(text: string, vars: Record<string, string>, files: 
   for (const { text: rawLine, line } of logicalLines(text)) {
     if (/^\s*#/.test(rawLine)) continue;
     const raw = withoutPrefixify(rawLine);
+    // Every step below needs one of these words (for/while/until and done for loops, exeinto
+    // and insinto, cp or a redirection for copies, an install command, all named new* or do*):
+    // a line without any (most of an ebuild) changes nothing.
+    if (!MAY_MATTER.test(raw)) continue;
     const head = /^\s*for\s+([A-Za-z_]\w*)\s+in\s+(.*?)\s*(?:;\s*do\b|$)/.exec(raw);
     if (head) {
       // `for x in client $(usev server)`: every value any USE flags can give
