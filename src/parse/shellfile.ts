@@ -235,14 +235,19 @@ function walk(file: ShellFile, tree: Tree): void {
   if (root.hasError) errors(file, tree);
 }
 
-/** ERROR and MISSING nodes (an unclosed `if` gets a zero-width `fi`), found by walking. */
+/**
+ * ERROR and MISSING nodes (an unclosed `if` gets a zero-width `fi`), found by walking, in
+ * document order. Only down into nodes that have an error somewhere below them (hasError):
+ * the rest of the tree, usually nearly all of it, has none to find.
+ */
 function errors(file: ShellFile, tree: Tree): void {
   const c = tree.walk();
   try {
     for (;;) {
-      if (c.nodeType === 'ERROR') addError(file, c.currentNode, 'syntax error');
-      else if (c.nodeIsMissing) addError(file, c.currentNode, `missing ${c.nodeType}`);
-      if (c.gotoFirstChild()) continue;
+      const node = c.currentNode;
+      if (c.nodeType === 'ERROR') addError(file, node, 'syntax error');
+      else if (c.nodeIsMissing) addError(file, node, `missing ${c.nodeType}`);
+      if (node.hasError && c.gotoFirstChild()) continue;
       while (!c.gotoNextSibling()) if (!c.gotoParent()) return;
     }
   } finally {
