@@ -25,7 +25,11 @@ const FACTS: KnowledgeFact[] = [
 
 test('at least 250 knowledge entries, all compiled into the build', () => {
   expect(files.length).toBeGreaterThanOrEqual(250);
-  expect(daemons().map((d) => d.id).sort()).toEqual(entries.map(([, e]) => e.id).sort());
+  expect(
+    daemons()
+      .map((d) => d.id)
+      .sort(),
+  ).toEqual(entries.map(([, e]) => e.id).sort());
 });
 
 test('every entry is valid against knowledge/schema.json', () => {

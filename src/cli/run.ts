@@ -21,9 +21,7 @@ if (command === 'migrate' && argv.includes('--all')) (await import('../pool/pool
 // reported where lint awaits it (the same promise).
 const noLint = ['-h', '--help', '--list-rules', '--explain'];
 if (command === 'lint' && !argv.some((a) => noLint.includes(a.split('=')[0])))
-  void import('../parse/parser.js')
-    .then((m) => m.initParser())
-    .catch(() => {});
+  void import('../parse/parser.js').then((m) => m.initParser()).catch(() => {});
 
 // A closed pipe (`rc-supervise revert --all 2>&1 | head -1`) must not kill a run half-way
 // through writing (EPIPE is an 'error' event, fatal when nobody listens): the output is

@@ -228,7 +228,11 @@ export function parseInput(input: LintFileInput): ParsedInput {
 
 /** A check runs under this config (not disabled, not turned off, selected if there is a selection). */
 function enabled(cfg: LintConfig, id: string): boolean {
-  return !(cfg.disable ?? []).includes(id) && cfg.severity?.[id] !== 'off' && !(cfg.select?.length && !cfg.select.includes(id));
+  return (
+    !(cfg.disable ?? []).includes(id) &&
+    cfg.severity?.[id] !== 'off' &&
+    !(cfg.select?.length && !cfg.select.includes(id))
+  );
 }
 
 /**

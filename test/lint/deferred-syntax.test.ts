@@ -26,7 +26,8 @@ const SCRIPTS: Record<string, string> = {
   'withconf.initd': '#!/sbin/openrc-run\ncommand=/usr/bin/withconf\n',
   'withconf.confd': 'WITHCONF_OPTS="-a\n',
   // the grammar fails on a word any shell takes; bash accepts the file, dash does not (the array)
-  'bashonly.initd': '#!/sbin/openrc-run\ncommand=/usr/bin/bashonly\nstart_pre() {\n\techo "${X:+ (${X})}"\n\tx=(a b)\n}\n',
+  'bashonly.initd':
+    '#!/sbin/openrc-run\ncommand=/usr/bin/bashonly\nstart_pre() {\n\techo "${X:+ (${X})}"\n\tx=(a b)\n}\n',
   // the grammar fails on it, every shell accepts it: no syntax error
   'fine.initd': '#!/sbin/openrc-run\ncommand=/usr/bin/fine\nstart_pre() {\n\techo "${X:+ (${X})}"\n}\n',
 };
@@ -62,7 +63,8 @@ test('scripts the grammar cannot parse: the same findings, for the same targets,
   expect(ids(2)).toContain('syntax-error');
   expect(ids(3)).toContain('syntax-error');
   expect(ids(4)).not.toContain('syntax-error');
-  const bashOnly = batch[3] && 'findings' in batch[3] ? batch[3].findings.find((f) => f.ruleId === 'syntax-error') : null;
+  const bashOnly =
+    batch[3] && 'findings' in batch[3] ? batch[3].findings.find((f) => f.ruleId === 'syntax-error') : null;
   expect(bashOnly?.message).toMatch(/^dash cannot parse this \(.*\), bash can/);
 });
 
