@@ -6,12 +6,17 @@
 //                      [--migrate-sizes 300,2000] [--seed S (1)] [--keep] [--no-install]
 //                      [--out bench/results.json] [--experiments] [--repo DIR]
 //                      [--overlay-scripts 100] [--overlay-files 13000] [--only-overlay]
+//                      [--baseline DIR]
 //
 // The realistic overlay (scripts/gen-overlay.mjs): about 100 init scripts among about 13,000
 // files (ebuilds, Manifests, metadata.xml, patches, profiles/repo_name), the shape of a real
 // overlay in CI. `lint .` is run on it from its root, by the development tree (bin/ + dist/)
 // and, when `npm run release` has built it, by the release bundle; ShellCheck on the same
-// init.d + conf.d files in the same rounds. --only-overlay measures nothing else.
+// init.d + conf.d files in the same rounds, and floors: `node -e 0`, Node reading every file,
+// Node doing only the reads lint does (bench/read-floor.mjs), Node parsing only the scripts
+// (bench/parse-floor.mjs). --only-overlay measures nothing else. --baseline DIR adds the
+// release bundle of another checkout (DIR/release/stage/rc-supervise, e.g. an older commit
+// `git archive`d and `npm run release`d) to the same rounds: before and after, interleaved.
 //
 // Generates corpora with scripts/gen-corpus.mjs into a temporary directory, then runs each
 // tool as a separate process (child_process.spawnSync, stdout to /dev/null) in N rounds (each
@@ -54,6 +59,7 @@ const opt = {
   overlayScripts: 100,
   overlayFiles: 13000,
   onlyOverlay: false,
+  baseline: null,
 };
 {
   const argv = process.argv.slice(2);
@@ -74,6 +80,7 @@ const opt = {
     else if (k === '--overlay-scripts') opt.overlayScripts = Number(v());
     else if (k === '--overlay-files') opt.overlayFiles = Number(v());
     else if (k === '--only-overlay') opt.onlyOverlay = true;
+    else if (k === '--baseline') opt.baseline = path.resolve(v());
     else {
       process.stderr.write(`bench: unknown argument ${argv[i]} (see the comment at the top of bench/run.mjs)\n`);
       process.exit(2);
@@ -325,6 +332,11 @@ const R = {};
   R['overlay:lint'] = measure(OVERLAY, 'lint . (dev tree)', [{ cmd: process.execPath, args: [CLI, 'lint', '.'] }], c.rel.length, { cwd: c.dir });
   if (existsSync(BUNDLE))
     R['overlay:bundle'] = measure(OVERLAY, 'lint . (release bundle)', [{ cmd: process.execPath, args: [BUNDLE, 'lint', '.'] }], c.rel.length, { cwd: c.dir });
+  if (opt.baseline) {
+    const base = path.join(opt.baseline, 'release/stage/rc-supervise/bin/rc-supervise.js');
+    if (!existsSync(base)) throw new Error(`--baseline: ${base} is missing (npm run release there first)`);
+    R['overlay:baseline'] = measure(OVERLAY, 'lint . (baseline bundle)', [{ cmd: process.execPath, args: [base, 'lint', '.'] }], c.rel.length, { cwd: c.dir });
+  }
   if (SHELLCHECK)
     R['overlay:shellcheck'] = measure(OVERLAY, 'shellcheck -s sh -f gcc', argBatches(SHELLCHECK, ['-s', 'sh', '-f', 'gcc'], c.rel), c.rel.length, { cwd: c.dir });
   // Floors, in the same rounds: Node starting and doing nothing, and Node walking the tree
@@ -332,6 +344,13 @@ const R = {};
   // before any analysis). lint reads far less than that, but cannot start faster than Node.
   R['overlay:node'] = measure(OVERLAY, 'floor: node -e 0', [{ cmd: process.execPath, args: ['-e', '0'] }], 0, { cwd: c.dir });
   R['overlay:readall'] = measure(OVERLAY, `floor: node reads all ${c.summary.files} files`, [{ cmd: process.execPath, args: ['-e', READ_ALL] }], c.summary.files, { cwd: c.dir });
+  // What lint itself must read (its discovery's walk, the ebuilds, the scripts), and what
+  // the grammar costs on the scripts alone (Node, the WASM grammar, one parse of each file):
+  // floors for lint's file-system work and for any linter built on this parser.
+  R['overlay:readfloor'] = measure(OVERLAY, "floor: node does lint's reads", [{ cmd: process.execPath, args: [path.join(HERE, 'bench/read-floor.mjs')] }], c.rel.length, { cwd: c.dir });
+  const list = path.join(tmp, 'overlay.files');
+  writeFileSync(list, c.rel.join('\n') + '\n');
+  R['overlay:parsefloor'] = measure(OVERLAY, 'floor: node parses the scripts', [{ cmd: process.execPath, args: [FLOOR, '--repo', REPO, `@${list}`] }], c.rel.length, { cwd: c.dir, okStatus: [0] });
 }
 for (const n of opt.sizes) {
   const c = corpora[n];
@@ -478,6 +497,23 @@ for (const n of opt.sizes) {
     log(
       `  realistic overlay floors: node -e 0 ${node.wallMs} ms, reading every file ${readAll.wallMs} ms; ` +
         `${best.tool} ${best.wallMs} ms is ${ratios['lint-node:overlay']} ms above Node's start-up and ${fmt(ratios['lint/readall:overlay'], 2)}x reading everything`,
+    );
+  }
+  const [base, bundle] = [R['overlay:baseline'], R['overlay:bundle']];
+  if (base && bundle) {
+    ratios['baseline-bundle:overlay'] = Math.round(base.wallMs - bundle.wallMs);
+    log(
+      `  baseline bundle ${base.wallMs} ms (cpu ${base.cpuMs ?? '-'}), this release bundle ${bundle.wallMs} ms (cpu ${bundle.cpuMs ?? '-'}): ` +
+        `${ratios['baseline-bundle:overlay']} ms less wall`,
+    );
+  }
+  const [reads, parse] = [R['overlay:readfloor'], R['overlay:parsefloor']];
+  if (best && reads && parse) {
+    ratios['lint-readfloor:overlay'] = Math.round(best.wallMs - reads.wallMs);
+    ratios['lint-parsefloor:overlay'] = Math.round(best.wallMs - parse.wallMs);
+    log(
+      `  lint's own floors: its reads ${reads.wallMs} ms (cpu ${reads.cpuMs ?? '-'}), parsing the scripts ${parse.wallMs} ms (cpu ${parse.cpuMs ?? '-'}); ` +
+        `${best.tool} is ${ratios['lint-readfloor:overlay']} ms above the first, ${ratios['lint-parsefloor:overlay']} ms above the second`,
     );
   }
 }

@@ -1,8 +1,8 @@
 import ajvModule from 'ajv';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { DAEMONS } from '../src/knowledge/daemons.generated.js';
-import { entryToRule } from '../src/knowledge/rules.js';
+import { daemons } from '../src/knowledge/daemons.generated.js';
+import { entryToRule, knowledgeRules } from '../src/knowledge/rules.js';
 import type { DaemonEntry, KnowledgeFact } from '../src/knowledge/types.js';
 import { findRule, RULES } from '../src/rules/registry.js';
 import { REPO } from './helpers/fixtures.js';
@@ -25,7 +25,11 @@ const FACTS: KnowledgeFact[] = [
 
 test('at least 250 knowledge entries, all compiled into the build', () => {
   expect(files.length).toBeGreaterThanOrEqual(250);
-  expect(DAEMONS.map((d) => d.id).sort()).toEqual(entries.map(([, e]) => e.id).sort());
+  expect(
+    daemons()
+      .map((d) => d.id)
+      .sort(),
+  ).toEqual(entries.map(([, e]) => e.id).sort());
 });
 
 test('every entry is valid against knowledge/schema.json', () => {
@@ -64,11 +68,33 @@ test('no daemon binary belongs to two entries', () => {
     }
 });
 
+test('the compiled knowledge base is the JSON files, character for character (backticks and ${ included)', () => {
+  const byId = (a: DaemonEntry, b: DaemonEntry) => (a.id < b.id ? -1 : 1);
+  const files = entries.map(([, e]) => {
+    const { $schema: _, ...rest } = e as DaemonEntry & { $schema?: string };
+    return rest;
+  });
+  expect([...daemons()].sort(byId)).toEqual(files.sort(byId));
+  // the escapes the generator writes are exercised (else this test proves less than it says)
+  expect(JSON.stringify(files)).toMatch(/`|\$\{/);
+});
+
+test('a knowledge rule looked up by binary is the one the whole list gives, first match first', () => {
+  const all = knowledgeRules();
+  for (const e of daemons())
+    for (const b of e.binaries) {
+      const r = findRule('not-a-curated-service-name', b);
+      if (RULES.some((x) => x.daemons.includes(b))) continue;
+      expect(r).toBe(all.find((x) => x.daemons.includes(b)));
+    }
+  expect(findRule('not-a-curated-service-name', 'no-such-daemon-binary')).toBeUndefined();
+});
+
 test('a curated rule wins over a knowledge entry for the same daemon; an entry is found by its binary only', () => {
   const sshd = findRule('sshd', 'sshd');
   expect(sshd?.origin).not.toBe('knowledge');
   expect(RULES).toContain(sshd);
-  const kb = DAEMONS.find((d) => !RULES.some((r) => r.daemons.some((x) => d.binaries.includes(x))))!;
+  const kb = daemons().find((d) => !RULES.some((r) => r.daemons.some((x) => d.binaries.includes(x))))!;
   expect(findRule('some-service', kb.binaries[0])?.id).toBe(kb.id);
   expect(findRule(kb.services?.[0] ?? kb.id, undefined)?.origin).not.toBe('knowledge');
 });

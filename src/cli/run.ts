@@ -16,6 +16,12 @@ if (!process.env.RC_SUPERVISE_V8_DEFAULTS) v8.setFlagsFromString('--interrupt-bu
 const argv = process.argv.slice(2);
 const command = argv.find((a) => !a.startsWith('-'));
 if (command === 'migrate' && argv.includes('--all')) (await import('../pool/pool.js')).startEarly('migrate');
+// lint needs the grammar, which V8 compiles in background threads (src/parse/parser.ts): start
+// now, so that it compiles while our modules load and discovery walks the tree. A failure is
+// reported where lint awaits it (the same promise).
+const noLint = ['-h', '--help', '--list-rules', '--explain'];
+if (command === 'lint' && !argv.some((a) => noLint.includes(a.split('=')[0])))
+  void import('../parse/parser.js').then((m) => m.initParser()).catch(() => {});
 
 // A closed pipe (`rc-supervise revert --all 2>&1 | head -1`) must not kill a run half-way
 // through writing (EPIPE is an 'error' event, fatal when nobody listens): the output is

@@ -26,6 +26,8 @@ import {
   readdirSync,
   readFileSync,
   readSync,
+  lstatSync,
+  statfsSync,
   statSync,
   type Dirent,
 } from 'node:fs';
@@ -139,11 +141,17 @@ function* packageListings(dir: string, depth = 0): Generator<{ dir: string; ents
   }
 }
 
-/** Every regular file under `dir`, recursively (files/ may have version subdirectories). */
+/**
+ * path.join(dir, name) for a normalised `dir` and an entry's name (no `/`, never `.` or `..`),
+ * without path.join's normalising pass: the walks below join thousands of them.
+ */
+const child = (dir: string, name: string): string => (dir.endsWith('/') ? dir + name : `${dir}/${name}`);
+
+/** Every regular file under `dir` (normalised), recursively (files/ may have version subdirectories). */
 function filesUnder(dir: string, out: string[] = []): string[] {
   for (const e of entries(dir)) {
     if (e.name.startsWith('.')) continue;
-    const p = path.join(dir, e.name);
+    const p = child(dir, e.name);
     if (e.isDirectory()) filesUnder(p, out);
     else if (e.isFile()) out.push(p);
   }
@@ -294,6 +302,8 @@ export interface InstallLine {
   user?: true;
 }
 
+const MAY_MATTER = /for|while|until|into|cp|>|new|do/;
+
 const INSTALL_CMD =
   /(?:^\s*|[;&|({]\s*|\b(?:then|do|else)\s+)(newinitd|doinitd|newconfd|doconfd|systemd_newunit|systemd_dounit|newexe|doexe|newins|doins)[ \t]+(.*)$/;
 
@@ -335,7 +345,7 @@ function logicalLines(text: string): { text: string; line: number }[] {
   for (let i = 0; i < raw.length; i++) {
     const line = i + 1;
     let t = raw[i];
-    while (/(^|[^\\])(\\\\)*\\$/.test(t) && i + 1 < raw.length) t = t.slice(0, -1) + ' ' + raw[++i];
+    while (t.endsWith('\\') && /(^|[^\\])(\\\\)*\\$/.test(t) && i + 1 < raw.length) t = t.slice(0, -1) + ' ' + raw[++i];
     out.push({ text: t, line });
   }
   return out;
@@ -350,6 +360,8 @@ interface Loop {
 
 /** Every assignment of the enclosing `for` loops' variables (one env when there is no loop). */
 function loopEnvs(base: Record<string, string>, loops: readonly Loop[]): Record<string, string>[] {
+  // Outside loops (most lines) the base itself: nothing below changes an env it is given.
+  if (!loops.some((l) => l.variable !== null)) return [base];
   let envs = [{ ...base }];
   for (const l of loops) {
     if (l.variable === null) continue;
@@ -368,6 +380,7 @@ function loopEnvs(base: Record<string, string>, loops: readonly Loop[]): Record<
  * the file installed is X's.
  */
 function withoutPrefixify(line: string): string {
+  if (!line.includes('prefixify_ro')) return line;
   return line.replace(/\$\(prefixify_ro\s+((?:"[^"]*"|[^\s)"])+)\s*\)/g, '$1');
 }
 
@@ -410,6 +423,10 @@ export function installLines(text: string, vars: Record<string, string>, files: 
   for (const { text: rawLine, line } of logicalLines(text)) {
     if (/^\s*#/.test(rawLine)) continue;
     const raw = withoutPrefixify(rawLine);
+    // Every step below needs one of these words (for/while/until and done for loops, exeinto
+    // and insinto, cp or a redirection for copies, an install command, all named new* or do*):
+    // a line without any (most of an ebuild) changes nothing.
+    if (!MAY_MATTER.test(raw)) continue;
     const head = /^\s*for\s+([A-Za-z_]\w*)\s+in\s+(.*?)\s*(?:;\s*do\b|$)/.exec(raw);
     if (head) {
       // `for x in client $(usev server)`: every value any USE flags can give
@@ -596,8 +613,11 @@ const PATCH = /\.(?:patch|diff)$/;
 // /etc/init.d and insinto /etc/conf.d included): it need not be split into lines.
 const MAY_INSTALL = /init\.?d|conf\.?d|systemd_(?:new|do)unit/;
 
-/** Scan one package directory (`ents`: its entries, when the caller has read them already). */
-export function scanPackage(pkgDir: string, ents: Entries = entries(pkgDir)): EbuildPackage {
+/**
+ * Scan one package directory (`ents`: its entries, when the caller has read them already;
+ * `listed`: every regular file under its files/, when the caller has listed it already).
+ */
+export function scanPackage(pkgDir: string, ents: Entries = entries(pkgDir), listed?: string[]): EbuildPackage {
   const filesDir = path.join(pkgDir, 'files');
   const ebuilds = ents
     .filter((e) => e.isFile() && e.name.endsWith('.ebuild'))
@@ -613,7 +633,7 @@ export function scanPackage(pkgDir: string, ents: Entries = entries(pkgDir)): Eb
   };
   // No files/ (most packages), or one with patches only: no init script, nothing more to read.
   if (!ents.some((e) => e.name === 'files' && !e.isFile())) return pkg;
-  const files = filesUnder(filesDir).sort();
+  const files = (listed ?? filesUnder(filesDir)).sort();
   if (files.every((f) => PATCH.test(f))) return pkg;
   const fileSet = new Set(files);
 
@@ -756,8 +776,72 @@ export function scanEbuildRepo(dir: string): EbuildPackage[] {
 
 /** scanEbuildRepo one package at a time, as the walk finds them (so that a caller can act on the first ones early). */
 export function* repoPackages(dir: string): Generator<EbuildPackage> {
-  for (const p of packageListings(path.resolve(dir))) {
-    const pkg = scanPackage(p.dir, p.ents);
+  const root = path.resolve(dir);
+  for (const p of serviceListings(root, subdirCounts(root))) {
+    const pkg = scanPackage(p.dir, p.ents ?? entries(p.dir), p.files);
     if (pkg.services.length > 0) yield pkg;
+  }
+}
+
+/**
+ * File systems whose directories have a link count of 2 + their number of subdirectories
+ * (statfs(2) magic numbers): ext2/3/4, XFS, tmpfs. GNU find's leaf optimisation rests on the
+ * same rule, and is turned off where it does not hold (NFS, CIFS, AFS, /proc); btrfs and
+ * overlayfs (for a directory merged from several layers) give 1, which the walk below never
+ * takes for a count. Anything not in this list is listed in full.
+ */
+const SUBDIR_COUNTING_FS = new Set([0xef53, 0x58465342, 0x01021994]);
+
+/** The device of `root` when its file system counts subdirectories in link counts, else null. */
+function subdirCounts(root: string): { dev: number } | null {
+  try {
+    return SUBDIR_COUNTING_FS.has(statfsSync(root).type) ? { dev: statSync(root).dev } : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * packageListings for repoPackages: the same packages in the same order, minus those that
+ * cannot hold an init script, found with fewer directory listings. Where link counts are
+ * trusted (`counts`: same device as the root, on a file system above), a directory's link
+ * count says how many subdirectories it has, so that
+ * - a directory without any (2: most packages, with only ebuilds, Manifest, metadata.xml)
+ *   has no files/ and nothing to walk into: one look for `files` (it may be a symlink, or a
+ *   plain file: then it is listed as before) instead of a listing;
+ * - a directory whose only one is files/ (3) is a package with nothing else to walk into:
+ *   its files/ is listed first, and the package itself only when files/ holds more than
+ *   patches (scanPackage's own rule; most files/ hold only patches).
+ * `ents` is unset when the package directory was not listed; `files` is set when files/ was.
+ */
+function* serviceListings(
+  dir: string,
+  counts: { dev: number } | null,
+  depth = 0,
+): Generator<{ dir: string; ents?: Entries; files?: string[] }> {
+  if (depth > 0 && counts) {
+    const st = lstatSync(dir, { throwIfNoEntry: false });
+    if (st?.isDirectory() && st.dev === counts.dev && (st.nlink === 2 || st.nlink === 3)) {
+      // (existsSync is the cheaper call: false for no files/ at all, or a dangling symlink.)
+      const filesDir = child(dir, 'files');
+      if (st.nlink === 2 && !existsSync(filesDir)) return;
+      const files = st.nlink === 3 ? lstatSync(filesDir, { throwIfNoEntry: false }) : undefined;
+      if (files?.isDirectory()) {
+        const listed = filesUnder(filesDir);
+        if (!listed.every((f) => PATCH.test(f))) yield { dir, files: listed };
+        return;
+      }
+    }
+  }
+  const ents = entries(dir);
+  const isPkg = ents.some((e) => (e.isFile() && e.name.endsWith('.ebuild')) || (e.isDirectory() && e.name === 'files'));
+  if (isPkg && depth > 0) {
+    yield { dir, ents };
+    return;
+  }
+  if (depth >= 8) return;
+  for (const e of ents.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    if (!e.isDirectory() || e.name.startsWith('.') || NOT_PACKAGES.has(e.name)) continue;
+    yield* serviceListings(child(dir, e.name), counts, depth + 1);
   }
 }

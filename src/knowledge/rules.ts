@@ -1,5 +1,5 @@
 import type { FlagSpec, ServiceRule } from '../rules/types.js';
-import { DAEMONS } from './daemons.generated.js';
+import { daemons } from './daemons.generated.js';
 import type { DaemonEntry, KnowledgeFlag } from './types.js';
 import { compareVersions, type InstalledPackage } from './installed.js';
 
@@ -54,8 +54,34 @@ export function entryToRule(e: DaemonEntry): ServiceRule {
   };
 }
 
+/** Entries made into rules so far, by index: each is made once, when first asked for. */
+const made = new Map<number, ServiceRule>();
+const ruleAt = (i: number): ServiceRule => {
+  let r = made.get(i);
+  if (!r) made.set(i, (r = entryToRule(daemons()[i])));
+  return r;
+};
+
 /** Every knowledge-base entry (knowledge/daemons/*.json) as a rule. */
-export const KNOWLEDGE_RULES: readonly ServiceRule[] = DAEMONS.map(entryToRule);
+export function knowledgeRules(): readonly ServiceRule[] {
+  return daemons().map((_, i) => ruleAt(i));
+}
+
+/** For each daemon binary, the index of the first entry that names it. */
+let byBinary: Map<string, number> | undefined;
+
+/**
+ * The first knowledge-base rule for a daemon binary (knowledgeRules().find(...daemons
+ * includes it)), without making the others into rules: a lint run asks about a few binaries.
+ */
+export function knowledgeRuleFor(daemon: string): ServiceRule | undefined {
+  if (!byBinary) {
+    byBinary = new Map();
+    for (const [i, e] of daemons().entries()) for (const b of e.binaries) if (!byBinary.has(b)) byBinary.set(b, i);
+  }
+  const i = byBinary.get(daemon);
+  return i === undefined ? undefined : ruleAt(i);
+}
 
 /**
  * A rule whose foreground words depend on the version, decided by the package that installed

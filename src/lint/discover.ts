@@ -23,6 +23,9 @@ const SHEBANG = /^(?:\uFEFF)?\s*#!\s*\S*\/(openrc-run|runscript)(\s|$)/;
 
 const HEAD = Buffer.alloc(128);
 
+/** How long discovery works before it lets the event loop turn (ms). */
+const YIELD_MS = 4;
+
 /** The first bytes of a file as text; null when unreadable or binary. Synchronous: see readScriptSync. */
 function head(p: string): string | null {
   let fd: number | undefined;
@@ -149,7 +152,16 @@ export async function discover(paths: string[], onFound?: (n: number) => void): 
   for (const p of paths) {
     const st = await fs.stat(p);
     if (st.isDirectory() && isRepoRoot(p)) {
-      for (const pkg of repoPackages(p)) for (const t of fromPackage(pkg)) add(rel(p, t));
+      let turned = performance.now();
+      for (const pkg of repoPackages(p)) {
+        for (const t of fromPackage(pkg)) add(rel(p, t));
+        // The grammar compiles in background threads meanwhile (src/parse/parser.ts), but each
+        // of its loading steps waits for this thread's event loop: let it turn now and then.
+        if (performance.now() - turned > YIELD_MS) {
+          await new Promise((resolve) => setImmediate(resolve));
+          turned = performance.now();
+        }
+      }
       continue;
     }
     const files = st.isDirectory() ? walkFiles(p) : [p];

@@ -5,7 +5,7 @@ import { applyEdits, type Edit } from '../edit/edits.js';
 import { EXIT, RcError } from '../errors.js';
 import { Service } from '../model/service.js';
 import { ShellFile } from '../parse/shellfile.js';
-import { shellCheckSyntax, templateWords } from '../parse/syntax-check.js';
+import { shellCheckSyntax, startConfirmation, templateWords } from '../parse/syntax-check.js';
 import { findRule } from '../rules/registry.js';
 import { parseVersion, type Check, type LintContext, type RawFinding, type Version } from './check.js';
 import { CHECKS } from './checks/index.js';
@@ -213,12 +213,52 @@ export function serviceName(file: string): string {
     .replace(/-r\d+$/, '');
 }
 
+/** An input's files, parsed. */
+export interface ParsedInput {
+  initd: ShellFile;
+  confd: ShellFile | null;
+}
+
+export function parseInput(input: LintFileInput): ParsedInput {
+  return {
+    initd: new ShellFile(input.initdPath, input.initdText),
+    confd: input.confdText != null && input.confdPath ? new ShellFile(input.confdPath, input.confdText) : null,
+  };
+}
+
+/** A check runs under this config (not disabled, not turned off, selected if there is a selection). */
+function enabled(cfg: LintConfig, id: string): boolean {
+  return (
+    !(cfg.disable ?? []).includes(id) &&
+    cfg.severity?.[id] !== 'off' &&
+    !(cfg.select?.length && !cfg.select.includes(id))
+  );
+}
+
+/**
+ * The shells' verdicts lintParsed will ask for (src/parse/syntax-check.ts), started in the
+ * background: the syntax-error check asks about each file the grammar could not parse.
+ * Resolves when they are in (at once when there is none to ask about).
+ */
+export function startShellVerdicts(parsed: ParsedInput, cfg: LintConfig = {}): Promise<void> | null {
+  if (!enabled(cfg, 'syntax-error')) return null;
+  const asks = [
+    ...(parsed.initd.errors.length ? [startConfirmation(parsed.initd.text, parsed.initd.shebang)] : []),
+    ...(parsed.confd?.errors.length ? [startConfirmation(parsed.confd.text, null)] : []),
+  ];
+  return asks.length ? Promise.all(asks).then(() => undefined) : null;
+}
+
 /** Lints one init script (and its conf.d). Pure: no file-system access. */
 export function lintFile(input: LintFileInput, opts: LintOptions = {}): Finding[] {
+  return lintParsed(input, parseInput(input), opts);
+}
+
+/** lintFile, with the input's files parsed already (parseInput). */
+export function lintParsed(input: LintFileInput, parsed: ParsedInput, opts: LintOptions = {}): Finding[] {
   const cfg = opts.config ?? {};
   const target = opts.target ?? parseVersion(cfg.openrcVersion ?? DEFAULT_OPENRC_VERSION)!;
-  const initd = new ShellFile(input.initdPath, input.initdText);
-  const confd = input.confdText != null && input.confdPath ? new ShellFile(input.confdPath, input.confdText) : null;
+  const { initd, confd } = parsed;
   const svcName = input.name ?? serviceName(input.initdPath);
   const service = new Service(svcName, initd, confd);
   const rule = findRule(svcName, service.daemon);
@@ -233,8 +273,6 @@ export function lintFile(input: LintFileInput, opts: LintOptions = {}): Finding[
     target,
   };
   const dirs = [...directives(initd), ...(confd ? directives(confd).map((d) => ({ ...d, inConfd: true })) : [])];
-  const disabled = new Set(cfg.disable ?? []);
-  const selected = cfg.select?.length ? new Set(cfg.select) : undefined;
   const out: Finding[] = [];
   // A region the grammar could not parse: the other checks still run on what parsed, but say
   // nothing inside it, and no fix is offered for a file the grammar did not fully understand
@@ -247,7 +285,7 @@ export function lintFile(input: LintFileInput, opts: LintOptions = {}): Finding[
     initd.errors.length > 0 || !!confd?.errors.length || templateWords(initd.text, initd.comments).length > 0;
   const run = (check: Check) => {
     const sevCfg = cfg.severity?.[check.meta.id];
-    if (disabled.has(check.meta.id) || sevCfg === 'off' || (selected && !selected.has(check.meta.id))) return;
+    if (!enabled(cfg, check.meta.id) || sevCfg === 'off') return;
     for (const r of check.run(ctx)) {
       if (check.meta.id !== 'syntax-error' && broken(r)) continue;
       const raw = noFixes && check.meta.id !== 'syntax-error' ? { ...r, fix: undefined } : r;

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { readScriptSync, type ReadResult } from '../io/files.js';
 import type { Version } from './check.js';
 import type { LintTarget } from './discover.js';
-import { lintFile, type LintConfig } from './lint.js';
+import { lintFile, lintParsed, parseInput, startShellVerdicts, type LintConfig } from './lint.js';
 import { take, type WorkOrder } from '../pool/pool.js';
 import type { Finding } from './types.js';
 
@@ -37,8 +37,8 @@ export function lintInput(t: LintTarget, initd: ReadResult, confd: ReadResult | 
   };
 }
 
-/** Reads and lints one target (no fixing). */
-export function lintTarget(t: LintTarget, target: Version | undefined, config: LintConfig): TargetResult {
+/** What lint reads of one target, or what to report instead (null: skipped quietly). */
+function readTarget(t: LintTarget): ReturnType<typeof lintInput> | { unreadable: string } | null {
   let initd;
   let confd = null;
   try {
@@ -49,9 +49,13 @@ export function lintTarget(t: LintTarget, target: Version | undefined, config: L
     if (skipQuietly(t, initd === undefined, e)) return null;
     return { unreadable: (e as Error).message };
   }
-  return {
-    findings: lintFile(lintInput(t, initd, confd), { target, config }),
-  };
+  return lintInput(t, initd, confd);
+}
+
+/** Reads and lints one target (no fixing). */
+export function lintTarget(t: LintTarget, target: Version | undefined, config: LintConfig): TargetResult {
+  const input = readTarget(t);
+  return input === null || 'unreadable' in input ? input : { findings: lintFile(input, { target, config }) };
 }
 
 /** Results in target order, folded into one list of findings and one of read errors. */
@@ -66,10 +70,37 @@ export function collect(results: Iterable<TargetResult | undefined>): TargetsRes
   return { findings, unreadable };
 }
 
-/** Lints targets taken from the shared queue until it is empty (pool/pool.ts). */
-export function drainLint(order: Extract<WorkOrder, { kind: 'lint' }>, queue: Int32Array): [number, TargetResult][] {
+/**
+ * Lints targets taken from the shared queue until it is empty (pool/pool.ts). A script the
+ * grammar cannot parse is parsed, its shells' verdicts are started in the background, and it
+ * is linted once the queue is empty and they are in: the shells run while this thread lints
+ * the others, instead of each blocking it in turn. Results are by target index, so the order
+ * in which they are made does not matter.
+ */
+export async function drainLint(
+  order: Extract<WorkOrder, { kind: 'lint' }>,
+  queue: Int32Array,
+): Promise<[number, TargetResult][]> {
   const { targets, target, configs, configOf } = order;
   const out: [number, TargetResult][] = [];
-  for (const k of take(queue, targets.length)) out.push([k, lintTarget(targets[k], target, configs[configOf[k]])]);
+  const later: { k: number; finish: () => TargetResult }[] = [];
+  const verdicts: Promise<void>[] = [];
+  for (const k of take(queue, targets.length)) {
+    const config = configs[configOf[k]];
+    const input = readTarget(targets[k]);
+    if (input === null || 'unreadable' in input) {
+      out.push([k, input]);
+      continue;
+    }
+    const parsed = parseInput(input);
+    const asked = startShellVerdicts(parsed, config);
+    const finish = () => ({ findings: lintParsed(input, parsed, { target, config }) });
+    if (asked) {
+      verdicts.push(asked);
+      later.push({ k, finish });
+    } else out.push([k, finish()]);
+  }
+  await Promise.all(verdicts);
+  for (const { k, finish } of later) out.push([k, finish()]);
   return out;
 }

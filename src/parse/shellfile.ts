@@ -235,14 +235,19 @@ function walk(file: ShellFile, tree: Tree): void {
   if (root.hasError) errors(file, tree);
 }
 
-/** ERROR and MISSING nodes (an unclosed `if` gets a zero-width `fi`), found by walking. */
+/**
+ * ERROR and MISSING nodes (an unclosed `if` gets a zero-width `fi`), found by walking, in
+ * document order. Only down into nodes that have an error somewhere below them (hasError):
+ * the rest of the tree, usually nearly all of it, has none to find.
+ */
 function errors(file: ShellFile, tree: Tree): void {
   const c = tree.walk();
   try {
     for (;;) {
-      if (c.nodeType === 'ERROR') addError(file, c.currentNode, 'syntax error');
-      else if (c.nodeIsMissing) addError(file, c.currentNode, `missing ${c.nodeType}`);
-      if (c.gotoFirstChild()) continue;
+      const node = c.currentNode;
+      if (c.nodeType === 'ERROR') addError(file, node, 'syntax error');
+      else if (c.nodeIsMissing) addError(file, node, `missing ${c.nodeType}`);
+      if (node.hasError && c.gotoFirstChild()) continue;
       while (!c.gotoNextSibling()) if (!c.gotoParent()) return;
     }
   } finally {
@@ -406,7 +411,8 @@ function addAssignment(file: ShellFile, node: Node, fn: string | null): void {
     value: {
       start: valueStart,
       end: valueEnd,
-      text: glued ? file.text.slice(valueStart, valueEnd) : (valueNode?.text ?? ''),
+      // (what valueNode.text gives, without asking the WASM module for its end again)
+      text: glued || valueNode ? file.text.slice(valueStart, valueEnd) : '',
       quote: glued ? 'mixed' : quoteOf(valueNode),
     },
     form: 'assign',
@@ -428,14 +434,17 @@ function gluedAssignment(text: string, cmd: Node, assign: Node): boolean {
 const RESERVED = new Set(['fi', 'done', 'esac', 'then', 'do', 'elif', 'else', '}', 'in']);
 
 function addCommand(file: ShellFile, node: Node, fn: string | null): void {
-  const first = node.firstChild;
-  if (first?.type === 'variable_assignment' && gluedAssignment(file.text, node, first)) return; // an assignment, see addAssignment
+  // Each `.type` (and `.firstChild`) is a call into the WASM module: the children are read
+  // once, with their types.
+  const kids = node.children;
+  const types = kids.map((c) => c?.type);
+  if (types[0] === 'variable_assignment' && gluedAssignment(file.text, node, kids[0]!)) return; // an assignment, see addAssignment
   const words: Word[] = [];
-  for (const c of node.children) {
+  for (let i = 0; i < kids.length; i++) {
+    const c = kids[i];
     if (!c) continue;
-    // Each `.type` is a call into the WASM module: read it once. A command_name spans
-    // exactly its word, so its own span and text serve.
-    const t = c.type;
+    // A command_name spans exactly its word, so its own span and text serve.
+    const t = types[i]!;
     if (t === 'variable_assignment' || t === 'comment' || t.endsWith('_redirect')) continue;
     const start = c.startIndex;
     const end = c.endIndex;

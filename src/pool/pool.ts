@@ -45,7 +45,7 @@ export interface WorkerInput {
 }
 
 /** Works on items taken from the queue until it is empty: [item index, result] pairs. */
-export type Drain<O extends WorkOrder, R> = (order: O, queue: Int32Array) => [number, R][];
+export type Drain<O extends WorkOrder, R> = (order: O, queue: Int32Array) => [number, R][] | Promise<[number, R][]>;
 
 let progress: ((taken: number, count: number) => void) | undefined;
 
@@ -143,7 +143,7 @@ export class Pool {
       for (const s of this.started) s.worker.postMessage(order);
       await ready;
       const results = new Array<R | undefined>(count);
-      const own = drain(order, this.queue);
+      const own = await drain(order, this.queue);
       for (const [k, r] of own) results[k] = r;
       this.shares.push(own.length);
       for (const s of this.started) {

@@ -15,9 +15,9 @@ const [drain] = await Promise.all([
     : import('../migrate/batch.js').then((m) => m.drainMigrate as (o: WorkOrder, q: Int32Array) => unknown),
   initParser(),
 ]);
-parentPort!.once('message', (order: WorkOrder) => {
+parentPort!.once('message', async (order: WorkOrder) => {
   // The main thread may have emptied the queue and called this worker off meanwhile.
   if (Atomics.compareExchange(queue, slot, BOOTING, WORKING) !== BOOTING) return;
   if (order.kind !== kind) throw new Error(`internal: a ${kind} worker was sent a ${order.kind} order`);
-  parentPort!.postMessage(drain(order, queue));
+  parentPort!.postMessage(await drain(order, queue));
 });

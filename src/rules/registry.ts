@@ -1,11 +1,13 @@
 import { RULES } from '../../rules/index.js';
-import { KNOWLEDGE_RULES } from '../knowledge/rules.js';
+import { knowledgeRuleFor, knowledgeRules } from '../knowledge/rules.js';
 import type { ServiceRule } from './types.js';
 
-export { RULES, KNOWLEDGE_RULES };
+export { RULES, knowledgeRules };
 
 /** Curated rules (rules/*.ts) first, then the knowledge base (knowledge/daemons/*.json). */
-export const ALL_RULES: readonly ServiceRule[] = [...RULES, ...KNOWLEDGE_RULES];
+export function allRules(): readonly ServiceRule[] {
+  return [...RULES, ...knowledgeRules()];
+}
 
 /**
  * The rule for a service: a curated rule by the service's name, then by the daemon binary it
@@ -16,6 +18,6 @@ export function findRule(service: string, daemon?: string): ServiceRule | undefi
   return (
     RULES.find((r) => r.services.includes(service)) ??
     (daemon ? RULES.find((r) => r.daemons.includes(daemon)) : undefined) ??
-    (daemon ? KNOWLEDGE_RULES.find((r) => r.daemons.includes(daemon)) : undefined)
+    (daemon ? knowledgeRuleFor(daemon) : undefined)
   );
 }

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -288,6 +288,59 @@ describe('what discovery does not read', () => {
   test('the entries a walk has read are used as they are (no second listing)', () => {
     // Entries that do not list files/: the package is taken as having none.
     expect(scanPackage(dir, []).services).toEqual([]);
+  });
+});
+
+describe('a repository walked with link counts (a directory with no subdirectory is not listed)', () => {
+  // Where the file system counts subdirectories in a directory's link count (ext4, XFS, tmpfs:
+  // the temporary directory here), discovery skips listing what cannot hold an init script.
+  // What it finds must be what a full listing finds: these are the cases a count could hide.
+  let repo: string;
+  const pkg = (rel: string, ebuild: string, files: Record<string, string> = {}) => {
+    mkdirSync(path.join(repo, rel), { recursive: true });
+    writeFileSync(path.join(repo, rel, `${path.basename(rel)}-1.ebuild`), `EAPI=8\nsrc_install() {\n${ebuild}}\n`);
+    for (const [f, text] of Object.entries(files)) {
+      mkdirSync(path.dirname(path.join(repo, rel, 'files', f)), { recursive: true });
+      writeFileSync(path.join(repo, rel, 'files', f), text);
+    }
+  };
+  const found = () =>
+    scanEbuildRepo(repo).flatMap((p) => p.services.map((s) => `${s.name} ${path.relative(repo, s.initd)}`));
+  beforeEach(() => {
+    repo = mkdtempSync(path.join(os.tmpdir(), 'rcs-nlink-'));
+    mkdirSync(path.join(repo, 'profiles'));
+    writeFileSync(path.join(repo, 'profiles/repo_name'), 'nlink\n');
+    pkg('app-misc/alpha', '\tnewinitd "${FILESDIR}"/alpha.initd alpha\n', { 'alpha.initd': '#!/sbin/openrc-run\n' });
+    pkg('app-misc/plain', '\tdefault\n');
+  });
+  afterEach(() => rmSync(repo, { recursive: true, force: true }));
+
+  test('a files/ that is a symlink (the package directory has no subdirectory) is still read', () => {
+    // beta's files/ is alpha's, through a symlink: beta's link count is that of a leaf.
+    pkg('app-misc/beta', '\tnewinitd "${FILESDIR}"/alpha.initd beta\n');
+    symlinkSync('../alpha/files', path.join(repo, 'app-misc/beta/files'));
+    expect(lstatSync(path.join(repo, 'app-misc/beta')).nlink).toBeLessThanOrEqual(2);
+    expect(found()).toEqual(['alpha app-misc/alpha/files/alpha.initd', 'beta app-misc/beta/files/alpha.initd']);
+  });
+  test('a files/ in a subdirectory (version directories), beside patches, and a package nested deeper', () => {
+    pkg('app-misc/gamma', '\tnewinitd "${FILESDIR}"/1.0/gamma.initd gamma\n', {
+      'gamma-fix.patch': '',
+      '1.0/gamma.initd': '#!/sbin/openrc-run\n',
+    });
+    pkg('kit/branch/net-misc/delta', '\tdoinitd "${FILESDIR}"/delta\n', { delta: '#!/sbin/openrc-run\n' });
+    // a package with files/ and another subdirectory: listed as before
+    pkg('net-misc/eps', '\tnewinitd "${FILESDIR}"/eps.initd eps\n', { 'eps.initd': '#!/sbin/openrc-run\n' });
+    mkdirSync(path.join(repo, 'net-misc/eps/extra'));
+    expect(found()).toEqual([
+      'alpha app-misc/alpha/files/alpha.initd',
+      'gamma app-misc/gamma/files/1.0/gamma.initd',
+      'delta kit/branch/net-misc/delta/files/delta',
+      'eps net-misc/eps/files/eps.initd',
+    ]);
+  });
+  test('a files/ of patches only gives nothing, as with a full listing', () => {
+    pkg('app-misc/zeta', '\tnewinitd "${FILESDIR}"/zeta.patch zeta\n', { 'zeta.patch': '#!/sbin/openrc-run\n' });
+    expect(found()).toEqual(['alpha app-misc/alpha/files/alpha.initd']);
   });
 });
 
