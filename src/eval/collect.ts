@@ -45,6 +45,8 @@ export interface EvalService {
   installedBy?: { category: string; pf: string };
   /** logrotate files the package ships beside it (installed into etc/logrotate.d). */
   logrotate?: EvalUnit[];
+  /** cron jobs the package ships beside it (installed into etc/cron.weekly). */
+  cron?: EvalUnit[];
 }
 
 export type InputKind = 'root' | 'repo' | 'several';
@@ -81,6 +83,7 @@ interface Raw {
   units: { name: string; path: string }[];
   ebuilds?: string[];
   logrotate?: string[];
+  cron?: string[];
 }
 
 function rootServices(root: string): Raw[] {
@@ -108,10 +111,10 @@ function rootServices(root: string): Raw[] {
 }
 
 /** The logrotate files in a package's files/ (`dnsmasq.logrotate`, `logrotate.conf-r1`). */
-function logrotateFiles(filesDir: string): string[] {
+function logrotateFiles(filesDir: string, match = /logrotate/i): string[] {
   try {
     return readdirSync(filesDir)
-      .filter((n) => /logrotate/i.test(n))
+      .filter((n) => match.test(n))
       .sort()
       .map((n) => path.join(filesDir, n));
   } catch {
@@ -133,6 +136,8 @@ function repoServices(dir: string): Raw[] {
         ...(s.nameNote ? { nameNote: s.nameNote } : {}),
         ...(s.ebuilds ? { ebuilds: s.ebuilds } : {}),
         logrotate: logrotateFiles(path.dirname(s.initd)),
+        // polipo's `polipo.crond-2` (exeinto /etc/cron.weekly) signals the daemon through its pid file.
+        cron: logrotateFiles(path.dirname(s.initd), /cron/i),
         units: s.units.map((u) => ({ name: u.name, path: u.path })),
       })),
   );
@@ -216,8 +221,14 @@ export function collectServices(dir: string): EvalService[] {
       const text = read(f);
       if (text !== null) logrotate.push({ name: path.basename(f), text });
     }
+    const cron: EvalUnit[] = [];
+    for (const f of r.cron ?? []) {
+      const text = read(f);
+      if (text !== null) cron.push({ name: path.basename(f), text });
+    }
     byId.set(id, {
       ...(logrotate.length ? { logrotate } : {}),
+      ...(cron.length ? { cron } : {}),
       id,
       name: r.name,
       names: [r.name],

@@ -174,6 +174,11 @@ function writeRoot(root: string, services: EvalService[]): void {
       mkdirSync(path.join(root, 'etc/logrotate.d'), { recursive: true });
       writeFileSync(path.join(root, 'etc/logrotate.d', `${s.name}.${f.name}`), f.text);
     }
+    // ... and its cron jobs (which cron directory does not matter to the reader check).
+    for (const f of s.cron ?? []) {
+      mkdirSync(path.join(root, 'etc/cron.weekly'), { recursive: true });
+      writeFileSync(path.join(root, 'etc/cron.weekly', `${s.name}.${f.name}`), f.text);
+    }
     // A unit named after the service is its own; another package's unit of that name does not replace it.
     const own = s.units.find((u) => u.name === `${s.name}.service`);
     if (own) writeFileSync(path.join(unitDir, own.name), own.text);

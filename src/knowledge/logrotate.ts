@@ -12,8 +12,9 @@ export interface PidfileReader {
 const cache = new Map<string, PidfileReader[]>();
 
 /**
- * ROOT/etc/logrotate.d/*, read once per root and process: their postrotate scripts signal
- * daemons through pid files (`kill -USR2 $(cat /run/dnsmasq.pid)`). Only regular files inside
+ * ROOT/etc/logrotate.d/* and the cron job directories (etc/cron.d, etc/cron.{hourly,daily,
+ * weekly,monthly}), read once per root and process: their scripts signal daemons through pid
+ * files (`kill -USR2 $(cat /run/dnsmasq.pid)`). Only regular files inside
  * the root are read; one that cannot be read is passed over (less evidence, never a guess
  * that it says nothing: see pidfileStep).
  */
@@ -21,19 +22,30 @@ export function logrotateOnRoot(root: string): PidfileReader[] {
   const key = path.resolve(root);
   const known = cache.get(key);
   if (known) return known;
-  const dir = 'etc/logrotate.d';
-  let names: string[] = [];
-  try {
-    names = readdirSync(underRoot(root, dir)).sort();
-  } catch {
-    names = [];
-  }
   const found: PidfileReader[] = [];
-  for (const n of names) {
-    const rel = `${dir}/${n}`;
-    const text = readValueOrUndefined(root, rel, 1 << 20);
-    if (text !== undefined) found.push({ path: rel, text });
+  // cron jobs too: polipo's weekly job signals the daemon (USR1/USR2) through its pid file.
+  for (const dir of CRON_AND_LOGROTATE) {
+    let names: string[] = [];
+    try {
+      names = readdirSync(underRoot(root, dir)).sort();
+    } catch {
+      names = [];
+    }
+    for (const n of names) {
+      const rel = `${dir}/${n}`;
+      const text = readValueOrUndefined(root, rel, 1 << 20);
+      if (text !== undefined) found.push({ path: rel, text });
+    }
   }
   cache.set(key, found);
   return found;
 }
+
+const CRON_AND_LOGROTATE = [
+  'etc/logrotate.d',
+  'etc/cron.d',
+  'etc/cron.hourly',
+  'etc/cron.daily',
+  'etc/cron.weekly',
+  'etc/cron.monthly',
+];

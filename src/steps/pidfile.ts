@@ -266,7 +266,14 @@ function outsideReader(ctx: StepContext, d: Draft): Refusal | undefined {
   if (!pid || !ctx.pidfileReaders?.length) return;
   const bare = pid.replace(/^["']|["']$/g, '');
   const variants = [bare, bare.replace(/^\/var\/run\//, '/run/'), bare.replace(/^\/run\//, '/var/run/')];
-  const reader = ctx.pidfileReaders.find((r) => variants.some((v) => r.text.includes(v)));
+  // A path built per instance (polipo's cron job: "/var/run/polipo${myname}.pid", or a glob
+  // /var/run/polipo*.pid) names the same file: the stem followed by an expansion or a glob.
+  const stems = variants.filter((v) => v.endsWith('.pid')).map((v) => v.slice(0, -4));
+  const reader = ctx.pidfileReaders.find(
+    (r) =>
+      variants.some((v) => r.text.includes(v)) ||
+      stems.some((st) => new RegExp(`${escapeRe(st)}(?=[$*])`).test(r.text)),
+  );
   if (!reader) return;
   const own = ctx.rule?.ownPidfile;
   // Only while the foreground words leave the daemon's pid file alone: dnsmasq's bare
@@ -279,4 +286,8 @@ function outsideReader(ctx: StepContext, d: Draft): Refusal | undefined {
     reason: `${reader.path} signals the daemon through ${bare}, which under supervise-daemon would be the supervisor's pid file (or a file nobody writes)`,
     suggestion: `make ${reader.path} use rc-service (or \${supervisor} <service> --signal), or pass the daemon a pid file of its own, then migrate again`,
   };
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

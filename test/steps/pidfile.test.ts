@@ -345,6 +345,18 @@ describe('a file on the root signalling through the pid file (etc/logrotate.d)',
     );
   });
 
+  // polipo's weekly cron job builds the path per instance: "/var/run/polipo${myname}.pid".
+  test('a path built from the pid file stem and an expansion or glob counts; another daemon of a longer name does not', () => {
+    const s = service(script, null, 'food');
+    const go2 = (text: string) =>
+      pidfileStep({ ...ctx(s), pidfileReaders: [{ path: 'etc/cron.weekly/food', text }] }, draft());
+    expect(go2('kill -USR1 $(cat "/var/run/food${myname}.pid")\n')?.reason).toContain(
+      'etc/cron.weekly/food signals the daemon through /run/food.pid',
+    );
+    expect(go2('kill -HUP $(cat /run/food*.pid)\n')?.reason).toContain('signals the daemon through /run/food.pid');
+    expect(go2('kill -HUP $(cat /run/foodie.pid)\n')?.reason ?? '').not.toContain('etc/cron.weekly/food');
+  });
+
   test("a rule saying the daemon writes it: the supervisor gets its own, the file stays the daemon's", () => {
     const { r, d } = go(rule({ ownPidfile: '/run/food.pid' }));
     expect(r).toBeUndefined();
