@@ -129,16 +129,25 @@ export function findPackages(dir: string): string[] {
 /** findPackages, with each package directory's entries, one at a time (in order). */
 function* packageListings(dir: string, depth = 0): Generator<{ dir: string; ents: Entries }> {
   const ents = entries(dir);
-  const isPkg = ents.some((e) => (e.isFile() && e.name.endsWith('.ebuild')) || (e.isDirectory() && e.name === 'files'));
-  if (isPkg && depth > 0) {
+  if (isPackage(ents) && depth > 0) {
     yield { dir, ents };
     return;
   }
   if (depth >= 8) return;
-  for (const e of ents.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-    if (!e.isDirectory() || e.name.startsWith('.') || NOT_PACKAGES.has(e.name)) continue;
-    yield* packageListings(path.join(dir, e.name), depth + 1);
-  }
+  for (const name of subdirectories(ents)) yield* packageListings(path.join(dir, name), depth + 1);
+}
+
+/** A directory holding an ebuild or a files/ directory is a package. */
+function isPackage(ents: Entries): boolean {
+  return ents.some((e) => (e.isFile() && e.name.endsWith('.ebuild')) || (e.isDirectory() && e.name === 'files'));
+}
+
+/** The subdirectories a package may be below, by name (not hidden, not metadata/profiles/...). */
+function subdirectories(ents: Entries): string[] {
+  return ents
+    .filter((e) => e.isDirectory() && !e.name.startsWith('.') && !NOT_PACKAGES.has(e.name))
+    .map((e) => e.name)
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
 /**
@@ -834,14 +843,10 @@ function* serviceListings(
     }
   }
   const ents = entries(dir);
-  const isPkg = ents.some((e) => (e.isFile() && e.name.endsWith('.ebuild')) || (e.isDirectory() && e.name === 'files'));
-  if (isPkg && depth > 0) {
+  if (isPackage(ents) && depth > 0) {
     yield { dir, ents };
     return;
   }
   if (depth >= 8) return;
-  for (const e of ents.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-    if (!e.isDirectory() || e.name.startsWith('.') || NOT_PACKAGES.has(e.name)) continue;
-    yield* serviceListings(child(dir, e.name), counts, depth + 1);
-  }
+  for (const name of subdirectories(ents)) yield* serviceListings(child(dir, name), counts, depth + 1);
 }
