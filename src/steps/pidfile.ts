@@ -164,20 +164,30 @@ export function pidfileStep(ctx: StepContext, d: Draft): Refusal | void {
  */
 function staleReader(ctx: StepContext, d: Draft): Refusal | undefined {
   const s = ctx.service;
-  const launchPid = (d.converted?.lines ?? []).filter((l) => l.startsWith('pidfile=')).map((l) => l.slice(8));
-  const aliases = new Set(['pidfile', 'RC_SVCNAME', 'SVCNAME', ...pidfileAliases(s, launchPid)]);
+  // A variable that is also pidfile's value (`pidfile="${VNSTATD_PIDFILE}"`) counts too: the
+  // supervisor's pid file is relocated or shared, and either way the function would no longer
+  // read a file the daemon writes (vnstatd's reload: `kill -HUP $(cat "${VNSTATD_PIDFILE}")`).
+  // Calls the signals step rewrites are passed over below.
+  const aliases = new Set(['pidfile', 'RC_SVCNAME', 'SVCNAME']);
   const vars = [...new Set(referencedVars(d.movedText ?? ''))].filter((v) => !aliases.has(v));
   if (!vars.length) return;
   const gone = [...d.signalEdits, ...(d.converted?.edits ?? [])];
   const rewritten = (offset: number) => gone.some((e) => e.start <= offset && offset < e.end);
+  const CLEANUP = /\b(checkpath|mkdir|chown|chmod|rm|install|dirname)\b|%\/\*/;
   for (const f of s.initd.functions) {
     const body = s.initd.text.slice(f.body.start, f.body.end);
-    for (const v of vars)
-      for (const m of body.matchAll(new RegExp(`\\$\\{?${v}(?![A-Za-z0-9_])`, 'g'))) {
+    for (const v of vars) {
+      const uses = [...body.matchAll(new RegExp(`\\$\\{?${v}(?![A-Za-z0-9_])`, 'g'))].map((m) => {
         const at = f.body.start + m.index!;
+        return { at, line: s.initd.text.slice(s.initd.lineStart(at), s.initd.lineEnd(at)) };
+      });
+      // `if [ -f "${PIDFILE}" ]; then rm ...` (rsyslog's stop_post): a test that only guards
+      // removing a stale file reads nothing the daemon must have written.
+      const guardsCleanup = uses.some((u) => /\brm\b/.test(u.line));
+      for (const { at, line } of uses) {
         if (rewritten(at)) continue;
-        const line = s.initd.text.slice(s.initd.lineStart(at), s.initd.lineEnd(at));
-        if (/^\s*#/.test(line) || /\b(checkpath|mkdir|chown|chmod|rm|install|dirname)\b|%\/\*/.test(line)) continue;
+        if (/^\s*#/.test(line) || CLEANUP.test(line)) continue;
+        if (guardsCleanup && /(\[|\btest)\s+-[efs]\s/.test(line)) continue;
         return {
           kind: 'refuse',
           code: 'dynamic',
@@ -185,6 +195,7 @@ function staleReader(ctx: StepContext, d: Draft): Refusal | undefined {
           suggestion: `make ${f.name}() signal through \${supervisor} \${RC_SVCNAME} --signal (or drop its pid file check), then migrate again`,
         };
       }
+    }
   }
   return;
 }
