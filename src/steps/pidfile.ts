@@ -108,7 +108,7 @@ export function pidfileStep(ctx: StepContext, d: Draft): Refusal | void {
       'the daemon');
   const comment = ruleSays
     ? `# ${daemon} writes ${what} itself: supervise-daemon needs a pid file of its own`
-    : `# ${daemon} may write the script's pidfile itself: supervise-daemon keeps a pid file of its own`;
+    : `# nothing says ${daemon} writes no pid file at the script's path: supervise-daemon keeps one of its own`;
   const lines = [
     comment,
     // In a CRLF file every line ends in a carriage return: a trailing comment keeps `fi` a keyword.

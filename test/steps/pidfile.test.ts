@@ -10,7 +10,7 @@ import { applied, ctx, draft, rule, service, sh } from './helpers.js';
 
 beforeAll(() => initParser());
 
-const COMMENT = "# food may write the script's pidfile itself: supervise-daemon keeps a pid file of its own";
+const COMMENT = "# nothing says food writes no pid file at the script's path: supervise-daemon keeps one of its own";
 const GUARD = 'if [ "${supervisor}" = supervise-daemon ]; then pidfile="/run/supervise-${RC_SVCNAME}.pid"; fi';
 // Without a rule the daemon only may write it (the script relied on it); a rule says it does.
 const NOTE =
