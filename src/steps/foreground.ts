@@ -134,6 +134,25 @@ function lostLog(ctx: StepContext, d: Draft): void {
  */
 export function foregroundStep(ctx: StepContext, d: Draft): Refusal | void {
   const { service: s, rule, options: opts } = ctx;
+  // samplicator's start_post(): `pgrep -n samplicate > ${PID}`. The script finds the daemon's
+  // pid after the launch because the launched process does not stay: the daemon forks (its
+  // conf.d passes samplicate's fork flag), whatever --make-pidfile suggested. Under the
+  // supervisor that line would also overwrite the supervisor's pid file.
+  const rewrite = s.initd.commands.find(
+    (c) =>
+      c.fn !== null &&
+      (c.name === 'pgrep' || c.name === 'pidof') &&
+      [...s.initd.text.slice(c.end, s.initd.lineEnd(c.end)).matchAll(/(?<![0-9&])>>?\s*([^\s;&|]+)/g)].some(
+        (m) => m[1] !== '/dev/null',
+      ),
+  );
+  if (rewrite && opts.foregroundArgs === undefined)
+    return {
+      kind: 'refuse',
+      code: 'needs-foreground',
+      reason: `${rewrite.fn}() writes a pid file from ${rewrite.name} after the launch: the script finds the daemon after it has forked, so nothing it does shows the daemon stays in the foreground, and under the supervisor that line would overwrite the supervisor's pid file`,
+      suggestion: `remove that line, then migrate with --foreground-args (the daemon's no-fork words)`,
+    };
   if (s.isSet('command_args_foreground')) {
     // The script already says how to stay in the foreground: that wins over the rule.
     if (opts.foregroundArgs !== undefined && !opts.residual)

@@ -69,6 +69,22 @@ describe('evidence, strongest first', () => {
     expect(run(kept, { rule: logs }).d.warnings).toEqual([]);
   });
 
+  // samplicator: --background --make-pidfile, then start_post() rewrites the pid file from pgrep.
+  test('a function writing a pid file from pgrep/pidof: refused whatever else says; an informative pgrep is not', () => {
+    const launch = [
+      '#!/sbin/openrc-run',
+      'command=/usr/bin/foo',
+      'command_background=yes',
+      'pidfile=/run/foo.pid',
+      'start_post() {',
+    ];
+    const { r } = run(sh(...launch, '\tpgrep -n foo > ${pidfile}', '}'), { rule: fgRule });
+    expect(r).toMatchObject({ kind: 'refuse', code: 'needs-foreground' });
+    expect(r && r.reason).toContain('start_post() writes a pid file from pgrep after the launch');
+    const informative = run(sh(...launch, '\tpgrep -x foo >/dev/null 2>&1 || ewarn "foo is not running"', '}'));
+    expect(informative.r).toBeUndefined();
+  });
+
   test('the rule beats the script and the unit, citing its foreground source', () => {
     const { d } = run(all, { rule: fgRule, units });
     expect(d.foreground).toBe('-n');
