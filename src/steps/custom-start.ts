@@ -521,7 +521,7 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
     const edits: Edit[] = [];
     const lines: string[] = [];
     const notes: string[] = [];
-    const r = convertStop(s, file, stopFn, daemons, s.initd.eol, lines, notes, edits);
+    const r = convertStop(s, file, stopFn, daemons, s.initd.eol, lines, notes, edits, !!ctx.rule);
     if (r) return r;
     const rr = removeRestart(s, file, notes, edits);
     if (rr) return rr;
@@ -797,7 +797,7 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
   notes.push(...postPlan.notes);
 
   if (stopFn) {
-    const r = convertStop(s, file, stopFn, [...daemons, launch.name], eol, lines, notes, edits);
+    const r = convertStop(s, file, stopFn, [...daemons, launch.name], eol, lines, notes, edits, !!ctx.rule);
     if (r) return r;
   }
   const rr = removeRestart(s, file, notes, edits);
@@ -877,6 +877,7 @@ function convertStop(
   lines: string[],
   notes: string[],
   edits: Edit[],
+  known = false,
 ): Refusal | void {
   if (!ownsItsLines(s, stopFn)) return refuse('stop() shares its lines with other code');
   const stopCmds = s.initd.commands.filter((c) => c.fn === 'stop' && !CHATTER.has(c.name));
@@ -889,6 +890,16 @@ function convertStop(
   }
   const stopper = stoppers[0];
   if (nesting(s, stopFn, stopper.start) !== 0) return refuse('stop() stops the daemon inside a condition');
+  // tas's stop(): `IPMITAS -agent stop-service`, the daemon's own program asked to stop it. The
+  // supervisor would only send a signal, and that shutdown path would never run. With a rule for
+  // the daemon (avahi-daemon -k sends the running daemon TERM) it is known to be a signal.
+  if (!STOPPERS.test(stopper.name) && !known)
+    return refuse(
+      `stop() stops the daemon through its own program (${stopper.words
+        .map((w) => w.text)
+        .join(' ')
+        .slice(0, 80)}); the supervisor would only send it a signal`,
+    );
   const words = stopper.words.slice(1).map((w) => w.text.replace(/^["']|["']$/g, ''));
   if (stopper.name === 'start-stop-daemon') {
     const p = parseOptions(words);

@@ -133,6 +133,40 @@ function lostLog(ctx: StepContext, d: Draft): void {
  * sources); the script itself; a systemd unit of the same binary. Otherwise: refuse.
  */
 export function foregroundStep(ctx: StepContext, d: Draft): Refusal | void {
+  const r = chooseForeground(ctx, d);
+  if (r || !d.foreground || ctx.options.foregroundArgs !== undefined) return r;
+  // OpenRC appends command_args_foreground after command_args. When those end in an operand
+  // (inputlircd's event device from conf.d), the no-fork word lands after it: glibc's getopt
+  // still finds it, musl's (Alpine) stops at the first operand and the daemon forks.
+  // Only short options are at risk: KEY=VALUE operands (apt-cacher-ng) are operands anyway,
+  // and long options go through getopt_long, which permutes in glibc and musl alike (redis's
+  // `sentinel.conf --daemonize no` is even its documented order).
+  if (!d.foreground.split(/\s+/).some((w) => /^-[^-]/.test(w))) return;
+  const s = ctx.service;
+  // The words left in command_args, as written (the moved ones gone), then their values.
+  const assigns = s.initd.topLevel('command_args');
+  const raw = d.converted
+    ? d.converted.args.filter((_, i) => !d.convertedTake.has(i)).map((a) => a.text)
+    : assigns.length === 1
+      ? (splitValue(assigns[0].value.text, assigns[0].value.start, assigns[0].value.quote) ?? []).map((x) => x.text)
+      : null;
+  if (!raw) return;
+  const moved = new Set(d.movedText.split(/\s+/).filter(Boolean));
+  const values = raw.filter((w) => !moved.has(w)).map((w) => s.expand(w));
+  if (values.some((v) => v === null || v === undefined)) return;
+  const list = (values as string[]).flatMap((w) => w.split(/\s+/)).filter(Boolean);
+  const last = list[list.length - 1];
+  const before = list[list.length - 2];
+  if (last && !last.startsWith('-') && (!before || !before.startsWith('-')))
+    return {
+      kind: 'refuse',
+      code: 'needs-foreground',
+      reason: `the daemon's arguments end in the operand ${last}, and OpenRC puts command_args_foreground (${d.foreground}) after them: a getopt() that stops at the first operand (musl's, on Alpine) would never see the no-fork word`,
+      suggestion: `pass the no-fork word yourself before the operand (in command_args, e.g. ${d.foreground} ${last}), or migrate with --foreground-args if your libc reads options after operands`,
+    };
+}
+
+function chooseForeground(ctx: StepContext, d: Draft): Refusal | void {
   const { service: s, rule, options: opts } = ctx;
   // samplicator's start_post(): `pgrep -n samplicate > ${PID}`. The script finds the daemon's
   // pid after the launch because the launched process does not stay: the daemon forks (its

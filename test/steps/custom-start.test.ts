@@ -184,6 +184,24 @@ describe('a single start-stop-daemon launch', () => {
     expect(d.converted!.args.map((a) => a.text)).toEqual(['/usr/lib/foo/foo.exe', '--port', '80']);
   });
 
+  // tas: stop() ran `IPMITAS -agent stop-service`, the daemon's own shutdown command. Known to
+  // the rules (avahi-daemon -k sends TERM) it converts; unknown, it is refused.
+  test("stop() that runs the daemon's own program to stop it: refused without a rule", () => {
+    const script = sh(
+      '#!/sbin/openrc-run',
+      'command="/usr/bin/foo"',
+      'command_args="-agent start-service"',
+      'stop() {',
+      '\t${command} -agent stop-service',
+      '}',
+    );
+    const { r } = run(script);
+    expect(r && r.reason).toBe(
+      'custom start()/stop(): stop() stops the daemon through its own program (${command} -agent stop-service); the supervisor would only send it a signal',
+    );
+    expect(run(script, { rule: rule({ daemons: ['foo'] }) }).r).toBeUndefined();
+  });
+
   // sldd: `--wait 500` failed the start when the daemon exited at once (as it does when conf.d
   // lists no hosts); supervise-daemon would report it started and respawn it instead.
   test('--wait: refused, the supervisor cannot fail the start when the daemon dies at once', () => {

@@ -85,6 +85,18 @@ describe('evidence, strongest first', () => {
     expect(informative.r).toBeUndefined();
   });
 
+  // inputlircd: conf.d's event device ends the arguments, and `-f` would come after it.
+  test('arguments ending in an operand and a short no-fork option after them: refused; a long option is not', () => {
+    const script = sh('#!/sbin/openrc-run', 'command=/usr/bin/foo', 'command_args="-m 0 /dev/input/event2"');
+    const short = run(script, { rule: rule({ foreground: '-f' }) });
+    expect(short.r && short.r.reason).toBe(
+      "the daemon's arguments end in the operand /dev/input/event2, and OpenRC puts command_args_foreground (-f) after them: a getopt() that stops at the first operand (musl's, on Alpine) would never see the no-fork word",
+    );
+    expect(run(script, { rule: rule({ foreground: '--foreground' }) }).r).toBeUndefined();
+    const optionLast = sh('#!/sbin/openrc-run', 'command=/usr/bin/foo', 'command_args="-c /etc/foo.conf"');
+    expect(run(optionLast, { rule: rule({ foreground: '-f' }) }).r).toBeUndefined();
+  });
+
   test('the rule beats the script and the unit, citing its foreground source', () => {
     const { d } = run(all, { rule: fgRule, units });
     expect(d.foreground).toBe('-n');
