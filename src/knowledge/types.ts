@@ -14,6 +14,7 @@ export type KnowledgeFact =
   | 'ownPidfile'
   | 'noOwnPidfile'
   | 'foregroundLogs'
+  | 'pidfileLock'
   | 'packages'
   | 'signals'
   | 'refuse';
@@ -34,6 +35,8 @@ export interface DaemonEntry {
   noOwnPidfile?: true;
   /** In the foreground its log goes to this stream instead of syslog or its log file (knowledge/schema.json). */
   foregroundLogs?: 'stderr' | 'stdout';
+  /** Its pid file is also a lock taken in the foreground (knowledge/schema.json). */
+  pidfileLock?: true;
   signals?: Record<string, string>;
   refuse?: { reason: string; suggestion: string };
   notes?: string[];

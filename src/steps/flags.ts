@@ -311,6 +311,19 @@ export function flagsStep(ctx: StepContext, d: Draft): Refusal | void {
     words.push(...d.converted.args.filter((_, i) => take.has(i)).map((t) => t.text.replace(/(["\\])/g, '\\$1')));
   }
   d.movedText = words.filter(Boolean).join(' ');
+  // puppet master: its pid file is also a lock taken in the foreground. With the pid file option
+  // moved away it falls back to its default file, which every instance of a multi-instance
+  // script (puppetmaster.<name>) shares: the second one would not start.
+  const pidWords = d.movedText
+    .split(/\s+/)
+    .some((w) => PIDFILE_REF.test(w) || specs.some((f) => f.why === 'pidfile' && w.replace(/=.*$/, '') === f.flag));
+  if (pidWords && ctx.rule?.pidfileLock && /\$\{?(RC_SVCNAME|SVCNAME)\b/.test(ctx.service.initd.text))
+    return {
+      kind: 'refuse',
+      code: 'dynamic',
+      reason: `${ctx.rule.id} takes its pid file as a lock in the foreground too, and this script runs one instance per service name: with the pid file option moved to command_args_background every instance would fall back to the same default file`,
+      suggestion: `keep the pid file option in command_args and give the supervisor a pid file of its own by hand (if [ "\${supervisor}" = supervise-daemon ]; then pidfile=...; fi after command_args), then set supervisor=supervise-daemon`,
+    };
   const backgrounded =
     (ctx.service.value('command_background') !== undefined && isYes(ctx.service.value('command_background'))) ||
     !!d.converted?.lines.includes('command_background="yes"');

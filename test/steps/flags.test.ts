@@ -306,6 +306,19 @@ test('the pid file named in the default of another variable (${FOO_OPTS:=-p ${pi
   expect(own.d.movedText).toBe('-p ${pidfile:-/run/foo.pid}');
 });
 
+// puppet master: the pid file is a lock in the foreground too; the script runs one instance
+// per service name, and with --pidfile moved all instances would share the default file.
+test('a daemon whose pid file is a lock, in a per-instance script: refused; without the lock or instances, moved', () => {
+  const script = (name: string) =>
+    sh('#!/sbin/openrc-run', `pidfile="/run/${name}.pid"`, 'command_args="master --pidfile ${pidfile} -v"');
+  const lock = rule({ backgroundFlags: [{ flag: '-D', why: 'daemonize' }], ownPidfile: '*', pidfileLock: true });
+  expect(run(script('${RC_SVCNAME}'), lock).res?.reason).toBe(
+    'foo takes its pid file as a lock in the foreground too, and this script runs one instance per service name: with the pid file option moved to command_args_background every instance would fall back to the same default file',
+  );
+  expect(run(script('foo'), lock).res).toBeUndefined();
+  expect(run(script('${RC_SVCNAME}'), rule({ ownPidfile: '*' })).res).toBeUndefined();
+});
+
 test('command_background=yes with only a pid file flag: the flag stays, and the supervisor will get a pid file of its own', () => {
   const script = sh(
     '#!/sbin/openrc-run',
