@@ -921,6 +921,13 @@ function convertStop(
         `stop()'s start-stop-daemon passes ${hidden}, which may hold options (--retry, --signal) rc-supervise cannot read`,
       );
     const r = p.options.find((o) => o.spec.long === 'retry');
+    // watchdog's `--retry $(get_delay)`: a schedule computed when stop() runs. Written as data
+    // (quoted) it would reach start-stop-daemon as the literal text; written as code at the top
+    // of the script it would run before get_delay() is even defined.
+    if (r?.value && /[$`]/.test(r.value))
+      return refuse(
+        `stop()'s start-stop-daemon --retry ${r.value} is computed when stop() runs; a top-level retry= cannot hold it`,
+      );
     const sig = p.options.find((o) => o.spec.long === 'signal');
     const nonTerm = sig?.value && !/^(SIG)?TERM$|^15$/i.test(sig.value) ? sig.value : undefined;
     const name = nonTerm ? retrySignal(nonTerm) : undefined;

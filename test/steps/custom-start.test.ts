@@ -202,6 +202,22 @@ describe('a single start-stop-daemon launch', () => {
     expect(run(script, { rule: rule({ daemons: ['foo'] }) }).r).toBeUndefined();
   });
 
+  // watchdog: `--retry $(get_delay)` was written as retry='$(get_delay)', a literal.
+  test('stop() with a --retry computed at run time: refused', () => {
+    const { r } = run(
+      sh(
+        '#!/sbin/openrc-run',
+        'command=/usr/sbin/foo',
+        'stop() {',
+        '\tstart-stop-daemon --stop --retry $(get_delay) --exec /usr/sbin/foo',
+        '}',
+      ),
+    );
+    expect(r && r.reason).toBe(
+      "custom start()/stop(): stop()'s start-stop-daemon --retry $(get_delay) is computed when stop() runs; a top-level retry= cannot hold it",
+    );
+  });
+
   // sldd: `--wait 500` failed the start when the daemon exited at once (as it does when conf.d
   // lists no hosts); supervise-daemon would report it started and respawn it instead.
   test('--wait: refused, the supervisor cannot fail the start when the daemon dies at once', () => {
