@@ -1,7 +1,7 @@
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { logrotateOnRoot } from '../src/knowledge/logrotate.js';
+import { pidfileReadersOnRoot } from '../src/knowledge/logrotate.js';
 
 // Files on the root that may signal a daemon through its pid file: logrotate's postrotate
 // scripts (dnsmasq) and cron jobs (polipo's weekly cache expiry sends USR1/USR2).
@@ -16,7 +16,7 @@ test('logrotate.d and the cron job directories are read, in order, and nothing e
     put('etc/cron.weekly/food', 'kill -USR1 $(cat "/var/run/food${n}.pid")\n');
     put('etc/cron.d/bard', '0 * * * * root kill -HUP $(cat /run/bard.pid)\n');
     put('etc/default/food', 'kill -HUP $(cat /run/food.pid)\n');
-    expect(logrotateOnRoot(root).map((r) => r.path)).toEqual([
+    expect(pidfileReadersOnRoot(root).map((r) => r.path)).toEqual([
       'etc/logrotate.d/food',
       'etc/cron.d/bard',
       'etc/cron.weekly/food',

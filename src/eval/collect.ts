@@ -110,8 +110,8 @@ function rootServices(root: string): Raw[] {
     });
 }
 
-/** The logrotate files in a package's files/ (`dnsmasq.logrotate`, `logrotate.conf-r1`). */
-function logrotateFiles(filesDir: string, match = /logrotate/i): string[] {
+/** The files in a package's files/ whose name matches: logrotate files (`dnsmasq.logrotate`), cron jobs (`polipo.crond-2`). */
+function filesNamed(filesDir: string, match: RegExp): string[] {
   try {
     return readdirSync(filesDir)
       .filter((n) => match.test(n))
@@ -135,9 +135,9 @@ function repoServices(dir: string): Raw[] {
         nameFrom: s.nameFrom,
         ...(s.nameNote ? { nameNote: s.nameNote } : {}),
         ...(s.ebuilds ? { ebuilds: s.ebuilds } : {}),
-        logrotate: logrotateFiles(path.dirname(s.initd)),
+        logrotate: filesNamed(path.dirname(s.initd), /logrotate/i),
         // polipo's `polipo.crond-2` (exeinto /etc/cron.weekly) signals the daemon through its pid file.
-        cron: logrotateFiles(path.dirname(s.initd), /cron/i),
+        cron: filesNamed(path.dirname(s.initd), /cron/i),
         units: s.units.map((u) => ({ name: u.name, path: u.path })),
       })),
   );

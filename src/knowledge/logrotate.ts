@@ -18,7 +18,7 @@ const cache = new Map<string, PidfileReader[]>();
  * the root are read; one that cannot be read is passed over (less evidence, never a guess
  * that it says nothing: see pidfileStep).
  */
-export function logrotateOnRoot(root: string): PidfileReader[] {
+export function pidfileReadersOnRoot(root: string): PidfileReader[] {
   const key = path.resolve(root);
   const known = cache.get(key);
   if (known) return known;

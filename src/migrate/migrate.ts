@@ -7,7 +7,7 @@ import { initParser } from '../parse/parser.js';
 import { ShellFile } from '../parse/shellfile.js';
 import { unitsOnRoot, type UnitFacts } from '../knowledge/units.js';
 import { initdOwners, type InstalledPackage } from '../knowledge/installed.js';
-import { logrotateOnRoot, type PidfileReader } from '../knowledge/logrotate.js';
+import { pidfileReadersOnRoot, type PidfileReader } from '../knowledge/logrotate.js';
 import { ruleForInstalled, ruleForPackage } from '../knowledge/rules.js';
 import { findRule } from '../rules/registry.js';
 import { daemonizingPrograms, launchedDaemon } from '../steps/custom-start.js';
@@ -101,7 +101,7 @@ export function loadServiceSync(root: string, name: string): LoadedService {
     confd,
     shared,
     units: unitsOnRoot(root),
-    pidfileReaders: logrotateOnRoot(root),
+    pidfileReaders: pidfileReadersOnRoot(root),
     installed,
   };
 }

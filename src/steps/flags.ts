@@ -314,9 +314,7 @@ export function flagsStep(ctx: StepContext, d: Draft): Refusal | void {
   // puppet master: its pid file is also a lock taken in the foreground. With the pid file option
   // moved away it falls back to its default file, which every instance of a multi-instance
   // script (puppetmaster.<name>) shares: the second one would not start.
-  const pidWords = d.movedText
-    .split(/\s+/)
-    .some((w) => PIDFILE_REF.test(w) || specs.some((f) => f.why === 'pidfile' && w.replace(/=.*$/, '') === f.flag));
+  const pidWords = PIDFILE_REF.test(d.movedText) || movesPidFlag(d.movedText, specs);
   if (pidWords && ctx.rule?.pidfileLock && /\$\{?(RC_SVCNAME|SVCNAME)\b/.test(ctx.service.initd.text))
     return {
       kind: 'refuse',
@@ -350,6 +348,12 @@ export function flagsStep(ctx: StepContext, d: Draft): Refusal | void {
     };
   if (moved.edits.length || unhidden)
     d.initdReasons.push('pidfile/daemonize flags must move out of command_args in init.d');
+}
+
+/** One of the moved words (`--pid-path /run/x`, `--pidfile=/run/x.pid`) is one of the rule's pid file flags. */
+export function movesPidFlag(movedText: string, specs: readonly FlagSpec[]): boolean {
+  const flags = movedText.split(/\s+/).map((w) => w.replace(/=.*$/, ''));
+  return specs.some((f) => f.why === 'pidfile' && flags.includes(f.flag));
 }
 
 export function isYes(v: string | null | undefined): boolean {

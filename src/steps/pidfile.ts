@@ -1,6 +1,6 @@
 import type { Service } from '../model/service.js';
 import { referencedVars, samePath } from './emit.js';
-import { isYes, pidfileAliases } from './flags.js';
+import { isYes, movesPidFlag } from './flags.js';
 import { parseOptions } from '../model/options.js';
 import { isDualMode } from './signals.js';
 import type { Draft, Refusal, StepContext } from './types.js';
@@ -98,14 +98,7 @@ export function pidfileStep(ctx: StepContext, d: Draft): Refusal | void {
     .initdAssignments('pidfile')
     .filter((a) => a.plain)
     .pop();
-  const launched = d.converted?.command ? (s.expand(d.converted.command) ?? '') : '';
-  const daemon =
-    s.daemon ??
-    (launched
-      .replace(/^["']|["']$/g, '')
-      .split('/')
-      .pop() ||
-      'the daemon');
+  const daemon = s.daemon ?? launchedName(s, d);
   const comment = ruleSays
     ? `# ${daemon} writes ${what} itself: supervise-daemon needs a pid file of its own`
     : `# nothing says ${daemon} writes no pid file at the script's path: supervise-daemon keeps one of its own`;
@@ -212,8 +205,7 @@ function staleStopPidfile(ctx: StepContext, d: Draft): Refusal | undefined {
   const s = ctx.service;
   if (!d.converted?.command || d.pidfileKept) return;
   const rule = ctx.rule;
-  const moved = d.movedText.split(/\s+/).map((w) => w.replace(/=.*$/, ''));
-  const movedPidFlag = (rule?.backgroundFlags ?? []).some((f) => f.why === 'pidfile' && moved.includes(f.flag));
+  const movedPidFlag = movesPidFlag(d.movedText, rule?.backgroundFlags ?? []);
   if (!movedPidFlag && !rule?.noOwnPidfile) return;
   const own = rule?.ownPidfile;
   for (const c of s.initd.commands.filter((c) => c.fn === 'stop' && c.name === 'start-stop-daemon')) {
