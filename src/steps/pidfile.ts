@@ -69,8 +69,7 @@ export function pidfileStep(ctx: StepContext, d: Draft): Refusal | void {
   const fg = d.foreground ?? s.value('command_args_foreground') ?? '';
   if (/pid/i.test(fg)) return;
   // Calls the signals step rewrites, and functions the custom-start step replaces, no longer read it.
-  const gone = [...d.signalEdits, ...(d.converted?.edits ?? [])];
-  const rewritten = (offset: number) => gone.some((e) => e.start <= offset && offset < e.end);
+  const rewritten = rewrittenBy(d);
   const readers = s.initd.functions.filter((f) => {
     const body = s.initd.text.slice(f.body.start, f.body.end);
     return [...body.matchAll(/\$\{?pidfile\b/g)].some((m) => !rewritten(f.body.start + m.index!));
@@ -164,9 +163,7 @@ function staleReader(ctx: StepContext, d: Draft): Refusal | undefined {
   const aliases = new Set(['pidfile', 'RC_SVCNAME', 'SVCNAME']);
   const vars = [...new Set(referencedVars(d.movedText ?? ''))].filter((v) => !aliases.has(v));
   if (!vars.length) return;
-  const gone = [...d.signalEdits, ...(d.converted?.edits ?? [])];
-  const rewritten = (offset: number) => gone.some((e) => e.start <= offset && offset < e.end);
-  const CLEANUP = /\b(checkpath|mkdir|chown|chmod|rm|install|dirname)\b|%\/\*/;
+  const rewritten = rewrittenBy(d);
   for (const f of s.initd.functions) {
     const body = s.initd.text.slice(f.body.start, f.body.end);
     for (const v of vars) {
@@ -223,8 +220,7 @@ function staleStopPidfile(ctx: StepContext, d: Draft): Refusal | undefined {
     )
       continue;
     const texts = [...new Set([raw, value].filter((x): x is string => !!x && x.length > 1))];
-    const gone = [...d.signalEdits, ...(d.converted.edits ?? [])];
-    const rewritten = (offset: number) => gone.some((e) => e.start <= offset && offset < e.end);
+    const rewritten = rewrittenBy(d);
     for (const f of s.initd.functions) {
       const body = s.initd.text.slice(f.body.start, f.body.end);
       for (const text of texts)
@@ -232,7 +228,7 @@ function staleStopPidfile(ctx: StepContext, d: Draft): Refusal | undefined {
           const at = f.body.start + i;
           if (rewritten(at)) continue;
           const line = s.initd.text.slice(s.initd.lineStart(at), s.initd.lineEnd(at));
-          if (/^\s*#/.test(line) || /\b(checkpath|mkdir|chown|chmod|rm|install|dirname)\b/.test(line)) continue;
+          if (/^\s*#/.test(line) || CLEANUP.test(line)) continue;
           return {
             kind: 'refuse',
             code: 'dynamic',
@@ -290,6 +286,15 @@ function outsideReader(ctx: StepContext, d: Draft): Refusal | undefined {
     suggestion: `make ${reader.path} use rc-service (or \${supervisor} <service> --signal), or pass the daemon a pid file of its own, then migrate again`,
   };
 }
+
+/** Offsets inside calls the signals step rewrites, or functions the custom-start step replaces: no longer read. */
+function rewrittenBy(d: Draft): (offset: number) => boolean {
+  const gone = [...d.signalEdits, ...(d.converted?.edits ?? [])];
+  return (offset) => gone.some((e) => e.start <= offset && offset < e.end);
+}
+
+/** Lines that only make, own or clean a pid file's place (checkpath, rm, `${PIDFILE%/*}`): they read nothing. */
+const CLEANUP = /\b(checkpath|mkdir|chown|chmod|rm|install|dirname)\b|%\/\*/;
 
 function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
