@@ -4,6 +4,7 @@ import { Service } from '../src/model/service.js';
 import { initParser } from '../src/parse/parser.js';
 import { ShellFile } from '../src/parse/shellfile.js';
 import { evalWords, expandStatic, splitValue } from '../src/parse/words.js';
+import { service, sh } from './steps/helpers.js';
 
 beforeAll(() => initParser());
 
@@ -94,6 +95,27 @@ describe('words', () => {
     expect(expandStatic('${B-"--wait 1000"}', look)).toBe('--wait 1000');
     expect(expandStatic('$(cat f)', look)).toBeNull();
     expect(evalWords('--user "a b" -d x')).toEqual(['--user', 'a b', '-d', 'x']);
+  });
+
+  test('expandStatic: a variable known only as unknown (null) makes the word unknown, never empty', () => {
+    const env = new Map<string, string | null>([
+      ['A', 'x'],
+      ['DYN', null],
+    ]);
+    const look = (n: string) => env.get(n);
+    for (const w of ['$DYN', '${DYN}', '"-p ${DYN}"', '${DYN:-y}', '${DYN-y}', '${DYN:+y}', '${DYN%/}', '${B:-$DYN}'])
+      expect(expandStatic(w, look)).toBeNull();
+    // Unset (undefined) is empty in the shell, and a default that is not needed is not read.
+    expect(expandStatic('"-p ${UNSET}"', look)).toBe('-p ');
+    expect(expandStatic('${A:-$DYN}x', look)).toBe('xx');
+  });
+
+  test('Service.expand: a word reading a variable computed at run time is unknown, not empty', () => {
+    const s = service(sh('#!/sbin/openrc-run', 'RUNDIR=$(get_rundir)', 'NAME=foo', 'command=/usr/bin/foo'));
+    expect(s.value('RUNDIR')).toBeNull();
+    expect(s.expand('${RUNDIR}/${NAME}.pid')).toBeNull();
+    expect(s.expand('/run/${NAME}.pid')).toBe('/run/foo.pid');
+    expect(s.expand('/run/${UNSET}x.pid')).toBe('/run/x.pid');
   });
 });
 

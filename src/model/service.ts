@@ -93,10 +93,8 @@ export class Service {
 
   /** A word's static value with this service's variables (null: not static). */
   expand(text: string): string | null {
-    return expandStatic(text, (n) => {
-      const v = this.env.get(n);
-      return v === null ? undefined : v;
-    });
+    // An unknown (null) variable makes the word unknown, never empty.
+    return expandStatic(text, (n) => this.env.get(n));
   }
 
   isSet(name: string): boolean {

@@ -116,8 +116,12 @@ function skipExpansion(s: string, i: number): number {
   return i + (m ? m[0].length : 1);
 }
 
-/** Variables the caller can resolve; undefined = unset. */
-export type Lookup = (name: string) => string | undefined;
+/**
+ * Variables the caller can resolve: undefined = unset (empty in the shell), null = set to a
+ * value nobody can know statically. A word that reads an unknown variable is itself unknown
+ * (expandStatic returns null): unknown is never read as empty.
+ */
+export type Lookup = (name: string) => string | null | undefined;
 
 /**
  * Expands a value as written (`"${A:-x} y"`, `'lit'`, `$B`) to the string the shell would
@@ -168,14 +172,17 @@ function expandParam(exp: string, lookup: Lookup): string | null {
   if (!exp.startsWith('${')) {
     const name = exp.slice(1);
     if (!/^[A-Za-z_]\w*$/.test(name)) return null;
-    return lookup(name) ?? '';
+    const v = lookup(name);
+    return v === null ? null : (v ?? '');
   }
   const trim = /^\$\{([A-Za-z_]\w*)(%%?|##?)([\s\S]*)\}$/.exec(exp);
   if (trim) {
     // ${VAR%/}, ${VAR#prefix}: only literal patterns; a glob needs a shell.
     const [, name, op, pat] = trim;
     if (/[*?[\\$`"']/.test(pat)) return null;
-    const v = lookup(name) ?? '';
+    const known = lookup(name);
+    if (known === null) return null;
+    const v = known ?? '';
     if (op.startsWith('%')) return v.endsWith(pat) ? v.slice(0, v.length - pat.length) : v;
     return v.startsWith(pat) ? v.slice(pat.length) : v;
   }
@@ -183,6 +190,8 @@ function expandParam(exp: string, lookup: Lookup): string | null {
   if (!m) return null;
   const [, name, op, rest] = m;
   const v = lookup(name);
+  // Unknown: whether it is set, empty or holds the default's words, nobody can say.
+  if (v === null) return null;
   if (!op) return v ?? '';
   const colon = op.startsWith(':');
   const isSet = v !== undefined && (!colon || v !== '');
