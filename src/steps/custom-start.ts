@@ -6,6 +6,7 @@ import type { Token } from '../parse/words.js';
 import { referencedVars } from './emit.js';
 import { DECLARATIVE, shellQuoteWord } from './ssd-args.js';
 import { retrySignal } from '../model/signals.js';
+import { NO_FORK_WORDS } from './foreground.js';
 import type { Converted, Draft, Refusal, StepContext } from './types.js';
 
 /** Output helpers a start()/stop() may call around the real work. */
@@ -608,8 +609,17 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
       notes.push(
         `start() ran the daemon with start-stop-daemon --background and no --make-pidfile; the rule ${ctx.rule!.id} says how it stays in the foreground, so the supervisor runs it with those words`,
       );
-      if (ctx.rule!.foreground === '') {
-        // It never forks: under start-stop-daemon something must still put it in the
+      // The words start() passed may already keep it in the foreground (`supervisord -n`, the
+      // rule's own words, or a common no-fork spelling): then, as when it never forks, it only
+      // ran in the background under start-stop-daemon because --background put it there.
+      const passed = args.map((a) => a.text.replace(/^["']|["']$/g, ''));
+      const ruleWords = ctx.rule!.foreground!.split(/\s+/).filter(Boolean);
+      const staysAnyway =
+        ctx.rule!.foreground === '' ||
+        ruleWords.every((w) => passed.includes(w)) ||
+        passed.some((w) => NO_FORK_WORDS.test(w));
+      if (staysAnyway) {
+        // It does not fork: under start-stop-daemon something must still put it in the
         // background, as --background did, or start would wait on it forever.
         backgroundMakePidfile = true;
         if (!s.isSet('command_background')) lines.push('command_background="yes"');

@@ -112,6 +112,22 @@ export function unitForeground(
 }
 
 /**
+ * fhem: the script launches the daemon with start-stop-daemon (or runs it from start()) with
+ * nothing backgrounding it and no daemonize flag to move, so start returns only because the
+ * daemon forks with exactly these arguments. A unit that runs the same arguments as
+ * Type=simple then contradicts the script (fhem.pl forks unless its configuration says
+ * `nofork`). Unknown start_stop_daemon_args: nothing can be said.
+ */
+function scriptShowsFork(s: Service, d: Draft): boolean {
+  if (d.movedText.trim() || d.convertedTake.size) return false;
+  if (d.converted) return true;
+  if (isYes(s.value('command_background'))) return false;
+  const ssd = staticWords(s, 'start_stop_daemon_args');
+  if (ssd === null) return false;
+  return !parseOptions(ssd).options.some((o) => o.spec.long === 'background');
+}
+
+/**
  * gpm -D, sslh -f, gmid -f: in the foreground the daemon logs to stderr (or stdout) instead of
  * syslog, and supervise-daemon sends both to /dev/null unless told otherwise. The service runs,
  * but its log is gone: said as a warning, unless the script or --log already keeps that stream.
@@ -212,8 +228,12 @@ function chooseForeground(ctx: StepContext, d: Draft): Refusal | void {
     const given = d.converted
       ? d.converted.args.map((a) => a.text.replace(/^["']|["']$/g, ''))
       : (staticWords(s, 'command_args') ?? []);
-    // The script already passes the rule's words in command_args (both backends): nothing to add.
-    d.foreground = fgWords.length && fgWords.every((w) => given.includes(w)) ? '' : rule.foreground;
+    // The script already passes the rule's words in command_args (both backends), or an
+    // unmistakable no-fork spelling (supervisord's --nodaemon where the rule says -n): nothing to add.
+    d.foreground =
+      (fgWords.length && fgWords.every((w) => given.includes(w))) || given.some((w) => NO_FORK_WORDS.test(w))
+        ? ''
+        : rule.foreground;
     const installed = rule.sources.find((x) => x.startsWith('installed version:'));
     const src =
       (rule.sources.find((x) => x.startsWith('foreground:')) ?? rule.sources[0] ?? '') +
@@ -266,6 +286,12 @@ function chooseForeground(ctx: StepContext, d: Draft): Refusal | void {
     const risky = r.extra.filter((w) => FORK_WORDS.test(w));
     if (risky.length) {
       why.push(`the script passes ${risky.join(' ')}, which ${u.path} does not`);
+      continue;
+    }
+    if (!r.words.length && scriptShowsFork(s, d)) {
+      why.push(
+        `${u.path} runs it with the script's own arguments as Type=${u.type}, but the script starts it with start-stop-daemon without --background, which returns only once the daemon has forked: the two disagree (a configuration setting may decide)`,
+      );
       continue;
     }
     // Several option words the script lacks (oidentd's `-i -S`): which keeps it in the

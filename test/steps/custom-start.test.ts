@@ -410,6 +410,15 @@ describe('refusals', () => {
     expect(never.r).toBeUndefined();
     expect(never.d.converted!.lines).toEqual(['command_background="yes"', 'pidfile="/run/${RC_SVCNAME}.pid"']);
     expect(never.d.converted!.backgroundMakePidfile).toBe(true);
+    // The words start() passed already keep it in the foreground (supervisord's `-n`, a rule's
+    // word or a no-fork spelling): it only ran in the background because of --background, so
+    // start-stop-daemon must still background it, or start would wait on it forever.
+    for (const args of ['-f --port 1', '--nodaemon --port 1']) {
+      const stays = run(script.replace('-- --port 1', `-- ${args}`), { rule: rule({ foreground: '-f' }) });
+      expect(stays.r).toBeUndefined();
+      expect(stays.d.converted!.lines).toEqual(['command_background="yes"', 'pidfile="/run/${RC_SVCNAME}.pid"']);
+      expect(stays.d.converted!.backgroundMakePidfile).toBe(true);
+    }
     // A rule that refuses, or says nothing about the foreground, is no evidence.
     for (const r2 of [rule({ foreground: '-f', refuse: { reason: 'always forks', suggestion: 'none' } }), rule()])
       expect(refusal(script, { rule: r2 }).reason).toContain('without --make-pidfile');

@@ -3,7 +3,7 @@ import { initParser } from '../../src/parse/parser.js';
 import { customStartStep } from '../../src/steps/custom-start.js';
 import { flagsStep } from '../../src/steps/flags.js';
 import { foregroundStep, unitForeground } from '../../src/steps/foreground.js';
-import type { Draft, PlanOptions } from '../../src/steps/index.js';
+import type { Draft, PlanOptions, Refusal } from '../../src/steps/index.js';
 import type { ServiceRule } from '../../src/rules/types.js';
 import { ctx, draft, rule, service, sh } from './helpers.js';
 
@@ -103,6 +103,16 @@ describe('evidence, strongest first', () => {
     expect(d.evidence).toEqual([{ kind: 'rule', detail: 'rule foo: -n (foo(8): -n stays in the foreground)' }]);
   });
 
+  test('a rule whose words the script passes, or an unmistakable no-fork spelling in command_args: nothing to add', () => {
+    for (const args of ['-n -c /etc/foo.conf', '--nodaemon -c /etc/foo.conf']) {
+      const { d } = run(sh(...base, `command_args="${args}"`), { rule: fgRule });
+      expect(d.foreground).toBe('');
+      expect(d.evidence[0].kind).toBe('rule');
+    }
+    // A short letter that is not the rule's word proves nothing: the rule's words are added.
+    expect(run(sh(...base, 'command_args="-f"'), { rule: fgRule }).d.foreground).toBe('-n');
+  });
+
   test('a knowledge-base rule says so; a rule with foreground "" stays in the foreground by itself', () => {
     const kb = rule({ origin: 'knowledge', foreground: '', sources: ['foo(8)'] });
     const { d } = run(sh(...base), { rule: kb });
@@ -141,6 +151,29 @@ describe('evidence, strongest first', () => {
       `foreground words from the systemd unit ${UNIT} (--foreground); a unit is a strong hint, not proof: check the daemon's manual`,
     ]);
     expect(d.warnings).toEqual([]);
+  });
+
+  test('a unit that runs the script\'s own arguments as Type=simple, where the script shows the daemon forks: no evidence (fhem)', () => {
+    // start-stop-daemon without --background returns only once the daemon has forked.
+    const waits = sh(...base, 'command_args="/etc/foo.conf"', 'pidfile=/run/foo/foo.pid');
+    const r = run(waits, { units: [simpleUnit('/etc/foo.conf')] }).r as Refusal;
+    expect(r.code).toBe('needs-foreground');
+    expect(r.reason).toBe(
+      `unknown daemon foo: no rule, nothing in the script and no systemd unit says how it stays in the foreground (${UNIT} runs it with the script's own arguments as Type=simple, but the script starts it with start-stop-daemon without --background, which returns only once the daemon has forked: the two disagree (a configuration setting may decide))`,
+    );
+    // The same unit is a hint where the script backgrounds the daemon itself (ipfs: -b in
+    // start_stop_daemon_args), or where its arguments are unknown.
+    for (const ok of [
+      sh(...base, 'command_args="/etc/foo.conf"', 'start_stop_daemon_args="--wait 1000 -b"'),
+      sh(...base, 'command_args="/etc/foo.conf"', 'start_stop_daemon_args="$(foo_args)"'),
+    ]) {
+      const { d, r: r2 } = run(ok, { units: [simpleUnit('/etc/foo.conf')] });
+      expect(r2).toBeUndefined();
+      expect(d.evidence[0].kind).toBe('unit');
+    }
+    // A unit that adds a word (ptpd2's -C) agrees with a script whose daemon forks without it.
+    const { d } = run(sh(...base, 'command_args="-c /etc/foo.conf"'), { units: [simpleUnit('-C', '-c', '/etc/foo.conf')] });
+    expect(d.foreground).toBe('-C');
   });
 
   test('a unit of another binary is no evidence', () => {
