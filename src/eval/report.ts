@@ -128,6 +128,7 @@ export function sampleText(recs: readonly EvalRecord[], n: number, seed: number)
           ...r.violations.map((v) => `VIOLATION ${v.kind}: ${v.detail}`),
           ...r.review.map((v) => `review ${v.kind}: ${v.detail}`),
           ...(r.unverified ? [`unverified: ${r.unverified}`] : []),
+          ...(r.warnings ?? []).map((w) => `warning: ${w}`),
           '```diff',
           (r.diff ?? '').trimEnd(),
           '```',

@@ -42,6 +42,9 @@ export interface EvalRecord {
   review: Violation[];
   unverified: string | null;
   diff: string | null;
+  /** What migrate told the user beside the diff (its JSON notes and warnings), for hand review. */
+  notes?: string[];
+  warnings?: string[];
 }
 
 /** One entry of `migrate --json`'s array (only what the harness reads). */
@@ -55,6 +58,8 @@ interface MigrateJson {
   route?: string;
   files?: { path: string; diff: string }[];
   evidence?: unknown;
+  notes?: string[];
+  warnings?: string[];
 }
 
 export const CLI = path.join(REPO_ROOT, 'bin/rc-supervise.js');
@@ -282,6 +287,8 @@ export async function evaluate(dir: string, opts: EvalOptions = {}): Promise<Eva
           rec.evidenceDetail = ev.detail;
           rec.route = o.route ?? null;
           rec.diff = (o.files ?? []).map((f) => f.diff).join('');
+          rec.notes = o.notes ?? [];
+          rec.warnings = o.warnings ?? [];
           const again = second.get(svc.name);
           if (again && again.status !== 'already') {
             const what =

@@ -193,6 +193,9 @@ describe('npm run eval on our own tiny tree', () => {
     expect(by.fgd.status).toBe('migrated');
     expect(by.fgd.violations).toEqual([]);
     expect(by.fgd.diff).toContain('supervise-daemon');
+    // What migrate told the user beside the diff is in the record, for whoever judges it.
+    expect(by.fgd.notes).toEqual([expect.stringContaining('the supervisor keeps its pid in /run/supervise-')]);
+    expect(by.fgd.warnings).toEqual([]);
     expect(by.super.status).toBe('already');
     expect(by.oneshot).toMatchObject({ status: 'refused', launchesDaemon: false });
     expect(by.broken).toMatchObject({ status: 'error', code: 'exit-3' });
