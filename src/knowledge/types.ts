@@ -34,7 +34,7 @@ export interface DaemonEntry {
   /** Writes a pid file only where a pidfileFlag tells it (knowledge/schema.json). */
   noOwnPidfile?: true;
   /** In the foreground its log goes to this stream instead of syslog or its log file (knowledge/schema.json). */
-  foregroundLogs?: 'stderr' | 'stdout';
+  foregroundLogs?: 'stderr' | 'stdout' | 'both';
   /** Its pid file is also a lock taken in the foreground (knowledge/schema.json). */
   pidfileLock?: true;
   signals?: Record<string, string>;

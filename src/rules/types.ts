@@ -71,7 +71,7 @@ export interface ServiceRule {
    * In the foreground the daemon logs to this stream instead of syslog (or its log file):
    * supervise-daemon discards it unless output_log/error_log (or a logger) is set.
    */
-  foregroundLogs?: 'stderr' | 'stdout';
+  foregroundLogs?: 'stderr' | 'stdout' | 'both';
   /** The daemon's pid file is also a lock it takes in the foreground: instances must not share it. */
   pidfileLock?: boolean;
   /** Custom commands (function name) and the signal each sends to the daemon. */

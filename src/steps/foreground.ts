@@ -136,10 +136,15 @@ function lostLog(ctx: StepContext, d: Draft): void {
   const { service: s, rule, options: opts } = ctx;
   const stream = rule?.foregroundLogs;
   if (!stream || opts.log) return;
-  const kept = stream === 'stderr' ? ['error_log', 'error_logger'] : ['output_log', 'output_logger'];
-  if (kept.some((v) => s.isSet(v)) || d.converted?.lines.some((l) => kept.some((v) => l.startsWith(`${v}=`)))) return;
+  const VARS = { stderr: ['error_log', 'error_logger'], stdout: ['output_log', 'output_logger'] } as const;
+  const isKept = (vars: readonly string[]) =>
+    vars.some((v) => s.isSet(v)) || !!d.converted?.lines.some((l) => vars.some((v) => l.startsWith(`${v}=`)));
+  // prelude-lml: information on stdout, errors on stderr; each stream lost unless kept.
+  const lost = (stream === 'both' ? (['stdout', 'stderr'] as const) : [stream]).filter((x) => !isKept(VARS[x]));
+  if (!lost.length) return;
+  const what = lost.join(' and ');
   d.warnings.push(
-    `in the foreground ${rule.id} logs to ${stream} instead of syslog (rule ${rule.id}), and supervise-daemon discards ${stream}: pass --log syslog or --log file:DIR (or set ${kept[0]}) to keep its log`,
+    `in the foreground ${rule.id} logs to ${stream === 'both' ? 'stdout and stderr' : stream} instead of syslog (rule ${rule.id}), and supervise-daemon discards ${what}: pass --log syslog or --log file:DIR (or set ${lost.map((x) => VARS[x][0]).join(' and ')}) to keep its log`,
   );
 }
 

@@ -69,6 +69,20 @@ describe('evidence, strongest first', () => {
     expect(run(kept, { rule: logs }).d.warnings).toEqual([]);
   });
 
+  // prelude-lml: information on stdout, errors on stderr; each stream is lost unless kept.
+  test('a rule whose foreground logs to both streams: warned for each stream nothing keeps', () => {
+    const logs = rule({ foreground: '-f', foregroundLogs: 'both' });
+    expect(run(all, { rule: logs }).d.warnings).toContain(
+      'in the foreground foo logs to stdout and stderr instead of syslog (rule foo), and supervise-daemon discards stdout and stderr: pass --log syslog or --log file:DIR (or set output_log and error_log) to keep its log',
+    );
+    const errKept = sh('#!/sbin/openrc-run', 'command=/usr/bin/foo', 'error_log=/var/log/foo.log');
+    expect(run(errKept, { rule: logs }).d.warnings).toEqual([
+      'in the foreground foo logs to stdout and stderr instead of syslog (rule foo), and supervise-daemon discards stdout: pass --log syslog or --log file:DIR (or set output_log) to keep its log',
+    ]);
+    const both = sh('#!/sbin/openrc-run', 'command=/usr/bin/foo', 'output_log=/var/log/foo.log', 'error_log=/var/log/foo.log');
+    expect(run(both, { rule: logs }).d.warnings).toEqual([]);
+  });
+
   // samplicator: --background --make-pidfile, then start_post() rewrites the pid file from pgrep.
   test('a function writing a pid file from pgrep/pidof: refused whatever else says; an informative pgrep is not', () => {
     const launch = [
