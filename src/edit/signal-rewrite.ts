@@ -24,3 +24,29 @@ export function signalRewriteEdit(file: ShellFile, cmd: Command, replacement: st
   }
   return { file: file.path, start, end, text: [replacement, ...kept].join(' ') };
 }
+
+/**
+ * The test a guarded rewrite starts with. A function holding it switches on the supervisor
+ * (steps/signals.ts switchingFunctions), so a second run leaves its calls alone.
+ */
+export const SUPERVISED_TEST = '[ "${supervisor}" = supervise-daemon ]';
+
+/**
+ * signalRewriteEdit, guarded so that the script keeps working under both backends:
+ * `if [ "${supervisor}" = supervise-daemon ]; then <rewritten>; else <the call as it was>; fi`.
+ * Under start-stop-daemon (supervisor unset or emptied to go back) the original call still
+ * signals the daemon through its pid file; `${supervisor} ${RC_SVCNAME}` alone would run a
+ * command named after the service there. The whole command (prefix assignments and
+ * redirects included) goes into each branch, since `FOO=1 if …` is not sh.
+ */
+export function guardedSignalEdit(file: ShellFile, cmd: Command, replacement: string): Edit {
+  const inner = signalRewriteEdit(file, cmd, replacement);
+  const rewritten = file.text.slice(cmd.start, inner.start) + inner.text + file.text.slice(inner.end, cmd.end);
+  const original = file.text.slice(cmd.start, cmd.end);
+  return {
+    file: file.path,
+    start: cmd.start,
+    end: cmd.end,
+    text: `if ${SUPERVISED_TEST}; then ${rewritten}; else ${original}; fi`,
+  };
+}

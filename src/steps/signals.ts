@@ -1,5 +1,5 @@
 import type { Edit } from '../edit/edits.js';
-import { signalRewriteEdit } from '../edit/signal-rewrite.js';
+import { guardedSignalEdit } from '../edit/signal-rewrite.js';
 import type { Service, SignalCall } from '../model/service.js';
 import type { Draft, Refusal, StepContext } from './types.js';
 
@@ -20,7 +20,8 @@ export function isDualMode(s: Service): boolean {
 }
 
 /**
- * `${supervisor} ${RC_SVCNAME} --signal X` for every call that signals through the pidfile,
+ * `${supervisor} ${RC_SVCNAME} --signal X` for every call that signals through the pidfile
+ * (behind `if [ "${supervisor}" = supervise-daemon ]`, the original call in the else branch),
  * except inside a function that already switches on the supervisor (its start-stop-daemon
  * branch only runs under start-stop-daemon, where it is right).
  */
@@ -32,7 +33,7 @@ export function rewritableSignalCalls(s: Service): SignalCall[] {
 export function signalRewrites(s: Service, file: string): Edit[] {
   // The command's words only: prefix assignments and redirects around them stay.
   return rewritableSignalCalls(s).map<Edit>((c) => ({
-    ...signalRewriteEdit(s.initd, c.cmd, `\${supervisor} \${RC_SVCNAME} --signal ${c.signal}`),
+    ...guardedSignalEdit(s.initd, c.cmd, `\${supervisor} \${RC_SVCNAME} --signal ${c.signal}`),
     file,
   }));
 }

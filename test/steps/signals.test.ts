@@ -8,6 +8,9 @@ beforeAll(() => initParser());
 const head = ['#!/sbin/openrc-run', 'command=/usr/bin/foo', 'pidfile=/run/foo.pid', 'extra_started_commands="reload"'];
 const reload = (...body: string[]) => sh(...head, 'reload() {', '\tebegin "Reloading foo"', ...body, '\teend $?', '}');
 const rewritten = (...body: string[]) => reload(...body);
+/** What a call becomes: the supervisor's form, the original kept for start-stop-daemon. */
+const guarded = (sig: string, original: string) =>
+  `if [ "\${supervisor}" = supervise-daemon ]; then \${supervisor} \${RC_SVCNAME} --signal ${sig}; else ${original}; fi`;
 
 function run(initd: string) {
   const s = service(initd);
@@ -28,7 +31,7 @@ test.each([
   ['pkill -F', '\tpkill -USR1 -F "${pidfile}"', 'USR1'],
 ])('%s becomes ${supervisor} ${RC_SVCNAME} --signal', (_name, call, sig) => {
   const { s, d } = run(reload(call));
-  expect(applied(s, d.signalEdits)).toBe(rewritten(`\t\${supervisor} \${RC_SVCNAME} --signal ${sig}`));
+  expect(applied(s, d.signalEdits)).toBe(rewritten(`\t${guarded(sig, call.trim())}`));
   expect(d.initdReasons).toEqual(['init.d sends signals with start-stop-daemon']);
 });
 
@@ -43,7 +46,7 @@ test('kill $(cat "$FOO_PIDFILE") where FOO_PIDFILE holds the pid file', () => {
   );
   const { s, d } = run(text);
   expect(applied(s, d.signalEdits)).toBe(
-    text.replace('kill -HUP $(cat "$FOO_PIDFILE")', '${supervisor} ${RC_SVCNAME} --signal HUP'),
+    text.replace('kill -HUP $(cat "$FOO_PIDFILE")', guarded('HUP', 'kill -HUP $(cat "$FOO_PIDFILE")')),
   );
 });
 
@@ -97,7 +100,10 @@ test('a switching function elsewhere does not protect another function', () => {
   const { s, d } = run(text);
   expect(d.signalEdits).toHaveLength(1);
   expect(applied(s, d.signalEdits)).toBe(
-    text.replace('start-stop-daemon --signal USR1 --pidfile "$pidfile"', '${supervisor} ${RC_SVCNAME} --signal USR1'),
+    text.replace(
+      'start-stop-daemon --signal USR1 --pidfile "$pidfile"',
+      guarded('USR1', 'start-stop-daemon --signal USR1 --pidfile "$pidfile"'),
+    ),
   );
 });
 
@@ -161,4 +167,11 @@ test('a custom command that stops the daemon with a signal and then starts the s
   const d = draft();
   expect(signalsStep(ctx(service(script.replace('--signal INT', '--signal HUP'))), d)).toBeUndefined();
   expect(d.signalEdits).toHaveLength(1);
+});
+
+test('a second run leaves the guarded call alone (the function now switches on the supervisor)', () => {
+  const { s, d } = run(reload('\tstart-stop-daemon --signal HUP --pidfile "${pidfile}"'));
+  const once = applied(s, d.signalEdits);
+  expect(once).not.toBe(s.initd.text);
+  expect(run(once).d.signalEdits).toEqual([]);
 });
