@@ -1,7 +1,7 @@
 import type { Edit } from '../edit/edits.js';
 import type { Service } from '../model/service.js';
 import { retrySignal } from '../model/signals.js';
-import type { Draft, StepContext } from './types.js';
+import type { Draft, Refusal, StepContext } from './types.js';
 
 /**
  * supervise-daemon ignores `stopsig` (OpenRC 0.40 to 0.63): the stop signal must be the
@@ -37,8 +37,22 @@ export function stopsigRetry(s: Service, file: string): { note: string; edit?: E
   };
 }
 
-/** Step: stopsig becomes the first step of retry. */
-export function retryStep(ctx: StepContext, d: Draft): void {
+/**
+ * Step: stopsig becomes the first step of retry. A retry of several words (i2p's
+ * `retry='SIGTERM/20 SIGKILL/20'`) is refused: supervise-daemon.sh passes `--retry $retry`
+ * unquoted when it starts the daemon, so the second word takes the program's place and the
+ * service never starts (start-stop-daemon only reads retry when stopping).
+ */
+export function retryStep(ctx: StepContext, d: Draft): Refusal | void {
+  const value = ctx.service.value('retry');
+  const words = value ? value.trim().split(/\s+/) : [];
+  if (words.length > 1)
+    return {
+      kind: 'refuse',
+      code: 'dynamic',
+      reason: `retry holds several words (${value!.trim()}): OpenRC gives them to supervise-daemon unquoted when it starts the daemon, so ${words[1]} would take the program's place and the service could not start`,
+      suggestion: `write retry as one schedule (${words.join('/')}), then migrate again`,
+    };
   const r = stopsigRetry(ctx.service, ctx.initdPath);
   if (!r) return;
   d.notes.push(r.note);

@@ -80,3 +80,22 @@ test('stopsig with a timeout-only retry from conf.d is not lost silently', () =>
   const kept = [...d.lines, ...d.extraEdits.map((e) => e.text)].some((l) => l.includes('SIGINT'));
   expect(said || kept).toBe(true);
 });
+
+// i2p: supervise-daemon.sh passes `--retry $retry` unquoted at start, so a second word takes
+// the program's place (seen under real supervise-daemon 0.45: "(null) does not exist").
+test('a retry of several words is refused, with the one-schedule spelling to use', () => {
+  for (const [initd, confd] of [
+    [sh(...head, "retry='SIGTERM/20 SIGKILL/20'"), null],
+    [sh(...head), 'retry="TERM/20 KILL/5"\n'],
+  ] as const) {
+    const s = service(initd, confd);
+    const r = retryStep(ctx(s), draft());
+    expect(r).toMatchObject({ kind: 'refuse', code: 'dynamic' });
+    expect(r && r.reason).toMatch(/^retry holds several words \(.+\): OpenRC gives them to supervise-daemon unquoted/);
+  }
+  const r = retryStep(ctx(service(sh(...head, "retry='SIGTERM/20 SIGKILL/20'"))), draft());
+  expect(r && r.suggestion).toBe('write retry as one schedule (SIGTERM/20/SIGKILL/20), then migrate again');
+  // One schedule, or a plain timeout, is fine.
+  for (const v of ['SIGTERM/20/SIGKILL/20', '30', ' TERM/5 '])
+    expect(retryStep(ctx(service(sh(...head, `retry="${v}"`))), draft())).toBeUndefined();
+});
