@@ -8,6 +8,8 @@ const rule: ServiceRule = {
     'Set supervisor="supervise-daemon" and command_args_foreground="--foreground" in /etc/conf.d/rngd; keep start_stop_daemon_args ("--wait 1000") away from supervise-daemon.',
   route: 'conf.d',
   foreground: '--foreground',
+  // rng-tools' message() uses syslog only when am_daemon is set, which only the background branch does.
+  foregroundLogs: 'stderr',
   backgroundFlags: [
     { flag: '-b', why: 'daemonize' },
     { flag: '--background', why: 'daemonize' },
@@ -24,6 +26,7 @@ const rule: ServiceRule = {
     'wiki: rngd',
     'rngd(8): -f, --foreground: do not fork and become a daemon; -b, --background: become a daemon (default); -p, --pid-file=FILE (default /var/run/rngd.pid)',
     'docs/openrc.md §2',
+    "foregroundLogs: rng-tools 5 rngd.h message(): syslog() only when am_daemon is set, which only the daemonizing branch of main() does; otherwise the message goes to stderr (review of real migrations, 2026-11-25)",
   ],
 };
 
