@@ -1,5 +1,5 @@
 import type { Edit } from '../edit/edits.js';
-import { guardedSignalEdit } from '../edit/signal-rewrite.js';
+import { guardedSignalEdit, signalRewriteEdit } from '../edit/signal-rewrite.js';
 import type { Service, SignalCall } from '../model/service.js';
 import type { Draft, Refusal, StepContext } from './types.js';
 
@@ -31,11 +31,14 @@ export function rewritableSignalCalls(s: Service): SignalCall[] {
 }
 
 export function signalRewrites(s: Service, file: string): Edit[] {
-  // The command's words only: prefix assignments and redirects around them stay.
-  return rewritableSignalCalls(s).map<Edit>((c) => ({
-    ...guardedSignalEdit(s.initd, c.cmd, `\${supervisor} \${RC_SVCNAME} --signal ${c.signal}`),
-    file,
-  }));
+  // The command's words only: prefix assignments and redirects around them stay. In a file
+  // with CRLF line ends (broken under sh anyway: the crlf check) the guard's closing `fi`
+  // would read as `fi\r`, not a keyword: there the call is rewritten without the guard.
+  const crlf = s.initd.text.includes('\r\n');
+  return rewritableSignalCalls(s).map<Edit>((c) => {
+    const replacement = `\${supervisor} \${RC_SVCNAME} --signal ${c.signal}`;
+    return { ...(crlf ? signalRewriteEdit : guardedSignalEdit)(s.initd, c.cmd, replacement), file };
+  });
 }
 
 /** Step: signals sent through the pidfile would now reach the supervisor (a silent no-op for HUP). */

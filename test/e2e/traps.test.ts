@@ -48,7 +48,10 @@ describeE2E('traps under real OpenRC', () => {
     port.ours = await freePort();
     const ours = await migrateText('dnsours', legacy, `DNSMASQ_OPTS="${dnsmasqOpts(port.ours, hosts)}"\n`);
     expect(ours.initd).toContain('supervise_daemon_args=" "');
-    expect(ours.initd).not.toContain('kill -HUP');
+    // The kill stays only for start-stop-daemon, behind the supervisor test.
+    expect(ours.initd).toContain(
+      'if [ "${supervisor}" = supervise-daemon ]; then ${supervisor} ${RC_SVCNAME} --signal HUP; else kill -HUP $(cat "${pidfile}"); fi',
+    );
     // A daemon that writes to stdout, for --log file.
     const ticker = `#!/sbin/openrc-run
 command="/bin/sh"

@@ -733,7 +733,11 @@ describe('awkward but valid input: migrated without touching other bytes, re-par
       const inside = keepRanges.some(([s, e]) => s <= i && i + k.length <= e);
       expect({ fragment: k, untouched: inside }).toEqual({ fragment: k, untouched: true });
     }
-    if (c.exact) expect(out).toBe(c.t(fx.initdOut));
+    // With CRLF line ends a signal call is rewritten without the supervisor guard (its closing
+    // `fi` would read as `fi\r`: steps/signals.ts): the blessed output, unguarded.
+    const unguarded = (t: string) =>
+      t.replace(/if \[ "\$\{supervisor\}" = supervise-daemon \]; then (.*?); else [\s\S]*?; fi/g, '$1');
+    if (c.exact) expect(out).toBe(c.t(c.crlf ? unguarded(fx.initdOut) : fx.initdOut));
     // Only lines the plain fixture's migration removes may go (under the same transform).
     const removedHere = diffLines(input, out)
       .filter((p) => p.removed)

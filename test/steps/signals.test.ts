@@ -175,3 +175,11 @@ test('a second run leaves the guarded call alone (the function now switches on t
   expect(once).not.toBe(s.initd.text);
   expect(run(once).d.signalEdits).toEqual([]);
 });
+
+test('in a file with CRLF line ends the call is rewritten without the guard (`fi\\r` is no keyword)', () => {
+  const text = reload('\tstart-stop-daemon --signal HUP --pidfile "${pidfile}"').replace(/\n/g, '\r\n');
+  const { s, d } = run(text);
+  expect(applied(s, d.signalEdits)).toBe(
+    text.replace('start-stop-daemon --signal HUP --pidfile "${pidfile}"', '${supervisor} ${RC_SVCNAME} --signal HUP'),
+  );
+});

@@ -14,7 +14,7 @@ const check: Check = {
         bad: '#!/sbin/openrc-run\nsupervisor=supervise-daemon\ncommand=/usr/sbin/foo\ncommand_args_foreground=-f\nextra_started_commands=reload\nreload() {\n\tstart-stop-daemon --signal HUP --pidfile "${pidfile}"\n}\n',
         good: '#!/sbin/openrc-run\nsupervisor=supervise-daemon\ncommand=/usr/sbin/foo\ncommand_args_foreground=-f\nextra_started_commands=reload\nreload() {\n\t${supervisor} ${RC_SVCNAME} --signal HUP\n}\n',
       },
-      fix: 'Safe when the script sets supervise-daemon: the call becomes `${supervisor} ${RC_SVCNAME} --signal SIG`. Not offered while the supervisor is still start-stop-daemon.',
+      fix: 'Safe when the script sets supervise-daemon: the call becomes `if [ "${supervisor}" = supervise-daemon ]; then ${supervisor} ${RC_SVCNAME} --signal SIG; else <the call as it was>; fi`, so it still works under start-stop-daemon. Not offered while the supervisor is still start-stop-daemon.',
     },
   },
   run(ctx) {
