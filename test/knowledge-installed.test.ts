@@ -155,6 +155,15 @@ describe('a rule kept to its packages (binary names several daemons share)', () 
     );
   });
 
+  test('an entry for several binaries names the one the script launches (bgpd under the zebra entry)', () => {
+    const zebra = rulePk({ id: 'zebra', daemons: ['zebra', 'bgpd'], packages: ['net-misc/quagga'] });
+    expect(ruleForPackage(zebra, pkg('net-misc/openbgpd'), '', '/usr/sbin/bgpd').refuse?.reason).toBe(
+      'the rule zebra is for net-misc/quagga, but var/db/pkg/x/CONTENTS says net-misc/openbgpd installed the init script: another daemon named bgpd',
+    );
+    // A name the entry does not list (or none) falls back to its first binary.
+    expect(ruleForPackage(zebra, pkg('net-misc/openbgpd'), '', 'other').refuse?.reason).toMatch(/named zebra$/);
+  });
+
   test('unknown package: refused, or applied when the rule says so and the script names no other implementation', () => {
     expect(ruleForPackage(rulePk(), undefined, '').refuse?.reason).toContain(
       'several daemons are named ntpd; the rule ntpd is for net-misc/ntp, ntp, and which package installed the init script is not known',

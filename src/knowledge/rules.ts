@@ -95,10 +95,17 @@ export function knowledgeRuleFor(daemon: string): ServiceRule | undefined {
  * A rule kept to its packages (ServiceRule.packages): the rule as it is, or a refusal saying
  * which daemon of the same name the package database (or the script) points to.
  */
-export function ruleForPackage(rule: ServiceRule, pkg: InstalledPackage | undefined, scriptText: string): ServiceRule {
+export function ruleForPackage(
+  rule: ServiceRule,
+  pkg: InstalledPackage | undefined,
+  scriptText: string,
+  /** The binary the script launches (bgpd under the zebra entry), for the message. */
+  launched?: string,
+): ServiceRule {
   const names = rule.packages;
   if (!names?.length) return rule;
-  const bin = rule.daemons[0] ?? rule.id;
+  const base = launched?.slice(launched.lastIndexOf('/') + 1);
+  const bin = base && rule.daemons.includes(base) ? base : (rule.daemons[0] ?? rule.id);
   const refuse = (reason: string): ServiceRule => ({
     ...rule,
     refuse: {

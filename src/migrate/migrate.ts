@@ -185,15 +185,14 @@ export function migrateLoaded(l: LoadedService, options: PlanOptions = {}): Serv
       'run rc-supervise on the installed file',
     );
   const service = parseService(l);
-  const found = findRule(
-    l.name,
-    service.daemon ?? launchedDaemon(service) ?? daemonizingPrograms(service).find((n) => findRule('', n)),
-  );
+  const daemonName =
+    service.daemon ?? launchedDaemon(service) ?? daemonizingPrograms(service).find((n) => findRule('', n));
+  const found = findRule(l.name, daemonName);
   // Version-dependent foreground words: the package that installed the init script says.
   const versioned = found?.foregroundSince ? ruleForInstalled(found, l.installed?.()) : found;
   // A binary name several daemons share (ntpd, crond): the rule only for its own package.
   const rule = versioned?.packages
-    ? ruleForPackage(versioned, l.installed?.(), l.initd.text + '\n' + (l.confd?.text ?? ''))
+    ? ruleForPackage(versioned, l.installed?.(), l.initd.text + '\n' + (l.confd?.text ?? ''), daemonName)
     : versioned;
   const base = {
     rule,
