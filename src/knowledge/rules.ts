@@ -47,6 +47,7 @@ export function entryToRule(e: DaemonEntry): ServiceRule {
     packages: e.packages,
     noOwnPidfile: e.noOwnPidfile,
     foregroundLogs: e.foregroundLogs,
+    foregroundSkips: e.foregroundSkips,
     pidfileLock: e.pidfileLock,
     signals: e.signals,
     refuse,

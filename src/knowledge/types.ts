@@ -14,6 +14,7 @@ export type KnowledgeFact =
   | 'ownPidfile'
   | 'noOwnPidfile'
   | 'foregroundLogs'
+  | 'foregroundSkips'
   | 'pidfileLock'
   | 'packages'
   | 'signals'
@@ -35,6 +36,8 @@ export interface DaemonEntry {
   noOwnPidfile?: true;
   /** In the foreground its log goes to this stream instead of syslog or its log file (knowledge/schema.json). */
   foregroundLogs?: 'stderr' | 'stdout' | 'both';
+  /** What it does only when it daemonizes (knowledge/schema.json): warned. */
+  foregroundSkips?: string;
   /** Its pid file is also a lock taken in the foreground (knowledge/schema.json). */
   pidfileLock?: true;
   signals?: Record<string, string>;

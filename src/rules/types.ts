@@ -72,6 +72,8 @@ export interface ServiceRule {
    * supervise-daemon discards it unless output_log/error_log (or a logger) is set.
    */
   foregroundLogs?: 'stderr' | 'stdout' | 'both';
+  /** What the daemon does only when it daemonizes, so no longer in the foreground (dbmail's umask): warned. */
+  foregroundSkips?: string;
   /** The daemon's pid file is also a lock it takes in the foreground: instances must not share it. */
   pidfileLock?: boolean;
   /** Custom commands (function name) and the signal each sends to the daemon. */

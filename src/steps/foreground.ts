@@ -134,6 +134,11 @@ function scriptShowsFork(s: Service, d: Draft): boolean {
  */
 function lostLog(ctx: StepContext, d: Draft): void {
   const { service: s, rule, options: opts } = ctx;
+  // dbmail's umask 0077, gmetad.conf's umask: set only on the daemonizing path.
+  if (rule?.foregroundSkips)
+    d.warnings.push(
+      `in the foreground ${rule.id} skips what it does only when it daemonizes (rule ${rule.id}): ${rule.foregroundSkips}`,
+    );
   const stream = rule?.foregroundLogs;
   if (!stream || opts.log) return;
   const VARS = { stderr: ['error_log', 'error_logger'], stdout: ['output_log', 'output_logger'] } as const;

@@ -69,6 +69,15 @@ describe('evidence, strongest first', () => {
     expect(run(kept, { rule: logs }).d.warnings).toEqual([]);
   });
 
+  // dbmail -D: umask(0077) only in server_daemonize().
+  test('a rule saying what the daemon does only when it daemonizes: warned with that text', () => {
+    const skips = rule({ foreground: '-D', foregroundSkips: 'its umask 0077: set umask=0077' });
+    expect(run(all, { rule: skips }).d.warnings).toEqual([
+      'in the foreground foo skips what it does only when it daemonizes (rule foo): its umask 0077: set umask=0077',
+    ]);
+    expect(run(all, { rule: rule({ foreground: '-D' }) }).d.warnings).toEqual([]);
+  });
+
   // prelude-lml: information on stdout, errors on stderr; each stream is lost unless kept.
   test('a rule whose foreground logs to both streams: warned for each stream nothing keeps', () => {
     const logs = rule({ foreground: '-f', foregroundLogs: 'both' });
@@ -79,7 +88,12 @@ describe('evidence, strongest first', () => {
     expect(run(errKept, { rule: logs }).d.warnings).toEqual([
       'in the foreground foo logs to stdout and stderr instead of syslog or its own log file (rule foo), and supervise-daemon discards stdout: pass --log syslog or --log file:DIR (or set output_log) to keep its log',
     ]);
-    const both = sh('#!/sbin/openrc-run', 'command=/usr/bin/foo', 'output_log=/var/log/foo.log', 'error_log=/var/log/foo.log');
+    const both = sh(
+      '#!/sbin/openrc-run',
+      'command=/usr/bin/foo',
+      'output_log=/var/log/foo.log',
+      'error_log=/var/log/foo.log',
+    );
     expect(run(both, { rule: logs }).d.warnings).toEqual([]);
   });
 
@@ -167,7 +181,7 @@ describe('evidence, strongest first', () => {
     expect(d.warnings).toEqual([]);
   });
 
-  test('a unit that runs the script\'s own arguments as Type=simple, where the script shows the daemon forks: no evidence (fhem)', () => {
+  test("a unit that runs the script's own arguments as Type=simple, where the script shows the daemon forks: no evidence (fhem)", () => {
     // start-stop-daemon without --background returns only once the daemon has forked.
     const waits = sh(...base, 'command_args="/etc/foo.conf"', 'pidfile=/run/foo/foo.pid');
     const r = run(waits, { units: [simpleUnit('/etc/foo.conf')] }).r as Refusal;
@@ -186,7 +200,9 @@ describe('evidence, strongest first', () => {
       expect(d.evidence[0].kind).toBe('unit');
     }
     // A unit that adds a word (ptpd2's -C) agrees with a script whose daemon forks without it.
-    const { d } = run(sh(...base, 'command_args="-c /etc/foo.conf"'), { units: [simpleUnit('-C', '-c', '/etc/foo.conf')] });
+    const { d } = run(sh(...base, 'command_args="-c /etc/foo.conf"'), {
+      units: [simpleUnit('-C', '-c', '/etc/foo.conf')],
+    });
     expect(d.foreground).toBe('-C');
   });
 
