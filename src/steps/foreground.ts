@@ -160,14 +160,20 @@ function lostLog(ctx: StepContext, d: Draft): void {
  */
 export function foregroundStep(ctx: StepContext, d: Draft): Refusal | void {
   const r = chooseForeground(ctx, d);
-  if (r || !d.foreground || ctx.options.foregroundArgs !== undefined) return r;
+  if (r || ctx.options.foregroundArgs !== undefined) return r;
+  // The same trap on the start-stop-daemon side: a short flag moved out of command_args
+  // (icinga's `-d` before its configuration file) is appended after the operand in
+  // command_args_background, where icinga's getopt ("+...", stops at the first operand) and
+  // musl's never read it, so start-stop-daemon would wait on a daemon that never forks.
+  const movedShort = d.movedText.split(/\s+/).filter((w) => /^-[^-]/.test(w));
+  const fgShort = (d.foreground ?? '').split(/\s+/).some((w) => /^-[^-]/.test(w));
+  if (!fgShort && !movedShort.length) return;
   // OpenRC appends command_args_foreground after command_args. When those end in an operand
   // (inputlircd's event device from conf.d), the no-fork word lands after it: glibc's getopt
   // still finds it, musl's (Alpine) stops at the first operand and the daemon forks.
   // Only short options are at risk: KEY=VALUE operands (apt-cacher-ng) are operands anyway,
   // and long options go through getopt_long, which permutes in glibc and musl alike (redis's
   // `sentinel.conf --daemonize no` is even its documented order).
-  if (!d.foreground.split(/\s+/).some((w) => /^-[^-]/.test(w))) return;
   const s = ctx.service;
   // The words left in command_args, as written (the moved ones gone), then their values.
   const assigns = s.initd.topLevel('command_args');
@@ -183,13 +189,20 @@ export function foregroundStep(ctx: StepContext, d: Draft): Refusal | void {
   const list = (values as string[]).flatMap((w) => w.split(/\s+/)).filter(Boolean);
   const last = list[list.length - 1];
   const before = list[list.length - 2];
-  if (last && !last.startsWith('-') && (!before || !before.startsWith('-')))
+  if (!last || last.startsWith('-') || (before && before.startsWith('-'))) return;
+  if (!fgShort)
     return {
       kind: 'refuse',
-      code: 'needs-foreground',
-      reason: `the daemon's arguments end in the operand ${last}, and OpenRC puts command_args_foreground (${d.foreground}) after them: a getopt() that stops at the first operand (musl's, on Alpine) would never see the no-fork word`,
-      suggestion: `pass the no-fork word yourself before the operand (in command_args, e.g. ${d.foreground} ${last}), or migrate with --foreground-args if your libc reads options after operands`,
+      code: 'dynamic',
+      reason: `the daemon's arguments end in the operand ${last}, and OpenRC puts command_args_background (${movedShort.join(' ')}, moved out of command_args) after them: under start-stop-daemon a getopt() that stops at the first operand (musl's, or a "+" option string) would never see it`,
+      suggestion: `put the operand last yourself (e.g. command_args_background="${movedShort.join(' ')} ${last}" and command_args_foreground="${last}"), then migrate again`,
     };
+  return {
+    kind: 'refuse',
+    code: 'needs-foreground',
+    reason: `the daemon's arguments end in the operand ${last}, and OpenRC puts command_args_foreground (${d.foreground}) after them: a getopt() that stops at the first operand (musl's, on Alpine) would never see the no-fork word`,
+    suggestion: `pass the no-fork word yourself before the operand (in command_args, e.g. ${d.foreground} ${last}), or migrate with --foreground-args if your libc reads options after operands`,
+  };
 }
 
 function chooseForeground(ctx: StepContext, d: Draft): Refusal | void {

@@ -125,6 +125,28 @@ describe('evidence, strongest first', () => {
     expect(run(optionLast, { rule: rule({ foreground: '-f' }) }).r).toBeUndefined();
   });
 
+  // icinga: `command_args="-d ${ICINGACFG}"`; its getopt string starts with "+" (stops at the first operand).
+  test('a short flag moved out of command_args lands after a trailing operand under start-stop-daemon: refused', () => {
+    const r = rule({ foreground: '', backgroundFlags: [{ flag: '-d', why: 'daemonize' }] });
+    const moved = (args: string) => {
+      const s = service(sh(...base, `command_args="${args}"`));
+      const d = draft();
+      expect(flagsStep(ctx(s, { rule: r }), d)).toBeUndefined();
+      return foregroundStep(ctx(s, { rule: r }), d);
+    };
+    expect(moved('-d /etc/foo/foo.cfg')).toMatchObject({
+      kind: 'refuse',
+      code: 'dynamic',
+      reason:
+        'the daemon\'s arguments end in the operand /etc/foo/foo.cfg, and OpenRC puts command_args_background (-d, moved out of command_args) after them: under start-stop-daemon a getopt() that stops at the first operand (musl\'s, or a "+" option string) would never see it',
+      suggestion:
+        'put the operand last yourself (e.g. command_args_background="-d /etc/foo/foo.cfg" and command_args_foreground="/etc/foo/foo.cfg"), then migrate again',
+    });
+    // Nothing after an option, or no operand at all: fine.
+    expect(moved('-d -c /etc/foo/foo.cfg')).toBeUndefined();
+    expect(moved('-d -v')).toBeUndefined();
+  });
+
   test('the rule beats the script and the unit, citing its foreground source', () => {
     const { d } = run(all, { rule: fgRule, units });
     expect(d.foreground).toBe('-n');
