@@ -659,6 +659,14 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
         continue;
       }
       if (long === 'interpreted') {
+        // sec: without a pid file, the declarative start-stop-daemon path (supervisor removed)
+        // stops by --exec, which never matches a script run by its interpreter: stop would
+        // find nothing and leave the daemon running.
+        if (s.value('pidfile') === undefined && !has('pidfile'))
+          return refuse(
+            'start() runs an interpreted daemon (--interpreted) and no pidfile is set: without the supervisor, stop would look for it by --exec, which never matches a script run by its interpreter',
+            'set pidfile= to the file the daemon writes (the one stop() used), then migrate again',
+          );
         // start-stop-daemon uses it only to find the running process by its interpreter (the
         // already-running check); the supervisor knows its child's pid.
         notes.push(

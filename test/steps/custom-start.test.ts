@@ -1004,6 +1004,25 @@ describe('start-stop-daemon options of the launch', () => {
       'start-stop-daemon --interpreted of start() dropped: it only matched the running script by its interpreter; the supervisor tracks its child itself',
     );
   });
+
+  // sec: `--interpreted --exec /usr/bin/sec -- -pid=/run/sec.pid ...`, stop() by --pidfile.
+  test('--interpreted with no pidfile anywhere: refused (stop by --exec never matches an interpreted script)', () => {
+    const r = refusal(
+      sh(
+        '#!/sbin/openrc-run',
+        'start() {',
+        '	start-stop-daemon --start --interpreted --exec /usr/bin/foo -- -pid=/run/foo.pid',
+        '}',
+        'stop() {',
+        '	start-stop-daemon --stop --pidfile /run/foo.pid',
+        '}',
+      ),
+    );
+    expect(r.reason).toBe(
+      `${PREFIX}start() runs an interpreted daemon (--interpreted) and no pidfile is set: without the supervisor, stop would look for it by --exec, which never matches a script run by its interpreter`,
+    );
+    expect(r.suggestion).toBe('set pidfile= to the file the daemon writes (the one stop() used), then migrate again');
+  });
 });
 
 describe('stop() forms', () => {
