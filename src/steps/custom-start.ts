@@ -6,7 +6,7 @@ import type { Token } from '../parse/words.js';
 import { referencedVars } from './emit.js';
 import { DECLARATIVE, shellQuoteWord } from './ssd-args.js';
 import { retrySignal } from '../model/signals.js';
-import { NO_FORK_WORDS } from './foreground.js';
+import { NO_FORK_WORDS, unquoted } from './foreground.js';
 import type { Converted, Draft, Refusal, StepContext } from './types.js';
 
 /** Output helpers a start()/stop() may call around the real work. */
@@ -612,7 +612,7 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
       // The words start() passed may already keep it in the foreground (`supervisord -n`, the
       // rule's own words, or a common no-fork spelling): then, as when it never forks, it only
       // ran in the background under start-stop-daemon because --background put it there.
-      const passed = args.map((a) => a.text.replace(/^["']|["']$/g, ''));
+      const passed = args.map((a) => unquoted(a.text));
       const ruleWords = ctx.rule!.foreground!.split(/\s+/).filter(Boolean);
       const staysAnyway =
         ctx.rule!.foreground === '' ||

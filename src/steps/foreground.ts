@@ -15,6 +15,17 @@ export const NO_FORK_WORDS =
 /** Spellings that make a program fork when a unit passes them (a unit that does is inconsistent). */
 const FORK_WORDS = /^(--daemon|--daemonize|-daemon|--fork|--background|--detach|-d|-D|-b|-B)$/;
 
+/** A word as the daemon gets it when it is quoted whole (`"-f"` -> `-f`). */
+export const unquoted = (text: string): string => text.replace(/^["']|["']$/g, '');
+
+/**
+ * The daemon's arguments as the script passes them: a converted start()'s launch words, else
+ * command_args (null when command_args is not static).
+ */
+function scriptArgs(s: Service, d: Draft): string[] | null {
+  return d.converted ? d.converted.args.map((a) => unquoted(a.text)) : staticWords(s, 'command_args');
+}
+
 function staticWords(s: Service, name: string): string[] | null {
   return s.words(name);
 }
@@ -61,7 +72,7 @@ function scriptEvidence(ctx: StepContext, d: Draft): Evidence | null {
     if (w) return { kind: 'script', detail: `${v} already passes ${w}, which keeps the daemon in the foreground` };
   }
   if (d.converted) {
-    const w = d.converted.args.map((a) => a.text.replace(/^["']|["']$/g, '')).find((x) => NO_FORK_WORDS.test(x));
+    const w = d.converted.args.map((a) => unquoted(a.text)).find((x) => NO_FORK_WORDS.test(x));
     if (w) return { kind: 'script', detail: `start() already passed ${w}, which keeps the daemon in the foreground` };
   }
   return null;
@@ -127,12 +138,16 @@ function scriptShowsFork(s: Service, d: Draft): boolean {
   return !parseOptions(ssd).options.some((o) => o.spec.long === 'background');
 }
 
+/** The variables that keep each stream supervise-daemon would otherwise discard. */
+const KEEPS = { stderr: ['error_log', 'error_logger'], stdout: ['output_log', 'output_logger'] } as const;
+
 /**
- * gpm -D, sslh -f, gmid -f: in the foreground the daemon logs to stderr (or stdout) instead of
- * syslog, and supervise-daemon sends both to /dev/null unless told otherwise. The service runs,
- * but its log is gone: said as a warning, unless the script or --log already keeps that stream.
+ * What the foreground mode changes besides not forking, said as warnings. gpm -D, sslh -f,
+ * gmid -f: the daemon logs to stderr (or stdout) instead of syslog, and supervise-daemon sends
+ * both to /dev/null unless told otherwise; the service runs, but its log is gone (unless the
+ * script or --log already keeps that stream). dbmail -D: what it does only when it daemonizes.
  */
-function lostLog(ctx: StepContext, d: Draft): void {
+function foregroundSideEffects(ctx: StepContext, d: Draft): void {
   const { service: s, rule, options: opts } = ctx;
   // dbmail's umask 0077, gmetad.conf's umask: set only on the daemonizing path.
   if (rule?.foregroundSkips)
@@ -141,15 +156,14 @@ function lostLog(ctx: StepContext, d: Draft): void {
     );
   const stream = rule?.foregroundLogs;
   if (!stream || opts.log) return;
-  const VARS = { stderr: ['error_log', 'error_logger'], stdout: ['output_log', 'output_logger'] } as const;
   const isKept = (vars: readonly string[]) =>
     vars.some((v) => s.isSet(v)) || !!d.converted?.lines.some((l) => vars.some((v) => l.startsWith(`${v}=`)));
   // prelude-lml: information on stdout, errors on stderr; each stream lost unless kept.
-  const lost = (stream === 'both' ? (['stdout', 'stderr'] as const) : [stream]).filter((x) => !isKept(VARS[x]));
+  const lost = (stream === 'both' ? (['stdout', 'stderr'] as const) : [stream]).filter((x) => !isKept(KEEPS[x]));
   if (!lost.length) return;
   const what = lost.join(' and ');
   d.warnings.push(
-    `in the foreground ${rule.id} logs to ${stream === 'both' ? 'stdout and stderr' : stream} instead of syslog or its own log file (rule ${rule.id}), and supervise-daemon discards ${what}: pass --log syslog or --log file:DIR (or set ${lost.map((x) => VARS[x][0]).join(' and ')}) to keep its log`,
+    `in the foreground ${rule.id} logs to ${stream === 'both' ? 'stdout and stderr' : stream} instead of syslog or its own log file (rule ${rule.id}), and supervise-daemon discards ${what}: pass --log syslog or --log file:DIR (or set ${lost.map((x) => KEEPS[x][0]).join(' and ')}) to keep its log`,
   );
 }
 
@@ -174,19 +188,8 @@ export function foregroundStep(ctx: StepContext, d: Draft): Refusal | void {
   // Only short options are at risk: KEY=VALUE operands (apt-cacher-ng) are operands anyway,
   // and long options go through getopt_long, which permutes in glibc and musl alike (redis's
   // `sentinel.conf --daemonize no` is even its documented order).
-  const s = ctx.service;
-  // The words left in command_args, as written (the moved ones gone), then their values.
-  const assigns = s.initd.topLevel('command_args');
-  const raw = d.converted
-    ? d.converted.args.filter((_, i) => !d.convertedTake.has(i)).map((a) => a.text)
-    : assigns.length === 1
-      ? (splitValue(assigns[0].value.text, assigns[0].value.start, assigns[0].value.quote) ?? []).map((x) => x.text)
-      : null;
-  if (!raw) return;
-  const moved = new Set(d.movedText.split(/\s+/).filter(Boolean));
-  const values = raw.filter((w) => !moved.has(w)).map((w) => s.expand(w));
-  if (values.some((v) => v === null || v === undefined)) return;
-  const list = (values as string[]).flatMap((w) => w.split(/\s+/)).filter(Boolean);
+  const list = argsLeft(ctx.service, d);
+  if (!list) return;
   const last = list[list.length - 1];
   const before = list[list.length - 2];
   if (!last || last.startsWith('-') || (before && before.startsWith('-'))) return;
@@ -203,6 +206,24 @@ export function foregroundStep(ctx: StepContext, d: Draft): Refusal | void {
     reason: `the daemon's arguments end in the operand ${last}, and OpenRC puts command_args_foreground (${d.foreground}) after them: a getopt() that stops at the first operand (musl's, on Alpine) would never see the no-fork word`,
     suggestion: `pass the no-fork word yourself before the operand (in command_args, e.g. ${d.foreground} ${last}), or migrate with --foreground-args if your libc reads options after operands`,
   };
+}
+
+/**
+ * The words left in command_args once the moved ones are gone (a converted start()'s launch
+ * words, else command_args as written), expanded and split; null when any is not static.
+ */
+function argsLeft(s: Service, d: Draft): string[] | null {
+  const assigns = s.initd.topLevel('command_args');
+  const raw = d.converted
+    ? d.converted.args.filter((_, i) => !d.convertedTake.has(i)).map((a) => a.text)
+    : assigns.length === 1
+      ? (splitValue(assigns[0].value.text, assigns[0].value.start, assigns[0].value.quote) ?? []).map((x) => x.text)
+      : null;
+  if (!raw) return null;
+  const moved = new Set(d.movedText.split(/\s+/).filter(Boolean));
+  const values = raw.filter((w) => !moved.has(w)).map((w) => s.expand(w));
+  if (values.some((v) => v === null || v === undefined)) return null;
+  return (values as string[]).flatMap((w) => w.split(/\s+/)).filter(Boolean);
 }
 
 function chooseForeground(ctx: StepContext, d: Draft): Refusal | void {
@@ -248,9 +269,7 @@ function chooseForeground(ctx: StepContext, d: Draft): Refusal | void {
   }
   if (rule?.foreground !== undefined) {
     const fgWords = rule.foreground.split(/\s+/).filter(Boolean);
-    const given = d.converted
-      ? d.converted.args.map((a) => a.text.replace(/^["']|["']$/g, ''))
-      : (staticWords(s, 'command_args') ?? []);
+    const given = scriptArgs(s, d) ?? [];
     // The script already passes the rule's words in command_args (both backends), or an
     // unmistakable no-fork spelling (supervisord's --nodaemon where the rule says -n): nothing to add.
     d.foreground =
@@ -265,41 +284,32 @@ function chooseForeground(ctx: StepContext, d: Draft): Refusal | void {
       kind: 'rule',
       detail: `${rule.origin === 'knowledge' ? 'knowledge base' : 'rule'} ${rule.id}: ${rule.foreground === '' ? 'stays in the foreground by itself' : rule.foreground}${src ? ` (${src.replace(/^foreground:\s*/, '')})` : ''}`,
     });
-    lostLog(ctx, d);
+    foregroundSideEffects(ctx, d);
     return;
   }
   // A script that backgrounds the daemon while also passing it a long fork word (cgproxy's
   // command_background with --daemon) says nothing about the foreground: the daemon forks.
-  const longFork = (
-    d.converted
-      ? d.converted.args.map((a) => a.text.replace(/^["']|["']$/g, ''))
-      : (staticWords(s, 'command_args') ?? [])
-  ).find((w) => /^(--daemon|--daemonize|-daemon|--fork|--background|--detach)$/.test(w));
+  const longFork = (scriptArgs(s, d) ?? []).find((w) =>
+    /^(--daemon|--daemonize|-daemon|--fork|--background|--detach)$/.test(w),
+  );
   const found = scriptEvidence(ctx, d);
   const script = longFork ? null : found;
   if (script) {
     d.foreground = '';
     d.evidence.push(script);
-    lostLog(ctx, d);
+    foregroundSideEffects(ctx, d);
     return;
   }
   // The launched program, through its variable when static (`--exec "${DAEMON}"`).
   const launched = d.converted?.command ? (s.expand(d.converted.command) ?? d.converted.command) : undefined;
-  const daemon = launched
-    ? launched
-        .replace(/^["']|["']$/g, '')
-        .split('/')
-        .pop()
-    : s.daemon;
+  const daemon = launched ? unquoted(launched).split('/').pop() : s.daemon;
   const daemonName = daemon || s.daemon;
   const units = daemonName ? unitsFor(ctx.units, daemonName, s.name) : [];
   const why: string[] =
     longFork && found
       ? [`the script passes ${longFork}, a fork word, beside what says it does not fork (${found.detail})`]
       : [];
-  const scriptWords = d.converted
-    ? d.converted.args.map((a) => a.text.replace(/^["']|["']$/g, ''))
-    : staticWords(s, 'command_args');
+  const scriptWords = scriptArgs(s, d);
   for (const u of units) {
     const r = unitForeground(u, scriptWords);
     if ('bad' in r) {
