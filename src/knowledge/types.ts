@@ -34,7 +34,7 @@ export interface DaemonEntry {
   packages?: string[];
   /** Writes a pid file only where a pidfileFlag tells it (knowledge/schema.json). */
   noOwnPidfile?: true;
-  /** In the foreground its log goes to this stream instead of syslog or its log file (knowledge/schema.json). */
+  /** In the foreground its log (or the part it would send to syslog) goes to this stream (knowledge/schema.json). */
   foregroundLogs?: 'stderr' | 'stdout' | 'both';
   /** What it does only when it daemonizes (knowledge/schema.json): warned. */
   foregroundSkips?: string;
