@@ -1,5 +1,5 @@
 import type { Assignment, Command, ShellFile, Word } from '../parse/shellfile.js';
-import { evalWords, expandStatic } from '../parse/words.js';
+import { evalWords, expandStatic, unquoted } from '../parse/words.js';
 import { parseOptions, type ParsedArgs } from './options.js';
 
 /** A `start-stop-daemon` call found anywhere in the init script. */
@@ -251,13 +251,13 @@ function readsPidfile(text: string, pidfile: string | null | undefined, expand?:
   const arg = (m[1] ?? m[2]).trim();
   if (new RegExp(`^${PIDFILE_VAR}$`).test(arg)) return true;
   // `$(cat "${FOO_PIDFILE}")` where FOO_PIDFILE holds the same path as pidfile.
-  const value = expand ? expand(arg) : arg.replace(/^["']|["']$/g, '');
+  const value = expand ? expand(arg) : unquoted(arg);
   return !!pidfile && value === pidfile;
 }
 
 function isPidfileWord(text: string, pidfile: string | null | undefined, expand?: Expand): boolean {
   if (new RegExp(`^${PIDFILE_VAR}$`).test(text)) return true;
-  const value = expand ? expand(text) : text.replace(/^["']|["']$/g, '');
+  const value = expand ? expand(text) : unquoted(text);
   return !!pidfile && value === pidfile;
 }
 

@@ -1,4 +1,5 @@
 import { parseTree, type Node, type Tree } from './parser.js';
+import { unquoted } from './words.js';
 
 /** Half-open range of UTF-16 indices into the file text (what String.slice takes). */
 export interface Span {
@@ -483,7 +484,7 @@ function addCommand(file: ShellFile, node: Node, fn: string | null): void {
         end = Math.max(end, c.endIndex);
       }
     }
-  const argv0 = words[0].text.replace(/^["']|["']$/g, '');
+  const argv0 = unquoted(words[0].text);
   const name = argv0.slice(argv0.lastIndexOf('/') + 1);
   // tree-sitter-bash takes a stray `fi` or `}` for a command; sh stops with a syntax error.
   if (RESERVED.has(words[0].text)) addError(file, node, `unexpected '${words[0].text}'`);

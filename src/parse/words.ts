@@ -1,5 +1,11 @@
 import type { Quote, Span } from './shellfile.js';
 
+/**
+ * A word as the daemon gets it when it is quoted whole (`"-f"` -> `-f`): one leading and one
+ * trailing quote go, whatever they are (the steps compare words, they never write this back).
+ */
+export const unquoted = (text: string): string => text.replace(/^["']|["']$/g, '');
+
 export interface Token extends Span {
   text: string;
 }

@@ -2,11 +2,11 @@ import type { Edit } from '../edit/edits.js';
 import { parseOptions, SHARED_MEANING, type ParsedArgs } from '../model/options.js';
 import type { Service } from '../model/service.js';
 import type { Command, FunctionDef } from '../parse/shellfile.js';
-import type { Token } from '../parse/words.js';
+import { unquoted, type Token } from '../parse/words.js';
 import { referencedVars } from './emit.js';
 import { DECLARATIVE, shellQuoteWord } from './ssd-args.js';
 import { retrySignal } from '../model/signals.js';
-import { NO_FORK_WORDS, unquoted } from './foreground.js';
+import { NO_FORK_WORDS } from './foreground.js';
 import type { Converted, Draft, Refusal, StepContext } from './types.js';
 
 /** Output helpers a start()/stop() may call around the real work. */
@@ -34,7 +34,7 @@ const NEVER_DAEMON = new Set([
 const neverDaemon = (name: string) => NEVER_DAEMON.has(name) || /^mark_service_/.test(name);
 /** A command of start() passing a word that makes a program detach (helpers and tools excepted). */
 const withDaemonizeFlag = (c: Command) =>
-  !neverDaemon(c.name) && c.words.slice(1).some((w) => DAEMONIZE_WORDS.test(w.text.replace(/^["']|["']$/g, '')));
+  !neverDaemon(c.name) && c.words.slice(1).some((w) => DAEMONIZE_WORDS.test(unquoted(w.text)));
 
 /**
  * Programs start() runs by name with a daemonize flag (`mdadm --monitor --daemonise`): the
@@ -175,7 +175,7 @@ const isSsdStart = (c: Command) =>
 
 /** The program a command runs when it names the service's daemon (literally or as ${command}). */
 function runsDaemon(s: Service, c: Command, daemons: readonly string[]): boolean {
-  const argv0 = c.words[0].text.replace(/^["']|["']$/g, '');
+  const argv0 = unquoted(c.words[0].text);
   if (/^\$\{?command\}?$/.test(argv0)) return !!s.command;
   // `/usr/sbin/${EXE}` with EXE=bird at the top: the static value names the program.
   const known = /[$`]/.test(argv0) ? staticProgram(s, c.words[0].text) : undefined;
@@ -549,7 +549,7 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
     end: w.end,
   });
   if (shape.how === 'start-stop-daemon') {
-    const words = launch.words.slice(1).map((w) => w.text.replace(/^["']|["']$/g, ''));
+    const words = launch.words.slice(1).map((w) => unquoted(w.text));
     const sep = words.indexOf('--');
     const optionWords = sep < 0 ? words : words.slice(0, sep);
     // OpenRC's start-stop-daemon permutes: `-S /usr/sbin/munged --user munge -- args` names
@@ -721,8 +721,7 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
   if (/^["']?\$\{?command\}?["']?$/.test(command)) command = '';
   else if (s.command !== undefined && s.command !== null) {
     const cur = s.command;
-    if (cur !== command.replace(/^["']|["']$/g, ''))
-      return refuse(`start() runs ${command}, but command is set to ${cur}`);
+    if (cur !== unquoted(command)) return refuse(`start() runs ${command}, but command is set to ${cur}`);
     command = '';
   }
 
@@ -918,7 +917,7 @@ function convertStop(
         .join(' ')
         .slice(0, 80)}); the supervisor would only send it a signal`,
     );
-  const words = stopper.words.slice(1).map((w) => w.text.replace(/^["']|["']$/g, ''));
+  const words = stopper.words.slice(1).map((w) => unquoted(w.text));
   if (stopper.name === 'start-stop-daemon') {
     const p = parseOptions(words);
     // `--stop ${RETRY} --pidfile …`: a variable where an option stands may hold --retry or

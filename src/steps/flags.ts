@@ -1,6 +1,6 @@
 import type { Edit } from '../edit/edits.js';
 import type { Service } from '../model/service.js';
-import { splitValue, type Token } from '../parse/words.js';
+import { splitValue, unquoted, type Token } from '../parse/words.js';
 import type { FlagSpec } from '../rules/types.js';
 import type { Draft, Refusal, StepContext } from './types.js';
 
@@ -17,8 +17,8 @@ export interface Moved {
 
 export function matchesFlag(tokens: Token[], i: number, spec: FlagSpec): number {
   const fold = (x: string) => (spec.ignoreCase ? x.toLowerCase() : x);
-  const t = fold(tokens[i].text.replace(/^["']|["']$/g, ''));
-  const next = tokens[i + 1]?.text.replace(/^["']|["']$/g, '');
+  const t = fold(unquoted(tokens[i].text));
+  const next = tokens[i + 1] && unquoted(tokens[i + 1].text);
   const flag = fold(spec.flag);
   if (t === flag) {
     if (!spec.value) return 1;
@@ -54,7 +54,7 @@ export function pickTokens(
     }
     // Any word naming the service's pidfile writes it: `-p ${pidfile}`, `--pid=$pidfile`.
     // ... and so does a word that is the pidfile's path written out (`-p /run/foo.pid`).
-    const bare = tokens[i].text.replace(/^["']|["']$/g, '');
+    const bare = unquoted(tokens[i].text);
     const literal = !!pidfile && (bare === pidfile || bare.endsWith(`=${pidfile}`));
     const alias = !!aliasRef && aliasRef.test(tokens[i].text);
     if (!take.has(i) && (PIDFILE_REF.test(tokens[i].text) || literal || alias)) {
@@ -377,11 +377,11 @@ function daemonizes(s: Service, specs: FlagSpec[], d: Draft): boolean {
 function bundledFlag(s: Service, tokens: Token[], specs: FlagSpec[]): { word: string; flag: string } | null {
   const letters = specs.filter((f) => f.why === 'daemonize' && !f.value && /^-[A-Za-z0-9]$/.test(f.flag));
   if (!letters.length) return null;
-  const words = tokens.map((t) => t.text.replace(/^["']|["']$/g, ''));
+  const words = tokens.map((t) => unquoted(t.text));
   for (const t of tokens)
     for (const m of t.text.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g))
       for (const a of [...s.initd.assignments, ...(s.confd?.assignments ?? [])].filter((x) => x.name === m[1]))
-        words.push(...a.value.text.replace(/^["']|["']$/g, '').split(/\s+/));
+        words.push(...unquoted(a.value.text).split(/\s+/));
   for (const w of words) {
     if (!/^-[A-Za-z0-9]{2,}$/.test(w)) continue;
     const hit = letters.find((f) => w.includes(f.flag[1]));

@@ -1,7 +1,7 @@
 import { parseOptions } from '../model/options.js';
 import type { Service } from '../model/service.js';
 import { unitsFor, type UnitFacts } from '../knowledge/units.js';
-import { splitValue } from '../parse/words.js';
+import { splitValue, unquoted } from '../parse/words.js';
 import { isYes } from './flags.js';
 import type { Draft, Evidence, Refusal, StepContext } from './types.js';
 
@@ -14,9 +14,6 @@ export const NO_FORK_WORDS =
 
 /** Spellings that make a program fork when a unit passes them (a unit that does is inconsistent). */
 const FORK_WORDS = /^(--daemon|--daemonize|-daemon|--fork|--background|--detach|-d|-D|-b|-B)$/;
-
-/** A word as the daemon gets it when it is quoted whole (`"-f"` -> `-f`). */
-export const unquoted = (text: string): string => text.replace(/^["']|["']$/g, '');
 
 /**
  * The daemon's arguments as the script passes them: a converted start()'s launch words, else

@@ -4,6 +4,7 @@ import { isYes, movesPidFlag } from './flags.js';
 import { parseOptions } from '../model/options.js';
 import { isDualMode } from './signals.js';
 import type { Draft, Refusal, StepContext } from './types.js';
+import { unquoted } from '../parse/words.js';
 
 /**
  * A daemon that writes its own pid file at the supervisor's `pidfile` path, even in the
@@ -49,7 +50,7 @@ export function pidfileStep(ctx: StepContext, d: Draft): Refusal | void {
   // supervise-daemon opens its pid file before the daemon runs: in a directory only the daemon
   // creates (razerd's /run/razerd), that fails at every boot. Unless the script makes the
   // directory first (checkpath/mkdir), the supervisor needs a pid file of its own.
-  const dir = pidfile ? pidfile.replace(/^["']|["']$/g, '').replace(/\/[^/]*$/, '') : '';
+  const dir = pidfile ? unquoted(pidfile).replace(/\/[^/]*$/, '') : '';
   const made_dir =
     !dir ||
     /^\/(var\/)?run$/.test(dir) ||
@@ -207,7 +208,7 @@ function staleStopPidfile(ctx: StepContext, d: Draft): Refusal | undefined {
   const own = rule?.ownPidfile;
   for (const c of s.initd.commands.filter((c) => c.fn === 'stop' && c.name === 'start-stop-daemon')) {
     const words = c.words.slice(1).map((w) => w.text);
-    const p = parseOptions(words.map((w) => w.replace(/^["']|["']$/g, '')));
+    const p = parseOptions(words.map((w) => unquoted(w)));
     const opt = p.options.find((o) => o.spec.long === 'pidfile');
     if (!opt?.value) continue;
     const raw = opt.value;
@@ -215,10 +216,7 @@ function staleStopPidfile(ctx: StepContext, d: Draft): Refusal | undefined {
     const value = s.expand(raw);
     if (own && (own === '*' || (value && samePath(value, own)))) continue;
     // The supervisor takes that very path (pidfile= from the launch): its readers read the supervisor.
-    if (
-      (d.converted.lines ?? []).some((l) => l.startsWith('pidfile=') && l.slice(8).replace(/^["']|["']$/g, '') === raw)
-    )
-      continue;
+    if ((d.converted.lines ?? []).some((l) => l.startsWith('pidfile=') && unquoted(l.slice(8)) === raw)) continue;
     const texts = [...new Set([raw, value].filter((x): x is string => !!x && x.length > 1))];
     const rewritten = rewrittenBy(d);
     for (const f of s.initd.functions) {
@@ -244,12 +242,7 @@ function staleStopPidfile(ctx: StepContext, d: Draft): Refusal | undefined {
 /** The converted launch's program, by its file name. */
 function launchedName(s: Service, d: Draft): string {
   const launched = d.converted?.command ? (s.expand(d.converted.command) ?? '') : '';
-  return (
-    launched
-      .replace(/^["']|["']$/g, '')
-      .split('/')
-      .pop() || 'the daemon'
-  );
+  return unquoted(launched).split('/').pop() || 'the daemon';
 }
 
 /**
@@ -263,7 +256,7 @@ function outsideReader(ctx: StepContext, d: Draft): Refusal | undefined {
   const launchPid = d.converted?.lines.find((l) => l.startsWith('pidfile='));
   const pid = launchPid ? s.expand(launchPid.slice(8)) : s.value('pidfile');
   if (!pid || !ctx.pidfileReaders?.length) return;
-  const bare = pid.replace(/^["']|["']$/g, '');
+  const bare = unquoted(pid);
   const variants = [bare, bare.replace(/^\/var\/run\//, '/run/'), bare.replace(/^\/run\//, '/var/run/')];
   // A path built per instance (polipo's cron job: "/var/run/polipo${myname}.pid", or a glob
   // /var/run/polipo*.pid) names the same file: the stem followed by an expansion or a glob.
