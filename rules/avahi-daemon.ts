@@ -14,6 +14,8 @@ const rule: ServiceRule = {
     { flag: '--daemonize', why: 'daemonize' },
   ],
   signals: { reload: 'HUP' },
+  // avahi-daemon.c: -k reads the pid file and sends the running daemon SIGTERM.
+  stopWords: ['-k', '--kill'],
   notes: [
     'The stock script has no command= and starts/stops the binary itself in start()/stop(); custom start()/stop() bypass any supervisor (docs/openrc.md §4), so both must go and command="/usr/sbin/avahi-daemon" must be declared, as the wiki does.',
     'A leftover "avahi-daemon -k" (the old stop()) would kill the supervised child and supervise-daemon would simply respawn it: nothing of the old stop() may survive.',
@@ -23,7 +25,7 @@ const rule: ServiceRule = {
   ],
   sources: [
     'wiki: avahi-daemon',
-    'avahi-daemon(8): -D, --daemonize: daemonize after startup; -k, --kill: kill a running daemon; -r, --reload: make a running daemon reload its static service files, like SIGHUP; -s, --syslog: log to syslog instead of stderr, implied in daemon mode',
+    'avahi-daemon(8): -D, --daemonize: daemonize after startup; -k, --kill: kill a running daemon (avahi-daemon/main.c: daemon_pid_file_kill_wait(SIGTERM, 5)); -r, --reload: make a running daemon reload its static service files, like SIGHUP; -s, --syslog: log to syslog instead of stderr, implied in daemon mode',
     'docs/openrc.md §2',
     'docs/openrc.md §3',
     'docs/openrc.md §4',

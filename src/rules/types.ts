@@ -68,8 +68,8 @@ export interface ServiceRule {
    */
   noOwnPidfile?: boolean;
   /**
-   * In the foreground the daemon logs to this stream instead of syslog (or its log file):
-   * supervise-daemon discards it unless output_log/error_log (or a logger) is set.
+   * In the foreground the daemon logs to this stream (all of its log, or what it would send to
+   * syslog): supervise-daemon discards it unless output_log/error_log (or a logger) is set.
    */
   foregroundLogs?: 'stderr' | 'stdout' | 'both';
   /** What the daemon does only when it daemonizes, so no longer in the foreground (dbmail's umask): warned. */
@@ -78,6 +78,13 @@ export interface ServiceRule {
   pidfileLock?: boolean;
   /** Custom commands (function name) and the signal each sends to the daemon. */
   signals?: Record<string, string>;
+  /**
+   * Words with which the daemon's own program stops the running daemon by sending it SIGTERM
+   * (`avahi-daemon -k`), a sourced fact: a stop() that runs the program with one of them is
+   * the supervisor's stop. Without it such a stop() is refused: `epmd -kill` is a request the
+   * daemon may turn down, and `IPMITAS -agent stop-service` a shutdown path of its own.
+   */
+  stopWords?: string[];
   /** Set when the service must not be migrated. */
   refuse?: Refusal;
   /**

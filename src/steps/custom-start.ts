@@ -522,7 +522,7 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
     const edits: Edit[] = [];
     const lines: string[] = [];
     const notes: string[] = [];
-    const r = convertStop(s, file, stopFn, daemons, s.initd.eol, lines, notes, edits, !!ctx.rule);
+    const r = convertStop(s, file, stopFn, daemons, s.initd.eol, lines, notes, edits, ctx.rule?.stopWords);
     if (r) return r;
     const rr = removeRestart(s, file, notes, edits);
     if (rr) return rr;
@@ -814,7 +814,7 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
   notes.push(...postPlan.notes);
 
   if (stopFn) {
-    const r = convertStop(s, file, stopFn, [...daemons, launch.name], eol, lines, notes, edits, !!ctx.rule);
+    const r = convertStop(s, file, stopFn, [...daemons, launch.name], eol, lines, notes, edits, ctx.rule?.stopWords);
     if (r) return r;
   }
   const rr = removeRestart(s, file, notes, edits);
@@ -894,7 +894,7 @@ function convertStop(
   lines: string[],
   notes: string[],
   edits: Edit[],
-  known = false,
+  stopWords: readonly string[] = [],
 ): Refusal | void {
   if (!ownsItsLines(s, stopFn)) return refuse('stop() shares its lines with other code');
   const stopCmds = s.initd.commands.filter((c) => c.fn === 'stop' && !CHATTER.has(c.name));
@@ -908,8 +908,11 @@ function convertStop(
   const stopper = stoppers[0];
   if (nesting(s, stopFn, stopper.start) !== 0) return refuse('stop() stops the daemon inside a condition');
   // tas's stop(): `IPMITAS -agent stop-service`, the daemon's own program asked to stop it. The
-  // supervisor would only send a signal, and that shutdown path would never run. With a rule for
-  // the daemon (avahi-daemon -k sends the running daemon TERM) it is known to be a signal.
+  // supervisor would only send a signal, and that shutdown path would never run; epmd's
+  // `-kill` is a request epmd turns down while nodes are registered. Only where the rule says
+  // the program's words send the running daemon TERM (avahi-daemon -k) is it the same stop.
+  const ownStop = stopper.words.slice(1).map((w) => unquoted(w.text));
+  const known = ownStop.length === 1 && stopWords.includes(ownStop[0]);
   if (!STOPPERS.test(stopper.name) && !known)
     return refuse(
       `stop() stops the daemon through its own program (${stopper.words

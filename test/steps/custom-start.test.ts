@@ -184,9 +184,10 @@ describe('a single start-stop-daemon launch', () => {
     expect(d.converted!.args.map((a) => a.text)).toEqual(['/usr/lib/foo/foo.exe', '--port', '80']);
   });
 
-  // tas: stop() ran `IPMITAS -agent stop-service`, the daemon's own shutdown command. Known to
-  // the rules (avahi-daemon -k sends TERM) it converts; unknown, it is refused.
-  test("stop() that runs the daemon's own program to stop it: refused without a rule", () => {
+  // tas: stop() ran `IPMITAS -agent stop-service`, the daemon's own shutdown command; epmd's
+  // `-kill` is a request epmd turns down while nodes are registered. Only where the rule names
+  // the words as sending TERM (avahi-daemon -k) does it convert; a rule without them refuses.
+  test("stop() that runs the daemon's own program to stop it: refused unless the rule names its stop words", () => {
     const script = sh(
       '#!/sbin/openrc-run',
       'command="/usr/bin/foo"',
@@ -199,7 +200,13 @@ describe('a single start-stop-daemon launch', () => {
     expect(r && r.reason).toBe(
       'custom start()/stop(): stop() stops the daemon through its own program (${command} -agent stop-service); the supervisor would only send it a signal',
     );
-    expect(run(script, { rule: rule({ daemons: ['foo'] }) }).r).toBeUndefined();
+    expect(run(script, { rule: rule({ daemons: ['foo'] }) }).r?.reason).toBe(r?.reason);
+    expect(run(script, { rule: rule({ daemons: ['foo'], stopWords: ['-kill'] }) }).r?.reason).toBe(r?.reason);
+    const killer = sh('#!/sbin/openrc-run', 'command="/usr/bin/foo"', 'stop() {', '\t${command} -k', '}');
+    expect(run(killer, { rule: rule({ daemons: ['foo'] }) }).r?.reason).toMatch(
+      /through its own program \(\$\{command\} -k\)/,
+    );
+    expect(run(killer, { rule: rule({ daemons: ['foo'], stopWords: ['-k', '--kill'] }) }).r).toBeUndefined();
   });
 
   // watchdog: `--retry $(get_delay)` was written as retry='$(get_delay)', a literal.
