@@ -70,6 +70,38 @@ test('an older package refuses, naming the version found', () => {
   );
 });
 
+// iprdump stays in the foreground by itself (no words) only from iprutils 2.2.13; before, it
+// always forked: the same gate as zabbix's words, and no foreground words in the result.
+test('a daemon that stays in the foreground by itself only from a version: refused unless the package is new enough', () => {
+  const script = [
+    '#!/sbin/openrc-run',
+    'command=/sbin/iprdump',
+    'command_background=yes',
+    'pidfile=/run/iprdump.pid',
+    '',
+  ].join('\n');
+  const contents = (pf: string) => ({
+    [`var/db/pkg/sys-fs/${pf}/CONTENTS`]: 'obj /etc/init.d/iprdump d41d8cd98f00b204e9800998ecf8427e 1700000000\n',
+  });
+  const plan = (files: Record<string, string>) =>
+    migrateLoaded(loadServiceSync(root({ 'etc/init.d/iprdump': script, ...files }), 'iprdump')).plan;
+  const unknown = plan({});
+  expect(unknown.kind === 'refuse' && unknown.reason).toBe(
+    'iprdump stays in the foreground by itself only from version 2.2.13, and the installed version is not known',
+  );
+  const old = plan(contents('iprutils-2.2.8'));
+  expect(old.kind === 'refuse' && old.reason).toBe(
+    'iprdump stays in the foreground by itself only from version 2.2.13, and var/db/pkg/sys-fs/iprutils-2.2.8/CONTENTS says sys-fs/iprutils 2.2.8 installed the init script',
+  );
+  const p = plan(contents('iprutils-2.4.19'));
+  expect(p.kind).toBe('migrate');
+  if (p.kind !== 'migrate') return;
+  expect(p.evidence.find((e) => e.kind === 'rule')?.detail).toContain(
+    'sys-fs/iprutils 2.4.19 installed the init script',
+  );
+  expect(p.edits.map((e) => e.text).join('')).not.toContain('command_args_foreground');
+});
+
 test("Alpine's lib/apk/db/installed", () => {
   const db = [
     'C:Q1abc=',

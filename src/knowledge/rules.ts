@@ -23,10 +23,12 @@ function summary(e: DaemonEntry): string {
 export function entryToRule(e: DaemonEntry): ServiceRule {
   // Words that exist only from some version on: the installed version is unknown, so the
   // entry cannot be evidence; the refusal names the words for users of that version or newer.
-  const versioned = e.foregroundSince !== undefined && !!e.foreground;
+  // iprdump: no words at all, but it stays in the foreground by itself only from 2.2.13 (before,
+  // it always forked): the same gate, with nothing to name but the version.
+  const versioned = e.foregroundSince !== undefined && e.foreground !== undefined;
   const refuse = versioned
     ? {
-        reason: `${e.binaries[0]} stays in the foreground with ${e.foreground} only from version ${e.foregroundSince}, and the installed version is not known`,
+        reason: `${e.binaries[0]} stays in the foreground ${how(e.foreground!)} only from version ${e.foregroundSince}, and the installed version is not known`,
         suggestion: `if ${e.binaries[0]} is ${e.foregroundSince} or newer, pass --foreground-args="${e.foreground}"`,
       }
     : e.refuse;
@@ -130,6 +132,9 @@ export function ruleForPackage(
   );
 }
 
+/** How a daemon stays in the foreground, for a sentence: `with -f`, or `by itself`. */
+const how = (words: string): string => (words ? `with ${words}` : 'by itself');
+
 export function ruleForInstalled(rule: ServiceRule, pkg: InstalledPackage | undefined): ServiceRule {
   if (!rule.foregroundSince || rule.versionedForeground === undefined || !pkg) return rule;
   const bin = rule.daemons[0];
@@ -143,8 +148,8 @@ export function ruleForInstalled(rule: ServiceRule, pkg: InstalledPackage | unde
       refuse: {
         reason:
           cmp === undefined
-            ? `${bin} stays in the foreground with ${words} only from version ${since}, and ${found}, a version rc-supervise cannot compare`
-            : `${bin} stays in the foreground with ${words} only from version ${since}, and ${found}`,
+            ? `${bin} stays in the foreground ${how(words)} only from version ${since}, and ${found}, a version rc-supervise cannot compare`
+            : `${bin} stays in the foreground ${how(words)} only from version ${since}, and ${found}`,
         suggestion: `pass --foreground-args with the words ${pkg.name} ${pkg.version} has, or upgrade it`,
       },
     };
@@ -152,7 +157,7 @@ export function ruleForInstalled(rule: ServiceRule, pkg: InstalledPackage | unde
     ...rule,
     foreground: words,
     refuse: undefined,
-    summary: `command_args_foreground="${words}" (${pkg.name} ${pkg.version} is ${since} or newer)`,
+    summary: `${words ? `command_args_foreground="${words}"` : 'stays in the foreground by itself'} (${pkg.name} ${pkg.version} is ${since} or newer)`,
     sources: [...rule.sources, `installed version: ${found}`],
   };
 }
