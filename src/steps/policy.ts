@@ -25,6 +25,16 @@ export function policyStep(ctx: StepContext, d: Draft): Refusal | void {
   if (opts.log?.kind === 'syslog' && older([0, 51, 0])) return tooOld('--log syslog (output_logger)', [0, 51, 0]);
   if (opts.log?.kind === 'file' && older([0, 35, 0])) return tooOld('--log file (output_log)', [0, 35, 0]);
   if (opts.respawn && older([0, 26, 0])) return tooOld('respawn_delay/respawn_max/respawn_period', [0, 26, 0]);
+  // Options left in start_stop_daemon_args for supervise-daemon to take over (--user, --env,
+  // --nicelevel, as the script or the converted start() wrote them) reach it only through the
+  // fallback OpenRC added in 0.36; before, they would be dropped without a word.
+  const setsAny = (v: string) =>
+    d.lines.some((l) => l.startsWith(`${v}=`)) || !!d.converted?.lines.some((l) => l.startsWith(`${v}=`));
+  const ssdArgs =
+    setsAny('start_stop_daemon_args') ||
+    (s.isSet('start_stop_daemon_args') && (s.words('start_stop_daemon_args') ?? ['?']).length > 0);
+  if (ssdArgs && !s.isSet('supervise_daemon_args') && !setsAny('supervise_daemon_args') && older([0, 36, 0]))
+    return tooOld('supervise-daemon taking its options from start_stop_daemon_args', [0, 36, 0]);
   if (older([0, 30, 0]) && (s.isSet('retry') || d.lines.some((l) => l.startsWith('retry='))))
     d.warnings.push(
       `supervise-daemon is given retry only from OpenRC 0.30; on ${target.join('.')} it stops the daemon with TERM and its own timeout`,

@@ -57,6 +57,46 @@ describe('version gates', () => {
     );
   });
 
+  // Options left in start_stop_daemon_args for supervise-daemon (--user, --nicelevel, a
+  // converted start()'s --env) reach it only through the fallback OpenRC added in 0.36.
+  test('start_stop_daemon_args taken over by supervise-daemon: 0.36', () => {
+    const what = 'supervise-daemon taking its options from start_stop_daemon_args';
+    const nice = sh(
+      '#!/sbin/openrc-run',
+      'command=/usr/bin/foo',
+      'pidfile=/run/foo.pid',
+      'start_stop_daemon_args="--nicelevel 5"',
+    );
+    expect(run(nice, { target: [0, 35, 0] }).r).toEqual(tooOld(what, '0.36.0', '0.35.0'));
+    expect(run(nice, { target: [0, 36, 0] }).r).toBeUndefined();
+    // Its own supervise_daemon_args (the script's, or the one the ssd-args step wrote) ends the fallback.
+    const own = sh(
+      '#!/sbin/openrc-run',
+      'command=/usr/bin/foo',
+      'pidfile=/run/foo.pid',
+      'start_stop_daemon_args="--wait 500"',
+      'supervise_daemon_args=" "',
+    );
+    expect(run(own, { target: [0, 35, 0] }).r).toBeUndefined();
+    const trapped = draft({ lines: ['supervise_daemon_args=" "'] });
+    expect(run(nice, { target: [0, 35, 0] }, { d: trapped }).r).toBeUndefined();
+    // An empty one leaves nothing to pass; a converted start() that wrote one does.
+    const empty = sh('#!/sbin/openrc-run', 'command=/usr/bin/foo', 'pidfile=/run/foo.pid', 'start_stop_daemon_args=""');
+    expect(run(empty, { target: [0, 35, 0] }).r).toBeUndefined();
+    const converted = draft({
+      converted: {
+        command: '',
+        args: [],
+        hoist: [],
+        lines: ['start_stop_daemon_args="--env X=1"'],
+        edits: [],
+        notes: [],
+        backgroundMakePidfile: false,
+      },
+    });
+    expect(run(withPid, { target: [0, 35, 0] }, { d: converted }).r).toEqual(tooOld(what, '0.36.0', '0.35.0'));
+  });
+
   test('the default target is 0.45.0 (Debian bookworm): no pidfile is fine, syslog logging is not', () => {
     expect(run(noPid, {}).r).toBeUndefined();
     expect(run(withPid, { log: { kind: 'syslog' } }).r).toEqual(
