@@ -143,7 +143,8 @@ export const RECIPES: Record<string, Recipe> = {
   },
   squid: {
     args: '-f @TMP@/squid.conf',
-    setup: `sysuser proxy; chmod 777 @TMP@; printf 'http_port 127.0.0.1:3128\ncache_log @TMP@/cache.log\naccess_log none\n' > @TMP@/squid.conf`,
+    // The sandbox shares the host's /dev: a private /dev/shm, where the kid makes its shared memory.
+    setup: `mount -t tmpfs -o mode=1777 tmpfs /dev/shm; sysuser proxy; chmod 777 @TMP@; printf 'http_port 127.0.0.1:3128\ncache_log @TMP@/cache.log\naccess_log none\n' > @TMP@/squid.conf`,
   },
   turnserver: { args: '--listening-ip=127.0.0.1 --listening-port=3478 --no-cli --log-file=stdout' },
   unbound: {
@@ -510,6 +511,51 @@ printf 'options {\n  directory "@TMP@";\n  listen-on port 5353 { 127.0.0.1; };\n
     setup: `sysuser sshd /run/sshd; mkdir -p -m 0755 /run/sshd
 ssh-keygen -q -t ed25519 -N '' -f @TMP@/host_key
 printf 'ListenAddress 127.0.0.1\nPort 2222\nHostKey @TMP@/host_key\nUsePAM no\n' > @TMP@/sshd_config`,
+  },
+
+  // --- from the triage of the run of 2026-11-26 (docs/verified-daemons-fixes.md): what the
+  // package's postinst or the init script's command_args would have given. Mode and listen
+  // words are the ones Gentoo's scripts pass beside the entry's foreground words.
+  'amavisd-milter': {
+    setup:
+      'sysuser amavis; mkdir -p -m 0750 /var/lib/amavis/tmp /run/amavis; chown amavis /var/lib/amavis/tmp /run/amavis',
+  },
+  comsatd: { args: '-d' },
+  imap4d: { args: '-d' },
+  h2o: {
+    args: '-c @TMP@/h2o.conf',
+    setup: `sysuser debian-h2o; printf 'user: debian-h2o\npid-file: @TMP@/h2o.pid\nlisten:\n  host: 127.0.0.1\n  port: 8080\nhosts:\n  default:\n    paths:\n      /:\n        file.dir: @TMP@\n' > @TMP@/h2o.conf`,
+  },
+  mdadm: { args: '--monitor --scan --syslog', needs: 'an md RAID array with redundancy' },
+  'munin-node': { setup: 'mkdir -p /var/log/munin /run/munin' },
+  nsca: {
+    args: '-c @TMP@/nsca.cfg',
+    setup:
+      'sysuser nagios; mkdir -p /run/nagios; chown nagios /run/nagios; (cat /etc/nsca.cfg; echo server_address=127.0.0.1) > @TMP@/nsca.cfg',
+  },
+  nutcracker: {
+    args: '-c @TMP@/nutcracker.yml -a 127.0.0.1',
+    setup: `mkdir -p /var/log/nutcracker; printf 'alpha:\n  listen: 127.0.0.1:22121\n  servers:\n    - 127.0.0.1:11211:1\n' > @TMP@/nutcracker.yml`,
+  },
+  opensm: { needs: 'an InfiniBand port (HCA)' },
+  postgrey: {
+    args: '--inet=127.0.0.1:10023',
+    setup: 'sysuser postgrey; mkdir -p /var/lib/postgrey; chown postgrey /var/lib/postgrey',
+  },
+  'prelude-correlator': { needs: 'a prelude-manager to register with' },
+  'prelude-lml': { needs: 'a prelude-manager to register with' },
+  'prelude-manager': { needs: 'a database for its [db] section and a registered profile' },
+  'tox-bootstrapd': { args: '--config=@TMP@/tox.conf --log-backend=stdout', setup: ': > @TMP@/tox.conf' },
+  ulogd: { setup: 'mkdir -p /var/log/ulog' },
+  upsd: {
+    setup: `sed -i 's/^MODE=.*/MODE=standalone/' /etc/nut/nut.conf; sysuser nut; mkdir -p /run/nut; chown nut /run/nut; printf '[dummy]\n driver = dummy-ups\n port = dummy.dev\n' >> /etc/nut/ups.conf`,
+  },
+  upslog: {
+    args: '-s dummy@localhost -l @TMP@/ups.log',
+    setup: 'sysuser nut; mkdir -p /run/nut; chown nut /run/nut',
+  },
+  upsmon: {
+    setup: `sed -i 's/^MODE=.*/MODE=standalone/' /etc/nut/nut.conf; sysuser nut; mkdir -p /run/nut; chown nut /run/nut; echo 'MONITOR dummy@localhost 1 monuser secret primary' >> /etc/nut/upsmon.conf`,
   },
 };
 
