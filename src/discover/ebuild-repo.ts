@@ -548,6 +548,11 @@ function recordCopy(
   const srcs = staticWords(redirect[1].replace(/^\s*\S+/, ''), env)
     .map(inFiles)
     .filter((x): x is string => x !== null);
+  // distcc: `cp files/distccd.confd ${T}/distccd`, then (USE=zeroconf) `cat >> ${T}/distccd <<EOF`
+  // adds a line: the installed file is still that file, with lines added at build time (and it
+  // exists: dropping it would make a conf.d the package installs look absent). Appending
+  // another file of files/ puts the file together from parts instead: none of them is it.
+  if (redirect[2] === '>>' && srcs.length === 0 && typeof copies.get(dest) === 'string') return;
   // `>>` or several sources: the file is put together from parts, none of them is it
   copies.set(dest, redirect[2] === '>' && srcs.length === 1 ? srcs[0] : null);
 }

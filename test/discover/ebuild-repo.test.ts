@@ -177,11 +177,24 @@ describe('install names the way the ebuild installs them', () => {
       'cp "${FILESDIR}"/c.rc "${T}" && newinitd "${T}"/c.rc c',
       'cat "${FILESDIR}"/d.head "${FILESDIR}"/d.tail > "${T}"/d',
       'doinitd "${T}"/d',
+      // distcc: a copy that gets lines appended at build time is still that file
+      'cp "${FILESDIR}/e.confd" "${T}/e" || die',
+      'if use zeroconf; then',
+      '\tcat >> "${T}/e" <<-EOF || die',
+      '\tE_OPTS="\\${E_OPTS} --zeroconf"',
+      '\tEOF',
+      'fi',
+      'doconfd "${T}/e"',
+      // ... but one that gets another file of files/ appended is made of parts
+      'cp "${FILESDIR}/f.head" "${T}/f"',
+      'cat "${FILESDIR}/f.tail" >> "${T}/f"',
+      'doinitd "${T}/f"',
     ].join('\n');
     expect(names(text)).toEqual([
       ['initd', '1.0-a-init', 'a', false],
       ['initd', 'b.init.d-r2', 'b', false],
       ['initd', 'c.rc', 'c', false],
+      ['confd', 'e.confd', 'e', false],
     ]);
   });
   test('exeinto /etc/init.d (or /etc/user/init.d) makes newexe/doexe init scripts, insinto /etc/conf.d newins/doins conf.d files; elsewhere not', () => {
