@@ -986,7 +986,10 @@ function removeRestart(s: Service, file: string, notes: string[], edits: Edit[])
     return refuse('custom restart() does more than stop and start');
   if (!ownsItsLines(s, restart)) return refuse('restart() shares its lines with other code');
   edits.push(replaceFunction(s, file, restart, ''));
-  notes.push('restart() only stopped and started: removed (openrc-run does that itself)');
+  const paused = rc.some((c) => c.name === 'sleep');
+  notes.push(
+    `restart() only stopped and started${paused ? ' (with a pause between)' : ''}: removed (openrc-run does that itself${paused ? ', without the pause' : ''})`,
+  );
 }
 
 /** Step: custom start()/stop() bypass the supervisor; convert them or refuse with the reason. */

@@ -641,7 +641,9 @@ describe('stop() and restart() without start()', () => {
     expect(applied(s, d.converted!.edits)).toBe(
       sh('#!/sbin/openrc-run', 'command=/usr/bin/foo', '', 'depend() {', '\tneed net', '}'),
     );
-    expect(d.notes).toContain('restart() only stopped and started: removed (openrc-run does that itself)');
+    expect(d.notes).toContain(
+      'restart() only stopped and started (with a pause between): removed (openrc-run does that itself, without the pause)',
+    );
   });
 
   test('a restart() that does more is refused', () => {
