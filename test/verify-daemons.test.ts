@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fromRule, loadKnowledge, mergeEntries } from '../scripts/verify-daemons/entries.js';
+import { fromRule, loadKnowledge, mergeEntries, olderThanEntry } from '../scripts/verify-daemons/entries.js';
 import { choosePackage, parseAptFile, parseDepends, parseStanzas } from '../scripts/verify-daemons/packages.js';
 import {
   excuse,
@@ -166,6 +166,28 @@ function obs(over: Partial<Observation>): Observation {
     ...over,
   };
 }
+
+// vde2 2.3.2 (Debian 12) has no --nostdin, which the entry gives from 2.3.3 on: the run could
+// only show what the entry already refuses, so it is counted as refused, not as died.
+test("a Debian package older than the entry's foregroundSince is refused by the entry, not run", () => {
+  const e = {
+    id: 'vde_switch',
+    origin: 'kb:vde_switch.json',
+    binaries: ['vde_switch'],
+    services: [],
+    foreground: '--nostdin',
+    foregroundSince: '2.3.3',
+  };
+  expect(olderThanEntry(e, '2.3.2+r586-7')).toBe(
+    "Debian's 2.3.2+r586-7 is older than 2.3.3, from which vde_switch stays in the foreground with --nostdin: the entry refuses that version",
+  );
+  expect(olderThanEntry(e, '2.3.3-1')).toBeNull();
+  expect(olderThanEntry(e, '1:2.4')).toBeNull();
+  expect(olderThanEntry(e, '1:2.3.1')).toMatch(/^Debian's 1:2.3.1 is older than 2.3.3/);
+  expect(olderThanEntry({ ...e, foreground: '' }, '2.0')).toMatch(/stays in the foreground by itself/);
+  expect(olderThanEntry({ ...e, foregroundSince: undefined }, '2.0')).toBeNull();
+  expect(olderThanEntry(e, undefined)).toBeNull();
+});
 
 describe('verdict', () => {
   test('stayed, respawned, pidfile intact: ok', () => {

@@ -6,6 +6,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import ajvModule from 'ajv';
+import { compareVersions } from '../../src/knowledge/installed.js';
 import type { ServiceRule } from '../../src/rules/types.js';
 
 export interface VerifyEntry {
@@ -16,6 +17,8 @@ export interface VerifyEntry {
   services: string[];
   /** Words for command_args_foreground; undefined = the entry does not say (nothing to verify). */
   foreground?: string;
+  /** The version from which the foreground words (or staying in the foreground) exist. */
+  foregroundSince?: string;
   ownPidfile?: string;
   refuse?: string;
   /** Controls only: the result the run must give (shows the checks can fail). */
@@ -56,6 +59,7 @@ interface KbJson {
   binaries: string[];
   services?: string[];
   foreground?: string;
+  foregroundSince?: string;
   ownPidfile?: string;
   refuse?: { reason: string };
 }
@@ -105,9 +109,23 @@ export function fromKb(kb: KbJson, origin: string): VerifyEntry {
     binaries: kb.binaries,
     services: kb.services ?? [],
     foreground: kb.foreground,
+    ...(kb.foregroundSince ? { foregroundSince: kb.foregroundSince } : {}),
     ownPidfile: kb.ownPidfile,
     refuse: kb.refuse?.reason,
   };
+}
+
+/**
+ * Why the Debian package cannot show anything about the entry: it is older than the version
+ * from which the entry's foreground words exist (vde2 2.3.2 has no --nostdin; the entry
+ * refuses that version itself). null when it is new enough, or either version is unknown.
+ */
+export function olderThanEntry(e: VerifyEntry, debianVersion: string | undefined): string | null {
+  if (!e.foregroundSince || !debianVersion) return null;
+  const v = debianVersion.replace(/^\d+:/, '');
+  if (compareVersions(v, e.foregroundSince) !== -1) return null;
+  const how = e.foreground ? `with ${e.foreground}` : 'by itself';
+  return `Debian's ${debianVersion} is older than ${e.foregroundSince}, from which ${e.binaries[0]} stays in the foreground ${how}: the entry refuses that version`;
 }
 
 export function fromRule(r: ServiceRule): VerifyEntry {

@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { RULES } from '../../rules/index.js';
 import { e2eAvailable } from '../../test/e2e/harness.js';
 import { ensureOpenRCTree, openrcVersion } from '../../test/helpers/openrc-cmdline.js';
-import { CONTROLS, fromRule, loadKnowledge, mergeEntries, type VerifyEntry } from './entries.js';
+import { CONTROLS, fromRule, loadKnowledge, mergeEntries, olderThanEntry, type VerifyEntry } from './entries.js';
 import {
   aptFileLookup,
   choosePackage,
@@ -185,6 +185,11 @@ async function main(): Promise<number> {
       tree = unpackTree(closure, path.join(cache, 'debs'), path.join(cache, 'trees', e.id));
     } catch (err) {
       results.push({ ...base, status: 'fetch-failed', why: (err as Error).message.slice(0, 500) });
+      continue;
+    }
+    const older = olderThanEntry(e, base.version);
+    if (older) {
+      results.push({ ...base, status: 'refused-entry', why: older });
       continue;
     }
     // What this result depends on; --reuse takes over an earlier result with the same key.
