@@ -208,7 +208,7 @@ function staleStopPidfile(ctx: StepContext, d: Draft): Refusal | undefined {
   const own = rule?.ownPidfile;
   for (const c of s.initd.commands.filter((c) => c.fn === 'stop' && c.name === 'start-stop-daemon')) {
     const words = c.words.slice(1).map((w) => w.text);
-    const p = parseOptions(words.map((w) => unquoted(w)));
+    const p = parseOptions(words.map(unquoted));
     const opt = p.options.find((o) => o.spec.long === 'pidfile');
     if (!opt?.value) continue;
     const raw = opt.value;
