@@ -33,8 +33,11 @@ export function pidfileStep(ctx: StepContext, d: Draft): Refusal | void {
   // still does in the foreground: the supervisor must not share it.
   // Words that go to the daemon only under start-stop-daemon: moved now, or split already.
   const bgOnly = [d.movedText, ...s.initdAssignments('command_args_background').map((a) => a.value.text)].join(' ');
+  // pop-before-smtp's --daemon=/var/run/pop-before-smtp.pid both forks and names the file: the
+  // path itself among the moved words tells the daemon too.
   const told =
     /\$\{?pidfile\b/.test(bgOnly) ||
+    (!!pidfile && /^\/\S+$/.test(pidfile) && bgOnly.includes(pidfile)) ||
     (ctx.rule?.backgroundFlags ?? []).some((f) => f.why === 'pidfile' && bgOnly.includes(f.flag));
   const ssd = s.words('start_stop_daemon_args') ?? [];
   const made =

@@ -214,6 +214,16 @@ describe('no relocation', () => {
       rule: rule({ origin: 'curated', backgroundFlags: [{ flag: '--pid-file', value: true, why: 'pidfile' }] }),
     });
     untouched(byRule.d);
+    // pop-before-smtp: --daemon=PATH forks and names the file; the path among the moved words tells it.
+    const byPath = (r: ReturnType<typeof rule>, movedText: string) =>
+      run(sh('#!/sbin/openrc-run', 'command=/usr/sbin/food', 'pidfile=/var/run/food.pid'), {
+        d: draft({ movedText }),
+        rule: r,
+      }).d;
+    untouched(byPath(entry, '--daemon=/var/run/food.pid'));
+    // ... only the script's own path, and only with knowledge that the daemon writes none else
+    expect(byPath(entry, '--daemon=/var/run/other.pid').relocation?.lines[1]).toBe(GUARD);
+    expect(byPath(rule({ origin: 'knowledge' }), '--daemon=/var/run/food.pid').relocation?.lines[1]).toBe(GUARD);
   });
 
   test('told where, but nothing says the daemon writes no default pid file (babeld): the supervisor gets its own', () => {
