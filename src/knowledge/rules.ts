@@ -50,6 +50,7 @@ export function entryToRule(e: DaemonEntry): ServiceRule {
     noOwnPidfile: e.noOwnPidfile,
     foregroundLogs: e.foregroundLogs,
     foregroundSkips: e.foregroundSkips,
+    configForks: e.configForks,
     pidfileLock: e.pidfileLock,
     signals: e.signals,
     refuse,

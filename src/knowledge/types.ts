@@ -15,6 +15,7 @@ export type KnowledgeFact =
   | 'noOwnPidfile'
   | 'foregroundLogs'
   | 'foregroundSkips'
+  | 'configForks'
   | 'pidfileLock'
   | 'packages'
   | 'signals'
@@ -38,6 +39,8 @@ export interface DaemonEntry {
   foregroundLogs?: 'stderr' | 'stdout' | 'both';
   /** What it does only when it daemonizes (knowledge/schema.json): warned. */
   foregroundSkips?: string;
+  /** A configuration setting that makes it daemonize and no command-line word overrides (knowledge/schema.json): warned. */
+  configForks?: string;
   /** Its pid file is also a lock taken in the foreground (knowledge/schema.json). */
   pidfileLock?: true;
   signals?: Record<string, string>;

@@ -74,6 +74,11 @@ export interface ServiceRule {
   foregroundLogs?: 'stderr' | 'stdout' | 'both';
   /** What the daemon does only when it daemonizes, so no longer in the foreground (dbmail's umask): warned. */
   foregroundSkips?: string;
+  /**
+   * A setting of the daemon's configuration that makes it daemonize and that no command-line
+   * word overrides (qemu-ga's daemon=true): under supervise-daemon it must stay off; warned.
+   */
+  configForks?: string;
   /** The daemon's pid file is also a lock it takes in the foreground: instances must not share it. */
   pidfileLock?: boolean;
   /** Custom commands (function name) and the signal each sends to the daemon. */

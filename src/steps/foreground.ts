@@ -151,6 +151,11 @@ function foregroundSideEffects(ctx: StepContext, d: Draft): void {
     d.warnings.push(
       `in the foreground ${rule.id} skips what it does only when it daemonizes (rule ${rule.id}): ${rule.foregroundSkips}`,
     );
+  // qemu-ga 2.12-4.0: daemon=true in qemu-ga.conf forks it, and no word on the command line wins.
+  if (rule?.configForks)
+    d.warnings.push(
+      `${rule.id} also daemonizes when ${rule.configForks}, and no command-line word overrides that (rule ${rule.id}): keep it off, or under supervise-daemon the daemon leaves its supervisor, which starts it again and again`,
+    );
   const stream = rule?.foregroundLogs;
   if (!stream || opts.log) return;
   const isKept = (vars: readonly string[]) =>

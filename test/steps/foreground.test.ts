@@ -78,6 +78,14 @@ describe('evidence, strongest first', () => {
     expect(run(all, { rule: rule({ foreground: '-D' }) }).d.warnings).toEqual([]);
   });
 
+  // qemu-ga 2.12-4.0: daemon=true in qemu-ga.conf forks it, and no command-line word overrides it.
+  test('a rule naming a configuration setting that forks the daemon with no override: warned with it', () => {
+    const forks = rule({ foreground: '', configForks: 'its configuration file sets daemon=true' });
+    expect(run(all, { rule: forks }).d.warnings).toEqual([
+      'foo also daemonizes when its configuration file sets daemon=true, and no command-line word overrides that (rule foo): keep it off, or under supervise-daemon the daemon leaves its supervisor, which starts it again and again',
+    ]);
+  });
+
   // prelude-lml: information on stdout, errors on stderr; each stream is lost unless kept.
   test('a rule whose foreground logs to both streams: warned for each stream nothing keeps', () => {
     const logs = rule({ foreground: '-f', foregroundLogs: 'both' });
