@@ -19,6 +19,9 @@ function summary(e: DaemonEntry): string {
   return e.foreground === '' ? 'stays in the foreground by itself' : `command_args_foreground="${e.foreground}"`;
 }
 
+/** How a daemon stays in the foreground, for a sentence: `with -f`, or `by itself`. */
+const how = (words: string): string => (words ? `with ${words}` : 'by itself');
+
 /** A knowledge-base entry in the shape the recipe steps read, with every source kept. */
 export function entryToRule(e: DaemonEntry): ServiceRule {
   // Words that exist only from some version on: the installed version is unknown, so the
@@ -132,9 +135,6 @@ export function ruleForPackage(
     `several daemons are named ${bin}; the rule ${rule.id} is for ${names.join(', ')}, and which package installed the init script is not known`,
   );
 }
-
-/** How a daemon stays in the foreground, for a sentence: `with -f`, or `by itself`. */
-const how = (words: string): string => (words ? `with ${words}` : 'by itself');
 
 export function ruleForInstalled(rule: ServiceRule, pkg: InstalledPackage | undefined): ServiceRule {
   if (!rule.foregroundSince || rule.versionedForeground === undefined || !pkg) return rule;

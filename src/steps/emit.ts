@@ -1,8 +1,14 @@
 import type { Edit } from '../edit/edits.js';
 import type { Service } from '../model/service.js';
 import type { Assignment } from '../parse/shellfile.js';
+import type { Draft } from './types.js';
 
 export const HEADER = '# rc-supervise: run under supervise-daemon, which restarts the daemon if it dies';
+
+/** Whether the lines this migration writes (the steps' and the converted start()'s) set variable `v`. */
+export function draftSets(d: Pick<Draft, 'lines' | 'converted'>, v: string): boolean {
+  return [...d.lines, ...(d.converted?.lines ?? [])].some((l) => l.startsWith(`${v}=`));
+}
 
 /** Variables a line of shell reads (`$X`, `${X}`, `${X:-...}`). */
 export function referencedVars(text: string): string[] {

@@ -2,6 +2,7 @@ import { parseOptions } from '../model/options.js';
 import type { Service } from '../model/service.js';
 import { unitsFor, type UnitFacts } from '../knowledge/units.js';
 import { splitValue, unquoted } from '../parse/words.js';
+import { draftSets } from './emit.js';
 import { isYes } from './flags.js';
 import type { Draft, Evidence, Refusal, StepContext } from './types.js';
 
@@ -158,8 +159,7 @@ function foregroundSideEffects(ctx: StepContext, d: Draft): void {
     );
   const stream = rule?.foregroundLogs;
   if (!stream || opts.log) return;
-  const isKept = (vars: readonly string[]) =>
-    vars.some((v) => s.isSet(v)) || !!d.converted?.lines.some((l) => vars.some((v) => l.startsWith(`${v}=`)));
+  const isKept = (vars: readonly string[]) => vars.some((v) => s.isSet(v) || draftSets(d, v));
   // prelude-lml: information on stdout, errors on stderr; each stream lost unless kept.
   const lost = (stream === 'both' ? (['stdout', 'stderr'] as const) : [stream]).filter((x) => !isKept(KEEPS[x]));
   if (!lost.length) return;
@@ -291,9 +291,8 @@ function chooseForeground(ctx: StepContext, d: Draft): Refusal | void {
   }
   // A script that backgrounds the daemon while also passing it a long fork word (cgproxy's
   // command_background with --daemon) says nothing about the foreground: the daemon forks.
-  const longFork = (scriptArgs(s, d) ?? []).find((w) =>
-    /^(--daemon|--daemonize|-daemon|--fork|--background|--detach)$/.test(w),
-  );
+  // (FORK_WORDS but the one-letter ones, which mean other things to too many daemons.)
+  const longFork = (scriptArgs(s, d) ?? []).find((w) => FORK_WORDS.test(w) && w.length > 2);
   const found = scriptEvidence(ctx, d);
   const script = longFork ? null : found;
   if (script) {

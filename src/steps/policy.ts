@@ -1,5 +1,6 @@
 import { atLeast } from '../model/version.js';
 import { dquoteInner } from '../shell/quote.js';
+import { draftSets } from './emit.js';
 import type { Draft, Refusal, StepContext } from './types.js';
 
 type V = [number, number, number];
@@ -28,12 +29,10 @@ export function policyStep(ctx: StepContext, d: Draft): Refusal | void {
   // Options left in start_stop_daemon_args for supervise-daemon to take over (--user, --env,
   // --nicelevel, as the script or the converted start() wrote them) reach it only through the
   // fallback OpenRC added in 0.36; before, they would be dropped without a word.
-  const setsAny = (v: string) =>
-    d.lines.some((l) => l.startsWith(`${v}=`)) || !!d.converted?.lines.some((l) => l.startsWith(`${v}=`));
   const ssdArgs =
-    setsAny('start_stop_daemon_args') ||
+    draftSets(d, 'start_stop_daemon_args') ||
     (s.isSet('start_stop_daemon_args') && (s.words('start_stop_daemon_args') ?? ['?']).length > 0);
-  if (ssdArgs && !s.isSet('supervise_daemon_args') && !setsAny('supervise_daemon_args') && older([0, 36, 0]))
+  if (ssdArgs && !s.isSet('supervise_daemon_args') && !draftSets(d, 'supervise_daemon_args') && older([0, 36, 0]))
     return tooOld('supervise-daemon taking its options from start_stop_daemon_args', [0, 36, 0]);
   if (older([0, 30, 0]) && (s.isSet('retry') || d.lines.some((l) => l.startsWith('retry='))))
     d.warnings.push(
