@@ -31,7 +31,9 @@ describeWithTree('effective command lines under real OpenRC shell code', () => {
   test.each(cases.map((c) => [c.id, c] as const))('%s', async (_id, fx) => {
     const r = migrateLoaded(loaded(fx), { foregroundArgs: fx.expect.foreground_args });
     expect(['migrate', 'already']).toContain(r.plan.kind);
-    const initd = (r.changes.find((c) => c.path.startsWith('etc/init.d/'))?.after ?? fx.initdIn) + NEUTRAL;
+    const initd =
+      (r.changes.find((c) => c.path.startsWith('etc/init.d/'))?.after ?? fx.initdIn) +
+      (fx.expect.hooks_run ? '' : NEUTRAL);
     const confd = r.changes.find((c) => c.path.startsWith('etc/conf.d/'))?.after ?? fx.confdIn ?? undefined;
     const signals = Object.keys(fx.expect.signals ?? {});
     const recs = await recordActions({

@@ -3,7 +3,7 @@ import type { UnitFacts } from '../knowledge/units.js';
 import type { PidfileReader } from '../knowledge/logrotate.js';
 import type { Service } from '../model/service.js';
 import type { ServiceRule } from '../rules/types.js';
-import { HEADER, insertBlock, placeRelocation } from '../steps/emit.js';
+import { deferRefs, HEADER, insertBlock, placeRelocation } from '../steps/emit.js';
 import { STEPS, emptyDraft, type Evidence, type PlanOptions, type Refusal, type StepContext } from '../steps/index.js';
 import { routePrecheck, chooseRoute } from '../steps/route.js';
 import { assignment } from '../shell/quote.js';
@@ -84,7 +84,8 @@ export function planMigration(input: PlanInput): Plan {
       if (c.command) lines.push(`command=${c.command}`);
       const rest = c.args.filter((_, i) => !d.convertedTake.has(i)).map((t) => t.text);
       const selfOnly = rest.length === 1 && /^["']?\$\{?command_args\}?["']?$/.test(rest[0]);
-      if (rest.length && !selfOnly) lines.push(`command_args="${rest.join(' ').replace(/(["\\])/g, '\\$1')}"`);
+      if (rest.length && !selfOnly)
+        lines.push(`command_args="${deferRefs(rest.join(' ').replace(/(["\\])/g, '\\$1'), c.deferred)}"`);
       lines.push(...c.lines.filter((l) => !s.isSet(l.slice(0, l.indexOf('=')))));
     }
     if (d.movedText) {

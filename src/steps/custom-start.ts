@@ -1,7 +1,7 @@
 import type { Edit } from '../edit/edits.js';
 import { parseOptions, SHARED_MEANING, type ParsedArgs } from '../model/options.js';
 import type { Service } from '../model/service.js';
-import type { Command, FunctionDef } from '../parse/shellfile.js';
+import type { Assignment, Command, FunctionDef } from '../parse/shellfile.js';
 import { unquoted, type Token } from '../parse/words.js';
 import { referencedVars } from './emit.js';
 import { DECLARATIVE, shellQuoteWord } from './ssd-args.js';
@@ -510,6 +510,7 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
         command: '',
         args: [],
         hoist: [],
+        deferred: [],
         backgroundMakePidfile: false,
         lines: [],
         edits,
@@ -526,7 +527,7 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
     if (r) return r;
     const rr = removeRestart(s, file, notes, edits);
     if (rr) return rr;
-    const none = { command: '', args: [], hoist: [], backgroundMakePidfile: false };
+    const none = { command: '', args: [], hoist: [], deferred: [], backgroundMakePidfile: false };
     return { ...none, lines, edits, notes };
   }
   if (shape.kind === 'oneshot') return notOneshot(s) ?? 'oneshot';
@@ -572,8 +573,16 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
     }
     if (p.unknown.length)
       return refuse(`start()'s start-stop-daemon has options rc-supervise does not know: ${p.unknown.join(' ')}`);
-    if (operands.length > 1 || (operands.length === 1 && sep < 0))
-      return refuse("start()'s start-stop-daemon passes arguments without `--`; rc-supervise cannot tell them apart");
+    // Without `--`, every word before the end that getopt_long takes for an option is
+    // start-stop-daemon's, wherever it stands, and the operands are the daemon's (in their
+    // order, before the words after `--`). So an operand is certain only when no word it
+    // expands to can start with `-`: literal text, or variables whose value is known.
+    const unsure = operands.find((i) => !operandIsCertain(s, launch.words[i + 1].text));
+    if (unsure !== undefined)
+      return refuse(
+        `start()'s start-stop-daemon passes ${launch.words[unsure + 1].text} before \`--\`: if its value starts with \`-\`, start-stop-daemon takes it for one of its own options, so rc-supervise cannot tell whose it is`,
+        "put the daemon's arguments after `--` in start(), then migrate again",
+      );
     // The value as written (quotes kept): the next word, or what follows `=` in `--user="x"`.
     const written = (o: (typeof p.options)[number]) => {
       if (o.valueIndex !== undefined) return launch.words[o.valueIndex + 1].text;
@@ -584,7 +593,7 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
     const has = (long: string) => p.options.some((o) => o.spec.long === long);
     const exec = p.options.find((o) => o.spec.long === 'startas') ?? p.options.find((o) => o.spec.long === 'exec');
     if (exec?.value) command = written(exec);
-    else if (operands.length === 1) command = launch.words[operands[0] + 1].text;
+    else if (operands.length >= 1) command = launch.words[operands.shift()! + 1].text;
     else return refuse("start()'s start-stop-daemon names no program (--exec, --startas or an operand)");
     if (/\$/.test(command) && !/^["']?\$\{?[A-Za-z_]\w*\}?["']?$/.test(command)) {
       // command= keeps the variables as written (it follows them at run time); their static
@@ -599,9 +608,10 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
     }
     args = sep < 0 ? [] : launch.words.slice(sep + 2).map(tok);
     // `--exec /usr/bin/mono /usr/lib/mono/${xsppath} -- --root ...`: with the program named by an
-    // option, the operand before `--` is the daemon's first argument (getopt moves it behind the
-    // options; start-stop-daemon passes it on).
-    if (exec?.value && operands.length === 1) args = [tok(launch.words[operands[0] + 1]), ...args];
+    // option, the operands before `--` are the daemon's first arguments (getopt moves them behind
+    // the options, in order; start-stop-daemon passes them on before the words after `--`).
+    // Without --exec the first operand was the program (taken above).
+    args = [...operands.map((i) => tok(launch.words[i + 1])), ...args];
     // With a rule for the daemon the script's --background no longer matters: the rule says how
     // the daemon stays in the foreground, and that is what the supervisor runs.
     const ruled = ctx.rule && !ctx.rule.refuse && ctx.rule.foreground !== undefined;
@@ -751,33 +761,72 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
   const hoistEdits: Set<number> = new Set();
   const used = new Set([command, ...args.map((a) => a.text), ...lines].flatMap(referencedVars));
   const startAssigns = s.initd.assignments.filter((a) => a.fn === 'start' && a.start < launch.start);
+  // A variable the launch's arguments read that a function sets (start() before the launch, or
+  // a checkconfig() it calls) may be read when the service starts instead of when the script is
+  // read: command_args is expanded by OpenRC's eval after start_pre(), which now holds what
+  // start() did before the launch, in the same order (docs/openrc.md §2). So `${V}` is written
+  // into command_args escaped, and the launch gets the value it got before.
+  const argVars = new Set(args.map((a) => a.text).flatMap(referencedVars));
+  const fixedVars = new Set([command, ...lines].flatMap(referencedVars));
+  const deferred: string[] = [];
+  const unlocal: Assignment[] = [];
+  const deferral = (v: string): string | null => {
+    if (!argVars.has(v) || fixedVars.has(v)) return `not only the daemon's arguments read it`;
+    if (OPENRC_VARS.test(v)) return `${v} is a name OpenRC itself reads`;
+    for (const a of startAssigns.filter((x) => x.name === v && x.declaration)) {
+      // `local V=…` in start(): in start_pre() the value would end with it. One name, as the
+      // assignment's own statement, loses the keyword; anything else is not rewritten.
+      if (a.declaration === 'export' || a.declaration === 'readonly') continue;
+      if (a.declaration !== 'local' || !new RegExp(`^local\\s+${v}=`).test(s.initd.text.slice(a.start, a.end)))
+        return `start() declares it with ${a.declaration}`;
+      unlocal.push(a);
+    }
+    const body = s.initd.text.slice(start.body.start, launch.start);
+    const bare = new RegExp(`(^|[;&|{(\\s])(local|declare|typeset)\\s+([^;&|\\n]*\\s)?${v}(\\s|;|$)`, 'm');
+    if (bare.test(body)) return `start() declares it local`;
+    return null;
+  };
   for (const v of used) {
     const set = startAssigns.filter((a) => a.name === v);
     if (set.length === 0) continue;
     const last = set[set.length - 1];
-    if (set.length > 1)
-      return refuse(
-        `start() builds ${v}, which the launch needs, in ${set.length} steps; it cannot move to the top of the script as one line`,
-      );
     const reads = referencedVars(last.value.text).find((x) => x !== v && startAssigns.some((a) => a.name === x));
-    if (reads)
-      return refuse(
-        `start() sets ${v} from ${reads}, which start() sets too: the launch's variables cannot move to the top of the script in order`,
-      );
-    if (set.some((a) => !a.plain) || /\$\(|`/.test(last.value.text))
-      return refuse(
-        `start() computes ${v}, which the launch needs, in a way that cannot move to the top of the script`,
-      );
-    hoist.push(`${v}=${last.value.text}`);
-    for (const a of set) hoistEdits.add(a.start);
+    const why =
+      set.length > 1
+        ? `start() builds ${v}, which the launch needs, in ${set.length} steps; it cannot move to the top of the script as one line`
+        : reads
+          ? `start() sets ${v} from ${reads}, which start() sets too: the launch's variables cannot move to the top of the script in order`
+          : set.some((a) => !a.plain) || /\$\(|`/.test(last.value.text)
+            ? `start() computes ${v}, which the launch needs, in a way that cannot move to the top of the script`
+            : null;
+    if (why === null) {
+      hoist.push(`${v}=${last.value.text}`);
+      for (const a of set) hoistEdits.add(a.start);
+      continue;
+    }
+    const no = deferral(v);
+    if (no) return refuse(`${why} (and it cannot be read at start time: ${no})`);
+    deferred.push(v);
   }
   for (const v of used) {
-    if (hoist.some((h) => h.startsWith(`${v}=`))) continue;
+    if (hoist.some((h) => h.startsWith(`${v}=`)) || deferred.includes(v)) continue;
     const top = s.initd.assignments.some((a) => a.fn === null && a.name === v);
     const inFn = s.initd.assignments.find((a) => a.fn !== null && a.fn !== 'start' && a.name === v);
-    if (!top && inFn)
-      return refuse(`the launch reads ${v}, which only ${inFn.fn}() sets: at the top of the script it would be empty`);
+    if (!inFn) continue;
+    const no = deferral(v);
+    if (no) {
+      if (!top)
+        return refuse(
+          `the launch reads ${v}, which only ${inFn.fn}() sets: at the top of the script it would be empty (and it cannot be read at start time: ${no})`,
+        );
+      continue;
+    }
+    deferred.push(v);
   }
+  if (deferred.length)
+    notes.push(
+      `command_args reads ${deferred.map((v) => `\${${v}}`).join(', ')} when the service starts: OpenRC builds the command line after start_pre(), which sets ${deferred.length > 1 ? 'them' : 'it'} as start() did before the launch (docs/openrc.md §2)`,
+    );
   if (s.initd.assignments.some((a) => a.fn === 'start' && a.start > launch.start && used.has(a.name)))
     return refuse('start() changes a variable the launch reads after the launch');
 
@@ -789,9 +838,17 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
   if (!ownsItsLines(s, start)) return refuse('start() shares its lines with other code');
   const pieces = splitAround(s, start, launch);
   if (!pieces) return refuse('start() is written on one line with its braces');
-  const pre = pieces.pre.filter(
-    (l) => !startAssigns.some((a) => hoistEdits.has(a.start) && l.includes(s.initd.text.slice(a.start, a.end))),
-  );
+  const pre = pieces.pre
+    .filter((l) => !startAssigns.some((a) => hoistEdits.has(a.start) && l.includes(s.initd.text.slice(a.start, a.end))))
+    .map((l) => {
+      for (const a of unlocal) {
+        const text = s.initd.text.slice(a.start, a.end);
+        if (l.includes(text)) return l.replace(text, text.replace(/^local\s+/, ''));
+      }
+      return l;
+    });
+  if (unlocal.some((a) => !pre.some((l) => l.includes(s.initd.text.slice(a.start, a.end).replace(/^local\s+/, '')))))
+    return refuse('start() declares a variable of the launch local on a line rc-supervise does not move as it stands');
   const eol = s.initd.eol;
   const postPlan = classifyPost(s, start, launch, pieces.post, startAssigns);
   if ('refuse' in postPlan) return refuse(postPlan.refuse);
@@ -819,7 +876,34 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
   }
   const rr = removeRestart(s, file, notes, edits);
   if (rr) return rr;
-  return { command, args, hoist, lines, edits, backgroundMakePidfile, notes };
+  return { command, args, hoist, deferred, lines, edits, backgroundMakePidfile, notes };
+}
+
+/**
+ * Variables OpenRC's own functions read or set while a service starts: a deferred
+ * `\${V}` must not be one of them (their values then are OpenRC's, not the script's).
+ */
+const OPENRC_VARS =
+  /^(command\w*|pidfile|procname|supervisor|retry|chroot|directory|output_\w+|error_\w+|input_file|respawn_\w+|healthcheck_\w+|capabilities|secbits|no_new_privs|umask|notify|name|description\w*|extra_\w+|start_stop_daemon_args|supervise_daemon_args|stopsig|rc|_\w*|RC_\w+|SVCNAME|EINFO_\w+|SSD_\w+)$/;
+
+/**
+ * An operand of start-stop-daemon before `--` that stays an operand whatever the system's
+ * values: written as literal text that does not start with `-` (`/etc/ices2/ices.xml`,
+ * `server`), or made of variables whose static value is known and gives no word that starts
+ * with `-` (`"\${REDMINE_DIR}"/bin/rails` with REDMINE_DIR="/var/lib/redmine").
+ */
+function operandIsCertain(s: Service, text: string): boolean {
+  const lead = text.replace(/^["']+/, '');
+  if (lead.startsWith('-')) return false;
+  if (!/[$`]/.test(text)) return true;
+  if (/`|\$\(/.test(text)) return false;
+  // Only plain references: `${DEBUG:+"--verbose"}` is written to hold an option.
+  if (/\$\{[^}]*[^\w}]/.test(text)) return false;
+  const v = s.expand(text);
+  if (v === null) return false;
+  // Unquoted expansions are split into words: each must be safe.
+  const pieces = /^"[^"]*"$/.test(text) ? [v] : v.split(/[ \t\n]+/).filter(Boolean);
+  return pieces.every((w) => !w.startsWith('-'));
 }
 
 /**

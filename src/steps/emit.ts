@@ -10,6 +10,17 @@ export function draftSets(d: Pick<Draft, 'lines' | 'converted'>, v: string): boo
   return [...d.lines, ...(d.converted?.lines ?? [])].some((l) => l.startsWith(`${v}=`));
 }
 
+/**
+ * Escapes the references to `names` in text meant for a double-quoted command_args line
+ * (`\${V}`, `\$V`): the assignment keeps them as written and OpenRC's eval expands them when
+ * the service starts.
+ */
+export function deferRefs(text: string, names: readonly string[]): string {
+  if (!names.length) return text;
+  const re = new RegExp(`(?<!\\\\)\\$(\\{?)(${names.join('|')})(?![A-Za-z0-9_])`, 'g');
+  return text.replace(re, '\\$$$1$2');
+}
+
 /** Variables a line of shell reads (`$X`, `${X}`, `${X:-...}`). */
 export function referencedVars(text: string): string[] {
   return [...text.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]);

@@ -3,6 +3,7 @@ import type { Service } from '../model/service.js';
 import { splitValue, unquoted, type Token } from '../parse/words.js';
 import type { FlagSpec } from '../rules/types.js';
 import type { Draft, Refusal, StepContext } from './types.js';
+import { deferRefs } from './emit.js';
 
 /** `$pidfile`, `${pidfile}`, `${pidfile:-...}`; not `${pidfile_dir}`. */
 const PIDFILE_REF = /\$(\{pidfile[}:#%=+?-]|pidfile(?![A-Za-z0-9_]))/;
@@ -308,7 +309,12 @@ export function flagsStep(ctx: StepContext, d: Draft): Refusal | void {
     d.convertedTake = take;
     // Launch words were written on a command line, not inside double quotes: escaped like the
     // command_args line made from the same launch (`"-p" "${PIDFILE}"` must stay two words).
-    words.push(...d.converted.args.filter((_, i) => take.has(i)).map((t) => t.text.replace(/(["\\])/g, '\\$1')));
+    const deferred = d.converted.deferred;
+    words.push(
+      ...d.converted.args
+        .filter((_, i) => take.has(i))
+        .map((t) => deferRefs(t.text.replace(/(["\\])/g, '\\$1'), deferred)),
+    );
   }
   d.movedText = words.filter(Boolean).join(' ');
   // puppet master: its pid file is also a lock taken in the foreground. With the pid file option

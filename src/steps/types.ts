@@ -75,6 +75,12 @@ export interface Converted {
   args: Token[];
   /** Plain assignments start() made that the launch reads: they move to the top level, first. */
   hoist: string[];
+  /**
+   * Variables of the launch's arguments that a function sets (start() before the launch, a
+   * checkconfig()): command_args and command_args_background read them at start time, escaped
+   * (`\${V}`), after start_pre() has set them (emit.ts deferRefs).
+   */
+  deferred: string[];
   /** Declarative lines from the launch's start-stop-daemon options (pidfile=, command_user=, ...). */
   lines: string[];
   /** Edits replacing start()/stop()/restart() (removal, or a rename to start_pre/...). */

@@ -15,6 +15,8 @@ export interface Expect {
   already_supervised?: boolean;
   supervised_argv_contains?: string[];
   supervised_argv_excludes?: string[];
+  /** The recording runs the script's own start_pre()/checkconfig() (pure shell) instead of no-ops. */
+  hooks_run?: boolean;
   signals?: Record<string, string>;
   initd_unchanged?: boolean;
   warnings?: string[];

@@ -290,28 +290,32 @@ describe('a single start-stop-daemon launch', () => {
   });
 });
 
-// BUG (custom-start.ts, hoisting): only the LAST assignment of a variable is hoisted, while
-// every one of them is removed from start(). `OPTS="${OPTS} -b"` at the top level then reads
-// the conf.d value (or nothing) instead of "-a": the daemon loses -a.
-test('a variable start() builds in two steps is hoisted whole (or refused)', () => {
-  const { r, d } = run(
+// Was a bug (custom-start.ts, hoisting): only the LAST assignment of a variable was hoisted,
+// while every one of them was removed from start(): the daemon lost -a. A variable start()
+// builds in steps now stays in start_pre() and command_args reads it at start time.
+test('a variable start() builds in two steps stays in start_pre() and is read at start time', () => {
+  const { r, d, s } = run(
     sh(
       '#!/sbin/openrc-run',
       'start() {',
-      '\tOPTS="-a"',
-      '\tOPTS="${OPTS} -b"',
-      '\tstart-stop-daemon --start --exec /usr/bin/foo -- ${OPTS}',
+      '	OPTS="-a"',
+      '	OPTS="${OPTS} -b"',
+      '	start-stop-daemon --start --exec /usr/bin/foo -- ${OPTS}',
       '}',
     ),
   );
-  if (r) expect(r.code).toBe('custom-start');
-  else expect(d.converted!.hoist).toEqual(['OPTS="-a"', 'OPTS="${OPTS} -b"']);
+  expect(r).toBeUndefined();
+  expect(d.converted!.hoist).toEqual([]);
+  expect(d.converted!.deferred).toEqual(['OPTS']);
+  expect(applied(s, d.converted!.edits)).toBe(
+    sh('#!/sbin/openrc-run', 'start_pre() {', '	OPTS="-a"', '	OPTS="${OPTS} -b"', '	return 0', '}'),
+  );
 });
 
-// BUG (custom-start.ts, hoisting): a hoisted value that reads another variable start() sets
-// (DIR) moves to the top level without it; DIR stays in start_pre(), which runs later, so
-// CONF becomes "/foo.conf".
-test('a hoisted value that reads another start() variable takes it along (or is refused)', () => {
+// Was a bug (custom-start.ts, hoisting): a hoisted value that read another variable start()
+// sets (DIR) moved to the top level without it; DIR stayed in start_pre(), which runs later,
+// so CONF became "/foo.conf".
+test('a value that reads another start() variable is read at start time', () => {
   const { r, d } = run(
     sh(
       '#!/sbin/openrc-run',
@@ -322,8 +326,10 @@ test('a hoisted value that reads another start() variable takes it along (or is 
       '}',
     ),
   );
-  if (r) expect(r.code).toBe('custom-start');
-  else expect(d.converted!.hoist).toEqual(['DIR=/var/lib/foo', 'CONF="${DIR}/foo.conf"']);
+  // CONF is read at start time now, after start_pre() has set DIR and then CONF.
+  expect(r).toBeUndefined();
+  expect(d.converted!.hoist).toEqual([]);
+  expect(d.converted!.deferred).toEqual(['CONF']);
 });
 
 describe('refusals', () => {
@@ -431,26 +437,26 @@ describe('refusals', () => {
       expect(refusal(script, { rule: r2 }).reason).toContain('without --make-pidfile');
   });
 
-  test('a variable the launch reads that only another function sets', () => {
+  test('a pid file only another function names (the supervisor saves pidfile unexpanded)', () => {
     const r = refusal(
       sh(
         '#!/sbin/openrc-run',
         'setup() {',
-        '\tFOO_CONF=/etc/foo/foo.conf',
+        '\tFOO_PID=/run/foo/foo.pid',
         '}',
         'start() {',
         '\tsetup',
-        '\tstart-stop-daemon --start --exec /usr/bin/foo -- -c ${FOO_CONF}',
+        '\tstart-stop-daemon --start --exec /usr/bin/foo --pidfile ${FOO_PID} -- -c /etc/foo.conf',
         '}',
       ),
     );
     expect(r.reason).toBe(
-      `${PREFIX}the launch reads FOO_CONF, which only setup() sets: at the top of the script it would be empty`,
+      `${PREFIX}the launch reads FOO_PID, which only setup() sets: at the top of the script it would be empty (and it cannot be read at start time: not only the daemon's arguments read it)`,
     );
   });
 
-  test('the same variable also set at the top level is fine', () => {
-    const { r } = run(
+  test('the same variable also set at the top level is read at start time', () => {
+    const { r, d } = run(
       sh(
         '#!/sbin/openrc-run',
         'FOO_CONF=/etc/foo.conf',
@@ -463,10 +469,12 @@ describe('refusals', () => {
       ),
     );
     expect(r).toBeUndefined();
+    // reconf() may have run before the launch: its value, not the top level's, is the one.
+    expect(d.converted!.deferred).toEqual(['FOO_CONF']);
   });
 
-  test('a variable start() computes with a command substitution cannot be hoisted', () => {
-    const r = refusal(
+  test('a variable start() computes with a command substitution is read at start time', () => {
+    const { r, d, s } = run(
       sh(
         '#!/sbin/openrc-run',
         'start() {',
@@ -475,9 +483,9 @@ describe('refusals', () => {
         '}',
       ),
     );
-    expect(r.reason).toBe(
-      `${PREFIX}start() computes FOO_HOST, which the launch needs, in a way that cannot move to the top of the script`,
-    );
+    expect(r).toBeUndefined();
+    expect(d.converted!.deferred).toEqual(['FOO_HOST']);
+    expect(applied(s, d.converted!.edits)).toContain('start_pre() {\n\tFOO_HOST=$(hostname)\n');
   });
 
   test('a custom status()', () => {
@@ -1255,4 +1263,107 @@ test('a daemon run by bare name (through PATH) with its daemonize flag is found 
   expect(r.reason).toBe(
     `${PREFIX}start() runs food by name (found through PATH); command= needs its path, which the script does not give`,
   );
+});
+
+describe('variables a function sets, read when the service starts', () => {
+  const launch = '\tstart-stop-daemon --start --exec /usr/bin/foo -- ${OPTS}';
+
+  test('`local OPTS=…` loses the keyword in start_pre() (a local would end with it)', () => {
+    const { r, d, s } = run(
+      sh('#!/sbin/openrc-run', 'start() {', '\tlocal OPTS="-a"', '\tOPTS="${OPTS} -b"', launch, '}'),
+    );
+    expect(r).toBeUndefined();
+    expect(d.converted!.deferred).toEqual(['OPTS']);
+    expect(applied(s, d.converted!.edits)).toBe(
+      sh('#!/sbin/openrc-run', 'start_pre() {', '\tOPTS="-a"', '\tOPTS="${OPTS} -b"', '\treturn 0', '}'),
+    );
+    expect(d.converted!.notes).toContain(
+      'command_args reads ${OPTS} when the service starts: OpenRC builds the command line after start_pre(), which sets it as start() did before the launch (docs/openrc.md §2)',
+    );
+  });
+
+  test.each([
+    ['a local of several names', ['\tlocal x OPTS="-a"', '\tOPTS="${OPTS} -b"'], 'start() declares it with local'],
+    ['a bare local', ['\tlocal OPTS', '\tOPTS="-a"', '\tOPTS="${OPTS} -b"'], 'start() declares it local'],
+  ])('%s is refused', (_what, body, why) => {
+    const r = refusal(sh('#!/sbin/openrc-run', 'start() {', ...body, launch, '}'));
+    expect(r.reason).toBe(
+      `${PREFIX}start() builds OPTS, which the launch needs, in 2 steps; it cannot move to the top of the script as one line (and it cannot be read at start time: ${why})`,
+    );
+  });
+
+  test('a name OpenRC itself reads is not read late', () => {
+    const r = refusal(
+      sh(
+        '#!/sbin/openrc-run',
+        'start() {',
+        '\tname="-a"',
+        '\tname="${name} -b"',
+        '\tstart-stop-daemon --start --exec /usr/bin/foo -- ${name}',
+        '}',
+      ),
+    );
+    expect(r.reason).toContain('(and it cannot be read at start time: name is a name OpenRC itself reads)');
+  });
+
+  test('a variable another function sets, also read by the command, is refused', () => {
+    const r = refusal(
+      sh(
+        '#!/sbin/openrc-run',
+        'setup() {',
+        '\tFOO_BIN=/usr/bin/foo',
+        '}',
+        'start() {',
+        '\tsetup',
+        '\tstart-stop-daemon --start --exec ${FOO_BIN} -- -c ${FOO_BIN}.conf',
+        '}',
+      ),
+    );
+    expect(r.reason).toBe(
+      `${PREFIX}the launch reads FOO_BIN, which only setup() sets: at the top of the script it would be empty (and it cannot be read at start time: not only the daemon's arguments read it)`,
+    );
+  });
+});
+
+describe('operands of start-stop-daemon before `--`', () => {
+  test('literal operands after --exec are the daemon’s first arguments, in order, before the words after `--`', () => {
+    const { r, d } = run(
+      sh(
+        '#!/sbin/openrc-run',
+        'start() {',
+        '\tstart-stop-daemon --start --exec /usr/bin/foo /etc/foo.xml run -- -v',
+        '}',
+      ),
+    );
+    expect(r).toBeUndefined();
+    expect(d.converted!.command).toBe('/usr/bin/foo');
+    expect(d.converted!.args.map((a) => a.text)).toEqual(['/etc/foo.xml', 'run', '-v']);
+  });
+
+  test('without --exec the first operand is the program, the others its arguments', () => {
+    const { r, d } = run(
+      sh('#!/sbin/openrc-run', 'start() {', '\tstart-stop-daemon --start /usr/bin/foo --quiet /dev/${DISK}', '}'),
+      {},
+      'DISK="sda"\n',
+    );
+    expect(r).toBeUndefined();
+    expect(d.converted!.command).toBe('/usr/bin/foo');
+    expect(d.converted!.args.map((a) => a.text)).toEqual(['/dev/${DISK}']);
+  });
+
+  test.each([
+    ['a variable of unknown value', '${FOO_OPTS}', 'FOO_OPTS="$(cat /etc/foo/opts)"\n'],
+    ['a variable whose value starts with -', '${FOO_OPTS}', 'FOO_OPTS="-x"\n'],
+    ['an expansion written to hold an option', '${DEBUG:+--verbose}', null],
+  ])('%s is refused: start-stop-daemon may take it for its own option', (_what, word, confd) => {
+    const { r } = run(
+      sh('#!/sbin/openrc-run', 'start() {', `\tstart-stop-daemon --start --exec /usr/bin/foo ${word}`, '}'),
+      {},
+      confd,
+    );
+    expect(r).toMatchObject({
+      code: 'custom-start',
+      reason: `${PREFIX}start()'s start-stop-daemon passes ${word} before \`--\`: if its value starts with \`-\`, start-stop-daemon takes it for one of its own options, so rc-supervise cannot tell whose it is`,
+    });
+  });
 });

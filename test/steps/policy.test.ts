@@ -88,6 +88,7 @@ describe('version gates', () => {
         command: '',
         args: [],
         hoist: [],
+        deferred: [],
         lines: ['start_stop_daemon_args="--env X=1"'],
         edits: [],
         notes: [],
