@@ -823,9 +823,39 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
     }
     deferred.push(v);
   }
-  if (deferred.length)
+  // A value expanded when the script is read goes through OpenRC's eval a second time
+  // (docs/openrc.md §2): quotes, `$`, `;`, `#`, `*` in it would be read as shell, which the
+  // launch never did (`FOO_TAG='$(id)'` would run id). Such a variable is read at start time
+  // too, or, where that is not possible, the service is refused.
+  const asData: string[] = [];
+  for (const v of argVars) {
+    if (deferred.includes(v)) continue;
+    const hoisted = hoist.findIndex((h) => h.startsWith(`${v}=`));
+    const value = hoisted >= 0 ? s.expand(hoist[hoisted].slice(v.length + 1)) : s.value(v);
+    if (value === undefined || (value !== null && !EVAL_SPECIAL.test(value))) continue;
+    const no = deferral(v);
+    if (no === null) {
+      if (hoisted >= 0) {
+        hoist.splice(hoisted, 1);
+        for (const a of startAssigns) if (a.name === v) hoistEdits.delete(a.start);
+      }
+      deferred.push(v);
+      asData.push(v);
+    } else if (value !== null)
+      return refuse(
+        `the launch reads ${v}, whose value ${JSON.stringify(value)} holds characters OpenRC's eval would read as shell (command_args is expanded twice), and it cannot be read at start time: ${no}`,
+        'convert start() by hand, or change the value, then migrate again',
+      );
+  }
+  const early = deferred.filter((v) => !asData.includes(v));
+  const refs = (vs: string[]) => vs.map((v) => `\${${v}}`).join(', ');
+  if (early.length)
     notes.push(
-      `command_args reads ${deferred.map((v) => `\${${v}}`).join(', ')} when the service starts: OpenRC builds the command line after start_pre(), which sets ${deferred.length > 1 ? 'them' : 'it'} as start() did before the launch (docs/openrc.md §2)`,
+      `command_args reads ${refs(early)} when the service starts: OpenRC builds the command line after start_pre(), which sets ${early.length > 1 ? 'them' : 'it'} as start() did before the launch (docs/openrc.md §2)`,
+    );
+  if (asData.length)
+    notes.push(
+      `command_args reads ${refs(asData)} when the service starts, so that OpenRC's eval takes ${asData.length > 1 ? 'their values' : 'its value'} as data, as the launch did, not as shell (docs/openrc.md §2)`,
     );
   if (s.initd.assignments.some((a) => a.fn === 'start' && a.start > launch.start && used.has(a.name)))
     return refuse('start() changes a variable the launch reads after the launch');
@@ -885,6 +915,13 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
  */
 const OPENRC_VARS =
   /^(command\w*|pidfile|procname|supervisor|retry|chroot|directory|output_\w+|error_\w+|input_file|respawn_\w+|healthcheck_\w+|capabilities|secbits|no_new_privs|umask|notify|name|description\w*|extra_\w+|start_stop_daemon_args|supervise_daemon_args|stopsig|rc|_\w*|RC_\w+|SVCNAME|EINFO_\w+|SSD_\w+)$/;
+
+/**
+ * A value the shell would read differently when OpenRC's eval parses it again: anything but
+ * letters, digits, blanks and `_./:,=+@%^-`, runs of blanks (collapsed by the first
+ * expansion), or a word starting with `#` (a comment) or `~`.
+ */
+const EVAL_SPECIAL = /[^A-Za-z0-9_./:,=+@%^ -]|  |(^| )[#~]/;
 
 /**
  * An operand of start-stop-daemon before `--` that stays an operand whatever the system's

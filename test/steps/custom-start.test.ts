@@ -1367,3 +1367,74 @@ describe('operands of start-stop-daemon before `--`', () => {
     });
   });
 });
+
+describe("values OpenRC's eval would read as shell", () => {
+  test('a conf.d value with shell characters is read at start time, as data', () => {
+    const { r, d } = run(
+      sh(
+        '#!/sbin/openrc-run',
+        'start() {',
+        '\tstart-stop-daemon --start --exec /usr/bin/foo -- --tag "${FOO_TAG}" -v',
+        '}',
+      ),
+      {},
+      "FOO_TAG='$(id)'\n",
+    );
+    expect(r).toBeUndefined();
+    expect(d.converted!.deferred).toEqual(['FOO_TAG']);
+    expect(d.converted!.notes).toContain(
+      "command_args reads ${FOO_TAG} when the service starts, so that OpenRC's eval takes its value as data, as the launch did, not as shell (docs/openrc.md §2)",
+    );
+  });
+
+  test('a plain value is expanded when the script is read, as before', () => {
+    const { r, d } = run(
+      sh(
+        '#!/sbin/openrc-run',
+        'start() {',
+        '\tstart-stop-daemon --start --exec /usr/bin/foo -- --tag "${FOO_TAG}"',
+        '}',
+      ),
+      {},
+      'FOO_TAG="a-b.c:1"\n',
+    );
+    expect(r).toBeUndefined();
+    expect(d.converted!.deferred).toEqual([]);
+  });
+
+  test('a value start() sets in one step with quotes in it stays in start_pre() instead of moving up', () => {
+    const { r, d, s } = run(
+      sh(
+        '#!/sbin/openrc-run',
+        'start() {',
+        '\tFOO_OPTS=\'--name "a b"\'',
+        '\tstart-stop-daemon --start --exec /usr/bin/foo -- ${FOO_OPTS}',
+        '}',
+      ),
+    );
+    expect(r).toBeUndefined();
+    expect(d.converted!.hoist).toEqual([]);
+    expect(d.converted!.deferred).toEqual(['FOO_OPTS']);
+    expect(applied(s, d.converted!.edits)).toContain('start_pre() {\n\tFOO_OPTS=\'--name "a b"\'\n');
+  });
+
+  test('such a value that cannot be read at start time is refused', () => {
+    const { r, d } = run(
+      sh(
+        '#!/sbin/openrc-run',
+        'start() {',
+        '\tstart-stop-daemon --start --exec /usr/bin/foo --pidfile "/run/${FOO_NAME}.pid" -- --name "${FOO_NAME}"',
+        '}',
+      ),
+      {},
+      "FOO_NAME='foo*'\n",
+    );
+    expect(d.converted).toBeNull();
+    expect(r).toEqual({
+      kind: 'refuse',
+      code: 'custom-start',
+      reason: `${PREFIX}the launch reads FOO_NAME, whose value "foo*" holds characters OpenRC's eval would read as shell (command_args is expanded twice), and it cannot be read at start time: not only the daemon's arguments read it`,
+      suggestion: 'convert start() by hand, or change the value, then migrate again',
+    });
+  });
+});
