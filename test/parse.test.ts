@@ -97,6 +97,30 @@ describe('words', () => {
     expect(evalWords('--user "a b" -d x')).toEqual(['--user', 'a b', '-d', 'x']);
   });
 
+  // Expected values from POSIX (XCU 2.6.2, Parameter Expansion: smallest/largest prefix or
+  // suffix pattern), as dash and bash print them for these words.
+  test.each([
+    ['${N%%.*}', 'owserver.x.y', 'owserver'],
+    ['${N%.*}', 'owserver.x.y', 'owserver.x'],
+    ['${N#*.}', 'owserver.x.y', 'x.y'],
+    ['${N##*.}', 'owserver.x.y', 'y'],
+    ['${N#*-}', 'kannel-bearerbox', 'bearerbox'],
+    ['${N#*.}', 'shadowsocks-rust', 'shadowsocks-rust'],
+    ['${N%?}', 'abc', 'ab'],
+    ['${N##*}', 'abc', ''],
+    ['${N#net.}', 'net.eth0', 'eth0'],
+    ['${N%(1)}', 'x+y(1)', 'x+y'],
+  ])('expandStatic %s with N=%s is %s', (word, n, want) => {
+    expect(expandStatic(word, (x) => (x === 'N' ? n : undefined))).toBe(want);
+  });
+
+  test.each(['${N#[a-z]*}', '${N%"x"}', '${N#$P}', '${N#\\*}'])(
+    'expandStatic %s: a pattern that needs a shell is unknown',
+    (word) => {
+      expect(expandStatic(word, (x) => (x === 'N' ? 'abc' : 'a'))).toBeNull();
+    },
+  );
+
   test('expandStatic: a variable known only as unknown (null) makes the word unknown, never empty', () => {
     const env = new Map<string, string | null>([
       ['A', 'x'],

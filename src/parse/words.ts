@@ -173,6 +173,24 @@ export function expandStatic(written: string, lookup: Lookup): string | null {
   return dq ? null : out;
 }
 
+/** POSIX `${v#pat}`, `${v##pat}`, `${v%pat}`, `${v%%pat}` for a pattern of literal text, `*` and `?`. */
+export function removePattern(v: string, op: string, pat: string): string {
+  const re = new RegExp(
+    `^${[...pat].map((c) => (c === '*' ? '[\\s\\S]*' : c === '?' ? '[\\s\\S]' : c.replace(/[.+^${}()|\\]/g, '\\$&'))).join('')}$`,
+  );
+  const n = v.length;
+  if (op === '#') {
+    for (let i = 0; i <= n; i++) if (re.test(v.slice(0, i))) return v.slice(i);
+  } else if (op === '##') {
+    for (let i = n; i >= 0; i--) if (re.test(v.slice(0, i))) return v.slice(i);
+  } else if (op === '%') {
+    for (let i = n; i >= 0; i--) if (re.test(v.slice(i))) return v.slice(0, i);
+  } else {
+    for (let i = 0; i <= n; i++) if (re.test(v.slice(i))) return v.slice(0, i);
+  }
+  return v;
+}
+
 function expandParam(exp: string, lookup: Lookup): string | null {
   if (exp.startsWith('$(')) return null;
   if (!exp.startsWith('${')) {
@@ -183,14 +201,14 @@ function expandParam(exp: string, lookup: Lookup): string | null {
   }
   const trim = /^\$\{([A-Za-z_]\w*)(%%?|##?)([\s\S]*)\}$/.exec(exp);
   if (trim) {
-    // ${VAR%/}, ${VAR#prefix}: only literal patterns; a glob needs a shell.
+    // ${VAR%/}, ${SVCNAME#*.}, ${SVCNAME%%.*}: patterns of literal text, `*` and `?` (as
+    // POSIX removes them: # and % the shortest match, ## and %% the longest). Bracket
+    // classes, quoting and expansions inside the pattern need a shell: not static.
     const [, name, op, pat] = trim;
-    if (/[*?[\\$`"']/.test(pat)) return null;
+    if (/[[\\$`"']/.test(pat)) return null;
     const known = lookup(name);
     if (known === null) return null;
-    const v = known ?? '';
-    if (op.startsWith('%')) return v.endsWith(pat) ? v.slice(0, v.length - pat.length) : v;
-    return v.startsWith(pat) ? v.slice(pat.length) : v;
+    return removePattern(known ?? '', op, pat);
   }
   const m = /^\$\{([A-Za-z_]\w*)(?:(:?[-=+])([\s\S]*))?\}$/.exec(exp);
   if (!m) return null;

@@ -110,7 +110,18 @@ export function staticProgram(
   }
   const path = s.expand(word);
   if (!path || /[\s$`]/.test(path) || path.endsWith('/')) return { why: 'it has no single static value' };
-  return { path, ownName: referencedVars(word).some((v) => OWN_NAME.test(v)) };
+  return { path, ownName: readsOwnName(s, word, new Set()) };
+}
+
+/** The word's value depends on the service's name, directly or through the variables it reads (`PROGRAM=${SVCNAME%%.*}`). */
+function readsOwnName(s: Service, text: string, seen: Set<string>): boolean {
+  return referencedVars(text).some((v) => {
+    if (OWN_NAME.test(v)) return true;
+    if (seen.has(v)) return false;
+    seen.add(v);
+    const files = [s.initd, ...(s.confd ? [s.confd] : [])];
+    return files.some((f) => f.assignments.some((a) => a.name === v && readsOwnName(s, a.value.text, seen)));
+  });
 }
 
 /**

@@ -429,11 +429,25 @@ describe('no evidence, and the daemon itself unreadable: the reason says what is
 
   test('command built from a variable that cannot be read (ceph)', () => {
     const reason = reasonOf(
-      sh('#!/sbin/openrc-run', 'kind="${RC_SVCNAME#foo-}"', 'kind="${kind%.*}"', 'command="/usr/bin/foo-${kind}"'),
+      sh('#!/sbin/openrc-run', 'kind="${RC_SVCNAME#foo-}"', 'kind="${kind%[.]*}"', 'command="/usr/bin/foo-${kind}"'),
     );
     expect(reason).toBe(
       `the daemon is not known statically: command="/usr/bin/foo-\${kind}", and kind is set in a way rc-supervise cannot read${tail}`,
     );
+  });
+
+  test('command built from the service name with patterns is read as the shell would (ceph-mon.a runs foo-mon)', () => {
+    const initd = sh(
+      '#!/sbin/openrc-run',
+      'kind="${RC_SVCNAME#foo-}"',
+      'kind="${kind%.*}"',
+      'command="/usr/bin/foo-${kind}"',
+    );
+    const s = service(initd, null, 'foo-mon.a');
+    expect(s.value('command')).toBe('/usr/bin/foo-mon');
+    const r = foregroundStep(ctx(s), draft());
+    expect(r).toMatchObject({ kind: 'refuse', code: 'needs-foreground' });
+    expect((r as { reason: string }).reason).toMatch(/^unknown daemon foo-mon: /);
   });
 
   test('start() launching a variable the script never sets (distccd, set in its conf.d)', () => {
