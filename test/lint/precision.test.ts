@@ -141,6 +141,17 @@ describe('checks that must not fire (false positives seen on real overlays)', ()
     expect(
       ids('#!/sbin/openrc-run\ncommand=/usr/bin/x\nstart() {\n\tebegin "x"\n\tdefault_start\n\teend $?\n}\n'),
     ).toEqual([]);
+    // Steps around default_start (code-server's checkconfig) do not bypass the supervisor.
+    expect(
+      ids(
+        '#!/sbin/openrc-run\ncommand=/usr/bin/x\nstart() {\n\tcheckconfig || return 1\n\teval home="~x"\n\tdefault_start\n}\n',
+      ),
+    ).toEqual([]);
+    expect(
+      ids(
+        '#!/sbin/openrc-run\ncommand=/usr/bin/x\nstart() {\n\tstart-stop-daemon --start --exec /usr/bin/y\n\tdefault_start\n}\n',
+      ),
+    ).toEqual(['custom-start:info']);
     expect(ids('#!/sbin/openrc-run\nstart() {\n\tloadkeys -q /etc/k\n}\n')).toEqual([]);
     // A control script (`neo4j start`) is not a daemon supervise-daemon could run.
     expect(

@@ -1,7 +1,5 @@
 import { supervisorPossible, type Check } from '../check.js';
 
-/** Commands that keep a start()/stop() a thin wrapper around OpenRC's own launch. */
-const WRAPPER = new Set(['ebegin', 'eend', 'einfo', 'ewarn', 'veinfo', 'vewarn', 'eindent', 'eoutdent', ':', 'return']);
 const DEFAULT_CALL: Record<string, RegExp> = {
   start: /^(default_start|supervise_start|ssd_start)$/,
   stop: /^(default_stop|supervise_stop|ssd_stop)$/,
@@ -37,10 +35,13 @@ const check: Check = {
     const custom = ctx.initd.functions.filter((f) => {
       if (f.name !== 'start' && f.name !== 'stop') return false;
       const calls = ctx.initd.commands.filter((c) => c.fn === f.name && c.start >= f.start && c.end <= f.end);
-      const thin =
+      // A function that calls default_start/default_stop goes through the supervisor, whatever
+      // else it does around the call (code-server's start() runs checkconfig first), unless it
+      // also runs start-stop-daemon or supervise-daemon itself.
+      const viaDefault =
         calls.some((c) => DEFAULT_CALL[f.name].test(c.name)) &&
-        calls.every((c) => DEFAULT_CALL[f.name].test(c.name) || WRAPPER.has(c.name));
-      return !thin;
+        !calls.some((c) => c.name === 'start-stop-daemon' || c.name === 'supervise-daemon');
+      return !viaDefault;
     });
     if (!custom.length) return [];
     const names = custom.map((f) => `${f.name}()`).join(' and ');
