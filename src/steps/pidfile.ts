@@ -79,7 +79,8 @@ export function pidfileStep(ctx: StepContext, d: Draft): Refusal | void {
     return [...body.matchAll(/\$\{?pidfile\b/g)].some((m) => !rewritten(f.body.start + m.index!));
   });
   const what = own === '*' || !own ? (ruleSays ? 'a built-in pid file' : 'its own pid file') : own;
-  const warning = `${s.daemon} writes ${what} itself, which may be the supervisor's pidfile: stop would end only the daemon, and its supervisor would respawn it`;
+  const daemon = s.daemon ?? launchedName(s, d);
+  const warning = `${daemon} writes ${what} itself, which may be the supervisor's pidfile: stop would end only the daemon, and its supervisor would respawn it`;
   if (readers.length && ctx.rule && ctx.rule.origin !== 'knowledge' && !ruleSays) {
     // A curated rule's service (the wiki's mpd): the known trade-off, said as a warning.
     d.warnings.push(
@@ -101,7 +102,6 @@ export function pidfileStep(ctx: StepContext, d: Draft): Refusal | void {
     .initdAssignments('pidfile')
     .filter((a) => a.plain)
     .pop();
-  const daemon = s.daemon ?? launchedName(s, d);
   const comment = ruleSays
     ? `# ${daemon} writes ${what} itself: supervise-daemon needs a pid file of its own`
     : `# nothing says ${daemon} writes no pid file at the script's path: supervise-daemon keeps one of its own`;
@@ -138,7 +138,10 @@ export function pidfileStep(ctx: StepContext, d: Draft): Refusal | void {
         suggestion:
           'give the supervisor its own pidfile (if [ "${supervisor}" = supervise-daemon ]; then pidfile=...; fi) by hand, then migrate again',
       };
-    d.warnings.push(warning);
+    // Nothing says the daemon writes it: said as what is not known, not as a fact.
+    d.warnings.push(
+      `nothing says ${daemon} writes no pid file at ${pidfile ?? "the script's pidfile"}; if it does, that is the supervisor's pidfile too (stop would end only the daemon, and its supervisor would respawn it), and pidfile is set where rc-supervise does not give the supervisor another (conf.d, or a default like : \${pidfile:=...})`,
+    );
     return;
   }
   // After the last pidfile= and after the supervisor is set (our block, or the script's own line).

@@ -17,8 +17,6 @@ const NOTE =
   "nothing says food does not write the script's pidfile itself, also in the foreground: under supervise-daemon the supervisor keeps its pid in /run/supervise-${RC_SVCNAME}.pid instead";
 const RULE_NOTE = (what: string) =>
   `food writes ${what} itself (also in the foreground): under supervise-daemon the supervisor keeps its pid in /run/supervise-\${RC_SVCNAME}.pid instead`;
-const WARNING =
-  "food writes its own pid file itself, which may be the supervisor's pidfile: stop would end only the daemon, and its supervisor would respawn it";
 
 function run(initd: string, more: { rule?: ServiceRule; d?: Draft; confd?: string } = {}, name = 'food') {
   const s = service(initd, more.confd ?? null, name);
@@ -249,9 +247,11 @@ describe('no relocation', () => {
     untouched(run(sh('#!/sbin/openrc-run', 'command=/usr/sbin/food', 'pidfile=/var/run/supervise-food.pid')).d);
   });
 
-  test('a pidfile set only in conf.d: warned, init.d not changed', () => {
+  test('a pidfile set only in conf.d: warned (as what is not known), init.d not changed', () => {
     const { d } = run(sh('#!/sbin/openrc-run', 'command=/usr/sbin/food'), { confd: 'pidfile=/run/food.pid\n' });
-    expect(d.warnings).toEqual([WARNING]);
+    expect(d.warnings).toEqual([
+      "nothing says food writes no pid file at /run/food.pid; if it does, that is the supervisor's pidfile too (stop would end only the daemon, and its supervisor would respawn it), and pidfile is set where rc-supervise does not give the supervisor another (conf.d, or a default like : ${pidfile:=...})",
+    ]);
     expect(d.relocation).toBeUndefined();
     expect(d.lateLines).toEqual([]);
   });
@@ -482,4 +482,24 @@ describe('a function reading the pid file a converted stop() found the daemon by
     const plain = rule({ id: 'food', daemons: ['food'], backgroundFlags: [daemonize, pidFlag] });
     expect(go(script(['\trm -f /run/food/food_${IFACE}.pid']), plain, '--pid-path /run/food -D')).toBeUndefined();
   });
+});
+
+test('a converted start() whose pidfile is a default (: ${pidfile:=…}): the warning names the launched daemon (irkerd)', () => {
+  const s = service(
+    sh(
+      '#!/sbin/openrc-run',
+      ': ${pidfile:=/run/${RC_SVCNAME}.pid}',
+      'start() {',
+      '\tstart-stop-daemon --start --background --make-pidfile --pidfile "${pidfile}" --exec /usr/bin/food -- -v',
+      '}',
+    ),
+    null,
+    'food',
+  );
+  const d = draft();
+  expect(customStartStep(ctx(s), d)).toBeUndefined();
+  expect(pidfileStep(ctx(s), d)).toBeUndefined();
+  expect(d.warnings).toEqual([
+    "nothing says food writes no pid file at /run/food.pid; if it does, that is the supervisor's pidfile too (stop would end only the daemon, and its supervisor would respawn it), and pidfile is set where rc-supervise does not give the supervisor another (conf.d, or a default like : ${pidfile:=...})",
+  ]);
 });
