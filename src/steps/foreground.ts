@@ -2,6 +2,7 @@ import { parseOptions } from '../model/options.js';
 import type { Service } from '../model/service.js';
 import { unitsFor, type UnitFacts } from '../knowledge/units.js';
 import { splitValue, unquoted } from '../parse/words.js';
+import { staticProgram } from './custom-start.js';
 import { draftSets } from './emit.js';
 import { isYes } from './flags.js';
 import type { Draft, Evidence, Refusal, StepContext } from './types.js';
@@ -302,9 +303,13 @@ function chooseForeground(ctx: StepContext, d: Draft): Refusal | void {
     return;
   }
   // The launched program, through its variable when static (`--exec "${DAEMON}"`).
-  const launched = d.converted?.command ? (s.expand(d.converted.command) ?? d.converted.command) : undefined;
-  const daemon = launched ? unquoted(launched).split('/').pop() : s.daemon;
-  const daemonName = daemon || s.daemon;
+  // Read as the rule lookup reads it (staticProgram): a name the lookup could not use is not
+  // called "unknown daemon X" (memcached's binary from a conf.d the script sources).
+  const cmd = d.converted?.command;
+  const unreadable = cmd && /[$`]/.test(cmd) ? staticProgram(s, cmd) : undefined;
+  const launched = cmd && !(unreadable && 'why' in unreadable) ? (s.expand(cmd) ?? cmd) : undefined;
+  const daemon = launched ? unquoted(launched).split('/').pop() : cmd ? undefined : s.daemon;
+  const daemonName = cmd ? daemon : daemon || s.daemon;
   const units = daemonName ? unitsFor(ctx.units, daemonName, s.name) : [];
   const why: string[] =
     longFork && found
@@ -352,7 +357,7 @@ function chooseForeground(ctx: StepContext, d: Draft): Refusal | void {
     code: 'needs-foreground',
     reason: daemonName
       ? `unknown daemon ${daemonName}: no rule, nothing in the script and no systemd unit says how it stays in the foreground${why.length ? ` (${why.join('; ')})` : ''}`
-      : `the daemon is not known statically: ${unreadableDaemon(s, d.converted?.command)}; so no rule or systemd unit can be looked up, and nothing in the script says how it stays in the foreground`,
+      : `the daemon is not known statically: ${unreadable && 'why' in unreadable ? `start() launches ${cmd}, and ${unreadable.why}` : unreadableDaemon(s, cmd)}; so no rule or systemd unit can be looked up, and nothing in the script says how it stays in the foreground`,
     suggestion: 'pass the daemon\'s no-fork option, e.g. --foreground-args="--foreground" (see its manual)',
   };
 }

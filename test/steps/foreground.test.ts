@@ -450,6 +450,23 @@ describe('no evidence, and the daemon itself unreadable: the reason says what is
     expect((r as { reason: string }).reason).toMatch(/^unknown daemon foo-mon: /);
   });
 
+  test('start() launching a variable a sourced file may set is not called an unknown daemon (memcached)', () => {
+    const reason = reasonOf(
+      sh(
+        '#!/sbin/openrc-run',
+        'FOO_BIN=/usr/bin/food',
+        'source /etc/conf.d/food.extra',
+        'start() {',
+        '\tstart-stop-daemon --start --exec "${FOO_BIN}" --user foo',
+        '}',
+      ),
+      true,
+    );
+    expect(reason).toBe(
+      `the daemon is not known statically: start() launches "\${FOO_BIN}", and the script runs source, which may set FOO_BIN${tail}`,
+    );
+  });
+
   test('start() launching a variable the script never sets (distccd, set in its conf.d)', () => {
     const reason = reasonOf(
       sh('#!/sbin/openrc-run', 'start() {', '	start-stop-daemon --start --exec "${FOO_EXEC}" --user foo', '}'),
