@@ -22,6 +22,7 @@ const FACTS: KnowledgeFact[] = [
   'foregroundSkips',
   'configForks',
   'pidfileLock',
+  'stopsAtOperand',
   'packages',
   'signals',
   'refuse',

@@ -55,6 +55,7 @@ export function entryToRule(e: DaemonEntry): ServiceRule {
     foregroundSkips: e.foregroundSkips,
     configForks: e.configForks,
     pidfileLock: e.pidfileLock,
+    stopsAtOperand: e.stopsAtOperand,
     signals: e.signals,
     refuse,
     notes: e.notes,

@@ -17,6 +17,7 @@ export type KnowledgeFact =
   | 'foregroundSkips'
   | 'configForks'
   | 'pidfileLock'
+  | 'stopsAtOperand'
   | 'packages'
   | 'signals'
   | 'refuse';
@@ -43,6 +44,8 @@ export interface DaemonEntry {
   configForks?: string;
   /** Its pid file is also a lock taken in the foreground (knowledge/schema.json). */
   pidfileLock?: true;
+  /** Its option parser stops at the first operand, long options included (knowledge/schema.json). */
+  stopsAtOperand?: true;
   signals?: Record<string, string>;
   refuse?: { reason: string; suggestion: string };
   notes?: string[];

@@ -81,6 +81,8 @@ export interface ServiceRule {
   configForks?: string;
   /** The daemon's pid file is also a lock it takes in the foreground: instances must not share it. */
   pidfileLock?: boolean;
+  /** Its option parser stops at the first operand, long options too (Kannel's boxes): nothing after an operand is read. */
+  stopsAtOperand?: boolean;
   /** Custom commands (function name) and the signal each sends to the daemon. */
   signals?: Record<string, string>;
   /**

@@ -182,8 +182,11 @@ export function foregroundStep(ctx: StepContext, d: Draft): Refusal | void {
   // (icinga's `-d` before its configuration file) is appended after the operand in
   // command_args_background, where icinga's getopt ("+...", stops at the first operand) and
   // musl's never read it, so start-stop-daemon would wait on a daemon that never forks.
-  const movedShort = d.movedText.split(/\s+/).filter((w) => /^-[^-]/.test(w));
-  const fgShort = (d.foreground ?? '').split(/\s+/).some((w) => /^-[^-]/.test(w));
+  // A daemon whose own parser stops at the first operand (Kannel's get_and_set_debugs()) never
+  // reads a long option after it either.
+  const stops = !!ctx.rule?.stopsAtOperand;
+  const movedShort = d.movedText.split(/\s+/).filter((w) => (stops ? /^-/ : /^-[^-]/).test(w));
+  const fgShort = (d.foreground ?? '').split(/\s+/).some((w) => (stops ? /^-/ : /^-[^-]/).test(w));
   if (!fgShort && !movedShort.length) return;
   // OpenRC appends command_args_foreground after command_args. When those end in an operand
   // (inputlircd's event device from conf.d), the no-fork word lands after it: glibc's getopt
@@ -200,8 +203,8 @@ export function foregroundStep(ctx: StepContext, d: Draft): Refusal | void {
     return {
       kind: 'refuse',
       code: 'dynamic',
-      reason: `the daemon's arguments end in the operand ${last}, and OpenRC puts command_args_background (${movedShort.join(' ')}, moved out of command_args) after them: under start-stop-daemon a getopt() that stops at the first operand (musl's, or a "+" option string) would never see it`,
-      suggestion: `put the operand last yourself (e.g. command_args_background="${movedShort.join(' ')} ${last}" and command_args_foreground="${last}"), then migrate again`,
+      reason: `the daemon's arguments end in the operand ${last}, and OpenRC puts command_args_background (${movedShort.join(' ')}, moved out of command_args) after them: under start-stop-daemon ${stops ? `${ctx.rule!.id}'s option parser, which stops at the first operand (rule ${ctx.rule!.id}),` : 'a getopt() that stops at the first operand (musl\'s, or a "+" option string)'} would never see it`,
+      suggestion: `put the operand last yourself (e.g. command_args_background="${d.movedText} ${last}" and command_args_foreground="${last}"), then migrate again`,
     };
   return {
     kind: 'refuse',

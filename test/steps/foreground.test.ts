@@ -155,6 +155,31 @@ describe('evidence, strongest first', () => {
     expect(moved('-d -v')).toBeUndefined();
   });
 
+  // Kannel's get_and_set_debugs() stops at the first word without '-': its long options too.
+  test('a long flag moved behind a trailing operand of a daemon whose parser stops there: refused', () => {
+    const flags = [
+      { flag: '--daemonize', why: 'daemonize' as const },
+      { flag: '--pid-file', value: true, why: 'pidfile' as const },
+    ];
+    const moved = (stops: boolean) => {
+      const r = rule({ id: 'kannel', foreground: '', backgroundFlags: flags, stopsAtOperand: stops || undefined });
+      const s = service(sh(...base, 'command_args="--daemonize --pid-file /run/foo.pid /etc/foo/foo.conf"'));
+      const d = draft();
+      expect(flagsStep(ctx(s, { rule: r }), d)).toBeUndefined();
+      return foregroundStep(ctx(s, { rule: r }), d);
+    };
+    expect(moved(true)).toMatchObject({
+      kind: 'refuse',
+      code: 'dynamic',
+      reason:
+        "the daemon's arguments end in the operand /etc/foo/foo.conf, and OpenRC puts command_args_background (--daemonize --pid-file, moved out of command_args) after them: under start-stop-daemon kannel's option parser, which stops at the first operand (rule kannel), would never see it",
+      suggestion:
+        'put the operand last yourself (e.g. command_args_background="--daemonize --pid-file /run/foo.pid /etc/foo/foo.conf" and command_args_foreground="/etc/foo/foo.conf"), then migrate again',
+    });
+    // getopt_long permutes long options in glibc and musl alike: fine without the fact.
+    expect(moved(false)).toBeUndefined();
+  });
+
   test('the rule beats the script and the unit, citing its foreground source', () => {
     const { d } = run(all, { rule: fgRule, units });
     expect(d.foreground).toBe('-n');
