@@ -862,11 +862,11 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
   const refs = (vs: string[]) => vs.map((v) => `\${${v}}`).join(', ');
   if (early.length)
     notes.push(
-      `command_args reads ${refs(early)} when the service starts: OpenRC builds the command line after start_pre(), which sets ${early.length > 1 ? 'them' : 'it'} as start() did before the launch (docs/openrc.md §2)`,
+      `the daemon's arguments read ${refs(early)} when the service starts: OpenRC builds the command line after start_pre(), which sets ${early.length > 1 ? 'them' : 'it'} as start() did before the launch (docs/openrc.md §2)`,
     );
   if (asData.length)
     notes.push(
-      `command_args reads ${refs(asData)} when the service starts, so that OpenRC's eval takes ${asData.length > 1 ? 'their values' : 'its value'} as data, as the launch did, not as shell (docs/openrc.md §2)`,
+      `the daemon's arguments read ${refs(asData)} when the service starts, so that OpenRC's eval takes ${asData.length > 1 ? 'their values' : 'its value'} as data, as the launch did, not as shell (docs/openrc.md §2)`,
     );
   if (s.initd.assignments.some((a) => a.fn === 'start' && a.start > launch.start && used.has(a.name)))
     return refuse('start() changes a variable the launch reads after the launch');
@@ -911,13 +911,36 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
   if (post.some((l) => !/^\s*#/.test(l))) notes.push('what start() did after the launch is now start_post()');
   notes.push(...postPlan.notes);
 
+  const launchPidfile = lines.some((l) => l.startsWith('pidfile='));
   if (stopFn) {
     const r = convertStop(s, file, stopFn, [...daemons, launch.name], eol, lines, notes, edits, ctx.rule?.stopWords);
     if (r) return r;
+    // A pidfile= taken from stop() must be readable when the script is read (stop uses it):
+    // named by a variable set only when the service starts, it is left out, as before.
+    const late = lines
+      .filter((l) => l.startsWith('pidfile='))
+      .flatMap(referencedVars)
+      .find(
+        (v) =>
+          (deferred.includes(v) && !asData.includes(v)) ||
+          (startAssigns.some((a) => a.name === v) && !hoist.some((h) => h.startsWith(`${v}=`))),
+      );
+    if (late && !launchPidfile) {
+      lines.splice(
+        lines.findIndex((l) => l.startsWith('pidfile=')),
+        1,
+      );
+      notes.splice(
+        notes.findIndex((n) => n.startsWith('pidfile=')),
+        1,
+      );
+    } else if (late)
+      return refuse(`the launch's pid file is named by ${late}, which is set only when the service starts`);
   }
   const rr = removeRestart(s, file, notes, edits);
   if (rr) return rr;
-  return { command, args, hoist, deferred, lines, edits, backgroundMakePidfile, notes };
+  const pidfileFromStop = !launchPidfile && lines.some((l) => l.startsWith('pidfile='));
+  return { command, args, hoist, deferred, lines, edits, backgroundMakePidfile, notes, pidfileFromStop };
 }
 
 /**
@@ -1072,6 +1095,21 @@ function convertStop(
       return refuse(
         `stop()'s start-stop-daemon passes ${hidden}, which may hold options (--retry, --signal) rc-supervise cannot read`,
       );
+    // darkstat's stop() found its instance through `--pidfile ${PIDFILE}` (a file the daemon
+    // writes when told) while start() gave start-stop-daemon none: without a pidfile= the
+    // start-stop-daemon path (supervisor removed) would stop by --exec, every instance at once.
+    const pf = p.options.find((o) => o.spec.long === 'pidfile');
+    if (pf && !lines.some((l) => l.startsWith('pidfile=')) && !s.isSet('pidfile')) {
+      const v = pf.valueIndex !== undefined ? raw[pf.valueIndex] : raw[pf.index].slice(raw[pf.index].indexOf('=') + 1);
+      // Only a name the script's top level gives (not a local stop() computes, monkeyd's
+      // `local PIDFILE=$(awk …)`), and no glob (bacula's `/var/run/bacula-dir.*.pid` globs
+      // on stop()'s command line, not in an assignment).
+      const fnSet = referencedVars(v).some((x) => s.initd.assignments.some((a) => a.name === x && a.fn !== null));
+      if (v && !fnSet && !/[*?[]/.test(unquoted(v))) {
+        lines.push(`pidfile=${v}`);
+        notes.push(`pidfile=${v}: the file stop() found the daemon by (start() gave start-stop-daemon no pid file)`);
+      }
+    }
     const r = p.options.find((o) => o.spec.long === 'retry');
     // watchdog's `--retry $(get_delay)`: a schedule computed when stop() runs. Written as data
     // (quoted) it would reach start-stop-daemon as the literal text; written as code at the top

@@ -222,7 +222,11 @@ function staleStopPidfile(ctx: StepContext, d: Draft): Refusal | undefined {
     const value = s.expand(raw);
     if (own && (own === '*' || (value && samePath(value, own)))) continue;
     // The supervisor takes that very path (pidfile= from the launch): its readers read the supervisor.
-    if ((d.converted.lines ?? []).some((l) => l.startsWith('pidfile=') && unquoted(l.slice(8)) === raw)) continue;
+    if (
+      !d.converted.pidfileFromStop &&
+      (d.converted.lines ?? []).some((l) => l.startsWith('pidfile=') && unquoted(l.slice(8)) === raw)
+    )
+      continue;
     const texts = [...new Set([raw, value].filter((x): x is string => !!x && x.length > 1))];
     const rewritten = rewrittenBy(d);
     for (const f of s.initd.functions) {

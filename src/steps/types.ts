@@ -85,6 +85,8 @@ export interface Converted {
   lines: string[];
   /** Edits replacing start()/stop()/restart() (removal, or a rename to start_pre/...). */
   edits: Edit[];
+  /** The pidfile= line came from stop()'s --pidfile (start() gave start-stop-daemon none). */
+  pidfileFromStop?: boolean;
   /** The launch ran the daemon with start-stop-daemon --background --make-pidfile. */
   backgroundMakePidfile: boolean;
   /** What the conversion did, for the notes. */

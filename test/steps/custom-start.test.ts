@@ -1278,7 +1278,7 @@ describe('variables a function sets, read when the service starts', () => {
       sh('#!/sbin/openrc-run', 'start_pre() {', '\tOPTS="-a"', '\tOPTS="${OPTS} -b"', '\treturn 0', '}'),
     );
     expect(d.converted!.notes).toContain(
-      'command_args reads ${OPTS} when the service starts: OpenRC builds the command line after start_pre(), which sets it as start() did before the launch (docs/openrc.md §2)',
+      "the daemon's arguments read ${OPTS} when the service starts: OpenRC builds the command line after start_pre(), which sets it as start() did before the launch (docs/openrc.md §2)",
     );
   });
 
@@ -1383,7 +1383,7 @@ describe("values OpenRC's eval would read as shell", () => {
     expect(r).toBeUndefined();
     expect(d.converted!.deferred).toEqual(['FOO_TAG']);
     expect(d.converted!.notes).toContain(
-      "command_args reads ${FOO_TAG} when the service starts, so that OpenRC's eval takes its value as data, as the launch did, not as shell (docs/openrc.md §2)",
+      "the daemon's arguments read ${FOO_TAG} when the service starts, so that OpenRC's eval takes its value as data, as the launch did, not as shell (docs/openrc.md §2)",
     );
   });
 
@@ -1437,4 +1437,42 @@ describe("values OpenRC's eval would read as shell", () => {
       suggestion: 'convert start() by hand, or change the value, then migrate again',
     });
   });
+});
+
+test("stop()'s --pidfile becomes pidfile= when start() gave start-stop-daemon none (darkstat: else stop would match every instance by --exec)", () => {
+  const { r, d } = run(
+    sh(
+      '#!/sbin/openrc-run',
+      'PIDFILE=/run/food.${RC_SVCNAME#*.}.pid',
+      'start() {',
+      '\tstart-stop-daemon --start --exec /usr/sbin/food -- --pidfile ${PIDFILE} -v',
+      '}',
+      'stop() {',
+      '\tstart-stop-daemon --stop --pidfile ${PIDFILE}',
+      '}',
+    ),
+  );
+  expect(r).toBeUndefined();
+  expect(d.converted!.lines).toContain('pidfile=${PIDFILE}');
+  expect(d.converted!.pidfileFromStop).toBe(true);
+});
+
+test("stop()'s --pidfile named by a variable start() sets is left out, as before (pidfile= is read when the script is read)", () => {
+  const { r, d } = run(
+    sh(
+      '#!/sbin/openrc-run',
+      'start() {',
+      '\tPIDFILE=/run/food.pid',
+      '\tPIDFILE="${PIDFILE}"',
+      '\tstart-stop-daemon --start --exec /usr/sbin/food -- --pidfile ${PIDFILE} -v',
+      '}',
+      'stop() {',
+      '\tstart-stop-daemon --stop --pidfile ${PIDFILE}',
+      '}',
+    ),
+  );
+  expect(r).toBeUndefined();
+  expect(d.converted!.lines.filter((l) => l.startsWith('pidfile='))).toEqual([]);
+  expect(d.converted!.pidfileFromStop).toBe(false);
+  expect(d.converted!.notes.some((n) => n.startsWith('pidfile='))).toBe(false);
 });
