@@ -170,18 +170,18 @@ describe('a single start-stop-daemon launch', () => {
 
   // xsp: `--exec /usr/bin/mono /usr/lib/mono/${xsppath} -- --root ...`: the operand before `--`
   // is mono's first argument (getopt moves it behind the options); it used to be dropped.
-  test("an operand before `--` with --exec is the daemon's first argument", () => {
-    const { d, r } = run(
-      sh(
-        '#!/sbin/openrc-run',
-        'start() {',
-        '\tstart-stop-daemon --start --background --make-pidfile --pidfile /run/foo.pid --exec /usr/bin/mono /usr/lib/foo/foo.exe -- --port 80',
-        '}',
-      ),
-    );
+  test.each([
+    [
+      '--start --background --make-pidfile --pidfile /run/foo.pid --exec /usr/bin/mono /usr/lib/foo/foo.exe -- --port 80',
+      ['/usr/lib/foo/foo.exe', '--port', '80'],
+    ],
+    // Several operands, in order, before the words after `--` (getopt_long permutes them).
+    ['--start --exec /usr/bin/mono /etc/foo.xml run -- -v', ['/etc/foo.xml', 'run', '-v']],
+  ])("operands before `--` with --exec are the daemon's first arguments: %s", (words, args) => {
+    const { d, r } = run(sh('#!/sbin/openrc-run', 'start() {', `\tstart-stop-daemon ${words}`, '}'));
     expect(r).toBeUndefined();
     expect(d.converted!.command).toBe('/usr/bin/mono');
-    expect(d.converted!.args.map((a) => a.text)).toEqual(['/usr/lib/foo/foo.exe', '--port', '80']);
+    expect(d.converted!.args.map((a) => a.text)).toEqual(args);
   });
 
   // tas: stop() ran `IPMITAS -agent stop-service`, the daemon's own shutdown command; epmd's
@@ -435,24 +435,6 @@ describe('refusals', () => {
     // A rule that refuses, or says nothing about the foreground, is no evidence.
     for (const r2 of [rule({ foreground: '-f', refuse: { reason: 'always forks', suggestion: 'none' } }), rule()])
       expect(refusal(script, { rule: r2 }).reason).toContain('without --make-pidfile');
-  });
-
-  test('a pid file only another function names (the supervisor saves pidfile unexpanded)', () => {
-    const r = refusal(
-      sh(
-        '#!/sbin/openrc-run',
-        'setup() {',
-        '\tFOO_PID=/run/foo/foo.pid',
-        '}',
-        'start() {',
-        '\tsetup',
-        '\tstart-stop-daemon --start --exec /usr/bin/foo --pidfile ${FOO_PID} -- -c /etc/foo.conf',
-        '}',
-      ),
-    );
-    expect(r.reason).toBe(
-      `${PREFIX}the launch reads FOO_PID, which only setup() sets: at the top of the script it would be empty (and it cannot be read at start time: not only the daemon's arguments read it)`,
-    );
   });
 
   test('the same variable also set at the top level is read at start time', () => {
@@ -1306,40 +1288,30 @@ describe('variables a function sets, read when the service starts', () => {
     expect(r.reason).toContain('(and it cannot be read at start time: name is a name OpenRC itself reads)');
   });
 
-  test('a variable another function sets, also read by the command, is refused', () => {
+  // The pid file is recorded unexpanded by supervise_start, the command is read outside the eval.
+  test.each([
+    ['the pid file', '/usr/bin/foo --pidfile ${FOO_X} -- -c /etc/foo.conf'],
+    ['the command too', '${FOO_X} -- -c ${FOO_X}.conf'],
+  ])('a variable another function sets that names %s is refused', (_what, launchWords) => {
     const r = refusal(
       sh(
         '#!/sbin/openrc-run',
         'setup() {',
-        '\tFOO_BIN=/usr/bin/foo',
+        '\tFOO_X=/usr/bin/foo',
         '}',
         'start() {',
         '\tsetup',
-        '\tstart-stop-daemon --start --exec ${FOO_BIN} -- -c ${FOO_BIN}.conf',
+        `\tstart-stop-daemon --start --exec ${launchWords}`,
         '}',
       ),
     );
     expect(r.reason).toBe(
-      `${PREFIX}the launch reads FOO_BIN, which only setup() sets: at the top of the script it would be empty (and it cannot be read at start time: not only the daemon's arguments read it)`,
+      `${PREFIX}the launch reads FOO_X, which only setup() sets: at the top of the script it would be empty (and it cannot be read at start time: not only the daemon's arguments read it)`,
     );
   });
 });
 
 describe('operands of start-stop-daemon before `--`', () => {
-  test('literal operands after --exec are the daemon’s first arguments, in order, before the words after `--`', () => {
-    const { r, d } = run(
-      sh(
-        '#!/sbin/openrc-run',
-        'start() {',
-        '\tstart-stop-daemon --start --exec /usr/bin/foo /etc/foo.xml run -- -v',
-        '}',
-      ),
-    );
-    expect(r).toBeUndefined();
-    expect(d.converted!.command).toBe('/usr/bin/foo');
-    expect(d.converted!.args.map((a) => a.text)).toEqual(['/etc/foo.xml', 'run', '-v']);
-  });
-
   test('without --exec the first operand is the program, the others its arguments', () => {
     const { r, d } = run(
       sh('#!/sbin/openrc-run', 'start() {', '\tstart-stop-daemon --start /usr/bin/foo --quiet /dev/${DISK}', '}'),
