@@ -82,13 +82,17 @@ export function planMigration(input: PlanInput): Plan {
       edits.push(...c.edits);
       lines.push(...c.hoist);
       if (c.command) lines.push(`command=${c.command}`);
-      const rest = c.args.filter((_, i) => !d.convertedTake.has(i)).map((t) => t.text);
+      const rest = c.args.filter((_, i) => !d.convertedTake.has(i) && i !== d.operandLast).map((t) => t.text);
       const selfOnly = rest.length === 1 && /^["']?\$\{?command_args\}?["']?$/.test(rest[0]);
       if (rest.length && !selfOnly)
         lines.push(`command_args="${deferRefs(rest.join(' ').replace(/(["\\])/g, '\\$1'), c.deferred)}"`);
       lines.push(...c.lines.filter((l) => !s.isSet(l.slice(0, l.indexOf('=')))));
     }
-    if (d.movedText) {
+    // The trailing operand after the words OpenRC appends (foreground.ts): a plain literal.
+    const tail = d.operandLast !== undefined && c ? c.args[d.operandLast].text : '';
+    const bgText = [d.movedText, tail].filter(Boolean).join(' ');
+    if (tail) lines.push(`command_args_background="${bgText}"`);
+    else if (d.movedText) {
       const bg = s
         .initdAssignments('command_args_background')
         .filter((a) => a.plain)
@@ -98,7 +102,8 @@ export function planMigration(input: PlanInput): Plan {
       // The moved words are source text from a double-quoted command_args: already escaped for it.
       else lines.push(`command_args_background="${d.movedText}"`);
     }
-    if (d.foreground) lines.push(assignment('command_args_foreground', d.foreground));
+    if (tail) lines.push(assignment('command_args_foreground', [d.foreground, tail].filter(Boolean).join(' ')));
+    else if (d.foreground) lines.push(assignment('command_args_foreground', d.foreground));
     const own = s.supervisor.initdAssignment;
     const confdEdits: Edit[] = [];
     let creates: string[] = [];

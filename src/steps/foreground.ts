@@ -199,6 +199,21 @@ export function foregroundStep(ctx: StepContext, d: Draft): Refusal | void {
   const last = list[list.length - 1];
   const before = list[list.length - 2];
   if (!last || last.startsWith('-') || (before && before.startsWith('-'))) return;
+  // A converted launch (its words are ours to place) whose last word is a plain literal: it
+  // goes last in command_args_background and command_args_foreground instead, after the words
+  // OpenRC appends, on both paths (unless the script sets either variable itself).
+  const s = ctx.service;
+  if (d.converted && !s.isSet('command_args_background') && !s.isSet('command_args_foreground')) {
+    const left = d.converted.args.map((a, i) => ({ a, i })).filter(({ i }) => !d.convertedTake.has(i));
+    const tail = left[left.length - 1];
+    if (tail && tail.a.text === last && /^[A-Za-z0-9_./:,=+@%][A-Za-z0-9_./:,=+@%-]*$/.test(last)) {
+      d.operandLast = tail.i;
+      d.notes.push(
+        `${last}, the daemon's last argument, now ends command_args_background and command_args_foreground instead of command_args: OpenRC appends those after command_args, and ${stops ? `${ctx.rule!.id}'s option parser` : "a getopt() that stops at the first operand (musl's)"} would not read options after it`,
+      );
+      return;
+    }
+  }
   if (!fgShort)
     return {
       kind: 'refuse',

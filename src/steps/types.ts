@@ -103,6 +103,12 @@ export interface Draft {
   foreground?: string;
   /** Indices of the converted launch's arguments that moved to command_args_background. */
   convertedTake: Set<number>;
+  /**
+   * A converted launch's trailing operand (its index in converted.args) that goes last in
+   * command_args_background and command_args_foreground instead of command_args, so that the
+   * moved flags and the no-fork words come before it (a parser that stops at the first operand).
+   */
+  operandLast?: number;
   /** Flags moved out of command_args, joined as written. */
   movedText: string;
   /**

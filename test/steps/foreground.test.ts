@@ -180,6 +180,31 @@ describe('evidence, strongest first', () => {
     expect(moved(false)).toBeUndefined();
   });
 
+  test("a converted launch's trailing literal operand goes last in command_args_background and _foreground instead", () => {
+    const r = rule({
+      id: 'kannel',
+      foreground: '',
+      stopsAtOperand: true,
+      backgroundFlags: [{ flag: '--daemonize', why: 'daemonize' as const }],
+    });
+    const s = service(
+      sh(
+        '#!/sbin/openrc-run',
+        'start() {',
+        '\tstart-stop-daemon --start --exec /usr/sbin/foo -- --daemonize --user foo /etc/foo.conf',
+        '}',
+      ),
+    );
+    const d = draft();
+    expect(customStartStep(ctx(s, { rule: r }), d)).toBeUndefined();
+    expect(flagsStep(ctx(s, { rule: r }), d)).toBeUndefined();
+    expect(foregroundStep(ctx(s, { rule: r }), d)).toBeUndefined();
+    expect(d.operandLast).toBe(3);
+    expect(d.notes).toContain(
+      "/etc/foo.conf, the daemon's last argument, now ends command_args_background and command_args_foreground instead of command_args: OpenRC appends those after command_args, and kannel's option parser would not read options after it",
+    );
+  });
+
   test('the rule beats the script and the unit, citing its foreground source', () => {
     const { d } = run(all, { rule: fgRule, units });
     expect(d.foreground).toBe('-n');
