@@ -3,7 +3,7 @@ import { parseOptions } from '../src/model/options.js';
 import { Service } from '../src/model/service.js';
 import { initParser } from '../src/parse/parser.js';
 import { ShellFile } from '../src/parse/shellfile.js';
-import { evalWords, expandStatic, splitValue } from '../src/parse/words.js';
+import { evalWords, evalWordsWith, expandStatic, splitValue } from '../src/parse/words.js';
 import { service, sh } from './steps/helpers.js';
 
 beforeAll(() => initParser());
@@ -120,6 +120,43 @@ describe('words', () => {
       expect(expandStatic(word, (x) => (x === 'N' ? 'abc' : 'a'))).toBeNull();
     },
   );
+
+  // Expected words from dash: T='<value>'; eval "set -- $T" with A='x y', B='$(id) "q"', E=''.
+  test.each([
+    ['${A} -f', ['x', 'y', '-f']],
+    ['"${A}" -f', ['x y', '-f']],
+    ['pre${A}post', ['prex', 'ypost']],
+    ['--tag "${B}" ${B}', ['--tag', '$(id) "q"', '$(id)', '"q"']],
+    ['${E} z', ['z']],
+    ['${U} w', ['w']],
+    ["'${A}'", ['${A}']],
+    ['-c "exec ${A} >> /l 2>&1"', ['-c', 'exec x y >> /l 2>&1']],
+  ])("evalWordsWith %s: the words OpenRC's eval makes", (value, want) => {
+    const env: Record<string, string> = { A: 'x y', B: '$(id) "q"', E: '' };
+    expect(evalWordsWith(value, (n) => env[n])).toEqual(want);
+  });
+
+  test('evalWordsWith: an unknown reference, or one that is not a plain name, is unknown', () => {
+    expect(evalWordsWith('${N} -f', (n) => (n === 'N' ? null : undefined))).toBeNull();
+    expect(evalWordsWith('${A:-d}', () => 'x')).toBeNull();
+  });
+
+  test('Service.words: a reference command_args keeps for start time is read with conf.d, a start_pre() one is unknown', () => {
+    const s = service(
+      sh(
+        '#!/sbin/openrc-run',
+        'command_args="--tag \\"\\${FOO_TAG}\\" \\${opts}"',
+        'start_pre() {',
+        '\topts="-v"',
+        '}',
+      ),
+      "FOO_TAG='a b'\n",
+    );
+    expect(s.value('command_args')).toBe('--tag "${FOO_TAG}" ${opts}');
+    expect(s.words('command_args')).toBeNull();
+    const t = service(sh('#!/sbin/openrc-run', 'command_args="--tag \\"\\${FOO_TAG}\\" -v"'), "FOO_TAG='a b'\n");
+    expect(t.words('command_args')).toEqual(['--tag', 'a b', '-v']);
+  });
 
   test('expandStatic: a variable known only as unknown (null) makes the word unknown, never empty', () => {
     const env = new Map<string, string | null>([

@@ -12,10 +12,7 @@ const yes = (v: string | undefined) => !!v && /^(yes|true|on|1)$/i.test(v);
  * null when the value is computed at run time.
  */
 function wordsOf(s: Service, name: string): string[] | null {
-  const v = s.value(name);
-  if (v === undefined) return [];
-  if (v === null) return null;
-  return evalWords(v);
+  return s.words(name);
 }
 
 type Piece =

@@ -1,5 +1,5 @@
 import type { Assignment, Command, ShellFile, Word } from '../parse/shellfile.js';
-import { evalWords, expandStatic, unquoted } from '../parse/words.js';
+import { evalWords, evalWordsWith, expandStatic, unquoted } from '../parse/words.js';
 import { parseOptions, type ParsedArgs } from './options.js';
 
 /** A `start-stop-daemon` call found anywhere in the init script. */
@@ -83,12 +83,22 @@ export class Service {
     return this.env.has(name) ? this.env.get(name)! : undefined;
   }
 
-  /** The words `eval` makes of a variable's value; null when dynamic or unparseable. */
+  /**
+   * The words `eval` makes of a variable's value; null when dynamic or unparseable. A
+   * reference the value still holds (`command_args="\${opts}"`, read at start time) is
+   * expanded as the eval does, with the static values; a variable some function sets is
+   * unknown there (start_pre() may have set it), never empty.
+   */
   words(name: string): string[] | null {
     const v = this.value(name);
     if (v === undefined) return [];
     if (v === null) return null;
-    return evalWords(v);
+    if (!/\$/.test(v)) return evalWords(v);
+    return evalWordsWith(v, (n) =>
+      this.initd.assignments.some((a) => a.name === n && a.fn !== null && a.declaration !== 'local')
+        ? null
+        : this.env.get(n),
+    );
   }
 
   /** A word's static value with this service's variables (null: not static). */

@@ -224,6 +224,70 @@ function expandParam(exp: string, lookup: Lookup): string | null {
 }
 
 /** Splits an expanded string the way `eval` would into words (quotes group, no globbing). */
+/**
+ * The words OpenRC's eval makes of a value that still holds plain references (`\${V}`, `$V`,
+ * as a migration writes command_args="\${opts}"): the references are expanded with `lookup`
+ * (unquoted: split at blanks; in double quotes: one piece), as the eval does, once. Null when
+ * a reference is unknown (lookup gives null) or is anything but a plain name.
+ */
+export function evalWordsWith(s: string, lookup: Lookup): string[] | null {
+  const out: string[] = [];
+  let cur = '';
+  let has = false;
+  let q: '"' | "'" | null = null;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (c === '$' && q !== "'") {
+      const m = /^\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))/.exec(s.slice(i));
+      if (!m) return null;
+      const v = lookup(m[1] ?? m[2]);
+      if (v === null) return null;
+      i += m[0].length - 1;
+      const value = v ?? '';
+      if (q === '"') {
+        cur += value;
+        continue;
+      }
+      // Unquoted: field splitting at blanks (IFS's default).
+      const parts = value.split(/[ \t\n]+/);
+      for (let k = 0; k < parts.length; k++) {
+        if (k > 0) {
+          if (has) out.push(cur);
+          cur = '';
+          has = false;
+        }
+        if (parts[k] !== '') {
+          cur += parts[k];
+          has = true;
+        }
+      }
+      continue;
+    }
+    if (q) {
+      if (c === q) q = null;
+      else if (c === '\\' && q === '"' && i + 1 < s.length) cur += s[++i];
+      else cur += c;
+    } else if (c === '"' || c === "'") {
+      q = c;
+      has = true;
+    } else if (c === '\\' && i + 1 < s.length) {
+      cur += s[++i];
+      has = true;
+    } else if (/\s/.test(c)) {
+      if (has) out.push(cur);
+      cur = '';
+      has = false;
+    } else {
+      if (c === '`') return null;
+      cur += c;
+      has = true;
+    }
+  }
+  if (q) return null;
+  if (has) out.push(cur);
+  return out;
+}
+
 export function evalWords(s: string): string[] | null {
   const out: string[] = [];
   let cur = '';
