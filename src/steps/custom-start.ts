@@ -843,8 +843,13 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
     if (deferred.includes(v)) continue;
     const hoisted = hoist.findIndex((h) => h.startsWith(`${v}=`));
     const value = hoisted >= 0 ? s.expand(hoist[hoisted].slice(v.length + 1)) : s.value(v);
-    if (value === undefined || (value !== null && !EVAL_SPECIAL.test(value))) continue;
+    const special = value === null || (value !== undefined && EVAL_SPECIAL.test(value));
+    // A value start() computes in one plain step stays where it is hoisted unless it must be
+    // data; every other variable (conf.d's, the script's top level) is read at start time, so
+    // that what a user writes there later reaches the daemon as the launch gave it too.
+    if (hoisted >= 0 && !special) continue;
     const no = deferral(v);
+    if (no !== null && !special) continue;
     if (no === null) {
       if (hoisted >= 0) {
         hoist.splice(hoisted, 1);

@@ -275,8 +275,9 @@ test('quoted launch words of a converted start() are escaped for the double-quot
   });
   expect(customStartStep(c, d)).toBeUndefined();
   expect(flagsStep(c, d)).toBeUndefined();
-  // command_args_background="<this>": still three words, not an assignment cut short.
-  expect(d.movedText).toBe('\\"-d\\" \\"-p\\" \\"${PIDFILE}\\"');
+  // command_args_background="<this>": still three words, not an assignment cut short; PIDFILE
+  // (unset here) is read at start time, as the launch read it.
+  expect(d.movedText).toBe('\\"-d\\" \\"-p\\" \\"\\${PIDFILE}\\"');
 });
 
 test('a flag in a default written in the arguments (${EXIM_OPTS:--bd -q15m}) is found, and refused: it cannot leave them', () => {
