@@ -44,6 +44,8 @@ export interface EvalRecord {
   diff: string | null;
   /** What migrate told the user beside the diff (its JSON notes and warnings), for hand review. */
   notes?: string[];
+  /** The argv real openrc-run.sh gave supervise-daemon after the migration (check.ts), to compare runs. */
+  superviseArgv?: string[];
   warnings?: string[];
 }
 
@@ -318,6 +320,7 @@ export async function evaluate(dir: string, opts: EvalOptions = {}): Promise<Eva
           rec.violations.push(...r.violations);
           rec.review.push(...(r.review ?? []));
           rec.unverified = r.unverified ?? null;
+          if (r.superviseArgv) rec.superviseArgv = r.superviseArgv;
         } catch (e) {
           rec.unverified = `check failed: ${(e as Error).message.split('\n')[0]}`;
         }
