@@ -784,17 +784,20 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
   const deferral = (v: string): string | null => {
     if (!argVars.has(v) || fixedVars.has(v)) return `not only the daemon's arguments read it`;
     if (OPENRC_VARS.test(v)) return `${v} is a name OpenRC itself reads`;
+    const drop: Assignment[] = [];
     for (const a of startAssigns.filter((x) => x.name === v && x.declaration)) {
       // `local V=…` in start(): in start_pre() the value would end with it. One name, as the
       // assignment's own statement, loses the keyword; anything else is not rewritten.
       if (a.declaration === 'export' || a.declaration === 'readonly') continue;
       if (a.declaration !== 'local' || !new RegExp(`^local\\s+${v}=`).test(s.initd.text.slice(a.start, a.end)))
         return `start() declares it with ${a.declaration}`;
-      unlocal.push(a);
+      drop.push(a);
     }
     const body = s.initd.text.slice(start.body.start, launch.start);
     const bare = new RegExp(`(^|[;&|{(\\s])(local|declare|typeset)\\s+([^;&|\\n]*\\s)?${v}(\\s|;|$)`, 'm');
     if (bare.test(body)) return `start() declares it local`;
+    // Only a variable that is read at start time loses its `local`.
+    unlocal.push(...drop);
     return null;
   };
   for (const v of used) {
@@ -836,8 +839,9 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
   }
   // A value expanded when the script is read goes through OpenRC's eval a second time
   // (docs/openrc.md §2): quotes, `$`, `;`, `#`, `*` in it would be read as shell, which the
-  // launch never did (`FOO_TAG='$(id)'` would run id). Such a variable is read at start time
-  // too, or, where that is not possible, the service is refused.
+  // launch never did (`FOO_TAG='$(id)'` would run id). So every other variable of the
+  // arguments is read at start time too; one whose value holds such characters and cannot be
+  // (it also names the pid file, or OpenRC reads the name) is refused.
   const asData: string[] = [];
   for (const v of argVars) {
     if (deferred.includes(v)) continue;
