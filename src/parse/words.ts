@@ -231,13 +231,25 @@ function expandParam(exp: string, lookup: Lookup): string | null {
  * a reference is unknown (lookup gives null) or is anything but a plain name.
  */
 export function evalWordsWith(s: string, lookup: Lookup): string[] | null {
+  return splitWords(s, lookup);
+}
+
+export function evalWords(s: string): string[] | null {
+  return splitWords(s);
+}
+
+/**
+ * One pass for both: without `lookup`, a `$` outside quotes makes the words unknown and one
+ * inside double quotes is kept as text (what evalWords has always done for static values).
+ */
+function splitWords(s: string, lookup?: Lookup): string[] | null {
   const out: string[] = [];
   let cur = '';
   let has = false;
   let q: '"' | "'" | null = null;
   for (let i = 0; i < s.length; i++) {
     const c = s[i];
-    if (c === '$' && q !== "'") {
+    if (lookup && c === '$' && q !== "'") {
       const m = /^\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))/.exec(s.slice(i));
       if (!m) return null;
       const v = lookup(m[1] ?? m[2]);
@@ -263,38 +275,6 @@ export function evalWordsWith(s: string, lookup: Lookup): string[] | null {
       }
       continue;
     }
-    if (q) {
-      if (c === q) q = null;
-      else if (c === '\\' && q === '"' && i + 1 < s.length) cur += s[++i];
-      else cur += c;
-    } else if (c === '"' || c === "'") {
-      q = c;
-      has = true;
-    } else if (c === '\\' && i + 1 < s.length) {
-      cur += s[++i];
-      has = true;
-    } else if (/\s/.test(c)) {
-      if (has) out.push(cur);
-      cur = '';
-      has = false;
-    } else {
-      if (c === '`') return null;
-      cur += c;
-      has = true;
-    }
-  }
-  if (q) return null;
-  if (has) out.push(cur);
-  return out;
-}
-
-export function evalWords(s: string): string[] | null {
-  const out: string[] = [];
-  let cur = '';
-  let has = false;
-  let q: '"' | "'" | null = null;
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i];
     if (q) {
       if (c === q) q = null;
       else if (c === '\\' && q === '"' && i + 1 < s.length) cur += s[++i];
