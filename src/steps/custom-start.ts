@@ -957,7 +957,7 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
  * `\${V}` must not be one of them (their values then are OpenRC's, not the script's).
  */
 const OPENRC_VARS =
-  /^(command\w*|pidfile|procname|supervisor|retry|chroot|directory|output_\w+|error_\w+|input_file|respawn_\w+|healthcheck_\w+|capabilities|secbits|no_new_privs|umask|notify|name|description\w*|extra_\w+|start_stop_daemon_args|supervise_daemon_args|stopsig|rc|_\w*|RC_\w+|SVCNAME|EINFO_\w+|SSD_\w+)$/;
+  /^(command\w*|pidfile|procname|supervisor|retry|chroot|directory|output_\w+|error_\w+|input_file|respawn_\w+|healthcheck_\w+|capabilities|secbits|no_new_privs|umask|notify|name|description\w*|extra_(?:started_|stopped_)?commands|start_stop_daemon_args|supervise_daemon_args|stopsig|rc|_\w*|RC_\w+|SVCNAME|EINFO_\w+|SSD_\w+)$/;
 
 /**
  * A value the shell would read differently when OpenRC's eval parses it again: anything but
@@ -1144,6 +1144,24 @@ function convertStop(
         `stop() stops the daemon with ${stopper.name} ${sig}; the supervisor would send TERM (set retry by hand)`,
       );
   }
+  // `qterm -t quick || start-stop-daemon --stop …` (TORQUE): the daemon's own shutdown first,
+  // the signal only as a fallback. The line goes whole, so another program on it would be
+  // dropped unseen; messages and a return are fine.
+  const lineFrom = s.initd.lineStart(stopper.start);
+  const lineTo = s.initd.lineEnd(stmtEnd(stopper));
+  const beside = s.initd.commands.find(
+    (c) =>
+      c !== stopper &&
+      c.fn === stopFn.name &&
+      c.start >= lineFrom &&
+      c.start < lineTo &&
+      !CHATTER.has(c.name) &&
+      c.name !== 'return',
+  );
+  if (beside)
+    return refuse(
+      `stop() runs ${beside.name} on the line that stops the daemon (${s.initd.text.slice(lineFrom, lineTo).trim().slice(0, 80)}); the supervisor would only send its signal`,
+    );
   const sp = splitAround(s, stopFn, stopper);
   if (!sp) return refuse('stop() is written on one line with its braces');
   for (const [name, body] of [

@@ -1449,3 +1449,42 @@ test("stop()'s --pidfile named by a variable start() sets is left out, as before
   expect(d.converted!.pidfileFromStop).toBe(false);
   expect(d.converted!.notes.some((n) => n.startsWith('pidfile='))).toBe(false);
 });
+
+// TORQUE: `momctl -s || start-stop-daemon --stop …` asks the daemon's own tool to shut it down
+// (running jobs may survive that, not a SIGTERM); the signal is only the fallback.
+test('a stop line that runs another program beside start-stop-daemon --stop is refused, naming it', () => {
+  const { r } = run(
+    sh(
+      '#!/sbin/openrc-run',
+      'start() {',
+      '\tlocal extra_args=""',
+      '\t[ -n "${FOO_LOG}" ] && extra_args="-L ${FOO_LOG}"',
+      '\tstart-stop-daemon --start --pidfile /run/foo.lock --exec /usr/sbin/food -- ${extra_args}',
+      '}',
+      'stop() {',
+      '\t/usr/sbin/fooctl -s || start-stop-daemon --stop --pidfile /run/foo.lock',
+      '\teend $?',
+      '}',
+    ),
+  );
+  expect(r).toMatchObject({
+    code: 'custom-start',
+    reason: `${PREFIX}stop() runs fooctl on the line that stops the daemon (/usr/sbin/fooctl -s || start-stop-daemon --stop --pidfile /run/foo.lock); the supervisor would only send its signal`,
+  });
+  // Without the other program the same script converts, extra_args (not an OpenRC name) read at start time.
+  const ok = run(
+    sh(
+      '#!/sbin/openrc-run',
+      'start() {',
+      '\tlocal extra_args=""',
+      '\t[ -n "${FOO_LOG}" ] && extra_args="-L ${FOO_LOG}"',
+      '\tstart-stop-daemon --start --pidfile /run/foo.lock --exec /usr/sbin/food -- ${extra_args}',
+      '}',
+      'stop() {',
+      '\tstart-stop-daemon --stop --pidfile /run/foo.lock || eend 1',
+      '}',
+    ),
+  );
+  expect(ok.r).toBeUndefined();
+  expect(ok.d.converted!.deferred).toEqual(['extra_args']);
+});
