@@ -197,7 +197,10 @@ export const RECIPES: Record<string, Recipe> = {
   ofonod: { setup: 'systembus' },
   'ovsdb-server': {
     args: '@TMP@/conf.db --remote=punix:@TMP@/db.sock',
-    setup: 'ovsdb-tool create @TMP@/conf.db /usr/share/openvswitch/vswitch.ovsschema',
+    // its control socket goes in /run/openvswitch, which ovs-ctl (the package's init) makes
+    setup: 'mkdir -p /run/openvswitch; ovsdb-tool create @TMP@/conf.db /usr/share/openvswitch/vswitch.ovsschema',
+    // the schema is shipped by openvswitch-switch, not by openvswitch-common (ovsdb-server's package)
+    extraPackages: ['openvswitch-switch'],
   },
   rpcbind: {},
   varnishd: { args: '-a 127.0.0.1:6081 -b 127.0.0.1:8080 -n @TMP@/varnish' },
@@ -557,6 +560,29 @@ printf 'ListenAddress 127.0.0.1\nPort 2222\nHostKey @TMP@/host_key\nUsePAM no\n'
   upsmon: {
     setup: `sed -i 's/^MODE=.*/MODE=standalone/' /etc/nut/nut.conf; sysuser nut; mkdir -p /run/nut; chown nut /run/nut; echo 'MONITOR dummy@localhost 1 monuser secret primary' >> /etc/nut/upsmon.conf`,
   },
+
+  // --- entries first run on 2026-11-26 04:25 UTC, dead for want of configuration: what the
+  // package's init script, postinst or a minimal loopback configuration gives them
+  // Debian's init script passes an interface and --chroot (its default chroot dir is under the private /var)
+  darkstat: { args: '-i lo -b 127.0.0.1 -p 6670 --chroot @TMP@/chroot', setup: 'mkdir -p @TMP@/chroot' },
+  // The packaged access.conf holds __CHANGEME__ keys and fwknopd.conf names no interface.
+  // /usr/sbin/iptables is an update-alternatives link iptables' postinst makes (dpkg-deb -x
+  // does not): FIREWALL_EXE names its target.
+  fwknopd: {
+    args: '-c @TMP@/fwknopd.conf -a @TMP@/access.conf -i lo',
+    setup: `printf 'FIREWALL_EXE /usr/sbin/iptables-nft;\n' > @TMP@/fwknopd.conf; printf 'SOURCE ANY\nKEY_BASE64 %s\nHMAC_KEY_BASE64 %s\n' "$(head -c 32 /dev/urandom | base64 -w0)" "$(head -c 64 /dev/urandom | base64 -w0)" > @TMP@/access.conf; chmod 600 @TMP@/fwknopd.conf @TMP@/access.conf`,
+  },
+  // the control socket Debian's gpsd.socket gives it (-F /run/gpsd.sock): it may start with no device
+  gpsd: { args: '-F @TMP@/gpsd.sock' },
+  // a tunnel address and a domain (its operands), DNS on a loopback port; it opens /dev/net/tun
+  iodined: { args: '-l 127.0.0.1 -p 5353 -P verify 10.53.0.1 t.example.org' },
+  // the configuration file is the operand, after which options are not read (stopsAtOperand)
+  kannel: {
+    args: '@TMP@/kannel.conf',
+    setup: `printf 'group = core\nadmin-port = 13000\nadmin-interface = 127.0.0.1\nadmin-password = verify\nadmin-allow-ip = 127.0.0.1\nbox-allow-ip = 127.0.0.1\n' > @TMP@/kannel.conf`,
+  },
+  // simulated 1-wire devices, as the FAKE line of Debian's /etc/owfs.conf
+  owfs: { args: '--fake DS18S20,DS2405 -p 127.0.0.1:4304' },
 };
 
 /** The recipe for an entry: "<kind>:<id>" (rule:cupsd, kb:cupsd) first, then "<id>". */
