@@ -67,7 +67,8 @@ export function pidfileStep(ctx: StepContext, d: Draft): Refusal | void {
   // writes /var/run/babeld.pid by default and will not start while that file exists). Only
   // knowledge of the daemon (a curated rule, or an entry saying it writes none unless told)
   // settles that it writes nothing there.
-  if (!ruleSays && ((told && curated) || (made && curated)) && made_dir) return;
+  const knownNone = !ruleSays && ((told && curated) || (made && curated));
+  if (knownNone && made_dir) return;
   // A script that switches on $supervisor was written for both backends, pid files included.
   if (!ruleSays && isDualMode(s)) return;
   const fg = d.foreground ?? s.value('command_args_foreground') ?? '';
@@ -102,9 +103,14 @@ export function pidfileStep(ctx: StepContext, d: Draft): Refusal | void {
     .initdAssignments('pidfile')
     .filter((a) => a.plain)
     .pop();
+  // Known to write none there: the supervisor moves only because nothing makes that directory
+  // before supervise-daemon writes its pid file (kannel-sqlbox's /var/run/kannel).
+  const dirOnly = knownNone && !made_dir;
   const comment = ruleSays
     ? `# ${daemon} writes ${what} itself: supervise-daemon needs a pid file of its own`
-    : `# nothing says ${daemon} writes no pid file at the script's path: supervise-daemon keeps one of its own`;
+    : dirOnly
+      ? `# nothing makes ${dir} before supervise-daemon writes its pid file: it keeps one of its own`
+      : `# nothing says ${daemon} writes no pid file at the script's path: supervise-daemon keeps one of its own`;
   const lines = [
     comment,
     // In a CRLF file every line ends in a carriage return: a trailing comment keeps `fi` a keyword.
@@ -113,12 +119,16 @@ export function pidfileStep(ctx: StepContext, d: Draft): Refusal | void {
   d.notes.push(
     ruleSays
       ? `${daemon} writes ${what} itself (also in the foreground): under supervise-daemon the supervisor keeps its pid in /run/supervise-\${RC_SVCNAME}.pid instead`
-      : `nothing says ${daemon} does not write the script's pidfile itself, also in the foreground: under supervise-daemon the supervisor keeps its pid in /run/supervise-\${RC_SVCNAME}.pid instead`,
+      : dirOnly
+        ? `nothing in the script makes ${dir}, where the pid file would be, before supervise-daemon writes it (the daemon or its package makes it): under supervise-daemon the supervisor keeps its pid in /run/supervise-\${RC_SVCNAME}.pid instead`
+        : `nothing says ${daemon} does not write the script's pidfile itself, also in the foreground: under supervise-daemon the supervisor keeps its pid in /run/supervise-\${RC_SVCNAME}.pid instead`,
   );
   d.initdReasons.push(
     ruleSays
       ? "the daemon writes its own pid file at the supervisor's pidfile, which only init.d can change"
-      : "the daemon may write the script's pidfile itself, and only init.d can give the supervisor another",
+      : dirOnly
+        ? "the pid file's directory is made only by the daemon, and only init.d can give the supervisor another"
+        : "the daemon may write the script's pidfile itself, and only init.d can give the supervisor another",
   );
   if (!last && launchPid) {
     // The pidfile= line is ours (from the converted start()): the relocation follows it in the block.

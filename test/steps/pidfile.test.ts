@@ -407,7 +407,15 @@ test('a pid file in a directory only the daemon creates: the supervisor gets its
     'command_background=yes',
     'pidfile=/run/food/food.pid',
   );
-  expect(run(made, { rule: rule({ origin: 'curated' }) }).d.relocation).toBeDefined();
+  const { d } = run(made, { rule: rule({ origin: 'curated' }) });
+  expect(d.relocation).toBeDefined();
+  // The reason said is the directory, not a pid file the curated rule says it does not write there.
+  expect(d.relocation!.lines[0]).toBe(
+    '# nothing makes /run/food before supervise-daemon writes its pid file: it keeps one of its own',
+  );
+  expect(d.notes).toContain(
+    'nothing in the script makes /run/food, where the pid file would be, before supervise-daemon writes it (the daemon or its package makes it): under supervise-daemon the supervisor keeps its pid in /run/supervise-${RC_SVCNAME}.pid instead',
+  );
   const withDir = made + sh('start_pre() {', '\tcheckpath -d /run/food', '}');
   expect(run(withDir, { rule: rule({ origin: 'curated' }) }).d.relocation).toBeUndefined();
 });
