@@ -166,7 +166,7 @@ function foregroundSideEffects(ctx: StepContext, d: Draft): void {
   if (!lost.length) return;
   const what = lost.join(' and ');
   d.warnings.push(
-    `in the foreground ${rule.id} logs to ${stream === 'both' ? 'stdout and stderr' : stream} (rule ${rule.id}), and supervise-daemon discards ${what}: pass --log syslog or --log file:DIR (or set ${lost.map((x) => KEEPS[x][0]).join(' and ')}) to keep its log`,
+    `in the foreground ${rule.id} logs to ${stream === 'both' ? 'stdout and stderr' : stream} (rule ${rule.id}), and supervise-daemon discards ${what}: migrate again with --log syslog or --log file:DIR (or set ${lost.map((x) => KEEPS[x][0]).join(' and ')}) to keep its log`,
   );
 }
 

@@ -62,7 +62,7 @@ describe('evidence, strongest first', () => {
     const logs = rule({ foreground: '-f', foregroundLogs: 'stderr' });
     const warned = run(all, { rule: logs });
     expect(warned.d.warnings).toContain(
-      'in the foreground foo logs to stderr (rule foo), and supervise-daemon discards stderr: pass --log syslog or --log file:DIR (or set error_log) to keep its log',
+      'in the foreground foo logs to stderr (rule foo), and supervise-daemon discards stderr: migrate again with --log syslog or --log file:DIR (or set error_log) to keep its log',
     );
     expect(run(all, { rule: logs, options: { log: { kind: 'syslog' } } }).d.warnings).toEqual([]);
     const kept = sh('#!/sbin/openrc-run', 'command=/usr/bin/foo', 'error_log=/var/log/foo.log');
@@ -90,11 +90,11 @@ describe('evidence, strongest first', () => {
   test('a rule whose foreground logs to both streams: warned for each stream nothing keeps', () => {
     const logs = rule({ foreground: '-f', foregroundLogs: 'both' });
     expect(run(all, { rule: logs }).d.warnings).toContain(
-      'in the foreground foo logs to stdout and stderr (rule foo), and supervise-daemon discards stdout and stderr: pass --log syslog or --log file:DIR (or set output_log and error_log) to keep its log',
+      'in the foreground foo logs to stdout and stderr (rule foo), and supervise-daemon discards stdout and stderr: migrate again with --log syslog or --log file:DIR (or set output_log and error_log) to keep its log',
     );
     const errKept = sh('#!/sbin/openrc-run', 'command=/usr/bin/foo', 'error_log=/var/log/foo.log');
     expect(run(errKept, { rule: logs }).d.warnings).toEqual([
-      'in the foreground foo logs to stdout and stderr (rule foo), and supervise-daemon discards stdout: pass --log syslog or --log file:DIR (or set output_log) to keep its log',
+      'in the foreground foo logs to stdout and stderr (rule foo), and supervise-daemon discards stdout: migrate again with --log syslog or --log file:DIR (or set output_log) to keep its log',
     ]);
     const both = sh(
       '#!/sbin/openrc-run',
