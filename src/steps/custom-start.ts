@@ -924,27 +924,6 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
   if (stopFn) {
     const r = convertStop(s, file, stopFn, [...daemons, launch.name], eol, lines, notes, edits, ctx.rule?.stopWords);
     if (r) return r;
-    // A pidfile= taken from stop() must be readable when the script is read (stop uses it):
-    // named by a variable set only when the service starts, it is left out, as before.
-    const late = lines
-      .filter((l) => l.startsWith('pidfile='))
-      .flatMap(referencedVars)
-      .find(
-        (v) =>
-          (deferred.includes(v) && !asData.includes(v)) ||
-          (startAssigns.some((a) => a.name === v) && !hoist.some((h) => h.startsWith(`${v}=`))),
-      );
-    if (late && !launchPidfile) {
-      lines.splice(
-        lines.findIndex((l) => l.startsWith('pidfile=')),
-        1,
-      );
-      notes.splice(
-        notes.findIndex((n) => n.startsWith('pidfile=')),
-        1,
-      );
-    } else if (late)
-      return refuse(`the launch's pid file is named by ${late}, which is set only when the service starts`);
   }
   const rr = removeRestart(s, file, notes, edits);
   if (rr) return rr;
@@ -1110,8 +1089,9 @@ function convertStop(
     const pf = p.options.find((o) => o.spec.long === 'pidfile');
     if (pf && !lines.some((l) => l.startsWith('pidfile=')) && !s.isSet('pidfile')) {
       const v = pf.valueIndex !== undefined ? raw[pf.valueIndex] : raw[pf.index].slice(raw[pf.index].indexOf('=') + 1);
-      // Only a name the script's top level gives (not a local stop() computes, monkeyd's
-      // `local PIDFILE=$(awk …)`), and no glob (bacula's `/var/run/bacula-dir.*.pid` globs
+      // Only a name the script's top level gives: pidfile= is read when the script is read, so
+      // not a variable any function sets (a local stop() computes, monkeyd's `local
+      // PIDFILE=$(awk …)`, or one start() sets at start), and no glob (bacula's `/var/run/bacula-dir.*.pid` globs
       // on stop()'s command line, not in an assignment).
       const fnSet = referencedVars(v).some((x) => s.initd.assignments.some((a) => a.name === x && a.fn !== null));
       if (v && !fnSet && !/[*?[]/.test(unquoted(v))) {
