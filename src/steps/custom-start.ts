@@ -312,6 +312,49 @@ function splitAround(s: Service, f: FunctionDef, cmd: Command | null): Split | n
   return { pre: dropChatter(lines(first, cs)), post: dropChatter(lines(ce, last)) };
 }
 
+/**
+ * A name declared `local` in the part before the launch (or the stop) and mentioned after
+ * it: once split into *_pre() and *_post(), the second function no longer sees the value
+ * (named's stop() counts its wait loop in a `local reported=0` set before the stop).
+ */
+function localAcross(pre: readonly string[], post: readonly string[]): string | undefined {
+  const names = pre.flatMap((l) =>
+    [...stripQuotedAndComments(l).matchAll(/(?:^|[\s;&|{(])local\s+([^;&|)]*)/g)].flatMap((m) =>
+      m[1].split(/\s+/).flatMap((w) => /^[A-Za-z_]\w*(?==|$)/.exec(w)?.[0] ?? []),
+    ),
+  );
+  // Any mention, quoted or not (`"${reported}"`): a refusal too many is only a refusal. But
+  // a name the second part sets before anything reads it (`retval=$?`) needs nothing from the first.
+  const after = post.join('\n');
+  return names.find((n) => {
+    const first = new RegExp(`(^|[^\\w])${n}([^\\w]|$)`).exec(after);
+    return first !== null && !new RegExp(`^\\s*${n}=`).test(after.slice(after.lastIndexOf('\n', first.index) + 1));
+  });
+}
+
+/**
+ * The status the old stop() kept for its own eend/return (`retval=$?` right after the stop,
+ * then `return ${retval}`, or `[ $ret -ne 0 ] && return 1`): in stop_post() `$?` is no longer
+ * the stop's, and stop_post() runs only after a stop that worked, so the lines say nothing;
+ * they go, with a `local` of that name alone on its line before the stop.
+ */
+function dropStopStatus(sp: Split): Split {
+  const m = sp.post.length ? /^\s*([A-Za-z_]\w*)=\$\?\s*$/.exec(sp.post[0]) : null;
+  if (!m) return sp;
+  const v = m[1];
+  const rest = sp.post.slice(1);
+  // `return ${retval}`, or `[ $ret -ne 0 ] && return 1`: a failed stop never reaches stop_post().
+  const ref = `"?\\$\\{?${v}\\}?"?`;
+  const ret = new RegExp(
+    `^\\s*(return\\s+${ref}|\\[\\s+${ref}\\s+(-ne|!=)\\s+"?0"?\\s+\\]\\s*&&\\s*return(\\s+(\\d+|${ref}))?)\\s*$`,
+  );
+  const mentions = (l: string) => new RegExp(`(^|[^\\w])${v}([^\\w]|$)`).test(l);
+  if (rest.some((l) => mentions(l) && !ret.test(l))) return sp;
+  const decl = new RegExp(`^\\s*local\\s+${v}\\s*$`);
+  if (sp.pre.some((l) => mentions(l) && !decl.test(l))) return sp;
+  return { pre: sp.pre.filter((l) => !decl.test(l)), post: rest.filter((l) => !ret.test(l)) };
+}
+
 function ownsItsLines(s: Service, f: FunctionDef): boolean {
   const t = s.initd.text;
   const start = s.initd.lineStart(f.start);
@@ -670,6 +713,27 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
         if (unset)
           return refuse(`start() names its pid file with ${unset}, which neither the script nor its conf.d sets`);
         const current = s.value('pidfile');
+        // A pid file a function computes when the service starts (dovecot's checkconfig()
+        // reads base_dir from the configuration) cannot be a top-level pidfile=, which is read
+        // before start_pre() and again at stop. start-stop-daemon only used it to find the
+        // daemon; when the rule says the daemon writes its own pid file in the foreground too,
+        // that file stays what it was for anything else that reads it, and the supervisor
+        // keeps one of its own (supervise-daemon's default, since no pidfile is set).
+        const late = referencedVars(v).filter(
+          (x) => !s.isSet(x) && s.initd.assignments.some((a) => a.name === x && a.fn !== null),
+        );
+        if (
+          current === undefined &&
+          late.length &&
+          ctx.rule?.ownPidfile === '*' &&
+          !args.some((a) => referencedVars(a.text).some((x) => late.includes(x)))
+        ) {
+          const fns = [...new Set(s.initd.assignments.filter((a) => late.includes(a.name) && a.fn).map((a) => a.fn))];
+          notes.push(
+            `start() gave start-stop-daemon the pid file ${v}, which ${fns.map((f) => `${f}()`).join(', ')} ${fns.length > 1 ? 'compute' : 'computes'} when the service starts: not a pidfile= (read when the script is read). ${ctx.rule.daemons[0] ?? 'The daemon'} writes its own pid file in the foreground too (rule ${ctx.rule.id}), so that file stays as it was, and supervise-daemon keeps its own default one (/var/run/supervise-\${RC_SVCNAME}.pid)`,
+          );
+          continue;
+        }
         if (current === undefined) lines.push(`pidfile=${v}`);
         else if (!/^["']?\$\{?pidfile\}?["']?$/.test(v) && current !== o.value)
           return refuse(`start() writes the pid file ${v}, but pidfile is set to ${current}`);
@@ -903,6 +967,11 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
   const postPlan = classifyPost(s, start, launch, pieces.post, startAssigns);
   if ('refuse' in postPlan) return refuse(postPlan.refuse);
   const post = postPlan.keep;
+  const acrossStart = localAcross(pieces.pre, post);
+  if (acrossStart)
+    return refuse(
+      `start() declares ${acrossStart} local before the launch and reads it after: split into start_pre() and start_post(), the second would not see its value`,
+    );
   for (const [name, body] of [
     ['start_pre', pre],
     ['start_post', post],
@@ -1142,8 +1211,20 @@ function convertStop(
     return refuse(
       `stop() runs ${beside.name} on the line that stops the daemon (${s.initd.text.slice(lineFrom, lineTo).trim().slice(0, 80)}); the supervisor would only send its signal`,
     );
-  const sp = splitAround(s, stopFn, stopper);
-  if (!sp) return refuse('stop() is written on one line with its braces');
+  const split = splitAround(s, stopFn, stopper);
+  if (!split) return refuse('stop() is written on one line with its braces');
+  const sp = dropStopStatus(split);
+  // The stop's exit status read right after it: in stop_post() `$?` is no longer the stop's.
+  const afterStop = sp.post.find((l) => !/^\s*#/.test(l));
+  if (afterStop && /\$\?|\$\{\?\}/.test(afterStop))
+    return refuse(
+      `stop() reads the stop's exit status after it (${afterStop.trim().slice(0, 60)}); in stop_post() that status is gone`,
+    );
+  const across = localAcross(sp.pre, sp.post);
+  if (across)
+    return refuse(
+      `stop() declares ${across} local before it stops the daemon and reads it after: split into stop_pre() and stop_post(), the second would not see its value`,
+    );
   for (const [name, body] of [
     ['stop_pre', sp.pre],
     ['stop_post', sp.post],

@@ -1488,3 +1488,124 @@ test('a stop line that runs another program beside start-stop-daemon --stop is r
   expect(ok.r).toBeUndefined();
   expect(ok.d.converted!.deferred).toEqual(['extra_args']);
 });
+
+describe('a pid file a function computes, for a daemon that writes its own', () => {
+  // Modelled on dovecot's and chronyd's scripts: checkconfig() reads the pid file's place
+  // from the daemon's configuration; start-stop-daemon only found the daemon with it.
+  const script = sh(
+    '#!/sbin/openrc-run',
+    'checkconfig() {',
+    '\tFOO_BASE=$(sed -n "s/^base_dir = //p" /etc/foo.conf)',
+    '\tFOO_PIDFILE=${FOO_BASE:-/run/foo}/master.pid',
+    '}',
+    'start() {',
+    '\tcheckconfig || return 1',
+    '\tstart-stop-daemon --start --exec /usr/sbin/food --pidfile "${FOO_PIDFILE}" -- -c /etc/foo.conf',
+    '}',
+    'stop() {',
+    '\tcheckconfig || return 1',
+    '\tstart-stop-daemon --stop --exec /usr/sbin/food --pidfile "${FOO_PIDFILE}"',
+    '}',
+  );
+  const own = rule({ daemons: ['food'], foreground: '-F', ownPidfile: '*' });
+
+  test('no pidfile= is written: the supervisor keeps its default one, and the note says why', () => {
+    const { r, d } = run(script, { rule: own });
+    expect(r).toBeUndefined();
+    const c = d.converted!;
+    expect(c.lines).toEqual([]);
+    expect(c.args.map((a) => a.text)).toEqual(['-c', '/etc/foo.conf']);
+    expect(c.notes).toContain(
+      'start() gave start-stop-daemon the pid file "${FOO_PIDFILE}", which checkconfig() computes when the service starts: not a pidfile= (read when the script is read). food writes its own pid file in the foreground too (rule foo), so that file stays as it was, and supervise-daemon keeps its own default one (/var/run/supervise-${RC_SVCNAME}.pid)',
+    );
+  });
+
+  test('refused as before when nothing says the daemon writes one, or when its arguments read it too', () => {
+    for (const [initd, r] of [
+      [script, rule({ daemons: ['food'], foreground: '-F' })],
+      [script.replace('-- -c /etc/foo.conf', '-- -c /etc/foo.conf -P "${FOO_PIDFILE}"'), own],
+    ] as const)
+      expect(refusal(initd, { rule: r }).reason).toBe(
+        `${PREFIX}the launch reads FOO_PIDFILE, which only checkconfig() sets: at the top of the script it would be empty (and it cannot be read at start time: not only the daemon's arguments read it)`,
+      );
+  });
+});
+
+describe('locals across the launch or the stop', () => {
+  test('a local set before the stop and read after it is refused (stop_post() would not see it)', () => {
+    const r = refusal(
+      sh(
+        '#!/sbin/openrc-run',
+        'command=/usr/bin/foo',
+        'pidfile=/run/foo.pid',
+        'stop() {',
+        '\tlocal waited=0',
+        '\tstart-stop-daemon --stop --pidfile /run/foo.pid',
+        '\twhile [ -e /run/foo.sock ]; do',
+        '\t\t[ "${waited}" -eq 0 ] && einfo "waiting"',
+        '\t\twaited=$((waited+1)); sleep 1',
+        '\tdone',
+        '}',
+      ),
+    );
+    expect(r.reason).toBe(
+      `${PREFIX}stop() declares waited local before it stops the daemon and reads it after: split into stop_pre() and stop_post(), the second would not see its value`,
+    );
+  });
+
+  test("the stop's own status kept for eend/return goes, with its local", () => {
+    const { r, d, s } = run(
+      sh(
+        '#!/sbin/openrc-run',
+        'command=/usr/bin/foo',
+        'pidfile=/run/foo.pid',
+        'stop() {',
+        '\tlocal retval',
+        '\tebegin "Stopping foo"',
+        '\tstart-stop-daemon --stop --pidfile /run/foo.pid',
+        '\tretval=$?',
+        '\teend ${retval}',
+        '\treturn ${retval}',
+        '}',
+      ),
+    );
+    expect(r).toBeUndefined();
+    expect(applied(s, d.converted!.edits)).toBe(sh('#!/sbin/openrc-run', 'command=/usr/bin/foo', 'pidfile=/run/foo.pid'));
+  });
+});
+
+describe("the stop's exit status after the stop", () => {
+  const stopWith = (...after: string[]) =>
+    sh(
+      '#!/sbin/openrc-run',
+      'command=/usr/bin/foo',
+      'pidfile=/run/foo.pid',
+      'stop() {',
+      '\tlocal n',
+      '\tstart-stop-daemon --stop --pidfile /run/foo.pid',
+      ...after,
+      '}',
+    );
+
+  // openrc-run.sh runs `"$_func" || exit $?` and then the _post function: a failed stop never
+  // gets there, and `$?` there is its own test's (modelled on iscsitarget's ietd).
+  test('`ret=$?` and `[ $ret -ne 0 ] && return 1` go; the other steps stay in stop_post()', () => {
+    const { r, d, s } = run(stopWith('\tret=$?', '\t[ $ret -ne 0 ] && return 1', '\trm -f /run/foo.sock'));
+    expect(r).toBeUndefined();
+    expect(applied(s, d.converted!.edits)).toContain('stop_post() {\n\trm -f /run/foo.sock\n}\n');
+  });
+
+  test('any other read of it is refused (stop_post() cannot see it)', () => {
+    expect(refusal(stopWith('\tif [ $? = 0 ]; then rm -f /run/foo.sock; fi')).reason).toBe(
+      `${PREFIX}stop() reads the stop's exit status after it (if [ $? = 0 ]; then rm -f /run/foo.sock; fi); in stop_post() that status is gone`,
+    );
+  });
+
+  test('a local that stop_post() sets before reading needs nothing from stop_pre()', () => {
+    const { r, d, s } = run(
+      stopWith('\tn=0', '\twhile [ -e /run/foo.sock ] && [ $n -lt 5 ]; do n=$((n+1)); sleep 1; done'),
+    );
+    expect(r).toBeUndefined();
+    expect(applied(s, d.converted!.edits)).toContain('stop_post() {\n\tn=0\n');
+  });
+});
