@@ -4,6 +4,8 @@ import { isYes, movesPidFlag } from './flags.js';
 import { parseOptions } from '../model/options.js';
 import { isDualMode } from './signals.js';
 import type { Draft, Refusal, StepContext } from './types.js';
+import type { Edit } from '../edit/edits.js';
+import type { FunctionDef } from '../parse/shellfile.js';
 import { unquoted } from '../parse/words.js';
 
 /**
@@ -89,20 +91,26 @@ export function pidfileStep(ctx: StepContext, d: Draft): Refusal | void {
     );
     return;
   }
-  if (readers.length)
+  const last = s
+    .initdAssignments('pidfile')
+    .filter((a) => a.plain)
+    .pop();
+  // The functions that read pidfile mean the daemon's own file (tinyproxy's start_pre() makes
+  // its directory, fcron's compares it with the default instance's): they may go on reading
+  // it under another name, set to pidfile's value before the supervisor gets its own, when the
+  // daemon is known to write that file also in the foreground (or they only make its place),
+  // and nothing but the script's plain top-level line sets pidfile.
+  const alias = readers.length ? daemonPidfileAlias(ctx, d, readers, rewritten, ruleSays, !!last) : null;
+  if (typeof alias === 'string')
     // Giving the supervisor another pid file would change what those functions do; keeping
     // the shared one would make stop end only the daemon. Neither is safe to decide here.
     return {
       kind: 'refuse',
       code: 'dynamic',
-      reason: `${warning}; ${readers.map((f) => `${f.name}()`).join(', ')} reads pidfile, so the supervisor cannot simply be given another one`,
+      reason: `${warning}; ${readers.map((f) => `${f.name}()`).join(', ')} reads pidfile, so the supervisor cannot simply be given another one (${alias})`,
       suggestion:
         'give the supervisor its own pidfile by hand (and adapt the functions that read it), then migrate again',
     };
-  const last = s
-    .initdAssignments('pidfile')
-    .filter((a) => a.plain)
-    .pop();
   // Known to write none there: the supervisor moves only because nothing makes that directory
   // before supervise-daemon writes its pid file (kannel-sqlbox's /var/run/kannel).
   const dirOnly = knownNone && !made_dir;
@@ -113,9 +121,21 @@ export function pidfileStep(ctx: StepContext, d: Draft): Refusal | void {
       : `# nothing says ${daemon} writes no pid file at the script's path: supervise-daemon keeps one of its own`;
   const lines = [
     comment,
+    ...(alias
+      ? [
+          `# ${alias.fns.map((f) => `${f}()`).join(', ')} read${alias.fns.length > 1 ? '' : 's'} the daemon's own pid file as \${${DAEMON_PIDFILE}}`,
+          `${DAEMON_PIDFILE}=\${pidfile}`,
+        ]
+      : []),
     // In a CRLF file every line ends in a carriage return: a trailing comment keeps `fi` a keyword.
     `if [ "\${supervisor}" = supervise-daemon ]; then pidfile="/run/supervise-\${RC_SVCNAME}.pid"; fi${s.initd.eol === '\r\n' ? ' #' : ''}`,
   ];
+  if (alias) {
+    d.extraEdits.push(...alias.edits);
+    d.notes.push(
+      `${alias.fns.map((f) => `${f}()`).join(', ')} read${alias.fns.length > 1 ? '' : 's'} the daemon's own pid file, now as \${${DAEMON_PIDFILE}}: pidfile is the supervisor's under supervise-daemon`,
+    );
+  }
   d.notes.push(
     ruleSays
       ? `${daemon} writes ${what} itself (also in the foreground): under supervise-daemon the supervisor keeps its pid in /run/supervise-\${RC_SVCNAME}.pid instead`
@@ -162,6 +182,109 @@ export function pidfileStep(ctx: StepContext, d: Draft): Refusal | void {
   // Where it goes depends on where our block lands, which only the composition knows (the
   // block may move below a sourced file): it must follow both pidfile= and supervisor=.
   d.relocation = { at: Math.max(...after), lines };
+}
+
+/** The name the script's functions read the daemon's own pid file by, once pidfile is the supervisor's. */
+const DAEMON_PIDFILE = 'daemon_pidfile';
+
+/**
+ * Where the shell expands `$pidfile` / `${pidfile…}` in `text`: not in single quotes, a
+ * comment or after a backslash. Hand-written: a word-level scan of one function body is all
+ * this needs (the parser's nodes would be the same offsets, at far more cost).
+ */
+function expansions(text: string): { at: number; line: string }[] {
+  const out: { at: number; line: string }[] = [];
+  let single = false;
+  let double = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (single) {
+      if (c === "'") single = false;
+      continue;
+    }
+    if (c === '\\') {
+      i++;
+      continue;
+    }
+    if (c === "'" && !double) single = true;
+    else if (c === '"') double = !double;
+    else if (c === '#' && !double && (i === 0 || /\s/.test(text[i - 1]))) {
+      const nl = text.indexOf('\n', i);
+      if (nl < 0) break;
+      i = nl;
+    } else if (c === '$') {
+      const m = /^\$\{?pidfile\b/.exec(text.slice(i, i + 10));
+      if (m) {
+        const ls = text.lastIndexOf('\n', i) + 1;
+        const le = text.indexOf('\n', i);
+        out.push({ at: i + m[0].length - 'pidfile'.length, line: text.slice(ls, le < 0 ? text.length : le) });
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Edits that make the functions reading pidfile read DAEMON_PIDFILE instead, or why not: the
+ * daemon may not write the file (nothing says it does, and a function reads more than its
+ * place), a function sets pidfile itself (nsd's start_pre()), pidfile has no plain top-level
+ * line in init.d to follow, the name is taken, or a reference is not a plain expansion.
+ */
+function daemonPidfileAlias(
+  ctx: StepContext,
+  d: Draft,
+  readers: readonly FunctionDef[],
+  rewritten: (offset: number) => boolean,
+  ruleSays: boolean,
+  topLevel: boolean,
+): { edits: Edit[]; fns: string[] } | string {
+  const s = ctx.service;
+  const t = s.initd.text;
+  if (!topLevel) return 'pidfile has no plain line of its own in init.d to follow';
+  const setter = s.initd.assignments.find((a) => a.name === 'pidfile' && a.fn !== null);
+  if (setter) return `${setter.fn}() sets pidfile itself`;
+  const taken = new RegExp(`\\b${DAEMON_PIDFILE}\\b`);
+  if (taken.test(t) || (s.confd && taken.test(s.confd.text))) return `the script already uses ${DAEMON_PIDFILE}`;
+  const unsure = (fn: string, line: string) =>
+    !ruleSays && !CLEANUP.test(line)
+      ? `nothing says the daemon writes it also in the foreground, and ${fn}() reads it`
+      : null;
+  const edits: Edit[] = [];
+  for (const f of readers) {
+    const refs = expansions(t.slice(f.body.start, f.body.end));
+    const all = [...t.slice(f.body.start, f.body.end).matchAll(/\$\{?pidfile\b/g)].length;
+    // A reference the scan does not take for an expansion (quoted, commented) is left as it is
+    // only when nothing else in the function needs it: otherwise not decided here.
+    if (refs.length !== all) return `${f.name}() names it where the shell does not expand it`;
+    for (const r of refs) {
+      const at = f.body.start + r.at;
+      if (rewritten(at)) continue;
+      const why = unsure(f.name, r.line);
+      if (why) return why;
+      if (s.initd.inHeredoc(at, at + 'pidfile'.length)) return `${f.name}() reads it in a here-document`;
+      edits.push({ file: ctx.initdPath, start: at, end: at + 'pidfile'.length, text: DAEMON_PIDFILE });
+    }
+  }
+  // What the custom-start step wrote from start()/stop() (start_pre(), stop_post()) reads it too.
+  if (d.converted) {
+    const converted: Edit[] = [];
+    for (const e of d.converted.edits) {
+      if (e.file !== ctx.initdPath || !/^\w+\(\) \{/.test(e.text)) {
+        converted.push(e);
+        continue;
+      }
+      let text = e.text;
+      const fn = /^(\w+)\(\)/.exec(e.text)![1];
+      for (const r of expansions(e.text).reverse()) {
+        const why = unsure(fn, r.line);
+        if (why) return why;
+        text = text.slice(0, r.at) + DAEMON_PIDFILE + text.slice(r.at + 'pidfile'.length);
+      }
+      converted.push({ ...e, text });
+    }
+    d.converted.edits = converted;
+  }
+  return { edits, fns: readers.map((f) => f.name) };
 }
 
 /**

@@ -2,6 +2,8 @@ import type { Edit } from '../edit/edits.js';
 import { guardedSignalEdit, signalRewriteEdit } from '../edit/signal-rewrite.js';
 import type { Service, SignalCall } from '../model/service.js';
 import type { Draft, Refusal, StepContext } from './types.js';
+import { parseOptions } from '../model/options.js';
+import { unquoted } from '../parse/words.js';
 
 /** `[ "$supervisor" = ... ]`, `case "${supervisor}" in`: the script picks its own code per backend. */
 const SUPERVISOR_SWITCH = /(\[\[?|\btest)\s+[^\]\n]*\$\{?supervisor\b|\bcase\s+"?\$\{?supervisor\b/;
@@ -65,6 +67,26 @@ export function signalsStep(ctx: StepContext, d: Draft): Refusal | void {
         code: 'custom-start',
         reason: `${fn}() stops the daemon with ${c.signal} and then starts the service itself: under the supervisor the daemon would be respawned and a second one started beside it`,
         suggestion: `rewrite ${fn}() for the supervisor (e.g. rc-service restart), then migrate again`,
+      };
+  }
+  // A signal through a file named after the pid file (nginx's upgrade(): SIGQUIT through
+  // "${pidfile}.oldbin", the old master that the new one replaces) is for another process:
+  // the supervisor would pass it to the daemon it keeps.
+  const pid = s.value('pidfile');
+  for (const c of rewritableSignalCalls(s)) {
+    if (c.via !== 'start-stop-daemon') continue;
+    const words = c.cmd.words.slice(1).map((w) => unquoted(w.text));
+    const opt = parseOptions(words).options.find((o) => o.spec.long === 'pidfile');
+    if (!opt?.value) continue;
+    const v = s.expand(opt.value);
+    const derived =
+      /\$\{pidfile\}.|\$pidfile[^A-Za-z0-9_]/.test(opt.value) || (!!pid && !!v && v !== pid && v.startsWith(pid) && /^[.~_-]/.test(v.slice(pid.length)));
+    if (derived)
+      return {
+        kind: 'refuse',
+        code: 'custom-start',
+        reason: `${c.cmd.fn}() sends ${c.signal} to the process named in ${opt.value}, not to the daemon the supervisor keeps: under supervise-daemon it would go to the supervised daemon instead`,
+        suggestion: `rewrite ${c.cmd.fn}() for the supervisor, or drop it, then migrate again`,
       };
   }
   // A call inside a start()/stop() the custom-start step replaces goes with that function.

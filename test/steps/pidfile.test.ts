@@ -1,3 +1,4 @@
+import { applyEdits } from '../../src/edit/edits.js';
 import { initParser } from '../../src/parse/parser.js';
 import { customStartStep } from '../../src/steps/custom-start.js';
 import type { Draft } from '../../src/steps/index.js';
@@ -256,29 +257,54 @@ describe('no relocation', () => {
     expect(d.lateLines).toEqual([]);
   });
 
-  test('a function reading pidfile: refused (no rule, or a rule saying the daemon writes it), or warned for a curated rule', () => {
-    const reading = sh(
-      '#!/sbin/openrc-run',
-      'command=/usr/sbin/food',
-      'pidfile=/run/food/food.pid',
-      'start_pre() {',
-      '\tcheckpath -d -o food "${pidfile%/*}"',
-      '}',
+  const reading = (...body: string[]) =>
+    sh('#!/sbin/openrc-run', 'command=/usr/sbin/food', 'pidfile=/run/food/food.pid', 'start_pre() {', ...body, '}');
+
+  // Modelled on tinyproxy's and radiusd's start_pre(): the directory of the daemon's own pid file.
+  test("a function that only makes the pid file's place reads it as ${daemon_pidfile}, set before the supervisor gets its own", () => {
+    const { s, d, r } = run(reading('\tcheckpath -d -o food "${pidfile%/*}"'));
+    expect(r).toBeUndefined();
+    expect(d.relocation!.lines).toEqual([
+      "# nothing says food writes no pid file at the script's path: supervise-daemon keeps one of its own",
+      "# start_pre() reads the daemon's own pid file as ${daemon_pidfile}",
+      'daemon_pidfile=${pidfile}',
+      'if [ "${supervisor}" = supervise-daemon ]; then pidfile="/run/supervise-${RC_SVCNAME}.pid"; fi',
+    ]);
+    expect(applyEdits(s.initd.text, d.extraEdits)).toContain('\tcheckpath -d -o food "${daemon_pidfile%/*}"\n');
+    expect(d.notes).toContain(
+      "start_pre() reads the daemon's own pid file, now as ${daemon_pidfile}: pidfile is the supervisor's under supervise-daemon",
     );
-    const { d, r } = run(reading);
-    expect(r).toMatchObject({ kind: 'refuse', code: 'dynamic' });
-    expect(r && r.reason).toContain('start_pre() reads pidfile');
-    expect(d.relocation).toBeUndefined();
-    expect(d.initdReasons).toEqual([]);
-    // A curated rule that only may write it (the wiki's mpd): the known trade-off, warned.
-    const curated = run(reading, { rule: rule({ origin: 'curated' }) });
+  });
+
+  // fcron's start_pre() compares it with the default instance's: what it reads, not its place.
+  test('a function reading more than its place: aliased only when a rule says the daemon writes that file', () => {
+    const compares = reading('\t[ "${pidfile}" = /run/food.pid ] && return 1');
+    const unknown = run(compares);
+    expect(unknown.r).toMatchObject({ kind: 'refuse', code: 'dynamic' });
+    expect(unknown.r && unknown.r.reason).toContain(
+      'start_pre() reads pidfile, so the supervisor cannot simply be given another one (nothing says the daemon writes it also in the foreground, and start_pre() reads it)',
+    );
+    expect(unknown.d.relocation).toBeUndefined();
+    expect(unknown.d.extraEdits).toEqual([]);
+    const writes = run(compares, { rule: rule({ ownPidfile: '*', origin: 'curated' }) });
+    expect(writes.r).toBeUndefined();
+    expect(applyEdits(writes.s.initd.text, writes.d.extraEdits)).toContain('[ "${daemon_pidfile}" = /run/food.pid ]');
+  });
+
+  test.each([
+    ['a function sets pidfile itself (nsd)', reading('\tpidfile=$(food --print-pidfile)', '\tcheckpath -d "${pidfile%/*}"'), 'start_pre() sets pidfile itself'],
+    ['the name is taken', reading('\tdaemon_pidfile=x; checkpath -d "${pidfile%/*}"'), 'the script already uses daemon_pidfile'],
+    ['a reference the shell does not expand', reading("\tcheckpath -d 'at ${pidfile%/*}'"), 'start_pre() names it where the shell does not expand it'],
+  ])('refused when %s', (_what, initd, why) => {
+    const { r, d } = run(initd);
+    expect(r && r.reason).toContain(`reads pidfile, so the supervisor cannot simply be given another one (${why})`);
+    expect(d.extraEdits).toEqual([]);
+  });
+
+  test('warned, not changed, for a curated rule that only may write it (the wiki\'s mpd)', () => {
+    const curated = run(reading('\t[ "${pidfile}" = /run/food.pid ] && return 1'), { rule: rule({ origin: 'curated' }) });
     expect(curated.r).toBeUndefined();
     expect(curated.d.warnings[0]).toContain('start_pre() reads pidfile, so rc-supervise leaves it');
-    // One that says the daemon does write it (fcron): stop would end only the daemon: refused.
-    const writes = run(reading, { rule: rule({ ownPidfile: '*', origin: 'curated' }) });
-    expect(writes.r && writes.r.reason).toContain(
-      'start_pre() reads pidfile, so the supervisor cannot simply be given another one',
-    );
   });
 });
 

@@ -183,3 +183,25 @@ test('in a file with CRLF line ends the call is rewritten without the guard (`fi
     text.replace('start-stop-daemon --signal HUP --pidfile "${pidfile}"', '${supervisor} ${RC_SVCNAME} --signal HUP'),
   );
 });
+
+// nginx's upgrade(): USR2 starts a new master, whose old one is then found by "${pidfile}.oldbin".
+test.each([
+  ['"${pidfile}.oldbin"', '\tstart-stop-daemon --signal SIGQUIT --pidfile "${pidfile}.oldbin"'],
+  ['$pidfile.old', '\tstart-stop-daemon --signal QUIT --pidfile $pidfile.old'],
+  ['/run/foo.pid.oldbin', '\tstart-stop-daemon --signal QUIT --pidfile /run/foo.pid.oldbin'],
+])('a signal through a file named after the pid file (%s) is refused: it is for another process', (_what, call) => {
+  const s = service(reload(call));
+  const d = draft();
+  const r = signalsStep(ctx(s), d);
+  expect(r).toMatchObject({ kind: 'refuse', code: 'custom-start' });
+  expect(r && r.reason).toMatch(/^reload\(\) sends (SIG)?QUIT to the process named in \S+, not to the daemon the supervisor keeps/);
+  expect(d.signalEdits).toEqual([]);
+});
+
+test('the pid file itself, through another variable of the same value, is the daemon the supervisor keeps', () => {
+  const text = sh(...head, 'FOO_PID=/run/foo.pid', 'reload() {', '\tstart-stop-daemon --signal HUP --pidfile "${FOO_PID}"', '}');
+  const s = service(text);
+  const d = draft();
+  expect(signalsStep(ctx(s), d)).toBeUndefined();
+  expect(d.signalEdits).toHaveLength(1);
+});
