@@ -34,13 +34,16 @@ kdb5_util create -s -P verify -r EXAMPLE.ORG > /dev/null`;
 
 /**
  * Shell helpers for recipes: `sysuser NAME [HOME]` adds a system user+group (as postinst
- * would). Not part of a result's --reuse key: after changing them, bump VERIFIER_VERSION in
+ * would), with a locked /etc/shadow entry as adduser --system makes: supervise-daemon's
+ * command_user goes through PAM, whose account check fails for a user shadow does not know
+ * ("pam error: Authentication failure", no child at all). Not part of a result's --reuse key: after changing them, bump VERIFIER_VERSION in
  * main.ts or run the affected ids with --fresh.
  */
 export const SETUP_PRELUDE = `sysuser() {
   grep -q "^$1:" /etc/group || echo "$1:x:$(( 60000 + $(wc -l < /etc/group) )):" >> /etc/group
   gid=$(grep "^$1:" /etc/group | cut -d: -f3)
   grep -q "^$1:" /etc/passwd || echo "$1:x:$gid:$gid:$1:\${2:-/nonexistent}:/usr/sbin/nologin" >> /etc/passwd
+  grep -q "^$1:" /etc/shadow || echo "$1:!:$(( $(date +%s) / 86400 ))::::::" >> /etc/shadow
 }
 # A system bus for daemons that register on D-Bus (the host's dbus-daemon; started before
 # the daemon, so the verifier does not count it as escaped).
@@ -48,10 +51,15 @@ systembus() {
   mkdir -p /run/dbus && dbus-daemon --system --fork --nopidfile
 }
 # A veth pair v0 (10.9.0.1/24) <-> v1 (10.9.0.2/24) inside the private network namespace,
-# for daemons that need a real interface.
+# for daemons that need a real interface. It returns once duplicate address detection has
+# finished (about 2 s): until then the IPv6 link-local addresses are "tentative" and a bind()
+# to them fails with EADDRNOTAVAIL, which a daemon binding every address of v0 (gerbera's
+# libupnp) reports as a taken port, on every respawn; an interface up since boot has no such state.
 veth() {
   ip link add v0 type veth peer name v1 && ip addr add 10.9.0.1/24 dev v0 && ip addr add 10.9.0.2/24 dev v1 &&
-    ip link set v0 up && ip link set v1 up
+    ip link set v0 up && ip link set v1 up || return 1
+  for _ in $(seq 50); do [ -z "$(ip -6 addr show tentative)" ] && return 0; sleep 0.1; done
+  echo "veth: IPv6 addresses still tentative after 5 s" >&2; return 1
 }
 `;
 
@@ -202,16 +210,20 @@ export const RECIPES: Record<string, Recipe> = {
     // the schema is shipped by openvswitch-switch, not by openvswitch-common (ovsdb-server's package)
     extraPackages: ['openvswitch-switch'],
   },
-  rpcbind: {},
+  // Debian's rpcbind drops to the user _rpc (its postinst adds it; tmpfiles.d makes
+  // /run/rpcbind): without it rpcbind logs "cannot get uid of '_rpc'" to syslog only and exits 1.
+  rpcbind: { setup: 'sysuser _rpc /run/rpcbind; mkdir -p /run/rpcbind && chown _rpc /run/rpcbind' },
   varnishd: { args: '-a 127.0.0.1:6081 -b 127.0.0.1:8080 -n @TMP@/varnish' },
   varnishlog: { needs: 'a running varnishd' },
   varnishncsa: { needs: 'a running varnishd' },
   'atheme-services': { needs: 'an atheme.conf and an IRC server to link to' },
   clamsmtpd: { needs: 'a clamd to scan with and a clamsmtpd.conf' },
   hostapd: { needs: 'a wireless interface' },
+  // The key its postinst makes; @TMP@ open to all because supervise-daemon opens
+  // output_log/error_log there after switching to command_user.
   munged: {
     setup:
-      'sysuser munge; mkdir -p /etc/munge /run/munge /var/lib/munge /var/log/munge && dd if=/dev/urandom of=/etc/munge/munge.key bs=1024 count=1 2>/dev/null && chown -R munge /etc/munge /run/munge /var/lib/munge /var/log/munge && chmod 0700 /etc/munge && chmod 0400 /etc/munge/munge.key',
+      'chmod 777 @TMP@; sysuser munge; mkdir -p /etc/munge /run/munge /var/lib/munge /var/log/munge && dd if=/dev/urandom of=/etc/munge/munge.key bs=1024 count=1 2>/dev/null && chown -R munge /etc/munge /run/munge /var/lib/munge /var/log/munge && chmod 0700 /etc/munge && chmod 0400 /etc/munge/munge.key',
     user: 'munge',
   },
   ndppd: { needs: 'an ndppd.conf naming a proxy interface' },
@@ -334,7 +346,9 @@ export const RECIPES: Record<string, Recipe> = {
   },
   // libupnp needs a multicast-capable interface: loopback is not one
   gerbera: { args: '--home @TMP@ -e v0 --port 49152', setup: 'veth' },
-  'vixie-cron': {},
+  'vixie-cron': {
+    skip: "Debian's /usr/sbin/cron is Debian's cron 3.0pl1 (package cron), not Gentoo's vixie-cron 4.1 (ISC Cron V4.1): there -f is the foreground and -n puts the FQDN in mail subjects, where ISC Cron 4.1's -n is the foreground, so the rule's -n cannot be checked with it",
+  },
   exim: {
     args: '-C @TMP@/exim.conf -oX 2525',
     setup: `sysuser Debian-exim; chmod 1777 @TMP@; mkdir -p @TMP@/spool && chmod 777 @TMP@/spool
