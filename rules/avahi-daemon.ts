@@ -13,6 +13,8 @@ const rule: ServiceRule = {
     { flag: '-D', why: 'daemonize' },
     { flag: '--daemonize', why: 'daemonize' },
   ],
+  // avahi-daemon.c writes its pid file also in the foreground (daemon_pid_file_create()).
+  ownPidfile: '/run/avahi-daemon/pid',
   signals: { reload: 'HUP' },
   // avahi-daemon.c: -k reads the pid file and sends the running daemon SIGTERM.
   stopWords: ['-k', '--kill'],
@@ -26,6 +28,7 @@ const rule: ServiceRule = {
   sources: [
     'wiki: avahi-daemon',
     'avahi-daemon(8): -D, --daemonize: daemonize after startup; -k, --kill: kill a running daemon (avahi-daemon/main.c: daemon_pid_file_kill_wait(SIGTERM, 5)); -r, --reload: make a running daemon reload its static service files, like SIGHUP; -s, --syslog: log to syslog instead of stderr, implied in daemon mode',
+    'npm run verify-daemons (docs/verified-daemons.md, 2026-11-25, Debian avahi-daemon 0.8-10+deb12u1): with no -D it stayed in the foreground under supervise-daemon and wrote /run/avahi-daemon/pid',
     'docs/openrc.md §2',
     'docs/openrc.md §3',
     'docs/openrc.md §4',

@@ -235,6 +235,7 @@ export const RECIPES: Record<string, Recipe> = {
   'rpc.svcgssd': { needs: 'an NFS server (nfsd)' },
   spampd: { needs: 'spamassassin rules (sa-update)' },
   sslh: { args: '--listen 127.0.0.1:4433 --ssh 127.0.0.1:22 --user nobody' },
+  'sslh-select': { args: '--listen 127.0.0.1:4433 --ssh 127.0.0.1:22 --user nobody', pkg: 'sslh' },
   // --- fourth round
   pynslcd: {
     setup: `sysuser nslcd; mkdir -p /run/nslcd && chown nslcd /run/nslcd; printf 'uid nslcd\ngid nslcd\nuri ldap://127.0.0.1:3890/\nbase dc=example,dc=org\n' > /etc/nslcd.conf; chmod 640 /etc/nslcd.conf`,
@@ -362,7 +363,7 @@ printf 'spool_directory = @TMP@/spool\nlocal_interfaces = 127.0.0.1\nexim_user =
     extraPackages: ['dovecot-imapd'],
     args: '-c @TMP@/dovecot.conf',
     setup: `sysuser dovecot; sysuser dovenull
-printf 'listen = 127.0.0.1\nprotocols = imap\nssl = no\nbase_dir = @TMP@/run\nstate_dir = @TMP@/state\nlog_path = /dev/stderr\nmail_location = maildir:@TMP@/mail/%%u\npassdb {\n  driver = static\n  args = password=x\n}\nuserdb {\n  driver = static\n  args = uid=nobody gid=nogroup home=@TMP@/mail/%%u\n}\nservice imap-login {\n  inet_listener imap {\n    port = 1143\n  }\n}\n' > @TMP@/dovecot.conf`,
+printf 'listen = 127.0.0.1\nprotocols = imap\nssl = no\nbase_dir = /run/dovecot\nstate_dir = @TMP@/state\nlog_path = /dev/stderr\nmail_location = maildir:@TMP@/mail/%%u\npassdb {\n  driver = static\n  args = password=x\n}\nuserdb {\n  driver = static\n  args = uid=nobody gid=nogroup home=@TMP@/mail/%%u\n}\nservice imap-login {\n  inet_listener imap {\n    port = 1143\n  }\n}\n' > @TMP@/dovecot.conf`,
   },
   proftpd: {
     args: '-c @TMP@/proftpd.conf',
@@ -493,6 +494,8 @@ printf 'options {\n  directory "@TMP@";\n  listen-on port 5353 { 127.0.0.1; };\n
     setup: `veth; printf 'ctrl_interface=@TMP@/wpa\nap_scan=0\n' > @TMP@/wpa.conf`,
   },
   dhcpcd: { args: 'v0', setup: 'veth' },
+  // The rule is for the standalone service: dhcpcd on all interfaces (its manager mode, pid file /run/dhcpcd/pid).
+  'rule:dhcpcd': { setup: 'veth' },
   ucarp: { args: '-i v0 -s 10.9.0.1 -v 1 -p secret -a 10.9.0.100 -u /bin/true -d /bin/true', setup: 'veth' },
   networkmanager: { setup: 'systembus' },
   ratbagd: { setup: 'systembus' },
