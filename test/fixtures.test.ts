@@ -46,6 +46,8 @@ describe.each(cases.map((c) => [c.id, c] as const))('%s', (_id, fx) => {
     if (fx.expect.initd_unchanged) expect(after(`etc/init.d/${fx.svc}`)).toBeUndefined();
     for (const w of fx.expect.warnings ?? [])
       expect(r.plan.kind === 'migrate' ? r.plan.warnings.join('\n') : '').toContain(w);
+    for (const n of fx.expect.notes ?? [])
+      expect(r.plan.kind === 'migrate' ? r.plan.notes.join('\n') : '').toContain(n);
   });
 
   test('every byte outside the edited spans is unchanged', () => {

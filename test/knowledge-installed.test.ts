@@ -70,6 +70,16 @@ test('an older package refuses, naming the version found', () => {
   );
 });
 
+// munin-2.1.9999 (a live ebuild) was built from git at some commit, before or after the
+// words came: not a version to compare.
+test('a live package (9999) refuses: its commit is not known', () => {
+  const p = migrate(root(vdb('zabbix-9999')));
+  expect(p.kind).toBe('refuse');
+  expect(p.kind === 'refuse' && p.reason).toBe(
+    "zabbix_agentd stays in the foreground with --foreground only from version 3.0, and var/db/pkg/net-analyzer/zabbix-9999/CONTENTS says net-analyzer/zabbix 9999 installed the init script: a live version, built from the project's repository at a commit rc-supervise cannot know",
+  );
+});
+
 // iprdump stays in the foreground by itself (no words) only from iprutils 2.2.13; before, it
 // always forked: the same gate as zabbix's words, and no foreground words in the result.
 test('a daemon that stays in the foreground by itself only from a version: refused unless the package is new enough', () => {

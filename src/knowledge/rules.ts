@@ -142,14 +142,18 @@ export function ruleForInstalled(rule: ServiceRule, pkg: InstalledPackage | unde
   const bin = rule.daemons[0];
   const words = rule.versionedForeground;
   const since = rule.foregroundSince;
-  const cmp = compareVersions(pkg.version, since);
+  // A live ebuild (9999, 2.1.9999) is built from the project's repository at whatever commit
+  // was current then: it says nothing about when (munin-2.1.9999 before or after --foreground).
+  const live = /(^|\.)9999(\D|$)/.test(pkg.version);
+  const cmp = live ? undefined : compareVersions(pkg.version, since);
   const found = `${pkg.where} says ${pkg.name} ${pkg.version} installed the init script`;
   if (cmp === undefined || cmp < 0)
     return {
       ...rule,
       refuse: {
-        reason:
-          cmp === undefined
+        reason: live
+          ? `${bin} stays in the foreground ${how(words)} only from version ${since}, and ${found}: a live version, built from the project's repository at a commit rc-supervise cannot know`
+          : cmp === undefined
             ? `${bin} stays in the foreground ${how(words)} only from version ${since}, and ${found}, a version rc-supervise cannot compare`
             : `${bin} stays in the foreground ${how(words)} only from version ${since}, and ${found}`,
         suggestion: `pass --foreground-args with the words ${pkg.name} ${pkg.version} has, or upgrade it`,

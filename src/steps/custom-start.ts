@@ -294,16 +294,31 @@ function splitAround(s: Service, f: FunctionDef, cmd: Command | null): Split | n
           .split(/\r?\n/);
   // Messages about the launch itself (openrc-run prints its own): ebegin/eend lines at the
   // function's own level; those inside an if/case speak of other steps and stay.
+  // An ebegin whose step ends in a plain `eend 0` that stays (inside an if: ietd's "Removing
+  // devices") is that step's heading, not the launch's: it stays too. (An `eend 1` on an error
+  // path closes the launch's heading on failure: munged's "Starting munged" still goes.)
   const dropChatter = (ls: string[]): string[] => {
     let depth = 0;
-    const out: string[] = [];
+    const kept: { l: string; begin: boolean }[] = [];
     for (const l of ls) {
       const bare = stripQuotedAndComments(l);
       const chatter = depth === 0 && /^\s*(ebegin|eend|return\s+\$\{?\?\}?)(\s[^;&|]*)?$/.test(l);
       for (const m of bare.matchAll(/(?:^|[\s;&|(])(if|case|for|while|until|fi|esac|done)(?=[\s;&|)]|$)/g))
         depth += /^(if|case|for|while|until)$/.test(m[1]) ? 1 : -1;
-      if (!chatter && l.trim() !== '') out.push(l);
+      if (l.trim() === '') continue;
+      if (!chatter) kept.push({ l, begin: false });
+      else if (/^\s*ebegin\b/.test(l)) kept.push({ l, begin: true });
     }
+    const out: string[] = [];
+    kept.forEach((k, i) => {
+      if (!k.begin) out.push(k.l);
+      else {
+        // Kept when a plain eend follows before the next ebegin, in a line that stays.
+        const next = kept.slice(i + 1).findIndex((x) => x.begin);
+        const until = next < 0 ? kept.length : i + 1 + next;
+        if (kept.slice(i + 1, until).some((x) => /^\s*eend(\s+0)?\s*;?\s*$/.test(x.l))) out.push(k.l);
+      }
+    });
     return out;
   };
   if (!cmd) return { pre: dropChatter(lines(first, last)), post: [] };

@@ -20,6 +20,8 @@ export interface Expect {
   signals?: Record<string, string>;
   initd_unchanged?: boolean;
   warnings?: string[];
+  /** Texts the plan's notes must contain. */
+  notes?: string[];
   foreground_args?: string;
   needs_foreground?: boolean;
 }

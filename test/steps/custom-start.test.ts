@@ -1609,3 +1609,44 @@ describe("the stop's exit status after the stop", () => {
     expect(applied(s, d.converted!.edits)).toContain('stop_post() {\n\tn=0\n');
   });
 });
+
+// iscsitarget's stop(): a step of its own with ebegin and an eend inside an if, before the stop.
+test("an ebegin whose step ends in an eend that stays is that step's heading: it stays", () => {
+  const { r, d, s } = run(
+    sh(
+      '#!/sbin/openrc-run',
+      'command=/usr/bin/foo',
+      'pidfile=/run/foo.pid',
+      'stop() {',
+      '\tebegin "Removing foo devices"',
+      '\tif fooadm --delete; then',
+      '\t\teend 0',
+      '\telse',
+      '\t\teend 1',
+      '\t\treturn 1',
+      '\tfi',
+      '\tebegin "Stopping foo"',
+      '\tstart-stop-daemon --stop --pidfile /run/foo.pid',
+      '\teend $?',
+      '}',
+    ),
+  );
+  expect(r).toBeUndefined();
+  expect(applied(s, d.converted!.edits)).toBe(
+    sh(
+      '#!/sbin/openrc-run',
+      'command=/usr/bin/foo',
+      'pidfile=/run/foo.pid',
+      'stop_pre() {',
+      '\tebegin "Removing foo devices"',
+      '\tif fooadm --delete; then',
+      '\t\teend 0',
+      '\telse',
+      '\t\teend 1',
+      '\t\treturn 1',
+      '\tfi',
+      '\treturn 0',
+      '}',
+    ),
+  );
+});
