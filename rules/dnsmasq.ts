@@ -6,9 +6,12 @@ const rule: ServiceRule = {
   daemons: ['dnsmasq'],
   summary: 'dnsmasq --keep-in-foreground; -x/--pid-file moves to the background arguments',
   route: 'init.d',
-  // --pid-file with no value makes dnsmasq write no pid file at all; without it dnsmasq
-  // writes its compiled-in /run/dnsmasq.pid, the path the wiki gives the supervisor.
-  foreground: '--keep-in-foreground --pid-file',
+  // Without -x dnsmasq writes its compiled-in /run/dnsmasq.pid, also in the foreground: the
+  // path the wiki gives the supervisor. The supervisor gets a pid file of its own instead
+  // (the pidfile step), so that dnsmasq's stays dnsmasq's for what else reads it (its
+  // logrotate's postrotate sends USR2 through it). A bare --pid-file (no pid file at all)
+  // would break those readers.
+  foreground: '--keep-in-foreground',
   backgroundFlags: [
     { flag: '-x', value: true, why: 'pidfile' },
     { flag: '--pid-file', value: true, why: 'pidfile' },
@@ -16,7 +19,7 @@ const rule: ServiceRule = {
   ownPidfile: '/run/dnsmasq.pid',
   signals: { reload: 'HUP', rotate: 'USR2' },
   notes: [
-    "The wiki keeps pidfile=/var/run/dnsmasq.pid, which is also dnsmasq's compiled-in pid file: in the foreground dnsmasq would still write it over the supervisor's pid. rc-supervise adds a bare --pid-file (no pid file) to the foreground arguments.",
+    "The wiki keeps pidfile=/var/run/dnsmasq.pid, which is also dnsmasq's compiled-in pid file: in the foreground dnsmasq would still write it over the supervisor's pid. rc-supervise gives the supervisor a pid file of its own (/run/supervise-${RC_SVCNAME}.pid) and leaves dnsmasq's where its logrotate script and other tools look for it.",
   ],
   sources: [
     'wiki: dnsmasq (command_args_background="-x ${pidfile}", command_args_foreground="--keep-in-foreground", reload HUP, rotate USR2)',
