@@ -301,6 +301,17 @@ describe('no relocation', () => {
     expect(d.extraEdits).toEqual([]);
   });
 
+  // An edit never lands in a here-document: one that expands pidfile (a usage text, a
+  // generated configuration) would read the supervisor's file.
+  test('refused when a here-document expands it', () => {
+    const heredoc = reading('\tcheckpath -d "${pidfile%/*}"', '\tcat > /run/food/food.conf <<EOF', 'pid ${pidfile}', 'EOF');
+    const { r, d } = run(heredoc, { rule: rule({ ownPidfile: '*', origin: 'curated' }) });
+    expect(r && r.reason).toContain(
+      'reads pidfile, so the supervisor cannot simply be given another one (start_pre() reads it in a here-document)',
+    );
+    expect(d.extraEdits).toEqual([]);
+  });
+
   test('warned, not changed, for a curated rule that only may write it (the wiki\'s mpd)', () => {
     const curated = run(reading('\t[ "${pidfile}" = /run/food.pid ] && return 1'), { rule: rule({ origin: 'curated' }) });
     expect(curated.r).toBeUndefined();
