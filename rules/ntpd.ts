@@ -7,7 +7,9 @@ const rule: ServiceRule = {
   // OpenNTPD installs a daemon and a service of the same name, whose -n is its config test.
   packages: ['net-misc/ntp', 'ntp', 'net-misc/ntpsec', 'ntpsec'],
   packageUnknown: 'apply',
-  otherImplementation: /OpenNTPD/i,
+  // OpenNTPD by name, or by its configuration file (ISC ntpd and ntpsec read /etc/ntp.conf;
+  // Alpine's openntpd script names only /etc/ntpd.conf: found on a second real-world set).
+  otherImplementation: /OpenNTPD|\/etc\/ntpd\.conf\b/i,
   summary: 'ntpd -n under supervise-daemon; -p ${pidfile} moves to command_args_background.',
   route: 'init.d',
   foreground: '-n',

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { compareVersions, initdOwners } from '../src/knowledge/installed.js';
 import { ruleForPackage } from '../src/knowledge/rules.js';
 import type { ServiceRule } from '../src/rules/types.js';
+import ntpdRule from '../rules/ntpd.js';
 import { loadServiceSync, migrateLoaded } from '../src/migrate/migrate.js';
 import { initParser } from '../src/parse/parser.js';
 
@@ -215,5 +216,15 @@ describe('a rule kept to its packages (binary names several daemons share)', () 
     expect(ruleForPackage(lenient, undefined, 'name="OpenNTPD"\n').refuse?.reason).toBe(
       'the rule ntpd is for net-misc/ntp, ntp, but the script names another ntpd (OpenNTPD)',
     );
+  });
+
+  // Alpine's openntpd script says neither OpenNTPD nor openntpd: only its configuration file.
+  test("the curated ntpd rule takes OpenNTPD's /etc/ntpd.conf for the other implementation, not ISC's /etc/ntp.conf", () => {
+    const script = (conf: string) =>
+      `#!/sbin/openrc-run\ncommand=/usr/sbin/ntpd\ncommand_args="-d $NTPD_OPTS"\nrequired_files=${conf}\n`;
+    expect(ruleForPackage(ntpdRule, undefined, script('/etc/ntpd.conf')).refuse?.reason).toBe(
+      'the rule ntpd is for net-misc/ntp, ntp, net-misc/ntpsec, ntpsec, but the script names another ntpd (/etc/ntpd.conf)',
+    );
+    expect(ruleForPackage(ntpdRule, undefined, script('/etc/ntp.conf')).refuse).toBeUndefined();
   });
 });

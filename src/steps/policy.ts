@@ -24,6 +24,11 @@ export function policyStep(ctx: StepContext, d: Draft): Refusal | void {
     return tooOld('supervise-daemon --signal (used by reload)', [0, 40, 0]);
   if (!s.isSet('pidfile') && older([0, 40, 0])) return tooOld('supervise-daemon without a pidfile', [0, 40, 0]);
   if (opts.log?.kind === 'syslog' && older([0, 51, 0])) return tooOld('--log syslog (output_logger)', [0, 51, 0]);
+  // The script's own loggers (Alpine's seatd, kresd): start-stop-daemon passes them since 0.37,
+  // supervise-daemon only since 0.51; before, the daemon's output would be discarded unsaid.
+  const loggers = ['output_logger', 'error_logger'].filter((v) => s.isSet(v));
+  if (loggers.length && older([0, 51, 0]))
+    return tooOld(`${loggers.join(' and ')} (set by the script) under supervise-daemon`, [0, 51, 0]);
   if (opts.log?.kind === 'file' && older([0, 35, 0])) return tooOld('--log file (output_log)', [0, 35, 0]);
   if (opts.respawn && older([0, 26, 0])) return tooOld('respawn_delay/respawn_max/respawn_period', [0, 26, 0]);
   // Options left in start_stop_daemon_args for supervise-daemon to take over (--user, --env,

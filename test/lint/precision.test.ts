@@ -9,6 +9,7 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { parseVersion } from '../../src/lint/check.js';
 import { discover } from '../../src/lint/discover.js';
 import { fixFile, lintFile } from '../../src/lint/lint.js';
 import { initParser } from '../../src/parse/parser.js';
@@ -319,4 +320,27 @@ describeWithTree('--fix on the overlay, checked with OpenRC shell code', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 120_000);
+});
+
+// Alpine's seatd and addrwatch scripts run under start-stop-daemon and set output_logger,
+// which start-stop-daemon.sh passes since OpenRC 0.37; supervise-daemon reads it from 0.51.
+describe('openrc-version: output_logger/error_logger by backend', () => {
+  const findings = (initd: string, target: string) =>
+    lintFile({ initdPath: 'etc/init.d/foo', initdText: initd }, { target: parseVersion(target)!, config: {} }).filter(
+      (f) => f.ruleId === 'openrc-version',
+    );
+  const ssd = '#!/sbin/openrc-run\ncommand=/usr/bin/foo\ncommand_background=yes\npidfile=/run/foo.pid\noutput_logger="logger -t foo"\n';
+  test('under start-stop-daemon: only below 0.37', () => {
+    expect(findings(ssd, '0.45')).toEqual([]);
+    expect(findings(ssd, '0.36').map((f) => f.message)).toEqual([
+      'output_logger needs OpenRC 0.37.0+ (under start-stop-daemon); the target is 0.36.0, which ignores it',
+    ]);
+  });
+  test('under supervise-daemon: below 0.51', () => {
+    const sd = ssd.replace('command_background=yes\n', 'supervisor=supervise-daemon\n');
+    expect(findings(sd, '0.45').map((f) => f.message)).toEqual([
+      'output_logger needs OpenRC 0.51.0+ under supervise-daemon; the target is 0.45.0, which ignores it',
+    ]);
+    expect(findings(sd, '0.51')).toEqual([]);
+  });
 });

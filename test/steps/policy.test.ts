@@ -25,6 +25,17 @@ const tooOld = (what: string, min: string, target: string): Refusal => ({
 });
 
 describe('version gates', () => {
+  // Alpine's seatd/kresd scripts (start-stop-daemon) set output_logger: supervise-daemon
+  // passes it only from 0.51, so below that the daemon's output would be discarded unsaid.
+  test("the script's own output_logger/error_logger: 0.51", () => {
+    const loggers = withPid + 'output_logger="logger -t foo"\nerror_logger="logger -t foo -p daemon.err"\n';
+    expect(run(loggers, { target: [0, 50, 0] }).r).toEqual(
+      tooOld('output_logger and error_logger (set by the script) under supervise-daemon', '0.51.0', '0.50.0'),
+    );
+    expect(run(loggers, { target: [0, 51, 0] }).r).toBeUndefined();
+    expect(run(withPid, { target: [0, 45, 0] }).r).toBeUndefined();
+  });
+
   test('supervise-daemon itself: 0.21', () => {
     expect(run(withPid, { target: [0, 20, 9] }).r).toEqual(tooOld('supervise-daemon', '0.21.0', '0.20.9'));
     expect(run(withPid, { target: [0, 21, 0] }).r).toBeUndefined();

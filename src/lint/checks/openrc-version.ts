@@ -23,6 +23,16 @@ export const SINCE: Record<string, Version> = {
   stopgroup: [0, 64, 0],
 };
 
+/**
+ * Variables whose first release depends on the backend: start-stop-daemon passes
+ * output_logger/error_logger since 0.37 (upstream commit e6d01471, "start-stop-daemon: add
+ * ability to log stdout or stderr to processes"), supervise-daemon only since 0.51 (SINCE).
+ */
+const SINCE_SSD: Record<string, Version> = {
+  output_logger: [0, 37, 0],
+  error_logger: [0, 37, 0],
+};
+
 const check: Check = {
   meta: {
     id: 'openrc-version',
@@ -30,11 +40,11 @@ const check: Check = {
     summary: 'variable the target OpenRC version does not know (or ignores)',
     fixable: 'none',
     docs: {
-      what: 'A variable that the target OpenRC release (`--openrc-version`, or the config file) does not read yet, and `stopsig` under supervise-daemon where it is ignored (0.40 to 0.63).',
+      what: 'A variable that the target OpenRC release (`--openrc-version`, or the config file) does not read yet, for the backend the script runs under (`output_logger`/`error_logger`: start-stop-daemon since 0.37, supervise-daemon since 0.51), and `stopsig` under supervise-daemon where it is ignored (0.40 to 0.63).',
       why: 'Older OpenRC silently ignores unknown variables: the setting has no effect on the systems you target.',
       example: {
-        bad: '#!/sbin/openrc-run\ncommand=/usr/sbin/foo\noutput_logger="logger -t foo"\n',
-        good: '#!/sbin/openrc-run\ncommand=/usr/sbin/foo\noutput_log=/var/log/foo.log\n',
+        bad: '#!/sbin/openrc-run\nsupervisor=supervise-daemon\ncommand=/usr/sbin/foo\noutput_logger="logger -t foo"\n',
+        good: '#!/sbin/openrc-run\nsupervisor=supervise-daemon\ncommand=/usr/sbin/foo\noutput_log=/var/log/foo.log\n',
       },
       fix: 'None: raise the target version or use what it has.',
     },
@@ -49,13 +59,15 @@ const check: Check = {
       if (!f) continue;
       for (const a of f.assignments) {
         if (a.fn !== null) continue;
-        const since = SINCE[a.name];
+        // Alpine's start-stop-daemon scripts set output_logger: read there long before 0.51.
+        const ssd = !ctx.service.supervised && SINCE_SSD[a.name];
+        const since = ssd || SINCE[a.name];
         if (since && !atLeast(ctx.target, since))
           out.push({
             in: which,
             start: a.start,
             end: a.end,
-            message: `${a.name} needs OpenRC ${since.join('.')}+; the target is ${t}, which ignores it`,
+            message: `${a.name} needs OpenRC ${since.join('.')}+${a.name in SINCE_SSD ? (ssd ? ' (under start-stop-daemon)' : ' under supervise-daemon') : ''}; the target is ${t}, which ignores it`,
           });
         if (
           a.name === 'stopsig' &&
