@@ -26,7 +26,10 @@ export function policyStep(ctx: StepContext, d: Draft): Refusal | void {
   if (opts.log?.kind === 'syslog' && older([0, 51, 0])) return tooOld('--log syslog (output_logger)', [0, 51, 0]);
   // The script's own loggers (Alpine's seatd, kresd): start-stop-daemon passes them since 0.37,
   // supervise-daemon only since 0.51; before, the daemon's output would be discarded unsaid.
-  const loggers = ['output_logger', 'error_logger'].filter((v) => s.isSet(v));
+  // (start_pre() may set them too: Alpine's cocoon does when no error_log is given.)
+  const loggers = ['output_logger', 'error_logger'].filter(
+    (v) => s.isSet(v) || s.initd.assignments.some((a) => a.name === v),
+  );
   if (loggers.length && older([0, 51, 0]))
     return tooOld(`${loggers.join(' and ')} (set by the script) under supervise-daemon`, [0, 51, 0]);
   if (opts.log?.kind === 'file' && older([0, 35, 0])) return tooOld('--log file (output_log)', [0, 35, 0]);

@@ -34,6 +34,11 @@ describe('version gates', () => {
     );
     expect(run(loggers, { target: [0, 51, 0] }).r).toBeUndefined();
     expect(run(withPid, { target: [0, 45, 0] }).r).toBeUndefined();
+    // Set by start_pre() (Alpine's cocoon, when no error_log is given): the same.
+    const inFn = withPid + 'start_pre() {\n\t[ "$error_log" ] || output_logger="logger -t foo"\n}\n';
+    expect(run(inFn, { target: [0, 45, 0] }).r).toEqual(
+      tooOld('output_logger (set by the script) under supervise-daemon', '0.51.0', '0.45.0'),
+    );
   });
 
   test('supervise-daemon itself: 0.21', () => {
