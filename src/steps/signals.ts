@@ -80,7 +80,8 @@ export function signalsStep(ctx: StepContext, d: Draft): Refusal | void {
     if (!opt?.value) continue;
     const v = s.expand(opt.value);
     const derived =
-      /\$\{pidfile\}.|\$pidfile[^A-Za-z0-9_]/.test(opt.value) || (!!pid && !!v && v !== pid && v.startsWith(pid) && /^[.~_-]/.test(v.slice(pid.length)));
+      /\$\{pidfile\}.|\$pidfile[^A-Za-z0-9_]/.test(opt.value) ||
+      (!!pid && !!v && v !== pid && v.startsWith(pid) && /^[.~_-]/.test(v.slice(pid.length)));
     if (derived)
       return {
         kind: 'refuse',

@@ -329,7 +329,8 @@ describe('openrc-version: output_logger/error_logger by backend', () => {
     lintFile({ initdPath: 'etc/init.d/foo', initdText: initd }, { target: parseVersion(target)!, config: {} }).filter(
       (f) => f.ruleId === 'openrc-version',
     );
-  const ssd = '#!/sbin/openrc-run\ncommand=/usr/bin/foo\ncommand_background=yes\npidfile=/run/foo.pid\noutput_logger="logger -t foo"\n';
+  const ssd =
+    '#!/sbin/openrc-run\ncommand=/usr/bin/foo\ncommand_background=yes\npidfile=/run/foo.pid\noutput_logger="logger -t foo"\n';
   test('under start-stop-daemon: only below 0.37', () => {
     expect(findings(ssd, '0.45')).toEqual([]);
     expect(findings(ssd, '0.36').map((f) => f.message)).toEqual([

@@ -1570,7 +1570,9 @@ describe('locals across the launch or the stop', () => {
       ),
     );
     expect(r).toBeUndefined();
-    expect(applied(s, d.converted!.edits)).toBe(sh('#!/sbin/openrc-run', 'command=/usr/bin/foo', 'pidfile=/run/foo.pid'));
+    expect(applied(s, d.converted!.edits)).toBe(
+      sh('#!/sbin/openrc-run', 'command=/usr/bin/foo', 'pidfile=/run/foo.pid'),
+    );
   });
 });
 

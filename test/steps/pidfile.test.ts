@@ -292,9 +292,21 @@ describe('no relocation', () => {
   });
 
   test.each([
-    ['a function sets pidfile itself (nsd)', reading('\tpidfile=$(food --print-pidfile)', '\tcheckpath -d "${pidfile%/*}"'), 'start_pre() sets pidfile itself'],
-    ['the name is taken', reading('\tdaemon_pidfile=x; checkpath -d "${pidfile%/*}"'), 'the script already uses daemon_pidfile'],
-    ['a reference the shell does not expand', reading("\tcheckpath -d 'at ${pidfile%/*}'"), 'start_pre() names it where the shell does not expand it'],
+    [
+      'a function sets pidfile itself (nsd)',
+      reading('\tpidfile=$(food --print-pidfile)', '\tcheckpath -d "${pidfile%/*}"'),
+      'start_pre() sets pidfile itself',
+    ],
+    [
+      'the name is taken',
+      reading('\tdaemon_pidfile=x; checkpath -d "${pidfile%/*}"'),
+      'the script already uses daemon_pidfile',
+    ],
+    [
+      'a reference the shell does not expand',
+      reading("\tcheckpath -d 'at ${pidfile%/*}'"),
+      'start_pre() names it where the shell does not expand it',
+    ],
   ])('refused when %s', (_what, initd, why) => {
     const { r, d } = run(initd);
     expect(r && r.reason).toContain(`reads pidfile, so the supervisor cannot simply be given another one (${why})`);
@@ -304,7 +316,12 @@ describe('no relocation', () => {
   // An edit never lands in a here-document: one that expands pidfile (a usage text, a
   // generated configuration) would read the supervisor's file.
   test('refused when a here-document expands it', () => {
-    const heredoc = reading('\tcheckpath -d "${pidfile%/*}"', '\tcat > /run/food/food.conf <<EOF', 'pid ${pidfile}', 'EOF');
+    const heredoc = reading(
+      '\tcheckpath -d "${pidfile%/*}"',
+      '\tcat > /run/food/food.conf <<EOF',
+      'pid ${pidfile}',
+      'EOF',
+    );
     const { r, d } = run(heredoc, { rule: rule({ ownPidfile: '*', origin: 'curated' }) });
     expect(r && r.reason).toContain(
       'reads pidfile, so the supervisor cannot simply be given another one (start_pre() reads it in a here-document)',
@@ -312,8 +329,10 @@ describe('no relocation', () => {
     expect(d.extraEdits).toEqual([]);
   });
 
-  test('warned, not changed, for a curated rule that only may write it (the wiki\'s mpd)', () => {
-    const curated = run(reading('\t[ "${pidfile}" = /run/food.pid ] && return 1'), { rule: rule({ origin: 'curated' }) });
+  test("warned, not changed, for a curated rule that only may write it (the wiki's mpd)", () => {
+    const curated = run(reading('\t[ "${pidfile}" = /run/food.pid ] && return 1'), {
+      rule: rule({ origin: 'curated' }),
+    });
     expect(curated.r).toBeUndefined();
     expect(curated.d.warnings[0]).toContain('start_pre() reads pidfile, so rc-supervise leaves it');
   });

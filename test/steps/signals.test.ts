@@ -194,12 +194,20 @@ test.each([
   const d = draft();
   const r = signalsStep(ctx(s), d);
   expect(r).toMatchObject({ kind: 'refuse', code: 'custom-start' });
-  expect(r && r.reason).toMatch(/^reload\(\) sends (SIG)?QUIT to the process named in \S+, not to the daemon the supervisor keeps/);
+  expect(r && r.reason).toMatch(
+    /^reload\(\) sends (SIG)?QUIT to the process named in \S+, not to the daemon the supervisor keeps/,
+  );
   expect(d.signalEdits).toEqual([]);
 });
 
 test('the pid file itself, through another variable of the same value, is the daemon the supervisor keeps', () => {
-  const text = sh(...head, 'FOO_PID=/run/foo.pid', 'reload() {', '\tstart-stop-daemon --signal HUP --pidfile "${FOO_PID}"', '}');
+  const text = sh(
+    ...head,
+    'FOO_PID=/run/foo.pid',
+    'reload() {',
+    '\tstart-stop-daemon --signal HUP --pidfile "${FOO_PID}"',
+    '}',
+  );
   const s = service(text);
   const d = draft();
   expect(signalsStep(ctx(s), d)).toBeUndefined();
