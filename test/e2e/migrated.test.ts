@@ -129,9 +129,12 @@ describeE2E("migrated dnsmasq fixture with Debian's real dnsmasq", () => {
     expect(argv).toContain('--keep-in-foreground');
     expect(argv).not.toContain('-x');
     expect(await waitFor('dns', async () => queryA(port, 'svc.test'), 3000, 50)).toEqual(['127.0.0.5']);
-    // The supervisor's pidfile holds the supervisor, not dnsmasq (bare --pid-file: dnsmasq writes none).
-    const pid = Number((await h!.exec('cat /var/run/dnsmasq.pid')).stdout.trim());
-    expect(pid).toBe(h!.ppidOf(child));
+    // dnsmasq keeps writing its own pid file (its logrotate script signals through it), and
+    // the supervisor keeps its pid in a file of its own.
+    const own = Number((await h!.exec('cat /var/run/dnsmasq.pid')).stdout.trim());
+    expect(own).toBe(child);
+    const sup = Number((await h!.exec('cat /run/supervise-dnsmasq.pid')).stdout.trim());
+    expect(sup).toBe(h!.ppidOf(child));
   });
 
   test('killed dnsmasq is respawned', async () => {
