@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { parseVersion } from '../../src/lint/check.js';
+import { unclosedOpener } from '../../src/lint/checks/syntax-error.js';
 import { discover } from '../../src/lint/discover.js';
 import { fixFile, lintFile } from '../../src/lint/lint.js';
 import { initParser } from '../../src/parse/parser.js';
@@ -343,5 +344,35 @@ describe('openrc-version: output_logger/error_logger by backend', () => {
       'output_logger needs OpenRC 0.51.0+ under supervise-daemon; the target is 0.45.0, which ignores it',
     ]);
     expect(findings(sd, '0.51')).toEqual([]);
+  });
+});
+
+// Alpine's coredns and consul-template scripts: `"${ARGS:-... /Corefile"` lacks its `}`. dash
+// says "Unterminated quoted string" at the end of the file; the finding points where it opens.
+describe('syntax-error: an unterminated string is reported where it opens', () => {
+  test('unclosedOpener: the outermost opener still open at the end, or none', () => {
+    const at = (t: string) => {
+      const i = unclosedOpener(t);
+      return i === undefined ? undefined : t.slice(i, i + 6);
+    };
+    expect(at('a="${X:-/etc/foo" \nb=1\n')).toBe('"${X:-');
+    expect(at('a="x"\nb=\'it"s\'\n# a " in a comment\nc=$(echo "(")\n')).toBeUndefined();
+    expect(at('a=$(echo x\n')).toBe('$(echo');
+    expect(at('a=`date\n')).toBe('`date\n');
+    expect(at('a="b\\"c"\n')).toBeUndefined();
+  });
+
+  test('the finding is at the opening quote, and says where dash reports it', () => {
+    const text =
+      '#!/bin/sh\ncommand=/usr/bin/foo\ncommand_args="${ARGS:--c /etc/foo.conf"\n\ndepend() {\n\tneed net\n}\n';
+    const f = lintFile({ initdPath: 'etc/init.d/foo', initdText: text }, { config: {} }).find(
+      (x) => x.ruleId === 'syntax-error',
+    );
+    // Only where dash is there to confirm it (Debian's CI has it).
+    if (!f || f.severity === 'info') return;
+    expect({ line: f.line, col: f.col }).toEqual({ line: 3, col: 14 });
+    expect(f.message).toBe(
+      'dash -n: Syntax error: Unterminated quoted string: it opens here (dash reports it at line 8)',
+    );
   });
 });
