@@ -75,6 +75,11 @@ export function pidfileStep(ctx: StepContext, d: Draft): Refusal | void {
   if (!ruleSays && isDualMode(s)) return;
   const fg = d.foreground ?? s.value('command_args_foreground') ?? '';
   if (/pid/i.test(fg)) return;
+  // The rule's words that keep the daemon off a pid file, already in the script's own
+  // arguments (Alpine's dbus passes --nofork --nopidfile in command_args): told already.
+  const pidWords = (ctx.rule?.foreground ?? '').split(/\s+/).filter((w) => /pid/i.test(w));
+  const given = s.words('command_args') ?? [];
+  if (pidWords.length && pidWords.every((w) => given.includes(w))) return;
   // Calls the signals step rewrites, and functions the custom-start step replaces, no longer read it.
   const rewritten = rewrittenBy(d);
   const readers = s.initd.functions.filter((f) => {

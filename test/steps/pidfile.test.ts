@@ -567,3 +567,24 @@ test('a converted start() whose pidfile is a default (: ${pidfile:=…}): the wa
     "nothing says food writes no pid file at /run/food.pid; if it does, that is the supervisor's pidfile too (stop would end only the daemon, and its supervisor would respawn it), and pidfile is set where rc-supervise does not give the supervisor another (conf.d, or a default like : ${pidfile:=...})",
   ]);
 });
+
+// Alpine's dbus script passes --nofork --nopidfile in command_args itself: dbus-daemon is
+// told already, so its pidfile (the path the rule says it would write) stays the supervisor's.
+test("the rule's no-pid-file words already in command_args: the supervisor keeps the script's pidfile", () => {
+  const dbus = rule({
+    id: 'dbus',
+    daemons: ['dbus-daemon'],
+    foreground: '--nofork --nopidfile',
+    ownPidfile: '/run/dbus.pid',
+  });
+  const script = (args: string) =>
+    sh('#!/sbin/openrc-run', 'command=/usr/bin/dbus-daemon', `command_args="${args}"`, 'pidfile=/run/dbus.pid');
+  const told = run(script('--system --nofork --nopidfile'), { rule: dbus, d: draft({ foreground: '' }) }, 'dbus');
+  expect(told.r).toBeUndefined();
+  expect(told.d.relocation).toBeUndefined();
+  // Without them it would write /run/dbus.pid: the supervisor gets its own.
+  const untold = run(script('--system'), { rule: dbus, d: draft({ foreground: '' }) }, 'dbus');
+  expect(untold.d.relocation?.lines.at(-1)).toBe(
+    'if [ "${supervisor}" = supervise-daemon ]; then pidfile="/run/supervise-${RC_SVCNAME}.pid"; fi',
+  );
+});
