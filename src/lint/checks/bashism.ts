@@ -4,11 +4,11 @@ const check: Check = {
   meta: {
     id: 'bashism',
     defaultSeverity: 'warning',
-    summary: 'bash-only syntax in a POSIX sh init script',
+    summary: 'syntax POSIX sh does not define (bash-only) in an init script',
     fixable: 'none',
     docs: {
       what: "`[[ ]]`, arrays, the `function` keyword, `${x/a/b}`, `$'..'`, `<<<` or `&>` in an init script.",
-      why: 'openrc-run runs init scripts with /bin/sh, which is dash or busybox on many systems: the script fails there at run time.',
+      why: 'openrc-run runs init scripts with /bin/sh. Where that is dash (Debian-like systems, and Gentoo systems that pick it) the script fails or misreads these at run time; busybox ash (Alpine) and bash accept some of them.',
       example: {
         bad: '#!/sbin/openrc-run\ncommand=/usr/sbin/foo\nstart_pre() {\n\tif [[ -z "$X" ]]; then return 1; fi\n}\n',
         good: '#!/sbin/openrc-run\ncommand=/usr/sbin/foo\nstart_pre() {\n\tif [ -z "$X" ]; then return 1; fi\n}\n',
@@ -20,7 +20,7 @@ const check: Check = {
     return ctx.initd.bashisms.map((b) => ({
       start: b.start,
       end: b.end,
-      message: `${b.what} is bash-only; openrc-run uses /bin/sh`,
+      message: `in POSIX sh ${b.what} is undefined (dash rejects or misreads it); openrc-run runs the script with /bin/sh`,
     }));
   },
 };
