@@ -165,6 +165,11 @@ function bodyText(s: Service, f: FunctionDef): string {
   return s.initd.text.slice(f.body.start + 1, f.body.end - 1);
 }
 
+/** The word without its single-quoted parts (where `$` is a plain character). */
+function stripQuotedSingle(w: string): string {
+  return w.replace(/'[^']*'/g, '');
+}
+
 function stripQuotedAndComments(t: string): string {
   return t.replace(/"(?:[^"\\]|\\.)*"|'[^']*'|#[^\n]*/g, (m) => ' '.repeat(m.length));
 }
@@ -818,6 +823,16 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
         `write start() with the program's full path (e.g. /sbin/${command}), then migrate again`,
       );
   }
+  // `$*`, `$@`, `$1`: start()'s own arguments (none, when openrc-run calls it). Moved to the
+  // top of the script they become the script's: openrc-run.sh's sourcex sets them to the
+  // script's path while the script is read (StorAgnt's java got /etc/init.d/StorAgnt).
+  const positional = [command, ...args.map((a) => a.text)].find((w) =>
+    /\$(\{[#]?)?[*@#0-9]/.test(stripQuotedSingle(w)),
+  );
+  if (positional)
+    return refuse(
+      `the launch passes ${positional}, start()'s own arguments: at the top of the script they would be the script's (openrc-run sets them while it reads it)`,
+    );
   if (/^["']?\$\{?command\}?["']?$/.test(command)) command = '';
   else if (s.command !== undefined && s.command !== null) {
     const cur = s.command;

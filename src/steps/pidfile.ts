@@ -105,14 +105,19 @@ export function pidfileStep(ctx: StepContext, d: Draft): Refusal | void {
   // it under another name, set to pidfile's value before the supervisor gets its own, when the
   // daemon is known to write that file also in the foreground (or they only make its place),
   // and nothing but the script's plain top-level line sets pidfile.
-  const alias = readers.length ? daemonPidfileAlias(ctx, d, readers, rewritten, ruleSays, !!last) : null;
+  // What the custom-start step wrote from start()/stop() (start_pre(), stop_pre()) reads it too.
+  const convertedReads = (d.converted?.edits ?? []).some(
+    (e) => e.file === ctx.initdPath && /^\w+\(\) \{/.test(e.text) && expansions(e.text).length > 0,
+  );
+  const alias =
+    readers.length || convertedReads ? daemonPidfileAlias(ctx, d, readers, rewritten, ruleSays, !!last) : null;
   if (typeof alias === 'string')
     // Giving the supervisor another pid file would change what those functions do; keeping
     // the shared one would make stop end only the daemon. Neither is safe to decide here.
     return {
       kind: 'refuse',
       code: 'dynamic',
-      reason: `${warning}; ${readers.map((f) => `${f.name}()`).join(', ')} reads pidfile, so the supervisor cannot simply be given another one (${alias})`,
+      reason: `${warning}; ${readers.length ? readers.map((f) => `${f.name}()`).join(', ') : 'what start()/stop() did besides the launch'} reads pidfile, so the supervisor cannot simply be given another one (${alias})`,
       suggestion:
         'give the supervisor its own pidfile by hand (and adapt the functions that read it), then migrate again',
     };
@@ -271,6 +276,7 @@ function daemonPidfileAlias(
     }
   }
   // What the custom-start step wrote from start()/stop() (start_pre(), stop_post()) reads it too.
+  const fns: string[] = [];
   if (d.converted) {
     const converted: Edit[] = [];
     for (const e of d.converted.edits) {
@@ -285,11 +291,12 @@ function daemonPidfileAlias(
         if (why) return why;
         text = text.slice(0, r.at) + DAEMON_PIDFILE + text.slice(r.at + 'pidfile'.length);
       }
+      if (text !== e.text) fns.push(fn);
       converted.push({ ...e, text });
     }
     d.converted.edits = converted;
   }
-  return { edits, fns: readers.map((f) => f.name) };
+  return { edits, fns: [...readers.map((f) => f.name), ...fns] };
 }
 
 /**

@@ -1652,3 +1652,31 @@ test("an ebegin whose step ends in an eend that stays is that step's heading: it
     ),
   );
 });
+
+// StorAgnt (an overlay's asm script) ran `java ... ManagementAgent $*` in start(): start()'s
+// own arguments (none). At the top of the script `$*` is what openrc-run.sh's sourcex set.
+test.each(['$*', '"$@"', '$1', '${1}', '${#}'])("a launch passing %s (start()'s own arguments) is refused", (p) => {
+  const r = refusal(
+    sh(
+      '#!/sbin/openrc-run',
+      'start() {',
+      `\tstart-stop-daemon --start --background --make-pidfile --pidfile /run/foo.pid --exec /usr/bin/foo -- -x ${p}`,
+      '}',
+    ),
+  );
+  expect(r.reason).toBe(
+    `${PREFIX}the launch passes ${p}, start()'s own arguments: at the top of the script they would be the script's (openrc-run sets them while it reads it)`,
+  );
+});
+
+test("'$*' in single quotes is plain text: not refused for it", () => {
+  const { r } = run(
+    sh(
+      '#!/sbin/openrc-run',
+      'start() {',
+      "\tstart-stop-daemon --start --background --make-pidfile --pidfile /run/foo.pid --exec /usr/bin/foo -- -x '$*'",
+      '}',
+    ),
+  );
+  expect(r?.reason ?? '').not.toContain("start()'s own arguments");
+});

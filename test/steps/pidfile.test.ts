@@ -588,3 +588,40 @@ test("the rule's no-pid-file words already in command_args: the supervisor keeps
     'if [ "${supervisor}" = supervise-daemon ]; then pidfile="/run/supervise-${RC_SVCNAME}.pid"; fi',
   );
 });
+
+// An overlay's havend script: its stop() read the daemon's pid from ${pidfile} before the stop
+// and waited on /proc/$PID after it. Split into stop_pre()/stop_post(), that code reads
+// pidfile too: the same rules as for the script's other functions.
+describe('what the custom-start step wrote from stop() reads pidfile', () => {
+  const script = (...stop: string[]) =>
+    sh(
+      '#!/sbin/openrc-run',
+      'pidfile=/run/food.pid',
+      'command=/usr/sbin/food',
+      'command_args_background="--detach --pidfile ${pidfile}"',
+      'stop() {',
+      ...stop,
+      '}',
+    );
+  const both = (initd: string) => {
+    const s = service(initd, null, 'food');
+    const d = draft();
+    const c = ctx(s);
+    expect(customStartStep(c, d)).toBeUndefined();
+    return { s, d, r: pidfileStep(c, d) };
+  };
+
+  test('a read of its content, with nothing saying the daemon writes the file: refused', () => {
+    const { r } = both(script('\tPID=$(cat $pidfile)', '\tkill $PID', '\twhile [ -d /proc/${PID} ]; do sleep 5; done'));
+    expect(r && r.reason).toContain(
+      'what start()/stop() did besides the launch reads pidfile, so the supervisor cannot simply be given another one (nothing says the daemon writes it also in the foreground, and stop_pre() reads it)',
+    );
+  });
+
+  test('only its place (rm): read as ${daemon_pidfile}', () => {
+    const { r, d } = both(script('\tstart-stop-daemon --stop --exec /usr/sbin/food', '\trm -f "${pidfile}"'));
+    expect(r).toBeUndefined();
+    expect(d.converted!.edits.map((e) => e.text).join('')).toContain('rm -f "${daemon_pidfile}"');
+    expect(d.relocation?.lines).toContain('daemon_pidfile=${pidfile}');
+  });
+});
