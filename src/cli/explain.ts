@@ -158,7 +158,7 @@ function compare(bs: Service, b: Side, as: Service | null, a: Side | null): stri
     const fg = daemonArgs(now.start)?.join(' ') ?? '';
     if (!/pid/i.test(fg))
       out.push(
-        `${s.daemon} writes ${rule.ownPidfile === '*' ? 'a built-in pid file' : rule.ownPidfile} itself: daemon and supervisor may share the pidfile`,
+        `${s.daemon} writes ${rule.ownPidfile === '*' ? 'a pid file' : rule.ownPidfile} itself: daemon and supervisor may share the pidfile`,
       );
   }
   return out;

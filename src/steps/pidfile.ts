@@ -13,8 +13,9 @@ import { unquoted } from '../parse/words.js';
  * foreground, makes `stop` signal the daemon instead of its supervisor: the supervisor
  * respawns it and the service never stops (seen under real OpenRC with dnsmasq). When the
  * foreground arguments cannot tell the daemon otherwise, the supervisor gets a pid file of
- * its own, after every other assignment and only while it is the supervisor. Not done when
- * a function still reads `pidfile` (mpd's start_pre chowns its directory), only warned.
+ * its own, after every other assignment and only while it is the supervisor. A function that
+ * still reads `pidfile` for the daemon's file (mpd's start_pre chowns its directory) then reads
+ * it as ${daemon_pidfile}, or the service is refused (daemonPidfileAlias).
  */
 export function pidfileStep(ctx: StepContext, d: Draft): Refusal | void {
   const s: Service = ctx.service;
@@ -86,16 +87,9 @@ export function pidfileStep(ctx: StepContext, d: Draft): Refusal | void {
     const body = s.initd.text.slice(f.body.start, f.body.end);
     return [...body.matchAll(/\$\{?pidfile\b/g)].some((m) => !rewritten(f.body.start + m.index!));
   });
-  const what = own === '*' || !own ? (ruleSays ? 'a built-in pid file' : 'its own pid file') : own;
+  const what = own === '*' ? 'a pid file' : !own ? 'its own pid file' : own;
   const daemon = s.daemon ?? launchedName(s, d);
   const warning = `${daemon} writes ${what} itself, which may be the supervisor's pidfile: stop would end only the daemon, and its supervisor would respawn it`;
-  if (readers.length && ctx.rule && ctx.rule.origin !== 'knowledge' && !ruleSays) {
-    // A curated rule's service (the wiki's mpd): the known trade-off, said as a warning.
-    d.warnings.push(
-      `${warning}; ${readers.map((f) => `${f.name}()`).join(', ')} reads pidfile, so rc-supervise leaves it: give the supervisor another pidfile by hand`,
-    );
-    return;
-  }
   const last = s
     .initdAssignments('pidfile')
     .filter((a) => a.plain)
