@@ -87,7 +87,7 @@ export function pidfileStep(ctx: StepContext, d: Draft): Refusal | void {
     const body = s.initd.text.slice(f.body.start, f.body.end);
     return [...body.matchAll(/\$\{?pidfile\b/g)].some((m) => !rewritten(f.body.start + m.index!));
   });
-  const what = own === '*' ? 'a pid file' : !own ? 'its own pid file' : own;
+  const what = own && own !== '*' ? own : 'a pid file';
   const daemon = s.daemon ?? launchedName(s, d);
   const warning = `${daemon} writes ${what} itself, which may be the supervisor's pidfile: stop would end only the daemon, and its supervisor would respawn it`;
   const last = s
