@@ -204,7 +204,8 @@ supervisor="supervise-daemon"
         const n = Number((await h!.exec('cat /var/run/dnsmasq.pid')).stdout.trim());
         return n === child ? n : undefined;
       },
-      2000,
+      // dnsmasq writes it after its start-up; on a loaded 2-core machine 2 s was once not enough.
+      5000,
       30,
     );
     expect(inFile).not.toBe(supervisor);
