@@ -600,6 +600,16 @@ printf 'ListenAddress 127.0.0.1\nPort 2222\nHostKey @TMP@/host_key\nUsePAM no\n'
   },
   // simulated 1-wire devices, as the FAKE line of Debian's /etc/owfs.conf
   owfs: { args: '--fake DS18S20,DS2405 -p 127.0.0.1:4304' },
+  // The user and the directories Debian's postinst and tmpfiles make (minidlna opens its log
+  // file even with -S in Debian's 1.3, and exits when its directory is missing).
+  minidlnad: {
+    args: '-f @TMP@/minidlna.conf',
+    setup: `sysuser minidlna; mkdir -p /var/log/minidlna /var/cache/minidlna /run/minidlna; chown minidlna /var/log/minidlna /var/cache/minidlna /run/minidlna; printf 'media_dir=@TMP@\\nport=8201\\nnetwork_interface=lo\\ndb_dir=/var/cache/minidlna\\nlog_dir=/var/log/minidlna\\n' > @TMP@/minidlna.conf`,
+  },
+  opendmarc: {
+    args: '-c @TMP@/opendmarc.conf',
+    setup: `sysuser opendmarc; printf 'Socket inet:8893@127.0.0.1\\nUserID opendmarc\\n' > @TMP@/opendmarc.conf`,
+  },
 };
 
 /** The recipe for an entry: "<kind>:<id>" (rule:cupsd, kb:cupsd) first, then "<id>". */
