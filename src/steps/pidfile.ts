@@ -101,7 +101,7 @@ export function pidfileStep(ctx: StepContext, d: Draft): Refusal | void {
   // and nothing but the script's plain top-level line sets pidfile.
   // What the custom-start step wrote from start()/stop() (start_pre(), stop_pre()) reads it too.
   const convertedReads = (d.converted?.edits ?? []).some(
-    (e) => e.file === ctx.initdPath && /^\w+\(\) \{/.test(e.text) && expansions(e.text).length > 0,
+    (e) => convertedFunction(ctx, e) !== null && expansions(e.text).length > 0,
   );
   const alias =
     readers.length || convertedReads ? daemonPidfileAlias(ctx, d, readers, rewritten, ruleSays, !!last) : null;
@@ -228,6 +228,11 @@ function expansions(text: string): { at: number; line: string }[] {
   return out;
 }
 
+/** The function an edit of the custom-start step writes into init.d (`start_pre() {...`), or null. */
+function convertedFunction(ctx: StepContext, e: Edit): string | null {
+  return e.file === ctx.initdPath ? (/^(\w+)\(\) \{/.exec(e.text)?.[1] ?? null) : null;
+}
+
 /**
  * Edits that make the functions reading pidfile read DAEMON_PIDFILE instead, or why not: the
  * daemon may not write the file (nothing says it does, and a function reads more than its
@@ -274,12 +279,12 @@ function daemonPidfileAlias(
   if (d.converted) {
     const converted: Edit[] = [];
     for (const e of d.converted.edits) {
-      if (e.file !== ctx.initdPath || !/^\w+\(\) \{/.test(e.text)) {
+      const fn = convertedFunction(ctx, e);
+      if (fn === null) {
         converted.push(e);
         continue;
       }
       let text = e.text;
-      const fn = /^(\w+)\(\)/.exec(e.text)![1];
       for (const r of expansions(e.text).reverse()) {
         const why = unsure(fn, r.line);
         if (why) return why;
