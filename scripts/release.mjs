@@ -14,13 +14,16 @@
  *
  * Prints the tarball's path on stdout.
  */
-import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { crc32 } from 'node:zlib';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { writeCliDocs } from './gen-cli-docs.mjs';
+import { generateOverlay } from './gen-overlay.mjs';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(path.join(REPO, 'package.json'));
@@ -28,38 +31,123 @@ const pkg = JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8'));
 const version = process.env.RC_SUPERVISE_VERSION ?? pkg.version;
 if (!/^\d+\.\d+\.\d+(-[\w.]+)?$/.test(version)) throw new Error(`release: bad version ${version}`);
 
+/**
+ * web-tree-sitter finds Node's require through `await import("module")` and then declares a
+ * `var require` of its own in the same function; bundled as CommonJS (import() made require(),
+ * see below) that `require` would be the hoisted, still undefined local. It gets the
+ * bundle's own require instead (the loader passes one in).
+ */
+const webTreeSitterRequire = {
+  name: 'web-tree-sitter-require',
+  setup(b) {
+    b.onLoad({ filter: /web-tree-sitter[\\/]web-tree-sitter\.js$/ }, (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      const from =
+        /const \{ createRequire \} = await import\("module"\);\s*var require = createRequire\(import\.meta\.url\);/;
+      if (!from.test(text))
+        throw new Error('release: web-tree-sitter no longer loads require as expected; check the bundle');
+      return { contents: text.replace(from, 'var require = __rcBundleRequire;'), loader: 'js' };
+    });
+  },
+};
+
+/**
+ * The knowledge base (src/knowledge/daemons.generated.ts holds it as one string) is read from
+ * lib/daemons.json on first use instead: as a string constant it would be in the bundle and
+ * again in its code cache (400 KB each, the package must stay small), and a lint of clean
+ * scripts does not read it at all.
+ */
+const knowledgeFromFile = {
+  name: 'knowledge-from-file',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]src[\\/]knowledge[\\/]daemons\.generated\.ts$/ }, (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      const m = /^const TEXT = String\.raw`([^`]*)`;$/m.exec(text);
+      if (!m) throw new Error('release: daemons.generated.ts has no TEXT constant; check scripts/build-knowledge.mjs');
+      // String.raw: the text stands for itself (build-knowledge.mjs writes ` and ${ as \u escapes).
+      writeFileSync(path.join(STAGE, 'lib', 'daemons.json'), m[1]);
+      return {
+        contents:
+          "import { readFileSync } from 'node:fs';\n" +
+          'let parsed;\n' +
+          "export function daemons() { return (parsed ??= JSON.parse(readFileSync(new URL('./daemons.json', import.meta.url), 'utf8'))); }\n",
+        loader: 'js',
+      };
+    });
+  },
+};
+
 const OUT = path.join(REPO, 'release');
 const STAGE = path.join(OUT, 'stage', 'rc-supervise');
 rmSync(path.join(OUT, 'stage'), { recursive: true, force: true });
 mkdirSync(path.join(STAGE, 'lib'), { recursive: true });
 
+// One CommonJS file, not ES module chunks: Node 20 can give V8's code cache only to a script
+// (vm.Script), and a run that loads its code from the cache starts ~20 ms sooner and lints a
+// realistic overlay ~40 ms sooner (docs/speed.md). bin/load-bundle.cjs loads it; the cache is
+// written below. What ES modules gave (each command loading only its own chunks) the bundle
+// keeps: a module reached only by import() is initialised only when imported.
 await build({
   absWorkingDir: REPO,
-  entryPoints: { 'rc-supervise': 'src/cli/run.ts', worker: 'src/pool/worker.ts' },
+  entryPoints: { 'rc-supervise': 'src/cli/bundle.ts' },
   outdir: path.join(STAGE, 'lib'),
+  outExtension: { '.js': '.cjs' },
   bundle: true,
-  splitting: true,
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node20',
   minifySyntax: true,
   legalComments: 'none',
-  chunkNames: '[name]-[hash]',
-  define: { __RC_SUPERVISE_VERSION__: JSON.stringify(version) },
-  // CommonJS dependencies (ajv) call require(): give the ESM bundle one.
-  banner: { js: "import { createRequire as __rcCreateRequire } from 'node:module'; const require = __rcCreateRequire(import.meta.url);" },
+  // import() becomes require() (a vm.Script has no loader for import(), not even of Node's
+  // own modules), and import.meta.url the bundle's URL, which the loader passes in.
+  supported: { 'dynamic-import': false },
+  define: { __RC_SUPERVISE_VERSION__: JSON.stringify(version), 'import.meta.url': '__rcUrl' },
+  plugins: [webTreeSitterRequire, knowledgeFromFile],
+  banner: { js: 'var __rcBundleRequire = require;' },
   logLevel: 'warning',
 });
-// Entries and chunks are all in lib/: the wasm files are looked up beside the module that loads them.
+// The bundle and its worker are in lib/: the wasm files are looked up beside the module that loads them.
 cpSync(require.resolve('tree-sitter-bash/tree-sitter-bash.wasm'), path.join(STAGE, 'lib', 'tree-sitter-bash.wasm'));
 cpSync(require.resolve('web-tree-sitter/web-tree-sitter.wasm'), path.join(STAGE, 'lib', 'web-tree-sitter.wasm'));
 
 mkdirSync(path.join(STAGE, 'bin'));
-for (const f of ['rc-supervise.js', 'node-check.js']) cpSync(path.join(REPO, 'bin', f), path.join(STAGE, 'bin', f));
+for (const f of ['rc-supervise.js', 'node-check.js', 'load-bundle.cjs'])
+  cpSync(path.join(REPO, 'bin', f), path.join(STAGE, 'bin', f));
+// Where the pool (src/pool/pool.ts) looks for a worker's script: beside the bundle.
+cpSync(path.join(REPO, 'bin', 'bundle-worker.js'), path.join(STAGE, 'lib', 'worker.js'));
 for (const f of ['LICENSE', 'README.md']) cpSync(path.join(REPO, f), path.join(STAGE, f));
 cpSync(path.join(REPO, 'packaging/install.sh'), path.join(STAGE, 'install.sh'));
 cpSync(path.join(REPO, 'schema'), path.join(STAGE, 'schema'), { recursive: true });
 await writeCliDocs(STAGE, version);
+
+// The code cache (bin/load-bundle.cjs): written by a training run of the staged package,
+// `lint` over a small generated overlay (not the one `npm run bench` measures: another seed
+// and size), the case where start-up weighs most. V8 keeps in it every function that run
+// compiled; what other commands need beyond that is compiled as before, when first called.
+const training = mkdtempSync(path.join(os.tmpdir(), 'rcs-release-training-'));
+try {
+  generateOverlay({ out: training, scripts: 30, files: 600, seed: 'code-cache' });
+  const data = path.join(training, 'v8-cache');
+  const r = spawnSync(
+    process.execPath,
+    [path.join(STAGE, 'bin', 'rc-supervise.js'), 'lint', '--format', 'json', training],
+    {
+      env: { ...process.env, RC_SUPERVISE_CODE_CACHE_OUT: data, RC_SUPERVISE_TIMING: '', RC_SUPERVISE_JOBS: '1' },
+      encoding: 'utf8',
+    },
+  );
+  // 0 or 1 (findings): anything else is a broken bundle.
+  if (r.status !== 0 && r.status !== 1) throw new Error(`release: the training run failed (${r.status}):\n${r.stderr}`);
+  if (!existsSync(data)) throw new Error('release: the training run wrote no code cache');
+  // What bin/load-bundle.cjs checks before V8 sees the bytes: the bundle's CRC-32, then theirs.
+  const v8data = readFileSync(data);
+  const header = Buffer.alloc(8);
+  header.writeUInt32LE(crc32(readFileSync(path.join(STAGE, 'lib', 'rc-supervise.cjs'))), 0);
+  header.writeUInt32LE(crc32(v8data), 4);
+  writeFileSync(path.join(STAGE, 'lib', 'rc-supervise.cjs.cache'), Buffer.concat([header, v8data]));
+} finally {
+  rmSync(training, { recursive: true, force: true });
+}
 
 const release = {
   name: pkg.name,

@@ -13,6 +13,7 @@ import {
   readdirSync,
   lstatSync,
   readlinkSync,
+  rmSync,
   writeFileSync,
 } from 'node:fs';
 import os from 'node:os';
@@ -90,7 +91,10 @@ describe('the tarball', () => {
       'package.json',
       'bin/rc-supervise.js',
       'bin/node-check.js',
-      'lib/rc-supervise.js',
+      'bin/load-bundle.cjs',
+      'lib/rc-supervise.cjs',
+      'lib/rc-supervise.cjs.cache',
+      'lib/daemons.json',
       'lib/worker.js',
       'lib/tree-sitter-bash.wasm',
       'lib/web-tree-sitter.wasm',
@@ -152,6 +156,76 @@ describe('installed into a prefix, run from /', () => {
     expect(r.status).toBe(dev.status);
     expect(JSON.parse(r.stdout).length).toBeGreaterThan(5);
     expect(r.stdout).toBe(dev.stdout);
+  });
+
+  test("V8 takes the bundle's code cache; without it, for another bundle, damaged or refused by V8, the output is the same", () => {
+    const dir = tmp('cache');
+    cpSync(path.join(REPO, 'examples/gentoo-root/etc'), path.join(dir, 'etc'), {
+      recursive: true,
+      verbatimSymlinks: true,
+    });
+    const timing = { RC_SUPERVISE_TIMING: '1' };
+    const ok = cli(['lint', '-f', 'json', dir], { env: timing });
+    expect(ok.stderr).toMatch(/^rc-supervise: timing: code cache accepted\n/);
+    expect(JSON.parse(ok.stdout).length).toBeGreaterThan(5);
+    // A copy of the installed package, to damage.
+    const copy = path.join(tmp('cache-copy'), 'rc-supervise');
+    cpSync(path.join(prefix, 'lib/node_modules/rc-supervise'), copy, { recursive: true });
+    const run = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+      spawnSync('node', [path.join(copy, 'bin/rc-supervise.js'), ...args], {
+        cwd: '/',
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH, ...timing, ...env },
+      });
+    const same = (r: ReturnType<typeof run>, state: string) => {
+      expect(r.stderr.split('\n')[0]).toBe(`rc-supervise: timing: code cache ${state}`);
+      expect([r.status, r.stdout]).toEqual([ok.status, ok.stdout]);
+    };
+    // Other V8 flags (V8 checks them): V8 refuses it.
+    same(run(['lint', '-f', 'json', dir], { RC_SUPERVISE_V8_DEFAULTS: '1' }), 'rejected by V8');
+    const cache = path.join(copy, 'lib/rc-supervise.cjs.cache');
+    const good = readFileSync(cache);
+    const bytes = Buffer.from(good);
+    for (let i = 64; i < bytes.length; i += 97) bytes[i] ^= 0xff;
+    writeFileSync(cache, bytes);
+    same(run(['lint', '-f', 'json', dir]), 'damaged'); // V8 would crash on these bytes
+    rmSync(cache);
+    same(run(['lint', '-f', 'json', dir]), 'none');
+    // The bundle edited, its length kept (all V8 checks of the source): the new code runs.
+    writeFileSync(cache, good);
+    const bundle = path.join(copy, 'lib/rc-supervise.cjs');
+    const text = readFileSync(bundle, 'utf8');
+    expect(text).toContain(`"${pkg.version}"`);
+    const other = pkg.version.replace(/\d/g, '9');
+    writeFileSync(bundle, text.replace(`"${pkg.version}"`, `"${other}"`));
+    const v = run(['--version']);
+    expect(v.stderr).toBe('rc-supervise: timing: code cache not for this bundle\n');
+    expect(v.stdout).toBe(`${other}\n`);
+  });
+
+  test("the bundle's worker thread (lib/worker.js) boots and lints what it is sent", async () => {
+    const script = path.join(tmp('worker'), 'sshd');
+    writeFileSync(
+      script,
+      '#!/sbin/openrc-run\nsupervisor=supervise-daemon\ncommand=/usr/sbin/sshd\ncommand_args_foreground=-D\n',
+    );
+    const driver = `
+      import { Worker } from 'node:worker_threads';
+      const shared = new SharedArrayBuffer(8);
+      const w = new Worker(${JSON.stringify(path.join(prefix, 'lib/node_modules/rc-supervise/lib/worker.js'))},
+        { workerData: { shared, slot: 1, kind: 'lint' } });
+      w.postMessage({ kind: 'lint', targets: [{ initd: ${JSON.stringify(script)}, confd: null, inInitdTree: false }],
+        configs: [{}], configOf: [0] });
+      w.once('message', (m) => { process.stdout.write(JSON.stringify(m)); process.exit(0); });
+      w.once('error', (e) => { process.stderr.write(String(e)); process.exit(3); });`;
+    // A file, not --input-type=module: a worker inherits the flags of its process.
+    const file = path.join(path.dirname(script), 'driver.mjs');
+    writeFileSync(file, driver);
+    const r = spawnSync('node', [file], { cwd: '/', encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    const [[index, result]] = JSON.parse(r.stdout) as [number, { findings: { ruleId: string }[] }][];
+    expect(index).toBe(0);
+    expect(result.findings.map((f) => f.ruleId)).toContain('supervisor-hardcoded');
   });
 
   test('migrate --all --dry-run on the example system: the documented summary, a diff, nothing written', () => {
