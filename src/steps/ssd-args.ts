@@ -94,9 +94,19 @@ export function fallbackTrap(s: Service): Trap | null {
   const value = keep.length ? keep.map((w) => shellQuoteWord(w)).join(' ') : ' ';
   const shown = value === ' ' ? '" " (a single space: OpenRC before 0.46 treats "" as unset)' : `"${value}"`;
   const moved = declared.length ? `; ${declared.join(', ')} instead of the option` : '';
-  const note = words
-    ? `start_stop_daemon_args (${words.join(' ')}) would reach supervise-daemon, which rejects ${dropped.join(', ')}: supervise_daemon_args set to ${shown}${moved}`
-    : 'start_stop_daemon_args is computed at run time and would reach supervise-daemon: supervise_daemon_args set so it does not';
+  // A variable start_stop_daemon_args reads that nothing sets (`${FCRON_SSDARGS:-"--wait 1000"}`)
+  // is the admin's to set in conf.d: what goes there from now on reaches start-stop-daemon only.
+  const open = [...new Set(ssdArgsValues(s).flatMap((v) => referencedVars(v.text)))].filter(
+    (n) => n !== 'start_stop_daemon_args' && !OPENRC_VARS.test(n) && !s.isSet(n),
+  );
+  const admin = open.length
+    ? `; options set in ${open.join(', ')} (unset here) reach start-stop-daemon only: supervise-daemon's go in supervise_daemon_args`
+    : '';
+  const note =
+    (words
+      ? `start_stop_daemon_args (${words.join(' ')}) would reach supervise-daemon, which rejects ${dropped.join(', ')}: supervise_daemon_args set to ${shown}${moved}`
+      : 'start_stop_daemon_args is computed at run time and would reach supervise-daemon: supervise_daemon_args set so it does not') +
+    admin;
   // A single space, not "": OpenRC before 0.46 expands ${supervise_daemon_args:-...}.
   return {
     lines: [...declared, `supervise_daemon_args="${value.replace(/["\\$`]/g, '\\$&')}"`],

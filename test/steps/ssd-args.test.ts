@@ -24,6 +24,20 @@ test('--wait is dropped: supervise_daemon_args is a single space, not "" (pre-0.
   expect(d.initdReasons).toEqual([]);
 });
 
+test("a variable nothing sets (conf.d's to set): the note says what is set there reaches start-stop-daemon only", () => {
+  const d = run(sh(...head, 'start_stop_daemon_args=${FOO_SSDARGS:-"--wait 1000"}'));
+  expect(d.lines).toEqual(['supervise_daemon_args=" "']);
+  expect(d.notes).toEqual([
+    `start_stop_daemon_args (--wait 1000) would reach supervise-daemon, which rejects --wait 1000: supervise_daemon_args set to ${SPACE}; options set in FOO_SSDARGS (unset here) reach start-stop-daemon only: supervise-daemon's go in supervise_daemon_args`,
+  ]);
+  // Set in conf.d, or by OpenRC itself: its value is what the words are made of, nothing to add.
+  for (const d2 of [
+    run(sh(...head, 'start_stop_daemon_args="${FOO_SSDARGS} --wait 1000"'), 'FOO_SSDARGS="--nicelevel 5"\n'),
+    run(sh(...head, 'start_stop_daemon_args="--wait 1000 --name ${RC_SVCNAME}${RC_CMD}"')),
+  ])
+    expect(d2.notes.join('\n')).not.toContain('unset here');
+});
+
 test('--user becomes command_user, what both take stays, s-s-d-only options go', () => {
   const d = run(sh(...head, 'start_stop_daemon_args="--user foo --nicelevel 5 -w 100 --background"'));
   expect(d.lines).toEqual(['command_user="foo"', 'supervise_daemon_args="--nicelevel 5"']);
