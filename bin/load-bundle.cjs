@@ -10,8 +10,9 @@
  * rejects it on any difference (another Node, NODE_OPTIONS flags, an edited bundle): the
  * script is then compiled as usual, just slower. Nothing is written at run time.
  *
- * RC_SUPERVISE_CODE_CACHE_OUT=FILE: write V8's cache data at exit (the release build's training
- * run; the build adds the checksums readCache wants).
+ * RC_SUPERVISE_CODE_CACHE_OUT=FILE: write the cache at exit, for the Node running this (the
+ * release build's training run; a packager whose Node differs from the release's can run the
+ * same: docs/install.md).
  */
 const fs = require('node:fs');
 const path = require('node:path');
@@ -20,6 +21,17 @@ const vm = require('node:vm');
 const { pathToFileURL } = require('node:url');
 
 let loaded;
+
+/** Writes a cache readCache takes: the CRC-32s, then V8's bytes (a new file, renamed into place). */
+function writeCache(file, source, data) {
+  const { crc32 } = require('node:zlib');
+  const header = Buffer.alloc(8);
+  header.writeUInt32LE(crc32(source), 0);
+  header.writeUInt32LE(crc32(data), 4);
+  const tmp = file + '.' + process.pid + '.tmp';
+  fs.writeFileSync(tmp, Buffer.concat([header, data]), { flag: 'wx' });
+  fs.renameSync(tmp, file);
+}
 
 /**
  * The cache's bytes for V8, or why there are none. The release build puts two CRC-32s before
@@ -78,7 +90,7 @@ exports.load = function load() {
     process.stderr.write('rc-supervise: timing: code cache ' + state + '\n');
   const out = process.env.RC_SUPERVISE_CODE_CACHE_OUT;
   if (out && require('node:worker_threads').isMainThread)
-    process.once('exit', () => fs.writeFileSync(out, script.createCachedData()));
+    process.once('exit', () => writeCache(out, bytes, script.createCachedData()));
   loaded = mod.exports;
   return loaded;
 };

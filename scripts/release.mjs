@@ -17,7 +17,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { crc32 } from 'node:zlib';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -124,27 +123,26 @@ await writeCliDocs(STAGE, version);
 // `lint` over a small generated overlay (not the one `npm run bench` measures: another seed
 // and size), the case where start-up weighs most. V8 keeps in it every function that run
 // compiled; what other commands need beyond that is compiled as before, when first called.
+const cleanEnv = () =>
+  Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => k !== 'NODE_OPTIONS' && !k.startsWith('RC_SUPERVISE_')),
+  );
 const training = mkdtempSync(path.join(os.tmpdir(), 'rcs-release-training-'));
 try {
   generateOverlay({ out: training, scripts: 30, files: 600, seed: 'code-cache' });
-  const data = path.join(training, 'v8-cache');
+  const cache = path.join(STAGE, 'lib', 'rc-supervise.cjs.cache');
   const r = spawnSync(
     process.execPath,
     [path.join(STAGE, 'bin', 'rc-supervise.js'), 'lint', '--format', 'json', training],
     {
-      env: { ...process.env, RC_SUPERVISE_CODE_CACHE_OUT: data, RC_SUPERVISE_TIMING: '', RC_SUPERVISE_JOBS: '1' },
+      // V8 checks its flags against the cache's: none from NODE_OPTIONS or our own variables.
+      env: { ...cleanEnv(), RC_SUPERVISE_CODE_CACHE_OUT: cache, RC_SUPERVISE_JOBS: '1' },
       encoding: 'utf8',
     },
   );
   // 0 or 1 (findings): anything else is a broken bundle.
   if (r.status !== 0 && r.status !== 1) throw new Error(`release: the training run failed (${r.status}):\n${r.stderr}`);
-  if (!existsSync(data)) throw new Error('release: the training run wrote no code cache');
-  // What bin/load-bundle.cjs checks before V8 sees the bytes: the bundle's CRC-32, then theirs.
-  const v8data = readFileSync(data);
-  const header = Buffer.alloc(8);
-  header.writeUInt32LE(crc32(readFileSync(path.join(STAGE, 'lib', 'rc-supervise.cjs'))), 0);
-  header.writeUInt32LE(crc32(v8data), 4);
-  writeFileSync(path.join(STAGE, 'lib', 'rc-supervise.cjs.cache'), Buffer.concat([header, v8data]));
+  if (!existsSync(cache)) throw new Error('release: the training run wrote no code cache');
 } finally {
   rmSync(training, { recursive: true, force: true });
 }

@@ -191,6 +191,9 @@ describe('installed into a prefix, run from /', () => {
     same(run(['lint', '-f', 'json', dir]), 'damaged'); // V8 would crash on these bytes
     rmSync(cache);
     same(run(['lint', '-f', 'json', dir]), 'none');
+    // What a packager whose Node differs runs after installing (README): a cache for this Node.
+    same(run(['lint', '-f', 'json', dir], { RC_SUPERVISE_CODE_CACHE_OUT: cache }), 'none');
+    same(run(['lint', '-f', 'json', dir]), 'accepted');
     // The bundle edited, its length kept (all V8 checks of the source): the new code runs.
     writeFileSync(cache, good);
     const bundle = path.join(copy, 'lib/rc-supervise.cjs');
