@@ -25,6 +25,8 @@ let loaded;
 /** Writes a cache readCache takes: the CRC-32s, then V8's bytes (a new file, renamed into place). */
 function writeCache(file, source, data) {
   const { crc32 } = require('node:zlib');
+  if (typeof crc32 !== 'function')
+    throw new Error('RC_SUPERVISE_CODE_CACHE_OUT: this Node has no zlib.crc32 (20.15+, 22.2+)');
   const header = Buffer.alloc(8);
   header.writeUInt32LE(crc32(source), 0);
   header.writeUInt32LE(crc32(data), 4);
@@ -48,6 +50,8 @@ function readCache(file, source) {
     throw e;
   }
   const { crc32 } = require('node:zlib');
+  // zlib.crc32 is in Node 20.15+ and 22.2+, not in Node 21, which "engines" lets in.
+  if (typeof crc32 !== 'function') return { state: 'unchecked (this Node has no zlib.crc32): not used' };
   if (raw.length < 8 || raw.readUInt32LE(0) !== crc32(source)) return { state: 'not for this bundle' };
   const data = raw.subarray(8);
   if (raw.readUInt32LE(4) !== crc32(data)) return { state: 'damaged' };

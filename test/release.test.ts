@@ -189,6 +189,13 @@ describe('installed into a prefix, run from /', () => {
     for (let i = 64; i < bytes.length; i += 97) bytes[i] ^= 0xff;
     writeFileSync(cache, bytes);
     same(run(['lint', '-f', 'json', dir]), 'damaged'); // V8 would crash on these bytes
+    // A Node without zlib.crc32 (Node 21, which "engines" lets in) cannot check it: not used.
+    const noCrc = path.join(path.dirname(copy), 'no-crc32.mjs');
+    writeFileSync(noCrc, "import zlib from 'node:zlib';\ndelete zlib.crc32;\n");
+    same(
+      run(['lint', '-f', 'json', dir], { NODE_OPTIONS: `--import=${noCrc}` }),
+      'unchecked (this Node has no zlib.crc32): not used',
+    );
     rmSync(cache);
     same(run(['lint', '-f', 'json', dir]), 'none');
     // What a packager whose Node differs runs after installing (README): a cache for this Node.
