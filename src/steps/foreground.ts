@@ -137,17 +137,13 @@ function scriptShowsFork(s: Service, d: Draft): boolean {
   return !parseOptions(ssd).options.some((o) => o.spec.long === 'background');
 }
 
-/** The variables that keep each stream supervise-daemon would otherwise discard. */
-const KEEPS = { stderr: ['error_log', 'error_logger'], stdout: ['output_log', 'output_logger'] } as const;
-
 /**
- * What the foreground mode changes besides not forking, said as warnings. gpm -D, sslh -f,
- * gmid -f: the daemon logs to stderr (or stdout) instead of syslog, and supervise-daemon sends
- * both to /dev/null unless told otherwise; the service runs, but its log is gone (unless the
- * script or --log already keeps that stream). dbmail -D: what it does only when it daemonizes.
+ * What the foreground mode changes besides not forking, said as warnings. dbmail -D: what it
+ * does only when it daemonizes. Where it logs (gpm -D, sslh -f: stderr instead of syslog) is
+ * passed on to the policy step, which warns once it knows what keeps that stream.
  */
 function foregroundSideEffects(ctx: StepContext, d: Draft): void {
-  const { service: s, rule, options: opts } = ctx;
+  const { rule } = ctx;
   // dbmail's umask 0077, gmetad.conf's umask: set only on the daemonizing path.
   if (rule?.foregroundSkips)
     d.warnings.push(
@@ -158,16 +154,8 @@ function foregroundSideEffects(ctx: StepContext, d: Draft): void {
     d.warnings.push(
       `${rule.id} also daemonizes when ${rule.configForks}, and no command-line word overrides that (rule ${rule.id}): keep it off, or under supervise-daemon the daemon leaves its supervisor, which starts it again and again`,
     );
-  const stream = rule?.foregroundLogs;
-  if (!stream || opts.log) return;
-  const isKept = (vars: readonly string[]) => vars.some((v) => s.isSet(v) || draftSets(d, v));
-  // prelude-lml: information on stdout, errors on stderr; each stream lost unless kept.
-  const lost = (stream === 'both' ? (['stdout', 'stderr'] as const) : [stream]).filter((x) => !isKept(KEEPS[x]));
-  if (!lost.length) return;
-  const what = lost.join(' and ');
-  d.warnings.push(
-    `in the foreground ${rule.id} logs to ${stream === 'both' ? 'stdout and stderr' : stream} (rule ${rule.id}), and supervise-daemon discards ${what}: migrate again with --log syslog or --log file:DIR (or set ${lost.map((x) => KEEPS[x][0]).join(' and ')}) to keep its log`,
-  );
+  // Warned about by the policy step, once the lines that keep a stream are all written.
+  d.foregroundLogs = rule?.foregroundLogs;
 }
 
 /**

@@ -118,11 +118,17 @@ export function pidfileStep(ctx: StepContext, d: Draft): Refusal | void {
   // Known to write none there: the supervisor moves only because nothing makes that directory
   // before supervise-daemon writes its pid file (kannel-sqlbox's /var/run/kannel).
   const dirOnly = knownNone && !made_dir;
+  // An entry says the daemon writes a pid file only where a flag tells it, yet no flag does and
+  // start-stop-daemon did not make the script's: something else (its configuration?) may write
+  // it. Said as it is, not as "nothing says" (gitlab-pages).
+  const unexplained = !ruleSays && !knownNone && !!ctx.rule?.noOwnPidfile;
   const comment = ruleSays
     ? `# ${daemon} writes ${what} itself: supervise-daemon needs a pid file of its own`
     : dirOnly
       ? `# nothing makes ${dir} before supervise-daemon writes its pid file: it keeps one of its own`
-      : `# nothing says ${daemon} writes no pid file at the script's path: supervise-daemon keeps one of its own`;
+      : unexplained
+        ? `# nothing here writes the script's pid file (${daemon} writes one only where told): supervise-daemon keeps one of its own`
+        : `# nothing says ${daemon} writes no pid file at the script's path: supervise-daemon keeps one of its own`;
   const lines = [
     comment,
     ...(alias
@@ -145,7 +151,9 @@ export function pidfileStep(ctx: StepContext, d: Draft): Refusal | void {
       ? `${daemon} writes ${what} itself (also in the foreground): under supervise-daemon the supervisor keeps its pid in /run/supervise-\${RC_SVCNAME}.pid instead`
       : dirOnly
         ? `nothing in the script makes ${dir}, where the pid file would be, before supervise-daemon writes it (the daemon or its package makes it): under supervise-daemon the supervisor keeps its pid in /run/supervise-\${RC_SVCNAME}.pid instead`
-        : `nothing says ${daemon} does not write the script's pidfile itself, also in the foreground: under supervise-daemon the supervisor keeps its pid in /run/supervise-\${RC_SVCNAME}.pid instead`,
+        : unexplained
+          ? `the script names a pid file that neither a flag tells ${daemon} to write (rule ${ctx.rule!.id}: it writes one only where told) nor start-stop-daemon makes, so something else may write it: under supervise-daemon the supervisor keeps its pid in /run/supervise-\${RC_SVCNAME}.pid instead`
+          : `nothing says ${daemon} does not write the script's pidfile itself, also in the foreground: under supervise-daemon the supervisor keeps its pid in /run/supervise-\${RC_SVCNAME}.pid instead`,
   );
   d.initdReasons.push(
     ruleSays

@@ -5,6 +5,29 @@ import type { Draft, Refusal, StepContext } from './types.js';
 
 type V = [number, number, number];
 
+/** The variables that keep each stream supervise-daemon would otherwise discard. */
+const KEEPS = { stderr: ['error_log', 'error_logger'], stdout: ['output_log', 'output_logger'] } as const;
+
+/**
+ * gpm -D, sslh -f, gmid -f: in the foreground the daemon logs to stderr (or stdout) instead of
+ * syslog, and supervise-daemon sends both to /dev/null unless told otherwise; the service
+ * runs, but its log is gone, unless the script, an earlier step (gitlab-pages' `--stderr FILE`
+ * made error_log) or --log keeps that stream.
+ */
+function lostLogs(ctx: StepContext, d: Draft): void {
+  const { service: s, rule, options: opts } = ctx;
+  const stream = d.foregroundLogs;
+  if (!stream || !rule || opts.log) return;
+  const isKept = (vars: readonly string[]) => vars.some((v) => s.isSet(v) || draftSets(d, v));
+  // prelude-lml: information on stdout, errors on stderr; each stream lost unless kept.
+  const lost = (stream === 'both' ? (['stdout', 'stderr'] as const) : [stream]).filter((x) => !isKept(KEEPS[x]));
+  if (!lost.length) return;
+  const what = lost.join(' and ');
+  d.warnings.push(
+    `in the foreground ${rule.id} logs to ${stream === 'both' ? 'stdout and stderr' : stream} (rule ${rule.id}), and supervise-daemon discards ${what}: migrate again with --log syslog or --log file:DIR (or set ${lost.map((x) => KEEPS[x][0]).join(' and ')}) to keep its log`,
+  );
+}
+
 /**
  * Step: what the target OpenRC can do (version gates), the logging and respawn policy asked
  * for (--log, --respawn-*), and what supervise-daemon ignores (said, not silently lost).
@@ -65,6 +88,7 @@ export function policyStep(ctx: StepContext, d: Draft): Refusal | void {
   if (r.period !== undefined) want.push(['respawn_period', String(r.period)]);
   for (const [k, v] of Object.entries(ctx.rule?.extraVars ?? {})) if (!s.isSet(k)) d.lines.push(`${k}="${v}"`);
   d.lines.push(...want.filter(([k]) => !s.isSet(k)).map(([k, v]) => `${k}="${v}"`));
+  lostLogs(ctx, d);
   for (const v of ['procname', 'start_inactive', 'command_progress'])
     if (s.isSet(v)) d.notes.push(`${v} is ignored by supervise-daemon (docs/openrc.md, section 4)`);
   d.warnings.push(...(ctx.rule?.warnings ?? []));

@@ -133,6 +133,12 @@ export interface Draft {
   initdReasons: string[];
   notes: string[];
   warnings: string[];
+  /**
+   * Where the daemon logs in the foreground (its rule's foregroundLogs), set by the foreground
+   * step; the policy step warns about a stream nothing keeps once every step has written its
+   * lines (ssd-args turns `--stderr FILE` into error_log after the foreground step).
+   */
+  foregroundLogs?: 'stderr' | 'stdout' | 'both';
   evidence: Evidence[];
 }
 

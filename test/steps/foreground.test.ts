@@ -3,6 +3,8 @@ import { initParser } from '../../src/parse/parser.js';
 import { customStartStep } from '../../src/steps/custom-start.js';
 import { flagsStep } from '../../src/steps/flags.js';
 import { foregroundStep, unitForeground } from '../../src/steps/foreground.js';
+import { policyStep } from '../../src/steps/policy.js';
+import { ssdArgsStep } from '../../src/steps/ssd-args.js';
 import type { Draft, PlanOptions, Refusal } from '../../src/steps/index.js';
 import type { ServiceRule } from '../../src/rules/types.js';
 import { ctx, draft, rule, service, sh } from './helpers.js';
@@ -27,6 +29,17 @@ function run(initd: string, more: { rule?: ServiceRule; units?: UnitFacts[]; opt
   const d = more.d ?? draft();
   const r = foregroundStep(ctx(s, more), d);
   return { s, d, r };
+}
+
+/** The foreground step, then the steps that write log variables, then the policy step, which warns about lost logs. */
+function runToPolicy(initd: string, more: { rule?: ServiceRule; options?: PlanOptions } = {}) {
+  const s = service(initd);
+  const d = draft();
+  const c = ctx(s, more);
+  foregroundStep(c, d);
+  ssdArgsStep(c, d);
+  policyStep(c, d);
+  return { s, d };
 }
 
 describe('evidence, strongest first', () => {
@@ -60,13 +73,36 @@ describe('evidence, strongest first', () => {
   // sslh -f, gpm -D: in the foreground the log goes to stderr, which supervise-daemon discards.
   test('a rule whose foreground sends the log to stderr: warned, unless --log or error_log keeps it', () => {
     const logs = rule({ foreground: '-f', foregroundLogs: 'stderr' });
-    const warned = run(all, { rule: logs });
+    const warned = runToPolicy(all, { rule: logs });
     expect(warned.d.warnings).toContain(
       'in the foreground foo logs to stderr (rule foo), and supervise-daemon discards stderr: migrate again with --log syslog or --log file:DIR (or set error_log) to keep its log',
     );
-    expect(run(all, { rule: logs, options: { log: { kind: 'syslog' } } }).d.warnings).toEqual([]);
+    const syslog = runToPolicy(all, { rule: logs, options: { log: { kind: 'syslog' }, target: [0, 51, 0] } });
+    expect(syslog.d.lines).toContain('error_logger="logger -t ${RC_SVCNAME} -p daemon.err"');
+    expect(syslog.d.warnings).toEqual([]);
     const kept = sh('#!/sbin/openrc-run', 'command=/usr/bin/foo', 'error_log=/var/log/foo.log');
-    expect(run(kept, { rule: logs }).d.warnings).toEqual([]);
+    expect(runToPolicy(kept, { rule: logs }).d.warnings).toEqual([]);
+    // The foreground step alone does not warn: what keeps stderr may come later.
+    expect(run(all, { rule: logs }).d.warnings).toEqual([]);
+  });
+
+  // gitlab-pages: start-stop-daemon's --stderr FILE, written as error_log by the ssd-args step
+  // after the foreground step, keeps the stream.
+  test("stderr kept by an error_log a later step writes from start_stop_daemon_args' --stderr: no warning", () => {
+    const logs = rule({ foreground: '', foregroundLogs: 'stderr' });
+    const ssd = sh(
+      '#!/sbin/openrc-run',
+      'command=/usr/bin/foo',
+      'pidfile=/run/foo.pid',
+      'start_stop_daemon_args="--background --stderr /var/log/foo.log"',
+    );
+    const r = runToPolicy(ssd, { rule: logs });
+    expect(r.d.lines).toContain('error_log="/var/log/foo.log"');
+    expect(r.d.warnings).toEqual([]);
+    const outOnly = ssd.replace('--stderr', '--stdout');
+    expect(runToPolicy(outOnly, { rule: logs }).d.warnings).toEqual([
+      'in the foreground foo logs to stderr (rule foo), and supervise-daemon discards stderr: migrate again with --log syslog or --log file:DIR (or set error_log) to keep its log',
+    ]);
   });
 
   // dbmail -D: umask(0077) only in server_daemonize().
@@ -89,11 +125,11 @@ describe('evidence, strongest first', () => {
   // prelude-lml: information on stdout, errors on stderr; each stream is lost unless kept.
   test('a rule whose foreground logs to both streams: warned for each stream nothing keeps', () => {
     const logs = rule({ foreground: '-f', foregroundLogs: 'both' });
-    expect(run(all, { rule: logs }).d.warnings).toContain(
+    expect(runToPolicy(all, { rule: logs }).d.warnings).toContain(
       'in the foreground foo logs to stdout and stderr (rule foo), and supervise-daemon discards stdout and stderr: migrate again with --log syslog or --log file:DIR (or set output_log and error_log) to keep its log',
     );
     const errKept = sh('#!/sbin/openrc-run', 'command=/usr/bin/foo', 'error_log=/var/log/foo.log');
-    expect(run(errKept, { rule: logs }).d.warnings).toEqual([
+    expect(runToPolicy(errKept, { rule: logs }).d.warnings).toEqual([
       'in the foreground foo logs to stdout and stderr (rule foo), and supervise-daemon discards stdout: migrate again with --log syslog or --log file:DIR (or set output_log) to keep its log',
     ]);
     const both = sh(
@@ -102,7 +138,7 @@ describe('evidence, strongest first', () => {
       'output_log=/var/log/foo.log',
       'error_log=/var/log/foo.log',
     );
-    expect(run(both, { rule: logs }).d.warnings).toEqual([]);
+    expect(runToPolicy(both, { rule: logs }).d.warnings).toEqual([]);
   });
 
   // samplicator: --background --make-pidfile, then start_post() rewrites the pid file from pgrep.

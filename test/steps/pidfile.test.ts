@@ -161,11 +161,18 @@ describe('no relocation', () => {
     untouched(d);
     // A knowledge entry without that fact settles nothing: the supervisor gets its own.
     expect(run(script, { rule: rule({ origin: 'knowledge' }) }).d.notes).toEqual([NOTE]);
-    // The pid file made by nobody (no command_background): the fact does not help.
+    // The pid file made by nobody (no command_background): the fact does not help, and the
+    // comment and note say what is odd instead of "nothing says".
     const r = run(sh('#!/sbin/openrc-run', 'command=/usr/sbin/food', 'pidfile=/run/food.pid'), {
       rule: rule({ origin: 'knowledge', noOwnPidfile: true }),
     });
-    expect(r.d.notes).toEqual([NOTE]);
+    expect(r.d.notes).toEqual([
+      'the script names a pid file that neither a flag tells food to write (rule foo: it writes one only where told) nor start-stop-daemon makes, so something else may write it: under supervise-daemon the supervisor keeps its pid in /run/supervise-${RC_SVCNAME}.pid instead',
+    ]);
+    expect(r.d.relocation?.lines).toEqual([
+      "# nothing here writes the script's pid file (food writes one only where told): supervise-daemon keeps one of its own",
+      GUARD,
+    ]);
   });
 
   test('a converted start() ran --background --make-pidfile: the relocation follows its pidfile= line', () => {
