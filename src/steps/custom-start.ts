@@ -608,9 +608,8 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
   if (shape.kind === 'refuse') return refuse(shape.reason);
   const { launch } = shape;
   const start = s.initd.fn('start')!;
-  for (const other of ['status'])
-    if (s.defines(other))
-      return refuse(`custom ${other}() reads the daemon's state its own way; under the supervisor it would be wrong`);
+  if (s.defines('status') && statusReadsProcess(s))
+    return refuse("custom status() reads the daemon's state its own way; under the supervisor it would be wrong");
 
   // The launch itself.
   let command: string;
@@ -1124,6 +1123,32 @@ function notOneshot(s: Service): Refusal | null {
       `${s.initd.fn('start') ? `${what} directly` : 'the script has no start() and no static command'}, and ${stops.fn}() stops a daemon (${stops.name}): rc-supervise cannot tell which program is the daemon or whether it forks`,
     );
   return null;
+}
+
+/** Programs that look a process up (or signal it) by pid, name or pid file. */
+const PROCESS_READERS = new Set([
+  ...['start-stop-daemon', 'supervise-daemon', 'kill', 'pkill', 'killall', 'pgrep', 'pidof', 'ps', 'fuser', 'lsof'],
+  ...['eval', '.', 'source'],
+]);
+
+/**
+ * Whether the script's own status() may look at the daemon's process: its pid or pid file (which,
+ * under supervise-daemon, name the supervisor), the process table, /proc. openrc-run.sh runs the
+ * script's status() whichever supervisor starts the daemon, so one that only reports what a tool
+ * says over the daemon's own channel (omxoed's `omx_info`, `iscsiadm -m session`) or the
+ * service's state (service_started) answers the same after the conversion. Anything rc-supervise
+ * cannot see through (a function of the script, eval, a sourced file) counts as reading it.
+ */
+function statusReadsProcess(s: Service): boolean {
+  const f = s.initd.fn('status');
+  if (!f) return true;
+  const text = bodyText(s, f);
+  if (/pid|\/proc\b|\$!|\$\{!\}/i.test(text)) return true;
+  return s.initd.commands.some(
+    (c) =>
+      c.fn === 'status' &&
+      (PROCESS_READERS.has(c.name) || /^(mark_service_|service_set_value)/.test(c.name) || s.defines(c.name)),
+  );
 }
 
 /** stop() becomes the supervisor's stop: its other steps go to stop_pre()/stop_post(). */

@@ -477,6 +477,59 @@ describe('refusals', () => {
     );
   });
 
+  // Under supervise-daemon the pid file and the pid are the supervisor's; the process table and
+  // a function of the script may say anything about the daemon.
+  test.each([
+    ['its pid file', '\t[ -f /run/foo.pid ] && einfo running'],
+    ['a pid file variable', '\tcat "${PIDFILE}"'],
+    ['/proc', '\tls /proc/$(cat /run/foo.lock)/fd'],
+    ['pidof', '\tpidof -s foo >/dev/null'],
+    ['a signal', '\tkill -0 1234'],
+    ['ps', '\tps -C foo'],
+    ['a function of the script', '\tcheck_foo'],
+    ['a sourced file', '\t. /usr/lib/foo/status.sh'],
+  ])('a custom status() reading %s', (_what, line) => {
+    const r = refusal(
+      sh('#!/sbin/openrc-run', 'check_foo() {', '\t:', '}', 'start() {', launch, '}', 'status() {', line, '}'),
+    );
+    expect(r.reason).toBe(
+      "custom status() reads the daemon's state its own way; under the supervisor it would be wrong",
+    );
+  });
+
+  // openrc-run.sh runs the script's own status() whichever supervisor starts the daemon: one
+  // that asks the daemon over its own channel, or reads the service's state, answers as before.
+  test('a custom status() that only reports what a tool says stays, and start() converts', () => {
+    const script = sh(
+      '#!/sbin/openrc-run',
+      'start() {',
+      '\tebegin "Starting foo"',
+      launch + ' --background --make-pidfile --pidfile /run/foo.pid',
+      '\teend $?',
+      '}',
+      '',
+      'status() {',
+      '\tservice_started || return 3',
+      '\tebegin "Showing the peers foo knows"',
+      '\t/usr/bin/fooctl --peers',
+      '}',
+    );
+    const { s, d, r } = run(script);
+    expect(r).toBeUndefined();
+    expect(d.converted!.command).toBe('/usr/bin/foo');
+    expect(applied(s, d.converted!.edits)).toBe(
+      sh(
+        '#!/sbin/openrc-run',
+        '',
+        'status() {',
+        '\tservice_started || return 3',
+        '\tebegin "Showing the peers foo knows"',
+        '\t/usr/bin/fooctl --peers',
+        '}',
+      ),
+    );
+  });
+
   test('command_args set but not passed by the launch', () => {
     const r = refusal(sh('#!/sbin/openrc-run', 'command_args="-v"', 'start() {', launch, '}'));
     expect(r.reason).toBe(
