@@ -157,7 +157,7 @@ export function launchedDaemon(s: Service): string | undefined {
 export type StartShape =
   | { kind: 'none' }
   | { kind: 'default' }
-  | { kind: 'launch'; launch: Command; how: 'start-stop-daemon' | 'binary' }
+  | { kind: 'launch'; launch: Command; how: 'start-stop-daemon' | 'binary'; guard?: Command }
   | { kind: 'oneshot' }
   | { kind: 'refuse'; reason: string };
 
@@ -256,9 +256,11 @@ export function startShape(s: Service, daemons: readonly string[]): StartShape {
       kind: 'refuse',
       reason: 'start() launches the daemon inside a subshell ( … ); what the subshell does around it would be lost',
     };
-  const ls = s.initd.lineStart(launch.start);
+  const guard = launchGuard(s, launch);
+  const ls = s.initd.lineStart(guard?.start ?? launch.start);
   const prevLine = s.initd.text.slice(s.initd.lineStart(Math.max(0, ls - 1)), ls);
-  if (s.initd.text.slice(ls, launch.start).trim() !== '' || /(\\|&&|\|\||\|)\s*\r?\n$/.test(prevLine))
+  const lead = s.initd.text.slice(ls, guard ? guard.start : launch.start);
+  if (lead.trim() !== '' || /(\\|&&|\|\||\|)\s*\r?\n$/.test(prevLine))
     return {
       kind: 'refuse',
       reason: 'start() runs the launch as part of a longer command (&&, ||, a pipe or a continued line)',
@@ -275,7 +277,29 @@ export function startShape(s: Service, daemons: readonly string[]): StartShape {
       kind: 'refuse',
       reason: 'the launch uses command substitution, which would run whenever the script is read',
     };
-  return { kind: 'launch', launch, how: isSsdStart(launch) ? 'start-stop-daemon' : 'binary' };
+  return { kind: 'launch', launch, how: isSsdStart(launch) ? 'start-stop-daemon' : 'binary', ...(guard && { guard }) };
+}
+
+/**
+ * The one command of `check && start-stop-daemon …` (dnsproxy's `checkconfig && \` on the line
+ * before the launch): a simple command of start() on one line of its own, joined to the launch by
+ * `&&` alone. The caller makes sure the start's status after it is the list's: then `check ||
+ * return $?` in start_pre() fails the start exactly when the launch was skipped, with the same
+ * status (openrc-run.sh runs `start_pre || exit $?`).
+ */
+function launchGuard(s: Service, launch: Command): Command | undefined {
+  const t = s.initd.text;
+  const before = s.initd.commands.filter((c) => c.fn === launch.fn && c.end <= launch.start);
+  const g = before[before.length - 1];
+  if (!g || s.initd.commands.some((c) => c !== g && c.start > g.start && c.start < launch.start)) return undefined;
+  if (!/^[ \t]*&&[ \t]*(\\?\r?\n[ \t]*)?$/.test(t.slice(stmtEnd(g), launch.start))) return undefined;
+  // One line, from its start: no `!`, no list or pipeline it belongs to, no continued line.
+  if (t.slice(g.start, stmtEnd(g)).includes('\n')) return undefined;
+  // A check, not a step whose meaning depends on where it runs (a `cd` in start_pre() may not
+  // reach the supervisor's child) or that leaves the function.
+  if (isSsdStart(g) || /^(eval|\.|source|cd|pushd|exec|exit|return|local|export|set|unset)$/.test(g.name))
+    return undefined;
+  return g;
 }
 
 interface Split {
@@ -608,6 +632,13 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
   if (shape.kind === 'refuse') return refuse(shape.reason);
   const { launch } = shape;
   const start = s.initd.fn('start')!;
+  if (shape.guard) {
+    const why = guardedStatus(s, start, launch);
+    if (why)
+      return refuse(
+        `start() launches the daemon only if ${shape.guard.name} succeeds (\`${shape.guard.name} && …\`), ${why}`,
+      );
+  }
   if (s.defines('status') && statusReadsProcess(s))
     return refuse("custom status() reads the daemon's state its own way; under the supervisor it would be wrong");
 
@@ -981,6 +1012,21 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
   if (!ownsItsLines(s, start)) return refuse('start() shares its lines with other code');
   const pieces = splitAround(s, start, launch);
   if (!pieces) return refuse('start() is written on one line with its braces');
+  if (shape.guard) {
+    // `check && \` ends the part before the launch (or `check && ` opens the launch's own line):
+    // in start_pre() it becomes `check || return $?`.
+    const g = shape.guard;
+    const t = s.initd.text;
+    const own = s.initd.lineStart(g.start) !== s.initd.lineStart(launch.start);
+    const written = t.slice(s.initd.lineStart(g.start), s.initd.lineEnd(g.start)).replace(/\r?\n$/, '');
+    if (own && pieces.pre[pieces.pre.length - 1] !== written)
+      return refuse('start() runs the launch as part of a longer command (&&, ||, a pipe or a continued line)');
+    const check = `${t.slice(s.initd.lineStart(g.start), g.end)} || return $?`;
+    pieces.pre.splice(pieces.pre.length - (own ? 1 : 0), own ? 1 : 0, check);
+    notes.push(
+      `start() launched the daemon only if ${g.name} succeeded: start_pre() runs \`${check.trim()}\`, so that its failure fails the start with its status, as before (openrc-run runs start_pre || exit $?)`,
+    );
+  }
   const pre = pieces.pre
     .filter((l) => !startAssigns.some((a) => hoistEdits.has(a.start) && l.includes(s.initd.text.slice(a.start, a.end))))
     .map((l) => {
@@ -1123,6 +1169,26 @@ function notOneshot(s: Service): Refusal | null {
       `${s.initd.fn('start') ? `${what} directly` : 'the script has no start() and no static command'}, and ${stops.fn}() stops a daemon (${stops.name}): rc-supervise cannot tell which program is the daemon or whether it forks`,
     );
   return null;
+}
+
+/**
+ * Why the start's status after `check && launch` may not be the list's (undefined: it is): in
+ * start(), a failed check skipped the launch, and only an `eend $?` or `return $?` right after it,
+ * as the last line, made start() fail with the check's status. Anything else after it (a step, a
+ * message that succeeds) would have run whether or not the daemon was launched.
+ */
+function guardedStatus(s: Service, start: FunctionDef, launch: Command): string | undefined {
+  const t = s.initd.text;
+  const from = s.initd.lineEnd(stmtEnd(launch));
+  const to = s.initd.lineStart(start.body.end - 1);
+  const after = (from < to ? t.slice(from, to) : '').split(/\r?\n/).filter((l) => l.trim() !== '' && !/^\s*#/.test(l));
+  const status = String.raw`(\$\?|\$\{\?\}|"\$\?"|"\$\{\?\}")`;
+  const message = String.raw`("(?:[^"\\$\x60]|\$\{?\w+\}?)*"|'[^']*')`;
+  const passes = new RegExp(
+    String.raw`^\s*((?:eend|ewend)\s+${status}(\s+${message})?|return(\s+${status})?)\s*;?\s*$`,
+  );
+  if (after.length === 0 || (after.length === 1 && passes.test(after[0]))) return undefined;
+  return 'and does more after it, which ran even when the check failed and nothing was launched';
 }
 
 /** Programs that look a process up (or signal it) by pid, name or pid file. */

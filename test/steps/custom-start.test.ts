@@ -360,8 +360,16 @@ describe('refusals', () => {
     expect(r.reason).toBe(`${PREFIX}start() launches the daemon inside a loop (several instances?)`);
   });
 
-  test('a launch chained with && from the line before', () => {
-    const r = refusal(sh('#!/sbin/openrc-run', 'start() {', '\tcheckpath -d /run/foo &&', launch, '}'));
+  // Only `check && launch`, one simple command joined by && alone, is converted (below).
+  test.each([
+    ['||', '\tcheckpath -d /run/foo ||'],
+    ['a longer list', '\tcheckpath -d /run/foo && checkpath -d /var/lib/foo &&'],
+    ['a pipe', '\tcheckconfig | logger &&'],
+    ['a redirected check', '\tcheckconfig >/dev/null 2>&1 &&'],
+    ['a cd', '\tcd /var/lib/foo &&'],
+    ['a negated check', '\t! checkconfig &&'],
+  ])('a launch chained from the line before: %s', (_what, line) => {
+    const r = refusal(sh('#!/sbin/openrc-run', 'checkconfig() {', '\t:', '}', 'start() {', line, launch, '}'));
     expect(r.reason).toBe(
       `${PREFIX}start() runs the launch as part of a longer command (&&, ||, a pipe or a continued line)`,
     );
@@ -566,6 +574,75 @@ describe('refusals', () => {
     );
     expect(r.reason).toBe(
       `${PREFIX}start() names its pid file with FOO_PID, which neither the script nor its conf.d sets`,
+    );
+  });
+});
+
+describe('a launch run only if a check succeeds (`check && start-stop-daemon …`)', () => {
+  const script = (guard: string[], after: string[]) =>
+    sh(
+      '#!/sbin/openrc-run',
+      'checkconfig() {',
+      '\t[ -e /etc/foo.conf ] || { eerror "no /etc/foo.conf"; return 1; }',
+      '}',
+      '',
+      'start() {',
+      '\tebegin "Starting foo"',
+      ...guard,
+      ...after,
+      '}',
+    );
+  const ssd = '\t\tstart-stop-daemon --start --exec /usr/bin/foo --pidfile /run/foo.pid';
+  const converted = (pre: string[]) =>
+    sh(
+      '#!/sbin/openrc-run',
+      'checkconfig() {',
+      '\t[ -e /etc/foo.conf ] || { eerror "no /etc/foo.conf"; return 1; }',
+      '}',
+      '',
+      'start_pre() {',
+      ...pre,
+      '\treturn 0',
+      '}',
+    );
+
+  // In start(), a failed check skipped the launch and `eend $?` (or the end of start()) returned
+  // its status; openrc-run.sh runs `start_pre || exit $?`, so `check || return $?` fails the start
+  // with that same status, and a check that passes lets the supervisor start the daemon.
+  test.each([
+    ['`&& \\` on the line before, then eend $?', ['\tcheckconfig && \\', ssd], ['\teend $?']],
+    ['`&&` ending the line before', ['\tcheckconfig &&', ssd], ['\teend $? "Failed to start foo"']],
+    ['the same line, then return $?', ['\tcheckconfig && ' + ssd.trim()], ['\treturn $?']],
+    ['nothing after it', ['\tcheckconfig && \\', ssd], []],
+  ])('%s: start_pre() runs `check || return $?`', (_what, guard, after) => {
+    const { s, d, r } = run(script(guard, after));
+    expect(r).toBeUndefined();
+    expect(d.converted!.command).toBe('/usr/bin/foo');
+    expect(d.converted!.lines).toEqual(['pidfile=/run/foo.pid']);
+    expect(applied(s, d.converted!.edits)).toBe(converted(['\tcheckconfig || return $?']));
+    expect(d.notes).toContain(
+      'start() launched the daemon only if checkconfig succeeded: start_pre() runs `checkconfig || return $?`, so that its failure fails the start with its status, as before (openrc-run runs start_pre || exit $?)',
+    );
+  });
+
+  test('the steps before the check stay before it', () => {
+    const { s, d, r } = run(script(['\tcheckpath -d /run/foo', '\tcheckconfig && \\', ssd], ['\teend $?']));
+    expect(r).toBeUndefined();
+    expect(applied(s, d.converted!.edits)).toBe(converted(['\tcheckpath -d /run/foo', '\tcheckconfig || return $?']));
+  });
+
+  // A step or a message after the list ran whether or not the check passed, and a message that
+  // succeeds (or `eend 0`) made start() succeed without a daemon: not the same in start_pre().
+  test.each([
+    [['\teend $?', '\tchmod 660 /run/foo.sock']],
+    [['\teend 0']],
+    [['\teinfo "foo started"']],
+    [['\teend $?', '\treturn 0']],
+    [['\treturn 0']],
+  ])('anything else after it is refused: %j', (after) => {
+    const r = refusal(script(['\tcheckconfig && \\', ssd], after));
+    expect(r.reason).toBe(
+      `${PREFIX}start() launches the daemon only if checkconfig succeeds (\`checkconfig && …\`), and does more after it, which ran even when the check failed and nothing was launched`,
     );
   });
 });
