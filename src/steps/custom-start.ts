@@ -757,8 +757,20 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
       if (['start', 'exec', 'startas', 'background', 'make-pidfile', 'quiet', 'verbose'].includes(long)) continue;
       const v = written(o);
       if (long === 'pidfile') {
+        // `${SRP_DAEMON_PID:-/var/run/srpd.pid}`: a name nothing sets, with a default that is never
+        // empty. pidfile= keeps the expansion as written, so at the top of the script it reads
+        // the same conf.d (sourced first) and gets the same file as the launch did; a plain
+        // `${PIDFILE}` nothing sets has no value to keep.
+        const defaulted = (x: string) =>
+          [...v.matchAll(/\$(\{)?([A-Za-z_]\w*)(:-[^}$`"'\s]+\})?/g)].every(
+            (m) => m[2] !== x || (m[1] !== undefined && m[3] !== undefined),
+          );
         const unset = referencedVars(v).find(
-          (x) => !s.isSet(x) && !s.initd.assignments.some((a) => a.name === x) && !/^(RC_SVCNAME|SVCNAME)$/.test(x),
+          (x) =>
+            !s.isSet(x) &&
+            !s.initd.assignments.some((a) => a.name === x) &&
+            !/^(RC_SVCNAME|SVCNAME)$/.test(x) &&
+            !defaulted(x),
         );
         if (unset)
           return refuse(`start() names its pid file with ${unset}, which neither the script nor its conf.d sets`);

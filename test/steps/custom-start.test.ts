@@ -576,6 +576,37 @@ describe('refusals', () => {
       `${PREFIX}start() names its pid file with FOO_PID, which neither the script nor its conf.d sets`,
     );
   });
+
+  // A default that may be empty (`-` without `:`), quoted, or computed says nothing certain.
+  test.each(['${FOO_PID-/run/foo.pid}', '${FOO_PID:-"/run/foo.pid"}', '${FOO_PID:-${RUNDIR}/foo.pid}', '$FOO_PID'])(
+    'a pid file named by a variable nobody sets: %s',
+    (word) => {
+      const r = refusal(
+        sh('#!/sbin/openrc-run', 'start() {', `\tstart-stop-daemon --start --exec /usr/bin/foo --pidfile ${word}`, '}'),
+      );
+      expect(r.reason).toMatch(
+        /^custom start\(\)\/stop\(\): start\(\) names its pid file with (FOO_PID|RUNDIR), which/,
+      );
+    },
+  );
+
+  // conf.d is sourced before the script, so `pidfile=${FOO_PID:-/run/foo.pid}` at its top reads
+  // the same value the launch read in start(): the file conf.d names, else the default.
+  test('a pid file named by a variable nobody sets, with a literal default, converts as written', () => {
+    const { d, r } = run(
+      sh(
+        '#!/sbin/openrc-run',
+        'start() {',
+        '\tstart-stop-daemon --start --exec /usr/bin/foo --pidfile ${FOO_PID:-/run/foo.pid}',
+        '}',
+        'stop() {',
+        '\tstart-stop-daemon --stop --pidfile ${FOO_PID:-/run/foo.pid}',
+        '}',
+      ),
+    );
+    expect(r).toBeUndefined();
+    expect(d.converted!.lines).toEqual(['pidfile=${FOO_PID:-/run/foo.pid}']);
+  });
 });
 
 describe('a launch run only if a check succeeds (`check && start-stop-daemon …`)', () => {
