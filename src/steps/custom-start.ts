@@ -1059,11 +1059,12 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
     return refuse(
       `start() declares ${acrossStart} local before the launch and reads it after: split into start_pre() and start_post(), the second would not see its value`,
     );
+  const ownPre = pre.length && s.defines('start_pre') ? keepOwnHook(s, file, 'start_pre') : undefined;
   for (const [name, body] of [
     ['start_pre', pre],
     ['start_post', post],
   ] as const)
-    if (body.length && s.defines(name))
+    if (body.length && s.defines(name) && !(name === 'start_pre' && ownPre))
       return refuse(`start() has steps for ${name}(), which the script defines already`);
   // A successful early return before the launch ("already running") skipped the launch; in
   // start_pre() it would only end start_pre().
@@ -1071,7 +1072,18 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
     return refuse(
       'start() can return early before the launch (e.g. when the daemon already runs); in start_pre() that would no longer skip the launch',
     );
-  const edits: Edit[] = [replaceFunction(s, file, start, fnPair(['start_pre', pre], ['start_post', post], eol))];
+  const edits: Edit[] = [
+    replaceFunction(
+      s,
+      file,
+      start,
+      fnPair(['start_pre', ownPre ? ownPre.callFirst(pre) : pre], ['start_post', post], eol),
+    ),
+  ];
+  if (ownPre) {
+    edits.push(ownPre.edit);
+    notes.push(ownPre.note('start'));
+  }
   if (pre.length) notes.push('what start() did before the launch is now start_pre()');
   if (post.some((l) => !/^\s*#/.test(l))) notes.push('what start() did after the launch is now start_post()');
   notes.push(...postPlan.notes);
@@ -1289,6 +1301,18 @@ function convertStop(
     // writes when told) while start() gave start-stop-daemon none: without a pidfile= the
     // start-stop-daemon path (supervisor removed) would stop by --exec, every instance at once.
     const pf = p.options.find((o) => o.spec.long === 'pidfile');
+    // carbon-c-relay's stop(): `local pfile=${pidfile}`, then another file when an old one
+    // exists, and `--pidfile "${pfile}"`. The supervisor's stop (and, without it, OpenRC's
+    // start-stop-daemon stop) uses pidfile, whatever stop() computed: not the same stop.
+    const pfWord =
+      pf && (pf.valueIndex !== undefined ? raw[pf.valueIndex] : raw[pf.index].slice(raw[pf.index].indexOf('=') + 1));
+    const ownPidfile = pfWord
+      ? referencedVars(pfWord).find((x) => s.initd.assignments.some((a) => a.name === x && a.fn === stopFn.name))
+      : undefined;
+    if (ownPidfile && (lines.some((l) => l.startsWith('pidfile=')) || s.isSet('pidfile')))
+      return refuse(
+        `stop() finds the daemon through --pidfile ${pfWord}, and stop() itself sets ${ownPidfile}; the supervisor's stop would use pidfile instead`,
+      );
     if (pf && !lines.some((l) => l.startsWith('pidfile=')) && !s.isSet('pidfile')) {
       const v = pf.valueIndex !== undefined ? raw[pf.valueIndex] : raw[pf.index].slice(raw[pf.index].indexOf('=') + 1);
       // Only a name the script's top level gives: pidfile= is read when the script is read, so
@@ -1358,14 +1382,65 @@ function convertStop(
     return refuse(
       `stop() declares ${across} local before it stops the daemon and reads it after: split into stop_pre() and stop_post(), the second would not see its value`,
     );
+  const ownPre = sp.pre.length && s.defines('stop_pre') ? keepOwnHook(s, file, 'stop_pre') : undefined;
   for (const [name, body] of [
     ['stop_pre', sp.pre],
     ['stop_post', sp.post],
   ] as const)
-    if (body.length && s.defines(name))
+    if (body.length && s.defines(name) && !(name === 'stop_pre' && ownPre))
       return refuse(`stop() has steps for ${name}(), which the script defines already`);
-  edits.push(replaceFunction(s, file, stopFn, fnPair(['stop_pre', sp.pre], ['stop_post', sp.post], eol)));
+  edits.push(
+    replaceFunction(
+      s,
+      file,
+      stopFn,
+      fnPair(['stop_pre', ownPre ? ownPre.callFirst(sp.pre) : sp.pre], ['stop_post', sp.post], eol),
+    ),
+  );
+  if (ownPre) {
+    edits.push(ownPre.edit);
+    notes.push(ownPre.note('stop'));
+  }
   if (sp.pre.length || sp.post.length) notes.push("stop()'s other steps are now stop_pre()/stop_post()");
+}
+
+/**
+ * The script's own start_pre() (stop_pre()) when start() (stop()) has steps for that name too
+ * (apcupsd's start_pre() makes /run/apcupsd, its start() removes a flag file and makes the
+ * same directory again): openrc-run.sh runs `start_pre || exit $?` and then `start`. Its
+ * definition is renamed in place (script_start_pre), and the new start_pre() calls it first with
+ * `script_start_pre || return $?`: it runs as before, in the same shell and with no arguments,
+ * and its failure still ends the start, with its status, before start()'s steps. Only a single
+ * plain `name() {` at the top level, which nothing calls by name, and a new name nothing uses.
+ */
+function keepOwnHook(
+  s: Service,
+  file: string,
+  name: 'start_pre' | 'stop_pre',
+): { edit: Edit; callFirst: (body: string[]) => string[]; note: (fn: string) => string } | undefined {
+  const defs = s.initd.functions.filter((f) => f.name === name);
+  if (defs.length !== 1) return undefined;
+  const f = defs[0];
+  const t = s.initd.text;
+  if (s.initd.lineStart(f.start) !== f.start || !t.startsWith(name, f.start)) return undefined;
+  if (!/^[ \t]*\([ \t]*\)/.test(t.slice(f.start + name.length))) return undefined;
+  // Not inside a top-level if/case/loop (sssd defines start() under a condition).
+  let depth = 0;
+  for (const m of stripQuotedAndComments(t.slice(0, f.start)).matchAll(
+    /(?:^|[\s;&|(])(if|case|for|while|until|fi|esac|done)(?=[\s;&|)]|$)/g,
+  ))
+    depth += /^(if|case|for|while|until)$/.test(m[1]) ? 1 : -1;
+  if (depth !== 0) return undefined;
+  if (s.initd.commands.some((c) => c.name === name)) return undefined;
+  const renamed = `script_${name}`;
+  const used = new RegExp(`(^|[^\\w])${renamed}([^\\w]|$)`);
+  if (used.test(t) || (s.confd && used.test(s.confd.text))) return undefined;
+  return {
+    edit: { file, start: f.start, end: f.start + name.length, text: renamed },
+    callFirst: (body) => [`${/^\s*/.exec(body[0] ?? '')?.[0] || '\t'}${renamed} || return $?`, ...body],
+    note: (fn) =>
+      `the script's own ${name}() is now ${renamed}(), called first by the ${name}() that holds what ${fn}() did before ${fn === 'start' ? 'the launch' : 'the stop'}: openrc-run runs ${name} || exit $? and then ${fn}, so its failure still ends the ${fn} before those steps, with its status`,
+  };
 }
 
 /** A restart() that only stops and starts is what openrc-run does anyway: it goes. */

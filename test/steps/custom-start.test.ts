@@ -678,6 +678,106 @@ describe('a launch run only if a check succeeds (`check && start-stop-daemon …
   });
 });
 
+describe('start_pre()/stop_pre() the script defines already, beside steps for them in start()/stop()', () => {
+  const script = (own: string[], more: string[] = []) =>
+    sh(
+      '#!/sbin/openrc-run',
+      ...own,
+      '',
+      'start() {',
+      '\trm -f /var/lib/foo/powerfail',
+      '\tebegin "Starting foo"',
+      '\tstart-stop-daemon --start --exec /usr/bin/foo --pidfile /run/foo/foo.pid',
+      '\teend $?',
+      '}',
+      '',
+      'stop() {',
+      '\tfooctl --flush',
+      '\tstart-stop-daemon --stop --pidfile /run/foo/foo.pid',
+      '}',
+      ...more,
+    );
+  const startPre = ['start_pre() {', '\tcheckpath -d -o foo /run/foo', '}'];
+  const stopPre = ['stop_pre() {', '\t[ "${RC_CMD}" = restart ] && { checkconfig || return 1; }', '\treturn 0', '}'];
+
+  // openrc-run.sh runs `start_pre || exit $?` and then start: renamed and called first with
+  // `|| return $?`, the script's own start_pre() runs as before, in the same shell, and its
+  // failure still ends the start before start()'s steps, with its status. Likewise for stop.
+  test("the script's own is renamed in place and called first", () => {
+    const { s, d, r } = run(script([...startPre, '', ...stopPre]));
+    expect(r).toBeUndefined();
+    expect(applied(s, d.converted!.edits)).toBe(
+      sh(
+        '#!/sbin/openrc-run',
+        'script_start_pre() {',
+        '\tcheckpath -d -o foo /run/foo',
+        '}',
+        '',
+        'script_stop_pre() {',
+        '\t[ "${RC_CMD}" = restart ] && { checkconfig || return 1; }',
+        '\treturn 0',
+        '}',
+        '',
+        'start_pre() {',
+        '\tscript_start_pre || return $?',
+        '\trm -f /var/lib/foo/powerfail',
+        '\treturn 0',
+        '}',
+        '',
+        'stop_pre() {',
+        '\tscript_stop_pre || return $?',
+        '\tfooctl --flush',
+        '\treturn 0',
+        '}',
+      ),
+    );
+    expect(d.notes).toContain(
+      "the script's own start_pre() is now script_start_pre(), called first by the start_pre() that holds what start() did before the launch: openrc-run runs start_pre || exit $? and then start, so its failure still ends the start before those steps, with its status",
+    );
+    expect(d.notes).toContain(
+      "the script's own stop_pre() is now script_stop_pre(), called first by the stop_pre() that holds what stop() did before the stop: openrc-run runs stop_pre || exit $? and then stop, so its failure still ends the stop before those steps, with its status",
+    );
+  });
+
+  test.each([
+    ['defined under a condition', ['if [ -n "${FOO_PREP}" ]; then', ...startPre, 'fi']],
+    ['written `function start_pre`', ['function start_pre {', '\tcheckpath -d -o foo /run/foo', '}']],
+    ['called by name elsewhere', [...startPre, 'prepare() {', '\tstart_pre', '}']],
+    ['with the new name taken', [...startPre, 'script_start_pre() {', '\t:', '}']],
+  ])('not when it is %s', (_what, own) => {
+    const r = refusal(script(own as string[]));
+    expect(r.reason).toBe(`${PREFIX}start() has steps for start_pre(), which the script defines already`);
+  });
+
+  // carbon-c-relay's stop() (found once its own stop_pre() no longer stopped the conversion).
+  test('a stop through a pid file stop() computes itself stays refused when pidfile is set', () => {
+    const r = refusal(
+      sh(
+        '#!/sbin/openrc-run',
+        'pidfile="/run/foo/foo.pid"',
+        'start() {',
+        '\tstart-stop-daemon --start --exec /usr/bin/foo --pidfile "${pidfile}"',
+        '}',
+        'stop() {',
+        '\tlocal pfile=${pidfile}',
+        '\t[ -e /run/foo.pid ] && pfile=/run/foo.pid',
+        '\tstart-stop-daemon --stop --exec /usr/bin/foo --pidfile "${pfile}"',
+        '}',
+      ),
+    );
+    expect(r.reason).toBe(
+      `${PREFIX}stop() finds the daemon through --pidfile "\${pfile}", and stop() itself sets pfile; the supervisor's stop would use pidfile instead`,
+    );
+  });
+
+  test("start_post() stays refused (its steps would have to follow start()'s, and its status is not checked)", () => {
+    const r = refusal(
+      script(['start_post() {', '\teinfo started', '}'], []).replace('\teend $?\n', '\teend $?\n\teinfo "foo is up"\n'),
+    );
+    expect(r.reason).toBe(`${PREFIX}start() has steps for start_post(), which the script defines already`);
+  });
+});
+
 describe('stop() and restart() without start()', () => {
   test('stop-only: its other steps go to stop_post(), --retry to retry', () => {
     const { s, d, r } = run(
