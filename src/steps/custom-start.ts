@@ -758,11 +758,12 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
       const v = written(o);
       if (long === 'pidfile') {
         // `${SRP_DAEMON_PID:-/var/run/srpd.pid}`: a name nothing sets, with a default that is never
-        // empty. pidfile= keeps the expansion as written, so at the top of the script it reads
-        // the same conf.d (sourced first) and gets the same file as the launch did; a plain
-        // `${PIDFILE}` nothing sets has no value to keep.
+        // empty (and holds no glob or tilde, which the launch's unquoted word expanded and an
+        // assignment does not). pidfile= keeps the expansion as written, so at the top of the
+        // script it reads the same conf.d (sourced first) and gets the same file as the launch
+        // did; a plain `${PIDFILE}` nothing sets has no value to keep.
         const defaulted = (x: string) =>
-          [...v.matchAll(/\$(\{)?([A-Za-z_]\w*)(:-[^}$`"'\s]+\})?/g)].every(
+          [...v.matchAll(/\$(\{)?([A-Za-z_]\w*)(:-[^}$`"'\s*?[~]+\})?/g)].every(
             (m) => m[2] !== x || (m[1] !== undefined && m[3] !== undefined),
           );
         const unset = referencedVars(v).find(

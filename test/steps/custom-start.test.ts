@@ -578,17 +578,19 @@ describe('refusals', () => {
   });
 
   // A default that may be empty (`-` without `:`), quoted, or computed says nothing certain.
-  test.each(['${FOO_PID-/run/foo.pid}', '${FOO_PID:-"/run/foo.pid"}', '${FOO_PID:-${RUNDIR}/foo.pid}', '$FOO_PID'])(
-    'a pid file named by a variable nobody sets: %s',
-    (word) => {
-      const r = refusal(
-        sh('#!/sbin/openrc-run', 'start() {', `\tstart-stop-daemon --start --exec /usr/bin/foo --pidfile ${word}`, '}'),
-      );
-      expect(r.reason).toMatch(
-        /^custom start\(\)\/stop\(\): start\(\) names its pid file with (FOO_PID|RUNDIR), which/,
-      );
-    },
-  );
+  test.each([
+    '${FOO_PID-/run/foo.pid}',
+    '${FOO_PID:-"/run/foo.pid"}',
+    '${FOO_PID:-${RUNDIR}/foo.pid}',
+    '$FOO_PID',
+    '${FOO_PID:-/run/foo*.pid}',
+    '${FOO_PID:-~foo/foo.pid}',
+  ])('a pid file named by a variable nobody sets: %s', (word) => {
+    const r = refusal(
+      sh('#!/sbin/openrc-run', 'start() {', `\tstart-stop-daemon --start --exec /usr/bin/foo --pidfile ${word}`, '}'),
+    );
+    expect(r.reason).toMatch(/^custom start\(\)\/stop\(\): start\(\) names its pid file with (FOO_PID|RUNDIR), which/);
+  });
 
   // conf.d is sourced before the script, so `pidfile=${FOO_PID:-/run/foo.pid}` at its top reads
   // the same value the launch read in start(): the file conf.d names, else the default.
