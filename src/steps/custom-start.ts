@@ -157,7 +157,7 @@ export function launchedDaemon(s: Service): string | undefined {
 export type StartShape =
   | { kind: 'none' }
   | { kind: 'default' }
-  | { kind: 'launch'; launch: Command; how: 'start-stop-daemon' | 'binary' }
+  | { kind: 'launch'; launch: Command; how: 'start-stop-daemon' | 'binary'; guard?: Command }
   | { kind: 'oneshot' }
   | { kind: 'refuse'; reason: string };
 
@@ -256,9 +256,11 @@ export function startShape(s: Service, daemons: readonly string[]): StartShape {
       kind: 'refuse',
       reason: 'start() launches the daemon inside a subshell ( … ); what the subshell does around it would be lost',
     };
-  const ls = s.initd.lineStart(launch.start);
+  const guard = launchGuard(s, launch);
+  const ls = s.initd.lineStart(guard?.start ?? launch.start);
   const prevLine = s.initd.text.slice(s.initd.lineStart(Math.max(0, ls - 1)), ls);
-  if (s.initd.text.slice(ls, launch.start).trim() !== '' || /(\\|&&|\|\||\|)\s*\r?\n$/.test(prevLine))
+  const lead = s.initd.text.slice(ls, guard ? guard.start : launch.start);
+  if (lead.trim() !== '' || /(\\|&&|\|\||\|)\s*\r?\n$/.test(prevLine))
     return {
       kind: 'refuse',
       reason: 'start() runs the launch as part of a longer command (&&, ||, a pipe or a continued line)',
@@ -275,7 +277,29 @@ export function startShape(s: Service, daemons: readonly string[]): StartShape {
       kind: 'refuse',
       reason: 'the launch uses command substitution, which would run whenever the script is read',
     };
-  return { kind: 'launch', launch, how: isSsdStart(launch) ? 'start-stop-daemon' : 'binary' };
+  return { kind: 'launch', launch, how: isSsdStart(launch) ? 'start-stop-daemon' : 'binary', ...(guard && { guard }) };
+}
+
+/**
+ * The one command of `check && start-stop-daemon …` (dnsproxy's `checkconfig && \` on the line
+ * before the launch): a simple command of start() on one line of its own, joined to the launch by
+ * `&&` alone. The caller makes sure the start's status after it is the list's: then `check ||
+ * return $?` in start_pre() fails the start exactly when the launch was skipped, with the same
+ * status (openrc-run.sh runs `start_pre || exit $?`).
+ */
+function launchGuard(s: Service, launch: Command): Command | undefined {
+  const t = s.initd.text;
+  const before = s.initd.commands.filter((c) => c.fn === launch.fn && c.end <= launch.start);
+  const g = before[before.length - 1];
+  if (!g || s.initd.commands.some((c) => c !== g && c.start > g.start && c.start < launch.start)) return undefined;
+  if (!/^[ \t]*&&[ \t]*(\\?\r?\n[ \t]*)?$/.test(t.slice(stmtEnd(g), launch.start))) return undefined;
+  // One line, from its start: no `!`, no list or pipeline it belongs to, no continued line.
+  if (t.slice(g.start, stmtEnd(g)).includes('\n')) return undefined;
+  // A check, not a step whose meaning depends on where it runs (a `cd` in start_pre() may not
+  // reach the supervisor's child) or that leaves the function.
+  if (isSsdStart(g) || /^(eval|\.|source|cd|pushd|exec|exit|return|local|export|set|unset)$/.test(g.name))
+    return undefined;
+  return g;
 }
 
 interface Split {
@@ -608,9 +632,15 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
   if (shape.kind === 'refuse') return refuse(shape.reason);
   const { launch } = shape;
   const start = s.initd.fn('start')!;
-  for (const other of ['status'])
-    if (s.defines(other))
-      return refuse(`custom ${other}() reads the daemon's state its own way; under the supervisor it would be wrong`);
+  if (shape.guard) {
+    const why = guardedStatus(s, start, launch);
+    if (why)
+      return refuse(
+        `start() launches the daemon only if ${shape.guard.name} succeeds (\`${shape.guard.name} && …\`), ${why}`,
+      );
+  }
+  if (s.defines('status') && statusReadsProcess(s))
+    return refuse("custom status() reads the daemon's state its own way; under the supervisor it would be wrong");
 
   // The launch itself.
   let command: string;
@@ -727,8 +757,21 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
       if (['start', 'exec', 'startas', 'background', 'make-pidfile', 'quiet', 'verbose'].includes(long)) continue;
       const v = written(o);
       if (long === 'pidfile') {
+        // `${SRP_DAEMON_PID:-/var/run/srpd.pid}`: a name nothing sets, with a default that is never
+        // empty (and holds no glob or tilde, which the launch's unquoted word expanded and an
+        // assignment does not). pidfile= keeps the expansion as written, so at the top of the
+        // script it reads the same conf.d (sourced first) and gets the same file as the launch
+        // did; a plain `${PIDFILE}` nothing sets has no value to keep.
+        const defaulted = (x: string) =>
+          [...v.matchAll(/\$(\{)?([A-Za-z_]\w*)(:-[^}$`"'\s*?[~]+\})?/g)].every(
+            (m) => m[2] !== x || (m[1] !== undefined && m[3] !== undefined),
+          );
         const unset = referencedVars(v).find(
-          (x) => !s.isSet(x) && !s.initd.assignments.some((a) => a.name === x) && !/^(RC_SVCNAME|SVCNAME)$/.test(x),
+          (x) =>
+            !s.isSet(x) &&
+            !s.initd.assignments.some((a) => a.name === x) &&
+            !/^(RC_SVCNAME|SVCNAME)$/.test(x) &&
+            !defaulted(x),
         );
         if (unset)
           return refuse(`start() names its pid file with ${unset}, which neither the script nor its conf.d sets`);
@@ -982,6 +1025,21 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
   if (!ownsItsLines(s, start)) return refuse('start() shares its lines with other code');
   const pieces = splitAround(s, start, launch);
   if (!pieces) return refuse('start() is written on one line with its braces');
+  if (shape.guard) {
+    // `check && \` ends the part before the launch (or `check && ` opens the launch's own line):
+    // in start_pre() it becomes `check || return $?`.
+    const g = shape.guard;
+    const t = s.initd.text;
+    const own = s.initd.lineStart(g.start) !== s.initd.lineStart(launch.start);
+    const written = t.slice(s.initd.lineStart(g.start), s.initd.lineEnd(g.start)).replace(/\r?\n$/, '');
+    if (own && pieces.pre[pieces.pre.length - 1] !== written)
+      return refuse('start() runs the launch as part of a longer command (&&, ||, a pipe or a continued line)');
+    const check = `${t.slice(s.initd.lineStart(g.start), g.end)} || return $?`;
+    pieces.pre.splice(pieces.pre.length - (own ? 1 : 0), own ? 1 : 0, check);
+    notes.push(
+      `start() launched the daemon only if ${g.name} succeeded: start_pre() runs \`${check.trim()}\`, so that its failure fails the start with its status, as before (openrc-run runs start_pre || exit $?)`,
+    );
+  }
   const pre = pieces.pre
     .filter((l) => !startAssigns.some((a) => hoistEdits.has(a.start) && l.includes(s.initd.text.slice(a.start, a.end))))
     .map((l) => {
@@ -1002,11 +1060,12 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
     return refuse(
       `start() declares ${acrossStart} local before the launch and reads it after: split into start_pre() and start_post(), the second would not see its value`,
     );
+  const ownPre = pre.length && s.defines('start_pre') ? keepOwnHook(s, file, 'start_pre') : undefined;
   for (const [name, body] of [
     ['start_pre', pre],
     ['start_post', post],
   ] as const)
-    if (body.length && s.defines(name))
+    if (body.length && s.defines(name) && !(name === 'start_pre' && ownPre))
       return refuse(`start() has steps for ${name}(), which the script defines already`);
   // A successful early return before the launch ("already running") skipped the launch; in
   // start_pre() it would only end start_pre().
@@ -1014,7 +1073,18 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
     return refuse(
       'start() can return early before the launch (e.g. when the daemon already runs); in start_pre() that would no longer skip the launch',
     );
-  const edits: Edit[] = [replaceFunction(s, file, start, fnPair(['start_pre', pre], ['start_post', post], eol))];
+  const edits: Edit[] = [
+    replaceFunction(
+      s,
+      file,
+      start,
+      fnPair(['start_pre', ownPre ? ownPre.callFirst(pre) : pre], ['start_post', post], eol),
+    ),
+  ];
+  if (ownPre) {
+    edits.push(ownPre.edit);
+    notes.push(ownPre.note('start'));
+  }
   if (pre.length) notes.push('what start() did before the launch is now start_pre()');
   if (post.some((l) => !/^\s*#/.test(l))) notes.push('what start() did after the launch is now start_post()');
   notes.push(...postPlan.notes);
@@ -1126,6 +1196,52 @@ function notOneshot(s: Service): Refusal | null {
   return null;
 }
 
+/**
+ * Why the start's status after `check && launch` may not be the list's (undefined: it is): in
+ * start(), a failed check skipped the launch, and only an `eend $?` or `return $?` right after it,
+ * as the last line, made start() fail with the check's status. Anything else after it (a step, a
+ * message that succeeds) would have run whether or not the daemon was launched.
+ */
+function guardedStatus(s: Service, start: FunctionDef, launch: Command): string | undefined {
+  const t = s.initd.text;
+  const from = s.initd.lineEnd(stmtEnd(launch));
+  const to = s.initd.lineStart(start.body.end - 1);
+  const after = (from < to ? t.slice(from, to) : '').split(/\r?\n/).filter((l) => l.trim() !== '' && !/^\s*#/.test(l));
+  const status = String.raw`(\$\?|\$\{\?\}|"\$\?"|"\$\{\?\}")`;
+  const message = String.raw`("(?:[^"\\$\x60]|\$\{?\w+\}?)*"|'[^']*')`;
+  const passes = new RegExp(
+    String.raw`^\s*((?:eend|ewend)\s+${status}(\s+${message})?|return(\s+${status})?)\s*;?\s*$`,
+  );
+  if (after.length === 0 || (after.length === 1 && passes.test(after[0]))) return undefined;
+  return 'and does more after it, which ran even when the check failed and nothing was launched';
+}
+
+/** Programs that look a process up (or signal it) by pid, name or pid file. */
+const PROCESS_READERS = new Set([
+  ...['start-stop-daemon', 'supervise-daemon', 'kill', 'pkill', 'killall', 'pgrep', 'pidof', 'ps', 'fuser', 'lsof'],
+  ...['eval', '.', 'source'],
+]);
+
+/**
+ * Whether the script's own status() may look at the daemon's process: its pid or pid file (which,
+ * under supervise-daemon, name the supervisor), the process table, /proc. openrc-run.sh runs the
+ * script's status() whichever supervisor starts the daemon, so one that only reports what a tool
+ * says over the daemon's own channel (omxoed's `omx_info`, `iscsiadm -m session`) or the
+ * service's state (service_started) answers the same after the conversion. Anything rc-supervise
+ * cannot see through (a function of the script, eval, a sourced file) counts as reading it.
+ */
+function statusReadsProcess(s: Service): boolean {
+  const f = s.initd.fn('status');
+  if (!f) return true;
+  const text = bodyText(s, f);
+  if (/pid|\/proc\b|\$!|\$\{!\}/i.test(text)) return true;
+  return s.initd.commands.some(
+    (c) =>
+      c.fn === 'status' &&
+      (PROCESS_READERS.has(c.name) || /^(mark_service_|service_set_value)/.test(c.name) || s.defines(c.name)),
+  );
+}
+
 /** stop() becomes the supervisor's stop: its other steps go to stop_pre()/stop_post(). */
 function convertStop(
   s: Service,
@@ -1186,6 +1302,18 @@ function convertStop(
     // writes when told) while start() gave start-stop-daemon none: without a pidfile= the
     // start-stop-daemon path (supervisor removed) would stop by --exec, every instance at once.
     const pf = p.options.find((o) => o.spec.long === 'pidfile');
+    // carbon-c-relay's stop(): `local pfile=${pidfile}`, then another file when an old one
+    // exists, and `--pidfile "${pfile}"`. The supervisor's stop (and, without it, OpenRC's
+    // start-stop-daemon stop) uses pidfile, whatever stop() computed: not the same stop.
+    const pfWord =
+      pf && (pf.valueIndex !== undefined ? raw[pf.valueIndex] : raw[pf.index].slice(raw[pf.index].indexOf('=') + 1));
+    const ownPidfile = pfWord
+      ? referencedVars(pfWord).find((x) => s.initd.assignments.some((a) => a.name === x && a.fn === stopFn.name))
+      : undefined;
+    if (ownPidfile && (lines.some((l) => l.startsWith('pidfile=')) || s.isSet('pidfile')))
+      return refuse(
+        `stop() finds the daemon through --pidfile ${pfWord}, and stop() itself sets ${ownPidfile}; the supervisor's stop would use pidfile instead`,
+      );
     if (pf && !lines.some((l) => l.startsWith('pidfile=')) && !s.isSet('pidfile')) {
       const v = pf.valueIndex !== undefined ? raw[pf.valueIndex] : raw[pf.index].slice(raw[pf.index].indexOf('=') + 1);
       // Only a name the script's top level gives: pidfile= is read when the script is read, so
@@ -1255,14 +1383,65 @@ function convertStop(
     return refuse(
       `stop() declares ${across} local before it stops the daemon and reads it after: split into stop_pre() and stop_post(), the second would not see its value`,
     );
+  const ownPre = sp.pre.length && s.defines('stop_pre') ? keepOwnHook(s, file, 'stop_pre') : undefined;
   for (const [name, body] of [
     ['stop_pre', sp.pre],
     ['stop_post', sp.post],
   ] as const)
-    if (body.length && s.defines(name))
+    if (body.length && s.defines(name) && !(name === 'stop_pre' && ownPre))
       return refuse(`stop() has steps for ${name}(), which the script defines already`);
-  edits.push(replaceFunction(s, file, stopFn, fnPair(['stop_pre', sp.pre], ['stop_post', sp.post], eol)));
+  edits.push(
+    replaceFunction(
+      s,
+      file,
+      stopFn,
+      fnPair(['stop_pre', ownPre ? ownPre.callFirst(sp.pre) : sp.pre], ['stop_post', sp.post], eol),
+    ),
+  );
+  if (ownPre) {
+    edits.push(ownPre.edit);
+    notes.push(ownPre.note('stop'));
+  }
   if (sp.pre.length || sp.post.length) notes.push("stop()'s other steps are now stop_pre()/stop_post()");
+}
+
+/**
+ * The script's own start_pre() (stop_pre()) when start() (stop()) has steps for that name too
+ * (apcupsd's start_pre() makes /run/apcupsd, its start() removes a flag file and makes the
+ * same directory again): openrc-run.sh runs `start_pre || exit $?` and then `start`. Its
+ * definition is renamed in place (script_start_pre), and the new start_pre() calls it first with
+ * `script_start_pre || return $?`: it runs as before, in the same shell and with no arguments,
+ * and its failure still ends the start, with its status, before start()'s steps. Only a single
+ * plain `name() {` at the top level, which nothing calls by name, and a new name nothing uses.
+ */
+function keepOwnHook(
+  s: Service,
+  file: string,
+  name: 'start_pre' | 'stop_pre',
+): { edit: Edit; callFirst: (body: string[]) => string[]; note: (fn: string) => string } | undefined {
+  const defs = s.initd.functions.filter((f) => f.name === name);
+  if (defs.length !== 1) return undefined;
+  const f = defs[0];
+  const t = s.initd.text;
+  if (s.initd.lineStart(f.start) !== f.start || !t.startsWith(name, f.start)) return undefined;
+  if (!/^[ \t]*\([ \t]*\)/.test(t.slice(f.start + name.length))) return undefined;
+  // Not inside a top-level if/case/loop (sssd defines start() under a condition).
+  let depth = 0;
+  for (const m of stripQuotedAndComments(t.slice(0, f.start)).matchAll(
+    /(?:^|[\s;&|(])(if|case|for|while|until|fi|esac|done)(?=[\s;&|)]|$)/g,
+  ))
+    depth += /^(if|case|for|while|until)$/.test(m[1]) ? 1 : -1;
+  if (depth !== 0) return undefined;
+  if (s.initd.commands.some((c) => c.name === name)) return undefined;
+  const renamed = `script_${name}`;
+  const used = new RegExp(`(^|[^\\w])${renamed}([^\\w]|$)`);
+  if (used.test(t) || (s.confd && used.test(s.confd.text))) return undefined;
+  return {
+    edit: { file, start: f.start, end: f.start + name.length, text: renamed },
+    callFirst: (body) => [`${/^\s*/.exec(body[0] ?? '')?.[0] || '\t'}${renamed} || return $?`, ...body],
+    note: (fn) =>
+      `the script's own ${name}() is now ${renamed}(), called first by the ${name}() that holds what ${fn}() did before ${fn === 'start' ? 'the launch' : 'the stop'}: openrc-run runs ${name} || exit $? and then ${fn}, so its failure still ends the ${fn} before those steps, with its status`,
+  };
 }
 
 /** A restart() that only stops and starts is what openrc-run does anyway: it goes. */

@@ -275,7 +275,9 @@ function daemonPidfileAlias(
     if (refs.length !== all) return `${f.name}() names it where the shell does not expand it`;
     for (const r of refs) {
       const at = f.body.start + r.at;
-      if (rewritten(at)) continue;
+      // A function defined inside another (`start_pre() {` written twice) shares its
+      // references with the outer one: each is rewritten once.
+      if (rewritten(at) || edits.some((e) => e.start === at)) continue;
       const why = unsure(f.name, r.line);
       if (why) return why;
       if (s.initd.inHeredoc(at, at + 'pidfile'.length)) return `${f.name}() reads it in a here-document`;

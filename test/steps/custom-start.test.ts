@@ -360,8 +360,16 @@ describe('refusals', () => {
     expect(r.reason).toBe(`${PREFIX}start() launches the daemon inside a loop (several instances?)`);
   });
 
-  test('a launch chained with && from the line before', () => {
-    const r = refusal(sh('#!/sbin/openrc-run', 'start() {', '\tcheckpath -d /run/foo &&', launch, '}'));
+  // Only `check && launch`, one simple command joined by && alone, is converted (below).
+  test.each([
+    ['||', '\tcheckpath -d /run/foo ||'],
+    ['a longer list', '\tcheckpath -d /run/foo && checkpath -d /var/lib/foo &&'],
+    ['a pipe', '\tcheckconfig | logger &&'],
+    ['a redirected check', '\tcheckconfig >/dev/null 2>&1 &&'],
+    ['a cd', '\tcd /var/lib/foo &&'],
+    ['a negated check', '\t! checkconfig &&'],
+  ])('a launch chained from the line before: %s', (_what, line) => {
+    const r = refusal(sh('#!/sbin/openrc-run', 'checkconfig() {', '\t:', '}', 'start() {', line, launch, '}'));
     expect(r.reason).toBe(
       `${PREFIX}start() runs the launch as part of a longer command (&&, ||, a pipe or a continued line)`,
     );
@@ -477,6 +485,59 @@ describe('refusals', () => {
     );
   });
 
+  // Under supervise-daemon the pid file and the pid are the supervisor's; the process table and
+  // a function of the script may say anything about the daemon.
+  test.each([
+    ['its pid file', '\t[ -f /run/foo.pid ] && einfo running'],
+    ['a pid file variable', '\tcat "${PIDFILE}"'],
+    ['/proc', '\tls /proc/$(cat /run/foo.lock)/fd'],
+    ['pidof', '\tpidof -s foo >/dev/null'],
+    ['a signal', '\tkill -0 1234'],
+    ['ps', '\tps -C foo'],
+    ['a function of the script', '\tcheck_foo'],
+    ['a sourced file', '\t. /usr/lib/foo/status.sh'],
+  ])('a custom status() reading %s', (_what, line) => {
+    const r = refusal(
+      sh('#!/sbin/openrc-run', 'check_foo() {', '\t:', '}', 'start() {', launch, '}', 'status() {', line, '}'),
+    );
+    expect(r.reason).toBe(
+      "custom status() reads the daemon's state its own way; under the supervisor it would be wrong",
+    );
+  });
+
+  // openrc-run.sh runs the script's own status() whichever supervisor starts the daemon: one
+  // that asks the daemon over its own channel, or reads the service's state, answers as before.
+  test('a custom status() that only reports what a tool says stays, and start() converts', () => {
+    const script = sh(
+      '#!/sbin/openrc-run',
+      'start() {',
+      '\tebegin "Starting foo"',
+      launch + ' --background --make-pidfile --pidfile /run/foo.pid',
+      '\teend $?',
+      '}',
+      '',
+      'status() {',
+      '\tservice_started || return 3',
+      '\tebegin "Showing the peers foo knows"',
+      '\t/usr/bin/fooctl --peers',
+      '}',
+    );
+    const { s, d, r } = run(script);
+    expect(r).toBeUndefined();
+    expect(d.converted!.command).toBe('/usr/bin/foo');
+    expect(applied(s, d.converted!.edits)).toBe(
+      sh(
+        '#!/sbin/openrc-run',
+        '',
+        'status() {',
+        '\tservice_started || return 3',
+        '\tebegin "Showing the peers foo knows"',
+        '\t/usr/bin/fooctl --peers',
+        '}',
+      ),
+    );
+  });
+
   test('command_args set but not passed by the launch', () => {
     const r = refusal(sh('#!/sbin/openrc-run', 'command_args="-v"', 'start() {', launch, '}'));
     expect(r.reason).toBe(
@@ -514,6 +575,208 @@ describe('refusals', () => {
     expect(r.reason).toBe(
       `${PREFIX}start() names its pid file with FOO_PID, which neither the script nor its conf.d sets`,
     );
+  });
+
+  // A default that may be empty (`-` without `:`), quoted, or computed says nothing certain.
+  test.each([
+    '${FOO_PID-/run/foo.pid}',
+    '${FOO_PID:-"/run/foo.pid"}',
+    '${FOO_PID:-${RUNDIR}/foo.pid}',
+    '$FOO_PID',
+    '${FOO_PID:-/run/foo*.pid}',
+    '${FOO_PID:-~foo/foo.pid}',
+  ])('a pid file named by a variable nobody sets: %s', (word) => {
+    const r = refusal(
+      sh('#!/sbin/openrc-run', 'start() {', `\tstart-stop-daemon --start --exec /usr/bin/foo --pidfile ${word}`, '}'),
+    );
+    expect(r.reason).toMatch(/^custom start\(\)\/stop\(\): start\(\) names its pid file with (FOO_PID|RUNDIR), which/);
+  });
+
+  // conf.d is sourced before the script, so `pidfile=${FOO_PID:-/run/foo.pid}` at its top reads
+  // the same value the launch read in start(): the file conf.d names, else the default.
+  test('a pid file named by a variable nobody sets, with a literal default, converts as written', () => {
+    const { d, r } = run(
+      sh(
+        '#!/sbin/openrc-run',
+        'start() {',
+        '\tstart-stop-daemon --start --exec /usr/bin/foo --pidfile ${FOO_PID:-/run/foo.pid}',
+        '}',
+        'stop() {',
+        '\tstart-stop-daemon --stop --pidfile ${FOO_PID:-/run/foo.pid}',
+        '}',
+      ),
+    );
+    expect(r).toBeUndefined();
+    expect(d.converted!.lines).toEqual(['pidfile=${FOO_PID:-/run/foo.pid}']);
+  });
+});
+
+describe('a launch run only if a check succeeds (`check && start-stop-daemon …`)', () => {
+  const script = (guard: string[], after: string[]) =>
+    sh(
+      '#!/sbin/openrc-run',
+      'checkconfig() {',
+      '\t[ -e /etc/foo.conf ] || { eerror "no /etc/foo.conf"; return 1; }',
+      '}',
+      '',
+      'start() {',
+      '\tebegin "Starting foo"',
+      ...guard,
+      ...after,
+      '}',
+    );
+  const ssd = '\t\tstart-stop-daemon --start --exec /usr/bin/foo --pidfile /run/foo.pid';
+  const converted = (pre: string[]) =>
+    sh(
+      '#!/sbin/openrc-run',
+      'checkconfig() {',
+      '\t[ -e /etc/foo.conf ] || { eerror "no /etc/foo.conf"; return 1; }',
+      '}',
+      '',
+      'start_pre() {',
+      ...pre,
+      '\treturn 0',
+      '}',
+    );
+
+  // In start(), a failed check skipped the launch and `eend $?` (or the end of start()) returned
+  // its status; openrc-run.sh runs `start_pre || exit $?`, so `check || return $?` fails the start
+  // with that same status, and a check that passes lets the supervisor start the daemon.
+  test.each([
+    ['`&& \\` on the line before, then eend $?', ['\tcheckconfig && \\', ssd], ['\teend $?']],
+    ['`&&` ending the line before', ['\tcheckconfig &&', ssd], ['\teend $? "Failed to start foo"']],
+    ['the same line, then return $?', ['\tcheckconfig && ' + ssd.trim()], ['\treturn $?']],
+    ['nothing after it', ['\tcheckconfig && \\', ssd], []],
+  ])('%s: start_pre() runs `check || return $?`', (_what, guard, after) => {
+    const { s, d, r } = run(script(guard, after));
+    expect(r).toBeUndefined();
+    expect(d.converted!.command).toBe('/usr/bin/foo');
+    expect(d.converted!.lines).toEqual(['pidfile=/run/foo.pid']);
+    expect(applied(s, d.converted!.edits)).toBe(converted(['\tcheckconfig || return $?']));
+    expect(d.notes).toContain(
+      'start() launched the daemon only if checkconfig succeeded: start_pre() runs `checkconfig || return $?`, so that its failure fails the start with its status, as before (openrc-run runs start_pre || exit $?)',
+    );
+  });
+
+  test('the steps before the check stay before it', () => {
+    const { s, d, r } = run(script(['\tcheckpath -d /run/foo', '\tcheckconfig && \\', ssd], ['\teend $?']));
+    expect(r).toBeUndefined();
+    expect(applied(s, d.converted!.edits)).toBe(converted(['\tcheckpath -d /run/foo', '\tcheckconfig || return $?']));
+  });
+
+  // A step or a message after the list ran whether or not the check passed, and a message that
+  // succeeds (or `eend 0`) made start() succeed without a daemon: not the same in start_pre().
+  test.each([
+    [['\teend $?', '\tchmod 660 /run/foo.sock']],
+    [['\teend 0']],
+    [['\teinfo "foo started"']],
+    [['\teend $?', '\treturn 0']],
+    [['\treturn 0']],
+  ])('anything else after it is refused: %j', (after) => {
+    const r = refusal(script(['\tcheckconfig && \\', ssd], after));
+    expect(r.reason).toBe(
+      `${PREFIX}start() launches the daemon only if checkconfig succeeds (\`checkconfig && …\`), and does more after it, which ran even when the check failed and nothing was launched`,
+    );
+  });
+});
+
+describe('start_pre()/stop_pre() the script defines already, beside steps for them in start()/stop()', () => {
+  const script = (own: string[], more: string[] = []) =>
+    sh(
+      '#!/sbin/openrc-run',
+      ...own,
+      '',
+      'start() {',
+      '\trm -f /var/lib/foo/powerfail',
+      '\tebegin "Starting foo"',
+      '\tstart-stop-daemon --start --exec /usr/bin/foo --pidfile /run/foo/foo.pid',
+      '\teend $?',
+      '}',
+      '',
+      'stop() {',
+      '\tfooctl --flush',
+      '\tstart-stop-daemon --stop --pidfile /run/foo/foo.pid',
+      '}',
+      ...more,
+    );
+  const startPre = ['start_pre() {', '\tcheckpath -d -o foo /run/foo', '}'];
+  const stopPre = ['stop_pre() {', '\t[ "${RC_CMD}" = restart ] && { checkconfig || return 1; }', '\treturn 0', '}'];
+
+  // openrc-run.sh runs `start_pre || exit $?` and then start: renamed and called first with
+  // `|| return $?`, the script's own start_pre() runs as before, in the same shell, and its
+  // failure still ends the start before start()'s steps, with its status. Likewise for stop.
+  test("the script's own is renamed in place and called first", () => {
+    const { s, d, r } = run(script([...startPre, '', ...stopPre]));
+    expect(r).toBeUndefined();
+    expect(applied(s, d.converted!.edits)).toBe(
+      sh(
+        '#!/sbin/openrc-run',
+        'script_start_pre() {',
+        '\tcheckpath -d -o foo /run/foo',
+        '}',
+        '',
+        'script_stop_pre() {',
+        '\t[ "${RC_CMD}" = restart ] && { checkconfig || return 1; }',
+        '\treturn 0',
+        '}',
+        '',
+        'start_pre() {',
+        '\tscript_start_pre || return $?',
+        '\trm -f /var/lib/foo/powerfail',
+        '\treturn 0',
+        '}',
+        '',
+        'stop_pre() {',
+        '\tscript_stop_pre || return $?',
+        '\tfooctl --flush',
+        '\treturn 0',
+        '}',
+      ),
+    );
+    expect(d.notes).toContain(
+      "the script's own start_pre() is now script_start_pre(), called first by the start_pre() that holds what start() did before the launch: openrc-run runs start_pre || exit $? and then start, so its failure still ends the start before those steps, with its status",
+    );
+    expect(d.notes).toContain(
+      "the script's own stop_pre() is now script_stop_pre(), called first by the stop_pre() that holds what stop() did before the stop: openrc-run runs stop_pre || exit $? and then stop, so its failure still ends the stop before those steps, with its status",
+    );
+  });
+
+  test.each([
+    ['defined under a condition', ['if [ -n "${FOO_PREP}" ]; then', ...startPre, 'fi']],
+    ['written `function start_pre`', ['function start_pre {', '\tcheckpath -d -o foo /run/foo', '}']],
+    ['called by name elsewhere', [...startPre, 'prepare() {', '\tstart_pre', '}']],
+    ['with the new name taken', [...startPre, 'script_start_pre() {', '\t:', '}']],
+  ])('not when it is %s', (_what, own) => {
+    const r = refusal(script(own as string[]));
+    expect(r.reason).toBe(`${PREFIX}start() has steps for start_pre(), which the script defines already`);
+  });
+
+  // carbon-c-relay's stop() (found once its own stop_pre() no longer stopped the conversion).
+  test('a stop through a pid file stop() computes itself stays refused when pidfile is set', () => {
+    const r = refusal(
+      sh(
+        '#!/sbin/openrc-run',
+        'pidfile="/run/foo/foo.pid"',
+        'start() {',
+        '\tstart-stop-daemon --start --exec /usr/bin/foo --pidfile "${pidfile}"',
+        '}',
+        'stop() {',
+        '\tlocal pfile=${pidfile}',
+        '\t[ -e /run/foo.pid ] && pfile=/run/foo.pid',
+        '\tstart-stop-daemon --stop --exec /usr/bin/foo --pidfile "${pfile}"',
+        '}',
+      ),
+    );
+    expect(r.reason).toBe(
+      `${PREFIX}stop() finds the daemon through --pidfile "\${pfile}", and stop() itself sets pfile; the supervisor's stop would use pidfile instead`,
+    );
+  });
+
+  test("start_post() stays refused (its steps would have to follow start()'s, and its status is not checked)", () => {
+    const r = refusal(
+      script(['start_post() {', '\teinfo started', '}'], []).replace('\teend $?\n', '\teend $?\n\teinfo "foo is up"\n'),
+    );
+    expect(r.reason).toBe(`${PREFIX}start() has steps for start_post(), which the script defines already`);
   });
 });
 

@@ -636,3 +636,26 @@ describe('what the custom-start step wrote from stop() reads pidfile', () => {
     expect(d.relocation?.lines).toContain('daemon_pidfile=${pidfile}');
   });
 });
+
+// Found by the property test (exit 70 before): a function written inside another, here a
+// `start_pre() {` line twice, has its body inside the outer one's, so both read the same
+// ${pidfile}; it is rewritten once, not by two edits at one offset.
+test('a reader defined inside another reader gets one edit per reference', () => {
+  const { s, d, r } = run(
+    sh(
+      '#!/sbin/openrc-run',
+      'command=/usr/sbin/food',
+      'command_background=yes',
+      'pidfile=/run/food/food.pid',
+      '',
+      'start_pre() {',
+      'start_pre() {',
+      '\tcheckpath -d -m 0755 "${pidfile%/*}"',
+      '}',
+    ),
+  );
+  expect(r).toBeUndefined();
+  const edits = d.extraEdits;
+  expect(edits.map((e) => e.start)).toEqual([...new Set(edits.map((e) => e.start))]);
+  expect(applyEdits(s.initd.text, edits)).toContain('\tcheckpath -d -m 0755 "${daemon_pidfile%/*}"\n');
+});
