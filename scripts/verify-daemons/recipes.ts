@@ -609,7 +609,30 @@ printf 'ListenAddress 127.0.0.1\nPort 2222\nHostKey @TMP@/host_key\nUsePAM no\n'
   opendmarc: {
     args: '-c @TMP@/opendmarc.conf',
     setup: `sysuser opendmarc; printf 'Socket inet:8893@127.0.0.1\\nUserID opendmarc\\n' > @TMP@/opendmarc.conf`,
+  }, // --- round 9: Alpine and overlay daemons
+  // arpalert listens on an interface (it found none but "any"); arpon needs one and a mode (-D: DARPI)
+  arpalert: { args: '-i v0', setup: 'veth; sysuser arpalert' },
+  arpon: { args: '-i v0 -D', setup: 'veth; mkdir -p /var/log/arpon /run/arpon' },
+  certmonger: { setup: 'systembus' },
+  iked: {
+    args: '-f @TMP@/iked.conf',
+    setup: `sysuser _iked /var/empty; mkdir -p /var/empty; printf 'ikev2 "verify" passive esp from 127.0.0.1 to 127.0.0.2\\n' > @TMP@/iked.conf; chmod 600 @TMP@/iked.conf`,
+    needs: "the kernel's PF_KEY sockets (af_key), which this machine's kernel lacks",
   },
+  // Debian's package for /usr/sbin/inetd is openbsd-inetd: its -d is debugging, and it has no -f
+  inetd: {
+    skip: "Debian's /usr/sbin/inetd is OpenBSD's inetd, not busybox's applet the entry is for (packages: busybox-initscripts)",
+  },
+  nrpe: {
+    args: '-c @TMP@/nrpe.cfg',
+    setup: `printf 'server_address=127.0.0.1\\nserver_port=5666\\nallowed_hosts=127.0.0.1\\nnrpe_user=nobody\\nnrpe_group=nogroup\\npid_file=@TMP@/nrpe.pid\\n' > @TMP@/nrpe.cfg`,
+  },
+  sockd: {
+    args: '-f @TMP@/danted.conf',
+    setup: `printf 'logoutput: stderr\\ninternal: 127.0.0.1 port = 1080\\nexternal: 127.0.0.1\\nsocksmethod: none\\nclientmethod: none\\nuser.privileged: root\\nuser.unprivileged: nobody\\nclient pass { from: 0.0.0.0/0 to: 0.0.0.0/0 }\\nsocks pass { from: 0.0.0.0/0 to: 0.0.0.0/0 }\\n' > @TMP@/danted.conf`,
+  },
+  // cpufreqd sets the CPU frequency governors of the host (/sys is shared)
+  cpufreqd: { skip: HOST_WIDE('change the CPU frequency governors') },
 };
 
 /** The recipe for an entry: "<kind>:<id>" (rule:cupsd, kb:cupsd) first, then "<id>". */
