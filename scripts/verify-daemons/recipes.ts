@@ -631,6 +631,8 @@ printf 'ListenAddress 127.0.0.1\nPort 2222\nHostKey @TMP@/host_key\nUsePAM no\n'
     args: '-f @TMP@/danted.conf',
     setup: `printf 'logoutput: stderr\\ninternal: 127.0.0.1 port = 1080\\nexternal: 127.0.0.1\\nsocksmethod: none\\nclientmethod: none\\nuser.privileged: root\\nuser.unprivileged: nobody\\nclient pass { from: 0.0.0.0/0 to: 0.0.0.0/0 }\\nsocks pass { from: 0.0.0.0/0 to: 0.0.0.0/0 }\\n' > @TMP@/danted.conf`,
   },
+  // ipband needs the interface to listen on (its operand; Gentoo's /etc/ipband.conf names it)
+  ipband: { args: '-C v0', setup: 'veth' },
   // cpufreqd sets the CPU frequency governors of the host (/sys is shared)
   cpufreqd: { skip: HOST_WIDE('change the CPU frequency governors') },
 };
