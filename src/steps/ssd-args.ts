@@ -94,19 +94,9 @@ export function fallbackTrap(s: Service): Trap | null {
   const value = keep.length ? keep.map((w) => shellQuoteWord(w)).join(' ') : ' ';
   const shown = value === ' ' ? '" " (a single space: OpenRC before 0.46 treats "" as unset)' : `"${value}"`;
   const moved = declared.length ? `; ${declared.join(', ')} instead of the option` : '';
-  // A variable start_stop_daemon_args reads that nothing sets (`${FCRON_SSDARGS:-"--wait 1000"}`)
-  // is the admin's to set in conf.d: what goes there from now on reaches start-stop-daemon only.
-  const open = [...new Set(ssdArgsValues(s).flatMap((v) => referencedVars(v.text)))].filter(
-    (n) => n !== 'start_stop_daemon_args' && !OPENRC_VARS.test(n) && !s.isSet(n),
-  );
-  const admin = open.length
-    ? `; options set in ${open.join(', ')} (unset here) reach start-stop-daemon only: supervise-daemon's go in supervise_daemon_args`
-    : '';
-  const note =
-    (words
-      ? `start_stop_daemon_args (${words.join(' ')}) would reach supervise-daemon, which rejects ${dropped.join(', ')}: supervise_daemon_args set to ${shown}${moved}`
-      : 'start_stop_daemon_args is computed at run time and would reach supervise-daemon: supervise_daemon_args set so it does not') +
-    admin;
+  const note = words
+    ? `start_stop_daemon_args (${words.join(' ')}) would reach supervise-daemon, which rejects ${dropped.join(', ')}: supervise_daemon_args set to ${shown}${moved}`
+    : 'start_stop_daemon_args is computed at run time and would reach supervise-daemon: supervise_daemon_args set so it does not';
   // A single space, not "": OpenRC before 0.46 expands ${supervise_daemon_args:-...}.
   return {
     lines: [...declared, `supervise_daemon_args="${value.replace(/["\\$`]/g, '\\$&')}"`],
@@ -215,22 +205,28 @@ function asWritten(s: Service, trap: Trap): string[] | string {
   const anyVar = ssdArgsValues(s).some((v) => /[$`]/.test(v.text));
   if (!src && anyVar) return 'start_stop_daemon_args is built in a way rc-supervise cannot follow word by word';
   // 'value': the script writes the word out; a token text: one variable makes it; null: neither.
-  const written = (at: number, joined: boolean): 'value' | string | null => {
+  // `--chdir \"${SD_HOMEDIR}\"` in a double-quoted value (stdiscosrv, znc): OpenRC's eval reads
+  // the escaped quotes, so the word is that one variable's value; a declarative line takes the
+  // reference itself, supervise_daemon_args the token as the script writes it.
+  const written = (at: number, joined: boolean, declared: boolean): 'value' | string | null => {
     const x = src?.[at];
     if (!x || x.literal) return 'value';
-    return x.count === 1 && !joined && /^[^"'`]*\$/.test(x.text) ? x.text : null;
+    if (x.count !== 1 || joined) return null;
+    const quoted = /^\\"(\$\{[A-Za-z_]\w*\}|\$[A-Za-z_]\w*)\\"$/.exec(x.text);
+    if (quoted) return declared ? quoted[1] : x.text;
+    return /^[^"'`]*\$/.test(x.text) ? x.text : null;
   };
   const cannot = (w: string) =>
     `start_stop_daemon_args passes ${w} through a variable rc-supervise cannot write as the script does`;
   const lines: string[] = [];
   for (const d of trap.declaredAt) {
-    const w = written(d.at, d.joined);
+    const w = written(d.at, d.joined, true);
     if (w === null) return cannot(words[d.at]);
     lines.push(w === 'value' ? trap.lines.find((l) => l.startsWith(`${d.variable}=`))! : `${d.variable}="${w}"`);
   }
   const kept: string[] = [];
   for (const at of trap.keptAt) {
-    const w = written(at, false);
+    const w = written(at, false, false);
     if (w === null) return cannot(words[at]);
     kept.push(w === 'value' ? shellQuoteWord(words[at]).replace(/["\\$`]/g, '\\$&') : w);
   }
@@ -260,8 +256,23 @@ export function ssdArgsStep(ctx: StepContext, d: Draft): Refusal | void {
       `written as the script writes its words: ${lines.join(', ')}`,
     );
   trap.lines = lines;
-  d.notes.push(trap.note);
+  d.notes.push(trap.note + adminNote(ctx.service, lines));
   d.lines.push(...trap.lines);
+}
+
+/**
+ * A variable start_stop_daemon_args reads that the lines written for supervise-daemon do not
+ * (fcron's `${FCRON_SSDARGS:-"--wait 1000"}`, znc's `${ZNC_SSDARGS}` from conf.d) is the admin's
+ * to set: what goes there from now on reaches start-stop-daemon only. Said, with where it is set.
+ */
+function adminNote(s: Service, lines: readonly string[]): string {
+  const read = new Set(lines.flatMap((l) => referencedVars(l.slice(l.indexOf('=') + 1))));
+  const left = [...new Set(ssdArgsValues(s).flatMap((v) => referencedVars(v.text)))].filter(
+    (n) => n !== 'start_stop_daemon_args' && !OPENRC_VARS.test(n) && !read.has(n),
+  );
+  if (!left.length) return '';
+  const where = left.map((n) => (s.isSet(n) ? n : `${n} (unset here)`)).join(', ');
+  return `; what ${where} ${left.length > 1 ? 'hold' : 'holds'} reaches start-stop-daemon only: supervise-daemon's options go in supervise_daemon_args`;
 }
 
 /**

@@ -24,18 +24,42 @@ test('--wait is dropped: supervise_daemon_args is a single space, not "" (pre-0.
   expect(d.initdReasons).toEqual([]);
 });
 
+// stdiscosrv, znc: `--chdir \"${SD_HOMEDIR}\"` in a double-quoted value; OpenRC's eval reads the quotes.
+test('a word that is one variable in escaped quotes: its reference in a declarative line, as written in supervise_daemon_args', () => {
+  const d = run(
+    sh(
+      ...head,
+      'D=/var/lib/foo',
+      'G=foo',
+      'start_stop_daemon_args="--chdir \\"${D}\\" --group \\"${G}\\" --wait 1000"',
+    ),
+  );
+  expect(d.lines).toEqual(['directory="${D}"', 'supervise_daemon_args="--group \\"${G}\\""']);
+  // Two variables in one pair of quotes make one word no single reference can stand for.
+  const two = run(sh(...head, 'D=/var', 'E=lib', 'start_stop_daemon_args="--chdir \\"${D}/${E}\\" --wait 1000"'));
+  expect(two.lines).toEqual([]);
+});
+
 test("a variable nothing sets (conf.d's to set): the note says what is set there reaches start-stop-daemon only", () => {
   const d = run(sh(...head, 'start_stop_daemon_args=${FOO_SSDARGS:-"--wait 1000"}'));
   expect(d.lines).toEqual(['supervise_daemon_args=" "']);
   expect(d.notes).toEqual([
-    `start_stop_daemon_args (--wait 1000) would reach supervise-daemon, which rejects --wait 1000: supervise_daemon_args set to ${SPACE}; options set in FOO_SSDARGS (unset here) reach start-stop-daemon only: supervise-daemon's go in supervise_daemon_args`,
+    `start_stop_daemon_args (--wait 1000) would reach supervise-daemon, which rejects --wait 1000: supervise_daemon_args set to ${SPACE}; what FOO_SSDARGS (unset here) holds reaches start-stop-daemon only: supervise-daemon's options go in supervise_daemon_args`,
   ]);
-  // Set in conf.d, or by OpenRC itself: its value is what the words are made of, nothing to add.
+  // Set in conf.d (znc's ZNC_SSDARGS="--wait 1000"): said without "(unset here)".
+  const confd = run(sh(...head, 'start_stop_daemon_args="--wait 1000 ${FOO_SSDARGS}"'), 'FOO_SSDARGS="--wait 5"\n');
+  expect(confd.lines).toEqual(['supervise_daemon_args=" "']);
+  expect(confd.notes).toEqual([
+    `start_stop_daemon_args (--wait 1000 --wait 5) would reach supervise-daemon, which rejects --wait 1000, --wait 5: supervise_daemon_args set to ${SPACE}; what FOO_SSDARGS holds reaches start-stop-daemon only: supervise-daemon's options go in supervise_daemon_args`,
+  ]);
+  // A variable the written lines read (znc's ${ZNC_DATADIR} in directory=), or one OpenRC sets: nothing to add.
   for (const d2 of [
-    run(sh(...head, 'start_stop_daemon_args="${FOO_SSDARGS} --wait 1000"'), 'FOO_SSDARGS="--nicelevel 5"\n'),
+    run(sh(...head, 'D=/var/lib/foo', 'start_stop_daemon_args="--chdir \\"${D}\\" --wait 1000"')),
     run(sh(...head, 'start_stop_daemon_args="--wait 1000 --name ${RC_SVCNAME}${RC_CMD}"')),
-  ])
-    expect(d2.notes.join('\n')).not.toContain('unset here');
+  ]) {
+    expect(d2.notes.length).toBe(1);
+    expect(d2.notes[0]).not.toContain('reach start-stop-daemon only');
+  }
 });
 
 test('--user becomes command_user, what both take stays, s-s-d-only options go', () => {
