@@ -6,13 +6,13 @@
  * Why by hand: Node 20 has no compile cache for ES modules (module.enableCompileCache is
  * Node 22), and compiling our ~1 MB of JavaScript is a good part of a short run's time. A
  * vm.Script given the cache's bytes skips parsing and compiling every function the training
- * run compiled. V8 checks the cache against the source, its own version and its flags and
- * rejects it on any difference (another Node, NODE_OPTIONS flags, an edited bundle): the
- * script is then compiled as usual, just slower. Nothing is written at run time.
+ * run compiled. V8 rejects a cache made by another V8 or under other flags (another Node,
+ * NODE_OPTIONS flags), and readCache() one made for another bundle or damaged: the script is
+ * then compiled as usual, just slower. Nothing is written at run time.
  *
  * RC_SUPERVISE_CODE_CACHE_OUT=FILE: write the cache at exit, for the Node running this (the
  * release build's training run; a packager whose Node differs from the release's can run the
- * same: docs/install.md).
+ * same: README, Install).
  */
 const fs = require('node:fs');
 const path = require('node:path');
@@ -46,8 +46,8 @@ function readCache(file, source) {
   try {
     raw = fs.readFileSync(file);
   } catch (e) {
-    if (e.code === 'ENOENT') return { state: 'none' };
-    throw e;
+    // Only a speed-up: a cache that cannot be read (gone, no permission) is not used.
+    return { state: e.code === 'ENOENT' ? 'none' : 'unreadable (' + e.code + '): not used' };
   }
   const { crc32 } = require('node:zlib');
   // zlib.crc32 is in Node 20.15+ and 22.2+, not in Node 21, which "engines" lets in.

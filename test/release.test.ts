@@ -12,6 +12,7 @@ import {
   readFileSync,
   readdirSync,
   lstatSync,
+  mkdirSync,
   readlinkSync,
   rmSync,
   writeFileSync,
@@ -196,7 +197,11 @@ describe('installed into a prefix, run from /', () => {
       run(['lint', '-f', 'json', dir], { NODE_OPTIONS: `--import=${noCrc}` }),
       'unchecked (this Node has no zlib.crc32): not used',
     );
+    // A directory where the file should be: cannot be read, not used (it is only a speed-up).
     rmSync(cache);
+    mkdirSync(cache);
+    same(run(['lint', '-f', 'json', dir]), 'unreadable (EISDIR): not used');
+    rmSync(cache, { recursive: true });
     same(run(['lint', '-f', 'json', dir]), 'none');
     // What a packager whose Node differs runs after installing (README): a cache for this Node.
     same(run(['lint', '-f', 'json', dir], { RC_SUPERVISE_CODE_CACHE_OUT: cache }), 'none');
