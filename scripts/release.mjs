@@ -2,9 +2,11 @@
 /**
  * `npm run release`: the package people install, needing only Node.
  *
- * 1. esbuild bundles the CLI (src/cli/run.ts) and the worker thread (src/pool/worker.ts) into
- *    release/stage/rc-supervise/lib/, with code splitting so that each command still loads
- *    only what it needs; the version is compiled in (RC_SUPERVISE_VERSION, else package.json's).
+ * 1. esbuild bundles the program and its worker thread (src/cli/bundle.ts) into one CommonJS
+ *    file, release/stage/rc-supervise/lib/rc-supervise.cjs, loaded by bin/load-bundle.cjs; a
+ *    module reached only by import() is still initialised only when a command imports it. The
+ *    version is compiled in (RC_SUPERVISE_VERSION, else package.json's); the knowledge base
+ *    goes to lib/daemons.json. A training run then writes V8's code cache beside the bundle.
  * 2. The grammar (tree-sitter-bash.wasm) and tree-sitter's runtime (web-tree-sitter.wasm) are
  *    copied beside the bundle: at run time nothing needs the tree-sitter-bash package (C sources,
  *    native prebuilds and an install script that fails where no prebuild exists).
