@@ -14,6 +14,8 @@ export interface Trap {
   declaredAt: { variable: string; at: number; joined: boolean }[];
   /** start_stop_daemon_args's words (values). */
   words: string[] | null;
+  /** The value of a --wait it drops (start-stop-daemon's start failed when the daemon died that soon). */
+  waited?: string;
 }
 
 /** start-stop-daemon options that have a declarative variable both backends read. */
@@ -41,6 +43,8 @@ export function fallbackTrap(s: Service): Trap | null {
   const declared: string[] = [];
   const keptAt: number[] = [];
   const declaredAt: Trap['declaredAt'] = [];
+  // start-stop-daemon's --wait N: start failed when the daemon died within N ms.
+  let waited: string | undefined;
   if (words) {
     // getopt_long takes a unique prefix (`--nice 5` is --nicelevel, collectd's conf.d): kept,
     // it is written out in full, which supervise-daemon surely knows.
@@ -72,6 +76,7 @@ export function fallbackTrap(s: Service): Trap | null {
         continue;
       }
       if (!SHARED_MEANING.has(o.spec.long) || (short && MISREAD_SHORT.has(o.written[1]))) {
+        if (o.spec.long === 'wait' && o.value !== undefined) waited = o.value;
         dropped.push(written.join(' '));
         continue;
       }
@@ -104,6 +109,7 @@ export function fallbackTrap(s: Service): Trap | null {
     keptAt,
     declaredAt,
     words,
+    ...(waited !== undefined && { waited }),
   };
 }
 
@@ -256,7 +262,11 @@ export function ssdArgsStep(ctx: StepContext, d: Draft): Refusal | void {
       `written as the script writes its words: ${lines.join(', ')}`,
     );
   trap.lines = lines;
-  d.notes.push(trap.note + adminNote(ctx.service, lines));
+  // What --wait did is gone, said: supervise-daemon's start returns once the child is spawned.
+  const wait = trap.waited
+    ? `; the start no longer waits ${trap.waited} ms to see the daemon still running (supervise-daemon starts it again when it dies)`
+    : '';
+  d.notes.push(trap.note + wait + adminNote(ctx.service, lines));
   d.lines.push(...trap.lines);
 }
 

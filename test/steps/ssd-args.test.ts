@@ -18,7 +18,7 @@ test('--wait is dropped: supervise_daemon_args is a single space, not "" (pre-0.
   const d = run(sh(...head, 'start_stop_daemon_args="--wait 1000"'));
   expect(d.lines).toEqual(['supervise_daemon_args=" "']);
   expect(d.notes).toEqual([
-    `start_stop_daemon_args (--wait 1000) would reach supervise-daemon, which rejects --wait 1000: supervise_daemon_args set to ${SPACE}`,
+    `start_stop_daemon_args (--wait 1000) would reach supervise-daemon, which rejects --wait 1000: supervise_daemon_args set to ${SPACE}; the start no longer waits 1000 ms to see the daemon still running (supervise-daemon starts it again when it dies)`,
   ]);
   // Nothing here needs init.d: the lines can go to conf.d.
   expect(d.initdReasons).toEqual([]);
@@ -44,13 +44,13 @@ test("a variable nothing sets (conf.d's to set): the note says what is set there
   const d = run(sh(...head, 'start_stop_daemon_args=${FOO_SSDARGS:-"--wait 1000"}'));
   expect(d.lines).toEqual(['supervise_daemon_args=" "']);
   expect(d.notes).toEqual([
-    `start_stop_daemon_args (--wait 1000) would reach supervise-daemon, which rejects --wait 1000: supervise_daemon_args set to ${SPACE}; what FOO_SSDARGS (unset here) holds reaches start-stop-daemon only: supervise-daemon's options go in supervise_daemon_args`,
+    `start_stop_daemon_args (--wait 1000) would reach supervise-daemon, which rejects --wait 1000: supervise_daemon_args set to ${SPACE}; the start no longer waits 1000 ms to see the daemon still running (supervise-daemon starts it again when it dies); what FOO_SSDARGS (unset here) holds reaches start-stop-daemon only: supervise-daemon's options go in supervise_daemon_args`,
   ]);
   // Set in conf.d (znc's ZNC_SSDARGS="--wait 1000"): said without "(unset here)".
   const confd = run(sh(...head, 'start_stop_daemon_args="--wait 1000 ${FOO_SSDARGS}"'), 'FOO_SSDARGS="--wait 5"\n');
   expect(confd.lines).toEqual(['supervise_daemon_args=" "']);
   expect(confd.notes).toEqual([
-    `start_stop_daemon_args (--wait 1000 --wait 5) would reach supervise-daemon, which rejects --wait 1000, --wait 5: supervise_daemon_args set to ${SPACE}; what FOO_SSDARGS holds reaches start-stop-daemon only: supervise-daemon's options go in supervise_daemon_args`,
+    `start_stop_daemon_args (--wait 1000 --wait 5) would reach supervise-daemon, which rejects --wait 1000, --wait 5: supervise_daemon_args set to ${SPACE}; the start no longer waits 5 ms to see the daemon still running (supervise-daemon starts it again when it dies); what FOO_SSDARGS holds reaches start-stop-daemon only: supervise-daemon's options go in supervise_daemon_args`,
   ]);
   // A variable the written lines read (znc's ${ZNC_DATADIR} in directory=), or one OpenRC sets: nothing to add.
   for (const d2 of [
@@ -66,7 +66,7 @@ test('--user becomes command_user, what both take stays, s-s-d-only options go',
   const d = run(sh(...head, 'start_stop_daemon_args="--user foo --nicelevel 5 -w 100 --background"'));
   expect(d.lines).toEqual(['command_user="foo"', 'supervise_daemon_args="--nicelevel 5"']);
   expect(d.notes).toEqual([
-    'start_stop_daemon_args (--user foo --nicelevel 5 -w 100 --background) would reach supervise-daemon, which rejects -w 100, --background: supervise_daemon_args set to "--nicelevel 5"; command_user="foo" instead of the option',
+    'start_stop_daemon_args (--user foo --nicelevel 5 -w 100 --background) would reach supervise-daemon, which rejects -w 100, --background: supervise_daemon_args set to "--nicelevel 5"; command_user="foo" instead of the option; the start no longer waits 100 ms to see the daemon still running (supervise-daemon starts it again when it dies)',
   ]);
 });
 
