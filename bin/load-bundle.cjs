@@ -90,11 +90,11 @@ exports.load = function load() {
       pathToFileURL(file).href,
     );
   const state = cachedData ? (script.cachedDataRejected ? 'rejected by V8' : 'accepted') : cache.state;
-  if (process.env.RC_SUPERVISE_TIMING && require('node:worker_threads').isMainThread)
+  const { isMainThread } = require('node:worker_threads');
+  if (process.env.RC_SUPERVISE_TIMING && isMainThread)
     process.stderr.write('rc-supervise: timing: code cache ' + state + '\n');
   const out = process.env.RC_SUPERVISE_CODE_CACHE_OUT;
-  if (out && require('node:worker_threads').isMainThread)
-    process.once('exit', () => writeCache(out, bytes, script.createCachedData()));
+  if (out && isMainThread) process.once('exit', () => writeCache(out, bytes, script.createCachedData()));
   loaded = mod.exports;
   return loaded;
 };

@@ -1315,7 +1315,7 @@ function convertStop(
         `stop() finds the daemon through --pidfile ${pfWord}, and stop() itself sets ${ownPidfile}; the supervisor's stop would use pidfile instead`,
       );
     if (pf && !lines.some((l) => l.startsWith('pidfile=')) && !s.isSet('pidfile')) {
-      const v = pf.valueIndex !== undefined ? raw[pf.valueIndex] : raw[pf.index].slice(raw[pf.index].indexOf('=') + 1);
+      const v = pfWord!;
       // Only a name the script's top level gives: pidfile= is read when the script is read, so
       // not a variable any function sets (a local stop() computes, monkeyd's `local
       // PIDFILE=$(awk …)`, or one start() sets at start), and no glob (bacula's `/var/run/bacula-dir.*.pid` globs
@@ -1425,13 +1425,8 @@ function keepOwnHook(
   const t = s.initd.text;
   if (s.initd.lineStart(f.start) !== f.start || !t.startsWith(name, f.start)) return undefined;
   if (!/^[ \t]*\([ \t]*\)/.test(t.slice(f.start + name.length))) return undefined;
-  // Not inside a top-level if/case/loop (sssd defines start() under a condition).
-  let depth = 0;
-  for (const m of stripQuotedAndComments(t.slice(0, f.start)).matchAll(
-    /(?:^|[\s;&|(])(if|case|for|while|until|fi|esac|done)(?=[\s;&|)]|$)/g,
-  ))
-    depth += /^(if|case|for|while|until)$/.test(m[1]) ? 1 : -1;
-  if (depth !== 0) return undefined;
+  // A top-level statement of its own, not inside an if/case/loop (sssd defines start() under a condition).
+  if (!s.initd.topStatements.some((x) => x.start === f.start)) return undefined;
   if (s.initd.commands.some((c) => c.name === name)) return undefined;
   const renamed = `script_${name}`;
   const used = new RegExp(`(^|[^\\w])${renamed}([^\\w]|$)`);
