@@ -7,7 +7,9 @@
  * success and on the failure each conversion is about. With supervisor= kept, the same steps
  * run around supervise-daemon.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { FIXTURES } from './helpers/fixtures.js';
 import { recordActions, type ActionRecord } from './helpers/openrc-cmdline.js';
@@ -187,5 +189,78 @@ describe("the script's own start_pre() beside start()'s steps (generic/custom-st
       expect(r.code).toBe(3);
       expect(r.calls).toEqual(before[0].calls);
     }
+  });
+});
+
+describe('start_post() writing the pid file from pgrep (generic/pgrep-pidfile)', () => {
+  // The fixture's pid file is /run/portfwd.pid: the shell itself writes it (the redirection), so
+  // the runs point it at a directory of their own. pgrep is a stand-in that prints a pid.
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'rcs-pgrep-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+  const here = (t: string) => {
+    const out = t.replace('pidfile="/run/${RC_SVCNAME}.pid"', `pidfile="${dir}/\${RC_SVCNAME}.pid"`);
+    expect(out).not.toBe(t);
+    return out;
+  };
+  const pgrep = (code: number) => ({
+    pgrep: `#!/bin/sh\n. "$RC_RECORD_BIN/.record"\nrecord_call pgrep "$@"\necho 4242\nexit ${code}\n`,
+  });
+  const pidfile = () => path.join(dir, 'portfwd.pid');
+  const confd = fixture('pgrep-pidfile', 'conf.d.in');
+
+  test('under start-stop-daemon the line runs as before; under supervise-daemon it does not, and start succeeds', async () => {
+    const run = (initd: string) =>
+      recordActions({ svc: 'portfwd', initd, confd, actions: ['start'], standIns: pgrep(0) });
+    const migrated = here(fixture('pgrep-pidfile', 'init.d.out'));
+    const before = await run(here(fixture('pgrep-pidfile', 'init.d.in')));
+    expect(before[0].code).toBe(0);
+    expect(calls(before[0])).toEqual([
+      [
+        'start-stop-daemon',
+        '--background',
+        '--exec /usr/bin/portfwd',
+        '--make-pidfile',
+        `--pidfile ${pidfile()}`,
+        '--start',
+        '--',
+        '-l',
+        'notice',
+        '-t',
+        '30',
+      ],
+      ['pgrep', '-n', 'portfwd'],
+    ]);
+    expect(readFileSync(pidfile(), 'utf8')).toBe('4242\n');
+    await rm(pidfile());
+    const after = await run(withoutSupervisor(migrated));
+    expect(after[0].code).toBe(0);
+    expect(calls(after[0])).toEqual(calls(before[0]));
+    expect(readFileSync(pidfile(), 'utf8')).toBe('4242\n');
+    await rm(pidfile());
+    const supervised = await run(migrated);
+    expect(supervised[0].code).toBe(0);
+    expect(supervised[0].calls.map((c) => c[0])).toEqual(['supervise-daemon']);
+    // The supervisor keeps its own pid file; the script's path is written by nobody.
+    expect(supervised[0].calls[0]).toContain('/run/supervise-portfwd.pid');
+    expect(existsSync(pidfile())).toBe(false);
+  });
+
+  test('pgrep failing fails start_post() under start-stop-daemon, as before; supervise-daemon does not run it', async () => {
+    const run = (initd: string) =>
+      recordActions({ svc: 'portfwd', initd, confd, actions: ['start'], standIns: pgrep(1) });
+    const migrated = here(fixture('pgrep-pidfile', 'init.d.out'));
+    const before = await run(here(fixture('pgrep-pidfile', 'init.d.in')));
+    const after = await run(withoutSupervisor(migrated));
+    const supervised = await run(migrated);
+    expect(before[0].code).not.toBe(0);
+    expect(after[0].code).toBe(before[0].code);
+    expect(calls(after[0])).toEqual(calls(before[0]));
+    expect(supervised[0].code).toBe(0);
+    expect(supervised[0].calls.map((c) => c[0])).toEqual(['supervise-daemon']);
   });
 });

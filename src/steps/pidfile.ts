@@ -444,9 +444,13 @@ function outsideReader(ctx: StepContext, d: Draft): Refusal | undefined {
   };
 }
 
-/** Offsets inside calls the signals step rewrites, or functions the custom-start step replaces: no longer read. */
+/**
+ * Offsets inside calls the signals step rewrites, pid file lines the foreground step guards
+ * (they run only under start-stop-daemon), or functions the custom-start step replaces: they
+ * no longer read the supervisor's pid file.
+ */
 function rewrittenBy(d: Draft): (offset: number) => boolean {
-  const gone = [...d.signalEdits, ...(d.converted?.edits ?? [])];
+  const gone = [...d.signalEdits, ...d.pidWriteGuards, ...(d.converted?.edits ?? [])];
   return (offset) => gone.some((e) => e.start <= offset && offset < e.end);
 }
 

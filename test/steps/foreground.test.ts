@@ -7,7 +7,7 @@ import { policyStep } from '../../src/steps/policy.js';
 import { ssdArgsStep } from '../../src/steps/ssd-args.js';
 import type { Draft, PlanOptions, Refusal } from '../../src/steps/index.js';
 import type { ServiceRule } from '../../src/rules/types.js';
-import { ctx, draft, rule, service, sh } from './helpers.js';
+import { applied, ctx, draft, rule, service, sh } from './helpers.js';
 
 beforeAll(() => initParser());
 
@@ -142,7 +142,7 @@ describe('evidence, strongest first', () => {
   });
 
   // samplicator: --background --make-pidfile, then start_post() rewrites the pid file from pgrep.
-  test('a function writing a pid file from pgrep/pidof: refused whatever else says; an informative pgrep is not', () => {
+  test('a function writing a pid file from pgrep/pidof: refused on the script alone; an informative pgrep is not', () => {
     const launch = [
       '#!/sbin/openrc-run',
       'command=/usr/bin/foo',
@@ -150,11 +150,89 @@ describe('evidence, strongest first', () => {
       'pidfile=/run/foo.pid',
       'start_post() {',
     ];
-    const { r } = run(sh(...launch, '\tpgrep -n foo > ${pidfile}', '}'), { rule: fgRule });
+    const { r } = run(sh(...launch, '\tpgrep -n foo > ${pidfile}', '}'));
     expect(r).toMatchObject({ kind: 'refuse', code: 'needs-foreground' });
-    expect(r && r.reason).toContain('start_post() writes a pid file from pgrep after the launch');
+    expect(r && r.reason).toBe(
+      "start_post() writes a pid file from pgrep after the launch: the script finds the daemon after it has forked, so nothing it does shows the daemon stays in the foreground, and under the supervisor that line would overwrite the supervisor's pid file",
+    );
     const informative = run(sh(...launch, '\tpgrep -x foo >/dev/null 2>&1 || ewarn "foo is not running"', '}'));
     expect(informative.r).toBeUndefined();
+  });
+
+  // redir, nuttcp, rstatd: a rule (or --foreground-args) says how the daemon stays in the
+  // foreground; the pgrep line is then only the start-stop-daemon path's way to find it.
+  describe('start_post() writing the pid file from pgrep, with a rule or --foreground-args', () => {
+    const launch = (...post: string[]) =>
+      sh(
+        '#!/sbin/openrc-run',
+        'command=/usr/bin/foo',
+        'command_background=yes',
+        'pidfile="/run/${RC_SVCNAME}.pid"',
+        'start_post() {',
+        ...post,
+        '}',
+      );
+    const GUARDED = 'if [ "${supervisor}" != supervise-daemon ]; then pgrep -n "${RC_SVCNAME%%.*}" > "${pidfile}"; fi';
+
+    test.each([
+      ['a rule', { rule: fgRule }, '-n'],
+      ['--foreground-args', { options: { foregroundArgs: '-x' } }, '-x'],
+    ])('%s: the line runs only when the supervisor is not supervise-daemon', (_what, more, fg) => {
+      const { s, d, r } = run(
+        launch('\tlocal n=1', '\tpgrep -n "${RC_SVCNAME%%.*}" > "${pidfile}"', '\treturn 0'),
+        more,
+      );
+      expect(r).toBeUndefined();
+      expect(d.foreground).toBe(fg);
+      expect(applied(s, d.pidWriteGuards)).toBe(launch('\tlocal n=1', `\t${GUARDED}`, '\treturn 0'));
+      expect(d.initdReasons).toEqual([
+        'start_post() writes the pid file after the launch, and only init.d can make that line run under start-stop-daemon only',
+      ]);
+      expect(d.notes.join('\n')).toContain('now runs only when the supervisor is not supervise-daemon');
+    });
+
+    test('a second run: the guarded line needs nothing, with or without a rule', () => {
+      for (const more of [{}, { rule: fgRule }]) {
+        const { d, r } = run(launch(`\t${GUARDED}`), more);
+        expect(r).toBeUndefined();
+        expect(d.pidWriteGuards).toEqual([]);
+      }
+    });
+
+    test('shapes it does not guard: refused, saying why', () => {
+      const why = (...post: string[]) => {
+        const { r } = run(launch(...post), { rule: fgRule });
+        expect(r).toMatchObject({ kind: 'refuse', code: 'needs-foreground' });
+        return r!.reason.replace(/^.*pid file \(/, '(');
+      };
+      expect(why('\tpgrep -n foo > "${pidfile}"; chmod 644 "${pidfile}"')).toBe(
+        '(the line holds more than that one command, so rc-supervise does not make it run only under start-stop-daemon)',
+      );
+      expect(why('\tpgrep -n foo 2>/dev/null > "${pidfile}"')).toBe(
+        '(its redirects are not one plain `> FILE`, so rc-supervise does not make it run only under start-stop-daemon)',
+      );
+      expect(why('\tpgrep -n \\', '\t\tfoo > "${pidfile}"')).toBe(
+        '(the command goes on over several lines, so rc-supervise does not make it run only under start-stop-daemon)',
+      );
+      const inStart = sh(
+        '#!/sbin/openrc-run',
+        'command=/usr/bin/foo',
+        'pidfile=/run/foo.pid',
+        'start_pre() {',
+        '\tpgrep -n foo > /run/foo.pid',
+        '}',
+      );
+      expect(run(inStart, { rule: fgRule }).r?.reason).toContain('(it is in start_pre(), not start_post()');
+    });
+
+    test('a CRLF file: the guard ends in a comment, so that `fi` stays a keyword', () => {
+      const text = launch('\tpgrep -n foo > "${pidfile}"').replace(/\n/g, '\r\n');
+      const { s, d, r } = run(text, { rule: fgRule });
+      expect(r).toBeUndefined();
+      expect(applied(s, d.pidWriteGuards)).toContain(
+        '\tif [ "${supervisor}" != supervise-daemon ]; then pgrep -n foo > "${pidfile}"; fi #\r\n}',
+      );
+    });
   });
 
   // inputlircd: conf.d's event device ends the arguments, and `-f` would come after it.
