@@ -3,7 +3,7 @@ import type { Service } from '../model/service.js';
 import { unitsFor, type UnitFacts } from '../knowledge/units.js';
 import { splitValue, unquoted } from '../parse/words.js';
 import { staticProgram } from './custom-start.js';
-import { draftSets } from './emit.js';
+import { draftSets, referencedVars } from './emit.js';
 import { isYes } from './flags.js';
 import type { Draft, Evidence, Refusal, StepContext } from './types.js';
 import type { Edit } from '../edit/edits.js';
@@ -186,6 +186,17 @@ export function foregroundStep(ctx: StepContext, d: Draft): Refusal | void {
   // `sentinel.conf --daemonize no` is even its documented order).
   const list = argsLeft(ctx.service, d);
   if (!list) return;
+  // rpc.rstatd reads -d only as its first word, and OpenRC appends command_args_foreground after
+  // command_args: right while command_args expands to nothing (INTERFACE unset in conf.d), wrong
+  // once a value is set there, and then the daemon forks. Said, as it depends on a later edit.
+  if (stops && fgShort && !list.length) {
+    const written = d.converted ? [] : ctx.service.initd.topLevel('command_args').map((a) => a.value.text);
+    const empty = [...new Set(written.flatMap(referencedVars))];
+    if (empty.length)
+      d.warnings.push(
+        `command_args reads ${empty.map((v) => `\${${v}}`).join(', ')}, empty now; ${ctx.rule!.id} reads options only before its first other word (rule ${ctx.rule!.id}), so once a value is set there command_args_foreground (${d.foreground}) comes after it, is never read, and the daemon forks: pass ${d.foreground} first in command_args yourself then`,
+      );
+  }
   const last = list[list.length - 1];
   const before = list[list.length - 2];
   if (!last || last.startsWith('-') || (before && before.startsWith('-'))) return;

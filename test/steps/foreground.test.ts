@@ -294,6 +294,31 @@ describe('evidence, strongest first', () => {
     expect(moved(false)).toBeUndefined();
   });
 
+  // rpc.rstatd: -d only as argv[1]; conf.d's INTERFACE is unset now, and a value set later would come first.
+  test('a parser that stops at the first operand, command_args empty now but read from a variable: migrated, with a warning', () => {
+    const r = rule({ id: 'rpc.rstatd', foreground: '-d', stopsAtOperand: true });
+    const go = (args: string, confd: string | null) => {
+      const s = service(sh(...base, `command_args="${args}"`), confd);
+      const d = draft();
+      return { r: foregroundStep(ctx(s, { rule: r }), d), d };
+    };
+    const unset = go('$INTERFACE', '#INTERFACE=""\n');
+    expect(unset.r).toBeUndefined();
+    expect(unset.d.warnings).toEqual([
+      'command_args reads ${INTERFACE}, empty now; rpc.rstatd reads options only before its first other word (rule rpc.rstatd), so once a value is set there command_args_foreground (-d) comes after it, is never read, and the daemon forks: pass -d first in command_args yourself then',
+    ]);
+    // Set now: the operand check refuses; nothing read from a variable: nothing to say.
+    expect(go('$INTERFACE', 'INTERFACE="eth0"\n').r).toMatchObject({ kind: 'refuse', code: 'needs-foreground' });
+    const none = go('', null);
+    expect(none.r).toBeUndefined();
+    expect(none.d.warnings).toEqual([]);
+    // A parser that reads options anywhere: no warning.
+    const s = service(sh(...base, 'command_args="$INTERFACE"'), null);
+    const d = draft();
+    expect(foregroundStep(ctx(s, { rule: rule({ foreground: '-d' }) }), d)).toBeUndefined();
+    expect(d.warnings).toEqual([]);
+  });
+
   test("a converted launch's trailing literal operand goes last in command_args_background and _foreground instead", () => {
     const r = rule({
       id: 'kannel',
