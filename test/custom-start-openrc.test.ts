@@ -264,3 +264,67 @@ describe('start_post() writing the pid file from pgrep (generic/pgrep-pidfile)',
     expect(supervised[0].calls.map((c) => c[0])).toEqual(['supervise-daemon']);
   });
 });
+
+describe('a converted start()/stop() beside start_post()’s pgrep line (generic/custom-start-pgrep-pidfile)', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'rcs-pgrep-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+  const here = (t: string) => {
+    const out = t.replace('FEEDD_PID="/run/feedd.pid"', `FEEDD_PID="${dir}/feedd.pid"`);
+    expect(out).not.toBe(t);
+    return out;
+  };
+  const standIns = {
+    pgrep: `#!/bin/sh\n. "$RC_RECORD_BIN/.record"\nrecord_call pgrep "$@"\necho 4242\n`,
+  };
+  const pidfile = () => path.join(dir, 'feedd.pid');
+
+  test('start and stop: under start-stop-daemon the same calls, pgrep and rm -f included; under supervise-daemon pgrep does not run', async () => {
+    const { before, after, supervised } = await both(
+      'feedd',
+      'custom-start-pgrep-pidfile',
+      {
+        confd: fixture('custom-start-pgrep-pidfile', 'conf.d.in'),
+        actions: ['start', 'stop'],
+        intercept: ['rm'],
+        standIns,
+      },
+      here,
+    );
+    for (const r of [before, after, supervised]) expect(r.map((x) => x.code)).toEqual([0, 0]);
+    expect(calls(before[0])).toEqual([
+      [
+        'start-stop-daemon',
+        '--exec /usr/bin/feedd',
+        '--make-pidfile',
+        `--pidfile ${pidfile()}`,
+        '--start',
+        '--',
+        '-v',
+        '1',
+        '-c',
+        '/etc/feedd.conf',
+      ],
+      ['pgrep', '-n', 'feedd'],
+    ]);
+    // Without --background, start-stop-daemon's --make-pidfile wrote the first process's pid,
+    // which pgrep overwrote once it had forked: the converted launch goes without it.
+    expect(calls(after[0])).toEqual(calls(before[0], ['--make-pidfile']));
+    expect(calls(before[1])).toEqual([
+      ['start-stop-daemon', `--pidfile ${pidfile()}`, '--stop'],
+      ['rm', '-f', pidfile()],
+    ]);
+    // OpenRC's own stop also names the program (--exec): it stops the same process, if it is feedd.
+    expect(calls(after[1], ['--exec /usr/bin/feedd'])).toEqual(calls(before[1]));
+    expect(supervised[0].calls.map((c) => c[0])).toEqual(['supervise-daemon']);
+    expect(supervised[0].calls[0]).toContain('/run/supervise-feedd.pid');
+    expect(supervised[1].calls).toEqual([
+      ['supervise-daemon', 'feedd', '--stop', '--pidfile', '/run/supervise-feedd.pid'],
+      ['rm', '-f', pidfile()],
+    ]);
+  });
+});
