@@ -718,11 +718,18 @@ function directLaunch(
         }
       }
     });
+    // Two words name the same file: as written, or by their static values (every variable
+    // with one plain top-level value: an unknown one is never read as empty).
+    const fixed = (w: string) => {
+      if (!/[$`]/.test(w)) return unquoted(w);
+      const k = staticProgram(s, w);
+      return k && 'path' in k ? k.path : undefined;
+    };
     const same = (a: string, b: string) => {
       if (unquoted(a) === unquoted(b)) return true;
-      const x = s.expand(a);
-      const y = s.expand(b);
-      return !!x && !!y && !/[$`\s]/.test(x + y) && x.startsWith('/') && samePath(x, y);
+      const x = fixed(a);
+      const y = fixed(b);
+      return !!x && !!y && x.startsWith('/') && samePath(x, y);
     };
     const own = rule.ownPidfile && rule.ownPidfile !== '*' ? rule.ownPidfile : undefined;
     if (given !== undefined && same(v, given)) evidence.push(`--pidfile ${v}, the file the launch told it to write`);

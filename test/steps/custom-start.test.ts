@@ -2122,3 +2122,32 @@ describe('a program start() runs directly, stopped by stop()', () => {
     expect(directlyRun(service(script('/usr/sbin/food', 'rm -f /run/food.pid')))).toEqual([]);
   });
 });
+
+describe('a program start() runs directly: pid files compared by their static values only', () => {
+  const food = rule({ id: 'food', daemons: ['food'], foreground: '-n', ownPidfile: '/run/food.pid' });
+  const text = (top: string, stop: string) =>
+    sh(
+      '#!/sbin/openrc-run',
+      top,
+      'start() {',
+      '\t/usr/sbin/food',
+      '}',
+      'stop() {',
+      `\tstart-stop-daemon --stop --pidfile ${stop}`,
+      '}',
+    );
+
+  test('a variable with one static value naming the default pid file: converted', () => {
+    const { r } = run(text('RUNDIR=/var/run', '${RUNDIR}/food.pid'), { rule: food });
+    expect(r).toBeUndefined();
+  });
+
+  test('a variable nothing sets is not read as empty: refused', () => {
+    // ${RUNDIR}/food.pid with RUNDIR unset would read as /food.pid; with a rule naming that
+    // path it must still not count as the same file.
+    const r = refusal(text('', '${RUNDIR}/food.pid'), { rule: { ...food, ownPidfile: '/food.pid' } });
+    expect(r.reason).toBe(
+      `${PREFIX}start() runs /usr/sbin/food directly, and stop() stops the process of --pidfile \${RUNDIR}/food.pid, which nothing says food writes: rc-supervise cannot tell it is the same daemon`,
+    );
+  });
+});
