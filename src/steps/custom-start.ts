@@ -652,7 +652,12 @@ function directLaunch(
     .slice(s.initd.lineEnd(stmtEnd(launch)), s.initd.lineStart(start.body.end - 1))
     .split(/\r?\n/)
     .filter((l) => l.trim() !== '' && !/^\s*#/.test(l));
-  const other = after.find((l) => !/^\s*((eend|ewend)(\s.*)?|return(\s+(\$\?|\$\{\?\}|"\$\?"|0))?)\s*;?\s*$/.test(l));
+  // eend with its status and a message, nothing that runs or chains another command.
+  const other = after.find(
+    (l) =>
+      /[;&|`]|\$\(/.test(stripQuotedSingle(l).replace(/\s*;\s*$/, '')) ||
+      !/^\s*((eend|ewend)(\s.*)?|return(\s+(\$\?|\$\{\?\}|"\$\?"|0))?)\s*;?\s*$/.test(l),
+  );
   if (other)
     return refuse(
       `start() runs ${shown} directly and then \`${other.trim().slice(0, 60)}\`: after a launch that forks by itself, only its status may be reported`,

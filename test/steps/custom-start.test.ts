@@ -2082,6 +2082,19 @@ describe('a program start() runs directly, stopped by stop()', () => {
     );
   });
 
+  test.each([['eend $? ; touch /run/food/up'], ['eend $(touch /run/food/up)'], ['eend $? || touch /run/food/up']])(
+    'an eend that runs or chains another command (%s): refused',
+    (line) => {
+      const text = script('/usr/sbin/food', 'start-stop-daemon --stop --exec /usr/sbin/food').replace(
+        '\teend $? "is the configuration there?"\n',
+        `\t${line}\n`,
+      );
+      expect(refusal(text, { rule: food }).reason).toBe(
+        `${PREFIX}start() runs /usr/sbin/food directly and then \`${line}\`: after a launch that forks by itself, only its status may be reported`,
+      );
+    },
+  );
+
   test('a step after the launch other than its status: refused', () => {
     const text = script('/usr/sbin/food', 'start-stop-daemon --stop --exec /usr/sbin/food').replace(
       '\teend $? "is the configuration there?"\n',
