@@ -12,7 +12,7 @@ import { ruleForInstalled, ruleForPackage } from '../knowledge/rules.js';
 import { findRule } from '../rules/registry.js';
 import { daemonizingPrograms, directlyRun, launchedDaemon } from '../steps/custom-start.js';
 import { templateWord } from '../steps/route.js';
-import { confirmSyntax } from '../parse/syntax-check.js';
+import { confirmSyntax, shellErrorSite } from '../parse/syntax-check.js';
 import type { ServiceRule } from '../rules/types.js';
 import { planMigration, type Plan, type PlanOptions, type RefusalCode } from './plan.js';
 
@@ -158,7 +158,13 @@ function syntaxCheck(f: ShellFile): void {
   if (!e) return;
   const v = confirmSyntax(f.text, f.shebang);
   if (v.verdict === 'ok' || v.verdict === 'bash-only') return;
-  throw new RcError(`${f.path}:${e.line}:${e.col}: ${e.message}; not changed`, EXIT.SYNTAX, f.path);
+  if (v.verdict === 'unconfirmed')
+    throw new RcError(`${f.path}:${e.line}:${e.col}: ${e.message}; not changed`, EXIT.SYNTAX, f.path);
+  // Where the shell says, as lint says it (the grammar's first error can be lines away: an
+  // unclosed `${` makes it give up at the top of the file).
+  const site = shellErrorSite(f, v);
+  const { line, col } = f.lineCol(site.offset);
+  throw new RcError(`${f.path}:${line}:${col}: ${site.message}; not changed`, EXIT.SYNTAX, f.path);
 }
 
 /** The regions of a file the grammar could not parse, whole lines. */
