@@ -10,7 +10,7 @@ import { initdOwners, type InstalledPackage } from '../knowledge/installed.js';
 import { pidfileReadersOnRoot, type PidfileReader } from '../knowledge/logrotate.js';
 import { ruleForInstalled, ruleForPackage } from '../knowledge/rules.js';
 import { findRule } from '../rules/registry.js';
-import { daemonizingPrograms, launchedDaemon } from '../steps/custom-start.js';
+import { daemonizingPrograms, directlyRun, launchedDaemon } from '../steps/custom-start.js';
 import { templateWord } from '../steps/route.js';
 import { confirmSyntax, shellErrorSite } from '../parse/syntax-check.js';
 import type { ServiceRule } from '../rules/types.js';
@@ -191,8 +191,14 @@ export function migrateLoaded(l: LoadedService, options: PlanOptions = {}): Serv
       'run rc-supervise on the installed file',
     );
   const service = parseService(l);
+  // A program start() runs directly while stop() stops a daemon: a candidate only when it is the
+  // one such program a rule knows (convertCustomStart then checks that stop() stops it).
+  const direct = directlyRun(service).filter((n) => findRule('', n));
   const daemonName =
-    service.daemon ?? launchedDaemon(service) ?? daemonizingPrograms(service).find((n) => findRule('', n));
+    service.daemon ??
+    launchedDaemon(service) ??
+    daemonizingPrograms(service).find((n) => findRule('', n)) ??
+    (direct.length === 1 ? direct[0] : undefined);
   const found = findRule(l.name, daemonName);
   // Version-dependent foreground words: the package that installed the init script says.
   const versioned = found?.foregroundSince ? ruleForInstalled(found, l.installed?.()) : found;
