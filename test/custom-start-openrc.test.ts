@@ -328,3 +328,89 @@ describe('a converted start()/stop() beside start_post()’s pgrep line (generic
     ]);
   });
 });
+
+describe('start() runs the daemon directly, and it forks by itself (generic/custom-start-direct-*)', () => {
+  // The daemon's path is not on this machine: the script as written runs a recording stand-in
+  // of that name found on PATH instead (the migrated one only names it to start-stop-daemon or
+  // supervise-daemon, which record it). What forks by itself returns from a plain run as from
+  // start-stop-daemon --start without --background: the same launch.
+  const onPath = (t: string, bin: string) => {
+    const out = t.split(`/usr/sbin/${bin} `).join(`${bin} `);
+    expect(out).not.toBe(t);
+    return out;
+  };
+  const runAll = async (svc: string, dir: string, initdIn: string, confd: string) => {
+    const run = (initd: string) =>
+      recordActions({ svc, initd, confd, actions: ['start', 'stop'], intercept: [svc, 'rm'] });
+    const migrated = fixture(dir, 'init.d.out');
+    return {
+      before: await run(initdIn),
+      after: await run(withoutSupervisor(migrated)),
+      supervised: await run(migrated),
+    };
+  };
+
+  test('by its own default pid file: start-stop-daemon runs the same launch and stops the same process', async () => {
+    const dir = 'custom-start-direct-pidfile';
+    const { before, after, supervised } = await runAll(
+      'incrond',
+      dir,
+      onPath(fixture(dir, 'init.d.in'), 'incrond'),
+      'INCROND_OPTS="-f /etc/incron.conf"\n',
+    );
+    for (const r of [...before, ...after, ...supervised]) expect(r.code).toBe(0);
+    expect(calls(before[0])).toEqual([['incrond', '-f', '/etc/incron.conf']]);
+    // The same program and words, handed to start-stop-daemon with nothing that backgrounds it.
+    expect(calls(after[0])).toEqual([
+      [
+        'start-stop-daemon',
+        '--exec /usr/sbin/incrond',
+        '--pidfile /var/run/incrond.pid',
+        '--start',
+        '--',
+        '-f',
+        '/etc/incron.conf',
+      ],
+    ]);
+    // The same stop (OpenRC's own also names the program: that only narrows the match), then the same clean-up.
+    expect(calls(before[1])).toEqual([
+      ['start-stop-daemon', '--pidfile /var/run/incrond.pid', '--stop'],
+      ['rm', '-f', '/var/run/incrond.pid'],
+    ]);
+    expect(calls(after[1], ['--exec /usr/sbin/incrond'])).toEqual(calls(before[1]));
+    // Under the supervisor: its own pid file, the no-fork word, and the clean-up after the stop.
+    const sd = supervised[0].calls[0];
+    expect(sd[0]).toBe('supervise-daemon');
+    expect(sd.slice(sd.indexOf('--') + 1)).toEqual(['-f', '/etc/incron.conf', '--foreground']);
+    expect(sd).toContain('--pidfile');
+    expect(sd[sd.indexOf('--pidfile') + 1]).toBe('/run/supervise-incrond.pid');
+    expect(supervised[1].calls.map((c) => c[0])).toEqual(['supervise-daemon', 'rm']);
+  });
+
+  test('by the same program and the pid file the launch names', async () => {
+    const dir = 'custom-start-direct-exec';
+    const initd = fixture(dir, 'init.d.in').replace('certmonger_bin=/usr/sbin/certmonger', 'certmonger_bin=certmonger');
+    const { before, after, supervised } = await runAll('certmonger', dir, initd, 'CERTMONGER_OPTS="-d 2"\n');
+    for (const r of [...before, ...after, ...supervised]) expect(r.code).toBe(0);
+    expect(calls(before[0])).toEqual([['certmonger', '-S', '-p', '/run/certmonger.pid', '-d', '2']]);
+    // The pid file flag now follows the script's own words (the flags step moves it to
+    // command_args_background, which start-stop-daemon still passes): the same set of words.
+    const a = calls(after[0])[0];
+    expect(a.slice(0, a.indexOf('--'))).toEqual([
+      'start-stop-daemon',
+      '--exec /usr/sbin/certmonger',
+      '--pidfile /run/certmonger.pid',
+      '--start',
+    ]);
+    expect(a.slice(a.indexOf('--') + 1)).toEqual(['-S', '-d', '2', '-p', '/run/certmonger.pid']);
+    expect(calls(before[1])).toEqual([
+      ['start-stop-daemon', '--exec certmonger', '--pidfile /run/certmonger.pid', '--stop'],
+    ]);
+    expect(calls(after[1])).toEqual([
+      ['start-stop-daemon', '--exec /usr/sbin/certmonger', '--pidfile /run/certmonger.pid', '--stop'],
+    ]);
+    const sd = supervised[0].calls[0];
+    expect(sd[0]).toBe('supervise-daemon');
+    expect(sd.slice(sd.indexOf('--') + 1)).toEqual(['-S', '-d', '2', '-n']);
+  });
+});

@@ -341,6 +341,15 @@ function chooseForeground(ctx: StepContext, d: Draft): Refusal | void {
   if (script) {
     d.foreground = '';
     d.evidence.push(script);
+    // A one-letter fork spelling beside that evidence, for a daemon nothing here knows
+    // (virtualhere's vhusbd gets -b from its conf.d: it forks, and the script was broken
+    // under start-stop-daemon already). Not refused: -b/-d/-D are a directory, a bind
+    // address or debug to many daemons (beanstalkd -b DIR, gitlab-runner -d DIR).
+    const shortFork = rule ? undefined : (scriptArgs(s, d) ?? []).find((w) => FORK_WORDS.test(w) && w.length === 2);
+    if (shortFork)
+      d.warnings.push(
+        `the daemon's arguments pass ${shortFork}, which many daemons read as "fork", and nothing rc-supervise knows says what it means to this one: if it makes the daemon fork, the supervisor loses it and starts it again and again; check its manual, and move a fork flag to command_args_background`,
+      );
     foregroundSideEffects(ctx, d);
     return;
   }

@@ -46,7 +46,9 @@ export function pidfileStep(ctx: StepContext, d: Draft): Refusal | void {
   const made =
     isYes(s.value('command_background')) ||
     !!d.converted?.backgroundMakePidfile ||
-    ssd.some((w) => /^(-m|--make-pidfile|-[a-zA-Z]*m[a-zA-Z]*)$/.test(w));
+    ssd.some((w) => /^(-m|--make-pidfile|-[a-zA-Z]*m[a-zA-Z]*)$/.test(w)) ||
+    // A unique prefix as getopt_long takes it (aports-build's --make-pid).
+    parseOptions(ssd, undefined, { abbreviations: true }).options.some((o) => o.spec.long === 'make-pidfile');
   // start-stop-daemon making the pid file proves the daemon does not fork, not that it writes
   // no pid file there itself (atop, lxcfs, salt-syndic do): only a curated rule, researched
   // for it, settles that; a moved or split pidfile flag settles it too.

@@ -688,3 +688,25 @@ test('script evidence with a long fork word beside it, and a unit adding several
   const several = run(sh(...base), { units: [simpleUnit('-i', '-S')] });
   expect(several.r?.reason).toContain(`${UNIT} passes several options the script does not (-i -S)`);
 });
+
+// nest's vhusb-server: command_background=yes, and its conf.d passes -b, which makes vhusbd
+// fork. A one-letter fork spelling means other things to many daemons (beanstalkd -b DIR):
+// migrated on the script's evidence, but warned, unless a rule knows the daemon.
+test('script evidence with a one-letter fork spelling beside it: migrated, warned; with a rule, not warned', () => {
+  const initd = sh(...base, 'command_background=yes', 'pidfile=/run/foo.pid', 'command_args="${FOO_OPTS}"');
+  const s = service(initd, 'FOO_OPTS="-b -c /etc/foo.ini"\n');
+  const d = draft();
+  expect(foregroundStep(ctx(s), d)).toBeUndefined();
+  expect(d.foreground).toBe('');
+  expect(d.warnings).toEqual([
+    'the daemon\'s arguments pass -b, which many daemons read as "fork", and nothing rc-supervise knows says what it means to this one: if it makes the daemon fork, the supervisor loses it and starts it again and again; check its manual, and move a fork flag to command_args_background',
+  ]);
+  for (const w of ['-d', '-D', '-B']) {
+    const x = run(sh(...base, 'command_background=yes', `command_args="${w} /srv"`));
+    expect(x.d.warnings.some((m) => m.includes(`pass ${w},`))).toBe(true);
+  }
+  // No such word, or a rule that knows the daemon: nothing said.
+  expect(run(sh(...base, 'command_background=yes', 'command_args="-c /etc/foo.ini"')).d.warnings).toEqual([]);
+  const known = run(sh(...base, 'command_background=yes', 'command_args="-b"'), { rule: fgRule });
+  expect(known.d.warnings.some((m) => m.includes('many daemons read as'))).toBe(false);
+});

@@ -123,6 +123,8 @@ describe('no relocation', () => {
       'command_background=yes',
       'start_stop_daemon_args="--make-pidfile"',
       'start_stop_daemon_args="-bm"',
+      // A unique prefix getopt_long takes (Alpine's aports-build).
+      'start_stop_daemon_args="--background --make-pid"',
     ]) {
       const { d } = run(sh('#!/sbin/openrc-run', 'command=/usr/sbin/food', line, 'pidfile=/run/food.pid'), {
         rule: rule({ origin: 'curated' }),
