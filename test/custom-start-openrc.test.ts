@@ -192,25 +192,37 @@ describe("the script's own start_pre() beside start()'s steps (generic/custom-st
   });
 });
 
+/**
+ * A directory of the test's own for a pid file the shell itself writes (a redirection), and
+ * `here`, which points the script's assignment `from` into it (`to` gets the directory).
+ */
+function pidDir(from: string, to: (dir: string) => string) {
+  const t = {
+    dir: '',
+    here: (script: string) => {
+      const out = script.replace(from, to(t.dir));
+      expect(out).not.toBe(script);
+      return out;
+    },
+  };
+  beforeAll(async () => {
+    t.dir = await mkdtemp(path.join(os.tmpdir(), 'rcs-pgrep-'));
+  });
+  afterAll(async () => {
+    await rm(t.dir, { recursive: true, force: true });
+  });
+  return t;
+}
+
 describe('start_post() writing the pid file from pgrep (generic/pgrep-pidfile)', () => {
   // The fixture's pid file is /run/portfwd.pid: the shell itself writes it (the redirection), so
   // the runs point it at a directory of their own. pgrep is a stand-in that prints a pid.
-  let dir: string;
-  beforeAll(async () => {
-    dir = await mkdtemp(path.join(os.tmpdir(), 'rcs-pgrep-'));
-  });
-  afterAll(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
-  const here = (t: string) => {
-    const out = t.replace('pidfile="/run/${RC_SVCNAME}.pid"', `pidfile="${dir}/\${RC_SVCNAME}.pid"`);
-    expect(out).not.toBe(t);
-    return out;
-  };
+  const tmp = pidDir('pidfile="/run/${RC_SVCNAME}.pid"', (dir) => `pidfile="${dir}/\${RC_SVCNAME}.pid"`);
+  const here = tmp.here;
   const pgrep = (code: number) => ({
     pgrep: `#!/bin/sh\n. "$RC_RECORD_BIN/.record"\nrecord_call pgrep "$@"\necho 4242\nexit ${code}\n`,
   });
-  const pidfile = () => path.join(dir, 'portfwd.pid');
+  const pidfile = () => path.join(tmp.dir, 'portfwd.pid');
   const confd = fixture('pgrep-pidfile', 'conf.d.in');
 
   test('under start-stop-daemon the line runs as before; under supervise-daemon it does not, and start succeeds', async () => {
@@ -266,22 +278,12 @@ describe('start_post() writing the pid file from pgrep (generic/pgrep-pidfile)',
 });
 
 describe('a converted start()/stop() beside start_post()’s pgrep line (generic/custom-start-pgrep-pidfile)', () => {
-  let dir: string;
-  beforeAll(async () => {
-    dir = await mkdtemp(path.join(os.tmpdir(), 'rcs-pgrep-'));
-  });
-  afterAll(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
-  const here = (t: string) => {
-    const out = t.replace('FEEDD_PID="/run/feedd.pid"', `FEEDD_PID="${dir}/feedd.pid"`);
-    expect(out).not.toBe(t);
-    return out;
-  };
+  const tmp = pidDir('FEEDD_PID="/run/feedd.pid"', (dir) => `FEEDD_PID="${dir}/feedd.pid"`);
+  const here = tmp.here;
   const standIns = {
     pgrep: `#!/bin/sh\n. "$RC_RECORD_BIN/.record"\nrecord_call pgrep "$@"\necho 4242\n`,
   };
-  const pidfile = () => path.join(dir, 'feedd.pid');
+  const pidfile = () => path.join(tmp.dir, 'feedd.pid');
 
   test('start and stop: under start-stop-daemon the same calls, pgrep and rm -f included; under supervise-daemon pgrep does not run', async () => {
     const { before, after, supervised } = await both(
