@@ -635,6 +635,59 @@ printf 'ListenAddress 127.0.0.1\nPort 2222\nHostKey @TMP@/host_key\nUsePAM no\n'
   ipband: { args: '-C v0', setup: 'veth' },
   // cpufreqd sets the CPU frequency governors of the host (/sys is shared)
   cpufreqd: { skip: HOST_WIDE('change the CPU frequency governors') },
+  // --- round 10 (docs/verified-daemons-fixes.md, "The run of 2026-11-26 (round 10)")
+  // dhcp_probe probes the interface named by its operand, and reads /etc/dhcp_probe.cf
+  // (Debian's postinst puts one there with ucf; an empty file leaves every setting at its default)
+  dhcp_probe: { args: '-c @TMP@/dhcp_probe.cf v0', setup: 'veth; : > @TMP@/dhcp_probe.cf' },
+  // Without input goaccess exits ("No input data was provided"); with a log and an HTML output
+  // it writes the report and exits, unless --real-time-html keeps it serving the report's
+  // WebSocket (it forks only with --daemonize, which the recipe does not give)
+  goaccess: {
+    args: '@TMP@/access.log --log-format=COMBINED -o @TMP@/report.html --real-time-html --addr=127.0.0.1 --port=7890',
+    setup: `printf '127.0.0.1 - - [26/Nov/2026:10:00:00 +0000] "GET / HTTP/1.1" 200 5 "-" "curl"\\n' > @TMP@/access.log`,
+  },
+  // A serial device and its type are its operands; no serial line here carries a Bluetooth
+  // controller (the host's /dev/ttyS* are not to be touched, and setting the hci_uart line
+  // discipline would load a kernel module), so it gets a path that does not exist
+  hciattach: {
+    args: '@TMP@/ttyBT any',
+    needs: "a Bluetooth controller on a serial line (UART) and the kernel's hci_uart line discipline",
+  },
+  // it exits 255 after "acm_open_devices: ERROR - unable to get device list" (in /var/log/ibacm.log):
+  // socket(AF_NETLINK, NETLINK_RDMA) fails with EPROTONOSUPPORT and /sys/class/infiniband_verbs is missing
+  ibacm: {
+    needs: 'an RDMA device (InfiniBand, RoCE); this kernel has no RDMA netlink and no /sys/class/infiniband_verbs',
+  },
+  // socket(AF_NETLINK, NETLINK_RDMA) fails with EPROTONOSUPPORT; it says so to syslog only and exits 1
+  iwpmd: { needs: "the kernel's RDMA netlink (NETLINK_RDMA, an iWARP device), which this kernel lacks" },
+  // A script to run (its operand; Gentoo's service gives /etc/liquidsoap/<name>.liq); it refuses
+  // to run as root ("init: security exit"), so the user the package's service runs it as
+  liquidsoap: {
+    args: '@TMP@/verify.liq',
+    user: 'liquidsoap',
+    setup: `sysuser liquidsoap; chmod 777 @TMP@; printf 'settings.log.stdout.set(true)\\nsettings.log.file.set(false)\\noutput.dummy(blank())\\n' > @TMP@/verify.liq; chmod 644 @TMP@/verify.liq`,
+  },
+  msd: {
+    skip: "Debian's /usr/bin/msd is the Xilinx Runtime's Management Service Daemon (package libxrt-utils), not Rozhuk Ivan's Multi Stream daemon the entry is for, which Debian does not package",
+  },
+  // Debian's postinst makes /etc/idmapd.conf from this file with ucf (Nobody-Group = nogroup:
+  // Debian has no group "nobody"); then it watches rpc_pipefs, which needs the kernel's sunrpc
+  'rpc.idmapd': {
+    setup: 'cp /usr/share/nfs-common/conffiles/idmapd.conf /etc/idmapd.conf',
+    needs: "rpc_pipefs mounted (the kernel's sunrpc, an NFSv4 client or server)",
+  },
+  // It registers with rpcbind ("Failed to register any service" without one): the setup starts
+  // rpcbind as its recipe above does (it forks, before the daemon, so it is not counted as escaped)
+  'rpc.rquotad': {
+    extraPackages: ['rpcbind'],
+    setup: 'sysuser _rpc /run/rpcbind; mkdir -p /run/rpcbind && chown _rpc /run/rpcbind; rpcbind',
+  },
+  // No host key, no start ("No hostkeys available", to syslog only): a key made as the
+  // package's postinst does (dropbearkey), named with -r, and a loopback port
+  dropbear: {
+    args: '-r @TMP@/host_key -p 127.0.0.1:2223',
+    setup: 'dropbearkey -t ed25519 -f @TMP@/host_key > /dev/null 2>&1',
+  },
 };
 
 /** The recipe for an entry: "<kind>:<id>" (rule:cupsd, kb:cupsd) first, then "<id>". */
