@@ -688,6 +688,14 @@ printf 'ListenAddress 127.0.0.1\nPort 2222\nHostKey @TMP@/host_key\nUsePAM no\n'
     args: '-r @TMP@/host_key -p 127.0.0.1:2223',
     setup: 'dropbearkey -t ed25519 -f @TMP@/host_key > /dev/null 2>&1',
   },
+  // Round 10, the pgrep family. redir needs what to forward (it printed its usage and
+  // exited): a loopback port to another.
+  redir: { args: '127.0.0.1:7101 127.0.0.1:7102' },
+  // rpc.rstatd registers with rpcbind (exit 1, no output, without it), as rpc.rquotad.
+  'rpc.rstatd': {
+    extraPackages: ['rpcbind'],
+    setup: 'sysuser _rpc /run/rpcbind; mkdir -p /run/rpcbind && chown _rpc /run/rpcbind; rpcbind',
+  },
 };
 
 /** The recipe for an entry: "<kind>:<id>" (rule:cupsd, kb:cupsd) first, then "<id>". */
