@@ -1000,13 +1000,14 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
     const inFn = s.initd.assignments.find((a) => a.fn !== null && a.fn !== 'start' && a.name === v);
     if (!inFn) continue;
     const no = deferral(v);
-    if (no) {
-      if (!top)
-        return refuse(
-          `the launch reads ${v}, which only ${inFn.fn}() sets: at the top of the script it would be empty (and it cannot be read at start time: ${no})`,
-        );
-      continue;
-    }
+    // Set at the top too: that value is not the one the launch read when a function start()
+    // calls set it again (a checkconfig() choosing another pid file), so it is refused as well.
+    if (no)
+      return refuse(
+        top
+          ? `the launch reads ${v}, which ${inFn.fn}() sets too: the value the top of the script gives it may not be the one the launch got (and it cannot be read at start time: ${no})`
+          : `the launch reads ${v}, which only ${inFn.fn}() sets: at the top of the script it would be empty (and it cannot be read at start time: ${no})`,
+      );
     deferred.push(v);
   }
   // A value expanded when the script is read goes through OpenRC's eval a second time

@@ -1657,6 +1657,26 @@ describe("options' values a function sets, read when the service starts", () => 
     expect(refusal(script(opts)).reason).toBe(PREFIX + why);
   });
 
+  // The top level's value went into pidfile= before, while the launch had checkconfig()'s.
+  test('a pid file the top level names and a function names again is refused', () => {
+    const r = refusal(
+      sh(
+        '#!/sbin/openrc-run',
+        'FOO_PID=/run/foo.pid',
+        'checkconfig() {',
+        '\tFOO_PID=/run/foo/other.pid',
+        '}',
+        'start() {',
+        '\tcheckconfig',
+        '\tstart-stop-daemon --start --exec /usr/bin/foo --pidfile "${FOO_PID}" -- -x',
+        '}',
+      ),
+    );
+    expect(r.reason).toBe(
+      `${PREFIX}the launch reads FOO_PID, which checkconfig() sets too: the value the top of the script gives it may not be the one the launch got (and it cannot be read at start time: pidfile= reads it: OpenRC records pidfile as written when the service starts, and stop uses that record unexpanded)`,
+    );
+  });
+
   test('a value from conf.d that the eval would read as shell, read by the arguments and a line, stays refused', () => {
     const { r } = run(
       sh(
