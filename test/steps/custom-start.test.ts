@@ -1626,6 +1626,18 @@ describe("options' values a function sets, read when the service starts", () => 
     expect(c.notes.some((n) => n.startsWith("the daemon's arguments read"))).toBe(false);
   });
 
+  // openrc-run runs start_pre() and then the default start(): a message before the launch stays
+  // in start_pre(), after checkconfig() has run, and reads the same value there.
+  test('a message before the launch that reads the value stays after the function that sets it', () => {
+    const { r, s, d } = run(
+      script('--stdout "${FOO_LOG}"').replace('\tstart-stop-daemon', '\teinfo "Log: ${FOO_LOG}"\n\tstart-stop-daemon'),
+    );
+    expect(r).toBeUndefined();
+    expect(applied(s, d.converted!.edits)).toContain(
+      sh('start_pre() {', '\tcheckconfig || return 1', '\teinfo "Log: ${FOO_LOG}"', '\treturn 0', '}'),
+    );
+  });
+
   test('a line that reads nothing a function sets is written as before', () => {
     const { r, d } = run(script('--stdout "${FOO_LOG}" --user "${FOO_USER}"'));
     expect(r).toBeUndefined();
