@@ -7,7 +7,9 @@
  * success and on the failure each conversion is about. With supervisor= kept, the same steps
  * run around supervise-daemon.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { FIXTURES } from './helpers/fixtures.js';
 import { recordActions, type ActionRecord } from './helpers/openrc-cmdline.js';
@@ -256,5 +258,230 @@ describe('options whose values a function sets (generic/custom-start-deferred-op
       expect(r.code).toBe(1);
       expect(r.calls).toEqual([]);
     }
+  });
+});
+
+/**
+ * A directory of the test's own for a pid file the shell itself writes (a redirection), and
+ * `here`, which points the script's assignment `from` into it (`to` gets the directory).
+ */
+function pidDir(from: string, to: (dir: string) => string) {
+  const t = {
+    dir: '',
+    here: (script: string) => {
+      const out = script.replace(from, to(t.dir));
+      expect(out).not.toBe(script);
+      return out;
+    },
+  };
+  beforeAll(async () => {
+    t.dir = await mkdtemp(path.join(os.tmpdir(), 'rcs-pgrep-'));
+  });
+  afterAll(async () => {
+    await rm(t.dir, { recursive: true, force: true });
+  });
+  return t;
+}
+
+describe('start_post() writing the pid file from pgrep (generic/pgrep-pidfile)', () => {
+  // The fixture's pid file is /run/portfwd.pid: the shell itself writes it (the redirection), so
+  // the runs point it at a directory of their own. pgrep is a stand-in that prints a pid.
+  const tmp = pidDir('pidfile="/run/${RC_SVCNAME}.pid"', (dir) => `pidfile="${dir}/\${RC_SVCNAME}.pid"`);
+  const here = tmp.here;
+  const pgrep = (code: number) => ({
+    pgrep: `#!/bin/sh\n. "$RC_RECORD_BIN/.record"\nrecord_call pgrep "$@"\necho 4242\nexit ${code}\n`,
+  });
+  const pidfile = () => path.join(tmp.dir, 'portfwd.pid');
+  const confd = fixture('pgrep-pidfile', 'conf.d.in');
+
+  test('under start-stop-daemon the line runs as before; under supervise-daemon it does not, and start succeeds', async () => {
+    const run = (initd: string) =>
+      recordActions({ svc: 'portfwd', initd, confd, actions: ['start'], standIns: pgrep(0) });
+    const migrated = here(fixture('pgrep-pidfile', 'init.d.out'));
+    const before = await run(here(fixture('pgrep-pidfile', 'init.d.in')));
+    expect(before[0].code).toBe(0);
+    expect(calls(before[0])).toEqual([
+      [
+        'start-stop-daemon',
+        '--background',
+        '--exec /usr/bin/portfwd',
+        '--make-pidfile',
+        `--pidfile ${pidfile()}`,
+        '--start',
+        '--',
+        '-l',
+        'notice',
+        '-t',
+        '30',
+      ],
+      ['pgrep', '-n', 'portfwd'],
+    ]);
+    expect(readFileSync(pidfile(), 'utf8')).toBe('4242\n');
+    await rm(pidfile());
+    const after = await run(withoutSupervisor(migrated));
+    expect(after[0].code).toBe(0);
+    expect(calls(after[0])).toEqual(calls(before[0]));
+    expect(readFileSync(pidfile(), 'utf8')).toBe('4242\n');
+    await rm(pidfile());
+    const supervised = await run(migrated);
+    expect(supervised[0].code).toBe(0);
+    expect(supervised[0].calls.map((c) => c[0])).toEqual(['supervise-daemon']);
+    // The supervisor keeps its own pid file; the script's path is written by nobody.
+    expect(supervised[0].calls[0]).toContain('/run/supervise-portfwd.pid');
+    expect(existsSync(pidfile())).toBe(false);
+  });
+
+  test('pgrep failing fails start_post() under start-stop-daemon, as before; supervise-daemon does not run it', async () => {
+    const run = (initd: string) =>
+      recordActions({ svc: 'portfwd', initd, confd, actions: ['start'], standIns: pgrep(1) });
+    const migrated = here(fixture('pgrep-pidfile', 'init.d.out'));
+    const before = await run(here(fixture('pgrep-pidfile', 'init.d.in')));
+    const after = await run(withoutSupervisor(migrated));
+    const supervised = await run(migrated);
+    expect(before[0].code).not.toBe(0);
+    expect(after[0].code).toBe(before[0].code);
+    expect(calls(after[0])).toEqual(calls(before[0]));
+    expect(supervised[0].code).toBe(0);
+    expect(supervised[0].calls.map((c) => c[0])).toEqual(['supervise-daemon']);
+  });
+});
+
+describe('a converted start()/stop() beside start_post()’s pgrep line (generic/custom-start-pgrep-pidfile)', () => {
+  const tmp = pidDir('FEEDD_PID="/run/feedd.pid"', (dir) => `FEEDD_PID="${dir}/feedd.pid"`);
+  const here = tmp.here;
+  const standIns = {
+    pgrep: `#!/bin/sh\n. "$RC_RECORD_BIN/.record"\nrecord_call pgrep "$@"\necho 4242\n`,
+  };
+  const pidfile = () => path.join(tmp.dir, 'feedd.pid');
+
+  test('start and stop: under start-stop-daemon the same calls, pgrep and rm -f included; under supervise-daemon pgrep does not run', async () => {
+    const { before, after, supervised } = await both(
+      'feedd',
+      'custom-start-pgrep-pidfile',
+      {
+        confd: fixture('custom-start-pgrep-pidfile', 'conf.d.in'),
+        actions: ['start', 'stop'],
+        intercept: ['rm'],
+        standIns,
+      },
+      here,
+    );
+    for (const r of [before, after, supervised]) expect(r.map((x) => x.code)).toEqual([0, 0]);
+    expect(calls(before[0])).toEqual([
+      [
+        'start-stop-daemon',
+        '--exec /usr/bin/feedd',
+        '--make-pidfile',
+        `--pidfile ${pidfile()}`,
+        '--start',
+        '--',
+        '-v',
+        '1',
+        '-c',
+        '/etc/feedd.conf',
+      ],
+      ['pgrep', '-n', 'feedd'],
+    ]);
+    // Without --background, start-stop-daemon's --make-pidfile wrote the first process's pid,
+    // which pgrep overwrote once it had forked: the converted launch goes without it.
+    expect(calls(after[0])).toEqual(calls(before[0], ['--make-pidfile']));
+    expect(calls(before[1])).toEqual([
+      ['start-stop-daemon', `--pidfile ${pidfile()}`, '--stop'],
+      ['rm', '-f', pidfile()],
+    ]);
+    // OpenRC's own stop also names the program (--exec): it stops the same process, if it is feedd.
+    expect(calls(after[1], ['--exec /usr/bin/feedd'])).toEqual(calls(before[1]));
+    expect(supervised[0].calls.map((c) => c[0])).toEqual(['supervise-daemon']);
+    expect(supervised[0].calls[0]).toContain('/run/supervise-feedd.pid');
+    expect(supervised[1].calls).toEqual([
+      ['supervise-daemon', 'feedd', '--stop', '--pidfile', '/run/supervise-feedd.pid'],
+      ['rm', '-f', pidfile()],
+    ]);
+  });
+});
+
+describe('start() runs the daemon directly, and it forks by itself (generic/custom-start-direct-*)', () => {
+  // The daemon's path is not on this machine: the script as written runs a recording stand-in
+  // of that name found on PATH instead (the migrated one only names it to start-stop-daemon or
+  // supervise-daemon, which record it). What forks by itself returns from a plain run as from
+  // start-stop-daemon --start without --background: the same launch.
+  const onPath = (t: string, bin: string) => {
+    const out = t.split(`/usr/sbin/${bin} `).join(`${bin} `);
+    expect(out).not.toBe(t);
+    return out;
+  };
+  const runAll = async (svc: string, dir: string, initdIn: string, confd: string) => {
+    const run = (initd: string) =>
+      recordActions({ svc, initd, confd, actions: ['start', 'stop'], intercept: [svc, 'rm'] });
+    const migrated = fixture(dir, 'init.d.out');
+    return {
+      before: await run(initdIn),
+      after: await run(withoutSupervisor(migrated)),
+      supervised: await run(migrated),
+    };
+  };
+
+  test('by its own default pid file: start-stop-daemon runs the same launch and stops the same process', async () => {
+    const dir = 'custom-start-direct-pidfile';
+    const { before, after, supervised } = await runAll(
+      'incrond',
+      dir,
+      onPath(fixture(dir, 'init.d.in'), 'incrond'),
+      'INCROND_OPTS="-f /etc/incron.conf"\n',
+    );
+    for (const r of [...before, ...after, ...supervised]) expect(r.code).toBe(0);
+    expect(calls(before[0])).toEqual([['incrond', '-f', '/etc/incron.conf']]);
+    // The same program and words, handed to start-stop-daemon with nothing that backgrounds it.
+    expect(calls(after[0])).toEqual([
+      [
+        'start-stop-daemon',
+        '--exec /usr/sbin/incrond',
+        '--pidfile /var/run/incrond.pid',
+        '--start',
+        '--',
+        '-f',
+        '/etc/incron.conf',
+      ],
+    ]);
+    // The same stop (OpenRC's own also names the program: that only narrows the match), then the same clean-up.
+    expect(calls(before[1])).toEqual([
+      ['start-stop-daemon', '--pidfile /var/run/incrond.pid', '--stop'],
+      ['rm', '-f', '/var/run/incrond.pid'],
+    ]);
+    expect(calls(after[1], ['--exec /usr/sbin/incrond'])).toEqual(calls(before[1]));
+    // Under the supervisor: its own pid file, the no-fork word, and the clean-up after the stop.
+    const sd = supervised[0].calls[0];
+    expect(sd[0]).toBe('supervise-daemon');
+    expect(sd.slice(sd.indexOf('--') + 1)).toEqual(['-f', '/etc/incron.conf', '--foreground']);
+    expect(sd).toContain('--pidfile');
+    expect(sd[sd.indexOf('--pidfile') + 1]).toBe('/run/supervise-incrond.pid');
+    expect(supervised[1].calls.map((c) => c[0])).toEqual(['supervise-daemon', 'rm']);
+  });
+
+  test('by the same program and the pid file the launch names', async () => {
+    const dir = 'custom-start-direct-exec';
+    const initd = fixture(dir, 'init.d.in').replace('certmonger_bin=/usr/sbin/certmonger', 'certmonger_bin=certmonger');
+    const { before, after, supervised } = await runAll('certmonger', dir, initd, 'CERTMONGER_OPTS="-d 2"\n');
+    for (const r of [...before, ...after, ...supervised]) expect(r.code).toBe(0);
+    expect(calls(before[0])).toEqual([['certmonger', '-S', '-p', '/run/certmonger.pid', '-d', '2']]);
+    // The pid file flag now follows the script's own words (the flags step moves it to
+    // command_args_background, which start-stop-daemon still passes): the same set of words.
+    const a = calls(after[0])[0];
+    expect(a.slice(0, a.indexOf('--'))).toEqual([
+      'start-stop-daemon',
+      '--exec /usr/sbin/certmonger',
+      '--pidfile /run/certmonger.pid',
+      '--start',
+    ]);
+    expect(a.slice(a.indexOf('--') + 1)).toEqual(['-S', '-d', '2', '-p', '/run/certmonger.pid']);
+    expect(calls(before[1])).toEqual([
+      ['start-stop-daemon', '--exec certmonger', '--pidfile /run/certmonger.pid', '--stop'],
+    ]);
+    expect(calls(after[1])).toEqual([
+      ['start-stop-daemon', '--exec /usr/sbin/certmonger', '--pidfile /run/certmonger.pid', '--stop'],
+    ]);
+    const sd = supervised[0].calls[0];
+    expect(sd[0]).toBe('supervise-daemon');
+    expect(sd.slice(sd.indexOf('--') + 1)).toEqual(['-S', '-d', '2', '-n']);
   });
 });

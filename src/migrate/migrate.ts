@@ -10,9 +10,9 @@ import { initdOwners, type InstalledPackage } from '../knowledge/installed.js';
 import { pidfileReadersOnRoot, type PidfileReader } from '../knowledge/logrotate.js';
 import { ruleForInstalled, ruleForPackage } from '../knowledge/rules.js';
 import { findRule } from '../rules/registry.js';
-import { daemonizingPrograms, launchedDaemon } from '../steps/custom-start.js';
+import { daemonizingPrograms, directlyRun, launchedDaemon } from '../steps/custom-start.js';
 import { templateWord } from '../steps/route.js';
-import { confirmSyntax } from '../parse/syntax-check.js';
+import { confirmSyntax, shellErrorSite } from '../parse/syntax-check.js';
 import type { ServiceRule } from '../rules/types.js';
 import { planMigration, type Plan, type PlanOptions, type RefusalCode } from './plan.js';
 
@@ -158,7 +158,13 @@ function syntaxCheck(f: ShellFile): void {
   if (!e) return;
   const v = confirmSyntax(f.text, f.shebang);
   if (v.verdict === 'ok' || v.verdict === 'bash-only') return;
-  throw new RcError(`${f.path}:${e.line}:${e.col}: ${e.message}; not changed`, EXIT.SYNTAX, f.path);
+  if (v.verdict === 'unconfirmed')
+    throw new RcError(`${f.path}:${e.line}:${e.col}: ${e.message}; not changed`, EXIT.SYNTAX, f.path);
+  // Where the shell says, as lint says it (the grammar's first error can be lines away: an
+  // unclosed `${` makes it give up at the top of the file).
+  const site = shellErrorSite(f, v);
+  const { line, col } = f.lineCol(site.offset);
+  throw new RcError(`${f.path}:${line}:${col}: ${site.message}; not changed`, EXIT.SYNTAX, f.path);
 }
 
 /** The regions of a file the grammar could not parse, whole lines. */
@@ -185,8 +191,14 @@ export function migrateLoaded(l: LoadedService, options: PlanOptions = {}): Serv
       'run rc-supervise on the installed file',
     );
   const service = parseService(l);
+  // A program start() runs directly while stop() stops a daemon: a candidate only when it is the
+  // one such program a rule knows (convertCustomStart then checks that stop() stops it).
+  const direct = directlyRun(service).filter((n) => findRule('', n));
   const daemonName =
-    service.daemon ?? launchedDaemon(service) ?? daemonizingPrograms(service).find((n) => findRule('', n));
+    service.daemon ??
+    launchedDaemon(service) ??
+    daemonizingPrograms(service).find((n) => findRule('', n)) ??
+    (direct.length === 1 ? direct[0] : undefined);
   const found = findRule(l.name, daemonName);
   // Version-dependent foreground words: the package that installed the init script says.
   const versioned = found?.foregroundSince ? ruleForInstalled(found, l.installed?.()) : found;

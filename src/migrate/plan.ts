@@ -75,7 +75,7 @@ export function planMigration(input: PlanInput): Plan {
   const supervisorLine = 'supervisor="supervise-daemon"';
 
   if (route === 'init.d') {
-    const edits: Edit[] = [...d.moveEdits, ...d.signalEdits];
+    const edits: Edit[] = [...d.moveEdits, ...d.signalEdits, ...d.pidWriteGuards];
     const lines: string[] = [];
     const c = d.converted;
     if (c) {

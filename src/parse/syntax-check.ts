@@ -163,3 +163,94 @@ export function confirmSyntax(text: string, shebang: string | null): SyntaxConfi
   if (bash?.ok) return { verdict: 'bash-only', dash, bash };
   return { verdict: 'error', dash, bash: bash ?? undefined };
 }
+
+/** Offset of the start of 1-based `line` (the shell names lines, the grammar offsets). */
+export function lineOffset(text: string, line: number): number {
+  let at = 0;
+  for (let i = 1; i < line; i++) {
+    const n = text.indexOf('\n', at);
+    if (n < 0) break;
+    at = n + 1;
+  }
+  return at;
+}
+
+/**
+ * Where a quote, `${`, `$(` or backquote opens that nothing closes: dash reports "Unterminated
+ * quoted string" at the end of the file, ShellCheck at the opening quote (Alpine's coredns
+ * script: `command_args="${ARGS:-\\-conf /etc/coredns/Corefile"` lacks its `}`, so the last
+ * quote opens a string inside the expansion). The outermost opener still open at the end;
+ * undefined when the scan finds none (then the shell's line stands). Hand-written: the grammar
+ * gives one ERROR node over the rest of the file, which says no more.
+ */
+export function unclosedOpener(text: string): number | undefined {
+  const stack: { kind: string; at: number }[] = [];
+  const top = () => stack[stack.length - 1]?.kind;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    const k = top();
+    if (k === "'") {
+      if (c === "'") stack.pop();
+      continue;
+    }
+    if (c === '\\') {
+      i++;
+      continue;
+    }
+    if (k === '`' && c === '`') {
+      stack.pop();
+      continue;
+    }
+    if (c === '$' && text[i + 1] === '{') {
+      stack.push({ kind: '${', at: i });
+      i++;
+      continue;
+    }
+    if (c === '$' && text[i + 1] === '(') {
+      stack.push({ kind: '$(', at: i });
+      i++;
+      continue;
+    }
+    if (c === '"') {
+      if (k === '"') stack.pop();
+      else stack.push({ kind: '"', at: i });
+      continue;
+    }
+    if (k === '"') continue;
+    // Outside double quotes: single quotes, comments, backquotes and the closers.
+    if (c === "'") stack.push({ kind: "'", at: i });
+    else if (c === '`') stack.push({ kind: '`', at: i });
+    else if (c === '#' && (i === 0 || /[\s;&|(]/.test(text[i - 1])) && k !== '${') {
+      const nl = text.indexOf('\n', i);
+      if (nl < 0) break;
+      i = nl - 1;
+    } else if (c === '}' && k === '${') stack.pop();
+    else if (c === ')' && k === '$(') stack.pop();
+    else if (c === '(' && k === '$(') stack.push({ kind: '(', at: i });
+    else if (c === ')' && k === '(') stack.pop();
+  }
+  return stack[0]?.at;
+}
+
+/**
+ * Where and what a shell's syntax error is, for lint's finding and migrate's exit-3 message
+ * alike: the line the shell names, except for an unterminated string or expansion, which
+ * dash and bash report at the end of the file: then where it opens (without here-documents,
+ * which may hold anything). The grammar's first error when no shell gave a line.
+ */
+export function shellErrorSite(
+  f: { text: string; heredocs: readonly unknown[]; errors: readonly { offset: number }[] },
+  c: SyntaxConfirmation,
+): { offset: number; message: string } {
+  const shell = c.dash ?? c.bash;
+  const name = c.dash ? 'dash' : 'bash';
+  const opener =
+    shell && /Unterminated|unexpected EOF|end of file unexpected/i.test(shell.message ?? '') && !f.heredocs.length
+      ? unclosedOpener(f.text)
+      : undefined;
+  const eofLine = opener !== undefined ? ` (${name} reports it at line ${shell?.line ?? 'the end'})` : '';
+  return {
+    offset: opener ?? (shell?.line ? lineOffset(f.text, shell.line) : (f.errors[0]?.offset ?? 0)),
+    message: `${name} -n: ${shell?.message ?? 'syntax error'}${opener !== undefined ? `: it opens here${eofLine}` : ''}`,
+  };
+}

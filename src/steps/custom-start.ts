@@ -1,9 +1,10 @@
 import type { Edit } from '../edit/edits.js';
-import { parseOptions, SHARED_MEANING, type ParsedArgs } from '../model/options.js';
+import { parseOptions, SHARED_MEANING, type ParsedArgs, type ParsedOption } from '../model/options.js';
 import type { Service } from '../model/service.js';
 import type { Assignment, Command, FunctionDef } from '../parse/shellfile.js';
 import { unquoted, type Token } from '../parse/words.js';
-import { referencedVars } from './emit.js';
+import { referencedVars, samePath } from './emit.js';
+import { matchesFlag } from './flags.js';
 import { DECLARATIVE, shellQuoteWord } from './ssd-args.js';
 import { retrySignal } from '../model/signals.js';
 import { NO_FORK_WORDS } from './foreground.js';
@@ -151,6 +152,33 @@ export function launchedDaemon(s: Service): string | undefined {
     if (known && 'path' in known) return known.path.slice(known.path.lastIndexOf('/') + 1);
   }
   return undefined;
+}
+
+/**
+ * The programs start() runs directly (no start-stop-daemon --start) while stop() stops a daemon
+ * with start-stop-daemon --stop or killall (rinetd's `/usr/sbin/rinetd` and `start-stop-daemon
+ * --stop --pidfile /var/run/rinetd.pid`): the launch forks by itself, and only a rule for the
+ * program (the caller looks it up) can say whether it is the daemon. convertCustomStart then
+ * checks that stop() stops that same program (directLaunch). Helpers, the script's own functions
+ * and commands without a static program name are never candidates.
+ */
+export function directlyRun(s: Service): string[] {
+  if (!s.initd.fn('start') || !s.initd.fn('stop')) return [];
+  if (s.ssdCalls.some((c) => c.kind === 'start')) return [];
+  const stopsDaemon = s.initd.commands.some(
+    (c) => c.fn === 'stop' && (c.name === 'killall' || (c.name === 'start-stop-daemon' && !isSsdStart(c))),
+  );
+  if (!stopsDaemon) return [];
+  const names: string[] = [];
+  for (const c of s.initd.commands) {
+    if (c.fn !== 'start' || neverDaemon(c.name) || MESSAGES.has(c.name) || s.defines(c.name)) continue;
+    if (/^(return|local|export|unset|set|cd|exit|wait|eval|\.|source)$/.test(c.name)) continue;
+    const argv0 = c.words[0].text;
+    const known = /[$`]/.test(argv0) ? staticProgram(s, argv0) : undefined;
+    if (known && 'path' in known) names.push(known.path.slice(known.path.lastIndexOf('/') + 1));
+    else if (!known) names.push(c.name);
+  }
+  return [...new Set(names)];
 }
 
 /** What start() does, as far as the conversion is concerned. */
@@ -383,7 +411,8 @@ function localAcross(pre: readonly string[], post: readonly string[]): string | 
  * they go, with a `local` of that name alone on its line before the stop.
  */
 function dropStopStatus(sp: Split): Split {
-  const m = sp.post.length ? /^\s*([A-Za-z_]\w*)=\$\?\s*$/.exec(sp.post[0]) : null;
+  // `local ret=$?` too (midentd): a local set there holds the stop's status just the same.
+  const m = sp.post.length ? /^\s*(?:local\s+)?([A-Za-z_]\w*)=\$\?\s*$/.exec(sp.post[0]) : null;
   if (!m) return sp;
   const v = m[1];
   const rest = sp.post.slice(1);
@@ -576,6 +605,154 @@ function classifyPost(
 }
 
 const STOPPERS = /^(kill|pkill|killall|start-stop-daemon)$/;
+
+/** start-stop-daemon --stop options that only say how to stop, not which process. */
+const HOW_TO_STOP = new Set(['stop', 'quiet', 'verbose', 'signal', 'retry', 'exec', 'pidfile']);
+
+/**
+ * A program start() ran directly (no start-stop-daemon): it forked by itself, so the launch is
+ * the daemon's only when a rule knows that program (its no-fork words) and stop() stops that
+ * same program: start-stop-daemon --stop whose --exec is the launched program and whose
+ * --pidfile is the file the daemon writes (the value of the rule's pid file flag in the launch,
+ * or else the rule's own default pid file), or killall of the program. Nothing may follow the
+ * launch but eend/return. Then the launch is what OpenRC's start-stop-daemon runs for
+ * command=/command_args (no --background, no --make-pidfile: the daemon forks as before), and
+ * the supervisor stops the very daemon stop() stopped. Returns the refusal, or the note that
+ * says which evidence made the launch the daemon's.
+ */
+function directLaunch(
+  s: Service,
+  rule: StepContext['rule'],
+  start: FunctionDef,
+  launch: Command,
+  args: readonly Token[],
+  stopFn: FunctionDef,
+): Refusal | string | undefined {
+  const prog = unquoted(launch.words[0].text);
+  const shown = launch.words[0].text;
+  const known = /[$`]/.test(shown) ? staticProgram(s, shown) : undefined;
+  const name = known && 'path' in known ? known.path.slice(known.path.lastIndexOf('/') + 1) : launch.name;
+  // No rule (a `${command}` launch): the foreground step refuses, or the user's
+  // --foreground-args vouch for the program, as for any launch.
+  if (!rule || rule.refuse) return undefined;
+  // A daemonize flag of the rule in the launch (avahi-daemon -D, verynice -d FILE) says already
+  // that the program is the daemon, made to fork: not this case.
+  const forkFlags = (rule.backgroundFlags ?? []).filter((f) => f.why === 'daemonize');
+  if (args.some((_, i) => forkFlags.some((f) => matchesFlag(args as Token[], i, f) > 0))) return undefined;
+  // Under start-stop-daemon the launch must return, as it did in start(): it forks by itself.
+  // A rule saying the program stays in the foreground by itself contradicts that start() went
+  // on after it.
+  if (rule.foreground === '')
+    return refuse(
+      `start() runs ${shown} directly and goes on after it, but the rule ${rule.id} says it stays in the foreground by itself: rc-supervise cannot tell what start() ran`,
+    );
+  // Only the launch's own status reported after it: anything else is judged by no one here.
+  const t = s.initd.text;
+  const after = t
+    .slice(s.initd.lineEnd(stmtEnd(launch)), s.initd.lineStart(start.body.end - 1))
+    .split(/\r?\n/)
+    .filter((l) => l.trim() !== '' && !/^\s*#/.test(l));
+  // eend with its status and a message, nothing that runs or chains another command.
+  const other = after.find(
+    (l) =>
+      /[;&|`]|\$\(/.test(stripQuotedSingle(l).replace(/\s*;\s*$/, '')) ||
+      !/^\s*((eend|ewend)(\s.*)?|return(\s+(\$\?|\$\{\?\}|"\$\?"|0))?)\s*;?\s*$/.test(l),
+  );
+  if (other)
+    return refuse(
+      `start() runs ${shown} directly and then \`${other.trim().slice(0, 60)}\`: after a launch that forks by itself, only its status may be reported`,
+    );
+  const stoppers = s.initd.commands.filter((c) => c.fn === stopFn.name && STOPPERS.test(c.name));
+  if (stoppers.length !== 1) return undefinedStop();
+  const stopper = stoppers[0];
+  const sameProgram = (word: string) => {
+    const a = unquoted(word);
+    if (a === prog) return true;
+    const x = /[$`]/.test(word) ? staticProgram(s, word) : { path: a, ownName: false };
+    const y = /[$`]/.test(launch.words[0].text)
+      ? staticProgram(s, launch.words[0].text)
+      : { path: prog, ownName: false };
+    return !!x && !!y && 'path' in x && 'path' in y && x.path === y.path && x.path.startsWith('/');
+  };
+  if (stopper.name === 'killall') {
+    const ops = stopper.words.slice(1).map((w) => w.text);
+    if (ops.length === 1 && !ops[0].startsWith('-') && (sameProgram(ops[0]) || unquoted(ops[0]) === name))
+      return `start() ran ${shown} directly and stop() stopped it with killall ${ops[0]}: the same program, which the rule ${rule.id} knows, so that launch is the daemon's; it forked by itself, and under start-stop-daemon it still runs as before (no --background, no --make-pidfile)`;
+    return refuse(
+      `start() runs ${shown} directly, and stop() runs ${stopper.words
+        .map((w) => w.text)
+        .join(' ')
+        .slice(0, 60)}: rc-supervise cannot tell it stops the same daemon`,
+    );
+  }
+  if (stopper.name !== 'start-stop-daemon') return undefinedStop();
+  const raw = stopper.words.slice(1).map((w) => w.text);
+  const p = parseOptions(raw.map(unquoted));
+  const narrower = p.options.find((o) => !HOW_TO_STOP.has(o.spec.long));
+  if (p.unknown.length || narrower || p.operandsAt < raw.length)
+    return refuse(
+      `start() runs ${shown} directly, and stop()'s start-stop-daemon selects the process with ${narrower ? `--${narrower.spec.long}` : (p.unknown[0] ?? raw[p.operandsAt])}: rc-supervise cannot tell it is the same daemon`,
+    );
+  const valueOf = (o: ParsedOption) =>
+    o.valueIndex !== undefined ? raw[o.valueIndex] : raw[o.index].slice(raw[o.index].indexOf('=') + 1);
+  const exec = p.options.find((o) => o.spec.long === 'exec');
+  const pid = p.options.find((o) => o.spec.long === 'pidfile');
+  if (!exec && !pid)
+    return refuse(`start() runs ${shown} directly, and stop()'s start-stop-daemon names no --exec or --pidfile`);
+  const evidence: string[] = [];
+  if (exec) {
+    if (!sameProgram(valueOf(exec)))
+      return refuse(
+        `start() runs ${shown} directly, and stop() stops --exec ${valueOf(exec)}: rc-supervise cannot tell it is the same program`,
+      );
+    evidence.push(`--exec ${valueOf(exec)}, the same program`);
+  }
+  if (pid) {
+    const v = valueOf(pid);
+    // The value the launch gave the rule's pid file flag, if it gave one: then the daemon
+    // writes there and nowhere else by default.
+    const flags = (rule.backgroundFlags ?? []).filter((f) => f.why === 'pidfile');
+    let given: string | undefined;
+    args.forEach((_, i) => {
+      for (const f of flags) {
+        const n = matchesFlag(args as Token[], i, f);
+        if (n === 2) given = args[i + 1].text;
+        else if (n === 1 && f.value) {
+          const w = unquoted(args[i].text);
+          given = w.startsWith(`${f.flag}=`) ? w.slice(f.flag.length + 1) : w.slice(f.flag.length);
+        }
+      }
+    });
+    // Two words name the same file: as written, or by their static values (every variable
+    // with one plain top-level value: an unknown one is never read as empty).
+    const fixed = (w: string) => {
+      if (!/[$`]/.test(w)) return unquoted(w);
+      const k = staticProgram(s, w);
+      return k && 'path' in k ? k.path : undefined;
+    };
+    const same = (a: string, b: string) => {
+      if (unquoted(a) === unquoted(b)) return true;
+      const x = fixed(a);
+      const y = fixed(b);
+      return !!x && !!y && x.startsWith('/') && samePath(x, y);
+    };
+    const own = rule.ownPidfile && rule.ownPidfile !== '*' ? rule.ownPidfile : undefined;
+    if (given !== undefined && same(v, given)) evidence.push(`--pidfile ${v}, the file the launch told it to write`);
+    else if (given === undefined && own && same(v, own))
+      evidence.push(`--pidfile ${v}, the pid file ${name} writes by default (rule ${rule.id})`);
+    else
+      return refuse(
+        `start() runs ${shown} directly, and stop() stops the process of --pidfile ${v}, which nothing says ${name} writes${given !== undefined ? ` (the launch names ${given})` : ''}: rc-supervise cannot tell it is the same daemon`,
+      );
+  }
+  return `start() ran ${shown} directly, and stop() stopped it by ${evidence.join(', and by ')}; the rule ${rule.id} knows that program: so that launch is the daemon's. It forked by itself, and under start-stop-daemon it still runs as before (no --background, no --make-pidfile)`;
+
+  function undefinedStop(): Refusal {
+    return refuse(
+      `start() runs ${shown} directly, and stop() does not stop exactly one daemon with start-stop-daemon --stop or killall: rc-supervise cannot tell it stops the same daemon`,
+    );
+  }
+}
 
 /**
  * A custom start()/stop() that launches exactly one daemon becomes the declarative variables:
@@ -881,7 +1058,10 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
       return refuse(
         `start() runs ${command} by name (found through PATH); command= needs its path, which the script does not give`,
         `write start() with the program's full path (e.g. /sbin/${command}), then migrate again`,
-      );
+      ); // With a stop() of its own the script says which process it takes for the daemon.
+    const direct = stopFn ? directLaunch(s, ctx.rule, start, launch, args, stopFn) : undefined;
+    if (typeof direct === 'object') return direct;
+    if (direct) notes.push(direct);
   }
   // `$*`, `$@`, `$1`: start()'s own arguments (none, when openrc-run calls it). Moved to the
   // top of the script they become the script's: openrc-run.sh's sourcex sets them to the

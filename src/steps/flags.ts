@@ -3,7 +3,7 @@ import type { Service } from '../model/service.js';
 import { splitValue, unquoted, type Token } from '../parse/words.js';
 import type { FlagSpec } from '../rules/types.js';
 import type { Draft, Refusal, StepContext } from './types.js';
-import { deferRefs } from './emit.js';
+import { deferRefs, referencedVars } from './emit.js';
 
 /** `$pidfile`, `${pidfile}`, `${pidfile:-...}`; not `${pidfile_dir}`. */
 const PIDFILE_REF = /\$(\{pidfile[}:#%=+?-]|pidfile(?![A-Za-z0-9_]))/;
@@ -292,6 +292,19 @@ export function flagsStep(ctx: StepContext, d: Draft): Refusal | void {
         'command_args is built in a way rc-supervise cannot split safely (mixed quoting or set inside a condition)',
       suggestion: 'move the pidfile/daemonize options to command_args_background by hand',
     };
+  // uhub's `command_args="-p ${pidfile} ${UHUBOPTIONS}"` above `pidfile=`: expanded where it is
+  // written, ${pidfile} is empty there and -p takes the next word (the conf.d's -u). The moved
+  // word would be read below pidfile= and change what the daemon gets under both backends.
+  if (moved.edits.length) {
+    const late = lateReference(ctx.service);
+    if (late)
+      return {
+        kind: 'refuse',
+        code: 'dynamic',
+        reason: `command_args reads \${${late.name}} at line ${late.readLine}, before the script sets it at line ${late.setLine}: there it is empty, so the daemon's options do not mean what they seem (an option may take the next word as its value), and moving the pid file or daemonize option would change them`,
+        suggestion: `set ${late.name} above command_args (and check the daemon's options), then migrate again`,
+      };
+  }
   d.moveEdits = [...moved.edits, ...(unhidden?.edits ?? [])];
   const words = [moved.text, ...(unhidden?.words ?? [])];
   if (unhidden)
@@ -392,6 +405,24 @@ function bundledFlag(s: Service, tokens: Token[], specs: FlagSpec[]): { word: st
     if (!/^-[A-Za-z0-9]{2,}$/.test(w)) continue;
     const hit = letters.find((f) => w.includes(f.flag[1]));
     if (hit) return { word: w, flag: hit.flag };
+  }
+  return null;
+}
+
+/**
+ * A variable a top-level command_args assignment reads (double quotes or none: expanded where
+ * it is written) that init.d sets only further down and conf.d (sourced first) not at all.
+ */
+function lateReference(s: Service): { name: string; readLine: number; setLine: number } | null {
+  const f = s.initd;
+  for (const a of f.topLevel('command_args', 'assign')) {
+    if (a.value.quote === 'single') continue;
+    for (const name of referencedVars(a.value.text)) {
+      if (name === 'command_args' || s.confdAssignments(name).length) continue;
+      const sets = f.assignments.filter((x) => x.name === name && x.fn === null);
+      if (!sets.length || sets.some((x) => x.start < a.start)) continue;
+      return { name, readLine: f.lineCol(a.start).line, setLine: f.lineCol(sets[0].start).line };
+    }
   }
   return null;
 }

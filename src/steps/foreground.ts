@@ -3,9 +3,11 @@ import type { Service } from '../model/service.js';
 import { unitsFor, type UnitFacts } from '../knowledge/units.js';
 import { splitValue, unquoted } from '../parse/words.js';
 import { staticProgram } from './custom-start.js';
-import { draftSets } from './emit.js';
+import { draftSets, referencedVars } from './emit.js';
 import { isYes } from './flags.js';
 import type { Draft, Evidence, Refusal, StepContext } from './types.js';
+import type { Edit } from '../edit/edits.js';
+import type { Command } from '../parse/shellfile.js';
 
 /**
  * Spellings that only ever mean "do not fork" (no daemon uses them for anything else). Short
@@ -184,6 +186,17 @@ export function foregroundStep(ctx: StepContext, d: Draft): Refusal | void {
   // `sentinel.conf --daemonize no` is even its documented order).
   const list = argsLeft(ctx.service, d);
   if (!list) return;
+  // rpc.rstatd reads -d only as its first word, and OpenRC appends command_args_foreground after
+  // command_args: right while command_args expands to nothing (INTERFACE unset in conf.d), wrong
+  // once a value is set there, and then the daemon forks. Said, as it depends on a later edit.
+  if (stops && fgShort && !list.length) {
+    const written = d.converted ? [] : ctx.service.initd.topLevel('command_args').map((a) => a.value.text);
+    const empty = [...new Set(written.flatMap(referencedVars))];
+    if (empty.length)
+      d.warnings.push(
+        `command_args reads ${empty.map((v) => `\${${v}}`).join(', ')}, empty now; ${ctx.rule!.id} reads options only before its first other word (rule ${ctx.rule!.id}), so once a value is set there command_args_foreground (${d.foreground}) comes after it, is never read, and the daemon forks: pass ${d.foreground} first in command_args yourself then`,
+      );
+  }
   const last = list[list.length - 1];
   const before = list[list.length - 2];
   if (!last || last.startsWith('-') || (before && before.startsWith('-'))) return;
@@ -241,7 +254,7 @@ function chooseForeground(ctx: StepContext, d: Draft): Refusal | void {
   // pid after the launch because the launched process does not stay: the daemon forks (its
   // conf.d passes samplicate's fork flag), whatever --make-pidfile suggested. Under the
   // supervisor that line would also overwrite the supervisor's pid file.
-  const rewrite = s.initd.commands.find(
+  const rewrites = s.initd.commands.filter(
     (c) =>
       c.fn !== null &&
       (c.name === 'pgrep' || c.name === 'pidof') &&
@@ -249,13 +262,36 @@ function chooseForeground(ctx: StepContext, d: Draft): Refusal | void {
         (m) => m[1] !== '/dev/null',
       ),
   );
-  if (rewrite && opts.foregroundArgs === undefined)
-    return {
-      kind: 'refuse',
-      code: 'needs-foreground',
-      reason: `${rewrite.fn}() writes a pid file from ${rewrite.name} after the launch: the script finds the daemon after it has forked, so nothing it does shows the daemon stays in the foreground, and under the supervisor that line would overwrite the supervisor's pid file`,
-      suggestion: `remove that line, then migrate with --foreground-args (the daemon's no-fork words)`,
-    };
+  // Only a rule or the user can say how the daemon stays in the foreground: the script's own
+  // hints (command_background, --make-pidfile) are what that line contradicts.
+  const told = opts.foregroundArgs !== undefined || rule?.foreground !== undefined;
+  for (const rewrite of rewrites) {
+    const guard = pidWriteGuard(ctx, rewrite);
+    // Guarded already (a second run): it runs only under start-stop-daemon.
+    if (typeof guard !== 'string' && !guard.edit) continue;
+    const edit = typeof guard === 'string' ? undefined : guard.edit;
+    if (typeof guard === 'string' || !edit || !told)
+      return {
+        kind: 'refuse',
+        code: 'needs-foreground',
+        reason: `${rewrite.fn}() writes a pid file from ${rewrite.name} after the launch: the script finds the daemon after it has forked, so nothing it does shows the daemon stays in the foreground, and under the supervisor that line would overwrite the supervisor's pid file${told && typeof guard === 'string' ? ` (${guard}, so rc-supervise does not make it run only under start-stop-daemon)` : ''}`,
+        suggestion: told
+          ? 'make that line run only when ${supervisor} is not supervise-daemon by hand, then migrate again'
+          : `remove that line, then migrate with --foreground-args (the daemon's no-fork words)`,
+      };
+    // The rule (or the user) says how the daemon stays in the foreground: that line is only how
+    // the start-stop-daemon path finds a daemon that forked. Under supervise-daemon it must not
+    // run (the supervisor's pid file holds the supervisor's pid); under start-stop-daemon it runs
+    // as before.
+    d.pidWriteGuards.push(edit);
+    d.notes.push(
+      `${rewrite.fn}()'s \`${guard.line}\` now runs only when the supervisor is not supervise-daemon: it finds the daemon once it has forked from start-stop-daemon's launch; under supervise-daemon the daemon stays in the foreground and the supervisor writes its own pid file, which that line would overwrite`,
+    );
+  }
+  if (d.pidWriteGuards.length)
+    d.initdReasons.push(
+      'start_post() writes the pid file after the launch, and only init.d can make that line run under start-stop-daemon only',
+    );
   if (s.isSet('command_args_foreground')) {
     // The script already says how to stay in the foreground: that wins over the rule.
     if (opts.foregroundArgs !== undefined && !opts.residual)
@@ -305,6 +341,15 @@ function chooseForeground(ctx: StepContext, d: Draft): Refusal | void {
   if (script) {
     d.foreground = '';
     d.evidence.push(script);
+    // A one-letter fork spelling beside that evidence, for a daemon nothing here knows
+    // (virtualhere's vhusbd gets -b from its conf.d: it forks, and the script was broken
+    // under start-stop-daemon already). Not refused: -b/-d/-D are a directory, a bind
+    // address or debug to many daemons (beanstalkd -b DIR, gitlab-runner -d DIR).
+    const shortFork = rule ? undefined : (scriptArgs(s, d) ?? []).find((w) => FORK_WORDS.test(w) && w.length === 2);
+    if (shortFork)
+      d.warnings.push(
+        `the daemon's arguments pass ${shortFork}, which many daemons read as "fork", and nothing rc-supervise knows says what it means to this one: if it makes the daemon fork, the supervisor loses it and starts it again and again; check its manual, and move a fork flag to command_args_background`,
+      );
     foregroundSideEffects(ctx, d);
     return;
   }
@@ -396,4 +441,43 @@ function unreadableDaemon(s: Service, launchWord: string | undefined): string {
     return `command=${written}${why.length ? `, and ${why.join(', ')}` : ' cannot be read statically'}`;
   }
   return 'command is not set';
+}
+
+/** The test a guarded pid-file line starts with: it runs only under start-stop-daemon. */
+export const UNSUPERVISED_TEST = '[ "${supervisor}" != supervise-daemon ]';
+
+/**
+ * The edit that makes start_post()'s `pgrep -n NAME > FILE` run only when the supervisor is
+ * not supervise-daemon: `if [ "${supervisor}" != supervise-daemon ]; then <the line>; fi`.
+ * An `if` whose test fails and that has no else returns 0, so start_post() succeeds under
+ * supervise-daemon; under start-stop-daemon the line runs and returns what it did before.
+ * Only the plain shape is taken: the command alone on its line in start_post(), with one
+ * output redirect after its words and nothing else (no `;`, `&&`, pipe or continuation);
+ * otherwise why not. No edit when the line already carries that guard (a second run).
+ */
+function pidWriteGuard(ctx: StepContext, c: Command): { edit?: Edit; line: string } | string {
+  const f = ctx.service.initd;
+  const t = f.text;
+  const ls = f.lineStart(c.start);
+  const le = f.lineEnd(c.start);
+  if (c.end > le || /\\\r?\n/.test(t.slice(c.start, c.end))) return 'the command goes on over several lines';
+  const before = t.slice(ls, c.start);
+  const after = t.slice(c.end, le).replace(/\r?\n$/, '');
+  const guarded = new RegExp(`^\\s*if ${escapeRe(UNSUPERVISED_TEST)}; then $`);
+  const redirect = /^\s*>>?\s*("[^"`$]*(\$\{?[A-Za-z_]\w*\}?[^"`$]*)*"|[^\s;&|`'"()]+)/;
+  const m = redirect.exec(after);
+  if (!m) return 'its redirects are not one plain `> FILE`';
+  const rest = after.slice(m[0].length);
+  const line = t.slice(c.start, c.end) + m[0];
+  if (guarded.test(before) && /^; fi( #)?\s*$/.test(rest)) return { line };
+  if (c.fn !== 'start_post') return `it is in ${c.fn}(), not start_post()`;
+  if (!/^\s*$/.test(before) || !/^\s*$/.test(rest)) return 'the line holds more than that one command';
+  if (f.inHeredoc(c.start, c.end)) return 'it is in a here-document';
+  // In a CRLF file the line ends in a carriage return: a trailing comment keeps `fi` a keyword.
+  const text = `if ${UNSUPERVISED_TEST}; then ${line}; fi${f.eol === '\r\n' ? ' #' : ''}`;
+  return { edit: { file: ctx.initdPath, start: c.start, end: c.end + m[0].length, text }, line };
+}
+
+function escapeRe(x: string): string {
+  return x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

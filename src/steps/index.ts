@@ -39,6 +39,7 @@ export function emptyDraft(): Draft {
     movedText: '',
     moveEdits: [],
     signalEdits: [],
+    pidWriteGuards: [],
     lines: [],
     lateLines: [],
     extraEdits: [],

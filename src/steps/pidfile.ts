@@ -46,7 +46,9 @@ export function pidfileStep(ctx: StepContext, d: Draft): Refusal | void {
   const made =
     isYes(s.value('command_background')) ||
     !!d.converted?.backgroundMakePidfile ||
-    ssd.some((w) => /^(-m|--make-pidfile|-[a-zA-Z]*m[a-zA-Z]*)$/.test(w));
+    ssd.some((w) => /^(-m|--make-pidfile|-[a-zA-Z]*m[a-zA-Z]*)$/.test(w)) ||
+    // A unique prefix as getopt_long takes it (aports-build's --make-pid).
+    parseOptions(ssd, undefined, { abbreviations: true }).options.some((o) => o.spec.long === 'make-pidfile');
   // start-stop-daemon making the pid file proves the daemon does not fork, not that it writes
   // no pid file there itself (atop, lxcfs, salt-syndic do): only a curated rule, researched
   // for it, settles that; a moved or split pidfile flag settles it too.
@@ -444,9 +446,13 @@ function outsideReader(ctx: StepContext, d: Draft): Refusal | undefined {
   };
 }
 
-/** Offsets inside calls the signals step rewrites, or functions the custom-start step replaces: no longer read. */
+/**
+ * Offsets inside calls the signals step rewrites, pid file lines the foreground step guards
+ * (they run only under start-stop-daemon), or functions the custom-start step replaces: they
+ * no longer read the supervisor's pid file.
+ */
 function rewrittenBy(d: Draft): (offset: number) => boolean {
-  const gone = [...d.signalEdits, ...(d.converted?.edits ?? [])];
+  const gone = [...d.signalEdits, ...d.pidWriteGuards, ...(d.converted?.edits ?? [])];
   return (offset) => gone.some((e) => e.start <= offset && offset < e.end);
 }
 

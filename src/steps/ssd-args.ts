@@ -16,6 +16,8 @@ export interface Trap {
   words: string[] | null;
   /** The value of a --wait it drops (start-stop-daemon's start failed when the daemon died that soon). */
   waited?: string;
+  /** Streams start-stop-daemon hands to a logger process (--stdout-logger/-3, --stderr-logger/-4). */
+  loggers?: ('stdout' | 'stderr')[];
 }
 
 /** start-stop-daemon options that have a declarative variable both backends read. */
@@ -71,6 +73,7 @@ function trapFor(s: Service, words: string[] | null): Trap | null {
   const declaredAt: Trap['declaredAt'] = [];
   // start-stop-daemon's --wait N: start failed when the daemon died within N ms.
   let waited: string | undefined;
+  const loggers: ('stdout' | 'stderr')[] = [];
   if (words) {
     // getopt_long takes a unique prefix (`--nice 5` is --nicelevel, collectd's conf.d): kept,
     // it is written out in full, which supervise-daemon surely knows.
@@ -103,6 +106,8 @@ function trapFor(s: Service, words: string[] | null): Trap | null {
       }
       if (!SHARED_MEANING.has(o.spec.long) || (short && MISREAD_SHORT.has(o.written[1]))) {
         if (o.spec.long === 'wait' && o.value !== undefined) waited = o.value;
+        if (o.spec.long === 'stdout-logger' || o.spec.long === 'stderr-logger')
+          loggers.push(o.spec.long === 'stdout-logger' ? 'stdout' : 'stderr');
         dropped.push(written.join(' '));
         continue;
       }
@@ -136,6 +141,7 @@ function trapFor(s: Service, words: string[] | null): Trap | null {
     declaredAt,
     words,
     ...(waited !== undefined && { waited }),
+    ...(loggers.length && { loggers }),
   };
 }
 
@@ -294,6 +300,16 @@ export function ssdArgsStep(ctx: StepContext, d: Draft): Refusal | void {
     : '';
   d.notes.push(trap.note + wait + adminNote(ctx.service, lines));
   d.lines.push(...trap.lines);
+  // jupyterhub's `-3 logger -4 logger`: the daemon's only log went to a logger process.
+  // supervise-daemon (before 0.51, which adds output_logger/error_logger) has no such option
+  // and discards what is not given a file: the log is lost unless a file is named.
+  for (const stream of trap.loggers ?? []) {
+    const variable = stream === 'stdout' ? 'output_log' : 'error_log';
+    if (ctx.service.isSet(variable) || lines.some((l) => l.startsWith(`${variable}=`))) continue;
+    d.warnings.push(
+      `start_stop_daemon_args hands the daemon's ${stream} to a logger process (--${stream}-logger), which is not carried over (supervise-daemon takes a logger only from OpenRC 0.51, as ${stream === 'stdout' ? 'output_logger' : 'error_logger'}): under supervise-daemon that ${stream} is discarded; set ${variable} to a file, or from OpenRC 0.51 ${stream === 'stdout' ? 'output_logger' : 'error_logger'}, to keep it`,
+    );
+  }
 }
 
 /**

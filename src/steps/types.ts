@@ -125,6 +125,11 @@ export interface Draft {
   relocation?: { at: number; lines: string[] };
   moveEdits: Edit[];
   signalEdits: Edit[];
+  /**
+   * start_post()'s `pgrep -n NAME > FILE`, guarded to run only when the supervisor is not
+   * supervise-daemon (foreground step): it no longer reads or writes the supervisor's pid file.
+   */
+  pidWriteGuards: Edit[];
   /** Top-level lines to add to init.d (or conf.d), in order. */
   lines: string[];
   /** Lines that belong after the supervisor is known (the pidfile relocation). */

@@ -206,7 +206,21 @@ const badCases: BadCase[] = [
     name: 'an unparseable script (unterminated quote)',
     setup: (r) => svcFile(r, 'svc', '#!/sbin/openrc-run\ncommand=/usr/bin/x\ncommand_args="-a\n'),
     code: EXIT.SYNTAX,
-    message: [/etc\/init\.d\/svc:3:\d+: missing "/, 'not changed'],
+    // Where the quote opens, in the shell's words (dash reports it at the end of the file).
+    message: ['etc/init.d/svc:3:14: dash -n: Syntax error: Unterminated quoted string: it opens here', 'not changed'],
+  },
+  {
+    // Alpine's consul-template: a `${` without its `}` inside a quoted value. The grammar
+    // gives up at line 2; the user is told line 3, where the quoted value opens, as lint says.
+    name: 'an unparseable script (unclosed ${ in a quoted value)',
+    setup: (r) =>
+      svcFile(
+        r,
+        'svc',
+        '#!/sbin/openrc-run\nname=x\ncommand_args="-config ${CONFIG:-/etc/x.hcl"\n\ndepend() {\n\tneed net\n}\n',
+      ),
+    code: EXIT.SYNTAX,
+    message: ['etc/init.d/svc:3:14: dash -n: Syntax error: Unterminated quoted string: it opens here', 'not changed'],
   },
   {
     name: 'an unparseable script (if without fi)',

@@ -1,5 +1,5 @@
 import { initParser } from '../../src/parse/parser.js';
-import { customStartStep, launchedDaemon, startShape } from '../../src/steps/custom-start.js';
+import { customStartStep, directlyRun, launchedDaemon, startShape } from '../../src/steps/custom-start.js';
 import type { Refusal } from '../../src/steps/index.js';
 import { applied, ctx, draft, rule, service, sh } from './helpers.js';
 
@@ -2104,4 +2104,225 @@ test("'$*' in single quotes is plain text: not refused for it", () => {
     ),
   );
   expect(r?.reason ?? '').not.toContain("start()'s own arguments");
+});
+
+// start() runs a program directly (it forks by itself) and stop() stops a daemon with
+// start-stop-daemon --stop or killall: the launch is the daemon's only when a rule knows the
+// program and stop() stops that same program.
+describe('a program start() runs directly, stopped by stop()', () => {
+  const food = rule({
+    id: 'food',
+    daemons: ['food'],
+    foreground: '-n',
+    ownPidfile: '/run/food.pid',
+    backgroundFlags: [
+      { flag: '-p', value: true, why: 'pidfile' },
+      { flag: '-D', why: 'daemonize' },
+    ],
+  });
+  const script = (launch: string, ...stop: string[]) =>
+    sh(
+      '#!/sbin/openrc-run',
+      'FOOD_BIN=/usr/sbin/food',
+      'start() {',
+      '\tebegin "Starting food"',
+      `\t${launch}`,
+      '\teend $? "is the configuration there?"',
+      '}',
+      'stop() {',
+      '\tebegin "Stopping food"',
+      ...stop.map((l) => `\t${l}`),
+      '\teend $?',
+      '}',
+    );
+  const note = (by: string) =>
+    `start() ran /usr/sbin/food directly, and stop() stopped it by ${by}; the rule food knows that program: so that launch is the daemon's. It forked by itself, and under start-stop-daemon it still runs as before (no --background, no --make-pidfile)`;
+
+  test.each([
+    [
+      '--exec naming the same path',
+      'start-stop-daemon --stop --exec /usr/sbin/food',
+      '--exec /usr/sbin/food, the same program',
+    ],
+    [
+      '--exec naming it through a variable with that static value',
+      'start-stop-daemon --stop --exec ${FOOD_BIN}',
+      '--exec ${FOOD_BIN}, the same program',
+    ],
+    [
+      "--pidfile naming the rule's default pid file (/var/run is /run)",
+      'start-stop-daemon --stop --quiet --pidfile /var/run/food.pid',
+      '--pidfile /var/run/food.pid, the pid file food writes by default (rule food)',
+    ],
+  ])('%s: converted, and the note says so', (_, stop, by) => {
+    const { s, d, r } = run(script('/usr/sbin/food -c /etc/food.conf', stop), { rule: food });
+    expect(r).toBeUndefined();
+    const c = d.converted!;
+    expect(c.command).toBe('/usr/sbin/food');
+    expect(c.args.map((a) => a.text)).toEqual(['-c', '/etc/food.conf']);
+    // It forked by itself: nothing backgrounds it under start-stop-daemon.
+    expect(c.backgroundMakePidfile).toBe(false);
+    expect(c.lines.filter((l) => /command_background/.test(l))).toEqual([]);
+    expect(d.notes).toContain(note(by));
+    expect(applied(s, c.edits)).toBe(sh('#!/sbin/openrc-run', 'FOOD_BIN=/usr/sbin/food'));
+  });
+
+  test('--pidfile naming the file the launch tells it to write (the value of its pid file flag)', () => {
+    const { d, r } = run(
+      script('/usr/sbin/food -p /run/food/main.pid', 'start-stop-daemon --stop --pidfile /run/food/main.pid'),
+      { rule: food },
+    );
+    expect(r).toBeUndefined();
+    expect(d.notes).toContain(note('--pidfile /run/food/main.pid, the file the launch told it to write'));
+    expect(d.converted!.lines).toContain('pidfile=/run/food/main.pid');
+  });
+
+  test('killall of the same program: converted', () => {
+    const { d, r } = run(script('/usr/sbin/food', 'killall food'), { rule: food });
+    expect(r).toBeUndefined();
+    expect(d.notes).toContain(
+      "start() ran /usr/sbin/food directly and stop() stopped it with killall food: the same program, which the rule food knows, so that launch is the daemon's; it forked by itself, and under start-stop-daemon it still runs as before (no --background, no --make-pidfile)",
+    );
+  });
+
+  test('`local ret=$?` after the stop, read only by eend: dropped with it', () => {
+    const { s, d, r } = run(
+      script(
+        '/usr/sbin/food',
+        'start-stop-daemon --stop --pidfile /run/food.pid',
+        'local ret=$?',
+        'rm -f /run/food.pid',
+      ).replace('\teend $?\n}\n', '\teend ${ret}\n}\n'),
+      { rule: food },
+    );
+    expect(r).toBeUndefined();
+    expect(applied(s, d.converted!.edits)).toBe(
+      sh('#!/sbin/openrc-run', 'FOOD_BIN=/usr/sbin/food', 'stop_post() {', '\trm -f /run/food.pid', '}'),
+    );
+  });
+
+  test.each([
+    [
+      'a pid file nothing says it writes',
+      'start-stop-daemon --stop --pidfile /run/other.pid',
+      'stop() stops the process of --pidfile /run/other.pid, which nothing says food writes: rc-supervise cannot tell it is the same daemon',
+    ],
+    [
+      'the default pid file, where the launch names another',
+      'start-stop-daemon --stop --pidfile /run/food.pid',
+      'stop() stops the process of --pidfile /run/food.pid, which nothing says food writes (the launch names /run/food/main.pid): rc-supervise cannot tell it is the same daemon',
+    ],
+    [
+      'another program',
+      'start-stop-daemon --stop --exec /usr/sbin/food-helper',
+      'stop() stops --exec /usr/sbin/food-helper: rc-supervise cannot tell it is the same program',
+    ],
+    [
+      'a criterion rc-supervise does not compare',
+      'start-stop-daemon --stop --exec /usr/sbin/food --user food',
+      "stop()'s start-stop-daemon selects the process with --user: rc-supervise cannot tell it is the same daemon",
+    ],
+    [
+      'no criterion at all',
+      'start-stop-daemon --stop --signal TERM',
+      "stop()'s start-stop-daemon names no --exec or --pidfile",
+    ],
+    [
+      'killall of another name',
+      'killall food-helper',
+      'stop() runs killall food-helper: rc-supervise cannot tell it stops the same daemon',
+    ],
+    [
+      'kill of a pid read from a file',
+      'kill $(cat /run/food.pid)',
+      'stop() does not stop exactly one daemon with start-stop-daemon --stop or killall: rc-supervise cannot tell it stops the same daemon',
+    ],
+  ])('stop() stopping %s: refused', (_, stop, why) => {
+    const launch = why.includes('/run/food/main.pid') ? '/usr/sbin/food -p /run/food/main.pid' : '/usr/sbin/food';
+    expect(refusal(script(launch, stop), { rule: food }).reason).toBe(
+      `${PREFIX}start() runs /usr/sbin/food directly, and ${why}`,
+    );
+  });
+
+  test.each([['eend $? ; touch /run/food/up'], ['eend $(touch /run/food/up)'], ['eend $? || touch /run/food/up']])(
+    'an eend that runs or chains another command (%s): refused',
+    (line) => {
+      const text = script('/usr/sbin/food', 'start-stop-daemon --stop --exec /usr/sbin/food').replace(
+        '\teend $? "is the configuration there?"\n',
+        `\t${line}\n`,
+      );
+      expect(refusal(text, { rule: food }).reason).toBe(
+        `${PREFIX}start() runs /usr/sbin/food directly and then \`${line}\`: after a launch that forks by itself, only its status may be reported`,
+      );
+    },
+  );
+
+  test('a step after the launch other than its status: refused', () => {
+    const text = script('/usr/sbin/food', 'start-stop-daemon --stop --exec /usr/sbin/food').replace(
+      '\teend $? "is the configuration there?"\n',
+      '\teend $?\n\tsleep 1\n',
+    );
+    expect(refusal(text, { rule: food }).reason).toBe(
+      `${PREFIX}start() runs /usr/sbin/food directly and then \`sleep 1\`: after a launch that forks by itself, only its status may be reported`,
+    );
+  });
+
+  test('a rule saying the program stays in the foreground by itself contradicts start(): refused', () => {
+    const text = script('/usr/sbin/food', 'start-stop-daemon --stop --exec /usr/sbin/food');
+    expect(refusal(text, { rule: { ...food, foreground: '' } }).reason).toBe(
+      `${PREFIX}start() runs /usr/sbin/food directly and goes on after it, but the rule food says it stays in the foreground by itself: rc-supervise cannot tell what start() ran`,
+    );
+  });
+
+  test("with the rule's daemonize flag in the launch it is the daemon made to fork, as before", () => {
+    const { r } = run(script('/usr/sbin/food -D', 'start-stop-daemon --stop --pidfile /run/other.pid'), {
+      rule: food,
+    });
+    expect(r).toBeUndefined();
+  });
+
+  test('directlyRun: the programs start() runs directly while stop() stops a daemon', () => {
+    const text = script('/usr/sbin/food -c /etc/food.conf', 'start-stop-daemon --stop --exec /usr/sbin/food');
+    expect(directlyRun(service(text))).toEqual(['food']);
+    // Through a variable with a static value; helpers and the script's own functions are not candidates.
+    const viaVar = script('${FOOD_BIN}', 'killall food').replace(
+      'start() {\n',
+      'prep() {\n\t:\n}\nstart() {\n\tprep\n\tcheckpath -d /run/food\n',
+    );
+    expect(directlyRun(service(viaVar))).toEqual(['food']);
+    // start-stop-daemon --start in start(), or a stop() that stops nothing: not this case.
+    expect(
+      directlyRun(service(text.replace('/usr/sbin/food -c', 'start-stop-daemon --start --exec /usr/sbin/food -- -c'))),
+    ).toEqual([]);
+    expect(directlyRun(service(script('/usr/sbin/food', 'rm -f /run/food.pid')))).toEqual([]);
+  });
+});
+
+describe('a program start() runs directly: pid files compared by their static values only', () => {
+  const food = rule({ id: 'food', daemons: ['food'], foreground: '-n', ownPidfile: '/run/food.pid' });
+  const text = (top: string, stop: string) =>
+    sh(
+      '#!/sbin/openrc-run',
+      top,
+      'start() {',
+      '\t/usr/sbin/food',
+      '}',
+      'stop() {',
+      `\tstart-stop-daemon --stop --pidfile ${stop}`,
+      '}',
+    );
+
+  test('a variable with one static value naming the default pid file: converted', () => {
+    const { r } = run(text('RUNDIR=/var/run', '${RUNDIR}/food.pid'), { rule: food });
+    expect(r).toBeUndefined();
+  });
+
+  test('a variable nothing sets is not read as empty: refused', () => {
+    // ${RUNDIR}/food.pid with RUNDIR unset would read as /food.pid; with a rule naming that
+    // path it must still not count as the same file.
+    const r = refusal(text('', '${RUNDIR}/food.pid'), { rule: { ...food, ownPidfile: '/food.pid' } });
+    expect(r.reason).toBe(
+      `${PREFIX}start() runs /usr/sbin/food directly, and stop() stops the process of --pidfile \${RUNDIR}/food.pid, which nothing says food writes: rc-supervise cannot tell it is the same daemon`,
+    );
+  });
 });

@@ -351,3 +351,35 @@ test('a daemonize letter bundled with others (ipcad: IPCAD_OPTS="-rds" in conf.d
   // A long option that merely contains the letter is no bundle.
   expect(run(sh('#!/sbin/openrc-run', 'command_args="--debug -v"'), daemonizeD).res).toBeUndefined();
 });
+
+// klondike's uhub/mimicmod: `command_args="-p ${pidfile} ${OPTS}"` above `pidfile=`. Expanded
+// where it is written, -p gets nothing and takes the conf.d's `-u`: moving `-p ${pidfile}` below
+// would hand uhub a user it never got (root before). Refused; set above, or in conf.d, it moves.
+test('command_args reading a variable the script sets only further down: refused, nothing moved', () => {
+  const late = sh(
+    '#!/sbin/openrc-run',
+    'command=/usr/bin/foo',
+    'command_args="-p ${pidfile} ${OPTS}"',
+    'pidfile=/run/foo.pid',
+  );
+  const { d, res } = run(late, rule(), 'OPTS="-u foo"\n');
+  expect(res).toMatchObject({
+    kind: 'refuse',
+    code: 'dynamic',
+    reason: expect.stringContaining('command_args reads ${pidfile} at line 3, before the script sets it at line 4'),
+  });
+  expect(d.moveEdits ?? []).toEqual([]);
+  // Set above command_args, or by conf.d (sourced first): moved as before.
+  const above = run(
+    sh('#!/sbin/openrc-run', 'command=/usr/bin/foo', 'pidfile=/run/foo.pid', 'command_args="-p ${pidfile} ${OPTS}"'),
+  );
+  expect(above.res).toBeUndefined();
+  expect(above.d.movedText).toBe('-p ${pidfile}');
+  const confd = run(late, rule(), 'pidfile=/run/foo.pid\n');
+  expect(confd.res).toBeUndefined();
+  // Nothing to move: the late reference is not rc-supervise's to judge.
+  const nothing = run(
+    sh('#!/sbin/openrc-run', 'command=/usr/bin/foo', 'command_args="--log ${LOG}"', 'LOG=/var/log/foo'),
+  );
+  expect(nothing.res).toBeUndefined();
+});

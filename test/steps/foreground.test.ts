@@ -7,7 +7,7 @@ import { policyStep } from '../../src/steps/policy.js';
 import { ssdArgsStep } from '../../src/steps/ssd-args.js';
 import type { Draft, PlanOptions, Refusal } from '../../src/steps/index.js';
 import type { ServiceRule } from '../../src/rules/types.js';
-import { ctx, draft, rule, service, sh } from './helpers.js';
+import { applied, ctx, draft, rule, service, sh } from './helpers.js';
 
 beforeAll(() => initParser());
 
@@ -142,7 +142,7 @@ describe('evidence, strongest first', () => {
   });
 
   // samplicator: --background --make-pidfile, then start_post() rewrites the pid file from pgrep.
-  test('a function writing a pid file from pgrep/pidof: refused whatever else says; an informative pgrep is not', () => {
+  test('a function writing a pid file from pgrep/pidof: refused on the script alone; an informative pgrep is not', () => {
     const launch = [
       '#!/sbin/openrc-run',
       'command=/usr/bin/foo',
@@ -150,11 +150,89 @@ describe('evidence, strongest first', () => {
       'pidfile=/run/foo.pid',
       'start_post() {',
     ];
-    const { r } = run(sh(...launch, '\tpgrep -n foo > ${pidfile}', '}'), { rule: fgRule });
+    const { r } = run(sh(...launch, '\tpgrep -n foo > ${pidfile}', '}'));
     expect(r).toMatchObject({ kind: 'refuse', code: 'needs-foreground' });
-    expect(r && r.reason).toContain('start_post() writes a pid file from pgrep after the launch');
+    expect(r && r.reason).toBe(
+      "start_post() writes a pid file from pgrep after the launch: the script finds the daemon after it has forked, so nothing it does shows the daemon stays in the foreground, and under the supervisor that line would overwrite the supervisor's pid file",
+    );
     const informative = run(sh(...launch, '\tpgrep -x foo >/dev/null 2>&1 || ewarn "foo is not running"', '}'));
     expect(informative.r).toBeUndefined();
+  });
+
+  // redir, nuttcp, rstatd: a rule (or --foreground-args) says how the daemon stays in the
+  // foreground; the pgrep line is then only the start-stop-daemon path's way to find it.
+  describe('start_post() writing the pid file from pgrep, with a rule or --foreground-args', () => {
+    const launch = (...post: string[]) =>
+      sh(
+        '#!/sbin/openrc-run',
+        'command=/usr/bin/foo',
+        'command_background=yes',
+        'pidfile="/run/${RC_SVCNAME}.pid"',
+        'start_post() {',
+        ...post,
+        '}',
+      );
+    const GUARDED = 'if [ "${supervisor}" != supervise-daemon ]; then pgrep -n "${RC_SVCNAME%%.*}" > "${pidfile}"; fi';
+
+    test.each([
+      ['a rule', { rule: fgRule }, '-n'],
+      ['--foreground-args', { options: { foregroundArgs: '-x' } }, '-x'],
+    ])('%s: the line runs only when the supervisor is not supervise-daemon', (_what, more, fg) => {
+      const { s, d, r } = run(
+        launch('\tlocal n=1', '\tpgrep -n "${RC_SVCNAME%%.*}" > "${pidfile}"', '\treturn 0'),
+        more,
+      );
+      expect(r).toBeUndefined();
+      expect(d.foreground).toBe(fg);
+      expect(applied(s, d.pidWriteGuards)).toBe(launch('\tlocal n=1', `\t${GUARDED}`, '\treturn 0'));
+      expect(d.initdReasons).toEqual([
+        'start_post() writes the pid file after the launch, and only init.d can make that line run under start-stop-daemon only',
+      ]);
+      expect(d.notes.join('\n')).toContain('now runs only when the supervisor is not supervise-daemon');
+    });
+
+    test('a second run: the guarded line needs nothing, with or without a rule', () => {
+      for (const more of [{}, { rule: fgRule }]) {
+        const { d, r } = run(launch(`\t${GUARDED}`), more);
+        expect(r).toBeUndefined();
+        expect(d.pidWriteGuards).toEqual([]);
+      }
+    });
+
+    test('shapes it does not guard: refused, saying why', () => {
+      const why = (...post: string[]) => {
+        const { r } = run(launch(...post), { rule: fgRule });
+        expect(r).toMatchObject({ kind: 'refuse', code: 'needs-foreground' });
+        return r!.reason.replace(/^.*pid file \(/, '(');
+      };
+      expect(why('\tpgrep -n foo > "${pidfile}"; chmod 644 "${pidfile}"')).toBe(
+        '(the line holds more than that one command, so rc-supervise does not make it run only under start-stop-daemon)',
+      );
+      expect(why('\tpgrep -n foo 2>/dev/null > "${pidfile}"')).toBe(
+        '(its redirects are not one plain `> FILE`, so rc-supervise does not make it run only under start-stop-daemon)',
+      );
+      expect(why('\tpgrep -n \\', '\t\tfoo > "${pidfile}"')).toBe(
+        '(the command goes on over several lines, so rc-supervise does not make it run only under start-stop-daemon)',
+      );
+      const inStart = sh(
+        '#!/sbin/openrc-run',
+        'command=/usr/bin/foo',
+        'pidfile=/run/foo.pid',
+        'start_pre() {',
+        '\tpgrep -n foo > /run/foo.pid',
+        '}',
+      );
+      expect(run(inStart, { rule: fgRule }).r?.reason).toContain('(it is in start_pre(), not start_post()');
+    });
+
+    test('a CRLF file: the guard ends in a comment, so that `fi` stays a keyword', () => {
+      const text = launch('\tpgrep -n foo > "${pidfile}"').replace(/\n/g, '\r\n');
+      const { s, d, r } = run(text, { rule: fgRule });
+      expect(r).toBeUndefined();
+      expect(applied(s, d.pidWriteGuards)).toContain(
+        '\tif [ "${supervisor}" != supervise-daemon ]; then pgrep -n foo > "${pidfile}"; fi #\r\n}',
+      );
+    });
   });
 
   // inputlircd: conf.d's event device ends the arguments, and `-f` would come after it.
@@ -214,6 +292,31 @@ describe('evidence, strongest first', () => {
     });
     // getopt_long permutes long options in glibc and musl alike: fine without the fact.
     expect(moved(false)).toBeUndefined();
+  });
+
+  // rpc.rstatd: -d only as argv[1]; conf.d's INTERFACE is unset now, and a value set later would come first.
+  test('a parser that stops at the first operand, command_args empty now but read from a variable: migrated, with a warning', () => {
+    const r = rule({ id: 'rpc.rstatd', foreground: '-d', stopsAtOperand: true });
+    const go = (args: string, confd: string | null) => {
+      const s = service(sh(...base, `command_args="${args}"`), confd);
+      const d = draft();
+      return { r: foregroundStep(ctx(s, { rule: r }), d), d };
+    };
+    const unset = go('$INTERFACE', '#INTERFACE=""\n');
+    expect(unset.r).toBeUndefined();
+    expect(unset.d.warnings).toEqual([
+      'command_args reads ${INTERFACE}, empty now; rpc.rstatd reads options only before its first other word (rule rpc.rstatd), so once a value is set there command_args_foreground (-d) comes after it, is never read, and the daemon forks: pass -d first in command_args yourself then',
+    ]);
+    // Set now: the operand check refuses; nothing read from a variable: nothing to say.
+    expect(go('$INTERFACE', 'INTERFACE="eth0"\n').r).toMatchObject({ kind: 'refuse', code: 'needs-foreground' });
+    const none = go('', null);
+    expect(none.r).toBeUndefined();
+    expect(none.d.warnings).toEqual([]);
+    // A parser that reads options anywhere: no warning.
+    const s = service(sh(...base, 'command_args="$INTERFACE"'), null);
+    const d = draft();
+    expect(foregroundStep(ctx(s, { rule: rule({ foreground: '-d' }) }), d)).toBeUndefined();
+    expect(d.warnings).toEqual([]);
   });
 
   test("a converted launch's trailing literal operand goes last in command_args_background and _foreground instead", () => {
@@ -584,4 +687,26 @@ test('script evidence with a long fork word beside it, and a unit adding several
   expect(fork.r?.reason).toContain('the script passes --daemon, a fork word, beside what says it does not fork');
   const several = run(sh(...base), { units: [simpleUnit('-i', '-S')] });
   expect(several.r?.reason).toContain(`${UNIT} passes several options the script does not (-i -S)`);
+});
+
+// nest's vhusb-server: command_background=yes, and its conf.d passes -b, which makes vhusbd
+// fork. A one-letter fork spelling means other things to many daemons (beanstalkd -b DIR):
+// migrated on the script's evidence, but warned, unless a rule knows the daemon.
+test('script evidence with a one-letter fork spelling beside it: migrated, warned; with a rule, not warned', () => {
+  const initd = sh(...base, 'command_background=yes', 'pidfile=/run/foo.pid', 'command_args="${FOO_OPTS}"');
+  const s = service(initd, 'FOO_OPTS="-b -c /etc/foo.ini"\n');
+  const d = draft();
+  expect(foregroundStep(ctx(s), d)).toBeUndefined();
+  expect(d.foreground).toBe('');
+  expect(d.warnings).toEqual([
+    'the daemon\'s arguments pass -b, which many daemons read as "fork", and nothing rc-supervise knows says what it means to this one: if it makes the daemon fork, the supervisor loses it and starts it again and again; check its manual, and move a fork flag to command_args_background',
+  ]);
+  for (const w of ['-d', '-D', '-B']) {
+    const x = run(sh(...base, 'command_background=yes', `command_args="${w} /srv"`));
+    expect(x.d.warnings.some((m) => m.includes(`pass ${w},`))).toBe(true);
+  }
+  // No such word, or a rule that knows the daemon: nothing said.
+  expect(run(sh(...base, 'command_background=yes', 'command_args="-c /etc/foo.ini"')).d.warnings).toEqual([]);
+  const known = run(sh(...base, 'command_background=yes', 'command_args="-b"'), { rule: fgRule });
+  expect(known.d.warnings.some((m) => m.includes('many daemons read as'))).toBe(false);
 });

@@ -123,6 +123,8 @@ describe('no relocation', () => {
       'command_background=yes',
       'start_stop_daemon_args="--make-pidfile"',
       'start_stop_daemon_args="-bm"',
+      // A unique prefix getopt_long takes (Alpine's aports-build).
+      'start_stop_daemon_args="--background --make-pid"',
     ]) {
       const { d } = run(sh('#!/sbin/openrc-run', 'command=/usr/sbin/food', line, 'pidfile=/run/food.pid'), {
         rule: rule({ origin: 'curated' }),
@@ -658,4 +660,37 @@ test('a reader defined inside another reader gets one edit per reference', () =>
   const edits = d.extraEdits;
   expect(edits.map((e) => e.start)).toEqual([...new Set(edits.map((e) => e.start))]);
   expect(applyEdits(s.initd.text, edits)).toContain('\tcheckpath -d -m 0755 "${daemon_pidfile%/*}"\n');
+});
+
+// redir, rstatd: start_post()'s `pgrep -n NAME > "${pidfile}"`, which the foreground step guards
+// to run only under start-stop-daemon.
+describe('a pid file line the foreground step guarded', () => {
+  const script = sh(
+    '#!/sbin/openrc-run',
+    'command=/usr/bin/food',
+    'pidfile="/run/${RC_SVCNAME}.pid"',
+    'start_post() {',
+    '\tpgrep -n food > "${pidfile}"',
+    '}',
+  );
+  test("no longer reads the supervisor's pid file: the supervisor gets its own, start_post() is left to the guard", () => {
+    const s = service(script, null, 'food');
+    const at = script.indexOf('pgrep');
+    const line = 'pgrep -n food > "${pidfile}"';
+    const guard: Edit = {
+      file: 'etc/init.d/food',
+      start: at,
+      end: at + line.length,
+      text: `if [ "\${supervisor}" != supervise-daemon ]; then ${line}; fi`,
+    };
+    const { d, r } = run(script, { d: draft({ pidWriteGuards: [guard] }) });
+    expect(r).toBeUndefined();
+    expect(d.relocation?.lines).toEqual([COMMENT, GUARD]);
+    expect(d.extraEdits).toEqual([]);
+    expect(s.initd.text).toBe(script);
+  });
+  test('unguarded, it reads it: refused', () => {
+    const { r } = run(script);
+    expect(r && r.reason).toContain('start_post() reads pidfile, so the supervisor cannot simply be given another one');
+  });
 });

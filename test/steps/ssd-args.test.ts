@@ -234,3 +234,22 @@ test('--chuid (bopm) becomes command_user, as the script writes it, and leaves s
   ).toBeUndefined();
   expect(d.lines).toEqual(['command_user="${FOO_UID}"', 'supervise_daemon_args="--quiet"']);
 });
+
+// phackerlay's jupyterhub: `-3 logger -4 logger` sent the daemon's only log to syslog. The
+// options are dropped for supervise-daemon (it reads -3 otherwise), and what they carried is lost.
+test('--stdout-logger/--stderr-logger dropped: a warning per stream, unless the stream goes to a file', () => {
+  const d = run(sh(...head, 'start_stop_daemon_args="-b -m -3 logger --stderr-logger=logger"'));
+  expect(d.lines).toEqual(['supervise_daemon_args=" "']);
+  expect(d.warnings).toEqual([
+    "start_stop_daemon_args hands the daemon's stdout to a logger process (--stdout-logger), which is not carried over (supervise-daemon takes a logger only from OpenRC 0.51, as output_logger): under supervise-daemon that stdout is discarded; set output_log to a file, or from OpenRC 0.51 output_logger, to keep it",
+    "start_stop_daemon_args hands the daemon's stderr to a logger process (--stderr-logger), which is not carried over (supervise-daemon takes a logger only from OpenRC 0.51, as error_logger): under supervise-daemon that stderr is discarded; set error_log to a file, or from OpenRC 0.51 error_logger, to keep it",
+  ]);
+  // A stream the script names a file for (or --stderr, written as error_log) is not lost.
+  const kept = run(
+    sh(...head, 'output_log=/var/log/foo.log', 'start_stop_daemon_args="-3 logger -2 /var/log/foo.err -4 logger"'),
+  );
+  expect(kept.lines).toContain('error_log="/var/log/foo.err"');
+  expect(kept.warnings).toEqual([]);
+  // Without a logger option: nothing said.
+  expect(run(sh(...head, 'start_stop_daemon_args="--wait 1000"')).warnings).toEqual([]);
+});

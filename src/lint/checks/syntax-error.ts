@@ -1,74 +1,6 @@
-import { confirmSyntax, templateWords } from '../../parse/syntax-check.js';
+import { confirmSyntax, lineOffset, shellErrorSite, templateWords } from '../../parse/syntax-check.js';
 import type { ShellFile } from '../../parse/shellfile.js';
 import type { Check, RawFinding } from '../check.js';
-
-/** Offset of the start of 1-based `line` (the shell names lines, the grammar offsets). */
-function lineOffset(f: ShellFile, line: number): number {
-  let at = 0;
-  for (let i = 1; i < line; i++) {
-    const n = f.text.indexOf('\n', at);
-    if (n < 0) break;
-    at = n + 1;
-  }
-  return at;
-}
-
-/**
- * Where a quote, `${`, `$(` or backquote opens that nothing closes: dash reports "Unterminated
- * quoted string" at the end of the file, ShellCheck at the opening quote (Alpine's coredns
- * script: `command_args="${ARGS:-\\-conf /etc/coredns/Corefile"` lacks its `}`, so the last
- * quote opens a string inside the expansion). The outermost opener still open at the end;
- * undefined when the scan finds none (then the shell's line stands). Hand-written: the grammar
- * gives one ERROR node over the rest of the file, which says no more.
- */
-export function unclosedOpener(text: string): number | undefined {
-  const stack: { kind: string; at: number }[] = [];
-  const top = () => stack[stack.length - 1]?.kind;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    const k = top();
-    if (k === "'") {
-      if (c === "'") stack.pop();
-      continue;
-    }
-    if (c === '\\') {
-      i++;
-      continue;
-    }
-    if (k === '`' && c === '`') {
-      stack.pop();
-      continue;
-    }
-    if (c === '$' && text[i + 1] === '{') {
-      stack.push({ kind: '${', at: i });
-      i++;
-      continue;
-    }
-    if (c === '$' && text[i + 1] === '(') {
-      stack.push({ kind: '$(', at: i });
-      i++;
-      continue;
-    }
-    if (c === '"') {
-      if (k === '"') stack.pop();
-      else stack.push({ kind: '"', at: i });
-      continue;
-    }
-    if (k === '"') continue;
-    // Outside double quotes: single quotes, comments, backquotes and the closers.
-    if (c === "'") stack.push({ kind: "'", at: i });
-    else if (c === '`') stack.push({ kind: '`', at: i });
-    else if (c === '#' && (i === 0 || /[\s;&|(]/.test(text[i - 1])) && k !== '${') {
-      const nl = text.indexOf('\n', i);
-      if (nl < 0) break;
-      i = nl - 1;
-    } else if (c === '}' && k === '${') stack.pop();
-    else if (c === ')' && k === '$(') stack.pop();
-    else if (c === '(' && k === '$(') stack.push({ kind: '(', at: i });
-    else if (c === ')' && k === '(') stack.pop();
-  }
-  return stack[0]?.at;
-}
 
 /**
  * Grammar errors confirmed by a real shell (src/parse/syntax-check.ts): one finding per file,
@@ -77,7 +9,7 @@ export function unclosedOpener(text: string): number | undefined {
 function confirmed(f: ShellFile, which: 'initd' | 'confd'): RawFinding[] {
   if (!f.errors.length) return [];
   const c = confirmSyntax(f.text, which === 'initd' ? f.shebang : null);
-  const at = (line?: number) => (line ? lineOffset(f, line) : f.errors[0].offset);
+  const at = (line?: number) => (line ? lineOffset(f.text, line) : f.errors[0].offset);
   switch (c.verdict) {
     case 'ok':
       return [];
@@ -101,22 +33,8 @@ function confirmed(f: ShellFile, which: 'initd' | 'confd'): RawFinding[] {
         },
       ];
     case 'error': {
-      const shell = c.dash ?? c.bash;
-      // An unterminated string or expansion is reported at the end of the file: point at
-      // where it opens (a heredoc may hold anything: only without one).
-      const opener =
-        shell && /Unterminated|unexpected EOF|end of file unexpected/i.test(shell.message ?? '') && !f.heredocs.length
-          ? unclosedOpener(f.text)
-          : undefined;
-      const eofLine =
-        opener !== undefined ? ` (${c.dash ? 'dash' : 'bash'} reports it at line ${shell?.line ?? 'the end'})` : '';
-      return [
-        {
-          in: which,
-          start: opener ?? at(shell?.line),
-          message: `${c.dash ? 'dash' : 'bash'} -n: ${shell?.message ?? 'syntax error'}${opener !== undefined ? `: it opens here${eofLine}` : ''}`,
-        },
-      ];
+      const site = shellErrorSite(f, c);
+      return [{ in: which, start: site.offset, message: site.message }];
     }
   }
 }
@@ -158,3 +76,6 @@ const check: Check = {
   },
 };
 export default check;
+
+// Kept here for the tests that import it from lint.
+export { unclosedOpener } from '../../parse/syntax-check.js';
