@@ -23,7 +23,10 @@ const withoutSupervisor = (text: string) => {
 };
 
 /** Options that take a value (the ones these fixtures use); --quiet only silences messages. */
-const VALUED = new Set(['--pidfile', '--exec', '--retry', '--startas', '--name', '--user', '--chuid']);
+const VALUED = new Set([
+  ...['--pidfile', '--exec', '--retry', '--startas', '--name', '--user', '--chuid'],
+  ...['--chdir', '--stdout', '--stderr', '--env'],
+]);
 
 /** A call, with start-stop-daemon's options as a sorted set of `option value` (their order does not matter to it). */
 function shape(argv: string[], drop: string[] = []): string[] {
@@ -33,7 +36,9 @@ function shape(argv: string[], drop: string[] = []): string[] {
   const pairs: string[] = [];
   for (let i = 0; i < opts.length; i++) {
     if (opts[i] === '--quiet') continue;
-    pairs.push(VALUED.has(opts[i]) ? `${opts[i]} ${opts[++i]}` : opts[i]);
+    // --chuid falls through to --user in OpenRC's start-stop-daemon (0.45.2's ssd_start writes --chuid).
+    const o = opts[i] === '--chuid' ? '--user' : opts[i];
+    pairs.push(VALUED.has(o) ? `${o} ${opts[++i]}` : o);
   }
   return [
     'start-stop-daemon',
@@ -188,6 +193,70 @@ describe("the script's own start_pre() beside start()'s steps (generic/custom-st
     for (const r of [after[0], supervised[0]]) {
       expect(r.code).toBe(3);
       expect(r.calls).toEqual(before[0].calls);
+    }
+  });
+});
+
+describe('options whose values a function sets (generic/custom-start-deferred-options)', () => {
+  // checkconfig() names the log file, start() the home: output_log, error_log, directory and
+  // start_stop_daemon_args read them in OpenRC's eval, after start_pre() has run both.
+  const confd = (home?: string) => `GARDEND_USER="garden"\n${home === undefined ? '' : `GARDEND_HOME="${home}"\n`}`;
+  const launch = (home: string) => [
+    'start-stop-daemon',
+    '--background',
+    `--chdir ${home}`,
+    `--env GARDEN_ROOT=${home}`,
+    '--exec /usr/sbin/gardend',
+    '--make-pidfile',
+    '--pidfile /run/gardend.pid',
+    '--start',
+    '--stderr /var/log/gardend/gardend.log',
+    '--stdout /var/log/gardend/gardend.log',
+    '--user garden',
+    '--',
+    '--beds',
+    `${home}/beds`,
+  ];
+
+  test.each([
+    ['the default home', undefined, '/var/lib/gardend'],
+    // One word with a blank, as the launch's quotes gave it: the eval reads the quotes back.
+    ['a home with a blank in its name', '/srv/my garden', '/srv/my garden'],
+  ])('%s: the same start-stop-daemon call; supervise-daemon gets the same values', async (_what, home, dir) => {
+    const { before, after, supervised } = await both('gardend', 'custom-start-deferred-options', {
+      confd: confd(home),
+      actions: ['start', 'stop'],
+    });
+    expect(before.map((r) => r.code)).toEqual([0, 0]);
+    expect(calls(before[0])).toEqual([launch(dir)]);
+    expect(after.map((r) => r.code)).toEqual([0, 0]);
+    expect(calls(after[0])).toEqual(calls(before[0]));
+    // OpenRC's own stop also names the program it started (--exec): that only narrows the match.
+    expect(calls(after[1], ['--exec /usr/sbin/gardend'])).toEqual(calls(before[1]));
+    expect(supervised[0].code).toBe(0);
+    const argv = supervised[0].calls[0];
+    expect(argv[0]).toBe('supervise-daemon');
+    const at = (o: string) => argv[argv.indexOf(o) + 1];
+    expect([at('--chdir'), at('--stdout'), at('--stderr'), at('--env'), at('--user')]).toEqual([
+      dir,
+      '/var/log/gardend/gardend.log',
+      '/var/log/gardend/gardend.log',
+      `GARDEN_ROOT=${dir}`,
+      'garden',
+    ]);
+    expect(argv.slice(argv.indexOf('--') - 1)).toEqual(['/usr/sbin/gardend', '--', '--beds', `${dir}/beds`]);
+  });
+
+  test('checkconfig() failing: the start fails with the same status, and nothing is launched', async () => {
+    const { before, after, supervised } = await both('gardend', 'custom-start-deferred-options', {
+      confd: '',
+      actions: ['start'],
+    });
+    expect(before[0].code).toBe(1);
+    expect(before[0].calls).toEqual([]);
+    for (const r of [after[0], supervised[0]]) {
+      expect(r.code).toBe(1);
+      expect(r.calls).toEqual([]);
     }
   });
 });

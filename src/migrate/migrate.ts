@@ -279,8 +279,23 @@ export function migrateLoaded(l: LoadedService, options: PlanOptions = {}): Serv
       const before = f === initd ? service.initd.errors.length : (service.confd?.errors.length ?? 0);
       const e = f?.errors[f.errors.length - 1];
       const verdict = f && e ? confirmSyntax(f.text, f.shebang).verdict : 'ok';
-      if (f && e && (verdict === 'error' || (verdict === 'unconfirmed' && f.errors.length > before)))
+      if (f && e && (verdict === 'error' || (verdict === 'unconfirmed' && f.errors.length > before))) {
+        // The grammar can miss an error of the original (`;;` on a line a `\` continues, outside
+        // any case): when a real shell rejects the original too, the input is at fault, said as
+        // syntaxCheck says it (exit 3), not as a bug of ours.
+        const original = f === initd ? service.initd : service.confd;
+        const was = original && verdict === 'error' ? confirmSyntax(original.text, original.shebang) : undefined;
+        if (original && was?.verdict === 'error') {
+          const site = shellErrorSite(original, was);
+          const { line, col } = original.lineCol(site.offset);
+          throw new RcError(
+            `${original.path}:${line}:${col}: ${site.message}; not changed`,
+            EXIT.SYNTAX,
+            original.path,
+          );
+        }
         throw new InternalError(`${f.path}:${e.line}:${e.col}: the migration produced a syntax error; reverted`);
+      }
     }
     const again = planMigration({
       ...base,

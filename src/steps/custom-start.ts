@@ -823,6 +823,8 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
   let command: string;
   let args: Token[];
   const lines: string[] = [];
+  // The lines made from the launch's options that OpenRC reads only inside its eval (below).
+  const optionLines: OptionLine[] = [];
   const notes: string[] = [];
   let backgroundMakePidfile = false;
   const tok = (w: { text: string; start: number; end: number }): Token => ({
@@ -929,6 +931,7 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
       if (!s.isSet('command_background')) lines.push('command_background="yes"');
     }
     const nss: string[] = [];
+    const nssWords: OptionLine['words'] = [];
     for (const o of p.options) {
       const long = o.spec.long;
       if (['start', 'exec', 'startas', 'background', 'make-pidfile', 'quiet', 'verbose'].includes(long)) continue;
@@ -1011,6 +1014,7 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
       const variable = DECLARATIVE[long];
       if (variable) {
         if (s.isSet(variable)) return refuse(`start() passes --${long} but ${variable} is set as well`);
+        optionLines.push({ at: lines.length, variable, words: [{ option: o.written, word: v }], value: v });
         lines.push(`${variable}=${v}`);
         continue;
       }
@@ -1023,6 +1027,13 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
               ? `--${long}${o.value === undefined ? '' : `=${v}`}`
               : o.written,
         );
+        // The words the option's value was written as (`-eHOME=…` keeps it in the option's own word).
+        if (o.value !== undefined)
+          nssWords.push(
+            o.valueIndex !== undefined || o.written.startsWith('--')
+              ? { option: `--${long}`, word: v }
+              : { option: '', word: o.written },
+          );
         continue;
       }
       return refuse(`start()'s start-stop-daemon uses --${long}, which has no declarative equivalent`);
@@ -1030,6 +1041,12 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
     if (nss.length) {
       if (s.isSet('start_stop_daemon_args'))
         return refuse('start() passes options that need start_stop_daemon_args, which the script sets already');
+      optionLines.push({
+        at: lines.length,
+        variable: 'start_stop_daemon_args',
+        words: nssWords,
+        value: nss.join(' '),
+      });
       lines.push(`start_stop_daemon_args="${nss.join(' ').replace(/"/g, '\\"')}"`);
     }
   } else {
@@ -1095,11 +1112,31 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
   // start() did before the launch, in the same order (docs/openrc.md §2). So `${V}` is written
   // into command_args escaped, and the launch gets the value it got before.
   const argVars = new Set(args.map((a) => a.text).flatMap(referencedVars));
-  const fixedVars = new Set([command, ...lines].flatMap(referencedVars));
+  // The lines from the launch's options that OpenRC reads only inside that same eval (both
+  // backends): written with `\${V}` they read V at start too. Not pidfile, chroot, command or
+  // procname: OpenRC records their text when the service starts, and stop uses that record
+  // without expanding it again (docs/openrc.md §2).
+  const lateLines = optionLines.filter((l) => LATE_READ.has(l.variable));
+  const lateVars = new Set(lateLines.flatMap((l) => referencedVars(lines[l.at])));
+  const fixedReader = (v: string): string | undefined => {
+    if (referencedVars(command).includes(v)) return 'command';
+    const l = lines.find((x, i) => !lateLines.some((ll) => ll.at === i) && referencedVars(x).includes(v));
+    return l?.slice(0, l.indexOf('='));
+  };
   const deferred: string[] = [];
   const unlocal: Assignment[] = [];
-  const deferral = (v: string): string | null => {
-    if (!argVars.has(v) || fixedVars.has(v)) return `not only the daemon's arguments read it`;
+  /** `local V` (declare, typeset) in start() before the launch, without a value. */
+  const declaredLocal = (v: string) =>
+    new RegExp(`(^|[;&|{(\\s])(local|declare|typeset)\\s+([^;&|\\n]*\\s)?${v}(\\s|;|$)`, 'm').test(
+      s.initd.text.slice(start.body.start, launch.start),
+    );
+  // `lines`: a variable those late lines read may be read at start too (not when the caller
+  // only makes a value data, which keeps what the lines read as it was).
+  const deferral = (v: string, asLines = true): string | null => {
+    const fixed = fixedReader(v);
+    if (fixed) return `${fixed}= reads it${RECORDED.has(fixed) ? `: ${RECORDED_WHY(fixed)}` : ''}`;
+    if (!argVars.has(v) && !lateVars.has(v)) return `not only the daemon's arguments read it`;
+    if (!asLines && lateVars.has(v)) return `not only the daemon's arguments read it`;
     if (OPENRC_VARS.test(v)) return `${v} is a name OpenRC itself reads`;
     const drop: Assignment[] = [];
     for (const a of startAssigns.filter((x) => x.name === v && x.declaration)) {
@@ -1110,9 +1147,7 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
         return `start() declares it with ${a.declaration}`;
       drop.push(a);
     }
-    const body = s.initd.text.slice(start.body.start, launch.start);
-    const bare = new RegExp(`(^|[;&|{(\\s])(local|declare|typeset)\\s+([^;&|\\n]*\\s)?${v}(\\s|;|$)`, 'm');
-    if (bare.test(body)) return `start() declares it local`;
+    if (declaredLocal(v)) return `start() declares it local`;
     // Only a variable that is read at start time loses its `local`.
     unlocal.push(...drop);
     return null;
@@ -1145,13 +1180,14 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
     const inFn = s.initd.assignments.find((a) => a.fn !== null && a.fn !== 'start' && a.name === v);
     if (!inFn) continue;
     const no = deferral(v);
-    if (no) {
-      if (!top)
-        return refuse(
-          `the launch reads ${v}, which only ${inFn.fn}() sets: at the top of the script it would be empty (and it cannot be read at start time: ${no})`,
-        );
-      continue;
-    }
+    // Set at the top too: that value is not the one the launch read when a function start()
+    // calls set it again (a checkconfig() choosing another pid file), so it is refused as well.
+    if (no)
+      return refuse(
+        top
+          ? `the launch reads ${v}, which ${inFn.fn}() sets too: the value the top of the script gives it may not be the one the launch got (and it cannot be read at start time: ${no})`
+          : `the launch reads ${v}, which only ${inFn.fn}() sets: at the top of the script it would be empty (and it cannot be read at start time: ${no})`,
+      );
     deferred.push(v);
   }
   // A value expanded when the script is read goes through OpenRC's eval a second time
@@ -1169,7 +1205,7 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
     // data; every other variable (conf.d's, the script's top level) is read at start time, so
     // that what a user writes there later reaches the daemon as the launch gave it too.
     if (hoisted >= 0 && !special) continue;
-    const no = deferral(v);
+    const no = deferral(v, false);
     if (no !== null && !special) continue;
     if (no === null) {
       if (hoisted >= 0) {
@@ -1186,9 +1222,44 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
   }
   const early = deferred.filter((v) => !asData.includes(v));
   const refs = (vs: string[]) => vs.map((v) => `\${${v}}`).join(', ');
-  if (early.length)
+  // A line from the launch's options that reads a variable only start_pre() sets: written so that
+  // OpenRC's eval reads the launch's word as the launch had it, at start. Every `$` of it is
+  // escaped: its other variables then read the value they had at the launch as well.
+  const lateDone: OptionLine[] = [];
+  for (const l of lateLines) {
+    const reads = [...new Set(referencedVars(lines[l.at]))];
+    if (!reads.some((v) => early.includes(v))) continue;
+    for (const { option, word: w } of l.words) {
+      const why = notOneWord(w);
+      if (why)
+        return refuse(
+          `start()'s start-stop-daemon passes ${option ? `${option} ` : ''}${w}, which reads ${refs(reads.filter((v) => early.includes(v)))} set only when the service starts; ${l.variable}= can read it then too, but ${why}`,
+        );
+    }
+    const openrc = reads.find((v) => OPENRC_VARS.test(v) && !OWN_NAME.test(v));
+    if (openrc)
+      return refuse(
+        `start-stop-daemon's ${shownOptions(l)} reads \${${openrc}}, a name OpenRC itself sets while the service starts; ${l.variable}= read at start would get OpenRC's value`,
+      );
+    // Its other variables keep the value they had at the launch: start_pre() does not set them
+    // (those start() set are hoisted or read at start already), unless start() declared one
+    // local without setting it, which hides the value the script's top level gives it.
+    const hidden = reads.find((v) => !early.includes(v) && declaredLocal(v));
+    if (hidden)
+      return refuse(
+        `start() declares ${hidden} local, and start-stop-daemon's ${shownOptions(l)} reads it: read at start it would have another value`,
+      );
+    lines[l.at] = `${l.variable}="${l.value.replace(/["\\$`]/g, '\\$&')}"`;
+    lateDone.push(l);
+  }
+  const earlyArgs = early.filter((v) => argVars.has(v));
+  if (earlyArgs.length)
     notes.push(
-      `the daemon's arguments read ${refs(early)} when the service starts: OpenRC builds the command line after start_pre(), which sets ${early.length > 1 ? 'them' : 'it'} as start() did before the launch (docs/openrc.md §2)`,
+      `the daemon's arguments read ${refs(earlyArgs)} when the service starts: OpenRC builds the command line after start_pre(), which sets ${earlyArgs.length > 1 ? 'them' : 'it'} as start() did before the launch (docs/openrc.md §2)`,
+    );
+  if (lateDone.length)
+    notes.push(
+      `${lateDone.map((l) => `${l.variable}=`).join(', ')} ${lateDone.length > 1 ? 'read' : 'reads'} ${refs([...new Set(lateDone.flatMap((l) => referencedVars(l.value)))])} when the service starts, as the launch did: OpenRC reads ${lateDone.length > 1 ? 'them' : 'it'} only in the eval that builds the command line, after start_pre() (docs/openrc.md §2)`,
     );
   if (asData.length)
     notes.push(
@@ -1285,7 +1356,56 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
  * `\${V}` must not be one of them (their values then are OpenRC's, not the script's).
  */
 const OPENRC_VARS =
-  /^(command\w*|pidfile|procname|supervisor|retry|chroot|directory|output_\w+|error_\w+|input_file|respawn_\w+|healthcheck_\w+|capabilities|secbits|no_new_privs|umask|notify|name|description\w*|extra_(?:started_|stopped_)?commands|start_stop_daemon_args|supervise_daemon_args|stopsig|rc|_\w*|RC_\w+|SVCNAME|EINFO_\w+|SSD_\w+)$/;
+  /^(command\w*|pidfile|procname|supervisor|retry|chroot|directory|output_\w+|error_\w+|input_file|respawn_\w+|healthcheck_\w+|capabilities|secbits|no_new_privs|umask|notify|name|description\w*|extra_(?:started_|stopped_)?commands|start_stop_daemon_args|supervise_daemon_args|stopsig|stopgroup|ready|func|rc|_\w*|RC_\w+|SVCNAME|EINFO_\w+|SSD_\w+)$/;
+
+/**
+ * Variables from start-stop-daemon's options that OpenRC reads only inside the eval building the
+ * command line (supervise_start and ssd_start alike), so that `\${V}` in them is expanded at start.
+ */
+const LATE_READ = new Set(['output_log', 'error_log', 'directory', 'command_user', 'umask', 'start_stop_daemon_args']);
+
+/** Variables OpenRC records as text at start (service_set_value) for a stop that does not expand them again. */
+const RECORDED = new Set(['pidfile', 'chroot', 'command', 'procname']);
+const RECORDED_WHY = (v: string) =>
+  v === 'pidfile' || v === 'chroot'
+    ? `OpenRC records ${v} as written when the service starts, and stop uses that record unexpanded`
+    : `start-stop-daemon's stop uses the ${v} OpenRC recorded as written when the service started, unexpanded`;
+
+/** A line of the launch's options and the words its value was written as. */
+interface OptionLine {
+  /** Its index in the converted lines. */
+  at: number;
+  variable: string;
+  /** Each option's value as the launch wrote it, with the option (full name; '' when it is in the word). */
+  words: { option: string; word: string }[];
+  /** The line's value as the launch's text (for start_stop_daemon_args, its options and values). */
+  value: string;
+}
+
+/** The options of a line whose value reads a variable, for a message. */
+const shownOptions = (l: OptionLine) =>
+  l.words
+    .filter((w) => referencedVars(w.word).length)
+    .map((w) => w.option || w.word)
+    .join(', ');
+
+/**
+ * Why a launch word, given to OpenRC's eval through a variable, may not come out as the one word
+ * the launch passed (undefined: it does). The variable is expanded unquoted first (split on blanks,
+ * globbed), then the eval reads the text: a word with no blank, glob character or backslash, and
+ * no expansion outside double quotes, is exactly one word both times, whatever the values.
+ */
+function notOneWord(w: string): string | undefined {
+  if (/\s/.test(w)) return 'its word holds blanks, which the eval would not read back as written';
+  if (/[*?[\\]/.test(w))
+    return 'its word holds a glob character or a backslash, which OpenRC would expand before the eval';
+  const outside = w.replace(/"[^"]*"|'[^']*'/g, '');
+  if (/\$/.test(outside))
+    return 'the launch reads it unquoted: an empty value or one with blanks would give its option other words than before';
+  if (/\$(?![A-Za-z_]|\{[A-Za-z_])/.test(w))
+    return 'it reads a special parameter, which the eval would read later with another value';
+  return undefined;
+}
 
 /**
  * A value the shell would read differently when OpenRC's eval parses it again: anything but

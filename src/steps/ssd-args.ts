@@ -2,7 +2,7 @@ import { MISREAD_SHORT, REDUNDANT, SHARED_MEANING, parseOptions } from '../model
 import type { Service } from '../model/service.js';
 import type { Draft, Refusal, StepContext } from './types.js';
 import { referencedVars } from './emit.js';
-import { evalWords, splitValue } from '../parse/words.js';
+import { evalWords, evalWordsWith, splitValue } from '../parse/words.js';
 import type { ShellFile } from '../parse/shellfile.js';
 
 export interface Trap {
@@ -40,6 +40,32 @@ export function fallbackTrap(s: Service): Trap | null {
   if (!s.isSet('start_stop_daemon_args')) return null;
   const words = s.words('start_stop_daemon_args');
   if (words && words.length === 0) return null;
+  // Only option values unknown here (a converted start()'s `--env HOME=\"\${HOME_DIR}\"`, read
+  // at start): when every option is one supervise-daemon takes too, nothing needs blocking.
+  const shape = words === null ? optionShape(s) : null;
+  if (shape && trapFor(s, shape) === null) return null;
+  return trapFor(s, words);
+}
+
+/**
+ * The words of start_stop_daemon_args when what it reads at start (a function sets it) is only
+ * ever inside double quotes, within a word that is an option's value: those words are the
+ * options as they will be, whatever the values (a stand-in marks the unknown parts).
+ */
+function optionShape(s: Service): string[] | null {
+  const v = s.value('start_stop_daemon_args');
+  if (typeof v !== 'string' || /\$/.test(v.replace(/"[^"]*"|'[^']*'/g, ''))) return null;
+  const unknown = '\u0001';
+  const words = evalWordsWith(v, (n) =>
+    s.initd.assignments.some((a) => a.name === n && a.fn !== null) ? unknown : s.env.get(n),
+  );
+  if (!words) return null;
+  const p = parseOptions(words, undefined, { abbreviations: true });
+  const values = new Set(p.options.flatMap((o) => (o.valueIndex === undefined ? [] : [o.valueIndex])));
+  return words.every((w, i) => !w.includes(unknown) || values.has(i)) ? words : null;
+}
+
+function trapFor(s: Service, words: string[] | null): Trap | null {
   const keep: string[] = [];
   const dropped: string[] = [];
   const declared: string[] = [];

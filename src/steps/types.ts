@@ -78,7 +78,9 @@ export interface Converted {
   /**
    * Variables of the launch's arguments that a function sets (start() before the launch, a
    * checkconfig()): command_args and command_args_background read them at start time, escaped
-   * (`\${V}`), after start_pre() has set them (emit.ts deferRefs).
+   * (`\${V}`), after start_pre() has set them (emit.ts deferRefs). Also those only the lines
+   * from the launch's options read (output_log=, directory=, ...), which custom-start writes
+   * escaped itself.
    */
   deferred: string[];
   /** Declarative lines from the launch's start-stop-daemon options (pidfile=, command_user=, ...). */

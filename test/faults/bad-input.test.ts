@@ -223,6 +223,20 @@ const badCases: BadCase[] = [
     message: ['etc/init.d/svc:3:14: dash -n: Syntax error: Unterminated quoted string: it opens here', 'not changed'],
   },
   {
+    // Found by the property test: the grammar reads `;;` on a line a `\` continues (outside any
+    // case) without an error, so only the migrated text was checked by a shell, which made it
+    // look like a bug of ours (exit 70). dash rejects the original as well.
+    name: 'an unparseable script the grammar reads without an error (`;;` outside a case)',
+    setup: (r) =>
+      svcFile(
+        r,
+        'svc',
+        '#!/sbin/openrc-run\nstart() {\n\tstart-stop-daemon --start --exec /usr/bin/x --background --make-pidfile --pidfile /run/x.pid\n}\nstop() {\n\tstart-stop-daemon --stop --exec /usr/bin/x \\\n;;\t--pidfile /run/x.pid\n}\n',
+      ),
+    code: EXIT.SYNTAX,
+    message: ['etc/init.d/svc:7:1: dash -n: Syntax error: ";;" unexpected (expecting "}")', 'not changed'],
+  },
+  {
     name: 'an unparseable script (if without fi)',
     setup: (r) =>
       svcFile(r, 'svc', '#!/sbin/openrc-run\ncommand=/usr/bin/x\nstart_pre() {\n\tif [ -n "$x" ]; then\n\t\techo\n}\n'),

@@ -1551,11 +1551,19 @@ describe('variables a function sets, read when the service starts', () => {
     expect(r.reason).toContain('(and it cannot be read at start time: name is a name OpenRC itself reads)');
   });
 
-  // The pid file is recorded unexpanded by supervise_start, the command is read outside the eval.
+  // The pid file is recorded unexpanded by supervise_start and ssd_start, the command by ssd_start.
   test.each([
-    ['the pid file', '/usr/bin/foo --pidfile ${FOO_X} -- -c /etc/foo.conf'],
-    ['the command too', '${FOO_X} -- -c ${FOO_X}.conf'],
-  ])('a variable another function sets that names %s is refused', (_what, launchWords) => {
+    [
+      'the pid file',
+      '/usr/bin/foo --pidfile ${FOO_X} -- -c /etc/foo.conf',
+      'pidfile= reads it: OpenRC records pidfile as written when the service starts, and stop uses that record unexpanded',
+    ],
+    [
+      'the command too',
+      '${FOO_X} -- -c ${FOO_X}.conf',
+      "command= reads it: start-stop-daemon's stop uses the command OpenRC recorded as written when the service started, unexpanded",
+    ],
+  ])('a variable another function sets that names %s is refused', (_what, launchWords, why) => {
     const r = refusal(
       sh(
         '#!/sbin/openrc-run',
@@ -1569,8 +1577,162 @@ describe('variables a function sets, read when the service starts', () => {
       ),
     );
     expect(r.reason).toBe(
-      `${PREFIX}the launch reads FOO_X, which only setup() sets: at the top of the script it would be empty (and it cannot be read at start time: not only the daemon's arguments read it)`,
+      `${PREFIX}the launch reads FOO_X, which only setup() sets: at the top of the script it would be empty (and it cannot be read at start time: ${why})`,
     );
+  });
+});
+
+describe("options' values a function sets, read when the service starts", () => {
+  // checkconfig() computes the log file, the home and the umask: OpenRC reads output_log,
+  // error_log, directory, command_user, umask and start_stop_daemon_args only inside the eval that
+  // builds the command line, after start_pre() (which now runs checkconfig) has set them.
+  const script = (launchOpts: string, more: string[] = []) =>
+    sh(
+      '#!/sbin/openrc-run',
+      'FOO_USER=foo',
+      'checkconfig() {',
+      '\tFOO_LOG="/var/log/foo/${RC_SVCNAME}.log"',
+      '\tFOO_HOME=/var/lib/foo',
+      '\tFOO_GROUP=foo',
+      '}',
+      'start() {',
+      ...more,
+      '\tcheckconfig || return 1',
+      `\tstart-stop-daemon --start --exec /usr/bin/foo ${launchOpts} -- -c /etc/foo.conf`,
+      '}',
+    );
+
+  test('each line reads the launch word as written, every `$` escaped; the note says when', () => {
+    const { r, d } = run(
+      script(
+        '--stdout "${FOO_LOG}" -2 "${FOO_LOG}" --chdir "${FOO_HOME}" --user "${FOO_USER}:${FOO_GROUP}" -e HOME="${FOO_HOME}" -k 027 --nicelevel 5',
+      ),
+    );
+    expect(r).toBeUndefined();
+    const c = d.converted!;
+    expect(c.lines).toEqual([
+      'output_log="\\"\\${FOO_LOG}\\""',
+      'error_log="\\"\\${FOO_LOG}\\""',
+      'directory="\\"\\${FOO_HOME}\\""',
+      // FOO_USER is the top level's: read at start it has the value it had at the launch.
+      'command_user="\\"\\${FOO_USER}:\\${FOO_GROUP}\\""',
+      'umask=027',
+      'start_stop_daemon_args="--env HOME=\\"\\${FOO_HOME}\\" --nicelevel 5"',
+    ]);
+    expect(c.deferred).toEqual(['FOO_LOG', 'FOO_HOME', 'FOO_GROUP']);
+    expect(c.notes).toContain(
+      'output_log=, error_log=, directory=, command_user=, start_stop_daemon_args= read ${FOO_LOG}, ${FOO_HOME}, ${FOO_USER}, ${FOO_GROUP} when the service starts, as the launch did: OpenRC reads them only in the eval that builds the command line, after start_pre() (docs/openrc.md §2)',
+    );
+    expect(c.notes.some((n) => n.startsWith("the daemon's arguments read"))).toBe(false);
+  });
+
+  // openrc-run runs start_pre() and then the default start(): a message before the launch stays
+  // in start_pre(), after checkconfig() has run, and reads the same value there.
+  test('a message before the launch that reads the value stays after the function that sets it', () => {
+    const { r, s, d } = run(
+      script('--stdout "${FOO_LOG}"').replace('\tstart-stop-daemon', '\teinfo "Log: ${FOO_LOG}"\n\tstart-stop-daemon'),
+    );
+    expect(r).toBeUndefined();
+    expect(applied(s, d.converted!.edits)).toContain(
+      sh('start_pre() {', '\tcheckconfig || return 1', '\teinfo "Log: ${FOO_LOG}"', '\treturn 0', '}'),
+    );
+  });
+
+  test('a line that reads nothing a function sets is written as before', () => {
+    const { r, d } = run(script('--stdout "${FOO_LOG}" --user "${FOO_USER}"'));
+    expect(r).toBeUndefined();
+    expect(d.converted!.lines).toEqual(['output_log="\\"\\${FOO_LOG}\\""', 'command_user="${FOO_USER}"']);
+  });
+
+  test.each([
+    [
+      'unquoted',
+      '-1 ${FOO_LOG}',
+      "start()'s start-stop-daemon passes -1 ${FOO_LOG}, which reads ${FOO_LOG} set only when the service starts; output_log= can read it then too, but the launch reads it unquoted: an empty value or one with blanks would give its option other words than before",
+    ],
+    [
+      'with a blank in its quotes',
+      '--chdir "${FOO_HOME}/a b"',
+      'start()\'s start-stop-daemon passes --chdir "${FOO_HOME}/a b", which reads ${FOO_HOME} set only when the service starts; directory= can read it then too, but its word holds blanks, which the eval would not read back as written',
+    ],
+    [
+      'with a glob character',
+      '-1 "${FOO_LOG}"*',
+      'start()\'s start-stop-daemon passes -1 "${FOO_LOG}"*, which reads ${FOO_LOG} set only when the service starts; output_log= can read it then too, but its word holds a glob character or a backslash, which OpenRC would expand before the eval',
+    ],
+    [
+      'in start_stop_daemon_args, unquoted',
+      '--env HOME=${FOO_HOME}',
+      "start()'s start-stop-daemon passes --env HOME=${FOO_HOME}, which reads ${FOO_HOME} set only when the service starts; start_stop_daemon_args= can read it then too, but the launch reads it unquoted: an empty value or one with blanks would give its option other words than before",
+    ],
+  ])('a word %s is refused', (_what, opts, why) => {
+    expect(refusal(script(opts)).reason).toBe(PREFIX + why);
+  });
+
+  // The top level's value went into pidfile= before, while the launch had checkconfig()'s.
+  test('a pid file the top level names and a function names again is refused', () => {
+    const r = refusal(
+      sh(
+        '#!/sbin/openrc-run',
+        'FOO_PID=/run/foo.pid',
+        'checkconfig() {',
+        '\tFOO_PID=/run/foo/other.pid',
+        '}',
+        'start() {',
+        '\tcheckconfig',
+        '\tstart-stop-daemon --start --exec /usr/bin/foo --pidfile "${FOO_PID}" -- -x',
+        '}',
+      ),
+    );
+    expect(r.reason).toBe(
+      `${PREFIX}the launch reads FOO_PID, which checkconfig() sets too: the value the top of the script gives it may not be the one the launch got (and it cannot be read at start time: pidfile= reads it: OpenRC records pidfile as written when the service starts, and stop uses that record unexpanded)`,
+    );
+  });
+
+  test('a value from conf.d that the eval would read as shell, read by the arguments and a line, stays refused', () => {
+    const { r } = run(
+      sh(
+        '#!/sbin/openrc-run',
+        'start() {',
+        '\tstart-stop-daemon --start --exec /usr/bin/foo --stdout "/var/log/${FOO_NAME}.log" -- --name "${FOO_NAME}"',
+        '}',
+      ),
+      {},
+      "FOO_NAME='a;b'\n",
+    );
+    expect((r as Refusal).reason).toBe(
+      `${PREFIX}the launch reads FOO_NAME, whose value "a;b" holds characters OpenRC's eval would read as shell (command_args is expanded twice), and it cannot be read at start time: not only the daemon's arguments read it`,
+    );
+  });
+
+  test.each([
+    [
+      'chroot',
+      '--chroot "${FOO_HOME}"',
+      'FOO_HOME',
+      'chroot= reads it: OpenRC records chroot as written when the service starts, and stop uses that record unexpanded',
+    ],
+    [
+      'procname',
+      '--name "${FOO_HOME}"',
+      'FOO_HOME',
+      "procname= reads it: start-stop-daemon's stop uses the procname OpenRC recorded as written when the service started, unexpanded",
+    ],
+  ])('%s is not read late', (_what, opts, v, why) => {
+    expect(refusal(script(opts)).reason).toBe(
+      `${PREFIX}the launch reads ${v}, which only checkconfig() sets: at the top of the script it would be empty (and it cannot be read at start time: ${why})`,
+    );
+  });
+
+  test("the line's other variables: a bare local of start() is refused, a name OpenRC sets too", () => {
+    expect(refusal(script('-1 "${FOO_DIR}/${FOO_LOG}"', ['\tlocal FOO_DIR'])).reason).toBe(
+      `${PREFIX}start() declares FOO_DIR local, and start-stop-daemon's -1 reads it: read at start it would have another value`,
+    );
+    expect(refusal(script('-1 "${RC_CMD}${FOO_LOG}"')).reason).toBe(
+      `${PREFIX}start-stop-daemon's -1 reads \${RC_CMD}, a name OpenRC itself sets while the service starts; output_log= read at start would get OpenRC's value`,
+    );
+    // The service's own name is the same whenever it is read.
+    expect(run(script('-1 "${RC_SVCNAME}${FOO_LOG}"')).r).toBeUndefined();
   });
 });
 
@@ -1669,7 +1831,7 @@ describe("values OpenRC's eval would read as shell", () => {
     expect(r).toEqual({
       kind: 'refuse',
       code: 'custom-start',
-      reason: `${PREFIX}the launch reads FOO_NAME, whose value "foo*" holds characters OpenRC's eval would read as shell (command_args is expanded twice), and it cannot be read at start time: not only the daemon's arguments read it`,
+      reason: `${PREFIX}the launch reads FOO_NAME, whose value "foo*" holds characters OpenRC's eval would read as shell (command_args is expanded twice), and it cannot be read at start time: pidfile= reads it: OpenRC records pidfile as written when the service starts, and stop uses that record unexpanded`,
       suggestion: 'convert start() by hand, or change the value, then migrate again',
     });
   });
@@ -1789,7 +1951,7 @@ describe('a pid file a function computes, for a daemon that writes its own', () 
       [script.replace('-- -c /etc/foo.conf', '-- -c /etc/foo.conf -P "${FOO_PIDFILE}"'), own],
     ] as const)
       expect(refusal(initd, { rule: r }).reason).toBe(
-        `${PREFIX}the launch reads FOO_PIDFILE, which only checkconfig() sets: at the top of the script it would be empty (and it cannot be read at start time: not only the daemon's arguments read it)`,
+        `${PREFIX}the launch reads FOO_PIDFILE, which only checkconfig() sets: at the top of the script it would be empty (and it cannot be read at start time: pidfile= reads it: OpenRC records pidfile as written when the service starts, and stop uses that record unexpanded)`,
       );
   });
 });

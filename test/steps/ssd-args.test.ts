@@ -123,6 +123,34 @@ test('kept words are quoted back to read as the same words', () => {
   expect(shellQuoteWord('/run/foo.pid')).toBe('/run/foo.pid');
 });
 
+// A converted start()'s `-e HOME="${FOO_HOME}"`, with FOO_HOME set by a function start_pre()
+// runs: the value is read at start, the options are known.
+describe('values read at start, options known', () => {
+  const script = (ssdArgs: string) =>
+    sh(...head, `start_stop_daemon_args="${ssdArgs}"`, 'start_pre() {', '\tFOO_HOME=/var/lib/foo', '}');
+
+  test.each([['--env HOME=\\"\\${FOO_HOME}\\"'], ['--nicelevel \\"\\${FOO_HOME}\\" --env HOME=\\"\\${FOO_HOME}\\"']])(
+    'only options supervise-daemon takes too, the unknown part in quotes of their values: nothing to block (%s)',
+    (v) => {
+      expect(fallbackTrap(service(script(v)))).toBeNull();
+    },
+  );
+
+  test.each([
+    // Unquoted, or a whole word of its own: it could be an option.
+    ['--env HOME=\\${FOO_HOME}'],
+    ['--env A=b \\"\\${FOO_HOME}\\"'],
+    // Joined to its short option: an empty value would take the next word instead.
+    ['-e\\"\\${FOO_HOME}\\"'],
+    // An option supervise-daemon rejects among them.
+    ['--wait 100 --env HOME=\\"\\${FOO_HOME}\\"'],
+  ])('otherwise computed at run time, as before (%s)', (v) => {
+    const trap = fallbackTrap(service(script(v)));
+    expect(trap).not.toBeNull();
+    expect(trap!.words).toBeNull();
+  });
+});
+
 // Values written from variables follow them (conf.d can change them later); unknown ones
 // and options chosen by an expansion are refused, never frozen or read as empty.
 describe('words the script takes from variables', () => {
