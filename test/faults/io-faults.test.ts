@@ -7,7 +7,17 @@
  * Every mount is made on a fresh temp dir and always unmounted (afterEach/afterAll).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -114,6 +124,22 @@ const read = (r: string, rel: string) => readFileSync(path.join(r, rel), 'utf8')
 function cliSync(...argv: string[]): { code: number | null; stderr: string } {
   const r = spawnSync(process.execPath, [BIN, ...argv], { encoding: 'utf8', timeout: 60_000 });
   return { code: r.status, stderr: r.stderr };
+}
+
+/** Paths under two trees whose mode or content differ, or that only one has. */
+function differing(a: string, b: string): string[] {
+  const list = (d: string, out = new Map<string, string>(), rel = ''): Map<string, string> => {
+    for (const n of readdirSync(path.join(d, rel)).sort()) {
+      const p = path.join(rel, n);
+      const st = lstatSync(path.join(d, p));
+      out.set(p, `${st.mode} ${st.isFile() ? readFileSync(path.join(d, p), 'utf8') : ''}`);
+      if (st.isDirectory()) list(d, out, p);
+    }
+    return out;
+  };
+  const x = list(a);
+  const y = list(b);
+  return [...new Set([...x.keys(), ...y.keys()])].filter((k) => x.get(k) !== y.get(k));
 }
 
 async function copyExample(): Promise<string> {
@@ -415,7 +441,12 @@ rootDescribe('the lock: one writer per root', () => {
       throw new Error(
         `no loser; stderr A (exit ${a.code}):\n${a.stderr.slice(-600)}\nstderr B (exit ${b.code}):\n${b.stderr.slice(-600)}`,
       );
-    expect(treeHash(path.join(r, 'etc'))).toBe(treeHash(path.join(done, 'etc')));
+    // Seen twice under heavy load (round 10) and not reproduced in 57 runs since: say which
+    // files differ (content or mode) and what both printed if it recurs.
+    if (treeHash(path.join(r, 'etc')) !== treeHash(path.join(done, 'etc')))
+      throw new Error(
+        `the raced root differs from one clean migration: ${JSON.stringify(differing(path.join(r, 'etc'), path.join(done, 'etc')))}\nstderr A (exit ${a.code}):\n${a.stderr.slice(-800)}\nstderr B (exit ${b.code}):\n${b.stderr.slice(-800)}`,
+      );
     expect(tempFiles(r)).toEqual([]);
     expect(existsSync(lockPath(r))).toBe(false);
     expect((await run('revert', '--all', '--root', r)).code).toBe(EXIT.OK);
