@@ -56,6 +56,7 @@ export function entryToRule(e: DaemonEntry): ServiceRule {
     configForks: e.configForks,
     pidfileLock: e.pidfileLock,
     stopsAtOperand: e.stopsAtOperand,
+    takeoverWords: e.takeoverWords,
     signals: e.signals,
     refuse,
     notes: e.notes,

@@ -18,6 +18,7 @@ export type KnowledgeFact =
   | 'configForks'
   | 'pidfileLock'
   | 'stopsAtOperand'
+  | 'takeoverWords'
   | 'packages'
   | 'signals'
   | 'refuse';
@@ -46,6 +47,8 @@ export interface DaemonEntry {
   pidfileLock?: true;
   /** Its option parser stops at the first operand, long options included (knowledge/schema.json). */
   stopsAtOperand?: true;
+  /** Options with which its program, run again, replaces the running daemon (knowledge/schema.json). */
+  takeoverWords?: string[];
   signals?: Record<string, string>;
   refuse?: { reason: string; suggestion: string };
   notes?: string[];

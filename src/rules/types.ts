@@ -83,6 +83,11 @@ export interface ServiceRule {
   pidfileLock?: boolean;
   /** Its option parser stops at the first operand, long options too (Kannel's boxes): nothing after an operand is read. */
   stopsAtOperand?: boolean;
+  /**
+   * Options with which the daemon's own program, run again, starts a new daemon that takes over
+   * from the running one (dmeventd -R): a function running the program with one is refused.
+   */
+  takeoverWords?: string[];
   /** Custom commands (function name) and the signal each sends to the daemon. */
   signals?: Record<string, string>;
   /**

@@ -49,6 +49,31 @@ export function signalsStep(ctx: StepContext, d: Draft): Refusal | void {
   // (lighttpd's graceful(): INT, then `start`): the supervisor respawns the stopped daemon and
   // the second start runs another one beside it.
   const s = ctx.service;
+  // rion-overlay's dmeventd: `reload() { ${command} -R; }` starts a new dmeventd that takes the
+  // devices over from the running one, which exits: the supervisor would restart the old one
+  // beside the new, unsupervised one. Refused when the rule knows such words.
+  const takeover = ctx.rule?.takeoverWords ?? [];
+  if (takeover.length) {
+    const daemons = new Set((ctx.rule?.daemons ?? []).map((n) => n.replace(/^.*\//, '')));
+    for (const c of s.initd.commands) {
+      if (c.fn === null) continue;
+      const argv0 = unquoted(c.words[0].text);
+      const own = /^\$\{?command\}?$/.test(argv0) || daemons.has(argv0.replace(/^.*\//, ''));
+      const word = own
+        ? c.words
+            .slice(1)
+            .map((w) => unquoted(w.text))
+            .find((w) => takeover.includes(w))
+        : undefined;
+      if (word)
+        return {
+          kind: 'refuse',
+          code: 'custom-start',
+          reason: `${c.fn}() runs ${c.words[0].text} ${word}, which starts a new ${ctx.rule!.id} that takes over from the running one (rule ${ctx.rule!.id}): under supervise-daemon the supervisor would restart the old one beside the new, unsupervised one`,
+          suggestion: `remove that command from ${c.fn}() (restart the service instead), then migrate again`,
+        };
+    }
+  }
   for (const c of rewritableSignalCalls(s)) {
     const fn = c.cmd.fn;
     if (!fn || ['start', 'stop', 'restart', 'start_pre', 'stop_post'].includes(fn)) continue;

@@ -1,7 +1,7 @@
 import { initParser } from '../../src/parse/parser.js';
 import { customStartStep } from '../../src/steps/custom-start.js';
 import { signalsStep } from '../../src/steps/signals.js';
-import { applied, ctx, draft, service, sh } from './helpers.js';
+import { applied, ctx, draft, rule, service, sh } from './helpers.js';
 
 beforeAll(() => initParser());
 
@@ -212,4 +212,24 @@ test('the pid file itself, through another variable of the same value, is the da
   const d = draft();
   expect(signalsStep(ctx(s), d)).toBeUndefined();
   expect(d.signalEdits).toHaveLength(1);
+});
+
+// rion-overlay's dmeventd: `reload() { ${command} -R; }` starts a new dmeventd that takes over
+// from the running one; under the supervisor the old one would be restarted beside it.
+test('a function running the daemon with a take-over word the rule knows: refused; other words, or no such rule: not', () => {
+  const takes = rule({ takeoverWords: ['-R'] });
+  const step = (initd: string, r = takes) => signalsStep(ctx(service(initd), { rule: r }), draft());
+  for (const call of ['\t${command} -R', '\t"${command}" -R', '\t/usr/bin/foo -R', '\tfoo -R >/dev/null'])
+    expect(step(reload(call))).toMatchObject({
+      kind: 'refuse',
+      code: 'custom-start',
+      reason: expect.stringContaining('reload() runs'),
+    });
+  expect(step(reload('\t${command} -R'))).toMatchObject({
+    reason: expect.stringContaining('-R, which starts a new foo that takes over from the running one'),
+  });
+  // Another word of the program (a client request), another program, or a rule without the field.
+  expect(step(reload('\t${command} -t'))).toBeUndefined();
+  expect(step(reload('\tbar -R'))).toBeUndefined();
+  expect(step(reload('\t${command} -R'), rule())).toBeUndefined();
 });
