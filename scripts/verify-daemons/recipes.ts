@@ -66,6 +66,11 @@ veth() {
 const HOST_WIDE = (what: string) =>
   `not run: it would ${what} of the test machine itself (the sandbox shares the host's kernel, /proc, /sys and /dev)`;
 
+/** Debian's rpcbind drops to the user _rpc (its postinst adds it, tmpfiles.d makes /run/rpcbind). */
+const RPCBIND_USER = 'sysuser _rpc /run/rpcbind; mkdir -p /run/rpcbind && chown _rpc /run/rpcbind';
+/** For an RPC daemon that registers with rpcbind: rpcbind (it forks) started before it. */
+const WITH_RPCBIND: Recipe = { extraPackages: ['rpcbind'], setup: `${RPCBIND_USER}; rpcbind` };
+
 export const RECIPES: Record<string, Recipe> = {
   // --- not run: they act on the host kernel or hardware, which no namespace here isolates
   watchdog: { skip: HOST_WIDE('open /dev/watchdog and reboot the machine when it stops feeding it') },
@@ -212,7 +217,7 @@ export const RECIPES: Record<string, Recipe> = {
   },
   // Debian's rpcbind drops to the user _rpc (its postinst adds it; tmpfiles.d makes
   // /run/rpcbind): without it rpcbind logs "cannot get uid of '_rpc'" to syslog only and exits 1.
-  rpcbind: { setup: 'sysuser _rpc /run/rpcbind; mkdir -p /run/rpcbind && chown _rpc /run/rpcbind' },
+  rpcbind: { setup: RPCBIND_USER },
   varnishd: { args: '-a 127.0.0.1:6081 -b 127.0.0.1:8080 -n @TMP@/varnish' },
   varnishlog: { needs: 'a running varnishd' },
   varnishncsa: { needs: 'a running varnishd' },
@@ -678,10 +683,7 @@ printf 'ListenAddress 127.0.0.1\nPort 2222\nHostKey @TMP@/host_key\nUsePAM no\n'
   },
   // It registers with rpcbind ("Failed to register any service" without one): the setup starts
   // rpcbind as its recipe above does (it forks, before the daemon, so it is not counted as escaped)
-  'rpc.rquotad': {
-    extraPackages: ['rpcbind'],
-    setup: 'sysuser _rpc /run/rpcbind; mkdir -p /run/rpcbind && chown _rpc /run/rpcbind; rpcbind',
-  },
+  'rpc.rquotad': WITH_RPCBIND,
   // No host key, no start ("No hostkeys available", to syslog only): a key made as the
   // package's postinst does (dropbearkey), named with -r, and a loopback port
   dropbear: {
@@ -692,10 +694,7 @@ printf 'ListenAddress 127.0.0.1\nPort 2222\nHostKey @TMP@/host_key\nUsePAM no\n'
   // exited): a loopback port to another.
   redir: { args: '127.0.0.1:7101 127.0.0.1:7102' },
   // rpc.rstatd registers with rpcbind (exit 1, no output, without it), as rpc.rquotad.
-  'rpc.rstatd': {
-    extraPackages: ['rpcbind'],
-    setup: 'sysuser _rpc /run/rpcbind; mkdir -p /run/rpcbind && chown _rpc /run/rpcbind; rpcbind',
-  },
+  'rpc.rstatd': WITH_RPCBIND,
 };
 
 /** The recipe for an entry: "<kind>:<id>" (rule:cupsd, kb:cupsd) first, then "<id>". */

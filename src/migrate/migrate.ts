@@ -160,11 +160,17 @@ function syntaxCheck(f: ShellFile): void {
   if (v.verdict === 'ok' || v.verdict === 'bash-only') return;
   if (v.verdict === 'unconfirmed')
     throw new RcError(`${f.path}:${e.line}:${e.col}: ${e.message}; not changed`, EXIT.SYNTAX, f.path);
-  // Where the shell says, as lint says it (the grammar's first error can be lines away: an
-  // unclosed `${` makes it give up at the top of the file).
+  throw inputSyntaxError(f, v);
+}
+
+/**
+ * The input's syntax error where the shell says, in its words, as lint says it (the grammar's
+ * first error can be lines away: an unclosed `${` makes it give up at the top of the file).
+ */
+function inputSyntaxError(f: ShellFile, v: ReturnType<typeof confirmSyntax>): RcError {
   const site = shellErrorSite(f, v);
   const { line, col } = f.lineCol(site.offset);
-  throw new RcError(`${f.path}:${line}:${col}: ${site.message}; not changed`, EXIT.SYNTAX, f.path);
+  return new RcError(`${f.path}:${line}:${col}: ${site.message}; not changed`, EXIT.SYNTAX, f.path);
 }
 
 /** The regions of a file the grammar could not parse, whole lines. */
@@ -285,15 +291,7 @@ export function migrateLoaded(l: LoadedService, options: PlanOptions = {}): Serv
         // syntaxCheck says it (exit 3), not as a bug of ours.
         const original = f === initd ? service.initd : service.confd;
         const was = original && verdict === 'error' ? confirmSyntax(original.text, original.shebang) : undefined;
-        if (original && was?.verdict === 'error') {
-          const site = shellErrorSite(original, was);
-          const { line, col } = original.lineCol(site.offset);
-          throw new RcError(
-            `${original.path}:${line}:${col}: ${site.message}; not changed`,
-            EXIT.SYNTAX,
-            original.path,
-          );
-        }
+        if (original && was?.verdict === 'error') throw inputSyntaxError(original, was);
         throw new InternalError(`${f.path}:${e.line}:${e.col}: the migration produced a syntax error; reverted`);
       }
     }

@@ -335,7 +335,8 @@ function chooseForeground(ctx: StepContext, d: Draft): Refusal | void {
   // A script that backgrounds the daemon while also passing it a long fork word (cgproxy's
   // command_background with --daemon) says nothing about the foreground: the daemon forks.
   // (FORK_WORDS but the one-letter ones, which mean other things to too many daemons.)
-  const longFork = (scriptArgs(s, d) ?? []).find((w) => FORK_WORDS.test(w) && w.length > 2);
+  const scriptWords = scriptArgs(s, d);
+  const longFork = (scriptWords ?? []).find((w) => FORK_WORDS.test(w) && w.length > 2);
   const found = scriptEvidence(ctx, d);
   const script = longFork ? null : found;
   if (script) {
@@ -345,7 +346,7 @@ function chooseForeground(ctx: StepContext, d: Draft): Refusal | void {
     // (virtualhere's vhusbd gets -b from its conf.d: it forks, and the script was broken
     // under start-stop-daemon already). Not refused: -b/-d/-D are a directory, a bind
     // address or debug to many daemons (beanstalkd -b DIR, gitlab-runner -d DIR).
-    const shortFork = rule ? undefined : (scriptArgs(s, d) ?? []).find((w) => FORK_WORDS.test(w) && w.length === 2);
+    const shortFork = rule ? undefined : (scriptWords ?? []).find((w) => FORK_WORDS.test(w) && w.length === 2);
     if (shortFork)
       d.warnings.push(
         `the daemon's arguments pass ${shortFork}, which many daemons read as "fork", and nothing rc-supervise knows says what it means to this one: if it makes the daemon fork, the supervisor loses it and starts it again and again; check its manual, and move a fork flag to command_args_background`,
@@ -366,7 +367,6 @@ function chooseForeground(ctx: StepContext, d: Draft): Refusal | void {
     longFork && found
       ? [`the script passes ${longFork}, a fork word, beside what says it does not fork (${found.detail})`]
       : [];
-  const scriptWords = scriptArgs(s, d);
   for (const u of units) {
     const r = unitForeground(u, scriptWords);
     if ('bad' in r) {
