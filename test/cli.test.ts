@@ -104,6 +104,23 @@ describe('bad input: clear message, documented exit code, nothing written', () =
     expect(ok.stdout).toContain('+command_args_foreground="--no-fork"');
   });
 
+  test('--min-evidence rule: a migration resting on the script alone is refused, nothing written; script takes it', async () => {
+    const script = '#!/sbin/openrc-run\ncommand=/usr/bin/frobd\ncommand_background=yes\npidfile=/run/frobd.pid\n';
+    const root = await makeRoot([{ svc: 'frobd', initd: script }]);
+    const before = treeHash(root);
+    const r = await run('migrate', 'frobd', '--root', root, '--min-evidence', 'rule');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("rests on the script's own word (command_background=yes");
+    expect(r.stderr).toContain('--min-evidence rule asks for a rule');
+    expect(treeHash(root)).toBe(before);
+    const ok = await run('migrate', 'frobd', '--root', root, '--min-evidence', 'script', '--dry-run');
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain('+supervisor="supervise-daemon"');
+    const bad = await run('migrate', 'frobd', '--root', root, '--min-evidence', 'hunch');
+    expect(bad.code).toBe(4);
+    expect(bad.stderr).toContain('--min-evidence "hunch": expected one of rule, script, unit');
+  });
+
   test('one bad name in an explicit list: nothing written at all', async () => {
     const root = await makeRoot([{ svc: 'sshd', initd: sshdIn(), confd: sshdConf() }]);
     const before = treeHash(root);

@@ -1,6 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { EXIT, RcError, type ExitCode } from '../errors.js';
+import type { EvidenceLevel } from '../steps/types.js';
 import { stdOut, type ColorMode, type Out } from './output.js';
 import {
   COMMANDS,
@@ -161,6 +162,7 @@ const HANDLERS: Record<string, Handler> = {
         exclude: listValue(a.exclude),
         interactive: !!a.interactive,
         foregroundArgs: a['foreground-args'] as string | undefined,
+        minEvidence: a['min-evidence'] as EvidenceLevel | undefined,
         json: !!a.json,
         restart: !!a.restart,
         openrcVersion: a['openrc-version'] as string | undefined,

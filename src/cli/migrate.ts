@@ -17,6 +17,7 @@ import { batchError, drainMigrate, toRcError } from '../migrate/batch.js';
 import type { FileChange, ServiceResult } from '../migrate/migrate.js';
 import { onProgress, poolThreads, takePool } from '../pool/pool.js';
 import type { PlanOptions } from '../migrate/plan.js';
+import type { EvidenceLevel } from '../steps/types.js';
 import { parseVersion } from '../lint/check.js';
 import { initParser } from '../parse/parser.js';
 import { rootVersion } from './explain.js';
@@ -32,6 +33,8 @@ export interface MigrateArgs {
   /** -i: show each service's diff and ask before writing it. */
   interactive?: boolean;
   foregroundArgs?: string;
+  /** --min-evidence: the weakest evidence a migration may rest on. */
+  minEvidence?: EvidenceLevel;
   json: boolean;
   /** Live system: stop with the old definition, write, start with the new one, roll back on failure. */
   restart?: boolean;
@@ -71,7 +74,13 @@ function planOptions(args: MigrateArgs, root: string): PlanOptions {
         EXIT.USAGE,
       );
   }
-  return { foregroundArgs: foregroundWords(args.foregroundArgs), target, log, respawn: r };
+  return {
+    foregroundArgs: foregroundWords(args.foregroundArgs),
+    target,
+    log,
+    respawn: r,
+    ...(args.minEvidence ? { minEvidence: args.minEvidence } : {}),
+  };
 }
 
 /**

@@ -122,6 +122,14 @@ export const COMMANDS: CmdSpec[] = [
         value: 'ARGS',
         describe: 'command_args_foreground for a daemon rc-supervise does not know',
       },
+      {
+        name: 'min-evidence',
+        type: 'string',
+        choices: ['rule', 'script', 'unit'],
+        value: 'KIND',
+        describe:
+          'migrate only what rests on at least this evidence of how the daemon stays in the foreground: rule (a curated rule or knowledge-base entry, or --foreground-args), script (also the script itself), unit (also a systemd unit: the default)',
+      },
       JSON_OPT,
       {
         name: 'restart',

@@ -168,6 +168,8 @@ function foregroundSideEffects(ctx: StepContext, d: Draft): void {
 export function foregroundStep(ctx: StepContext, d: Draft): Refusal | void {
   const r = chooseForeground(ctx, d);
   if (r || ctx.options.foregroundArgs !== undefined) return r;
+  const weak = tooWeak(ctx, d);
+  if (weak) return weak;
   // The same trap on the start-stop-daemon side: a short flag moved out of command_args
   // (icinga's `-d` before its configuration file) is appended after the operand in
   // command_args_background, where icinga's getopt ("+...", stops at the first operand) and
@@ -227,6 +229,30 @@ export function foregroundStep(ctx: StepContext, d: Draft): Refusal | void {
     code: 'needs-foreground',
     reason: `the daemon's arguments end in the operand ${last}, and OpenRC puts command_args_foreground (${d.foreground}) after them: a getopt() that stops at the first operand (musl's, on Alpine) would never see the no-fork word`,
     suggestion: `pass the no-fork word yourself before the operand (in command_args, e.g. ${d.foreground} ${last}), or migrate with --foreground-args if your libc reads options after operands`,
+  };
+}
+
+/** Evidence kinds by strength (Evidence: strongest first); --min-evidence names one of the last three. */
+const STRENGTH: Record<Evidence['kind'], number> = { user: 0, rule: 1, script: 2, unit: 3 };
+
+/**
+ * --min-evidence: the foreground decision (the evidence chooseForeground added) is refused when
+ * it is weaker than asked. An admin who trusts only sourced knowledge (`rule`) keeps the
+ * migrations that rest on a script's own word (command_background=yes, which a wrong script
+ * also says) for a look by hand, with the reason.
+ */
+function tooWeak(ctx: StepContext, d: Draft): Refusal | void {
+  const need = ctx.options.minEvidence;
+  const ev = d.evidence[d.evidence.length - 1];
+  // The fix loop's own output: the words written there are ours (command_args_foreground).
+  if (ctx.options.residual) return;
+  if (!need || !ev || STRENGTH[ev.kind] <= STRENGTH[need]) return;
+  return {
+    kind: 'refuse',
+    code: 'needs-foreground',
+    reason: `how the daemon stays in the foreground rests on ${ev.kind === 'script' ? "the script's own word" : 'a systemd unit'} (${ev.detail}), and --min-evidence ${need} asks for ${need === 'rule' ? 'a rule (curated or knowledge base)' : 'the script or a rule'}`,
+    suggestion:
+      'check in the daemon\'s manual that it stays in the foreground, then migrate it with --foreground-args (its no-fork words, or "" when it never forks), or without --min-evidence',
   };
 }
 

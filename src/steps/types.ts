@@ -19,7 +19,16 @@ export interface PlanOptions {
   log?: { kind: 'syslog' } | { kind: 'file'; dir: string };
   /** --respawn-*: the supervisor's respawn policy (seconds, count, seconds). */
   respawn?: { delay?: number; max?: number; period?: number };
+  /**
+   * --min-evidence: the weakest evidence a foreground decision may rest on (Evidence's order:
+   * `rule` takes only a rule or the user's word, `script` also the script itself, `unit`, the
+   * default, also a systemd unit). A weaker one is refused instead of migrated.
+   */
+  minEvidence?: EvidenceLevel;
 }
+
+/** What --min-evidence takes, strongest first (src/cli/spec.ts lists the same). */
+export type EvidenceLevel = 'rule' | 'script' | 'unit';
 
 /**
  * What a decision rests on, strongest first: what the user passed, a rule (curated or from the

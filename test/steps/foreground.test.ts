@@ -70,6 +70,37 @@ describe('evidence, strongest first', () => {
     );
   });
 
+  describe('--min-evidence', () => {
+    const scriptOnly = sh(...base, 'command_background=yes', 'pidfile=/run/foo.pid');
+    const unitOnly = sh(...base, 'pidfile=/run/foo.pid');
+    const refusedFor = (r: Refusal | void) => (r ? r.reason : 'migrated');
+
+    test("rule: the script's own word is refused with what it rested on; a rule or the user's word is taken", () => {
+      const script = run(scriptOnly, { options: { minEvidence: 'rule' } });
+      expect(script.r).toMatchObject({ kind: 'refuse', code: 'needs-foreground' });
+      expect(refusedFor(script.r)).toBe(
+        "how the daemon stays in the foreground rests on the script's own word (command_background=yes: start-stop-daemon backgrounds the daemon and writes its pid file itself, so the daemon does not fork), and --min-evidence rule asks for a rule (curated or knowledge base)",
+      );
+      expect(refusedFor(run(scriptOnly, { rule: fgRule, options: { minEvidence: 'rule' } }).r)).toBe('migrated');
+      expect(refusedFor(run(scriptOnly, { options: { minEvidence: 'rule', foregroundArgs: '' } }).r)).toBe('migrated');
+    });
+
+    test('script: the script is taken, a systemd unit is not; unit (the default) takes both', () => {
+      const units = [simpleUnit('--foreground')];
+      expect(refusedFor(run(scriptOnly, { options: { minEvidence: 'script' } }).r)).toBe('migrated');
+      const unit = run(unitOnly, { units, options: { minEvidence: 'script' } });
+      expect(refusedFor(unit.r)).toMatch(
+        /^how the daemon stays in the foreground rests on a systemd unit \(usr\/lib\/systemd\/system\/foo\.service: Type=simple.*--min-evidence script asks for the script or a rule$/,
+      );
+      expect(refusedFor(run(unitOnly, { units, options: { minEvidence: 'unit' } }).r)).toBe('migrated');
+      expect(refusedFor(run(unitOnly, { units }).r)).toBe('migrated');
+    });
+
+    test("the fix loop's second pass over rc-supervise's own output is not refused again", () => {
+      expect(refusedFor(run(scriptOnly, { options: { minEvidence: 'rule', residual: true } }).r)).toBe('migrated');
+    });
+  });
+
   // sslh -f, gpm -D: in the foreground the log goes to stderr, which supervise-daemon discards.
   test('a rule whose foreground sends the log to stderr: warned, unless --log or error_log keeps it', () => {
     const logs = rule({ foreground: '-f', foregroundLogs: 'stderr' });
