@@ -228,3 +228,54 @@ describe('a rule kept to its packages (binary names several daemons share)', () 
     expect(ruleForPackage(ntpdRule, undefined, script('/etc/ntp.conf')).refuse).toBeUndefined();
   });
 });
+
+// Two daemons install /usr/sbin/in.tftpd (atftp's and tftp-hpa's), with other no-fork words
+// (--no-fork, -L): each has its own knowledge entry, and the package database picks one.
+describe('one binary, two knowledge entries kept to their packages', () => {
+  const TFTPD = [
+    '#!/sbin/openrc-run',
+    'command=/usr/sbin/in.tftpd',
+    'command_args="-l ${TFTPD_OPTS}"',
+    'depend() {',
+    '\tneed net',
+    '}',
+    '',
+  ].join('\n');
+  function tftpRoot(pkg: string | null): string {
+    const r = mkdtempSync(path.join(os.tmpdir(), 'rcs-installed-'));
+    roots.push(r);
+    const files: Record<string, string> = { 'etc/init.d/in.tftpd': TFTPD };
+    if (pkg)
+      files[`var/db/pkg/net-ftp/${pkg}/CONTENTS`] =
+        'obj /etc/init.d/in.tftpd d41d8cd98f00b204e9800998ecf8427e 1700000000\n';
+    for (const [rel, text] of Object.entries(files)) {
+      mkdirSync(path.dirname(path.join(r, rel)), { recursive: true });
+      writeFileSync(path.join(r, rel), text, { mode: 0o755 });
+    }
+    return r;
+  }
+  const plan = (pkg: string | null) => migrateLoaded(loadServiceSync(tftpRoot(pkg), 'in.tftpd')).plan;
+  const fgLine = (p: ReturnType<typeof plan>) =>
+    p.kind === 'migrate'
+      ? p.edits
+          .map((e) => e.text)
+          .join('')
+          .match(/command_args_foreground=.*/)?.[0]
+      : p.kind;
+
+  test("tftp-hpa's package: tftp-hpa's entry (-L); atftp's: atftp's (--no-fork)", () => {
+    expect(fgLine(plan('tftp-hpa-5.2-r1'))).toBe('command_args_foreground="-L"');
+    expect(fgLine(plan('atftp-0.7.5'))).toBe('command_args_foreground="--no-fork"');
+  });
+
+  test('no package database, or another package: refused, naming both entries', () => {
+    const none = plan(null);
+    expect(none.kind === 'refuse' && none.reason).toBe(
+      'several daemons are named in.tftpd (rules atftpd for net-ftp/atftp, atftp; tftp-hpa for net-ftp/tftp-hpa, tftp-hpa), and which package installed the init script is not known',
+    );
+    const other = plan('netkit-tftp-0.17');
+    expect(other.kind === 'refuse' && other.reason).toBe(
+      'several daemons are named in.tftpd (rules atftpd for net-ftp/atftp, atftp; tftp-hpa for net-ftp/tftp-hpa, tftp-hpa), and var/db/pkg/net-ftp/netkit-tftp-0.17/CONTENTS says net-ftp/netkit-tftp installed the init script',
+    );
+  });
+});

@@ -57,6 +57,7 @@ export function entryToRule(e: DaemonEntry): ServiceRule {
     pidfileLock: e.pidfileLock,
     stopsAtOperand: e.stopsAtOperand,
     takeoverWords: e.takeoverWords,
+    ignoredWhenSupervised: e.ignoredWhenSupervised,
     signals: e.signals,
     refuse,
     notes: e.notes,
@@ -94,6 +95,55 @@ export function knowledgeRuleFor(daemon: string): ServiceRule | undefined {
 }
 
 /**
+ * Every knowledge-base rule for a daemon binary, in the order of the whole list. Several only
+ * where different daemons share the name (atftp's and tftp-hpa's in.tftpd): each such entry is
+ * kept to its packages (test/knowledge.test.ts), and ruleAmong picks one.
+ */
+export function knowledgeRulesFor(daemon: string): ServiceRule[] {
+  const out: ServiceRule[] = [];
+  for (const [i, e] of daemons().entries()) if (e.binaries.includes(daemon)) out.push(ruleAt(i));
+  return out;
+}
+
+const ofPackage = (names: readonly string[], pkg: InstalledPackage): boolean => {
+  const pn = pkg.name.slice(pkg.name.lastIndexOf('/') + 1);
+  return names.some((n) => n === pkg.name || n === pn);
+};
+
+/**
+ * Of the rules for one binary that several daemons share (knowledgeRulesFor), the one for the
+ * package that installed the init script, as it is (ruleForInstalled and ruleForPackage then
+ * apply to it as to any rule). Without a package, or with one none of them is for, a refusal
+ * that names them all: which daemon the script runs is not known, and each takes other words.
+ */
+export function ruleAmong(
+  rules: readonly ServiceRule[],
+  pkg: InstalledPackage | undefined,
+  launched?: string,
+): ServiceRule {
+  const hit = pkg && rules.find((r) => ofPackage(r.packages ?? [], pkg));
+  if (hit) return hit;
+  const first = rules[0];
+  const base = launched?.slice(launched.lastIndexOf('/') + 1);
+  const bin = base && first.daemons.includes(base) ? base : (first.daemons[0] ?? first.id);
+  const each = rules.map((r) => `${r.id} for ${(r.packages ?? []).join(', ')}`).join('; ');
+  return {
+    ...first,
+    // Decided here: nothing after this may turn the refusal back into one rule's words.
+    packages: undefined,
+    foregroundSince: undefined,
+    versionedForeground: undefined,
+    foreground: undefined,
+    refuse: {
+      reason: pkg
+        ? `several daemons are named ${bin} (rules ${each}), and ${pkg.where} says ${pkg.name} installed the init script`
+        : `several daemons are named ${bin} (rules ${each}), and which package installed the init script is not known`,
+      suggestion: `pass the no-fork words of the ${bin} you run with --foreground-args`,
+    },
+  };
+}
+
+/**
  * A rule whose foreground words depend on the version, decided by the package that installed
  * the init script (the daemon comes with it): at or above the version the words are evidence
  * and the source says where the version was read; below it, or with no comparable version,
@@ -123,8 +173,7 @@ export function ruleForPackage(
     },
   });
   if (pkg) {
-    const pn = pkg.name.slice(pkg.name.lastIndexOf('/') + 1);
-    if (names.some((n) => n === pkg.name || n === pn)) return rule;
+    if (ofPackage(names, pkg)) return rule;
     return refuse(
       `the rule ${rule.id} is for ${names.join(', ')}, but ${pkg.where} says ${pkg.name} installed the init script: another daemon named ${bin}`,
     );

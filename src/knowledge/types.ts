@@ -19,6 +19,7 @@ export type KnowledgeFact =
   | 'pidfileLock'
   | 'stopsAtOperand'
   | 'takeoverWords'
+  | 'ignoredWhenSupervised'
   | 'packages'
   | 'signals'
   | 'refuse';
@@ -49,6 +50,8 @@ export interface DaemonEntry {
   stopsAtOperand?: true;
   /** Options with which its program, run again, replaces the running daemon (knowledge/schema.json). */
   takeoverWords?: string[];
+  /** Signals it ignores while its parent is not init, as under a supervisor (knowledge/schema.json). */
+  ignoredWhenSupervised?: string[];
   signals?: Record<string, string>;
   refuse?: { reason: string; suggestion: string };
   notes?: string[];

@@ -88,6 +88,11 @@ export interface ServiceRule {
    * from the running one (dmeventd -R): a function running the program with one is refused.
    */
   takeoverWords?: string[];
+  /**
+   * Signals the daemon ignores while its parent is not init, as under supervise-daemon (nginx's
+   * USR2, its binary upgrade): a function sending one no longer works, and a migration says so.
+   */
+  ignoredWhenSupervised?: string[];
   /** Custom commands (function name) and the signal each sends to the daemon. */
   signals?: Record<string, string>;
   /**

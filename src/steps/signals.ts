@@ -115,6 +115,19 @@ export function signalsStep(ctx: StepContext, d: Draft): Refusal | void {
         suggestion: `rewrite ${c.cmd.fn}() for the supervisor, or drop it, then migrate again`,
       };
   }
+  // nginx's upgrade(): USR2 starts a new master only while the running one's parent is init
+  // (ngx_signal_handler ignores it otherwise); under the supervisor the command stops working.
+  const ignored = new Set(ctx.rule?.ignoredWhenSupervised ?? []);
+  const told = new Set<string>();
+  for (const c of rewritableSignalCalls(s)) {
+    const sig = unquoted(c.signal).toUpperCase().replace(/^SIG/, '');
+    const fn = c.cmd.fn;
+    if (!fn || !ignored.has(sig) || told.has(`${fn}\0${sig}`)) continue;
+    told.add(`${fn}\0${sig}`);
+    d.warnings.push(
+      `${fn}() sends ${sig}, which ${ctx.rule!.id} ignores while it runs under a supervisor (its parent is not init; rule ${ctx.rule!.id}): under supervise-daemon \`rc-service ${s.name} ${fn}\` no longer does what it did; restart the service instead`,
+    );
+  }
   // A call inside a start()/stop() the custom-start step replaces goes with that function.
   const replaced = d.converted?.edits ?? [];
   d.signalEdits = signalRewrites(ctx.service, ctx.initdPath).filter(

@@ -233,3 +233,31 @@ test('a function running the daemon with a take-over word the rule knows: refuse
   expect(step(reload('\tbar -R'))).toBeUndefined();
   expect(step(reload('\t${command} -R'), rule())).toBeUndefined();
 });
+
+// nginx's upgrade(): the master ignores USR2 (its binary upgrade) while its parent is not init,
+// so under supervise-daemon `rc-service nginx upgrade` stops working (found by the review of a
+// third unseen set). Migrated, with a warning naming the function.
+test('a signal the rule says the daemon ignores under a supervisor: warned once per function; others not', () => {
+  const ignores = rule({ ignoredWhenSupervised: ['USR2'] });
+  const upgrade = sh(
+    '#!/sbin/openrc-run',
+    'command=/usr/bin/foo',
+    'pidfile=/run/foo.pid',
+    'extra_started_commands="upgrade reload"',
+    'upgrade() {',
+    '\tkill -USR2 `cat ${pidfile}`',
+    '\tkill -SIGUSR2 $(cat ${pidfile})',
+    '}',
+    'reload() {',
+    '\tkill -HUP $(cat ${pidfile})',
+    '}',
+  );
+  const d = draft();
+  expect(signalsStep(ctx(service(upgrade), { rule: ignores }), d)).toBeUndefined();
+  expect(d.warnings).toEqual([
+    'upgrade() sends USR2, which foo ignores while it runs under a supervisor (its parent is not init; rule foo): under supervise-daemon `rc-service foo upgrade` no longer does what it did; restart the service instead',
+  ]);
+  const plain = draft();
+  expect(signalsStep(ctx(service(upgrade), { rule: rule() }), plain)).toBeUndefined();
+  expect(plain.warnings).toEqual([]);
+});
