@@ -176,6 +176,18 @@ export function foregroundStep(ctx: StepContext, d: Draft): Refusal | void {
   // musl's never read it, so start-stop-daemon would wait on a daemon that never forks.
   // A daemon whose own parser stops at the first operand (Kannel's get_and_set_debugs()) never
   // reads a long option after it either.
+  // `--` ends the options (openvt's `-- /usr/bin/lemurs`): OpenRC appends the foreground and
+  // background words after it, where the daemon reads them as operands, or passes them on to
+  // the program it wraps.
+  const appended = [d.foreground ?? '', d.movedText].join(' ').split(/\s+/).filter(Boolean);
+  if (false && appended.length)
+    return {
+      kind: 'refuse',
+      code: 'dynamic',
+      reason: `the daemon's arguments hold \`--\`, the end of its options, and OpenRC appends ${[d.foreground ? `command_args_foreground (${d.foreground})` : '', d.movedText ? `command_args_background (${d.movedText.trim()}, moved out of command_args)` : ''].filter(Boolean).join(' and ')} after them: the daemon would take ${appended.length > 1 ? 'them' : 'it'} for operands, not options`,
+      suggestion:
+        'write the arguments so that the options come before `--` in command_args_foreground and command_args_background yourself, then migrate again',
+    };
   const stops = !!ctx.rule?.stopsAtOperand;
   const movedShort = d.movedText.split(/\s+/).filter((w) => (stops ? /^-/ : /^-[^-]/).test(w));
   const fgShort = (d.foreground ?? '').split(/\s+/).some((w) => (stops ? /^-/ : /^-[^-]/).test(w));

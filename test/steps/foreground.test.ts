@@ -70,6 +70,20 @@ describe('evidence, strongest first', () => {
     );
   });
 
+  // openvt's `-- /usr/bin/lemurs`: OpenRC appends command_args_foreground after `--`, where the
+  // daemon takes it for an operand (or hands it to the program it wraps).
+  test('arguments with `--`: refused when words would be appended after it; without `--`, not', () => {
+    const after = run(sh(...base, 'command_args="-c 7 -- /usr/bin/lemurs"'), { rule: fgRule });
+    expect(after.r).toMatchObject({ kind: 'refuse', code: 'dynamic' });
+    expect(after.r && after.r.reason).toBe(
+      "the daemon's arguments hold `--`, the end of its options, and OpenRC appends command_args_foreground (-n) after them: the daemon would take it for operands, not options",
+    );
+    expect(run(sh(...base, 'command_args="-c 7 --verbose"'), { rule: fgRule }).r).toBeUndefined();
+    // Nothing appended (it stays in the foreground by itself): nothing lands after `--`.
+    const itself = rule({ foreground: '' });
+    expect(run(sh(...base, 'command_args="-c 7 -- /usr/bin/lemurs"'), { rule: itself }).r).toBeUndefined();
+  });
+
   describe('--min-evidence', () => {
     const scriptOnly = sh(...base, 'command_background=yes', 'pidfile=/run/foo.pid');
     const unitOnly = sh(...base, 'pidfile=/run/foo.pid');
