@@ -180,7 +180,7 @@ export function foregroundStep(ctx: StepContext, d: Draft): Refusal | void {
   // background words after it, where the daemon reads them as operands, or passes them on to
   // the program it wraps.
   const appended = [d.foreground ?? '', d.movedText].join(' ').split(/\s+/).filter(Boolean);
-  if (false && appended.length)
+  if (appended.length && argsLeft(ctx.service, d)?.includes('--'))
     return {
       kind: 'refuse',
       code: 'dynamic',
