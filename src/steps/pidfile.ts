@@ -59,14 +59,24 @@ export function pidfileStep(ctx: StepContext, d: Draft): Refusal | void {
   // creates (razerd's /run/razerd), that fails at every boot. Unless the script makes the
   // directory first (checkpath/mkdir), the supervisor needs a pid file of its own.
   const dir = pidfile ? unquoted(pidfile).replace(/\/[^/]*$/, '') : '';
+  // The directory through a variable of the script that holds it (fiche's checkpath of
+  // ${PID_DIR}, PID_DIR=${PID_DIR:-/var/run/${RC_SVCNAME}}).
+  const dirVars = dir
+    ? [...new Set(s.initd.assignments.filter((a) => a.fn === null).map((a) => a.name))].filter((n) => {
+        const v = s.value(n);
+        return typeof v === 'string' && samePath(unquoted(v), dir);
+      })
+    : [];
+  const namesDir = (body: string) =>
+    body.includes(dir) || dirVars.some((n) => new RegExp(`\\$\\{?${n}(?![A-Za-z0-9_])`).test(body));
   const made_dir =
     !dir ||
     /^\/(var\/)?run$/.test(dir) ||
     s.initd.functions.some((f) => {
       const body = s.initd.text.slice(f.body.start, f.body.end);
-      return /\b(checkpath|mkdir|install)\b/.test(body) && (body.includes(dir) || /pidfile(%|\})|dirname/.test(body));
+      return /\b(checkpath|mkdir|install)\b/.test(body) && (namesDir(body) || /pidfile(%|\})|dirname/.test(body));
     }) ||
-    (d.converted?.edits ?? []).some((e) => /\b(checkpath|mkdir|install)\b/.test(e.text) && e.text.includes(dir));
+    (d.converted?.edits ?? []).some((e) => /\b(checkpath|mkdir|install)\b/.test(e.text) && namesDir(e.text));
   // Told where, by a flag that now goes to start-stop-daemon only: without it the daemon may
   // still write a default pid file, which may be the very path the supervisor keeps (babeld
   // writes /var/run/babeld.pid by default and will not start while that file exists). Only
@@ -117,6 +127,27 @@ export function pidfileStep(ctx: StepContext, d: Draft): Refusal | void {
       suggestion:
         'give the supervisor its own pidfile by hand (and adapt the functions that read it), then migrate again',
     };
+  // The flag that told the daemon where (now for start-stop-daemon only) was its only word on
+  // the path: under the supervisor it writes a pid file only where its configuration says
+  // (ownPidfile '*': mod_gearman_worker's pidfile= line, none by default), so a function that
+  // reads ${daemon_pidfile} would find no file, or a stale one, there.
+  if (alias && told && own === '*') {
+    const reading = readers.find((f) => {
+      const body = s.initd.text.slice(f.body.start, f.body.end);
+      return [...body.matchAll(/\$\{?pidfile\b/g)].some((m) => {
+        const at = f.body.start + m.index!;
+        const line = s.initd.text.slice(s.initd.lineStart(at), s.initd.lineEnd(at));
+        return !rewritten(at) && !/^\s*#/.test(line) && !CLEANUP.test(line);
+      });
+    });
+    if (reading)
+      return {
+        kind: 'refuse',
+        code: 'dynamic',
+        reason: `${reading.name}() reads the daemon's pid file ${pidfile ?? '${pidfile}'}, which ${daemon} writes there only when told (${bgOnly.replace(/["']/g, '').trim()}, now for start-stop-daemon only) or where its configuration says (rule ${ctx.rule!.id}): under the supervisor that file may never be written`,
+        suggestion: `make ${reading.name}() signal through \${supervisor} \${RC_SVCNAME} --signal, or name the same pid file in ${daemon}'s configuration and give the supervisor its own pidfile by hand, then migrate again`,
+      };
+  }
   // Known to write none there: the supervisor moves only because nothing makes that directory
   // before supervise-daemon writes its pid file (kannel-sqlbox's /var/run/kannel).
   const dirOnly = knownNone && !made_dir;

@@ -487,6 +487,21 @@ test('a pid file in a directory only the daemon creates: the supervisor gets its
   );
   const withDir = made + sh('start_pre() {', '\tcheckpath -d /run/food', '}');
   expect(run(withDir, { rule: rule({ origin: 'curated' }) }).d.relocation).toBeUndefined();
+  // fiche's checkconfig(): the directory through a variable that holds it.
+  const viaVar = sh(
+    '#!/sbin/openrc-run',
+    'command=/usr/sbin/food',
+    'command_background=yes',
+    'PID_DIR=${PID_DIR:-/run/${RC_SVCNAME}}',
+    'pidfile=${PID_DIR}/food.pid',
+    'start_pre() {',
+    '\tcheckpath -q -d -m 0755 ${PID_DIR}',
+    '}',
+  );
+  expect(run(viaVar, { rule: rule({ origin: 'curated' }) }, 'food').d.relocation).toBeUndefined();
+  expect(
+    run(viaVar.replace('${PID_DIR}\n}', '/run/other\n}'), { rule: rule({ origin: 'curated' }) }, 'food').d.relocation,
+  ).toBeDefined();
 });
 
 // snort: start() ran `food --pid-path /run/food -D`, stop() found it by
@@ -692,5 +707,36 @@ describe('a pid file line the foreground step guarded', () => {
   test('unguarded, it reads it: refused', () => {
     const { r } = run(script);
     expect(r && r.reason).toContain('start_post() reads pidfile, so the supervisor cannot simply be given another one');
+  });
+});
+
+// mod_gearman_worker: --pidfile=${pidfile} moves to command_args_background, and its entry says
+// a pid file may also come from its configuration (ownPidfile '*', none by default). reload()
+// reading ${daemon_pidfile} would find nothing under the supervisor (found by a helper).
+describe('a function reading the pid file a moved flag named, for a daemon whose own pid file is configurable', () => {
+  const script = (...reload: string[]) =>
+    sh(
+      '#!/sbin/openrc-run',
+      'command=/usr/bin/food',
+      'pidfile=/run/food/food.pid',
+      'command_args="--config=/etc/food.conf"',
+      'command_args_background="--daemon --pidfile=${pidfile}"',
+      'reload() {',
+      ...reload,
+      '}',
+    );
+  const configurable = rule({ ownPidfile: '*' });
+
+  test('reading it: refused, naming the function and the moved words', () => {
+    const { r } = run(script('\tread pid <${pidfile}', '\tkill -HUP ${pid}'), { rule: configurable });
+    expect(r && r.reason).toBe(
+      "reload() reads the daemon's pid file /run/food/food.pid, which food writes there only when told (--daemon --pidfile=${pidfile}, now for start-stop-daemon only) or where its configuration says (rule foo): under the supervisor that file may never be written",
+    );
+  });
+
+  test('only making its place, or a daemon that writes that very path itself: migrated', () => {
+    expect(run(script('\tcheckpath -d "${pidfile%/*}"'), { rule: configurable }).r).toBeUndefined();
+    const fixed = rule({ ownPidfile: '/run/food/food.pid' });
+    expect(run(script('\tread pid <${pidfile}', '\tkill -HUP ${pid}'), { rule: fixed }).r).toBeUndefined();
   });
 });
