@@ -1,5 +1,6 @@
 import type { Edit } from '../edit/edits.js';
 import type { Service } from '../model/service.js';
+import type { Assignment } from '../parse/shellfile.js';
 import { splitValue, unquoted, type Token } from '../parse/words.js';
 import type { FlagSpec } from '../rules/types.js';
 import type { Draft, Refusal, StepContext } from './types.js';
@@ -76,11 +77,27 @@ export function pidfileAliases(s: Service, extra: readonly string[] = []): strin
 }
 
 /** Pidfile/daemonize flags in plain top-level command_args assignments of init.d; null: cannot split safely. */
+/**
+ * The top-level `command_args=` lines whose value reaches the daemon: a plain line that a later
+ * plain line replaces whole (not reading ${command_args}), with nothing reading command_args
+ * between them, is dead (influxdb's script keeps an old `-pidfile ${pidfile}` line above the
+ * one in force): its words decide nothing.
+ */
+export function liveCommandArgs(s: Service): Assignment[] {
+  const all = s.initd.topLevel('command_args');
+  const reads = (from: number, to: number) => /\$\{?command_args\b/.test(s.initd.text.slice(from, to));
+  return all.filter((a, i) => {
+    if (!a.plain || a.form !== 'assign' || a.guard) return true;
+    const next = all.slice(i + 1).find((b) => b.plain && b.form === 'assign' && !b.guard);
+    return !next || reads(a.end, next.start) || reads(next.value.start, next.value.end);
+  });
+}
+
 export function moveBackgroundFlags(s: Service, specs: FlagSpec[], file: string): Moved | null {
   const edits: Edit[] = [];
   let first: Moved['first'];
   const movedWords: string[] = [];
-  for (const a of s.initd.topLevel('command_args')) {
+  for (const a of liveCommandArgs(s)) {
     const tokens = splitValue(a.value.text, a.value.start, a.value.quote);
     const take = tokens ? pickTokens(tokens, specs, s.value('pidfile'), pidfileAliases(s)) : new Set<number>();
     if (!tokens && (PIDFILE_REF.test(a.value.text) || specs.some((sp) => a.value.text.includes(sp.flag)))) return null;
@@ -245,9 +262,7 @@ export function moveHiddenFlags(
 export function flagsStep(ctx: StepContext, d: Draft): Refusal | void {
   const specs = ctx.rule?.backgroundFlags ?? [];
   const argTokens = [
-    ...ctx.service.initd
-      .topLevel('command_args')
-      .flatMap((a) => splitValue(a.value.text, a.value.start, a.value.quote) ?? []),
+    ...liveCommandArgs(ctx.service).flatMap((a) => splitValue(a.value.text, a.value.start, a.value.quote) ?? []),
     ...(d.converted?.args ?? []),
   ];
   const bundle = bundledFlag(ctx.service, argTokens, specs);

@@ -383,3 +383,20 @@ test('command_args reading a variable the script sets only further down: refused
   );
   expect(nothing.res).toBeUndefined();
 });
+
+// influxdb's script keeps an old `command_args` line with -pidfile above the one in force: the
+// dead line's words decide nothing (they made the migration say -pidfile stays, untrue).
+test('a command_args line a later plain line replaces whole is dead: its flags are not moved', () => {
+  const head = ['#!/sbin/openrc-run', 'command=/usr/bin/foo', 'pidfile=/run/foo.pid'];
+  const dead = run(sh(...head, 'command_args="-p ${pidfile} -c x"', 'command_args="-c x"'));
+  expect(dead.res).toBeUndefined();
+  expect(dead.d.movedText).toBe('');
+  expect(dead.d.moveEdits).toEqual([]);
+  // The later line reads the earlier one, or something reads it between: both are in force.
+  const appended = run(sh(...head, 'command_args="-p ${pidfile}"', 'command_args="${command_args} -c x"'));
+  expect(appended.d.movedText).toBe('-p ${pidfile}');
+  const readBetween = run(
+    sh(...head, 'command_args="-p ${pidfile}"', 'saved="${command_args}"', 'command_args="-c x"'),
+  );
+  expect(readBetween.d.movedText).toBe('-p ${pidfile}');
+});
