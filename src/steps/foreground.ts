@@ -199,16 +199,35 @@ export function foregroundStep(ctx: StepContext, d: Draft): Refusal | void {
   // and long options go through getopt_long, which permutes in glibc and musl alike (redis's
   // `sentinel.conf --daemonize no` is even its documented order).
   const list = argsLeft(ctx.service, d);
-  if (!list) return;
+  if (!list) {
+    // Arguments rc-supervise cannot read (garlicat's GCAT_OPTS holds $(hostname), its last
+    // word): whether they end in an operand is not known, so neither is whether the no-fork
+    // word after them is read where getopt() stops at the first operand. Said, not guessed.
+    const some = d.converted
+      ? d.converted.args.some((_, i) => !d.convertedTake.has(i))
+      : ctx.service.initd.topLevel('command_args').length > 0 || ctx.service.isSet('command_args');
+    if (fgShort && some)
+      d.warnings.push(
+        `the daemon's arguments are not known statically: if they end in an operand (a file, a host name), command_args_foreground (${d.foreground}) comes after it, where a getopt() that stops at the first operand (musl's, on Alpine) never reads it and the daemon forks; glibc's reads it`,
+      );
+    return;
+  }
   // rpc.rstatd reads -d only as its first word, and OpenRC appends command_args_foreground after
   // command_args: right while command_args expands to nothing (INTERFACE unset in conf.d), wrong
   // once a value is set there, and then the daemon forks. Said, as it depends on a later edit.
-  if (stops && fgShort && !list.length) {
-    const written = d.converted ? [] : ctx.service.initd.topLevel('command_args').map((a) => a.value.text);
-    const empty = [...new Set(written.flatMap(referencedVars))];
+  // twistd's ${TWISTD_OPTS} (empty now) may later name a plugin, whose own options follow it:
+  // --nodaemon after that is the plugin's, not twistd's.
+  if (stops && fgShort) {
+    const written = d.converted
+      ? d.converted.args.filter((_, i) => !d.convertedTake.has(i)).map((a) => a.text)
+      : ctx.service.initd.topLevel('command_args').map((a) => a.value.text);
+    const empty = [...new Set(written.flatMap(referencedVars))].filter((v) => {
+      const now = ctx.service.value(v);
+      return now === undefined || now === '';
+    });
     if (empty.length)
       d.warnings.push(
-        `command_args reads ${empty.map((v) => `\${${v}}`).join(', ')}, empty now; ${ctx.rule!.id} reads options only before its first other word (rule ${ctx.rule!.id}), so once a value is set there command_args_foreground (${d.foreground}) comes after it, is never read, and the daemon forks: pass ${d.foreground} first in command_args yourself then`,
+        `command_args reads ${empty.map((v) => `\${${v}}`).join(', ')}, empty now; ${ctx.rule!.id} reads options only before its first other word (rule ${ctx.rule!.id}), so once a value set there ends in such a word, command_args_foreground (${d.foreground}) comes after it and is not read as ${ctx.rule!.id}'s option (the daemon may fork, or fail to start): pass ${d.foreground} first in command_args yourself then`,
       );
   }
   const last = list[list.length - 1];

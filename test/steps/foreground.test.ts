@@ -84,6 +84,20 @@ describe('evidence, strongest first', () => {
     expect(run(sh(...base, 'command_args="-c 7 -- /usr/bin/lemurs"'), { rule: itself }).r).toBeUndefined();
   });
 
+  // garlicat: GCAT_OPTS ends in $(hostname), an operand nothing can read statically.
+  test('arguments not known statically: a short no-fork word appended after them is warned about; no arguments, nothing', () => {
+    const unknown = run(sh(...base, 'command_args="${OPTS}"'), { rule: fgRule, d: draft() });
+    const s = service(sh(...base, 'command_args="${OPTS}"'), 'OPTS="-x $(hostname)"\n');
+    const d = draft();
+    expect(foregroundStep(ctx(s, { rule: fgRule }), d)).toBeUndefined();
+    expect(d.warnings).toEqual([
+      "the daemon's arguments are not known statically: if they end in an operand (a file, a host name), command_args_foreground (-n) comes after it, where a getopt() that stops at the first operand (musl's, on Alpine) never reads it and the daemon forks; glibc's reads it",
+    ]);
+    // Unset: empty, known (nothing after which -n could land).
+    expect(unknown.d.warnings).toEqual([]);
+    expect(run(sh(...base), { rule: fgRule }).d.warnings).toEqual([]);
+  });
+
   describe('--min-evidence', () => {
     const scriptOnly = sh(...base, 'command_background=yes', 'pidfile=/run/foo.pid');
     const unitOnly = sh(...base, 'pidfile=/run/foo.pid');
@@ -350,13 +364,18 @@ describe('evidence, strongest first', () => {
     const unset = go('$INTERFACE', '#INTERFACE=""\n');
     expect(unset.r).toBeUndefined();
     expect(unset.d.warnings).toEqual([
-      'command_args reads ${INTERFACE}, empty now; rpc.rstatd reads options only before its first other word (rule rpc.rstatd), so once a value is set there command_args_foreground (-d) comes after it, is never read, and the daemon forks: pass -d first in command_args yourself then',
+      "command_args reads ${INTERFACE}, empty now; rpc.rstatd reads options only before its first other word (rule rpc.rstatd), so once a value set there ends in such a word, command_args_foreground (-d) comes after it and is not read as rpc.rstatd's option (the daemon may fork, or fail to start): pass -d first in command_args yourself then",
     ]);
     // Set now: the operand check refuses; nothing read from a variable: nothing to say.
     expect(go('$INTERFACE', 'INTERFACE="eth0"\n').r).toMatchObject({ kind: 'refuse', code: 'needs-foreground' });
     const none = go('', null);
     expect(none.r).toBeUndefined();
     expect(none.d.warnings).toEqual([]);
+    // Beside words that are known now (twistd's `--pidfile /var/run/twistd.pid ${TWISTD_OPTS}`).
+    const beside = go('-p /run/x.pid $INTERFACE', null);
+    expect(beside.r).toBeUndefined();
+    expect(beside.d.warnings).toHaveLength(1);
+    expect(beside.d.warnings[0]).toMatch(/^command_args reads \$\{INTERFACE\}, empty now;/);
     // A parser that reads options anywhere: no warning.
     const s = service(sh(...base, 'command_args="$INTERFACE"'), null);
     const d = draft();
