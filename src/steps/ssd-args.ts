@@ -18,6 +18,8 @@ export interface Trap {
   waited?: string;
   /** Streams start-stop-daemon hands to a logger process (--stdout-logger/-3, --stderr-logger/-4). */
   loggers?: ('stdout' | 'stderr')[];
+  /** Words that are no option (headscale's `serve`): start-stop-daemon passes them to the daemon. */
+  operands?: string[];
 }
 
 /** start-stop-daemon options that have a declarative variable both backends read. */
@@ -74,6 +76,7 @@ function trapFor(s: Service, words: string[] | null): Trap | null {
   // start-stop-daemon's --wait N: start failed when the daemon died within N ms.
   let waited: string | undefined;
   const loggers: ('stdout' | 'stderr')[] = [];
+  let operands: string[] = [];
   if (words) {
     // getopt_long takes a unique prefix (`--nice 5` is --nicelevel, collectd's conf.d): kept,
     // it is written out in full, which supervise-daemon surely knows.
@@ -124,7 +127,8 @@ function trapFor(s: Service, words: string[] | null): Trap | null {
         for (let k = 0; k < o.count; k++) keptAt.push(o.index + k);
       }
     }
-    dropped.push(...parsed.unknown, ...words.slice(parsed.operandsAt));
+    operands = words.slice(parsed.operandsAt);
+    dropped.push(...parsed.unknown, ...operands);
     if (dropped.length === 0) return null;
   }
   const value = keep.length ? keep.map((w) => shellQuoteWord(w)).join(' ') : ' ';
@@ -142,6 +146,7 @@ function trapFor(s: Service, words: string[] | null): Trap | null {
     words,
     ...(waited !== undefined && { waited }),
     ...(loggers.length && { loggers }),
+    ...(operands.length && { operands }),
   };
 }
 
@@ -279,6 +284,17 @@ export function ssdArgsStep(ctx: StepContext, d: Draft): Refusal | void {
   // Computed at run time (clsync's "${cmd_nice} ${cmd_ionice}"): which of its options
   // supervise-daemon would take (nice, ionice) cannot be told; blocking them all loses those.
   const problem = trap.words === null ? computedProblem(ctx.service) : trapProblem(ctx.service, trap);
+  // headscale's conf.d: start_stop_daemon_args="${HEADSCALE_OPTIONS}" with `serve`, its subcommand.
+  // start-stop-daemon passes words that are no option of its own to the daemon, in front of
+  // command_args (start-stop-daemon.c: the words left after its options follow --exec's
+  // program); supervise-daemon would not, and the daemon would start without them.
+  if (!problem && trap.operands?.length)
+    return {
+      kind: 'refuse',
+      code: 'dynamic',
+      reason: `start_stop_daemon_args passes ${trap.operands.join(' ')}, which ${trap.operands.length > 1 ? 'are' : 'is'} no option of start-stop-daemon: it hands ${trap.operands.length > 1 ? 'them' : 'it'} to the daemon in front of command_args, and supervise-daemon would not, so the daemon would start without ${trap.operands.length > 1 ? 'them' : 'it'}`,
+      suggestion: `move ${trap.operands.join(' ')} out of start_stop_daemon_args to the front of command_args, then migrate again`,
+    };
   const lines = problem ?? asWritten(ctx.service, trap);
   if (typeof lines === 'string')
     return {

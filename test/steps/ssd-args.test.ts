@@ -253,3 +253,21 @@ test('--stdout-logger/--stderr-logger dropped: a warning per stream, unless the 
   // Without a logger option: nothing said.
   expect(run(sh(...head, 'start_stop_daemon_args="--wait 1000"')).warnings).toEqual([]);
 });
+
+// headscale's conf.d: HEADSCALE_OPTIONS="serve" in start_stop_daemon_args. start-stop-daemon hands
+// a word that is no option of its own to the daemon; supervise-daemon would not (found by a
+// knowledge-base helper: the migration started headscale without its subcommand).
+test('a word in start_stop_daemon_args that is no option: refused, naming it; options only: migrated', () => {
+  const refuse = (initd: string, confd: string | null = null) => {
+    const s = service(initd, confd);
+    return ssdArgsStep(ctx(s), draft());
+  };
+  expect(refuse(sh(...head, 'start_stop_daemon_args="${FOO_OPTIONS}"'), 'FOO_OPTIONS="serve"\n')).toEqual({
+    kind: 'refuse',
+    code: 'dynamic',
+    reason:
+      'start_stop_daemon_args passes serve, which is no option of start-stop-daemon: it hands it to the daemon in front of command_args, and supervise-daemon would not, so the daemon would start without it',
+    suggestion: 'move serve out of start_stop_daemon_args to the front of command_args, then migrate again',
+  });
+  expect(refuse(sh(...head, 'start_stop_daemon_args="--wait 100 --user foo"'))).toBeUndefined();
+});
