@@ -76,7 +76,6 @@ export function pidfileAliases(s: Service, extra: readonly string[] = []): strin
   });
 }
 
-/** Pidfile/daemonize flags in plain top-level command_args assignments of init.d; null: cannot split safely. */
 /**
  * The top-level `command_args=` lines whose value reaches the daemon: a plain line that a later
  * plain line replaces whole (not reading ${command_args}), with nothing reading command_args
@@ -93,6 +92,7 @@ export function liveCommandArgs(s: Service): Assignment[] {
   });
 }
 
+/** Pidfile/daemonize flags in plain top-level command_args assignments of init.d; null: cannot split safely. */
 export function moveBackgroundFlags(s: Service, specs: FlagSpec[], file: string): Moved | null {
   const edits: Edit[] = [];
   let first: Moved['first'];

@@ -273,10 +273,10 @@ const STRENGTH: Record<Evidence['kind'], number> = { user: 0, rule: 1, script: 2
  * also says) for a look by hand, with the reason.
  */
 function tooWeak(ctx: StepContext, d: Draft): Refusal | void {
-  const need = ctx.options.minEvidence;
-  const ev = d.evidence[d.evidence.length - 1];
   // The fix loop's own output: the words written there are ours (command_args_foreground).
   if (ctx.options.residual) return;
+  const need = ctx.options.minEvidence;
+  const ev = d.evidence[d.evidence.length - 1];
   if (!need || !ev || STRENGTH[ev.kind] <= STRENGTH[need]) return;
   return {
     kind: 'refuse',
