@@ -96,3 +96,17 @@ test('explain names what matters: a signal that would reach the supervisor, a sh
     ]),
   );
 });
+
+test('a custom stop() is shown as such, not as the default stop with an empty --exec', async () => {
+  const { makeRoot } = await import('./helpers/fixtures.js');
+  const root = await makeRoot([
+    {
+      svc: 'tftpd',
+      initd:
+        '#!/sbin/openrc-run\nstart() {\n\t/usr/sbin/in.tftpd -l\n}\nstop() {\n\tstart-stop-daemon --stop --exec /usr/sbin/in.tftpd\n}\n',
+    },
+  ]);
+  const e = JSON.parse((await run('explain', 'tftpd', '--root', root, '--json')).stdout);
+  expect(e.before.stop).toEqual({ dynamic: 'a custom stop() runs instead of either supervisor' });
+  expect(e.before.start).toEqual({ dynamic: 'a custom start() runs instead of either supervisor' });
+});

@@ -60,7 +60,9 @@ function side(s: Service, v: Version): Side {
       : s.supervised
         ? superviseStart(s, v)
         : ssdStart(s),
-    stop: stopArgv(s),
+    // A custom stop() (in.tftpd's: start-stop-daemon --stop --exec /usr/sbin/in.tftpd) runs
+    // instead of the default one, which would be shown here with an empty --exec.
+    stop: s.defines('stop') ? { dynamic: 'a custom stop() runs instead of either supervisor' } : stopArgv(s),
     signals,
   };
 }
