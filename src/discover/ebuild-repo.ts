@@ -427,6 +427,9 @@ export function installLines(text: string, vars: Record<string, string>, files: 
   const loops: Loop[] = [];
   let exeIntoInitd = false;
   let insIntoConfd = false;
+  // `insinto /etc/init.d` + `newins` (spdylay's shrpx): installed as an init script too (the
+  // ebuild may set its mode later; a file OpenRC cannot run is not ours to judge here).
+  let insIntoInitd = false;
   let intoUser = false;
 
   for (const { text: rawLine, line } of logicalLines(text)) {
@@ -451,7 +454,10 @@ export function installLines(text: string, vars: Record<string, string>, files: 
         const d = staticWords(into[2], env)[0];
         const dir = d === null || d === undefined ? null : path.normalize(d).replace(/\/$/, '');
         if (into[1] === 'exeinto') exeIntoInitd = dir !== null && INITD_DIRS.has(dir);
-        else insIntoConfd = dir !== null && CONFD_DIRS.has(dir);
+        else {
+          insIntoConfd = dir !== null && CONFD_DIRS.has(dir);
+          insIntoInitd = dir !== null && INITD_DIRS.has(dir);
+        }
         intoUser = dir !== null && dir.startsWith('/etc/user/');
       }
       recordCopy(raw, env, inFiles, copies);
@@ -459,9 +465,14 @@ export function installLines(text: string, vars: Record<string, string>, files: 
       if (!m) continue;
       const cmd = m[1];
       if (cmd.endsWith('exe') && !exeIntoInitd) continue;
-      if (cmd.endsWith('ins') && !insIntoConfd) continue;
+      if (cmd.endsWith('ins') && !insIntoConfd && !insIntoInitd) continue;
       const words = staticWords(m[2], env);
-      const kind: InstallKind = /initd|exe/.test(cmd) ? 'initd' : /confd|ins/.test(cmd) ? 'confd' : 'unit';
+      const kind: InstallKind =
+        /initd|exe/.test(cmd) || (cmd.endsWith('ins') && insIntoInitd)
+          ? 'initd'
+          : /confd|ins/.test(cmd)
+            ? 'confd'
+            : 'unit';
       const user = /exe|ins/.test(cmd) && intoUser ? { user: true as const } : {};
       if (cmd.startsWith('new') || cmd === 'systemd_newunit') {
         if (words.length < 2) continue;

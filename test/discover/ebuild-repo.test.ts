@@ -213,6 +213,19 @@ describe('install names the way the ebuild installs them', () => {
       ['confd', 'p.confd-r1', 'p', false],
     ]);
   });
+  // spdylay's shrpx: `insinto /etc/init.d/` + `newins` for the script, `insinto /etc/conf.d/` for its conf.d.
+  test('insinto /etc/init.d (a trailing slash too) makes newins/doins init scripts', () => {
+    const text = [
+      'insinto /etc/init.d/',
+      'newins "${FILESDIR}/shrpx.init" "shrpx"',
+      'insinto /etc/conf.d/',
+      'newins "${FILESDIR}/shrpx.conf" "shrpx"',
+    ];
+    expect(names(text.join('\n'))).toEqual([
+      ['initd', 'shrpx.init', 'shrpx', false],
+      ['confd', 'shrpx.conf', 'shrpx', false],
+    ]);
+  });
   test('$(prefixify_ro X) is X', () => {
     expect(names('newinitd "$(prefixify_ro "${FILESDIR}"/nscd-1)" nscd')).toEqual([['initd', 'nscd-1', 'nscd', false]]);
   });
