@@ -165,11 +165,22 @@ describe('checks that must not fire (false positives seen on real overlays)', ()
     ).toEqual([]);
   });
 
-  test('extra-command-unlisted honours opts= (while extra_commands is empty)', () => {
-    const t = '#!/sbin/openrc-run\nopts="reload"\ncommand=/usr/bin/x\nreload() {\n\t:\n}\n';
-    expect(ids(t)).toEqual([]);
-    expect(ids(t.replace('opts="reload"', 'opts="reload"\nextra_commands="checkconfig"'))).toEqual([
-      'extra-command-unlisted:warning',
+  // openrc-run.sh reads ${extra_commands:-$opts}; from 0.39 on supervise-daemon.sh sets
+  // extra_commands (healthcheck unhealthy) before every script, so opts is never read.
+  test('extra-command-unlisted: opts= counts only before OpenRC 0.39 (while extra_commands is empty)', () => {
+    const t =
+      '#!/sbin/openrc-run\nopts="reload checkconfig"\ncommand=/usr/bin/x\nreload() {\n\t:\n}\ncheckconfig() {\n\t:\n}\n';
+    const at = (v: string, text = t) =>
+      lintFile({ initdPath: 'etc/init.d/x', initdText: text }, { target: parseVersion(v)!, config: {} })
+        .filter((f) => f.ruleId === 'extra-command-unlisted')
+        .map((f) => f.message);
+    expect(at('0.38')).toEqual([]);
+    expect(
+      at('0.38', t.replace('opts="reload checkconfig"', 'opts="reload checkconfig"\nextra_commands="other"')),
+    ).toEqual(['reload() is not listed in extra_started_commands: rc-service x reload cannot run it']);
+    expect(at('0.45')).toEqual([
+      'reload() is listed only in opts, which OpenRC 0.45.0 ignores (supervise-daemon.sh sets extra_commands first): rc-service x reload cannot run it',
+      'checkconfig() is listed only in opts, which OpenRC 0.45.0 ignores (supervise-daemon.sh sets extra_commands first): rc-service x checkconfig cannot run it',
     ]);
   });
 

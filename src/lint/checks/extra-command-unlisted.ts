@@ -1,4 +1,4 @@
-import type { Check } from '../check.js';
+import { atLeast, type Check } from '../check.js';
 
 const STANDARD = new Set([
   'start',
@@ -11,17 +11,24 @@ const STANDARD = new Set([
   'stop_post',
   'healthcheck',
   'unhealthy',
+  // openrc-run's own commands (openrc-run.c): a function of that name is never looked up.
+  'restart',
+  'zap',
+  'describe',
+  'condrestart',
+  'conditionalrestart',
 ]);
 
 const check: Check = {
   meta: {
     id: 'extra-command-unlisted',
     defaultSeverity: 'warning',
-    summary: 'reload/rotate function not listed in extra_started_commands, extra_commands or opts',
+    summary:
+      'reload/rotate function not listed in extra_started_commands or extra_commands (opts counts only before OpenRC 0.39)',
     fixable: 'safe',
     docs: {
-      what: 'A reload() or rotate() function whose name is in neither extra_started_commands nor extra_commands.',
-      why: 'openrc-run only runs functions it was told about: `rc-service foo reload` fails with "unknown function".',
+      what: 'A reload() or rotate() function whose name is in neither extra_started_commands nor extra_commands, or any function listed only in the old opts variable (OpenRC 0.39 and later).',
+      why: 'openrc-run only runs functions it was told about: `rc-service foo reload` fails with "unknown function". It reads the old opts only while extra_commands is empty, and from 0.39 on it never is: supervise-daemon.sh, read before every service script, puts its healthcheck commands there.',
       example: {
         bad: '#!/sbin/openrc-run\ncommand=/usr/sbin/foo\nreload() {\n\t${supervisor} ${RC_SVCNAME} --signal HUP\n}\n',
         good: '#!/sbin/openrc-run\ncommand=/usr/sbin/foo\nextra_started_commands="reload"\nreload() {\n\t${supervisor} ${RC_SVCNAME} --signal HUP\n}\n',
@@ -31,15 +38,23 @@ const check: Check = {
   },
   run(ctx) {
     const s = ctx.service;
-    // openrc-run.sh reads `${extra_commands:-$opts}`: the old `opts` counts while extra_commands is empty.
+    // openrc-run.sh reads `${extra_commands:-$opts}`: the old `opts` counts while extra_commands
+    // is empty. From OpenRC 0.39 on it never is: supervise-daemon.sh, sourced before every
+    // service script, sets extra_commands="healthcheck unhealthy ${extra_commands}", so a
+    // command listed only in opts cannot be run.
+    const optsIgnored = atLeast(ctx.target, [0, 39, 0]);
     const extra = s.words('extra_commands');
-    const plain = extra && extra.length === 0 ? s.words('opts') : extra;
+    const plain = extra && extra.length === 0 && !optsIgnored ? s.words('opts') : extra;
+    const inOpts = new Set(optsIgnored ? (s.words('opts') ?? []) : []);
     const listed = new Set(
       [s.words('extra_started_commands'), s.words('extra_stopped_commands'), plain].flatMap((w) => w ?? ['*']),
     );
     if (listed.has('*')) return [];
     const missing = ctx.initd.functions.filter(
-      (f) => !STANDARD.has(f.name) && /^(reload|rotate|reopen|flush)$/.test(f.name) && !listed.has(f.name),
+      (f) =>
+        !STANDARD.has(f.name) &&
+        (/^(reload|rotate|reopen|flush)$/.test(f.name) || inOpts.has(f.name)) &&
+        !listed.has(f.name),
     );
     const esc = s
       .initdAssignments('extra_started_commands')
@@ -71,7 +86,9 @@ const check: Check = {
       return {
         start: f.start,
         end: f.start + f.name.length,
-        message: `${f.name}() is not listed in extra_started_commands: rc-service ${s.name} ${f.name} cannot run it`,
+        message: inOpts.has(f.name)
+          ? `${f.name}() is listed only in opts, which OpenRC ${ctx.target.join('.')} ignores (supervise-daemon.sh sets extra_commands first): rc-service ${s.name} ${f.name} cannot run it`
+          : `${f.name}() is not listed in extra_started_commands: rc-service ${s.name} ${f.name} cannot run it`,
         fix,
       };
     });
