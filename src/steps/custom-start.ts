@@ -1739,13 +1739,24 @@ function keepOwnHook(
   };
 }
 
-/** A restart() that only stops and starts is what openrc-run does anyway: it goes. */
+/**
+ * A restart() that only stops and starts is what openrc-run does anyway: it goes. One that does
+ * more never ran either: openrc-run handles restart itself (stop, then start, with their
+ * dependencies), and a script's restart() "cannot be overridden" (openrc-run(8); openrc-run.c
+ * svc_restart()). It stays as it is, said so, unless the script's own code calls it.
+ */
 function removeRestart(s: Service, file: string, notes: string[], edits: Edit[]): Refusal | void {
   const restart = s.initd.fn('restart');
   if (!restart) return;
   const rc = s.initd.commands.filter((c) => c.fn === 'restart' && !CHATTER.has(c.name));
-  if (!rc.every((c) => /^(stop|start|svc_stop|svc_start|sleep)$/.test(c.name)))
-    return refuse('custom restart() does more than stop and start');
+  if (!rc.every((c) => /^(stop|start|svc_stop|svc_start|sleep)$/.test(c.name))) {
+    if (s.initd.commands.some((c) => c.name === 'restart' && c.fn !== 'restart'))
+      return refuse('custom restart() does more than stop and start, and the script calls it itself');
+    notes.push(
+      'restart() is left as it is: openrc-run never runs it (restart cannot be overridden: openrc-run stops and starts the service itself, openrc-run(8)), before the migration or after',
+    );
+    return;
+  }
   if (!ownsItsLines(s, restart)) return refuse('restart() shares its lines with other code');
   edits.push(replaceFunction(s, file, restart, ''));
   const paused = rc.some((c) => c.name === 'sleep');
