@@ -261,3 +261,31 @@ test('a signal the rule says the daemon ignores under a supervisor: warned once 
   expect(signalsStep(ctx(service(upgrade), { rule: rule() }), plain)).toBeUndefined();
   expect(plain.warnings).toEqual([]);
 });
+
+// shrpx: reload() is rewritten, but no list names it: rc-service cannot run it before or after.
+test('a rewritten function openrc-run cannot reach is said in a note; a listed one, or opts before 0.39, not', () => {
+  const script = (...lines: string[]) =>
+    sh(
+      '#!/sbin/openrc-run',
+      'command=/usr/bin/foo',
+      'pidfile=/run/foo.pid',
+      ...lines,
+      'reload() {',
+      '\tkill -HUP $(cat ${pidfile})',
+      '}',
+    );
+  const notes = (initd: string, target?: [number, number, number]) => {
+    const d = draft();
+    expect(signalsStep(ctx(service(initd), target ? { options: { target } } : {}), d)).toBeUndefined();
+    expect(d.signalEdits).toHaveLength(1);
+    return d.notes;
+  };
+  expect(notes(script())).toEqual([
+    'reload() is rewritten, but it is listed in neither extra_commands nor extra_started_commands (opts, if any, is not read from OpenRC 0.39 on): `rc-service foo reload` cannot run it, before the migration or after (rc-supervise lint: extra-command-unlisted)',
+  ]);
+  expect(notes(script('extra_started_commands="reload"'))).toEqual([]);
+  expect(notes(script('opts="reload"'), [0, 38, 0])).toEqual([]);
+  expect(notes(script('opts="reload"'))).toHaveLength(1);
+  // Called by a listed function: reached through it.
+  expect(notes(script('extra_started_commands="rotate"', 'rotate() {', '\treload', '}'))).toEqual([]);
+});
