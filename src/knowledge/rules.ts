@@ -58,6 +58,7 @@ export function entryToRule(e: DaemonEntry): ServiceRule {
     stopsAtOperand: e.stopsAtOperand,
     takeoverWords: e.takeoverWords,
     ignoredWhenSupervised: e.ignoredWhenSupervised,
+    foregroundLogsNoFile: e.foregroundLogsNoFile,
     signals: e.signals,
     refuse,
     notes: e.notes,

@@ -20,6 +20,7 @@ export type KnowledgeFact =
   | 'stopsAtOperand'
   | 'takeoverWords'
   | 'ignoredWhenSupervised'
+  | 'foregroundLogsNoFile'
   | 'packages'
   | 'signals'
   | 'refuse';
@@ -52,6 +53,8 @@ export interface DaemonEntry {
   takeoverWords?: string[];
   /** Signals it ignores while its parent is not init, as under a supervisor (knowledge/schema.json). */
   ignoredWhenSupervised?: string[];
+  /** Its foreground log must not go to a file (knowledge/schema.json). */
+  foregroundLogsNoFile?: true;
   signals?: Record<string, string>;
   refuse?: { reason: string; suggestion: string };
   notes?: string[];

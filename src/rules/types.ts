@@ -93,6 +93,11 @@ export interface ServiceRule {
    * USR2, its binary upgrade): a function sending one no longer works, and a migration says so.
    */
   ignoredWhenSupervised?: string[];
+  /**
+   * Its foreground log stream must not be a regular file (ladvd's child sets RLIMIT_FSIZE to 0
+   * and dies of SIGXFSZ at its first line): only a logger keeps it.
+   */
+  foregroundLogsNoFile?: boolean;
   /** Custom commands (function name) and the signal each sends to the daemon. */
   signals?: Record<string, string>;
   /**

@@ -24,7 +24,9 @@ function lostLogs(ctx: StepContext, d: Draft): void {
   if (!lost.length) return;
   const what = lost.join(' and ');
   d.warnings.push(
-    `in the foreground ${rule.id} logs to ${stream === 'both' ? 'stdout and stderr' : stream} (rule ${rule.id}), and supervise-daemon discards ${what}: migrate again with --log syslog or --log file:DIR (or set ${lost.map((x) => KEEPS[x][0]).join(' and ')}) to keep its log`,
+    rule.foregroundLogsNoFile
+      ? `in the foreground ${rule.id} logs to ${stream === 'both' ? 'stdout and stderr' : stream} (rule ${rule.id}), and supervise-daemon discards ${what}: migrate again with --log syslog to keep its log (not to a file: ${rule.id} dies when that stream is a file, rule ${rule.id})`
+      : `in the foreground ${rule.id} logs to ${stream === 'both' ? 'stdout and stderr' : stream} (rule ${rule.id}), and supervise-daemon discards ${what}: migrate again with --log syslog or --log file:DIR (or set ${lost.map((x) => KEEPS[x][0]).join(' and ')}) to keep its log`,
   );
 }
 
@@ -56,6 +58,14 @@ export function policyStep(ctx: StepContext, d: Draft): Refusal | void {
   if (loggers.length && older([0, 51, 0]))
     return tooOld(`${loggers.join(' and ')} (set by the script) under supervise-daemon`, [0, 51, 0]);
   if (opts.log?.kind === 'file' && older([0, 35, 0])) return tooOld('--log file (output_log)', [0, 35, 0]);
+  // ladvd's child sets RLIMIT_FSIZE to 0: its first line to a log file kills it (SIGXFSZ).
+  if (opts.log?.kind === 'file' && d.foregroundLogs && ctx.rule?.foregroundLogsNoFile)
+    return {
+      kind: 'refuse',
+      code: 'rule',
+      reason: `--log file: ${ctx.rule.id} dies when its ${d.foregroundLogs === 'both' ? 'stdout or stderr' : d.foregroundLogs} is a file (rule ${ctx.rule.id})`,
+      suggestion: 'migrate with --log syslog instead (OpenRC 0.51+), or without --log',
+    };
   if (opts.respawn && older([0, 26, 0])) return tooOld('respawn_delay/respawn_max/respawn_period', [0, 26, 0]);
   // Options left in start_stop_daemon_args for supervise-daemon to take over (--user, --env,
   // --nicelevel, as the script or the converted start() wrote them) reach it only through the

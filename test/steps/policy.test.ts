@@ -189,3 +189,32 @@ test('retry below 0.30 is refused or warned about, not silently ignored', () => 
   const warned = d.warnings.some((w) => w.includes('retry'));
   expect(refused || warned).toBe(true);
 });
+
+// ladvd's child sets RLIMIT_FSIZE to 0: a log file kills it at its first line (SIGXFSZ).
+test('a daemon whose foreground log must not be a file: the warning offers only syslog, and --log file is refused', () => {
+  const noFile = rule({ foreground: '-f', foregroundLogs: 'stderr', foregroundLogsNoFile: true });
+  const script = sh('#!/sbin/openrc-run', 'command=/usr/sbin/foo');
+  const warned = run(script, {}, { rule: noFile, d: draft({ foregroundLogs: 'stderr' }) });
+  expect(warned.r).toBeUndefined();
+  expect(warned.d.warnings).toEqual([
+    'in the foreground foo logs to stderr (rule foo), and supervise-daemon discards stderr: migrate again with --log syslog to keep its log (not to a file: foo dies when that stream is a file, rule foo)',
+  ]);
+  const file = run(
+    script,
+    { log: { kind: 'file', dir: '/var/log' } },
+    { rule: noFile, d: draft({ foregroundLogs: 'stderr' }) },
+  );
+  expect(file.r).toEqual({
+    kind: 'refuse',
+    code: 'rule',
+    reason: '--log file: foo dies when its stderr is a file (rule foo)',
+    suggestion: 'migrate with --log syslog instead (OpenRC 0.51+), or without --log',
+  });
+  // Without the fact, a file is one of the ways offered.
+  const plain = run(
+    script,
+    {},
+    { rule: rule({ foreground: '-f', foregroundLogs: 'stderr' }), d: draft({ foregroundLogs: 'stderr' }) },
+  );
+  expect(plain.d.warnings[0]).toContain('--log syslog or --log file:DIR');
+});
