@@ -3,7 +3,7 @@
  * the verdict drawn from an observation, the report and the options. The real run (root,
  * network, minutes) is `npm run verify-daemons`, kept out of the normal suite.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fromRule, loadKnowledge, mergeEntries, olderThanEntry } from '../scripts/verify-daemons/entries.js';
@@ -18,7 +18,7 @@ import {
   type DaemonResult,
   type Observation,
 } from '../scripts/verify-daemons/report.js';
-import { recipeFor } from '../scripts/verify-daemons/recipes.js';
+import { RECIPES, recipeFor } from '../scripts/verify-daemons/recipes.js';
 import { initScript, squeezeRepeats } from '../scripts/verify-daemons/run.js';
 import { REPO_ROOT } from './helpers/openrc-cmdline.js';
 
@@ -425,5 +425,28 @@ describe('recipes', () => {
     expect(recipeFor('cupsd', 'kb')?.args).not.toContain('-f ');
     expect(recipeFor('nginx', 'kb')).toBe(recipeFor('nginx'));
     expect(recipeFor('toString')).toBeUndefined();
+  });
+
+  // A recipe gives configuration, users and listen words; whether the daemon forks must come
+  // from the entry's foreground words alone, or the run would verify words it did not test.
+  test('no recipe passes a word its knowledge entry names as one that makes the daemon fork', () => {
+    const dir = path.join(REPO_ROOT, 'knowledge', 'daemons');
+    const byId = new Map<string, { daemonizeFlags?: { flag: string }[] }>(
+      readdirSync(dir)
+        .filter((f) => f.endsWith('.json'))
+        .map((f) => [f.slice(0, -'.json'.length), JSON.parse(readFileSync(path.join(dir, f), 'utf8'))]),
+    );
+    const seen: string[] = [];
+    const clashes: string[] = [];
+    for (const [key, r] of Object.entries(RECIPES)) {
+      const e = byId.get(key.replace(/^(kb|rule):/, ''));
+      if (!e || !r.args) continue;
+      seen.push(key);
+      const words = r.args.split(/\s+/);
+      for (const { flag } of e.daemonizeFlags ?? [])
+        if (words.some((w) => w === flag || w.startsWith(`${flag}=`))) clashes.push(`${key}: ${flag}`);
+    }
+    expect(seen.length).toBeGreaterThan(50);
+    expect(clashes).toEqual([]);
   });
 });

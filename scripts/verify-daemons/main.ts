@@ -222,7 +222,8 @@ async function main(): Promise<number> {
       setup: SETUP_PRELUDE + fill(recipe?.setup ?? ''),
       tmp,
       layers: [tree],
-      waitMs: opts.waitMs,
+      // a recipe may watch longer (an idle timeout after the usual wait), never shorter
+      waitMs: Math.max(opts.waitMs, recipe?.waitMs ?? 0),
     };
     base.command = [spec.command, spec.args, spec.foreground].filter(Boolean).join(' ');
     try {

@@ -25,6 +25,11 @@ export interface Recipe {
   needs?: string;
   /** More Debian packages to unpack with it (e.g. a plugin it cannot start without). */
   extraPackages?: string[];
+  /**
+   * How long to watch it before the kill, when the usual wait (--wait, 3 s) is shorter than
+   * something the daemon does on its own after starting (an idle timeout that ends it).
+   */
+  waitMs?: number;
 }
 
 /** A throw-away Kerberos realm (EXAMPLE.ORG, database in the temp dir, KDC on port 8888). */
@@ -695,6 +700,94 @@ printf 'ListenAddress 127.0.0.1\nPort 2222\nHostKey @TMP@/host_key\nUsePAM no\n'
   redir: { args: '127.0.0.1:7101 127.0.0.1:7102' },
   // rpc.rstatd registers with rpcbind (exit 1, no output, without it), as rpc.rquotad.
   'rpc.rstatd': WITH_RPCBIND,
+  // --- round 11 (docs/verified-daemons-fixes.md, "The run of 2026-11-26 (round 11)")
+  // darkice reads everything from a configuration ("no section [general]" without one): a
+  // capture from ALSA's null device (zero samples, so it encodes as fast as it can: one core
+  // busy while it runs) encoded to a local file ([file-0]) instead of an Icecast server
+  darkice: {
+    args: '-c @TMP@/darkice.cfg',
+    setup: `printf '[general]\\nduration = 0\\nbufferSecs = 1\\nrealtime = no\\n[input]\\ndevice = null\\nsampleRate = 22050\\nbitsPerSample = 16\\nchannel = 1\\n[file-0]\\nformat = vorbis\\nbitrateMode = abr\\nbitrate = 64\\nfileName = @TMP@/out.ogg\\n' > @TMP@/darkice.cfg`,
+  },
+  // Debian's prosody.cfg.lua includes conf.d/, which its postinst makes: a loopback
+  // configuration of its own (c2s only), with the pid file where Debian's puts it (/run/prosody,
+  // made by its tmpfiles.d); prosody refuses to run as root, so the user Debian's service uses
+  prosody: {
+    args: '--config @TMP@/prosody.cfg.lua',
+    user: 'prosody',
+    setup: `sysuser prosody; chmod 777 @TMP@; mkdir -p /run/prosody @TMP@/data; chown prosody /run/prosody @TMP@/data; printf 'interfaces = { "127.0.0.1" }\\nc2s_ports = { 5222 }\\nmodules_disabled = { "s2s" }\\ndata_path = "@TMP@/data"\\npidfile = "/run/prosody/prosody.pid"\\nlog = { info = "*console" }\\nVirtualHost "localhost"\\n' > @TMP@/prosody.cfg.lua`,
+  },
+  // rasdaemon finds the tracing directory through a mounted debugfs, then makes a tracing
+  // instance "rasdaemon" in the kernel (mkdir in tracefs, never removed) and enables the RAS
+  // events in it: kernel state the sandbox does not isolate
+  rasdaemon: { skip: HOST_WIDE('create a kernel tracing instance and enable the RAS trace events') },
+  // Without a working output module it aborts at once ("No speech output modules were loaded",
+  // in its log under ~/.cache): the dummy module on ALSA's null device, its log on stdout.
+  // With no client connected it ends itself 5 s after starting (Timeout, -t; 0.8.5 and 0.9.0
+  // on): watched for 8 s so the report shows that, which the entry's words do not prevent
+  'speech-dispatcher': {
+    args: '-C @TMP@',
+    setup: `printf 'AudioOutputMethod "alsa"\\nAudioALSADevice "null"\\nAddModule "dummy" "sd_dummy" ""\\nDefaultModule dummy\\nLogDir "stdout"\\nLogLevel 4\\n' > @TMP@/speechd.conf`,
+    waitMs: 8000,
+  },
+  // istgt reads /etc/istgt/istgt.conf, which Debian ships only as an example: a loopback portal,
+  // a 1 MB file-backed LUN in the temp dir, its pid file where the example puts it
+  istgt: {
+    args: '-c @TMP@/istgt.conf',
+    setup: `cp /usr/share/doc/istgt/examples/auth.conf @TMP@/auth.conf; printf '[Global]\\n  NodeBase "iqn.2007-09.org.example.verify"\\n  PidFile /run/istgt.pid\\n  AuthFile @TMP@/auth.conf\\n  MediaDirectory @TMP@\\n[UnitControl]\\n  AuthMethod None\\n  Portal UC1 127.0.0.1:3261\\n  Netmask 127.0.0.1\\n[PortalGroup1]\\n  Portal DA1 127.0.0.1:3260\\n[InitiatorGroup1]\\n  InitiatorName "ALL"\\n  Netmask 127.0.0.1\\n[LogicalUnit1]\\n  TargetName disk1\\n  Mapping PortalGroup1 InitiatorGroup1\\n  AuthMethod None\\n  UnitType Disk\\n  LUN0 Storage @TMP@/disk1 1MB\\n' > @TMP@/istgt.conf`,
+  },
+  // jk_socketd connects to /dev/log first and exits 1 when nothing listens there (the host's
+  // /dev/log, shared by the sandbox, has no syslog daemon behind it): a datagram listener bound
+  // over /dev/log inside the sandbox's mount namespace, and one jail socket (--socket) instead
+  // of the packaged jk_socketd.ini, which names none
+  jk_socketd: {
+    args: '--socket=@TMP@/jail/dev/log',
+    setup: `mkdir -p @TMP@/jail/dev
+python3 -c 'import socket,sys; s=socket.socket(socket.AF_UNIX,socket.SOCK_DGRAM); s.bind(sys.argv[1]); [open(sys.argv[2],"ab").write(s.recv(4096)+b"\\n") for _ in iter(int,1)]' @TMP@/devlog @TMP@/syslog.txt </dev/null >/dev/null 2>&1 &
+for _ in $(seq 50); do [ -S @TMP@/devlog ] && break; sleep 0.1; done
+mount --bind @TMP@/devlog /dev/log`,
+  },
+  // ladvd needs a protocol (-L: LLDP) and /run/ladvd for its control socket (Debian's
+  // tmpfiles.d), and runs its unprivileged child as the user ladvd; with no interface operand
+  // it takes every Ethernet interface (the veth pair). Its child sets RLIMIT_FSIZE to 0, so
+  // its first line to stderr kills it (SIGXFSZ) when stderr is a regular file, as error_log
+  // makes it: error_log is pointed at /dev/null, where stderr goes when the script sets none
+  ladvd: {
+    args: '-L',
+    setup: 'veth; sysuser ladvd; mkdir -p /run/ladvd; ln -sf /dev/null @TMP@/stderr.log',
+  },
+  // mumudvb reads its tuning from a configuration (-c; "(null): Bad address" without one),
+  // then opens /dev/dvb/adapter0
+  mumudvb: {
+    args: '-c @TMP@/mumudvb.conf',
+    setup: `mkdir -p /run/mumudvb; printf 'freq=586000\\ndelivery_system=DVBT\\nautoconfiguration=full\\n' > @TMP@/mumudvb.conf`,
+    needs: 'a DVB adapter (/dev/dvb/adapter0)',
+  },
+  // renderd binds /run/renderd/renderd.sock: the directory Debian's tmpfiles.d makes, and the
+  // user its service runs it as (with its tile cache)
+  renderd: {
+    user: '_renderd',
+    setup:
+      'chmod 777 @TMP@; sysuser _renderd; mkdir -p /run/renderd /var/cache/renderd/tiles; chown _renderd /run/renderd /var/cache/renderd/tiles',
+  },
+  // Debian's 3.3.8 advertises itself only through Avahi ("Could not establish mDNS
+  // advertisement" without it): a system bus and avahi-daemon (-D: it forks, before the run, so
+  // it is not counted as escaped; its own pid file removed so it is not taken for shairport-sync's),
+  // and the dummy audio backend (-o), there being no sound card
+  'shairport-sync': {
+    args: '-o dummy',
+    extraPackages: ['avahi-daemon'],
+    setup: 'sysuser avahi; systembus; veth; avahi-daemon -D && rm -f /run/avahi-daemon/pid',
+  },
+  // sssd needs a domain ("No domains configured"); the package ships no sssd.conf: one local
+  // domain of the files provider
+  sssd: {
+    setup: `mkdir -p /etc/sssd; printf '[sssd]\\nservices = nss\\ndomains = local\\n[domain/local]\\nid_provider = files\\n' > /etc/sssd/sssd.conf; chmod 600 /etc/sssd/sssd.conf`,
+  },
+  // in.tftpd is shipped by atftpd and tftpd-hpa: this entry is tftp-hpa's; a loopback port and
+  // the temp dir as its root. Its lookup of the bind address fails while loopback is the only
+  // interface ("cannot resolve local IPv4 bind address: 127.0.0.1, Name or service not known",
+  // to syslog only, exit 66); with the veth pair up the same address resolves
+  'tftp-hpa': { pkg: 'tftpd-hpa', args: '-a 127.0.0.1:6969 -s @TMP@', setup: 'veth' },
 };
 
 /** The recipe for an entry: "<kind>:<id>" (rule:cupsd, kb:cupsd) first, then "<id>". */

@@ -194,7 +194,7 @@ export function renderMarkdown(rep: Report): string {
   L.push('');
   L.push(
     'Columns: **started** = supervise-daemon had a child; **stayed** = that same child was alive and still the ' +
-      "supervisor's child after 3 s (it did not fork or die); **respawn** = after SIGKILL a new child of the same " +
+      "supervisor's child after 3 s, or the longer wait its recipe sets (it did not fork or die); **respawn** = after SIGKILL a new child of the same " +
       "supervisor appeared within 3 s; **sup. pidfile** = the supervisor's pidfile still named the supervisor " +
       '(the daemon did not write it); **own pid files** = pid files the daemon wrote under /run.',
   );
