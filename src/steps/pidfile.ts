@@ -135,9 +135,7 @@ export function pidfileStep(ctx: StepContext, d: Draft): Refusal | void {
     const reading = readers.find((f) => {
       const body = s.initd.text.slice(f.body.start, f.body.end);
       return [...body.matchAll(/\$\{?pidfile\b/g)].some((m) => {
-        const at = f.body.start + m.index!;
-        const line = s.initd.text.slice(s.initd.lineStart(at), s.initd.lineEnd(at));
-        return !rewritten(at) && !/^\s*#/.test(line) && !CLEANUP.test(line);
+        return readsAt(s, f.body.start + m.index!, rewritten);
       });
     });
     if (reading)
@@ -369,8 +367,7 @@ function staleReader(ctx: StepContext, d: Draft): Refusal | undefined {
       // removing a stale file reads nothing the daemon must have written.
       const guardsCleanup = uses.some((u) => /\brm\b/.test(u.line));
       for (const { at, line } of uses) {
-        if (rewritten(at)) continue;
-        if (/^\s*#/.test(line) || CLEANUP.test(line)) continue;
+        if (!readsAt(s, at, rewritten)) continue;
         if (guardsCleanup && /(\[|\btest)\s+-[efs]\s/.test(line)) continue;
         return {
           kind: 'refuse',
@@ -420,10 +417,7 @@ function staleStopPidfile(ctx: StepContext, d: Draft): Refusal | undefined {
       const body = s.initd.text.slice(f.body.start, f.body.end);
       for (const text of texts)
         for (let i = body.indexOf(text); i >= 0; i = body.indexOf(text, i + 1)) {
-          const at = f.body.start + i;
-          if (rewritten(at)) continue;
-          const line = s.initd.text.slice(s.initd.lineStart(at), s.initd.lineEnd(at));
-          if (/^\s*#/.test(line) || CLEANUP.test(line)) continue;
+          if (!readsAt(s, f.body.start + i, rewritten)) continue;
           return {
             kind: 'refuse',
             code: 'dynamic',
@@ -488,6 +482,16 @@ function rewrittenBy(d: Draft): (offset: number) => boolean {
 }
 
 /** Lines that only make, own or clean a pid file's place (checkpath, rm, `${PIDFILE%/*}`): they read nothing. */
+/**
+ * Whether the pid file named at offset `at` of init.d is read there: not in a call the signals
+ * step rewrites, a comment, or a line that only makes or cleans its place (checkpath, rm, ...).
+ */
+function readsAt(s: Service, at: number, rewritten: (offset: number) => boolean): boolean {
+  if (rewritten(at)) return false;
+  const line = s.initd.text.slice(s.initd.lineStart(at), s.initd.lineEnd(at));
+  return !/^\s*#/.test(line) && !CLEANUP.test(line);
+}
+
 const CLEANUP = /\b(checkpath|mkdir|chown|chmod|rm|install|dirname)\b|%\/\*/;
 
 function escapeRe(s: string): string {

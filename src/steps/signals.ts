@@ -4,7 +4,7 @@ import type { Service, SignalCall } from '../model/service.js';
 import type { Draft, Refusal, StepContext } from './types.js';
 import { parseOptions } from '../model/options.js';
 import { unquoted } from '../parse/words.js';
-import { atLeast } from '../model/version.js';
+import { commandLists, OPENRC_OWN_COMMANDS } from '../model/commands.js';
 
 /** `[ "$supervisor" = ... ]`, `case "${supervisor}" in`: the script picks its own code per backend. */
 const SUPERVISOR_SWITCH = /(\[\[?|\btest)\s+[^\]\n]*\$\{?supervisor\b|\bcase\s+"?\$\{?supervisor\b/;
@@ -137,19 +137,13 @@ export function signalsStep(ctx: StepContext, d: Draft): Refusal | void {
   if (d.signalEdits.length) d.initdReasons.push('init.d sends signals with start-stop-daemon');
   // shrpx's reload(): rewritten, yet in no list openrc-run reads (and opts is never read from
   // OpenRC 0.39 on, lint's extra-command-unlisted): `rc-service x reload` fails before and after.
-  const target = ctx.options.target ?? [0, 45, 0];
-  const optsRead = !atLeast(target, [0, 39, 0]) && (s.words('extra_commands') ?? ['*']).length === 0;
-  const listed = new Set(
-    [s.words('extra_commands'), s.words('extra_started_commands'), s.words('extra_stopped_commands')]
-      .concat(optsRead ? [s.words('opts')] : [])
-      .flatMap((w) => w ?? ['*']),
-  );
+  const { names: listed, optsRead } = commandLists(s, ctx.options.target ?? [0, 45, 0]);
   const unreachable = [
     ...new Set(
       rewritableSignalCalls(s)
         .filter((c) => d.signalEdits.some((e) => e.start <= c.cmd.start && c.cmd.end <= e.end))
         .map((c) => c.cmd.fn!)
-        .filter((fn) => !listed.has('*') && !listed.has(fn) && !OWN_COMMANDS.has(fn))
+        .filter((fn) => listed !== null && !listed.has(fn) && !OPENRC_OWN_COMMANDS.has(fn))
         // A helper other functions call (xinetd's do_sig) is reached through them.
         .filter((fn) => !s.initd.commands.some((c) => c.name === fn && c.fn !== fn)),
     ),
@@ -159,6 +153,3 @@ export function signalsStep(ctx: StepContext, d: Draft): Refusal | void {
       `${fn}() is rewritten, but it is listed in neither extra_commands nor extra_started_commands${optsRead ? '' : ' (opts, if any, is not read from OpenRC 0.39 on)'}: \`rc-service ${s.name} ${fn}\` cannot run it, before the migration or after (rc-supervise lint: extra-command-unlisted)`,
     );
 }
-
-/** What openrc-run runs of its own accord (start, stop, and the helpers around them): never listed. */
-const OWN_COMMANDS = new Set(['start', 'stop', 'status', 'start_pre', 'start_post', 'stop_pre', 'stop_post']);

@@ -1,23 +1,5 @@
 import { atLeast, type Check } from '../check.js';
-
-const STANDARD = new Set([
-  'start',
-  'stop',
-  'status',
-  'depend',
-  'start_pre',
-  'start_post',
-  'stop_pre',
-  'stop_post',
-  'healthcheck',
-  'unhealthy',
-  // openrc-run's own commands (openrc-run.c): a function of that name is never looked up.
-  'restart',
-  'zap',
-  'describe',
-  'condrestart',
-  'conditionalrestart',
-]);
+import { commandLists, OPENRC_OWN_COMMANDS } from '../../model/commands.js';
 
 const check: Check = {
   meta: {
@@ -38,21 +20,13 @@ const check: Check = {
   },
   run(ctx) {
     const s = ctx.service;
-    // openrc-run.sh reads `${extra_commands:-$opts}`: the old `opts` counts while extra_commands
-    // is empty. From OpenRC 0.39 on it never is: supervise-daemon.sh, sourced before every
-    // service script, sets extra_commands="healthcheck unhealthy ${extra_commands}", so a
-    // command listed only in opts cannot be run.
-    const optsIgnored = atLeast(ctx.target, [0, 39, 0]);
-    const extra = s.words('extra_commands');
-    const plain = extra && extra.length === 0 && !optsIgnored ? s.words('opts') : extra;
-    const inOpts = new Set(optsIgnored ? (s.words('opts') ?? []) : []);
-    const listed = new Set(
-      [s.words('extra_started_commands'), s.words('extra_stopped_commands'), plain].flatMap((w) => w ?? ['*']),
-    );
-    if (listed.has('*')) return [];
+    // From OpenRC 0.39 on opts is never read (commandLists): a command listed only there cannot run.
+    const { names: listed } = commandLists(s, ctx.target);
+    if (listed === null) return [];
+    const inOpts = new Set(atLeast(ctx.target, [0, 39, 0]) ? (s.words('opts') ?? []) : []);
     const missing = ctx.initd.functions.filter(
       (f) =>
-        !STANDARD.has(f.name) &&
+        !OPENRC_OWN_COMMANDS.has(f.name) &&
         (/^(reload|rotate|reopen|flush)$/.test(f.name) || inOpts.has(f.name)) &&
         !listed.has(f.name),
     );
