@@ -1,5 +1,5 @@
 import type { Assignment, Command, ShellFile, Word } from '../parse/shellfile.js';
-import { evalWords, evalWordsWith, expandStatic, unquoted } from '../parse/words.js';
+import { evalWords, evalWordsWith, expandStatic, splitValue, unquoted } from '../parse/words.js';
 import { parseOptions, type ParsedArgs } from './options.js';
 
 /** A `start-stop-daemon` call found anywhere in the init script. */
@@ -171,6 +171,48 @@ const SPLIT = new Set([
   'supervisor',
 ]);
 
+/**
+ * Programs that print one value (a path, a host or user name, a number): what a command
+ * substitution of one of them gives is a word, not a list of options.
+ */
+const ONE_VALUE = new Set([
+  'basename',
+  'dirname',
+  'getconf',
+  'hostname',
+  'id',
+  'nproc',
+  'readlink',
+  'realpath',
+  'uname',
+  'whoami',
+]);
+
+/**
+ * True when every command substitution in the value runs a program of ONE_VALUE and is an
+ * option's argument: the word holding it follows an option word (filebeat's
+ * `-path.config $(dirname $FILEBEAT_CONFIG)`, rp-pppoe's `-C ${AC_NAME:-$(hostname)}`) or is
+ * glued to one (`--config=$(…)`). Such a value is unknown, as a conf.d variable set by a
+ * substitution is (never empty), but it hides no options: the steps read the words around
+ * it, and the migration goes on. Any other substitution (`$(cat /etc/x.args)`, a function of
+ * the script, one standing alone) may expand to any options, the daemonize flag among them:
+ * unknown, and refused.
+ */
+function substitutionsAreOptionValues(v: Assignment['value']): boolean {
+  const tokens = splitValue(v.text, v.start, v.quote);
+  if (!tokens) return false;
+  return tokens.every((t, i) => {
+    const at = t.text.search(/\$\(|`/);
+    if (at < 0) return true;
+    const programs = [...t.text.matchAll(/\$\(\s*([^\s()`;|&<>]*)|`\s*([^\s()`;|&<>]*)/g)].map((m) => m[1] ?? m[2]);
+    if (!programs.every((p) => ONE_VALUE.has(p)) || /[;|&<>]/.test(t.text)) return false;
+    const glued = /^["']?--?[A-Za-z][\w.-]*=/.exec(t.text);
+    if (glued) return glued[0].length <= at;
+    const before = i > 0 ? unquoted(tokens[i - 1].text) : '';
+    return /^-[A-Za-z-]/.test(before) && before !== '--' && !/^["']?-/.test(t.text);
+  });
+}
+
 function unknownValues(files: ShellFile[]): Map<string, string> {
   const out = new Map<string, string>();
   const decisive = new Set(DECISIVE);
@@ -210,7 +252,12 @@ function unknownValues(files: ShellFile[]): Map<string, string> {
         why = `$'…' quoting at ${at(v.start)} (bash only: dash keeps the $)`;
       else if (v.quote !== 'double' && v.quote !== 'single' && /\\[ \t]/.test(v.text))
         why = `an escaped blank at ${at(v.start)} (one word for the assignment, split again by OpenRC's eval)`;
-      else if (/\$\(|`/.test(v.text) && v.quote !== 'single' && SPLIT.has(a.name))
+      else if (
+        /\$\(|`/.test(v.text) &&
+        v.quote !== 'single' &&
+        SPLIT.has(a.name) &&
+        !(a.fn === null && substitutionsAreOptionValues(v))
+      )
         why = `computed by a command substitution at ${at(v.start)}`;
       else if (/^\\\r?\n/.test(f.text.slice(v.end, v.end + 3)))
         why = `a line continuation right after the value at ${at(v.end)} (the next line continues the statement)`;

@@ -39,6 +39,8 @@ const value = fc.oneof(
   fc.constant("$'-p ${pidfile} -g'"), // bash quoting: dash keeps the $
   fc.constant('-p\\ ${pidfile}\\ -g'), // escaped blanks
   fc.constant('"$(printf %s "-p ${pidfile}") -g"'), // a command substitution
+  fc.constant('"-c $(dirname /etc/acpi/events/x) -p ${pidfile} -g"'), // one as an option's value
+  fc.constant('"-c $(cat /etc/acpid.dir) -p ${pidfile} -g"'), // one that may print options
   fc.constant('"-p ${pidfile}"\\\n;description=x'), // a continuation joining the next line
   fc.constant('"-p ${pidfile} \\\n\t-g"'),
 );

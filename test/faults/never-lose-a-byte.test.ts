@@ -484,6 +484,10 @@ describe('13. what cannot be read statically is refused with the reason', () => 
     ],
     ['eval', 'eval "supervisor=start-stop-daemon"\n', /eval at/],
     ['$(cat …)', 'command_args="$(cat /etc/acpid.args)"\n', /command substitution/],
+    // After an option, but cat may print several options, the daemonize flag among them.
+    ['$(cat …) after an option', 'command_args="-c $(cat /etc/acpid.dir)"\n', /command substitution/],
+    // dirname prints one word, but no option word comes before it: the daemon's operand.
+    ['$(dirname …) standing alone', 'command_args="$(dirname /etc/acpi/x) -g"\n', /command substitution/],
     [
       'a continuation after the value',
       'pidfile=/run/acpid.pid\ncommand_args="-p ${pidfile}"\\\n;description=x\n',
@@ -508,6 +512,10 @@ describe('13. … but what is known stays known (real scripts)', () => {
     ['computed eval inside a function (drbd)', 'run_it() {\n\teval $CMD\n}\n'],
     ['a local variable named command (udp2raw)', 'helper() {\n\tlocal rule command=${1}\n}\n'],
     ['an append in start_pre() (rngd)', 'start_pre() {\n\tcommand_args="${command_args} -d"\n}\n'],
+    // A substitution printing one value, as an option's argument (filebeat's -path.config).
+    ['$(dirname …) as an option value (filebeat)', 'command_args="-c $(dirname /etc/acpi/events/x)"\n'],
+    ['$(hostname) in a default (rp-pppoe)', 'command_args="-C ${AC_NAME:-$(hostname)}"\n'],
+    ['--opt=$(…) glued', 'command_args="--confdir=$(dirname /etc/acpi/events/x)"\n'],
   ];
   for (const [what, body] of known)
     test(what, async () => {
