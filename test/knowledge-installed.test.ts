@@ -279,3 +279,42 @@ describe('one binary, two knowledge entries kept to their packages', () => {
     );
   });
 });
+
+// OpenLLDP installs a program named lldpd too, whose -d takes a debug level (its foreground
+// word is -f): the lldpd entry must not answer for it (a reviewed migration gave it -d).
+describe('lldpd: Vincent Bernat’s and OpenLLDP’s, kept to their packages', () => {
+  const LLDPD = [
+    '#!/sbin/openrc-run',
+    'command=/usr/sbin/lldpd',
+    'command_args="${OPTS}"',
+    'command_background=yes',
+    'pidfile=/run/lldpd.pid',
+    '',
+  ].join('\n');
+  function lldpRoot(pkg: string): string {
+    const r = mkdtempSync(path.join(os.tmpdir(), 'rcs-installed-'));
+    roots.push(r);
+    const files: Record<string, string> = {
+      'etc/init.d/lldpd': LLDPD,
+      [`var/db/pkg/net-misc/${pkg}/CONTENTS`]: 'obj /etc/init.d/lldpd d41d8cd98f00b204e9800998ecf8427e 1700000000\n',
+    };
+    for (const [rel, text] of Object.entries(files)) {
+      mkdirSync(path.dirname(path.join(r, rel)), { recursive: true });
+      writeFileSync(path.join(r, rel), text, { mode: 0o755 });
+    }
+    return r;
+  }
+  const fg = (pkg: string) => {
+    const p = migrateLoaded(loadServiceSync(lldpRoot(pkg), 'lldpd')).plan;
+    return p.kind === 'migrate'
+      ? p.edits
+          .map((e) => e.text)
+          .join('')
+          .match(/command_args_foreground=.*/)?.[0]
+      : p.kind;
+  };
+  test('net-misc/lldpd: -d; net-misc/openlldp: -f', () => {
+    expect(fg('lldpd-1.0.17')).toBe('command_args_foreground="-d"');
+    expect(fg('openlldp-0.3_alpha')).toBe('command_args_foreground="-f"');
+  });
+});
