@@ -37,11 +37,6 @@ export interface Check {
   run(ctx: LintContext): RawFinding[];
 }
 
-/** Error when the service runs under supervise-daemon now; a warning when conf.d may pick it. */
-export function supervisedSeverity(ctx: LintContext): Severity {
-  return ctx.service.supervised ? 'error' : 'warning';
-}
-
 /**
  * Severity from certainty: `supervised` when the script runs under supervise-daemon now;
  * info (advice) when conf.d could merely choose it.

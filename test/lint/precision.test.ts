@@ -64,6 +64,20 @@ describe('syntax: a real shell decides (src/parse/syntax-check.ts)', () => {
     expect(lint(text).every((f) => !f.fix)).toBe(true);
   });
 
+  test('ssd-args-fallback: an error under supervise-daemon, advice (info) where only conf.d could choose it', () => {
+    // As ssd-signal and command-args-pidfile: the start fails only once someone chooses it.
+    const base =
+      '#!/sbin/openrc-run\ncommand=/usr/sbin/foo\ncommand_args_foreground=-f\nstart_stop_daemon_args="--wait 1000"\n';
+    const latent = lint(base).find((f) => f.ruleId === 'ssd-args-fallback');
+    expect(latent?.severity).toBe('info');
+    expect(latent?.message).toMatch(/^if conf\.d chooses supervise-daemon: start_stop_daemon_args \(--wait 1000\)/);
+    const now = lint(base.replace('command=', 'supervisor=supervise-daemon\ncommand=')).find(
+      (f) => f.ruleId === 'ssd-args-fallback',
+    );
+    expect(now?.severity).toBe('error');
+    expect(now?.message).toMatch(/^start_stop_daemon_args \(--wait 1000\)/);
+  });
+
   test('@WORD@ templates: one info finding, other checks still run, no fix, not in comments', () => {
     const text =
       '#!/sbin/openrc-run\n# @NOT_THIS@ in a comment\ncommand=/usr/bin/foo\npidfile="@rundir@/foo.pid"\n' +
@@ -241,7 +255,7 @@ describe('--fix never writes what it cannot know', () => {
     const user = `${head}command_background=yes\nstart_stop_daemon_args="--user \${X_USER} --wait 1500"\n`;
     expect(fixed(user)).toBe(user);
     expect(lint(user).find((f) => f.ruleId === 'ssd-args-fallback')?.message).toBe(
-      'start_stop_daemon_args holds --wait, which supervise-daemon rejects, and supervise_daemon_args is unset: set supervise_daemon_args (no automatic fix: X_USER unknown here)',
+      'if conf.d chooses supervise-daemon: start_stop_daemon_args holds --wait, which supervise-daemon rejects, and supervise_daemon_args is unset: set supervise_daemon_args (no automatic fix: X_USER unknown here)',
     );
     const dir = `${head}command_background=yes\nX_DIR=""\nstart_stop_daemon_args="--chdir \${X_DIR} --user sks --wait 1000"\n`;
     expect(fixed(dir)).toBe(dir);

@@ -3,7 +3,7 @@ import { fallbackTrap } from '../../steps/ssd-args.js';
 import { MISREAD_SHORT, parseOptions, REDUNDANT, SHARED_MEANING } from '../../model/options.js';
 import { splitValue } from '../../parse/words.js';
 import { looksLikeOption, origins } from '../unknown.js';
-import { supervisedSeverity, supervisorPossible, type Check } from '../check.js';
+import { latentSeverity, supervisorPossible, type Check, type LintContext } from '../check.js';
 
 /**
  * `supervise_daemon_args` holding the options both daemons read the same way, as options (not
@@ -31,6 +31,13 @@ function superviseLine(words: string[]): string | null {
   return `supervise_daemon_args="${keep.length ? keep.map(q).join(' ') : ' '}"`;
 }
 
+/**
+ * Where the script does not run under supervise-daemon now and only conf.d could choose it,
+ * the start fails only once someone does: said, and advice (info), as ssd-signal and
+ * command-args-pidfile say it.
+ */
+const when = (ctx: LintContext) => (ctx.service.supervised ? '' : 'if conf.d chooses supervise-daemon: ');
+
 /** One literal word that names an option only start-stop-daemon takes. */
 function ssdOnly(w: string): boolean {
   const p = parseOptions([w]);
@@ -45,7 +52,7 @@ const check: Check = {
     fixable: 'safe',
     docs: {
       what: '`start_stop_daemon_args` holds options only start-stop-daemon knows (`--wait`, `-b`, `--make-pidfile`, ...) and `supervise_daemon_args` is unset.',
-      why: 'OpenRC hands start_stop_daemon_args to supervise-daemon when supervise_daemon_args is unset; supervise-daemon rejects the option and the service does not start.',
+      why: 'OpenRC hands start_stop_daemon_args to supervise-daemon when supervise_daemon_args is unset; supervise-daemon rejects the option and the service does not start. An error where the script runs under supervise-daemon; advice (info) where only conf.d could choose it, since the start fails only once someone does.',
       example: {
         bad: '#!/sbin/openrc-run\nsupervisor=supervise-daemon\ncommand=/usr/sbin/foo\ncommand_args_foreground=-f\nstart_stop_daemon_args="--wait 1000"\n',
         good: '#!/sbin/openrc-run\nsupervisor=supervise-daemon\ncommand=/usr/sbin/foo\ncommand_args_foreground=-f\nstart_stop_daemon_args="--wait 1000"\nsupervise_daemon_args=" "\n',
@@ -81,8 +88,8 @@ const check: Check = {
           in: inConfd ? 'confd' : 'initd',
           start: where?.start ?? 0,
           end: where?.end,
-          message: `start_stop_daemon_args holds ${only.join(', ')}, which supervise-daemon rejects, and supervise_daemon_args is unset: set supervise_daemon_args (no automatic fix: ${o.unknown.length ? `${o.unknown.join(', ')} unknown here` : 'its value is computed at run time'})`,
-          severity: supervisedSeverity(ctx),
+          message: `${when(ctx)}start_stop_daemon_args holds ${only.join(', ')}, which supervise-daemon rejects, and supervise_daemon_args is unset: set supervise_daemon_args (no automatic fix: ${o.unknown.length ? `${o.unknown.join(', ')} unknown here` : 'its value is computed at run time'})`,
+          severity: latentSeverity(ctx, 'error'),
         },
       ];
     }
@@ -107,9 +114,10 @@ const check: Check = {
         start: where?.start ?? 0,
         end: where?.end,
         message:
+          when(ctx) +
           trap.note.replace(/: supervise_daemon_args set to .*$/, '') +
           (frozen ? ` (no automatic fix: the value comes from conf.d: ${o.confd.join(', ')})` : ''),
-        severity: supervisedSeverity(ctx),
+        severity: latentSeverity(ctx, 'error'),
         fix:
           frozen || inConfd || unsure
             ? undefined
