@@ -5,6 +5,7 @@ import bluetooth from './bluetooth.js';
 import busyboxKlogd from './busybox-klogd.js';
 import busyboxNtpd from './busybox-ntpd.js';
 import busyboxSyslogd from './busybox-syslogd.js';
+import busyboxWatchdog from './busybox-watchdog.js';
 import cupsBrowsed from './cups-browsed.js';
 import cupsd from './cupsd.js';
 import dbus from './dbus.js';
@@ -33,6 +34,7 @@ export const RULES: readonly ServiceRule[] = [
   busyboxKlogd,
   busyboxNtpd,
   busyboxSyslogd,
+  busyboxWatchdog,
   cupsBrowsed,
   cupsd,
   dbus,
@@ -53,5 +55,3 @@ export const RULES: readonly ServiceRule[] = [
   tor,
   vixieCron,
 ];
-// No rule for busybox watchdog: its device operand comes before command_args_foreground, and
-// -F after an operand is an operand too where getopt does not permute (musl, Alpine).
