@@ -420,3 +420,28 @@ test('syntax-error in a template (@WORD@ placeholders) is a note, not an error',
       /\(in a template: the installed script, with its placeholders filled in, may parse\)$/,
     );
 });
+
+describe('runscript-shebang: what the target OpenRC installs', () => {
+  const msg = (target: string) =>
+    lintFile(
+      { initdPath: 'etc/init.d/foo', initdText: '#!/sbin/runscript\ncommand=/usr/sbin/foo\n' },
+      { target: parseVersion(target)!, config: {} },
+    ).find((f) => f.ruleId === 'runscript-shebang')?.message;
+  test('before 0.52 a deprecated link; from 0.52 (OpenRC 88e5d98d) not installed at all', () => {
+    expect(msg('0.45.2')).toBe('runscript is deprecated: use #!/sbin/openrc-run');
+    expect(msg('0.51.9')).toBe('runscript is deprecated: use #!/sbin/openrc-run');
+    expect(msg('0.52.0')).toBe(
+      'OpenRC 0.52.0 installs no runscript (dropped in 0.52): the script runs only where the distribution keeps a /sbin/runscript link; use #!/sbin/openrc-run',
+    );
+  });
+});
+
+test("bashism: $'...' is POSIX.1-2024, and dash still misreads it (the message says which)", () => {
+  const f = lint("#!/sbin/openrc-run\nIFS=$' \\t\\n'\n").find((x) => x.ruleId === 'bashism');
+  expect(f?.message).toBe(
+    "$'...' quoting is new in POSIX.1-2024, and dash (0.5.12) reads it as a literal $ before a quoted string; openrc-run runs the script with /bin/sh",
+  );
+  // What the message claims of dash, checked on dash itself.
+  const r = spawnSync('dash', ['-c', 'x=$\'a\'; printf %s "$x"'], { encoding: 'utf8' });
+  expect(r.stdout).toBe('$a');
+});

@@ -20,7 +20,11 @@ const check: Check = {
     return ctx.initd.bashisms.map((b) => ({
       start: b.start,
       end: b.end,
-      message: `in POSIX sh ${b.what} is undefined (dash rejects or misreads it); openrc-run runs the script with /bin/sh`,
+      // POSIX.1-2024 added $'...'; dash 0.5.12 (Debian 12's /bin/sh) still reads it as `$` and a
+      // quoted string (busybox ash reads it only when built with its bash compatibility).
+      message: b.what.startsWith("$'")
+        ? `${b.what} is new in POSIX.1-2024, and dash (0.5.12) reads it as a literal $ before a quoted string; openrc-run runs the script with /bin/sh`
+        : `in POSIX sh ${b.what} is undefined (dash rejects or misreads it); openrc-run runs the script with /bin/sh`,
     }));
   },
 };

@@ -1,4 +1,4 @@
-import type { Check } from '../check.js';
+import { atLeast, type Check } from '../check.js';
 
 const check: Check = {
   meta: {
@@ -8,7 +8,7 @@ const check: Check = {
     fixable: 'safe',
     docs: {
       what: 'The first line is `#!/sbin/runscript` (or another path to runscript).',
-      why: "runscript is the name of OpenRC's interpreter before 0.16; current systems ship openrc-run and keep runscript only as a compatibility link, which some distributions have dropped.",
+      why: 'runscript is the name of OpenRC\'s interpreter before 0.16. OpenRC kept it as a deprecated link until 0.52, which no longer installs it (OpenRC commit 88e5d98d, "drop the deprecated runscript binary"): from 0.52 on the script runs only where the distribution adds the link itself. The message says so when the target version (`--openrc-version`) is 0.52 or later.',
       example: {
         bad: '#!/sbin/runscript\ncommand=/usr/sbin/foo\n',
         good: '#!/sbin/openrc-run\ncommand=/usr/sbin/foo\n',
@@ -24,7 +24,9 @@ const check: Check = {
       {
         start,
         end: start + m[2].length,
-        message: 'runscript is deprecated: use #!/sbin/openrc-run',
+        message: atLeast(ctx.target, [0, 52, 0])
+          ? `OpenRC ${ctx.target.join('.')} installs no runscript (dropped in 0.52): the script runs only where the distribution keeps a /sbin/runscript link; use #!/sbin/openrc-run`
+          : 'runscript is deprecated: use #!/sbin/openrc-run',
         fix: {
           safety: 'safe',
           edits: [{ file: ctx.initdPath, start, end: start + m[2].length, text: '/sbin/openrc-run' }],
