@@ -208,6 +208,22 @@ describe('start-stop-daemon options', () => {
     expect(s.supervisor).toMatchObject({ value: 'start-stop-daemon', where: 'default', confdCanDecide: true });
   });
 
+  test("s-s-d calls are read with getopt_long's abbreviations (gross's --pid is --pidfile)", () => {
+    const f = new ShellFile(
+      'i',
+      '#!/sbin/openrc-run\nstart() {\n\tstart-stop-daemon --start --name grossd --pid "${P}" --exec /usr/sbin/grossd -- -P ${P}\n}\n',
+    );
+    const [call] = new Service('grossd', f, null).ssdCalls;
+    expect(call.kind).toBe('start');
+    expect(call.parsed.options.map((o) => [o.spec.long, o.value])).toEqual([
+      ['start', undefined],
+      ['name', 'grossd'],
+      ['pidfile', '${P}'],
+      ['exec', '/usr/sbin/grossd'],
+    ]);
+    expect(call.args.slice(call.parsed.operandsAt)).toEqual(['-P', '${P}']);
+  });
+
   test('supervisor from conf.d vs a plain init.d override', () => {
     const confd = new ShellFile('c', 'supervisor=supervise-daemon\n');
     const lets = new Service(

@@ -363,7 +363,10 @@ function unquote(w: Word): string {
 
 function toSsdCall(cmd: Command): SsdCall {
   const args = cmd.words.slice(1).map(unquote);
-  const parsed = parseOptions(args);
+  // start-stop-daemon reads its options with getopt_long, which takes a unique abbreviation
+  // (gross's `--pid "${GROSS_PID}"` is --pidfile): read as it does, or the words after one are
+  // taken for operands and the --exec after them is never seen.
+  const parsed = parseOptions(args, undefined, { abbreviations: true });
   const has = (long: string) => parsed.options.some((o) => o.spec.long === long);
   const sig = parsed.options.find((o) => o.spec.long === 'signal');
   let kind: SsdCall['kind'] = 'other';
