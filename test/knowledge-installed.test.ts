@@ -229,6 +229,32 @@ describe('a rule kept to its packages (binary names several daemons share)', () 
   });
 });
 
+/**
+ * A root holding one init script and, with `pkg` (`<category>/<PF>`), the package database
+ * entry that says which package installed it; the plan migrate makes of it, and the
+ * command_args_foreground line that plan writes (else the plan's kind).
+ */
+function installedBy(name: string, script: string, pkg: string | null) {
+  const r = mkdtempSync(path.join(os.tmpdir(), 'rcs-installed-'));
+  roots.push(r);
+  const files: Record<string, string> = { [`etc/init.d/${name}`]: script };
+  if (pkg)
+    files[`var/db/pkg/${pkg}/CONTENTS`] = `obj /etc/init.d/${name} d41d8cd98f00b204e9800998ecf8427e 1700000000\n`;
+  for (const [rel, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(r, rel)), { recursive: true });
+    writeFileSync(path.join(r, rel), text, { mode: 0o755 });
+  }
+  const plan = migrateLoaded(loadServiceSync(r, name)).plan;
+  const fg =
+    plan.kind === 'migrate'
+      ? plan.edits
+          .map((e) => e.text)
+          .join('')
+          .match(/command_args_foreground=.*/)?.[0]
+      : plan.kind;
+  return { plan, fg };
+}
+
 // Two daemons install /usr/sbin/in.tftpd (atftp's and tftp-hpa's), with other no-fork words
 // (--no-fork, -L): each has its own knowledge entry, and the package database picks one.
 describe('one binary, two knowledge entries kept to their packages', () => {
@@ -241,31 +267,11 @@ describe('one binary, two knowledge entries kept to their packages', () => {
     '}',
     '',
   ].join('\n');
-  function tftpRoot(pkg: string | null): string {
-    const r = mkdtempSync(path.join(os.tmpdir(), 'rcs-installed-'));
-    roots.push(r);
-    const files: Record<string, string> = { 'etc/init.d/in.tftpd': TFTPD };
-    if (pkg)
-      files[`var/db/pkg/net-ftp/${pkg}/CONTENTS`] =
-        'obj /etc/init.d/in.tftpd d41d8cd98f00b204e9800998ecf8427e 1700000000\n';
-    for (const [rel, text] of Object.entries(files)) {
-      mkdirSync(path.dirname(path.join(r, rel)), { recursive: true });
-      writeFileSync(path.join(r, rel), text, { mode: 0o755 });
-    }
-    return r;
-  }
-  const plan = (pkg: string | null) => migrateLoaded(loadServiceSync(tftpRoot(pkg), 'in.tftpd')).plan;
-  const fgLine = (p: ReturnType<typeof plan>) =>
-    p.kind === 'migrate'
-      ? p.edits
-          .map((e) => e.text)
-          .join('')
-          .match(/command_args_foreground=.*/)?.[0]
-      : p.kind;
-
+  const plan = (pkg: string | null) => installedBy('in.tftpd', TFTPD, pkg && `net-ftp/${pkg}`).plan;
+  const fg = (pkg: string) => installedBy('in.tftpd', TFTPD, `net-ftp/${pkg}`).fg;
   test("tftp-hpa's package: tftp-hpa's entry (-L); atftp's: atftp's (--no-fork)", () => {
-    expect(fgLine(plan('tftp-hpa-5.2-r1'))).toBe('command_args_foreground="-L"');
-    expect(fgLine(plan('atftp-0.7.5'))).toBe('command_args_foreground="--no-fork"');
+    expect(fg('tftp-hpa-5.2-r1')).toBe('command_args_foreground="-L"');
+    expect(fg('atftp-0.7.5')).toBe('command_args_foreground="--no-fork"');
   });
 
   test('no package database, or another package: refused, naming both entries', () => {
@@ -291,28 +297,7 @@ describe('lldpd: Vincent Bernat’s and OpenLLDP’s, kept to their packages', (
     'pidfile=/run/lldpd.pid',
     '',
   ].join('\n');
-  function lldpRoot(pkg: string): string {
-    const r = mkdtempSync(path.join(os.tmpdir(), 'rcs-installed-'));
-    roots.push(r);
-    const files: Record<string, string> = {
-      'etc/init.d/lldpd': LLDPD,
-      [`var/db/pkg/net-misc/${pkg}/CONTENTS`]: 'obj /etc/init.d/lldpd d41d8cd98f00b204e9800998ecf8427e 1700000000\n',
-    };
-    for (const [rel, text] of Object.entries(files)) {
-      mkdirSync(path.dirname(path.join(r, rel)), { recursive: true });
-      writeFileSync(path.join(r, rel), text, { mode: 0o755 });
-    }
-    return r;
-  }
-  const fg = (pkg: string) => {
-    const p = migrateLoaded(loadServiceSync(lldpRoot(pkg), 'lldpd')).plan;
-    return p.kind === 'migrate'
-      ? p.edits
-          .map((e) => e.text)
-          .join('')
-          .match(/command_args_foreground=.*/)?.[0]
-      : p.kind;
-  };
+  const fg = (pkg: string) => installedBy('lldpd', LLDPD, `net-misc/${pkg}`).fg;
   test('net-misc/lldpd: -d; net-misc/openlldp: -f', () => {
     expect(fg('lldpd-1.0.17')).toBe('command_args_foreground="-d"');
     expect(fg('openlldp-0.3_alpha')).toBe('command_args_foreground="-f"');
