@@ -16,6 +16,7 @@ const FACTS: KnowledgeFact[] = [
   'foregroundSince',
   'daemonizeFlags',
   'pidfileFlags',
+  'keptPidfileFlags',
   'ownPidfile',
   'noOwnPidfile',
   'foregroundLogs',

@@ -48,6 +48,7 @@ export function entryToRule(e: DaemonEntry): ServiceRule {
       ...(e.daemonizeFlags ?? []).map((f) => flag(f, 'daemonize')),
       ...(e.pidfileFlags ?? []).map((f) => flag(f, 'pidfile')),
     ],
+    keptPidfileFlags: e.keptPidfileFlags?.map((f) => flag(f, 'pidfile')),
     ownPidfile: e.ownPidfile,
     packages: e.packages,
     noOwnPidfile: e.noOwnPidfile,

@@ -11,6 +11,7 @@ export type KnowledgeFact =
   | 'foregroundSince'
   | 'daemonizeFlags'
   | 'pidfileFlags'
+  | 'keptPidfileFlags'
   | 'ownPidfile'
   | 'noOwnPidfile'
   | 'foregroundLogs'
@@ -34,6 +35,8 @@ export interface DaemonEntry {
   foregroundSince?: string;
   daemonizeFlags?: KnowledgeFlag[];
   pidfileFlags?: KnowledgeFlag[];
+  /** Pid file options it honours in the foreground too: they stay in command_args (knowledge/schema.json). */
+  keptPidfileFlags?: KnowledgeFlag[];
   ownPidfile?: string;
   /** The packages the entry is for, where other daemons share the binary name (knowledge/schema.json). */
   packages?: string[];

@@ -56,6 +56,11 @@ export interface ServiceRule {
   /** Flags that daemonize or write a pidfile: they move to command_args_background. */
   backgroundFlags?: FlagSpec[];
   /**
+   * Pid file options the daemon honours in the foreground too (dbmail's -p): a word naming the
+   * script's pid file through one of them stays in command_args instead of moving.
+   */
+  keptPidfileFlags?: FlagSpec[];
+  /**
    * A pidfile the daemon writes by itself even in the foreground (compiled-in default).
    * Under supervise-daemon it must not equal the supervisor's `pidfile`. '*' when the path
    * depends on how the daemon was built (syslog-ng's --with-pidfile-dir): the supervisor

@@ -43,6 +43,8 @@ export function pickTokens(
   specs: FlagSpec[],
   pidfile?: string | null,
   aliases: readonly string[] = [],
+  kept: readonly FlagSpec[] = [],
+  keptOut?: string[],
 ): Set<number> {
   const aliasRef = aliases.length ? new RegExp(`\\$\\{?(${aliases.join('|')})\\}?(?![A-Za-z0-9_])`) : null;
   const take = new Set<number>();
@@ -60,6 +62,26 @@ export function pickTokens(
     const literal = !!pidfile && (bare === pidfile || bare.endsWith(`=${pidfile}`));
     const alias = !!aliasRef && aliasRef.test(tokens[i].text);
     if (!take.has(i) && (PIDFILE_REF.test(tokens[i].text) || literal || alias)) {
+      // dbmail's `-p ${PIDFILE}`: a pid file option the daemon honours in the foreground too
+      // (the rule's keptPidfileFlags) stays, naming the script's path, while the supervisor
+      // keeps a file of its own. Not `${pidfile}` itself: under supervise-daemon that variable
+      // names the supervisor's file once the pidfile step sets it.
+      const keptAt = PIDFILE_REF.test(tokens[i].text)
+        ? -1
+        : kept.some((k) => matchesFlag(tokens, i, k) === 1)
+          ? i
+          : i > 0 && kept.some((k) => matchesFlag(tokens, i - 1, k) === 2)
+            ? i - 1
+            : -1;
+      if (keptAt >= 0) {
+        keptOut?.push(
+          tokens
+            .slice(keptAt, i + 1)
+            .map((t) => t.text)
+            .join(' '),
+        );
+        continue;
+      }
       take.add(i);
       if (i > 0 && /^["']?-/.test(tokens[i - 1].text) && !/^["']?-/.test(tokens[i].text)) take.add(i - 1);
     }
@@ -93,13 +115,21 @@ export function liveCommandArgs(s: Service): Assignment[] {
 }
 
 /** Pidfile/daemonize flags in plain top-level command_args assignments of init.d; null: cannot split safely. */
-export function moveBackgroundFlags(s: Service, specs: FlagSpec[], file: string): Moved | null {
+export function moveBackgroundFlags(
+  s: Service,
+  specs: FlagSpec[],
+  file: string,
+  kept: readonly FlagSpec[] = [],
+  keptOut?: string[],
+): Moved | null {
   const edits: Edit[] = [];
   let first: Moved['first'];
   const movedWords: string[] = [];
   for (const a of liveCommandArgs(s)) {
     const tokens = splitValue(a.value.text, a.value.start, a.value.quote);
-    const take = tokens ? pickTokens(tokens, specs, s.value('pidfile'), pidfileAliases(s)) : new Set<number>();
+    const take = tokens
+      ? pickTokens(tokens, specs, s.value('pidfile'), pidfileAliases(s), kept, keptOut)
+      : new Set<number>();
     if (!tokens && (PIDFILE_REF.test(a.value.text) || specs.some((sp) => a.value.text.includes(sp.flag)))) return null;
     if (take.size === 0) continue;
     if (!a.plain || a.form !== 'assign' || !tokens) return null;
@@ -298,7 +328,9 @@ export function flagsStep(ctx: StepContext, d: Draft): Refusal | void {
       reason: `the daemon's arguments read ${hidden.word}, whose value holds ${hidden.flags.join(' ')}: the flags must leave for command_args_background, and rc-supervise does not split a variable other lines may read`,
       suggestion: `move ${hidden.flags.join(' ')} out of that variable into command_args_background by hand, then migrate again`,
     };
-  const moved = moveBackgroundFlags(ctx.service, ctx.rule?.backgroundFlags ?? [], ctx.initdPath);
+  const keptWords: string[] = [];
+  const kept = ctx.rule?.keptPidfileFlags ?? [];
+  const moved = moveBackgroundFlags(ctx.service, ctx.rule?.backgroundFlags ?? [], ctx.initdPath, kept, keptWords);
   if (moved === null)
     return {
       kind: 'refuse',
@@ -333,6 +365,8 @@ export function flagsStep(ctx: StepContext, d: Draft): Refusal | void {
       ctx.rule?.backgroundFlags ?? [],
       ctx.service.value('pidfile'),
       pidfileAliases(ctx.service, launchPid),
+      kept,
+      keptWords,
     );
     d.convertedTake = take;
     // Launch words were written on a command line, not inside double quotes: escaped like the
@@ -345,6 +379,10 @@ export function flagsStep(ctx: StepContext, d: Draft): Refusal | void {
     );
   }
   d.movedText = words.filter(Boolean).join(' ');
+  if (keptWords.length)
+    d.notes.push(
+      `${keptWords.join(', ')} stays in command_args: ${ctx.rule!.id} writes that pid file in the foreground too (rule ${ctx.rule!.id}), and the supervisor keeps a pid file of its own`,
+    );
   // puppet master: its pid file is also a lock taken in the foreground. With the pid file option
   // moved away it falls back to its default file, which every instance of a multi-instance
   // script (puppetmaster.<name>) shares: the second one would not start.

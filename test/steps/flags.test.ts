@@ -156,6 +156,51 @@ test('${pidfile_dir} is another variable, not the pid file: it stays in command_
   expect(d.movedText).toBe('');
 });
 
+describe("a pid file option the rule keeps (keptPidfileFlags: dbmail's -p)", () => {
+  const dbmail = rule({
+    id: 'dbmail',
+    ownPidfile: '*',
+    keptPidfileFlags: [{ flag: '-p', value: true, why: 'pidfile' }],
+  });
+  test('-p ${PIDFILE} (an alias) and the literal path stay, with a note', () => {
+    for (const word of ['-p ${PIDFILE}', '-p /run/dbmail/imapd.pid']) {
+      const { d, res } = run(
+        sh(
+          '#!/sbin/openrc-run',
+          'PIDFILE=/run/dbmail/imapd.pid',
+          'pidfile="${PIDFILE}"',
+          `command_args="${word} -f /etc/dbmail/dbmail.conf"`,
+        ),
+        dbmail,
+      );
+      expect(res).toBeUndefined();
+      expect(d.movedText).toBe('');
+      expect(d.moveEdits).toEqual([]);
+      expect(d.notes).toEqual([
+        `${word} stays in command_args: dbmail writes that pid file in the foreground too (rule dbmail), and the supervisor keeps a pid file of its own`,
+      ]);
+    }
+  });
+  test("-p ${pidfile} still moves: under supervise-daemon that variable names the supervisor's file", () => {
+    const { d } = run(
+      sh(
+        '#!/sbin/openrc-run',
+        'pidfile=/run/dbmail/imapd.pid',
+        'command_args="-p ${pidfile} -f /etc/dbmail/dbmail.conf"',
+      ),
+      dbmail,
+    );
+    expect(d.movedText).toBe('-p ${pidfile}');
+  });
+  test('without the field the same word moves (the generic rule)', () => {
+    const { d } = run(
+      sh('#!/sbin/openrc-run', 'PIDFILE=/run/dbmail/imapd.pid', 'pidfile="${PIDFILE}"', 'command_args="-p ${PIDFILE}"'),
+      rule({ id: 'dbmail', ownPidfile: '*' }),
+    );
+    expect(d.movedText).toBe('-p ${PIDFILE}');
+  });
+});
+
 describe('a flag hidden in a variable the arguments read', () => {
   test('a variable read only by the arguments: its flags leave it for command_args_background (init.d)', () => {
     const { s, d, res } = run(

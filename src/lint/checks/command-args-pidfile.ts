@@ -22,7 +22,12 @@ const check: Check = {
   run(ctx) {
     // A custom start() launches the daemon itself: supervise-daemon never sees command_args.
     if (!supervisorPossible(ctx) || ctx.service.defines('start')) return [];
-    const moved = moveBackgroundFlags(ctx.service, ctx.rule?.backgroundFlags ?? [], ctx.initdPath);
+    const moved = moveBackgroundFlags(
+      ctx.service,
+      ctx.rule?.backgroundFlags ?? [],
+      ctx.initdPath,
+      ctx.rule?.keptPidfileFlags,
+    );
     if (!moved || moved.edits.length === 0) return [];
     const s = ctx.service;
     const report = (why?: string) => [
