@@ -788,6 +788,44 @@ mount --bind @TMP@/devlog /dev/log`,
   // interface ("cannot resolve local IPv4 bind address: 127.0.0.1, Name or service not known",
   // to syslog only, exit 66); with the veth pair up the same address resolves
   'tftp-hpa': { pkg: 'tftpd-hpa', args: '-a 127.0.0.1:6969 -s @TMP@', setup: 'veth' },
+  // --- round 12 (docs/verified-daemons-fixes.md, "The run of 2026-11-26 (round 12)")
+  // Debian makes /etc/clamav/clamav-milter.conf in its postinst (debconf): a configuration of
+  // its own with the milter socket in the temp dir and a clamd socket there too. Nothing listens
+  // on that one: clamav-milter only warns ("No clamd server appears to be available") and keeps
+  // running, asking clamd per message
+  'clamav-milter': {
+    args: '-c @TMP@/clamav-milter.conf',
+    setup: `printf 'MilterSocket @TMP@/milter.sock\\nClamdSocket unix:@TMP@/clamd.sock\\n' > @TMP@/clamav-milter.conf`,
+  },
+  // The entry's -v matters only in remote control mode (-r, which its script keeps in
+  // command_args); Debian's fyre is built without gnet, and -r exits 1 at once: "This Fyre
+  // binary was compiled without gnet support. Cluster support is not available."
+  fyre: {
+    skip: "Debian's fyre is built without gnet: remote control mode (-r), the only one that daemonizes and the one -v keeps in the foreground, exits at once ('compiled without gnet support'); without -r it is the GTK program",
+  },
+  // grossd drops to the user gross (Debian's postinst adds it; "Running as root: can't find
+  // user 'gross'" without it); the packaged grossd.conf asks DNS blocklists: a configuration
+  // with no checks, its query and status ports on loopback
+  grossd: {
+    args: '-f @TMP@/grossd.conf',
+    setup: `sysuser gross; printf 'host = 127.0.0.1\\nport = 5525\\nstatus_host = 127.0.0.1\\nstatus_port = 5522\\nsync_listen = 127.0.0.1\\nprotocol = postfix\\n' > @TMP@/grossd.conf`,
+  },
+  // gvpe reads DIR/gvpe.conf (-c; the package ships only an example) and takes its node name as
+  // an operand: two nodes on loopback, a host key made by gvpectrl (node b gets a copy of a's
+  // public key: it is never contacted), and the if-up script it runs on the tun device it makes
+  // (in the sandbox's own network namespace). The pid file stays the default /run/gvpe.pid
+  gvpe: {
+    args: '-c @TMP@/gvpe a',
+    setup: `mkdir -p @TMP@/gvpe && printf 'udp-port = 40700\\nenable-udp = yes\\nifname = vpn0\\nnode = a\\nhostname = 127.0.0.1\\nnode = b\\nhostname = 127.0.0.2\\n' > @TMP@/gvpe/gvpe.conf
+gvpectrl -c @TMP@/gvpe -G > /dev/null 2>&1; cp @TMP@/gvpe/pubkey/a @TMP@/gvpe/pubkey/b
+printf '#!/bin/sh\\nip link set "$IFNAME" up\\n' > @TMP@/gvpe/if-up && chmod +x @TMP@/gvpe/if-up`,
+  },
+  // Debian's lldpd is Vincent Bernat's (entry lldpd), another program
+  'openlldp-lldpd': {
+    skip: "Debian has no OpenLLDP (Gentoo net-misc/openlldp): Debian's /usr/sbin/lldpd (package lldpd) is Vincent Bernat's lldpd, another program (entry lldpd)",
+  },
+  // osspd makes its /dev/dsp, /dev/adsp and /dev/mixer through CUSE before anything else
+  osspd: { needs: "CUSE (/dev/cuse, the cuse kernel module, which this machine lacks: \"cuse: device not found, try 'modprobe cuse' first\")" },
 };
 
 /** The recipe for an entry: "<kind>:<id>" (rule:cupsd, kb:cupsd) first, then "<id>". */
