@@ -57,6 +57,9 @@ describe.each(entries)('%s', (file, e) => {
   test('writes no pid file by itself (noOwnPidfile) and a built-in one (ownPidfile) do not go together', () => {
     expect(e.noOwnPidfile && e.ownPidfile !== undefined).toBeFalsy();
   });
+  test('a pid file option kept in command_args (keptPidfileFlags) comes with the pid file the daemon writes (ownPidfile)', () => {
+    if (e.keptPidfileFlags) expect(e.ownPidfile).toBeDefined();
+  });
   test('signals are valid names', () => {
     for (const s of Object.values(e.signals ?? {})) expect(s).toMatch(SIGNALS);
   });

@@ -379,6 +379,8 @@ export function flagsStep(ctx: StepContext, d: Draft): Refusal | void {
     );
   }
   d.movedText = words.filter(Boolean).join(' ');
+  // The daemon writes that file under both backends: the supervisor needs one of its own.
+  if (keptWords.length) d.pidfileKept = true;
   if (keptWords.length)
     d.notes.push(
       `${keptWords.join(', ')} stays in command_args: ${ctx.rule!.id} writes that pid file in the foreground too (rule ${ctx.rule!.id}), and the supervisor keeps a pid file of its own`,

@@ -176,6 +176,7 @@ describe("a pid file option the rule keeps (keptPidfileFlags: dbmail's -p)", () 
       expect(res).toBeUndefined();
       expect(d.movedText).toBe('');
       expect(d.moveEdits).toEqual([]);
+      expect(d.pidfileKept).toBe(true); // so the pidfile step gives the supervisor its own
       expect(d.notes).toEqual([
         `${word} stays in command_args: dbmail writes that pid file in the foreground too (rule dbmail), and the supervisor keeps a pid file of its own`,
       ]);
