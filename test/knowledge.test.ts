@@ -14,6 +14,7 @@ const SIGNALS = /^(HUP|INT|QUIT|USR1|USR2|TERM|ALRM|WINCH|CONT|STOP|TSTP|TTIN|TT
 const FACTS: KnowledgeFact[] = [
   'foreground',
   'foregroundSince',
+  'foregroundAliases',
   'daemonizeFlags',
   'pidfileFlags',
   'keptPidfileFlags',

@@ -49,6 +49,7 @@ export function entryToRule(e: DaemonEntry): ServiceRule {
       ...(e.pidfileFlags ?? []).map((f) => flag(f, 'pidfile')),
     ],
     keptPidfileFlags: e.keptPidfileFlags?.map((f) => flag(f, 'pidfile')),
+    foregroundAliases: e.foregroundAliases,
     ownPidfile: e.ownPidfile,
     packages: e.packages,
     noOwnPidfile: e.noOwnPidfile,
@@ -218,4 +219,24 @@ export function ruleForInstalled(rule: ServiceRule, pkg: InstalledPackage | unde
     summary: `${words ? `command_args_foreground="${words}"` : 'stays in the foreground by itself'} (${pkg.name} ${pkg.version} is ${since} or newer)`,
     sources: [...rule.sources, `installed version: ${found}`],
   };
+}
+
+/**
+ * The rule that answers for a service, from the one its name or daemon finds first: among
+ * namesakes kept to their packages (atftp's and tftp-hpa's in.tftpd, the two lldpd) the
+ * installed package's; with version-dependent words, the installed version's; a rule kept to
+ * packages (ntpd, crond), only for them. What installed the script unknown (lint, a root
+ * without a package database): the refusing forms, so that nothing is said with certainty of
+ * a daemon that may be another program of the same name. migrate and lint both ask here.
+ */
+export function resolveRule(
+  first: ServiceRule | undefined,
+  daemonName: string | undefined,
+  installed: (() => InstalledPackage | undefined) | undefined,
+  scriptText: string,
+): ServiceRule | undefined {
+  const namesakes = first?.origin === 'knowledge' && first.packages && daemonName ? knowledgeRulesFor(daemonName) : [];
+  const found = namesakes.length > 1 ? ruleAmong(namesakes, installed?.(), daemonName) : first;
+  const versioned = found?.foregroundSince ? ruleForInstalled(found, installed?.()) : found;
+  return versioned?.packages ? ruleForPackage(versioned, installed?.(), scriptText, daemonName) : versioned;
 }

@@ -9,6 +9,7 @@ export interface KnowledgeFlag {
 export type KnowledgeFact =
   | 'foreground'
   | 'foregroundSince'
+  | 'foregroundAliases'
   | 'daemonizeFlags'
   | 'pidfileFlags'
   | 'keptPidfileFlags'
@@ -33,6 +34,8 @@ export interface DaemonEntry {
   foreground?: string;
   /** The version the foreground words appeared in (then the entry refuses, naming them). */
   foregroundSince?: string;
+  /** Other spellings of the foreground words, each enough alone (knowledge/schema.json). */
+  foregroundAliases?: string[];
   daemonizeFlags?: KnowledgeFlag[];
   pidfileFlags?: KnowledgeFlag[];
   /** Pid file options it honours in the foreground too: they stay in command_args (knowledge/schema.json). */

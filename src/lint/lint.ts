@@ -7,6 +7,7 @@ import { Service } from '../model/service.js';
 import { ShellFile } from '../parse/shellfile.js';
 import { shellCheckSyntax, startConfirmation, templateWords } from '../parse/syntax-check.js';
 import { findRule } from '../rules/registry.js';
+import { resolveRule } from '../knowledge/rules.js';
 import { parseVersion, type Check, type LintContext, type RawFinding, type Version } from './check.js';
 import { CHECKS } from './checks/index.js';
 import type { CheckMeta, Finding, Severity } from './types.js';
@@ -261,7 +262,14 @@ export function lintParsed(input: LintFileInput, parsed: ParsedInput, opts: Lint
   const { initd, confd } = parsed;
   const svcName = input.name ?? serviceName(input.initdPath);
   const service = new Service(svcName, initd, confd);
-  const rule = findRule(svcName, service.daemon);
+  // As migrate resolves it, with no package database: a rule kept to packages (ntpd: ntp.org's
+  // and ntpsec's, not OpenNTPD's) refuses rather than speak of another program of that name.
+  const rule = resolveRule(
+    findRule(svcName, service.daemon),
+    service.daemon ?? undefined,
+    undefined,
+    initd.text + '\n' + (confd?.text ?? ''),
+  );
   const ctx: LintContext = {
     initdPath: input.initdPath,
     confdPath: input.confdPath ?? null,

@@ -8,7 +8,7 @@ import { ShellFile } from '../parse/shellfile.js';
 import { unitsOnRoot, type UnitFacts } from '../knowledge/units.js';
 import { initdOwners, type InstalledPackage } from '../knowledge/installed.js';
 import { pidfileReadersOnRoot, type PidfileReader } from '../knowledge/logrotate.js';
-import { knowledgeRulesFor, ruleAmong, ruleForInstalled, ruleForPackage } from '../knowledge/rules.js';
+import { resolveRule } from '../knowledge/rules.js';
 import { findRule } from '../rules/registry.js';
 import { daemonizingPrograms, directlyRun, launchedDaemon } from '../steps/custom-start.js';
 import { templateWord } from '../steps/route.js';
@@ -205,17 +205,14 @@ export function migrateLoaded(l: LoadedService, options: PlanOptions = {}): Serv
     launchedDaemon(service) ??
     daemonizingPrograms(service).find((n) => findRule('', n)) ??
     (direct.length === 1 ? direct[0] : undefined);
-  const first = findRule(l.name, daemonName);
-  // Different daemons with one binary name, each with a knowledge entry kept to its packages
-  // (atftp's and tftp-hpa's in.tftpd): the entry for the package that installed the script.
-  const namesakes = first?.origin === 'knowledge' && first.packages && daemonName ? knowledgeRulesFor(daemonName) : [];
-  const found = namesakes.length > 1 ? ruleAmong(namesakes, l.installed?.(), daemonName) : first;
-  // Version-dependent foreground words: the package that installed the init script says.
-  const versioned = found?.foregroundSince ? ruleForInstalled(found, l.installed?.()) : found;
-  // A binary name several daemons share (ntpd, crond): the rule only for its own package.
-  const rule = versioned?.packages
-    ? ruleForPackage(versioned, l.installed?.(), l.initd.text + '\n' + (l.confd?.text ?? ''), daemonName)
-    : versioned;
+  // Namesakes kept to their packages, version-dependent words, a binary several daemons share:
+  // the package that installed the init script says (knowledge/rules.ts resolveRule).
+  const rule = resolveRule(
+    findRule(l.name, daemonName),
+    daemonName,
+    l.installed,
+    l.initd.text + '\n' + (l.confd?.text ?? ''),
+  );
   const base = {
     rule,
     units: l.units ?? [],

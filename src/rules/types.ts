@@ -55,6 +55,8 @@ export interface ServiceRule {
   otherImplementation?: RegExp;
   /** Flags that daemonize or write a pidfile: they move to command_args_background. */
   backgroundFlags?: FlagSpec[];
+  /** Other spellings of `foreground` (dnsmasq's -k): a script passing one needs nothing added. */
+  foregroundAliases?: string[];
   /**
    * Pid file options the daemon honours in the foreground too (dbmail's -p): a word naming the
    * script's pid file through one of them stays in command_args instead of moving.

@@ -373,9 +373,11 @@ function chooseForeground(ctx: StepContext, d: Draft): Refusal | void {
     const fgWords = rule.foreground.split(/\s+/).filter(Boolean);
     const given = scriptArgs(s, d) ?? [];
     // The script already passes the rule's words in command_args (both backends), or an
-    // unmistakable no-fork spelling (supervisord's --nodaemon where the rule says -n): nothing to add.
+    // unmistakable no-fork spelling (supervisord's --nodaemon where the rule says -n), or another
+    // spelling the rule knows (dnsmasq's -k for --keep-in-foreground): nothing to add.
     d.foreground =
-      (fgWords.length && fgWords.every((w) => given.includes(w))) || given.some((w) => NO_FORK_WORDS.test(w))
+      (fgWords.length && fgWords.every((w) => given.includes(w))) ||
+      given.some((w) => NO_FORK_WORDS.test(w) || !!rule.foregroundAliases?.includes(w))
         ? ''
         : rule.foreground;
     const installed = rule.sources.find((x) => x.startsWith('installed version:'));

@@ -459,3 +459,22 @@ test("ssd-signal: with --exec (or --name) start-stop-daemon signals only that pr
   ).find((x) => x.ruleId === 'ssd-signal');
   expect(plain?.message).toContain('it reaches the supervisor, not the daemon');
 });
+
+describe('no-foreground on real supervised scripts (Artix): errors only where certain', () => {
+  const sup = (body: string) => `#!/usr/bin/openrc-run\nsupervisor=supervise-daemon\n${body}`;
+  const errors = (text: string) => lint(text).filter((f) => f.ruleId === 'no-foreground');
+  test("another spelling of the rule's words (dnsmasq -k, connmand -n) is the same word", () => {
+    // (no variables: a value the check cannot see may hold the word, and then it says nothing)
+    expect(errors(sup('command="/usr/bin/dnsmasq"\ncommand_args="--conf-file=/etc/dnsmasq.conf -k"\n'))).toEqual([]);
+    expect(errors(sup('command=/usr/bin/connmand\ncommand_args="-n"\n'))).toEqual([]);
+    // Without it: still an error (the rule is certain that dnsmasq forks by default).
+    expect(
+      errors(sup('command="/usr/bin/dnsmasq"\ncommand_args="--conf-file=/etc/dnsmasq.conf"\n')).map((f) => f.severity),
+    ).toEqual(['error']);
+  });
+  test("a rule kept to other packages (ntp.org's ntpd) says nothing of OpenNTPD's ntpd", () => {
+    expect(errors(sup('name="OpenNTPD"\ncommand="/usr/bin/ntpd"\ncommand_args="-d"\n'))).toEqual([]);
+    // ntp.org's: the rule applies (its package unknown, packageUnknown 'apply'), -n is missing.
+    expect(errors(sup('command="/usr/sbin/ntpd"\ncommand_args="-g"\n')).map((f) => f.severity)).toEqual(['error']);
+  });
+});

@@ -774,3 +774,17 @@ test('script evidence with a one-letter fork spelling beside it: migrated, warne
   const known = run(sh(...base, 'command_background=yes', 'command_args="-b"'), { rule: fgRule });
   expect(known.d.warnings.some((m) => m.includes('many daemons read as'))).toBe(false);
 });
+
+test("another spelling the rule knows (dnsmasq's -k for --keep-in-foreground) counts as passing its words", () => {
+  const dnsmasq = rule({ foreground: '--keep-in-foreground', foregroundAliases: ['-k'] });
+  const passes = run(sh(...base, 'command_args="${DNSMASQ_OPTS} -k"'), { rule: dnsmasq });
+  expect(passes.d.foreground).toBe('');
+  // Without the field the long word is added (harmless for dnsmasq, wrong for lint's no-foreground).
+  const plain = run(sh(...base, 'command_args="${DNSMASQ_OPTS} -k"'), {
+    rule: rule({ foreground: '--keep-in-foreground' }),
+  });
+  expect(plain.d.foreground).toBe('--keep-in-foreground');
+  // And an alias only counts when it is passed.
+  const none = run(sh(...base, 'command_args="${DNSMASQ_OPTS}"'), { rule: dnsmasq });
+  expect(none.d.foreground).toBe('--keep-in-foreground');
+});

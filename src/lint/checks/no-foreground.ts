@@ -24,6 +24,9 @@ const check: Check = {
   run(ctx) {
     const s = ctx.service;
     if (!s.supervised || !s.command || s.defines('start')) return [];
+    // A rule that refuses (another program of that name may be installed: Artix's OpenNTPD ntpd
+    // under the ntp.org ntpd rule; a version that may lack the words) is no evidence here.
+    if (ctx.rule?.refuse) return [];
     // A value we cannot see (an unpaired conf.d, the environment) may hold the no-fork word.
     const raw = [...s.initdAssignments('command_args'), ...s.confdAssignments('command_args')]
       .map((a) => a.value.text)
