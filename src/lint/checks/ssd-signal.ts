@@ -28,22 +28,12 @@ const check: Check = {
       const call = ctx.service.ssdCalls.find((x) => x.cmd === c.cmd);
       return !!call?.parsed.options.some((o) => o.spec.long === 'pidfile');
     };
-    // i2pd's `start-stop-daemon -s HUP -x ${command} -p ${pidfile}`: start-stop-daemon signals
-    // the pid in the file only when that process is the --exec program (or --name): the
-    // supervisor is not, so nobody gets the signal, and with --signal (oknodo, nothing found)
-    // it exits 1 (OpenRC 0.45.2 src/start-stop-daemon/start-stop-daemon.c, src/shared/schedules.c).
-    const matchesProgram = (c: (typeof ctx.service.signalCalls)[number]) => {
-      if (c.via !== 'start-stop-daemon') return '';
-      const call = ctx.service.ssdCalls.find((x) => x.cmd === c.cmd);
-      const o = call?.parsed.options.find((x) => x.spec.long === 'exec' || x.spec.long === 'name');
-      return o ? `--${o.spec.long}` : '';
-    };
     return rewritableSignalCalls(ctx.service)
       .flatMap((c, i) => (byPidfile(c) ? [{ c, i }] : []))
       .map(({ c, i }) => ({
         start: c.cmd.start,
         end: c.cmd.end,
-        message: `${c.cmd.fn}() sends ${c.signal} with ${c.via} through the pidfile: ${ctx.service.supervised ? 'under supervise-daemon' : 'if conf.d chooses supervise-daemon,'} ${matchesProgram(c) ? `that file names the supervisor, which is not the program ${matchesProgram(c)} asks for: the signal reaches nobody, and start-stop-daemon fails with "no matching processes found"` : 'it reaches the supervisor, not the daemon'}; use \${supervisor} \${RC_SVCNAME} --signal ${c.signal}`,
+        message: `${c.cmd.fn}() sends ${c.signal} with ${c.via} through the pidfile: ${ctx.service.supervised ? 'under supervise-daemon it reaches' : 'if conf.d chooses supervise-daemon, it reaches'} the supervisor, not the daemon; use \${supervisor} \${RC_SVCNAME} --signal ${c.signal}`,
         severity: latentSeverity(ctx, 'error'),
         fix: ctx.service.supervised ? { safety: 'safe' as const, edits: [edits[i]] } : undefined,
       }));
