@@ -473,3 +473,8 @@ describe('no-foreground on real supervised scripts (Artix): errors only where ce
     expect(errors(sup('command="/usr/sbin/ntpd"\ncommand_args="-g"\n')).map((f) => f.severity)).toEqual(['error']);
   });
 });
+
+test("no-foreground: a rule whose words only name a pid file (the wiki's metalog) says nothing of forking", () => {
+  const sup = '#!/usr/bin/openrc-run\nsupervisor=supervise-daemon\ncommand="metalog"\n';
+  expect(lint(sup).filter((f) => f.ruleId === 'no-foreground')).toEqual([]);
+});

@@ -27,6 +27,12 @@ const check: Check = {
     // A rule that refuses (another program of that name may be installed: Artix's OpenNTPD ntpd
     // under the ntp.org ntpd rule; a version that may lack the words) is no evidence here.
     if (ctx.rule?.refuse) return [];
+    // Words that only name a pid file (the wiki's metalog rule: --pidfile /run/metametalog.pid,
+    // so that metalog's own pid file is not the supervisor's) keep nothing from forking:
+    // metalog never forks without -B. Not this check's business (pidfile-collision's).
+    const fg = (ctx.rule?.foreground ?? '').split(/\s+/).filter(Boolean);
+    const pidFlags = (ctx.rule?.backgroundFlags ?? []).filter((f) => f.why === 'pidfile').map((f) => f.flag);
+    if (fg.length && pidFlags.includes(fg[0]) && fg.length <= 2) return [];
     // A value we cannot see (an unpaired conf.d, the environment) may hold the no-fork word.
     const raw = [...s.initdAssignments('command_args'), ...s.confdAssignments('command_args')]
       .map((a) => a.value.text)
