@@ -379,12 +379,13 @@ export function flagsStep(ctx: StepContext, d: Draft): Refusal | void {
     );
   }
   d.movedText = words.filter(Boolean).join(' ');
-  // The daemon writes that file under both backends: the supervisor needs one of its own.
-  if (keptWords.length) d.pidfileKept = true;
-  if (keptWords.length)
+  if (keptWords.length) {
+    // The daemon writes that file under both backends: the supervisor needs one of its own.
+    d.pidfileKept = true;
     d.notes.push(
       `${keptWords.join(', ')} stays in command_args: ${ctx.rule!.id} writes that pid file in the foreground too (rule ${ctx.rule!.id}), and the supervisor keeps a pid file of its own`,
     );
+  }
   // puppet master: its pid file is also a lock taken in the foreground. With the pid file option
   // moved away it falls back to its default file, which every instance of a multi-instance
   // script (puppetmaster.<name>) shares: the second one would not start.

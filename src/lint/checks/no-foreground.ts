@@ -1,5 +1,6 @@
 import { insertBlock } from '../../steps/emit.js';
-import { flagsStep } from '../../steps/flags.js';
+import { flagsStep, pickTokens } from '../../steps/flags.js';
+import { splitValue } from '../../parse/words.js';
 import { foregroundStep } from '../../steps/foreground.js';
 import { emptyDraft, type StepContext } from '../../steps/index.js';
 import type { Check } from '../check.js';
@@ -30,9 +31,10 @@ const check: Check = {
     // Words that only name a pid file (the wiki's metalog rule: --pidfile /run/metametalog.pid,
     // so that metalog's own pid file is not the supervisor's) keep nothing from forking:
     // metalog never forks without -B. Not this check's business (pidfile-collision's).
-    const fg = (ctx.rule?.foreground ?? '').split(/\s+/).filter(Boolean);
-    const pidFlags = (ctx.rule?.backgroundFlags ?? []).filter((f) => f.why === 'pidfile').map((f) => f.flag);
-    if (fg.length && pidFlags.includes(fg[0]) && fg.length <= 2) return [];
+    // (The flags step's own reading of flags: `--pidfile X`, `--pidfile=X`, `-pX` alike.)
+    const fg = splitValue(ctx.rule?.foreground ?? '', 0, 'none') ?? [];
+    const pidFlags = (ctx.rule?.backgroundFlags ?? []).filter((f) => f.why === 'pidfile');
+    if (fg.length && pickTokens(fg, pidFlags).size === fg.length) return [];
     // A value we cannot see (an unpaired conf.d, the environment) may hold the no-fork word.
     const raw = [...s.initdAssignments('command_args'), ...s.confdAssignments('command_args')]
       .map((a) => a.value.text)
