@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
 import { Language, Parser, type Node, type Tree } from 'web-tree-sitter';
+import { flatten, LanguageInfo, wasmCursor, type FlatTree, type WasmCursor } from './flat.js';
 
 const require = createRequire(import.meta.url);
 
@@ -23,6 +24,8 @@ declare const __RC_SUPERVISE_VERSION__: string | undefined;
 
 let parser: Parser | undefined;
 let loading: Promise<Parser> | undefined;
+let langInfo: LanguageInfo | undefined;
+let cursor: WasmCursor | null = null;
 
 /**
  * Loads the WASM runtime and the bash grammar once per process (per worker thread).
@@ -44,10 +47,15 @@ export function initParser(): Promise<Parser> {
   if (!loading && !process.env.RC_SUPERVISE_WASM_TIERUP) v8.setFlagsFromString('--liftoff-only');
   if (!loading) v8.setFlagsFromString('--no-wasm-lazy-compilation');
   loading ??= (async () => {
-    await Parser.init();
+    // Emscripten's Module options: the module fills this object with its exports, which the
+    // tree walk of flat.ts calls directly (RC_SUPERVISE_PUBLIC_CURSOR=1: through TreeCursor).
+    const wasmModule: Record<string, unknown> = {};
+    await Parser.init(wasmModule);
     const lang = await Language.load(grammarPath());
     const p = new Parser();
     p.setLanguage(lang);
+    langInfo = new LanguageInfo(lang);
+    cursor = process.env.RC_SUPERVISE_PUBLIC_CURSOR ? null : wasmCursor(wasmModule);
     parser = p;
     return p;
   })();
@@ -60,6 +68,33 @@ export function parseTree(text: string): Tree {
   const tree = parser.parse(text);
   if (!tree) throw new Error('internal: tree-sitter returned no tree');
   return tree;
+}
+
+/**
+ * Parses and reads the whole tree into a FlatTree (flat.ts); `tree` is kept for what the
+ * flat tree does not hold (error and missing nodes) and must be deleted by the caller.
+ */
+export function parseFlat(text: string): { tree: Tree; flat: FlatTree } {
+  const tree = parseTree(text);
+  try {
+    return { tree, flat: flatten(tree, text, langInfo!, cursor) };
+  } catch (e) {
+    tree.delete();
+    throw e;
+  }
+}
+
+/** The flat tree of a tree parseTree gave. */
+export function flattenTree(tree: Tree, text: string): FlatTree {
+  if (!langInfo) throw new Error('internal: initParser() was not awaited');
+  return flatten(tree, text, langInfo, cursor);
+}
+
+/** For tests: the flat tree of `tree` read through the public TreeCursor or the module's exports. */
+export function flattenWith(tree: Tree, text: string, direct: boolean): FlatTree {
+  if (!langInfo) throw new Error('internal: initParser() was not awaited');
+  if (direct && !cursor) throw new Error('internal: the WebAssembly module exports no cursor functions');
+  return flatten(tree, text, langInfo, direct ? cursor : null);
 }
 
 export type { Node, Tree };

@@ -1,4 +1,5 @@
-import { parseTree, type Node, type Tree } from './parser.js';
+import type { FlatNode, FlatTree } from './flat.js';
+import { flattenTree, parseFlat, type Tree } from './parser.js';
 import { unquoted } from './words.js';
 
 /** Half-open range of UTF-16 indices into the file text (what String.slice takes). */
@@ -90,10 +91,14 @@ export class ShellFile {
     readonly text: string,
     tree?: Tree,
   ) {
-    const t = tree ?? parseTree(text);
+    const { tree: t, flat } = tree ? { tree, flat: flattenTree(tree, text) } : parseFlat(text);
     this.eol = /\r\n/.test(text.slice(0, text.indexOf('\n') + 1)) ? '\r\n' : '\n';
-    walk(this, t);
-    t.delete();
+    try {
+      walk(this, flat);
+      if (flat.count && t.rootNode.hasError) errors(this, t);
+    } finally {
+      t.delete();
+    }
   }
 
   /** The here-document body an edit of [start, end) would land in, if any. */
@@ -149,7 +154,7 @@ function computeLineStarts(text: string): number[] {
 }
 
 /** `if [ "${V}" = value ]; then <stmt>; fi` at top level (no else): the condition, statically. */
-function guardOf(ifs: Node | null, ifsType: string | undefined): Assignment['guard'] {
+function guardOf(ifs: FlatNode | null, ifsType: string | undefined): Assignment['guard'] {
   if (!ifs || ifsType !== 'if_statement' || ifs.parent?.type !== 'program') return undefined;
   if (ifs.children.some((c) => c && (c.type === 'else_clause' || c.type === 'elif_clause'))) return undefined;
   const cond = ifs.children.find((c) => c?.type === 'test_command');
@@ -158,13 +163,12 @@ function guardOf(ifs: Node | null, ifsType: string | undefined): Assignment['gua
 }
 
 /** A statement run unconditionally: directly in the file or directly in a function body. */
-function isPlainStatement(p: Node | null, pType = p?.type): boolean {
+function isPlainStatement(p: FlatNode | null, pType = p?.type): boolean {
   return pType === 'program' || (pType === 'compound_statement' && p!.parent?.type === 'function_definition');
 }
 
 /** Node types `visit` looks at, and the tokens that mark bash-only syntax. */
-const VISITED = [
-  // Not 'ERROR': its type id is special and makes descendantsOfType return nothing at all.
+const VISITED = new Set([
   'comment',
   'array',
   'ansi_c_string',
@@ -195,45 +199,25 @@ const VISITED = [
   'brace_expression',
   'concatenation',
   'command_substitution',
-];
+]);
 
 /**
- * VISITED as descendantsOfType wants it (an array), with a Set behind `includes`:
- * web-tree-sitter looks each of the grammar's ~280 node types up in the list on every call.
+ * Every node of interest, in document order, from the flat tree (flat.ts). The enclosing
+ * function of a node is found from the function spans. (Nodes that end at offset 0 are left
+ * out, as web-tree-sitter's descendantsOfType, which this walk replaced, left them out.)
  */
-class TypeList extends Array<string> {
-  private readonly set: Set<string>;
-  constructor(types: string[]) {
-    super();
-    this.push(...types);
-    this.set = new Set(types);
-  }
-  // Arrays made from this one (map, filter, ...) are plain arrays.
-  static override get [Symbol.species]() {
-    return Array;
-  }
-  override includes(t: string): boolean {
-    return this.set.has(t);
-  }
-}
-const VISITED_LIST = new TypeList(VISITED);
-
-/**
- * One query for every node of interest (`descendantsOfType`, document order) instead of a
- * walk: building a JS object per node, or a cursor step per node, cost more than parsing.
- * The enclosing function of a node is found from the function spans.
- */
-function walk(file: ShellFile, tree: Tree): void {
-  const root = tree.rootNode;
-  for (const c of root.namedChildren) if (c) file.topStatements.push({ start: c.startIndex, end: c.endIndex });
-  const nodes = root.descendantsOfType(VISITED_LIST);
+function walk(file: ShellFile, flat: FlatTree): void {
+  const root = flat.node(0);
+  for (const c of root.namedChildren) file.topStatements.push({ start: c.startIndex, end: c.endIndex });
   const fns: { start: number; end: number; name: string }[] = [];
-  for (const node of nodes) {
+  const visited = flat.lang.types.map((t) => VISITED.has(t));
+  for (let i = 1; i < flat.count; i++) {
+    if (!visited[flat.type[i]] || flat.end[i] === 0) continue;
+    const node = flat.node(i);
     while (fns.length && fns[fns.length - 1].end <= node.startIndex) fns.pop();
     const r = visit(file, node, fns.length ? fns[fns.length - 1].name : null);
     if (typeof r === 'string') fns.push({ start: node.startIndex, end: node.endIndex, name: r });
   }
-  if (root.hasError) errors(file, tree);
 }
 
 /**
@@ -257,7 +241,7 @@ function errors(file: ShellFile, tree: Tree): void {
 }
 
 /** Records what one node means; returns a function's name for a function definition. */
-function visit(file: ShellFile, node: Node, fn: string | null): string | undefined {
+function visit(file: ShellFile, node: FlatNode, fn: string | null): string | undefined {
   switch (node.type) {
     case 'comment':
       file.comments.push({ start: node.startIndex, end: node.endIndex });
@@ -364,16 +348,16 @@ function visit(file: ShellFile, node: Node, fn: string | null): string | undefin
   return undefined;
 }
 
-function bashism(file: ShellFile, node: Node, what: string): void {
+function bashism(file: ShellFile, node: FlatNode, what: string): void {
   file.bashisms.push({ start: node.startIndex, end: node.endIndex, what });
 }
 
-function addError(file: ShellFile, node: Node, message: string): void {
+function addError(file: ShellFile, node: { startIndex: number; endIndex: number }, message: string): void {
   const { line, col } = file.lineCol(node.startIndex);
   file.errors.push({ offset: node.startIndex, end: node.endIndex, line, col, message });
 }
 
-function quoteOf(node: Node | null): Quote {
+function quoteOf(node: FlatNode | null): Quote {
   if (!node) return 'empty';
   switch (node.type) {
     case 'string':
@@ -387,7 +371,7 @@ function quoteOf(node: Node | null): Quote {
   }
 }
 
-function addAssignment(file: ShellFile, node: Node, fn: string | null): void {
+function addAssignment(file: ShellFile, node: FlatNode, fn: string | null): void {
   const parent = node.parent;
   const parentType = parent?.type;
   // `FOO=bar cmd` sets FOO for cmd only: not a variable of the service. But tree-sitter-bash
@@ -425,7 +409,7 @@ function addAssignment(file: ShellFile, node: Node, fn: string | null): void {
 }
 
 /** `X=a\ ${b}\ c` mis-split by tree-sitter-bash: the assignment is the command's only prefix, glued to its "name". */
-function gluedAssignment(text: string, cmd: Node, assign: Node): boolean {
+function gluedAssignment(text: string, cmd: FlatNode, assign: FlatNode): boolean {
   const next = assign.nextSibling;
   if (!next || cmd.firstChild?.startIndex !== assign.startIndex) return false;
   // Nothing, or only escaped blanks (which tree-sitter drops), between the two.
@@ -434,7 +418,7 @@ function gluedAssignment(text: string, cmd: Node, assign: Node): boolean {
 
 const RESERVED = new Set(['fi', 'done', 'esac', 'then', 'do', 'elif', 'else', '}', 'in']);
 
-function addCommand(file: ShellFile, node: Node, fn: string | null): void {
+function addCommand(file: ShellFile, node: FlatNode, fn: string | null): void {
   // Each `.type` (and `.firstChild`) is a call into the WASM module: the children are read
   // once, with their types.
   const kids = node.children;
@@ -519,7 +503,7 @@ function addCommand(file: ShellFile, node: Node, fn: string | null): void {
 }
 
 /** `: ${NAME:=default}` and `: ${NAME=default}` assign when NAME is unset (or empty). */
-function addDefaults(file: ShellFile, node: Node, fn: string | null): void {
+function addDefaults(file: ShellFile, node: FlatNode, fn: string | null): void {
   // `: ${X:=v}` and the quoted `: "${X:=v}"` (the expansion inside a string) alike.
   const expansions = node.children.flatMap((c) =>
     !c
@@ -527,11 +511,11 @@ function addDefaults(file: ShellFile, node: Node, fn: string | null): void {
       : c.type === 'expansion'
         ? [c]
         : c.type === 'string'
-          ? c.children.filter((k): k is Node => k?.type === 'expansion')
+          ? c.children.filter((k): k is FlatNode => k?.type === 'expansion')
           : [],
   );
   for (const c of expansions) {
-    const kids = c.children.filter((k): k is Node => !!k);
+    const kids = c.children.filter((k): k is FlatNode => !!k);
     const nameNode = kids.find((k) => k.type === 'variable_name');
     const op = kids.find((k) => k.text === ':=' || k.text === '=');
     if (!nameNode || !op) continue;
