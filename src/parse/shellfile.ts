@@ -201,6 +201,9 @@ const VISITED = new Set([
   'command_substitution',
 ]);
 
+/** VISITED by type id (one grammar per process). */
+let visitedIds: boolean[] | undefined;
+
 /**
  * Every node of interest, in document order, from the flat tree (flat.ts). The enclosing
  * function of a node is found from the function spans. (Nodes that end at offset 0 are left
@@ -210,7 +213,7 @@ function walk(file: ShellFile, flat: FlatTree): void {
   const root = flat.node(0);
   for (const c of root.namedChildren) file.topStatements.push({ start: c.startIndex, end: c.endIndex });
   const fns: { start: number; end: number; name: string }[] = [];
-  const visited = flat.lang.types.map((t) => VISITED.has(t));
+  const visited = (visitedIds ??= flat.lang.types.map((t) => VISITED.has(t)));
   for (let i = 1; i < flat.count; i++) {
     if (!visited[flat.type[i]] || flat.end[i] === 0) continue;
     const node = flat.node(i);

@@ -114,6 +114,18 @@ export function staticProgram(
   return { path, ownName: readsOwnName(s, word, new Set()) };
 }
 
+/**
+ * No file rc-supervise reads assigns `name` anywhere (not even in a function), none sources
+ * another file, and OpenRC does not provide it: its value at start time is empty.
+ */
+function setNowhere(s: Service, name: string): boolean {
+  if (/^(RC_|SVCNAME$)/.test(name) || s.value(name) !== undefined) return false;
+  const files = [...s.rcconf, ...(s.confd ? [s.confd] : []), s.initd];
+  return !files.some(
+    (f) => f.assignments.some((a) => a.name === name) || f.commands.some((c) => c.name === '.' || c.name === 'source'),
+  );
+}
+
 /** The word's value depends on the service's name, directly or through the variables it reads (`PROGRAM=${SVCNAME%%.*}`). */
 function readsOwnName(s: Service, text: string, seen: Set<string>): boolean {
   return referencedVars(text).some((v) => {
@@ -878,6 +890,14 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
     if (exec?.value) command = written(exec);
     else if (operands.length >= 1) command = launch.words[operands.shift()! + 1].text;
     else return refuse("start()'s start-stop-daemon names no program (--exec, --startas or an operand)");
+    // `--exec "${JAVA}"` with JAVA set nowhere (a conf.d that does not exist here): command=
+    // would be empty, which OpenRC runs as no daemon at all.
+    const lone = /^["']?\$\{?([A-Za-z_]\w*)\}?["']?$/.exec(command)?.[1];
+    if (lone && setNowhere(s, lone))
+      return refuse(
+        `start() runs ${command}, and neither the script nor its conf.d sets ${lone}: rc-supervise cannot tell which program that is`,
+        `set ${lone} in /etc/conf.d/${s.name} (the conf.d the package installs may set it), then migrate again`,
+      );
     if (/\$/.test(command) && !/^["']?\$\{?[A-Za-z_]\w*\}?["']?$/.test(command)) {
       // command= keeps the variables as written (it follows them at run time); their static
       // value only names the program, for the rule.

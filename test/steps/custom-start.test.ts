@@ -1428,6 +1428,25 @@ describe('the program named through variables', () => {
     expect(launchedDaemon(service(text))).toBeUndefined();
   });
 
+  test('--exec "${JAVA}" with JAVA set nowhere: refused, naming the variable and where to set it', () => {
+    const r = refusal(launch('"${JAVA}"'));
+    expect(r.reason).toBe(
+      `${PREFIX}start() runs "\${JAVA}", and neither the script nor its conf.d sets JAVA: rc-supervise cannot tell which program that is`,
+    );
+    expect(r.suggestion).toBe(
+      'set JAVA in /etc/conf.d/foo (the conf.d the package installs may set it), then migrate again',
+    );
+  });
+
+  test.each([
+    ['conf.d sets it', [], 'JAVA=/usr/bin/java\n'],
+    ['a function sets it', ['setup() {', '\tJAVA=/usr/bin/java', '}'], null],
+    ['a file is sourced', ['. /etc/java.env'], null],
+  ])('--exec "${JAVA}" where %s: not refused for being unset', (_, top, confd) => {
+    const { r } = run(launch('"${JAVA}"', ...top), { rule: rule({ daemons: ['java'] }) }, confd);
+    expect(r?.reason ?? '').not.toMatch(/sets JAVA/);
+  });
+
   test('a binary run directly through a static variable with its daemonize flag is that daemon', () => {
     const { s, d, r } = run(sh('#!/sbin/openrc-run', 'EXE=food', 'start() {', '\t/usr/sbin/${EXE} -d', '}'), {
       rule: rule({ daemons: ['food'] }),

@@ -720,14 +720,17 @@ describe('no evidence, and the daemon itself unreadable: the reason says what is
     );
   });
 
-  test('start() launching a variable the script never sets (distccd, set in its conf.d)', () => {
-    const reason = reasonOf(
-      sh('#!/sbin/openrc-run', 'start() {', '	start-stop-daemon --start --exec "${FOO_EXEC}" --user foo', '}'),
-      true,
+  test('start() launching a variable the script never sets (distccd, set in its conf.d): refused before, naming it', () => {
+    // The custom-start step refuses it (a command= of that variable would be empty), so the
+    // reason names the variable and where to set it, whatever the evidence would have been.
+    const s = service(
+      sh('#!/sbin/openrc-run', 'start() {', '\tstart-stop-daemon --start --exec "${FOO_EXEC}" --user foo', '}'),
     );
-    expect(reason).toBe(
-      `the daemon is not known statically: start() launches "\${FOO_EXEC}", and FOO_EXEC is not set by the script or its conf.d${tail}`,
-    );
+    expect(customStartStep(ctx(s), draft())).toMatchObject({
+      kind: 'refuse',
+      code: 'custom-start',
+      reason: `custom start()/stop(): start() runs "\${FOO_EXEC}", and neither the script nor its conf.d sets FOO_EXEC: rc-supervise cannot tell which program that is`,
+    });
   });
 
   test('a daemon whose binary is really called "services" is still named (anope)', () => {
