@@ -21,17 +21,17 @@ import type { Language, Tree } from 'web-tree-sitter';
  */
 export class FlatTree {
   /** Grammar symbol (alias resolved), as the Node API's typeId; 65535 for ERROR. */
-  readonly type: Uint16Array;
+  type: Uint16Array;
   /** Start and end, UTF-16 indices into text. */
-  readonly start: Int32Array;
-  readonly end: Int32Array;
+  start: Int32Array;
+  end: Int32Array;
   /** Field id in the parent (0: none). */
-  readonly field: Uint16Array;
+  field: Uint16Array;
   /** Index of the parent (-1 for the root), first child, next and previous sibling (-1: none). */
-  readonly parent: Int32Array;
-  readonly firstChild: Int32Array;
-  readonly nextSibling: Int32Array;
-  readonly prevSibling: Int32Array;
+  parent: Int32Array;
+  firstChild: Int32Array;
+  nextSibling: Int32Array;
+  prevSibling: Int32Array;
   count = 0;
   private readonly nodes: (FlatNode | undefined)[] = [];
 
@@ -48,6 +48,27 @@ export class FlatTree {
     this.firstChild = new Int32Array(capacity).fill(-1);
     this.nextSibling = new Int32Array(capacity).fill(-1);
     this.prevSibling = new Int32Array(capacity).fill(-1);
+  }
+
+  /**
+   * Room for twice as many nodes. The arrays are sized by the root's descendant count, which
+   * is the number of visible nodes the walk finds; should it ever be short, the walk goes on.
+   */
+  grow(): void {
+    const more = <T extends Int32Array | Uint16Array>(a: T, fill: number): T => {
+      const b = new (a.constructor as new (n: number) => T)(Math.max(16, a.length * 2));
+      if (fill) b.fill(fill);
+      b.set(a);
+      return b;
+    };
+    this.type = more(this.type, 0);
+    this.start = more(this.start, 0);
+    this.end = more(this.end, 0);
+    this.field = more(this.field, 0);
+    this.parent = more(this.parent, 0);
+    this.firstChild = more(this.firstChild, -1);
+    this.nextSibling = more(this.nextSibling, -1);
+    this.prevSibling = more(this.prevSibling, -1);
   }
 
   /** The node at index i (one object per index, made on first use). */
@@ -195,9 +216,15 @@ interface Steps {
 }
 
 /** Walks `tree` into a FlatTree. `wasm`: the module's exports, or null for the public TreeCursor. */
-export function flatten(tree: Tree, text: string, lang: LanguageInfo, wasm: WasmCursor | null): FlatTree {
+export function flatten(
+  tree: Tree,
+  text: string,
+  lang: LanguageInfo,
+  wasm: WasmCursor | null,
+  capacity = tree.rootNode.descendantCount,
+): FlatTree {
   const root = tree.rootNode;
-  const flat = new FlatTree(text, lang, root.descendantCount);
+  const flat = new FlatTree(text, lang, capacity);
   if (wasm) {
     const t = (tree as unknown as Handle)[0];
     // The root node, as web-tree-sitter marshals a node (id, start index, row, column, and
@@ -250,7 +277,7 @@ function walk(f: FlatTree, s: Steps): void {
   let prev = -1;
   for (;;) {
     const i = f.count++;
-    if (i >= f.type.length) throw new Error('internal: tree has more nodes than its descendant count');
+    if (i >= f.type.length) f.grow();
     f.type[i] = s.type();
     f.field[i] = s.field();
     f.start[i] = s.start();

@@ -90,11 +90,14 @@ export function flattenTree(tree: Tree, text: string): FlatTree {
   return flatten(tree, text, langInfo, cursor);
 }
 
-/** For tests: the flat tree of `tree` read through the public TreeCursor or the module's exports. */
-export function flattenWith(tree: Tree, text: string, direct: boolean): FlatTree {
+/**
+ * For tests: the flat tree of `tree` read through the module's exports (`direct`) or the
+ * public TreeCursor, into arrays of `capacity` nodes to start with.
+ */
+export function flattenWith(tree: Tree, text: string, direct: boolean, capacity?: number): FlatTree {
   if (!langInfo) throw new Error('internal: initParser() was not awaited');
   if (direct && !cursor) throw new Error('internal: the WebAssembly module exports no cursor functions');
-  return flatten(tree, text, langInfo, direct ? cursor : null);
+  return flatten(tree, text, langInfo, direct ? cursor : null, capacity);
 }
 
 export type { Node, Tree };

@@ -46,8 +46,13 @@ function expectSameTree(text: string): void {
   try {
     const want = viaNodeApi(tree);
     const fields = tree.language.fields;
-    for (const direct of [true, false]) {
-      const f = flattenWith(tree, text, direct);
+    // Both walks, and the arrays grown on the way from a single node's room.
+    for (const [direct, capacity] of [
+      [true, undefined],
+      [false, undefined],
+      [true, 1],
+    ] as const) {
+      const f = flattenWith(tree, text, direct, capacity);
       expect(viaFlat(f, fields)).toEqual(want);
       // Links: each node's children are the rows whose parent it is, in order; a child's
       // siblings are its neighbours among them.
