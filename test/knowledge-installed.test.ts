@@ -218,6 +218,15 @@ describe('a rule kept to its packages (binary names several daemons share)', () 
     );
   });
 
+  test("another program of the name keeps none of the rule's words; a merely unknown package keeps them", () => {
+    const flags = { backgroundFlags: [{ flag: '-p', value: true, why: 'pidfile' as const }] };
+    const lenient = rulePk({ ...flags, packageUnknown: 'apply', otherImplementation: /OpenNTPD/i });
+    expect(ruleForPackage(lenient, undefined, 'name="OpenNTPD"\n').backgroundFlags).toEqual([]);
+    expect(ruleForPackage(rulePk(flags), pkg('net-misc/openntpd'), '').backgroundFlags).toEqual([]);
+    // Unknown: refused for migrate, but the words are still the likely program's (lint, info).
+    expect(ruleForPackage(rulePk(flags), undefined, '').backgroundFlags).toEqual(flags.backgroundFlags);
+  });
+
   // Alpine's openntpd script says neither OpenNTPD nor openntpd: only its configuration file.
   test("the curated ntpd rule takes OpenNTPD's /etc/ntpd.conf for the other implementation, not ISC's /etc/ntp.conf", () => {
     const script = (conf: string) =>

@@ -168,8 +168,11 @@ export function ruleForPackage(
   if (!names?.length) return rule;
   const base = launched?.slice(launched.lastIndexOf('/') + 1);
   const bin = base && rule.daemons.includes(base) ? base : (rule.daemons[0] ?? rule.id);
-  const refuse = (reason: string): ServiceRule => ({
+  const refuse = (reason: string, other = false): ServiceRule => ({
     ...rule,
+    // Known to be another program of that name: the words the rule knows (daemonize flags,
+    // kept pid file flags) say nothing about it (lint's command-args-pidfile reads them).
+    ...(other ? { backgroundFlags: [], keptPidfileFlags: undefined } : {}),
     refuse: {
       reason,
       suggestion: `if the daemon is ${names.join(' or ')}, pass its no-fork words with --foreground-args`,
@@ -179,11 +182,15 @@ export function ruleForPackage(
     if (ofPackage(names, pkg)) return rule;
     return refuse(
       `the rule ${rule.id} is for ${names.join(', ')}, but ${pkg.where} says ${pkg.name} installed the init script: another daemon named ${bin}`,
+      true,
     );
   }
   const other = rule.otherImplementation?.exec(scriptText);
   if (other)
-    return refuse(`the rule ${rule.id} is for ${names.join(', ')}, but the script names another ${bin} (${other[0]})`);
+    return refuse(
+      `the rule ${rule.id} is for ${names.join(', ')}, but the script names another ${bin} (${other[0]})`,
+      true,
+    );
   if (rule.packageUnknown === 'apply') return rule;
   return refuse(
     `several daemons are named ${bin}; the rule ${rule.id} is for ${names.join(', ')}, and which package installed the init script is not known`,
