@@ -1,6 +1,7 @@
 import { atLeast } from '../model/version.js';
 import { dquoteInner } from '../shell/quote.js';
 import { draftSets } from './emit.js';
+import { isYes } from './flags.js';
 import type { Draft, Refusal, StepContext } from './types.js';
 
 type V = [number, number, number];
@@ -23,10 +24,17 @@ function lostLogs(ctx: StepContext, d: Draft): void {
   const lost = (stream === 'both' ? (['stdout', 'stderr'] as const) : [stream]).filter((x) => !isKept(KEEPS[x]));
   if (!lost.length) return;
   const what = lost.join(' and ');
+  // start-stop-daemon --background (command_background, in start_stop_daemon_args, or in the
+  // launch a custom start() made) sent both streams to /dev/null already: nothing is lost now.
+  const before =
+    isYes(s.value('command_background')) ||
+    (s.words('start_stop_daemon_args') ?? []).some((w) => /^(-b|--background)$/.test(w)) ||
+    !!d.converted?.backgroundMakePidfile;
+  const head = `in the foreground ${rule.id} logs to ${stream === 'both' ? 'stdout and stderr' : stream} (rule ${rule.id}), and supervise-daemon discards ${what}${before ? ', as start-stop-daemon --background did before' : ''}`;
   d.warnings.push(
     rule.foregroundLogsNoFile
-      ? `in the foreground ${rule.id} logs to ${stream === 'both' ? 'stdout and stderr' : stream} (rule ${rule.id}), and supervise-daemon discards ${what}: migrate again with --log syslog to keep its log (not to a file: ${rule.id} dies when that stream is a file, rule ${rule.id})`
-      : `in the foreground ${rule.id} logs to ${stream === 'both' ? 'stdout and stderr' : stream} (rule ${rule.id}), and supervise-daemon discards ${what}: migrate again with --log syslog or --log file:DIR (or set ${lost.map((x) => KEEPS[x][0]).join(' and ')}) to keep its log`,
+      ? `${head}: run rc-supervise migrate again with --log syslog to keep its log (not to a file: ${rule.id} dies when that stream is a file, rule ${rule.id})`
+      : `${head}: run rc-supervise migrate again with --log syslog or --log file:DIR (or set ${lost.map((x) => KEEPS[x][0]).join(' and ')}) to keep its log`,
   );
 }
 

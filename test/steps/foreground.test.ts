@@ -134,7 +134,7 @@ describe('evidence, strongest first', () => {
     const logs = rule({ foreground: '-f', foregroundLogs: 'stderr' });
     const warned = runToPolicy(all, { rule: logs });
     expect(warned.d.warnings).toContain(
-      'in the foreground foo logs to stderr (rule foo), and supervise-daemon discards stderr: migrate again with --log syslog or --log file:DIR (or set error_log) to keep its log',
+      'in the foreground foo logs to stderr (rule foo), and supervise-daemon discards stderr, as start-stop-daemon --background did before: run rc-supervise migrate again with --log syslog or --log file:DIR (or set error_log) to keep its log',
     );
     const syslog = runToPolicy(all, { rule: logs, options: { log: { kind: 'syslog' }, target: [0, 51, 0] } });
     expect(syslog.d.lines).toContain('error_logger="logger -t ${RC_SVCNAME} -p daemon.err"');
@@ -160,7 +160,7 @@ describe('evidence, strongest first', () => {
     expect(r.d.warnings).toEqual([]);
     const outOnly = ssd.replace('--stderr', '--stdout');
     expect(runToPolicy(outOnly, { rule: logs }).d.warnings).toEqual([
-      'in the foreground foo logs to stderr (rule foo), and supervise-daemon discards stderr: migrate again with --log syslog or --log file:DIR (or set error_log) to keep its log',
+      'in the foreground foo logs to stderr (rule foo), and supervise-daemon discards stderr, as start-stop-daemon --background did before: run rc-supervise migrate again with --log syslog or --log file:DIR (or set error_log) to keep its log',
     ]);
   });
 
@@ -185,11 +185,11 @@ describe('evidence, strongest first', () => {
   test('a rule whose foreground logs to both streams: warned for each stream nothing keeps', () => {
     const logs = rule({ foreground: '-f', foregroundLogs: 'both' });
     expect(runToPolicy(all, { rule: logs }).d.warnings).toContain(
-      'in the foreground foo logs to stdout and stderr (rule foo), and supervise-daemon discards stdout and stderr: migrate again with --log syslog or --log file:DIR (or set output_log and error_log) to keep its log',
+      'in the foreground foo logs to stdout and stderr (rule foo), and supervise-daemon discards stdout and stderr, as start-stop-daemon --background did before: run rc-supervise migrate again with --log syslog or --log file:DIR (or set output_log and error_log) to keep its log',
     );
     const errKept = sh('#!/sbin/openrc-run', 'command=/usr/bin/foo', 'error_log=/var/log/foo.log');
     expect(runToPolicy(errKept, { rule: logs }).d.warnings).toEqual([
-      'in the foreground foo logs to stdout and stderr (rule foo), and supervise-daemon discards stdout: migrate again with --log syslog or --log file:DIR (or set output_log) to keep its log',
+      'in the foreground foo logs to stdout and stderr (rule foo), and supervise-daemon discards stdout: run rc-supervise migrate again with --log syslog or --log file:DIR (or set output_log) to keep its log',
     ]);
     const both = sh(
       '#!/sbin/openrc-run',

@@ -197,7 +197,7 @@ test('a daemon whose foreground log must not be a file: the warning offers only 
   const warned = run(script, {}, { rule: noFile, d: draft({ foregroundLogs: 'stderr' }) });
   expect(warned.r).toBeUndefined();
   expect(warned.d.warnings).toEqual([
-    'in the foreground foo logs to stderr (rule foo), and supervise-daemon discards stderr: migrate again with --log syslog to keep its log (not to a file: foo dies when that stream is a file, rule foo)',
+    'in the foreground foo logs to stderr (rule foo), and supervise-daemon discards stderr: run rc-supervise migrate again with --log syslog to keep its log (not to a file: foo dies when that stream is a file, rule foo)',
   ]);
   const file = run(
     script,
