@@ -106,20 +106,20 @@ export class FlatNode {
     return this.t.lang.named(this.t.type[this.index]);
   }
   get parent(): FlatNode | null {
-    const p = this.t.parent[this.index];
-    return p < 0 ? null : this.t.node(p);
+    return this.at(this.t.parent[this.index]);
   }
   get firstChild(): FlatNode | null {
-    const c = this.t.firstChild[this.index];
-    return c < 0 ? null : this.t.node(c);
+    return this.at(this.t.firstChild[this.index]);
   }
   get nextSibling(): FlatNode | null {
-    const c = this.t.nextSibling[this.index];
-    return c < 0 ? null : this.t.node(c);
+    return this.at(this.t.nextSibling[this.index]);
   }
   get previousSibling(): FlatNode | null {
-    const c = this.t.prevSibling[this.index];
-    return c < 0 ? null : this.t.node(c);
+    return this.at(this.t.prevSibling[this.index]);
+  }
+  /** The node at an index from the link arrays (-1: none). */
+  private at(i: number): FlatNode | null {
+    return i < 0 ? null : this.t.node(i);
   }
   get children(): FlatNode[] {
     const out: FlatNode[] = [];

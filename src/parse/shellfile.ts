@@ -387,7 +387,7 @@ function addAssignment(file: ShellFile, node: FlatNode, fn: string | null): void
   if (!nameNode) return;
   const decl = parentType === 'declaration_command' ? parent!.firstChild?.text : undefined;
   const stmt = decl || glued ? parent! : node;
-  // Each `.parent` and `.type` is a call into the WASM module: look each up once.
+  // (Looked up once each: a node's type and parent are array reads, but not free.)
   const stmtParent = decl || glued ? parent!.parent : parent;
   const stmtParentType = decl || glued ? stmtParent?.type : parentType;
   const valueStart = valueNode?.startIndex ?? node.endIndex;
@@ -399,7 +399,7 @@ function addAssignment(file: ShellFile, node: FlatNode, fn: string | null): void
     value: {
       start: valueStart,
       end: valueEnd,
-      // (what valueNode.text gives, without asking the WASM module for its end again)
+      // (what valueNode.text gives)
       text: glued || valueNode ? file.text.slice(valueStart, valueEnd) : '',
       quote: glued ? 'mixed' : quoteOf(valueNode),
     },
@@ -422,8 +422,7 @@ function gluedAssignment(text: string, cmd: FlatNode, assign: FlatNode): boolean
 const RESERVED = new Set(['fi', 'done', 'esac', 'then', 'do', 'elif', 'else', '}', 'in']);
 
 function addCommand(file: ShellFile, node: FlatNode, fn: string | null): void {
-  // Each `.type` (and `.firstChild`) is a call into the WASM module: the children are read
-  // once, with their types.
+  // The children are read once, with their types.
   const kids = node.children;
   const types = kids.map((c) => c?.type);
   if (types[0] === 'variable_assignment' && gluedAssignment(file.text, node, kids[0]!)) return; // an assignment, see addAssignment
@@ -494,7 +493,7 @@ function addCommand(file: ShellFile, node: FlatNode, fn: string | null): void {
         break;
       }
   }
-  // Only for eval (each .parent is a call into WASM): does it run in a subshell?
+  // Only for eval: does it run in a subshell?
   if (name === 'eval')
     for (let p = node.parent; p; p = p.parent)
       if (p.type === 'command_substitution' || p.type === 'subshell') {
