@@ -12,13 +12,13 @@ const rule: ServiceRule = {
   ownPidfile: '/run/dbus.pid',
   warnings: [
     'When D-Bus is stopped the system or desktop may become unstable; best restart the system after migrating dbus (Gentoo wiki).',
+    'Readiness: with <fork/> dbus-daemon listened on its sockets before it forked, so start-stop-daemon returned with the bus up; supervise-daemon returns once it has spawned dbus-daemon, so at boot a service that needs dbus may start a moment before the bus socket exists (docs/openrc.md §4). Services that retry their connection are not affected.',
   ],
   notes: [
     'dbus-daemon --system forks because the system bus configuration (system.conf) contains <fork/>; --nofork overrides it. --fork is the opposite and must not reach supervise-daemon.',
     'system.conf also names a <pidfile> (Gentoo: /run/dbus.pid), the same path the stock script gives as pidfile=. dbus-daemon refuses to start when its pid file already exists ("The pid file ... exists, if the message bus is not running, remove this file") and supervise-daemon creates its own pid file there before starting the child: --nopidfile is required, not cosmetic.',
     'The stock reload() calls dbus-send ... org.freedesktop.DBus.ReloadConfig, which talks to the bus, not to a pid: it keeps working unchanged. dbus-daemon also reloads its configuration on SIGHUP.',
     'Restarting dbus to apply the change also restarts (or breaks) every service that needs it: bluetooth, iwd, avahi-daemon, elogind, NetworkManager...',
-    'Readiness: with <fork/> dbus-daemon listened on its sockets before it forked, so start-stop-daemon returned with the bus up; supervise-daemon returns once it has spawned dbus-daemon, so at boot a service that needs dbus may start a moment before the bus socket exists (docs/openrc.md §4). Services that retry their connection are not affected.',
     'Newer Gentoo dbus scripts already set supervisor=supervise-daemon and command_args_foreground="--nofork" in init.d; such a script is already supervised and must be left alone.',
   ],
   sources: [
