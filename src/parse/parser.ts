@@ -70,21 +70,7 @@ export function parseTree(text: string): Tree {
   return tree;
 }
 
-/**
- * Parses and reads the whole tree into a FlatTree (flat.ts); `tree` is kept for what the
- * flat tree does not hold (error and missing nodes) and must be deleted by the caller.
- */
-export function parseFlat(text: string): { tree: Tree; flat: FlatTree } {
-  const tree = parseTree(text);
-  try {
-    return { tree, flat: flatten(tree, text, langInfo!, cursor) };
-  } catch (e) {
-    tree.delete();
-    throw e;
-  }
-}
-
-/** The flat tree of a tree parseTree gave. */
+/** The whole tree parseTree gave, read into a FlatTree (flat.ts). */
 export function flattenTree(tree: Tree, text: string): FlatTree {
   if (!langInfo) throw new Error('internal: initParser() was not awaited');
   return flatten(tree, text, langInfo, cursor);

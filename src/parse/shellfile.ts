@@ -1,5 +1,5 @@
 import type { FlatNode, FlatTree } from './flat.js';
-import { flattenTree, parseFlat, type Tree } from './parser.js';
+import { flattenTree, parseTree, type Tree } from './parser.js';
 import { unquoted } from './words.js';
 
 /** Half-open range of UTF-16 indices into the file text (what String.slice takes). */
@@ -91,11 +91,12 @@ export class ShellFile {
     readonly text: string,
     tree?: Tree,
   ) {
-    const { tree: t, flat } = tree ? { tree, flat: flattenTree(tree, text) } : parseFlat(text);
+    const t = tree ?? parseTree(text);
     this.eol = /\r\n/.test(text.slice(0, text.indexOf('\n') + 1)) ? '\r\n' : '\n';
     try {
-      walk(this, flat);
-      if (flat.count && t.rootNode.hasError) errors(this, t);
+      walk(this, flattenTree(t, text));
+      // Error and missing nodes, which the flat tree does not hold, from the tree itself.
+      if (t.rootNode.hasError) errors(this, t);
     } finally {
       t.delete();
     }

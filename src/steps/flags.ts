@@ -435,6 +435,18 @@ export function isYes(v: string | null | undefined): boolean {
   return !!v && /^(yes|true|1|on)$/i.test(v);
 }
 
+/**
+ * start-stop-daemon puts the daemon in the background itself: command_background, or -b /
+ * --background (alone or among clustered short options) in start_stop_daemon_args. It then
+ * returned before the daemon was set up, and sent its output to /dev/null.
+ */
+export function ssdBackgrounds(s: Service): boolean {
+  return (
+    isYes(s.value('command_background')) ||
+    (s.words('start_stop_daemon_args') ?? []).some((w) => /^(-b|--background|-[a-zA-Z]*b[a-zA-Z]*)$/.test(w))
+  );
+}
+
 /** A daemonize flag of the rule among the arguments (init.d's command_args, or the converted launch's). */
 function daemonizes(s: Service, specs: FlagSpec[], d: Draft): boolean {
   const fork = specs.filter((f) => f.why === 'daemonize');

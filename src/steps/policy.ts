@@ -1,7 +1,7 @@
 import { atLeast } from '../model/version.js';
 import { dquoteInner } from '../shell/quote.js';
 import { draftSets } from './emit.js';
-import { isYes } from './flags.js';
+import { ssdBackgrounds } from './flags.js';
 import type { Draft, Refusal, StepContext } from './types.js';
 
 type V = [number, number, number];
@@ -26,10 +26,7 @@ function lostLogs(ctx: StepContext, d: Draft): void {
   const what = lost.join(' and ');
   // start-stop-daemon --background (command_background, in start_stop_daemon_args, or in the
   // launch a custom start() made) sent both streams to /dev/null already: nothing is lost now.
-  const before =
-    isYes(s.value('command_background')) ||
-    (s.words('start_stop_daemon_args') ?? []).some((w) => /^(-b|--background)$/.test(w)) ||
-    !!d.converted?.backgroundMakePidfile;
+  const before = ssdBackgrounds(s) || !!d.converted?.backgroundMakePidfile;
   const head = `in the foreground ${rule.id} logs to ${stream === 'both' ? 'stdout and stderr' : stream} (rule ${rule.id}), and supervise-daemon discards ${what}${before ? ', as start-stop-daemon --background did before' : ''}`;
   d.warnings.push(
     rule.foregroundLogsNoFile

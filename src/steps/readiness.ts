@@ -1,4 +1,4 @@
-import { isYes } from './flags.js';
+import { ssdBackgrounds } from './flags.js';
 import type { Draft, Refusal, StepContext } from './types.js';
 
 /**
@@ -23,8 +23,7 @@ const HARMLESS = new Set([
 export function readinessStep(ctx: StepContext, d: Draft): Refusal | void {
   const s = ctx.service;
   if (d.converted || !s.defines('start_post')) return;
-  if (isYes(s.value('command_background'))) return;
-  if ((s.words('start_stop_daemon_args') ?? []).some((w) => /^(-b|--background|-[a-zA-Z]*b[a-zA-Z]*)$/.test(w))) return;
+  if (ssdBackgrounds(s)) return;
   const c = s.initd.commands.find(
     (x) => x.fn === 'start_post' && !HARMLESS.has(x.name) && !/^mark_service_/.test(x.name),
   );
