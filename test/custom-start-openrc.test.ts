@@ -485,3 +485,54 @@ describe('start() runs the daemon directly, and it forks by itself (generic/cust
     expect(sd.slice(sd.indexOf('--') + 1)).toEqual(['-S', '-d', '2', '-n']);
   });
 });
+
+// OpenRC's start-stop-daemon starts when told neither --start, --stop nor --signal
+// (docs/openrc.md §2): fem-overlay's acme-dns and gortr launch that way.
+describe('start() runs start-stop-daemon with no --start (generic/custom-start-no-mode)', () => {
+  test('the same launch, now built by OpenRC; stop and the supervised start work', async () => {
+    const { before, after, supervised } = await both('rtrcache', 'custom-start-no-mode', {
+      confd: 'RTRCACHE_OPTS="-refresh 600"\n',
+      actions: ['start', 'stop'],
+    });
+    for (const r of [...before, ...after, ...supervised]) expect(r.code).toBe(0);
+    // The words as written: short options and no mode word; the recording stand-in ran it.
+    expect(before[0].calls).toEqual([
+      [
+        'start-stop-daemon',
+        '-x',
+        '/usr/bin/rtrcache',
+        '-p',
+        '/run/rtrcache.pid',
+        '-b',
+        '-m',
+        '--',
+        '-bind',
+        ':8282',
+        '-refresh',
+        '600',
+      ],
+    ]);
+    expect(calls(after[0])).toEqual([
+      [
+        'start-stop-daemon',
+        '--background',
+        '--exec /usr/bin/rtrcache',
+        '--make-pidfile',
+        '--pidfile /run/rtrcache.pid',
+        '--start',
+        '--',
+        '-bind',
+        ':8282',
+        '-refresh',
+        '600',
+      ],
+    ]);
+    expect(calls(after[1])).toEqual([
+      ['start-stop-daemon', '--exec /usr/bin/rtrcache', '--pidfile /run/rtrcache.pid', '--stop'],
+    ]);
+    const sd = supervised[0].calls[0];
+    expect(sd.slice(0, 3)).toEqual(['supervise-daemon', 'rtrcache', '--start']);
+    expect(sd.slice(sd.indexOf('--') - 1)).toEqual(['/usr/bin/rtrcache', '--', '-bind', ':8282', '-refresh', '600']);
+  });
+});
+

@@ -361,7 +361,7 @@ function unquote(w: Word): string {
   return words && words.length === 1 ? words[0] : w.text;
 }
 
-function toSsdCall(cmd: Command): SsdCall {
+export function toSsdCall(cmd: Command): SsdCall {
   const args = cmd.words.slice(1).map(unquote);
   // start-stop-daemon reads its options with getopt_long, which takes a unique abbreviation
   // (gross's `--pid "${GROSS_PID}"` is --pidfile): read as it does, or the words after one are
@@ -374,12 +374,30 @@ function toSsdCall(cmd: Command): SsdCall {
   else if (sig && !isStopSignal(sig.value) && !has('retry')) kind = 'signal';
   else if (has('stop')) kind = 'stop';
   else if (sig) kind = 'signal';
+  else if (optionsKnown(args, parsed)) kind = 'start';
   let signal: string | undefined;
   if (sig) {
     const written = sig.valueIndex !== undefined ? cmd.words[sig.valueIndex + 1].text : (sig.value ?? '');
     signal = written;
   }
   return { cmd, args, parsed, kind, signal };
+}
+
+/**
+ * OpenRC's start-stop-daemon starts when told neither --start, --stop nor --signal: main()
+ * takes its stop path only for `stop || sig != -1` and otherwise goes on to start the program
+ * (src/start-stop-daemon/start-stop-daemon.c; docs/openrc.md §2). fem-overlay's acme-dns runs
+ * `start-stop-daemon -x "${command}" -b -m ... -- ${command_args}` that way. Only said when every
+ * word where an option may stand is read: `start-stop-daemon ${STARTOPTS} -- ...` (dnetc) may
+ * hold --stop, so it stays unknown.
+ */
+function optionsKnown(args: string[], parsed: ParsedArgs): boolean {
+  const at = parsed.operandsAt;
+  const values = new Set(parsed.options.map((o) => o.valueIndex));
+  // An option word itself built from a variable (`-$X`, `--$MODE`): its meaning is not known.
+  for (let i = 0; i < at; i++) if (!values.has(i) && args[i].replace(/=[^]*$/, '').includes('$')) return false;
+  // The first operand, unless `--` came before it: a variable there may expand to options.
+  return at >= args.length || args[at - 1] === '--' || !args[at].includes('$');
 }
 
 /** `--stop --signal TERM` stops; `--signal HUP` (with or without --stop) only signals. */

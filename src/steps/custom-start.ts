@@ -1,6 +1,6 @@
 import type { Edit } from '../edit/edits.js';
 import { parseOptions, SHARED_MEANING, type ParsedArgs, type ParsedOption } from '../model/options.js';
-import type { Service } from '../model/service.js';
+import { toSsdCall, type Service } from '../model/service.js';
 import type { Assignment, Command, FunctionDef } from '../parse/shellfile.js';
 import { unquoted, type Token } from '../parse/words.js';
 import { referencedVars, samePath } from './emit.js';
@@ -226,8 +226,11 @@ function nesting(s: Service, f: FunctionDef, offset: number): number {
 /** End of the command's whole statement: its redirections may follow on a continued line. */
 const stmtEnd = (c: Command) => Math.max(c.end, ...(c.redirects ?? []).map((r) => r.end));
 
+// --start anywhere among the words (mysql's `${DEBUG:+"--verbose"} --start`, which the option
+// parser stops before), or a call the model reads as a start (no mode word at all).
 const isSsdStart = (c: Command) =>
-  c.name === 'start-stop-daemon' && /(^|\s)(--start|-S)(\s|$)/.test(c.words.map((w) => w.text).join(' '));
+  c.name === 'start-stop-daemon' &&
+  (/(^|\s)(--start|-S)(\s|$)/.test(c.words.map((w) => w.text).join(' ')) || toSsdCall(c).kind === 'start');
 
 /** The program a command runs when it names the service's daemon (literally or as ${command}). */
 function runsDaemon(s: Service, c: Command, daemons: readonly string[]): boolean {
@@ -779,6 +782,21 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
   const daemons = ctx.rule?.daemons ?? [];
   const shape = startShape(s, daemons);
   const stopFn = s.initd.fn('stop');
+  // One of OpenRC's own functions defined inside start(), stop() or restart() (a `}` missing,
+  // so that stop() sits inside start()): it exists only once the outer one has run, and the
+  // conversion's edits of the two would overlap. Helpers defined there (pentoo's
+  // binary-driver-handler) are the outer function's own business.
+  const fns = s.initd.functions;
+  const OWN = /^(start|stop|restart|reload|status|(start|stop)_(pre|post))$/;
+  const within = (g: FunctionDef) =>
+    fns.find((f) => f !== g && OWN.test(f.name) && g.start < f.start && f.end <= g.end);
+  const outer = fns.find((g) => ['start', 'stop', 'restart'].includes(g.name) && within(g));
+  if (outer) {
+    const inner = within(outer)!;
+    return refuse(
+      `${inner.name}() is defined inside ${outer.name}() (a missing \`}\`?): it exists only once ${outer.name}() has run, and rc-supervise cannot convert one without the other`,
+    );
+  }
   // Any other function that starts or stops the daemon with start-stop-daemon bypasses the
   // supervisor just the same (a restart() calling it was left behind before).
   const bypass = s.ssdCalls.find(

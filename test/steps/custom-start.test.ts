@@ -2351,3 +2351,53 @@ describe('a program start() runs directly: pid files compared by their static va
     );
   });
 });
+
+// Found by the property test (a mutated fixture lost start()'s closing brace): the conversion
+// removed start() and, inside it, stop() as two overlapping edits, an internal error (exit 70).
+test('a function defined inside start() (a missing `}`): refused, not converted', () => {
+  const nested = service(
+    sh(
+      '#!/sbin/openrc-run',
+      'start() {',
+      '\tstart-stop-daemon --start --exec /usr/sbin/foo -- -f /etc/foo.conf',
+      '',
+      'stop() {',
+      '\tstart-stop-daemon --stop --pidfile /run/foo.pid',
+      '}',
+      '}',
+    ),
+  );
+  const r = customStartStep(ctx(nested), draft()) as Refusal;
+  expect(r).toMatchObject({ kind: 'refuse', code: 'custom-start' });
+  expect(r.reason).toContain(
+    'stop() is defined inside start() (a missing `}`?): it exists only once start() has run, and rc-supervise cannot convert one without the other',
+  );
+  // The same functions one after the other: converted.
+  const flat = service(
+    sh(
+      '#!/sbin/openrc-run',
+      'start() {',
+      '\tstart-stop-daemon --start --exec /usr/sbin/foo -- -f /etc/foo.conf',
+      '}',
+      'stop() {',
+      '\tstart-stop-daemon --stop --pidfile /run/foo.pid',
+      '}',
+    ),
+  );
+  expect(customStartStep(ctx(flat), draft())).toBeUndefined();
+});
+
+test("a helper defined inside start() is start()'s own business: not refused for it", () => {
+  const s = service(
+    sh(
+      '#!/sbin/openrc-run',
+      'start() {',
+      '\thelper() { echo x; }',
+      '\thelper',
+      '\tstart-stop-daemon --start --exec /usr/sbin/foo -- -f /etc/foo.conf',
+      '}',
+    ),
+  );
+  const r = customStartStep(ctx(s), draft());
+  expect(r === undefined || !r.reason.includes('is defined inside')).toBe(true);
+});
