@@ -536,3 +536,38 @@ describe('start() runs start-stop-daemon with no --start (generic/custom-start-n
   });
 });
 
+// igmpproxy and hostapd: command_args ends in an operand, and OpenRC appends the no-fork word
+// (or the moved flags) after command_args, where musl's getopt() stops reading options.
+describe('the last word of command_args moved behind the words OpenRC appends (generic/operand-last-*)', () => {
+  test('igmpproxy: -n before the configuration file under the supervisor; start-stop-daemon gets the same words', async () => {
+    const confd = fixture('operand-last-command-args', 'conf.d.in');
+    // The sandbox has no /etc/igmpproxy.conf: start_pre()'s test of it is taken out.
+    const { before, after, supervised } = await both(
+      'igmpproxy',
+      'operand-last-command-args',
+      { confd, actions: ['start'] },
+      (t) => t.replace('[ ! -f "${config}" ]', 'false'),
+    );
+    for (const r of [...before, ...after, ...supervised]) expect(r.code).toBe(0);
+    expect(calls(after[0])).toEqual(calls(before[0]));
+    expect(before[0].calls[0].slice(-2)).toEqual(['--', '/etc/igmpproxy.conf']);
+    const sd = supervised[0].calls[0];
+    expect(sd.slice(sd.indexOf('--'))).toEqual(['--', '-n', '/etc/igmpproxy.conf']);
+  });
+
+  test('hostapd: -P and -B before the configuration files under start-stop-daemon, as before the migration', async () => {
+    const confd = fixture('operand-last-moved-flags', 'conf.d.in').replace(
+      'CONFIGS="/etc/hostapd/hostapd.conf"',
+      'CONFIGS="/etc/hostapd/wlan0.conf /etc/hostapd/wlan1.conf"',
+    );
+    const { before, after, supervised } = await both('hostapd', 'operand-last-moved-flags', {
+      confd,
+      actions: ['start'],
+    });
+    const words = ['-P', '/run/hostapd.pid', '-B', '/etc/hostapd/wlan0.conf', '/etc/hostapd/wlan1.conf'];
+    expect(calls(before[0])[0].slice(-6)).toEqual(['--', ...words]);
+    expect(calls(after[0])).toEqual(calls(before[0]));
+    const sd = supervised[0].calls[0];
+    expect(sd.slice(sd.indexOf('--'))).toEqual(['--', '/etc/hostapd/wlan0.conf', '/etc/hostapd/wlan1.conf']);
+  });
+});

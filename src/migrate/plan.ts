@@ -6,7 +6,7 @@ import type { ServiceRule } from '../rules/types.js';
 import { deferRefs, HEADER, insertBlock, placeRelocation } from '../steps/emit.js';
 import { STEPS, emptyDraft, type Evidence, type PlanOptions, type Refusal, type StepContext } from '../steps/index.js';
 import { routePrecheck, chooseRoute } from '../steps/route.js';
-import { assignment } from '../shell/quote.js';
+import { assignment, dquoteInner } from '../shell/quote.js';
 
 export type { PlanOptions, RefusalCode, Evidence } from '../steps/index.js';
 
@@ -75,7 +75,7 @@ export function planMigration(input: PlanInput): Plan {
   const supervisorLine = 'supervisor="supervise-daemon"';
 
   if (route === 'init.d') {
-    const edits: Edit[] = [...d.moveEdits, ...d.signalEdits, ...d.pidWriteGuards];
+    const edits: Edit[] = [...(d.operandTail?.edits ?? d.moveEdits), ...d.signalEdits, ...d.pidWriteGuards];
     const lines: string[] = [];
     const c = d.converted;
     if (c) {
@@ -88,8 +88,9 @@ export function planMigration(input: PlanInput): Plan {
         lines.push(`command_args="${deferRefs(rest.join(' ').replace(/(["\\])/g, '\\$1'), c.deferred)}"`);
       lines.push(...c.lines.filter((l) => !s.isSet(l.slice(0, l.indexOf('=')))));
     }
-    // The trailing operand after the words OpenRC appends (foreground.ts): a plain literal.
-    const tail = d.operandLast !== undefined && c ? c.args[d.operandLast].text : '';
+    // The trailing operand after the words OpenRC appends (foreground.ts): a converted launch's
+    // plain literal, or command_args's last word as written in its double quotes (`${config}`).
+    const tail = d.operandLast !== undefined && c ? c.args[d.operandLast].text : (d.operandTail?.text ?? '');
     const bgText = [d.movedText, tail].filter(Boolean).join(' ');
     if (tail) lines.push(`command_args_background="${bgText}"`);
     else if (d.movedText) {
@@ -102,7 +103,10 @@ export function planMigration(input: PlanInput): Plan {
       // The moved words are source text from a double-quoted command_args: already escaped for it.
       else lines.push(`command_args_background="${d.movedText}"`);
     }
-    if (tail) lines.push(assignment('command_args_foreground', [d.foreground, tail].filter(Boolean).join(' ')));
+    if (tail)
+      lines.push(
+        `command_args_foreground="${[d.foreground && dquoteInner(d.foreground), tail].filter(Boolean).join(' ')}"`,
+      );
     else if (d.foreground) lines.push(assignment('command_args_foreground', d.foreground));
     const own = s.supervisor.initdAssignment;
     const confdEdits: Edit[] = [];

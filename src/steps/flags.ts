@@ -142,7 +142,7 @@ export function moveBackgroundFlags(
 }
 
 /** Removes tokens and the blank before each run of them (or after, for a leading run). */
-function removeTokens(file: string, tokens: Token[], take: Set<number>): Edit[] {
+export function removeTokens(file: string, tokens: Token[], take: Set<number>): Edit[] {
   const edits: Edit[] = [];
   let i = 0;
   while (i < tokens.length) {

@@ -4,7 +4,7 @@ import { unitsFor, type UnitFacts } from '../knowledge/units.js';
 import { splitValue, unquoted } from '../parse/words.js';
 import { staticProgram } from './custom-start.js';
 import { draftSets, referencedVars } from './emit.js';
-import { isYes } from './flags.js';
+import { isYes, removeTokens } from './flags.js';
 import type { Draft, Evidence, Refusal, StepContext } from './types.js';
 import type { Edit } from '../edit/edits.js';
 import type { Command } from '../parse/shellfile.js';
@@ -240,10 +240,32 @@ export function foregroundStep(ctx: StepContext, d: Draft): Refusal | void {
   if (d.converted && !s.isSet('command_args_background') && !s.isSet('command_args_foreground')) {
     const left = d.converted.args.map((a, i) => ({ a, i })).filter(({ i }) => !d.convertedTake.has(i));
     const tail = left[left.length - 1];
-    if (tail && tail.a.text === last && /^[A-Za-z0-9_./:,=+@%][A-Za-z0-9_./:,=+@%-]*$/.test(last)) {
+    // Only when no other operand comes before it (hciattach's device and speed): the appended
+    // words would still follow that one.
+    if (
+      tail &&
+      tail.a.text === last &&
+      /^[A-Za-z0-9_./:,=+@%][A-Za-z0-9_./:,=+@%-]*$/.test(last) &&
+      !holdsOperand(list.slice(0, -1))
+    ) {
       d.operandLast = tail.i;
       d.notes.push(
         `${last}, the daemon's last argument, now ends command_args_background and command_args_foreground instead of command_args: OpenRC appends those after command_args, and ${stops ? `${ctx.rule!.id}'s option parser` : "a getopt() that stops at the first operand (musl's)"} would not read options after it`,
+      );
+      return;
+    }
+  }
+  // The same for command_args written at the top of the script (igmpproxy's
+  // `command_args="${IGMPPROXY_OPTS} ${config}"`, hostapd's `"... ${CONFIGS}"`): its last word, a
+  // plain literal or a variable whose value is operands only, ends both lists instead.
+  if (!d.converted && !s.isSet('command_args_background') && !s.isSet('command_args_foreground')) {
+    const tail = trailingOperand(ctx, d);
+    if (tail) {
+      d.operandTail = { text: tail.text, edits: tail.edits };
+      d.initdReasons.push("command_args's last words must move after the words OpenRC appends, in init.d");
+      const many = tail.text.includes(' ');
+      d.notes.push(
+        `${tail.text}${tail.text.includes('$') ? ` (${tail.words.join(' ')} now)` : ''}, the last ${many ? 'words' : 'word'} of command_args, now ${many ? 'end' : 'ends'} command_args_background and command_args_foreground instead: OpenRC appends those after command_args, and ${stops ? `${ctx.rule!.id}'s option parser` : "a getopt() that stops at the first operand (musl's)"} would not read options after ${many ? 'them' : 'it'}`,
       );
       return;
     }
@@ -261,6 +283,76 @@ export function foregroundStep(ctx: StepContext, d: Draft): Refusal | void {
     reason: `the daemon's arguments end in the operand ${last}, and OpenRC puts command_args_foreground (${d.foreground}) after them: a getopt() that stops at the first operand (musl's, on Alpine) would never see the no-fork word`,
     suggestion: `pass the no-fork word yourself before the operand (in command_args, e.g. ${d.foreground} ${last}), or migrate with --foreground-args if your libc reads options after operands`,
   };
+}
+
+/**
+ * A word that is an operand by its place: it does not start with `-` and does not follow an
+ * option word that may take it as its value (`-m 0`: the 0 may be -m's; `--pid=/x foo`: foo is
+ * not). Which options take a value is not known, so a word after one is given the benefit.
+ */
+function operandAt(words: readonly string[], i: number): boolean {
+  const prev = words[i - 1];
+  return !words[i].startsWith('-') && !(prev !== undefined && prev.startsWith('-') && !prev.includes('='));
+}
+
+/** Some word of `words` is an operand by its place (operandAt). */
+export function holdsOperand(words: readonly string[]): boolean {
+  return words.some((_, i) => operandAt(words, i));
+}
+
+/**
+ * The last words of the one top-level command_args, when they can move to the end of
+ * command_args_background and command_args_foreground: the shortest run of written words at
+ * the end (each a plain literal or a lone `${VAR}` in a double-quoted or unquoted value, not
+ * moved already, expanding to operands only) such that no operand is left before it
+ * (hciattach's `/dev/ttySAC1 bcm43xx 3000000` moves whole: -n after the first operand is lost
+ * as surely as after the last) and it does not start right after an option that may take its
+ * first word as a value. Moving them keeps every other word where it was: only the words
+ * OpenRC appends now come before them.
+ */
+function trailingOperand(ctx: StepContext, d: Draft): { text: string; words: string[]; edits: Edit[] } | undefined {
+  const s = ctx.service;
+  const all = s.initd.topLevel('command_args');
+  if (all.length !== 1 || s.confdAssignments('command_args').length) return undefined;
+  const a = all[0];
+  if (!a.plain || a.form !== 'assign' || a.guard || (a.value.quote !== 'double' && a.value.quote !== 'none'))
+    return undefined;
+  const tokens = splitValue(a.value.text, a.value.start, a.value.quote);
+  if (!tokens?.length) return undefined;
+  const inValue = (e: Edit) => e.file === ctx.initdPath && e.start >= a.value.start && e.end <= a.value.end;
+  const removed = d.moveEdits.filter(inValue);
+  const take = new Set(
+    tokens.flatMap((t, i) => (removed.some((e) => e.start <= t.start && t.end <= e.end) ? [i] : [])),
+  );
+  const left = tokens.map((t, i) => ({ t, i })).filter(({ i }) => !take.has(i));
+  const expanded = left.map(({ t }) => s.expand(t.text));
+  if (expanded.some((v) => v === null)) return undefined;
+  const wordsOf = (from: number, to: number) =>
+    expanded.slice(from, to).flatMap((v) => (v as string).split(/\s+/).filter(Boolean));
+  const movable = ({ t }: { t: { text: string } }) => {
+    const ref = /^\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))$/.exec(t.text);
+    if (!ref && !/^[A-Za-z0-9_./:,=+@%][A-Za-z0-9_./:,=+@%-]*$/.test(t.text)) return false;
+    const words = (s.expand(t.text) ?? '').split(/\s+/).filter(Boolean);
+    if (!words.length || words.some((x) => x.startsWith('-'))) return false;
+    // Our lines read the variable where they are put, below command_args: it must not change there.
+    const name = ref?.[1] ?? ref?.[2];
+    return !(name && s.initd.assignments.some((b) => b.fn === null && b.name === name && b.start > a.end));
+  };
+  for (let j = left.length - 1; j >= 0 && movable(left[j]); j--) {
+    const before = wordsOf(0, j);
+    const prev = before[before.length - 1];
+    if (holdsOperand(before) || (prev !== undefined && prev.startsWith('-') && !prev.includes('='))) continue;
+    const run = left.slice(j);
+    return {
+      text: run.map(({ t }) => t.text).join(' '),
+      words: wordsOf(j, left.length),
+      edits: [
+        ...d.moveEdits.filter((e) => !inValue(e)),
+        ...removeTokens(ctx.initdPath, tokens, new Set([...take, ...run.map(({ i }) => i)])),
+      ],
+    };
+  }
+  return undefined;
 }
 
 /** Evidence kinds by strength (Evidence: strongest first); --min-evidence names one of the last three. */

@@ -120,6 +120,12 @@ export interface Draft {
    * moved flags and the no-fork words come before it (a parser that stops at the first operand).
    */
   operandLast?: number;
+  /**
+   * The same for a top-level command_args (igmpproxy's `"${IGMPPROXY_OPTS} ${config}"`): its last
+   * word as written, and the edits that take it (and the moved flags) out of that assignment;
+   * they replace the moved flags' own edits of it.
+   */
+  operandTail?: { text: string; edits: Edit[] };
   /** Flags moved out of command_args, joined as written. */
   movedText: string;
   /**

@@ -295,8 +295,13 @@ describe('evidence, strongest first', () => {
   });
 
   // inputlircd: conf.d's event device ends the arguments, and `-f` would come after it.
-  test('arguments ending in an operand and a short no-fork option after them: refused; a long option is not', () => {
-    const script = sh('#!/sbin/openrc-run', 'command=/usr/bin/foo', 'command_args="-m 0 /dev/input/event2"');
+  test('arguments ending in an operand (read from conf.d with options) and a short no-fork option after them: refused; a long option is not', () => {
+    const script = sh('#!/sbin/openrc-run', 'command=/usr/bin/foo', 'command_args="${FOO_OPTS}"');
+    const run = (initd: string, more: { rule: ServiceRule }) => {
+      const s = service(initd, 'FOO_OPTS="-m 0 /dev/input/event2"\n');
+      const d = draft();
+      return { r: foregroundStep(ctx(s, more), d), d };
+    };
     const short = run(script, { rule: rule({ foreground: '-f' }) });
     expect(short.r && short.r.reason).toBe(
       "the daemon's arguments end in the operand /dev/input/event2, and OpenRC puts command_args_foreground (-f) after them: a getopt() that stops at the first operand (musl's, on Alpine) would never see the no-fork word",
@@ -304,18 +309,56 @@ describe('evidence, strongest first', () => {
     expect(run(script, { rule: rule({ foreground: '--foreground' }) }).r).toBeUndefined();
     const optionLast = sh('#!/sbin/openrc-run', 'command=/usr/bin/foo', 'command_args="-c /etc/foo.conf"');
     expect(run(optionLast, { rule: rule({ foreground: '-f' }) }).r).toBeUndefined();
+    // Written in init.d as a word of its own: it moves behind the no-fork word instead.
+    const s = service(sh('#!/sbin/openrc-run', 'command=/usr/bin/foo', 'command_args="-m 0 /dev/input/event2"'));
+    const d = draft();
+    expect(foregroundStep(ctx(s, { rule: rule({ foreground: '-f' }) }), d)).toBeUndefined();
+    expect(d.operandTail?.text).toBe('/dev/input/event2');
+    expect(applied(s, d.operandTail!.edits)).toContain('\ncommand_args="-m 0"\n');
+    expect(d.initdReasons).toEqual(["command_args's last words must move after the words OpenRC appends, in init.d"]);
+  });
+
+  test("command_args's last word moves only when it is a plain word or a lone variable holding operands, set above it", () => {
+    const tail = (args: string, confd: string | null = null, more = '') => {
+      const s = service(sh('#!/sbin/openrc-run', 'command=/usr/bin/foo', `command_args=${args}`, more), confd);
+      const d = draft();
+      const r = foregroundStep(ctx(s, { rule: rule({ foreground: '-n' }) }), d);
+      return r ? r.code : d.operandTail ? applied(s, d.operandTail.edits).split('\n')[2] : 'kept';
+    };
+    expect(tail('"-m 0 ${CONF}"', 'CONF="/etc/a.conf /etc/b.conf"\n')).toBe('command_args="-m 0"');
+    // Operands before the last one (hciattach's device, type and speed): the whole run moves.
+    expect(tail('"/dev/ttyS1 bcm43xx 3000000"')).toBe('command_args=""');
+    expect(tail('"-m 0 /dev/ttyS1 ${SPEED}"', 'SPEED=115200\n')).toBe('command_args="-m 0"');
+    // ... unless one of them is not movable: refused.
+    expect(tail('"/dev/ttyS1 \\"${TYPE}\\" 3000000"', 'TYPE=bcm43xx\n')).toBe('needs-foreground');
+    // -v may take the first file as its value: which words are operands is not known.
+    expect(tail('"-v ${CONF}"', 'CONF="/etc/a.conf /etc/b.conf"\n')).toBe('needs-foreground');
+    expect(tail('"${OPTS} $CONF"', 'OPTS=""\nCONF=/etc/a.conf\n')).toBe('command_args="${OPTS}"');
+    expect(tail('/etc/a.conf')).toBe('command_args=');
+    // Single quotes, a quoted word, options in the variable, a value set again below: kept, refused.
+    expect(tail("'-m 0 /etc/a.conf'")).toBe('needs-foreground');
+    expect(tail('"-m 0 \\"${CONF}\\""', 'CONF=/etc/a.conf\n')).toBe('needs-foreground');
+    expect(tail('"${CONF}"', 'CONF="-x 1 /etc/a.conf"\n')).toBe('needs-foreground');
+    expect(tail('"-m 0 ${CONF}"', 'CONF=/etc/a.conf\n', 'CONF=/etc/b.conf')).toBe('needs-foreground');
+    // conf.d sets command_args itself: not ours to split.
+    expect(tail('"-m 0 /etc/a.conf"', 'command_args="-m 0 /etc/a.conf"\n')).toBe('needs-foreground');
+    // After an option the last word may be its value (`-c /etc/a.conf`): left where it is.
+    expect(tail('"-v /etc/a.conf"')).toBe('kept');
   });
 
   // icinga: `command_args="-d ${ICINGACFG}"`; its getopt string starts with "+" (stops at the first operand).
   test('a short flag moved out of command_args lands after a trailing operand under start-stop-daemon: refused', () => {
     const r = rule({ foreground: '', backgroundFlags: [{ flag: '-d', why: 'daemonize' }] });
-    const moved = (args: string) => {
-      const s = service(sh(...base, `command_args="${args}"`));
+    const moved = (args: string, quote = '"') => {
+      const s = service(sh(...base, `command_args=${quote}${args}${quote}`));
       const d = draft();
       expect(flagsStep(ctx(s, { rule: r }), d)).toBeUndefined();
       return foregroundStep(ctx(s, { rule: r }), d);
     };
-    expect(moved('-d /etc/foo/foo.cfg')).toMatchObject({
+    // A plain last word moves behind the moved flag (generic/operand-last-moved-flags).
+    expect(moved('-d /etc/foo/foo.cfg')).toBeUndefined();
+    // Single-quoted, it stays: refused.
+    expect(moved('-d /etc/foo/foo.cfg', "'")).toMatchObject({
       kind: 'refuse',
       code: 'dynamic',
       reason:
@@ -336,7 +379,7 @@ describe('evidence, strongest first', () => {
     ];
     const moved = (stops: boolean) => {
       const r = rule({ id: 'kannel', foreground: '', backgroundFlags: flags, stopsAtOperand: stops || undefined });
-      const s = service(sh(...base, 'command_args="--daemonize --pid-file /run/foo.pid /etc/foo/foo.conf"'));
+      const s = service(sh(...base, "command_args='--daemonize --pid-file /run/foo.pid /etc/foo/foo.conf'"));
       const d = draft();
       expect(flagsStep(ctx(s, { rule: r }), d)).toBeUndefined();
       return foregroundStep(ctx(s, { rule: r }), d);
@@ -366,8 +409,10 @@ describe('evidence, strongest first', () => {
     expect(unset.d.warnings).toEqual([
       "command_args reads ${INTERFACE}, empty now; rpc.rstatd reads options only before its first other word (rule rpc.rstatd), so once a value set there ends in such a word, command_args_foreground (-d) comes after it and is not read as rpc.rstatd's option (the daemon may fork, or fail to start): pass -d first in command_args yourself then",
     ]);
-    // Set now: the operand check refuses; nothing read from a variable: nothing to say.
-    expect(go('$INTERFACE', 'INTERFACE="eth0"\n').r).toMatchObject({ kind: 'refuse', code: 'needs-foreground' });
+    // Set now: the word moves behind -d; nothing read from a variable: nothing to say.
+    const set = go('$INTERFACE', 'INTERFACE="eth0"\n');
+    expect(set.r).toBeUndefined();
+    expect(set.d.operandTail?.text).toBe('$INTERFACE');
     const none = go('', null);
     expect(none.r).toBeUndefined();
     expect(none.d.warnings).toEqual([]);
@@ -406,6 +451,23 @@ describe('evidence, strongest first', () => {
     expect(d.notes).toContain(
       "/etc/foo.conf, the daemon's last argument, now ends command_args_background and command_args_foreground instead of command_args: OpenRC appends those after command_args, and kannel's option parser would not read options after it",
     );
+  });
+
+  test("a converted launch's last operand stays when another operand comes before it: refused", () => {
+    const r = rule({ id: 'hciattach', foreground: '-n' });
+    const launch = (args: string) => {
+      const s = service(
+        sh('#!/sbin/openrc-run', 'start() {', `\tstart-stop-daemon --start --exec /usr/bin/hciattach -- ${args}`, '}'),
+      );
+      const d = draft();
+      expect(customStartStep(ctx(s, { rule: r }), d)).toBeUndefined();
+      expect(flagsStep(ctx(s, { rule: r }), d)).toBeUndefined();
+      return { r: foregroundStep(ctx(s, { rule: r }), d), d };
+    };
+    expect(launch('/dev/ttyS1 bcm43xx 3000000').r).toMatchObject({ kind: 'refuse', code: 'needs-foreground' });
+    const one = launch('-s 115200 /dev/ttyS1');
+    expect(one.r).toBeUndefined();
+    expect(one.d.operandLast).toBe(2);
   });
 
   test('the rule beats the script and the unit, citing its foreground source', () => {
