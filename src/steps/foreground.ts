@@ -237,7 +237,15 @@ export function foregroundStep(ctx: StepContext, d: Draft): Refusal | void {
   // goes last in command_args_background and command_args_foreground instead, after the words
   // OpenRC appends, on both paths (unless the script sets either variable itself).
   const s = ctx.service;
-  if (d.converted && !s.isSet('command_args_background') && !s.isSet('command_args_foreground')) {
+  // start-stop-daemon.sh refuses command_args_background beside command_background=yes
+  // ("command_background used with command_args_background", OpenRC 0.16 on; docs/openrc.md §2):
+  // then the operands cannot move there (uredir, from the review of real migrations).
+  const bg = s.value('command_background');
+  const backgrounded =
+    (s.isSet('command_background') && (bg === undefined || bg === null || isYes(bg))) ||
+    !!d.converted?.lines.includes('command_background="yes"');
+  const free = !backgrounded && !s.isSet('command_args_background') && !s.isSet('command_args_foreground');
+  if (d.converted && free) {
     const left = d.converted.args.map((a, i) => ({ a, i })).filter(({ i }) => !d.convertedTake.has(i));
     const tail = left[left.length - 1];
     // Only when no other operand comes before it (hciattach's device and speed): the appended
@@ -258,7 +266,7 @@ export function foregroundStep(ctx: StepContext, d: Draft): Refusal | void {
   // The same for command_args written at the top of the script (igmpproxy's
   // `command_args="${IGMPPROXY_OPTS} ${config}"`, hostapd's `"... ${CONFIGS}"`): its last word, a
   // plain literal or a variable whose value is operands only, ends both lists instead.
-  if (!d.converted && !s.isSet('command_args_background') && !s.isSet('command_args_foreground')) {
+  if (!d.converted && free) {
     const tail = trailingOperand(ctx, d);
     if (tail) {
       d.operandTail = { text: tail.text, edits: tail.edits };

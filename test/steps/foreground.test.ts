@@ -342,6 +342,10 @@ describe('evidence, strongest first', () => {
     expect(tail('"-m 0 ${CONF}"', 'CONF=/etc/a.conf\n', 'CONF=/etc/b.conf')).toBe('needs-foreground');
     // conf.d sets command_args itself: not ours to split.
     expect(tail('"-m 0 /etc/a.conf"', 'command_args="-m 0 /etc/a.conf"\n')).toBe('needs-foreground');
+    // command_background=yes: start-stop-daemon.sh refuses command_args_background beside it (uredir).
+    expect(tail('"-m 0 /etc/a.conf"', null, 'command_background=yes')).toBe('needs-foreground');
+    expect(tail('"-m 0 /etc/a.conf"', 'command_background="yes"\n')).toBe('needs-foreground');
+    expect(tail('"-m 0 /etc/a.conf"', null, 'command_background=no')).toBe('command_args="-m 0"');
     // After an option the last word may be its value (`-c /etc/a.conf`): left where it is.
     expect(tail('"-v /etc/a.conf"')).toBe('kept');
   });
@@ -465,6 +469,21 @@ describe('evidence, strongest first', () => {
       return { r: foregroundStep(ctx(s, { rule: r }), d), d };
     };
     expect(launch('/dev/ttyS1 bcm43xx 3000000').r).toMatchObject({ kind: 'refuse', code: 'needs-foreground' });
+    // Launched with --background --make-pidfile: command_background="yes" cannot go with
+    // command_args_background, so the operand cannot move there.
+    const s = service(
+      sh(
+        '#!/sbin/openrc-run',
+        'start() {',
+        '\tstart-stop-daemon --start -b -m -p /run/h.pid --exec /usr/bin/hciattach -- -s 115200 /dev/ttyS1',
+        '}',
+      ),
+    );
+    const d = draft();
+    expect(customStartStep(ctx(s, { rule: r }), d)).toBeUndefined();
+    expect(flagsStep(ctx(s, { rule: r }), d)).toBeUndefined();
+    expect(foregroundStep(ctx(s, { rule: r }), d)).toMatchObject({ kind: 'refuse', code: 'needs-foreground' });
+    expect(d.operandLast).toBeUndefined();
     const one = launch('-s 115200 /dev/ttyS1');
     expect(one.r).toBeUndefined();
     expect(one.d.operandLast).toBe(2);
