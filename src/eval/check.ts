@@ -295,11 +295,12 @@ export async function checkMigration(
     // Empty: start-stop-daemon without the "Invalid supervisor" warning of a literal value (0.45).
     const forced = (t: string) => `${t}${t.endsWith('\n') ? '' : '\n'}supervisor=\n`;
     const [origSsd] = await record(svc, forced(before.initd), before.confd, ['start']);
-    if (origSsd.code === 0) {
-      const [newSsd] = await record(svc, forced(after.initd), after.confd, ['start']);
-      if (newSsd.code !== 0)
-        violations.push({ kind: 'ssd-backend-broken', detail: `under start-stop-daemon: ${firstErr(newSsd)}` });
-    }
+    const [newSsd] = await record(svc, forced(after.initd), after.confd, ['start']);
+    // Where the original fails in the sandbox too (uredir's start_post() finds no daemon with
+    // pgrep), OpenRC's own refusal to start is still the migration's fault when only it has one.
+    const refusedNow = OPENRC_REFUSAL.test(firstErr(newSsd)) && !OPENRC_REFUSAL.test(firstErr(origSsd));
+    if (newSsd.code !== 0 && (origSsd.code === 0 || refusedNow))
+      violations.push({ kind: 'ssd-backend-broken', detail: `under start-stop-daemon: ${firstErr(newSsd)}` });
   } catch {
     /* the backend comparison is best effort: a script that hangs here was checked above */
   }

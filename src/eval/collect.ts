@@ -61,6 +61,14 @@ function isRoot(dir: string): boolean {
 
 export function inputKind(dir: string): InputKind {
   if (isRoot(dir)) return 'root';
+  // A folder of several repositories and roots is not one repository because one of them has a
+  // package directory at its top (gentoo-mirror/ROKO__'s cachyos-sources/files, two levels
+  // below such a folder, looks like <category>/<package>/files).
+  const named = (d: string) =>
+    existsSync(path.join(d, 'profiles/repo_name')) || existsSync(path.join(d, 'metadata/layout.conf'));
+  const subs = readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory() && !e.name.startsWith('.'));
+  if (!named(dir) && subs.some((e) => isRoot(path.join(dir, e.name)) || named(path.join(dir, e.name))))
+    return 'several';
   if (isEbuildRepo(dir)) return 'repo';
   return 'several';
 }

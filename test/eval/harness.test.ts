@@ -3,6 +3,8 @@
  * correct migration must not), the simple daemon classifier, and one run over our own
  * tiny tree (test/eval/tree: an ebuild repository of five packages, one script duplicated).
  */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkMigration, ssdOnlyOptions } from '../../src/eval/check.js';
@@ -88,6 +90,12 @@ describe('checks on a migrated service, with OpenRC shell code', () => {
   test('OpenRC refuses start-stop-daemon: command_background with command_args_background', async () => {
     const both = GOOD.replace('command_args_foreground="-f"', 'command_background=yes');
     expect(await kinds(both)).toEqual(['ssd-backend-broken']);
+    // Also where the original start fails in the sandbox for its own reason (uredir's start_post()
+    // runs pgrep, which finds nothing there): OpenRC's refusal is the migration's alone.
+    const post = 'start_post() {\n\tfalse\n}\n';
+    const guarded = 'start_post() {\n\tif [ "${supervisor}" != supervise-daemon ]; then false; fi\n}\n';
+    expect(await kinds(both + guarded, BEFORE + post)).toEqual(['ssd-backend-broken']);
+    expect(await kinds(GOOD + guarded, BEFORE + post)).toEqual([]);
   });
   test('a start_pre() made from the old start() that fails in the sandbox is for review, not a violation', async () => {
     const before =
@@ -217,4 +225,29 @@ describe('npm run eval on our own tiny tree', () => {
     expect(syntax!.context.find((l) => l.startsWith('>'))).toMatch(/^>\s+\d+\| /);
     expect(lintTable(records, 't')).toContain('| syntax-error |');
   });
+});
+
+// gentoo-mirror/ROKO__ has a package directory at its top (cachyos-sources/files): in a folder
+// holding it beside other repositories and roots, that looked like <category>/<package>/files,
+// and the whole folder was read as one repository (the roots beside it were never collected).
+test('a folder of repositories and roots is several inputs, even when one repository has a package at its top', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'rcs-several-'));
+  try {
+    const put = (rel: string, text: string, mode = 0o644) => {
+      mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+      writeFileSync(path.join(dir, rel), text, { mode });
+    };
+    const script = (d: string) => `#!/sbin/openrc-run\ncommand=/usr/sbin/${d}\n`;
+    put('odd/profiles/repo_name', 'odd\n');
+    put('odd/stray-pkg/files/keep.patch', '--- a\n');
+    put('odd/net-misc/food/files/food.initd', script('food'), 0o755);
+    put('odd/net-misc/food/food-1.0.ebuild', 'newinitd "${FILESDIR}"/food.initd food\n');
+    put('sysroot/etc/init.d/bard', script('bard'), 0o755);
+    const names = collectServices(dir)
+      .map((s) => s.names[0])
+      .sort();
+    expect(names).toEqual(['bard', 'food']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
