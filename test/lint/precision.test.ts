@@ -478,3 +478,21 @@ test("no-foreground: a rule whose words only name a pid file (the wiki's metalog
   const sup = '#!/usr/bin/openrc-run\nsupervisor=supervise-daemon\ncommand="metalog"\n';
   expect(lint(sup).filter((f) => f.ruleId === 'no-foreground')).toEqual([]);
 });
+
+// pmaports' l5-brcm-bt-enable (holdout 7): supervised hciattach without -n, its arguments ending in
+// the device, type and speed. `command_args_foreground="-n"` alone lands after them, where musl's
+// getopt() (postmarketOS) never reads it: the fix moves them behind it, as migrate does.
+test('no-foreground: arguments ending in operands are moved behind the no-fork word by the fix', () => {
+  const text =
+    '#!/sbin/openrc-run\nsupervisor=supervise-daemon\ncommand="/usr/bin/hciattach"\ncommand_args="-s 115200 /dev/ttymxc3 bcm43xx 1500000"\n';
+  const f = lint(text).filter((x) => x.ruleId === 'no-foreground');
+  expect(f.map((x) => x.severity)).toEqual(['error']);
+  expect(f[0].message).toContain('and command_args ends in /dev/ttymxc3 bcm43xx 1500000');
+  const r = fixFile({ initdPath: 'foo.initd', initdText: text });
+  expect(r.texts.get('foo.initd')).toBe(
+    '#!/sbin/openrc-run\nsupervisor=supervise-daemon\ncommand="/usr/bin/hciattach"\ncommand_args="-s 115200"\n' +
+      'command_args_background="/dev/ttymxc3 bcm43xx 1500000"\ncommand_args_foreground="-n /dev/ttymxc3 bcm43xx 1500000"\n',
+  );
+  // Fixed: nothing left to say.
+  expect(lint(r.texts.get('foo.initd')!).filter((x) => x.ruleId === 'no-foreground')).toEqual([]);
+});

@@ -1,3 +1,4 @@
+import { dquoteInner } from '../../shell/quote.js';
 import { insertBlock } from '../../steps/emit.js';
 import { flagsStep, pickTokens } from '../../steps/flags.js';
 import { splitValue } from '../../parse/words.js';
@@ -19,7 +20,7 @@ const check: Check = {
         bad: '#!/sbin/openrc-run\nsupervisor=supervise-daemon\ncommand=/usr/sbin/acpid\n',
         good: '#!/sbin/openrc-run\nsupervisor=supervise-daemon\ncommand=/usr/sbin/acpid\ncommand_args_foreground="--foreground"\n',
       },
-      fix: "Safe when a rule names the daemon's no-fork option (it is added to init.d); none otherwise: read the daemon's manual.",
+      fix: "Safe when a rule names the daemon's no-fork option (it is added to init.d; where command_args ends in operands, they move to the end of command_args_foreground and command_args_background, after it, as migrate does); none otherwise: read the daemon's manual.",
     },
   },
   run(ctx) {
@@ -60,20 +61,33 @@ const check: Check = {
     if (!d.foreground) return []; // the script keeps it in the foreground already, or it never forks
     const ev = d.evidence[0];
     const certain = ev?.kind === 'rule';
+    const why = certain
+      ? `${ctx.rule?.origin === 'knowledge' ? 'knowledge base' : 'rule'} ${ctx.rule?.id}`
+      : ev?.detail;
+    // command_args ends in operands (pmaports' hciattach: device, type, speed): OpenRC appends the
+    // no-fork word after them, where musl's getopt() never reads it. The fix moves them behind it,
+    // as migrate does (foreground.ts); with flags to move as well, it is left to migrate.
+    const tail = d.operandTail;
+    const lines = tail
+      ? [
+          `command_args_background="${tail.text}"`,
+          `command_args_foreground="${dquoteInner(d.foreground)} ${tail.text}"`,
+        ]
+      : [`command_args_foreground="${d.foreground}"`];
+    const fixable = certain && !inConfd && !(tail && d.movedText);
     return [
       {
         ...at,
         severity: certain ? 'error' : 'warning',
-        message: `${s.daemon} forks unless told not to: set command_args_foreground="${d.foreground}" (${
-          certain ? `${ctx.rule?.origin === 'knowledge' ? 'knowledge base' : 'rule'} ${ctx.rule?.id}` : ev?.detail
-        })`,
-        fix:
-          certain && !inConfd
-            ? {
-                safety: 'safe' as const,
-                edits: [insertBlock(s, ctx.initdPath, [`command_args_foreground="${d.foreground}"`], false)],
-              }
-            : undefined,
+        message: tail
+          ? `${s.daemon} forks unless told not to, and command_args ends in ${tail.text}, after which a getopt() that stops at the first operand (musl's) reads no option: set command_args_foreground="${d.foreground} ${tail.text}" and command_args_background="${tail.text}", and take ${tail.text} out of command_args (${why})`
+          : `${s.daemon} forks unless told not to: set command_args_foreground="${d.foreground}" (${why})`,
+        fix: fixable
+          ? {
+              safety: 'safe' as const,
+              edits: [...(tail?.edits ?? []), insertBlock(s, ctx.initdPath, lines, false)],
+            }
+          : undefined,
       },
     ];
   },
