@@ -459,9 +459,14 @@ describe('evidence, strongest first', () => {
 
   test("a converted launch's last operand stays when another operand comes before it: refused", () => {
     const r = rule({ id: 'hciattach', foreground: '-n' });
-    const launch = (args: string) => {
+    const launch = (args: string, ssd = '') => {
       const s = service(
-        sh('#!/sbin/openrc-run', 'start() {', `\tstart-stop-daemon --start --exec /usr/bin/hciattach -- ${args}`, '}'),
+        sh(
+          '#!/sbin/openrc-run',
+          'start() {',
+          `\tstart-stop-daemon --start ${ssd}--exec /usr/bin/hciattach -- ${args}`,
+          '}',
+        ),
       );
       const d = draft();
       expect(customStartStep(ctx(s, { rule: r }), d)).toBeUndefined();
@@ -471,19 +476,9 @@ describe('evidence, strongest first', () => {
     expect(launch('/dev/ttyS1 bcm43xx 3000000').r).toMatchObject({ kind: 'refuse', code: 'needs-foreground' });
     // Launched with --background --make-pidfile: command_background="yes" cannot go with
     // command_args_background, so the operand cannot move there.
-    const s = service(
-      sh(
-        '#!/sbin/openrc-run',
-        'start() {',
-        '\tstart-stop-daemon --start -b -m -p /run/h.pid --exec /usr/bin/hciattach -- -s 115200 /dev/ttyS1',
-        '}',
-      ),
-    );
-    const d = draft();
-    expect(customStartStep(ctx(s, { rule: r }), d)).toBeUndefined();
-    expect(flagsStep(ctx(s, { rule: r }), d)).toBeUndefined();
-    expect(foregroundStep(ctx(s, { rule: r }), d)).toMatchObject({ kind: 'refuse', code: 'needs-foreground' });
-    expect(d.operandLast).toBeUndefined();
+    const bg = launch('-s 115200 /dev/ttyS1', '-b -m -p /run/h.pid ');
+    expect(bg.r).toMatchObject({ kind: 'refuse', code: 'needs-foreground' });
+    expect(bg.d.operandLast).toBeUndefined();
     const one = launch('-s 115200 /dev/ttyS1');
     expect(one.r).toBeUndefined();
     expect(one.d.operandLast).toBe(2);
