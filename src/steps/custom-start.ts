@@ -1818,7 +1818,12 @@ export function customStartStep(ctx: StepContext, d: Draft): Refusal | void {
   if ('kind' in r) return r;
   d.converted = r;
   d.notes.push(
-    'custom start()/stop() replaced by command/command_args, so that the supervisor starts the daemon',
+    `custom ${
+      ['start', 'stop']
+        .filter((f) => ctx.service.defines(f))
+        .map((f) => `${f}()`)
+        .join(' and ') || 'start()/stop()'
+    } replaced by command/command_args, so that the supervisor starts the daemon`,
     ...r.notes,
   );
   d.initdReasons.unshift('custom start()/stop() must be replaced in init.d');

@@ -70,7 +70,7 @@ describe('a single start-stop-daemon launch', () => {
       ),
     );
     expect(d.notes).toEqual([
-      'custom start()/stop() replaced by command/command_args, so that the supervisor starts the daemon',
+      'custom start() replaced by command/command_args, so that the supervisor starts the daemon',
       'what start() did before the launch is now start_pre()',
     ]);
     expect(d.initdReasons).toEqual(['custom start()/stop() must be replaced in init.d']);
@@ -125,7 +125,7 @@ describe('a single start-stop-daemon launch', () => {
     );
     expect(applied(s, d.converted!.edits)).toBe(sh('#!/sbin/openrc-run', '', 'depend() {', '\tneed net', '}'));
     expect(d.notes).toEqual([
-      'custom start()/stop() replaced by command/command_args, so that the supervisor starts the daemon',
+      'custom start() replaced by command/command_args, so that the supervisor starts the daemon',
     ]);
   });
 
@@ -811,7 +811,7 @@ describe('stop() and restart() without start()', () => {
       ),
     );
     expect(d.notes).toEqual([
-      'custom start()/stop() replaced by command/command_args, so that the supervisor starts the daemon',
+      'custom stop() replaced by command/command_args, so that the supervisor starts the daemon',
       "stop()'s other steps are now stop_pre()/stop_post()",
     ]);
   });
