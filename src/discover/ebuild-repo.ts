@@ -85,10 +85,14 @@ export interface EbuildPackage {
   units: UnitFile[];
 }
 
-/** `dir` looks like an ebuild repository (or one of kit-fixups' kits): profiles/repo_name, metadata/layout.conf, or <cat>/<pkg>/files. */
+/** `dir` names itself an ebuild repository: profiles/repo_name or metadata/layout.conf. */
+export function isNamedRepo(dir: string): boolean {
+  return existsSync(path.join(dir, 'profiles/repo_name')) || existsSync(path.join(dir, 'metadata/layout.conf'));
+}
+
+/** `dir` looks like an ebuild repository (or one of kit-fixups' kits): isNamedRepo, or <cat>/<pkg>/files. */
 export function isEbuildRepo(dir: string): boolean {
-  if (existsSync(path.join(dir, 'profiles/repo_name')) || existsSync(path.join(dir, 'metadata/layout.conf')))
-    return true;
+  if (isNamedRepo(dir)) return true;
   for (const cat of subdirs(dir)) for (const pkg of subdirs(cat)) if (isDir(path.join(pkg, 'files'))) return true;
   return false;
 }

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { compareVersions } from '../knowledge/installed.js';
-import { findPackages, isEbuildRepo, scanPackage, type NameFrom } from '../discover/ebuild-repo.js';
+import { findPackages, isEbuildRepo, isNamedRepo, scanPackage, type NameFrom } from '../discover/ebuild-repo.js';
 
 export interface EvalUnit {
   /** Installed name, e.g. `foo.service`. */
@@ -64,10 +64,8 @@ export function inputKind(dir: string): InputKind {
   // A folder of several repositories and roots is not one repository because one of them has a
   // package directory at its top (gentoo-mirror/ROKO__'s cachyos-sources/files, two levels
   // below such a folder, looks like <category>/<package>/files).
-  const named = (d: string) =>
-    existsSync(path.join(d, 'profiles/repo_name')) || existsSync(path.join(d, 'metadata/layout.conf'));
   const subs = readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory() && !e.name.startsWith('.'));
-  if (!named(dir) && subs.some((e) => isRoot(path.join(dir, e.name)) || named(path.join(dir, e.name))))
+  if (!isNamedRepo(dir) && subs.some((e) => isRoot(path.join(dir, e.name)) || isNamedRepo(path.join(dir, e.name))))
     return 'several';
   if (isEbuildRepo(dir)) return 'repo';
   return 'several';

@@ -6,7 +6,8 @@ import type { ServiceRule } from '../rules/types.js';
 import { deferRefs, HEADER, insertBlock, placeRelocation } from '../steps/emit.js';
 import { STEPS, emptyDraft, type Evidence, type PlanOptions, type Refusal, type StepContext } from '../steps/index.js';
 import { routePrecheck, chooseRoute } from '../steps/route.js';
-import { assignment, dquoteInner } from '../shell/quote.js';
+import { operandLines } from '../steps/foreground.js';
+import { assignment } from '../shell/quote.js';
 
 export type { PlanOptions, RefusalCode, Evidence } from '../steps/index.js';
 
@@ -91,8 +92,7 @@ export function planMigration(input: PlanInput): Plan {
     // The trailing operand after the words OpenRC appends (foreground.ts): a converted launch's
     // plain literal, or command_args's last word as written in its double quotes (`${config}`).
     const tail = d.operandLast !== undefined && c ? c.args[d.operandLast].text : (d.operandTail?.text ?? '');
-    const bgText = [d.movedText, tail].filter(Boolean).join(' ');
-    if (tail) lines.push(`command_args_background="${bgText}"`);
+    if (tail) lines.push(...operandLines(d, tail));
     else if (d.movedText) {
       const bg = s
         .initdAssignments('command_args_background')
@@ -103,11 +103,7 @@ export function planMigration(input: PlanInput): Plan {
       // The moved words are source text from a double-quoted command_args: already escaped for it.
       else lines.push(`command_args_background="${d.movedText}"`);
     }
-    if (tail)
-      lines.push(
-        `command_args_foreground="${[d.foreground && dquoteInner(d.foreground), tail].filter(Boolean).join(' ')}"`,
-      );
-    else if (d.foreground) lines.push(assignment('command_args_foreground', d.foreground));
+    if (!tail && d.foreground) lines.push(assignment('command_args_foreground', d.foreground));
     const own = s.supervisor.initdAssignment;
     const confdEdits: Edit[] = [];
     let creates: string[] = [];

@@ -361,7 +361,7 @@ function unquote(w: Word): string {
   return words && words.length === 1 ? words[0] : w.text;
 }
 
-export function toSsdCall(cmd: Command): SsdCall {
+function toSsdCall(cmd: Command): SsdCall {
   const args = cmd.words.slice(1).map(unquote);
   // start-stop-daemon reads its options with getopt_long, which takes a unique abbreviation
   // (gross's `--pid "${GROSS_PID}"` is --pidfile): read as it does, or the words after one are

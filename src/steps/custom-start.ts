@@ -1,6 +1,6 @@
 import type { Edit } from '../edit/edits.js';
 import { parseOptions, SHARED_MEANING, type ParsedArgs, type ParsedOption } from '../model/options.js';
-import { toSsdCall, type Service } from '../model/service.js';
+import type { Service } from '../model/service.js';
 import type { Assignment, Command, FunctionDef } from '../parse/shellfile.js';
 import { unquoted, type Token } from '../parse/words.js';
 import { referencedVars, samePath } from './emit.js';
@@ -178,7 +178,7 @@ export function directlyRun(s: Service): string[] {
   if (!s.initd.fn('start') || !s.initd.fn('stop')) return [];
   if (s.ssdCalls.some((c) => c.kind === 'start')) return [];
   const stopsDaemon = s.initd.commands.some(
-    (c) => c.fn === 'stop' && (c.name === 'killall' || (c.name === 'start-stop-daemon' && !isSsdStart(c))),
+    (c) => c.fn === 'stop' && (c.name === 'killall' || (c.name === 'start-stop-daemon' && !isSsdStart(s, c))),
   );
   if (!stopsDaemon) return [];
   const names: string[] = [];
@@ -228,9 +228,10 @@ const stmtEnd = (c: Command) => Math.max(c.end, ...(c.redirects ?? []).map((r) =
 
 // --start anywhere among the words (mysql's `${DEBUG:+"--verbose"} --start`, which the option
 // parser stops before), or a call the model reads as a start (no mode word at all).
-const isSsdStart = (c: Command) =>
+const isSsdStart = (s: Service, c: Command) =>
   c.name === 'start-stop-daemon' &&
-  (/(^|\s)(--start|-S)(\s|$)/.test(c.words.map((w) => w.text).join(' ')) || toSsdCall(c).kind === 'start');
+  (/(^|\s)(--start|-S)(\s|$)/.test(c.words.map((w) => w.text).join(' ')) ||
+    s.ssdCalls.find((x) => x.cmd === c)?.kind === 'start');
 
 /** The program a command runs when it names the service's daemon (literally or as ${command}). */
 function runsDaemon(s: Service, c: Command, daemons: readonly string[]): boolean {
@@ -252,8 +253,8 @@ export function startShape(s: Service, daemons: readonly string[]): StartShape {
   const cmds = s.initd.commands.filter((c) => c.fn === 'start' && !CHATTER.has(c.name));
   const body = stripQuotedAndComments(bodyText(s, start));
   const raw = bodyText(s, start);
-  if (cmds.some((c) => DEFAULT_START.has(c.name)) && !cmds.some(isSsdStart)) return { kind: 'default' };
-  const launches = cmds.filter((c) => isSsdStart(c) || runsDaemon(s, c, daemons));
+  if (cmds.some((c) => DEFAULT_START.has(c.name)) && !cmds.some((c) => isSsdStart(s, c))) return { kind: 'default' };
+  const launches = cmds.filter((c) => isSsdStart(s, c) || runsDaemon(s, c, daemons));
   const evals = cmds.filter((c) => c.name === 'eval');
   if (evals.some((c) => /start-stop-daemon|\$\{?command\b/.test(c.words.map((w) => w.text).join(' '))))
     return {
@@ -320,7 +321,12 @@ export function startShape(s: Service, daemons: readonly string[]): StartShape {
       kind: 'refuse',
       reason: 'the launch uses command substitution, which would run whenever the script is read',
     };
-  return { kind: 'launch', launch, how: isSsdStart(launch) ? 'start-stop-daemon' : 'binary', ...(guard && { guard }) };
+  return {
+    kind: 'launch',
+    launch,
+    how: isSsdStart(s, launch) ? 'start-stop-daemon' : 'binary',
+    ...(guard && { guard }),
+  };
 }
 
 /**
@@ -340,7 +346,7 @@ function launchGuard(s: Service, launch: Command): Command | undefined {
   if (t.slice(g.start, stmtEnd(g)).includes('\n')) return undefined;
   // A check, not a step whose meaning depends on where it runs (a `cd` in start_pre() may not
   // reach the supervisor's child) or that leaves the function.
-  if (isSsdStart(g) || /^(eval|\.|source|cd|pushd|exec|exit|return|local|export|set|unset)$/.test(g.name))
+  if (isSsdStart(s, g) || /^(eval|\.|source|cd|pushd|exec|exit|return|local|export|set|unset)$/.test(g.name))
     return undefined;
   return g;
 }

@@ -1,3 +1,4 @@
+import { dquoteInner } from '../shell/quote.js';
 import { parseOptions } from '../model/options.js';
 import type { Service } from '../model/service.js';
 import { unitsFor, type UnitFacts } from '../knowledge/units.js';
@@ -294,6 +295,19 @@ export function foregroundStep(ctx: StepContext, d: Draft): Refusal | void {
 }
 
 /**
+ * The two lines that put the trailing operand(s) `tail` (source text, double-quote ready) after
+ * the words OpenRC appends: the moved flags, then the operands, for start-stop-daemon; the
+ * no-fork words, then the operands, for supervise-daemon. Written by migrate (plan.ts) and by
+ * lint no-foreground's fix.
+ */
+export function operandLines(d: Pick<Draft, 'movedText' | 'foreground'>, tail: string): string[] {
+  return [
+    `command_args_background="${[d.movedText, tail].filter(Boolean).join(' ')}"`,
+    `command_args_foreground="${[d.foreground && dquoteInner(d.foreground), tail].filter(Boolean).join(' ')}"`,
+  ];
+}
+
+/**
  * A word that is an operand by its place: it does not start with `-` and does not follow an
  * option word that may take it as its value (`-m 0`: the 0 may be -m's; `--pid=/x foo`: foo is
  * not). Which options take a value is not known, so a word after one is given the benefit.
@@ -304,7 +318,7 @@ function operandAt(words: readonly string[], i: number): boolean {
 }
 
 /** Some word of `words` is an operand by its place (operandAt). */
-export function holdsOperand(words: readonly string[]): boolean {
+function holdsOperand(words: readonly string[]): boolean {
   return words.some((_, i) => operandAt(words, i));
 }
 

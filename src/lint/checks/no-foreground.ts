@@ -1,8 +1,7 @@
-import { dquoteInner } from '../../shell/quote.js';
 import { insertBlock } from '../../steps/emit.js';
 import { flagsStep, pickTokens } from '../../steps/flags.js';
 import { splitValue } from '../../parse/words.js';
-import { foregroundStep } from '../../steps/foreground.js';
+import { foregroundStep, operandLines } from '../../steps/foreground.js';
 import { emptyDraft, type StepContext } from '../../steps/index.js';
 import type { Check } from '../check.js';
 import { origins } from '../unknown.js';
@@ -68,12 +67,7 @@ const check: Check = {
     // no-fork word after them, where musl's getopt() never reads it. The fix moves them behind it,
     // as migrate does (foreground.ts); with flags to move as well, it is left to migrate.
     const tail = d.operandTail;
-    const lines = tail
-      ? [
-          `command_args_background="${tail.text}"`,
-          `command_args_foreground="${dquoteInner(d.foreground)} ${tail.text}"`,
-        ]
-      : [`command_args_foreground="${d.foreground}"`];
+    const lines = tail ? operandLines(d, tail.text) : [`command_args_foreground="${d.foreground}"`];
     const fixable = certain && !inConfd && !(tail && d.movedText);
     return [
       {
