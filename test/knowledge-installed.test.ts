@@ -312,3 +312,56 @@ describe('lldpd: Vincent Bernat’s and OpenLLDP’s, kept to their packages', (
     expect(fg('openlldp-0.3_alpha')).toBe('command_args_foreground="-f"');
   });
 });
+
+// Our own script in the shape of an overlay's inadyn script that outlived inadyn 1.x: start()
+// runs it under start-stop-daemon --background --make-pidfile, which says the daemon stays in
+// the foreground. True of 1.x; 2.x forks unless -n (review of round 14: migrated on that word
+// alone, the supervisor would have lost the daemon). The knowledge entry's version gate outranks
+// the script's word.
+describe('inadyn: the script relies on 1.x staying in the foreground, 2.x needs -n', () => {
+  const script = [
+    '#!/sbin/openrc-run',
+    'start() {',
+    '\tebegin "Starting inadyn"',
+    '\tstart-stop-daemon --start --exec /usr/sbin/inadyn --pidfile /var/run/inadyn.pid \\',
+    '\t\t--make-pidfile --background -- --syslog -f /etc/inadyn.conf',
+    '\teend $?',
+    '}',
+    'stop() {',
+    '\tebegin "Stopping inadyn"',
+    '\tstart-stop-daemon --stop --exec /usr/sbin/inadyn --pidfile /var/run/inadyn.pid',
+    '\teend $?',
+    '}',
+    '',
+  ].join('\n');
+  const plan = (pf?: string) =>
+    migrateLoaded(
+      loadServiceSync(
+        root({
+          'etc/init.d/inadyn': script,
+          ...(pf
+            ? { [`var/db/pkg/net-dns/${pf}/CONTENTS`]: 'obj /etc/init.d/inadyn d41d8cd98f00b204e9800998ecf8427e 1\n' }
+            : {}),
+        }),
+        'inadyn',
+      ),
+    ).plan;
+
+  test('version unknown, 1.x or live: refused, though the script says it does not fork', () => {
+    for (const pf of [undefined, 'inadyn-1.99.15', 'inadyn-9999']) {
+      const p = plan(pf);
+      expect(p.kind).toBe('refuse');
+      expect(p.kind === 'refuse' && p.reason).toContain('inadyn stays in the foreground with -n only from version 2.0');
+    }
+  });
+
+  test('2.x: -n, and the supervisor keeps a pid file of its own (inadyn writes inadyn.pid in the foreground too)', () => {
+    const p = plan('inadyn-2.12.0');
+    expect(p.kind).toBe('migrate');
+    if (p.kind !== 'migrate') return;
+    expect(p.evidence[0]?.kind).toBe('rule');
+    const text = p.edits.map((e) => e.text).join('');
+    expect(text).toContain('command_args_foreground="-n"');
+    expect(text).toContain('pidfile="/run/supervise-${RC_SVCNAME}.pid"');
+  });
+});
