@@ -397,8 +397,12 @@ export function flagsStep(ctx: StepContext, d: Draft): Refusal | void {
       reason: `${ctx.rule.id} takes its pid file as a lock in the foreground too, and this script runs one instance per service name: with the pid file option moved to command_args_background every instance would fall back to the same default file`,
       suggestion: `keep the pid file option in command_args and give the supervisor a pid file of its own by hand (if [ "\${supervisor}" = supervise-daemon ]; then pidfile=...; fi after command_args), then set supervisor=supervise-daemon`,
     };
+  // A command_background whose value is not known here (set from a command or in a function)
+  // may be yes when the service starts: treated as yes, as the foreground step does, since
+  // start-stop-daemon.sh refuses command_args_background beside it.
+  const bg = ctx.service.value('command_background');
   const backgrounded =
-    (ctx.service.value('command_background') !== undefined && isYes(ctx.service.value('command_background'))) ||
+    (ctx.service.isSet('command_background') && (bg === null || bg === undefined || isYes(bg))) ||
     !!d.converted?.lines.includes('command_background="yes"');
   if (d.movedText && backgrounded && !unhidden && !daemonizes(ctx.service, specs, d)) {
     // Only pid file words, and start-stop-daemon backgrounds the daemon: command_args_background

@@ -97,6 +97,15 @@ test('refused with command_background=yes: OpenRC will not start with both', () 
   });
 });
 
+test('a command_background whose value is not known counts as yes: refused, not moved beside it', () => {
+  const { res, d } = run(
+    sh('#!/sbin/openrc-run', 'command_background="$(cat /etc/foo/bg)"', 'command_args="-d -v"'),
+    daemonizeD,
+  );
+  expect(res).toMatchObject({ kind: 'refuse', code: 'dynamic' });
+  expect(d.movedText).toBe('-d');
+});
+
 test('command_background=no is not refused', () => {
   const { res, d } = run(sh('#!/sbin/openrc-run', 'command_background=no', 'command_args="-d -v"'), daemonizeD);
   expect(res).toBeUndefined();
