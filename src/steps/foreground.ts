@@ -414,9 +414,31 @@ function argsLeft(s: Service, d: Draft): string[] | null {
       : null;
   if (!raw) return null;
   const moved = new Set(d.movedText.split(/\s+/).filter(Boolean));
-  const values = raw.filter((w) => !moved.has(w)).map((w) => s.expand(w));
+  const written = d.converted ? raw : withoutRedirections(raw);
+  const values = written.filter((w) => !moved.has(w)).map((w) => s.expand(w));
   if (values.some((v) => v === null || v === undefined)) return null;
   return (values as string[]).flatMap((w) => w.split(/\s+/)).filter(Boolean);
+}
+
+/**
+ * command_args written with redirections (silcd's `-f /etc/silc/silcd.conf >/dev/null 2>&1`):
+ * both backends put command_args unquoted into the line they `eval` (docs/openrc.md §2), so such
+ * words redirect the start command and never reach the daemon; the words OpenRC appends after
+ * them still do. Only words written as a whole redirection, without quotes or expansions
+ * (`>file`, `2>&1`, `>` and its target), are dropped.
+ */
+function withoutRedirections(words: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i];
+    if (/^[0-9]?(>>?|<)$/.test(w) && i + 1 < words.length && /^[A-Za-z0-9_./-]+$/.test(words[i + 1])) {
+      i++;
+      continue;
+    }
+    if (/^[0-9]?(>>?|<)([A-Za-z0-9_./-]+|&[0-9-])$/.test(w)) continue;
+    out.push(w);
+  }
+  return out;
 }
 
 function chooseForeground(ctx: StepContext, d: Draft): Refusal | void {

@@ -348,6 +348,11 @@ describe('evidence, strongest first', () => {
     expect(tail('"-m 0 /etc/a.conf"', null, 'command_background=no')).toBe('command_args="-m 0"');
     // After an option the last word may be its value (`-c /etc/a.conf`): left where it is.
     expect(tail('"-v /etc/a.conf"')).toBe('kept');
+    // silcd: redirections in command_args redirect the eval'd start command, they are no operands.
+    expect(tail('"-f /etc/a.conf >/dev/null 2>&1"')).toBe('kept');
+    expect(tail('"-f /etc/a.conf > /var/log/foo.log 2>&1"')).toBe('kept');
+    // A real operand before them is still one (and is not moved from before the redirections).
+    expect(tail('"-m 0 /etc/a.conf >/dev/null"')).toBe('needs-foreground');
   });
 
   // icinga: `command_args="-d ${ICINGACFG}"`; its getopt string starts with "+" (stops at the first operand).
