@@ -86,10 +86,21 @@ export function unitsOnRoot(root: string): UnitFacts[] {
   return found;
 }
 
-/** Units whose ExecStart runs the daemon (same basename), service-named ones first. */
+/**
+ * Programs that run another program named by their arguments: a unit that runs one of them is
+ * about that other program (airsonic's `java -jar airsonic.war` says nothing of puppetdb's java).
+ */
+const INTERPRETERS =
+  /^(java|python[0-9.]*|perl[0-9.]*|ruby[0-9.]*|node|nodejs|sh|bash|dash|env|mono|php[0-9.]*|dotnet|lua[0-9.]*|tclsh[0-9.]*|erl|beam|su|sudo|nice|ionice|chpst|capsh|setpriv|runuser)$/;
+
+/**
+ * Units whose ExecStart runs the daemon (same basename), service-named ones first; for an
+ * interpreter or a launcher, only the unit named after the service.
+ */
 export function unitsFor(units: readonly UnitFacts[], daemon: string, service: string): UnitFacts[] {
   const base = (p: string) => p.slice(p.lastIndexOf('/') + 1);
   return units
     .filter((u) => base(u.execStart[0]) === daemon)
+    .filter((u) => !INTERPRETERS.test(daemon) || base(u.path) === `${service}.service`)
     .sort((a, b) => Number(base(b.path) === `${service}.service`) - Number(base(a.path) === `${service}.service`));
 }

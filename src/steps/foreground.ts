@@ -534,6 +534,15 @@ function chooseForeground(ctx: StepContext, d: Draft): Refusal | void {
   const longFork = (scriptWords ?? []).find((w) => FORK_WORDS.test(w) && w.length > 2);
   const found = scriptEvidence(ctx, d);
   const script = longFork ? null : found;
+  const against = script && reliesOnNoFork(script) ? unitSaysForks(ctx, d, scriptWords) : undefined;
+  if (script && against)
+    return {
+      kind: 'refuse',
+      code: 'needs-foreground',
+      reason: `the script says the daemon does not fork (${script.detail}), but ${against}: the two disagree, and one of them may be out of date`,
+      suggestion:
+        'check the daemon\'s manual: if it stays in the foreground with these arguments, migrate with --foreground-args=""; if it needs a no-fork word, pass that',
+    };
   if (script) {
     d.foreground = '';
     d.evidence.push(script);
@@ -606,6 +615,45 @@ function chooseForeground(ctx: StepContext, d: Draft): Refusal | void {
       : `the daemon is not known statically: ${unreadable && 'why' in unreadable ? `start() launches ${cmd}, and ${unreadable.why}` : unreadableDaemon(s, cmd)}; so no rule or systemd unit can be looked up, and nothing in the script says how it stays in the foreground`,
     suggestion: 'pass the daemon\'s no-fork option, e.g. --foreground-args="--foreground" (see its manual)',
   };
+}
+
+/** Evidence that rests only on the script backgrounding the daemon itself (it may be out of date). */
+function reliesOnNoFork(e: Evidence): boolean {
+  return /--make-pidfile|^command_background=yes/.test(e.detail);
+}
+
+/**
+ * A systemd unit of the same program that contradicts a script which backgrounds the daemon
+ * itself (inadyn: an overlay's script written for 1.x, which stays in the foreground, installed
+ * with 2.x, which forks unless -n; its package's unit runs `inadyn -n`). Type=forking with no
+ * fork word: the program forks by itself. Type=simple (or notify, exec) with a no-fork word the
+ * script does not pass: the program needs it to stay in the foreground.
+ */
+function unitSaysForks(ctx: StepContext, d: Draft, scriptWords: readonly string[] | null): string | undefined {
+  const s = ctx.service;
+  const cmd = d.converted?.command;
+  const launched = cmd ? s.expand(cmd) : s.daemon;
+  const name = launched ? unquoted(launched).split('/').pop() : undefined;
+  if (!name) return undefined;
+  // Only units named after the service or the program: a start script's name (run.sh) or a
+  // program several packages run may be another package's unit.
+  const named = (u: UnitFacts) => [`${s.name}.service`, `${name}.service`].includes(u.path.split('/').pop()!);
+  for (const u of unitsFor(ctx.units, name, s.name).filter(named)) {
+    const words = u.execStart.slice(1);
+    // Only a written Type=forking: a unit with PIDFile= and no Type= is simple to systemd.
+    if (
+      u.type === 'forking' &&
+      !words.some((w) => FORK_WORDS.test(w) || /^--?(daemon|daemonize|fork|background)=/.test(w))
+    )
+      return `${u.path} runs it as Type=forking without a fork word, so it forks by itself (or a setting of its configuration makes it fork)`;
+    if (/^(simple|exec|notify|notify-reload|idle)$/.test(u.type)) {
+      const have = new Set(scriptWords ?? []);
+      const noFork = words.filter((w) => NO_FORK_WORDS.test(w) && !have.has(w));
+      if (noFork.length)
+        return `${u.path} runs it as Type=${u.type} with ${noFork.join(' ')}, which the script does not pass`;
+    }
+  }
+  return undefined;
 }
 
 /**

@@ -514,8 +514,11 @@ describe('evidence, strongest first', () => {
     ]);
   });
 
+  // A unit word the script lacks that is no known no-fork spelling (-F is that to some daemons,
+  // something else to others): the script's evidence stands. A known one (--foreground)
+  // contradicts it: refused (below, 'a unit of the same program that contradicts ...').
   test('the script beats the unit', () => {
-    const { d } = run(all, { units });
+    const { d } = run(all, { units: [simpleUnit('-F')] });
     expect(d.foreground).toBe('');
     expect(d.evidence).toEqual([
       {
@@ -717,6 +720,39 @@ describe('no evidence: refused', () => {
   });
 });
 
+// solr: command_background=true around `bin/solr start`, which forks; its package's unit says
+// Type=forking. inadyn 2.x: the script's --make-pidfile, the unit's -n. The script's own word
+// that the daemon does not fork is then contradicted, and refused rather than trusted.
+describe("a unit of the same program that contradicts the script's word that it does not fork", () => {
+  const bg = sh(...base, 'command_background=yes', 'pidfile=/run/foo.pid');
+  const reason = (r: unknown) => (r as Refusal | undefined)?.reason;
+  test('Type=forking with no fork word, or Type=simple with a no-fork word the script lacks: refused', () => {
+    const forking = run(bg, {
+      units: [{ path: UNIT, type: 'forking', execStart: ['/usr/bin/foo', '-c', '/etc/foo'] }],
+    });
+    expect(forking.r).toMatchObject({ kind: 'refuse', code: 'needs-foreground' });
+    expect(reason(forking.r)).toBe(
+      `the script says the daemon does not fork (command_background=yes: start-stop-daemon backgrounds the daemon and writes its pid file itself, so the daemon does not fork), but ${UNIT} runs it as Type=forking without a fork word, so it forks by itself (or a setting of its configuration makes it fork): the two disagree, and one of them may be out of date`,
+    );
+    const simple = run(bg, { units: [simpleUnit('--foreground')] });
+    expect(reason(simple.r)).toContain(
+      `${UNIT} runs it as Type=simple with --foreground, which the script does not pass`,
+    );
+  });
+  test('no contradiction: a forking unit that passes the fork word, a PIDFile= guess, a plain simple unit, a foreign unit', () => {
+    const ok = (units: UnitFacts[]) => expect(run(bg, { units }).r).toBeUndefined();
+    ok([{ path: UNIT, type: 'forking', execStart: ['/usr/bin/foo', '--daemon'] }]);
+    ok([{ path: UNIT, type: 'forking (no Type=, but PIDFile=)', execStart: ['/usr/bin/foo'] }]);
+    ok([simpleUnit('-c', '/etc/foo')]);
+    ok([{ path: 'usr/lib/systemd/system/bar.service', type: 'forking', execStart: ['/usr/bin/foo'] }]);
+    // With the word already in the script, the unit agrees.
+    expect(
+      run(sh(...base, 'command_background=yes', 'command_args="--foreground"'), { units: [simpleUnit('--foreground')] })
+        .r,
+    ).toBeUndefined();
+  });
+});
+
 test("unitForeground: values and specifiers are the unit's own choice, not foreground words", () => {
   expect(unitForeground(simpleUnit('-f', '--config', '/etc/foo.conf', '--pid=/run/x.pid', '-u', '%i'), null)).toEqual({
     words: ['-f'],
@@ -871,4 +907,19 @@ test("another spelling the rule knows (dnsmasq's -k for --keep-in-foreground) co
   // And an alias only counts when it is passed.
   const none = run(sh(...base, 'command_args="${DNSMASQ_OPTS}"'), { rule: dnsmasq });
   expect(none.d.foreground).toBe('--keep-in-foreground');
+});
+
+// puppetdb's java matched airsonic's unit (`java -jar airsonic.war`): a unit that runs an
+// interpreter is about the program it is given, so only the service's own unit counts.
+test('unitsFor: an interpreter matches only the unit named after the service', async () => {
+  const { unitsFor } = await import('../../src/knowledge/units.js');
+  const u = (name: string, prog: string): UnitFacts => ({
+    path: `usr/lib/systemd/system/${name}.service`,
+    type: 'simple',
+    execStart: [prog, '-jar', '/x.war'],
+  });
+  const units = [u('airsonic', '/usr/bin/java'), u('puppetdb', '/usr/bin/java'), u('foo', '/usr/bin/foo')];
+  expect(unitsFor(units, 'java', 'puppetdb').map((x) => x.path)).toEqual(['usr/lib/systemd/system/puppetdb.service']);
+  expect(unitsFor(units, 'java', 'unifi')).toEqual([]);
+  expect(unitsFor(units, 'foo', 'bar').map((x) => x.path)).toEqual(['usr/lib/systemd/system/foo.service']);
 });
