@@ -25,7 +25,7 @@ const withoutSupervisor = (text: string) => {
 /** Options that take a value (the ones these fixtures use); --quiet only silences messages. */
 const VALUED = new Set([
   ...['--pidfile', '--exec', '--retry', '--startas', '--name', '--user', '--chuid'],
-  ...['--chdir', '--stdout', '--stderr', '--env'],
+  ...['--chdir', '--stdout', '--stderr', '--env', '--wait'],
 ]);
 
 /** A call, with start-stop-daemon's options as a sorted set of `option value` (their order does not matter to it). */
@@ -533,6 +533,28 @@ describe('start() runs start-stop-daemon with no --start (generic/custom-start-n
     const sd = supervised[0].calls[0];
     expect(sd.slice(0, 3)).toEqual(['supervise-daemon', 'rtrcache', '--start']);
     expect(sd.slice(sd.indexOf('--') - 1)).toEqual(['/usr/bin/rtrcache', '--', '-bind', ':8282', '-refresh', '600']);
+  });
+});
+
+// sabnzbd, sldd, ufdb: start-stop-daemon --wait failed the start when the daemon died at once.
+describe('start() waits with --wait (generic/custom-start-wait)', () => {
+  test('start-stop-daemon still gets --wait 500; supervise-daemon does not (it would reject it)', async () => {
+    const confd = fixture('custom-start-wait', 'conf.d.in');
+    const { before, after, supervised } = await both('relayd', 'custom-start-wait', {
+      confd,
+      actions: ['start', 'stop'],
+    });
+    for (const r of [...before, ...after, ...supervised]) expect(r.code).toBe(0);
+    expect(calls(after[0])).toEqual(calls(before[0]));
+    expect(calls(before[0])[0]).toContain('--wait 500');
+    // OpenRC's own stop: the pid file, and the program too.
+    expect(calls(after[1])).toEqual([
+      ['start-stop-daemon', '--exec /usr/bin/relayd', '--pidfile /run/relayd.pid', '--stop'],
+    ]);
+    const sd = supervised[0].calls[0];
+    expect(sd.slice(0, 3)).toEqual(['supervise-daemon', 'relayd', '--start']);
+    expect(sd).not.toContain('--wait');
+    expect(sd.slice(sd.indexOf('--') - 1)).toEqual(['/usr/bin/relayd', '--', '--upstream', 'udp://239.0.0.1:5000']);
   });
 });
 

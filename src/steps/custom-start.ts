@@ -976,6 +976,7 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
     }
     const nss: string[] = [];
     const nssWords: OptionLine['words'] = [];
+    let waited: string | undefined;
     for (const o of p.options) {
       const long = o.spec.long;
       if (['start', 'exec', 'startas', 'background', 'make-pidfile', 'quiet', 'verbose'].includes(long)) continue;
@@ -1046,15 +1047,24 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
         );
         continue;
       }
-      if (long === 'wait')
+      if (long === 'wait') {
         // start-stop-daemon failed the start when the daemon died within that time (sldd exits at
-        // once when its conf.d lists no hosts): supervise-daemon reports the start as done once
-        // it has spawned the daemon, and would respawn it instead. Dropping it changes what
-        // `start` reports; keeping it would hand --wait to supervise-daemon, which lacks it.
-        return refuse(
-          `start() makes start-stop-daemon wait (--wait ${v}) and fail the start if the daemon dies in that time; supervise-daemon cannot check that`,
-          'convert start() by hand (e.g. start_stop_daemon_args for start-stop-daemon and a supervise_daemon_args of its own), then migrate again',
-        );
+        // once when its conf.d lists no hosts). Kept for start-stop-daemon (supervisor removed) in
+        // start_stop_daemon_args; supervise-daemon lacks --wait, so it gets supervise_daemon_args
+        // of its own, as the ssd-args step does for a script's own start_stop_daemon_args --wait:
+        // its start returns once the child is spawned and respawns a daemon that dies (said).
+        if (o.value === undefined)
+          return refuse(
+            `start() makes start-stop-daemon wait (--wait) with a time rc-supervise cannot read`,
+            'convert start() by hand (e.g. start_stop_daemon_args for start-stop-daemon and a supervise_daemon_args of its own), then migrate again',
+          );
+        if (s.isSet('supervise_daemon_args'))
+          return refuse(
+            `start() makes start-stop-daemon wait (--wait ${v}), which supervise-daemon lacks, and the script sets supervise_daemon_args already`,
+          );
+        waited = v;
+        continue;
+      }
       const variable = DECLARATIVE[long];
       if (variable) {
         if (s.isSet(variable)) return refuse(`start() passes --${long} but ${variable} is set as well`);
@@ -1082,16 +1092,32 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
       }
       return refuse(`start()'s start-stop-daemon uses --${long}, which has no declarative equivalent`);
     }
-    if (nss.length) {
+    if (nss.length || waited !== undefined) {
       if (s.isSet('start_stop_daemon_args'))
         return refuse('start() passes options that need start_stop_daemon_args, which the script sets already');
+      const ssd = [...nss, ...(waited !== undefined ? [`--wait ${waited}`] : [])];
       optionLines.push({
         at: lines.length,
         variable: 'start_stop_daemon_args',
-        words: nssWords,
-        value: nss.join(' '),
+        words: [...nssWords, ...(waited !== undefined ? [{ option: '--wait', word: waited }] : [])],
+        value: ssd.join(' '),
       });
-      lines.push(`start_stop_daemon_args="${nss.join(' ').replace(/"/g, '\\"')}"`);
+      lines.push(`start_stop_daemon_args="${ssd.join(' ').replace(/"/g, '\\"')}"`);
+      if (waited !== undefined) {
+        // A single space where nothing else is left: OpenRC before 0.46 takes "" for unset and
+        // hands start_stop_daemon_args (with --wait) to supervise-daemon (docs/openrc.md §2).
+        if (nss.length)
+          optionLines.push({
+            at: lines.length,
+            variable: 'supervise_daemon_args',
+            words: nssWords,
+            value: nss.join(' '),
+          });
+        lines.push(`supervise_daemon_args="${nss.length ? nss.join(' ').replace(/"/g, '\\"') : ' '}"`);
+        notes.push(
+          `start-stop-daemon's --wait ${waited} stays in start_stop_daemon_args, for start-stop-daemon; supervise-daemon, which lacks it, gets supervise_daemon_args${nss.length ? ' with the other options' : ' set to " " (a single space: OpenRC before 0.46 treats "" as unset)'}: its start no longer waits ${waited} ms to see the daemon still running (supervise-daemon starts it again when it dies)`,
+        );
+      }
     }
   } else {
     command = launch.words[0].text;
@@ -1406,7 +1432,15 @@ const OPENRC_VARS =
  * Variables from start-stop-daemon's options that OpenRC reads only inside the eval building the
  * command line (supervise_start and ssd_start alike), so that `\${V}` in them is expanded at start.
  */
-const LATE_READ = new Set(['output_log', 'error_log', 'directory', 'command_user', 'umask', 'start_stop_daemon_args']);
+const LATE_READ = new Set([
+  'output_log',
+  'error_log',
+  'directory',
+  'command_user',
+  'umask',
+  'start_stop_daemon_args',
+  'supervise_daemon_args',
+]);
 
 /** Variables OpenRC records as text at start (service_set_value) for a stop that does not expand them again. */
 const RECORDED = new Set(['pidfile', 'chroot', 'command', 'procname']);

@@ -226,21 +226,41 @@ describe('a single start-stop-daemon launch', () => {
   });
 
   // sldd: `--wait 500` failed the start when the daemon exited at once (as it does when conf.d
-  // lists no hosts); supervise-daemon would report it started and respawn it instead.
-  test('--wait: refused, the supervisor cannot fail the start when the daemon dies at once', () => {
-    const { r, d } = run(
+  // lists no hosts). Kept for start-stop-daemon; supervise-daemon lacks --wait and gets options
+  // of its own (its start reports the daemon started, and it respawns one that dies: said).
+  test('--wait: kept in start_stop_daemon_args, and supervise-daemon gets supervise_daemon_args without it', () => {
+    const launch = (opts: string) =>
       sh(
         '#!/sbin/openrc-run',
         'start() {',
-        '\tstart-stop-daemon --start --background --make-pidfile --pidfile /run/foo.pid --wait 500 --exec /usr/bin/foo',
+        `\tstart-stop-daemon --start --background --make-pidfile --pidfile /run/foo.pid --wait 500${opts} --exec /usr/bin/foo`,
         '}',
-      ),
+      );
+    const { r, d } = run(launch(''));
+    expect(r).toBeUndefined();
+    expect(d.converted?.lines).toEqual(
+      expect.arrayContaining(['start_stop_daemon_args="--wait 500"', 'supervise_daemon_args=" "']),
     );
-    expect(r).toMatchObject({ kind: 'refuse', code: 'custom-start' });
-    expect(r && r.reason).toBe(
-      'custom start()/stop(): start() makes start-stop-daemon wait (--wait 500) and fail the start if the daemon dies in that time; supervise-daemon cannot check that',
+    expect(d.notes.join('\n')).toContain(
+      'start-stop-daemon\'s --wait 500 stays in start_stop_daemon_args, for start-stop-daemon; supervise-daemon, which lacks it, gets supervise_daemon_args set to " " (a single space: OpenRC before 0.46 treats "" as unset): its start no longer waits 500 ms',
     );
-    expect(d.converted).toBeNull();
+    // With an option both take: that option, for both.
+    const both = run(launch(' --nicelevel 5'));
+    expect(both.d.converted?.lines).toEqual(
+      expect.arrayContaining([
+        'start_stop_daemon_args="--nicelevel 5 --wait 500"',
+        'supervise_daemon_args="--nicelevel 5"',
+      ]),
+    );
+    // A time from conf.d (ulogd's ${ULOGD_WAIT}): written as the launch wrote it.
+    const confd = run(launch('').replace('--wait 500', '--wait ${WAIT}'));
+    expect(confd.r).toBeUndefined();
+    expect(confd.d.converted?.lines).toEqual(
+      expect.arrayContaining(['start_stop_daemon_args="--wait ${WAIT}"', 'supervise_daemon_args=" "']),
+    );
+    // supervise_daemon_args set already: refused.
+    const set = run(launch('').replace('start() {', 'supervise_daemon_args="-N 5"\nstart() {'));
+    expect(set.r && set.r.reason).toContain('the script sets supervise_daemon_args already');
   });
 
   test('--background --make-pidfile: command_background="yes" and the flag for the later steps', () => {
