@@ -153,13 +153,22 @@ export function pidfileStep(ctx: StepContext, d: Draft): Refusal | void {
   // start-stop-daemon did not make the script's: something else (its configuration?) may write
   // it. Said as it is, not as "nothing says" (gitlab-pages).
   const unexplained = !ruleSays && !knownNone && !!ctx.rule?.noOwnPidfile;
+  // pinenote_dbus_service: no option names a pid file at all, so it writes none.
+  const toldHow =
+    ctx.rule?.backgroundFlags?.some((f) => f.why === 'pidfile') || ctx.rule?.keptPidfileFlags?.length
+      ? 'it writes one only where told'
+      : 'it writes none';
+  // silcd: written only when it forks, but read at start, and a live pid there makes it exit.
+  const locks = !ruleSays && !unexplained && !dirOnly && !!ctx.rule?.pidfileLock;
   const comment = ruleSays
     ? `# ${daemon} writes ${what} itself: supervise-daemon needs a pid file of its own`
     : dirOnly
       ? `# nothing makes ${dir} before supervise-daemon writes its pid file: it keeps one of its own`
       : unexplained
-        ? `# nothing here writes the script's pid file (${daemon} writes one only where told): supervise-daemon keeps one of its own`
-        : `# nothing says ${daemon} writes no pid file at the script's path: supervise-daemon keeps one of its own`;
+        ? `# nothing here writes the script's pid file (${daemon}: ${toldHow}): supervise-daemon keeps one of its own`
+        : locks
+          ? `# ${daemon} exits at start when its pid file names a live process: supervise-daemon keeps one of its own`
+          : `# nothing says ${daemon} writes no pid file at the script's path: supervise-daemon keeps one of its own`;
   const lines = [
     comment,
     ...(alias
@@ -183,8 +192,10 @@ export function pidfileStep(ctx: StepContext, d: Draft): Refusal | void {
       : dirOnly
         ? `nothing in the script makes ${dir}, where the pid file would be, before supervise-daemon writes it (the daemon or its package makes it): under supervise-daemon the supervisor keeps its pid in /run/supervise-\${RC_SVCNAME}.pid instead`
         : unexplained
-          ? `the script names a pid file that neither a flag tells ${daemon} to write (rule ${ctx.rule!.id}: it writes one only where told) nor start-stop-daemon makes, so something else may write it: under supervise-daemon the supervisor keeps its pid in /run/supervise-\${RC_SVCNAME}.pid instead`
-          : `nothing says ${daemon} does not write the script's pidfile itself, also in the foreground: under supervise-daemon the supervisor keeps its pid in /run/supervise-\${RC_SVCNAME}.pid instead`,
+          ? `the script names a pid file that neither a flag tells ${daemon} to write (rule ${ctx.rule!.id}: ${toldHow}) nor start-stop-daemon makes, so something else may write it: under supervise-daemon the supervisor keeps its pid in /run/supervise-\${RC_SVCNAME}.pid instead`
+          : locks
+            ? `${daemon} reads its pid file at start and exits when it names a live process (rule ${ctx.rule!.id}), so the supervisor's pid must not be there: under supervise-daemon the supervisor keeps its pid in /run/supervise-\${RC_SVCNAME}.pid instead`
+            : `nothing says ${daemon} does not write the script's pidfile itself, also in the foreground: under supervise-daemon the supervisor keeps its pid in /run/supervise-\${RC_SVCNAME}.pid instead`,
   );
   d.initdReasons.push(
     ruleSays

@@ -168,11 +168,36 @@ describe('no relocation', () => {
     const r = run(sh('#!/sbin/openrc-run', 'command=/usr/sbin/food', 'pidfile=/run/food.pid'), {
       rule: rule({ origin: 'knowledge', noOwnPidfile: true }),
     });
+    // No option names a pid file (pinenote_dbus_service): it writes none at all.
     expect(r.d.notes).toEqual([
-      'the script names a pid file that neither a flag tells food to write (rule foo: it writes one only where told) nor start-stop-daemon makes, so something else may write it: under supervise-daemon the supervisor keeps its pid in /run/supervise-${RC_SVCNAME}.pid instead',
+      'the script names a pid file that neither a flag tells food to write (rule foo: it writes none) nor start-stop-daemon makes, so something else may write it: under supervise-daemon the supervisor keeps its pid in /run/supervise-${RC_SVCNAME}.pid instead',
     ]);
     expect(r.d.relocation?.lines).toEqual([
-      "# nothing here writes the script's pid file (food writes one only where told): supervise-daemon keeps one of its own",
+      "# nothing here writes the script's pid file (food: it writes none): supervise-daemon keeps one of its own",
+      GUARD,
+    ]);
+    // With a pid file option (not passed here): one only where told.
+    const told = run(sh('#!/sbin/openrc-run', 'command=/usr/sbin/food', 'pidfile=/run/food.pid'), {
+      rule: rule({
+        origin: 'knowledge',
+        noOwnPidfile: true,
+        backgroundFlags: [{ flag: '-p', value: true, why: 'pidfile' }],
+      }),
+    });
+    expect(told.d.notes[0]).toContain('(rule foo: it writes one only where told)');
+  });
+
+  // silcd: it writes its pid file only when it forks, but exits at start when that file names a
+  // live process, so the supervisor's pid must be elsewhere: said so, not "nothing says".
+  test('a daemon that takes its pid file as a lock: the note says why the supervisor moves', () => {
+    const r = run(sh('#!/sbin/openrc-run', 'command=/usr/sbin/food', 'pidfile=/run/food.pid'), {
+      rule: rule({ origin: 'knowledge', pidfileLock: true }),
+    });
+    expect(r.d.notes).toEqual([
+      "food reads its pid file at start and exits when it names a live process (rule foo), so the supervisor's pid must not be there: under supervise-daemon the supervisor keeps its pid in /run/supervise-${RC_SVCNAME}.pid instead",
+    ]);
+    expect(r.d.relocation?.lines).toEqual([
+      '# food exits at start when its pid file names a live process: supervise-daemon keeps one of its own',
       GUARD,
     ]);
   });
