@@ -157,7 +157,7 @@ export function pidfileStep(ctx: StepContext, d: Draft): Refusal | void {
   const toldHow =
     ctx.rule?.backgroundFlags?.some((f) => f.why === 'pidfile') || ctx.rule?.keptPidfileFlags?.length
       ? 'it writes one only where told'
-      : 'it writes none';
+      : 'it writes none in the foreground';
   // silcd: written only when it forks, but read at start, and a live pid there makes it exit.
   const locks = !ruleSays && !unexplained && !dirOnly && !!ctx.rule?.pidfileLock;
   const comment = ruleSays

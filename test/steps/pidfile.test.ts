@@ -170,10 +170,10 @@ describe('no relocation', () => {
     });
     // No option names a pid file (pinenote_dbus_service): it writes none at all.
     expect(r.d.notes).toEqual([
-      'the script names a pid file that neither a flag tells food to write (rule foo: it writes none) nor start-stop-daemon makes, so something else may write it: under supervise-daemon the supervisor keeps its pid in /run/supervise-${RC_SVCNAME}.pid instead',
+      'the script names a pid file that neither a flag tells food to write (rule foo: it writes none in the foreground) nor start-stop-daemon makes, so something else may write it: under supervise-daemon the supervisor keeps its pid in /run/supervise-${RC_SVCNAME}.pid instead',
     ]);
     expect(r.d.relocation?.lines).toEqual([
-      "# nothing here writes the script's pid file (food: it writes none): supervise-daemon keeps one of its own",
+      "# nothing here writes the script's pid file (food: it writes none in the foreground): supervise-daemon keeps one of its own",
       GUARD,
     ]);
     // With a pid file option (not passed here): one only where told.
