@@ -129,6 +129,9 @@ export function sampleText(recs: readonly EvalRecord[], n: number, seed: number)
           ...r.review.map((v) => `review ${v.kind}: ${v.detail}`),
           ...(r.unverified ? [`unverified: ${r.unverified}`] : []),
           ...(r.warnings ?? []).map((w) => `warning: ${w}`),
+          // What the user reads besides the diff: a reviewer judges it too (round 15's judges,
+          // given no notes, reported filebrowser's SSD_OPTS note missing).
+          ...(r.notes ?? []).map((x) => `note: ${x}`),
           '```diff',
           (r.diff ?? '').trimEnd(),
           '```',

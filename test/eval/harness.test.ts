@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { checkMigration, ssdOnlyOptions } from '../../src/eval/check.js';
 import { launchesDaemon } from '../../src/eval/classify.js';
 import { lintTable, lintTree } from '../../src/eval/lint.js';
-import { sample, summarize, table } from '../../src/eval/report.js';
+import { sample, sampleText, summarize, table } from '../../src/eval/report.js';
 import { collectServices } from '../../src/eval/collect.js';
 import { evaluate, evidenceOf } from '../../src/eval/run.js';
 
@@ -250,4 +250,34 @@ test('a folder of repositories and roots is several inputs, even when one reposi
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('the review sample shows what migrate told the user: warnings and notes beside the diff', () => {
+  const text = sampleText(
+    [
+      {
+        id: 'x',
+        name: 'foo',
+        names: ['foo'],
+        sources: [{ initd: 'files/foo.initd', confd: null, via: 'ebuild', nameFrom: 'ebuild' }],
+        status: 'migrated',
+        code: null,
+        reason: null,
+        evidence: 'rule',
+        evidenceDetail: 'rule foo: -n',
+        route: 'init.d',
+        launchesDaemon: true,
+        violations: [],
+        review: [],
+        unverified: null,
+        diff: '--- a\n+++ b\n',
+        notes: ['what SSD_OPTS holds reaches start-stop-daemon only'],
+        warnings: ['foo logs to stdout'],
+      },
+    ],
+    1,
+    1,
+  );
+  expect(text).toContain('warning: foo logs to stdout\n');
+  expect(text).toContain('note: what SSD_OPTS holds reaches start-stop-daemon only\n');
 });
