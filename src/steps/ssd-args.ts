@@ -215,8 +215,28 @@ function wordSources(s: Service, words: string[]): { text: string; literal: bool
   const last = plain(s.initd).pop() ?? plain(s.confd).pop();
   if (!last || (last.value.quote !== 'double' && last.value.quote !== 'none' && last.value.quote !== 'empty'))
     return null;
-  const tokens = splitValue(last.value.text, last.value.start, last.value.quote);
-  if (!tokens) return null;
+  const written = splitValue(last.value.text, last.value.start, last.value.quote);
+  if (!written) return null;
+  // chronograf's `: ${SSD_OPTS:="-w 1000 -1 ${CHRONOGRAF_LOG} -2 ${CHRONOGRAF_LOG}"}` and
+  // start_stop_daemon_args="${SSD_OPTS}": a lone variable set once, above, by the script alone
+  // (conf.d sets it nowhere) stands for its own words, so that each keeps its own source.
+  const inlined = (t: { text: string; start: number; end: number }) => {
+    const ref = /^\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$/.exec(t.text);
+    if (!ref || ref[1] === 'start_stop_daemon_args' || !s.initd.assignments.includes(last)) return [t];
+    const sets = [...s.initd.assignments, ...(s.confd?.assignments ?? [])].filter((a) => a.name === ref[1]);
+    const a = sets[0];
+    if (
+      sets.length !== 1 ||
+      !s.initd.assignments.includes(a) ||
+      a.fn !== null ||
+      !a.plain ||
+      a.start > last.start ||
+      (a.value.quote !== 'double' && a.value.quote !== 'none')
+    )
+      return [t];
+    return splitValue(a.value.text, a.value.start, a.value.quote) ?? [t];
+  };
+  const tokens = written.flatMap(inlined);
   const self = /\$\{?start_stop_daemon_args\b/;
   const counts = tokens.map((t) => {
     if (self.test(t.text)) return -1;

@@ -191,6 +191,29 @@ describe('words the script takes from variables', () => {
     const { r } = step(sh(...head, 'start_stop_daemon_args="${FOO_SSD} --wait 100"'), sh('FOO_SSD="--nicelevel 5"'));
     expect(r?.reason).toContain('start_stop_daemon_args passes --nicelevel through a variable');
   });
+
+  // chronograf, telegraf, gogs: `: ${SSD_OPTS:="-w 1000 -1 ${LOG} -2 ${LOG}"}` and
+  // start_stop_daemon_args="${SSD_OPTS}": the script's own default holds the words, each from
+  // its own source; what a conf.d SSD_OPTS would hold reaches start-stop-daemon only (said).
+  test("a variable the script alone sets above, once, stands for its own words (chronograf's SSD_OPTS default)", () => {
+    const script = (set: string) =>
+      sh(...head, ': ${FOO_LOG:="/var/log/foo/foo.log"}', set, 'start_stop_daemon_args="${SSD_OPTS}"');
+    const { d, r } = step(script(': ${SSD_OPTS:="-w 1000 -1 ${FOO_LOG} -2 ${FOO_LOG}"}'));
+    expect(r).toBeUndefined();
+    expect(d.lines).toEqual(['output_log="${FOO_LOG}"', 'error_log="${FOO_LOG}"', 'supervise_daemon_args=" "']);
+    expect(d.notes[0]).toContain(
+      "what SSD_OPTS holds reaches start-stop-daemon only: supervise-daemon's options go in supervise_daemon_args",
+    );
+    expect(step(script('SSD_OPTS="--nicelevel 5 --wait 100"')).d.lines).toEqual([
+      'supervise_daemon_args="--nicelevel 5"',
+    ]);
+    // Set in conf.d too, set twice, or below: its words cannot be told apart by source: refused.
+    for (const [initd, confd] of [
+      [script(': ${SSD_OPTS:="--nicelevel 5 -w 1000"}'), 'SSD_OPTS="--nicelevel 5 -w 1000"\n'],
+      [script('SSD_OPTS="--nicelevel 5 -w 1000"\nSSD_OPTS="${SSD_OPTS} -w 2"'), null],
+    ] as const)
+      expect(step(initd, confd).r?.reason).toContain('through a variable rc-supervise cannot write as the script does');
+  });
 });
 
 test('a unique prefix getopt_long accepts (--nice) is kept, written out in full (collectd)', () => {
