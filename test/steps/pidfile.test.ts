@@ -152,6 +152,12 @@ describe('no relocation', () => {
     );
   });
 
+  /** A script whose pid file nothing makes (no command_background, no flag), under a knowledge entry. */
+  const unmade = (over: Partial<ServiceRule>) =>
+    run(sh('#!/sbin/openrc-run', 'command=/usr/sbin/food', 'pidfile=/run/food.pid'), {
+      rule: rule({ origin: 'knowledge', ...over }),
+    });
+
   test('start-stop-daemon made the pid file and a knowledge entry says the daemon writes none unless told', () => {
     const script = sh(
       '#!/sbin/openrc-run',
@@ -165,9 +171,7 @@ describe('no relocation', () => {
     expect(run(script, { rule: rule({ origin: 'knowledge' }) }).d.notes).toEqual([NOTE]);
     // The pid file made by nobody (no command_background): the fact does not help, and the
     // comment and note say what is odd instead of "nothing says".
-    const r = run(sh('#!/sbin/openrc-run', 'command=/usr/sbin/food', 'pidfile=/run/food.pid'), {
-      rule: rule({ origin: 'knowledge', noOwnPidfile: true }),
-    });
+    const r = unmade({ noOwnPidfile: true });
     // No option names a pid file (pinenote_dbus_service): it writes none at all.
     expect(r.d.notes).toEqual([
       'the script names a pid file that neither a flag tells food to write (rule foo: it writes none in the foreground) nor start-stop-daemon makes, so something else may write it: under supervise-daemon the supervisor keeps its pid in /run/supervise-${RC_SVCNAME}.pid instead',
@@ -177,22 +181,14 @@ describe('no relocation', () => {
       GUARD,
     ]);
     // With a pid file option (not passed here): one only where told.
-    const told = run(sh('#!/sbin/openrc-run', 'command=/usr/sbin/food', 'pidfile=/run/food.pid'), {
-      rule: rule({
-        origin: 'knowledge',
-        noOwnPidfile: true,
-        backgroundFlags: [{ flag: '-p', value: true, why: 'pidfile' }],
-      }),
-    });
+    const told = unmade({ noOwnPidfile: true, backgroundFlags: [{ flag: '-p', value: true, why: 'pidfile' }] });
     expect(told.d.notes[0]).toContain('(rule foo: it writes one only where told)');
   });
 
   // silcd: it writes its pid file only when it forks, but exits at start when that file names a
   // live process, so the supervisor's pid must be elsewhere: said so, not "nothing says".
   test('a daemon that takes its pid file as a lock: the note says why the supervisor moves', () => {
-    const r = run(sh('#!/sbin/openrc-run', 'command=/usr/sbin/food', 'pidfile=/run/food.pid'), {
-      rule: rule({ origin: 'knowledge', pidfileLock: true }),
-    });
+    const r = unmade({ pidfileLock: true });
     expect(r.d.notes).toEqual([
       "food reads its pid file at start and exits when it names a live process (rule foo), so the supervisor's pid must not be there: under supervise-daemon the supervisor keeps its pid in /run/supervise-${RC_SVCNAME}.pid instead",
     ]);
