@@ -219,7 +219,8 @@ function wordSources(s: Service, words: string[]): { text: string; literal: bool
   if (!written) return null;
   // chronograf's `: ${SSD_OPTS:="-w 1000 -1 ${CHRONOGRAF_LOG} -2 ${CHRONOGRAF_LOG}"}` and
   // start_stop_daemon_args="${SSD_OPTS}": a lone variable set once, above, by the script alone
-  // (conf.d sets it nowhere) stands for its own words, so that each keeps its own source.
+  // (conf.d sets it nowhere) and holding several words stands for its own words, so that each
+  // keeps its own source.
   const inlined = (t: { text: string; start: number; end: number }) => {
     const ref = /^\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$/.exec(t.text);
     if (!ref || ref[1] === 'start_stop_daemon_args' || !s.initd.assignments.includes(last)) return [t];
@@ -234,6 +235,10 @@ function wordSources(s: Service, words: string[]): { text: string; literal: bool
       (a.value.quote !== 'double' && a.value.quote !== 'none')
     )
       return [t];
+    // A variable of one word stays as it is: its reference is how that word is written (a copy
+    // of its value would no longer follow conf.d).
+    const v = s.expand(t.text);
+    if (v === null || (evalWords(v)?.length ?? 0) < 2) return [t];
     return splitValue(a.value.text, a.value.start, a.value.quote) ?? [t];
   };
   const tokens = written.flatMap(inlined);

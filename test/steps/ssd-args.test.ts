@@ -207,6 +207,10 @@ describe('words the script takes from variables', () => {
     expect(step(script('SSD_OPTS="--nicelevel 5 --wait 100"')).d.lines).toEqual([
       'supervise_daemon_args="--nicelevel 5"',
     ]);
+    // A variable of one word keeps its reference (stdiscosrv's `--user ${SD_USER}`, set above
+    // with a default): a copy of its value would no longer follow conf.d.
+    const one = step(sh(...head, ': ${FOO_USER:=foo}', 'start_stop_daemon_args="--user ${FOO_USER} --group foo -w 5"'));
+    expect(one.d.lines).toEqual(['command_user="${FOO_USER}"', 'supervise_daemon_args="--group foo"']);
     // Set in conf.d too, set twice, or below: its words cannot be told apart by source: refused.
     for (const [initd, confd] of [
       [script(': ${SSD_OPTS:="--nicelevel 5 -w 1000"}'), 'SSD_OPTS="--nicelevel 5 -w 1000"\n'],
