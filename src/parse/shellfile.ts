@@ -53,6 +53,8 @@ export interface Command extends Span {
   redirects?: { text: string; end: number }[];
   /** For the same commands: run inside `( … )` or `$( … )`, where nothing it sets reaches the script. */
   inSubshell?: true;
+  /** For the same commands: the `NAME=value` words before the program, its own environment. */
+  env?: string[];
 }
 
 export interface SyntaxProblem {
@@ -483,6 +485,10 @@ function addCommand(file: ShellFile, node: FlatNode, fn: string | null): void {
     file.bashisms.push({ start: words[0].start, end: words[0].end, what: 'let (use $((...)))' });
   const cmd: Command = { name, words, start: node.startIndex, end, fn };
   if (name === 'start-stop-daemon' || argv0.startsWith('/') || argv0.startsWith('$')) {
+    const env = kids
+      .filter((k) => k?.type === 'variable_assignment' && k.endIndex <= words[0].start)
+      .map((k) => file.text.slice(k!.startIndex, k!.endIndex));
+    if (env.length) cmd.env = env;
     cmd.redirects = [];
     if (parent?.type === 'redirected_statement')
       for (const r of parent.children)

@@ -321,6 +321,14 @@ export function startShape(s: Service, daemons: readonly string[]): StartShape {
       kind: 'refuse',
       reason: 'the launch uses command substitution, which would run whenever the script is read',
     };
+  // karmabot-bin's `LOG_FILE=${LOG_FILE} CLIENT_ID=… start-stop-daemon …`: the daemon's own
+  // environment, from conf.d values openrc-run does not export. OpenRC's start would launch it
+  // without them (found by the review of round 15's new migrations).
+  if (launch.env)
+    return {
+      kind: 'refuse',
+      reason: `start() gives the launch variables of its own (${launch.env.map((e) => e.slice(0, e.indexOf('=') + 1)).join(' ')}…), which OpenRC's start would not pass to the daemon: convert it by hand (--env in start_stop_daemon_args and supervise_daemon_args, or export in start_pre())`,
+    };
   return {
     kind: 'launch',
     launch,

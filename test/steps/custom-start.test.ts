@@ -225,6 +225,41 @@ describe('a single start-stop-daemon launch', () => {
     );
   });
 
+  // rbldnsd's `$(for x in ${LISTEN}; do echo "-b ${x}"; done)`: in command_args it would run
+  // whenever OpenRC reads the script (status, stop), not only when the daemon starts.
+  test('a launch with a command substitution: refused', () => {
+    for (const sub of ['$(cat /etc/foo/args)', '`cat /etc/foo/args`']) {
+      const { r } = run(
+        sh(
+          '#!/sbin/openrc-run',
+          'start() {',
+          `\tstart-stop-daemon --start --background --make-pidfile --pidfile /run/foo.pid --exec /usr/bin/foo -- ${sub}`,
+          '}',
+        ),
+      );
+      expect(r && r.reason).toBe(
+        'custom start()/stop(): the launch uses command substitution, which would run whenever the script is read',
+      );
+    }
+  });
+
+  // karmabot-bin: the launch line gives the daemon its credentials from conf.d as its own
+  // environment; openrc-run exports nothing it sources, so OpenRC's start would lose them.
+  test('a launch with variables of its own (VAR=value start-stop-daemon ...): refused', () => {
+    const { r } = run(
+      sh(
+        '#!/sbin/openrc-run',
+        'start() {',
+        '\tTOKEN=${TOKEN} \\',
+        '\tLOG_FILE=${LOG_FILE} start-stop-daemon --start --background --make-pidfile --pidfile /run/foo.pid --exec /usr/bin/foo',
+        '}',
+      ),
+    );
+    expect(r && r.reason).toBe(
+      "custom start()/stop(): start() gives the launch variables of its own (TOKEN= LOG_FILE=…), which OpenRC's start would not pass to the daemon: convert it by hand (--env in start_stop_daemon_args and supervise_daemon_args, or export in start_pre())",
+    );
+  });
+
   // sldd: `--wait 500` failed the start when the daemon exited at once (as it does when conf.d
   // lists no hosts). Kept for start-stop-daemon; supervise-daemon lacks --wait and gets options
   // of its own (its start reports the daemon started, and it respawns one that dies: said).
