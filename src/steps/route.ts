@@ -1,4 +1,5 @@
 import type { Draft, Refusal, StepContext } from './types.js';
+import { referencedVars } from './emit.js';
 import { isDualMode } from './signals.js';
 
 /** Template words an ebuild fills in (`@neededservices@`): the file is not the installed script yet. */
@@ -59,6 +60,15 @@ export function routePrecheck(ctx: StepContext): Refusal | 'already' | void {
 export function chooseRoute(ctx: StepContext, d: Draft): { route: 'conf.d' | 'init.d'; why: string; dual: boolean } {
   const s = ctx.service;
   const reasons = [...d.initdReasons];
+  // chronograf: output_log="${CHRONOGRAF_LOG}" reads a variable the init script sets (with a
+  // default) after conf.d has been read; at the end of conf.d it would still be empty there.
+  const late = [...new Set([...d.lines, ...(d.foreground ? [d.foreground] : [])].flatMap(referencedVars))].filter(
+    (v) => !/^(RC_\w+|SVCNAME)$/.test(v) && s.initd.assignments.some((a) => a.name === v),
+  );
+  if (late.length)
+    reasons.push(
+      `the lines read ${late.map((v) => `\${${v}}`).join(', ')}, which the init script sets after conf.d is read`,
+    );
   if (!s.supervisor.confdCanDecide) reasons.unshift('init.d sets supervisor itself, so conf.d cannot decide');
   const dual = isDualMode(s) && s.supervisor.confdCanDecide;
   if (reasons.length === 0)

@@ -74,6 +74,19 @@ describe('chooseRoute', () => {
     });
   });
 
+  // chronograf: `: ${CHRONOGRAF_LOG:=...}` in init.d, and our output_log="${CHRONOGRAF_LOG}".
+  test('lines that read a variable the init script sets go to init.d (conf.d is read before it)', () => {
+    const script = sh('#!/sbin/openrc-run', 'command=/usr/bin/foo', ': ${FOO_LOG:=/var/log/foo.log}');
+    expect(chooseRoute(ctx(service(script)), draft({ lines: ['output_log="${FOO_LOG}"'] }))).toEqual({
+      route: 'init.d',
+      why: 'the lines read ${FOO_LOG}, which the init script sets after conf.d is read',
+      dual: false,
+    });
+    // A variable only conf.d (or nobody) sets, or one OpenRC sets: conf.d is fine.
+    for (const line of ['output_log="${BAR_LOG}"', 'output_log="/var/log/${RC_SVCNAME}.log"'])
+      expect(chooseRoute(ctx(service(script, 'BAR_LOG=/x\n')), draft({ lines: [line] })).route).toBe('conf.d');
+  });
+
   test("a step's reason sends it to init.d, the first reason is the why", () => {
     const d = draft({ initdReasons: ['first reason', 'second reason'] });
     expect(chooseRoute(ctx(service(plain)), d)).toEqual({ route: 'init.d', why: 'first reason', dual: false });
