@@ -163,6 +163,11 @@ function ssdArgsValues(s: Service) {
     .map((a) => a.value);
 }
 
+/** Set somewhere: by conf.d or the init script, at any level. */
+function setAnywhere(s: Service, name: string): boolean {
+  return s.isSet(name) || [...s.initd.assignments, ...(s.confd?.assignments ?? [])].some((a) => a.name === name);
+}
+
 /** Variables OpenRC sets for every service: known when the script runs. */
 const OPENRC_VARS = /^(RC_SVCNAME|SVCNAME|RC_SERVICE|RC_CMD|RC_RUNLEVEL|RC_PREFIX|RC_LIBEXECDIR)$/;
 
@@ -190,9 +195,13 @@ export function trapProblem(s: Service, trap: Trap): string | null {
       queue.push(...referencedVars(a.value.text));
   }
   // Only options supervise-daemon would keep matter (`${FCRON_SSDARGS:-"--wait 1000"}` is dropped either way).
+  // A default for a variable set nowhere (dash-core's `${SSD_OPTS:--N ${DASHD_NICE} -w 2000}`) is
+  // what applies: its words are read as the script writes them (wordSources), and the note says
+  // that what a conf.d SSD_OPTS would hold reaches start-stop-daemon only.
   const optional = texts.find((v) =>
-    [...v.text.matchAll(/\$\{[A-Za-z_][A-Za-z0-9_]*:?[-+=]([^}]*)\}/g)].some((m) => {
-      const inner = evalWords(m[1]) ?? m[1].split(/\s+/);
+    [...v.text.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)(:?[-+=])([^}]*)\}/g)].some((m) => {
+      if (/-$/.test(m[2]) && !setAnywhere(s, m[1])) return false;
+      const inner = evalWords(m[3]) ?? m[3].split(/\s+/);
       return parseOptions(inner).options.some((o) => SHARED_MEANING.has(o.spec.long) && !REDUNDANT.has(o.spec.long));
     }),
   );
@@ -222,6 +231,13 @@ function wordSources(s: Service, words: string[]): { text: string; literal: bool
   // (conf.d sets it nowhere) and holding several words stands for its own words, so that each
   // keeps its own source.
   const inlined = (t: { text: string; start: number; end: number }) => {
+    const dflt = /^\$\{([A-Za-z_][A-Za-z0-9_]*)(:?-)([^]*)\}$/.exec(t.text);
+    if (dflt && !setAnywhere(s, dflt[1])) {
+      const text = dflt[3];
+      const at = t.start + 2 + dflt[1].length + dflt[2].length;
+      const quote = /^"[^"]*"$/.test(text) ? 'double' : /^'[^']*'$/.test(text) ? 'single' : 'none';
+      return splitValue(text, at, quote) ?? [t];
+    }
     const ref = /^\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$/.exec(t.text);
     if (!ref || ref[1] === 'start_stop_daemon_args' || !s.initd.assignments.includes(last)) return [t];
     const sets = [...s.initd.assignments, ...(s.confd?.assignments ?? [])].filter((a) => a.name === ref[1]);

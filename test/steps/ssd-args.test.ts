@@ -187,6 +187,22 @@ describe('words the script takes from variables', () => {
     expect(fine.d.lines).toEqual(['supervise_daemon_args=" "']);
   });
 
+  // dash-core, zcash, the bitcoin forks: `${SSD_OPTS:--N ${DASHD_NICE} -w 2000}`; grafana:
+  // `${SSD_OPTS:-"-d /usr/share/grafana -w 1000"}`. SSD_OPTS is set nowhere: the default applies,
+  // word by word; what a conf.d SSD_OPTS would hold reaches start-stop-daemon only (said).
+  test('a default for a variable set nowhere is what applies: its words as the script writes them', () => {
+    const nice = step(sh(...head, 'FOO_NICE=0', 'start_stop_daemon_args="${SSD_OPTS:--N ${FOO_NICE} -w 2000}"'));
+    expect(nice.r).toBeUndefined();
+    expect(nice.d.lines).toEqual(['supervise_daemon_args="-N ${FOO_NICE}"']);
+    expect(nice.d.notes[0]).toContain('what SSD_OPTS (unset here) holds reaches start-stop-daemon only');
+    const dir = step(sh(...head, 'start_stop_daemon_args="${SSD_OPTS:-"-d /usr/share/foo -w 1000"}"'));
+    expect(dir.r).toBeUndefined();
+    expect(dir.d.lines).toEqual(['directory="/usr/share/foo"', 'supervise_daemon_args=" "']);
+    // Set in conf.d (or anywhere): which words apply depends on it: refused as before.
+    const set = step(sh(...head, 'start_stop_daemon_args="${SSD_OPTS:--N 5 -w 2000}"'), sh('SSD_OPTS="-N 5 -w 100"'));
+    expect(set.r?.reason).toContain('start_stop_daemon_args chooses options by an expansion');
+  });
+
   test('a kept word from a variable holding several words cannot be written as the script does: refused', () => {
     const { r } = step(sh(...head, 'start_stop_daemon_args="${FOO_SSD} --wait 100"'), sh('FOO_SSD="--nicelevel 5"'));
     expect(r?.reason).toContain('start_stop_daemon_args passes --nicelevel through a variable');
