@@ -91,7 +91,7 @@ export function unitsOnRoot(root: string): UnitFacts[] {
  * about that other program (airsonic's `java -jar airsonic.war` says nothing of puppetdb's java).
  */
 const INTERPRETERS =
-  /^(java|python[0-9.]*|perl[0-9.]*|ruby[0-9.]*|node|nodejs|sh|bash|dash|env|mono|php[0-9.]*|dotnet|lua[0-9.]*|tclsh[0-9.]*|erl|beam|su|sudo|nice|ionice|chpst|capsh|setpriv|runuser)$/;
+  /^(java|python[0-9.]*|perl[0-9.]*|ruby[0-9.]*|node|nodejs|sh|bash|dash|env|mono|php[0-9.]*|dotnet|lua[0-9.]*|tclsh[0-9.]*|erl|su|sudo|nice|ionice|chpst|capsh|setpriv|runuser|busybox|tini|dumb-init|s6-setuidgid|xvfb-run)$/;
 
 /**
  * Units whose ExecStart runs the daemon (same basename), service-named ones first; for an

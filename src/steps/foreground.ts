@@ -625,9 +625,11 @@ function reliesOnNoFork(e: Evidence): boolean {
 /**
  * A systemd unit of the same program that contradicts a script which backgrounds the daemon
  * itself (inadyn: an overlay's script written for 1.x, which stays in the foreground, installed
- * with 2.x, which forks unless -n; its package's unit runs `inadyn -n`). Type=forking with no
- * fork word: the program forks by itself. Type=simple (or notify, exec) with a no-fork word the
- * script does not pass: the program needs it to stay in the foreground.
+ * with 2.x, which forks unless -n; inadyn itself is caught by its knowledge entry, which
+ * outranks the script). Type=forking with no fork word: the program forks by itself. Type=simple
+ * (or notify, exec) with a long no-fork spelling the script does not pass (--foreground,
+ * --nodaemon...): the program needs it to stay in the foreground. One-letter words (-n, -f, -F)
+ * are not counted: they mean other things to too many programs.
  */
 function unitSaysForks(ctx: StepContext, d: Draft, scriptWords: readonly string[] | null): string | undefined {
   const s = ctx.service;

@@ -202,7 +202,11 @@ export function pidfileStep(ctx: StepContext, d: Draft): Refusal | void {
       ? "the daemon writes its own pid file at the supervisor's pidfile, which only init.d can change"
       : dirOnly
         ? "the pid file's directory is made only by the daemon, and only init.d can give the supervisor another"
-        : "the daemon may write the script's pidfile itself, and only init.d can give the supervisor another",
+        : locks
+          ? "the daemon reads the script's pidfile at start, and only init.d can give the supervisor another"
+          : unexplained
+            ? "something other than the daemon may write the script's pidfile, and only init.d can give the supervisor another"
+            : "the daemon may write the script's pidfile itself, and only init.d can give the supervisor another",
   );
   if (!last && launchPid) {
     // The pidfile= line is ours (from the converted start()): the relocation follows it in the block.

@@ -62,6 +62,7 @@ export function chooseRoute(ctx: StepContext, d: Draft): { route: 'conf.d' | 'in
   const reasons = [...d.initdReasons];
   // chronograf: output_log="${CHRONOGRAF_LOG}" reads a variable the init script sets (with a
   // default) after conf.d has been read; at the end of conf.d it would still be empty there.
+  // Conservative: an escaped \${V} (read at start) or a V only a function sets counts too.
   const late = [...new Set([...d.lines, ...(d.foreground ? [d.foreground] : [])].flatMap(referencedVars))].filter(
     (v) => !/^(RC_\w+|SVCNAME)$/.test(v) && s.initd.assignments.some((a) => a.name === v),
   );

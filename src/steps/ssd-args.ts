@@ -196,8 +196,9 @@ export function trapProblem(s: Service, trap: Trap): string | null {
   }
   // Only options supervise-daemon would keep matter (`${FCRON_SSDARGS:-"--wait 1000"}` is dropped either way).
   // A default for a variable set nowhere (dash-core's `${SSD_OPTS:--N ${DASHD_NICE} -w 2000}`) is
-  // what applies: its words are read as the script writes them (wordSources), and the note says
-  // that what a conf.d SSD_OPTS would hold reaches start-stop-daemon only.
+  // what applies: wordSources reads its words as the script writes them when it is a whole word
+  // of the plain top-level assignment (anything else is refused there, or as computed at run
+  // time), and the note says that what a conf.d SSD_OPTS would hold reaches start-stop-daemon only.
   const optional = texts.find((v) =>
     [...v.text.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)(:?[-+=])([^}]*)\}/g)].some((m) => {
       if (/-$/.test(m[2]) && !setAnywhere(s, m[1])) return false;
@@ -232,7 +233,9 @@ function wordSources(s: Service, words: string[]): { text: string; literal: bool
   // keeps its own source.
   const inlined = (t: { text: string; start: number; end: number }) => {
     const dflt = /^\$\{([A-Za-z_][A-Za-z0-9_]*)(:?-)([^]*)\}$/.exec(t.text);
-    if (dflt && !setAnywhere(s, dflt[1])) {
+    // Only a default with balanced braces (`${A:-x}${B}` is two expansions, not one default).
+    const balanced = (x: string) => x.split('{').length === x.split('}').length && !/^[^{]*\}/.test(x);
+    if (dflt && !setAnywhere(s, dflt[1]) && balanced(dflt[3])) {
       const text = dflt[3];
       const at = t.start + 2 + dflt[1].length + dflt[2].length;
       const quote = /^"[^"]*"$/.test(text) ? 'double' : /^'[^']*'$/.test(text) ? 'single' : 'none';

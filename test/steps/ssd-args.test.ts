@@ -227,12 +227,16 @@ describe('words the script takes from variables', () => {
     // with a default): a copy of its value would no longer follow conf.d.
     const one = step(sh(...head, ': ${FOO_USER:=foo}', 'start_stop_daemon_args="--user ${FOO_USER} --group foo -w 5"'));
     expect(one.d.lines).toEqual(['command_user="${FOO_USER}"', 'supervise_daemon_args="--group foo"']);
-    // Set in conf.d too, set twice, or below: its words cannot be told apart by source: refused.
+    // Set in conf.d too, or set twice: its words cannot be told apart by source: refused.
     for (const [initd, confd] of [
       [script(': ${SSD_OPTS:="--nicelevel 5 -w 1000"}'), 'SSD_OPTS="--nicelevel 5 -w 1000"\n'],
       [script('SSD_OPTS="--nicelevel 5 -w 1000"\nSSD_OPTS="${SSD_OPTS} -w 2"'), null],
     ] as const)
       expect(step(initd, confd).r?.reason).toContain('through a variable rc-supervise cannot write as the script does');
+    // Set below the line: start_stop_daemon_args is empty where it is assigned, so nothing reaches supervise-daemon.
+    const below = step(sh(...head, 'start_stop_daemon_args="${SSD_OPTS}"', 'SSD_OPTS="--nicelevel 5 -w 1000"'));
+    expect(below.r).toBeUndefined();
+    expect(below.d.lines).toEqual([]);
   });
 });
 
