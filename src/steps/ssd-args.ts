@@ -158,14 +158,22 @@ export function shellQuoteWord(w: string, always = false): string {
 
 /** Every value start_stop_daemon_args is assigned, in init.d (any level) and conf.d. */
 function ssdArgsValues(s: Service) {
-  return [...s.initd.assignments, ...(s.confd?.assignments ?? [])]
-    .filter((a) => a.name === 'start_stop_daemon_args')
-    .map((a) => a.value);
+  return assignmentsOf(s, 'start_stop_daemon_args').map((a) => a.value);
+}
+
+/** Every assignment of `name`, in init.d (any level) and conf.d. */
+function assignmentsOf(s: Service, name: string) {
+  return [...s.initd.assignments, ...(s.confd?.assignments ?? [])].filter((a) => a.name === name);
 }
 
 /** Set somewhere: by conf.d or the init script, at any level. */
 function setAnywhere(s: Service, name: string): boolean {
-  return s.isSet(name) || [...s.initd.assignments, ...(s.confd?.assignments ?? [])].some((a) => a.name === name);
+  return s.isSet(name) || assignmentsOf(s, name).length > 0;
+}
+
+/** A `${V:-default}` default whose braces pair up (`${A:-x}${B}` is two expansions, not one default). */
+function balancedBraces(x: string): boolean {
+  return x.split('{').length === x.split('}').length && !/^[^{]*\}/.test(x);
 }
 
 /** Variables OpenRC sets for every service: known when the script runs. */
@@ -191,8 +199,7 @@ export function trapProblem(s: Service, trap: Trap): string | null {
     // Unset is empty in the shell, unless a file the script sources may set it.
     if (!s.isSet(name) && sources)
       return `start_stop_daemon_args reads ${name}, which neither the script nor its conf.d sets (a file it sources may): its value is unknown`;
-    for (const a of [...s.initd.assignments, ...(s.confd?.assignments ?? [])].filter((x) => x.name === name))
-      queue.push(...referencedVars(a.value.text));
+    for (const a of assignmentsOf(s, name)) queue.push(...referencedVars(a.value.text));
   }
   // Only options supervise-daemon would keep matter (`${FCRON_SSDARGS:-"--wait 1000"}` is dropped either way).
   // A default for a variable set nowhere (dash-core's `${SSD_OPTS:--N ${DASHD_NICE} -w 2000}`) is
@@ -233,9 +240,7 @@ function wordSources(s: Service, words: string[]): { text: string; literal: bool
   // keeps its own source.
   const inlined = (t: { text: string; start: number; end: number }) => {
     const dflt = /^\$\{([A-Za-z_][A-Za-z0-9_]*)(:?-)([^]*)\}$/.exec(t.text);
-    // Only a default with balanced braces (`${A:-x}${B}` is two expansions, not one default).
-    const balanced = (x: string) => x.split('{').length === x.split('}').length && !/^[^{]*\}/.test(x);
-    if (dflt && !setAnywhere(s, dflt[1]) && balanced(dflt[3])) {
+    if (dflt && !setAnywhere(s, dflt[1]) && balancedBraces(dflt[3])) {
       const text = dflt[3];
       const at = t.start + 2 + dflt[1].length + dflt[2].length;
       const quote = /^"[^"]*"$/.test(text) ? 'double' : /^'[^']*'$/.test(text) ? 'single' : 'none';
@@ -243,7 +248,7 @@ function wordSources(s: Service, words: string[]): { text: string; literal: bool
     }
     const ref = /^\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$/.exec(t.text);
     if (!ref || ref[1] === 'start_stop_daemon_args' || !s.initd.assignments.includes(last)) return [t];
-    const sets = [...s.initd.assignments, ...(s.confd?.assignments ?? [])].filter((a) => a.name === ref[1]);
+    const sets = assignmentsOf(s, ref[1]);
     const a = sets[0];
     if (
       sets.length !== 1 ||
