@@ -88,6 +88,19 @@ describe('words', () => {
     for (const tok of t) expect(text.slice(tok.start, tok.end)).toBe(tok.text);
   });
 
+  // OpenRC's eval parses a single-quoted command_args as shell: an expansion with a blank in
+  // it is one word there, as in a double-quoted one (it was split, and half of it moved).
+  test('splitValue: an expansion in a single-quoted value is one word', () => {
+    for (const q of ["'", '"']) {
+      const text = `x=${q}\${A:=-p \${pidfile}} -v \$(cat f g) \`a b\`${q}`;
+      const f = new ShellFile('t', text);
+      const a = f.topLevel('x')[0];
+      const t = splitValue(a.value.text, a.value.start, a.value.quote)!;
+      expect(t.map((x) => x.text)).toEqual(['${A:=-p ${pidfile}}', '-v', '$(cat f g)', '`a b`']);
+      for (const tok of t) expect(text.slice(tok.start, tok.end)).toBe(tok.text);
+    }
+  });
+
   test('expandStatic resolves defaults, refuses command substitution', () => {
     const env = new Map([['A', 'x']]);
     const look = (n: string) => env.get(n);

@@ -77,7 +77,9 @@ function tokenize(s: string, base: number, literal: boolean): Token[] | null {
       i++;
       continue;
     }
-    if (!literal && (ch === '$' || ch === '`')) {
+    // Also in a single-quoted value: OpenRC's eval parses it as shell, so `${A:=-p ${pidfile}}`
+    // is one word there too (split at its blank, a moved half left `${A:=-p` behind).
+    if (ch === '$' || ch === '`') {
       const end = skipExpansion(s, i);
       if (end < 0) return null;
       begin();
