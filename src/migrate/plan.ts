@@ -3,7 +3,7 @@ import type { UnitFacts } from '../knowledge/units.js';
 import type { PidfileReader } from '../knowledge/logrotate.js';
 import type { Service } from '../model/service.js';
 import type { ServiceRule } from '../rules/types.js';
-import { deferRefs, HEADER, insertBlock, placeRelocation } from '../steps/emit.js';
+import { blockPosition, deferRefs, HEADER, insertBlock, placeRelocation } from '../steps/emit.js';
 import { STEPS, emptyDraft, type Evidence, type PlanOptions, type Refusal, type StepContext } from '../steps/index.js';
 import { routePrecheck, chooseRoute } from '../steps/route.js';
 import { operandLines } from '../steps/foreground.js';
@@ -122,6 +122,16 @@ export function planMigration(input: PlanInput): Plan {
       const placed = placeRelocation(s, input.initdPath, d.relocation, lines);
       lines.push(...placed.lines);
       if (placed.edit) edits.push(placed.edit);
+      const at = placed.edit ? placed.edit.start : blockPosition(s, lines).at;
+      const late = ssdPidfileOverride(s, lines, at);
+      if (late)
+        return {
+          kind: 'refuse',
+          code: 'dynamic',
+          reason: `the supervisor needs a pid file of its own, but start_stop_daemon_args (${late}) names another, and OpenRC hands it to supervise-daemon after its own --pidfile, which it overrides: the supervisor would write the daemon's file`,
+          suggestion:
+            'set supervise_daemon_args without the --pidfile option (or " " when nothing else is needed), then migrate again',
+        };
     }
     if (lines.length) edits.push(insertBlock(s, input.initdPath, lines));
     edits.push(...d.extraEdits, ...confdEdits);
@@ -172,4 +182,27 @@ function confdAppend(s: Service, file: string, lines: string[]): { edits: Edit[]
     edits: [{ file, start: text.length, end: text.length, text: sep + blank + [HEADER, ...lines].join(eol) + eol }],
     creates: s.confd ? [] : [file],
   };
+}
+
+/**
+ * supervise-daemon.sh passes `${supervise_daemon_args-${start_stop_daemon_args}}` after its own
+ * `--pidfile $pidfile`, and the later option wins. When the supervisor is given a pid file of its
+ * own at `at` (the relocation line), a --pidfile in start_stop_daemon_args must expand to that
+ * same file: `${pidfile}` read below the line does (atd's start_stop_daemon_args="--pidfile
+ * ${pidfile}" under our block), a literal path, conf.d's value (read before init.d), a line above
+ * it (unless single-quoted: OpenRC's eval expands it at start) and one that names another path
+ * do not. Returns the offending value.
+ */
+function ssdPidfileOverride(s: Service, lines: readonly string[], at: number): string | null {
+  if (s.isSet('supervise_daemon_args') || lines.some((l) => l.startsWith('supervise_daemon_args='))) return null;
+  const names = (v: string) => /(^|[\s"'])(--pidfile|-p)(\s|=|$)/.test(v);
+  const readsPidfile = (v: string) => /\$\{?pidfile(?![A-Za-z0-9_])/.test(v);
+  for (const a of s.confdAssignments('start_stop_daemon_args')) if (names(a.value.text)) return a.value.text;
+  for (const a of s.initdAssignments('start_stop_daemon_args')) {
+    if (!names(a.value.text)) continue;
+    // Read once the whole script has run: below the line, in a function, or single-quoted (OpenRC's eval expands it at start).
+    const late = a.fn !== null || a.start >= at || a.value.quote === 'single';
+    if (!(late && readsPidfile(a.value.text))) return a.value.text;
+  }
+  return null;
 }

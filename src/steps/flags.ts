@@ -4,7 +4,7 @@ import type { Assignment } from '../parse/shellfile.js';
 import { splitValue, unquoted, type Token } from '../parse/words.js';
 import type { FlagSpec } from '../rules/types.js';
 import type { Draft, Refusal, StepContext } from './types.js';
-import { deferRefs, referencedVars } from './emit.js';
+import { deferRefs, referencedVars, samePath } from './emit.js';
 
 /** `$pidfile`, `${pidfile}`, `${pidfile:-...}`; not `${pidfile_dir}`. */
 const PIDFILE_REF = /\$(\{pidfile[}:#%=+?-]|pidfile(?![A-Za-z0-9_]))/;
@@ -121,6 +121,7 @@ export function moveBackgroundFlags(
   file: string,
   kept: readonly FlagSpec[] = [],
   keptOut?: string[],
+  stays?: number,
 ): Moved | null {
   const edits: Edit[] = [];
   let first: Moved['first'];
@@ -130,6 +131,8 @@ export function moveBackgroundFlags(
     const take = tokens
       ? pickTokens(tokens, specs, s.value('pidfile'), pidfileAliases(s), kept, keptOut)
       : new Set<number>();
+    // The word that stays where it is (defaultedPidfileKept: lvmetad's ${LVMETAD_OPTS:=-p ${pidfile}}).
+    if (tokens && stays !== undefined) for (const i of [...take]) if (tokens[i].start === stays) take.delete(i);
     if (!tokens && (PIDFILE_REF.test(a.value.text) || specs.some((sp) => a.value.text.includes(sp.flag)))) return null;
     if (take.size === 0) continue;
     if (!a.plain || a.form !== 'assign' || !tokens) return null;
@@ -288,6 +291,29 @@ export function moveHiddenFlags(
   return words.length ? { edits, words } : null;
 }
 
+/**
+ * lvmetad's `command_args="${LVMETAD_OPTS:=-p ${pidfile}}"`: the word may stay where it is when
+ * the daemon is known to write a pid file in the foreground anyway (the rule's ownPidfile: '*',
+ * or the script's path), since the supervisor then gets a pid file of its own (pidfile step),
+ * and the daemon, told the same path under both backends, writes it as before. Only for a
+ * top-level double-quoted or unquoted assignment, the last one (the supervisor's pid file is
+ * set below it, where our block goes): there ${pidfile} is expanded before it changes. A
+ * single-quoted one would expand it when the service starts, to the supervisor's file.
+ */
+function defaultedPidfileKept(ctx: StepContext, token: Token): boolean {
+  const own = ctx.rule?.ownPidfile;
+  const pidfile = ctx.service.value('pidfile');
+  if (!own || !(own === '*' || (!!pidfile && samePath(pidfile, own)))) return false;
+  if (!ctx.service.isSet('pidfile')) return false;
+  const live = liveCommandArgs(ctx.service);
+  const a = live.find((x) => x.value.start <= token.start && token.end <= x.value.end);
+  if (!a || a !== live[live.length - 1] || !a.plain || a.fn !== null || a.form !== 'assign') return false;
+  if (a.value.quote !== 'double' && a.value.quote !== 'none') return false;
+  // pidfile is set above the line, or ${pidfile} in it would be empty there.
+  const set = ctx.service.initdAssignments('pidfile').filter((p) => p.fn === null && p.plain);
+  return set.length > 0 && set.every((p) => p.end < a.start);
+}
+
 /** Step: the daemon's pidfile and daemonize flags leave command_args for command_args_background. */
 export function flagsStep(ctx: StepContext, d: Draft): Refusal | void {
   const specs = ctx.rule?.backgroundFlags ?? [];
@@ -305,13 +331,20 @@ export function flagsStep(ctx: StepContext, d: Draft): Refusal | void {
     };
   // `${LVMETAD_OPTS:=-p ${pidfile}}`: the pid file word is the default of a variable the user
   // may set. Moving the whole word would drop the user's options under the supervisor; leaving
-  // it would make the daemon write the supervisor's pid file. Neither is exact.
+  // it would make the daemon write the supervisor's pid file. Neither is exact, unless the
+  // supervisor gets a pid file of its own anyway (defaultedPidfileKept).
   const defaulted = argTokens.find((t) =>
     [...t.text.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*):?[-=+?]([^}]*(\}[^}]*)?)\}/g)].some(
       (m) => m[1] !== 'pidfile' && PIDFILE_REF.test(m[2]),
     ),
   );
-  if (defaulted)
+  const stays = defaulted && defaultedPidfileKept(ctx, defaulted) ? defaulted.start : undefined;
+  if (defaulted && stays !== undefined) {
+    d.pidfileKept = true;
+    d.notes.push(
+      `${defaulted.text} stays in command_args: its default names the pid file, which ${ctx.rule!.id} writes in the foreground too (rule ${ctx.rule!.id}), so the daemon writes the same file under both backends and the supervisor keeps a pid file of its own`,
+    );
+  } else if (defaulted)
     return {
       kind: 'refuse',
       code: 'dynamic',
@@ -330,7 +363,14 @@ export function flagsStep(ctx: StepContext, d: Draft): Refusal | void {
     };
   const keptWords: string[] = [];
   const kept = ctx.rule?.keptPidfileFlags ?? [];
-  const moved = moveBackgroundFlags(ctx.service, ctx.rule?.backgroundFlags ?? [], ctx.initdPath, kept, keptWords);
+  const moved = moveBackgroundFlags(
+    ctx.service,
+    ctx.rule?.backgroundFlags ?? [],
+    ctx.initdPath,
+    kept,
+    keptWords,
+    stays,
+  );
   if (moved === null)
     return {
       kind: 'refuse',
@@ -425,8 +465,48 @@ export function flagsStep(ctx: StepContext, d: Draft): Refusal | void {
         'command_background is set and pidfile/daemonize flags would go to command_args_background: OpenRC refuses to start with both',
       suggestion: 'remove the daemonize flag from command_args by hand (the script already backgrounds the daemon)',
     };
+  const oneWord = d.moveEdits.length ? quotedArgsReader(ctx.service) : null;
+  if (oneWord)
+    return {
+      kind: 'refuse',
+      code: 'dynamic',
+      reason: `${oneWord.fn}() passes ${oneWord.word} to ${oneWord.name} as one word: the option at its front takes the rest of it as its value, so moving words out of command_args changes what that option gets (opendkim's checkconfig, \`-n "\${command_args}"\`, would read its configuration path from the rest)`,
+      suggestion: `pass \${command_args} unquoted in ${oneWord.fn}() (or name the options it needs there), then migrate again`,
+    };
   if (moved.edits.length || unhidden)
     d.initdReasons.push('pidfile/daemonize flags must move out of command_args in init.d');
+}
+
+/** Commands that only print their words: a quoted ${command_args} there is a message. */
+const MESSAGES = new Set([
+  'echo',
+  'printf',
+  'einfo',
+  'einfon',
+  'ebegin',
+  'ewarn',
+  'eerror',
+  'eend',
+  'veinfo',
+  'vebegin',
+  'logger',
+]);
+
+/**
+ * A function that hands the daemon (or another program) `"${command_args}"` as one word
+ * (opendkim's checkconfig: `"${command}" -n "${command_args}"`): getopt reads the word's first
+ * option and takes the rest as its value, so what it means depends on which word comes first,
+ * and moving a word out of command_args changes it (-P's value swallowed the rest before; after
+ * -P moved, -x's value did, and the configuration check failed).
+ */
+function quotedArgsReader(s: Service): { fn: string; name: string; word: string } | null {
+  for (const c of s.initd.commands) {
+    if (c.fn === null || MESSAGES.has(c.name) || c.name === '[' || c.name === 'test') continue;
+    for (const w of c.words.slice(1))
+      if (/^"[^"]*\$\{?command_args(?![A-Za-z0-9_])[^"]*"$/.test(w.text))
+        return { fn: c.fn, name: c.words[0].text, word: w.text };
+  }
+  return null;
 }
 
 /** One of the moved words (`--pid-path /run/x`, `--pidfile=/run/x.pid`) is one of the rule's pid file flags. */

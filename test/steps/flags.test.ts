@@ -362,6 +362,83 @@ test('the pid file named in the default of another variable (${FOO_OPTS:=-p ${pi
   expect(own.d.movedText).toBe('-p ${pidfile:-/run/foo.pid}');
 });
 
+// lvmetad and lvmlockd write a pid file in the foreground too (their entries' ownPidfile): the
+// word may stay where it is, since the supervisor gets a pid file of its own anyway.
+test('the default names the pid file, and the daemon writes one in the foreground anyway: the word stays, the supervisor moves', () => {
+  const writes = rule({
+    id: 'lvmetad',
+    backgroundFlags: [{ flag: '-p', value: true, why: 'pidfile' }],
+    ownPidfile: '*',
+  });
+  const script = sh('#!/sbin/openrc-run', 'pidfile="/run/foo.pid"', 'command_args="${FOO_OPTS:=-p ${pidfile}} -v"');
+  const { res, d } = run(script, writes);
+  expect(res).toBeUndefined();
+  expect(d.moveEdits).toEqual([]);
+  expect(d.movedText).toBe('');
+  expect(d.pidfileKept).toBe(true);
+  expect(d.notes).toEqual([
+    '${FOO_OPTS:=-p ${pidfile}} stays in command_args: its default names the pid file, which lvmetad writes in the foreground too (rule lvmetad), so the daemon writes the same file under both backends and the supervisor keeps a pid file of its own',
+  ]);
+  // The entry names the script's path as the one it writes: the same.
+  expect(run(script, rule({ ownPidfile: '/var/run/foo.pid' })).res).toBeUndefined();
+  // Refused as before where the word cannot simply stay:
+  const refused = (initd: string, r = writes) => run(initd, r).res?.reason ?? '';
+  // no knowledge that the daemon writes one in the foreground, or it writes another path;
+  expect(refused(script, rule())).toContain('whose default names the pid file');
+  expect(refused(script, rule({ ownPidfile: '/run/other.pid' }))).toContain('whose default names the pid file');
+  // single quotes: OpenRC's eval would expand ${pidfile} at start, to the supervisor's file;
+  expect(
+    refused(sh('#!/sbin/openrc-run', 'pidfile="/run/foo.pid"', "command_args='${FOO_OPTS:=-p ${pidfile}}'")),
+  ).toContain('whose default names the pid file');
+  // pidfile set below the line (empty where it is read), or not at all;
+  expect(
+    refused(sh('#!/sbin/openrc-run', 'command_args="${FOO_OPTS:=-p ${pidfile}}"', 'pidfile="/run/foo.pid"')),
+  ).toContain('whose default names the pid file');
+  expect(refused(sh('#!/sbin/openrc-run', 'command_args="${FOO_OPTS:=-p ${pidfile}}"'))).toContain(
+    'whose default names the pid file',
+  );
+  // not the last command_args assignment (our block, and the supervisor's pid file, would follow the last one).
+  expect(
+    refused(
+      sh(
+        '#!/sbin/openrc-run',
+        'pidfile="/run/foo.pid"',
+        'command_args="${FOO_OPTS:=-p ${pidfile}}"',
+        'command_args="${command_args} -v"',
+      ),
+    ),
+  ).toContain('whose default names the pid file');
+});
+
+// opendkim (holdout 9): checkconfig ran `"${command}" -n "${command_args}"`, one word whose
+// first option took the rest as its value. With -P moved out, -x took it, and the check failed.
+test('a function that passes "${command_args}" as one word: refused when words move, not otherwise', () => {
+  const pidP = rule({ backgroundFlags: [{ flag: '-P', value: true, why: 'pidfile' }] });
+  const script = (reader: string) =>
+    sh(
+      '#!/sbin/openrc-run',
+      'pidfile="/run/foo.pid"',
+      'command="/usr/sbin/foo"',
+      'command_args="-P ${pidfile} -x /etc/foo.conf"',
+      'checkconfig() {',
+      `\t${reader}`,
+      '}',
+    );
+  const { res, d } = run(script('"${command}" -n "${command_args}" || return 1'), pidP);
+  expect(res).toMatchObject({ kind: 'refuse', code: 'dynamic' });
+  expect(res?.reason).toMatch(/^checkconfig\(\) passes "\$\{command_args\}" to "\$\{command\}" as one word: /);
+  expect(d.initdReasons).toEqual([]);
+  for (const fine of [
+    '"${command}" -n ${command_args} || return 1',
+    'einfo "running ${command} ${command_args}"',
+    '[ -n "${command_args}" ] || return 1',
+  ])
+    expect(run(script(fine), pidP).res).toBeUndefined();
+  // Nothing moves: the word is read as before.
+  const still = script('"${command}" -n "${command_args}"').replace('-P ${pidfile} ', '');
+  expect(run(still, pidP).res).toBeUndefined();
+});
+
 // puppet master: the pid file is a lock in the foreground too; the script runs one instance
 // per service name, and with --pidfile moved all instances would share the default file.
 test('a daemon whose pid file is a lock, in a per-instance script: refused; without the lock or instances, moved', () => {
