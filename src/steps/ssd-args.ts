@@ -389,7 +389,7 @@ function adminNote(s: Service, lines: readonly string[]): string {
   );
   if (!left.length) return '';
   const where = left.map((n) => (s.isSet(n) ? n : `${n} (unset here)`)).join(', ');
-  return `; what ${where} ${left.length > 1 ? 'hold' : 'holds'} reaches start-stop-daemon only: supervise-daemon's options go in supervise_daemon_args`;
+  return `; what ${where} ${left.length > 1 ? 'hold' : 'holds'} reaches start-stop-daemon only: supervise-daemon's options go in the supervise_daemon_args this migration writes (change it there: where it is written in init.d, one set in conf.d is overridden)`;
 }
 
 /**

@@ -44,13 +44,13 @@ test("a variable nothing sets (conf.d's to set): the note says what is set there
   const d = run(sh(...head, 'start_stop_daemon_args=${FOO_SSDARGS:-"--wait 1000"}'));
   expect(d.lines).toEqual(['supervise_daemon_args=" "']);
   expect(d.notes).toEqual([
-    `start_stop_daemon_args (--wait 1000) would reach supervise-daemon, which rejects --wait 1000: supervise_daemon_args set to ${SPACE}; the start no longer waits 1000 ms to see the daemon still running (supervise-daemon starts it again when it dies); what FOO_SSDARGS (unset here) holds reaches start-stop-daemon only: supervise-daemon's options go in supervise_daemon_args`,
+    `start_stop_daemon_args (--wait 1000) would reach supervise-daemon, which rejects --wait 1000: supervise_daemon_args set to ${SPACE}; the start no longer waits 1000 ms to see the daemon still running (supervise-daemon starts it again when it dies); what FOO_SSDARGS (unset here) holds reaches start-stop-daemon only: supervise-daemon's options go in the supervise_daemon_args this migration writes (change it there: where it is written in init.d, one set in conf.d is overridden)`,
   ]);
   // Set in conf.d (znc's ZNC_SSDARGS="--wait 1000"): said without "(unset here)".
   const confd = run(sh(...head, 'start_stop_daemon_args="--wait 1000 ${FOO_SSDARGS}"'), 'FOO_SSDARGS="--wait 5"\n');
   expect(confd.lines).toEqual(['supervise_daemon_args=" "']);
   expect(confd.notes).toEqual([
-    `start_stop_daemon_args (--wait 1000 --wait 5) would reach supervise-daemon, which rejects --wait 1000, --wait 5: supervise_daemon_args set to ${SPACE}; the start no longer waits 5 ms to see the daemon still running (supervise-daemon starts it again when it dies); what FOO_SSDARGS holds reaches start-stop-daemon only: supervise-daemon's options go in supervise_daemon_args`,
+    `start_stop_daemon_args (--wait 1000 --wait 5) would reach supervise-daemon, which rejects --wait 1000, --wait 5: supervise_daemon_args set to ${SPACE}; the start no longer waits 5 ms to see the daemon still running (supervise-daemon starts it again when it dies); what FOO_SSDARGS holds reaches start-stop-daemon only: supervise-daemon's options go in the supervise_daemon_args this migration writes (change it there: where it is written in init.d, one set in conf.d is overridden)`,
   ]);
   // A variable the written lines read (znc's ${ZNC_DATADIR} in directory=), or one OpenRC sets: nothing to add.
   for (const d2 of [
@@ -218,7 +218,7 @@ describe('words the script takes from variables', () => {
     expect(r).toBeUndefined();
     expect(d.lines).toEqual(['output_log="${FOO_LOG}"', 'error_log="${FOO_LOG}"', 'supervise_daemon_args=" "']);
     expect(d.notes[0]).toContain(
-      "what SSD_OPTS holds reaches start-stop-daemon only: supervise-daemon's options go in supervise_daemon_args",
+      "what SSD_OPTS holds reaches start-stop-daemon only: supervise-daemon's options go in the supervise_daemon_args this migration writes (change it there: where it is written in init.d, one set in conf.d is overridden)",
     );
     expect(step(script('SSD_OPTS="--nicelevel 5 --wait 100"')).d.lines).toEqual([
       'supervise_daemon_args="--nicelevel 5"',
