@@ -56,6 +56,35 @@ describe('migrate sshd', () => {
   });
 });
 
+// A stop schedule without KILL: under supervise-daemon a daemon that outlives it runs on without
+// its supervisor (lvmlockd with locks held, dmeventd while monitoring: the holdout-9 reviews).
+// Said once, above the summary, counting the services it concerns; -q keeps it out.
+describe('migrate: the stop schedule without KILL', () => {
+  const daemon = (retry: string) =>
+    ['#!/sbin/openrc-run', 'command=/usr/sbin/sshd', 'command_args_foreground="-D"', retry].join('\n') + '\n';
+  test('counted in one note above the summary line; a named service gets it too', async () => {
+    const root = await makeRoot([
+      { svc: 'one', initd: daemon('') },
+      { svc: 'two', initd: daemon('retry="TERM/30/KILL/5"') },
+      { svc: 'three', initd: daemon('retry=60') },
+    ]);
+    const all = await run('migrate', '--all', '--root', root, '--dry-run');
+    expect(all.code).toBe(0);
+    const lines = all.stderr.trimEnd().split('\n');
+    expect(lines.at(-1)).toMatch(/^3 would migrate, /);
+    expect(lines.at(-2)).toMatch(
+      /^note: 2 of them stop without a KILL step \(retry unset, a bare timeout or no KILL\): /,
+    );
+    // retry=60, chosen by the script, is also said for its service.
+    expect(all.stderr).toContain('note: retry="60" has no KILL step');
+    expect((await run('migrate', '--all', '--root', root, '--dry-run', '-q')).stderr).not.toContain('KILL');
+    expect((await run('migrate', 'one', '--root', root, '--dry-run')).stderr).toMatch(
+      /\nnote: it stops without a KILL step /,
+    );
+    expect((await run('migrate', 'two', '--root', root, '--dry-run')).stderr).not.toContain('KILL step');
+  });
+});
+
 describe('bad input: clear message, documented exit code, nothing written', () => {
   test('missing service: exit 2 naming the path looked at', async () => {
     const root = await makeRoot([]);

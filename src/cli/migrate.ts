@@ -343,6 +343,7 @@ async function askEach(outcomes: Outcome[], io: Out): Promise<boolean> {
 function report(outcomes: Outcome[], args: MigrateArgs, io: Out): void {
   const c = errColors(io);
   const counts = { migrated: 0, already: 0, skipped: 0, failed: 0, declined: 0 };
+  let noKill = 0;
   const reasons = new Map<string, number>();
   for (const o of outcomes) {
     switch (o.status) {
@@ -363,6 +364,7 @@ function report(outcomes: Outcome[], args: MigrateArgs, io: Out): void {
         // A warning is about this service: with -q it still needs its name.
         for (const w of p.warnings) io.err(`  ${io.quiet ? `${o.service}: ` : ''}${c.yellow('warning:')} ${w}\n`);
         if (o.status === 'migrated') info(io, `  restart it to take effect: rc-service ${o.service} restart\n`);
+        if (p.stopsWithoutKill) noKill++;
         break;
       }
       case 'declined': {
@@ -395,6 +397,14 @@ function report(outcomes: Outcome[], args: MigrateArgs, io: Out): void {
         break;
     }
   }
+  // Said once, above the summary (which stays the last line), not per service: most scripts leave retry unset (TERM, 5 s, no KILL). Under
+  // start-stop-daemon a daemon that outlived it made stop fail; under supervise-daemon stop
+  // succeeds and the daemon runs on without its supervisor (docs/openrc.md §8).
+  if (noKill)
+    info(
+      io,
+      `${c.cyan('note:')} ${noKill === counts.migrated ? (noKill > 1 ? 'all of them stop' : 'it stops') : `${noKill} of them stop`} without a KILL step (retry unset, a bare timeout or no KILL): under supervise-daemon, a daemon still running when the schedule ends is left running without its supervisor and stop reports success, where start-stop-daemon's stop failed; give retry a KILL step (retry="TERM/30/KILL/5") where a daemon may not stop on TERM (docs/openrc.md §8)\n`,
+    );
   if (outcomes.length > 1 || args.all) {
     const why = [...reasons].map(([k, n]) => `${n} ${k}`).join(', ');
     const verb = args.dryRun ? 'would migrate' : 'migrated';

@@ -23,6 +23,8 @@ export type Plan =
       warnings: string[];
       /** What the foreground decision rests on (and any other step's evidence). */
       evidence: Evidence[];
+      /** The stop schedule has no KILL step (Draft.stopsWithoutKill). */
+      stopsWithoutKill?: boolean;
     }
   | { kind: 'already'; where: 'init.d' | 'conf.d' | 'default'; notes: string[] }
   | Refusal;
@@ -135,7 +137,17 @@ export function planMigration(input: PlanInput): Plan {
     }
     if (lines.length) edits.push(insertBlock(s, input.initdPath, lines));
     edits.push(...d.extraEdits, ...confdEdits);
-    return { kind: 'migrate', route, why, edits, creates, notes: d.notes, warnings: d.warnings, evidence: d.evidence };
+    return {
+      kind: 'migrate',
+      route,
+      why,
+      edits,
+      creates,
+      notes: d.notes,
+      warnings: d.warnings,
+      evidence: d.evidence,
+      stopsWithoutKill: d.stopsWithoutKill,
+    };
   }
 
   const confdLines = s.supervised ? [] : [supervisorLine];
@@ -168,6 +180,7 @@ export function planMigration(input: PlanInput): Plan {
     notes: d.notes,
     warnings: d.warnings,
     evidence: d.evidence,
+    stopsWithoutKill: d.stopsWithoutKill,
   };
 }
 

@@ -2,6 +2,7 @@ import type { Edit } from '../edit/edits.js';
 import type { Service } from '../model/service.js';
 import { retrySignal } from '../model/signals.js';
 import type { Draft, Refusal, StepContext } from './types.js';
+import { hasKillStep } from '../lint/checks/retry-no-kill.js';
 
 /**
  * supervise-daemon ignores `stopsig` (OpenRC 0.40 to 0.63): the stop signal must be the
@@ -54,10 +55,24 @@ export function retryStep(ctx: StepContext, d: Draft): Refusal | void {
       suggestion: `write retry as one schedule (${words.join('/')}), then migrate again`,
     };
   const r = stopsigRetry(ctx.service, ctx.initdPath);
-  if (!r) return;
-  d.notes.push(r.note);
-  if (r.edit) {
-    d.extraEdits.push(r.edit);
-    d.initdReasons.push('stopsig must become part of retry in init.d');
-  } else if (r.line) d.lines.push(r.line);
+  if (r) {
+    d.notes.push(r.note);
+    if (r.edit) {
+      d.extraEdits.push(r.edit);
+      d.initdReasons.push('stopsig must become part of retry in init.d');
+    } else if (r.line) d.lines.push(r.line);
+  }
+  // bitcoind's conf.d `retry=60`: a schedule the script chose, without KILL. start-stop-daemon's
+  // stop failed when the daemon outlived it (the service stayed started, and said so);
+  // supervise-daemon's stop succeeds and leaves the daemon running without its supervisor.
+  // An unset retry (TERM/5) is the same, but so common that migrate says it once in its
+  // summary instead (stopsWithoutKill).
+  // The schedule as it will be: stopsig folded in where it was (retry="30" -> "SIGQUIT/30").
+  const final = r?.edit ? r.edit.text.replace(/^"|"$/g, '') : r?.line ? r.line.replace(/^retry="|"$/g, '') : value;
+  // An unknown value (computed) may hold a KILL step: not counted.
+  if (final !== null) d.stopsWithoutKill = !final || !hasKillStep(final);
+  if (final && !r?.line && !hasKillStep(final) && !/[$`]/.test(final))
+    d.notes.push(
+      `retry="${final.trim()}" has no KILL step: under supervise-daemon a stop that outlasts it reports success and leaves the daemon running without its supervisor, where start-stop-daemon's stop failed and said so; end retry with /KILL/5 if the daemon may take longer (docs/openrc.md §8)`,
+    );
 }

@@ -134,6 +134,12 @@ export interface Draft {
    */
   pidfileKept?: boolean;
   /**
+   * The stop schedule has no KILL step (retry unset, a bare timeout, or TERM/30): under
+   * supervise-daemon a daemon that outlives it keeps running without its supervisor. Set by
+   * the retry step; migrate counts these in its summary.
+   */
+  stopsWithoutKill?: boolean;
+  /**
    * The supervisor's own pid file: lines that must come after the script's last pidfile= (at)
    * and after supervisor=; plan.ts puts them in the block or, when `at` is below it, there.
    */

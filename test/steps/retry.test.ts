@@ -13,6 +13,36 @@ function run(initd: string, confd: string | null = null) {
   return { s, d };
 }
 
+const noKill = (v: string) =>
+  `retry="${v}" has no KILL step: under supervise-daemon a stop that outlasts it reports success and leaves the daemon running without its supervisor, where start-stop-daemon's stop failed and said so; end retry with /KILL/5 if the daemon may take longer (docs/openrc.md §8)`;
+
+// bitcoind's conf.d retry=60 (holdout 8's review; dmeventd and lvmlockd on holdout 9 ignore TERM
+// at times): a stop schedule without KILL. A schedule the script chose is said per service; an
+// unset one (TERM/5) is only counted, for migrate's summary.
+test('a stop schedule without KILL: said when the script sets it, counted either way', () => {
+  const conf = run(sh(...head), 'retry=60\n');
+  expect(conf.d.notes).toEqual([noKill('60')]);
+  expect(conf.d.stopsWithoutKill).toBe(true);
+  expect(run(sh(...head, 'retry="TERM/30"')).d.notes).toEqual([noKill('TERM/30')]);
+  for (const killing of ['TERM/30/KILL/5', 'SIGTERM/20/SIGKILL/5', 'INT/10/9']) {
+    const r = run(sh(...head, `retry="${killing}"`));
+    expect(r.d.notes).toEqual([]);
+    expect(r.d.stopsWithoutKill).toBe(false);
+  }
+  // Unset: no note, counted.
+  const unset = run(sh(...head));
+  expect(unset.d.notes).toEqual([]);
+  expect(unset.d.stopsWithoutKill).toBe(true);
+  // Computed where it is not known: neither.
+  const unknown = run(sh(...head, 'retry="$(get_delay)"'));
+  expect(unknown.d.notes).toEqual([]);
+  expect(unknown.d.stopsWithoutKill).toBeUndefined();
+  // stopsig without retry writes retry="SIGINT/5": its own note says so, and it is counted.
+  const sig = run(sh(...head, 'stopsig=INT'));
+  expect(sig.d.notes).toEqual(['stopsig=INT is ignored by supervise-daemon: retry="SIGINT/5" sends it instead']);
+  expect(sig.d.stopsWithoutKill).toBe(true);
+});
+
 test('stopsig without retry: retry="SIG<name>/5" (what master maps it to), in the block', () => {
   const { d } = run(sh(...head, 'stopsig=INT'));
   expect(d.lines).toEqual(['retry="SIGINT/5"']);
@@ -33,7 +63,10 @@ test('stopsig from conf.d is read', () => {
 test('stopsig folded into a plain timeout retry in init.d: "SIG/<timeout>" (s-s-d sent stopsig, then waited)', () => {
   const { s, d } = run(sh(...head, 'stopsig=QUIT', 'retry="30"'));
   expect(applied(s, d.extraEdits)).toBe(sh(...head, 'stopsig=QUIT', 'retry="SIGQUIT/30"'));
-  expect(d.notes).toEqual(['stopsig=QUIT is ignored by supervise-daemon: retry now starts with SIGQUIT']);
+  expect(d.notes).toEqual([
+    'stopsig=QUIT is ignored by supervise-daemon: retry now starts with SIGQUIT',
+    noKill('SIGQUIT/30'),
+  ]);
   expect(d.initdReasons).toEqual(['stopsig must become part of retry in init.d']);
   expect(d.lines).toEqual([]);
   // Unquoted value: quoted in the edit.
