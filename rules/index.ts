@@ -2,6 +2,7 @@ import type { ServiceRule } from '../src/rules/types.js';
 import acpid from './acpid.js';
 import avahiDaemon from './avahi-daemon.js';
 import bluetooth from './bluetooth.js';
+import busyboxCrond from './busybox-crond.js';
 import busyboxKlogd from './busybox-klogd.js';
 import busyboxNtpd from './busybox-ntpd.js';
 import busyboxSyslogd from './busybox-syslogd.js';
@@ -31,6 +32,7 @@ export const RULES: readonly ServiceRule[] = [
   acpid,
   avahiDaemon,
   bluetooth,
+  busyboxCrond,
   busyboxKlogd,
   busyboxNtpd,
   busyboxSyslogd,
