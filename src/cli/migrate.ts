@@ -397,9 +397,10 @@ function report(outcomes: Outcome[], args: MigrateArgs, io: Out): void {
         break;
     }
   }
-  // Said once, above the summary (which stays the last line), not per service: most scripts leave retry unset (TERM, 5 s, no KILL). Under
-  // start-stop-daemon a daemon that outlived it made stop fail; under supervise-daemon stop
-  // succeeds and the daemon runs on without its supervisor (docs/openrc.md §8).
+  // Said once, above the summary (which stays the last line), not per service: most scripts
+  // leave retry unset (TERM, 5 s, no KILL). Under start-stop-daemon a daemon that outlived it
+  // made stop fail; under supervise-daemon stop succeeds and the daemon runs on without its
+  // supervisor (docs/openrc.md §8).
   if (noKill)
     info(
       io,

@@ -501,9 +501,10 @@ const MESSAGES = new Set([
  */
 function quotedArgsReader(s: Service): { fn: string; name: string; word: string } | null {
   for (const c of s.initd.commands) {
-    if (c.fn === null || MESSAGES.has(c.name) || c.name === '[' || c.name === 'test') continue;
-    for (const w of c.words.slice(1))
-      if (/^"[^"]*\$\{?command_args(?![A-Za-z0-9_])[^"]*"$/.test(w.text))
+    if (c.fn === null || MESSAGES.has(c.name) || c.name === '[' || c.name === 'test' || c.name === 'eval') continue;
+    // A string a shell parses again (`su -c "${command} ${command_args}"`) is split there.
+    for (const [i, w] of c.words.entries())
+      if (i > 0 && c.words[i - 1].text !== '-c' && /^"[^"]*\$\{?command_args(?![A-Za-z0-9_])[^"]*"$/.test(w.text))
         return { fn: c.fn, name: c.words[0].text, word: w.text };
   }
   return null;

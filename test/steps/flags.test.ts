@@ -432,6 +432,8 @@ test('a function that passes "${command_args}" as one word: refused when words m
     '"${command}" -n ${command_args} || return 1',
     'einfo "running ${command} ${command_args}"',
     '[ -n "${command_args}" ] || return 1',
+    'eval "${command} -n ${command_args}"',
+    'su -s /bin/sh -c "${command} -n ${command_args}" foo',
   ])
     expect(run(script(fine), pidP).res).toBeUndefined();
   // Nothing moves: the word is read as before.
