@@ -45,6 +45,7 @@ export function pickTokens(
   aliases: readonly string[] = [],
   kept: readonly FlagSpec[] = [],
   keptOut?: string[],
+  refKeepable = false,
 ): Set<number> {
   const aliasRef = aliases.length ? new RegExp(`\\$\\{?(${aliases.join('|')})\\}?(?![A-Za-z0-9_])`) : null;
   const take = new Set<number>();
@@ -64,15 +65,17 @@ export function pickTokens(
     if (!take.has(i) && (PIDFILE_REF.test(tokens[i].text) || literal || alias)) {
       // dbmail's `-p ${PIDFILE}`: a pid file option the daemon honours in the foreground too
       // (the rule's keptPidfileFlags) stays, naming the script's path, while the supervisor
-      // keeps a file of its own. Not `${pidfile}` itself: under supervise-daemon that variable
-      // names the supervisor's file once the pidfile step sets it.
-      const keptAt = PIDFILE_REF.test(tokens[i].text)
-        ? -1
-        : kept.some((k) => matchesFlag(tokens, i, k) === 1)
-          ? i
-          : i > 0 && kept.some((k) => matchesFlag(tokens, i - 1, k) === 2)
-            ? i - 1
-            : -1;
+      // keeps a file of its own. `${pidfile}` itself only where it is expanded before the
+      // pidfile step makes it the supervisor's file (refKeepable: expandedEarly), as in
+      // freshclam's `command_args="-p ${pidfile}"`.
+      const keptAt =
+        PIDFILE_REF.test(tokens[i].text) && !refKeepable
+          ? -1
+          : kept.some((k) => matchesFlag(tokens, i, k) === 1)
+            ? i
+            : i > 0 && kept.some((k) => matchesFlag(tokens, i - 1, k) === 2)
+              ? i - 1
+              : -1;
       if (keptAt >= 0) {
         keptOut?.push(
           tokens
@@ -129,7 +132,7 @@ export function moveBackgroundFlags(
   for (const a of liveCommandArgs(s)) {
     const tokens = splitValue(a.value.text, a.value.start, a.value.quote);
     const take = tokens
-      ? pickTokens(tokens, specs, s.value('pidfile'), pidfileAliases(s), kept, keptOut)
+      ? pickTokens(tokens, specs, s.value('pidfile'), pidfileAliases(s), kept, keptOut, expandedEarly(s, a))
       : new Set<number>();
     // The word that stays where it is (defaultedPidfileKept: lvmetad's ${LVMETAD_OPTS:=-p ${pidfile}}).
     if (tokens && stays !== undefined) for (const i of [...take]) if (tokens[i].start === stays) take.delete(i);
@@ -304,14 +307,25 @@ function defaultedPidfileKept(ctx: StepContext, token: Token): boolean {
   const own = ctx.rule?.ownPidfile;
   const pidfile = ctx.service.value('pidfile');
   if (!own || !(own === '*' || (!!pidfile && samePath(pidfile, own)))) return false;
-  if (!ctx.service.isSet('pidfile')) return false;
-  const live = liveCommandArgs(ctx.service);
-  const a = live.find((x) => x.value.start <= token.start && token.end <= x.value.end);
-  if (!a || a !== live[live.length - 1] || !a.plain || a.fn !== null || a.form !== 'assign') return false;
+  const a = liveCommandArgs(ctx.service).find((x) => x.value.start <= token.start && token.end <= x.value.end);
+  return !!a && expandedEarly(ctx.service, a);
+}
+
+/**
+ * `${pidfile}` in this command_args line is expanded to the script's pid file, before the
+ * pidfile step's line makes pidfile the supervisor's (that line follows our block, which
+ * follows the last plain command_args line): the last live line, plain, at the top level,
+ * double-quoted or unquoted (a single-quoted one is expanded when the service starts), with
+ * every top-level pidfile= above it (else ${pidfile} is empty there).
+ */
+function expandedEarly(s: Service, a: Assignment): boolean {
+  if (!s.isSet('pidfile')) return false;
+  const live = liveCommandArgs(s);
+  if (a !== live[live.length - 1] || !a.plain || a.fn !== null || a.form !== 'assign') return false;
   if (a.value.quote !== 'double' && a.value.quote !== 'none') return false;
-  // pidfile is set above the line, or ${pidfile} in it would be empty there.
-  const set = ctx.service.initdAssignments('pidfile').filter((p) => p.fn === null && p.plain);
-  return set.length > 0 && set.every((p) => p.end < a.start);
+  // Those below it (the pidfile step's own line, on a second pass) do not change it.
+  const above = s.initdAssignments('pidfile').filter((p) => p.fn === null && p.end < a.start);
+  return above.length > 0 && above.every((p) => p.plain);
 }
 
 /** Step: the daemon's pidfile and daemonize flags leave command_args for command_args_background. */

@@ -191,16 +191,33 @@ describe("a pid file option the rule keeps (keptPidfileFlags: dbmail's -p)", () 
       ]);
     }
   });
-  test("-p ${pidfile} still moves: under supervise-daemon that variable names the supervisor's file", () => {
-    const { d } = run(
-      sh(
-        '#!/sbin/openrc-run',
-        'pidfile=/run/dbmail/imapd.pid',
-        'command_args="-p ${pidfile} -f /etc/dbmail/dbmail.conf"',
-      ),
+  // freshclam (holdout 9's review): `command_args="-p ${pidfile}"` below pidfile= is expanded to
+  // the script's path where it stands, before the pidfile step's line makes pidfile the
+  // supervisor's: it stays. Read later it would name the supervisor's file: it moves.
+  test('-p ${pidfile} stays where it is expanded before the supervisor gets its own; else it moves', () => {
+    const script = (...lines: string[]) => sh('#!/sbin/openrc-run', ...lines);
+    const early = run(
+      script('pidfile=/run/dbmail/imapd.pid', 'command_args="-p ${pidfile} -f /etc/dbmail/dbmail.conf"'),
       dbmail,
     );
-    expect(d.movedText).toBe('-p ${pidfile}');
+    expect(early.d.movedText).toBe('');
+    expect(early.d.pidfileKept).toBe(true);
+    expect(early.d.notes).toEqual([
+      '-p ${pidfile} stays in command_args: dbmail writes that pid file in the foreground too (rule dbmail), and the supervisor keeps a pid file of its own',
+    ]);
+    for (const late of [
+      // single-quoted: OpenRC's eval expands it when the service starts;
+      script('pidfile=/run/dbmail/imapd.pid', "command_args='-p ${pidfile} -f /etc/dbmail/dbmail.conf'"),
+      // pidfile= in a condition above it;
+      script('[ -n "$X" ] && pidfile=/run/x.pid', 'pidfile=/run/dbmail/imapd.pid', 'command_args="-p ${pidfile}"'),
+      // not the last command_args line (our block, and the supervisor's pid file, follow the last).
+      script('pidfile=/run/dbmail/imapd.pid', 'command_args="-p ${pidfile}"', 'command_args="${command_args} -v"'),
+    ])
+      expect([late, run(late, dbmail).d.movedText]).toEqual([late, '-p ${pidfile}']);
+    // pidfile= below the line: ${pidfile} is empty there, and the service is refused as before.
+    expect(run(script('command_args="-p ${pidfile}"', 'pidfile=/run/dbmail/imapd.pid'), dbmail).res?.reason).toMatch(
+      /^command_args reads \$\{pidfile\} at line 2, before the script sets it at line 3/,
+    );
   });
   test('without the field the same word moves (the generic rule)', () => {
     const { d } = run(
