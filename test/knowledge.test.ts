@@ -22,6 +22,7 @@ const FACTS: KnowledgeFact[] = [
   'noOwnPidfile',
   'foregroundLogs',
   'foregroundSkips',
+  'readyOnFork',
   'configForks',
   'pidfileLock',
   'stopsAtOperand',

@@ -55,6 +55,7 @@ export function entryToRule(e: DaemonEntry): ServiceRule {
     noOwnPidfile: e.noOwnPidfile,
     foregroundLogs: e.foregroundLogs,
     foregroundSkips: e.foregroundSkips,
+    readyOnFork: e.readyOnFork,
     configForks: e.configForks,
     pidfileLock: e.pidfileLock,
     stopsAtOperand: e.stopsAtOperand,

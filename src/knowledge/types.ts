@@ -17,6 +17,7 @@ export type KnowledgeFact =
   | 'noOwnPidfile'
   | 'foregroundLogs'
   | 'foregroundSkips'
+  | 'readyOnFork'
   | 'configForks'
   | 'pidfileLock'
   | 'stopsAtOperand'
@@ -49,6 +50,8 @@ export interface DaemonEntry {
   foregroundLogs?: 'stderr' | 'stdout' | 'both';
   /** What it does only when it daemonizes (knowledge/schema.json): warned. */
   foregroundSkips?: string;
+  /** What its parent waits for before exiting when it forks (knowledge/schema.json): warned. */
+  readyOnFork?: string;
   /** A configuration setting that makes it daemonize and no command-line word overrides (knowledge/schema.json): warned. */
   configForks?: string;
   /** Its pid file is also a lock taken in the foreground (knowledge/schema.json). */

@@ -82,6 +82,12 @@ export interface ServiceRule {
   /** What the daemon does only when it daemonizes, so no longer in the foreground (dbmail's umask): warned. */
   foregroundSkips?: string;
   /**
+   * What the daemon's parent waits for before it exits when the daemon forks (clamd: its
+   * databases loaded, its sockets open): start-stop-daemon's start returned only then,
+   * supervise-daemon's returns once the daemon is spawned. Warned, when it forked before.
+   */
+  readyOnFork?: string;
+  /**
    * A setting of the daemon's configuration that makes it daemonize and that no command-line
    * word overrides (qemu-ga's daemon=true): under supervise-daemon it must stay off; warned.
    */

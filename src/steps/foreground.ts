@@ -5,7 +5,7 @@ import { unitsFor, type UnitFacts } from '../knowledge/units.js';
 import { splitValue, unquoted } from '../parse/words.js';
 import { staticProgram } from './custom-start.js';
 import { draftSets, referencedVars } from './emit.js';
-import { isYes, removeTokens } from './flags.js';
+import { isYes, removeTokens, ssdBackgrounds } from './flags.js';
 import type { Draft, Evidence, Refusal, StepContext } from './types.js';
 import type { Edit } from '../edit/edits.js';
 import type { Command } from '../parse/shellfile.js';
@@ -156,6 +156,13 @@ function foregroundSideEffects(ctx: StepContext, d: Draft): void {
   if (rule?.configForks)
     d.warnings.push(
       `${rule.id} also daemonizes when ${rule.configForks}, and no command-line word overrides that (rule ${rule.id}): keep it off, or under supervise-daemon the daemon leaves its supervisor, which starts it again and again`,
+    );
+  // clamd: its parent waited until the databases were loaded and the sockets open, so under
+  // start-stop-daemon the start (and what depends on it) waited too. Not when start-stop-daemon
+  // backgrounded it already: that start never waited.
+  if (rule?.readyOnFork && !ssdBackgrounds(ctx.service) && !d.converted?.backgroundMakePidfile)
+    d.warnings.push(
+      `under start-stop-daemon the start returned only once ${rule.readyOnFork} (rule ${rule.id}: the forking parent waits for that); supervise-daemon's start returns as soon as the daemon is spawned, so services that need ${rule.id} may start before it is ready`,
     );
   // Warned about by the policy step, once the lines that keep a stream are all written.
   d.foregroundLogs = rule?.foregroundLogs;

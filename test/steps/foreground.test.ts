@@ -173,6 +173,18 @@ describe('evidence, strongest first', () => {
     expect(run(all, { rule: rule({ foreground: '-D' }) }).d.warnings).toEqual([]);
   });
 
+  // clamd (holdout 9's review): its forking parent waits until the databases are loaded and the
+  // sockets open, so start-stop-daemon's start waited too; supervise-daemon's does not.
+  test('a rule saying what the forking parent waits for: warned, unless start-stop-daemon backgrounded it', () => {
+    const ready = rule({ foreground: '--foreground', readyOnFork: 'foo had loaded its databases' });
+    const forking = sh('#!/sbin/openrc-run', 'command=/usr/bin/foo', 'pidfile=/run/foo.pid');
+    expect(run(forking, { rule: ready }).d.warnings).toEqual([
+      "under start-stop-daemon the start returned only once foo had loaded its databases (rule foo: the forking parent waits for that); supervise-daemon's start returns as soon as the daemon is spawned, so services that need foo may start before it is ready",
+    ]);
+    for (const bg of ['command_background=yes', 'start_stop_daemon_args="--background --make-pidfile"'])
+      expect(run(sh('#!/sbin/openrc-run', 'command=/usr/bin/foo', bg), { rule: ready }).d.warnings).toEqual([]);
+  });
+
   // qemu-ga 2.12-4.0: daemon=true in qemu-ga.conf forks it, and no command-line word overrides it.
   test('a rule naming a configuration setting that forks the daemon with no override: warned with it', () => {
     const forks = rule({ foreground: '', configForks: 'its configuration file sets daemon=true' });
