@@ -125,6 +125,9 @@ export function moveBackgroundFlags(
   kept: readonly FlagSpec[] = [],
   keptOut?: string[],
   stays?: number,
+  // Migrate only: its pidfile step gives the supervisor a pid file of its own below the line,
+  // so a ${pidfile} expanded there still names the script's. Lint has no such line to count on.
+  keepEarlyRefs = false,
 ): Moved | null {
   const edits: Edit[] = [];
   let first: Moved['first'];
@@ -132,7 +135,15 @@ export function moveBackgroundFlags(
   for (const a of liveCommandArgs(s)) {
     const tokens = splitValue(a.value.text, a.value.start, a.value.quote);
     const take = tokens
-      ? pickTokens(tokens, specs, s.value('pidfile'), pidfileAliases(s), kept, keptOut, expandedEarly(s, a))
+      ? pickTokens(
+          tokens,
+          specs,
+          s.value('pidfile'),
+          pidfileAliases(s),
+          kept,
+          keptOut,
+          keepEarlyRefs && expandedEarly(s, a),
+        )
       : new Set<number>();
     // The word that stays where it is (defaultedPidfileKept: lvmetad's ${LVMETAD_OPTS:=-p ${pidfile}}).
     if (tokens && stays !== undefined) for (const i of [...take]) if (tokens[i].start === stays) take.delete(i);
@@ -384,6 +395,7 @@ export function flagsStep(ctx: StepContext, d: Draft): Refusal | void {
     kept,
     keptWords,
     stays,
+    true,
   );
   if (moved === null)
     return {

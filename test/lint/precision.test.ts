@@ -64,6 +64,16 @@ describe('syntax: a real shell decides (src/parse/syntax-check.ts)', () => {
     expect(lint(text).every((f) => !f.fix)).toBe(true);
   });
 
+  // freshclam's entry keeps -p (it writes that file in the foreground too). A migration keeps a
+  // `-p ${pidfile}` expanded above its own supervisor pid file line; a script that conf.d
+  // switches to supervise-daemon has no such line, so there it names the supervisor's file.
+  test('command-args-pidfile: a kept pid file option naming ${pidfile} is still reported', () => {
+    const text =
+      '#!/sbin/openrc-run\ncommand=/usr/bin/freshclam\npidfile="/run/freshclam.pid"\ncommand_args="-p ${pidfile}"\n';
+    const f = lint(text).find((x) => x.ruleId === 'command-args-pidfile');
+    expect(f?.message).toMatch(/^command_args holds -p \$\{pidfile\}: if conf\.d chooses supervise-daemon,/);
+  });
+
   test('ssd-args-fallback: an error under supervise-daemon, advice (info) where only conf.d could choose it', () => {
     // As ssd-signal and command-args-pidfile: the start fails only once someone chooses it.
     const base =
