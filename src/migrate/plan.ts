@@ -202,15 +202,17 @@ function confdAppend(s: Service, file: string, lines: string[]): { edits: Edit[]
  * `--pidfile $pidfile`, and the later option wins. When the supervisor is given a pid file of its
  * own at `at` (the relocation line), a --pidfile in start_stop_daemon_args must expand to that
  * same file: `${pidfile}` read below the line does (atd's start_stop_daemon_args="--pidfile
- * ${pidfile}" under our block), a literal path, conf.d's value (read before init.d), a line above
- * it (unless single-quoted: OpenRC's eval expands it at start) and one that names another path
- * do not. Returns the offending value.
+ * ${pidfile}" under our block), as does one single-quoted anywhere (OpenRC's eval expands it at
+ * start); a literal path, a double-quoted one in conf.d (read before init.d) or above the line,
+ * and one that names another path do not. Returns the offending value.
  */
 function ssdPidfileOverride(s: Service, lines: readonly string[], at: number): string | null {
   if (s.isSet('supervise_daemon_args') || lines.some((l) => l.startsWith('supervise_daemon_args='))) return null;
   const names = (v: string) => /(^|[\s"'])(--pidfile|-p)(\s|=|$)/.test(v);
   const readsPidfile = (v: string) => /\$\{?pidfile(?![A-Za-z0-9_])/.test(v);
-  for (const a of s.confdAssignments('start_stop_daemon_args')) if (names(a.value.text)) return a.value.text;
+  // conf.d is read before init.d: only a single-quoted ${pidfile}, expanded at start, is late.
+  for (const a of s.confdAssignments('start_stop_daemon_args'))
+    if (names(a.value.text) && !(a.value.quote === 'single' && readsPidfile(a.value.text))) return a.value.text;
   for (const a of s.initdAssignments('start_stop_daemon_args')) {
     if (!names(a.value.text)) continue;
     // Read once the whole script has run: below the line, in a function, or single-quoted (OpenRC's eval expands it at start).

@@ -78,7 +78,9 @@ function tokenize(s: string, base: number, literal: boolean): Token[] | null {
       continue;
     }
     // Also in a single-quoted value: OpenRC's eval parses it as shell, so `${A:=-p ${pidfile}}`
-    // is one word there too (split at its blank, a moved half left `${A:=-p` behind).
+    // is one word there too (split at its blank, a moved half left `${A:=-p` behind). A
+    // backslash there is still taken literally (as before), and an unclosed `${` or backtick
+    // makes the value unsplittable (null: refused) where it used to be split at its blanks.
     if (ch === '$' || ch === '`') {
       const end = skipExpansion(s, i);
       if (end < 0) return null;

@@ -134,9 +134,12 @@ export function moveBackgroundFlags(
   const movedWords: string[] = [];
   for (const a of liveCommandArgs(s)) {
     const tokens = splitValue(a.value.text, a.value.start, a.value.quote);
-    const take = tokens
+    // The word that stays where it is (defaultedPidfileKept: lvmetad's ${LVMETAD_OPTS:=-p
+    // ${pidfile}}) is not looked at, so the option before it is not taken as its flag either.
+    const view = tokens?.map((t) => (t.start === stays ? { ...t, text: '_' } : t));
+    const take = view
       ? pickTokens(
-          tokens,
+          view,
           specs,
           s.value('pidfile'),
           pidfileAliases(s),
@@ -145,8 +148,6 @@ export function moveBackgroundFlags(
           keepEarlyRefs && expandedEarly(s, a),
         )
       : new Set<number>();
-    // The word that stays where it is (defaultedPidfileKept: lvmetad's ${LVMETAD_OPTS:=-p ${pidfile}}).
-    if (tokens && stays !== undefined) for (const i of [...take]) if (tokens[i].start === stays) take.delete(i);
     if (!tokens && (PIDFILE_REF.test(a.value.text) || specs.some((sp) => a.value.text.includes(sp.flag)))) return null;
     if (take.size === 0) continue;
     if (!a.plain || a.form !== 'assign' || !tokens) return null;
@@ -311,8 +312,9 @@ export function moveHiddenFlags(
  * or the script's path), since the supervisor then gets a pid file of its own (pidfile step),
  * and the daemon, told the same path under both backends, writes it as before. Only for a
  * top-level double-quoted or unquoted assignment, the last one (the supervisor's pid file is
- * set below it, where our block goes): there ${pidfile} is expanded before it changes. A
- * single-quoted one would expand it when the service starts, to the supervisor's file.
+ * set below it: the pidfile step places its line after this one, d.pidfileReadAt): there
+ * ${pidfile} is expanded before it changes. A single-quoted one would expand it when the
+ * service starts, to the supervisor's file.
  */
 function defaultedPidfileKept(ctx: StepContext, token: Token): boolean {
   const own = ctx.rule?.ownPidfile;
@@ -324,8 +326,8 @@ function defaultedPidfileKept(ctx: StepContext, token: Token): boolean {
 
 /**
  * `${pidfile}` in this command_args line is expanded to the script's pid file, before the
- * pidfile step's line makes pidfile the supervisor's (that line follows our block, which
- * follows the last plain command_args line): the last live line, plain, at the top level,
+ * pidfile step's line makes pidfile the supervisor's (the step places that line below the
+ * one recorded in d.pidfileReadAt, whatever else moves it): the last live line, plain, top-level,
  * double-quoted or unquoted (a single-quoted one is expanded when the service starts), with
  * every top-level pidfile= above it (else ${pidfile} is empty there).
  */
@@ -358,12 +360,15 @@ export function flagsStep(ctx: StepContext, d: Draft): Refusal | void {
   // may set. Moving the whole word would drop the user's options under the supervisor; leaving
   // it would make the daemon write the supervisor's pid file. Neither is exact, unless the
   // supervisor gets a pid file of its own anyway (defaultedPidfileKept).
-  const defaulted = argTokens.find((t) =>
+  const defaultedAll = argTokens.filter((t) =>
     [...t.text.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*):?[-=+?]([^}]*(\}[^}]*)?)\}/g)].some(
       (m) => m[1] !== 'pidfile' && PIDFILE_REF.test(m[2]),
     ),
   );
-  const stays = defaulted && defaultedPidfileKept(ctx, defaulted) ? defaulted.start : undefined;
+  const defaulted = defaultedAll[0];
+  // Only one such word may stay; a second would move whole, with the admin's options in it.
+  const stays =
+    defaulted && defaultedAll.length === 1 && defaultedPidfileKept(ctx, defaulted) ? defaulted.start : undefined;
   if (defaulted && stays !== undefined) {
     d.pidfileKept = true;
     d.notes.push(
@@ -445,6 +450,9 @@ export function flagsStep(ctx: StepContext, d: Draft): Refusal | void {
     );
   }
   d.movedText = words.filter(Boolean).join(' ');
+  // A kept word reading ${pidfile} where it stands: the supervisor's own pid file goes below it.
+  const live = liveCommandArgs(ctx.service);
+  if (stays !== undefined || keptWords.some((w) => PIDFILE_REF.test(w))) d.pidfileReadAt = live[live.length - 1].end;
   if (keptWords.length) {
     // The daemon writes that file under both backends: the supervisor needs one of its own.
     d.pidfileKept = true;

@@ -236,6 +236,8 @@ export function pidfileStep(ctx: StepContext, d: Draft): Refusal | void {
   const after = [
     s.initd.lineEnd(last.end),
     s.supervisor.initdAssignment ? s.initd.lineEnd(s.supervisor.initdAssignment.end) : 0,
+    // ... and the command_args line that reads ${pidfile} for the daemon's own file.
+    d.pidfileReadAt !== undefined ? s.initd.lineEnd(d.pidfileReadAt) : 0,
   ];
   // Where it goes depends on where our block lands, which only the composition knows (the
   // block may move below a sourced file): it must follow both pidfile= and supervisor=.

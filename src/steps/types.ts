@@ -134,6 +134,11 @@ export interface Draft {
    */
   pidfileKept?: boolean;
   /**
+   * End of the command_args line whose kept words read ${pidfile} where it stands (lvmetad's
+   * default, freshclam's -p ${pidfile}): the supervisor's own pid file must be set below it.
+   */
+  pidfileReadAt?: number;
+  /**
    * The stop schedule has no KILL step (retry unset, a bare timeout, or TERM/30): under
    * supervise-daemon a daemon that outlives it keeps running without its supervisor. Set by
    * the retry step; migrate counts these in its summary.

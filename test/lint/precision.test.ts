@@ -72,6 +72,12 @@ describe('syntax: a real shell decides (src/parse/syntax-check.ts)', () => {
       '#!/sbin/openrc-run\ncommand=/usr/bin/freshclam\npidfile="/run/freshclam.pid"\ncommand_args="-p ${pidfile}"\n';
     const f = lint(text).find((x) => x.ruleId === 'command-args-pidfile');
     expect(f?.message).toMatch(/^command_args holds -p \$\{pidfile\}: if conf\.d chooses supervise-daemon,/);
+    // rc-supervise's own migration of it (the supervisor's pid file set below): nothing to report.
+    const migrated = text.replace(
+      'command_args="-p ${pidfile}"\n',
+      'command_args="-p ${pidfile}"\ncommand_args_foreground="--daemon --foreground"\nsupervisor="supervise-daemon"\nif [ "${supervisor}" = supervise-daemon ]; then pidfile="/run/supervise-${RC_SVCNAME}.pid"; fi\n',
+    );
+    expect(ids(migrated).filter((i) => i.startsWith('command-args-pidfile'))).toEqual([]);
   });
 
   test('ssd-args-fallback: an error under supervise-daemon, advice (info) where only conf.d could choose it', () => {

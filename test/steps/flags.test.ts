@@ -427,6 +427,30 @@ test('the default names the pid file, and the daemon writes one in the foregroun
   ).toContain('whose default names the pid file');
 });
 
+// The review of this round: an option in front of the word that stays (--debug) stays with it;
+// two defaults naming the pid file are refused (the second would move whole).
+test('the word that stays keeps the option before it; a second default naming the pid file is refused', () => {
+  const writes = rule({
+    id: 'lvmetad',
+    backgroundFlags: [{ flag: '-p', value: true, why: 'pidfile' }],
+    ownPidfile: '*',
+  });
+  const one = run(
+    sh('#!/sbin/openrc-run', 'pidfile="/run/foo.pid"', 'command_args="--debug ${FOO_OPTS:=-p ${pidfile}}"'),
+    writes,
+  );
+  expect(one.res).toBeUndefined();
+  expect(one.d.moveEdits).toEqual([]);
+  expect(one.d.movedText).toBe('');
+  const two = run(
+    sh('#!/sbin/openrc-run', 'pidfile="/run/foo.pid"', 'command_args="${FOO_OPTS:=-p ${pidfile}} ${B:-${pidfile}}"'),
+    writes,
+  );
+  expect(two.res?.reason).toMatch(
+    /^the daemon's arguments read \$\{FOO_OPTS:=-p \$\{pidfile\}\}, whose default names the pid file/,
+  );
+});
+
 // opendkim (holdout 9): checkconfig ran `"${command}" -n "${command_args}"`, one word whose
 // first option took the rest as its value. With -P moved out, -x took it, and the check failed.
 test('a function that passes "${command_args}" as one word: refused when words move, not otherwise', () => {

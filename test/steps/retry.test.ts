@@ -24,11 +24,13 @@ test('a stop schedule without KILL: said when the script sets it, counted either
   expect(conf.d.notes).toEqual([noKill('60')]);
   expect(conf.d.stopsWithoutKill).toBe(true);
   expect(run(sh(...head, 'retry="TERM/30"')).d.notes).toEqual([noKill('TERM/30')]);
-  for (const killing of ['TERM/30/KILL/5', 'SIGTERM/20/SIGKILL/5', 'INT/10/9']) {
+  for (const killing of ['TERM/30/KILL/5', 'SIGTERM/20/SIGKILL/5', 'INT/10/-9', 'TERM/5/-KILL/5', '-SIGKILL/1']) {
     const r = run(sh(...head, `retry="${killing}"`));
     expect(r.d.notes).toEqual([]);
     expect(r.d.stopsWithoutKill).toBe(false);
   }
+  // OpenRC reads an item starting with a digit as a timeout: INT, 10 s, 9 s, no KILL.
+  expect(run(sh(...head, 'retry="INT/10/9"')).d.stopsWithoutKill).toBe(true);
   // Unset: no note, counted.
   const unset = run(sh(...head));
   expect(unset.d.notes).toEqual([]);

@@ -22,11 +22,20 @@ const check: Check = {
   run(ctx) {
     // A custom start() launches the daemon itself: supervise-daemon never sees command_args.
     if (!supervisorPossible(ctx) || ctx.service.defines('start')) return [];
+    // A kept pid file option reading ${pidfile} (freshclam's -p ${pidfile}) names the daemon's own
+    // file only where pidfile is set again below command_args (rc-supervise's own line giving the
+    // supervisor a pid file of its own); without such a line it names the supervisor's.
+    const top = ctx.service.initdAssignments('command_args').filter((a) => a.fn === null);
+    const last = top[top.length - 1];
+    const setBelow = !!last && ctx.service.initdAssignments('pidfile').some((a) => a.fn === null && a.start > last.end);
     const moved = moveBackgroundFlags(
       ctx.service,
       ctx.rule?.backgroundFlags ?? [],
       ctx.initdPath,
       ctx.rule?.keptPidfileFlags,
+      undefined,
+      undefined,
+      setBelow,
     );
     if (!moved || moved.edits.length === 0) return [];
     const s = ctx.service;

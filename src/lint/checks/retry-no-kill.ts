@@ -1,12 +1,16 @@
 import type { Check } from '../check.js';
 import { origins } from '../unknown.js';
 
-/** True when a retry schedule (`TERM/30/KILL/5`, `SIGINT/60`, `30`) has a KILL step. */
+/**
+ * True when a retry schedule (`TERM/30/KILL/5`, `SIGINT/60`, `30`) has a KILL step. OpenRC's
+ * parse_schedule_item() reads an item that starts with a digit as a timeout, so `9` waits 9 s;
+ * a signal may carry a leading `-` (`-9`, `-KILL`, `-SIGKILL`).
+ */
 export function hasKillStep(retry: string): boolean {
   return retry
     .trim()
     .split('/')
-    .some((step) => /^(SIG)?KILL$|^-?9$/i.test(step.trim()));
+    .some((step) => /^-?(SIG)?KILL$|^-9$/i.test(step.trim()));
 }
 
 const check: Check = {
