@@ -23,6 +23,7 @@ const FACTS: KnowledgeFact[] = [
   'foregroundLogs',
   'foregroundSkips',
   'readyOnFork',
+  'termDeferred',
   'configForks',
   'pidfileLock',
   'stopsAtOperand',

@@ -56,6 +56,7 @@ export function entryToRule(e: DaemonEntry): ServiceRule {
     foregroundLogs: e.foregroundLogs,
     foregroundSkips: e.foregroundSkips,
     readyOnFork: e.readyOnFork,
+    termDeferred: e.termDeferred,
     configForks: e.configForks,
     pidfileLock: e.pidfileLock,
     stopsAtOperand: e.stopsAtOperand,

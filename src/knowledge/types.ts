@@ -18,6 +18,7 @@ export type KnowledgeFact =
   | 'foregroundLogs'
   | 'foregroundSkips'
   | 'readyOnFork'
+  | 'termDeferred'
   | 'configForks'
   | 'pidfileLock'
   | 'stopsAtOperand'
@@ -52,6 +53,8 @@ export interface DaemonEntry {
   foregroundSkips?: string;
   /** What its parent waits for before exiting when it forks (knowledge/schema.json): warned. */
   readyOnFork?: string;
+  /** When it does not end on TERM (knowledge/schema.json): warned. */
+  termDeferred?: string;
   /** A configuration setting that makes it daemonize and no command-line word overrides (knowledge/schema.json): warned. */
   configForks?: string;
   /** Its pid file is also a lock taken in the foreground (knowledge/schema.json). */

@@ -88,6 +88,11 @@ export interface ServiceRule {
    */
   readyOnFork?: string;
   /**
+   * When the daemon does not end on TERM (lvmlockd: a lockspace still started): start-stop-daemon's
+   * stop failed then, supervise-daemon's reports success and leaves it unsupervised. Warned.
+   */
+  termDeferred?: string;
+  /**
    * A setting of the daemon's configuration that makes it daemonize and that no command-line
    * word overrides (qemu-ga's daemon=true): under supervise-daemon it must stay off; warned.
    */

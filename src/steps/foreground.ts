@@ -164,6 +164,12 @@ function foregroundSideEffects(ctx: StepContext, d: Draft): void {
     d.warnings.push(
       `under start-stop-daemon the start returned only once ${rule.readyOnFork} (rule ${rule.id}: the forking parent waits for that); supervise-daemon's start returns as soon as the daemon is spawned, so services that need ${rule.id} may start before it is ready`,
     );
+  // lvmlockd with a lockspace started, dmeventd while it monitors devices: TERM is logged and
+  // ignored. Under supervise-daemon stop then succeeds and the daemon runs on without it.
+  if (rule?.termDeferred)
+    d.warnings.push(
+      `${rule.id} does not end on TERM while ${rule.termDeferred} (rule ${rule.id}): under supervise-daemon stop then reports success and leaves it running without its supervisor (the next start fails), where start-stop-daemon's stop failed and said so; stop it only once that is over`,
+    );
   // Warned about by the policy step, once the lines that keep a stream are all written.
   d.foregroundLogs = rule?.foregroundLogs;
 }

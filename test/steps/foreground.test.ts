@@ -185,6 +185,16 @@ describe('evidence, strongest first', () => {
       expect(run(sh('#!/sbin/openrc-run', 'command=/usr/bin/foo', bg), { rule: ready }).d.warnings).toEqual([]);
   });
 
+  // lvmlockd, dmeventd (the reviews of holdout 9): TERM is logged and ignored while they hold
+  // something; supervise-daemon's stop then succeeds and leaves them unsupervised.
+  test('a rule saying when the daemon does not end on TERM: warned with it', () => {
+    const held = rule({ foreground: '-f', termDeferred: 'a lock is held' });
+    expect(run(all, { rule: held }).d.warnings).toEqual([
+      "foo does not end on TERM while a lock is held (rule foo): under supervise-daemon stop then reports success and leaves it running without its supervisor (the next start fails), where start-stop-daemon's stop failed and said so; stop it only once that is over",
+    ]);
+    expect(run(all, { rule: rule({ foreground: '-f' }) }).d.warnings).toEqual([]);
+  });
+
   // qemu-ga 2.12-4.0: daemon=true in qemu-ga.conf forks it, and no command-line word overrides it.
   test('a rule naming a configuration setting that forks the daemon with no override: warned with it', () => {
     const forks = rule({ foreground: '', configForks: 'its configuration file sets daemon=true' });
