@@ -8,6 +8,9 @@ import { STEPS, emptyDraft, type Evidence, type PlanOptions, type Refusal, type 
 import { routePrecheck, chooseRoute } from '../steps/route.js';
 import { operandLines } from '../steps/foreground.js';
 import { assignment } from '../shell/quote.js';
+import { parseOptions } from '../model/options.js';
+import type { Assignment } from '../parse/shellfile.js';
+import { splitValue, unquoted } from '../parse/words.js';
 
 export type { PlanOptions, RefusalCode, Evidence } from '../steps/index.js';
 
@@ -208,16 +211,25 @@ function confdAppend(s: Service, file: string, lines: string[]): { edits: Edit[]
  */
 function ssdPidfileOverride(s: Service, lines: readonly string[], at: number): string | null {
   if (s.isSet('supervise_daemon_args') || lines.some((l) => l.startsWith('supervise_daemon_args='))) return null;
-  const names = (v: string) => /(^|[\s"'])(--pidfile|-p)(\s|=|$)/.test(v);
-  const readsPidfile = (v: string) => /\$\{?pidfile(?![A-Za-z0-9_])/.test(v);
-  // conf.d is read before init.d: only a single-quoted ${pidfile}, expanded at start, is late.
-  for (const a of s.confdAssignments('start_stop_daemon_args'))
-    if (names(a.value.text) && !(a.value.quote === 'single' && readsPidfile(a.value.text))) return a.value.text;
-  for (const a of s.initdAssignments('start_stop_daemon_args')) {
-    if (!names(a.value.text)) continue;
-    // Read once the whole script has run: below the line, in a function, or single-quoted (OpenRC's eval expands it at start).
-    const late = a.fn !== null || a.start >= at || a.value.quote === 'single';
-    if (!(late && readsPidfile(a.value.text))) return a.value.text;
-  }
+  // The --pidfile start-stop-daemon's option parser finds there (`-p`, `--pidf=`), as the
+  // ssd-args step reads these words; a value that cannot be split is taken to name one.
+  const pidfileOption = (a: Assignment): string | null | undefined => {
+    const tokens = splitValue(a.value.text, a.value.start, a.value.quote);
+    if (!tokens) return null;
+    const words = tokens.map((t) => unquoted(t.text));
+    const o = parseOptions(words, undefined, { abbreviations: true }).options.filter((x) => x.spec.long === 'pidfile');
+    return o.length ? (o[o.length - 1].value ?? '') : undefined;
+  };
+  const readsPidfile = (v: string | null) => v !== null && /^\$\{?pidfile\}?$/.test(v);
+  // Fine only when it is ${pidfile} read once the whole script has run: single-quoted anywhere
+  // (OpenRC's eval expands it at start), or in init.d below the line or in a function (conf.d
+  // is read before init.d).
+  const overrides = (a: Assignment, below: boolean) => {
+    const value = pidfileOption(a);
+    return value !== undefined && !((below || a.value.quote === 'single') && readsPidfile(value));
+  };
+  for (const a of s.confdAssignments('start_stop_daemon_args')) if (overrides(a, false)) return a.value.text;
+  for (const a of s.initdAssignments('start_stop_daemon_args'))
+    if (overrides(a, a.fn !== null || a.start >= at)) return a.value.text;
   return null;
 }

@@ -9,9 +9,8 @@ import { DECLARATIVE, shellQuoteWord } from './ssd-args.js';
 import { retrySignal } from '../model/signals.js';
 import { NO_FORK_WORDS } from './foreground.js';
 import type { Converted, Draft, Refusal, StepContext } from './types.js';
+import { CHATTER, MESSAGES } from './chatter.js';
 
-/** Output helpers a start()/stop() may call around the real work. */
-const CHATTER = new Set(['ebegin', 'eend', 'einfo', 'veinfo', 'ewarn', 'vewarn', 'eindent', 'eoutdent', ':']);
 /** Functions openrc-run provides that run the chosen supervisor: calling them does not bypass it. */
 const DEFAULT_START = new Set(['default_start', 'supervise_start', 'ssd_start', 'start_stop_daemon_start']);
 const DEFAULT_STOP = new Set(['default_stop', 'supervise_stop', 'ssd_stop', 'start_stop_daemon_stop']);
@@ -498,8 +497,6 @@ function fnPair(a: [string, string[]], b: [string, string[]], eol: string): stri
   return x && y ? x + eol + y : x + y;
 }
 
-/** Commands that only print: safe after the launch whether or not the daemon is ready. */
-const MESSAGES = new Set([...CHATTER, 'eerror', 'echo', 'printf', 'true']);
 /** Checks that only read: allowed in an if/elif condition whose branches print. */
 const CHECKS = new Set(['[', 'test', 'pgrep', 'pidof']);
 

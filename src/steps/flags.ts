@@ -4,6 +4,7 @@ import type { Assignment } from '../parse/shellfile.js';
 import { splitValue, unquoted, type Token } from '../parse/words.js';
 import type { FlagSpec } from '../rules/types.js';
 import type { Draft, Refusal, StepContext } from './types.js';
+import { MESSAGES } from './chatter.js';
 import { deferRefs, referencedVars, samePath } from './emit.js';
 
 /** `$pidfile`, `${pidfile}`, `${pidfile:-...}`; not `${pidfile_dir}`. */
@@ -510,21 +511,6 @@ export function flagsStep(ctx: StepContext, d: Draft): Refusal | void {
   if (moved.edits.length || unhidden)
     d.initdReasons.push('pidfile/daemonize flags must move out of command_args in init.d');
 }
-
-/** Commands that only print their words: a quoted ${command_args} there is a message. */
-const MESSAGES = new Set([
-  'echo',
-  'printf',
-  'einfo',
-  'einfon',
-  'ebegin',
-  'ewarn',
-  'eerror',
-  'eend',
-  'veinfo',
-  'vebegin',
-  'logger',
-]);
 
 /**
  * A function that hands the daemon (or another program) `"${command_args}"` as one word

@@ -8,7 +8,10 @@ import { hasKillStep } from '../lint/checks/retry-no-kill.js';
  * supervise-daemon ignores `stopsig` (OpenRC 0.40 to 0.63): the stop signal must be the
  * first step of `retry`, which both backends read (`retry="SIGINT/60"`).
  */
-export function stopsigRetry(s: Service, file: string): { note: string; edit?: Edit; line?: string } | null {
+export function stopsigRetry(
+  s: Service,
+  file: string,
+): { note: string; edit?: Edit; line?: string; schedule?: string } | null {
   const sig = s.value('stopsig');
   if (!sig || /^(SIG)?TERM$/i.test(sig)) return null;
   if (!/^(SIG)?[A-Za-z0-9]+$/.test(sig)) return null;
@@ -26,6 +29,7 @@ export function stopsigRetry(s: Service, file: string): { note: string; edit?: E
     return {
       note: `stopsig=${sig} is ignored by supervise-daemon: retry now starts with ${signal}`,
       edit: { file, start: retry.value.start, end: retry.value.end, text: `"${signal}/${inner}"` },
+      schedule: `${signal}/${inner}`,
     };
   }
   if (s.isSet('retry'))
@@ -35,6 +39,7 @@ export function stopsigRetry(s: Service, file: string): { note: string; edit?: E
   return {
     note: `stopsig=${sig} is ignored by supervise-daemon: retry="${signal}/5" sends it instead`,
     line: `retry="${signal}/5"`,
+    schedule: `${signal}/5`,
   };
 }
 
@@ -68,7 +73,7 @@ export function retryStep(ctx: StepContext, d: Draft): Refusal | void {
   // An unset retry (TERM/5) is the same, but so common that migrate says it once in its
   // summary instead (stopsWithoutKill).
   // The schedule as it will be: stopsig folded in where it was (retry="30" -> "SIGQUIT/30").
-  const final = r?.edit ? r.edit.text.replace(/^"|"$/g, '') : r?.line ? r.line.replace(/^retry="|"$/g, '') : value;
+  const final = r?.schedule ?? value;
   // An unknown value (computed) may hold a KILL step: not counted.
   if (final !== null) d.stopsWithoutKill = !final || !hasKillStep(final);
   if (final && !r?.line && !hasKillStep(final) && !/[$`]/.test(final))
