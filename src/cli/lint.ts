@@ -2,16 +2,26 @@ import { promises as fs, existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { EXIT, RcError, toRcError, type ExitCode } from '../errors.js';
 import { MAX_SCRIPT_BYTES, readScript, readSmallSync, writeAtomic } from '../io/files.js';
+import { setInstallLinesMemo } from '../discover/ebuild-repo.js';
 import { parseVersion } from '../lint/check.js';
 import { discover } from '../lint/discover.js';
-import { ALL_META, configFindings, findConfig, fixFile, lintFile } from '../lint/lint.js';
+import { ALL_META, configFindings, findConfig, fixFile, forgetConfigs, lintFile } from '../lint/lint.js';
 import { SEVERITY_RANK, type Finding, type Severity } from '../lint/types.js';
-import { initParser } from '../parse/parser.js';
+import { grammarPath, initParser } from '../parse/parser.js';
 import { Pool, threadsFor } from '../pool/pool.js';
 import type { Version } from '../lint/check.js';
 import type { LintTarget } from '../lint/discover.js';
 import type { LintConfig } from '../lint/lint.js';
-import { collect, display, drainLint, lintInput, skipQuietly } from '../lint/run-targets.js';
+import {
+  collect,
+  display,
+  drainLint,
+  lintInput,
+  readTarget,
+  skipQuietly,
+  type TargetResult,
+} from '../lint/run-targets.js';
+import { cacheKey, fingerprint, LintCache } from '../lint/cache.js';
 import { checkMarkdown } from '../report/check-docs.js';
 import { FORMATTERS, type FormatName } from '../report/index.js';
 import { info, type Out } from './output.js';
@@ -29,6 +39,8 @@ export interface LintArgs {
   stdinFilename?: string;
   fix: boolean;
   unsafe: boolean;
+  /** --cache: the cache file (or a directory to hold it); unset: no cache. */
+  cache?: string;
   openrcVersion?: string;
   version: string;
   color: 0 | 1;
@@ -43,11 +55,14 @@ function timingLine(
   pool: Pool | undefined,
   targets: number,
   files: number,
+  cached: number | undefined,
 ): string {
   const ms = (x: number) => `${Math.round(x)} ms`;
   return (
     `rc-supervise: timing: start-up ${ms(t.start)}, discovery ${ms(t.discovered - t.start)} (${targets} init scripts, ${files} files), ` +
-    `lint ${ms(t.linted - t.discovered)} on ${pool?.describe() ?? 'main'}, ` +
+    `lint ${ms(t.linted - t.discovered)} on ${pool?.describe() ?? 'main'}` +
+    (cached === undefined ? '' : ` (${cached} of ${targets} from the cache)`) +
+    ', ' +
     `output ${ms(t.done - t.linted)}, total ${ms(t.done)}\n`
   );
 }
@@ -132,6 +147,7 @@ function confdBeside(initd: string): string | null {
 
 export async function runLint(args: LintArgs, io: Out): Promise<ExitCode> {
   const start = performance.now();
+  forgetConfigs();
   checkIds('select', args.select ?? []);
   checkIds('ignore', args.ignore ?? []);
   let target: Version | undefined;
@@ -152,6 +168,8 @@ export async function runLint(args: LintArgs, io: Out): Promise<ExitCode> {
   let targets: LintTarget[] = [];
   let pool: Pool | undefined;
   let discovered = start;
+  /** With --cache: how many targets' findings came from it. */
+  let cached: number | undefined;
 
   if (args.paths.includes('-')) {
     // One script from stdin (an editor's buffer, `git show`): reported as --stdin-filename,
@@ -172,11 +190,16 @@ export async function runLint(args: LintArgs, io: Out): Promise<ExitCode> {
     // This thread compiles the grammar in the background while the paths are walked; workers
     // (pool/pool.ts) start as soon as discovery has found enough scripts for them, so that
     // they boot while it goes on (never for lint --fix, which works in this thread).
+    // With --cache neither is started before the cache has said how many scripts are left.
     const onFound = (n: number) => {
-      if (!pool && !args.fix && threadsFor(n) > 1) pool = new Pool(threadsFor(n), 'lint');
+      if (!pool && !args.fix && args.cache === undefined && threadsFor(n) > 1) pool = new Pool(threadsFor(n), 'lint');
     };
-    const parserReady = initParser();
-    parserReady.catch(() => {}); // awaited (and any error reported) where it is used
+    const parserReady = args.cache === undefined ? initParser() : undefined;
+    parserReady?.catch(() => {}); // awaited (and any error reported) where it is used
+    // Opened before discovery, which keeps the ebuilds' install lines in it too.
+    const fp = args.cache === undefined ? undefined : fingerprint(grammarPath());
+    const cache = fp === undefined ? undefined : LintCache.open(args.cache!, fp);
+    if (cache?.note) io.err(`rc-supervise: ${cache.note}\n`);
     const paths = args.paths.length ? args.paths : ['.'];
     let configs: LintConfig[];
     let configOf: number[];
@@ -188,7 +211,12 @@ export async function runLint(args: LintArgs, io: Out): Promise<ExitCode> {
           throw new RcError(`${p}: no such file or directory`, EXIT.INPUT, p);
         }
       }
-      targets = await discoverArgs(paths, onFound);
+      setInstallLinesMemo(cache?.installMemo());
+      try {
+        targets = await discoverArgs(paths, onFound);
+      } finally {
+        setInstallLinesMemo(undefined);
+      }
       // Each file's nearest .rc-supervise.json (one lookup per directory, cached).
       const byConfig = new Map<LintConfig, number>();
       configs = [];
@@ -267,15 +295,46 @@ export async function runLint(args: LintArgs, io: Out): Promise<ExitCode> {
         }
       });
     } else {
-      pool ??= new Pool(threadsFor(targets.length), 'lint');
-      const r = collect(
-        await pool.run(
-          { kind: 'lint', targets, target, configs: effective, configOf },
-          targets.length,
+      const results = new Array<TargetResult | undefined>(targets.length);
+      // The targets left to lint (by index): all of them, or those the cache has no entry for.
+      let todo = targets.map((_, k) => k);
+      if (cache && fp !== undefined) {
+        todo = [];
+        for (const [k, t] of targets.entries()) {
+          const input = readTarget(t);
+          if (input === null || 'unreadable' in input) {
+            results[k] = input;
+            continue;
+          }
+          const kept = cache.get(cacheKey(fp, input, target, effective[configOf[k]]));
+          if (kept) results[k] = { findings: kept };
+          else todo.push(k);
+        }
+        cached = targets.length - todo.length;
+      }
+      if (todo.length) {
+        pool ??= new Pool(threadsFor(todo.length), 'lint');
+        const got = await pool.run(
+          {
+            kind: 'lint',
+            targets: todo.map((k) => targets[k]),
+            target,
+            configs: effective,
+            configOf: todo.map((k) => configOf[k]),
+            ...(fp === undefined ? {} : { fingerprint: fp }),
+          },
+          todo.length,
           drainLint,
-          parserReady,
-        ),
-      );
+          parserReady ?? initParser(),
+        );
+        for (const [i, r] of got.entries()) {
+          results[todo[i]] = r;
+          if (cache && r && 'findings' in r && r.key) cache.put(r.key, r.findings);
+        }
+      } else pool?.close();
+      const why = cache?.save();
+      if (why) io.err(`rc-supervise: ${why}\n`);
+      const r = collect(results);
       for (const m of r.unreadable) io.err(`rc-supervise: ${m}\n`);
       unreadable = r.unreadable.length;
       unreadableMessages.push(...r.unreadable);
@@ -299,7 +358,7 @@ export async function runLint(args: LintArgs, io: Out): Promise<ExitCode> {
   );
   if (process.env.RC_SUPERVISE_TIMING) {
     const files = targets.length + targets.filter((t) => t.confd).length;
-    io.err(timingLine({ start, discovered, linted, done: performance.now() }, pool, targets.length, files));
+    io.err(timingLine({ start, discovered, linted, done: performance.now() }, pool, targets.length, files, cached));
   }
   if (args.fix && fixedTotal) info(io, `fixed ${fixedTotal} problem${fixedTotal === 1 ? '' : 's'}\n`);
   if (unreadable) return EXIT.INPUT;

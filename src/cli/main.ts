@@ -183,6 +183,10 @@ const HANDLERS: Record<string, Handler> = {
     if (paths.filter((p) => p === '-').length > 1) throw usage('lint: stdin (-) can be read once');
     if (paths.includes('-') && a.fix) throw usage('lint: --fix cannot rewrite stdin');
     if (a.unsafe && !a.fix) throw usage('lint: --unsafe only means something with --fix');
+    if (a['cache-location'] !== undefined && !a.cache)
+      throw usage('lint: --cache-location only means something with --cache');
+    if (a.cache && a.fix) throw usage('lint: --cache is for checking; --fix reads and rewrites every script');
+    if (a.cache && paths.includes('-')) throw usage("lint: --cache keeps files' findings; stdin (-) has no file");
     return lint.runLint(
       {
         paths,
@@ -194,6 +198,7 @@ const HANDLERS: Record<string, Handler> = {
         stdinFilename: a['stdin-filename'] as string | undefined,
         fix: !!a.fix,
         unsafe: !!a.unsafe,
+        ...(a.cache ? { cache: String(a['cache-location'] ?? '.') } : {}),
         openrcVersion: a['openrc-version'] as string | undefined,
         version: packageVersion(),
         color: io.c.level ? 1 : 0,

@@ -255,6 +255,20 @@ export const COMMANDS: CmdSpec[] = [
       { name: 'fix', type: 'boolean', default: false, describe: 'apply safe fixes in place' },
       { name: 'unsafe', type: 'boolean', default: false, describe: 'with --fix: also apply unsafe fixes' },
       {
+        name: 'cache',
+        type: 'boolean',
+        default: false,
+        describe:
+          'keep findings in .rc-supervise-cache and lint only the scripts that changed since (not with --fix or -)',
+      },
+      {
+        name: 'cache-location',
+        type: 'string',
+        value: 'PATH',
+        describe: 'with --cache: the cache file, or a directory to hold .rc-supervise-cache (default: .)',
+        complete: 'file',
+      },
+      {
         name: 'list-rules',
         type: 'boolean',
         default: false,
@@ -270,6 +284,7 @@ export const COMMANDS: CmdSpec[] = [
       ['rc-supervise lint --fail-on error --ignore bashism .', 'fail CI on errors only, skip one check'],
       ['git show HEAD:foo.initd | rc-supervise lint --stdin-filename foo.initd -', 'a script on stdin'],
       ['rc-supervise lint --explain ssd-signal', "one check's documentation"],
+      ['rc-supervise lint --cache .', 'lint again only what changed since the last --cache run'],
     ],
   },
   {

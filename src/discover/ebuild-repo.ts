@@ -642,6 +642,31 @@ const PATCH = /\.(?:patch|diff)$/;
 // /etc/init.d and insinto /etc/conf.d included): it need not be split into lines.
 const MAY_INSTALL = /init\.?d|conf\.?d|systemd_(?:new|do)unit/;
 
+/** Keeps installLines' answers between runs (lint --cache: lint/cache.ts): get or make them under a key of all it reads. */
+export interface InstallLinesMemo {
+  key(text: string, vars: Record<string, string>, files: readonly string[]): string;
+  get(key: string): InstallLine[] | undefined;
+  put(key: string, lines: InstallLine[]): void;
+}
+
+let memo: InstallLinesMemo | undefined;
+
+/** Sets (or, with undefined, clears) the memo scanPackage asks before reading an ebuild's install lines. */
+export function setInstallLinesMemo(m: InstallLinesMemo | undefined): void {
+  memo = m;
+}
+
+/** installLines, through the memo when one is set (installLines is pure: its answer depends only on its arguments). */
+function memoInstallLines(text: string, vars: Record<string, string>, files: readonly string[]): InstallLine[] {
+  if (!memo) return installLines(text, vars, files);
+  const key = memo.key(text, vars, files);
+  const kept = memo.get(key);
+  if (kept) return kept;
+  const lines = installLines(text, vars, files);
+  memo.put(key, lines);
+  return lines;
+}
+
 /**
  * Scan one package directory (`ents`: its entries, when the caller has read them already;
  * `listed`: every regular file under its files/, when the caller has listed it already).
@@ -680,7 +705,7 @@ export function scanPackage(pkgDir: string, ents: Entries = entries(pkgDir), lis
       continue;
     }
     if (!MAY_INSTALL.test(text)) continue;
-    const lines = installLines(text, ebuildVars(pkgDir, eb), files).filter((l) => fileSet.has(l.src));
+    const lines = memoInstallLines(text, ebuildVars(pkgDir, eb), files).filter((l) => fileSet.has(l.src));
     const confByName = new Map<string, string>();
     for (const l of lines) {
       if (l.partial) continue;

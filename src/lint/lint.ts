@@ -106,6 +106,11 @@ const configCache = new Map<string, Promise<LintConfig>>();
  * its directory or above, as ESLint's and Ruff's nearest-config rule; {} when there is none.
  * Cached per directory, so a repository's thousands of files cost one look per directory.
  */
+/** Forgets the configs read so far: each lint run reads them afresh (a process may lint twice, as tests do). */
+export function forgetConfigs(): void {
+  configCache.clear();
+}
+
 export function findConfig(start: string): Promise<LintConfig> {
   let dir = path.resolve(start);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) dir = path.dirname(dir);

@@ -4,6 +4,7 @@ import type { Version } from './check.js';
 import type { LintTarget } from './discover.js';
 import { lintFile, lintParsed, parseInput, startShellVerdicts, type LintConfig } from './lint.js';
 import { take, type WorkOrder } from '../pool/pool.js';
+import { cacheKey } from './cache.js';
 import type { Finding } from './types.js';
 
 export const display = (p: string): string => {
@@ -17,8 +18,11 @@ export interface TargetsResult {
   unreadable: string[];
 }
 
-/** What linting one target gave: its findings, or why it could not be read (null: skipped). */
-export type TargetResult = { findings: Finding[] } | { unreadable: string } | null;
+/**
+ * What linting one target gave: its findings (with lint --cache, under which key to keep them),
+ * or why it could not be read (null: skipped).
+ */
+export type TargetResult = { findings: Finding[]; key?: string } | { unreadable: string } | null;
 
 /** A binary file that only has an init script's name (found without reading it) is skipped. */
 export function skipQuietly(t: LintTarget, initdFailed: boolean, e: unknown): boolean {
@@ -38,7 +42,7 @@ export function lintInput(t: LintTarget, initd: ReadResult, confd: ReadResult | 
 }
 
 /** What lint reads of one target, or what to report instead (null: skipped quietly). */
-function readTarget(t: LintTarget): ReturnType<typeof lintInput> | { unreadable: string } | null {
+export function readTarget(t: LintTarget): ReturnType<typeof lintInput> | { unreadable: string } | null {
   let initd;
   let confd = null;
   try {
@@ -81,7 +85,7 @@ export async function drainLint(
   order: Extract<WorkOrder, { kind: 'lint' }>,
   queue: Int32Array,
 ): Promise<[number, TargetResult][]> {
-  const { targets, target, configs, configOf } = order;
+  const { targets, target, configs, configOf, fingerprint } = order;
   const out: [number, TargetResult][] = [];
   const later: { k: number; finish: () => TargetResult }[] = [];
   const verdicts: Promise<void>[] = [];
@@ -94,7 +98,9 @@ export async function drainLint(
     }
     const parsed = parseInput(input);
     const asked = startShellVerdicts(parsed, config);
-    const finish = () => ({ findings: lintParsed(input, parsed, { target, config }) });
+    // The key of what was read here: a file changed since the main thread looked is kept as it is now.
+    const key = fingerprint === undefined ? undefined : cacheKey(fingerprint, input, target, config);
+    const finish = () => ({ findings: lintParsed(input, parsed, { target, config }), ...(key ? { key } : {}) });
     if (asked) {
       verdicts.push(asked);
       later.push({ k, finish });

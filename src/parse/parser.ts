@@ -12,7 +12,7 @@ const require = createRequire(import.meta.url);
  * there, so an installed rc-supervise needs no tree-sitter-bash package), else from the
  * tree-sitter-bash package of a development checkout.
  */
-function grammarPath(): string {
+export function grammarPath(): string {
   const bundled = fileURLToPath(new URL('./tree-sitter-bash.wasm', import.meta.url));
   // Constant in the release build, which then drops the package lookup below altogether.
   if (typeof __RC_SUPERVISE_VERSION__ === 'string' || existsSync(bundled)) return bundled;

@@ -33,6 +33,8 @@ export type WorkOrder =
       /** The distinct configs, and for each target the index of its own (nearest) one. */
       configs: LintConfig[];
       configOf: number[];
+      /** lint --cache: the run's fingerprint (lint/cache.ts); each result then carries its entry's key. */
+      fingerprint?: string;
     }
   | { kind: 'migrate'; root: string; names: string[]; options: PlanOptions };
 

@@ -1,0 +1,276 @@
+/**
+ * lint --cache (src/lint/cache.ts): a cached run prints what an uncached run prints, also
+ * after scripts, conf.d files or the config changed; a file that is not a cache is never
+ * overwritten; the cache keeps its mode, follows a symbolic link, and drops entries not used
+ * for KEEP_RUNS runs.
+ */
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { cacheKey, DEFAULT_CACHE_NAME, KEEP_RUNS, LintCache } from '../../src/lint/cache.js';
+import type { Finding } from '../../src/lint/types.js';
+import { EXIT } from '../../src/errors.js';
+import { run } from '../helpers/cli.js';
+import { REPO } from '../helpers/fixtures.js';
+
+const TEMP: string[] = [];
+function temp(label: string): string {
+  const d = mkdtempSync(path.join(os.tmpdir(), `rcs-cache-${label}-`));
+  TEMP.push(d);
+  return d;
+}
+afterAll(() => {
+  for (const d of TEMP) rmSync(d, { recursive: true, force: true });
+});
+
+/** A copy of fixtures/overlay and a cache file beside it (not in it: discovery must not meet it). */
+function overlayCopy(label: string): { dir: string; cache: string } {
+  const t = temp(label);
+  const dir = path.join(t, 'overlay');
+  cpSync(path.join(REPO, 'fixtures/overlay'), dir, { recursive: true });
+  return { dir, cache: path.join(t, 'lint.cache') };
+}
+
+/** One lint run's JSON output, exit code, and how many scripts came from the cache (RC_SUPERVISE_TIMING). */
+async function lint(
+  ...args: string[]
+): Promise<{ code: number; json: unknown; stderr: string; fromCache: number | null }> {
+  const before = process.env.RC_SUPERVISE_TIMING;
+  process.env.RC_SUPERVISE_TIMING = '1';
+  try {
+    const r = await run('lint', '-f', 'json', ...args);
+    const m = /\((\d+) of \d+ from the cache\)/.exec(r.stderr);
+    return { code: r.code, json: JSON.parse(r.stdout), stderr: r.stderr, fromCache: m ? Number(m[1]) : null };
+  } finally {
+    if (before === undefined) delete process.env.RC_SUPERVISE_TIMING;
+    else process.env.RC_SUPERVISE_TIMING = before;
+  }
+}
+
+const FINDING: Finding = { ruleId: 'ssd-signal', severity: 'error', message: 'm', file: 'a', line: 1, col: 1 };
+
+describe('lint --cache over an ebuild repository', () => {
+  test('the first and the second run print what a run without the cache prints; the second reads every script from it', async () => {
+    const { dir, cache } = overlayCopy('same');
+    const plain = await lint(dir);
+    expect((plain.json as unknown[]).length).toBeGreaterThan(20);
+    expect(plain.fromCache).toBeNull();
+    const first = await lint('--cache', '--cache-location', cache, dir);
+    const second = await lint('--cache', '--cache-location', cache, dir);
+    expect(first.json).toEqual(plain.json);
+    expect(second.json).toEqual(plain.json);
+    expect(first.code).toBe(plain.code);
+    expect(second.code).toBe(plain.code);
+    expect(first.fromCache).toBe(0);
+    const scripts = Number(/\((\d+) init scripts/.exec(second.stderr)![1]);
+    expect(second.fromCache).toBe(scripts);
+    expect(readFileSync(cache, 'utf8').startsWith('{"format":"rc-supervise lint cache","version":1,')).toBe(true);
+  });
+
+  test('an edited init script, an edited conf.d and a changed config are linted again, the rest comes from the cache', async () => {
+    const { dir, cache } = overlayCopy('edits');
+    await lint('--cache', '--cache-location', cache, dir);
+    const scripts = Number(
+      /\((\d+) init scripts/.exec((await lint('--cache', '--cache-location', cache, dir)).stderr)![1],
+    );
+
+    // A clean script gains a start-stop-daemon signal call: a new finding the cache must not hide.
+    const clean = path.join(dir, 'app-admin/clean-node-exporter/files/node-exporter-r1.initd');
+    expect(existsSync(clean)).toBe(true);
+    writeFileSync(
+      clean,
+      readFileSync(clean, 'utf8') +
+        '\nreload() {\n\tstart-stop-daemon --signal HUP --pidfile /run/node-exporter.pid\n}\n',
+    );
+    const afterInitd = await lint('--cache', '--cache-location', cache, dir);
+    expect(afterInitd.json).toEqual((await lint(dir)).json);
+    expect(afterInitd.fromCache).toBe(scripts - 1);
+    expect(JSON.stringify(afterInitd.json)).toContain('node-exporter-r1.initd');
+
+    // A conf.d that sets the supervisor changes its service's findings.
+    const confd = path.join(dir, 'app-admin/hddtemp/files/hddtemp.confd');
+    writeFileSync(confd, readFileSync(confd, 'utf8') + '\nsupervisor=supervise-daemon\n');
+    const afterConfd = await lint('--cache', '--cache-location', cache, dir);
+    expect(afterConfd.json).toEqual((await lint(dir)).json);
+    expect(afterConfd.fromCache).toBe(scripts - 1);
+
+    // The repository's config turns a check off: every script is linted again under it.
+    writeFileSync(
+      path.join(dir, '.rc-supervise.json'),
+      JSON.stringify({ openrcVersion: '0.45', disable: ['bashism'] }),
+    );
+    const afterConfig = await lint('--cache', '--cache-location', cache, dir);
+    expect(afterConfig.json).toEqual((await lint(dir)).json);
+    expect(afterConfig.fromCache).toBe(0);
+    expect(JSON.stringify(afterConfig.json)).not.toContain('"bashism"');
+
+    // Command-line options that change findings are part of the key too.
+    const older = await lint('--cache', '--cache-location', cache, '--openrc-version', '0.40', dir);
+    expect(older.json).toEqual((await lint('--openrc-version', '0.40', dir)).json);
+    expect(older.fromCache).toBe(0);
+    const ignored = await lint('--cache', '--cache-location', cache, '--ignore', 'ssd-signal', dir);
+    expect(ignored.json).toEqual((await lint('--ignore', 'ssd-signal', dir)).json);
+    expect(ignored.fromCache).toBe(0);
+  });
+
+  test('a directory as --cache-location holds .rc-supervise-cache', async () => {
+    const { dir } = overlayCopy('dirloc');
+    const where = temp('where');
+    await lint('--cache', '--cache-location', where, dir);
+    expect(existsSync(path.join(where, DEFAULT_CACHE_NAME))).toBe(true);
+  });
+
+  test('a file at the cache location that rc-supervise did not write is left as it is, and lint still runs', async () => {
+    const { dir, cache } = overlayCopy('foreign');
+    writeFileSync(cache, '{"notes": "mine"}\n');
+    const r = await lint('--cache', '--cache-location', cache, dir);
+    expect(r.json).toEqual((await lint(dir)).json);
+    expect(r.stderr).toContain('not an rc-supervise cache, left as it is');
+    expect(readFileSync(cache, 'utf8')).toBe('{"notes": "mine"}\n');
+  });
+
+  test('usage: --cache-location needs --cache; --cache is not for --fix or stdin', async () => {
+    const { dir, cache } = overlayCopy('usage');
+    for (const args of [
+      ['--cache-location', cache, dir],
+      ['--cache', '--fix', dir],
+      ['--cache', '-'],
+    ]) {
+      const r = await run('lint', ...args);
+      expect(r.code).toBe(EXIT.USAGE);
+      expect(existsSync(cache)).toBe(false);
+    }
+  });
+});
+
+describe('LintCache', () => {
+  test('a damaged cache of ours is started afresh and rewritten whole', () => {
+    const d = temp('damaged');
+    const file = path.join(d, 'c');
+    writeFileSync(file, '{"format":"rc-supervise lint cache","version":1,"fingerprint":"x","ru');
+    const c = LintCache.open(file, 'fp');
+    expect(c.note).toContain('a damaged cache');
+    c.put('k', [FINDING]);
+    expect(c.save()).toBeNull();
+    expect(LintCache.open(file, 'fp').get('k')).toEqual([FINDING]);
+  });
+
+  test('another fingerprint (another build of the program, other shells) empties it', () => {
+    const file = path.join(temp('fp'), 'c');
+    const c = LintCache.open(file, 'one');
+    c.put('k', [FINDING]);
+    c.save();
+    expect(LintCache.open(file, 'one').get('k')).toEqual([FINDING]);
+    expect(LintCache.open(file, 'two').get('k')).toBeUndefined();
+  });
+
+  test(`an entry unused for ${KEEP_RUNS} runs is dropped; one used keeps its place`, () => {
+    const file = path.join(temp('evict'), 'c');
+    const c = LintCache.open(file, 'fp');
+    c.put('old', [FINDING]);
+    c.put('used', []);
+    c.save();
+    for (let i = 0; i < KEEP_RUNS; i++) {
+      const r = LintCache.open(file, 'fp');
+      expect(r.get('used')).toEqual([]);
+      r.save();
+    }
+    const last = LintCache.open(file, 'fp');
+    expect(last.get('used')).toEqual([]);
+    expect(last.get('old')).toBeUndefined();
+  });
+
+  test('a rewrite keeps the file mode; a symbolic link stays and the file it names is the cache', () => {
+    const d = temp('meta');
+    const real = path.join(d, 'real');
+    const c = LintCache.open(real, 'fp');
+    c.put('k', []);
+    c.save();
+    chmodSync(real, 0o600);
+    const link = path.join(d, 'link');
+    symlinkSync(real, link);
+    const l = LintCache.open(link, 'fp');
+    expect(l.get('k')).toEqual([]);
+    l.put('k2', [FINDING]);
+    expect(l.save()).toBeNull();
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(readlinkSync(link)).toBe(real);
+    expect(statSync(real).mode & 0o777).toBe(0o600);
+    expect(LintCache.open(real, 'fp').get('k2')).toEqual([FINDING]);
+  });
+
+  test('a directory that cannot be written to: the run says so, nothing else is touched', () => {
+    if (process.getuid?.() === 0) return; // root writes anywhere
+    const d = temp('ro');
+    mkdirSync(path.join(d, 'ro'));
+    chmodSync(path.join(d, 'ro'), 0o500);
+    const c = LintCache.open(path.join(d, 'ro', 'c'), 'fp');
+    c.put('k', []);
+    expect(c.save()).toMatch(/could not be written/);
+  });
+
+  test("the ebuilds' install lines are kept by text, variables and the files/ listing (all installLines reads)", () => {
+    const file = path.join(temp('installs'), 'c');
+    const m = LintCache.open(file, 'fp').installMemo();
+    const vars = { PN: 'foo', FILESDIR: '/r/c/foo/files' };
+    const files = ['/r/c/foo/files/foo.initd'];
+    const keys = [
+      m.key('newinitd x foo', vars, files),
+      m.key('newinitd x foo ', vars, files),
+      m.key('newinitd x foo', { ...vars, PN: 'bar' }, files),
+      m.key('newinitd x foo', vars, [...files, '/r/c/foo/files/bar.initd']),
+    ];
+    expect(new Set(keys).size).toBe(keys.length);
+    const line = { kind: 'initd' as const, src: files[0], name: 'foo', line: 3 };
+    const c = LintCache.open(file, 'fp');
+    c.installMemo().put(keys[0], [line]);
+    c.save();
+    expect(LintCache.open(file, 'fp').installMemo().get(keys[0])).toEqual([line]);
+  });
+
+  test('the key changes with every input lintParsed reads, and only with them', () => {
+    const base = {
+      initdPath: 'a/foo.initd',
+      initdText: 'x',
+      confdPath: 'a/foo.confd',
+      confdText: 'y',
+      mode: 0o755,
+      name: 'foo',
+    };
+    const k = (
+      over: Partial<typeof base> | Record<string, unknown> = {},
+      target?: { major: number; minor: number; patch: number },
+      config = {},
+    ) => cacheKey('fp', { ...base, ...over } as typeof base, target as never, config);
+    const keys = [
+      k(),
+      k({ initdText: 'x ' }),
+      k({ confdText: 'y ' }),
+      k({ confdText: null, confdPath: null }),
+      k({ initdPath: 'b/foo.initd' }),
+      k({ confdPath: 'b/foo.confd' }),
+      k({ mode: 0o644 }),
+      k({ name: 'bar' }),
+      k({}, { major: 0, minor: 40, patch: 0 }),
+      k({}, undefined, { disable: ['bashism'] }),
+      // The texts' boundary: "x" + "y" is not "xy" + "".
+      k({ initdText: 'xy', confdText: '' }),
+      cacheKey('fp2', base, undefined, {}),
+    ];
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(k()).toBe(k());
+  });
+});
