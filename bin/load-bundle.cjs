@@ -90,11 +90,12 @@ exports.load = function load() {
       pathToFileURL(file).href,
     );
   const state = cachedData ? (script.cachedDataRejected ? 'rejected by V8' : 'accepted') : cache.state;
-  const { isMainThread } = require('node:worker_threads');
-  if (process.env.RC_SUPERVISE_TIMING && isMainThread)
-    process.stderr.write('rc-supervise: timing: code cache ' + state + '\n');
   const out = process.env.RC_SUPERVISE_CODE_CACHE_OUT;
-  if (out && isMainThread) process.once('exit', () => writeCache(out, bytes, script.createCachedData()));
+  // worker_threads is loaded only when asked about (a lint of unchanged scripts needs no thread).
+  const isMainThread = () => require('node:worker_threads').isMainThread;
+  if (process.env.RC_SUPERVISE_TIMING && isMainThread())
+    process.stderr.write('rc-supervise: timing: code cache ' + state + '\n');
+  if (out && isMainThread()) process.once('exit', () => writeCache(out, bytes, script.createCachedData()));
   loaded = mod.exports;
   return loaded;
 };

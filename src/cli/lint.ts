@@ -308,7 +308,8 @@ export async function runLint(args: LintArgs, io: Out): Promise<ExitCode> {
           }
           const kept = cache.get(cacheKey(fp, input, target, effective[configOf[k]]));
           if (kept) results[k] = { findings: kept };
-          else todo.push(k);
+          // The first script to lint: the grammar loads (in background threads) while the rest are looked up.
+          else if (todo.push(k) === 1) initParser().catch(() => {});
         }
         cached = targets.length - todo.length;
       }

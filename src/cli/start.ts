@@ -3,7 +3,25 @@
  * bundle's loader (bin/load-bundle.cjs). No top-level await: the release bundle is a CommonJS
  * file, loaded with V8's code cache (scripts/release.mjs says why).
  */
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
 import v8 from 'node:v8';
+
+/**
+ * lint's --cache (src/lint/cache.ts) is there already: the file --cache-location names (or
+ * .rc-supervise-cache in it, when a directory), else .rc-supervise-cache here. Read from the raw
+ * command line, as only a hint (a wrong answer costs time, never a result).
+ */
+function cacheExists(argv: string[]): boolean {
+  if (!argv.includes('--cache')) return false;
+  const k = argv.findIndex((a) => a === '--cache-location' || a.startsWith('--cache-location='));
+  const at = k < 0 ? '.' : argv[k].includes('=') ? argv[k].slice(argv[k].indexOf('=') + 1) : (argv[k + 1] ?? '.');
+  try {
+    return existsSync(statSync(at).isDirectory() ? path.join(at, '.rc-supervise-cache') : at);
+  } catch {
+    return false;
+  }
+}
 
 /** Runs the command line `argv` (without node and the script) and exits with its code. */
 export async function start(argv: string[]): Promise<void> {
@@ -20,9 +38,10 @@ export async function start(argv: string[]): Promise<void> {
   if (command === 'migrate' && argv.includes('--all')) (await import('../pool/pool.js')).startEarly('migrate');
   // lint needs the grammar, which V8 compiles in background threads (src/parse/parser.ts): start
   // now, so that it compiles while our modules load and discovery walks the tree. A failure is
-  // reported where lint awaits it (the same promise).
+  // reported where lint awaits it (the same promise). Not with a --cache that exists: the
+  // scripts that have not changed need no grammar, and lint loads it when any has.
   const noLint = ['-h', '--help', '--list-rules', '--explain'];
-  if (command === 'lint' && !argv.some((a) => noLint.includes(a.split('=')[0])))
+  if (command === 'lint' && !argv.some((a) => noLint.includes(a.split('=')[0])) && !cacheExists(argv))
     void import('../parse/parser.js').then((m) => m.initParser()).catch(() => {});
 
   // A closed pipe (`rc-supervise revert --all 2>&1 | head -1`) must not kill a run half-way
