@@ -26,6 +26,7 @@ import {
   openSync,
   readdirSync,
   readFileSync,
+  readSync,
   realpathSync,
   renameSync,
   rmSync,
@@ -172,33 +173,30 @@ export class LintCache {
    */
   static open(location: string, fp: string): LintCache {
     let file = location;
-    const st = statOrNull(location);
-    if (st?.isDirectory()) file = path.join(location, DEFAULT_CACHE_NAME);
+    if (statOrNull(location)?.isDirectory()) file = path.join(location, DEFAULT_CACHE_NAME);
+    const without = (why: string) => new LintCache(null, null, fp, `${file}: ${why}; linting without the cache`);
+    // A symbolic link at the cache's place is kept: the file it names is the cache.
+    if (lstatSync(file, { throwIfNoEntry: false })?.isSymbolicLink()) {
+      try {
+        file = realpathSync(file);
+      } catch {
+        return without('a symbolic link to nothing (or to where it cannot be followed)');
+      }
+    }
+    const st = statOrNull(file);
+    if (!st) return new LintCache(path.resolve(file), null, fp, null);
+    // Looked at before reading: a FIFO would block the read, a large file of someone else's be read whole.
+    if (!st.isFile()) return without('not a regular file');
     let text: string;
     try {
-      // A symbolic link at the cache's place is kept: the file it names is the cache.
-      if (lstatSync(file, { throwIfNoEntry: false })?.isSymbolicLink()) file = realpathSync(file);
+      const head = readHead(file, HEAD.length);
+      if (head !== '' && head !== HEAD)
+        return without('not an rc-supervise cache, left as it is (--cache-location names another file)');
       text = readFileSync(file, 'utf8');
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') return new LintCache(path.resolve(file), null, fp, null);
-      return new LintCache(
-        null,
-        null,
-        fp,
-        `${file}: cannot be read (${code ?? (e as Error).message}); linting without the cache`,
-      );
+      return without(`cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
     }
-    if (statOrNull(file)?.isFile() !== true)
-      return new LintCache(null, null, fp, `${file}: not a regular file; linting without the cache`);
     if (text === '') return new LintCache(path.resolve(file), null, fp, null);
-    if (!text.startsWith(HEAD))
-      return new LintCache(
-        null,
-        null,
-        fp,
-        `${file}: not an rc-supervise cache, left as it is; linting without the cache (--cache-location names another file)`,
-      );
     let data: CacheData | null = null;
     try {
       const parsed = JSON.parse(text) as CacheData;
@@ -281,6 +279,23 @@ export class LintCache {
     } catch (e) {
       return `${this.file}: the cache could not be written (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`;
     }
+  }
+}
+
+/** The first `n` bytes of a file, as text. */
+function readHead(file: string, n: number): string {
+  const fd = openSync(file, 'r');
+  try {
+    const buf = Buffer.alloc(n);
+    let got = 0;
+    while (got < n) {
+      const k = readSync(fd, buf, got, n - got, null);
+      if (k === 0) break;
+      got += k;
+    }
+    return buf.subarray(0, got).toString('utf8');
+  } finally {
+    closeSync(fd);
   }
 }
 

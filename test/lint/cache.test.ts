@@ -18,6 +18,7 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { cacheKey, DEFAULT_CACHE_NAME, KEEP_RUNS, LintCache } from '../../src/lint/cache.js';
@@ -210,6 +211,24 @@ describe('LintCache', () => {
     expect(readlinkSync(link)).toBe(real);
     expect(statSync(real).mode & 0o777).toBe(0o600);
     expect(LintCache.open(real, 'fp').get('k2')).toEqual([FINDING]);
+  });
+
+  test('a dangling symbolic link and a FIFO at the cache place are left as they are (and the FIFO is not read)', () => {
+    const d = temp('odd');
+    const link = path.join(d, 'link');
+    symlinkSync(path.join(d, 'nowhere', 'c'), link);
+    const l = LintCache.open(link, 'fp');
+    expect(l.note).toContain('a symbolic link to nothing');
+    l.put('k', []);
+    expect(l.save()).toBeNull();
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    const fifo = path.join(d, 'fifo');
+    execFileSync('mkfifo', [fifo]);
+    const f = LintCache.open(fifo, 'fp');
+    expect(f.note).toContain('not a regular file');
+    f.put('k', []);
+    expect(f.save()).toBeNull();
+    expect(lstatSync(fifo).isFIFO()).toBe(true);
   });
 
   test('a directory that cannot be written to: the run says so, nothing else is touched', () => {
