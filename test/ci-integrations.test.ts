@@ -4,6 +4,7 @@
  * that was never set, and used flags by memory).
  */
 import { readFileSync } from 'node:fs';
+import yaml from 'js-yaml';
 import path from 'node:path';
 import { COMMANDS, GLOBAL_OPTIONS } from '../src/cli/spec.js';
 import { run } from './helpers/cli.js';
@@ -31,6 +32,19 @@ test.each(['action.yml', '.pre-commit-hooks.yaml', 'docs/lint-ci.md', 'README.md
       }
   },
 );
+
+test('action.yml and .pre-commit-hooks.yaml are valid YAML (an unquoted ": " in a description made action.yml unreadable)', () => {
+  const action = yaml.load(read('action.yml')) as {
+    inputs: Record<string, { description: string }>;
+    runs: { steps: { uses?: string; if?: string }[] };
+  };
+  for (const [name, input] of Object.entries(action.inputs))
+    expect([name, typeof input.description]).toEqual([name, 'string']);
+  // The cache is saved also when lint failed on findings.
+  const save = action.runs.steps.find((st) => st.uses?.startsWith('actions/cache/save'));
+  expect(save?.if).toMatch(/always\(\)/);
+  expect(Array.isArray(yaml.load(read('.pre-commit-hooks.yaml')))).toBe(true);
+});
 
 test('action.yml builds the release this repository defines, and installs the tarball it makes', () => {
   const action = read('action.yml');

@@ -300,6 +300,7 @@ export async function runLint(args: LintArgs, io: Out): Promise<ExitCode> {
       let todo = targets.map((_, k) => k);
       if (cache && fp !== undefined) {
         todo = [];
+        cached = 0;
         for (const [k, t] of targets.entries()) {
           const input = readTarget(t);
           if (input === null || 'unreadable' in input) {
@@ -307,11 +308,13 @@ export async function runLint(args: LintArgs, io: Out): Promise<ExitCode> {
             continue;
           }
           const kept = cache.get(cacheKey(fp, input, target, effective[configOf[k]]));
-          if (kept) results[k] = { findings: kept };
+          if (kept) {
+            results[k] = { findings: kept };
+            cached = (cached ?? 0) + 1;
+          }
           // The first script to lint: the grammar loads (in background threads) while the rest are looked up.
           else if (todo.push(k) === 1) initParser().catch(() => {});
         }
-        cached = targets.length - todo.length;
       }
       if (todo.length) {
         pool ??= new Pool(threadsFor(todo.length), 'lint');

@@ -183,6 +183,8 @@ const HANDLERS: Record<string, Handler> = {
     if (paths.filter((p) => p === '-').length > 1) throw usage('lint: stdin (-) can be read once');
     if (paths.includes('-') && a.fix) throw usage('lint: --fix cannot rewrite stdin');
     if (a.unsafe && !a.fix) throw usage('lint: --unsafe only means something with --fix');
+    if (a['cache-location'] === '')
+      throw usage('lint: --cache-location needs a path (a file, or a directory to hold .rc-supervise-cache)');
     if (a['cache-location'] !== undefined && !a.cache)
       throw usage('lint: --cache-location only means something with --cache');
     if (a.cache && a.fix) throw usage('lint: --cache is for checking; --fix reads and rewrites every script');

@@ -36,6 +36,7 @@ import {
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { crypto } from '../builtins.js';
+import { SHELL_PATH } from '../parse/syntax-check.js';
 import type { InstallLine, InstallLinesMemo } from '../discover/ebuild-repo.js';
 import type { Version } from './check.js';
 import type { LintConfig, LintFileInput } from './lint.js';
@@ -71,10 +72,11 @@ interface CacheData {
 
 /**
  * The program's files: the release bundle's lib/ (the bundle, its worker, the knowledge base,
- * the grammar and tree-sitter's runtime), or a development build's dist/src with the grammar
- * it loads. Hashed by content: ~6 ms for the bundle's 3 MB, paid only with --cache.
+ * the grammar and tree-sitter's runtime), or a development build's dist/src and dist/rules (the
+ * service rules lint resolves), with the grammar it loads. Hashed by content: ~6 ms for the
+ * bundle's 3 MB, paid only with --cache.
  */
-function programFiles(): string[] {
+export function programFiles(): string[] {
   const here = fileURLToPath(import.meta.url);
   if (here.endsWith('.cjs')) {
     const lib = path.dirname(here);
@@ -94,12 +96,14 @@ function programFiles(): string[] {
     }
   };
   walk(src);
+  const rules = path.resolve(src, '..', 'rules');
+  if (statOrNull(rules)?.isDirectory()) walk(rules);
   return out;
 }
 
-/** Where a spawn of `name` would find it (PATH, as execvp searches it), with its size and time; 'absent' when nowhere. */
+/** Where a spawn of `name` would find it (the PATH the shells run with, as execvp searches it), with its size and time; 'absent' when nowhere. */
 function shellIdentity(name: string): string {
-  for (const dir of (process.env.PATH ?? '').split(':')) {
+  for (const dir of SHELL_PATH.split(':')) {
     const p = path.join(dir || '.', name);
     try {
       const st = statSync(p);
@@ -162,55 +166,67 @@ export class LintCache {
     const run = (data?.run ?? 0) + 1;
     this.data =
       data && data.fingerprint === fp
-        ? { ...data, installs: data.installs ?? {}, run }
+        ? { ...data, run }
         : { format: 'rc-supervise lint cache', version: 1, fingerprint: fp, run, entries: {}, installs: {} };
     if (!data || data.fingerprint !== fp) this.changed = true;
   }
 
   /**
    * Reads the cache at `location` (a file, or a directory to hold DEFAULT_CACHE_NAME). A file
-   * that is not a cache is left alone: the cache then starts empty and is not written.
+   * that is not a cache is left alone: the cache then starts empty and is not written. Never
+   * throws: a place that cannot be looked at (ENOTDIR, ELOOP, EACCES...) is said in the note.
    */
   static open(location: string, fp: string): LintCache {
     let file = location;
-    if (statOrNull(location)?.isDirectory()) file = path.join(location, DEFAULT_CACHE_NAME);
     const without = (why: string) => new LintCache(null, null, fp, `${file}: ${why}; linting without the cache`);
-    // A symbolic link at the cache's place is kept: the file it names is the cache.
-    if (lstatSync(file, { throwIfNoEntry: false })?.isSymbolicLink()) {
-      try {
-        file = realpathSync(file);
-      } catch {
-        return without('a symbolic link to nothing (or to where it cannot be followed)');
+    const code = (e: unknown) => (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    let st;
+    try {
+      if (statSync(location, { throwIfNoEntry: false })?.isDirectory()) file = path.join(location, DEFAULT_CACHE_NAME);
+      // `dir/` names a directory: one that does not exist is not taken for a file name.
+      else if (/\/$/.test(location)) return without('no such directory');
+      // A symbolic link at the cache's place is kept: the file it names is the cache.
+      if (lstatSync(file, { throwIfNoEntry: false })?.isSymbolicLink()) {
+        try {
+          file = realpathSync(file);
+        } catch {
+          return without('a symbolic link to nothing (or to where it cannot be followed)');
+        }
       }
+      st = statSync(file, { throwIfNoEntry: false });
+    } catch (e) {
+      return without(`cannot be looked at (${code(e)})`);
     }
-    const st = statOrNull(file);
     if (!st) return new LintCache(path.resolve(file), null, fp, null);
     // Looked at before reading: a FIFO would block the read, a large file of someone else's be read whole.
     if (!st.isFile()) return without('not a regular file');
     let text: string;
     try {
-      const head = readHead(file, HEAD.length);
-      if (head !== '' && head !== HEAD)
+      if (!ours(readHead(file, HEAD.length)))
         return without('not an rc-supervise cache, left as it is (--cache-location names another file)');
       text = readFileSync(file, 'utf8');
     } catch (e) {
-      return without(`cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+      return without(`cannot be read (${code(e)})`);
     }
     if (text === '') return new LintCache(path.resolve(file), null, fp, null);
     let data: CacheData | null = null;
     try {
-      const parsed = JSON.parse(text) as CacheData;
-      if (parsed && typeof parsed.entries === 'object' && typeof parsed.run === 'number') data = parsed;
+      data = wellFormed(JSON.parse(text));
     } catch {
       // A cache this program wrote, damaged since (a disk that lost its tail): started afresh.
     }
     return new LintCache(path.resolve(file), data, fp, data ? null : `${file}: a damaged cache; starting it afresh`);
   }
 
-  /** The findings kept under `key`, marked as used by this run; undefined when there are none. */
+  /** The findings kept under `key`, marked as used by this run; undefined when there are none (or the entry is damaged). */
   get(key: string): Finding[] | undefined {
-    const e = this.data.entries[key];
-    if (!e || !Array.isArray(e.findings)) return undefined;
+    const e = own(this.data.entries, key);
+    if (!e) return undefined;
+    if (!isEntry(e)) {
+      delete this.data.entries[key];
+      this.changed = true;
+      return undefined;
+    }
     if (e.run !== this.data.run) {
       e.run = this.data.run;
       this.changed = true;
@@ -235,8 +251,13 @@ export class LintCache {
         return h.digest('hex');
       },
       get: (key) => {
-        const e = installs[key];
-        if (!e || !Array.isArray(e.lines)) return undefined;
+        const e = own(installs, key);
+        if (!e) return undefined;
+        if (!isInstalls(e)) {
+          delete installs[key];
+          this.changed = true;
+          return undefined;
+        }
         if (e.run !== this.data.run) {
           e.run = this.data.run;
           this.changed = true;
@@ -252,14 +273,16 @@ export class LintCache {
 
   /**
    * Writes the cache (when it is ours and anything changed), dropping entries unused for
-   * KEEP_RUNS runs. Returns why it could not be written, or null.
+   * KEEP_RUNS runs. Returns why it could not be written, or null. The file is looked at again
+   * just before: one put there during the run by something else is not overwritten (a file
+   * written between that look and the rename still would be).
    */
   save(): string | null {
     if (!this.file) return null;
     const keep = this.data.run - KEEP_RUNS;
     for (const table of [this.data.entries, this.data.installs])
       for (const [k, e] of Object.entries(table))
-        if (!(e.run > keep)) {
+        if (!(isObject(e) && typeof e.run === 'number' && e.run > keep)) {
           delete table[k];
           this.changed = true;
         }
@@ -274,12 +297,78 @@ export class LintCache {
       installs: this.data.installs,
     });
     try {
+      const now = statSync(this.file, { throwIfNoEntry: false });
+      if (now && (!now.isFile() || !ours(readHead(this.file, HEAD.length))))
+        return `${this.file}: something else was put there during the run; left as it is, the cache not written`;
       writeWhole(this.file, text);
       return null;
     } catch (e) {
       return `${this.file}: the cache could not be written (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`;
     }
   }
+}
+
+/** The first bytes of a file this program may have written: empty, HEAD, or a cut-off start of HEAD (a damaged cache). */
+function ours(head: string): boolean {
+  return HEAD.startsWith(head);
+}
+
+/** A record's own property (the keys are hashes; `__proto__` and friends are never ours). */
+function own<T>(table: Record<string, T>, key: string): T | undefined {
+  return Object.prototype.hasOwnProperty.call(table, key) ? table[key] : undefined;
+}
+
+const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+const SEVERITIES = new Set(['error', 'warning', 'info']);
+
+/**
+ * The cache file's top level as this program writes it, or null. Entries are checked one by
+ * one when used (isEntry, isInstalls): a damaged one is a miss, never a wrong answer or a crash.
+ * Hand-written rather than ajv: loading ajv would cost a lint of unchanged scripts more than
+ * these checks, and only the entries a run uses are looked at.
+ */
+function wellFormed(x: unknown): CacheData | null {
+  if (!isObject(x) || typeof x.run !== 'number' || !Number.isInteger(x.run) || x.run < 0) return null;
+  if (typeof x.fingerprint !== 'string' || !isObject(x.entries)) return null;
+  if (x.installs !== undefined && !isObject(x.installs)) return null;
+  return { ...(x as unknown as CacheData), installs: (x.installs as CacheData['installs'] | undefined) ?? {} };
+}
+
+function isFinding(f: unknown): f is Finding {
+  return (
+    isObject(f) &&
+    typeof f.ruleId === 'string' &&
+    typeof f.severity === 'string' &&
+    SEVERITIES.has(f.severity) &&
+    typeof f.message === 'string' &&
+    typeof f.file === 'string' &&
+    Number.isInteger(f.line) &&
+    Number.isInteger(f.col) &&
+    (f.endLine === undefined || Number.isInteger(f.endLine)) &&
+    (f.endCol === undefined || Number.isInteger(f.endCol)) &&
+    (f.source === undefined || typeof f.source === 'string') &&
+    (f.fix === undefined || (isObject(f.fix) && Array.isArray(f.fix.edits)))
+  );
+}
+
+function isEntry(e: unknown): e is Entry {
+  return isObject(e) && typeof e.run === 'number' && Array.isArray(e.findings) && e.findings.every(isFinding);
+}
+
+function isInstalls(e: unknown): e is InstallsEntry {
+  return (
+    isObject(e) &&
+    typeof e.run === 'number' &&
+    Array.isArray(e.lines) &&
+    e.lines.every(
+      (l) =>
+        isObject(l) &&
+        typeof l.kind === 'string' &&
+        typeof l.src === 'string' &&
+        typeof l.name === 'string' &&
+        Number.isInteger(l.line),
+    )
+  );
 }
 
 /** The first `n` bytes of a file, as text. */
@@ -315,15 +404,17 @@ function statOrNull(p: string) {
 function writeWhole(file: string, text: string): void {
   const old = statOrNull(file);
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
-  const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o666);
+  // Created private, then given the old file's mode (or the umask's default for a new one): a
+  // private cache is never readable by others, even for a moment.
+  const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
   try {
     try {
       const buf = Buffer.from(text, 'utf8');
       for (let at = 0; at < buf.length;) at += writeSync(fd, buf, at);
       if (old) {
-        fchmodSync(fd, old.mode & 0o7777);
         if (process.getuid?.() === 0) fchownSync(fd, old.uid, old.gid);
-      }
+        fchmodSync(fd, old.mode & 0o7777);
+      } else fchmodSync(fd, 0o666 & ~process.umask());
     } finally {
       closeSync(fd);
     }

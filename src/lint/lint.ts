@@ -101,16 +101,16 @@ export async function readConfig(p: string, text: string): Promise<LintConfig> {
 
 const configCache = new Map<string, Promise<LintConfig>>();
 
-/**
- * The `.rc-supervise.json` that applies to `start` (a file or directory): the nearest one in
- * its directory or above, as ESLint's and Ruff's nearest-config rule; {} when there is none.
- * Cached per directory, so a repository's thousands of files cost one look per directory.
- */
 /** Forgets the configs read so far: each lint run reads them afresh (a process may lint twice, as tests do). */
 export function forgetConfigs(): void {
   configCache.clear();
 }
 
+/**
+ * The `.rc-supervise.json` that applies to `start` (a file or directory): the nearest one in
+ * its directory or above, as ESLint's and Ruff's nearest-config rule; {} when there is none.
+ * Cached per directory, so a repository's thousands of files cost one look per directory.
+ */
 export function findConfig(start: string): Promise<LintConfig> {
   let dir = path.resolve(start);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) dir = path.dirname(dir);
@@ -331,7 +331,8 @@ export function lintParsed(input: LintFileInput, parsed: ParsedInput, opts: Lint
           col,
         });
       }
-  return out.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col);
+  // By code point, not localeCompare: the order must not depend on the machine's locale (LANG).
+  return out.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line || a.col - b.col);
 }
 
 /** Config entries naming unknown rules, reported once per run against the config file. */

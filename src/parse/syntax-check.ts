@@ -51,6 +51,16 @@ export function withoutTemplates(text: string, words = templateWords(text)): str
   return out + text.slice(at);
 }
 
+/**
+ * The environment the shells run in: only PATH (to find them; the default execvp uses when it
+ * is unset) and LC_ALL=C. Their messages are then the same whatever the user's locale
+ * (LANGUAGE=de turns bash's "syntax error" into "Syntaxfehler"), and nothing else they read
+ * at start (BASH_ENV, ENV) can change what they report: a verdict depends on the text and the
+ * shell alone (lint --cache keeps verdicts by both: src/lint/cache.ts).
+ */
+export const SHELL_PATH = process.env.PATH ?? '/usr/bin:/bin';
+const SHELL_ENV = { PATH: SHELL_PATH, LC_ALL: 'C' };
+
 const available = new Map<ShellName, boolean>();
 
 /** Verdicts settled by checks started in the background (startShellCheck), by shell and text. */
@@ -74,7 +84,7 @@ export function shellCheckSyntax(text: string, shell: ShellName = 'dash'): Shell
   const early = settled.get(settledKey(shell, text));
   if (early !== undefined) return early;
   if (available.get(shell) === false) return null;
-  const r = childProcess().spawnSync(shell, ['-n'], { input: text, encoding: 'utf8', timeout: 10_000 });
+  const r = childProcess().spawnSync(shell, ['-n'], { input: text, encoding: 'utf8', timeout: 10_000, env: SHELL_ENV });
   if (r.error) {
     if ((r.error as NodeJS.ErrnoException).code === 'ENOENT') {
       available.set(shell, false);
@@ -96,7 +106,7 @@ function startShellCheck(text: string, shell: ShellName): Promise<void> {
   const key = settledKey(shell, text);
   if (available.get(shell) === false || settled.has(key)) return Promise.resolve();
   return new Promise((resolve) => {
-    const child = childProcess().spawn(shell, ['-n'], { stdio: ['pipe', 'ignore', 'pipe'] });
+    const child = childProcess().spawn(shell, ['-n'], { stdio: ['pipe', 'ignore', 'pipe'], env: SHELL_ENV });
     const stderr: Buffer[] = [];
     let clean = true;
     let done = false;

@@ -6,6 +6,7 @@
  */
 import {
   chmodSync,
+  readdirSync,
   cpSync,
   existsSync,
   lstatSync,
@@ -21,7 +22,7 @@ import {
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
-import { cacheKey, DEFAULT_CACHE_NAME, KEEP_RUNS, LintCache } from '../../src/lint/cache.js';
+import { cacheKey, DEFAULT_CACHE_NAME, KEEP_RUNS, LintCache, programFiles } from '../../src/lint/cache.js';
 import type { Finding } from '../../src/lint/types.js';
 import { EXIT } from '../../src/errors.js';
 import { run } from '../helpers/cli.js';
@@ -127,6 +128,46 @@ describe('lint --cache over an ebuild repository', () => {
     expect(ignored.fromCache).toBe(0);
   });
 
+  test('a cache whose entries were damaged (wrong shapes) gives what a run without it gives, never a crash', async () => {
+    const { dir, cache } = overlayCopy('shapes');
+    const plain = await lint(dir);
+    await lint('--cache', '--cache-location', cache, dir);
+    const good = JSON.parse(readFileSync(cache, 'utf8'));
+    const keys = Object.keys(good.entries);
+    const installKeys = Object.keys(good.installs);
+    expect(keys.length).toBeGreaterThan(3);
+    expect(installKeys.length).toBeGreaterThan(0);
+    const damages: ((d: typeof good) => void)[] = [
+      (d) => keys.forEach((k) => (d.entries[k].findings = [1])),
+      (d) => keys.forEach((k) => (d.entries[k].findings = [{}])),
+      (d) => keys.forEach((k) => (d.entries[k] = null)),
+      (d) => keys.forEach((k) => (d.entries[k].findings = [{ ...d.entries[k].findings[0], severity: 'fatal' }])),
+      (d) => (d.entries = []),
+      (d) => (d.entries = null),
+      (d) => (d.installs = 5),
+      (d) => installKeys.forEach((k) => (d.installs[k].lines = [null])),
+    ];
+    for (const damage of damages) {
+      const d = JSON.parse(JSON.stringify(good));
+      damage(d);
+      writeFileSync(cache, JSON.stringify(d));
+      const r = await lint('--cache', '--cache-location', cache, dir);
+      expect([damage.toString(), r.code, r.json]).toEqual([damage.toString(), plain.code, plain.json]);
+    }
+  });
+
+  test('a --cache-location that cannot be used (under a file) is said on stderr; lint gives its usual answer', async () => {
+    const { dir } = overlayCopy('badplace');
+    const file = path.join(temp('badplace-file'), 'afile');
+    writeFileSync(file, 'x');
+    const plain = await lint(dir);
+    const r = await lint('--cache', '--cache-location', path.join(file, 'c'), dir);
+    expect(r.code).toBe(plain.code);
+    expect(r.json).toEqual(plain.json);
+    expect(r.stderr).toContain(path.join(file, 'c'));
+    expect(readFileSync(file, 'utf8')).toBe('x');
+  });
+
   test('a directory as --cache-location holds .rc-supervise-cache', async () => {
     const { dir } = overlayCopy('dirloc');
     const where = temp('where');
@@ -155,6 +196,24 @@ describe('lint --cache over an ebuild repository', () => {
       expect(existsSync(cache)).toBe(false);
     }
   });
+});
+
+test('the shells run with their own environment: BASH_ENV and the locale do not change what lint says (cached verdicts depend on text and shell only)', () => {
+  // A subprocess: the real environment reaches the shells only there (Jest gives tests a copy of process.env).
+  const d = temp('bashenv');
+  const rc = path.join(d, 'rc');
+  writeFileSync(rc, 'if then fi (\n');
+  const script = path.join(d, 'broken.initd');
+  writeFileSync(script, '#!/bin/bash\ncommand=/usr/bin/foo\nstart_pre() {\n\tif true; then\n}\n');
+  const bin = path.join(REPO, 'bin/rc-supervise.js');
+  const lintWith = (env: Record<string, string>) =>
+    execFileSync('node', [bin, 'lint', '-f', 'json', '--fail-on', 'never', script], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: d, ...env },
+    });
+  const plain = lintWith({});
+  expect(plain).toContain('syntax-error');
+  expect(lintWith({ BASH_ENV: rc, LANGUAGE: 'de', LANG: 'de_DE.UTF-8' })).toBe(plain);
 });
 
 describe('LintCache', () => {
@@ -231,14 +290,44 @@ describe('LintCache', () => {
     expect(lstatSync(fifo).isFIFO()).toBe(true);
   });
 
-  test('a directory that cannot be written to: the run says so, nothing else is touched', () => {
-    if (process.getuid?.() === 0) return; // root writes anywhere
-    const d = temp('ro');
-    mkdirSync(path.join(d, 'ro'));
-    chmodSync(path.join(d, 'ro'), 0o500);
-    const c = LintCache.open(path.join(d, 'ro', 'c'), 'fp');
+  test('a place that cannot be looked at or written (a file as a directory, a missing dir/): said, nothing is touched', () => {
+    const d = temp('place');
+    const file = path.join(d, 'afile');
+    writeFileSync(file, 'x');
+    const c = LintCache.open(path.join(file, 'c'), 'fp');
     c.put('k', []);
-    expect(c.save()).toMatch(/could not be written/);
+    expect(c.note ?? c.save()).toMatch(/ENOTDIR|cannot be looked at/);
+    const m = LintCache.open(path.join(d, 'newdir') + '/', 'fp');
+    expect(m.note).toContain('no such directory');
+    m.put('k', []);
+    expect(m.save()).toBeNull();
+    expect(readdirSync(d)).toEqual(['afile']);
+    expect(readFileSync(file, 'utf8')).toBe('x');
+  });
+
+  test('a cache of ours cut short, even before its first bytes end, is started afresh', () => {
+    const file = path.join(temp('short'), 'c');
+    writeFileSync(file, '{"format":"rc-sup');
+    const c = LintCache.open(file, 'fp');
+    expect(c.note).toContain('a damaged cache');
+    c.put('k', [FINDING]);
+    expect(c.save()).toBeNull();
+    expect(LintCache.open(file, 'fp').get('k')).toEqual([FINDING]);
+  });
+
+  test('a file put at the cache place during the run is not overwritten', () => {
+    const file = path.join(temp('race'), 'c');
+    const c = LintCache.open(file, 'fp');
+    c.put('k', []);
+    writeFileSync(file, 'notes of mine\n');
+    expect(c.save()).toMatch(/something else was put there/);
+    expect(readFileSync(file, 'utf8')).toBe('notes of mine\n');
+  });
+
+  test('the program fingerprint covers the service rules lint resolves, not only src', () => {
+    const files = programFiles();
+    expect(files.some((f) => /[\\/]rules[\\/]acpid\.(js|ts)$/.test(f))).toBe(true);
+    expect(files.some((f) => /[\\/]lint[\\/]cache\.(js|ts)$/.test(f))).toBe(true);
   });
 
   test("the ebuilds' install lines are kept by text, variables and the files/ listing (all installLines reads)", () => {
@@ -260,7 +349,7 @@ describe('LintCache', () => {
     expect(LintCache.open(file, 'fp').installMemo().get(keys[0])).toEqual([line]);
   });
 
-  test('the key changes with every input lintParsed reads, and only with them', () => {
+  test('the key changes with every input lintParsed reads; the same input gives the same key', () => {
     const base = {
       initdPath: 'a/foo.initd',
       initdText: 'x',
