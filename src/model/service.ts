@@ -78,6 +78,16 @@ export class Service {
     ].sort((a, b) => a.cmd.start - b.cmd.start);
   }
 
+  /**
+   * The `kill`/`pkill` calls that signal through `pidfile`, a pid file the script names only in
+   * a start-stop-daemon call (a custom start() converted to pidfile=: icinga's reload(),
+   * `kill -HUP \`cat /var/run/icinga/icinga.lock\``). signalCalls has those only for pidfile=.
+   */
+  killCallsThrough(pidfile: string): SignalCall[] {
+    if (this.value('pidfile') !== undefined) return [];
+    return this.initd.commands.flatMap((c) => (c.fn === null ? [] : killCall(c, pidfile, (x) => this.expand(x))));
+  }
+
   /** Static value of a variable after everything is sourced (undefined: unset; null: dynamic). */
   value(name: string): string | null | undefined {
     return this.env.has(name) ? this.env.get(name)! : undefined;

@@ -28,17 +28,23 @@ export function isDualMode(s: Service): boolean {
  * except inside a function that already switches on the supervisor (its start-stop-daemon
  * branch only runs under start-stop-daemon, where it is right).
  */
-export function rewritableSignalCalls(s: Service): SignalCall[] {
-  const own = switchingFunctions(s);
-  return s.signalCalls.filter((c) => !(c.cmd.fn && own.has(c.cmd.fn)));
+export function rewritableSignalCalls(s: Service, pidfile?: string): SignalCall[] {
+  return rewritableCalls(s, pidfile);
 }
 
-export function signalRewrites(s: Service, file: string): Edit[] {
+function rewritableCalls(s: Service, pidfile?: string): SignalCall[] {
+  const own = switchingFunctions(s);
+  const calls = pidfile === undefined ? s.signalCalls : [...s.signalCalls, ...s.killCallsThrough(pidfile)];
+  return calls.filter((c) => !(c.cmd.fn && own.has(c.cmd.fn))).sort((a, b) => a.cmd.start - b.cmd.start);
+}
+
+/** `pidfile` (see rewritableSignalCalls): the pid file a converted start() names, where the script has no pidfile=. */
+export function signalRewrites(s: Service, file: string, pidfile?: string): Edit[] {
   // The command's words only: prefix assignments and redirects around them stay. In a file
   // with CRLF line ends (broken under sh anyway: the crlf check) the guard's closing `fi`
   // would read as `fi\r`, not a keyword: there the call is rewritten without the guard.
   const crlf = s.initd.text.includes('\r\n');
-  return rewritableSignalCalls(s).map<Edit>((c) => {
+  return rewritableCalls(s, pidfile).map<Edit>((c) => {
     const replacement = `\${supervisor} \${RC_SVCNAME} --signal ${c.signal}`;
     return { ...(crlf ? signalRewriteEdit : guardedSignalEdit)(s.initd, c.cmd, replacement), file };
   });
@@ -46,6 +52,10 @@ export function signalRewrites(s: Service, file: string): Edit[] {
 
 /** Step: signals sent through the pidfile would now reach the supervisor (a silent no-op for HUP). */
 export function signalsStep(ctx: StepContext, d: Draft): Refusal | void {
+  // The pid file a converted start()/stop() named (no pidfile= before): calls that signal through it count too.
+  const convertedPid = d.converted?.lines.find((l) => l.startsWith('pidfile='));
+  const through = convertedPid === undefined ? undefined : (ctx.service.expand(convertedPid.slice(8)) ?? undefined);
+  const rewritableSignalCalls = (s: Service) => rewritableCalls(s, through);
   // A custom command that stops the daemon with a signal and then starts the service itself
   // (lighttpd's graceful(): INT, then `start`): the supervisor respawns the stopped daemon and
   // the second start runs another one beside it.
@@ -131,7 +141,7 @@ export function signalsStep(ctx: StepContext, d: Draft): Refusal | void {
   }
   // A call inside a start()/stop() the custom-start step replaces goes with that function.
   const replaced = d.converted?.edits ?? [];
-  d.signalEdits = signalRewrites(ctx.service, ctx.initdPath).filter(
+  d.signalEdits = signalRewrites(ctx.service, ctx.initdPath, through).filter(
     (e) => !replaced.some((r) => r.start <= e.start && e.end <= r.end),
   );
   if (d.signalEdits.length) d.initdReasons.push('init.d sends signals with start-stop-daemon');
