@@ -329,7 +329,11 @@ function asWritten(s: Service, trap: Trap): string[] | string {
 /** Step: start_stop_daemon_args must not hand start-stop-daemon-only options to supervise-daemon. */
 export function ssdArgsStep(ctx: StepContext, d: Draft): Refusal | void {
   const trap = fallbackTrap(ctx.service);
-  if (!trap) return;
+  if (!trap) {
+    const knob = unsetKnobNote(ctx.service);
+    if (knob) d.notes.push(knob);
+    return;
+  }
   // Computed at run time (clsync's "${cmd_nice} ${cmd_ionice}"): which of its options
   // supervise-daemon would take (nice, ionice) cannot be told; blocking them all loses those.
   const problem = trap.words === null ? computedProblem(ctx.service) : trapProblem(ctx.service, trap);
@@ -382,6 +386,45 @@ export function ssdArgsStep(ctx: StepContext, d: Draft): Refusal | void {
  * (fcron's `${FCRON_SSDARGS:-"--wait 1000"}`, znc's `${ZNC_SSDARGS}` from conf.d) is the admin's
  * to set: what goes there from now on reaches start-stop-daemon only. Said, with where it is set.
  */
+/**
+ * sensu's `start_stop_daemon_args="${SSD_OPTS:-}"`: empty today, so nothing to block, but a
+ * variable nothing sets is an admin's knob, and with supervise_daemon_args unset supervise-daemon
+ * gets start_stop_daemon_args too (supervise-daemon.sh: `${supervise_daemon_args-${start_stop_daemon_args}}`):
+ * what is put there later reaches it. Said, not blocked: the admin may mean options both take.
+ */
+function unsetKnobNote(s: Service): string | null {
+  if (setAnywhere(s, 'supervise_daemon_args') || !s.isSet('start_stop_daemon_args')) return null;
+  const knobs = [...new Set(ssdArgsValues(s).flatMap((v) => wholeWordVars(v.text)))].filter(
+    (n) => n !== 'start_stop_daemon_args' && !OPENRC_VARS.test(n) && !setAnywhere(s, n),
+  );
+  if (!knobs.length) return null;
+  const names = knobs.join(', ');
+  return `start_stop_daemon_args reads ${names}, which nothing sets now: with supervise_daemon_args unset, supervise-daemon gets start_stop_daemon_args too, so what is put in ${names} later reaches it as well; it rejects start-stop-daemon's own options (--background, --wait, --progress) and reads -P, -m and -a as other options (docs/openrc.md §2, §6): supervise-daemon's options go in supervise_daemon_args`;
+}
+
+/**
+ * Variables whose expansion is a whole word of the value that is no option's value: what they
+ * hold are options (`${SSD_OPTS}`), not `--user ${NOVA_USER}`'s user, which supervise-daemon
+ * takes as start-stop-daemon does. Empty when the value cannot be read word by word.
+ */
+function wholeWordVars(text: string): string[] {
+  const marked = text.replace(
+    /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?[-=+][^}]*)?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
+    (_m, a: string | undefined, b: string | undefined) => `\u0002${a ?? b}\u0003`,
+  );
+  const words = evalWords(marked);
+  if (!words) return [];
+  const values = new Set(
+    parseOptions(words, undefined, { abbreviations: true }).options.flatMap((o) =>
+      o.valueIndex === undefined ? [] : [o.valueIndex],
+    ),
+  );
+  return words.flatMap((w, i) => {
+    const m = /^\u0002([A-Za-z_][A-Za-z0-9_]*)\u0003$/.exec(w);
+    return m && !values.has(i) ? [m[1]] : [];
+  });
+}
+
 function adminNote(s: Service, lines: readonly string[]): string {
   const read = new Set(lines.flatMap((l) => referencedVars(l.slice(l.indexOf('=') + 1))));
   const left = [...new Set(ssdArgsValues(s).flatMap((v) => referencedVars(v.text)))].filter(
