@@ -966,8 +966,16 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
         backgroundMakePidfile = true;
         if (!s.isSet('command_background')) lines.push('command_background="yes"');
         if (!s.isSet('pidfile') && !has('pidfile')) lines.push('pidfile="/run/${RC_SVCNAME}.pid"');
+        // fancontrol writes /var/run/fancontrol.pid itself and will not start while it exists:
+        // --make-pidfile (which command_background brings) writes that file before it starts.
+        const pidWord = p.options.find((o) => o.spec.long === 'pidfile')?.value;
+        const pidPath = pidWord ? s.expand(pidWord) : null;
+        const own = ctx.rule!.ownPidfile;
+        const clash = !!pidPath && !!own && own !== '*' && samePath(unquoted(pidPath), own);
         notes.push(
-          'under start-stop-daemon, command_background="yes" backgrounds it as --background did (with a pid file start-stop-daemon writes)',
+          clash
+            ? `under start-stop-daemon (were supervisor= set back), command_background="yes" would also have start-stop-daemon write ${pidWord} before ${ctx.rule!.id} starts (--make-pidfile), the file ${ctx.rule!.id} writes itself (rule ${ctx.rule!.id}): a daemon that will not start over an existing pid file fails there; start() left that file to the daemon. Under supervise-daemon the supervisor keeps a pid file of its own`
+            : 'under start-stop-daemon, command_background="yes" backgrounds it as --background did (with a pid file start-stop-daemon writes)',
         );
       }
     } else if (has('background') && !has('make-pidfile'))
