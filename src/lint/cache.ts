@@ -220,10 +220,19 @@ export class LintCache {
 
   /** The findings kept under `key`, marked as used by this run; undefined when there are none (or the entry is damaged). */
   get(key: string): Finding[] | undefined {
-    const e = own(this.data.entries, key);
+    return this.use(this.data.entries, key, isEntry)?.findings;
+  }
+
+  /** The entry under `key` when well formed (a damaged one is dropped: a miss), marked as used by this run. */
+  private use<E extends { run: number }>(
+    table: Record<string, E>,
+    key: string,
+    valid: (e: unknown) => e is E,
+  ): E | undefined {
+    const e = own(table, key);
     if (!e) return undefined;
-    if (!isEntry(e)) {
-      delete this.data.entries[key];
+    if (!valid(e)) {
+      delete table[key];
       this.changed = true;
       return undefined;
     }
@@ -231,7 +240,7 @@ export class LintCache {
       e.run = this.data.run;
       this.changed = true;
     }
-    return e.findings;
+    return e;
   }
 
   put(key: string, findings: Finding[]): void {
@@ -250,20 +259,7 @@ export class LintCache {
         h.update(text);
         return h.digest('hex');
       },
-      get: (key) => {
-        const e = own(installs, key);
-        if (!e) return undefined;
-        if (!isInstalls(e)) {
-          delete installs[key];
-          this.changed = true;
-          return undefined;
-        }
-        if (e.run !== this.data.run) {
-          e.run = this.data.run;
-          this.changed = true;
-        }
-        return e.lines;
-      },
+      get: (key) => this.use(installs, key, isInstalls)?.lines,
       put: (key, lines) => {
         installs[key] = { run: this.data.run, lines };
         this.changed = true;

@@ -217,10 +217,12 @@ test('the shells run with their own environment: BASH_ENV and the locale do not 
 });
 
 describe('LintCache', () => {
-  test('a damaged cache of ours is started afresh and rewritten whole', () => {
-    const d = temp('damaged');
-    const file = path.join(d, 'c');
-    writeFileSync(file, '{"format":"rc-supervise lint cache","version":1,"fingerprint":"x","ru');
+  test.each([
+    ['cut in its JSON', '{"format":"rc-supervise lint cache","version":1,"fingerprint":"x","ru'],
+    ['cut before its first bytes end', '{"format":"rc-sup'],
+  ])('a damaged cache of ours (%s) is started afresh and rewritten whole', (_what, text) => {
+    const file = path.join(temp('damaged'), 'c');
+    writeFileSync(file, text);
     const c = LintCache.open(file, 'fp');
     expect(c.note).toContain('a damaged cache');
     c.put('k', [FINDING]);
@@ -303,16 +305,6 @@ describe('LintCache', () => {
     expect(m.save()).toBeNull();
     expect(readdirSync(d)).toEqual(['afile']);
     expect(readFileSync(file, 'utf8')).toBe('x');
-  });
-
-  test('a cache of ours cut short, even before its first bytes end, is started afresh', () => {
-    const file = path.join(temp('short'), 'c');
-    writeFileSync(file, '{"format":"rc-sup');
-    const c = LintCache.open(file, 'fp');
-    expect(c.note).toContain('a damaged cache');
-    c.put('k', [FINDING]);
-    expect(c.save()).toBeNull();
-    expect(LintCache.open(file, 'fp').get('k')).toEqual([FINDING]);
   });
 
   test('a file put at the cache place during the run is not overwritten', () => {
