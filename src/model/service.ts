@@ -312,6 +312,9 @@ const PIDFILE_VAR = String.raw`["']?\$\{?pidfile\}?["']?`;
 /** True for `$(cat "$pidfile")`, `` `cat ${pidfile}` ``, `$(cat /run/x.pid)` naming the pidfile. */
 type Expand = (text: string) => string | null;
 
+/** One file under both names (/var/run is /run on every current OpenRC system), as the pidfile step reads them. */
+const runPath = (p: string) => p.replace(/^\/var\/run\//, '/run/');
+
 function readsPidfile(text: string, pidfile: string | null | undefined, expand?: Expand): boolean {
   const m = /^"?(?:\$\(\s*cat\s+([^)]*?)\s*\)|`\s*cat\s+([^`]*?)\s*`)"?$/.exec(text);
   if (!m) return false;
@@ -319,13 +322,13 @@ function readsPidfile(text: string, pidfile: string | null | undefined, expand?:
   if (new RegExp(`^${PIDFILE_VAR}$`).test(arg)) return true;
   // `$(cat "${FOO_PIDFILE}")` where FOO_PIDFILE holds the same path as pidfile.
   const value = expand ? expand(arg) : unquoted(arg);
-  return !!pidfile && value === pidfile;
+  return !!pidfile && !!value && runPath(value) === runPath(pidfile);
 }
 
 function isPidfileWord(text: string, pidfile: string | null | undefined, expand?: Expand): boolean {
   if (new RegExp(`^${PIDFILE_VAR}$`).test(text)) return true;
   const value = expand ? expand(text) : unquoted(text);
-  return !!pidfile && value === pidfile;
+  return !!pidfile && !!value && runPath(value) === runPath(pidfile);
 }
 
 /** `kill -HUP $(cat "$pidfile")`, `kill -s USR1 ...`, `pkill -HUP -F "$pidfile"`. */

@@ -968,13 +968,17 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
         if (!s.isSet('pidfile') && !has('pidfile')) lines.push('pidfile="/run/${RC_SVCNAME}.pid"');
         // fancontrol writes /var/run/fancontrol.pid itself and will not start while it exists:
         // --make-pidfile (which command_background brings) writes that file before it starts.
-        const pidWord = p.options.find((o) => o.spec.long === 'pidfile')?.value;
-        const pidPath = pidWord ? s.expand(pidWord) : null;
+        // The file start-stop-daemon would write: the script's pidfile=, else the launch's --pidfile.
+        const pidWord = s.isSet('pidfile') ? '${pidfile}' : p.options.find((o) => o.spec.long === 'pidfile')?.value;
+        const pidPath = s.isSet('pidfile') ? s.value('pidfile') : pidWord ? s.expand(pidWord) : null;
+        const shown = pidPath ? unquoted(pidPath) : pidWord;
         const own = ctx.rule!.ownPidfile;
-        const clash = !!pidPath && !!own && own !== '*' && samePath(unquoted(pidPath), own);
+        const id = ctx.rule!.id;
+        // '*': it writes one at a path its build decides, which the script's may well be.
+        const clash = !!pidWord && !!own && (own === '*' || (!!pidPath && samePath(unquoted(pidPath), own)));
         notes.push(
           clash
-            ? `under start-stop-daemon (were supervisor= set back), command_background="yes" would also have start-stop-daemon write ${pidWord} before ${ctx.rule!.id} starts (--make-pidfile), the file ${ctx.rule!.id} writes itself (rule ${ctx.rule!.id}): a daemon that will not start over an existing pid file fails there; start() left that file to the daemon. Under supervise-daemon the supervisor keeps a pid file of its own`
+            ? `under start-stop-daemon (were supervisor= set back), command_background="yes" would also have start-stop-daemon write ${shown} before ${id} starts (--make-pidfile), ${own === '*' ? `where ${id} may write its own pid file (rule ${id}: it writes one, at a path its build decides)` : `the file ${id} writes itself (rule ${id})`}: a daemon that will not start over an existing pid file fails there; start() left that file to the daemon. Under supervise-daemon the supervisor keeps a pid file of its own`
             : 'under start-stop-daemon, command_background="yes" backgrounds it as --background did (with a pid file start-stop-daemon writes)',
         );
       }

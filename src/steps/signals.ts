@@ -34,7 +34,12 @@ export function rewritableSignalCalls(s: Service, pidfile?: string): SignalCall[
 
 function rewritableCalls(s: Service, pidfile?: string): SignalCall[] {
   const own = switchingFunctions(s);
-  const calls = pidfile === undefined ? s.signalCalls : [...s.signalCalls, ...s.killCallsThrough(pidfile)];
+  // A call reading ${pidfile} is in signalCalls already: each command once (two edits of one span would overlap).
+  const seen = new Set(s.signalCalls.map((c) => c.cmd.start));
+  const calls =
+    pidfile === undefined
+      ? s.signalCalls
+      : [...s.signalCalls, ...s.killCallsThrough(pidfile).filter((c) => !seen.has(c.cmd.start))];
   return calls.filter((c) => !(c.cmd.fn && own.has(c.cmd.fn))).sort((a, b) => a.cmd.start - b.cmd.start);
 }
 

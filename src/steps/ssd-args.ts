@@ -330,8 +330,16 @@ function asWritten(s: Service, trap: Trap): string[] | string {
 export function ssdArgsStep(ctx: StepContext, d: Draft): Refusal | void {
   const trap = fallbackTrap(ctx.service);
   if (!trap) {
-    const knob = unsetKnobNote(ctx.service);
-    if (knob) d.notes.push(knob);
+    const knob = unsetKnob(ctx.service);
+    if (knob?.sourced)
+      return {
+        kind: 'refuse',
+        code: 'dynamic',
+        reason: `start_stop_daemon_args reads ${knob.names}, which neither the script nor its conf.d sets (a file it sources may): its value is unknown; supervise_daemon_args cannot be set for it exactly`,
+        suggestion:
+          'set supervise_daemon_args by hand (the options supervise-daemon accepts, as the script writes them), then migrate again',
+      };
+    if (knob) d.notes.push(knob.note);
     return;
   }
   // Computed at run time (clsync's "${cmd_nice} ${cmd_ionice}"): which of its options
@@ -382,24 +390,25 @@ export function ssdArgsStep(ctx: StepContext, d: Draft): Refusal | void {
 }
 
 /**
- * A variable start_stop_daemon_args reads that the lines written for supervise-daemon do not
- * (fcron's `${FCRON_SSDARGS:-"--wait 1000"}`, znc's `${ZNC_SSDARGS}` from conf.d) is the admin's
- * to set: what goes there from now on reaches start-stop-daemon only. Said, with where it is set.
- */
-/**
  * sensu's `start_stop_daemon_args="${SSD_OPTS:-}"`: empty today, so nothing to block, but a
  * variable nothing sets is an admin's knob, and with supervise_daemon_args unset supervise-daemon
  * gets start_stop_daemon_args too (supervise-daemon.sh: `${supervise_daemon_args-${start_stop_daemon_args}}`):
  * what is put there later reaches it. Said, not blocked: the admin may mean options both take.
  */
-function unsetKnobNote(s: Service): string | null {
+function unsetKnob(s: Service): { names: string; sourced: boolean; note: string } | null {
   if (setAnywhere(s, 'supervise_daemon_args') || !s.isSet('start_stop_daemon_args')) return null;
   const knobs = [...new Set(ssdArgsValues(s).flatMap((v) => wholeWordVars(v.text)))].filter(
     (n) => n !== 'start_stop_daemon_args' && !OPENRC_VARS.test(n) && !setAnywhere(s, n),
   );
   if (!knobs.length) return null;
   const names = knobs.join(', ');
-  return `start_stop_daemon_args reads ${names}, which nothing sets now: with supervise_daemon_args unset, supervise-daemon gets start_stop_daemon_args too, so what is put in ${names} later reaches it as well; it rejects start-stop-daemon's own options (--background, --wait, --progress) and reads -P, -m and -a as other options (docs/openrc.md §2, §6): supervise-daemon's options go in supervise_daemon_args`;
+  // A file the script sources may set it (trapProblem's rule): its value is unknown today.
+  const sourced = s.initd.commands.some((c) => c.name === '.' || c.name === 'source');
+  return {
+    names,
+    sourced,
+    note: `start_stop_daemon_args reads ${names}, which neither the script nor its conf.d sets: with supervise_daemon_args unset, supervise-daemon gets start_stop_daemon_args too, so what is put in ${names} later reaches it as well; it rejects start-stop-daemon's own options (--background, --wait, --progress) and reads -P, -m and -a as other options (docs/openrc.md §2, §6): supervise-daemon's options go in supervise_daemon_args`,
+  };
 }
 
 /**
@@ -408,11 +417,14 @@ function unsetKnobNote(s: Service): string | null {
  * takes as start-stop-daemon does. Empty when the value cannot be read word by word.
  */
 function wholeWordVars(text: string): string[] {
+  // `${DEBUG:+--verbose}` gives a fixed word, never what DEBUG holds: left as written (no knob).
   const marked = text.replace(
-    /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?[-=+][^}]*)?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
+    /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?[-=][^}]*)?\}|\$([A-Za-z_][A-Za-z0-9_]*)(?![A-Za-z0-9_{])/g,
     (_m, a: string | undefined, b: string | undefined) => `\u0002${a ?? b}\u0003`,
   );
-  const words = evalWords(marked);
+  // The assignment's value (its quotes removed), then split as supervise-daemon.sh's unquoted
+  // ${start_stop_daemon_args} is: "${SSD_OPTS} --nicelevel 5" is two words.
+  const words = evalWords(marked)?.flatMap((w) => w.split(/[ \t\n]+/).filter(Boolean));
   if (!words) return [];
   const values = new Set(
     parseOptions(words, undefined, { abbreviations: true }).options.flatMap((o) =>
@@ -425,6 +437,11 @@ function wholeWordVars(text: string): string[] {
   });
 }
 
+/**
+ * A variable start_stop_daemon_args reads that the lines written for supervise-daemon do not
+ * (fcron's `${FCRON_SSDARGS:-"--wait 1000"}`, znc's `${ZNC_SSDARGS}` from conf.d) is the admin's
+ * to set: what goes there from now on reaches start-stop-daemon only. Said, with where it is set.
+ */
 function adminNote(s: Service, lines: readonly string[]): string {
   const read = new Set(lines.flatMap((l) => referencedVars(l.slice(l.indexOf('=') + 1))));
   const left = [...new Set(ssdArgsValues(s).flatMap((v) => referencedVars(v.text)))].filter(
