@@ -423,7 +423,12 @@ function staleStopPidfile(ctx: StepContext, d: Draft): Refusal | undefined {
     const value = s.expand(raw);
     if (own && (own === '*' || (value && samePath(value, own)))) continue;
     // The supervisor takes that very path (pidfile= from the launch): its readers read the supervisor.
+    // Not where the daemon writes none in the foreground and nothing made it (icinga's lock file,
+    // written in daemon mode only): the supervisor then gets a pid file of its own (below), and a
+    // reader of that path (reload's `[ -f ${LOCK} ]`) finds nothing under supervise-daemon.
+    const relocated = !!rule?.noOwnPidfile && !movedPidFlag && !d.converted.backgroundMakePidfile;
     if (
+      !relocated &&
       !d.converted.pidfileFromStop &&
       (d.converted.lines ?? []).some((l) => l.startsWith('pidfile=') && unquoted(l.slice(8)) === raw)
     )
