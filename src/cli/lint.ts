@@ -310,7 +310,7 @@ export async function runLint(args: LintArgs, io: Out): Promise<ExitCode> {
           const kept = cache.get(cacheKey(fp, input, target, effective[configOf[k]]));
           if (kept) {
             results[k] = { findings: kept };
-            cached = (cached ?? 0) + 1;
+            cached++;
           }
           // The first script to lint: the grammar loads (in background threads) while the rest are looked up.
           else if (todo.push(k) === 1) initParser().catch(() => {});

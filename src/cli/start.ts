@@ -6,6 +6,7 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import v8 from 'node:v8';
+import { DEFAULT_CACHE_NAME } from '../lint/cache.js';
 
 /**
  * lint's --cache (src/lint/cache.ts) is there already: the file --cache-location names (or
@@ -17,7 +18,7 @@ function cacheExists(argv: string[]): boolean {
   const k = argv.findIndex((a) => a === '--cache-location' || a.startsWith('--cache-location='));
   const at = k < 0 ? '.' : argv[k].includes('=') ? argv[k].slice(argv[k].indexOf('=') + 1) : (argv[k + 1] ?? '.');
   try {
-    return existsSync(statSync(at).isDirectory() ? path.join(at, '.rc-supervise-cache') : at);
+    return existsSync(statSync(at).isDirectory() ? path.join(at, DEFAULT_CACHE_NAME) : at);
   } catch {
     return false;
   }

@@ -85,7 +85,11 @@ export class Service {
    */
   killCallsThrough(pidfile: string): SignalCall[] {
     if (this.value('pidfile') !== undefined) return [];
-    return this.initd.commands.flatMap((c) => (c.fn === null ? [] : killCall(c, pidfile, (x) => this.expand(x))));
+    // One reading ${pidfile} is in signalCalls already: each command once (two edits of one span would overlap).
+    const known = new Set(this.signalCalls.map((c) => c.cmd.start));
+    return this.initd.commands.flatMap((c) =>
+      c.fn === null || known.has(c.start) ? [] : killCall(c, pidfile, (x) => this.expand(x)),
+    );
   }
 
   /** Static value of a variable after everything is sourced (undefined: unset; null: dynamic). */

@@ -29,17 +29,8 @@ export function isDualMode(s: Service): boolean {
  * branch only runs under start-stop-daemon, where it is right).
  */
 export function rewritableSignalCalls(s: Service, pidfile?: string): SignalCall[] {
-  return rewritableCalls(s, pidfile);
-}
-
-function rewritableCalls(s: Service, pidfile?: string): SignalCall[] {
   const own = switchingFunctions(s);
-  // A call reading ${pidfile} is in signalCalls already: each command once (two edits of one span would overlap).
-  const seen = new Set(s.signalCalls.map((c) => c.cmd.start));
-  const calls =
-    pidfile === undefined
-      ? s.signalCalls
-      : [...s.signalCalls, ...s.killCallsThrough(pidfile).filter((c) => !seen.has(c.cmd.start))];
+  const calls = pidfile === undefined ? s.signalCalls : [...s.signalCalls, ...s.killCallsThrough(pidfile)];
   return calls.filter((c) => !(c.cmd.fn && own.has(c.cmd.fn))).sort((a, b) => a.cmd.start - b.cmd.start);
 }
 
@@ -49,7 +40,7 @@ export function signalRewrites(s: Service, file: string, pidfile?: string): Edit
   // with CRLF line ends (broken under sh anyway: the crlf check) the guard's closing `fi`
   // would read as `fi\r`, not a keyword: there the call is rewritten without the guard.
   const crlf = s.initd.text.includes('\r\n');
-  return rewritableCalls(s, pidfile).map<Edit>((c) => {
+  return rewritableSignalCalls(s, pidfile).map<Edit>((c) => {
     const replacement = `\${supervisor} \${RC_SVCNAME} --signal ${c.signal}`;
     return { ...(crlf ? signalRewriteEdit : guardedSignalEdit)(s.initd, c.cmd, replacement), file };
   });
@@ -60,7 +51,7 @@ export function signalsStep(ctx: StepContext, d: Draft): Refusal | void {
   // The pid file a converted start()/stop() named (no pidfile= before): calls that signal through it count too.
   const convertedPid = d.converted?.lines.find((l) => l.startsWith('pidfile='));
   const through = convertedPid === undefined ? undefined : (ctx.service.expand(convertedPid.slice(8)) ?? undefined);
-  const rewritableSignalCalls = (s: Service) => rewritableCalls(s, through);
+  const calls = rewritableSignalCalls(ctx.service, through);
   // A custom command that stops the daemon with a signal and then starts the service itself
   // (lighttpd's graceful(): INT, then `start`): the supervisor respawns the stopped daemon and
   // the second start runs another one beside it.
@@ -90,7 +81,7 @@ export function signalsStep(ctx: StepContext, d: Draft): Refusal | void {
         };
     }
   }
-  for (const c of rewritableSignalCalls(s)) {
+  for (const c of calls) {
     const fn = c.cmd.fn;
     if (!fn || ['start', 'stop', 'restart', 'start_pre', 'stop_post'].includes(fn)) continue;
     if (!/^(SIG)?(INT|TERM|QUIT|KILL|2|3|9|15)$/i.test(c.signal)) continue;
@@ -114,7 +105,7 @@ export function signalsStep(ctx: StepContext, d: Draft): Refusal | void {
   // "${pidfile}.oldbin", the old master that the new one replaces) is for another process:
   // the supervisor would pass it to the daemon it keeps.
   const pid = s.value('pidfile');
-  for (const c of rewritableSignalCalls(s)) {
+  for (const c of calls) {
     if (c.via !== 'start-stop-daemon') continue;
     const words = c.cmd.words.slice(1).map((w) => unquoted(w.text));
     const opt = parseOptions(words).options.find((o) => o.spec.long === 'pidfile');
@@ -135,7 +126,7 @@ export function signalsStep(ctx: StepContext, d: Draft): Refusal | void {
   // (ngx_signal_handler ignores it otherwise); under the supervisor the command stops working.
   const ignored = new Set(ctx.rule?.ignoredWhenSupervised ?? []);
   const told = new Set<string>();
-  for (const c of rewritableSignalCalls(s)) {
+  for (const c of calls) {
     const sig = unquoted(c.signal).toUpperCase().replace(/^SIG/, '');
     const fn = c.cmd.fn;
     if (!fn || !ignored.has(sig) || told.has(`${fn}\0${sig}`)) continue;
@@ -155,7 +146,7 @@ export function signalsStep(ctx: StepContext, d: Draft): Refusal | void {
   const { names: listed, optsRead } = commandLists(s, ctx.options.target ?? [0, 45, 0]);
   const unreachable = [
     ...new Set(
-      rewritableSignalCalls(s)
+      calls
         .filter((c) => d.signalEdits.some((e) => e.start <= c.cmd.start && c.cmd.end <= e.end))
         .map((c) => c.cmd.fn!)
         .filter((fn) => listed !== null && !listed.has(fn) && !OPENRC_OWN_COMMANDS.has(fn))

@@ -176,6 +176,11 @@ function balancedBraces(x: string): boolean {
   return x.split('{').length === x.split('}').length && !/^[^{]*\}/.test(x);
 }
 
+/** The script sources another file (`.`, `source`), which may set any variable. */
+function sourcesFiles(s: Service): boolean {
+  return s.initd.commands.some((c) => c.name === '.' || c.name === 'source');
+}
+
 /** Variables OpenRC sets for every service: known when the script runs. */
 const OPENRC_VARS = /^(RC_SVCNAME|SVCNAME|RC_SERVICE|RC_CMD|RC_RUNLEVEL|RC_PREFIX|RC_LIBEXECDIR)$/;
 
@@ -189,7 +194,7 @@ const OPENRC_VARS = /^(RC_SVCNAME|SVCNAME|RC_SERVICE|RC_CMD|RC_RUNLEVEL|RC_PREFI
  */
 export function trapProblem(s: Service, trap: Trap): string | null {
   const texts = ssdArgsValues(s);
-  const sources = s.initd.commands.some((c) => c.name === '.' || c.name === 'source');
+  const sources = sourcesFiles(s);
   const seen = new Set<string>(['start_stop_daemon_args']);
   const queue = texts.flatMap((v) => referencedVars(v.text));
   while (queue.length) {
@@ -403,7 +408,7 @@ function unsetKnob(s: Service): { names: string; sourced: boolean; note: string 
   if (!knobs.length) return null;
   const names = knobs.join(', ');
   // A file the script sources may set it (trapProblem's rule): its value is unknown today.
-  const sourced = s.initd.commands.some((c) => c.name === '.' || c.name === 'source');
+  const sourced = sourcesFiles(s);
   return {
     names,
     sourced,
