@@ -11,32 +11,22 @@ import {
   existsSync,
   lstatSync,
   mkdirSync,
-  mkdtempSync,
   readFileSync,
   readlinkSync,
-  rmSync,
   statSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import os from 'node:os';
 import path from 'node:path';
 import { cacheKey, DEFAULT_CACHE_NAME, KEEP_RUNS, LintCache, programFiles } from '../../src/lint/cache.js';
 import type { Finding } from '../../src/lint/types.js';
 import { EXIT } from '../../src/errors.js';
 import { run } from '../helpers/cli.js';
 import { REPO } from '../helpers/fixtures.js';
+import { tempDirs } from '../helpers/temp.js';
 
-const TEMP: string[] = [];
-function temp(label: string): string {
-  const d = mkdtempSync(path.join(os.tmpdir(), `rcs-cache-${label}-`));
-  TEMP.push(d);
-  return d;
-}
-afterAll(() => {
-  for (const d of TEMP) rmSync(d, { recursive: true, force: true });
-});
+const temp = tempDirs('rcs-cache');
 
 /** A copy of fixtures/overlay and a cache file beside it (not in it: discovery must not meet it). */
 function overlayCopy(label: string): { dir: string; cache: string } {

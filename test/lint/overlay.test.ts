@@ -3,13 +3,13 @@
  * the exact findings (checked-in snapshots), --fix / --fix --unsafe on a copy, every
  * check's documented example, suppressions and `.rc-supervise.json`.
  */
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { cpSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { discover } from '../../src/lint/discover.js';
 import { ALL_META, lintFile, UNKNOWN_RULE } from '../../src/lint/lint.js';
 import type { CheckMeta } from '../../src/lint/types.js';
 import { initParser } from '../../src/parse/parser.js';
+import { tempDirs } from '../helpers/temp.js';
 import { ShellFile } from '../../src/parse/shellfile.js';
 import type { JsonFinding } from '../../src/report/json.js';
 import { run, treeHash } from '../helpers/cli.js';
@@ -39,15 +39,7 @@ function relTo(root: string, file: string): string {
   return path.relative(root, path.resolve(REPO, file)).split(path.sep).join('/');
 }
 
-const TEMP_DIRS: string[] = [];
-function tempDir(label: string): string {
-  const d = mkdtempSync(path.join(os.tmpdir(), `rc-lint-${label}-`));
-  TEMP_DIRS.push(d);
-  return d;
-}
-afterAll(() => {
-  for (const d of TEMP_DIRS) rmSync(d, { recursive: true, force: true });
-});
+const tempDir = tempDirs('rc-lint');
 
 function tmpCopy(label: string): string {
   const dir = path.join(tempDir(label), 'overlay');
