@@ -479,9 +479,14 @@ function replaceFunction(s: Service, file: string, f: FunctionDef, text: string)
   return { file, start, end, text };
 }
 
+/** Whether lines hold a command (not only blanks and comments). */
+function hasCode(lines: readonly string[]): boolean {
+  return lines.some((l) => l.trim() !== '' && !l.trim().startsWith('#'));
+}
+
 function fnText(name: string, body: string[], eol: string): string {
-  // A body of comments alone is not a function body for sh (dash: syntax error).
-  if (!body.some((l) => l.trim() !== '' && !l.trim().startsWith('#'))) return '';
+  // A body of comments alone is not a function body for sh (dash: syntax error): none is written.
+  if (!hasCode(body)) return '';
   // Before the launch, a failing command did not stop start() or stop(); as the last command
   // of start_pre()/stop_pre() it would. Explicit `|| return 1` lines keep working.
   const last = [...body].reverse().find((l) => l.trim() !== '' && !l.trim().startsWith('#')) ?? '';
@@ -1398,12 +1403,12 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
     return refuse(
       `start() declares ${acrossStart} local before the launch and reads it after: split into start_pre() and start_post(), the second would not see its value`,
     );
-  const ownPre = pre.length && s.defines('start_pre') ? keepOwnHook(s, file, 'start_pre') : undefined;
+  const ownPre = hasCode(pre) && s.defines('start_pre') ? keepOwnHook(s, file, 'start_pre') : undefined;
   for (const [name, body] of [
     ['start_pre', pre],
     ['start_post', post],
   ] as const)
-    if (body.length && s.defines(name) && !(name === 'start_pre' && ownPre))
+    if (hasCode(body) && s.defines(name) && !(name === 'start_pre' && ownPre))
       return refuse(`start() has steps for ${name}(), which the script defines already`);
   // A successful early return before the launch ("already running") skipped the launch; in
   // start_pre() it would only end start_pre().
@@ -1423,8 +1428,9 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
     edits.push(ownPre.edit);
     notes.push(ownPre.note('start'));
   }
-  if (pre.length) notes.push('what start() did before the launch is now start_pre()');
-  if (post.some((l) => !/^\s*#/.test(l))) notes.push('what start() did after the launch is now start_post()');
+  // Said only of a function that is written (fnText writes none for comments alone).
+  if (hasCode(pre)) notes.push('what start() did before the launch is now start_pre()');
+  if (hasCode(post)) notes.push('what start() did after the launch is now start_post()');
   notes.push(...postPlan.notes);
 
   const launchPidfile = lines.some((l) => l.startsWith('pidfile='));
@@ -1778,12 +1784,12 @@ function convertStop(
     return refuse(
       `stop() declares ${across} local before it stops the daemon and reads it after: split into stop_pre() and stop_post(), the second would not see its value`,
     );
-  const ownPre = sp.pre.length && s.defines('stop_pre') ? keepOwnHook(s, file, 'stop_pre') : undefined;
+  const ownPre = hasCode(sp.pre) && s.defines('stop_pre') ? keepOwnHook(s, file, 'stop_pre') : undefined;
   for (const [name, body] of [
     ['stop_pre', sp.pre],
     ['stop_post', sp.post],
   ] as const)
-    if (body.length && s.defines(name) && !(name === 'stop_pre' && ownPre))
+    if (hasCode(body) && s.defines(name) && !(name === 'stop_pre' && ownPre))
       return refuse(`stop() has steps for ${name}(), which the script defines already`);
   edits.push(
     replaceFunction(
@@ -1797,7 +1803,10 @@ function convertStop(
     edits.push(ownPre.edit);
     notes.push(ownPre.note('stop'));
   }
-  if (sp.pre.length || sp.post.length) notes.push("stop()'s other steps are now stop_pre()/stop_post()");
+  // Said only of the functions written (fnText writes none for comments alone: libvirt-snmp's
+  // stop() kept a comment beside its stop, and no stop_pre() was written).
+  const written = [hasCode(sp.pre) && 'stop_pre()', hasCode(sp.post) && 'stop_post()'].filter(Boolean);
+  if (written.length) notes.push(`stop()'s other steps are now ${written.join('/')}`);
 }
 
 /**

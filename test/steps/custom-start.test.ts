@@ -867,7 +867,30 @@ describe('stop() and restart() without start()', () => {
     );
     expect(d.notes).toEqual([
       'custom stop() replaced by command/command_args, so that the supervisor starts the daemon',
-      "stop()'s other steps are now stop_pre()/stop_post()",
+      "stop()'s other steps are now stop_post()",
+    ]);
+  });
+
+  test('a comment beside the stop is no step: no stop_pre() is written, and no note says so', () => {
+    // libvirt-snmp's stop(): a comment on why it stops by --name, then the stop (sample review).
+    const { s, d, r } = run(
+      sh(
+        '#!/sbin/openrc-run',
+        'command=/usr/bin/foo',
+        'command_args="--foreground"',
+        'stop() {',
+        '\tebegin "Stopping foo"',
+        '\t# --exec does not work: the name is truncated',
+        '\tstart-stop-daemon --stop --name foo',
+        '\teend $?',
+        '}',
+      ),
+    );
+    expect(r).toBeUndefined();
+    const c = d.converted!;
+    expect(applied(s, c.edits)).toBe(sh('#!/sbin/openrc-run', 'command=/usr/bin/foo', 'command_args="--foreground"'));
+    expect(d.notes).toEqual([
+      'custom stop() replaced by command/command_args, so that the supervisor starts the daemon',
     ]);
   });
 
