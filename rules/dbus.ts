@@ -7,6 +7,15 @@ const rule: ServiceRule = {
   summary: 'Set supervisor="supervise-daemon" and command_args_foreground="--nofork --nopidfile" in /etc/conf.d/dbus.',
   route: 'conf.d',
   foreground: '--nofork --nopidfile',
+  // --nopidfile exists from dbus 1.5.10 (commit a8423067, 2012-02-02; NEWS of 1.5.10, released
+  // 2012-02-21); dbus 1.4 ends in usage() and exit(1) on it, and without it 1.4 writes the
+  // system.conf pid file and will not start over a stale one: a known older version is refused
+  // (round 18's review of a 2012 package tree); an unknown one is taken to be newer, as for the
+  // knowledge entries whose words came before 2016 (src/knowledge/rules.ts ASSUMED_NEWER_THAN).
+  foregroundSince: '1.5.10',
+  versionedForeground: '--nofork --nopidfile',
+  versionNote:
+    'dbus-daemon stays in the foreground with --nofork --nopidfile only from version 1.5.10 (released 2012-02); the installed version is not known and is taken to be newer: with an older dbus-daemon the service would not stay up (check its version)',
   backgroundFlags: [{ flag: '--fork', why: 'daemonize' }],
   // From <pidfile> in Gentoo's system.conf; --nopidfile in `foreground` keeps dbus-daemon off it.
   ownPidfile: '/run/dbus.pid',
@@ -25,6 +34,7 @@ const rule: ServiceRule = {
     'wiki: dbus-daemon',
     'dbus-daemon(1): --fork / --nofork: override the <fork> setting of the configuration file; --nopidfile: do not write a pid file even if the configuration names one; SIGHUP reloads the configuration',
     'dbus bus/bus.c: start fails when the configured pid file exists',
+    'foregroundSince: freedesktop/dbus tag dbus-1.4.16 bus/main.c knows --nofork and --fork but not --nopidfile (an unknown word ends in usage() and exit(1)); commit a8423067 (2012-02-02) adds --nopidfile, in NEWS of 1.5.10 (tag dbus-1.5.10, 2012-02-21)',
     'dbus bus/bus.c bus_context_new(): the listening sockets are set up (process_config_first_time_only) before _dbus_become_daemon() forks',
     'docs/openrc.md §1',
     'docs/openrc.md §2',

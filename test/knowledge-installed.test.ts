@@ -1,8 +1,9 @@
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { compareVersions, initdOwners } from '../src/knowledge/installed.js';
-import { ruleForPackage } from '../src/knowledge/rules.js';
+import { compareVersions, initdOwners, type InstalledPackage } from '../src/knowledge/installed.js';
+import { entryToRule, ruleForInstalled, ruleForPackage } from '../src/knowledge/rules.js';
+import type { DaemonEntry } from '../src/knowledge/types.js';
 import type { ServiceRule } from '../src/rules/types.js';
 import ntpdRule from '../rules/ntpd.js';
 import { loadServiceSync, migrateLoaded } from '../src/migrate/migrate.js';
@@ -364,4 +365,116 @@ describe('inadyn: the script relies on 1.x staying in the foreground, 2.x needs 
     expect(text).toContain('command_args_foreground="-n"');
     expect(text).toContain('pidfile="/run/supervise-${RC_SVCNAME}.pid"');
   });
+});
+
+// Words that came before ASSUMED_NEWER_THAN (2016-01): where the version is not known the words
+// apply, with a note; a known older version is still refused (round 18's review of a 2012 tree:
+// 20 entries whose words an older version lacked, most of them from 2009 to 2013).
+describe('an old version gate (foregroundSinceReleased before 2016-01)', () => {
+  const entry = (released: string): DaemonEntry => ({
+    id: 'oldd',
+    binaries: ['oldd'],
+    foreground: '-f',
+    foregroundSince: '2.0',
+    foregroundSinceReleased: released,
+    sources: { foreground: ['oldd(8)'], foregroundSince: ['its ChangeLog'] },
+  });
+  const pkg = (version: string): InstalledPackage => ({
+    name: 'app-misc/oldd',
+    version,
+    where: `var/db/pkg/app-misc/oldd-${version}/CONTENTS`,
+  });
+  const NOTE =
+    'oldd stays in the foreground with -f only from version 2.0 (released 2011-05); the installed version is not known and is taken to be newer: with an older oldd the service would not stay up (check its version)';
+
+  test('the version unknown: the words apply, and the note says what was assumed', () => {
+    const r = ruleForInstalled(entryToRule(entry('2011-05')), undefined);
+    expect(r.refuse).toBeUndefined();
+    expect(r.foreground).toBe('-f');
+    expect(r.versionNote).toBe(NOTE);
+  });
+  test('an older version known: refused, with no words and no note', () => {
+    const r = ruleForInstalled(entryToRule(entry('2011-05')), pkg('1.9.3-r1'));
+    expect(r.refuse?.reason).toBe(
+      'oldd stays in the foreground with -f only from version 2.0, and var/db/pkg/app-misc/oldd-1.9.3-r1/CONTENTS says app-misc/oldd 1.9.3-r1 installed the init script',
+    );
+    expect(r.foreground).toBeUndefined();
+    expect(r.versionNote).toBeUndefined();
+  });
+  test('a newer version known: the words, and no note (nothing was assumed)', () => {
+    const r = ruleForInstalled(entryToRule(entry('2011-05')), pkg('2.4'));
+    expect(r.refuse).toBeUndefined();
+    expect(r.foreground).toBe('-f');
+    expect(r.versionNote).toBeUndefined();
+  });
+  test('a live or an unreadable version is as good as unknown', () => {
+    for (const v of ['9999', 'git']) {
+      const r = ruleForInstalled(entryToRule(entry('2011-05')), pkg(v));
+      expect([r.refuse, r.foreground, r.versionNote]).toEqual([undefined, '-f', NOTE]);
+    }
+  });
+  test('a gate released from 2016-01 on stays a refusal while the version is unknown', () => {
+    const r = ruleForInstalled(entryToRule(entry('2016-01')), undefined);
+    expect(r.refuse?.reason).toBe(
+      'oldd stays in the foreground with -f only from version 2.0, and the installed version is not known',
+    );
+    expect(r.foreground).toBeUndefined();
+    expect(r.versionNote).toBeUndefined();
+  });
+});
+
+// nslcd's --nofork: in 0.9.1 and, backported, in 0.8.14; not in 0.9.0 or 0.8.13 (round 18).
+describe('a backport to an older release line (foregroundSinceBackports)', () => {
+  const entry: DaemonEntry = {
+    id: 'bpd',
+    binaries: ['bpd'],
+    foreground: '--nofork',
+    foregroundSince: '0.9.1',
+    foregroundSinceReleased: '2013-08',
+    foregroundSinceBackports: ['0.8.14'],
+    sources: { foreground: ['bpd(8)'], foregroundSince: ['its NEWS'] },
+  };
+  const at = (version: string) =>
+    ruleForInstalled(entryToRule(entry), {
+      name: 'sys-auth/bpd',
+      version,
+      where: `var/db/pkg/sys-auth/bpd-${version}/CONTENTS`,
+    });
+  test('the backported line from that release on has the words', () => {
+    for (const v of ['0.8.14', '0.8.14-r2', '0.8.15'])
+      expect([v, at(v).refuse, at(v).foreground]).toEqual([v, undefined, '--nofork']);
+    expect(at('0.8.14-r2').summary).toBe(
+      'command_args_foreground="--nofork" (sys-auth/bpd 0.8.14-r2 is 0.8.14 or newer in the line that has them from 0.8.14)',
+    );
+  });
+  test('before the backport, and the newer line before foregroundSince, are refused', () => {
+    for (const v of ['0.8.13', '0.9.0', '0.6.7-r1'])
+      expect([v, at(v).foreground, !!at(v).refuse]).toEqual([v, undefined, true]);
+  });
+  test('from foregroundSince on, every line has them', () => {
+    for (const v of ['0.9.1', '0.9.10', '1.0']) expect([v, at(v).foreground]).toEqual([v, '--nofork']);
+  });
+});
+
+// atd's -f: from at 3.1.12 (2009-12), an old gate (round 18).
+test('migrate: an old gate applies its words where the version is unknown, and says so; a known older version is refused', () => {
+  const script = ['#!/sbin/openrc-run', 'command=/usr/sbin/atd', 'pidfile=/run/atd.pid', ''].join('\n');
+  const contents = (pf: string) => ({
+    [`var/db/pkg/sys-process/${pf}/CONTENTS`]: 'obj /etc/init.d/atd d41d8cd98f00b204e9800998ecf8427e 1700000000\n',
+  });
+  const plan = (files: Record<string, string>) =>
+    migrateLoaded(loadServiceSync(root({ 'etc/init.d/atd': script, ...files }), 'atd')).plan;
+  const unknown = plan({});
+  expect(unknown.kind).toBe('migrate');
+  if (unknown.kind !== 'migrate') return;
+  expect(unknown.edits.map((e) => e.text).join('')).toContain('command_args_foreground="-f"');
+  expect(unknown.notes).toContain(
+    'atd stays in the foreground with -f only from version 3.1.12 (released 2009-12); the installed version is not known and is taken to be newer: with an older atd the service would not stay up (check its version)',
+  );
+  const old = plan(contents('at-3.1.10.2-r2'));
+  expect(old.kind === 'refuse' && old.reason).toBe(
+    'atd stays in the foreground with -f only from version 3.1.12, and var/db/pkg/sys-process/at-3.1.10.2-r2/CONTENTS says sys-process/at 3.1.10.2-r2 installed the init script',
+  );
+  const p = plan(contents('at-3.2.5'));
+  expect(p.kind === 'migrate' && p.notes.filter((n) => n.includes('taken to be newer'))).toEqual([]);
 });

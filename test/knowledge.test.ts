@@ -2,6 +2,7 @@ import ajvModule from 'ajv';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { daemons } from '../src/knowledge/daemons.generated.js';
+import { compareVersions } from '../src/knowledge/installed.js';
 import { entryToRule, knowledgeRules } from '../src/knowledge/rules.js';
 import type { DaemonEntry, KnowledgeFact } from '../src/knowledge/types.js';
 import { findRule, RULES } from '../src/rules/registry.js';
@@ -65,6 +66,16 @@ describe.each(entries)('%s', (file, e) => {
   });
   test('signals are valid names', () => {
     for (const s of Object.values(e.signals ?? {})) expect(s).toMatch(SIGNALS);
+  });
+  test('a release date of the version gate (foregroundSinceReleased) comes with the gate', () => {
+    if (e.foregroundSinceReleased !== undefined) expect(e.foregroundSince).toBeDefined();
+  });
+  test("a backport (foregroundSinceBackports) is a release of an older line than the gate's", () => {
+    for (const b of e.foregroundSinceBackports ?? []) {
+      expect(e.foregroundSince).toBeDefined();
+      expect(compareVersions(b, e.foregroundSince!)).toBe(-1);
+      expect(/^\d+\.\d+/.exec(b)?.[0]).not.toBe(/^\d+\.\d+/.exec(e.foregroundSince!)?.[0]);
+    }
   });
   test('a refusal comes without foreground words', () => {
     if (e.refuse) expect(e.foreground).toBeUndefined();

@@ -16,11 +16,30 @@ function flag(f: KnowledgeFlag, why: FlagSpec['why']): FlagSpec {
 function summary(e: DaemonEntry): string {
   if (e.refuse) return `refused: ${e.refuse.reason}`;
   if (e.foreground === undefined) return 'knows its flags, not how it stays in the foreground';
-  return e.foreground === '' ? 'stays in the foreground by itself' : `command_args_foreground="${e.foreground}"`;
+  const words = e.foreground === '' ? 'stays in the foreground by itself' : `command_args_foreground="${e.foreground}"`;
+  // An old version gate: the words apply while the version is unknown (ASSUMED_NEWER_THAN).
+  return e.foregroundSince !== undefined && assumedNewer(e)
+    ? `${words} from version ${e.foregroundSince} (a version not known is taken to be newer)`
+    : words;
 }
 
 /** How a daemon stays in the foreground, for a sentence: `with -f`, or `by itself`. */
 const how = (words: string): string => (words ? `with ${words}` : 'by itself');
+
+/**
+ * Foreground words released before this month are taken to exist where the installed version
+ * is not known (an init script alone, lint, a root without a package database). This tool
+ * writes for OpenRC 0.45 (2022) and newer, whose supervise-daemon such a system runs; a daemon
+ * package older than 2016 beside it is unlikely, and where the version is known (an ebuild, a
+ * package database) the gate still applies exactly. Words of a later release stay a refusal
+ * while the version is unknown. (A review of a 2012 package tree found 20 entries whose words
+ * an older version lacked, most of them added between 2009 and 2013: round 18.)
+ */
+export const ASSUMED_NEWER_THAN = '2016-01';
+
+/** The words of a version-gated entry apply while its version is unknown (see ASSUMED_NEWER_THAN). */
+const assumedNewer = (e: DaemonEntry): boolean =>
+  e.foregroundSinceReleased !== undefined && e.foregroundSinceReleased < ASSUMED_NEWER_THAN;
 
 /** A knowledge-base entry in the shape the recipe steps read, with every source kept. */
 export function entryToRule(e: DaemonEntry): ServiceRule {
@@ -29,12 +48,15 @@ export function entryToRule(e: DaemonEntry): ServiceRule {
   // iprdump: no words at all, but it stays in the foreground by itself only from 2.2.13 (before,
   // it always forked): the same gate, with nothing to name but the version.
   const versioned = e.foregroundSince !== undefined && e.foreground !== undefined;
-  const refuse = versioned
-    ? {
-        reason: `${e.binaries[0]} stays in the foreground ${how(e.foreground!)} only from version ${e.foregroundSince}, and the installed version is not known`,
-        suggestion: `if ${e.binaries[0]} is ${e.foregroundSince} or newer, pass --foreground-args="${e.foreground}"`,
-      }
-    : e.refuse;
+  // An old gate: the unknown version is taken to be newer, and the migration says so.
+  const assumed = versioned && assumedNewer(e);
+  const refuse =
+    versioned && !assumed
+      ? {
+          reason: `${e.binaries[0]} stays in the foreground ${how(e.foreground!)} only from version ${e.foregroundSince}, and the installed version is not known`,
+          suggestion: `if ${e.binaries[0]} is ${e.foregroundSince} or newer, pass --foreground-args="${e.foreground}"`,
+        }
+      : e.refuse;
   return {
     id: e.id,
     origin: 'knowledge',
@@ -42,8 +64,19 @@ export function entryToRule(e: DaemonEntry): ServiceRule {
     daemons: e.binaries,
     summary: summary(e),
     route: 'init.d',
-    foreground: versioned ? undefined : e.foreground,
-    ...(versioned ? { foregroundSince: e.foregroundSince, versionedForeground: e.foreground } : {}),
+    foreground: versioned && !assumed ? undefined : e.foreground,
+    ...(versioned
+      ? {
+          foregroundSince: e.foregroundSince,
+          versionedForeground: e.foreground,
+          ...(e.foregroundSinceBackports ? { foregroundBackports: e.foregroundSinceBackports } : {}),
+        }
+      : {}),
+    ...(assumed
+      ? {
+          versionNote: `${e.binaries[0]} stays in the foreground ${how(e.foreground!)} only from version ${e.foregroundSince} (released ${e.foregroundSinceReleased}); the installed version is not known and is taken to be newer: with an older ${e.binaries[0]} the service would not stay up (check its version)`,
+        }
+      : {}),
     backgroundFlags: [
       ...(e.daemonizeFlags ?? []).map((f) => flag(f, 'daemonize')),
       ...(e.pidfileFlags ?? []).map((f) => flag(f, 'pidfile')),
@@ -138,6 +171,7 @@ export function ruleAmong(
     packages: undefined,
     foregroundSince: undefined,
     versionedForeground: undefined,
+    versionNote: undefined,
     foreground: undefined,
     refuse: {
       reason: pkg
@@ -199,6 +233,12 @@ export function ruleForPackage(
   );
 }
 
+/** Two versions of one release line: the same first two numbers (0.8.14 and 0.8.15, not 0.9.0). */
+function sameLine(a: string, b: string): boolean {
+  const line = (v: string) => /^\d+\.\d+/.exec(v)?.[0];
+  return line(a) !== undefined && line(a) === line(b);
+}
+
 export function ruleForInstalled(rule: ServiceRule, pkg: InstalledPackage | undefined): ServiceRule {
   if (!rule.foregroundSince || rule.versionedForeground === undefined || !pkg) return rule;
   const bin = rule.daemons[0];
@@ -209,9 +249,29 @@ export function ruleForInstalled(rule: ServiceRule, pkg: InstalledPackage | unde
   const live = /(^|\.)9999(\D|$)/.test(pkg.version);
   const cmp = live ? undefined : compareVersions(pkg.version, since);
   const found = `${pkg.where} says ${pkg.name} ${pkg.version} installed the init script`;
+  // An old gate (versionNote): a version that cannot be compared, or a live one, is as good as
+  // unknown (the assumption that made the gate old holds for them as for an unknown version).
+  if (rule.versionNote && cmp === undefined) return rule;
+  // An older release line that got the words in a later point release (nslcd's --nofork: 0.9.1,
+  // and 0.8.14 in the 0.8 line): a version of that line from that release on has them.
+  const backport =
+    cmp === -1
+      ? rule.foregroundBackports?.find((b) => sameLine(pkg.version, b) && (compareVersions(pkg.version, b) ?? -1) >= 0)
+      : undefined;
+  if (backport)
+    return {
+      ...rule,
+      foreground: words,
+      refuse: undefined,
+      versionNote: undefined,
+      summary: `${words ? `command_args_foreground="${words}"` : 'stays in the foreground by itself'} (${pkg.name} ${pkg.version} is ${backport} or newer in the line that has them from ${backport})`,
+      sources: [...rule.sources, `installed version: ${found}`],
+    };
   if (cmp === undefined || cmp < 0)
     return {
       ...rule,
+      foreground: undefined,
+      versionNote: undefined,
       refuse: {
         reason: live
           ? `${bin} stays in the foreground ${how(words)} only from version ${since}, and ${found}: a live version, built from the project's repository at a commit rc-supervise cannot know`
@@ -225,6 +285,7 @@ export function ruleForInstalled(rule: ServiceRule, pkg: InstalledPackage | unde
     ...rule,
     foreground: words,
     refuse: undefined,
+    versionNote: undefined,
     summary: `${words ? `command_args_foreground="${words}"` : 'stays in the foreground by itself'} (${pkg.name} ${pkg.version} is ${since} or newer)`,
     sources: [...rule.sources, `installed version: ${found}`],
   };

@@ -36,6 +36,13 @@ export interface DaemonEntry {
   foreground?: string;
   /** The version the foreground words appeared in (then the entry refuses, naming them). */
   foregroundSince?: string;
+  /**
+   * When that version was released (YYYY-MM). Before ASSUMED_NEWER_THAN (src/knowledge/rules.ts),
+   * an unknown installed version is taken to be newer: the words apply, with a note.
+   */
+  foregroundSinceReleased?: string;
+  /** Releases of older lines that got the words too (a backport): 0.8.14 beside 0.9.1 (knowledge/schema.json). */
+  foregroundSinceBackports?: string[];
   /** Other spellings of the foreground words, each enough alone (knowledge/schema.json). */
   foregroundAliases?: string[];
   daemonizeFlags?: KnowledgeFlag[];

@@ -44,6 +44,14 @@ export interface ServiceRule {
   foregroundSince?: string;
   versionedForeground?: string;
   /**
+   * Set where foregroundSince is old (knowledge entries' foregroundSinceReleased before
+   * ASSUMED_NEWER_THAN): the installed version unknown, the rule applies `foreground` and
+   * migrate says so with this note; a known older version still refuses.
+   */
+  versionNote?: string;
+  /** Releases of older lines that have the words too (knowledge entries' foregroundSinceBackports). */
+  foregroundBackports?: string[];
+  /**
    * The packages this rule is for, where other daemons share its binary name (ISC ntpd and
    * OpenNTPD; cronie's, scron's and busybox's crond): Gentoo `category/name` or the bare name
    * (Alpine). The package that installed the init script must be one of them; when that is

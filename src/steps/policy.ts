@@ -107,4 +107,5 @@ export function policyStep(ctx: StepContext, d: Draft): Refusal | void {
   for (const v of ['procname', 'start_inactive', 'command_progress'])
     if (s.isSet(v)) d.notes.push(`${v} is ignored by supervise-daemon (docs/openrc.md, section 4)`);
   d.warnings.push(...(ctx.rule?.warnings ?? []));
+  if (ctx.rule?.versionNote) d.notes.push(ctx.rule.versionNote);
 }
