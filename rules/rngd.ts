@@ -26,7 +26,7 @@ const rule: ServiceRule = {
     'wiki: rngd',
     'rngd(8): -f, --foreground: do not fork and become a daemon; -b, --background: become a daemon (default); -p, --pid-file=FILE (default /var/run/rngd.pid)',
     'docs/openrc.md §2',
-    "foregroundLogs: rng-tools 5 rngd.h message(): syslog() only when am_daemon is set, which only the daemonizing branch of main() does; otherwise the message goes to stderr (review of real migrations, 2026-11-25)",
+    'foregroundLogs: rng-tools 5 rngd.h message(): syslog() only when am_daemon is set, which only the daemonizing branch of main() does; otherwise the message goes to stderr (review of real migrations, 2026-11-25)',
   ],
 };
 

@@ -289,7 +289,9 @@ let cpLacksAttributesOnly = false;
  */
 function copyAttributes(from: string, to: string): void {
   if (cpLacksAttributesOnly || !existsSync(from)) return;
-  const r = childProcess().spawnSync('cp', ['--attributes-only', '--preserve=mode,xattr', '--', from, to], { encoding: 'utf8' });
+  const r = childProcess().spawnSync('cp', ['--attributes-only', '--preserve=mode,xattr', '--', from, to], {
+    encoding: 'utf8',
+  });
   if (r.error || /unrecognized option|invalid option|unknown option/i.test(r.stderr ?? '')) {
     cpLacksAttributesOnly = true;
     return;

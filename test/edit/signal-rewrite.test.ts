@@ -82,9 +82,12 @@ describe('guardedSignalEdit: the rewrite keeps the start-stop-daemon call for th
       writeFileSync(path.join(bin, name), `#!/bin/sh\necho "${name} $*"\nexit ${code}\n`);
       chmodSync(path.join(bin, name), 0o755);
     }
-    const script = ['eend() { echo "status $1"; }', `supervisor=${sup} RC_SVCNAME=x pidfile=/run/x.pid`, out, 'reload'].join(
-      '\n',
-    );
+    const script = [
+      'eend() { echo "status $1"; }',
+      `supervisor=${sup} RC_SVCNAME=x pidfile=/run/x.pid`,
+      out,
+      'reload',
+    ].join('\n');
     const r = spawnSync('dash', ['-c', script], { encoding: 'utf8', env: { PATH: `${bin}:${process.env.PATH}` } });
     rmSync(bin, { recursive: true, force: true });
     expect(r.stderr).toBe('');
