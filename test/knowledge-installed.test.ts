@@ -84,7 +84,7 @@ test('a live package (9999) refuses: its commit is not known', () => {
 
 // iprdump stays in the foreground by itself (no words) only from iprutils 2.2.13; before, it
 // always forked: the same gate as zabbix's words, and no foreground words in the result.
-test('a daemon that stays in the foreground by itself only from a version: refused unless the package is new enough', () => {
+test('a daemon that stays in the foreground by itself only from a version: an older package refused, an unknown one taken to be newer', () => {
   const script = [
     '#!/sbin/openrc-run',
     'command=/sbin/iprdump',
@@ -97,9 +97,10 @@ test('a daemon that stays in the foreground by itself only from a version: refus
   });
   const plan = (files: Record<string, string>) =>
     migrateLoaded(loadServiceSync(root({ 'etc/init.d/iprdump': script, ...files }), 'iprdump')).plan;
+  // 2.2.13 came out in 2008 (an old gate): with the version unknown it is taken to be newer.
   const unknown = plan({});
-  expect(unknown.kind === 'refuse' && unknown.reason).toBe(
-    'iprdump stays in the foreground by itself only from version 2.2.13, and the installed version is not known',
+  expect(unknown.kind === 'migrate' && unknown.notes).toContain(
+    'iprdump stays in the foreground by itself only from version 2.2.13 (released by 2008-11); the installed version is not known and is taken to be newer: an older iprdump does not (check its version)',
   );
   const old = plan(contents('iprutils-2.2.8'));
   expect(old.kind === 'refuse' && old.reason).toBe(
@@ -308,9 +309,10 @@ describe('lldpd: Vincent Bernat’s and OpenLLDP’s, kept to their packages', (
     '',
   ].join('\n');
   const fg = (pkg: string) => installedBy('lldpd', LLDPD, `net-misc/${pkg}`).fg;
-  test('net-misc/lldpd: -d; net-misc/openlldp: -f', () => {
+  test('net-misc/lldpd: -d; net-misc/openlldp: -f from 0.4 (0.3alpha has no -f and never forks: refused)', () => {
     expect(fg('lldpd-1.0.17')).toBe('command_args_foreground="-d"');
-    expect(fg('openlldp-0.3_alpha')).toBe('command_args_foreground="-f"');
+    expect(fg('openlldp-0.4')).toBe('command_args_foreground="-f"');
+    expect(fg('openlldp-0.3_alpha')).toBe('refuse');
   });
 });
 
@@ -385,7 +387,7 @@ describe('an old version gate (foregroundSinceReleased before 2016-01)', () => {
     where: `var/db/pkg/app-misc/oldd-${version}/CONTENTS`,
   });
   const NOTE =
-    'oldd stays in the foreground with -f only from version 2.0 (released 2011-05); the installed version is not known and is taken to be newer: with an older oldd the service would not stay up (check its version)';
+    'oldd stays in the foreground with -f only from version 2.0 (released by 2011-05); the installed version is not known and is taken to be newer: an older oldd does not (check its version)';
 
   test('the version unknown: the words apply, and the note says what was assumed', () => {
     const r = ruleForInstalled(entryToRule(entry('2011-05')), undefined);
@@ -407,11 +409,33 @@ describe('an old version gate (foregroundSinceReleased before 2016-01)', () => {
     expect(r.foreground).toBe('-f');
     expect(r.versionNote).toBeUndefined();
   });
-  test('a live or an unreadable version is as good as unknown', () => {
-    for (const v of ['9999', 'git']) {
+  test('a live, a pre-release or an unreadable version is as good as unknown, and the note names it', () => {
+    for (const v of ['9999', '2.3.9999', 'git', '2.0_rc1', '2.0-rc2', '2.0_beta3']) {
       const r = ruleForInstalled(entryToRule(entry('2011-05')), pkg(v));
-      expect([r.refuse, r.foreground, r.versionNote]).toEqual([undefined, '-f', NOTE]);
+      expect([v, r.refuse, r.foreground, r.versionNote]).toEqual([
+        v,
+        undefined,
+        '-f',
+        `oldd stays in the foreground with -f only from version 2.0 (released by 2011-05); var/db/pkg/app-misc/oldd-${v}/CONTENTS says app-misc/oldd ${v} installed the init script, a version that cannot be compared, and is taken to be newer: an older oldd does not (check its version)`,
+      ]);
     }
+  });
+  test('a live branch of an older line than the gate is refused', () => {
+    for (const v of ['1.9999', '1.2.9999']) {
+      const r = ruleForInstalled(entryToRule(entry('2011-05')), pkg(v));
+      expect([v, r.foreground, r.versionNote, r.refuse?.reason.includes('a live version')]).toEqual([
+        v,
+        undefined,
+        undefined,
+        true,
+      ]);
+    }
+  });
+  test('a patch level or a letter after the gate version is newer; a pre-release of a newer gate stays refused', () => {
+    for (const v of ['2.0_p3', '2.0a', '2.0-r1'])
+      expect([v, ruleForInstalled(entryToRule(entry('2011-05')), pkg(v)).versionNote]).toEqual([v, undefined]);
+    const strict = ruleForInstalled(entryToRule(entry('2020-01')), pkg('2.0_rc1'));
+    expect(strict.refuse?.reason).toContain('a version rc-supervise cannot compare');
   });
   test('a gate released from 2016-01 on stays a refusal while the version is unknown', () => {
     const r = ruleForInstalled(entryToRule(entry('2016-01')), undefined);
@@ -469,7 +493,7 @@ test('migrate: an old gate applies its words where the version is unknown, and s
   if (unknown.kind !== 'migrate') return;
   expect(unknown.edits.map((e) => e.text).join('')).toContain('command_args_foreground="-f"');
   expect(unknown.notes).toContain(
-    'atd stays in the foreground with -f only from version 3.1.12 (released 2009-12); the installed version is not known and is taken to be newer: with an older atd the service would not stay up (check its version)',
+    'atd stays in the foreground with -f only from version 3.1.12 (released by 2009-12); the installed version is not known and is taken to be newer: an older atd does not (check its version)',
   );
   const old = plan(contents('at-3.1.10.2-r2'));
   expect(old.kind === 'refuse' && old.reason).toBe(
@@ -477,4 +501,24 @@ test('migrate: an old gate applies its words where the version is unknown, and s
   );
   const p = plan(contents('at-3.2.5'));
   expect(p.kind === 'migrate' && p.notes.filter((n) => n.includes('taken to be newer'))).toEqual([]);
+});
+
+// The note says what an old gate assumed only where the migration rests on the rule's words.
+test("no note of an assumed version where the words are the user's (--foreground-args) or the script's own", () => {
+  const script = (args: string) =>
+    [
+      '#!/sbin/openrc-run',
+      'command=/usr/sbin/atd',
+      `command_args="${args}"`,
+      'command_background=yes',
+      'pidfile=/run/atd.pid',
+      '',
+    ].join('\n');
+  const notesOf = (args: string, opts = {}) => {
+    const p = migrateLoaded(loadServiceSync(root({ 'etc/init.d/atd': script(args) }), 'atd'), opts).plan;
+    return p.kind === 'migrate' ? p.notes.filter((n) => n.includes('taken to be newer')) : [`refused: ${p.kind}`];
+  };
+  expect(notesOf('')).toHaveLength(1);
+  expect(notesOf('', { foregroundArgs: '-d' })).toEqual([]);
+  expect(notesOf('-f')).toEqual([]);
 });

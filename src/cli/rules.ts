@@ -9,9 +9,10 @@ function changes(r: ServiceRule): string {
   const parts: string[] = [];
   if (r.foreground) parts.push(`command_args_foreground="${r.foreground}"`);
   else if (r.foreground === '') parts.push('stays in the foreground by itself');
-  // An old version gate (ASSUMED_NEWER_THAN): the words, from that version on.
-  if (r.foregroundSince)
-    parts[parts.length - 1] += ` from version ${r.foregroundSince} (a version not known is taken to be newer)`;
+  // An old version gate (versionNote; a newer gate refuses above): the words, from that version on.
+  if (r.versionNote && r.foregroundSince)
+    parts[parts.length - 1] +=
+      ` from version ${r.foregroundSince}${r.foregroundBackports?.length ? ` (and ${r.foregroundBackports.join(', ')} in an older line)` : ''}; a version not known is taken to be newer`;
   const moved = (r.backgroundFlags ?? []).map((f) => f.flag);
   if (moved.length) parts.push(`moves ${moved.join(' ')} to command_args_background`);
   const sig = Object.entries(r.signals ?? {}).map(([fn, s]) => `${fn}→${s}`);

@@ -43,8 +43,10 @@ const assumedNewer = (e: DaemonEntry): boolean =>
 
 /** A knowledge-base entry in the shape the recipe steps read, with every source kept. */
 export function entryToRule(e: DaemonEntry): ServiceRule {
-  // Words that exist only from some version on: the installed version is unknown, so the
-  // entry cannot be evidence; the refusal names the words for users of that version or newer.
+  // Words that exist only from some version on: the installed version is unknown here, so the
+  // entry cannot be evidence (ruleForInstalled decides once the version is read); the refusal
+  // names the words for users of that version or newer. An old gate (ASSUMED_NEWER_THAN) is the
+  // exception: its words apply, with a note.
   // iprdump: no words at all, but it stays in the foreground by itself only from 2.2.13 (before,
   // it always forked): the same gate, with nothing to name but the version.
   const versioned = e.foregroundSince !== undefined && e.foreground !== undefined;
@@ -74,7 +76,7 @@ export function entryToRule(e: DaemonEntry): ServiceRule {
       : {}),
     ...(assumed
       ? {
-          versionNote: `${e.binaries[0]} stays in the foreground ${how(e.foreground!)} only from version ${e.foregroundSince} (released ${e.foregroundSinceReleased}); the installed version is not known and is taken to be newer: with an older ${e.binaries[0]} the service would not stay up (check its version)`,
+          versionNote: `${e.binaries[0]} stays in the foreground ${how(e.foreground!)} only from version ${e.foregroundSince} (released by ${e.foregroundSinceReleased}); the installed version is not known and is taken to be newer: an older ${e.binaries[0]} does not (check its version)`,
         }
       : {}),
     backgroundFlags: [
@@ -183,13 +185,6 @@ export function ruleAmong(
 }
 
 /**
- * A rule whose foreground words depend on the version, decided by the package that installed
- * the init script (the daemon comes with it): at or above the version the words are evidence
- * and the source says where the version was read; below it, or with no comparable version,
- * the rule refuses with what was found. Without a package the rule is returned as it is (it
- * refuses: the installed version is not known).
- */
-/**
  * A rule kept to its packages (ServiceRule.packages): the rule as it is, or a refusal saying
  * which daemon of the same name the package database (or the script) points to.
  */
@@ -233,12 +228,49 @@ export function ruleForPackage(
   );
 }
 
+/**
+ * compareVersions for a gate: the numbers decide; with the same numbers, a pre-release of the
+ * gate's version (3.1.12_rc1, 1.0_beta2, 2.6.0-rc1) is no version to compare (its options may not
+ * be final), and a letter suffix counts after none (1.3a after 1.3, 2.1a15 before 2.1b).
+ */
+export function compareGate(version: string, since: string): number | undefined {
+  const cmp = compareVersions(version, since);
+  if (cmp !== 0) return cmp;
+  const rest = (v: string) => v.replace(/^\d+(?:\.\d+)*/, '').replace(/-r\d+$/, '');
+  const [a, b] = [rest(version), rest(since)];
+  if (a === b) return 0;
+  if (/^[-_.]?(alpha|beta|pre|rc)/i.test(a)) return undefined;
+  // Gentoo's _p (a patch level of that release) comes after the release itself.
+  if (/^_p\d*$/.test(a) && b === '') return 1;
+  const letter = (x: string) => /^([a-z])(\d*)$/i.exec(x);
+  const [la, lb] = [letter(a), letter(b)];
+  if (a === '' && lb) return -1;
+  if (la && b === '') return 1;
+  if (la && lb) return la[1] !== lb[1] ? (la[1] < lb[1] ? -1 : 1) : Math.sign(Number(la[2] || 0) - Number(lb[2] || 0));
+  return undefined;
+}
+
+/** A live branch version (3.0.9999) whose line is older than the gate's version (3.1.12). */
+function olderLine(live: string, since: string): boolean {
+  const branch = live.replace(/(^|\.)9999.*$/, '');
+  return branch !== '' && compareVersions(branch, since) === -1 && !since.startsWith(`${branch}.`);
+}
+
 /** Two versions of one release line: the same first two numbers (0.8.14 and 0.8.15, not 0.9.0). */
 function sameLine(a: string, b: string): boolean {
   const line = (v: string) => /^\d+\.\d+/.exec(v)?.[0];
   return line(a) !== undefined && line(a) === line(b);
 }
 
+/**
+ * A rule whose foreground words depend on the version, decided by the package that installed
+ * the init script (the daemon comes with it): at or above the version (or a backport's) the
+ * words are evidence and the source says where the version was read; below it the rule refuses
+ * with what was found. Without a package the rule is returned as it is: it refuses (the
+ * installed version is not known), or, for an old gate (versionNote), it applies its words with
+ * the note. A live or a pre-release version is no version to compare: refused, or for an old
+ * gate taken as unknown, unless its release line is older than the gate's (at-3.0.9999).
+ */
 export function ruleForInstalled(rule: ServiceRule, pkg: InstalledPackage | undefined): ServiceRule {
   if (!rule.foregroundSince || rule.versionedForeground === undefined || !pkg) return rule;
   const bin = rule.daemons[0];
@@ -247,16 +279,24 @@ export function ruleForInstalled(rule: ServiceRule, pkg: InstalledPackage | unde
   // A live ebuild (9999, 2.1.9999) is built from the project's repository at whatever commit
   // was current then: it says nothing about when (munin-2.1.9999 before or after --foreground).
   const live = /(^|\.)9999(\D|$)/.test(pkg.version);
-  const cmp = live ? undefined : compareVersions(pkg.version, since);
+  const cmp = live ? undefined : compareGate(pkg.version, since);
   const found = `${pkg.where} says ${pkg.name} ${pkg.version} installed the init script`;
   // An old gate (versionNote): a version that cannot be compared, or a live one, is as good as
-  // unknown (the assumption that made the gate old holds for them as for an unknown version).
-  if (rule.versionNote && cmp === undefined) return rule;
+  // unknown (the assumption that made the gate old holds for them as for an unknown version),
+  // unless a live branch is of an older line than the gate's (at-3.0.9999 against 3.1.12).
+  if (rule.versionNote && cmp === undefined && !(live && olderLine(pkg.version, since)))
+    return {
+      ...rule,
+      versionNote: rule.versionNote.replace(
+        'the installed version is not known',
+        `${found}, a version that cannot be compared,`,
+      ),
+    };
   // An older release line that got the words in a later point release (nslcd's --nofork: 0.9.1,
   // and 0.8.14 in the 0.8 line): a version of that line from that release on has them.
   const backport =
     cmp === -1
-      ? rule.foregroundBackports?.find((b) => sameLine(pkg.version, b) && (compareVersions(pkg.version, b) ?? -1) >= 0)
+      ? rule.foregroundBackports?.find((b) => sameLine(pkg.version, b) && (compareGate(pkg.version, b) ?? -1) >= 0)
       : undefined;
   if (backport)
     return {
@@ -297,7 +337,8 @@ export function ruleForInstalled(rule: ServiceRule, pkg: InstalledPackage | unde
  * installed package's; with version-dependent words, the installed version's; a rule kept to
  * packages (ntpd, crond), only for them. What installed the script unknown (lint, a root
  * without a package database): the refusing forms, so that nothing is said with certainty of
- * a daemon that may be another program of the same name. migrate and lint both ask here.
+ * a daemon that may be another program of the same name (an old version gate excepted: its
+ * words, with a note that says what was assumed). migrate and lint both ask here.
  */
 export function resolveRule(
   first: ServiceRule | undefined,

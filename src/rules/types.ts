@@ -38,8 +38,9 @@ export interface ServiceRule {
   foreground?: string;
   /**
    * Foreground words that exist only from a version on (knowledge entries' foregroundSince):
-   * while the installed version is unknown the rule refuses; migrate reads the version from
-   * the package database (src/knowledge/installed.ts) and then uses `versionedForeground`.
+   * while the installed version is unknown the rule refuses (unless `versionNote` is set);
+   * migrate reads the version from the package database (src/knowledge/installed.ts) and then
+   * uses `versionedForeground` or refuses an older version.
    */
   foregroundSince?: string;
   versionedForeground?: string;

@@ -107,5 +107,9 @@ export function policyStep(ctx: StepContext, d: Draft): Refusal | void {
   for (const v of ['procname', 'start_inactive', 'command_progress'])
     if (s.isSet(v)) d.notes.push(`${v} is ignored by supervise-daemon (docs/openrc.md, section 4)`);
   d.warnings.push(...(ctx.rule?.warnings ?? []));
-  if (ctx.rule?.versionNote) d.notes.push(ctx.rule.versionNote);
+  // What an old version gate assumed, where the migration rests on the rule's words: not on
+  // --foreground-args, nor where the script passes the words itself (d.foreground '' although
+  // the rule has words: the script's authors knew the installed version takes them).
+  const ruleWords = d.evidence.some((e) => e.kind === 'rule') && !(ctx.rule?.foreground && d.foreground === '');
+  if (ctx.rule?.versionNote && ruleWords) d.notes.push(ctx.rule.versionNote);
 }

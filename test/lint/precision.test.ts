@@ -149,6 +149,19 @@ describe('checks that must not fire (false positives seen on real overlays)', ()
     expect(ids('#!/sbin/openrc-run\nsupervisor=supervise-daemon\ncommand=/usr/bin/some-go-server\n')).toEqual([]);
   });
 
+  // atd's -f exists from at 3.1.12 (2009): lint cannot read the installed version, so the finding
+  // is likely, not certain (a warning), names the version, and its fix needs --unsafe (round 18).
+  test('no-foreground: words that exist only from a version on are a warning with an unsafe fix', () => {
+    const atd = '#!/sbin/openrc-run\nsupervisor=supervise-daemon\ncommand=/usr/sbin/atd\n';
+    const [f] = lint(atd);
+    expect([f.ruleId, f.severity, f.fix?.safety]).toEqual(['no-foreground', 'warning', 'unsafe']);
+    expect(f.message).toBe(
+      'atd forks unless told not to: set command_args_foreground="-f" (knowledge base atd; the words exist from version 3.1.12 on: check the installed version)',
+    );
+    const [acpid] = lint('#!/sbin/openrc-run\nsupervisor=supervise-daemon\ncommand=/usr/sbin/acpid\n');
+    expect([acpid.severity, acpid.fix?.safety]).toEqual(['error', 'safe']);
+  });
+
   test('supervisor-hardcoded: not where the script only works under supervise-daemon', () => {
     expect(ids('#!/sbin/openrc-run\nsupervisor=supervise-daemon\ncommand=/usr/bin/x\ncommand_args="-F"\n')).toEqual([]);
   });

@@ -796,6 +796,18 @@ describe('start_pre()/stop_pre() the script defines already, beside steps for th
     );
   });
 
+  // A comment left beside the launch or the stop is no step: the script's own start_pre() and
+  // stop_pre() stay as they are (not renamed, not a reason to refuse), and no note says otherwise.
+  test("comments alone beside the launch and the stop leave the script's own start_pre() and stop_pre() alone", () => {
+    const text = script([...startPre, '', ...stopPre])
+      .replace('\trm -f /var/lib/foo/powerfail\n', '\t# the powerfail flag is removed by start_pre()\n')
+      .replace('\tfooctl --flush\n', '\t# fooctl --flush is not needed any more\n');
+    const { s, d, r } = run(text);
+    expect(r).toBeUndefined();
+    expect(applied(s, d.converted!.edits)).toBe(sh('#!/sbin/openrc-run', ...startPre, '', ...stopPre, ''));
+    expect(d.notes.filter((n) => /start_pre|stop_pre/.test(n))).toEqual([]);
+  });
+
   test.each([
     ['defined under a condition', ['if [ -n "${FOO_PREP}" ]; then', ...startPre, 'fi']],
     ['written `function start_pre`', ['function start_pre {', '\tcheckpath -d -o foo /run/foo', '}']],

@@ -19,7 +19,7 @@ const check: Check = {
         bad: '#!/sbin/openrc-run\nsupervisor=supervise-daemon\ncommand=/usr/sbin/acpid\n',
         good: '#!/sbin/openrc-run\nsupervisor=supervise-daemon\ncommand=/usr/sbin/acpid\ncommand_args_foreground="--foreground"\n',
       },
-      fix: "Safe when a rule names the daemon's no-fork option (it is added to init.d; where command_args ends in operands, they move to the end of command_args_foreground and command_args_background, after it, as migrate does); none otherwise: read the daemon's manual.",
+      fix: "Safe when a rule names the daemon's no-fork option (it is added to init.d; where command_args ends in operands, they move to the end of command_args_foreground and command_args_background, after it, as migrate does); unsafe (--unsafe) when the option exists only from a version on, which lint cannot read (the finding is then a warning and names the version); none otherwise: read the daemon's manual.",
     },
   },
   run(ctx) {
@@ -69,16 +69,20 @@ const check: Check = {
     const tail = d.operandTail;
     const lines = tail ? operandLines(d, tail.text) : [`command_args_foreground="${d.foreground}"`];
     const fixable = certain && !inConfd && !(tail && d.movedText);
+    // An old version gate (versionNote): lint never knows the installed version, so the words
+    // are likely, not certain: a warning, a fix that is not safe, and the version named.
+    const gate = certain && ctx.rule?.versionNote && ctx.rule.foregroundSince;
+    const why2 = gate ? `${why}; the words exist from version ${gate} on: check the installed version` : why;
     return [
       {
         ...at,
-        severity: certain ? 'error' : 'warning',
+        severity: certain && !gate ? 'error' : 'warning',
         message: tail
-          ? `${s.daemon} forks unless told not to, and command_args ends in ${tail.text}, after which a getopt() that stops at the first operand (musl's) reads no option: set command_args_foreground="${d.foreground} ${tail.text}" and command_args_background="${tail.text}", and take ${tail.text} out of command_args (${why})`
-          : `${s.daemon} forks unless told not to: set command_args_foreground="${d.foreground}" (${why})`,
+          ? `${s.daemon} forks unless told not to, and command_args ends in ${tail.text}, after which a getopt() that stops at the first operand (musl's) reads no option: set command_args_foreground="${d.foreground} ${tail.text}" and command_args_background="${tail.text}", and take ${tail.text} out of command_args (${why2})`
+          : `${s.daemon} forks unless told not to: set command_args_foreground="${d.foreground}" (${why2})`,
         fix: fixable
           ? {
-              safety: 'safe' as const,
+              safety: gate ? ('unsafe' as const) : ('safe' as const),
               edits: [...(tail?.edits ?? []), insertBlock(s, ctx.initdPath, lines, false)],
             }
           : undefined,
