@@ -848,35 +848,23 @@ describe('start_pre()/stop_pre() the script defines already, beside steps for th
 });
 
 describe('stop() and restart() without start()', () => {
+  const HEAD = ['#!/sbin/openrc-run', 'command=/usr/bin/foo', 'command_args="--foreground"'];
+  /** A script with the command set and a stop() of these lines. */
+  const stopOnly = (...body: string[]) => run(sh(...HEAD, 'stop() {', ...body, '}'));
+
   test('stop-only: its other steps go to stop_post(), --retry to retry', () => {
-    const { s, d, r } = run(
-      sh(
-        '#!/sbin/openrc-run',
-        'command=/usr/bin/foo',
-        'command_args="--foreground"',
-        'stop() {',
-        '\tebegin "Stopping foo"',
-        '\tstart-stop-daemon --stop --exec /usr/bin/foo --retry TERM/30/KILL/5',
-        '\teend $?',
-        '\trm -f /run/foo/foo.sock',
-        '}',
-      ),
+    const { s, d, r } = stopOnly(
+      '\tebegin "Stopping foo"',
+      '\tstart-stop-daemon --stop --exec /usr/bin/foo --retry TERM/30/KILL/5',
+      '\teend $?',
+      '\trm -f /run/foo/foo.sock',
     );
     expect(r).toBeUndefined();
     const c = d.converted!;
     expect(c.command).toBe('');
     expect(c.args).toEqual([]);
     expect(c.lines).toEqual(['retry=TERM/30/KILL/5']);
-    expect(applied(s, c.edits)).toBe(
-      sh(
-        '#!/sbin/openrc-run',
-        'command=/usr/bin/foo',
-        'command_args="--foreground"',
-        'stop_post() {',
-        '\trm -f /run/foo/foo.sock',
-        '}',
-      ),
-    );
+    expect(applied(s, c.edits)).toBe(sh(...HEAD, 'stop_post() {', '\trm -f /run/foo/foo.sock', '}'));
     expect(d.notes).toEqual([
       'custom stop() replaced by command/command_args, so that the supervisor starts the daemon',
       "stop()'s other steps are now stop_post()",
@@ -885,22 +873,14 @@ describe('stop() and restart() without start()', () => {
 
   test('a comment beside the stop is no step: no stop_pre() is written, and no note says so', () => {
     // libvirt-snmp's stop(): a comment on why it stops by --name, then the stop (sample review).
-    const { s, d, r } = run(
-      sh(
-        '#!/sbin/openrc-run',
-        'command=/usr/bin/foo',
-        'command_args="--foreground"',
-        'stop() {',
-        '\tebegin "Stopping foo"',
-        '\t# --exec does not work: the name is truncated',
-        '\tstart-stop-daemon --stop --name foo',
-        '\teend $?',
-        '}',
-      ),
+    const { s, d, r } = stopOnly(
+      '\tebegin "Stopping foo"',
+      '\t# --exec does not work: the name is truncated',
+      '\tstart-stop-daemon --stop --name foo',
+      '\teend $?',
     );
     expect(r).toBeUndefined();
-    const c = d.converted!;
-    expect(applied(s, c.edits)).toBe(sh('#!/sbin/openrc-run', 'command=/usr/bin/foo', 'command_args="--foreground"'));
+    expect(applied(s, d.converted!.edits)).toBe(sh(...HEAD));
     expect(d.notes).toEqual([
       'custom stop() replaced by command/command_args, so that the supervisor starts the daemon',
     ]);
