@@ -906,7 +906,7 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
     // start-stop-daemon's, wherever it stands, and the operands are the daemon's (in their
     // order, before the words after `--`). So an operand is certain only when no word it
     // expands to can start with `-`: literal text, or variables whose value is known.
-    const unsure = operands.find((i) => !operandIsCertain(s, launch.words[i + 1].text));
+    const unsure = operands.find((i) => !operandIsCertain(s, launch.words[i + 1].text, launch.fn));
     if (unsure !== undefined)
       return refuse(
         `start()'s start-stop-daemon passes ${launch.words[unsure + 1].text} before \`--\`: if its value starts with \`-\`, start-stop-daemon takes it for one of its own options, so rc-supervise cannot tell whose it is`,
@@ -1521,13 +1521,24 @@ const EVAL_SPECIAL = /[^A-Za-z0-9_./:,=+@%^ -]|  |(^| )[#~]/;
  * `server`), or made of variables whose static value is known and gives no word that starts
  * with `-` (`"\${REDMINE_DIR}"/bin/rails` with REDMINE_DIR="/var/lib/redmine").
  */
-function operandIsCertain(s: Service, text: string): boolean {
+function operandIsCertain(s: Service, text: string, fn: string | null): boolean {
   const lead = text.replace(/^["']+/, '');
   if (lead.startsWith('-')) return false;
   if (!/[$`]/.test(text)) return true;
   if (/`|\$\(/.test(text)) return false;
   // Only plain references: `${DEBUG:+"--verbose"}` is written to hold an option.
   if (/\$\{[^}]*[^\w}]/.test(text)) return false;
+  // A variable the launching function sets itself: the static value is not the one the launch
+  // reads. syslog-ng's start() sets SYSLOG_NG_OPTS="-- ${SYSLOG_NG_OPTS}", whose `--` is
+  // start-stop-daemon's end of options (the daemon never saw it; supervise-daemon would pass
+  // it on). Certain only when each such value, as written, cannot start a word with `-`.
+  for (const [, name] of text.matchAll(/\$\{?([A-Za-z_]\w*)/g))
+    for (const a of s.initd.assignments.filter((x) => x.name === name && x.fn !== null && x.fn === fn)) {
+      const own = a.value.text.replace(new RegExp(`\\$\\{?${name}\\}?`, 'g'), '');
+      if (/`|\$\(/.test(own)) return false;
+      const ownValue = /\$/.test(own) ? s.expand(own) : own.replace(/["']/g, '');
+      if (ownValue === null || ownValue.split(/\s+/).some((w) => w.startsWith('-'))) return false;
+    }
   const v = s.expand(text);
   if (v === null) return false;
   // Unquoted expansions are split into words: each must be safe.

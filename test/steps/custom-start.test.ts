@@ -1860,6 +1860,37 @@ describe('operands of start-stop-daemon before `--`', () => {
   });
 });
 
+describe('a variable start() sets itself, passed before `--`', () => {
+  // syslog-ng's start() (a 2012 tree): SYSLOG_NG_OPTS gets a leading `--`, start-stop-daemon's end
+  // of options, which the daemon never saw; passed on by supervise-daemon it would reach syslog-ng
+  // (round 18's review). conf.d's value alone ("") said nothing of it.
+  const launch = (set: string) =>
+    run(
+      sh(
+        '#!/sbin/openrc-run',
+        'start() {',
+        `\t${set}`,
+        '\tstart-stop-daemon --start --exec /usr/bin/foo ${FOO_OPTS}',
+        '}',
+      ),
+      {},
+      'FOO_OPTS=""\n',
+    ).r;
+  test.each([
+    ['a leading --', '[ -n "${FOO_OPTS}" ] && FOO_OPTS="-- ${FOO_OPTS}"'],
+    ['an option', 'FOO_OPTS="${FOO_OPTS} -v"'],
+    ['a command substitution', 'FOO_OPTS="$(cat /etc/foo.opts)"'],
+  ])('%s is refused', (_what, set) => {
+    expect(launch(set)).toMatchObject({
+      code: 'custom-start',
+      reason: `${PREFIX}start()'s start-stop-daemon passes \${FOO_OPTS} before \`--\`: if its value starts with \`-\`, start-stop-daemon takes it for one of its own options, so rc-supervise cannot tell whose it is`,
+    });
+  });
+  test('operands only (a path) are certain', () => {
+    expect(launch('FOO_OPTS="/etc/foo.conf ${FOO_OPTS}"')).toBeUndefined();
+  });
+});
+
 describe("values OpenRC's eval would read as shell", () => {
   test('a conf.d value with shell characters is read at start time, as data', () => {
     const { r, d } = run(
