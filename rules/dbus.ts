@@ -14,8 +14,9 @@ const rule: ServiceRule = {
   // knowledge entries whose words came before 2016 (src/knowledge/rules.ts ASSUMED_NEWER_THAN).
   foregroundSince: '1.5.10',
   versionedForeground: '--nofork --nopidfile',
+  foregroundSinceReleased: '2012-02',
   versionNote:
-    'dbus-daemon stays in the foreground with --nofork --nopidfile only from version 1.5.10 (released 2012-02); the installed version is not known and is taken to be newer: with an older dbus-daemon the service would not stay up (check its version)',
+    'dbus-daemon stays in the foreground with --nofork --nopidfile only from version 1.5.10 (released by 2012-02); the installed version is not known and is taken to be newer: an older dbus-daemon does not take these words (check its version)',
   backgroundFlags: [{ flag: '--fork', why: 'daemonize' }],
   // From <pidfile> in Gentoo's system.conf; --nopidfile in `foreground` keeps dbus-daemon off it.
   ownPidfile: '/run/dbus.pid',

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import os from 'node:os';
 import path from 'node:path';
 import { compareVersions, initdOwners, type InstalledPackage } from '../src/knowledge/installed.js';
-import { entryToRule, ruleForInstalled, ruleForPackage } from '../src/knowledge/rules.js';
+import { compareGate, entryToRule, ruleForInstalled, ruleForPackage } from '../src/knowledge/rules.js';
 import type { DaemonEntry } from '../src/knowledge/types.js';
 import type { ServiceRule } from '../src/rules/types.js';
 import ntpdRule from '../rules/ntpd.js';
@@ -100,7 +100,7 @@ test('a daemon that stays in the foreground by itself only from a version: an ol
   // 2.2.13 came out in 2008 (an old gate): with the version unknown it is taken to be newer.
   const unknown = plan({});
   expect(unknown.kind === 'migrate' && unknown.notes).toContain(
-    'iprdump stays in the foreground by itself only from version 2.2.13 (released by 2008-11); the installed version is not known and is taken to be newer: an older iprdump does not (check its version)',
+    'iprdump stays in the foreground by itself only from version 2.2.13 (released by 2008-11); the installed version is not known and is taken to be newer: an older iprdump does not take these words (check its version)',
   );
   const old = plan(contents('iprutils-2.2.8'));
   expect(old.kind === 'refuse' && old.reason).toBe(
@@ -387,7 +387,7 @@ describe('an old version gate (foregroundSinceReleased before 2016-01)', () => {
     where: `var/db/pkg/app-misc/oldd-${version}/CONTENTS`,
   });
   const NOTE =
-    'oldd stays in the foreground with -f only from version 2.0 (released by 2011-05); the installed version is not known and is taken to be newer: an older oldd does not (check its version)';
+    'oldd stays in the foreground with -f only from version 2.0 (released by 2011-05); the installed version is not known and is taken to be newer: an older oldd does not take these words (check its version)';
 
   test('the version unknown: the words apply, and the note says what was assumed', () => {
     const r = ruleForInstalled(entryToRule(entry('2011-05')), undefined);
@@ -409,14 +409,25 @@ describe('an old version gate (foregroundSinceReleased before 2016-01)', () => {
     expect(r.foreground).toBe('-f');
     expect(r.versionNote).toBeUndefined();
   });
-  test('a live, a pre-release or an unreadable version is as good as unknown, and the note names it', () => {
-    for (const v of ['9999', '2.3.9999', 'git', '2.0_rc1', '2.0-rc2', '2.0_beta3']) {
+  test('a live or an unreadable version is as good as unknown, and the note names it', () => {
+    for (const v of ['9999', '2.3.9999', 'git']) {
       const r = ruleForInstalled(entryToRule(entry('2011-05')), pkg(v));
       expect([v, r.refuse, r.foreground, r.versionNote]).toEqual([
         v,
         undefined,
         '-f',
-        `oldd stays in the foreground with -f only from version 2.0 (released by 2011-05); var/db/pkg/app-misc/oldd-${v}/CONTENTS says app-misc/oldd ${v} installed the init script, a version that cannot be compared, and is taken to be newer: an older oldd does not (check its version)`,
+        `oldd stays in the foreground with -f only from version 2.0 (released by 2011-05); var/db/pkg/app-misc/oldd-${v}/CONTENTS says app-misc/oldd ${v} installed the init script, a version rc-supervise cannot compare; it is taken to be newer: an older oldd does not take these words (check its version)`,
+      ]);
+    }
+  });
+  test("a pre-release of the gate's own version is older than it: refused, old gate or not", () => {
+    for (const v of ['2.0_rc1', '2.0-rc2', '2.0_beta3', '2.0_pre1-r1']) {
+      const r = ruleForInstalled(entryToRule(entry('2011-05')), pkg(v));
+      expect([v, r.foreground, r.versionNote, r.refuse?.reason]).toEqual([
+        v,
+        undefined,
+        undefined,
+        `oldd stays in the foreground with -f only from version 2.0, and var/db/pkg/app-misc/oldd-${v}/CONTENTS says app-misc/oldd ${v} installed the init script, a version rc-supervise cannot compare`,
       ]);
     }
   });
@@ -430,6 +441,22 @@ describe('an old version gate (foregroundSinceReleased before 2016-01)', () => {
         true,
       ]);
     }
+  });
+  test('compareGate: the numbers first; a patch level or a letter after the same numbers is newer', () => {
+    const cases: [string, string, number | undefined][] = [
+      ['2.0_p3', '2.0', 1],
+      ['2.0a', '2.0', 1],
+      ['2.0-r1', '2.0', 0],
+      ['2.0', '2.0a', -1],
+      ['2.1a15', '2.1a15', 0],
+      ['2.1a9', '2.1a15', -1],
+      ['2.1b', '2.1a15', 1],
+      ['1.4a', '1.4.0', undefined],
+      ['1.4.0', '1.4', 0],
+      ['2.0_rc1', '2.0', undefined],
+      ['1.9', '2.0', -1],
+    ];
+    for (const [v, since, want] of cases) expect([v, since, compareGate(v, since)]).toEqual([v, since, want]);
   });
   test('a patch level or a letter after the gate version is newer; a pre-release of a newer gate stays refused', () => {
     for (const v of ['2.0_p3', '2.0a', '2.0-r1'])
@@ -493,7 +520,7 @@ test('migrate: an old gate applies its words where the version is unknown, and s
   if (unknown.kind !== 'migrate') return;
   expect(unknown.edits.map((e) => e.text).join('')).toContain('command_args_foreground="-f"');
   expect(unknown.notes).toContain(
-    'atd stays in the foreground with -f only from version 3.1.12 (released by 2009-12); the installed version is not known and is taken to be newer: an older atd does not (check its version)',
+    'atd stays in the foreground with -f only from version 3.1.12 (released by 2009-12); the installed version is not known and is taken to be newer: an older atd does not take these words (check its version)',
   );
   const old = plan(contents('at-3.1.10.2-r2'));
   expect(old.kind === 'refuse' && old.reason).toBe(

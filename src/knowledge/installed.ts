@@ -21,7 +21,9 @@ const PF = /^(.+?)-(\d[^-]*(?:-r\d+)?)$/;
  * var/db/pkg/<cat>/<pf>/CONTENTS (`obj /etc/init.d/<name> <md5> <mtime>`) and Alpine's
  * lib/apk/db/installed (`P:`, `V:`, `F:etc/init.d`, `R:<name>`). Only what is inside the root
  * is read (readValueOrUndefined follows no link out of it); an unreadable or malformed entry
- * is passed over: the installed version is then unknown, which is a refusal, never a guess.
+ * is passed over: the installed version is then unknown, which is a refusal, never a guess
+ * (but for an old version gate, whose words apply with a note saying what was assumed:
+ * src/knowledge/rules.ts ASSUMED_NEWER_THAN).
  */
 const cache = new Map<string, Map<string, InstalledPackage>>();
 

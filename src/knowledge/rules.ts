@@ -37,6 +37,15 @@ const how = (words: string): string => (words ? `with ${words}` : 'by itself');
  */
 export const ASSUMED_NEWER_THAN = '2016-01';
 
+/**
+ * The note of an old gate applied on an assumption: `what` says which version was assumed newer
+ * (the installed version not known, or one that cannot be compared).
+ */
+function gateNote(bin: string, words: string, since: string, released: string, what: string): string {
+  return `${bin} stays in the foreground ${how(words)} only from version ${since} (released by ${released}); ${what}: an older ${bin} does not take these words (check its version)`;
+}
+const UNKNOWN_NEWER = 'the installed version is not known and is taken to be newer';
+
 /** The words of a version-gated entry apply while its version is unknown (see ASSUMED_NEWER_THAN). */
 const assumedNewer = (e: DaemonEntry): boolean =>
   e.foregroundSinceReleased !== undefined && e.foregroundSinceReleased < ASSUMED_NEWER_THAN;
@@ -76,7 +85,14 @@ export function entryToRule(e: DaemonEntry): ServiceRule {
       : {}),
     ...(assumed
       ? {
-          versionNote: `${e.binaries[0]} stays in the foreground ${how(e.foreground!)} only from version ${e.foregroundSince} (released by ${e.foregroundSinceReleased}); the installed version is not known and is taken to be newer: an older ${e.binaries[0]} does not (check its version)`,
+          versionNote: gateNote(
+            e.binaries[0],
+            e.foreground!,
+            e.foregroundSince!,
+            e.foregroundSinceReleased!,
+            UNKNOWN_NEWER,
+          ),
+          foregroundSinceReleased: e.foregroundSinceReleased,
         }
       : {}),
     backgroundFlags: [
@@ -239,6 +255,10 @@ export function compareGate(version: string, since: string): number | undefined 
   const rest = (v: string) => v.replace(/^\d+(?:\.\d+)*/, '').replace(/-r\d+$/, '');
   const [a, b] = [rest(version), rest(since)];
   if (a === b) return 0;
+  // 1.4a against 1.4.0: Gentoo compares the numbers first (1.4.0 has one more), then suffixes;
+  // equal only after padding, with a suffix on one side: no answer given here.
+  const count = (v: string) => (/^\d+(?:\.\d+)*/.exec(v)?.[0] ?? '').split('.').length;
+  if (count(version) !== count(since)) return undefined;
   if (/^[-_.]?(alpha|beta|pre|rc)/i.test(a)) return undefined;
   // Gentoo's _p (a patch level of that release) comes after the release itself.
   if (/^_p\d*$/.test(a) && b === '') return 1;
@@ -248,6 +268,13 @@ export function compareGate(version: string, since: string): number | undefined 
   if (la && b === '') return 1;
   if (la && lb) return la[1] !== lb[1] ? (la[1] < lb[1] ? -1 : 1) : Math.sign(Number(la[2] || 0) - Number(lb[2] || 0));
   return undefined;
+}
+
+/** A pre-release of the gate's own version (3.1.12_rc1 against 3.1.12): older than it, by definition. */
+function preRelease(version: string, since: string): boolean {
+  return (
+    compareVersions(version, since) === 0 && /^[\d.]*[-_.]?(alpha|beta|pre|rc)/i.test(version.replace(/-r\d+$/, ''))
+  );
 }
 
 /** A live branch version (3.0.9999) whose line is older than the gate's version (3.1.12). */
@@ -284,12 +311,20 @@ export function ruleForInstalled(rule: ServiceRule, pkg: InstalledPackage | unde
   // An old gate (versionNote): a version that cannot be compared, or a live one, is as good as
   // unknown (the assumption that made the gate old holds for them as for an unknown version),
   // unless a live branch is of an older line than the gate's (at-3.0.9999 against 3.1.12).
-  if (rule.versionNote && cmp === undefined && !(live && olderLine(pkg.version, since)))
+  if (
+    rule.versionNote &&
+    cmp === undefined &&
+    !preRelease(pkg.version, since) &&
+    !(live && olderLine(pkg.version, since))
+  )
     return {
       ...rule,
-      versionNote: rule.versionNote.replace(
-        'the installed version is not known',
-        `${found}, a version that cannot be compared,`,
+      versionNote: gateNote(
+        bin,
+        words,
+        since,
+        rule.foregroundSinceReleased ?? '?',
+        `${found}, a version rc-supervise cannot compare; it is taken to be newer`,
       ),
     };
   // An older release line that got the words in a later point release (nslcd's --nofork: 0.9.1,

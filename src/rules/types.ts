@@ -50,6 +50,8 @@ export interface ServiceRule {
    * migrate says so with this note; a known older version still refuses.
    */
   versionNote?: string;
+  /** When foregroundSince was released (knowledge entries' foregroundSinceReleased), for the note. */
+  foregroundSinceReleased?: string;
   /** Releases of older lines that have the words too (knowledge entries' foregroundSinceBackports). */
   foregroundBackports?: string[];
   /**
