@@ -162,6 +162,14 @@ describe('checks that must not fire (false positives seen on real overlays)', ()
     expect([acpid.severity, acpid.fix?.safety]).toEqual(['error', 'safe']);
   });
 
+  // Alpine's nzbget: --server is -s, its console (foreground) mode (holdout-11 review, round 18).
+  test("no-foreground: a long spelling of the rule's word (nzbget --server for -s)", () => {
+    const nz =
+      '#!/sbin/openrc-run\nsupervisor=supervise-daemon\ncommand=/usr/bin/nzbget\ncommand_args="--server --configfile /var/lib/nzbget/nzbget.conf"\n';
+    expect(ids(nz)).toEqual([]);
+    expect(ids(nz.replace('--server ', ''))).toEqual(['no-foreground:error']);
+  });
+
   test('supervisor-hardcoded: not where the script only works under supervise-daemon', () => {
     expect(ids('#!/sbin/openrc-run\nsupervisor=supervise-daemon\ncommand=/usr/bin/x\ncommand_args="-F"\n')).toEqual([]);
   });
