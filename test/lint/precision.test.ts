@@ -158,6 +158,11 @@ describe('checks that must not fire (false positives seen on real overlays)', ()
     expect(f.message).toBe(
       'atd forks unless told not to: set command_args_foreground="-f" (knowledge base atd; the words exist from version 3.1.12 on: check the installed version)',
     );
+    // nslcd's --nofork: 0.9.1, and 0.8.14 in the 0.8 line.
+    const [nslcd] = lint('#!/sbin/openrc-run\nsupervisor=supervise-daemon\ncommand=/usr/sbin/nslcd\n');
+    expect(nslcd.message).toBe(
+      'nslcd forks unless told not to: set command_args_foreground="--nofork" (knowledge base nslcd; the words exist from version 0.9.1 (0.8.14 in an older line) on: check the installed version)',
+    );
     const [acpid] = lint('#!/sbin/openrc-run\nsupervisor=supervise-daemon\ncommand=/usr/sbin/acpid\n');
     expect([acpid.severity, acpid.fix?.safety]).toEqual(['error', 'safe']);
   });

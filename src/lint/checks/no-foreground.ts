@@ -72,7 +72,12 @@ const check: Check = {
     // An old version gate (versionNote): lint never knows the installed version, so the words
     // are likely, not certain: a warning, a fix that is not safe, and the version named.
     const gate = certain && ctx.rule?.versionNote && ctx.rule.foregroundSince;
-    const why2 = gate ? `${why}; the words exist from version ${gate} on: check the installed version` : why;
+    const backports = ctx.rule?.foregroundBackports?.length
+      ? ` (${ctx.rule.foregroundBackports.join(', ')} in an older line)`
+      : '';
+    const why2 = gate
+      ? `${why}; the words exist from version ${gate}${backports} on: check the installed version`
+      : why;
     return [
       {
         ...at,
