@@ -1,3 +1,4 @@
+import { gateNote, UNKNOWN_NEWER } from '../src/knowledge/rules.js';
 import type { ServiceRule } from '../src/rules/types.js';
 
 const rule: ServiceRule = {
@@ -15,8 +16,7 @@ const rule: ServiceRule = {
   foregroundSince: '1.5.10',
   versionedForeground: '--nofork --nopidfile',
   foregroundSinceReleased: '2012-02',
-  versionNote:
-    'dbus-daemon stays in the foreground with --nofork --nopidfile only from version 1.5.10 (released by 2012-02); the installed version is not known and is taken to be newer: an older dbus-daemon does not take these words (check its version)',
+  versionNote: gateNote('dbus-daemon', '--nofork --nopidfile', '1.5.10', '2012-02', UNKNOWN_NEWER),
   backgroundFlags: [{ flag: '--fork', why: 'daemonize' }],
   // From <pidfile> in Gentoo's system.conf; --nopidfile in `foreground` keeps dbus-daemon off it.
   ownPidfile: '/run/dbus.pid',

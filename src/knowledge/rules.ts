@@ -41,10 +41,10 @@ export const ASSUMED_NEWER_THAN = '2016-01';
  * The note of an old gate applied on an assumption: `what` says which version was assumed newer
  * (the installed version not known, or one that cannot be compared).
  */
-function gateNote(bin: string, words: string, since: string, released: string, what: string): string {
+export function gateNote(bin: string, words: string, since: string, released: string, what: string): string {
   return `${bin} stays in the foreground ${how(words)} only from version ${since} (released by ${released}); ${what}: an older ${bin} does not take these words (check its version)`;
 }
-const UNKNOWN_NEWER = 'the installed version is not known and is taken to be newer';
+export const UNKNOWN_NEWER = 'the installed version is not known and is taken to be newer';
 
 /** The words of a version-gated entry apply while its version is unknown (see ASSUMED_NEWER_THAN). */
 const assumedNewer = (e: DaemonEntry): boolean =>
@@ -333,16 +333,7 @@ export function ruleForInstalled(rule: ServiceRule, pkg: InstalledPackage | unde
     cmp === -1
       ? rule.foregroundBackports?.find((b) => sameLine(pkg.version, b) && (compareGate(pkg.version, b) ?? -1) >= 0)
       : undefined;
-  if (backport)
-    return {
-      ...rule,
-      foreground: words,
-      refuse: undefined,
-      versionNote: undefined,
-      summary: `${words ? `command_args_foreground="${words}"` : 'stays in the foreground by itself'} (${pkg.name} ${pkg.version} is ${backport} or newer in the line that has them from ${backport})`,
-      sources: [...rule.sources, `installed version: ${found}`],
-    };
-  if (cmp === undefined || cmp < 0)
+  if (!backport && (cmp === undefined || cmp < 0))
     return {
       ...rule,
       foreground: undefined,
@@ -356,12 +347,15 @@ export function ruleForInstalled(rule: ServiceRule, pkg: InstalledPackage | unde
         suggestion: `pass --foreground-args with the words ${pkg.name} ${pkg.version} has, or upgrade it`,
       },
     };
+  const shown = words ? `command_args_foreground="${words}"` : 'stays in the foreground by itself';
   return {
     ...rule,
     foreground: words,
     refuse: undefined,
     versionNote: undefined,
-    summary: `${words ? `command_args_foreground="${words}"` : 'stays in the foreground by itself'} (${pkg.name} ${pkg.version} is ${since} or newer)`,
+    summary: backport
+      ? `${shown} (${pkg.name} ${pkg.version} is ${backport} or newer in the line that has them from ${backport})`
+      : `${shown} (${pkg.name} ${pkg.version} is ${since} or newer)`,
     sources: [...rule.sources, `installed version: ${found}`],
   };
 }
