@@ -464,7 +464,11 @@ export function flagsStep(ctx: StepContext, d: Draft): Refusal | void {
   // puppet master: its pid file is also a lock taken in the foreground. With the pid file option
   // moved away it falls back to its default file, which every instance of a multi-instance
   // script (puppetmaster.<name>) shares: the second one would not start.
-  const pidWords = PIDFILE_REF.test(d.movedText) || movesPidFlag(d.movedText, specs);
+  // ptpd2's `--global:lock_file=$PTPD_PIDFILE` names it through a variable pidfile is set from.
+  const aliasRef = pidfileAliases(ctx.service).some((v) =>
+    new RegExp(`\\$(\\{${v}[}:#%=+?-]|${v}(?![A-Za-z0-9_]))`).test(d.movedText),
+  );
+  const pidWords = PIDFILE_REF.test(d.movedText) || aliasRef || movesPidFlag(d.movedText, specs);
   if (pidWords && ctx.rule?.pidfileLock && /\$\{?(RC_SVCNAME|SVCNAME)\b/.test(ctx.service.initd.text))
     return {
       kind: 'refuse',

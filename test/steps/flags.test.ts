@@ -493,6 +493,18 @@ test('a daemon whose pid file is a lock, in a per-instance script: refused; with
   );
   expect(run(script('foo'), lock).res).toBeUndefined();
   expect(run(script('${RC_SVCNAME}'), rule({ ownPidfile: '*' })).res).toBeUndefined();
+  // ptpd2: the option names the pid file through the variable pidfile is set from.
+  const alias = (name: string) =>
+    sh(
+      '#!/sbin/openrc-run',
+      `FOO_PIDFILE=\${FOO_PIDFILE:-/run/${name}.pid}`,
+      'command_args="--global:lock_file=$FOO_PIDFILE -c /etc/foo.conf"',
+      'pidfile="${FOO_PIDFILE}"',
+    );
+  expect(run(alias('${RC_SVCNAME}'), lock).res?.reason).toBe(
+    'foo takes its pid file as a lock in the foreground too, and this script runs one instance per service name: with the pid file option moved to command_args_background every instance would fall back to the same default file',
+  );
+  expect(run(alias('foo'), lock).res).toBeUndefined();
 });
 
 test('command_background=yes with only a pid file flag: the flag stays, and the supervisor will get a pid file of its own', () => {
