@@ -402,3 +402,71 @@ export function resolveRoot(arg: string | undefined): string {
     );
   return path.resolve(arg);
 }
+
+/**
+ * `rel` resolved under `root` as a process chrooted there would see it: each component is
+ * looked at with lstat, and a symlink's target is taken relative to the root when absolute
+ * (a system mounted at /mnt/gentoo has `usr/sbin/dropbear -> /usr/bin/dropbearmulti`), so
+ * nothing outside the root is ever looked at, not even its metadata; `..` stops at the root.
+ * Hand-written because fs.realpath follows an absolute link out of the root. Returns the
+ * absolute path and its stat, or undefined when a component is missing or the links loop.
+ */
+export function resolveInRootSync(root: string, rel: string): { abs: string; stat: fsSync.Stats } | undefined {
+  const base = path.resolve(root);
+  const todo = rel.split('/').filter((c) => c && c !== '.');
+  const done: string[] = [];
+  let links = 0;
+  while (todo.length) {
+    const c = todo.shift()!;
+    if (c === '..') {
+      done.pop();
+      continue;
+    }
+    const abs = path.join(base, ...done, c);
+    let st: fsSync.Stats;
+    try {
+      st = fsSync.lstatSync(abs);
+    } catch {
+      return undefined;
+    }
+    if (st.isSymbolicLink()) {
+      if (++links > 40) return undefined;
+      let target: string;
+      try {
+        target = fsSync.readlinkSync(abs);
+      } catch {
+        return undefined;
+      }
+      if (target.startsWith('/')) done.length = 0;
+      todo.unshift(...target.split('/').filter((x) => x && x !== '.'));
+      continue;
+    }
+    if (todo.length && !st.isDirectory()) return undefined;
+    done.push(c);
+  }
+  const abs = path.join(base, ...done);
+  try {
+    return { abs, stat: fsSync.lstatSync(abs) };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Where OpenRC's PATH finds the program `name` on the root. openrc-run puts its own helpers
+ * (RC_LIBEXECDIR/bin) and then /bin:/sbin:/usr/bin:/usr/sbin before whatever PATH it was
+ * started with (src/shared/misc.c env_config()), so the first executable regular file in those
+ * four directories is the one a script running `name` starts, wherever it was called from.
+ * Undefined when OpenRC's helper directory has that name too, or none of the four has it
+ * (then it comes from the caller's PATH, which is not known): never guessed.
+ */
+export function programOnRoot(root: string, name: string): string | undefined {
+  if (!/^[A-Za-z0-9_][A-Za-z0-9_.+-]*$/.test(name)) return undefined;
+  const program = (dir: string) => {
+    const r = resolveInRootSync(root, `${dir}/${name}`);
+    return !!r && r.stat.isFile() && (r.stat.mode & 0o111) !== 0;
+  };
+  if (['lib/rc/bin', 'usr/libexec/rc/bin'].some((d) => resolveInRootSync(root, `${d}/${name}`))) return undefined;
+  const dir = ['bin', 'sbin', 'usr/bin', 'usr/sbin'].find(program);
+  return dir && `/${dir}/${name}`;
+}

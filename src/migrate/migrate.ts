@@ -1,7 +1,7 @@
 import { applyEdits, byFile, type Edit } from '../edit/edits.js';
 import { EXIT, InternalError, RcError } from '../errors.js';
 import path from 'node:path';
-import { existsSync, readScriptSync, symlinksTo, underRoot, type ReadResult } from '../io/files.js';
+import { existsSync, programOnRoot, readScriptSync, symlinksTo, underRoot, type ReadResult } from '../io/files.js';
 import { Service } from '../model/service.js';
 import { initParser } from '../parse/parser.js';
 import { ShellFile } from '../parse/shellfile.js';
@@ -54,6 +54,8 @@ export interface LoadedService {
   pidfileReaders?: readonly PidfileReader[];
   /** The package that installed the init script (read only when a rule needs its version). */
   installed?: () => InstalledPackage | undefined;
+  /** Where OpenRC's PATH finds a program on the root (a script that runs its daemon by name). */
+  programs?: (name: string) => string | undefined;
   /** Why writing a file would change another one too (a symlink to it, a hard link), by path. */
   shared?: Record<string, string>;
 }
@@ -103,6 +105,7 @@ export function loadServiceSync(root: string, name: string): LoadedService {
     units: unitsOnRoot(root),
     pidfileReaders: pidfileReadersOnRoot(root),
     installed,
+    programs: (program: string) => programOnRoot(root, program),
   };
 }
 
@@ -217,6 +220,7 @@ export function migrateLoaded(l: LoadedService, options: PlanOptions = {}): Serv
     rule,
     units: l.units ?? [],
     pidfileReaders: l.pidfileReaders ?? [],
+    findProgram: l.programs,
     initdPath: l.initdPath,
     confdPath: l.confdPath,
     initdIsLink: l.initd.linkTarget,

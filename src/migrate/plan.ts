@@ -38,6 +38,8 @@ export interface PlanInput {
   units?: readonly UnitFacts[];
   /** Files on the root that may signal the daemon through its pid file (etc/logrotate.d). */
   pidfileReaders?: readonly PidfileReader[];
+  /** Where OpenRC's PATH finds a program the script runs by name, on the root. */
+  findProgram?: (name: string) => string | undefined;
   /** Paths relative to root. */
   initdPath: string;
   confdPath: string;
@@ -57,6 +59,7 @@ export function planMigration(input: PlanInput): Plan {
     rule: input.rule,
     units: input.units ?? [],
     pidfileReaders: input.pidfileReaders ?? [],
+    findProgram: input.findProgram,
     initdPath: input.initdPath,
     confdPath: input.confdPath,
     initdIsLink: input.initdIsLink,

@@ -1145,12 +1145,19 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
     command = launch.words[0].text;
     args = launch.words.slice(1).map(tok);
     // `mdadm --monitor --daemonise` found through PATH: command= wants the program's path,
-    // which the script does not say.
-    if (!/[/$]/.test(command))
-      return refuse(
-        `start() runs ${command} by name (found through PATH); command= needs its path, which the script does not give`,
-        `write start() with the program's full path (e.g. /sbin/${command}), then migrate again`,
-      ); // With a stop() of its own the script says which process it takes for the daemon.
+    // which the script does not say; the root does, where OpenRC's own PATH finds it.
+    if (!/[/$]/.test(command)) {
+      const found = ctx.findProgram?.(command);
+      if (!found)
+        return refuse(
+          `start() runs ${command} by name (found through PATH); command= needs its path, which the script does not give${ctx.findProgram ? ", and OpenRC's PATH (/bin, /sbin, /usr/bin, /usr/sbin) finds no such program on this root" : ''}`,
+          `write start() with the program's full path (e.g. /sbin/${command}), then migrate again`,
+        );
+      notes.push(
+        `start() runs ${command} by name: on this root OpenRC's PATH (/bin:/sbin:/usr/bin:/usr/sbin, before the caller's) finds ${found}, which command= names`,
+      );
+      command = found;
+    } // With a stop() of its own the script says which process it takes for the daemon.
     const direct = stopFn ? directLaunch(s, ctx.rule, start, launch, args, stopFn) : undefined;
     if (typeof direct === 'object') return direct;
     if (direct) notes.push(direct);

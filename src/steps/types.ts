@@ -68,6 +68,8 @@ export interface StepContext {
   units: readonly UnitFacts[];
   /** Files on the root that may signal the daemon through its pid file (etc/logrotate.d). */
   pidfileReaders?: readonly PidfileReader[];
+  /** Where OpenRC's PATH finds a program the script runs by name, on the root (migrate only). */
+  findProgram?: (name: string) => string | undefined;
   /** Paths relative to root. */
   initdPath: string;
   confdPath: string;

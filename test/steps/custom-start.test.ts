@@ -1603,6 +1603,17 @@ test('a daemon run by bare name (through PATH) with its daemonize flag is found 
   expect(r.reason).toBe(
     `${PREFIX}start() runs food by name (found through PATH); command= needs its path, which the script does not give`,
   );
+  // migrate looks on the root where OpenRC's PATH would find it: found, command= names that path.
+  const food = rule({ daemons: ['food'], foreground: '' });
+  const { r: found, d } = run(script, { rule: food, findProgram: (n) => (n === 'food' ? '/sbin/food' : undefined) });
+  expect(found).toBeUndefined();
+  expect(d.converted?.command).toBe('/sbin/food');
+  expect(d.converted?.notes).toContain(
+    "start() runs food by name: on this root OpenRC's PATH (/bin:/sbin:/usr/bin:/usr/sbin, before the caller's) finds /sbin/food, which command= names",
+  );
+  expect(refusal(script, { rule: food, findProgram: () => undefined }).reason).toBe(
+    `${PREFIX}start() runs food by name (found through PATH); command= needs its path, which the script does not give, and OpenRC's PATH (/bin, /sbin, /usr/bin, /usr/sbin) finds no such program on this root`,
+  );
 });
 
 describe('variables a function sets, read when the service starts', () => {

@@ -30,12 +30,19 @@ export function rule(r: Partial<ServiceRule> & { id?: string } = {}): ServiceRul
 
 export function ctx(
   s: Service,
-  more: { rule?: ServiceRule; units?: UnitFacts[]; options?: PlanOptions; initdIsLink?: string } = {},
+  more: {
+    rule?: ServiceRule;
+    units?: UnitFacts[];
+    options?: PlanOptions;
+    initdIsLink?: string;
+    findProgram?: (name: string) => string | undefined;
+  } = {},
 ): StepContext {
   return {
     service: s,
     rule: more.rule,
     units: more.units ?? [],
+    findProgram: more.findProgram,
     initdPath: `etc/init.d/${s.name}`,
     confdPath: `etc/conf.d/${s.name}`,
     initdIsLink: more.initdIsLink,
