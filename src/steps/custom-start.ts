@@ -196,7 +196,14 @@ export function directlyRun(s: Service): string[] {
 export type StartShape =
   | { kind: 'none' }
   | { kind: 'default' }
-  | { kind: 'launch'; launch: Command; how: 'start-stop-daemon' | 'binary'; guard?: Command }
+  | {
+      kind: 'launch';
+      launch: Command;
+      how: 'start-stop-daemon' | 'binary';
+      guard?: Command;
+      /** The launch line ends in a lone `&` (spread's): allowed only for start-stop-daemon --background. */
+      amp?: true;
+    }
   | { kind: 'oneshot' }
   | { kind: 'refuse'; reason: string };
 
@@ -313,7 +320,10 @@ export function startShape(s: Service, daemons: readonly string[]): StartShape {
     /\d*[<>]&\d+|\d*&?>>?\s*\S+|\d*<\s*\S+/g,
     ' ',
   ); // redirections are not chaining
-  if (/(\|\||&&|\||&)\s*(\S|$)/.test(rest))
+  const how = isSsdStart(s, launch) ? 'start-stop-daemon' : 'binary';
+  // `start-stop-daemon --background … &`: checked once its options are read (convertCustomStart).
+  const amp = how === 'start-stop-daemon' && /^\s*&\s*$/.test(rest);
+  if (!amp && /(\|\||&&|\||&)\s*(\S|$)/.test(rest))
     return { kind: 'refuse', reason: 'start() chains the launch with other commands on its line (||, &&, | or &)' };
   if (launch.words.some((w) => /\$\(|`/.test(w.text)))
     return {
@@ -331,8 +341,9 @@ export function startShape(s: Service, daemons: readonly string[]): StartShape {
   return {
     kind: 'launch',
     launch,
-    how: isSsdStart(s, launch) ? 'start-stop-daemon' : 'binary',
+    how,
     ...(guard && { guard }),
+    ...(amp && { amp: true as const }),
   };
 }
 
@@ -513,6 +524,8 @@ type PostPlan = { keep: string[]; notes: string[] } | { refuse: string };
  * see the launch's exit status. Safe: messages, a sleep, an informative check, OpenRC's bounded
  * ewaitfile; a report of the launch's status that only prints is dropped. Anything touching what
  * the daemon creates (its socket, pid file, files, a wait loop of the script's own) is refused.
+ * After a `start-stop-daemon --background` launch without --wait (spawnedOnly) other commands
+ * are kept too: that start returned at the spawn as well, so nothing ran later than it will now.
  */
 function classifyPost(
   s: Service,
@@ -520,6 +533,8 @@ function classifyPost(
   launch: Command,
   post: string[],
   startAssigns: readonly { name: string; declaration?: string }[],
+  spawnedOnly = false,
+  launchPid: readonly string[] = [],
 ): PostPlan {
   const code = post.filter((l) => !/^\s*#/.test(l));
   if (code.length === 0) return { keep: post, notes: [] };
@@ -586,7 +601,8 @@ function classifyPost(
   const pidValue = s.value('pidfile');
   if (
     pidVars.some((v) => new RegExp(`\\$\\{?${v}\\b`).test(code.join('\n'))) ||
-    (pidValue && code.join('\n').includes(pidValue))
+    (pidValue && code.join('\n').includes(pidValue)) ||
+    launchPid.some((x) => code.join('\n').includes(x))
   )
     return {
       refuse: "start() reads the daemon's pid file after the launch; under the supervisor it may not be there yet",
@@ -620,6 +636,15 @@ function classifyPost(
     if (CHECKS.has(c.name) && inCondition(c)) {
       if (c.name === 'pgrep' || c.name === 'pidof')
         notes.push(`start_post() keeps start()'s informative check (${shown(c)}): it only prints a message`);
+      continue;
+    }
+    // log_packets' real_cleandisk after `start-stop-daemon -b -m`: start-stop-daemon returned as
+    // soon as snort was spawned, so the command never waited for it to be ready either; in
+    // start_post() it runs at the same moment.
+    if (spawnedOnly) {
+      notes.push(
+        `start_post() keeps \`${shown(c)}\`, which start() ran after the launch: start-stop-daemon --background returned as soon as the daemon was spawned, so it never waited for the daemon to be ready, and under the supervisor it runs at the same moment`,
+      );
       continue;
     }
     return {
@@ -873,6 +898,10 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
   const optionLines: OptionLine[] = [];
   const notes: string[] = [];
   let backgroundMakePidfile = false;
+  // start-stop-daemon --background (without --wait) returned as soon as the daemon was spawned.
+  let spawnedOnly = false;
+  // The launch's --pidfile as written, and its value: what start() does with it after the launch.
+  let launchPid: string[] = [];
   const tok = (w: { text: string; start: number; end: number }): Token => ({
     text: w.text,
     start: w.start,
@@ -920,6 +949,19 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
       return o.written.startsWith('--') && eq > 0 ? w.slice(eq + 1) : (o.value ?? '');
     };
     const has = (long: string) => p.options.some((o) => o.spec.long === long);
+    spawnedOnly = has('background') && !has('wait');
+    // spread's `start-stop-daemon --background … &`: start-stop-daemon returns at the spawn
+    // anyway, so the `&` only kept start() from seeing its status. Without --background it
+    // would be what puts the daemon in the background, which says nothing of its forking.
+    if (shape.amp) {
+      if (!has('background'))
+        return refuse('start() chains the launch with other commands on its line (||, &&, | or &)');
+      notes.push(
+        "start() ran start-stop-daemon --background in the background of its own shell (`&`), which only kept it from seeing the launch's status: openrc-run now sees and reports it",
+      );
+    }
+    const pidOpt = p.options.find((o) => o.spec.long === 'pidfile')?.value;
+    if (pidOpt) launchPid = [pidOpt, unquoted(s.expand(pidOpt) ?? '')].filter((x) => x.length > 1);
     const exec = p.options.find((o) => o.spec.long === 'startas') ?? p.options.find((o) => o.spec.long === 'exec');
     if (exec?.value) command = written(exec);
     else if (operands.length >= 1) command = launch.words[operands.shift()! + 1].text;
@@ -1402,7 +1444,7 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
   if (unlocal.some((a) => !pre.some((l) => l.includes(s.initd.text.slice(a.start, a.end).replace(/^local\s+/, '')))))
     return refuse('start() declares a variable of the launch local on a line rc-supervise does not move as it stands');
   const eol = s.initd.eol;
-  const postPlan = classifyPost(s, start, launch, pieces.post, startAssigns);
+  const postPlan = classifyPost(s, start, launch, pieces.post, startAssigns, spawnedOnly, launchPid);
   if ('refuse' in postPlan) return refuse(postPlan.refuse);
   const post = postPlan.keep;
   const acrossStart = localAcross(pieces.pre, post);

@@ -45,6 +45,48 @@ describe('a single start-stop-daemon launch', () => {
     );
   });
 
+  // log_packets: `start-stop-daemon -b -m ... snort` then real_cleandisk. --background returned at
+  // the spawn, so the step never waited for the daemon: it stays, in start_post(). Not with --wait
+  // (start-stop-daemon then returned only after that time), nor without --background.
+  test('a step after a --background launch is kept in start_post(): that start returned at the spawn too', () => {
+    const any = rule({ foreground: '' });
+    const bg = script
+      .replace('--start --exec', '--start --background --make-pidfile --exec')
+      .replace('\teend $?\n', '\teend $?\n\tclean_old_logs\n');
+    const { r, d, s } = run(bg, { rule: any });
+    expect(r).toBeUndefined();
+    expect(applied(s, d.converted!.edits)).toContain('start_post() {\n\tclean_old_logs\n}');
+    expect(d.converted?.notes).toContain(
+      'start_post() keeps `clean_old_logs`, which start() ran after the launch: start-stop-daemon --background returned as soon as the daemon was spawned, so it never waited for the daemon to be ready, and under the supervisor it runs at the same moment',
+    );
+    expect(refusal(bg.replace('--make-pidfile', '--make-pidfile --wait 500'), { rule: any }).reason).toBe(
+      `${PREFIX}start() runs \`clean_old_logs\` after the launch; under the supervisor start_post() could run it before the daemon is ready`,
+    );
+    // What touches the daemon's pid file stays refused, --background or not.
+    expect(refusal(bg.replace('clean_old_logs', 'chmod 644 /run/foo.pid'), { rule: any }).reason).toMatch(
+      /pid file after the launch/,
+    );
+  });
+
+  // spread: `start-stop-daemon --background --make-pidfile … &`. The `&` only hid the launch's
+  // status from start(); without --background it is what backgrounds the daemon: refused.
+  test('a lone `&` after a --background launch is dropped with a note; without --background refused', () => {
+    const amp = script
+      .replace('--start --exec', '--start --background --make-pidfile --exec')
+      .replace('/etc/foo.conf\n', '/etc/foo.conf &\n');
+    const { r, d } = run(amp);
+    expect(r).toBeUndefined();
+    expect(d.converted?.notes).toContain(
+      "start() ran start-stop-daemon --background in the background of its own shell (`&`), which only kept it from seeing the launch's status: openrc-run now sees and reports it",
+    );
+    expect(refusal(amp.replace(' --background --make-pidfile', ' --make-pidfile')).reason).toBe(
+      `${PREFIX}start() chains the launch with other commands on its line (||, &&, | or &)`,
+    );
+    expect(refusal(amp.replace('/etc/foo.conf &', '/etc/foo.conf & sleep 1')).reason).toBe(
+      `${PREFIX}start() chains the launch with other commands on its line (||, &&, | or &)`,
+    );
+  });
+
   test('becomes command/command_args; the steps before it become start_pre()', () => {
     const { s, d, r } = run(script);
     expect(r).toBeUndefined();
