@@ -457,11 +457,13 @@ export function resolveInRootSync(root: string, rel: string): { abs: string; sta
  * (RC_LIBEXECDIR/bin) and then /bin:/sbin:/usr/bin:/usr/sbin before whatever PATH it was
  * started with (src/shared/misc.c env_config()), so the first executable regular file in those
  * four directories is the one a script running `name` starts, wherever it was called from.
- * Undefined when OpenRC's helper directory has that name too, or none of the four has it
- * (then it comes from the caller's PATH, which is not known): never guessed.
+ * Undefined when OpenRC's helper directory has that name too, none of the four has it (then
+ * it comes from the caller's PATH, which is not known), or rc.conf (read by openrc-run before
+ * the script, in the same shell) sets a PATH of its own: never guessed.
  */
 export function programOnRoot(root: string, name: string): string | undefined {
   if (!/^[A-Za-z0-9_][A-Za-z0-9_.+-]*$/.test(name)) return undefined;
+  if (rcConfSetsPath(root)) return undefined;
   const program = (dir: string) => {
     const r = resolveInRootSync(root, `${dir}/${name}`);
     return !!r && r.stat.isFile() && (r.stat.mode & 0o111) !== 0;
@@ -469,4 +471,19 @@ export function programOnRoot(root: string, name: string): string | undefined {
   if (['lib/rc/bin', 'usr/libexec/rc/bin'].some((d) => resolveInRootSync(root, `${d}/${name}`))) return undefined;
   const dir = ['bin', 'sbin', 'usr/bin', 'usr/sbin'].find(program);
   return dir && `/${dir}/${name}`;
+}
+
+/** etc/rc.conf or a file of etc/rc.conf.d assigns PATH (a word `PATH=` anywhere, comments aside). */
+function rcConfSetsPath(root: string): boolean {
+  const texts: string[] = [];
+  const read = (rel: string) => {
+    const r = resolveInRootSync(root, rel);
+    if (r?.stat.isFile() && r.stat.size <= MAX_SCRIPT_BYTES) texts.push(fsSync.readFileSync(r.abs, 'utf8'));
+  };
+  read('etc/rc.conf');
+  const dir = resolveInRootSync(root, 'etc/rc.conf.d');
+  if (dir?.stat.isDirectory())
+    for (const n of fsSync.readdirSync(dir.abs).sort()) read(`${path.relative(path.resolve(root), dir.abs)}/${n}`);
+  // Comments are not skipped: a commented-out PATH= only makes the lookup refuse (conservative).
+  return texts.some((t) => /(^|[\s;&|(#])PATH=/m.test(t));
 }

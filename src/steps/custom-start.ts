@@ -587,6 +587,11 @@ function classifyPost(
       ],
     };
   }
+  // `kill -0 $!` after `start-stop-daemon … &`: start_post() has no background job.
+  if (/\$\{?!/.test(code.map(stripQuotedSingle).join('\n')))
+    return {
+      refuse: "start() reads $! (the last background job's pid) after the launch; start_post() has no such job",
+    };
   // In quotes too (`einfo "status $?"`).
   if (/\$\{?\?/.test(code.join('\n')))
     return { refuse: "start() reads the launch's exit status ($?) after it; start_post() cannot see that status" };
@@ -598,11 +603,14 @@ function classifyPost(
       refuse: `start() chains commands with ${chain[1]} after the launch; in start_post() a failing test would fail the start`,
     };
   const pidVars = ['pidfile', 'PIDFILE', 'PID_FILE', 'PIDF'];
+  const launchPidVars = [...(launchPid[0] ?? '').matchAll(/\$\{?([A-Za-z_]\w*)/g)].map((m) => m[1]);
   const pidValue = s.value('pidfile');
   if (
     pidVars.some((v) => new RegExp(`\\$\\{?${v}\\b`).test(code.join('\n'))) ||
     (pidValue && code.join('\n').includes(pidValue)) ||
-    launchPid.some((x) => code.join('\n').includes(x))
+    launchPid.some((x) => code.join('\n').includes(x)) ||
+    // `--pidfile ${DB_PID}` then `chown dropbear $DB_PID`: the variables its value reads.
+    launchPidVars.some((v) => new RegExp(`\\$\\{?${v}\\b`).test(code.join('\n')))
   )
     return {
       refuse: "start() reads the daemon's pid file after the launch; under the supervisor it may not be there yet",
@@ -643,7 +651,7 @@ function classifyPost(
     // start_post() it runs at the same moment.
     if (spawnedOnly) {
       notes.push(
-        `start_post() keeps \`${shown(c)}\`, which start() ran after the launch: start-stop-daemon --background returned as soon as the daemon was spawned, so it never waited for the daemon to be ready, and under the supervisor it runs at the same moment`,
+        `start_post() keeps \`${shown(c)}\`, which start() ran after the launch: start-stop-daemon --background returned as soon as the daemon was spawned, so it never waited for the daemon to be ready, and under the supervisor it runs at the same moment; like all of start_post() it runs once per start, not again when the supervisor restarts a daemon that died`,
       );
       continue;
     }
@@ -683,6 +691,8 @@ function directLaunch(
   launch: Command,
   args: readonly Token[],
   stopFn: FunctionDef,
+  /** Where OpenRC's PATH finds a program run by bare name, on the root (programOnRoot). */
+  resolved?: string,
 ): Refusal | string | undefined {
   const prog = unquoted(launch.words[0].text);
   const shown = launch.words[0].text;
@@ -723,7 +733,7 @@ function directLaunch(
   const stopper = stoppers[0];
   const sameProgram = (word: string) => {
     const a = unquoted(word);
-    if (a === prog) return true;
+    if (a === prog || (!!resolved && a === resolved)) return true;
     const x = /[$`]/.test(word) ? staticProgram(s, word) : { path: a, ownName: false };
     const y = /[$`]/.test(launch.words[0].text)
       ? staticProgram(s, launch.words[0].text)
@@ -1187,20 +1197,31 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
     command = launch.words[0].text;
     args = launch.words.slice(1).map(tok);
     // `mdadm --monitor --daemonise` found through PATH: command= wants the program's path,
-    // which the script does not say; the root does, where OpenRC's own PATH finds it.
+    // which the script does not say; the root does, where OpenRC's own PATH finds it, unless
+    // the script or its conf.d sets a PATH of its own (rc.conf is looked at by programOnRoot).
+    let resolved: string | undefined;
     if (!/[/$]/.test(command)) {
-      const found = ctx.findProgram?.(command);
+      const bare = /^(["']?)([A-Za-z0-9_][A-Za-z0-9_.+-]*)\1$/.exec(command)?.[2];
+      const setsPath = [s.initd, s.confd].some((f) => !!f && f.assignments.some((a) => a.name === 'PATH'));
+      const found = bare && !setsPath ? ctx.findProgram?.(bare) : undefined;
       if (!found)
         return refuse(
-          `start() runs ${command} by name (found through PATH); command= needs its path, which the script does not give${ctx.findProgram ? ", and OpenRC's PATH (/bin, /sbin, /usr/bin, /usr/sbin) finds no such program on this root" : ''}`,
-          `write start() with the program's full path (e.g. /sbin/${command}), then migrate again`,
+          `start() runs ${command} by name (found through PATH); command= needs its path, which the script does not give${
+            setsPath
+              ? ', and the script sets a PATH of its own'
+              : ctx.findProgram
+                ? ", and OpenRC's PATH (/bin, /sbin, /usr/bin, /usr/sbin) finds no such program on this root (or rc.conf sets a PATH of its own)"
+                : ''
+          }`,
+          `write start() with the program's full path (e.g. /sbin/${bare ?? command}), then migrate again`,
         );
       notes.push(
         `start() runs ${command} by name: on this root OpenRC's PATH (/bin:/sbin:/usr/bin:/usr/sbin, before the caller's) finds ${found}, which command= names`,
       );
+      resolved = found;
       command = found;
     } // With a stop() of its own the script says which process it takes for the daemon.
-    const direct = stopFn ? directLaunch(s, ctx.rule, start, launch, args, stopFn) : undefined;
+    const direct = stopFn ? directLaunch(s, ctx.rule, start, launch, args, stopFn, resolved) : undefined;
     if (typeof direct === 'object') return direct;
     if (direct) notes.push(direct);
   }

@@ -465,7 +465,8 @@ export function flagsStep(ctx: StepContext, d: Draft): Refusal | void {
   // moved away it falls back to its default file, which every instance of a multi-instance
   // script (puppetmaster.<name>) shares: the second one would not start.
   // ptpd2's `--global:lock_file=$PTPD_PIDFILE` names it through a variable pidfile is set from.
-  const aliasRef = pidfileAliases(ctx.service).some((v) =>
+  const launchPid = d.converted?.lines.filter((l) => l.startsWith('pidfile=')).map((l) => l.slice(8)) ?? [];
+  const aliasRef = pidfileAliases(ctx.service, launchPid).some((v) =>
     new RegExp(`\\$(\\{${v}[}:#%=+?-]|${v}(?![A-Za-z0-9_]))`).test(d.movedText),
   );
   const pidWords = PIDFILE_REF.test(d.movedText) || aliasRef || movesPidFlag(d.movedText, specs);

@@ -1,9 +1,12 @@
 import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { migrateService } from '../../src/migrate/migrate.js';
 import { programOnRoot, resolveInRootSync } from '../../src/io/files.js';
+import { initParser } from '../../src/parse/parser.js';
 import { tempDirs } from '../helpers/temp.js';
 
 const temp = tempDirs('rcs-program');
+beforeAll(() => initParser());
 
 /** A root with the given files (mode 0755 unless given) and symlinks (name -> target as stored). */
 function root(files: Record<string, number>, links: Record<string, string> = {}): string {
@@ -55,4 +58,41 @@ test('symlinks are followed inside the root only: an absolute target is taken re
   const loop = root({}, { 'bin/a': 'b', 'bin/b': 'a' });
   expect(resolveInRootSync(loop, 'bin/a')).toBeUndefined();
   expect(programOnRoot(loop, 'a')).toBeUndefined();
+});
+
+// openrc-run reads rc.conf in the shell that runs start(): a PATH set there (or in rc.conf.d)
+// may put another directory first, so nothing is looked up.
+test('a PATH in rc.conf or rc.conf.d: not looked up', () => {
+  const files = { 'usr/sbin/food': 0o755 };
+  for (const [rel, text] of [
+    ['etc/rc.conf', 'rc_parallel="NO"\nPATH=/opt/bin:$PATH\n'],
+    ['etc/rc.conf.d/local', 'export PATH="/opt/bin:${PATH}"\n'],
+  ]) {
+    const r = root(files);
+    mkdirSync(path.join(r, path.dirname(rel)), { recursive: true });
+    writeFileSync(path.join(r, rel), text);
+    expect(programOnRoot(r, 'food')).toBeUndefined();
+  }
+  const plain = root(files);
+  mkdirSync(path.join(plain, 'etc'), { recursive: true });
+  writeFileSync(path.join(plain, 'etc/rc.conf'), 'rc_parallel="NO"\n');
+  expect(programOnRoot(plain, 'food')).toBe('/usr/sbin/food');
+});
+
+// The wiring: migrate on a root looks the program up there (Gentoo's mdadm.rc runs mdadm by name).
+test('migrate writes command= with the path found on the root, and refuses without it', async () => {
+  const script =
+    '#!/sbin/openrc-run\n\nstart() {\n\tebegin "Starting mdadm monitor"\n\tmdadm --monitor --scan --daemonise --pid-file /var/run/mdadm.pid ${MDADM_OPTS}\n\teend $?\n}\n\nstop() {\n\tstart-stop-daemon --stop --pidfile /var/run/mdadm.pid\n}\n';
+  const make = (withProgram: boolean) => {
+    const r = root(withProgram ? { 'sbin/mdadm': 0o755 } : {});
+    mkdirSync(path.join(r, 'etc/init.d'), { recursive: true });
+    writeFileSync(path.join(r, 'etc/init.d/mdadm'), script);
+    return r;
+  };
+  const found = await migrateService(make(true), 'mdadm');
+  expect(found.plan.kind).toBe('migrate');
+  expect(found.changes.find((c) => c.path === 'etc/init.d/mdadm')?.after).toContain('command=/sbin/mdadm\n');
+  const missing = await migrateService(make(false), 'mdadm');
+  expect(missing.plan).toMatchObject({ kind: 'refuse' });
+  expect(missing.plan.kind === 'refuse' && missing.plan.reason).toContain('finds no such program on this root');
 });

@@ -57,15 +57,31 @@ describe('a single start-stop-daemon launch', () => {
     expect(r).toBeUndefined();
     expect(applied(s, d.converted!.edits)).toContain('start_post() {\n\tclean_old_logs\n}');
     expect(d.converted?.notes).toContain(
-      'start_post() keeps `clean_old_logs`, which start() ran after the launch: start-stop-daemon --background returned as soon as the daemon was spawned, so it never waited for the daemon to be ready, and under the supervisor it runs at the same moment',
+      'start_post() keeps `clean_old_logs`, which start() ran after the launch: start-stop-daemon --background returned as soon as the daemon was spawned, so it never waited for the daemon to be ready, and under the supervisor it runs at the same moment; like all of start_post() it runs once per start, not again when the supervisor restarts a daemon that died',
     );
     expect(refusal(bg.replace('--make-pidfile', '--make-pidfile --wait 500'), { rule: any }).reason).toBe(
       `${PREFIX}start() runs \`clean_old_logs\` after the launch; under the supervisor start_post() could run it before the daemon is ready`,
     );
-    // What touches the daemon's pid file stays refused, --background or not.
+    // What touches the daemon's pid file stays refused, --background or not, by path or by the
+    // variable the launch's --pidfile reads; and so does $!, the pid of a job start_post() lacks.
     expect(refusal(bg.replace('clean_old_logs', 'chmod 644 /run/foo.pid'), { rule: any }).reason).toMatch(
       /pid file after the launch/,
     );
+    const viaVar = bg
+      .replace('--pidfile /run/foo.pid', '--pidfile ${FOO_PID}')
+      .replace('description="foo daemon"', 'description="foo daemon"\nFOO_PID=/run/foo.pid');
+    for (const touch of ['chown foo $FOO_PID', 'chown foo ${FOO_PID%.pid}.pid'])
+      expect(refusal(viaVar.replace('clean_old_logs', touch), { rule: any }).reason).toMatch(
+        /pid file after the launch/,
+      );
+    expect(refusal(bg.replace('clean_old_logs', 'kill -0 $!'), { rule: any }).reason).toBe(
+      `${PREFIX}start() reads $! (the last background job's pid) after the launch; start_post() has no such job`,
+    );
+    // -w is --wait; -bm is --background --make-pidfile.
+    expect(refusal(bg.replace('--make-pidfile', '--make-pidfile -w 500'), { rule: any }).reason).toMatch(
+      /could run it before/,
+    );
+    expect(run(bg.replace('--background --make-pidfile', '-bm'), { rule: any }).r).toBeUndefined();
   });
 
   // spread: `start-stop-daemon --background --make-pidfile … &`. The `&` only hid the launch's
@@ -1654,7 +1670,40 @@ test('a daemon run by bare name (through PATH) with its daemonize flag is found 
     "start() runs food by name: on this root OpenRC's PATH (/bin:/sbin:/usr/bin:/usr/sbin, before the caller's) finds /sbin/food, which command= names",
   );
   expect(refusal(script, { rule: food, findProgram: () => undefined }).reason).toBe(
-    `${PREFIX}start() runs food by name (found through PATH); command= needs its path, which the script does not give, and OpenRC's PATH (/bin, /sbin, /usr/bin, /usr/sbin) finds no such program on this root`,
+    `${PREFIX}start() runs food by name (found through PATH); command= needs its path, which the script does not give, and OpenRC's PATH (/bin, /sbin, /usr/bin, /usr/sbin) finds no such program on this root (or rc.conf sets a PATH of its own)`,
+  );
+  // A quoted name is looked up without its quotes; a script or conf.d that sets PATH is not.
+  const quoted = script.replace('\tfood ', '\t"food" ');
+  expect(
+    run(quoted, { rule: food, findProgram: (n) => (n === 'food' ? '/sbin/food' : undefined) }).d.converted?.command,
+  ).toBe('/sbin/food');
+  for (const setsPath of ['PATH="/opt/food/sbin:${PATH}"', 'start_pre() {\n\texport PATH=/opt/food/sbin:$PATH\n}'])
+    expect(
+      refusal(script.replace('start() {', `${setsPath}\nstart() {`), { rule: food, findProgram: () => '/sbin/food' })
+        .reason,
+    ).toBe(
+      `${PREFIX}start() runs food by name (found through PATH); command= needs its path, which the script does not give, and the script sets a PATH of its own`,
+    );
+});
+
+// dropbear's stop(): `start-stop-daemon --stop --exec /usr/sbin/dropbear`: the program start()
+// ran by name is that one where OpenRC's PATH finds it there, and only then.
+test('a daemon run by bare name and stopped by --exec with its full path: the same program where PATH finds it there', () => {
+  const fork = rule({ daemons: ['food'], foreground: '-F' });
+  const script = sh(
+    '#!/sbin/openrc-run',
+    'start() {',
+    '\tfood ${FOOD_OPTS}',
+    '}',
+    'stop() {',
+    '\tstart-stop-daemon --stop --exec /usr/sbin/food',
+    '}',
+  );
+  const { r, d } = run(script, { rule: fork, findProgram: () => '/usr/sbin/food' });
+  expect(r).toBeUndefined();
+  expect(d.converted?.command).toBe('/usr/sbin/food');
+  expect(refusal(script, { rule: fork, findProgram: () => '/sbin/food' }).reason).toMatch(
+    /cannot tell|not the same|same program/,
   );
 });
 
