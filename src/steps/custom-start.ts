@@ -649,7 +649,9 @@ function classifyPost(
     // log_packets' real_cleandisk after `start-stop-daemon -b -m`: start-stop-daemon returned as
     // soon as snort was spawned, so the command never waited for it to be ready either; in
     // start_post() it runs at the same moment.
-    if (spawnedOnly) {
+    // A command named by a variable (Alpine's bmc-watchdog runs `$OPTIONS` on a line its launch
+    // forgot to continue): what runs is not known, so it is not kept.
+    if (spawnedOnly && !/[$`]/.test(c.words[0]?.text ?? '$')) {
       notes.push(
         `start_post() keeps \`${shown(c)}\`, which start() ran after the launch: start-stop-daemon --background returned as soon as the daemon was spawned, so it never waited for the daemon to be ready, and under the supervisor it runs at the same moment; like all of start_post() it runs once per start, not again when the supervisor restarts a daemon that died`,
       );

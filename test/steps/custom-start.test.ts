@@ -77,6 +77,10 @@ describe('a single start-stop-daemon launch', () => {
     expect(refusal(bg.replace('clean_old_logs', 'kill -0 $!'), { rule: any }).reason).toBe(
       `${PREFIX}start() reads $! (the last background job's pid) after the launch; start_post() has no such job`,
     );
+    // A command named by a variable: what runs is not known.
+    expect(refusal(bg.replace('clean_old_logs', '$FOO_EXTRA'), { rule: any }).reason).toBe(
+      `${PREFIX}start() runs \`$FOO_EXTRA\` after the launch; under the supervisor start_post() could run it before the daemon is ready`,
+    );
     // -w is --wait; -bm is --background --make-pidfile.
     expect(refusal(bg.replace('--make-pidfile', '--make-pidfile -w 500'), { rule: any }).reason).toMatch(
       /could run it before/,
