@@ -473,7 +473,7 @@ export function programOnRoot(root: string, name: string): string | undefined {
   return dir && `/${dir}/${name}`;
 }
 
-/** etc/rc.conf or a file of etc/rc.conf.d assigns PATH (a word `PATH=` anywhere, comments aside). */
+/** etc/rc.conf or a file of etc/rc.conf.d has a word `PATH=` anywhere, in a comment too (then it only refuses). */
 function rcConfSetsPath(root: string): boolean {
   const texts: string[] = [];
   const read = (rel: string) => {
