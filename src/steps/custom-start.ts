@@ -193,6 +193,8 @@ export function directlyRun(s: Service): string[] {
 }
 
 /** What start() does, as far as the conversion is concerned. */
+const CHAINED = 'start() chains the launch with other commands on its line (||, &&, | or &)';
+
 export type StartShape =
   | { kind: 'none' }
   | { kind: 'default' }
@@ -323,8 +325,7 @@ export function startShape(s: Service, daemons: readonly string[]): StartShape {
   const how = isSsdStart(s, launch) ? 'start-stop-daemon' : 'binary';
   // `start-stop-daemon --background … &`: checked once its options are read (convertCustomStart).
   const amp = how === 'start-stop-daemon' && /^\s*&\s*$/.test(rest);
-  if (!amp && /(\|\||&&|\||&)\s*(\S|$)/.test(rest))
-    return { kind: 'refuse', reason: 'start() chains the launch with other commands on its line (||, &&, | or &)' };
+  if (!amp && /(\|\||&&|\||&)\s*(\S|$)/.test(rest)) return { kind: 'refuse', reason: CHAINED };
   if (launch.words.some((w) => /\$\(|`/.test(w.text)))
     return {
       kind: 'refuse',
@@ -603,14 +604,13 @@ function classifyPost(
       refuse: `start() chains commands with ${chain[1]} after the launch; in start_post() a failing test would fail the start`,
     };
   const pidVars = ['pidfile', 'PIDFILE', 'PID_FILE', 'PIDF'];
+  // `--pidfile ${DB_PID}` then `chown dropbear $DB_PID`: the variables its value reads.
   const launchPidVars = [...(launchPid[0] ?? '').matchAll(/\$\{?([A-Za-z_]\w*)/g)].map((m) => m[1]);
   const pidValue = s.value('pidfile');
   if (
-    pidVars.some((v) => new RegExp(`\\$\\{?${v}\\b`).test(code.join('\n'))) ||
+    [...pidVars, ...launchPidVars].some((v) => new RegExp(`\\$\\{?${v}\\b`).test(code.join('\n'))) ||
     (pidValue && code.join('\n').includes(pidValue)) ||
-    launchPid.some((x) => code.join('\n').includes(x)) ||
-    // `--pidfile ${DB_PID}` then `chown dropbear $DB_PID`: the variables its value reads.
-    launchPidVars.some((v) => new RegExp(`\\$\\{?${v}\\b`).test(code.join('\n')))
+    launchPid.some((x) => code.join('\n').includes(x))
   )
     return {
       refuse: "start() reads the daemon's pid file after the launch; under the supervisor it may not be there yet",
@@ -966,8 +966,7 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
     // anyway, so the `&` only kept start() from seeing its status. Without --background it
     // would be what puts the daemon in the background, which says nothing of its forking.
     if (shape.amp) {
-      if (!has('background'))
-        return refuse('start() chains the launch with other commands on its line (||, &&, | or &)');
+      if (!has('background')) return refuse(CHAINED);
       notes.push(
         "start() ran start-stop-daemon --background in the background of its own shell (`&`), which only kept it from seeing the launch's status: openrc-run now sees and reports it",
       );
@@ -1203,9 +1202,9 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
     // the script or its conf.d sets a PATH of its own (rc.conf is looked at by programOnRoot).
     let resolved: string | undefined;
     if (!/[/$]/.test(command)) {
-      const bare = /^(["']?)([A-Za-z0-9_][A-Za-z0-9_.+-]*)\1$/.exec(command)?.[2];
+      const bare = unquoted(command); // programOnRoot takes plain names only
       const setsPath = [s.initd, s.confd].some((f) => !!f && f.assignments.some((a) => a.name === 'PATH'));
-      const found = bare && !setsPath ? ctx.findProgram?.(bare) : undefined;
+      const found = setsPath ? undefined : ctx.findProgram?.(bare);
       if (!found)
         return refuse(
           `start() runs ${command} by name (found through PATH); command= needs its path, which the script does not give${
@@ -1215,7 +1214,7 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
                 ? ", and OpenRC's PATH (/bin, /sbin, /usr/bin, /usr/sbin) finds no such program on this root (or rc.conf sets a PATH of its own)"
                 : ''
           }`,
-          `write start() with the program's full path (e.g. /sbin/${bare ?? command}), then migrate again`,
+          `write start() with the program's full path (e.g. /sbin/${bare}), then migrate again`,
         );
       notes.push(
         `start() runs ${command} by name: on this root OpenRC's PATH (/bin:/sbin:/usr/bin:/usr/sbin, before the caller's) finds ${found}, which command= names`,

@@ -48,7 +48,7 @@ export function pickTokens(
   keptOut?: string[],
   refKeepable = false,
 ): Set<number> {
-  const aliasRef = aliases.length ? new RegExp(`\\$\\{?(${aliases.join('|')})\\}?(?![A-Za-z0-9_])`) : null;
+  const aliasRef = aliasPattern(aliases);
   const take = new Set<number>();
   for (let i = 0; i < tokens.length; i++) {
     for (const spec of specs) {
@@ -91,6 +91,11 @@ export function pickTokens(
     }
   }
   return take;
+}
+
+/** `$NAME` or `${NAME}` of one of the aliases (pidfileAliases), or null for none. */
+function aliasPattern(aliases: readonly string[]): RegExp | null {
+  return aliases.length ? new RegExp(`\\$\\{?(${aliases.join('|')})\\}?(?![A-Za-z0-9_])`) : null;
 }
 
 /** Variables whose value is the pidfile (`pidfile="${PIDFILE}"`): a word naming them names the pid file. */
@@ -430,8 +435,9 @@ export function flagsStep(ctx: StepContext, d: Draft): Refusal | void {
     d.notes.push(
       `${unhidden.words.join(' ')} moved out of ${hidden!.word} (read only by the daemon's arguments) into command_args_background`,
     );
+  // The pid file a converted launch named (--pidfile): a variable set from it names it too.
+  const launchPid = d.converted?.lines.filter((l) => l.startsWith('pidfile=')).map((l) => l.slice(8)) ?? [];
   if (d.converted) {
-    const launchPid = d.converted.lines.filter((l) => l.startsWith('pidfile=')).map((l) => l.slice(8));
     const take = pickTokens(
       d.converted.args,
       ctx.rule?.backgroundFlags ?? [],
@@ -465,10 +471,7 @@ export function flagsStep(ctx: StepContext, d: Draft): Refusal | void {
   // moved away it falls back to its default file, which every instance of a multi-instance
   // script (puppetmaster.<name>) shares: the second one would not start.
   // ptpd2's `--global:lock_file=$PTPD_PIDFILE` names it through a variable pidfile is set from.
-  const launchPid = d.converted?.lines.filter((l) => l.startsWith('pidfile=')).map((l) => l.slice(8)) ?? [];
-  const aliasRef = pidfileAliases(ctx.service, launchPid).some((v) =>
-    new RegExp(`\\$(\\{${v}[}:#%=+?-]|${v}(?![A-Za-z0-9_]))`).test(d.movedText),
-  );
+  const aliasRef = !!aliasPattern(pidfileAliases(ctx.service, launchPid))?.test(d.movedText);
   const pidWords = PIDFILE_REF.test(d.movedText) || aliasRef || movesPidFlag(d.movedText, specs);
   if (pidWords && ctx.rule?.pidfileLock && /\$\{?(RC_SVCNAME|SVCNAME)\b/.test(ctx.service.initd.text))
     return {
