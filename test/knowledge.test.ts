@@ -28,6 +28,10 @@ const FACTS: KnowledgeFact[] = [
   'configForks',
   'pidfileLock',
   'stopsAtOperand',
+  'takeoverWords',
+  'ignoredWhenSupervised',
+  'foregroundLogsNoFile',
+  'logKeptBy',
   'packages',
   'signals',
   'refuse',
@@ -63,6 +67,9 @@ describe.each(entries)('%s', (file, e) => {
   });
   test('a pid file option kept in command_args (keptPidfileFlags) comes with the pid file the daemon writes (ownPidfile)', () => {
     if (e.keptPidfileFlags) expect(e.ownPidfile).toBeDefined();
+  });
+  test('options that keep the log (logKeptBy) come with the stream it would go to (foregroundLogs)', () => {
+    if (e.logKeptBy) expect(e.foregroundLogs).toBeDefined();
   });
   test('signals are valid names', () => {
     for (const s of Object.values(e.signals ?? {})) expect(s).toMatch(SIGNALS);

@@ -105,6 +105,7 @@ export function entryToRule(e: DaemonEntry): ServiceRule {
     packages: e.packages,
     noOwnPidfile: e.noOwnPidfile,
     foregroundLogs: e.foregroundLogs,
+    logKeptBy: e.logKeptBy?.map((f) => flag(f, 'log')),
     foregroundSkips: e.foregroundSkips,
     readyOnFork: e.readyOnFork,
     termDeferred: e.termDeferred,

@@ -16,6 +16,7 @@ export type KnowledgeFact =
   | 'ownPidfile'
   | 'noOwnPidfile'
   | 'foregroundLogs'
+  | 'logKeptBy'
   | 'foregroundSkips'
   | 'readyOnFork'
   | 'termDeferred'
@@ -56,6 +57,8 @@ export interface DaemonEntry {
   noOwnPidfile?: true;
   /** In the foreground its log (or the part it would send to syslog) goes to this stream (knowledge/schema.json). */
   foregroundLogs?: 'stderr' | 'stdout' | 'both';
+  /** Options that send that log to a file or syslog in the foreground too (knowledge/schema.json). */
+  logKeptBy?: KnowledgeFlag[];
   /** What it does only when it daemonizes (knowledge/schema.json): warned. */
   foregroundSkips?: string;
   /** What its parent waits for before exiting when it forks (knowledge/schema.json): warned. */

@@ -12,8 +12,8 @@ export interface FlagSpec {
   valueMatch?: RegExp;
   /** The daemon reads option names case-insensitively (tor: --RunAsDaemon = --runasdaemon). */
   ignoreCase?: boolean;
-  /** Why the flag must leave command_args under supervise-daemon. */
-  why: 'pidfile' | 'daemonize';
+  /** Why the flag must leave command_args under supervise-daemon ('log': it keeps the log, logKeptBy). */
+  why: 'pidfile' | 'daemonize' | 'log';
 }
 
 export interface Refusal {
@@ -90,6 +90,12 @@ export interface ServiceRule {
    * syslog): supervise-daemon discards it unless output_log/error_log (or a logger) is set.
    */
   foregroundLogs?: 'stderr' | 'stdout' | 'both';
+  /**
+   * Options with which, in the foreground too, that log goes to a file or to syslog (dnscrypt-wrapper's
+   * `-l FILE`, dictd's `-s`): where the daemon's arguments pass one, supervise-daemon discards at
+   * most a copy, and no log is lost.
+   */
+  logKeptBy?: FlagSpec[];
   /** What the daemon does only when it daemonizes, so no longer in the foreground (dbmail's umask): warned. */
   foregroundSkips?: string;
   /**

@@ -418,7 +418,7 @@ function tooWeak(ctx: StepContext, d: Draft): Refusal | void {
  * The words left in command_args once the moved ones are gone (a converted start()'s launch
  * words, else command_args as written), expanded and split; null when any is not static.
  */
-function argsLeft(s: Service, d: Draft): string[] | null {
+export function argsLeft(s: Service, d: Draft): string[] | null {
   const assigns = s.initd.topLevel('command_args');
   const raw = d.converted
     ? d.converted.args.filter((_, i) => !d.convertedTake.has(i)).map((a) => a.text)

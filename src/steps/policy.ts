@@ -1,7 +1,9 @@
 import { atLeast } from '../model/version.js';
 import { dquoteInner } from '../shell/quote.js';
+import type { FlagSpec } from '../rules/types.js';
 import { draftSets } from './emit.js';
-import { ssdBackgrounds } from './flags.js';
+import { matchesFlag, ssdBackgrounds } from './flags.js';
+import { argsLeft } from './foreground.js';
 import type { Draft, Refusal, StepContext } from './types.js';
 
 type V = [number, number, number];
@@ -24,6 +26,15 @@ function lostLogs(ctx: StepContext, d: Draft): void {
   const lost = (stream === 'both' ? (['stdout', 'stderr'] as const) : [stream]).filter((x) => !isKept(KEEPS[x]));
   if (!lost.length) return;
   const what = lost.join(' and ');
+  // dnscrypt-wrapper's `-l FILE`, dictd's `-s`: the arguments the daemon keeps send its log to a
+  // file or to syslog in the foreground too (rule's logKeptBy); the stream holds a copy at most.
+  const keeper = rule.logKeptBy?.length ? logKeeper(argsLeft(s, d), rule.logKeptBy) : undefined;
+  if (keeper) {
+    d.notes.push(
+      `the daemon's arguments pass ${keeper}, with which ${rule.id} keeps its log in a file or in syslog in the foreground too (rule ${rule.id}): supervise-daemon discards ${what}, which holds a copy of it at most`,
+    );
+    return;
+  }
   // start-stop-daemon --background (command_background, in start_stop_daemon_args, or in the
   // launch a custom start() made) sent both streams to /dev/null already: nothing is lost now.
   const before = ssdBackgrounds(s) || !!d.converted?.backgroundMakePidfile;
@@ -31,8 +42,35 @@ function lostLogs(ctx: StepContext, d: Draft): void {
   d.warnings.push(
     rule.foregroundLogsNoFile
       ? `${head}: run rc-supervise migrate again with --log syslog to keep its log (not to a file: ${rule.id} dies when that stream is a file, rule ${rule.id})`
-      : `${head}: run rc-supervise migrate again with --log syslog or --log file:DIR (or set ${lost.map((x) => KEEPS[x][0]).join(' and ')}) to keep its log`,
+      : `${head}: run rc-supervise migrate again with --log syslog or --log file:DIR (or set ${lost.map((x) => KEEPS[x][0]).join(' and ')}) to keep its log${keeper === null ? ` (rc-supervise cannot read all of its arguments: where they pass ${rule.logKeptBy!.map((f) => f.flag).join(' or ')}, with a value that is not stdout or stderr, its log goes to a file or syslog instead)` : ''}`,
   );
+}
+
+/** Values that name the stream itself: `-l /dev/stdout` keeps nothing. */
+const STREAM_VALUE = /^(-|\/dev\/std(out|err)|\/proc\/self\/fd\/[12]|\/dev\/fd\/[12])$/;
+
+/**
+ * The words among the daemon's arguments (as OpenRC passes them under the supervisor) that
+ * send its log to a file or to syslog (a logKeptBy option, with its value unless that names
+ * stdout or stderr); undefined when none does, null when the arguments are not known statically.
+ */
+export function logKeeper(args: string[] | null, specs: readonly FlagSpec[]): string | null | undefined {
+  if (!args) return null;
+  const tokens = args.map((text) => ({ text, start: 0, end: 0 }));
+  let unknown = false;
+  for (let i = 0; i < tokens.length; i++)
+    for (const spec of specs) {
+      const n = matchesFlag(tokens, i, spec);
+      if (!n) continue;
+      if (!spec.value) return args[i];
+      const w = args[i];
+      const value = n === 2 ? args[i + 1] : w.startsWith('--') ? w.slice(w.indexOf('=') + 1) : w.slice(2);
+      // A value still holding an expansion or quotes (dnscrypt-wrapper's `-l '${DNSCRYPT_LOGFILE}'`,
+      // whose conf.d may say /dev/stdout) is not known: neither kept nor lost.
+      if (/[$`'"\\]/.test(value)) unknown = true;
+      else if (!STREAM_VALUE.test(value)) return n === 2 ? `${w} ${value}` : w;
+    }
+  return unknown ? null : undefined;
 }
 
 /**

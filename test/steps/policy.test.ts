@@ -218,3 +218,88 @@ test('a daemon whose foreground log must not be a file: the warning offers only 
   );
   expect(plain.d.warnings[0]).toContain('--log syslog or --log file:DIR');
 });
+
+// dnscrypt-wrapper's `-l FILE`, dictd's `-s` (review of real migrations, round 19): with such an
+// option the daemon's log goes to a file or to syslog in the foreground too, so the warning that
+// supervise-daemon loses it was wrong.
+describe('an option that keeps the log (logKeptBy)', () => {
+  const keeps = rule({
+    foreground: '',
+    foregroundLogs: 'stdout',
+    logKeptBy: [
+      { flag: '-l', value: true, why: 'log' },
+      { flag: '--log-file', value: true, why: 'log' },
+      { flag: '-s', why: 'log' },
+    ],
+  });
+  const NOTE = (words: string) =>
+    `the daemon's arguments pass ${words}, with which foo keeps its log in a file or in syslog in the foreground too (rule foo): supervise-daemon discards stdout, which holds a copy of it at most`;
+  const WARNING =
+    'in the foreground foo logs to stdout (rule foo), and supervise-daemon discards stdout: run rc-supervise migrate again with --log syslog or --log file:DIR (or set output_log) to keep its log';
+  const go = (args: string, confd: string | null = null) => {
+    const s = service(sh('#!/sbin/openrc-run', 'command=/usr/sbin/foo', `command_args="${args}"`), confd);
+    const d = draft({ foregroundLogs: 'stdout' });
+    const r = policyStep(ctx(s, { rule: keeps }), d);
+    expect(r).toBeUndefined();
+    return d;
+  };
+
+  test.each([
+    ['-l /var/log/foo.log -u foo', '-l /var/log/foo.log'],
+    ['-u foo -l/var/log/foo.log', '-l/var/log/foo.log'],
+    ['--log-file=/var/log/foo.log', '--log-file=/var/log/foo.log'],
+    ['-v -s', '-s'],
+  ])('%s: a note, no warning', (args, words) => {
+    const d = go(args);
+    expect(d.warnings).toEqual([]);
+    expect(d.notes).toEqual([NOTE(words)]);
+  });
+
+  test("the option's value from conf.d counts, read as OpenRC expands it", () => {
+    const d = go('${FOO_OPTS}', sh('FOO_OPTS="-s "'));
+    expect(d.warnings).toEqual([]);
+    expect(d.notes).toEqual([NOTE('-s')]);
+  });
+
+  test.each(['-l /dev/stdout', '-l -', '--log-file=/dev/stderr', '-l/proc/self/fd/1', '-u foo', ''])(
+    '%s: the log still goes to the stream, so the warning stays',
+    (args) => {
+      const d = go(args);
+      expect(d.notes).toEqual([]);
+      expect(d.warnings).toEqual([WARNING]);
+    },
+  );
+
+  test('a value that names the stream through conf.d keeps nothing either', () => {
+    expect(go('-l ${LOGFILE}', sh('LOGFILE=/dev/stdout')).warnings).toEqual([WARNING]);
+  });
+
+  test('arguments rc-supervise cannot read: the warning names the options that would keep the log', () => {
+    const d = go('$(cat /etc/foo/args)');
+    expect(d.notes).toEqual([]);
+    expect(d.warnings).toEqual([
+      `${WARNING} (rc-supervise cannot read all of its arguments: where they pass -l or --log-file or -s, with a value that is not stdout or stderr, its log goes to a file or syslog instead)`,
+    ]);
+  });
+
+  // dnscrypt-wrapper-r3's `command_args="... -l '${DNSCRYPT_LOGFILE}' ..."`: the value the daemon
+  // gets is not read word by word here (its conf.d says /dev/stdout): not taken for a file.
+  test('a value rc-supervise cannot read is not taken for a file', () => {
+    for (const args of ["-l '${LOGFILE}'", '-l `cat /etc/foo/log`', '--log-file=\\"x\\"']) {
+      const d = go(args, sh('LOGFILE=/dev/stdout'));
+      expect(d.notes).toEqual([]);
+      expect(d.warnings[0]).toContain('rc-supervise cannot read all of its arguments');
+    }
+    // A keeper among them still counts.
+    expect(go("-l '${LOGFILE}' -s", sh('LOGFILE=/dev/stdout')).notes).toEqual([NOTE('-s')]);
+  });
+
+  test('output_log set by the script: no warning and no note, as before', () => {
+    const s = service(
+      sh('#!/sbin/openrc-run', 'command=/usr/sbin/foo', 'command_args="-u foo"', 'output_log=/var/log/foo.out'),
+    );
+    const d = draft({ foregroundLogs: 'stdout' });
+    policyStep(ctx(s, { rule: keeps }), d);
+    expect([...d.warnings, ...d.notes]).toEqual([]);
+  });
+});
