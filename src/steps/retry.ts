@@ -1,6 +1,7 @@
 import type { Edit } from '../edit/edits.js';
 import type { Service } from '../model/service.js';
 import { retrySignal } from '../model/signals.js';
+import { unquoted } from '../parse/words.js';
 import type { Draft, Refusal, StepContext } from './types.js';
 import { hasKillStep } from '../lint/checks/retry-no-kill.js';
 
@@ -73,7 +74,12 @@ export function retryStep(ctx: StepContext, d: Draft): Refusal | void {
   // An unset retry (TERM/5) is the same, but so common that migrate says it once in its
   // summary instead (stopsWithoutKill).
   // The schedule as it will be: stopsig folded in where it was (retry="30" -> "SIGQUIT/30").
-  const final = r?.schedule ?? value;
+  // adchpp-lan's converted stop() (`start-stop-daemon --stop ... -R SIGINT/5`) becomes the line
+  // retry=SIGINT/5 (custom-start step): the same schedule question, asked of that line.
+  // A schedule read from a variable there is not known (null), as a computed retry= is not.
+  const line = d.converted?.lines.map((l) => /^retry=(.+)$/.exec(l)?.[1]).find((v) => v !== undefined);
+  const converted = line === undefined ? undefined : /[$`]/.test(line) ? null : unquoted(line);
+  const final = r?.schedule ?? (value === undefined && converted !== undefined ? converted : value);
   // An unknown value (computed) may hold a KILL step: not counted.
   if (final !== null) d.stopsWithoutKill = !final || !hasKillStep(final);
   if (final && !r?.line && !hasKillStep(final) && !/[$`]/.test(final))

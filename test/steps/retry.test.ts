@@ -1,5 +1,6 @@
 import { initParser } from '../../src/parse/parser.js';
 import { retryStep } from '../../src/steps/retry.js';
+import type { Draft } from '../../src/steps/index.js';
 import { applied, ctx, draft, service, sh } from './helpers.js';
 
 beforeAll(() => initParser());
@@ -133,4 +134,31 @@ test('a retry of several words is refused, with the one-schedule spelling to use
   // One schedule, or a plain timeout, is fine.
   for (const v of ['SIGTERM/20/SIGKILL/20', '30', ' TERM/5 '])
     expect(retryStep(ctx(service(sh(...head, `retry="${v}"`))), draft())).toBeUndefined();
+});
+
+// adchpp-lan (judged sample of round 20): its custom stop() ran `start-stop-daemon --stop -R
+// SIGINT/5`, which the conversion writes as retry=SIGINT/5; that schedule has no KILL step
+// either, and was not said.
+test("a converted stop()'s schedule (the retry= line the conversion writes) is asked the same question", () => {
+  const conv = (line: string) => {
+    const s = service(sh(...head));
+    const d = draft({ converted: { lines: ['command_background="yes"', line] } as Draft['converted'] });
+    retryStep(ctx(s), d);
+    return d;
+  };
+  const plain = conv('retry=SIGINT/5');
+  expect(plain.notes).toEqual([noKill('SIGINT/5')]);
+  expect(plain.stopsWithoutKill).toBe(true);
+  const killing = conv("retry='SIGTERM/20/SIGKILL/5'");
+  expect(killing.notes).toEqual([]);
+  expect(killing.stopsWithoutKill).toBe(false);
+  // From a variable: not known, so neither said nor counted.
+  const unknown = conv('retry="${STOP_SCHEDULE}"');
+  expect(unknown.notes).toEqual([]);
+  expect(unknown.stopsWithoutKill).toBeUndefined();
+  // The script's own retry= wins over the line (the conversion writes none then).
+  const own = service(sh(...head, 'retry="TERM/30/KILL/5"'));
+  const d = draft({ converted: { lines: ['retry=SIGINT/5'] } as Draft['converted'] });
+  retryStep(ctx(own), d);
+  expect(d.notes).toEqual([]);
 });
