@@ -123,6 +123,18 @@ export function policyStep(ctx: StepContext, d: Draft): Refusal | void {
       `supervise-daemon is given retry only from OpenRC 0.30; on ${target.join('.')} it stops the daemon with TERM and its own timeout`,
     );
 
+  // Alpine's docker-registry, minio, keycloak: healthcheck_timer and healthcheck() were written for
+  // supervise-daemon, which the package left to the admin; start-stop-daemon never ran them.
+  // Migrated, the supervisor runs the check every few seconds and kills and restarts the daemon
+  // when it fails (docs/openrc.md §8): a check that cannot pass here (docker-registry's needs
+  // http.debug in config.yml) restarts a healthy daemon until respawn_max (judged sample, round 20).
+  const timer = s.value('healthcheck_timer');
+  const timerSet = timer !== undefined || s.initd.assignments.some((a) => a.name === 'healthcheck_timer');
+  if (timerSet && timer !== '' && !older([0, 39, 0]))
+    d.warnings.push(
+      `the script sets healthcheck_timer${timer ? `=${timer}` : ''}, which start-stop-daemon never used: under supervise-daemon the supervisor runs its healthcheck${s.defines('healthcheck') ? '()' : ' (none defined: always passes)'} every ${timer && /^\d+$/.test(timer) ? `${timer} s` : 'healthcheck_timer seconds'} and kills and restarts the daemon when it fails (docs/openrc.md §8): once it runs, check that \`rc-service ${s.name} healthcheck\` passes, or set healthcheck_timer="" in /etc/conf.d/${s.name}`,
+    );
+
   const want: [string, string][] = [];
   if (opts.log?.kind === 'syslog')
     want.push(

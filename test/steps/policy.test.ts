@@ -303,3 +303,36 @@ describe('an option that keeps the log (logKeptBy)', () => {
     expect([...d.warnings, ...d.notes]).toEqual([]);
   });
 });
+
+// Alpine's docker-registry (judged sample of round 20): `: ${healthcheck_timer=5}` and a
+// healthcheck() that needs http.debug in config.yml, written for supervise-daemon, which the
+// package left opt-in. Migrated, a failing check kills and restarts a healthy daemon: said.
+describe("the script's health check, which start-stop-daemon never ran", () => {
+  const check = (name = 'foo') =>
+    `the script sets healthcheck_timer=5, which start-stop-daemon never used: under supervise-daemon the supervisor runs its healthcheck() every 5 s and kills and restarts the daemon when it fails (docs/openrc.md §8): once it runs, check that \`rc-service ${name} healthcheck\` passes, or set healthcheck_timer="" in /etc/conf.d/${name}`;
+  const fn = ['healthcheck() {', '\twget -q -O - "$healthcheck_url" >/dev/null 2>&1', '}'];
+
+  test('a timer given as a default, with a healthcheck(): warned', () => {
+    expect(run(sh(...withPid.trimEnd().split('\n'), ': ${healthcheck_timer=5}', ...fn), {}).d.warnings).toEqual([
+      check(),
+    ]);
+  });
+
+  test('a timer set plainly, or in conf.d; without healthcheck() the default one always passes', () => {
+    expect(run(sh(...withPid.trimEnd().split('\n'), 'healthcheck_timer=5', ...fn), {}).d.warnings).toEqual([check()]);
+    const s = service(withPid, 'healthcheck_timer=30\n');
+    const d = draft();
+    policyStep(ctx(s, { options: {} }), d);
+    expect(d.warnings).toEqual([
+      'the script sets healthcheck_timer=30, which start-stop-daemon never used: under supervise-daemon the supervisor runs its healthcheck (none defined: always passes) every 30 s and kills and restarts the daemon when it fails (docs/openrc.md §8): once it runs, check that `rc-service foo healthcheck` passes, or set healthcheck_timer="" in /etc/conf.d/foo',
+    ]);
+  });
+
+  test('no timer, an empty one, or a target older than 0.39 (no health checks): nothing said', () => {
+    expect(run(sh(...withPid.trimEnd().split('\n'), ...fn), {}).d.warnings).toEqual([]);
+    expect(run(sh(...withPid.trimEnd().split('\n'), 'healthcheck_timer=""', ...fn), {}).d.warnings).toEqual([]);
+    expect(
+      run(sh(...withPid.trimEnd().split('\n'), 'healthcheck_timer=5', ...fn), { target: [0, 38, 0] }).d.warnings,
+    ).toEqual([]);
+  });
+});
