@@ -32,6 +32,7 @@ const FACTS: KnowledgeFact[] = [
   'ignoredWhenSupervised',
   'foregroundLogsNoFile',
   'logKeptBy',
+  'daemonOnlyFlags',
   'packages',
   'signals',
   'refuse',

@@ -107,6 +107,7 @@ export function entryToRule(e: DaemonEntry): ServiceRule {
     foregroundLogs: e.foregroundLogs,
     logKeptBy: e.logKeptBy?.map((f) => flag(f, 'log')),
     foregroundSkips: e.foregroundSkips,
+    daemonOnlyFlags: e.daemonOnlyFlags?.map((f) => flag(f, 'daemon-only')),
     readyOnFork: e.readyOnFork,
     termDeferred: e.termDeferred,
     configForks: e.configForks,

@@ -18,6 +18,7 @@ export type KnowledgeFact =
   | 'foregroundLogs'
   | 'logKeptBy'
   | 'foregroundSkips'
+  | 'daemonOnlyFlags'
   | 'readyOnFork'
   | 'termDeferred'
   | 'configForks'
@@ -59,6 +60,8 @@ export interface DaemonEntry {
   foregroundLogs?: 'stderr' | 'stdout' | 'both';
   /** Options that send that log to a file or syslog in the foreground too (knowledge/schema.json). */
   logKeptBy?: KnowledgeFlag[];
+  /** Options it reads only when it daemonizes (knowledge/schema.json): warned where passed. */
+  daemonOnlyFlags?: KnowledgeFlag[];
   /** What it does only when it daemonizes (knowledge/schema.json): warned. */
   foregroundSkips?: string;
   /** What its parent waits for before exiting when it forks (knowledge/schema.json): warned. */

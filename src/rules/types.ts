@@ -13,7 +13,7 @@ export interface FlagSpec {
   /** The daemon reads option names case-insensitively (tor: --RunAsDaemon = --runasdaemon). */
   ignoreCase?: boolean;
   /** Why the flag must leave command_args under supervise-daemon ('log': it keeps the log, logKeptBy). */
-  why: 'pidfile' | 'daemonize' | 'log';
+  why: 'pidfile' | 'daemonize' | 'log' | 'daemon-only';
 }
 
 export interface Refusal {
@@ -96,6 +96,11 @@ export interface ServiceRule {
    * most a copy, and no log is lost.
    */
   logKeptBy?: FlagSpec[];
+  /**
+   * Options the daemon reads only when it daemonizes (airflow's `--stdout FILE`): in the foreground
+   * they do nothing, so what they ask for stops happening. Warned where the arguments pass one.
+   */
+  daemonOnlyFlags?: FlagSpec[];
   /** What the daemon does only when it daemonizes, so no longer in the foreground (dbmail's umask): warned. */
   foregroundSkips?: string;
   /**

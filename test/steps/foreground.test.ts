@@ -945,3 +945,58 @@ test('unitsFor: an interpreter matches only the unit named after the service', a
   expect(unitsFor(units, 'java', 'unifi')).toEqual([]);
   expect(unitsFor(units, 'foo', 'bar').map((x) => x.path)).toEqual(['usr/lib/systemd/system/foo.service']);
 });
+
+// airflow-kerberos and airflow-worker (judged sample of round 20): conf.d's AIRFLOW_ARGS pass
+// `--stdout FILE --stderr FILE --log-file FILE`, which airflow reads only on its --daemon path;
+// under supervise-daemon those files were no longer written, and nothing said so.
+describe('options the daemon reads only when it daemonizes (daemonOnlyFlags)', () => {
+  const daemonOnly = rule({
+    foreground: '',
+    daemonOnlyFlags: [
+      { flag: '--stdout', value: true, why: 'daemon-only' },
+      { flag: '--stderr', value: true, why: 'daemon-only' },
+      { flag: '-l', value: true, why: 'daemon-only' },
+    ],
+  });
+  const initd = sh(
+    '#!/sbin/openrc-run',
+    'command=/usr/bin/foo',
+    'command_args="kerberos ${FOO_ARGS}"',
+    'command_args_background="--daemon --pid /run/foo.pid"',
+  );
+  const go = (confd: string | null) => {
+    const s = service(initd, confd);
+    const d = draft();
+    const r = foregroundStep(ctx(s, { rule: daemonOnly }), d);
+    expect(r).toBeUndefined();
+    return d.warnings;
+  };
+
+  test('each one the arguments pass is named, with its value, in order', () => {
+    expect(
+      go(
+        sh('FOO_ARGS="', '\t--stderr /var/log/foo/err.log', '\t--stdout=/var/log/foo/out.log -l/var/log/foo.log', '"'),
+      ),
+    ).toEqual([
+      'foo reads --stderr /var/log/foo/err.log, --stdout=/var/log/foo/out.log, -l/var/log/foo.log only when it daemonizes (rule foo): under supervise-daemon it stays in the foreground and ignores them, so what they ask for (a log file, most often) no longer happens; keep its output with --log file:DIR or output_log/error_log instead',
+    ]);
+  });
+
+  test('one: said in the singular', () => {
+    expect(go(sh('FOO_ARGS="--stdout /var/log/foo/out.log"'))).toEqual([
+      'foo reads --stdout /var/log/foo/out.log only when it daemonizes (rule foo): under supervise-daemon it stays in the foreground and ignores it, so what it asks for (a log file, most often) no longer happens; keep its output with --log file:DIR or output_log/error_log instead',
+    ]);
+  });
+
+  test("an option's value is not read as another option", () => {
+    expect(go(sh('FOO_ARGS="-l --stdout /var/log/foo"'))).toEqual([
+      'foo reads -l --stdout only when it daemonizes (rule foo): under supervise-daemon it stays in the foreground and ignores it, so what it asks for (a log file, most often) no longer happens; keep its output with --log file:DIR or output_log/error_log instead',
+    ]);
+  });
+
+  test('none passed, or arguments rc-supervise cannot read: nothing said', () => {
+    expect(go(sh('FOO_ARGS="--verbose"'))).toEqual([]);
+    expect(go(null)).toEqual([]);
+    expect(go(sh('FOO_ARGS="$(cat /etc/foo/args)"'))).toEqual([]);
+  });
+});
