@@ -173,7 +173,7 @@ export function pidfileStep(ctx: StepContext, d: Draft): Refusal | void {
     comment,
     ...(alias
       ? [
-          `# ${alias.fns.map((f) => `${f}()`).join(', ')} read${alias.fns.length > 1 ? '' : 's'} the daemon's own pid file as \${${DAEMON_PIDFILE}}`,
+          `# ${alias.fns.map((f) => `${f}()`).join(', ')} read${alias.fns.length > 1 ? '' : 's'} the script's pid file as \${${DAEMON_PIDFILE}}`,
           `${DAEMON_PIDFILE}=\${pidfile}`,
         ]
       : []),
@@ -183,7 +183,7 @@ export function pidfileStep(ctx: StepContext, d: Draft): Refusal | void {
   if (alias) {
     d.extraEdits.push(...alias.edits);
     d.notes.push(
-      `${alias.fns.map((f) => `${f}()`).join(', ')} read${alias.fns.length > 1 ? '' : 's'} the daemon's own pid file, now as \${${DAEMON_PIDFILE}}: pidfile is the supervisor's under supervise-daemon`,
+      `${alias.fns.map((f) => `${f}()`).join(', ')} read${alias.fns.length > 1 ? '' : 's'} the script's pid file, now as \${${DAEMON_PIDFILE}}: pidfile is the supervisor's under supervise-daemon`,
     );
   }
   d.notes.push(
@@ -244,7 +244,7 @@ export function pidfileStep(ctx: StepContext, d: Draft): Refusal | void {
   d.relocation = { at: Math.max(...after), lines };
 }
 
-/** The name the script's functions read the daemon's own pid file by, once pidfile is the supervisor's. */
+/** The name the script's functions read the script's pid file by, once pidfile is the supervisor's. */
 const DAEMON_PIDFILE = 'daemon_pidfile';
 
 /**

@@ -296,13 +296,13 @@ describe('no relocation', () => {
     expect(r).toBeUndefined();
     expect(d.relocation!.lines).toEqual([
       "# nothing says food writes no pid file at the script's path: supervise-daemon keeps one of its own",
-      "# start_pre() reads the daemon's own pid file as ${daemon_pidfile}",
+      "# start_pre() reads the script's pid file as ${daemon_pidfile}",
       'daemon_pidfile=${pidfile}',
       'if [ "${supervisor}" = supervise-daemon ]; then pidfile="/run/supervise-${RC_SVCNAME}.pid"; fi',
     ]);
     expect(applyEdits(s.initd.text, d.extraEdits)).toContain('\tcheckpath -d -o food "${daemon_pidfile%/*}"\n');
     expect(d.notes).toContain(
-      "start_pre() reads the daemon's own pid file, now as ${daemon_pidfile}: pidfile is the supervisor's under supervise-daemon",
+      "start_pre() reads the script's pid file, now as ${daemon_pidfile}: pidfile is the supervisor's under supervise-daemon",
     );
   });
 
