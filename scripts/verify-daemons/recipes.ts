@@ -140,6 +140,8 @@ export const RECIPES: Record<string, Recipe> = {
     setup: `sysuser mosquitto; printf 'listener 1883 127.0.0.1\n' > @TMP@/mosquitto.conf`,
   },
   nscd: { setup: 'mkdir -p /run/nscd /var/cache/nscd' },
+  // util-linux's uuidd binds /run/uuidd/request; the package's tmpfiles.d makes the directory.
+  uuidd: { setup: 'mkdir -p /run/uuidd' },
   nsd: {
     args: '-c @TMP@/nsd.conf',
     setup: `sysuser nsd; chmod 777 @TMP@; printf 'server:\n  ip-address: 127.0.0.1\n  port: 5354\n  zonelistfile: "@TMP@/zone.list"\n  xfrdfile: "@TMP@/xfrd.state"\n  database: ""\nremote-control:\n  control-enable: no\n' > @TMP@/nsd.conf`,
