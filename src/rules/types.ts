@@ -12,7 +12,11 @@ export interface FlagSpec {
   valueMatch?: RegExp;
   /** The daemon reads option names case-insensitively (tor: --RunAsDaemon = --runasdaemon). */
   ignoreCase?: boolean;
-  /** Why the flag must leave command_args under supervise-daemon ('log': it keeps the log, logKeptBy). */
+  /**
+   * What the flag does: 'pidfile' and 'daemonize' must leave command_args under supervise-daemon;
+   * 'log' keeps the daemon's log (logKeptBy); 'daemon-only' is read only when it daemonizes
+   * (daemonOnlyFlags).
+   */
   why: 'pidfile' | 'daemonize' | 'log' | 'daemon-only';
 }
 

@@ -38,6 +38,33 @@ export function matchesFlag(tokens: Token[], i: number, spec: FlagSpec): number 
   return 0;
 }
 
+/**
+ * Each match of `specs` among `args` (words as OpenRC passes them to the daemon), with its
+ * value (the next word, or after `=` or the letter when joined), in order; a value is not read
+ * as another option.
+ */
+export function flagsPassed(args: readonly string[], specs: readonly FlagSpec[]): { text: string; value?: string }[] {
+  const tokens = args.map((text) => ({ text, start: 0, end: 0 }));
+  const found: { text: string; value?: string }[] = [];
+  for (let i = 0; i < tokens.length; i++)
+    for (const spec of specs) {
+      const n = matchesFlag(tokens, i, spec);
+      if (!n) continue;
+      const w = args[i];
+      const value = !spec.value
+        ? undefined
+        : n === 2
+          ? args[i + 1]
+          : w.startsWith('--')
+            ? w.slice(w.indexOf('=') + 1)
+            : w.slice(2);
+      found.push({ text: args.slice(i, i + n).join(' '), value });
+      i += n - 1;
+      break;
+    }
+  return found;
+}
+
 /** Indices of the words that daemonize or name the pidfile (with their values). */
 export function pickTokens(
   tokens: Token[],

@@ -5,11 +5,10 @@ import { unitsFor, type UnitFacts } from '../knowledge/units.js';
 import { splitValue, unquoted } from '../parse/words.js';
 import { staticProgram } from './custom-start.js';
 import { draftSets, referencedVars } from './emit.js';
-import { isYes, matchesFlag, removeTokens, ssdBackgrounds } from './flags.js';
+import { flagsPassed, isYes, removeTokens, ssdBackgrounds } from './flags.js';
 import type { Draft, Evidence, Refusal, StepContext } from './types.js';
 import type { Edit } from '../edit/edits.js';
 import type { Command } from '../parse/shellfile.js';
-import type { FlagSpec } from '../rules/types.js';
 
 /**
  * Spellings that only ever mean "do not fork" (no daemon uses them for anything else). Short
@@ -155,7 +154,9 @@ function foregroundSideEffects(ctx: StepContext, d: Draft): void {
     );
   // airflow's `--stdout FILE --stderr FILE` (its conf.d AIRFLOW_ARGS): read only on the --daemon
   // path, so in the foreground those log files are no longer written (judged sample, round 20).
-  const daemonOnly = rule?.daemonOnlyFlags?.length ? passedFlags(argsLeft(ctx.service, d), rule.daemonOnlyFlags) : [];
+  const daemonOnly = rule?.daemonOnlyFlags?.length
+    ? flagsPassed(argsLeft(ctx.service, d) ?? [], rule.daemonOnlyFlags).map((m) => m.text)
+    : [];
   if (daemonOnly.length)
     d.warnings.push(
       `${rule!.id} reads ${daemonOnly.join(', ')} only when it daemonizes (rule ${rule!.id}): under supervise-daemon it stays in the foreground and ignores ${daemonOnly.length > 1 ? 'them' : 'it'}, so what ${daemonOnly.length > 1 ? 'they ask for' : 'it asks for'} (a log file, most often) no longer happens; keep its output with --log file:DIR or output_log/error_log instead`,
@@ -426,22 +427,6 @@ function tooWeak(ctx: StepContext, d: Draft): Refusal | void {
  * The words left in command_args once the moved ones are gone (a converted start()'s launch
  * words, else command_args as written), expanded and split; null when any is not static.
  */
-/** The words among `args` that match one of `specs`, each with its value, in order. */
-function passedFlags(args: string[] | null, specs: readonly FlagSpec[]): string[] {
-  if (!args) return [];
-  const tokens = args.map((text) => ({ text, start: 0, end: 0 }));
-  const found: string[] = [];
-  for (let i = 0; i < tokens.length; i++)
-    for (const spec of specs) {
-      const n = matchesFlag(tokens, i, spec);
-      if (!n) continue;
-      found.push(args.slice(i, i + n).join(' '));
-      i += n - 1;
-      break;
-    }
-  return found;
-}
-
 export function argsLeft(s: Service, d: Draft): string[] | null {
   const assigns = s.initd.topLevel('command_args');
   const raw = d.converted

@@ -2,7 +2,7 @@ import { atLeast } from '../model/version.js';
 import { dquoteInner } from '../shell/quote.js';
 import type { FlagSpec } from '../rules/types.js';
 import { draftSets } from './emit.js';
-import { matchesFlag, ssdBackgrounds } from './flags.js';
+import { flagsPassed, ssdBackgrounds } from './flags.js';
 import { argsLeft } from './foreground.js';
 import type { Draft, Refusal, StepContext } from './types.js';
 
@@ -56,20 +56,14 @@ const STREAM_VALUE = /^(-|\/dev\/std(out|err)|\/proc\/self\/fd\/[12]|\/dev\/fd\/
  */
 export function logKeeper(args: string[] | null, specs: readonly FlagSpec[]): string | null | undefined {
   if (!args) return null;
-  const tokens = args.map((text) => ({ text, start: 0, end: 0 }));
   let unknown = false;
-  for (let i = 0; i < tokens.length; i++)
-    for (const spec of specs) {
-      const n = matchesFlag(tokens, i, spec);
-      if (!n) continue;
-      if (!spec.value) return args[i];
-      const w = args[i];
-      const value = n === 2 ? args[i + 1] : w.startsWith('--') ? w.slice(w.indexOf('=') + 1) : w.slice(2);
-      // A value still holding an expansion or quotes (dnscrypt-wrapper's `-l '${DNSCRYPT_LOGFILE}'`,
-      // whose conf.d may say /dev/stdout) is not known: neither kept nor lost.
-      if (/[$`'"\\]/.test(value)) unknown = true;
-      else if (!STREAM_VALUE.test(value)) return n === 2 ? `${w} ${value}` : w;
-    }
+  for (const m of flagsPassed(args, specs)) {
+    if (m.value === undefined) return m.text;
+    // A value still holding an expansion or quotes (dnscrypt-wrapper's `-l '${DNSCRYPT_LOGFILE}'`,
+    // whose conf.d may say /dev/stdout) is not known: neither kept nor lost.
+    if (/[$`'"\\]/.test(m.value)) unknown = true;
+    else if (!STREAM_VALUE.test(m.value)) return m.text;
+  }
   return unknown ? null : undefined;
 }
 
