@@ -138,7 +138,8 @@ async function removeStaleTemps(root: string): Promise<void> {
     const abs = underRoot(root, dir);
     const names = await fs.readdir(abs).catch(() => [] as string[]);
     for (const n of names)
-      if (TEMP.test(n) || (dir === STATE_DIR && LOCK_TEMP.test(n))) await fs.rm(path.join(abs, n), { force: true });
+      if (TEMP.test(n) || (dir === STATE_DIR && LOCK_TEMP.test(n) && !alive(Number(n.split('.')[2]))))
+        await fs.rm(path.join(abs, n), { force: true });
   }
   await sweepBackups(underRoot(root, `${STATE_DIR}/backup`), false);
 }
@@ -187,9 +188,16 @@ export async function withLock<T>(root: string, fn: (createdDirs: string[]) => P
       break;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') {
-        // ENOSPC and the like: never leave a lock (or its temp file) nobody owns.
+        // ENOSPC and the like: never leave a lock (or its temp file) nobody owns. The state is
+        // cleaned up only while no other run holds the lock: one that does may not have recorded
+        // its first migration yet, and would lose its backup directory (two runs racing on one
+        // root, round 20); the directories are in CREATED, for whichever run ends last.
         await fs.rm(tmp, { force: true });
-        await cleanUp(root, createdDirs);
+        const held = await fs.lstat(lock).then(
+          () => true,
+          () => false,
+        );
+        if (!held) await cleanUp(root, createdDirs);
         throw fsError(e, `${STATE_DIR}/lock`);
       }
       // A lock that is a FIFO, a directory or huge is not ours: refused (exit 2), never waited on.

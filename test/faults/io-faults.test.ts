@@ -416,6 +416,25 @@ rootDescribe('the lock: one writer per root', () => {
     expect(existsSync(lockPath(r))).toBe(false);
   });
 
+  // The race below, seen in round 20: the run holding the lock swept the other run's lock temp
+  // file (written, not yet linked) as stale; that run's link then failed with "no such file", and
+  // its clean-up removed the backup directory the lock holder was about to write into.
+  test("another live run's lock temp file is not swept as stale; a dead run's is", async () => {
+    const r = await makeRoot([{ svc: 'sshd', initd: SSHD, confd: SSHD_CONF }]);
+    temps.push(r);
+    const dead = spawnSync('sh', ['-c', 'echo $$']).stdout.toString().trim();
+    expect(() => process.kill(Number(dead), 0)).toThrow();
+    mkdirSync(path.join(r, STATE_DIR), { recursive: true });
+    const live = path.join(r, STATE_DIR, `.lock.${process.pid}.0123abcd`);
+    const stale = path.join(r, STATE_DIR, `.lock.${dead}.89abcdef`);
+    writeFileSync(live, `${process.pid}\n`);
+    writeFileSync(stale, `${dead}\n`);
+    const res = await run('migrate', 'sshd', '--root', r);
+    expect(res.code).toBe(EXIT.OK);
+    expect(existsSync(live)).toBe(true);
+    expect(existsSync(stale)).toBe(false);
+  });
+
   test('two real processes racing on one root: the result is one clean migration', async () => {
     const r = await copyExample();
     const pristine = treeHash(r);
