@@ -403,12 +403,18 @@ rootDescribe('the lock: one writer per root', () => {
     expect((await run('migrate', 'sshd', '--root', r, '--dry-run')).code).toBe(EXIT.OK);
   });
 
-  test('a stale lock (dead pid) is taken over, and removed afterwards', async () => {
+  /** An sshd root with its state directory made, and the pid of a process that has exited. */
+  async function rootAndDeadPid(): Promise<{ r: string; dead: string }> {
     const r = await makeRoot([{ svc: 'sshd', initd: SSHD, confd: SSHD_CONF }]);
     temps.push(r);
     const dead = spawnSync('sh', ['-c', 'echo $$']).stdout.toString().trim();
     expect(() => process.kill(Number(dead), 0)).toThrow();
     mkdirSync(path.join(r, STATE_DIR), { recursive: true });
+    return { r, dead };
+  }
+
+  test('a stale lock (dead pid) is taken over, and removed afterwards', async () => {
+    const { r, dead } = await rootAndDeadPid();
     writeFileSync(lockPath(r), `${dead}\n`);
     const res = await run('migrate', 'sshd', '--root', r);
     expect(res.code).toBe(EXIT.OK);
@@ -420,11 +426,7 @@ rootDescribe('the lock: one writer per root', () => {
   // file (written, not yet linked) as stale; that run's link then failed with "no such file", and
   // its clean-up removed the backup directory the lock holder was about to write into.
   test("another live run's lock temp file is not swept as stale; a dead run's is", async () => {
-    const r = await makeRoot([{ svc: 'sshd', initd: SSHD, confd: SSHD_CONF }]);
-    temps.push(r);
-    const dead = spawnSync('sh', ['-c', 'echo $$']).stdout.toString().trim();
-    expect(() => process.kill(Number(dead), 0)).toThrow();
-    mkdirSync(path.join(r, STATE_DIR), { recursive: true });
+    const { r, dead } = await rootAndDeadPid();
     const live = path.join(r, STATE_DIR, `.lock.${process.pid}.0123abcd`);
     const stale = path.join(r, STATE_DIR, `.lock.${dead}.89abcdef`);
     writeFileSync(live, `${process.pid}\n`);
