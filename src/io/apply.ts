@@ -107,7 +107,8 @@ export async function mkdirUnder(root: string, rel: string): Promise<string[]> {
 const CREATED = 'created-dirs';
 
 const TEMP = /^\..+\.rc-supervise-[0-9a-f]{8}\.tmp$/;
-const LOCK_TEMP = /^\.lock\.\d+\.[0-9a-f]{8}$/;
+/** `.lock.<pid>.<random>`: a run's lock file before it is linked into place (pid captured). */
+const LOCK_TEMP = /^\.lock\.(\d+)\.[0-9a-f]{8}$/;
 
 /** What rc-supervise ever puts into its state directory. */
 const OURS = new Set(['manifest.json', 'lock', CREATED, 'backup', 'overwritten']);
@@ -137,9 +138,12 @@ async function removeStaleTemps(root: string): Promise<void> {
   for (const dir of ['etc/init.d', 'etc/conf.d', STATE_DIR]) {
     const abs = underRoot(root, dir);
     const names = await fs.readdir(abs).catch(() => [] as string[]);
-    for (const n of names)
-      if (TEMP.test(n) || (dir === STATE_DIR && LOCK_TEMP.test(n) && !alive(Number(n.split('.')[2]))))
+    for (const n of names) {
+      // Another run's lock temp file, written but not yet linked, is not stale while its pid lives.
+      const lockPid = dir === STATE_DIR ? LOCK_TEMP.exec(n)?.[1] : undefined;
+      if (TEMP.test(n) || (lockPid !== undefined && !alive(Number(lockPid))))
         await fs.rm(path.join(abs, n), { force: true });
+    }
   }
   await sweepBackups(underRoot(root, `${STATE_DIR}/backup`), false);
 }

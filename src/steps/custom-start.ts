@@ -192,9 +192,10 @@ export function directlyRun(s: Service): string[] {
   return [...new Set(names)];
 }
 
-/** What start() does, as far as the conversion is concerned. */
+/** Why a launch line that goes on with `||`, `&&`, `|` or `&` is refused. */
 const CHAINED = 'start() chains the launch with other commands on its line (||, &&, | or &)';
 
+/** What start() does, as far as the conversion is concerned. */
 export type StartShape =
   | { kind: 'none' }
   | { kind: 'default' }

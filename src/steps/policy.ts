@@ -54,7 +54,7 @@ const STREAM_VALUE = /^(-|\/dev\/std(out|err)|\/proc\/self\/fd\/[12]|\/dev\/fd\/
  * send its log to a file or to syslog (a logKeptBy option, with its value unless that names
  * stdout or stderr); undefined when none does, null when the arguments are not known statically.
  */
-export function logKeeper(args: string[] | null, specs: readonly FlagSpec[]): string | null | undefined {
+function logKeeper(args: string[] | null, specs: readonly FlagSpec[]): string | null | undefined {
   if (!args) return null;
   let unknown = false;
   for (const m of flagsPassed(args, specs)) {
