@@ -9,6 +9,13 @@ export const SIGNAL_NAMES: Record<string, string> = {
 };
 
 /**
+ * The signal names a retry schedule item may carry, with or without SIG (parse_signal's
+ * signallist in OpenRC's src/shared/schedules.c, 0.45; case matters there).
+ */
+export const SCHEDULE_SIGNAL =
+  /^(SIG)?(HUP|INT|QUIT|ILL|TRAP|ABRT|BUS|FPE|KILL|USR1|SEGV|USR2|PIPE|ALRM|TERM|CHLD|CONT|STOP|TSTP|TTIN|TTOU|URG|XCPU|XFSZ|VTALRM|PROF|WINCH|IO|PWR|SYS)$/;
+
+/**
  * A signal as a retry schedule item (`SIGINT`): in OpenRC's schedule an item starting with a
  * digit is a timeout, so a number must become its name. Null for a number without a portable name.
  */

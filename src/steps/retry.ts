@@ -1,6 +1,6 @@
 import type { Edit } from '../edit/edits.js';
 import type { Service } from '../model/service.js';
-import { retrySignal } from '../model/signals.js';
+import { retrySignal, SCHEDULE_SIGNAL } from '../model/signals.js';
 import { unquoted } from '../parse/words.js';
 import type { Draft, Refusal, StepContext } from './types.js';
 import { hasKillStep } from '../lint/checks/retry-no-kill.js';
@@ -45,15 +45,43 @@ export function stopsigRetry(
 }
 
 /**
+ * i2p's `retry='SIGTERM/20 SIGKILL/20'`, set by one plain top-level line of the script (which
+ * OpenRC reads after conf.d, so the script's value is the one in force): every word a
+ * signal/timeout pair, joined with `/` into the one schedule both backends parse
+ * (parse_schedule, src/shared/schedules.c) as the author meant: TERM, 20 s, KILL, 20 s.
+ */
+function joinedSchedule(s: Service, file: string, words: string[]): { edit: Edit; schedule: string } | null {
+  if (!words.every((w) => /^[A-Z0-9]+\/\d+$/.test(w) && SCHEDULE_SIGNAL.test(w.split('/')[0]))) return null;
+  const top = s.initdAssignments('retry').filter((a) => a.fn === null);
+  const last = top[top.length - 1];
+  if (!last || !last.plain || last.form !== 'assign' || last.guard || /["'$`\\]/.test(unquoted(last.value.text)))
+    return null;
+  if (unquoted(last.value.text).trim().split(/\s+/).join(' ') !== words.join(' ')) return null;
+  // A function may set retry again when the service runs: not the value read here.
+  if (s.initd.assignments.some((a) => a.name === 'retry' && a.fn !== null)) return null;
+  const schedule = words.join('/');
+  return { edit: { file, start: last.value.start, end: last.value.end, text: `"${schedule}"` }, schedule };
+}
+
+/**
  * Step: stopsig becomes the first step of retry. A retry of several words (i2p's
  * `retry='SIGTERM/20 SIGKILL/20'`) is refused: supervise-daemon.sh passes `--retry $retry`
  * unquoted when it starts the daemon, so the second word takes the program's place and the
  * service never starts (start-stop-daemon only reads retry when stopping).
  */
 export function retryStep(ctx: StepContext, d: Draft): Refusal | void {
-  const value = ctx.service.value('retry');
+  let value = ctx.service.value('retry');
   const words = value ? value.trim().split(/\s+/) : [];
-  if (words.length > 1)
+  const joined = words.length > 1 ? joinedSchedule(ctx.service, ctx.initdPath, words) : null;
+  if (joined) {
+    // Written as one schedule, it means under both backends what the script's author wrote.
+    d.extraEdits.push(joined.edit);
+    d.initdReasons.push('retry must be one schedule in init.d');
+    d.notes.push(
+      `retry="${value!.trim()}" is now written as one schedule, "${joined.schedule}": OpenRC passes retry unquoted, so as two words supervise-daemon would have taken ${words[1]} for the program; as one, both supervisors stop the daemon by that schedule`,
+    );
+    value = joined.schedule;
+  } else if (words.length > 1)
     return {
       kind: 'refuse',
       code: 'dynamic',

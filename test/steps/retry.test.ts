@@ -118,19 +118,38 @@ test('stopsig with a timeout-only retry from conf.d is not lost silently', () =>
 });
 
 // i2p: supervise-daemon.sh passes `--retry $retry` unquoted at start, so a second word takes
-// the program's place (seen under real supervise-daemon 0.45: "(null) does not exist").
-test('a retry of several words is refused, with the one-schedule spelling to use', () => {
+// the program's place (seen under real supervise-daemon 0.45: "(null) does not exist"). Set by
+// one plain line of the script, it is written as the one schedule its words spell; elsewhere
+// (conf.d, a value rc-supervise does not edit) it is refused, with that spelling.
+test('a retry of several words in the script becomes one schedule; in conf.d it is refused', () => {
+  const s = service(sh(...head, "retry='SIGTERM/20 SIGKILL/20'"));
+  const d = draft();
+  expect(retryStep(ctx(s), d)).toBeUndefined();
+  expect(applied(s, d.extraEdits)).toBe(sh(...head, 'retry="SIGTERM/20/SIGKILL/20"'));
+  expect(d.initdReasons).toEqual(['retry must be one schedule in init.d']);
+  expect(d.notes).toEqual([
+    'retry="SIGTERM/20 SIGKILL/20" is now written as one schedule, "SIGTERM/20/SIGKILL/20": OpenRC passes retry unquoted, so as two words supervise-daemon would have taken SIGKILL/20 for the program; as one, both supervisors stop the daemon by that schedule',
+  ]);
+  // The joined schedule has a KILL step: no no-KILL note.
+  expect(d.stopsWithoutKill).toBe(false);
   for (const [initd, confd] of [
-    [sh(...head, "retry='SIGTERM/20 SIGKILL/20'"), null],
     [sh(...head), 'retry="TERM/20 KILL/5"\n'],
+    // a word that is not a signal/timeout pair, or a signal OpenRC does not know;
+    [sh(...head, 'retry="TERM/20 5"'), null],
+    [sh(...head, 'retry="TERM/20 SIGFOO/5"'), null],
+    // set again inside a function (the line rc-supervise would edit may not be the one in force).
+    [sh(...head, 'retry="TERM/20 KILL/5"', 'start_pre() {', '\tretry="TERM/5"', '}'), null],
   ] as const) {
-    const s = service(initd, confd);
-    const r = retryStep(ctx(s), draft());
+    const r = retryStep(ctx(service(initd, confd)), draft());
     expect(r).toMatchObject({ kind: 'refuse', code: 'dynamic' });
     expect(r && r.reason).toMatch(/^retry holds several words \(.+\): OpenRC gives them to supervise-daemon unquoted/);
   }
-  const r = retryStep(ctx(service(sh(...head, "retry='SIGTERM/20 SIGKILL/20'"))), draft());
-  expect(r && r.suggestion).toBe('write retry as one schedule (SIGTERM/20/SIGKILL/20), then migrate again');
+  // Set inside a condition: its value when the service runs is not known, and it is left alone.
+  const left = draft();
+  expect(retryStep(ctx(service(sh(...head, '[ -n "$X" ] && retry="TERM/20 KILL/5"'))), left)).toBeUndefined();
+  expect(left.extraEdits).toEqual([]);
+  const r = retryStep(ctx(service(sh(...head), 'retry="TERM/20 KILL/5"\n')), draft());
+  expect(r && r.suggestion).toBe('write retry as one schedule (TERM/20/KILL/5), then migrate again');
   // One schedule, or a plain timeout, is fine.
   for (const v of ['SIGTERM/20/SIGKILL/20', '30', ' TERM/5 '])
     expect(retryStep(ctx(service(sh(...head, `retry="${v}"`))), draft())).toBeUndefined();
