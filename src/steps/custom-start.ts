@@ -913,6 +913,9 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
   let backgroundMakePidfile = false;
   // start-stop-daemon --background (without --wait) returned as soon as the daemon was spawned.
   let spawnedOnly = false;
+  // start-stop-daemon --background: it gave the daemon /dev/null for stdin, stdout and stderr
+  // (or --stdout/--stderr's files), whatever the launch line's own redirections said.
+  let ssdBackground = false;
   // The launch's --pidfile as written, and its value: what start() does with it after the launch.
   let launchPid: string[] = [];
   const tok = (w: { text: string; start: number; end: number }): Token => ({
@@ -963,6 +966,7 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
     };
     const has = (long: string) => p.options.some((o) => o.spec.long === long);
     spawnedOnly = has('background') && !has('wait');
+    ssdBackground = has('background');
     // spread's `start-stop-daemon --background … &`: start-stop-daemon returns at the spawn
     // anyway, so the `&` only kept start() from seeing its status. Without --background it
     // would be what puts the daemon in the background, which says nothing of its forking.
@@ -1249,7 +1253,14 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
   const out = (launch.redirects ?? []).find(
     (r) => !/^(\d*(>|>>|&>|>&)\/dev\/null|\d*[<>]&\d+|\d*<\/dev\/null)$/.test(r.text.replace(/\s+/g, '')),
   );
-  if (out)
+  // amuled's `start-stop-daemon --start --background ... >${LOG}`: the child's output was
+  // /dev/null (start-stop-daemon.c, the child's dup2 of devnull_fd when background is set), so
+  // the file got only start-stop-daemon's own messages, and the daemon loses nothing.
+  if (out && ssdBackground)
+    notes.push(
+      `start() sent start-stop-daemon's own output to a file (${(launch.redirects ?? []).map((r) => r.text).join(' ')}): the daemon's never went there (with --background start-stop-daemon gives it /dev/null, as supervise-daemon does unless output_log/error_log are set), so that file no longer gets start-stop-daemon's messages, nor is it created or emptied at each start`,
+    );
+  else if (out)
     return refuse(
       `start() redirects the launch (${out.text}); under the supervisor its output goes elsewhere`,
       "convert start() by hand (output_log/error_log send the daemon's output to a file)",

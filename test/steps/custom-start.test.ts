@@ -1336,6 +1336,25 @@ describe('after the launch', () => {
     expect(r.suggestion).toBe("convert start() by hand (output_log/error_log send the daemon's output to a file)");
   });
 
+  // amuled, openfire: `start-stop-daemon --start --background ... > $LOG 2>&1`. With --background
+  // start-stop-daemon gave the daemon /dev/null for its output, so the file got only
+  // start-stop-daemon's own messages: the daemon loses nothing, and the conversion says so.
+  test("a --background launch's redirect reached only start-stop-daemon: converted, with a note", () => {
+    const { r, d } = run(
+      sh(
+        '#!/sbin/openrc-run',
+        'start() {',
+        '\tstart-stop-daemon --start --background --make-pidfile --pidfile /run/foo.pid --exec /usr/bin/foo > /var/log/foo.log 2>&1',
+        '}',
+      ),
+      { rule: rule() },
+    );
+    expect(r).toBeUndefined();
+    expect(d.converted?.notes).toContain(
+      "start() sent start-stop-daemon's own output to a file (> /var/log/foo.log 2>&1): the daemon's never went there (with --background start-stop-daemon gives it /dev/null, as supervise-daemon does unless output_log/error_log are set), so that file no longer gets start-stop-daemon's messages, nor is it created or emptied at each start",
+    );
+  });
+
   test('a launch inside a subshell is refused', () => {
     const r = refusal(
       sh(
