@@ -74,6 +74,9 @@ export function pickTokens(
   kept: readonly FlagSpec[] = [],
   keptOut?: string[],
   refKeepable = false,
+  // Every word naming the pid file stays (a lock file option with no flag of its own, ptpd2's
+  // `--global:lock_file=$PTPD_PIDFILE`): see lockKept in flagsStep.
+  keepAll = false,
 ): Set<number> {
   const aliasRef = aliasPattern(aliases);
   const take = new Set<number>();
@@ -103,7 +106,9 @@ export function pickTokens(
             ? i
             : i > 0 && kept.some((k) => matchesFlag(tokens, i - 1, k) === 2)
               ? i - 1
-              : -1;
+              : keepAll
+                ? i
+                : -1;
       if (keptAt >= 0) {
         keptOut?.push(
           tokens
@@ -161,6 +166,7 @@ export function moveBackgroundFlags(
   // Migrate only: its pidfile step gives the supervisor a pid file of its own below the line,
   // so a ${pidfile} expanded there still names the script's. Lint has no such line to count on.
   keepEarlyRefs = false,
+  keepAllPidWords = false,
 ): Moved | null {
   const edits: Edit[] = [];
   let first: Moved['first'];
@@ -179,6 +185,7 @@ export function moveBackgroundFlags(
           kept,
           keptOut,
           keepEarlyRefs && expandedEarly(s, a),
+          keepAllPidWords,
         )
       : new Set<number>();
     if (!tokens && (PIDFILE_REF.test(a.value.text) || specs.some((sp) => a.value.text.includes(sp.flag)))) return null;
@@ -360,14 +367,20 @@ function defaultedPidfileKept(ctx: StepContext, token: Token): boolean {
 /**
  * `${pidfile}` in this command_args line is expanded to the script's pid file, before the
  * pidfile step's line makes pidfile the supervisor's (the step places that line below the
- * one recorded in d.pidfileReadAt, whatever else moves it): the last live line, plain, top-level,
+ * one recorded in d.pidfileReadAt, whatever else moves it): a live line, plain, top-level, with
+ * only lines adding to it (`command_args="${command_args} ..."`) among the live ones below,
  * double-quoted or unquoted (a single-quoted one is expanded when the service starts), with
  * every top-level pidfile= above it (else ${pidfile} is empty there).
  */
 function expandedEarly(s: Service, a: Assignment): boolean {
   if (!s.isSet('pidfile')) return false;
   const live = liveCommandArgs(s);
-  if (a !== live[live.length - 1] || !a.plain || a.fn !== null || a.form !== 'assign') return false;
+  const at = live.indexOf(a);
+  if (at < 0 || !a.plain || a.fn !== null || a.form !== 'assign') return false;
+  // puppetmaster's `command_args="${command_args} --masterport ..."` below it (in an if): a
+  // line that only adds to the value keeps the words already expanded.
+  if (!live.slice(at + 1).every((b) => /^"?\$(\{command_args\}|command_args(?![A-Za-z0-9_]))/.test(b.value.text)))
+    return false;
   if (a.value.quote !== 'double' && a.value.quote !== 'none') return false;
   // Those below it (the pidfile step's own line, on a second pass) do not change it.
   const above = s.initdAssignments('pidfile').filter((p) => p.fn === null && p.end < a.start);
@@ -425,16 +438,15 @@ export function flagsStep(ctx: StepContext, d: Draft): Refusal | void {
       suggestion: `move ${hidden.flags.join(' ')} out of that variable into command_args_background by hand, then migrate again`,
     };
   const keptWords: string[] = [];
-  const kept = ctx.rule?.keptPidfileFlags ?? [];
-  const moved = moveBackgroundFlags(
-    ctx.service,
-    ctx.rule?.backgroundFlags ?? [],
-    ctx.initdPath,
-    kept,
-    keptWords,
-    stays,
-    true,
-  );
+  // puppet master, fetchmail, ptpd2: the pid file is also a lock the daemon takes in the
+  // foreground. Moved to command_args_background, every instance of a script that runs one per
+  // service name (puppetmaster.<name>) would fall back to the same default file, and the second
+  // would not start; so the pid file words stay, naming each instance's file, which the daemon
+  // writes under both backends, and the supervisor keeps a pid file of its own.
+  const lockKept = !!ctx.rule?.pidfileLock && /\$\{?(RC_SVCNAME|SVCNAME)\b/.test(ctx.service.initd.text);
+  const moveSpecs = lockKept ? specs.filter((f) => f.why !== 'pidfile') : specs;
+  const kept = [...(ctx.rule?.keptPidfileFlags ?? []), ...(lockKept ? specs.filter((f) => f.why === 'pidfile') : [])];
+  const moved = moveBackgroundFlags(ctx.service, moveSpecs, ctx.initdPath, kept, keptWords, stays, true, lockKept);
   if (moved === null)
     return {
       kind: 'refuse',
@@ -467,11 +479,13 @@ export function flagsStep(ctx: StepContext, d: Draft): Refusal | void {
   if (d.converted) {
     const take = pickTokens(
       d.converted.args,
-      ctx.rule?.backgroundFlags ?? [],
+      moveSpecs,
       ctx.service.value('pidfile'),
       pidfileAliases(ctx.service, launchPid),
       kept,
       keptWords,
+      false,
+      lockKept,
     );
     d.convertedTake = take;
     // Launch words were written on a command line, not inside double quotes: escaped like the
@@ -494,17 +508,16 @@ export function flagsStep(ctx: StepContext, d: Draft): Refusal | void {
       `${keptWords.join(', ')} stays in command_args: ${ctx.rule!.id} writes that pid file in the foreground too (rule ${ctx.rule!.id}), and the supervisor keeps a pid file of its own`,
     );
   }
-  // puppet master: its pid file is also a lock taken in the foreground. With the pid file option
-  // moved away it falls back to its default file, which every instance of a multi-instance
-  // script (puppetmaster.<name>) shares: the second one would not start.
+  // lockKept keeps the pid file words; one still moving here reads ${pidfile} where the
+  // supervisor's own file would replace it (not expanded early): refused as before.
   // ptpd2's `--global:lock_file=$PTPD_PIDFILE` names it through a variable pidfile is set from.
   const aliasRef = !!aliasPattern(pidfileAliases(ctx.service, launchPid))?.test(d.movedText);
   const pidWords = PIDFILE_REF.test(d.movedText) || aliasRef || movesPidFlag(d.movedText, specs);
-  if (pidWords && ctx.rule?.pidfileLock && /\$\{?(RC_SVCNAME|SVCNAME)\b/.test(ctx.service.initd.text))
+  if (pidWords && lockKept)
     return {
       kind: 'refuse',
       code: 'dynamic',
-      reason: `${ctx.rule.id} takes its pid file as a lock in the foreground too, and this script runs one instance per service name: with the pid file option moved to command_args_background every instance would fall back to the same default file`,
+      reason: `${ctx.rule!.id} takes its pid file as a lock in the foreground too, and this script runs one instance per service name: with the pid file option moved to command_args_background every instance would fall back to the same default file`,
       suggestion: `keep the pid file option in command_args and give the supervisor a pid file of its own by hand (if [ "\${supervisor}" = supervise-daemon ]; then pidfile=...; fi after command_args), then set supervisor=supervise-daemon`,
     };
   // A command_background whose value is not known here (set from a command or in a function)

@@ -237,7 +237,13 @@ export function pidfileStep(ctx: StepContext, d: Draft): Refusal | void {
     s.initd.lineEnd(last.end),
     s.supervisor.initdAssignment ? s.initd.lineEnd(s.supervisor.initdAssignment.end) : 0,
     // ... and the command_args line that reads ${pidfile} for the daemon's own file.
-    d.pidfileReadAt !== undefined ? s.initd.lineEnd(d.pidfileReadAt) : 0,
+    // Below the whole top-level statement it is in (an if ... fi holding that line).
+    d.pidfileReadAt !== undefined
+      ? s.initd.lineEnd(
+          s.initd.topStatements.find((t) => t.start <= d.pidfileReadAt! && d.pidfileReadAt! <= t.end)?.end ??
+            d.pidfileReadAt,
+        )
+      : 0,
   ];
   // Where it goes depends on where our block lands, which only the composition knows (the
   // block may move below a sourced file): it must follow both pidfile= and supervisor=.

@@ -210,10 +210,17 @@ describe("a pid file option the rule keeps (keptPidfileFlags: dbmail's -p)", () 
       script('pidfile=/run/dbmail/imapd.pid', "command_args='-p ${pidfile} -f /etc/dbmail/dbmail.conf'"),
       // pidfile= in a condition above it;
       script('[ -n "$X" ] && pidfile=/run/x.pid', 'pidfile=/run/dbmail/imapd.pid', 'command_args="-p ${pidfile}"'),
-      // not the last command_args line (our block, and the supervisor's pid file, follow the last).
-      script('pidfile=/run/dbmail/imapd.pid', 'command_args="-p ${pidfile}"', 'command_args="${command_args} -v"'),
+      // a later line that does more than add to the value (read only as `${command_args} ...`).
+      script('pidfile=/run/dbmail/imapd.pid', 'command_args="-p ${pidfile}"', 'command_args="-v ${command_args}"'),
     ])
       expect([late, run(late, dbmail).d.movedText]).toEqual([late, '-p ${pidfile}']);
+    // A later line that only adds to the value keeps the words already expanded: it stays.
+    const added = run(
+      script('pidfile=/run/dbmail/imapd.pid', 'command_args="-p ${pidfile}"', 'command_args="${command_args} -v"'),
+      dbmail,
+    );
+    expect(added.d.movedText).toBe('');
+    expect(added.d.pidfileKept).toBe(true);
     // pidfile= below the line: ${pidfile} is empty there, and the service is refused as before.
     expect(run(script('command_args="-p ${pidfile}"', 'pidfile=/run/dbmail/imapd.pid'), dbmail).res?.reason).toMatch(
       /^command_args reads \$\{pidfile\} at line 2, before the script sets it at line 3/,
@@ -414,7 +421,18 @@ test('the default names the pid file, and the daemon writes one in the foregroun
   expect(refused(sh('#!/sbin/openrc-run', 'command_args="${FOO_OPTS:=-p ${pidfile}}"'))).toContain(
     'whose default names the pid file',
   );
-  // not the last command_args assignment (our block, and the supervisor's pid file, would follow the last one).
+  // not the last command_args assignment, where a later one does more than add to the value.
+  expect(
+    refused(
+      sh(
+        '#!/sbin/openrc-run',
+        'pidfile="/run/foo.pid"',
+        'command_args="${FOO_OPTS:=-p ${pidfile}}"',
+        'command_args="-v ${command_args}"',
+      ),
+    ),
+  ).toContain('whose default names the pid file');
+  // A later line that only adds to it keeps the word as expanded: it stays.
   expect(
     refused(
       sh(
@@ -424,7 +442,7 @@ test('the default names the pid file, and the daemon writes one in the foregroun
         'command_args="${command_args} -v"',
       ),
     ),
-  ).toContain('whose default names the pid file');
+  ).toBe('');
 });
 
 // The review of this round: an option in front of the word that stays (--debug) stays with it;
@@ -484,16 +502,41 @@ test('a function that passes "${command_args}" as one word: refused when words m
 
 // puppet master: the pid file is a lock in the foreground too; the script runs one instance
 // per service name, and with --pidfile moved all instances would share the default file.
-test('a daemon whose pid file is a lock, in a per-instance script: refused; without the lock or instances, moved', () => {
-  const script = (name: string) =>
-    sh('#!/sbin/openrc-run', `pidfile="/run/${name}.pid"`, 'command_args="master --pidfile ${pidfile} -v"');
-  const lock = rule({ backgroundFlags: [{ flag: '-D', why: 'daemonize' }], ownPidfile: '*', pidfileLock: true });
-  expect(run(script('${RC_SVCNAME}'), lock).res?.reason).toBe(
+// puppet master: the pid file is a lock in the foreground too; the script runs one instance
+// per service name, and with --pidfile moved all instances would share the default file: the
+// pid file words stay, and the supervisor gets a pid file of its own.
+test('a daemon whose pid file is a lock, in a per-instance script: the pid file option stays; without the lock or instances, moved', () => {
+  const script = (name: string, q = '"') =>
+    sh('#!/sbin/openrc-run', `pidfile="/run/${name}.pid"`, `command_args=${q}master --pidfile \${pidfile} -D -v${q}`);
+  const lock = rule({
+    backgroundFlags: [
+      { flag: '-D', why: 'daemonize' },
+      { flag: '--pidfile', value: true, why: 'pidfile' },
+    ],
+    ownPidfile: '*',
+    pidfileLock: true,
+  });
+  const kept = run(script('${RC_SVCNAME}'), lock);
+  expect(kept.res).toBeUndefined();
+  expect(kept.d.movedText).toBe('-D');
+  expect(applied(kept.s, kept.d.moveEdits)).toBe(script('${RC_SVCNAME}').replace(' -D', ''));
+  expect(kept.d.pidfileKept).toBe(true);
+  expect(kept.d.pidfileReadAt).toBe(kept.s.initd.text.indexOf('-v"') + 3);
+  expect(kept.d.notes).toEqual([
+    '--pidfile ${pidfile} stays in command_args: foo writes that pid file in the foreground too (rule foo), and the supervisor keeps a pid file of its own',
+  ]);
+  // Single-quoted, ${pidfile} is read when the service starts, where the supervisor's own file
+  // would have replaced it: refused.
+  expect(run(script('${RC_SVCNAME}', "'"), lock).res?.reason).toBe(
     'foo takes its pid file as a lock in the foreground too, and this script runs one instance per service name: with the pid file option moved to command_args_background every instance would fall back to the same default file',
   );
-  expect(run(script('foo'), lock).res).toBeUndefined();
-  expect(run(script('${RC_SVCNAME}'), rule({ ownPidfile: '*' })).res).toBeUndefined();
-  // ptpd2: the option names the pid file through the variable pidfile is set from.
+  // One instance, or no lock: the option moves as any other.
+  expect(run(script('foo'), lock).d.movedText).toBe('--pidfile ${pidfile} -D');
+  expect(run(script('${RC_SVCNAME}'), rule({ ...lock, pidfileLock: undefined })).d.movedText).toBe(
+    '--pidfile ${pidfile} -D',
+  );
+  // ptpd2: the option names the pid file through the variable pidfile is set from, with no
+  // flag of its own: the word stays whole.
   const alias = (name: string) =>
     sh(
       '#!/sbin/openrc-run',
@@ -501,10 +544,40 @@ test('a daemon whose pid file is a lock, in a per-instance script: refused; with
       'command_args="--global:lock_file=$FOO_PIDFILE -c /etc/foo.conf"',
       'pidfile="${FOO_PIDFILE}"',
     );
-  expect(run(alias('${RC_SVCNAME}'), lock).res?.reason).toBe(
-    'foo takes its pid file as a lock in the foreground too, and this script runs one instance per service name: with the pid file option moved to command_args_background every instance would fall back to the same default file',
+  const a = run(alias('${RC_SVCNAME}'), lock);
+  expect(a.res).toBeUndefined();
+  expect(a.d.moveEdits).toEqual([]);
+  expect(a.d.pidfileKept).toBe(true);
+  expect(run(alias('foo'), lock).d.movedText).toBe('--global:lock_file=$FOO_PIDFILE');
+});
+
+// puppetmaster's script adds to command_args below the line that names the pid file (inside
+// an if): that line's ${pidfile} is still expanded where it stands, and the supervisor's own
+// pid file goes below the whole if.
+test('a kept ${pidfile} word in a line that later lines only add to is kept; the pid file line goes below them', () => {
+  const lock = rule({
+    backgroundFlags: [{ flag: '--pidfile', value: true, why: 'pidfile' }],
+    ownPidfile: '*',
+    pidfileLock: true,
+  });
+  const text = sh(
+    '#!/sbin/openrc-run',
+    'pidfile="/run/${RC_SVCNAME}.pid"',
+    'command_args="master --pidfile ${pidfile}"',
+    'if [ -n "${PORT}" ]; then',
+    '\tcommand_args="${command_args} --port ${PORT}"',
+    'fi',
+    'command=/usr/bin/foo',
   );
-  expect(run(alias('foo'), lock).res).toBeUndefined();
+  const { s, d, res } = run(text, lock);
+  expect(res).toBeUndefined();
+  expect(d.moveEdits).toEqual([]);
+  const p = pidfileStep(ctx(s, { rule: lock }), d);
+  expect(p).toBeUndefined();
+  expect(d.relocation?.at).toBe(text.indexOf('command=/usr/bin/foo'));
+  // A later line that replaces the value (not adding to it) leaves the word to move.
+  const replaced = text.replace('"${command_args} --port', '"--port');
+  expect(run(replaced, lock).res?.reason).toMatch(/^foo takes its pid file as a lock/);
 });
 
 test('command_background=yes with only a pid file flag: the flag stays, and the supervisor will get a pid file of its own', () => {
