@@ -544,6 +544,23 @@ export function flagsStep(ctx: StepContext, d: Draft): Refusal | void {
     d.pidfileKept = true;
     return;
   }
+  // Known to be yes (a value computed when the service starts may be no: taking the flag out
+  // would leave start-stop-daemon waiting on a daemon in the foreground).
+  const backgroundedYes =
+    (ctx.service.isSet('command_background') && isYes(bg)) || !!d.converted?.lines.includes('command_background="yes"');
+  if (d.movedText && backgroundedYes && !unhidden && ctx.rule) {
+    // sssd's `command_args="-D ..."` beside command_background=true (Alpine), postgrey's
+    // `start-stop-daemon --background ... -- --daemonize`: start-stop-daemon backgrounds the
+    // daemon, which forks again, away from the pid file --make-pidfile wrote (or from its
+    // spawn). command_args_background cannot go with command_background (start-stop-daemon.sh
+    // refuses both), and the daemon needs the flag under neither backend: it is taken out.
+    d.notes.push(
+      `${d.movedText} taken out of the daemon's arguments: command_background already has start-stop-daemon put the daemon in the background, and ${ctx.rule.id} forked again with ${d.movedText.split(/\s+/).length > 1 ? 'them' : 'it'} (rule ${ctx.rule.id}), away from the process start-stop-daemon started; supervise-daemon needs the daemon in the foreground too`,
+    );
+    d.movedText = '';
+    d.pidfileKept = false;
+    return;
+  }
   if (d.movedText && backgrounded)
     return {
       kind: 'refuse',

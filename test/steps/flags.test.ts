@@ -83,18 +83,23 @@ test('nothing to move: no edits, no init.d reason', () => {
   expect(d.initdReasons).toEqual([]);
 });
 
-test('refused with command_background=yes: OpenRC will not start with both', () => {
-  const { res } = run(
-    sh('#!/sbin/openrc-run', 'command_background=yes', 'pidfile=/run/foo.pid', 'command_args="-d -v"'),
+// sssd's `command_args="-D ..."` beside command_background=true (an Alpine script): the daemon
+// forked away from start-stop-daemon's --background child. command_args_background cannot go
+// with command_background, and neither backend needs the flag: it is taken out.
+test('command_background=yes with a daemonize flag: the flag (and a pid file option with it) is taken out, not moved', () => {
+  const { s, d, res } = run(
+    sh('#!/sbin/openrc-run', 'command_background=yes', 'pidfile=/run/foo.pid', 'command_args="-d -p ${pidfile} -v"'),
     daemonizeD,
   );
-  expect(res).toEqual({
-    kind: 'refuse',
-    code: 'dynamic',
-    reason:
-      'command_background is set and pidfile/daemonize flags would go to command_args_background: OpenRC refuses to start with both',
-    suggestion: 'remove the daemonize flag from command_args by hand (the script already backgrounds the daemon)',
-  });
+  expect(res).toBeUndefined();
+  expect(d.movedText).toBe('');
+  expect(applied(s, d.moveEdits)).toBe(
+    sh('#!/sbin/openrc-run', 'command_background=yes', 'pidfile=/run/foo.pid', 'command_args="-v"'),
+  );
+  expect(d.pidfileKept).toBe(false);
+  expect(d.notes).toEqual([
+    "-d -p ${pidfile} taken out of the daemon's arguments: command_background already has start-stop-daemon put the daemon in the background, and foo forked again with them (rule foo), away from the process start-stop-daemon started; supervise-daemon needs the daemon in the foreground too",
+  ]);
 });
 
 test('a command_background whose value is not known counts as yes: refused, not moved beside it', () => {
