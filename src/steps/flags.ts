@@ -559,6 +559,7 @@ export function flagsStep(ctx: StepContext, d: Draft): Refusal | void {
     );
     d.movedText = '';
     d.pidfileKept = false;
+    if (d.moveEdits.length) d.initdReasons.push('a daemonize flag must leave command_args in init.d');
     return;
   }
   if (d.movedText && backgrounded)

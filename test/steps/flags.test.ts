@@ -97,6 +97,8 @@ test('command_background=yes with a daemonize flag: the flag (and a pid file opt
     sh('#!/sbin/openrc-run', 'command_background=yes', 'pidfile=/run/foo.pid', 'command_args="-v"'),
   );
   expect(d.pidfileKept).toBe(false);
+  // The edit is in init.d: a conf.d-only migration would leave the flag there.
+  expect(d.initdReasons).toEqual(['a daemonize flag must leave command_args in init.d']);
   expect(d.notes).toEqual([
     "-d -p ${pidfile} taken out of the daemon's arguments: command_background already has start-stop-daemon put the daemon in the background, and foo forked again with them (rule foo), away from the process start-stop-daemon started; supervise-daemon needs the daemon in the foreground too",
   ]);
