@@ -40,7 +40,7 @@ export interface EvalService {
    * In an ebuild repository: the oldest ebuild that installs the script (category and
    * `<PN>-<PVR>`), written into the temporary root's var/db/pkg as Gentoo records an
    * installed package. The oldest, so that a version-dependent fact is never taken from a
-   * newer package than the script may come with.
+   * newer package than the script may come with (the newest with `--installed newest`).
    */
   installedBy?: { category: string; pf: string };
   /** logrotate files the package ships beside it (installed into etc/logrotate.d). */
@@ -177,19 +177,31 @@ function older(a: string, b: string): boolean {
   return !!va && !!vb && (compareVersions(va, vb) ?? 0) < 0;
 }
 
-function oldestEbuild(ebuilds: string[]): EvalService['installedBy'] {
+/**
+ * Which ebuild counts as installed where several install the same script: the oldest (the
+ * default: a version-dependent fact is then never taken from a newer package than the script
+ * may come with), or the newest (what emerge would install today: how far a current system
+ * gets).
+ */
+export type InstalledChoice = 'oldest' | 'newest';
+
+function pickEbuild(ebuilds: string[], choice: InstalledChoice): EvalService['installedBy'] {
   let best: EvalService['installedBy'];
   for (const eb of ebuilds) {
     const pf = path.basename(eb, '.ebuild');
     const category = path.basename(path.dirname(path.dirname(eb)));
     if (!PF.test(pf)) continue;
-    if (!best || older(pf, best.pf)) best = { category, pf };
+    if (!best || preferred(pf, best.pf, choice)) best = { category, pf };
   }
   return best;
 }
 
+function preferred(a: string, b: string, choice: InstalledChoice): boolean {
+  return choice === 'oldest' ? older(a, b) : older(b, a);
+}
+
 /** The services under `dir`, identical init.d + conf.d pairs merged (their sources and names kept). */
-export function collectServices(dir: string): EvalService[] {
+export function collectServices(dir: string, installed: InstalledChoice = 'oldest'): EvalService[] {
   const abs = path.resolve(dir);
   const byId = new Map<string, EvalService>();
   for (const r of rawServices(abs)) {
@@ -209,12 +221,12 @@ export function collectServices(dir: string): EvalService[] {
       ...(r.nameFrom ? { nameFrom: r.nameFrom } : {}),
       ...(r.nameNote ? { nameNote: r.nameNote } : {}),
     };
-    const by = oldestEbuild(r.ebuilds ?? []);
+    const by = pickEbuild(r.ebuilds ?? [], installed);
     const seen = byId.get(id);
     if (seen) {
       seen.sources.push(source);
       if (!seen.names.includes(r.name)) seen.names.push(r.name);
-      if (by && (!seen.installedBy || older(by.pf, seen.installedBy.pf))) seen.installedBy = by;
+      if (by && (!seen.installedBy || preferred(by.pf, seen.installedBy.pf, installed))) seen.installedBy = by;
       continue;
     }
     const units: EvalUnit[] = [];

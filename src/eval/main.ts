@@ -20,6 +20,9 @@ const USAGE = `usage: npm run eval -- [--lint] [--out FILE] [--sample N] [--seed
   --seed S    seed of the sample (default 1)
   --jobs N    checks run in parallel (default: the number of CPUs)
   --keep      keep the temporary roots (their path is printed)
+  --installed oldest|newest
+              where several ebuilds install the same script, the one taken as installed
+              (default oldest: no version fact from a newer package than the script's)
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -35,6 +38,7 @@ async function main(argv: string[]): Promise<number> {
         seed: { type: 'string' },
         jobs: { type: 'string' },
         keep: { type: 'boolean' },
+        installed: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -59,6 +63,10 @@ async function main(argv: string[]): Promise<number> {
     jobs = v.jobs === undefined ? undefined : Math.max(1, int(v.jobs, 'jobs', 1));
   } catch (e) {
     process.stderr.write(`${(e as Error).message}\n${USAGE}`);
+    return 4;
+  }
+  if (v.installed !== undefined && v.installed !== 'oldest' && v.installed !== 'newest') {
+    process.stderr.write(`--installed ${v.installed}: expected oldest or newest\n${USAGE}`);
     return 4;
   }
   if (positionals.length !== 1) {
@@ -89,7 +97,8 @@ async function main(argv: string[]): Promise<number> {
   ensureOpenRCTree();
   if (process.getuid?.() !== 0)
     say('not root: start_pre() and other functions of the scripts run as you, with no sandbox');
-  const records = await evaluate(dir, { jobs, keep: v.keep, progress: say });
+  const installed = v.installed as 'oldest' | 'newest' | undefined;
+  const records = await evaluate(dir, { jobs, keep: v.keep, progress: say, installed });
   if (v.out) {
     writeFileSync(v.out, records.map((r) => JSON.stringify(r)).join('\n') + (records.length ? '\n' : ''));
     say(`${records.length} records in ${v.out}`);

@@ -17,7 +17,7 @@ import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { launchesDaemon } from './classify.js';
 import { checkMigration, type Violation } from './check.js';
-import { collectServices, type EvalService } from './collect.js';
+import { collectServices, type EvalService, type InstalledChoice } from './collect.js';
 import { REPO_ROOT } from './openrc-record.js';
 
 export type Status = 'already' | 'migrated' | 'refused' | 'error' | 'internal-error';
@@ -226,12 +226,14 @@ export interface EvalOptions {
   keep?: boolean;
   /** Progress lines on stderr. */
   progress?: (msg: string) => void;
+  /** Which of several ebuilds installing a script counts as installed (collectServices). */
+  installed?: InstalledChoice;
 }
 
 export async function evaluate(dir: string, opts: EvalOptions = {}): Promise<EvalRecord[]> {
   const say = opts.progress ?? (() => {});
   const t0 = Date.now();
-  const services = collectServices(dir);
+  const services = collectServices(dir, opts.installed);
   say(`${services.length} distinct services (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'rcs-eval-'));
   const records: EvalRecord[] = [];

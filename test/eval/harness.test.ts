@@ -166,6 +166,15 @@ test('each script carries the oldest ebuild that installs it, for the package da
     ['zapd-r1.initd', { category: 'net-analyzer', pf: 'zapd-10.0' }],
     ['zapd.initd', { category: 'net-analyzer', pf: 'zapd-2.2.23' }],
   ]);
+  // --installed newest: the ebuild emerge would install today.
+  expect(
+    collectServices(repo, 'newest')
+      .map((s) => [s.sources[0].initd.split('/').pop(), s.installedBy])
+      .sort(),
+  ).toEqual([
+    ['zapd-r1.initd', { category: 'net-analyzer', pf: 'zapd-10.0' }],
+    ['zapd.initd', { category: 'net-analyzer', pf: 'zapd-6.0.22-r1' }],
+  ]);
 });
 
 describe('report helpers', () => {
