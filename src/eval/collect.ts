@@ -129,24 +129,30 @@ function filesNamed(filesDir: string, match: RegExp): string[] {
 }
 
 function repoServices(dir: string): Raw[] {
-  return findPackages(dir).flatMap((pkg) =>
-    scanPackage(pkg)
-      // `foo.initd.head` / `.tail`: pieces an ebuild puts together, not scripts (as lint skips them)
-      .services.filter((s) => !(s.via === 'name' && /\.(head|tail)$/.test(s.initd)))
-      .map((s) => ({
-        name: s.name,
-        initdPath: s.initd,
-        confdPath: s.confd,
-        via: s.via,
-        nameFrom: s.nameFrom,
-        ...(s.nameNote ? { nameNote: s.nameNote } : {}),
-        ...(s.ebuilds ? { ebuilds: s.ebuilds } : {}),
-        logrotate: filesNamed(path.dirname(s.initd), /logrotate/i),
-        // polipo's `polipo.crond-2` (exeinto /etc/cron.weekly) signals the daemon through its pid file.
-        cron: filesNamed(path.dirname(s.initd), /cron/i),
-        units: s.units.map((u) => ({ name: u.name, path: u.path })),
-      })),
-  );
+  return findPackages(dir).flatMap((pkgDir) => {
+    const pkg = scanPackage(pkgDir);
+    return (
+      pkg.services
+        // `foo.initd.head` / `.tail`: pieces an ebuild puts together, not scripts (as lint skips them)
+        .filter((s) => !(s.via === 'name' && /\.(head|tail)$/.test(s.initd)))
+        .map((s) => ({
+          name: s.name,
+          initdPath: s.initd,
+          confdPath: s.confd,
+          via: s.via,
+          nameFrom: s.nameFrom,
+          ...(s.nameNote ? { nameNote: s.nameNote } : {}),
+          // A script no install line names (nfs-utils' `for f in nfs rpc.statd ...; do newinitd
+          // "${FILESDIR}"/${f}.initd ${f}`) still lives in this package's files/: one of its
+          // ebuilds installs it, so the package database names this package.
+          ebuilds: s.ebuilds ?? pkg.ebuilds,
+          logrotate: filesNamed(path.dirname(s.initd), /logrotate/i),
+          // polipo's `polipo.crond-2` (exeinto /etc/cron.weekly) signals the daemon through its pid file.
+          cron: filesNamed(path.dirname(s.initd), /cron/i),
+          units: s.units.map((u) => ({ name: u.name, path: u.path })),
+        }))
+    );
+  });
 }
 
 /** Every service under `dir`: a system root, an ebuild repository, or a directory holding several (roots or repositories, at any depth up to 3). */
