@@ -288,6 +288,21 @@ export function startShape(s: Service, daemons: readonly string[]): StartShape {
         kind: 'refuse',
         reason: "start() runs supervise-daemon itself: the daemon is supervised already, in the script's own way",
       };
+    // metalog's `ssd() { start-stop-daemon --exec … "$@" ; }` and start()'s `ssd --start --
+    // --daemonize …`: the launch is in a function of the script's own, which rc-supervise does
+    // not follow (its other calls, `ssd --stop`, `ssd --signal USR2`, would need rewriting too);
+    // said before the daemonize word makes `ssd` look like an unknown program.
+    const wrapper = cmds.find(
+      (c) =>
+        c.name !== 'start' &&
+        s.defines(c.name) &&
+        s.initd.commands.some((x) => x.fn === c.name && x.name === 'start-stop-daemon'),
+    );
+    if (wrapper)
+      return {
+        kind: 'refuse',
+        reason: `${wrapper.name}() runs start-stop-daemon in a way rc-supervise cannot follow from start() (arguments passed in, a loop over instances?)`,
+      };
     // A start() that still starts something long-running is never called one-shot.
     const daemonish = /start-stop-daemon/.test(raw) || cmds.some(withDaemonizeFlag);
     if (daemonish)

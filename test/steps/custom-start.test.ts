@@ -1096,6 +1096,26 @@ describe('one-shot or daemon', () => {
     );
   });
 
+  // metalog: `ssd() { start-stop-daemon --exec … "$@" ; }`, then `ssd --start -- --daemonize`.
+  test('a launch through a function of the script that runs start-stop-daemon is named as such', () => {
+    const wrapped = sh(
+      '#!/sbin/openrc-run',
+      'run_ssd() { start-stop-daemon --exec /usr/sbin/food --pidfile /run/food.pid "$@" ; }',
+      'start() {',
+      '\tebegin "Starting food"',
+      '\trun_ssd --start -- --detach --pidfile=/run/food.pid',
+      '\teend $?',
+      '}',
+      'stop() {',
+      '\trun_ssd --stop',
+      '}',
+    );
+    const reason = `${PREFIX}run_ssd() runs start-stop-daemon in a way rc-supervise cannot follow from start() (arguments passed in, a loop over instances?)`;
+    expect(refusal(wrapped).reason).toBe(reason);
+    // Without a daemonize word it is no one-shot either.
+    expect(refusal(wrapped.replace(' --detach', '')).reason).toBe(reason);
+  });
+
   test('--daemonise (British spelling, mdadm --monitor) is a daemonize flag too', () => {
     const r = refusal(sh('#!/sbin/openrc-run', 'start() {', '\tmdadm --monitor --scan --daemonise', '}'));
     expect(r.reason).toBe(
