@@ -192,6 +192,29 @@ export function directlyRun(s: Service): string[] {
   return [...new Set(names)];
 }
 
+/**
+ * poolmon's start() and stop() each set `local pidfile=/run/poolmon.pid` and pass
+ * `--pidfile "${pidfile}"`: `v` is given one literal path wherever the script sets it (conf.d
+ * never), and the converted pid file is that name or the same path, so stop()'s own setting
+ * names the very file the supervisor's stop (or, supervisor removed, OpenRC's) uses.
+ */
+function oneLiteralFile(s: Service, v: string, lines: readonly string[]): boolean {
+  if (s.confd?.assignments.some((a) => a.name === v || a.name === 'pidfile')) return false;
+  const all = s.initd.assignments.filter((a) => a.name === v);
+  if (all.some((a) => !a.plain || a.guard || a.form !== 'assign')) return false;
+  const values = new Set(all.map((a) => unquoted(a.value.text)));
+  const [path] = values;
+  if (values.size !== 1 || !path.startsWith('/') || /[$`*?[\]\s~\\]/.test(path)) return false;
+  const given = [
+    ...lines.filter((l) => l.startsWith('pidfile=')).map((l) => l.slice('pidfile='.length)),
+    ...s.initd.assignments.filter((a) => a.name === 'pidfile' && a.fn === null).map((a) => a.value.text),
+  ];
+  return (
+    given.length > 0 &&
+    given.every((g) => unquoted(g) === path || new RegExp(`^(["']?)(\\$${v}|\\$\\{${v}\\})\\1$`).test(g))
+  );
+}
+
 /** Why a launch line that goes on with `||`, `&&`, `|` or `&` is refused. */
 const CHAINED = 'start() chains the launch with other commands on its line (||, &&, | or &)';
 
@@ -1789,6 +1812,8 @@ function convertStop(
         .slice(0, 80)}); the supervisor would only send it a signal`,
     );
   const words = stopper.words.slice(1).map((w) => unquoted(w.text));
+  /** stop()'s own variable naming the pid file, known to be the converted one (oneLiteralFile). */
+  let pidLocal: string | undefined;
   if (stopper.name === 'start-stop-daemon') {
     const p = parseOptions(words);
     // `--stop ${RETRY} --pidfile …`: a variable where an option stands may hold --retry or
@@ -1820,10 +1845,15 @@ function convertStop(
     const ownPidfile = pfWord
       ? referencedVars(pfWord).find((x) => s.initd.assignments.some((a) => a.name === x && a.fn === stopFn.name))
       : undefined;
-    if (ownPidfile && (lines.some((l) => l.startsWith('pidfile=')) || s.isSet('pidfile')))
+    if (
+      ownPidfile &&
+      (lines.some((l) => l.startsWith('pidfile=')) || s.isSet('pidfile')) &&
+      !oneLiteralFile(s, ownPidfile, lines)
+    )
       return refuse(
         `stop() finds the daemon through --pidfile ${pfWord}, and stop() itself sets ${ownPidfile}; the supervisor's stop would use pidfile instead`,
       );
+    if (ownPidfile && oneLiteralFile(s, ownPidfile, lines)) pidLocal = ownPidfile;
     if (pf && !lines.some((l) => l.startsWith('pidfile=')) && !s.isSet('pidfile')) {
       const v = pfWord!;
       // Only a name the script's top level gives: pidfile= is read when the script is read, so
@@ -1882,6 +1912,11 @@ function convertStop(
   const split = splitAround(s, stopFn, stopper);
   if (!split) return refuse('stop() is written on one line with its braces');
   const sp = dropStopStatus(split);
+  // poolmon's `local pidfile=/run/poolmon.pid`, which only the stop read: the supervisor's stop
+  // now names that file, and stop_pre() would keep a local that nothing reads.
+  const setsPidLocal = (l: string) => !!pidLocal && new RegExp(`^\\s*(local\\s+)?${pidLocal}=\\S+\\s*$`).test(l);
+  if (pidLocal && ![...sp.pre, ...sp.post].some((l) => !setsPidLocal(l) && new RegExp(`\\$\\{?${pidLocal}\\b`).test(l)))
+    sp.pre = sp.pre.filter((l) => !setsPidLocal(l));
   // The stop's exit status read right after it: in stop_post() `$?` is no longer the stop's.
   const afterStop = sp.post.find((l) => !/^\s*#/.test(l));
   if (afterStop && /\$\?|\$\{\?\}/.test(afterStop))

@@ -901,6 +901,47 @@ describe('start_pre()/stop_pre() the script defines already, beside steps for th
     );
   });
 
+  // poolmon: start() and stop() each set `local pidfile=` to the same literal path.
+  describe('start() and stop() each naming the pid file in a local of their own', () => {
+    const both = (stopValue: string) =>
+      sh(
+        '#!/sbin/openrc-run',
+        'start() {',
+        '\tlocal pidfile=/run/food.pid',
+        '\tebegin "Starting food"',
+        '\tstart-stop-daemon --pidfile "${pidfile}" --exec /usr/bin/food -- ${FOOD_OPTS}',
+        '\teend $?',
+        '}',
+        'stop() {',
+        `\tlocal pidfile=${stopValue}`,
+        '\tebegin "Stopping food"',
+        '\tstart-stop-daemon --stop --pidfile "${pidfile}"',
+        '\teend $?',
+        '}',
+      );
+    const forks = rule({ foreground: '-f', pidfileLock: true });
+
+    test('the same literal path in both: converted, the supervisor stopping through that file', () => {
+      const { r, d, s } = run(both('/run/food.pid'), { rule: forks });
+      expect(r).toBeUndefined();
+      expect(d.converted!.hoist).toEqual(['pidfile=/run/food.pid']);
+      expect(d.converted!.command).toBe('/usr/bin/food');
+      expect(d.converted!.lines).toEqual(['pidfile="${pidfile}"']);
+      // stop() is gone, and with it the local only its stop read (no stop_pre() for it).
+      expect(applied(s, d.converted!.edits)).toBe(sh('#!/sbin/openrc-run'));
+    });
+
+    test.each([
+      ['another path', '/run/food/food.pid'],
+      ['a computed path', '$(cat /etc/food.pidpath)'],
+    ])('stop() naming %s: refused', (_what, value) => {
+      const r = refusal(both(value), { rule: forks });
+      expect(r.reason).toBe(
+        `${PREFIX}stop() finds the daemon through --pidfile "\${pidfile}", and stop() itself sets pidfile; the supervisor's stop would use pidfile instead`,
+      );
+    });
+  });
+
   test("start_post() stays refused (its steps would have to follow start()'s, and its status is not checked)", () => {
     const r = refusal(
       script(['start_post() {', '\teinfo started', '}'], []).replace('\teend $?\n', '\teend $?\n\teinfo "foo is up"\n'),
