@@ -473,7 +473,15 @@ function launchedName(s: Service, d: Draft): string {
 function outsideReader(ctx: StepContext, d: Draft): Refusal | undefined {
   const s = ctx.service;
   const launchPid = d.converted?.lines.find((l) => l.startsWith('pidfile='));
-  const pid = launchPid ? s.expand(launchPid.slice(8)) : s.value('pidfile');
+  // poolmon's start(): `local pidfile=/run/poolmon.pid` and `--pidfile "${pidfile}"`. The
+  // conversion hoists that assignment to the top, where the script has none yet to expand.
+  const named = launchPid && /^(["']?)\$(?:(\w+)|\{(\w+)\})\1$/.exec(launchPid.slice(8));
+  const hoisted = named && d.converted?.hoist.find((l) => l.startsWith(`${named[2] ?? named[3]}=`));
+  const pid = hoisted
+    ? s.expand(hoisted.slice(hoisted.indexOf('=') + 1))
+    : launchPid
+      ? s.expand(launchPid.slice(8))
+      : s.value('pidfile');
   if (!pid || !ctx.pidfileReaders?.length) return;
   const bare = unquoted(pid);
   const variants = [bare, bare.replace(/^\/var\/run\//, '/run/'), bare.replace(/^\/run\//, '/var/run/')];

@@ -471,6 +471,26 @@ describe('a file on the root signalling through the pid file (etc/logrotate.d)',
     expect(go2('kill -HUP $(cat /run/foodie.pid)\n')?.reason ?? '').not.toContain('etc/cron.weekly/food');
   });
 
+  // poolmon: start()'s `local pidfile=/run/poolmon.pid` names the file of `--pidfile "${pidfile}"`;
+  // the conversion hoists it, and the reader is found at once, not only when run again.
+  test('a pid file named by a variable start() set, hoisted by the conversion: refused at once', () => {
+    const s = service(sh('#!/sbin/openrc-run', 'start() {', '\t:', '}'), null, 'food');
+    const d = draft();
+    d.converted = {
+      command: '/usr/sbin/food',
+      args: [],
+      hoist: ['pidfile=/var/run/food.pid'],
+      deferred: [],
+      lines: ['pidfile="${pidfile}"'],
+      edits: [],
+      backgroundMakePidfile: false,
+      notes: [],
+    };
+    expect(pidfileStep({ ...ctx(s), pidfileReaders: readers }, d)?.reason).toBe(
+      "etc/logrotate.d/food signals the daemon through /var/run/food.pid, which under supervise-daemon would be the supervisor's pid file (or a file nobody writes)",
+    );
+  });
+
   test("a rule saying the daemon writes it: the supervisor gets its own, the file stays the daemon's", () => {
     const { r, d } = go(rule({ ownPidfile: '/run/food.pid' }));
     expect(r).toBeUndefined();
