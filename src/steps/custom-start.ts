@@ -9,6 +9,7 @@ import { DECLARATIVE, shellQuoteWord } from './ssd-args.js';
 import { retrySignal } from '../model/signals.js';
 import { NO_FORK_WORDS } from './foreground.js';
 import type { Converted, Draft, Refusal, StepContext } from './types.js';
+import type { PidfileReader } from '../knowledge/logrotate.js';
 import { CHATTER, MESSAGES } from './chatter.js';
 
 /** Functions openrc-run provides that run the chosen supervisor: calling them does not bypass it. */
@@ -1128,6 +1129,26 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
         const late = referencedVars(v).filter(
           (x) => !s.isSet(x) && s.initd.assignments.some((a) => a.name === x && a.fn !== null),
         );
+        // v2ray's checkconfig() sets V2_PIDFILE from RC_SVCNAME, and start() has
+        // start-stop-daemon --background --make-pidfile write the daemon's pid there. That name
+        // cannot be a pidfile= (see above), and it need not be: the daemon never learns it, so
+        // where the file is matters only to what else reads it. With no other reader, pidfile=
+        // is a fixed file of rc-supervise's own, which both backends record and stop by.
+        if (current === undefined && late.length && has('background') && has('make-pidfile')) {
+          const fns = [...new Set(s.initd.assignments.filter((a) => late.includes(a.name) && a.fn).map((a) => a.fn))];
+          const sets = `${fns.map((f) => `${f}()`).join(', ')} ${fns.length > 1 ? 'compute' : 'computes'}`;
+          const at = (o.valueIndex ?? o.index) + 1;
+          const why = madePidfileReader(s, ctx.pidfileReaders ?? [], launch, at, late);
+          if (why)
+            return refuse(
+              `start() has start-stop-daemon write the pid file ${v} (--make-pidfile), which ${sets} when the service starts; pidfile= cannot read it (OpenRC records pidfile as written when the service starts, and stop uses that record unexpanded), and a file of rc-supervise's own would do only if nothing else read that one, but ${why}`,
+            );
+          lines.push(`pidfile=${OWN_PIDFILE}`);
+          notes.push(
+            `start() had start-stop-daemon write the daemon's pid (--make-pidfile) to ${v}, which ${sets} when the service starts: pidfile= cannot read that name (OpenRC records pidfile as written when the service starts, and stop uses that record unexpanded), and the daemon never learns it, so pidfile= is a file of rc-supervise's own, ${OWN_PIDFILE} (nothing else in the script or on the root reads ${v}). Under supervise-daemon it is the supervisor's pid file (its default name); under start-stop-daemon (were supervisor= set back) command_background="yes" has start-stop-daemon write the daemon's pid there, as --make-pidfile did, and stop finds it there`,
+          );
+          continue;
+        }
         if (
           current === undefined &&
           late.length &&
@@ -1585,6 +1606,70 @@ const LATE_READ = new Set([
   'start_stop_daemon_args',
   'supervise_daemon_args',
 ]);
+
+/**
+ * The pid file rc-supervise gives a launch whose start-stop-daemon --make-pidfile wrote a file
+ * only a function names: supervise-daemon's own default name, which no daemon writes by itself.
+ */
+const OWN_PIDFILE = '"/run/supervise-${RC_SVCNAME}.pid"';
+
+/** Lines that only make, own or clean a pid file's place (checkpath, rm, `${PIDFILE%/*}`): they read nothing. */
+const PLACE_ONLY = /\b(checkpath|mkdir|chown|chmod|rm|install|dirname)\b|%\/\*/;
+
+/**
+ * What else learns or reads the pid file the launch had start-stop-daemon make (--make-pidfile)
+ * under a name `late` only functions set (undefined: nothing). The launch's other words (the
+ * daemon would be told the name), any other read of those names in the script but stop()'s own
+ * `start-stop-daemon --stop` (which goes), their assignments and lines that only make or clean
+ * the file's place; and a file on the root (logrotate, cron) naming the file those functions set.
+ */
+function madePidfileReader(
+  s: Service,
+  readers: readonly PidfileReader[],
+  launch: Command,
+  pidWordAt: number,
+  late: readonly string[],
+): string | undefined {
+  const told = launch.words.find((w, i) => i !== pidWordAt && referencedVars(w.text).some((x) => late.includes(x)));
+  if (told) return `the launch also passes ${told.text}: the daemon learns that name`;
+  const t = s.initd.text;
+  for (const v of late) {
+    for (const m of t.matchAll(new RegExp(`\\$\\{?#?${v}(?![A-Za-z0-9_])`, 'g'))) {
+      const at = m.index;
+      if (at >= launch.start && at < stmtEnd(launch)) continue;
+      if (s.initd.assignments.some((a) => a.name === v && a.start <= at && at < a.end)) continue;
+      const stops = s.initd.commands.some(
+        (c) =>
+          c.fn === 'stop' &&
+          c.name === 'start-stop-daemon' &&
+          c.start <= at &&
+          at < c.end &&
+          c.words.some((w) => /^["']?(--stop|-K)["']?$/.test(w.text)),
+      );
+      if (stops) continue;
+      const line = t.slice(s.initd.lineStart(at), s.initd.lineEnd(at));
+      if (/^\s*#/.test(line) || PLACE_ONLY.test(line)) continue;
+      const fn = s.initd.functions.filter((f) => f.body.start <= at && at < f.body.end).pop();
+      return `${fn ? `${fn.name}()` : 'the top of the script'} reads ${v} too (\`${line.trim().slice(0, 60)}\`)`;
+    }
+  }
+  // The file the functions name, as far as it is written out: `/run/v2ray.${V2_CFGNAME}pid` is
+  // /run/v2ray. and what follows; a name with no such start is looked for by the service's name.
+  // Both as written and as this service's name makes it (a reader may name it either way).
+  for (const a of s.initd.assignments.filter((x) => late.includes(x.name) && x.fn !== null)) {
+    for (const value of new Set([unquoted(a.value.text), unquoted(s.expand(a.value.text) ?? a.value.text)])) {
+      const stem = value.slice(0, value.search(/[$`]|$/));
+      const base = stem.slice(stem.lastIndexOf('/') + 1);
+      const names =
+        stem.startsWith('/') && base.length > 1
+          ? [stem, stem.replace(/^\/var\/run\//, '/run/'), stem.replace(/^\/run\//, '/var/run/')]
+          : [s.name];
+      const r = readers.find((x) => names.some((n) => x.text.includes(n)));
+      if (r) return `${r.path} may read it (it names ${names[0]})`;
+    }
+  }
+  return undefined;
+}
 
 /** Variables OpenRC records as text at start (service_set_value) for a stop that does not expand them again. */
 const RECORDED = new Set(['pidfile', 'chroot', 'command', 'procname']);

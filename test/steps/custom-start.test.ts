@@ -2688,3 +2688,94 @@ test("a helper defined inside start() is start()'s own business: not refused for
   const r = customStartStep(ctx(s), draft());
   expect(r === undefined || !r.reason.includes('is defined inside')).toBe(true);
 });
+
+// A pid file only a helper names, which start-stop-daemon itself made (--make-pidfile): the
+// daemon never learns the name, so pidfile= may be a file of rc-supervise's own, unless
+// something else reads the helper's file.
+describe('a --make-pidfile file only a function names', () => {
+  const script = (extra: string[] = [], launchTail = '-- -c ${FOO_CONF}') =>
+    sh(
+      '#!/sbin/openrc-run',
+      'foo_setup() {',
+      '\tFOO_CONF="/etc/foo/${RC_SVCNAME}.conf"',
+      '\tFOO_PID="/run/foo.${RC_SVCNAME}.pid"',
+      '\tif [ ! -f "${FOO_CONF}" ]; then',
+      '\t\teerror "no ${FOO_CONF}"',
+      '\t\treturn 1',
+      '\tfi',
+      '}',
+      'start() {',
+      '\tfoo_setup || return 1',
+      '\tebegin "Starting foo"',
+      `\tstart-stop-daemon --start -b -m -p \${FOO_PID} --exec /usr/bin/food ${launchTail}`,
+      '\teend $?',
+      '}',
+      'stop() {',
+      '\tfoo_setup || return 1',
+      '\tebegin "Stopping foo"',
+      '\tstart-stop-daemon --stop -p ${FOO_PID}',
+      '\teend $?',
+      '}',
+      ...extra,
+    );
+
+  test('pidfile= is a fixed file of its own; the helper still runs (and can fail) in start_pre()', () => {
+    const { r, d, s } = run(script());
+    expect(r).toBeUndefined();
+    const c = d.converted!;
+    expect(c.lines).toContain('pidfile="/run/supervise-${RC_SVCNAME}.pid"');
+    expect(c.lines).toContain('command_background="yes"');
+    expect(c.lines.join('\n')).not.toContain('FOO_PID');
+    expect(c.deferred).toEqual(['FOO_CONF']);
+    expect(applied(s, c.edits)).toContain('start_pre() {\n\tfoo_setup || return 1\n');
+    expect(applied(s, c.edits)).toContain('stop_pre() {\n\tfoo_setup || return 1\n');
+    expect(c.notes.find((n) => n.includes('--make-pidfile'))).toBe(
+      'start() had start-stop-daemon write the daemon\'s pid (--make-pidfile) to ${FOO_PID}, which foo_setup() computes when the service starts: pidfile= cannot read that name (OpenRC records pidfile as written when the service starts, and stop uses that record unexpanded), and the daemon never learns it, so pidfile= is a file of rc-supervise\'s own, "/run/supervise-${RC_SVCNAME}.pid" (nothing else in the script or on the root reads ${FOO_PID}). Under supervise-daemon it is the supervisor\'s pid file (its default name); under start-stop-daemon (were supervisor= set back) command_background="yes" has start-stop-daemon write the daemon\'s pid there, as --make-pidfile did, and stop finds it there',
+    );
+  });
+
+  test("a line that only makes the file's place reads nothing", () => {
+    const s = script().replace(
+      '\tebegin "Starting foo"',
+      '\tcheckpath -d -m 0755 "${FOO_PID%/*}"\n\tebegin "Starting foo"',
+    );
+    const { r, d } = run(s);
+    expect(r).toBeUndefined();
+    expect(d.converted!.lines).toContain('pidfile="/run/supervise-${RC_SVCNAME}.pid"');
+  });
+
+  test.each([
+    [
+      'another function',
+      script(['foo_rotate() {', '\tfoo_setup || return 1', '\tkill -USR1 $(cat ${FOO_PID})', '}']),
+      'foo_rotate() reads FOO_PID too (`kill -USR1 $(cat ${FOO_PID})`)',
+    ],
+    [
+      'the daemon',
+      script([], '-- -c ${FOO_CONF} --pid-file ${FOO_PID}'),
+      'the launch also passes ${FOO_PID}: the daemon learns that name',
+    ],
+  ])('refused when %s reads the file too', (_what, text, why) => {
+    expect(refusal(text).reason).toBe(
+      `${PREFIX}start() has start-stop-daemon write the pid file \${FOO_PID} (--make-pidfile), which foo_setup() computes when the service starts; pidfile= cannot read it (OpenRC records pidfile as written when the service starts, and stop uses that record unexpanded), and a file of rc-supervise's own would do only if nothing else read that one, but ${why}`,
+    );
+  });
+
+  test('refused when a file on the root names the file the helper sets', () => {
+    const s = service(script());
+    const d = draft();
+    const readers = [
+      { path: 'etc/logrotate.d/foo', text: 'postrotate\n\tkill -HUP $(cat /var/run/foo.*.pid)\nendscript\n' },
+    ];
+    const r = customStartStep({ ...ctx(s), pidfileReaders: readers }, d) as Refusal;
+    expect(r.reason).toMatch(/but etc\/logrotate\.d\/foo may read it \(it names \/run\/foo\.\)$/);
+    // A file that names another one is no reader.
+    const other = [{ path: 'etc/logrotate.d/bar', text: 'kill -HUP $(cat /run/bar.pid)\n' }];
+    expect(customStartStep({ ...ctx(s), pidfileReaders: other }, draft())).toBeUndefined();
+  });
+
+  test('without --make-pidfile the daemon writes the file itself: still refused', () => {
+    const r = refusal(script().replace(' -b -m ', ' '));
+    expect(r.reason).toContain('the launch reads FOO_PID, which only foo_setup() sets');
+  });
+});
