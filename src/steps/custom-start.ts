@@ -1134,7 +1134,15 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
         // cannot be a pidfile= (see above), and it need not be: the daemon never learns it, so
         // where the file is matters only to what else reads it. With no other reader, pidfile=
         // is a fixed file of rc-supervise's own, which both backends record and stop by.
-        if (current === undefined && late.length && has('background') && has('make-pidfile')) {
+        // Not a name start() itself sets: a plain value there moves to the top of the script
+        // (pidfile=${PIDFILE} then reads it as before).
+        if (
+          current === undefined &&
+          late.length &&
+          has('background') &&
+          has('make-pidfile') &&
+          !s.initd.assignments.some((a) => late.includes(a.name) && a.fn === 'start')
+        ) {
           const fns = [...new Set(s.initd.assignments.filter((a) => late.includes(a.name) && a.fn).map((a) => a.fn))];
           const sets = `${fns.map((f) => `${f}()`).join(', ')} ${fns.length > 1 ? 'compute' : 'computes'}`;
           const at = (o.valueIndex ?? o.index) + 1;

@@ -2774,6 +2774,17 @@ describe('a --make-pidfile file only a function names', () => {
     expect(customStartStep({ ...ctx(s), pidfileReaders: other }, draft())).toBeUndefined();
   });
 
+  test('a name start() itself sets plainly is hoisted as before, not replaced', () => {
+    const text = script().replace(
+      '\tfoo_setup || return 1\n\tebegin',
+      '\tfoo_setup || return 1\n\tFOO_PID=/run/food.pid\n\tebegin',
+    );
+    const { r, d } = run(text);
+    expect(r).toBeUndefined();
+    expect(d.converted!.hoist).toEqual(['FOO_PID=/run/food.pid']);
+    expect(d.converted!.lines).toContain('pidfile=${FOO_PID}');
+  });
+
   test('without --make-pidfile the daemon writes the file itself: still refused', () => {
     const r = refusal(script().replace(' -b -m ', ' '));
     expect(r.reason).toContain('the launch reads FOO_PID, which only foo_setup() sets');
