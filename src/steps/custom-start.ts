@@ -1472,7 +1472,7 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
     const reads = [...new Set(referencedVars(lines[l.at]))];
     if (!reads.some((v) => early.includes(v))) continue;
     for (const { option, word: w } of l.words) {
-      const why = notOneWord(w);
+      const why = notOneWord(w, (v) => oneField(s, v, (fn) => calledBefore(s, start, launch, fn)));
       if (why)
         return refuse(
           `start()'s start-stop-daemon passes ${option ? `${option} ` : ''}${w}, which reads ${refs(reads.filter((v) => early.includes(v)))} set only when the service starts; ${l.variable}= can read it then too, but ${why}`,
@@ -1710,16 +1710,61 @@ const shownOptions = (l: OptionLine) =>
  * globbed), then the eval reads the text: a word with no blank, glob character or backslash, and
  * no expansion outside double quotes, is exactly one word both times, whatever the values.
  */
-function notOneWord(w: string): string | undefined {
+function notOneWord(w: string, oneFieldSure: (v: string) => boolean = () => false): string | undefined {
   if (/\s/.test(w)) return 'its word holds blanks, which the eval would not read back as written';
   if (/[*?[\\]/.test(w))
     return 'its word holds a glob character or a backslash, which OpenRC would expand before the eval';
   const outside = w.replace(/"[^"]*"|'[^']*'/g, '');
-  if (/\$/.test(outside))
+  // v2ray's `-1 ${V2_LOG}`: unquoted in the launch and unquoted in the eval, so a value that is
+  // sure to be one field (oneField) gives the option the same one word both times.
+  const plainRefs = [...outside.matchAll(/\$\{([A-Za-z_]\w*)\}|\$([A-Za-z_]\w*)/g)].map((m) => m[1] ?? m[2]);
+  const sure =
+    plainRefs.length > 0 &&
+    !/\$/.test(outside.replace(/\$\{[A-Za-z_]\w*\}|\$[A-Za-z_]\w*/g, '')) &&
+    plainRefs.every(oneFieldSure);
+  if (/\$/.test(outside) && !sure)
     return 'the launch reads it unquoted: an empty value or one with blanks would give its option other words than before';
   if (/\$(?![A-Za-z_]|\{[A-Za-z_])/.test(w))
     return 'it reads a special parameter, which the eval would read later with another value';
   return undefined;
+}
+
+/**
+ * Whether `v` is sure to be one field, with no blank or glob character, wherever the launch read
+ * it: only functions set it (neither the top of the script nor conf.d), never with `local` or a
+ * default, each time to safe characters (EVAL_SPECIAL's, without blanks) with some of them
+ * written out, and one of those functions, setting it unconditionally, runs in start() before
+ * the launch (v2ray's checkconfig(): V2_LOG="/var/log/v2ray.${V2_CFGNAME}log"). Its
+ * expansions may only be the service's name (OpenRC's service names are single words: its
+ * dependency scripts list them in blank-separated words) or names of the same kind, which may be
+ * empty (V2_CFGNAME="${RC_SVCNAME#*.}.", set only for an instance).
+ */
+function oneField(s: Service, v: string, calledFirst: (fn: string) => boolean, mayBeEmpty = false, depth = 0): boolean {
+  if (/^(RC_SVCNAME|SVCNAME)$/.test(v)) return true;
+  if (depth > 3 || s.isSet(v) || OPENRC_VARS.test(v)) return false;
+  const sets = s.initd.assignments.filter((a) => a.name === v);
+  if (!sets.length || sets.some((a) => a.fn === null || a.fn === 'start' || a.form !== 'assign' || a.declaration))
+    return false;
+  if (!mayBeEmpty && !sets.some((a) => a.plain && calledFirst(a.fn!))) return false;
+  return sets.every((a) => {
+    if (/['`\\]|\$\(/.test(a.value.text)) return false;
+    const names: string[] = [];
+    const literal = a.value.text
+      .replace(/"/g, '')
+      .replace(/\$\{([A-Za-z_]\w*)(?:(?:##?|%%?)[A-Za-z0-9_.*-]*)?\}|\$([A-Za-z_]\w*)/g, (_m, n1, n2) => {
+        names.push(n1 ?? n2);
+        return '';
+      });
+    if (!/^[A-Za-z0-9_./:,=+@%^-]*$/.test(literal) || (!mayBeEmpty && !literal)) return false;
+    return names.every((n) => n !== v && oneField(s, n, calledFirst, true, depth + 1));
+  });
+}
+
+/** Whether start() calls function `fn` (a command of that name) before the launch. */
+function calledBefore(s: Service, start: FunctionDef, launch: Command, fn: string): boolean {
+  return s.initd.commands.some(
+    (c) => c.fn === 'start' && c.name === fn && c.start >= start.start && c.start < launch.start,
+  );
 }
 
 /**

@@ -1875,6 +1875,7 @@ describe("options' values a function sets, read when the service starts", () => 
       '\tFOO_LOG="/var/log/foo/${RC_SVCNAME}.log"',
       '\tFOO_HOME=/var/lib/foo',
       '\tFOO_GROUP=foo',
+      '\tFOO_SPOOL=$(foo-config --spool)',
       '}',
       'start() {',
       ...more,
@@ -1928,8 +1929,8 @@ describe("options' values a function sets, read when the service starts", () => 
   test.each([
     [
       'unquoted',
-      '-1 ${FOO_LOG}',
-      "start()'s start-stop-daemon passes -1 ${FOO_LOG}, which reads ${FOO_LOG} set only when the service starts; output_log= can read it then too, but the launch reads it unquoted: an empty value or one with blanks would give its option other words than before",
+      '-1 ${FOO_SPOOL}',
+      "start()'s start-stop-daemon passes -1 ${FOO_SPOOL}, which reads ${FOO_SPOOL} set only when the service starts; output_log= can read it then too, but the launch reads it unquoted: an empty value or one with blanks would give its option other words than before",
     ],
     [
       'with a blank in its quotes',
@@ -1943,11 +1944,28 @@ describe("options' values a function sets, read when the service starts", () => 
     ],
     [
       'in start_stop_daemon_args, unquoted',
-      '--env HOME=${FOO_HOME}',
-      "start()'s start-stop-daemon passes --env HOME=${FOO_HOME}, which reads ${FOO_HOME} set only when the service starts; start_stop_daemon_args= can read it then too, but the launch reads it unquoted: an empty value or one with blanks would give its option other words than before",
+      '--env HOME=${FOO_SPOOL}',
+      "start()'s start-stop-daemon passes --env HOME=${FOO_SPOOL}, which reads ${FOO_SPOOL} set only when the service starts; start_stop_daemon_args= can read it then too, but the launch reads it unquoted: an empty value or one with blanks would give its option other words than before",
     ],
   ])('a word %s is refused', (_what, opts, why) => {
     expect(refusal(script(opts)).reason).toBe(PREFIX + why);
+  });
+
+  // v2ray's `-1 ${V2_LOG}`: read unquoted by the launch and by the eval alike, so a value sure to
+  // be one field gives the option the same word (checkconfig() sets it unconditionally, from
+  // written-out safe characters and the service's name).
+  test('a word unquoted whose value is sure to be one field is read at start', () => {
+    const { r, d } = run(script('-1 ${FOO_LOG} -2 ${FOO_LOG}'));
+    expect(r).toBeUndefined();
+    expect(d.converted!.lines).toEqual(['output_log="\\${FOO_LOG}"', 'error_log="\\${FOO_LOG}"']);
+  });
+
+  test.each([
+    ['set only under a condition', (x: string) => x.replace('\tFOO_LOG=', '\t[ -n "$x" ] && FOO_LOG=')],
+    ['holding a name the top of the script sets', (x: string) => x.replace('${RC_SVCNAME}.log', '${FOO_USER}.log')],
+    ['from a function start() does not call', (x: string) => x.replace('\tcheckconfig || return 1\n', '')],
+  ])('not when it is %s', (_what, change) => {
+    expect(refusal(change(script('-1 ${FOO_LOG}'))).reason).toContain('the launch reads it unquoted');
   });
 
   // The top level's value went into pidfile= before, while the launch had checkconfig()'s.
