@@ -297,6 +297,40 @@ describe('one binary, two knowledge entries kept to their packages', () => {
   });
 });
 
+// The curated ntpd rule is kept to ISC ntpd and ntpsec; OpenNTPD installs an ntpd too, whose
+// -n only checks the configuration and whose no-fork word is -d (knowledge entry openntpd-ntpd).
+// The package database picks the entry; without one the curated rule decides as before.
+describe('ntpd: a curated rule kept to its packages, and a knowledge entry for another package', () => {
+  const NTPD = [
+    '#!/sbin/openrc-run',
+    'command=/usr/sbin/ntpd',
+    'pidfile=/run/ntpd.pid',
+    'command_args="-p ${pidfile} ${NTPD_OPTS}"',
+    'depend() {',
+    '\tneed net',
+    '}',
+    '',
+  ].join('\n');
+  const run = (pkg: string | null) => installedBy('ntpd', NTPD, pkg && `net-misc/${pkg}`);
+  test("OpenNTPD's package: the openntpd-ntpd entry (-d, and -p moves to command_args_background)", () => {
+    const { plan, fg } = run('openntpd-6.2_p3');
+    expect(fg).toBe('command_args_foreground="-d"');
+    expect(plan.kind === 'migrate' && plan.edits.map((e) => e.text).join('')).toContain(
+      'command_args_background="-p ${pidfile}"',
+    );
+  });
+  test("ISC ntpd's package: the curated rule (-n); another package: still refused as another daemon", () => {
+    expect(run('ntp-4.2.8_p17').fg).toBe('command_args_foreground="-n"');
+    const other = run('chrony-4.5').plan;
+    expect(other.kind === 'refuse' && other.reason).toBe(
+      'the rule ntpd is for net-misc/ntp, ntp, net-misc/ntpsec, ntpsec, but var/db/pkg/net-misc/chrony-4.5/CONTENTS says net-misc/chrony installed the init script: another daemon named ntpd',
+    );
+  });
+  test('no package database: the curated rule as before (it applies to a script that names no other ntpd)', () => {
+    expect(run(null).fg).toBe('command_args_foreground="-n"');
+  });
+});
+
 // OpenLLDP installs a program named lldpd too, whose -d takes a debug level (its foreground
 // word is -f): the lldpd entry must not answer for it (a reviewed migration gave it -d).
 describe('lldpd: Vincent Bernat’s and OpenLLDP’s, kept to their packages', () => {

@@ -102,6 +102,18 @@ test('a daemon binary belongs to two entries only when each is kept to its own p
   }
 });
 
+test('an entry for a binary a curated rule kept to its packages also names is kept to other packages (OpenNTPD: ntpd)', () => {
+  const kept = RULES.filter((r) => r.packages?.length);
+  const shared = kept.flatMap((r) =>
+    entries.filter(([, e]) => e.binaries.some((b) => r.daemons.includes(b))).map(([, e]) => [r, e] as const),
+  );
+  expect(shared.map(([, e]) => e.id)).toContain('openntpd-ntpd');
+  for (const [r, e] of shared) {
+    expect(e.packages?.length).toBeGreaterThan(0);
+    for (const p of e.packages!) expect(r.packages).not.toContain(p);
+  }
+});
+
 test('the compiled knowledge base is the JSON files, character for character (backticks and ${ included)', () => {
   const byId = (a: DaemonEntry, b: DaemonEntry) => (a.id < b.id ? -1 : 1);
   const files = entries.map(([, e]) => {

@@ -363,6 +363,23 @@ export function ruleForInstalled(rule: ServiceRule, pkg: InstalledPackage | unde
 }
 
 /**
+ * A curated rule kept to its packages (rules/ntpd.ts: ISC ntpd and ntpsec) answers for the
+ * binary only for them: where the package that installed the init script is another one and a
+ * knowledge-base entry for the same binary is kept to that package (OpenNTPD's ntpd), the entry.
+ * Nothing else changes: without a package, or with one no entry is for, the curated rule decides
+ * as before (ruleForPackage: applied, or refused as another daemon of the name).
+ */
+function curatedNamesake(
+  first: ServiceRule | undefined,
+  daemonName: string | undefined,
+  pkg: InstalledPackage | undefined,
+): ServiceRule | undefined {
+  if (!first || first.origin === 'knowledge' || !first.packages?.length || !daemonName || !pkg) return undefined;
+  if (ofPackage(first.packages, pkg)) return undefined;
+  return knowledgeRulesFor(daemonName).find((r) => r.packages?.length && ofPackage(r.packages, pkg));
+}
+
+/**
  * The rule that answers for a service, from the one its name or daemon finds first: among
  * namesakes kept to their packages (atftp's and tftp-hpa's in.tftpd, the two lldpd) the
  * installed package's; with version-dependent words, the installed version's; a rule kept to
@@ -378,7 +395,10 @@ export function resolveRule(
   scriptText: string,
 ): ServiceRule | undefined {
   const namesakes = first?.origin === 'knowledge' && first.packages && daemonName ? knowledgeRulesFor(daemonName) : [];
-  const found = namesakes.length > 1 ? ruleAmong(namesakes, installed?.(), daemonName) : first;
+  const found =
+    namesakes.length > 1
+      ? ruleAmong(namesakes, installed?.(), daemonName)
+      : (curatedNamesake(first, daemonName, installed?.()) ?? first);
   const versioned = found?.foregroundSince ? ruleForInstalled(found, installed?.()) : found;
   return versioned?.packages ? ruleForPackage(versioned, installed?.(), scriptText, daemonName) : versioned;
 }
