@@ -131,6 +131,7 @@ function filesNamed(filesDir: string, match: RegExp): string[] {
 function repoServices(dir: string): Raw[] {
   return findPackages(dir).flatMap((pkgDir) => {
     const pkg = scanPackage(pkgDir);
+    const scripts = new Set(pkg.services.flatMap((s) => (s.confd ? [s.initd, s.confd] : [s.initd])));
     return (
       pkg.services
         // `foo.initd.head` / `.tail`: pieces an ebuild puts together, not scripts (as lint skips them)
@@ -148,7 +149,9 @@ function repoServices(dir: string): Raw[] {
           ebuilds: s.ebuilds ?? pkg.ebuilds,
           logrotate: filesNamed(path.dirname(s.initd), /logrotate/i),
           // polipo's `polipo.crond-2` (exeinto /etc/cron.weekly) signals the daemon through its pid file.
-          cron: filesNamed(path.dirname(s.initd), /cron/i),
+          // The package's own init.d and conf.d files are no cron jobs, cron in their name or not
+          // (scron's scron-0.4-initd, cronie's anacron-1.0-initd: each was read as a job of itself).
+          cron: filesNamed(path.dirname(s.initd), /cron/i).filter((f) => !scripts.has(f)),
           units: s.units.map((u) => ({ name: u.name, path: u.path })),
         }))
     );

@@ -294,3 +294,31 @@ test('the review sample shows what migrate told the user: warnings and notes bes
   expect(text).toContain('warning: foo logs to stdout\n');
   expect(text).toContain('note: what SSD_OPTS holds reaches start-stop-daemon only\n');
 });
+
+// A package whose init script has "cron" in its file name (a small cron daemon's
+// `tockcron-2-initd`): the script is the service, not a cron job of it; a real job beside it
+// (`tockcron.crond`) still is one.
+test("a package's own init.d and conf.d files are not taken for its cron jobs", () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'rcs-cronjobs-'));
+  try {
+    const put = (rel: string, text: string) => {
+      mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+      writeFileSync(path.join(dir, rel), text);
+    };
+    put(
+      'sys-process/tockcron/files/tockcron-2-initd',
+      '#!/sbin/openrc-run\ncommand=/usr/bin/tockd\npidfile=/run/tockd.pid\n',
+    );
+    put('sys-process/tockcron/files/tockcron-2-confd', 'TOCK_OPTS=""\n');
+    put('sys-process/tockcron/files/tockcron.crond', 'kill -HUP $(cat /run/tockd.pid)\n');
+    put(
+      'sys-process/tockcron/tockcron-2.ebuild',
+      'newinitd "${FILESDIR}/${PN}-2-initd" ${PN}\nnewconfd "${FILESDIR}/${PN}-2-confd" ${PN}\n',
+    );
+    const [s] = collectServices(dir);
+    expect(s.names).toEqual(['tockcron']);
+    expect((s.cron ?? []).map((c) => c.name)).toEqual(['tockcron.crond']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
