@@ -963,43 +963,87 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
     end: w.end,
   });
   if (shape.how === 'start-stop-daemon') {
-    const words = launch.words.slice(1).map((w) => unquoted(w.text));
-    const sep = words.indexOf('--');
-    const optionWords = sep < 0 ? words : words.slice(0, sep);
-    // OpenRC's start-stop-daemon permutes: `-S /usr/sbin/munged --user munge -- args` names
-    // the program as an operand. Options are parsed around operands; one operand at most.
-    const p: ParsedArgs = { options: [], unknown: [], operandsAt: optionWords.length };
-    const operands: number[] = [];
-    for (let i = 0; i < optionWords.length;) {
-      // getopt_long takes unique abbreviations (`--nice 10` is --nicelevel): so does this parse.
-      const part = parseOptions(optionWords.slice(i), undefined, { abbreviations: true });
-      p.options.push(
-        ...part.options.map((o) => ({
-          ...o,
-          index: o.index + i,
-          valueIndex: o.valueIndex === undefined ? undefined : o.valueIndex + i,
-        })),
-      );
-      p.unknown.push(...part.unknown);
-      i += part.operandsAt;
-      if (i < optionWords.length) operands.push(i++);
-    }
+    // The launch's words, with an operand whose words are certain written out (below).
+    let lw: { text: string; start: number; end: number }[] = launch.words;
+    // Where each word came from, when it was written out: a `${VAR:+…}` (cond: VAR), or the
+    // script's own start_stop_daemon_args (own), which OpenRC keeps passing after the migration.
+    let origin: ({ cond?: string; own?: boolean; shown: string } | undefined)[] = lw.map(() => undefined);
+    const parseLaunch = () => {
+      const words = lw.slice(1).map((w) => unquoted(w.text));
+      const sep = words.indexOf('--');
+      const optionWords = sep < 0 ? words : words.slice(0, sep);
+      // OpenRC's start-stop-daemon permutes: `-S /usr/sbin/munged --user munge -- args` names
+      // the program as an operand. Options are parsed around operands; one operand at most.
+      const p: ParsedArgs = { options: [], unknown: [], operandsAt: optionWords.length };
+      const operands: number[] = [];
+      for (let i = 0; i < optionWords.length;) {
+        // getopt_long takes unique abbreviations (`--nice 10` is --nicelevel): so does this parse.
+        const part = parseOptions(optionWords.slice(i), undefined, { abbreviations: true });
+        p.options.push(
+          ...part.options.map((o) => ({
+            ...o,
+            index: o.index + i,
+            valueIndex: o.valueIndex === undefined ? undefined : o.valueIndex + i,
+          })),
+        );
+        p.unknown.push(...part.unknown);
+        i += part.operandsAt;
+        if (i < optionWords.length) operands.push(i++);
+      }
+      return { sep, p, operands };
+    };
+    let { sep, p, operands } = parseLaunch();
     if (p.unknown.length)
       return refuse(`start()'s start-stop-daemon has options rc-supervise does not know: ${p.unknown.join(' ')}`);
     // Without `--`, every word before the end that getopt_long takes for an option is
     // start-stop-daemon's, wherever it stands, and the operands are the daemon's (in their
     // order, before the words after `--`). So an operand is certain only when no word it
     // expands to can start with `-`: literal text, or variables whose value is known.
-    const unsure = operands.find((i) => !operandIsCertain(s, launch.words[i + 1].text, launch.fn));
-    if (unsure !== undefined)
-      return refuse(
-        `start()'s start-stop-daemon passes ${launch.words[unsure + 1].text} before \`--\`: if its value starts with \`-\`, start-stop-daemon takes it for one of its own options, so rc-supervise cannot tell whose it is`,
-        "put the daemon's arguments after `--` in start(), then migrate again",
-      );
+    const unsureText = (t: string) =>
+      `start()'s start-stop-daemon passes ${t} before \`--\`: if its value starts with \`-\`, start-stop-daemon takes it for one of its own options, so rc-supervise cannot tell whose it is`;
+    const unsureFix = "put the daemon's arguments after `--` in start(), then migrate again";
+    let unsure = operands.find((i) => !operandIsCertain(s, lw[i + 1].text, launch.fn));
+    if (unsure !== undefined) {
+      // ser2net's `${start_stop_daemon_args}` (set plainly at the top of the script) and
+      // deluged's `${DELUGED_UMASK:+--umask ${DELUGED_UMASK}}`: words whose options are known.
+      // They are written out in the launch (as the shell splits them), and read again.
+      const unsureAt = new Set(operands.filter((i) => !operandIsCertain(s, lw[i + 1].text, launch.fn)));
+      const next: typeof lw = [lw[0]];
+      const nextOrigin: typeof origin = [undefined];
+      for (let i = 1; i < lw.length; i++) {
+        if (!unsureAt.has(i - 1)) {
+          next.push(lw[i]);
+          nextOrigin.push(origin[i]);
+          continue;
+        }
+        const known = knownOptionWords(s, lw[i].text);
+        if (!known) return refuse(unsureText(lw[i].text), unsureFix);
+        for (const w of known.words) {
+          next.push({ text: w, start: lw[i].start, end: lw[i].end });
+          nextOrigin.push({ cond: known.cond, own: known.variable === 'start_stop_daemon_args', shown: lw[i].text });
+        }
+      }
+      lw = next;
+      origin = nextOrigin;
+      ({ sep, p, operands } = parseLaunch());
+      if (p.unknown.length)
+        return refuse(`start()'s start-stop-daemon has options rc-supervise does not know: ${p.unknown.join(' ')}`);
+      unsure = operands.find((i) => origin[i + 1] !== undefined || !operandIsCertain(s, lw[i + 1].text, launch.fn));
+      if (unsure !== undefined) return refuse(unsureText(origin[unsure + 1]?.shown ?? lw[unsure + 1].text), unsureFix);
+      // A `${VAR:+…}` group is options only, each with its value inside the group.
+      for (const o of p.options) {
+        const from = origin[o.index + 1];
+        const valueFrom = o.valueIndex === undefined ? from : origin[o.valueIndex + 1];
+        if (from?.cond !== valueFrom?.cond || (from?.cond !== undefined && from.shown !== valueFrom?.shown))
+          return refuse(
+            `start()'s start-stop-daemon passes ${o.written} with a value only partly inside ${(from ?? valueFrom)!.shown}, which rc-supervise does not convert`,
+          );
+      }
+    }
     // The value as written (quotes kept): the next word, or what follows `=` in `--user="x"`.
     const written = (o: (typeof p.options)[number]) => {
-      if (o.valueIndex !== undefined) return launch.words[o.valueIndex + 1].text;
-      const w = launch.words[o.index + 1].text;
+      if (o.valueIndex !== undefined) return lw[o.valueIndex + 1].text;
+      const w = lw[o.index + 1].text;
       const eq = w.indexOf('=');
       return o.written.startsWith('--') && eq > 0 ? w.slice(eq + 1) : (o.value ?? '');
     };
@@ -1019,7 +1063,7 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
     if (pidOpt) launchPid = [pidOpt, unquoted(s.expand(pidOpt) ?? '')].filter((x) => x.length > 1);
     const exec = p.options.find((o) => o.spec.long === 'startas') ?? p.options.find((o) => o.spec.long === 'exec');
     if (exec?.value) command = written(exec);
-    else if (operands.length >= 1) command = launch.words[operands.shift()! + 1].text;
+    else if (operands.length >= 1) command = lw[operands.shift()! + 1].text;
     else return refuse("start()'s start-stop-daemon names no program (--exec, --startas or an operand)");
     // `--exec "${JAVA}"` with JAVA set nowhere (a conf.d that does not exist here): command=
     // would be empty, which OpenRC runs as no daemon at all.
@@ -1040,12 +1084,12 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
           `start() names the program through the service's own name: ${command} was read as ${known.path} for the service name ${s.name}; a link to this script under another name runs another binary, which this migration did not read`,
         );
     }
-    args = sep < 0 ? [] : launch.words.slice(sep + 2).map(tok);
+    args = sep < 0 ? [] : lw.slice(sep + 2).map(tok);
     // `--exec /usr/bin/mono /usr/lib/mono/${xsppath} -- --root ...`: with the program named by an
     // option, the operands before `--` are the daemon's first arguments (getopt moves them behind
     // the options, in order; start-stop-daemon passes them on before the words after `--`).
     // Without --exec the first operand was the program (taken above).
-    args = [...operands.map((i) => tok(launch.words[i + 1])), ...args];
+    args = [...operands.map((i) => tok(lw[i + 1])), ...args];
     // With a rule for the daemon the script's --background no longer matters: the rule says how
     // the daemon stays in the foreground, and that is what the supervisor runs.
     const ruled = ctx.rule && !ctx.rule.refuse && ctx.rule.foreground !== undefined;
@@ -1098,7 +1142,32 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
     let waited: string | undefined;
     for (const o of p.options) {
       const long = o.spec.long;
+      const from = origin[o.index + 1];
+      // `${DEBUG:+"--verbose"}`, `${DELUGED_UMASK:+--umask ${DELUGED_UMASK}}`: an option given
+      // only when VAR is set keeps that condition, in start_stop_daemon_args (read when the
+      // script is read, after conf.d), for an option that means the same to both daemons.
+      // Not as a declarative variable: OpenRC passes `--umask $umask` whenever umask is set,
+      // even empty (`${umask+--umask}`, start-stop-daemon.sh), and the empty value swallows the
+      // next word.
+      if (from?.cond !== undefined && !['quiet', 'verbose'].includes(long)) {
+        const v = written(o);
+        if (!SHARED_MEANING.has(long) || /["'\\`{}]/.test(v.replace(/\$\{?[A-Za-z_]\w*\}?/g, '')))
+          return refuse(
+            `start()'s start-stop-daemon passes --${long} only when ${from.cond} is set (${from.shown}), which rc-supervise does not convert`,
+          );
+        const text = `\${${from.cond}:+--${long}${o.value === undefined ? '' : ` ${v}`}}`;
+        nss.push(text);
+        if (o.value !== undefined) nssWords.push({ option: `--${long}`, word: v });
+        notes.push(
+          `start() passed start-stop-daemon ${from.shown}: start_stop_daemon_args keeps it as written, so --${long} is still given only when ${from.cond} is set`,
+        );
+        continue;
+      }
       if (['start', 'exec', 'startas', 'background', 'make-pidfile', 'quiet', 'verbose'].includes(long)) continue;
+      // The script's own start_stop_daemon_args, which start() passed: OpenRC passes it to
+      // start-stop-daemon after the migration too (and the ssd-args step says what
+      // supervise-daemon gets of it), so its options that need no reading stay there.
+      if (from?.own && (DECLARATIVE[long] !== undefined || SHARED_MEANING.has(long) || long === 'wait')) continue;
       const v = written(o);
       if (long === 'pidfile') {
         // `${SRP_DAEMON_PID:-/var/run/srpd.pid}`: a name nothing sets, with a default that is never
@@ -1803,6 +1872,56 @@ function operandIsCertain(s: Service, text: string, fn: string | null): boolean 
   // Unquoted expansions are split into words: each must be safe.
   const pieces = /^"[^"]*"$/.test(text) ? [v] : v.split(/[ \t\n]+/).filter(Boolean);
   return pieces.every((w) => !w.startsWith('-'));
+}
+
+/**
+ * The words an operand of start-stop-daemon before `--` stands for, when they are certain
+ * whatever the system's values, written as they would be in the launch (each its own word):
+ * - `${VAR}` (unquoted) with VAR set once, plainly, at the top of the init script (read after
+ *   conf.d, so nothing else changes it before start()), and no function setting it: ser2net's
+ *   `start_stop_daemon_args="--quiet --exec ${command} --name ${name} --pidfile ${pidfile}"`.
+ *   The variables its value reads must be set only at the top of the script, before it (or
+ *   nowhere in the script), so that written out in the launch they read the same values.
+ * - `${VAR:+ALT}` (unquoted) with ALT literal options and plain references: `${DEBUG:+"--verbose"}`,
+ *   `${DELUGED_UMASK:+--umask ${DELUGED_UMASK}}` (nothing when VAR is empty; cond says which VAR).
+ * Null when the words are not certain (the caller keeps refusing).
+ */
+function knownOptionWords(s: Service, text: string): { words: string[]; cond?: string; variable?: string } | null {
+  const piece = /^(?:"?--?[A-Za-z][\w-]*"?|"?\$\{?[A-Za-z_]\w*\}?"?|[\w./:,=+@%^-]+)$/;
+  const plainRefs = (v: string) => [...v.matchAll(/\$\{?([A-Za-z_]\w*)\}?/g)].map((m) => m[1]);
+  const setInFunction = (n: string) => s.initd.assignments.some((a) => a.name === n && a.fn !== null);
+  const cond = /^\$\{([A-Za-z_]\w*):\+(.*)\}$/s.exec(text);
+  if (cond) {
+    const [, name, alt] = cond;
+    const words = alt.split(/[ \t]+/).filter(Boolean);
+    if (!words.length || !words.every((w) => piece.test(w) && !/^"[^"]*$|^[^"]*"$/.test(w))) return null;
+    // Its first word is an option: ALT is written to hold start-stop-daemon's options.
+    if (!/^"?-/.test(words[0])) return null;
+    // Read when the launch runs: a function that sets them (start() itself) changes them.
+    if ([name, ...plainRefs(alt)].some(setInFunction)) return null;
+    return { words, cond: name };
+  }
+  const ref = /^\$\{?([A-Za-z_]\w*)\}?$/.exec(text);
+  if (!ref) return null;
+  const name = ref[1];
+  const all = s.initd.assignments.filter((a) => a.name === name);
+  if (all.length !== 1) return null;
+  const a = all[0];
+  if (a.fn !== null || !a.plain || a.form !== 'assign' || (a.declaration && a.declaration !== 'export')) return null;
+  let value = a.value.text;
+  if (a.value.quote === 'double' || a.value.quote === 'single') value = value.slice(1, -1);
+  else if (a.value.quote !== 'none' && a.value.quote !== 'empty') return null;
+  if (/["'\\`]|\$\(/.test(value)) return null;
+  if (a.value.quote === 'single' && /\$/.test(value)) return null;
+  // Only plain references (no `${X:-…}`), each set only at the top of the script, before it.
+  if (/\$\{[^}]*[^\w}]/.test(value) || /\$[^{A-Za-z_]/.test(value)) return null;
+  for (const n of plainRefs(value)) {
+    if (n === name || setInFunction(n)) return null;
+    if (s.initd.assignments.some((b) => b.name === n && (b.start > a.start || !b.plain))) return null;
+  }
+  const words = value.split(/[ \t\n]+/).filter(Boolean);
+  if (!words.every((w) => piece.test(w))) return null;
+  return { words, variable: name };
 }
 
 /**

@@ -2050,10 +2050,18 @@ describe('operands of start-stop-daemon before `--`', () => {
   test.each([
     ['a variable of unknown value', '${FOO_OPTS}', 'FOO_OPTS="$(cat /etc/foo/opts)"\n'],
     ['a variable whose value starts with -', '${FOO_OPTS}', 'FOO_OPTS="-x"\n'],
-    ['an expansion written to hold an option', '${DEBUG:+--verbose}', null],
+    ['an expansion whose words are not written as options', '${DEBUG:+$FOO_FLAGS}', null],
+    ['a variable set at the top that reads another one set later', '${FOO_ARGS}', null],
   ])('%s is refused: start-stop-daemon may take it for its own option', (_what, word, confd) => {
     const { r } = run(
-      sh('#!/sbin/openrc-run', 'start() {', `\tstart-stop-daemon --start --exec /usr/bin/foo ${word}`, '}'),
+      sh(
+        '#!/sbin/openrc-run',
+        'FOO_ARGS="--chdir ${FOO_DIR}"',
+        'FOO_DIR="/var/lib/foo"',
+        'start() {',
+        `\tstart-stop-daemon --start --exec /usr/bin/foo ${word}`,
+        '}',
+      ),
       {},
       confd,
     );
@@ -2806,5 +2814,118 @@ describe('a --make-pidfile file only a function names', () => {
   test('without --make-pidfile the daemon writes the file itself: still refused', () => {
     const r = refusal(script().replace(' -b -m ', ' '));
     expect(r.reason).toContain('the launch reads FOO_PID, which only foo_setup() sets');
+  });
+});
+
+describe('a word before `--` whose options are known', () => {
+  // Modelled on ser2net: the script sets start_stop_daemon_args plainly at its top (read after
+  // conf.d, so nothing changes it) and passes it in start(); OpenRC passes it after the
+  // migration too, so only what rc-supervise must read (program, name, pid file) is read.
+  const own = (value: string, more: string[] = []) =>
+    sh(
+      '#!/sbin/openrc-run',
+      'pidfile="/run/${RC_SVCNAME}.pid"',
+      'command="/usr/sbin/food"',
+      'name="foo daemon"',
+      `start_stop_daemon_args="${value}"`,
+      ...more,
+      'start() {',
+      '\tebegin "Starting foo"',
+      '\tstart-stop-daemon --start ${start_stop_daemon_args} -- ${FOO_OPTS} -n',
+      '\teend $?',
+      '}',
+    );
+
+  test("the script's own start_stop_daemon_args is read as written out, and stays for OpenRC", () => {
+    const { r, d } = run(own('--quiet --exec ${command} --name ${RC_SVCNAME} --pidfile ${pidfile} --user foo'));
+    expect(r).toBeUndefined();
+    expect(d.converted!.command).toBe('');
+    expect(d.converted!.args.map((a) => a.text)).toEqual(['${FOO_OPTS}', '-n']);
+    // --user stays in start_stop_daemon_args (both backends get it from there): no command_user line.
+    expect(d.converted!.lines).toEqual(['procname=${RC_SVCNAME}']);
+  });
+
+  test('another variable set at the top is converted as if its options were written out', () => {
+    const { r, d } = run(
+      sh(
+        '#!/sbin/openrc-run',
+        'FOO_DIR="/var/lib/foo"',
+        'foo_ssd="--background --make-pidfile --pidfile /run/foo.pid --chdir ${FOO_DIR} --user foo"',
+        'start() {',
+        '\tstart-stop-daemon --start ${foo_ssd} --exec /usr/bin/foo -- -f',
+        '}',
+      ),
+    );
+    expect(r).toBeUndefined();
+    expect(d.converted!.command).toBe('/usr/bin/foo');
+    expect(d.converted!.lines).toEqual(
+      expect.arrayContaining(['pidfile=/run/foo.pid', 'directory=${FOO_DIR}', 'command_user=foo']),
+    );
+  });
+
+  test.each([
+    ['set in a function too', ['foo_init() {', '\tstart_stop_daemon_args="--user bar"', '}']],
+    ['set again at the top', ['start_stop_daemon_args="${start_stop_daemon_args} --user bar"']],
+    ['reading a variable a function sets', ['foo_init() {', '\tname="other"', '}']],
+    ['set only in an if at the top', []],
+  ])('a variable %s is still refused', (what, more) => {
+    const script =
+      what === 'set only in an if at the top'
+        ? sh(
+            '#!/sbin/openrc-run',
+            'if [ -n "${FOO_QUIET}" ]; then',
+            '\tstart_stop_daemon_args="--quiet --exec /usr/sbin/food"',
+            'fi',
+            'start() {',
+            '\tstart-stop-daemon --start ${start_stop_daemon_args} -- -n',
+            '}',
+          )
+        : own('--quiet --exec ${command} --name ${name}', more);
+    expect(refusal(script).reason).toBe(
+      `${PREFIX}start()'s start-stop-daemon passes \${start_stop_daemon_args} before \`--\`: if its value starts with \`-\`, start-stop-daemon takes it for one of its own options, so rc-supervise cannot tell whose it is`,
+    );
+  });
+
+  // Modelled on deluged and mysql: `${VAR:+…}` gives start-stop-daemon options only when VAR is set.
+  const cond = (word: string) =>
+    sh(
+      '#!/sbin/openrc-run',
+      'start() {',
+      `\tstart-stop-daemon --start --pidfile /run/foo.pid --background --make-pidfile ${word} --exec /usr/bin/foo -- -f`,
+      '}',
+    );
+
+  test('`${VAR:+--umask ${VAR}}` stays conditional, in start_stop_daemon_args', () => {
+    const { r, d } = run(cond('${FOO_UMASK:+--umask ${FOO_UMASK}}'));
+    expect(r).toBeUndefined();
+    expect(d.converted!.lines).toContain('start_stop_daemon_args="${FOO_UMASK:+--umask ${FOO_UMASK}}"');
+    // Never umask= (OpenRC passes --umask whenever umask is set, even empty).
+    expect(d.converted!.lines.some((l) => l.startsWith('umask='))).toBe(false);
+  });
+
+  test('`${VAR:+"--verbose"}` is read as --verbose, which the migration drops as it does when written out', () => {
+    const { r, d } = run(cond('${DEBUG:+"--verbose"}'));
+    expect(r).toBeUndefined();
+    expect(d.converted!.lines.some((l) => /verbose/.test(l))).toBe(false);
+  });
+
+  test.each([
+    ['an option only start-stop-daemon has', '${FOO_NAME:+--name foo}', '--name only when FOO_NAME is set'],
+    ['a program', '${FOO_ALT:+--startas /usr/bin/bar}', '--startas only when FOO_ALT is set'],
+  ])('`${VAR:+…}` with %s is refused', (_what, word, said) => {
+    expect(refusal(cond(word)).reason).toBe(
+      `${PREFIX}start()'s start-stop-daemon passes ${said} (${word}), which rc-supervise does not convert`,
+    );
+  });
+
+  test('`${VAR:+…}` whose VAR start() sets is refused (its value is the one start() gives)', () => {
+    const script = cond('${FOO_UMASK:+--umask ${FOO_UMASK}}').replace('start() {\n', 'start() {\n\tFOO_UMASK=077\n');
+    expect(refusal(script).reason).toMatch(/passes \$\{FOO_UMASK:\+--umask \$\{FOO_UMASK\}\} before `--`/);
+  });
+
+  test('`${VAR:+…}` that also gives the daemon a word is refused', () => {
+    expect(refusal(cond('${FOO_UMASK:+--umask 022 extra}')).reason).toBe(
+      `${PREFIX}start()'s start-stop-daemon passes \${FOO_UMASK:+--umask 022 extra} before \`--\`: if its value starts with \`-\`, start-stop-daemon takes it for one of its own options, so rc-supervise cannot tell whose it is`,
+    );
   });
 });
