@@ -1089,6 +1089,28 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
     // option, the operands before `--` are the daemon's first arguments (getopt moves them behind
     // the options, in order; start-stop-daemon passes them on before the words after `--`).
     // Without --exec the first operand was the program (taken above).
+    // liquidsoap's `--make-pidfile ${pidfile}`: --make-pidfile takes no value, so the pid file's
+    // path went to the daemon as its first argument. The script meant it for start-stop-daemon;
+    // what the daemon made of it rc-supervise cannot tell, and later steps would take the word
+    // for the daemon's own pid file option and move it.
+    const pidWordAt = operands.find((i) => {
+      const t = unquoted(lw[i + 1].text);
+      const pf = s.value('pidfile');
+      return (
+        /^\$(\{pidfile\}|pidfile)$/.test(t) ||
+        (typeof pf === 'string' && pf.length > 0 && t === unquoted(pf)) ||
+        (pidOpt !== undefined && t === unquoted(pidOpt))
+      );
+    });
+    if (pidWordAt !== undefined)
+      return refuse(
+        `start()'s start-stop-daemon passes the pid file ${lw[pidWordAt + 1].text} as a word of its own before \`--\`${
+          pidWordAt > 0 && /^(--make-pidfile|-m)$/.test(unquoted(lw[pidWordAt].text))
+            ? ' (after --make-pidfile, which takes no value)'
+            : ''
+        }: start-stop-daemon gave it to the daemon as its first argument, and rc-supervise cannot tell what the daemon made of it`,
+        'fix the launch in start() (--make-pidfile takes no value; --pidfile names the file), then migrate again',
+      );
     args = [...operands.map((i) => tok(lw[i + 1])), ...args];
     // With a rule for the daemon the script's --background no longer matters: the rule says how
     // the daemon stays in the foreground, and that is what the supervisor runs.
@@ -1157,7 +1179,7 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
           );
         const text = `\${${from.cond}:+--${long}${o.value === undefined ? '' : ` ${v}`}}`;
         nss.push(text);
-        if (o.value !== undefined) nssWords.push({ option: `--${long}`, word: v });
+        if (o.value !== undefined) nssWords.push({ option: `--${long}`, word: v, cond: true });
         notes.push(
           `start() passed start-stop-daemon ${from.shown}: start_stop_daemon_args keeps it as written, so --${long} is still given only when ${from.cond} is set`,
         );
@@ -1540,8 +1562,10 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
   for (const l of lateLines) {
     const reads = [...new Set(referencedVars(lines[l.at]))];
     if (!reads.some((v) => early.includes(v))) continue;
-    for (const { option, word: w } of l.words) {
-      const why = notOneWord(w, (v) => oneField(s, v, (fn) => calledBefore(s, start, launch, fn)));
+    for (const { option, word: w, cond } of l.words) {
+      // `${VAR:+--umask ${VAR}}` is kept whole in the line: read back by the eval at start, it
+      // gives the words the launch's own unquoted expansion gave (VAR is set by no function).
+      const why = cond ? undefined : notOneWord(w, (v) => oneField(s, v, (fn) => calledBefore(s, start, launch, fn)));
       if (why)
         return refuse(
           `start()'s start-stop-daemon passes ${option ? `${option} ` : ''}${w}, which reads ${refs(reads.filter((v) => early.includes(v)))} set only when the service starts; ${l.variable}= can read it then too, but ${why}`,
@@ -1761,7 +1785,8 @@ interface OptionLine {
   at: number;
   variable: string;
   /** Each option's value as the launch wrote it, with the option (full name; '' when it is in the word). */
-  words: { option: string; word: string }[];
+  /** cond: inside a `${VAR:+…}` kept as the launch wrote it, which an eval reads back the same. */
+  words: { option: string; word: string; cond?: boolean }[];
   /** The line's value as the launch's text (for start_stop_daemon_args, its options and values). */
   value: string;
 }

@@ -1873,7 +1873,7 @@ describe("options' values a function sets, read when the service starts", () => 
       'FOO_USER=foo',
       'checkconfig() {',
       '\tFOO_LOG="/var/log/foo/${RC_SVCNAME}.log"',
-      '\tFOO_HOME=/var/lib/foo',
+      '\tFOO_HOME=$(getent passwd foo | cut -d: -f6)',
       '\tFOO_GROUP=foo',
       '\tFOO_SPOOL=$(foo-config --spool)',
       '}',
@@ -2926,6 +2926,47 @@ describe('a word before `--` whose options are known', () => {
   test('`${VAR:+…}` that also gives the daemon a word is refused', () => {
     expect(refusal(cond('${FOO_UMASK:+--umask 022 extra}')).reason).toBe(
       `${PREFIX}start()'s start-stop-daemon passes \${FOO_UMASK:+--umask 022 extra} before \`--\`: if its value starts with \`-\`, start-stop-daemon takes it for one of its own options, so rc-supervise cannot tell whose it is`,
+    );
+  });
+});
+
+describe('the pid file passed as an operand before `--`', () => {
+  // Modelled on liquidsoap's script: `--make-pidfile ${pidfile}` reads as if --make-pidfile took
+  // the path, but it takes no value: start-stop-daemon handed the path to the daemon.
+  test.each([
+    ['${pidfile}', ' (after --make-pidfile, which takes no value)'],
+    ['/run/foo.pid', ' (after --make-pidfile, which takes no value)'],
+  ])('--make-pidfile %s is refused', (word, after) => {
+    const script = sh(
+      '#!/sbin/openrc-run',
+      'pidfile="/run/foo.pid"',
+      'start() {',
+      `\tstart-stop-daemon --start --user foo --make-pidfile ${word} --exec /usr/bin/foo -- --daemon /etc/foo.conf`,
+      '}',
+    );
+    expect(refusal(script).reason).toBe(
+      `${PREFIX}start()'s start-stop-daemon passes the pid file ${word} as a word of its own before \`--\`${after}: start-stop-daemon gave it to the daemon as its first argument, and rc-supervise cannot tell what the daemon made of it`,
+    );
+  });
+});
+
+describe('`${VAR:+…}` beside an option that reads a variable start() sets', () => {
+  // Modelled on deluged: `-e HOME="${FOO_HOME}"` with FOO_HOME set in start(), and a
+  // `${FOO_UMASK:+--umask ${FOO_UMASK}}`: the line is read at start, the condition kept whole.
+  test('the conditional option is not what makes it late', () => {
+    const { r, d } = run(
+      sh(
+        '#!/sbin/openrc-run',
+        'start() {',
+        '\tFOO_HOME=$(getent passwd foo | cut -d: -f6)',
+        '\tstart-stop-daemon --start --pidfile /run/foo.pid --background --make-pidfile \\',
+        '\t\t${FOO_UMASK:+--umask ${FOO_UMASK}} --exec /usr/bin/foo -e HOME="${FOO_HOME}" -- -f',
+        '}',
+      ),
+    );
+    expect(r).toBeUndefined();
+    expect(d.converted!.lines).toContain(
+      'start_stop_daemon_args="\\${FOO_UMASK:+--umask \\${FOO_UMASK}} --env HOME=\\"\\${FOO_HOME}\\""',
     );
   });
 });
