@@ -128,6 +128,9 @@ function filesNamed(filesDir: string, match: RegExp): string[] {
   }
 }
 
+/** Files with cron in their name that no ebuild installs as a cron job. */
+const NOT_A_JOB = /\.(patch|diff|service|timer|socket|deny|allow)$|(^|[-_./])pamd?([-_.]|$)/i;
+
 function repoServices(dir: string): Raw[] {
   return findPackages(dir).flatMap((pkgDir) => {
     const pkg = scanPackage(pkgDir);
@@ -150,8 +153,10 @@ function repoServices(dir: string): Raw[] {
           logrotate: filesNamed(path.dirname(s.initd), /logrotate/i),
           // polipo's `polipo.crond-2` (exeinto /etc/cron.weekly) signals the daemon through its pid file.
           // The package's own init.d and conf.d files are no cron jobs, cron in their name or not
-          // (scron's scron-0.4-initd, cronie's anacron-1.0-initd: each was read as a job of itself).
-          cron: filesNamed(path.dirname(s.initd), /cron/i).filter((f) => !scripts.has(f)),
+          // (scron's scron-0.4-initd, cronie's anacron-1.0-initd: each was read as a job of itself),
+          // nor are patches, units, PAM files or access lists (cronie's cronie-systemd.patch names
+          // /run/crond.pid: installed as a job, it refused another cron daemon in the same root).
+          cron: filesNamed(path.dirname(s.initd), /cron/i).filter((f) => !scripts.has(f) && !NOT_A_JOB.test(f)),
           units: s.units.map((u) => ({ name: u.name, path: u.path })),
         }))
     );

@@ -296,8 +296,8 @@ test('the review sample shows what migrate told the user: warnings and notes bes
 });
 
 // A package whose init script has "cron" in its file name (a small cron daemon's
-// `tockcron-2-initd`): the script is the service, not a cron job of it; a real job beside it
-// (`tockcron.crond`) still is one.
+// `tockcron-2-initd`): the script is the service, not a cron job of it, and neither are its
+// patches, units or PAM file; a real job beside it (`tockcron.crond`) still is one.
 test("a package's own init.d and conf.d files are not taken for its cron jobs", () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'rcs-cronjobs-'));
   try {
@@ -311,13 +311,19 @@ test("a package's own init.d and conf.d files are not taken for its cron jobs", 
     );
     put('sys-process/tockcron/files/tockcron-2-confd', 'TOCK_OPTS=""\n');
     put('sys-process/tockcron/files/tockcron.crond', 'kill -HUP $(cat /run/tockd.pid)\n');
+    // A patch, a unit and a PAM file with cron in their names are no jobs either.
+    put('sys-process/tockcron/files/tockcron-2-systemd.patch', '-pidfile=/run/tockd.pid\n');
+    put('sys-process/tockcron/files/tockcron.service', 'PIDFile=/run/tockd.pid\n');
+    put('sys-process/tockcron/files/tockcron-2-pamd', 'auth required pam_unix.so\n');
+    // ... but a job whose name merely holds the letters (spamassassin's) is one.
+    put('sys-process/tockcron/files/spamtock.cron', 'kill -HUP $(cat /run/tockd.pid)\n');
     put(
       'sys-process/tockcron/tockcron-2.ebuild',
       'newinitd "${FILESDIR}/${PN}-2-initd" ${PN}\nnewconfd "${FILESDIR}/${PN}-2-confd" ${PN}\n',
     );
     const [s] = collectServices(dir);
     expect(s.names).toEqual(['tockcron']);
-    expect((s.cron ?? []).map((c) => c.name)).toEqual(['tockcron.crond']);
+    expect((s.cron ?? []).map((c) => c.name)).toEqual(['spamtock.cron', 'tockcron.crond']);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
