@@ -148,8 +148,10 @@ function repoServices(dir: string): Raw[] {
           ...(s.nameNote ? { nameNote: s.nameNote } : {}),
           // A script no install line names (nfs-utils' `for f in nfs rpc.statd ...; do newinitd
           // "${FILESDIR}"/${f}.initd ${f}`) still lives in this package's files/: one of its
-          // ebuilds installs it, so the package database names this package.
-          ebuilds: s.ebuilds ?? pkg.ebuilds,
+          // ebuilds installs it, so the package database names this package. Not an older
+          // version of a script the ebuilds install (nut-2.6.5-init.d-upsd beside the one of
+          // nut 2.8): the ebuild that installed it is gone, and so is its version.
+          ebuilds: s.ebuilds ?? (s.nameFrom === 'file-name' ? pkg.ebuilds : undefined),
           logrotate: filesNamed(path.dirname(s.initd), /logrotate/i),
           // polipo's `polipo.crond-2` (exeinto /etc/cron.weekly) signals the daemon through its pid file.
           // The package's own init.d and conf.d files are no cron jobs, cron in their name or not

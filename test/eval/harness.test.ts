@@ -158,7 +158,8 @@ describe('the harness classifier: launches a daemon', () => {
 // The temporary roots get Gentoo's var/db/pkg entry of the ebuild that installs each script,
 // the oldest when several do (a version-dependent fact is never taken from a newer package).
 // zapd-relay.initd is named by no install line (as nfs-utils' loop over `${f}.initd`): it is
-// still this package's file, so the package's ebuilds stand for it.
+// still this package's file, so the package's ebuilds stand for it. zapd.initd-r0, an older
+// version of a script the ebuilds install, came with an ebuild that is gone: no version.
 test('each script carries the oldest ebuild that installs it, for the package database of its root', () => {
   const repo = path.join(path.dirname(fileURLToPath(import.meta.url)), 'versions-repo');
   const got = collectServices(repo)
@@ -168,6 +169,7 @@ test('each script carries the oldest ebuild that installs it, for the package da
     ['zapd-r1.initd', { category: 'net-analyzer', pf: 'zapd-10.0' }],
     ['zapd-relay.initd', { category: 'net-analyzer', pf: 'zapd-2.2.23' }],
     ['zapd.initd', { category: 'net-analyzer', pf: 'zapd-2.2.23' }],
+    ['zapd.initd-r0', undefined],
   ]);
   // --installed newest: the ebuild emerge would install today.
   expect(
@@ -178,6 +180,7 @@ test('each script carries the oldest ebuild that installs it, for the package da
     ['zapd-r1.initd', { category: 'net-analyzer', pf: 'zapd-10.0' }],
     ['zapd-relay.initd', { category: 'net-analyzer', pf: 'zapd-10.0' }],
     ['zapd.initd', { category: 'net-analyzer', pf: 'zapd-6.0.22-r1' }],
+    ['zapd.initd-r0', undefined],
   ]);
 });
 
