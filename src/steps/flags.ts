@@ -387,6 +387,38 @@ function expandedEarly(s: Service, a: Assignment): boolean {
   return above.length > 0 && above.every((p) => p.plain);
 }
 
+/**
+ * sshd.rc6's checkconfig(), `SSHD_OPTS="${SSHD_OPTS} -o PidFile=${SSHD_PIDFILE}"`, read by the
+ * launch and by `sshd -t ${SSHD_OPTS}`: the variable cannot be split, but its hidden words only
+ * name a pid file (no daemonize flag among them), and the rule says the daemon writes a pid file
+ * in the foreground too (ownPidfile). Then they may stay where they are: the daemon gets the same
+ * words under both backends and writes that file as before, and the supervisor keeps a pid file
+ * of its own (pidfileKept), so the daemon never writes the supervisor's. A word reading
+ * ${pidfile} is not kept: expanded late, it would name the supervisor's file.
+ */
+function hiddenPidWordsStay(ctx: StepContext, argTokens: Token[], flags: string[]): boolean {
+  const rule = ctx.rule;
+  if (!rule?.ownPidfile) return false;
+  const specs = rule.backgroundFlags ?? [];
+  if (flags.some((w) => PIDFILE_REF.test(w))) return false;
+  // No daemonize (or other) flag hidden beside them: those must leave, and cannot.
+  const others = specs.filter((f) => f.why !== 'pidfile');
+  if (others.length && hiddenFlags(ctx.service, argTokens, others)) return false;
+  // Every hidden word is a pid file option of the rule, or its value.
+  const pidSpecs = specs.filter((f) => f.why === 'pidfile');
+  const tokens = flags.map((text) => ({ text, start: 0, end: 0 }));
+  const taken = new Set<number>();
+  for (let i = 0; i < tokens.length; i++)
+    for (const f of pidSpecs) {
+      const n = matchesFlag(tokens, i, f);
+      if (!n) continue;
+      for (let k = 0; k < n; k++) taken.add(i + k);
+      i += n - 1;
+      break;
+    }
+  return taken.size === tokens.length;
+}
+
 /** Step: the daemon's pidfile and daemonize flags leave command_args for command_args_background. */
 export function flagsStep(ctx: StepContext, d: Draft): Refusal | void {
   const specs = ctx.rule?.backgroundFlags ?? [];
@@ -430,7 +462,13 @@ export function flagsStep(ctx: StepContext, d: Draft): Refusal | void {
     };
   const hidden = hiddenFlags(ctx.service, argTokens, specs);
   const unhidden = hidden ? moveHiddenFlags(ctx.service, specs, argTokens, ctx.initdPath, ctx.confdPath) : null;
-  if (hidden && !unhidden)
+  const hiddenKept = !!hidden && !unhidden && hiddenPidWordsStay(ctx, argTokens, hidden.flags);
+  if (hiddenKept) {
+    d.pidfileKept = true;
+    d.notes.push(
+      `${hidden.flags.join(' ')} stays in ${hidden.word}: it only names a pid file, which ${ctx.rule!.id} writes in the foreground too (rule ${ctx.rule!.id}), so the daemon gets the same words under both backends and the supervisor keeps a pid file of its own`,
+    );
+  } else if (hidden && !unhidden)
     return {
       kind: 'refuse',
       code: 'dynamic',
@@ -558,7 +596,8 @@ export function flagsStep(ctx: StepContext, d: Draft): Refusal | void {
       `${d.movedText} taken out of the daemon's arguments: command_background already has start-stop-daemon put the daemon in the background, and ${ctx.rule.id} forked again with ${d.movedText.split(/\s+/).length > 1 ? 'them' : 'it'} (rule ${ctx.rule.id}), away from the process start-stop-daemon started; supervise-daemon needs the daemon in the foreground too`,
     );
     d.movedText = '';
-    d.pidfileKept = false;
+    // Pid file words kept in a variable (hiddenPidWordsStay) still write that file.
+    d.pidfileKept = hiddenKept;
     if (d.moveEdits.length) d.initdReasons.push('a daemonize flag must leave command_args in init.d');
     return;
   }

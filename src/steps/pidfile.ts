@@ -87,7 +87,11 @@ export function pidfileStep(ctx: StepContext, d: Draft): Refusal | void {
   // A script that switches on $supervisor was written for both backends, pid files included.
   if (!ruleSays && isDualMode(s)) return;
   const fg = d.foreground ?? s.value('command_args_foreground') ?? '';
-  if (/pid/i.test(fg)) return;
+  // Foreground words that keep the daemon off a pid file (sshd's -o PidFile=none) come after
+  // command_args on its command line: a pid file word kept there (pidfileKept: sshd.rc6's
+  // SSHD_OPTS with -o PidFile=...) may be the one the daemon takes (sshd keeps the first
+  // PidFile it reads), so they settle nothing then, and the supervisor still moves.
+  if (/pid/i.test(fg) && !d.pidfileKept) return;
   // The rule's words that keep the daemon off a pid file, already in the script's own
   // arguments (Alpine's dbus passes --nofork --nopidfile in command_args): told already.
   const pidWords = (ctx.rule?.foreground ?? '').split(/\s+/).filter((w) => /pid/i.test(w));

@@ -340,6 +340,65 @@ describe('a flag hidden in a variable the arguments read', () => {
   });
 });
 
+// sshd.rc6: checkconfig() adds `-o PidFile=${SSHD_PIDFILE}` to SSHD_OPTS, which the launch and
+// `sshd -t ${SSHD_OPTS}` both read: the variable cannot be split, but a pid file option the
+// daemon honours in the foreground (the rule's ownPidfile) may stay, the supervisor moving.
+describe('pid file words hidden in a variable that cannot be split', () => {
+  const pidO = (more: Partial<Parameters<typeof rule>[0]> = {}) =>
+    rule({
+      backgroundFlags: [
+        { flag: '-o', value: true, valueMatch: /^PidFile=/, why: 'pidfile' },
+        { flag: '-z', why: 'daemonize' },
+      ],
+      ...more,
+    });
+  const script = (...adds: string[]) =>
+    sh(
+      '#!/sbin/openrc-run',
+      ': ${FOO_PIDFILE:=/run/foo.pid}',
+      'check() {',
+      ...adds.map((a) => `\tFOO_OPTS="\${FOO_OPTS} ${a}"`),
+      '\t/usr/sbin/food -t ${FOO_OPTS} || return 1',
+      '}',
+      'start() {',
+      '\tcheck || return 1',
+      '\tstart-stop-daemon --start --exec /usr/sbin/food --pidfile "${FOO_PIDFILE}" -- ${FOO_OPTS}',
+      '}',
+    );
+  const go = (text: string, r: ReturnType<typeof rule>) => {
+    const d = draft();
+    const c = ctx(service(text), { rule: r });
+    expect(customStartStep(c, d)).toBeUndefined();
+    return { d, res: flagsStep(c, d) };
+  };
+
+  test('they stay where they are, and the supervisor keeps a pid file of its own', () => {
+    const { d, res } = go(script('-o PidFile=${FOO_PIDFILE}'), pidO({ id: 'food', ownPidfile: '*' }));
+    expect(res).toBeUndefined();
+    expect(d.pidfileKept).toBe(true);
+    expect(d.moveEdits).toEqual([]);
+    expect(d.movedText).toBe('');
+    expect(d.notes).toContain(
+      '-o PidFile=${FOO_PIDFILE} stays in ${FOO_OPTS}: it only names a pid file, which food writes in the foreground too (rule food), so the daemon gets the same words under both backends and the supervisor keeps a pid file of its own',
+    );
+  });
+
+  test('refused when nothing says the daemon writes a pid file in the foreground, or a daemonize flag is hidden too', () => {
+    for (const [adds, r] of [
+      [['-o PidFile=${FOO_PIDFILE}'], pidO()],
+      [['-o PidFile=${FOO_PIDFILE}', '-z'], pidO({ ownPidfile: '*' })],
+      [['-z'], pidO({ ownPidfile: '*' })],
+      // a word reading ${pidfile}, read when the service starts, would name the supervisor's file
+      [['-o PidFile=${pidfile}'], pidO({ ownPidfile: '*' })],
+      [['-o PidFile=${pidfile}'], rule({ backgroundFlags: [pidO().backgroundFlags![0]], ownPidfile: '*' })],
+    ] as const) {
+      const { d, res } = go(script(...adds), r);
+      expect(res?.reason).toContain("the daemon's arguments read ${FOO_OPTS}, whose value holds");
+      expect(d.pidfileKept).toBeFalsy();
+    }
+  });
+});
+
 test('quoted launch words of a converted start() are escaped for the double-quoted line they move to', () => {
   const s = service(
     sh(

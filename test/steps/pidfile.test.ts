@@ -272,6 +272,18 @@ describe('no relocation', () => {
     untouched(d);
   });
 
+  // sshd.rc6's SSHD_OPTS keeps `-o PidFile=...` (flags step: pidfileKept), and the daemon takes
+  // the first PidFile it reads: the foreground's `-o PidFile=none`, after command_args, may not
+  // be the one it keeps, so the supervisor still gets a pid file of its own.
+  test('foreground words naming a pid file settle nothing when a pid file word stays in the arguments', () => {
+    const { s, d } = run(sh('#!/sbin/openrc-run', 'command=/usr/sbin/food', 'pidfile=/run/food.pid'), {
+      d: draft({ foreground: '-D -o PidFile=none', pidfileKept: true }),
+      rule: rule({ ownPidfile: '/run/food.pid' }),
+    });
+    expect(d.notes).toEqual([RULE_NOTE('/run/food.pid')]);
+    expect(applied(s, placed(s, d).extraEdits)).toContain(GUARD);
+  });
+
   test('no pidfile, an empty one, or ours already', () => {
     untouched(run(sh('#!/sbin/openrc-run', 'command=/usr/sbin/food')).d);
     untouched(run(sh('#!/sbin/openrc-run', 'command=/usr/sbin/food', 'pidfile=""')).d);
