@@ -6,6 +6,7 @@ import { compareGate, entryToRule, ruleForInstalled, ruleForPackage } from '../s
 import type { DaemonEntry } from '../src/knowledge/types.js';
 import type { ServiceRule } from '../src/rules/types.js';
 import ntpdRule from '../rules/ntpd.js';
+import sshdRule from '../rules/sshd.js';
 import { loadServiceSync, migrateLoaded } from '../src/migrate/migrate.js';
 import { initParser } from '../src/parse/parser.js';
 
@@ -582,4 +583,28 @@ test("no note of an assumed version where the words are the user's (--foreground
   expect(notesOf('')).toHaveLength(1);
   expect(notesOf('', { foregroundArgs: '-d' })).toEqual([]);
   expect(notesOf('-f')).toEqual([]);
+});
+
+// sshd's `-o PidFile=none` means no pid file only from OpenSSH 6.8; before, sshd wrote its pid
+// to a file named "none" in / (funkycode's openssh-5.x scripts, holdout 10).
+describe('sshd: PidFile=none from OpenSSH 6.8', () => {
+  const pkg = (version: string): InstalledPackage => ({
+    name: 'net-misc/openssh',
+    version,
+    where: `var/db/pkg/net-misc/openssh-${version}/CONTENTS`,
+  });
+  test('a 5.x package refused; 6.8 and 7.6_p1 get the words; an unknown version is taken to be newer', () => {
+    expect(ruleForInstalled(sshdRule, pkg('5.9_p1-r4')).refuse?.reason).toBe(
+      'sshd stays in the foreground with -D -o PidFile=none only from version 6.8, and var/db/pkg/net-misc/openssh-5.9_p1-r4/CONTENTS says net-misc/openssh 5.9_p1-r4 installed the init script',
+    );
+    expect(ruleForInstalled(sshdRule, pkg('6.7_p1')).refuse).toBeDefined();
+    for (const v of ['6.8_p1', '7.6_p1-r2']) {
+      const r = ruleForInstalled(sshdRule, pkg(v));
+      expect(r.refuse).toBeUndefined();
+      expect(r.foreground).toBe('-D -o PidFile=none');
+    }
+    const unknown = ruleForInstalled(sshdRule, undefined);
+    expect(unknown.foreground).toBe('-D -o PidFile=none');
+    expect(unknown.versionNote).toContain('only from version 6.8 (released by 2015-03)');
+  });
 });
