@@ -309,14 +309,25 @@ export function moveHiddenFlags(
     if (inInitd.length && inConfd.length) return null;
     const file = inInitd.length ? s.initd : s.confd!;
     const assigned = inInitd.length ? inInitd : inConfd;
+    // tuntox's checkconfig(), `[ -z "${SECRET}" ] || DAEMON_ARGS="${DAEMON_ARGS} -s ${SECRET}"`:
+    // a function that only adds words without flags to the value, when the service starts,
+    // adds them to what the flags left; it is not edited.
+    const self = new RegExp(`^"?\\$(\\{${name}\\}|${name}(?![A-Za-z0-9_]))(\\s|"?$)`);
+    const addsOnly = (a: Assignment) => {
+      if (a.fn === null || a.declaration || a.form !== 'assign' || !self.test(a.value.text)) return false;
+      if (a.value.quote !== 'double' && a.value.quote !== 'none') return false;
+      const t = splitValue(a.value.text, a.value.start, a.value.quote);
+      return !!t && pickTokens(t, specs).size === 0;
+    };
     if (
       assigned.some(
         (a) =>
-          a.fn !== null ||
-          !a.plain ||
-          a.form !== 'assign' ||
-          a.declaration ||
-          (a.value.quote !== 'double' && a.value.quote !== 'none'),
+          !addsOnly(a) &&
+          (a.fn !== null ||
+            !a.plain ||
+            a.form !== 'assign' ||
+            a.declaration ||
+            (a.value.quote !== 'double' && a.value.quote !== 'none')),
       )
     )
       return null;

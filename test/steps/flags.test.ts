@@ -324,9 +324,20 @@ describe('a flag hidden in a variable the arguments read', () => {
     const moved = go(script([]));
     expect(moved.res).toBeUndefined();
     expect(moved.d.movedText).toBe('-d');
-    // tuntox: a function adds to it at run time: not exact, refused.
-    const r = go(script(['checkconfig() {', '\tDAEMON_ARGS="${DAEMON_ARGS} -s x"', '}']));
-    expect(r.res?.reason).toContain('read ${DAEMON_ARGS}, whose value holds -d');
+    // tuntox: a function only adds words without flags at run time: the flags leave the top line.
+    const adds = go(script(['checkconfig() {', '\t[ -z "$S" ] || DAEMON_ARGS="${DAEMON_ARGS} -s x"', '}']));
+    expect(adds.res).toBeUndefined();
+    expect(adds.d.movedText).toBe('-d');
+    expect(adds.d.moveEdits).toHaveLength(1);
+    // A function that adds a flag, sets the variable anew, or declares it: not exact, refused.
+    for (const line of [
+      'DAEMON_ARGS="${DAEMON_ARGS} -d"',
+      'DAEMON_ARGS="-s x"',
+      'local DAEMON_ARGS="${DAEMON_ARGS} -s x"',
+    ])
+      expect(go(script(['checkconfig() {', `\t${line}`, '}'])).res?.reason).toContain(
+        'read ${DAEMON_ARGS}, whose value holds -d',
+      );
   });
 
   test("a variable without the flags, a flag the rule does not know, and the script's own command_args words are no finding", () => {
