@@ -5,7 +5,7 @@ import { parseOptions } from '../model/options.js';
 import { isDualMode } from './signals.js';
 import type { Draft, Refusal, StepContext } from './types.js';
 import type { Edit } from '../edit/edits.js';
-import type { FunctionDef } from '../parse/shellfile.js';
+import type { Assignment, FunctionDef } from '../parse/shellfile.js';
 import { unquoted } from '../parse/words.js';
 
 /**
@@ -217,16 +217,22 @@ export function pidfileStep(ctx: StepContext, d: Draft): Refusal | void {
     d.lateLines.push(...lines);
     return;
   }
-  if (!last) {
+  // Set in init.d only by a default (miniupnpd's `: "${pidfile:=/var/run/miniupnpd.pid}"`),
+  // inside a top-level if/case (lcd4linux's per-instance pidfile=), or only in conf.d: OpenRC
+  // sources init.d after conf.d, so a line below the last top-level statement that sets it
+  // still gives the supervisor its own, whatever conf.d says. Not when a function sets it
+  // (nsd's start_pre(): pidfile="$(get_pidfile)"), which would run after that line.
+  const fnSetter = s.initd.assignments.find((a) => a.name === 'pidfile' && a.fn !== null);
+  if (!last && (!ruleSays || fnSetter)) {
     d.notes.pop();
     d.initdReasons.pop();
     // Known to write it (a rule says so): stop would end only the daemon. Not a warning on a
-    // migration reported as done, a refusal (miniupnpd's pidfile set only in conf.d).
+    // migration reported as done, a refusal.
     if (ruleSays)
       return {
         kind: 'refuse',
         code: 'dynamic',
-        reason: `${warning}; pidfile is set only in conf.d, where rc-supervise does not give the supervisor another`,
+        reason: `${warning}; ${fnSetter!.fn}() sets pidfile itself, after any line rc-supervise could add to give the supervisor another`,
         suggestion:
           'give the supervisor its own pidfile (if [ "${supervisor}" = supervise-daemon ]; then pidfile=...; fi) by hand, then migrate again',
       };
@@ -237,8 +243,17 @@ export function pidfileStep(ctx: StepContext, d: Draft): Refusal | void {
     return;
   }
   // After the last pidfile= and after the supervisor is set (our block, or the script's own line).
+  // Below the whole top-level statement (an if ... fi) of the last line that sets pidfile in
+  // init.d, plain or not (none: set only in conf.d).
+  const setLast = s.initd
+    .topLevel('pidfile')
+    .reduce<Assignment | undefined>((a, b) => (a && a.end > b.end ? a : b), undefined);
   const after = [
-    s.initd.lineEnd(last.end),
+    setLast
+      ? s.initd.lineEnd(
+          s.initd.topStatements.find((t) => t.start <= setLast.start && setLast.end <= t.end)?.end ?? setLast.end,
+        )
+      : 0,
     s.supervisor.initdAssignment ? s.initd.lineEnd(s.supervisor.initdAssignment.end) : 0,
     // ... and the command_args line that reads ${pidfile} for the daemon's own file.
     // Below the whole top-level statement it is in (an if ... fi holding that line).
@@ -315,9 +330,11 @@ function daemonPidfileAlias(
 ): { edits: Edit[]; fns: string[] } | string {
   const s = ctx.service;
   const t = s.initd.text;
-  if (!topLevel) return 'pidfile has no plain line of its own in init.d to follow';
+  // A function that sets it (nsd's start_pre(), from the daemon's configuration) is the reason
+  // said first: no line at the top could follow it.
   const setter = s.initd.assignments.find((a) => a.name === 'pidfile' && a.fn !== null);
   if (setter) return `${setter.fn}() sets pidfile itself`;
+  if (!topLevel) return 'pidfile has no plain line of its own in init.d to follow';
   const taken = new RegExp(`\\b${DAEMON_PIDFILE}\\b`);
   if (taken.test(t) || (s.confd && taken.test(s.confd.text))) return `the script already uses ${DAEMON_PIDFILE}`;
   const unsure = (fn: string, line: string) =>

@@ -340,6 +340,18 @@ describe('no relocation', () => {
       'start_pre() sets pidfile itself',
     ],
     [
+      'a function sets pidfile, and no line at the top does (nsd: the reason said is the function)',
+      sh(
+        '#!/sbin/openrc-run',
+        'command=/usr/sbin/food',
+        'start_pre() {',
+        '\tpidfile=$(food --print-pidfile)',
+        '\tcheckpath -d "${pidfile%/*}"',
+        '}',
+      ),
+      'start_pre() sets pidfile itself',
+    ],
+    [
       'the name is taken',
       reading('\tdaemon_pidfile=x; checkpath -d "${pidfile%/*}"'),
       'the script already uses daemon_pidfile',
@@ -510,14 +522,98 @@ describe('a file on the root signalling through the pid file (etc/logrotate.d)',
   });
 });
 
-test('pidfile set only in conf.d, and a rule saying the daemon writes it (miniupnpd): refused, not a warning', () => {
-  const { r } = run(sh('#!/sbin/openrc-run', 'command=/usr/sbin/food'), {
-    confd: 'pidfile=/run/food.pid\n',
-    rule: rule({ ownPidfile: '/run/food.pid' }),
+// OpenRC sources init.d after conf.d: a line in init.d below every top-level statement that sets
+// pidfile gives the supervisor its own whatever conf.d, a default or an if/else says.
+describe('a rule saying the daemon writes it, pidfile not set by a plain line of init.d', () => {
+  const own = { rule: rule({ ownPidfile: '/run/food.pid' }) };
+  const RULE_COMMENT = '# food writes /run/food.pid itself: supervise-daemon needs a pid file of its own';
+
+  test('only in conf.d: the supervisor gets its own in the block', () => {
+    const { s, d, r } = run(sh('#!/sbin/openrc-run', 'command=/usr/sbin/food', '', 'depend() {', '\tneed net', '}'), {
+      ...own,
+      confd: 'pidfile=/run/food.pid\n',
+    });
+    expect(r).toBeUndefined();
+    expect(d.relocation!.at).toBe(0);
+    expect(placed(s, d).lateLines).toEqual([RULE_COMMENT, GUARD]);
+    expect(d.notes).toEqual([RULE_NOTE('/run/food.pid')]);
   });
-  expect(r && r.reason).toContain(
-    'pidfile is set only in conf.d, where rc-supervise does not give the supervisor another',
-  );
+
+  // miniupnpd: `: "${pidfile:=/var/run/miniupnpd.pid}"`, overridable in conf.d.
+  test('a default (: ${pidfile:=...}): the supervisor gets its own below it', () => {
+    const { s, d, r } = run(
+      sh(
+        '#!/sbin/openrc-run',
+        'command=/usr/sbin/food',
+        ': "${pidfile:=/run/food.pid}"',
+        'command_args="-v"',
+        '',
+        'depend() {',
+        '\tneed net',
+        '}',
+      ),
+      own,
+    );
+    expect(r).toBeUndefined();
+    // Below the default, and the block (which lands below it) holds the lines.
+    expect(s.initd.text.slice(0, d.relocation!.at).trimEnd().endsWith(': "${pidfile:=/run/food.pid}"')).toBe(true);
+    expect(placed(s, d).lateLines).toEqual([RULE_COMMENT, GUARD]);
+  });
+
+  // lcd4linux: one pid file per instance, chosen in a top-level if/else.
+  test('in each branch of a top-level if/else: below the whole statement', () => {
+    const { s, d, r } = run(
+      sh(
+        '#!/sbin/openrc-run',
+        'if [ "${RC_SVCNAME}" = food ]; then',
+        '\tpidfile=/run/food.pid',
+        'else',
+        '\tpidfile="/run/food.${RC_SVCNAME#food.}.pid"',
+        'fi',
+        'command=/usr/sbin/food',
+        '',
+        'depend() {',
+        '\tneed net',
+        '}',
+      ),
+      { rule: rule({ ownPidfile: '*' }) },
+    );
+    expect(r).toBeUndefined();
+    expect(s.initd.text.slice(0, d.relocation!.at).trimEnd().endsWith('.pid"\nfi')).toBe(true);
+    expect(placed(s, d).lateLines).toEqual([
+      '# food writes a pid file itself: supervise-daemon needs a pid file of its own',
+      GUARD,
+    ]);
+  });
+
+  // A plain line, then an if that may set it again: below the if, or the if would undo it.
+  test('a plain line, then a top-level if that sets it again: below the if', () => {
+    const { s, d } = run(
+      sh(
+        '#!/sbin/openrc-run',
+        'command=/usr/sbin/food',
+        'pidfile=/run/food.pid',
+        'if [ -n "${other}" ]; then',
+        '\tpidfile=/run/food-other.pid',
+        'fi',
+        '',
+        'depend() {',
+        '\tneed net',
+        '}',
+      ),
+      own,
+    );
+    expect(applied(s, placed(s, d).extraEdits)).toContain(sh('fi', RULE_COMMENT, GUARD, ''));
+  });
+
+  // nsd: start_pre() sets pidfile from the daemon's configuration, after any line at the top.
+  test('a function sets it: refused, saying which', () => {
+    const { r } = run(
+      sh('#!/sbin/openrc-run', 'command=/usr/sbin/food', '', 'start_pre() {', '\tpidfile="$(food-conf pidfile)"', '}'),
+      own,
+    );
+    expect(r && r.reason).toContain('start_pre() sets pidfile itself, after any line rc-supervise could add');
+  });
 });
 
 // razerd: the supervisor opens its pid file before the daemon runs, in /run/razerd, which only
