@@ -337,8 +337,15 @@ function daemonPidfileAlias(
   if (!topLevel) return 'pidfile has no plain line of its own in init.d to follow';
   const taken = new RegExp(`\\b${DAEMON_PIDFILE}\\b`);
   if (taken.test(t) || (s.confd && taken.test(s.confd.text))) return `the script already uses ${DAEMON_PIDFILE}`;
-  const unsure = (fn: string, line: string) =>
-    !ruleSays && !CLEANUP.test(line)
+  // transmission-daemon's start_pre(): command_args="... --pid-file ${pidfile}". A word that only
+  // tells the daemon where to write (the value of one of its rule's pid file flags) reads
+  // nothing: as ${daemon_pidfile} the daemon writes there, never over the supervisor's file.
+  const flags = [...(ctx.rule?.backgroundFlags ?? []), ...(ctx.rule?.keptPidfileFlags ?? [])]
+    .filter((f) => f.why === 'pidfile' && f.value)
+    .map((f) => escapeRe(f.flag));
+  const tellsAt = flags.length ? new RegExp(`(?:^|[\\s"'])(?:${flags.join('|')})(?:=|\\s+)["']?\\$\\{?$`) : null;
+  const unsure = (fn: string, line: string, before: string) =>
+    !ruleSays && !CLEANUP.test(line) && !tellsAt?.test(before)
       ? `nothing says the daemon writes it also in the foreground, and ${fn}() reads it`
       : null;
   const edits: Edit[] = [];
@@ -353,7 +360,7 @@ function daemonPidfileAlias(
       // A function defined inside another (`start_pre() {` written twice) shares its
       // references with the outer one: each is rewritten once.
       if (rewritten(at) || edits.some((e) => e.start === at)) continue;
-      const why = unsure(f.name, r.line);
+      const why = unsure(f.name, r.line, t.slice(f.body.start, at));
       if (why) return why;
       if (s.initd.inHeredoc(at, at + 'pidfile'.length)) return `${f.name}() reads it in a here-document`;
       edits.push({ file: ctx.initdPath, start: at, end: at + 'pidfile'.length, text: DAEMON_PIDFILE });
@@ -371,7 +378,7 @@ function daemonPidfileAlias(
       }
       let text = e.text;
       for (const r of expansions(e.text).reverse()) {
-        const why = unsure(fn, r.line);
+        const why = unsure(fn, r.line, e.text.slice(0, r.at));
         if (why) return why;
         text = text.slice(0, r.at) + DAEMON_PIDFILE + text.slice(r.at + 'pidfile'.length);
       }

@@ -522,6 +522,47 @@ describe('a file on the root signalling through the pid file (etc/logrotate.d)',
   });
 });
 
+// transmission-daemon: start_pre() builds command_args with `--pid-file ${pidfile}`. That word only
+// tells the daemon where to write: as ${daemon_pidfile} it never names the supervisor's file.
+describe("a function passing pidfile as the value of the daemon's pid file flag", () => {
+  const passing = (line: string) =>
+    sh(
+      '#!/sbin/openrc-run',
+      'command=/usr/bin/food',
+      'pidfile=${pidfile:-/run/food/food.pid}',
+      'start_pre() {',
+      line,
+      '\tcommand_args="${command_args} ${FOOD_OPTS}"',
+      '}',
+    );
+  const flagRule = rule({ backgroundFlags: [{ flag: '--pid-file', value: true, why: 'pidfile' }] });
+
+  test('aliased to ${daemon_pidfile}, with no rule saying the daemon writes it', () => {
+    const { s, d, r } = run(passing('\tcommand_args="--config-dir /etc/food --pid-file ${pidfile}"'), {
+      rule: flagRule,
+    });
+    expect(r).toBeUndefined();
+    expect(applyEdits(s.initd.text, d.extraEdits)).toContain('--pid-file ${daemon_pidfile}"');
+    expect(d.relocation!.lines).toContain('daemon_pidfile=${pidfile}');
+    // Joined with '=' too.
+    const joined = run(passing('\tcommand_args="--pid-file=${pidfile}"'), { rule: flagRule });
+    expect(joined.r).toBeUndefined();
+  });
+
+  test('refused when the word is not the value of a pid file flag of its rule', () => {
+    for (const [line, more] of [
+      ['\tcommand_args="--log ${pidfile}"', { rule: flagRule }],
+      ['\tcommand_args="--pid-file ${pidfile}"', {}],
+      ['\tcommand_args="--pid-file ${pidfile}"; cat "${pidfile}"', { rule: flagRule }],
+    ] as const) {
+      const { r } = run(passing(line), more);
+      expect(r && r.reason).toContain(
+        'nothing says the daemon writes it also in the foreground, and start_pre() reads it',
+      );
+    }
+  });
+});
+
 // OpenRC sources init.d after conf.d: a line in init.d below every top-level statement that sets
 // pidfile gives the supervisor its own whatever conf.d, a default or an if/else says.
 describe('a rule saying the daemon writes it, pidfile not set by a plain line of init.d', () => {
