@@ -42,11 +42,162 @@ export function fallbackTrap(s: Service): Trap | null {
   if (!s.isSet('start_stop_daemon_args')) return null;
   const words = s.words('start_stop_daemon_args');
   if (words && words.length === 0) return null;
+  // clsync's "${cmd_nice} ${cmd_ionice}", sks's "--chdir ${SKS_DIR} --user sks": whatever it
+  // holds at run time is options supervise-daemon takes with the same meaning, which it then
+  // gets as start-stop-daemon does (supervise-daemon.sh's fallback): nothing to block.
+  if (onlySharedOptions(s)) return null;
   // Only option values unknown here (a converted start()'s `--env HOME=\"\${HOME_DIR}\"`, read
   // at start): when every option is one supervise-daemon takes too, nothing needs blocking.
   const shape = words === null ? optionShape(s) : null;
   if (shape && trapFor(s, shape) === null) return null;
   return trapFor(s, words);
+}
+
+/**
+ * supervise-daemon's long options (its longopts[] and the common ones, OpenRC 0.45 to 0.63):
+ * an abbreviation it reads as start-stop-daemon does is a unique prefix of one of these.
+ */
+const SD_LONG_NAMES = [
+  'healthcheck-timer',
+  'healthcheck-delay',
+  'capabilities',
+  'secbits',
+  'no-new-privs',
+  'respawn-delay',
+  'respawn-delay-step',
+  'respawn-delay-cap',
+  'chdir',
+  'env',
+  'group',
+  'ionice',
+  'stop',
+  'umask',
+  'respawn-max',
+  'nicelevel',
+  'oom-score-adj',
+  'pidfile',
+  'respawn-period',
+  'retry',
+  'chroot',
+  'signal',
+  'start',
+  'user',
+  'stdin',
+  'stdout',
+  'stderr',
+  'stdout-logger',
+  'stderr-logger',
+  'reexec',
+  'notify',
+  'help',
+  'nocolor',
+  'version',
+  'verbose',
+  'quiet',
+];
+
+/**
+ * Every value start_stop_daemon_args can hold is a run of whole options supervise-daemon takes
+ * with the same meaning, each written so it reads them alike (a prefix, `--nice`, only when it
+ * names the same option there). Each assignment's value is read with its references standing
+ * in: one inside an option's value (`--chdir ${SKS_DIR}`) may hold anything, even a value
+ * unknown here; one that is a whole word (`${cmd_nice}`) may hold each value it is assigned
+ * anywhere (`[ -n "$X" ] && cmd_nice="--nice $X"`) or nothing, each itself such a run, and is
+ * unknown (so false) when nothing here assigns it or a file the script sources may.
+ */
+function onlySharedOptions(s: Service): boolean {
+  const sources = sourcesFiles(s);
+  // sks's `source /etc/conf.d/sks` above start_stop_daemon_args="--chdir ${SKS_DIR} --user sks":
+  // what the sourced file sets of it is overwritten only by a plain line of the script's below
+  // every such command that does not read the value it replaces.
+  if (sources) {
+    const last = Math.max(
+      ...s.initd.commands.filter((c) => c.name === '.' || c.name === 'source').map((c) => (c.fn ? Infinity : c.start)),
+    );
+    const over = s.initd.assignments.some(
+      (a) =>
+        a.name === 'start_stop_daemon_args' &&
+        a.fn === null &&
+        a.plain &&
+        a.form === 'assign' &&
+        a.start > last &&
+        !referencedVars(a.value.text).includes('start_stop_daemon_args'),
+    );
+    if (!over) return false;
+  }
+  const active = new Set<string>();
+  const runOk = (name: string): boolean => {
+    if (active.has(name)) return true; // start_stop_daemon_args="${start_stop_daemon_args} ...": checked as a whole
+    const all = assignmentsOf(s, name);
+    if (!all.length || (sources && name !== 'start_stop_daemon_args')) return false;
+    active.add(name);
+    const ok = all.every((a) => a.form === 'assign' && textOk(assigned(a.value.text)));
+    active.delete(name);
+    return ok;
+  };
+  // The string an assignment's value makes (what supervise-daemon.sh's eval then reads), kept
+  // to values whose quoting is only an outer pair of double quotes: null otherwise.
+  const assigned = (text: string): string | null => {
+    const inner = /^"([^"\\]*)"$/.exec(text);
+    if (inner) return inner[1];
+    return /["'\\]/.test(text) ? null : text;
+  };
+  const textOk = (text: string | null): boolean => {
+    if (text === null) return false;
+    const refs: { name: string; dflt?: string }[] = [];
+    const marked = text.replace(
+      /\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?-)([^}$]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
+      (_m, a: string | undefined, op: string | undefined, d: string | undefined, b: string | undefined) => {
+        refs.push({ name: (a ?? b)!, ...(op !== undefined && { dflt: d }) });
+        return `\u0002${refs.length - 1}\u0003`;
+      },
+    );
+    if (/[$`]/.test(marked)) return false;
+    const words = evalWords(marked);
+    if (!words) return false;
+    // A whole-word reference right after an option that wants its value as the next word is
+    // that value; any other is a run of its own, left out of the words read here.
+    const runs: number[] = [];
+    const optionWords = words.filter((w, i) => {
+      const m = /^\u0002(\d+)\u0003$/.exec(w);
+      if (!m) return true;
+      const prev = i > 0 ? parseOptions([words[i - 1]], undefined, { abbreviations: true }).options[0] : undefined;
+      if (prev && prev.spec.value && prev.value === undefined) return true;
+      runs.push(Number(m[1]));
+      return false;
+    });
+    if (!sharedRun(optionWords)) return false;
+    return runs.every((k) => {
+      const r = refs[k];
+      if (r.dflt !== undefined && !textOk(/["'\\]/.test(r.dflt) ? null : r.dflt)) return false;
+      return (r.dflt !== undefined && !setAnywhere(s, r.name)) || runOk(r.name);
+    });
+  };
+  return runOk('start_stop_daemon_args');
+}
+
+/** Words that are whole options supervise-daemon takes alike (markers only inside their values). */
+function sharedRun(words: string[]): boolean {
+  const p = parseOptions(words, undefined, { abbreviations: true });
+  if (p.unknown.length || p.operandsAt < words.length) return false;
+  const values = new Set(p.options.flatMap((o) => (o.valueIndex === undefined ? [] : [o.valueIndex])));
+  for (const o of p.options) {
+    if (!SHARED_MEANING.has(o.spec.long) || REDUNDANT.has(o.spec.long)) return false;
+    if (/^-[^-]/.test(o.written) && MISREAD_SHORT.has(o.written[1])) return false;
+    if (o.spec.value && o.value === undefined) return false;
+    const w = words[o.index];
+    // A reference inside the option word itself only in its joined value (`--env=X=${V}`, `-N${V}`).
+    const joinedAt = w.startsWith('--') ? w.indexOf('=') : 1;
+    if (w.includes('\u0002') && (o.valueIndex !== undefined || joinedAt < 0 || w.indexOf('\u0002') <= joinedAt))
+      return false;
+    if (w.startsWith('--')) {
+      const name = w.slice(2).split('=')[0];
+      const hits = SD_LONG_NAMES.filter((n) => n.startsWith(name));
+      if (!(SD_LONG_NAMES.includes(name) ? name === o.spec.long : hits.length === 1 && hits[0] === o.spec.long))
+        return false;
+    }
+  }
+  return words.every((w, i) => !w.includes('\u0002') || values.has(i) || p.options.some((o) => o.index === i));
 }
 
 /**

@@ -318,3 +318,46 @@ test('a word in start_stop_daemon_args that is no option: refused, naming it; op
   });
   expect(refuse(sh(...head, 'start_stop_daemon_args="--wait 100 --user foo"'))).toBeUndefined();
 });
+
+// clsync-like: options chosen by conditions into variables, each only ones supervise-daemon takes alike.
+test('computed from variables that only ever hold shared options: nothing to block, no supervise_daemon_args', () => {
+  const d = draft();
+  const r = ssdArgsStep(
+    ctx(
+      service(
+        sh(
+          ...head,
+          '[ -n "${FOO_NICE}" ] && nice_opt="--nice ${FOO_NICE}"',
+          '[ -n "${FOO_IO}" ] && io_opt="--ionice ${FOO_IO}"',
+          'start_stop_daemon_args="${nice_opt} ${io_opt}"',
+        ),
+      ),
+    ),
+    d,
+  );
+  expect(r).toBeUndefined();
+  expect(d.lines).toEqual([]);
+});
+
+// sks-like: a sourced file may set DIR; it only ever lands in --chdir's value, and the options are shared.
+test('a sourced file may set a variable read only as an option value: shared options, nothing to block', () => {
+  const d = draft();
+  const r = ssdArgsStep(
+    ctx(service(sh(...head, 'source /etc/foo.conf', 'start_stop_daemon_args="--chdir ${FOO_DIR} --user foo"'))),
+    d,
+  );
+  expect(r).toBeUndefined();
+  expect(d.lines).toEqual([]);
+  // As a whole word (options of its own), what the sourced file puts there is unknown: refused.
+  const w = ssdArgsStep(
+    ctx(service(sh(...head, 'source /etc/foo.conf', 'start_stop_daemon_args="${FOO_OPTS} --user foo"'))),
+    draft(),
+  );
+  expect(w?.reason).toContain('FOO_OPTS');
+  // A variable that may hold a start-stop-daemon-only option is no run of shared ones.
+  const bg = ssdArgsStep(
+    ctx(service(sh(...head, '[ -n "$X" ] && o="--wait 100"', 'start_stop_daemon_args="${o} --nice 5"'))),
+    draft(),
+  );
+  expect(bg?.reason).toContain('computed at run time');
+});
