@@ -421,8 +421,25 @@ function wordSources(s: Service, words: string[]): { text: string; literal: bool
     if (v === null || (evalWords(v)?.length ?? 0) < 2) return [t];
     return splitValue(a.value.text, a.value.start, a.value.quote) ?? [t];
   };
-  const tokens = written.flatMap(inlined);
   const self = /\$\{?start_stop_daemon_args\b/;
+  // mysqld_exporter's start_stop_daemon_args="${start_stop_daemon_args} --user ${EXPORTER_USER}",
+  // line after line: each `${start_stop_daemon_args}` is what the plain top-level line above
+  // made, when every line setting it in init.d is such a line (none in a condition or function)
+  // and the first reads no earlier value (conf.d's). Left as it is otherwise.
+  const own = s.initd.assignments.filter((a) => a.name === 'start_stop_daemon_args');
+  const chain =
+    s.initd.assignments.includes(last) &&
+    own.every((a) => a.fn === null && a.plain && a.form === 'assign') &&
+    !self.test(own[0]?.value.text ?? '');
+  const unchained = (a: (typeof own)[number], toks: { text: string; start: number; end: number }[]) =>
+    toks.flatMap((t): { text: string; start: number; end: number }[] => {
+      if (!chain || !/^\$\{?start_stop_daemon_args\}?$/.test(t.text)) return [t];
+      const prev = own.filter((b) => b.start < a.start).pop();
+      if (!prev || (prev.value.quote !== 'double' && prev.value.quote !== 'none')) return [t];
+      const split = splitValue(prev.value.text, prev.value.start, prev.value.quote);
+      return split ? unchained(prev, split) : [t];
+    });
+  const tokens = unchained(last, written).flatMap(inlined);
   const counts = tokens.map((t) => {
     if (self.test(t.text)) return -1;
     const v = s.expand(t.text);

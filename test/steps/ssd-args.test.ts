@@ -361,3 +361,32 @@ test('a sourced file may set a variable read only as an option value: shared opt
   );
   expect(bg?.reason).toContain('computed at run time');
 });
+
+// mysqld_exporter-like: start_stop_daemon_args grown line by line from its own value.
+test('built line by line from its own value: each word keeps the reference it came from', () => {
+  const lines = [
+    'FOO_USER=${FOO_USER:-"foo"}',
+    'FOO_GROUP=${FOO_GROUP:-"foo"}',
+    'FOO_SSD=${FOO_SSD:-"--wait 500"}',
+    'start_stop_daemon_args="${FOO_SSD}"',
+    'start_stop_daemon_args="${start_stop_daemon_args} --user ${FOO_USER}"',
+    'start_stop_daemon_args="${start_stop_daemon_args} --group ${FOO_GROUP}"',
+    'start_stop_daemon_args="${start_stop_daemon_args} --stdout /var/log/foo/${RC_SVCNAME}.log"',
+  ];
+  const d = draft();
+  const r = ssdArgsStep(ctx(service(sh(...head, ...lines))), d);
+  expect(r).toBeUndefined();
+  expect(d.lines).toEqual([
+    'command_user="${FOO_USER}"',
+    'output_log="/var/log/foo/${RC_SVCNAME}.log"',
+    'supervise_daemon_args="--group ${FOO_GROUP}"',
+  ]);
+  // One line in a condition: which lines made the value cannot be told: refused as before.
+  const cond = [...lines.slice(0, 5), 'if [ -n "$X" ]; then', `\t${lines[5]}`, 'fi', lines[6]];
+  const c = ssdArgsStep(ctx(service(sh(...head, ...cond))), draft());
+  expect(c?.reason).toContain('cannot');
+  // The first line reads conf.d's value: not followed either.
+  const fromConfd = ['start_stop_daemon_args="${start_stop_daemon_args} --wait 500"', ...lines.slice(4)];
+  const f = ssdArgsStep(ctx(service(sh(...head, 'FOO_USER=foo', 'FOO_GROUP=foo', ...fromConfd))), draft());
+  expect(f?.reason).toContain('cannot');
+});
