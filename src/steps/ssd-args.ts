@@ -1,4 +1,4 @@
-import { MISREAD_SHORT, REDUNDANT, SHARED_MEANING, parseOptions } from '../model/options.js';
+import { MISREAD_SHORT, REDUNDANT, SHARED_MEANING, SSD_OPTIONS, parseOptions } from '../model/options.js';
 import type { Service } from '../model/service.js';
 import type { Draft, Refusal, StepContext } from './types.js';
 import { referencedVars } from './emit.js';
@@ -499,9 +499,61 @@ function asWritten(s: Service, trap: Trap): string[] | string {
   return lines;
 }
 
+/**
+ * ps3mediaserver's `${PMS_USER:+--user} ${PMS_USER}`: an option given only when its variable
+ * is set, followed by that variable as its value. Both daemons read the pair alike whatever the
+ * variable holds (nothing when it is empty), so it is kept as written in supervise_daemon_args,
+ * expanded where start_stop_daemon_args was; the literal words around it are read as usual.
+ * Only for one plain top-level assignment (init.d or conf.d, the only one anywhere) whose other
+ * words are written out; null otherwise, and when it has no such pair.
+ */
+function pairedForm(s: Service): Trap | null {
+  const all = assignmentsOf(s, 'start_stop_daemon_args');
+  if (all.length !== 1) return null;
+  const a = all[0];
+  if (a.fn !== null || !a.plain || a.form !== 'assign' || (a.value.quote !== 'double' && a.value.quote !== 'none'))
+    return null;
+  const tokens = splitValue(a.value.text, a.value.start, a.value.quote);
+  if (!tokens) return null;
+  const pairs: string[] = [];
+  const rest: string[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const m = /^\$\{([A-Za-z_][A-Za-z0-9_]*):?\+(--[a-z-]+)\}$/.exec(tokens[i].text);
+    if (m) {
+      const next = tokens[i + 1]?.text;
+      if (next !== `\${${m[1]}}` && next !== `$${m[1]}`) return null;
+      const spec = SSD_OPTIONS.find((o) => o.long === m[2].slice(2));
+      if (!spec || !spec.value || !SHARED_MEANING.has(spec.long) || REDUNDANT.has(spec.long)) return null;
+      pairs.push(`${tokens[i].text} ${next}`);
+      i++;
+      continue;
+    }
+    if (/[$`"'\\]/.test(tokens[i].text)) return null;
+    rest.push(tokens[i].text);
+  }
+  if (!pairs.length) return null;
+  const trap = trapFor(s, [...rest]);
+  // Nothing dropped, or words that are no option: as before.
+  if (!trap || trap.operands?.length) return null;
+  const kept = trap ? trap.keptAt.map((at) => shellQuoteWord(trap.words![at])) : rest.map((w) => shellQuoteWord(w));
+  const declared = trap ? trap.lines.slice(0, -1) : [];
+  const value = [...kept, ...pairs].join(' ').replace(/["\\`]/g, '\\$&');
+  const lines = [...declared, `supervise_daemon_args="${value}"`];
+  const dropped = trap ? trap.note.replace(/^.*which rejects (.*): supervise_daemon_args set to .*$/s, '$1') : '';
+  return {
+    lines,
+    note: `start_stop_daemon_args would reach supervise-daemon${trap ? `, which rejects ${dropped}` : ''}: supervise_daemon_args set to "${value}", the options given only when their variable is set kept as the script writes them`,
+    keptAt: [],
+    declaredAt: [],
+    words: null,
+    ...(trap?.waited !== undefined && { waited: trap.waited }),
+    ...(trap?.loggers && { loggers: trap.loggers }),
+  };
+}
+
 /** Step: start_stop_daemon_args must not hand start-stop-daemon-only options to supervise-daemon. */
 export function ssdArgsStep(ctx: StepContext, d: Draft): Refusal | void {
-  const trap = fallbackTrap(ctx.service);
+  let trap = fallbackTrap(ctx.service);
   if (!trap) {
     const knob = unsetKnob(ctx.service);
     if (knob?.sourced)
@@ -517,7 +569,11 @@ export function ssdArgsStep(ctx: StepContext, d: Draft): Refusal | void {
   }
   // Computed at run time (clsync's "${cmd_nice} ${cmd_ionice}"): which of its options
   // supervise-daemon would take (nice, ionice) cannot be told; blocking them all loses those.
-  const problem = trap.words === null ? computedProblem(ctx.service) : trapProblem(ctx.service, trap);
+  const paired = pairedForm(ctx.service);
+  if (paired) {
+    trap = paired;
+  }
+  const problem = paired ? null : trap.words === null ? computedProblem(ctx.service) : trapProblem(ctx.service, trap);
   // headscale's conf.d: start_stop_daemon_args="${HEADSCALE_OPTIONS}" with `serve`, its subcommand.
   // start-stop-daemon passes words that are no option of its own to the daemon, in front of
   // command_args (start-stop-daemon.c: the words left after its options follow --exec's

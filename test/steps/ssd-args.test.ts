@@ -178,7 +178,8 @@ describe('words the script takes from variables', () => {
 
   test('an option chosen by an expansion (${FOO_USER:+--user}) is refused; a dropped default is not', () => {
     const { r } = step(
-      sh(...head, 'start_stop_daemon_args="--background ${FOO_USER:+--user} ${FOO_USER}"'),
+      // Its value another variable's: which words reach supervise-daemon cannot be told.
+      sh(...head, 'start_stop_daemon_args="--background ${FOO_USER:+--user} ${FOO_NAME}"'),
       sh('FOO_USER=""'),
     );
     expect(r?.reason).toContain('start_stop_daemon_args chooses options by an expansion');
@@ -389,4 +390,22 @@ test('built line by line from its own value: each word keeps the reference it ca
   const fromConfd = ['start_stop_daemon_args="${start_stop_daemon_args} --wait 500"', ...lines.slice(4)];
   const f = ssdArgsStep(ctx(service(sh(...head, 'FOO_USER=foo', 'FOO_GROUP=foo', ...fromConfd))), draft());
   expect(f?.reason).toContain('cannot');
+});
+
+// ps3mediaserver-like: `${V:+--user} ${V}` gives the option only when V is set, V its value.
+test('an option given only when its variable is set, that variable its value: kept as written', () => {
+  const value =
+    'start_stop_daemon_args="--background --make-pidfile ${FOO_U:+--user} ${FOO_U} ${FOO_G:+--group} ${FOO_G}"';
+  const d = draft();
+  const r = ssdArgsStep(ctx(service(sh(...head, value), sh('FOO_U=', 'FOO_G='))), d);
+  expect(r).toBeUndefined();
+  expect(d.lines).toEqual(['supervise_daemon_args="${FOO_U:+--user} ${FOO_U} ${FOO_G:+--group} ${FOO_G}"']);
+  // Another word, or another variable, as its value: refused as before.
+  for (const v of [
+    'start_stop_daemon_args="--background ${FOO_U:+--user} foo"',
+    'start_stop_daemon_args="--background ${FOO_U:+--user} ${FOO_G}"',
+  ]) {
+    const x = ssdArgsStep(ctx(service(sh(...head, v))), draft());
+    expect(x?.reason).toContain('chooses options by an expansion');
+  }
 });
