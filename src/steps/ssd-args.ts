@@ -167,6 +167,20 @@ function onlySharedOptions(s: Service): boolean {
       return false;
     });
     if (!sharedRun(optionWords)) return false;
+    // A value from a variable is one word only when the eval does not split it: quoted there,
+    // or holding no blank in any value it is assigned (`--chdir ${DIR}`).
+    const blank = refs.some((r, k) => {
+      if (runs.includes(k)) return false;
+      const at = `\u0002${k}\u0003`;
+      const quoted = new RegExp(`'[^']*${at}[^']*'|"[^"]*${at}[^"]*"`).test(marked);
+      return (
+        !quoted &&
+        [r.dflt ?? '', ...assignmentsOf(s, r.name).map((a) => a.value.text.replace(/^(["'])(.*)\1$/s, '$2'))].some(
+          (v) => /\s/.test(v.trim()),
+        )
+      );
+    });
+    if (blank) return false;
     return runs.every((k) => {
       const r = refs[k];
       if (r.dflt !== undefined && !textOk(/["'\\]/.test(r.dflt) ? null : r.dflt)) return false;

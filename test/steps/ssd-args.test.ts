@@ -409,3 +409,28 @@ test('an option given only when its variable is set, that variable its value: ke
     expect(x?.reason).toContain('chooses options by an expansion');
   }
 });
+
+test('a variable in an option value that holds several words is split by the eval: not a shared run', () => {
+  const r = ssdArgsStep(
+    ctx(
+      service(sh(...head, 'FOO_ENV="A=1 B=2"', '[ -n "$X" ] && o="--env ${FOO_ENV}"', 'start_stop_daemon_args="${o}"')),
+    ),
+    draft(),
+  );
+  expect(r?.reason).toContain('computed at run time');
+  // Quoted for the eval, it stays one word.
+  const q = ssdArgsStep(
+    ctx(
+      service(
+        sh(
+          ...head,
+          'FOO_ENV="A=1 B=2"',
+          'd=/var/lib/foo',
+          'start_stop_daemon_args="--chdir ${d} --env \'V=${FOO_ENV}\'"',
+        ),
+      ),
+    ),
+    draft(),
+  );
+  expect(q).toBeUndefined();
+});
