@@ -135,6 +135,15 @@ export class ShellFile {
     return i < 0 ? this.text.length : i + 1;
   }
 
+  /**
+   * Offset just past the line that ends the top-level statement holding [start, end] (an
+   * assignment inside `if ... fi` ends at `fi`), or the line holding `end` when none does.
+   */
+  statementLineEnd(start: number, end = start): number {
+    const stmt = this.topStatements.find((t) => t.start <= start && end <= t.end);
+    return this.lineEnd(stmt ? stmt.end : end);
+  }
+
   /** Top-level assignments of NAME in file order (both forms unless `form` given). */
   topLevel(name: string, form?: Assignment['form']): Assignment[] {
     return this.assignments.filter((a) => a.name === name && a.fn === null && (!form || a.form === form));

@@ -47,8 +47,7 @@ export function blockPosition(s: Service, lines: readonly string[] = []): { at: 
   for (const a of f.assignments)
     if (a.fn === null && needs.has(a.name)) {
       // After the whole top-level statement: an assignment inside `if ... fi` ends at `fi`.
-      const stmt = f.topStatements.find((x) => x.start <= a.start && a.end <= x.end);
-      const end = f.lineEnd(stmt ? stmt.end : a.end);
+      const end = f.statementLineEnd(a.start, a.end);
       if (end > at) at = end;
     }
   // A variable the lines read that no top-level assignment of init.d sets may come from a file
@@ -59,8 +58,7 @@ export function blockPosition(s: Service, lines: readonly string[] = []): { at: 
   if (fromElsewhere)
     for (const c of f.commands)
       if (c.fn === null && (c.name === '.' || c.name === 'source')) {
-        const stmt = f.topStatements.find((x) => x.start <= c.start && c.end <= x.end);
-        const end = f.lineEnd(stmt ? stmt.end : c.end);
+        const end = f.statementLineEnd(c.start, c.end);
         if (end > at) at = end;
       }
   if (at >= 0) return { at, afterAnchor: true };

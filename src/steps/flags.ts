@@ -573,9 +573,12 @@ export function flagsStep(ctx: StepContext, d: Draft): Refusal | void {
   // may be yes when the service starts: treated as yes, as the foreground step does, since
   // start-stop-daemon.sh refuses command_args_background beside it.
   const bg = ctx.service.value('command_background');
-  const backgrounded =
-    (ctx.service.isSet('command_background') && (bg === null || bg === undefined || isYes(bg))) ||
-    !!d.converted?.lines.includes('command_background="yes"');
+  const bgSet = ctx.service.isSet('command_background');
+  const convertedBg = !!d.converted?.lines.includes('command_background="yes"');
+  // Known to be yes (a value computed when the service starts may be no: taking a flag out
+  // would leave start-stop-daemon waiting on a daemon in the foreground).
+  const backgroundedYes = (bgSet && isYes(bg)) || convertedBg;
+  const backgrounded = backgroundedYes || (bgSet && (bg === null || bg === undefined));
   if (d.movedText && backgrounded && !unhidden && !daemonizes(ctx.service, specs, d)) {
     // Only pid file words, and start-stop-daemon backgrounds the daemon: command_args_background
     // cannot go with command_background, so they stay where they are. The daemon then writes
@@ -593,10 +596,6 @@ export function flagsStep(ctx: StepContext, d: Draft): Refusal | void {
     d.pidfileKept = true;
     return;
   }
-  // Known to be yes (a value computed when the service starts may be no: taking the flag out
-  // would leave start-stop-daemon waiting on a daemon in the foreground).
-  const backgroundedYes =
-    (ctx.service.isSet('command_background') && isYes(bg)) || !!d.converted?.lines.includes('command_background="yes"');
   if (d.movedText && backgroundedYes && !unhidden && ctx.rule) {
     // sssd's `command_args="-D ..."` beside command_background=true (Alpine), postgrey's
     // `start-stop-daemon --background ... -- --daemonize`: start-stop-daemon backgrounds the

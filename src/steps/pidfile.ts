@@ -249,20 +249,11 @@ export function pidfileStep(ctx: StepContext, d: Draft): Refusal | void {
     .topLevel('pidfile')
     .reduce<Assignment | undefined>((a, b) => (a && a.end > b.end ? a : b), undefined);
   const after = [
-    setLast
-      ? s.initd.lineEnd(
-          s.initd.topStatements.find((t) => t.start <= setLast.start && setLast.end <= t.end)?.end ?? setLast.end,
-        )
-      : 0,
+    setLast ? s.initd.statementLineEnd(setLast.start, setLast.end) : 0,
     s.supervisor.initdAssignment ? s.initd.lineEnd(s.supervisor.initdAssignment.end) : 0,
     // ... and the command_args line that reads ${pidfile} for the daemon's own file.
     // Below the whole top-level statement it is in (an if ... fi holding that line).
-    d.pidfileReadAt !== undefined
-      ? s.initd.lineEnd(
-          s.initd.topStatements.find((t) => t.start <= d.pidfileReadAt! && d.pidfileReadAt! <= t.end)?.end ??
-            d.pidfileReadAt,
-        )
-      : 0,
+    d.pidfileReadAt !== undefined ? s.initd.statementLineEnd(d.pidfileReadAt) : 0,
   ];
   // Where it goes depends on where our block lands, which only the composition knows (the
   // block may move below a sourced file): it must follow both pidfile= and supervisor=.
