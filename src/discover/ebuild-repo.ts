@@ -61,6 +61,8 @@ export interface RepoService {
   ebuilds?: string[];
   /** The units in the same files/ (systemd units a package ships, installed whatever the init system). */
   units: UnitFile[];
+  /** The substitutions the installing ebuild's `sed` makes in the script (see Fill). */
+  fills?: Fill[];
 }
 
 /**
@@ -313,9 +315,27 @@ export interface InstallLine {
   partial?: true;
   /** Installed into /etc/user/init.d or /etc/user/conf.d: a user service, not a system one. */
   user?: true;
+  /** The ebuild's `sed` substitutions on the installed file (init scripts only), in order (see Fill). */
+  fills?: Fill[];
 }
 
-const MAY_MATTER = /for|while|until|into|cp|>|new|do/;
+/**
+ * A `sed` substitution an ebuild makes in an init script it installs (`sed -i "s:@rundir@:/run:"
+ * "${T}"/x`, `sed ... files/x.in > "${T}"/x`, `sed -i ... "${ED}"/etc/init.d/*` after the install
+ * line): `s<d>FROM<d>TO<d>[g]` where FROM is a literal word and TO resolves statically. A value a
+ * USE flag chooses (`$(usex ldap slapd '')`, or a variable assigned once from such a `$(usex ...)`)
+ * gives every value it can take: the eval writes one variant of the script per value.
+ */
+export interface Fill {
+  /** The literal text sed replaces (`@rundir@`, `#@slapd@`). */
+  from: string;
+  /** What it becomes: one value, or every value the USE flags can give it. */
+  to: string[];
+  /** `g`: every occurrence on a line; else the first. */
+  global: boolean;
+}
+
+const MAY_MATTER = /for|while|until|into|cp|>|new|do|sed/;
 
 const INSTALL_CMD =
   /(?:^\s*|[;&|({]\s*|\b(?:then|do|else)\s+)(newinitd|doinitd|newconfd|doconfd|systemd_newunit|systemd_dounit|newexe|doexe|newins|doins)[ \t]+(.*)$/;
@@ -398,6 +418,123 @@ function withoutPrefixify(line: string): string {
 }
 
 /**
+ * The raw shell words of `s` (quotes kept) up to the end of the simple command, and what follows
+ * (a redirection, `;`, `&&`, `||`, `|`, `#`). `$(...)` and quotes are kept inside one word.
+ */
+function rawWords(s: string): { words: string[]; rest: string } {
+  const words: string[] = [];
+  let i = 0;
+  const n = s.length;
+  for (;;) {
+    while (i < n && (s[i] === ' ' || s[i] === '\t')) i++;
+    if (i >= n || ';&|#)<>\n'.includes(s[i])) return { words, rest: s.slice(i) };
+    const start = i;
+    let depth = 0;
+    while (i < n) {
+      const ch = s[i];
+      if (depth === 0 && ' \t;&|)<>\n'.includes(ch)) break;
+      if (ch === "'" && depth === 0) {
+        const j = s.indexOf("'", i + 1);
+        i = j < 0 ? n : j + 1;
+      } else if (ch === '"') {
+        i++;
+        while (i < n && s[i] !== '"') i += s[i] === '\\' ? 2 : 1;
+        i++;
+      } else if (ch === '\\') i += 2;
+      else if (ch === '$' && s[i + 1] === '(') {
+        depth++;
+        i += 2;
+      } else if (ch === ')' && depth > 0) {
+        depth--;
+        i++;
+      } else i++;
+    }
+    words.push(s.slice(start, Math.min(i, n)));
+  }
+}
+
+/** `sed` as ebuilds call it on a script: `sed [-i] [-r|-E] (-e EXPR)... | EXPR, FILE...`. */
+const SED_CMD = /(?:^\s*|[;&|({]\s*|\b(?:then|do|else)\s+)sed[ \t]+(.*)$/;
+/** FROM of a substitution the harness follows: a word no sed (basic or extended) reads as a pattern. */
+const LITERAL_FROM = /^[\w@#%,=-]+$/;
+
+/**
+ * One `sed` expression word as Fills: each `s<d>FROM<d>TO<d>[g]` whose FROM is literal and whose TO
+ * resolves statically (every value the USE flags can give: `$(usex flag A B)`, also through a
+ * variable `useVars` maps to such a `$(usex ...)`). Null for anything else (another command,
+ * an address, a TO that needs more than static variables or holds `&` or `\`).
+ */
+function sedFill(word: string, env: Record<string, string>, useVars: Record<string, string>): Fill | null {
+  let w = word;
+  for (const [name, usex] of Object.entries(useVars))
+    w = w.replace(new RegExp(String.raw`\$(?:\{${name}\}|${name}(?![\w]))`, 'g'), usex);
+  const alts = useAlternatives(w, true);
+  const parsed: { from: string; to: string; flags: string }[] = [];
+  for (const alt of alts.length ? alts : [w]) {
+    const ws = staticWords(alt, env);
+    if (ws.length !== 1 || ws[0] === null) return null;
+    const e = ws[0];
+    if (e.length < 4 || e[0] !== 's') return null;
+    const parts = e.slice(2).split(e[1]);
+    if (parts.length !== 3) return null;
+    const [from, to, flags] = parts;
+    if (!LITERAL_FROM.test(from) || /[&\\\n]/.test(to) || (flags !== '' && flags !== 'g')) return null;
+    parsed.push({ from, to, flags });
+  }
+  if (parsed.some((p) => p.from !== parsed[0].from || p.flags !== parsed[0].flags)) return null;
+  return { from: parsed[0].from, to: [...new Set(parsed.map((p) => p.to))], global: parsed[0].flags === 'g' };
+}
+
+/** A sed command line: in place or not, its substitutions (null when one is not followed), its file words and redirection. */
+function parseSed(
+  args: string,
+  env: Record<string, string>,
+  useVars: Record<string, string>,
+): { inPlace: boolean; fills: Fill[] | null; files: string[]; rest: string } | null {
+  const { words, rest } = rawWords(args);
+  let inPlace = false;
+  const exprs: string[] = [];
+  const files: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i];
+    if (w === '-i') inPlace = true;
+    else if (w === '-r' || w === '-E') continue;
+    else if (w === '-e') {
+      if (i + 1 >= words.length) return null;
+      exprs.push(words[++i]);
+    } else if (w.startsWith('-')) return null;
+    else files.push(w);
+  }
+  if (exprs.length === 0) {
+    if (files.length === 0) return null;
+    exprs.push(files.shift()!);
+  }
+  // more than one expression chosen by USE flags: which values go together is not followed
+  const fills = exprs.map((e) => sedFill(e, env, useVars));
+  const ok = fills.every((f) => f !== null) && fills.filter((f) => f!.to.length > 1).length <= 1;
+  return { inPlace, fills: ok ? (fills as Fill[]) : null, files, rest };
+}
+
+/**
+ * Variables an ebuild assigns once, from `$(usex flag A B)` (dbus: `local rundir=$(usex
+ * kernel_linux /run /var/run)`): name → that `$(usex ...)` text. Only for sed's substitutions.
+ */
+function useValuedVars(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const m of text.matchAll(/^\s*(?:local\s+)?([A-Za-z_]\w*)=(\$\(usex\s[^()`$]*\))\s*$/gm)) {
+    const assigned = text.match(new RegExp(String.raw`(?:^|[\s;&|(])(?:local\s+)?${m[1]}\+?=`, 'gm'))?.length ?? 0;
+    if (assigned === 1) out[m[1]] = m[2];
+  }
+  return out;
+}
+
+/** The image directory (`${D}`, `${ED}`): a sed on `${ED}/etc/init.d/...` edits installed scripts. */
+const IMAGE = '/\u0002D';
+const INITD_IMAGE = `${IMAGE}/etc/init.d/`;
+/** Stands for an unquoted `*` at the end of a sed's file word (`"${ED}"/etc/init.d/*`): every script. */
+const ALL = '\u0003';
+
+/**
  * The install lines of one ebuild whose source and name resolve to a file in `files/`. Words
  * are resolved with the ebuild's static variables, the values of enclosing `for` loops over
  * static lists (one line per value), and copies into ${T}/${WORKDIR} (`cp`, `sed ... > dest`).
@@ -423,6 +560,14 @@ export function installLines(text: string, vars: Record<string, string>, files: 
   };
   /** Build-directory path → the file of files/ copied there; null once it is made of several. */
   const copies = new Map<string, string | null>();
+  /** Build-directory path → the substitutions sed made in that copy (see Fill). */
+  const copyFills = new Map<string, Fill[]>();
+  const useVars = text.includes('sed') ? useValuedVars(text) : {};
+  /** The fills of the copy an init script is installed from. */
+  const fillsOf = (kind: InstallKind, w: string | null): { fills?: Fill[] } => {
+    const f = kind === 'initd' && w !== null && path.isAbsolute(w) ? copyFills.get(path.normalize(w)) : undefined;
+    return f?.length ? { fills: [...f] } : {};
+  };
   const source = (w: string | null): string | null => {
     if (w === null || !path.isAbsolute(w)) return null;
     const p = path.normalize(w);
@@ -464,7 +609,10 @@ export function installLines(text: string, vars: Record<string, string>, files: 
         }
         intoUser = dir !== null && dir.startsWith('/etc/user/');
       }
-      recordCopy(raw, env, inFiles, copies);
+      const copied = recordCopy(raw, env, inFiles, copies);
+      if (copied) copyFills.delete(copied);
+      const sed = raw.includes('sed') ? SED_CMD.exec(raw) : null;
+      if (sed) recordSed(sed[1], line, env, useVars, inFiles, copies, copyFills, out);
       const m = INSTALL_CMD.exec(raw);
       if (!m) continue;
       const cmd = m[1];
@@ -483,19 +631,20 @@ export function installLines(text: string, vars: Record<string, string>, files: 
         const src = source(words[0]);
         const name = words[1];
         if (name === null || !VALID_NAME.test(name)) continue;
-        if (src) push({ kind, src, name, line, ...user });
+        if (src) push({ kind, src, name, line, ...user, ...fillsOf(kind, words[0]) });
         else if (words[0] === null)
           // `foo$(usex fw .fw '').initd`: every file the USE flags can pick, each marked partial
           for (const alt of useAlternatives(m[2])) {
             const [w, n] = staticWords(alt, env);
             const f = source(w ?? null);
-            if (f && n === name && files.includes(f)) push({ kind, src: f, name, line, partial: true });
+            if (f && n === name && files.includes(f))
+              push({ kind, src: f, name, line, partial: true, ...fillsOf(kind, w ?? null) });
           }
       } else {
         for (const w of words) {
           const src = source(w);
           // doinitd "${T}"/cupsd installs the copy under the copy's name
-          if (src) push({ kind, src, name: path.basename(path.normalize(w!)), line, ...user });
+          if (src) push({ kind, src, name: path.basename(path.normalize(w!)), line, ...user, ...fillsOf(kind, w) });
         }
       }
     }
@@ -510,7 +659,7 @@ export function installLines(text: string, vars: Record<string, string>, files: 
  * (A or B, default yes/no), `$(usev flag [A])` (A, default the flag, or nothing), `$(use flag
  * && echo A)` (A or nothing). Empty when there is no such word, or another `$(...)`.
  */
-export function useAlternatives(line: string): string[] {
+export function useAlternatives(line: string, paths = false): string[] {
   const word = String.raw`(?:'[^']*'|"[^"$\x60\\]*"|[^\s'"$\x60();&|]+)`;
   const unq = (w: string | undefined) => (w === undefined ? undefined : w.replace(/^(['"])(.*)\1$/, '$2'));
   const re = new RegExp(
@@ -528,8 +677,8 @@ export function useAlternatives(line: string): string[] {
     if (m[0].includes('usex')) alts = [unq(m[1]) ?? 'yes', unq(m[2]) ?? 'no'];
     else if (m[3] !== undefined) alts = [unq(m[4]) ?? m[3].replace(/^!/, ''), ''];
     else alts = [unq(m[5])!, ''];
-    // plain file-name text only: it reads the same inside or outside the word's quotes
-    if (!alts.every((a) => /^[\w.+@-]*$/.test(a))) return [];
+    // plain file-name text only (paths too, for sed's values): it reads the same inside or outside the word's quotes
+    if (!alts.every((a) => (paths ? /^[\w.+@/-]*$/ : /^[\w.+@-]*$/).test(a))) return [];
     out = out.flatMap((o) => alts.map((a) => o + before + a));
     at = m.index + m[0].length;
   }
@@ -537,13 +686,16 @@ export function useAlternatives(line: string): string[] {
   return out.map((o) => o + line.slice(at));
 }
 
-/** `cp [-opts] SRC DEST` and `CMD ... SRC > DEST` (sed, cat) from files/ into a build directory. */
+/**
+ * `cp [-opts] SRC DEST` and `CMD ... SRC > DEST` (sed, cat) from files/ into a build directory.
+ * Returns the build-directory path it (re)made, if any.
+ */
 function recordCopy(
   raw: string,
   env: Record<string, string>,
   inFiles: (w: string | null) => string | null,
   copies: Map<string, string | null>,
-): void {
+): string | undefined {
   const norm = (w: string | null | undefined) => (w && path.isAbsolute(w) ? path.normalize(w) : null);
   const cp = /(?:^\s*|[;&|]\s*)cp\s+(.*)$/.exec(raw);
   if (cp) {
@@ -554,7 +706,7 @@ function recordCopy(
     if (!src || !dest || !inBuildDir(dest)) return;
     if (Object.values(BUILD_DIRS).includes(dest)) dest = path.join(dest, path.basename(src));
     copies.set(dest, src);
-    return;
+    return dest;
   }
   const redirect = /^(.*?[^>&\d])(>>?)\s*([^>&].*)$/.exec(raw);
   if (!redirect) return;
@@ -570,6 +722,59 @@ function recordCopy(
   if (redirect[2] === '>>' && srcs.length === 0 && typeof copies.get(dest) === 'string') return;
   // `>>` or several sources: the file is put together from parts, none of them is it
   copies.set(dest, redirect[2] === '>' && srcs.length === 1 ? srcs[0] : null);
+  return dest;
+}
+
+/**
+ * A `sed` line's substitutions (Fill) on the init scripts it edits: in place on a copy in a
+ * build directory, or on `${ED}/etc/init.d/<name or *>` (the scripts installed by the lines
+ * before it: `out`); or `sed ... SRC > DEST`, a copy made with them. A sed the harness does not
+ * follow (another command, a value it cannot resolve) is left out, as before: the file is then
+ * written as it is in files/.
+ */
+function recordSed(
+  args: string,
+  line: number,
+  env: Record<string, string>,
+  useVars: Record<string, string>,
+  inFiles: (w: string | null) => string | null,
+  copies: Map<string, string | null>,
+  copyFills: Map<string, Fill[]>,
+  out: InstallLine[],
+): void {
+  // a plain (not Prefix) system: EPREFIX is empty, ${ED} is ${D}, the image directory
+  const fenv = { ...env, EPREFIX: '', ED: IMAGE, D: IMAGE };
+  const cmd = parseSed(args.replace(/\$\{(E?D)%\/\}/g, '$${$1}'), fenv, useVars);
+  if (!cmd?.fills) return;
+  const fills = cmd.fills;
+  const resolve = (w: string) => {
+    const ws = staticWords(w.replace(/(^|\/|")\*("?)$/, `$1${ALL}$2`), fenv);
+    return ws.length === 1 && ws[0] !== null && path.isAbsolute(ws[0]) ? path.normalize(ws[0]) : null;
+  };
+  if (cmd.inPlace) {
+    for (const w of cmd.files) {
+      const p = resolve(w);
+      if (p === null) continue;
+      if (p.startsWith(INITD_IMAGE)) {
+        const name = p.slice(INITD_IMAGE.length);
+        for (const l of out)
+          if (l.kind === 'initd' && !l.user && l.line < line && (name === ALL || name === l.name))
+            l.fills = [...(l.fills ?? []), ...fills];
+      } else if (inBuildDir(p) && typeof copies.get(p) === 'string')
+        copyFills.set(p, [...(copyFills.get(p) ?? []), ...fills]);
+    }
+    return;
+  }
+  const redirect = /^>\s*([^>&].*)$/.exec(cmd.rest);
+  if (!redirect || cmd.files.length !== 1) return;
+  const dest = resolve(rawWords(redirect[1]).words[0] ?? '');
+  const src = resolve(cmd.files[0]);
+  if (dest === null || src === null || !inBuildDir(dest)) return;
+  if (inFiles(src)) copyFills.set(dest, fills);
+  else if (inBuildDir(src) && typeof copies.get(src) === 'string') {
+    copies.set(dest, copies.get(src)!);
+    copyFills.set(dest, [...(copyFills.get(src) ?? []), ...fills]);
+  }
 }
 
 /** Init-script-looking names that need no shebang (the ebuild convention), and their stems. */
@@ -723,7 +928,8 @@ export function scanPackage(pkgDir: string, ents: Entries = entries(pkgDir), lis
         partial.push({ line: l, confd });
         continue;
       }
-      const key = `${l.name}\0${l.src}\0${confd ?? ''}`;
+      // the same file filled in otherwise by another ebuild is another installed script
+      const key = `${l.name}\0${l.src}\0${confd ?? ''}${l.fills ? `\0${JSON.stringify(l.fills)}` : ''}`;
       const known = pairs.get(key);
       if (known) {
         if (!known.ebuilds?.includes(eb)) (known.ebuilds ??= []).push(eb);
@@ -738,13 +944,14 @@ export function scanPackage(pkgDir: string, ents: Entries = entries(pkgDir), lis
         pkgDir,
         ebuilds: [eb],
         units: [],
+        ...(l.fills ? { fills: l.fills } : {}),
       });
     }
   }
   // A line that names its source only in part: the files that fit and no exact line installs.
   for (const { line: l, confd } of partial) {
     if (claimed.has(l.src)) continue;
-    pairs.set(`${l.name}\0${l.src}\0${confd ?? ''}`, {
+    pairs.set(`${l.name}\0${l.src}\0${confd ?? ''}${l.fills ? `\0${JSON.stringify(l.fills)}` : ''}`, {
       name: l.name,
       initd: l.src,
       confd,
@@ -753,12 +960,19 @@ export function scanPackage(pkgDir: string, ents: Entries = entries(pkgDir), lis
       nameNote: `an ebuild installs one of several files as ${l.name} (which one depends on the build); this is one of them`,
       pkgDir,
       units: [],
+      ...(l.fills ? { fills: l.fills } : {}),
     });
   }
   for (const { line: l } of partial) claimed.add(l.src);
   // The same script installed with a conf.d by one ebuild and without by another: the pairing wins.
   for (const [k, s] of pairs)
-    if (s.confd === null && [...pairs.values()].some((o) => o.name === s.name && o.initd === s.initd && o.confd))
+    if (
+      s.confd === null &&
+      [...pairs.values()].some(
+        (o) =>
+          o.name === s.name && o.initd === s.initd && o.confd && JSON.stringify(o.fills) === JSON.stringify(s.fills),
+      )
+    )
       pairs.delete(k);
 
   // Files no ebuild line names: an older version of one a line installs takes its name(s);

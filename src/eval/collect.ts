@@ -6,7 +6,14 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { compareVersions } from '../knowledge/installed.js';
-import { findPackages, isEbuildRepo, isNamedRepo, scanPackage, type NameFrom } from '../discover/ebuild-repo.js';
+import {
+  findPackages,
+  isEbuildRepo,
+  isNamedRepo,
+  scanPackage,
+  type Fill,
+  type NameFrom,
+} from '../discover/ebuild-repo.js';
 
 export interface EvalUnit {
   /** Installed name, e.g. `foo.service`. */
@@ -31,6 +38,8 @@ export interface EvalService {
     via: 'ebuild' | 'name' | 'root';
     nameFrom?: NameFrom;
     nameNote?: string;
+    /** The ebuild's sed substitutions written into the script (`from` → `to`), as the installed script has them. */
+    filled?: { from: string; to: string }[];
   }[];
   initd: string;
   confd: string | null;
@@ -90,6 +99,7 @@ interface Raw {
   ebuilds?: string[];
   logrotate?: string[];
   cron?: string[];
+  fills?: Fill[];
 }
 
 function rootServices(root: string): Raw[] {
@@ -160,6 +170,7 @@ function repoServices(dir: string): Raw[] {
           // /run/crond.pid: installed as a job, it refused another cron daemon in the same root).
           cron: filesNamed(path.dirname(s.initd), /cron/i).filter((f) => !scripts.has(f) && !NOT_A_JOB.test(f)),
           units: s.units.map((u) => ({ name: u.name, path: u.path })),
+          ...(s.fills ? { fills: s.fills } : {}),
         }))
     );
   });
@@ -216,13 +227,57 @@ function preferred(a: string, b: string, choice: InstalledChoice): boolean {
   return choice === 'oldest' ? older(a, b) : older(b, a);
 }
 
+/** sed's `s/from/to/` (`global`: `s/from/to/g`) on every line of `text`; `from` is literal (Fill). */
+function substitute(text: string, from: string, to: string, global: boolean): string {
+  return text
+    .split('\n')
+    .map((l) => (global ? l.split(from).join(to) : l.replace(from, () => to)))
+    .join('\n');
+}
+
+/**
+ * The script as the ebuild installs it: its sed substitutions (Fill) made, in order. A value a
+ * USE flag chooses gives one variant per value (the product, when several do); a substitution
+ * whose text the script does not hold changes nothing and gives no variant.
+ */
+export function filledVariants(
+  text: string,
+  fills: readonly Fill[],
+): { text: string; filled: { from: string; to: string; choices: string[] }[] }[] {
+  let out = [{ text, filled: [] as { from: string; to: string; choices: string[] }[] }];
+  for (const f of fills) {
+    out = out.flatMap((v) => {
+      if (!v.text.includes(f.from)) return [v];
+      return f.to.map((to) => ({
+        text: substitute(v.text, f.from, to, f.global),
+        filled: [...v.filled, { from: f.from, to, choices: f.to }],
+      }));
+    });
+  }
+  return out;
+}
+
 /** The services under `dir`, identical init.d + conf.d pairs merged (their sources and names kept). */
 export function collectServices(dir: string, installed: InstalledChoice = 'oldest'): EvalService[] {
   const abs = path.resolve(dir);
   const byId = new Map<string, EvalService>();
-  for (const r of rawServices(abs)) {
-    const initd = read(r.initdPath);
-    if (initd === null) continue;
+  for (const raw of rawServices(abs)) {
+    const text = read(raw.initdPath);
+    if (text === null) continue;
+    for (const v of filledVariants(text, raw.fills ?? [])) {
+      const chosen = v.filled.filter((f) => f.choices.length > 1);
+      const q = (t: string) => JSON.stringify(t);
+      const r: Raw = chosen.length
+        ? {
+            ...raw,
+            nameFrom: 'ebuild-partial',
+            nameNote: `the ebuild fills in ${chosen.map((f) => `${f.from} with ${f.choices.map(q).join(' or ')}`).join(', ')} (a USE flag chooses): this is the script with ${chosen.map((f) => q(f.to)).join(', ')}`,
+          }
+        : raw;
+      add(r, v.text, v.filled);
+    }
+  }
+  function add(r: Raw, initd: string, filled: { from: string; to: string }[]): void {
     const confd = r.confdPath ? read(r.confdPath) : null;
     const id = createHash('sha256')
       .update(initd)
@@ -236,6 +291,7 @@ export function collectServices(dir: string, installed: InstalledChoice = 'oldes
       via: r.via,
       ...(r.nameFrom ? { nameFrom: r.nameFrom } : {}),
       ...(r.nameNote ? { nameNote: r.nameNote } : {}),
+      ...(filled.length ? { filled: filled.map(({ from, to }) => ({ from, to })) } : {}),
     };
     const by = pickEbuild(r.ebuilds ?? [], installed);
     const seen = byId.get(id);
@@ -243,7 +299,7 @@ export function collectServices(dir: string, installed: InstalledChoice = 'oldes
       seen.sources.push(source);
       if (!seen.names.includes(r.name)) seen.names.push(r.name);
       if (by && (!seen.installedBy || preferred(by.pf, seen.installedBy.pf, installed))) seen.installedBy = by;
-      continue;
+      return;
     }
     const units: EvalUnit[] = [];
     for (const u of r.units) {

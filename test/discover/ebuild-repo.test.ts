@@ -240,6 +240,87 @@ describe('install names the way the ebuild installs them', () => {
       ['initd', 'u.initd', 'u', true],
     ]);
   });
+  // What real ebuilds do to a template in files/ (dbus, cups, dhcp): the installed script has the values.
+  describe("the ebuild's sed substitutions on an init script it installs", () => {
+    const fills = (text: string) =>
+      installLines(text, vars)
+        .filter((l) => l.kind === 'initd')
+        .map((l) => [l.name, l.fills ?? null]);
+    test('sed into ${T} with a value from a variable assigned once from $(usex ...), EPREFIX empty: every value', () => {
+      const text = [
+        'src_configure() {',
+        '\tlocal rundir=$(usex kernel_linux /run /var/run)',
+        '\tsed -e "s;@rundir@;${EPREFIX}${rundir};g" "${FILESDIR}"/d.initd.in \\',
+        '\t\t> "${T}"/d.initd || die',
+        '}',
+        'src_install() {',
+        '\tnewinitd "${T}"/d.initd d',
+        '}',
+      ].join('\n');
+      expect(fills(text)).toEqual([['d', [{ from: '@rundir@', to: ['/run', '/var/run'], global: true }]]]);
+    });
+    test('cp into ${T}, then sed -i on the copy with a literal value', () => {
+      const text = [
+        'cp "${FILESDIR}"/c.init.d-r3 "${T}"/c || die',
+        'sed -i -e "s/@need@/need net/" -e "s:@PN@:${PN}:g" "${T}"/c || die',
+        'doinitd "${T}"/c',
+      ].join('\n');
+      expect(fills(text)).toEqual([
+        [
+          'c',
+          [
+            { from: '@need@', to: ['need net'], global: false },
+            { from: '@PN@', to: ['p'], global: true },
+          ],
+        ],
+      ]);
+    });
+    test('sed -i on ${ED}/etc/init.d/* (or one name) edits the scripts installed before it, not after', () => {
+      const text = [
+        'newinitd "${FILESDIR}"/a.init5 a',
+        'newinitd "${FILESDIR}"/b.init3 b',
+        'sed -i "s:#@slapd@:$(usex ldap slapd \'\'):" "${ED%/}"/etc/init.d/* || die',
+        'sed -i "s:@X@:y:" "${D}"/etc/init.d/b || die',
+        'newinitd "${FILESDIR}"/c.init c',
+      ].join('\n');
+      const slapd = { from: '#@slapd@', to: ['slapd', ''], global: false };
+      expect(fills(text)).toEqual([
+        ['a', [slapd]],
+        ['b', [slapd, { from: '@X@', to: ['y'], global: false }]],
+        ['c', null],
+      ]);
+    });
+    test('a value the ebuild computes, a pattern, another sed command: the file is left as it is', () => {
+      const text = [
+        'local needed',
+        'use zeroconf && needed+=" avahi-daemon"',
+        'cp "${FILESDIR}"/c.init "${T}"/c',
+        'sed -i -e "s/@needed@/${needed}/" "${T}"/c',
+        'cp "${FILESDIR}"/d.init "${T}"/d',
+        'sed -i -e "s/@A.*@/x/" "${T}"/d',
+        'cp "${FILESDIR}"/e.init "${T}"/e',
+        'sed -i -e "s/@E@/x/" -e "/^#/d" "${T}"/e',
+        'cp "${FILESDIR}"/f.init "${T}"/f',
+        'sed -i -e "s/@F@/a&b/" "${T}"/f',
+        'doinitd "${T}"/c "${T}"/d "${T}"/e "${T}"/f',
+      ].join('\n');
+      expect(fills(text)).toEqual([
+        ['c', null],
+        ['d', null],
+        ['e', null],
+        ['f', null],
+      ]);
+    });
+    test('a copy made again drops the substitutions made in the copy before', () => {
+      const text = [
+        'cp "${FILESDIR}"/c.init "${T}"/c',
+        'sed -i "s/@C@/x/" "${T}"/c',
+        'cp "${FILESDIR}"/c.init "${T}"/c',
+        'doinitd "${T}"/c',
+      ].join('\n');
+      expect(fills(text)).toEqual([['c', null]]);
+    });
+  });
   test('version prefixes and version keys', () => {
     expect(withoutVersionPrefix('3.0.6-r1-heartbeat-init', 'heartbeat')).toBe('heartbeat-init');
     expect(withoutVersionPrefix('courier-imap-4.0.6-r1-courier-imapd.rc6', 'courier-imap')).toBe('courier-imapd.rc6');

@@ -4,6 +4,7 @@
  * tiny tree (test/eval/tree: an ebuild repository of five packages, one script duplicated).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -331,3 +332,67 @@ test("a package's own init.d and conf.d files are not taken for its cron jobs", 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+// dhcp's ebuild: `sed -i "s:#@slapd@:$(usex ldap slapd ''):" "${ED}"/etc/init.d/*` after its
+// newinitd lines; dbus's: `sed -e "s;@rundir@;..." files/dbus.initd.in > "${T}"/dbus.initd`.
+test('a script the ebuild fills in with sed is written as installed: one variant per value a USE flag chooses', () => {
+  const repo = mkdtempSync(path.join(os.tmpdir(), 'rcs-fill-'));
+  try {
+    const pkg = path.join(repo, 'net-misc/zapd');
+    mkdirSync(path.join(pkg, 'files'), { recursive: true });
+    writeFileSync(
+      path.join(pkg, 'zapd-1.0.ebuild'),
+      [
+        'src_install() {',
+        '\tnewinitd "${FILESDIR}"/zapd.init5 zapd',
+        '\tnewinitd "${FILESDIR}"/zaprelay.init zaprelay',
+        '\tcp "${FILESDIR}"/zapctl.initd "${T}"/zapctl || die',
+        '\tsed -i -e "s:@rundir@:/run:g" "${T}"/zapctl || die',
+        '\tdoinitd "${T}"/zapctl',
+        '\tsed -i "s:#@slapd@:$(usex ldap slapd \'\'):" "${ED}"/etc/init.d/* || die',
+        '}',
+      ].join('\n'),
+    );
+    const script = (deps: string) => `#!/sbin/openrc-run\ncommand=/usr/sbin/zapd\ndepend() {\n\t${deps}\n}\n`;
+    writeFileSync(path.join(pkg, 'files/zapd.init5'), script('use logger #@slapd@'));
+    writeFileSync(path.join(pkg, 'files/zaprelay.init'), script('use logger'));
+    writeFileSync(path.join(pkg, 'files/zapctl.initd'), script('need net') + 'pidfile=@rundir@/zapctl.pid\n');
+    const got = collectServices(repo).map((s) => ({
+      name: s.name,
+      initd: s.initd,
+      nameFrom: s.sources[0].nameFrom,
+      filled: s.sources[0].filled,
+    }));
+    expect(got).toEqual([
+      {
+        name: 'zapctl',
+        initd: script('need net') + 'pidfile=/run/zapctl.pid\n',
+        nameFrom: 'ebuild',
+        filled: [{ from: '@rundir@', to: '/run' }],
+      },
+      // the empty value sorts first (by id)
+      ...[
+        { to: 'slapd', initd: script('use logger slapd') },
+        { to: '', initd: script('use logger ') },
+      ]
+        .map((v) => ({
+          name: 'zapd',
+          initd: v.initd,
+          nameFrom: 'ebuild-partial',
+          filled: [{ from: '#@slapd@', to: v.to }],
+        }))
+        .sort((a, b) => (collectId(a.initd) < collectId(b.initd) ? -1 : 1)),
+      // the words are not in this script: nothing to fill, one script
+      { name: 'zaprelay', initd: script('use logger'), nameFrom: 'ebuild', filled: undefined },
+    ]);
+    const note = collectServices(repo).find((s) => s.name === 'zapd')!.sources[0].nameNote;
+    expect(note).toMatch(/fills in #@slapd@ with "slapd" or "" \(a USE flag chooses\)/);
+  } finally {
+    rmSync(repo, { recursive: true, force: true });
+  }
+});
+
+/** collect.ts's id of a script without conf.d (the order of variants of one name). */
+function collectId(initd: string): string {
+  return createHash('sha256').update(initd).update('\0conf.d\0').update('\0none').digest('hex').slice(0, 16);
+}
