@@ -6,7 +6,7 @@ import type { ServiceRule } from '../rules/types.js';
 import { blockPosition, deferRefs, HEADER, insertBlock, placeRelocation } from '../steps/emit.js';
 import { STEPS, emptyDraft, type Evidence, type PlanOptions, type Refusal, type StepContext } from '../steps/index.js';
 import { routePrecheck, chooseRoute } from '../steps/route.js';
-import { operandLines } from '../steps/foreground.js';
+import { operandLines, operandSupervisedLine } from '../steps/foreground.js';
 import { assignment } from '../shell/quote.js';
 import { parseOptions } from '../model/options.js';
 import type { Assignment } from '../parse/shellfile.js';
@@ -91,7 +91,10 @@ export function planMigration(input: PlanInput): Plan {
       edits.push(...c.edits);
       lines.push(...c.hoist);
       if (c.command) lines.push(`command=${c.command}`);
-      const rest = c.args.filter((_, i) => !d.convertedTake.has(i) && i !== d.operandLast).map((t) => t.text);
+      // (under supervise-daemon only: all of them here, the line below takes the trailing ones out)
+      const rest = c.args
+        .filter((_, i) => !d.convertedTake.has(i) && (d.operandSupervisedOnly || !d.operandLast?.includes(i)))
+        .map((t) => t.text);
       const selfOnly = rest.length === 1 && /^["']?\$\{?command_args\}?["']?$/.test(rest[0]);
       if (rest.length && !selfOnly)
         lines.push(`command_args="${deferRefs(rest.join(' ').replace(/(["\\])/g, '\\$1'), c.deferred)}"`);
@@ -99,7 +102,22 @@ export function planMigration(input: PlanInput): Plan {
     }
     // The trailing operand after the words OpenRC appends (foreground.ts): a converted launch's
     // plain literal, or command_args's last word as written in its double quotes (`${config}`).
-    const tail = d.operandLast !== undefined && c ? c.args[d.operandLast].text : (d.operandTail?.text ?? '');
+    // A converted launch's words are escaped and deferred as its command_args are (above).
+    const escaped = (words: string[]) => deferRefs(words.join(' ').replace(/(["\\])/g, '\\$1'), c?.deferred ?? []);
+    const supervisedOnly =
+      d.operandSupervisedOnly && d.operandLast && c
+        ? operandSupervisedLine(
+            d,
+            escaped(c.args.filter((_, i) => !d.convertedTake.has(i) && !d.operandLast!.includes(i)).map((t) => t.text)),
+            escaped(d.operandLast.map((i) => c.args[i].text)),
+            s.initd.eol,
+          )
+        : undefined;
+    const tail = supervisedOnly
+      ? ''
+      : d.operandLast !== undefined && c
+        ? escaped(d.operandLast.map((i) => c.args[i].text))
+        : (d.operandTail?.text ?? '');
     if (tail) lines.push(...operandLines(d, tail));
     else if (d.movedText) {
       const bg = s
@@ -111,7 +129,7 @@ export function planMigration(input: PlanInput): Plan {
       // The moved words are source text from a double-quoted command_args: already escaped for it.
       else lines.push(`command_args_background="${d.movedText}"`);
     }
-    if (!tail && d.foreground) lines.push(assignment('command_args_foreground', d.foreground));
+    if (!tail && !supervisedOnly && d.foreground) lines.push(assignment('command_args_foreground', d.foreground));
     const own = s.supervisor.initdAssignment;
     const confdEdits: Edit[] = [];
     let creates: string[] = [];
@@ -125,6 +143,7 @@ export function planMigration(input: PlanInput): Plan {
       confdEdits.push(...ce.edits);
       creates = ce.creates;
     } else lines.push(supervisorLine);
+    if (supervisedOnly) lines.push(supervisedOnly);
     lines.push(...d.lines, ...d.lateLines);
     if (d.relocation) {
       const placed = placeRelocation(s, input.initdPath, d.relocation, lines);

@@ -269,19 +269,39 @@ export function foregroundStep(ctx: StepContext, d: Draft): Refusal | void {
     !!d.converted?.lines.includes('command_background="yes"');
   const free = !backgrounded && !s.isSet('command_args_background') && !s.isSet('command_args_foreground');
   if (d.converted && free) {
-    const left = d.converted.args.map((a, i) => ({ a, i })).filter(({ i }) => !d.convertedTake.has(i));
-    const tail = left[left.length - 1];
-    // Only when no other operand comes before it (hciattach's device and speed): the appended
-    // words would still follow that one.
-    if (
-      tail &&
-      tail.a.text === last &&
-      /^[A-Za-z0-9_./:,=+@%][A-Za-z0-9_./:,=+@%-]*$/.test(last) &&
-      !holdsOperand(list.slice(0, -1))
-    ) {
-      d.operandLast = tail.i;
+    const run = convertedTail(s, d);
+    if (run) {
+      d.operandLast = run.at;
+      const many = run.words.length > 1;
+      const shown = run.text.includes('$') ? `${run.text} (${run.words.join(' ')} now)` : run.text;
       d.notes.push(
-        `${last}, the daemon's last argument, now ends command_args_background and command_args_foreground instead of command_args: OpenRC appends those after command_args, and ${stops ? `${ctx.rule!.id}'s option parser` : "a getopt() that stops at the first operand (musl's)"} would not read options after it`,
+        `${shown}, the daemon's last ${many ? 'arguments' : 'argument'}, now ${many ? 'end' : 'ends'} command_args_background and command_args_foreground instead of command_args: OpenRC appends those after command_args, and ${stops ? `${ctx.rule!.id}'s option parser` : "a getopt() that stops at the first operand (musl's)"} would not read options after ${many ? 'them' : 'it'}`,
+      );
+      return;
+    }
+  }
+  // Launched with --background --make-pidfile (igmpproxy's, slcand's): command_background="yes",
+  // beside which OpenRC refuses command_args_background, so the run cannot end that list. Under
+  // start-stop-daemon nothing is appended after command_args then (no flag moved), so only
+  // supervise-daemon's list needs the run last: one line, read under supervise-daemon only,
+  // takes it out of command_args and writes it after the no-fork words (operandSupervisedLine).
+  const own = s.isSet('command_args_background') || s.isSet('command_args_foreground');
+  if (
+    d.converted &&
+    backgrounded &&
+    !own &&
+    !d.movedText &&
+    d.foreground &&
+    !d.converted.args.some((a) => /\bcommand_args/.test(a.text))
+  ) {
+    const run = convertedTail(s, d);
+    if (run) {
+      d.operandLast = run.at;
+      d.operandSupervisedOnly = true;
+      const many = run.words.length > 1;
+      const shown = run.text.includes('$') ? `${run.text} (${run.words.join(' ')} now)` : run.text;
+      d.notes.push(
+        `${shown}, the daemon's last ${many ? 'arguments' : 'argument'}, ${many ? 'come' : 'comes'} after command_args_foreground (${d.foreground}) under supervise-daemon: OpenRC appends that after command_args, and ${stops ? `${ctx.rule!.id}'s option parser` : "a getopt() that stops at the first operand (musl's)"} would not read the no-fork word after ${many ? 'them' : 'it'}; under start-stop-daemon command_args stay as the launch had them (command_background="yes" cannot go with command_args_background)`,
       );
       return;
     }
@@ -317,6 +337,16 @@ export function foregroundStep(ctx: StepContext, d: Draft): Refusal | void {
 }
 
 /**
+ * The line for operandSupervisedOnly: under supervise-daemon only, command_args without the
+ * trailing operand(s) (`rest`) and command_args_foreground with the no-fork words, then them
+ * (`tail`); both source text, double-quote ready. `eol`: the script's line ending.
+ */
+export function operandSupervisedLine(d: Pick<Draft, 'foreground'>, rest: string, tail: string, eol: string): string {
+  const fg = [d.foreground && dquoteInner(d.foreground), tail].filter(Boolean).join(' ');
+  return `if [ "\${supervisor}" = supervise-daemon ]; then command_args="${rest}"; command_args_foreground="${fg}"; fi${eol === '\r\n' ? ' #' : ''}`;
+}
+
+/**
  * The two lines that put the trailing operand(s) `tail` (source text, double-quote ready) after
  * the words OpenRC appends: the moved flags, then the operands, for start-stop-daemon; the
  * no-fork words, then the operands, for supervise-daemon. Written by migrate (plan.ts) and by
@@ -342,6 +372,49 @@ function operandAt(words: readonly string[], i: number): boolean {
 /** Some word of `words` is an operand by its place (operandAt). */
 function holdsOperand(words: readonly string[]): boolean {
   return words.some((_, i) => operandAt(words, i));
+}
+
+/** A plain literal word that reads the same inside double quotes and out. */
+const PLAIN_WORD = /^[A-Za-z0-9_./:,=+@%][A-Za-z0-9_./:,=+@%-]*$/;
+/** A lone variable, as `$V`, `${V}` or `${V:-plain}`, double-quoted or not. */
+const LONE_VAR = /^("?)\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::?-[A-Za-z0-9_./:,=+@%-]*)?\}|([A-Za-z_][A-Za-z0-9_]*))\1$/;
+
+/**
+ * The last words of a converted launch, when they can move to the end of
+ * command_args_background and command_args_foreground (as trailingOperand does for a top-level
+ * command_args): the shortest run of words at the end, each a plain literal or a lone variable
+ * (inputlircd's `${INPUTLIRCD_OPTS}`, igmpproxy's `"${IGMPPROXY_CONFIG:-/etc/igmpproxy.conf}"`,
+ * slcand's `${tty_device} ${can_device}`) expanding to operands only now, such that no operand is
+ * left before it and it does not start right after an option that may take its first word as a
+ * value. Moving them keeps every other word where it was: only the words OpenRC appends now come
+ * before them. Their indices in the launch's words, their text and their words now.
+ */
+function convertedTail(s: Service, d: Draft): { at: number[]; text: string; words: string[] } | undefined {
+  const c = d.converted!;
+  const left = c.args.map((a, i) => ({ a, i })).filter(({ i }) => !d.convertedTake.has(i));
+  const wordsOf = (text: string) => s.expand(text)?.split(/\s+/).filter(Boolean) ?? null;
+  const movable = (text: string) => {
+    if (!PLAIN_WORD.test(text) && !LONE_VAR.test(text)) return false;
+    const words = wordsOf(text);
+    return !!words?.length && !words.some((w) => w.startsWith('-'));
+  };
+  for (let j = left.length - 1; j >= 0 && movable(left[j].a.text); j--) {
+    const before: string[] = [];
+    for (const { a } of left.slice(0, j)) {
+      const w = wordsOf(a.text);
+      if (w === null) return undefined;
+      before.push(...w);
+    }
+    const prev = before[before.length - 1];
+    if (holdsOperand(before) || (prev !== undefined && prev.startsWith('-') && !prev.includes('='))) continue;
+    const run = left.slice(j);
+    return {
+      at: run.map(({ i }) => i),
+      text: run.map(({ a }) => a.text).join(' '),
+      words: run.flatMap(({ a }) => wordsOf(a.text)!),
+    };
+  }
+  return undefined;
 }
 
 /**

@@ -117,11 +117,20 @@ export interface Draft {
   /** Indices of the converted launch's arguments that moved to command_args_background. */
   convertedTake: Set<number>;
   /**
-   * A converted launch's trailing operand (its index in converted.args) that goes last in
-   * command_args_background and command_args_foreground instead of command_args, so that the
-   * moved flags and the no-fork words come before it (a parser that stops at the first operand).
+   * A converted launch's trailing operands (their indices in converted.args: a run at the end)
+   * that go last in command_args_background and command_args_foreground instead of command_args,
+   * so that the moved flags and the no-fork words come before them (a parser that stops at the
+   * first operand).
    */
-  operandLast?: number;
+  operandLast?: number[];
+  /**
+   * The run in operandLast moves under supervise-daemon only: the launch had --background
+   * (command_background="yes"), beside which OpenRC refuses command_args_background, so a line
+   * `if [ "${supervisor}" = supervise-daemon ]; then command_args=...; command_args_foreground=...; fi`
+   * takes it out of command_args and writes it after the no-fork words there; start-stop-daemon
+   * gets command_args as the launch had them.
+   */
+  operandSupervisedOnly?: true;
   /**
    * The same for a top-level command_args (igmpproxy's `"${IGMPPROXY_OPTS} ${config}"`): its last
    * word as written, and the edits that take it (and the moved flags) out of that assignment;

@@ -478,13 +478,13 @@ describe('evidence, strongest first', () => {
     expect(customStartStep(ctx(s, { rule: r }), d)).toBeUndefined();
     expect(flagsStep(ctx(s, { rule: r }), d)).toBeUndefined();
     expect(foregroundStep(ctx(s, { rule: r }), d)).toBeUndefined();
-    expect(d.operandLast).toBe(3);
+    expect(d.operandLast).toEqual([3]);
     expect(d.notes).toContain(
       "/etc/foo.conf, the daemon's last argument, now ends command_args_background and command_args_foreground instead of command_args: OpenRC appends those after command_args, and kannel's option parser would not read options after it",
     );
   });
 
-  test("a converted launch's last operand stays when another operand comes before it: refused", () => {
+  test("a converted launch's operands move as a run; the last stays when an operand it cannot move comes before it: refused", () => {
     const r = rule({ id: 'hciattach', foreground: '-n' });
     const launch = (args: string, ssd = '') => {
       const s = service(
@@ -500,15 +500,61 @@ describe('evidence, strongest first', () => {
       expect(flagsStep(ctx(s, { rule: r }), d)).toBeUndefined();
       return { r: foregroundStep(ctx(s, { rule: r }), d), d };
     };
-    expect(launch('/dev/ttyS1 bcm43xx 3000000').r).toMatchObject({ kind: 'refuse', code: 'needs-foreground' });
+    // -n after the first operand is lost as surely as after the last: the three move together
+    const run = launch('/dev/ttyS1 bcm43xx 3000000');
+    expect(run.r).toBeUndefined();
+    expect(run.d.operandLast).toEqual([0, 1, 2]);
+    // an operand in a form that does not move (single quotes) before the last: refused
+    expect(launch("'/dev/ttyS1' bcm43xx").r).toMatchObject({ kind: 'refuse', code: 'needs-foreground' });
     // Launched with --background --make-pidfile: command_background="yes" cannot go with
-    // command_args_background, so the operand cannot move there.
+    // command_args_background, so the operand moves under supervise-daemon only.
     const bg = launch('-s 115200 /dev/ttyS1', '-b -m -p /run/h.pid ');
-    expect(bg.r).toMatchObject({ kind: 'refuse', code: 'needs-foreground' });
-    expect(bg.d.operandLast).toBeUndefined();
+    expect(bg.r).toBeUndefined();
+    expect(bg.d.operandLast).toEqual([2]);
+    expect(bg.d.operandSupervisedOnly).toBe(true);
+    expect(bg.d.notes).toContain(
+      '/dev/ttyS1, the daemon\'s last argument, comes after command_args_foreground (-n) under supervise-daemon: OpenRC appends that after command_args, and a getopt() that stops at the first operand (musl\'s) would not read the no-fork word after it; under start-stop-daemon command_args stay as the launch had them (command_background="yes" cannot go with command_args_background)',
+    );
+    // ... not with an operand before it that does not move
+    expect(launch("'/dev/ttyS1' bcm43xx", '-b -m -p /run/h.pid ').r).toMatchObject({ code: 'needs-foreground' });
     const one = launch('-s 115200 /dev/ttyS1');
     expect(one.r).toBeUndefined();
-    expect(one.d.operandLast).toBe(2);
+    expect(one.d.operandLast).toEqual([2]);
+    expect(one.d.operandSupervisedOnly).toBeUndefined();
+  });
+
+  // inputlircd's `-- ${INPUTLIRCD_OPTS}` (conf.d: the event device), dhcp_probe's
+  // `${DHCP_PROBE_INTERFACE}`, an `"${X:-/etc/x.conf}"`, two device operands (slcand's).
+  test("a converted launch's trailing lone variables holding operands (a run of them) go last too", () => {
+    const r = rule({ id: 'inputlircd', foreground: '-f' });
+    const launch = (args: string, confd: string) => {
+      const s = service(
+        sh('#!/sbin/openrc-run', 'start() {', `\tstart-stop-daemon --start --exec /usr/sbin/foo -- ${args}`, '}'),
+        confd,
+      );
+      const d = draft();
+      expect(customStartStep(ctx(s, { rule: r }), d)).toBeUndefined();
+      expect(flagsStep(ctx(s, { rule: r }), d)).toBeUndefined();
+      return { r: foregroundStep(ctx(s, { rule: r }), d), d };
+    };
+    const one = launch('${OPTS}', 'OPTS="/dev/input/event2"');
+    expect(one.r).toBeUndefined();
+    expect(one.d.operandLast).toEqual([0]);
+    expect(one.d.notes).toContain(
+      "${OPTS} (/dev/input/event2 now), the daemon's last argument, now ends command_args_background and command_args_foreground instead of command_args: OpenRC appends those after command_args, and a getopt() that stops at the first operand (musl's) would not read options after it",
+    );
+    const dflt = launch('${OPTS} "${CONF:-/etc/foo.conf}"', 'OPTS=""');
+    expect(dflt.r).toBeUndefined();
+    expect(dflt.d.operandLast).toEqual([1]);
+    const two = launch('-s 5 ${TTY} ${DEV}', 'TTY="ttyUSB0"\nDEV="can0"');
+    expect(two.r).toBeUndefined();
+    expect(two.d.operandLast).toEqual([2, 3]);
+    // a variable that holds an option now, or one right after an option that may take it: stays
+    expect(launch('${OPTS}', 'OPTS="-d 1 /dev/input/event2"').r).toMatchObject({ code: 'needs-foreground' });
+    expect(launch('-c ${CONF}', 'CONF="/etc/foo.conf"').r).toBeUndefined();
+    expect(launch('-c ${CONF}', 'CONF="/etc/foo.conf"').d.operandLast).toBeUndefined();
+    // a variable with a value nothing says statically: not moved
+    expect(launch('${OPTS} ${X}', 'OPTS="a"').d.operandLast).toBeUndefined();
   });
 
   test('the rule beats the script and the unit, citing its foreground source', () => {
