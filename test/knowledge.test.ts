@@ -166,3 +166,13 @@ test('entryToRule keeps every flag with its reason and every source with its fac
     'pidfileFlags: xd(8): -p FILE',
   ]);
 });
+
+// verify-daemons saw Debian's gkrellmd fork with no word: Debian's /etc/gkrellmd.conf has an
+// uncommented `detach`, Gentoo's (the upstream sample) does not. The entry says so instead of
+// refusing: gkrellmd stays in the foreground by itself, with a warning about that line.
+test('gkrellmd: foreground by itself, the configuration file detach said (configForks), no refusal', () => {
+  const r = findRule('gkrellmd', 'gkrellmd');
+  expect(r?.refuse).toBeUndefined();
+  expect(r?.foreground).toBe('');
+  expect(r?.configForks).toMatch(/'detach' line/);
+});
