@@ -490,7 +490,7 @@ function localAcross(pre: readonly string[], post: readonly string[]): string | 
  * the stop's, and stop_post() runs only after a stop that worked, so the lines say nothing;
  * they go, with a `local` of that name alone on its line before the stop.
  */
-function dropStopStatus(sp: Split): Split {
+function dropStopStatus(sp: Split): Split & { status?: string } {
   // `local ret=$?` too (midentd): a local set there holds the stop's status just the same.
   const m = sp.post.length ? /^\s*(?:local\s+)?([A-Za-z_]\w*)=\$\?\s*$/.exec(sp.post[0]) : null;
   if (!m) return sp;
@@ -505,7 +505,7 @@ function dropStopStatus(sp: Split): Split {
   if (rest.some((l) => mentions(l) && !ret.test(l))) return sp;
   const decl = new RegExp(`^\\s*local\\s+${v}\\s*$`);
   if (sp.pre.some((l) => mentions(l) && !decl.test(l))) return sp;
-  return { pre: sp.pre.filter((l) => !decl.test(l)), post: rest.filter((l) => !ret.test(l)) };
+  return { pre: sp.pre.filter((l) => !decl.test(l)), post: rest.filter((l) => !ret.test(l)), status: v };
 }
 
 function ownsItsLines(s: Service, f: FunctionDef): boolean {
@@ -2057,6 +2057,40 @@ function statusReadsProcess(s: Service): boolean {
   );
 }
 
+/** killall options that only say how to signal (psmisc and busybox read them alike). */
+const KILLALL_HOW = /^-(q|w|-quiet|-wait|(SIG)?[A-Z][A-Z0-9+-]*|\d+)$/;
+
+/**
+ * `killall [-q] [-w] [-SIG|-s SIG] NAME`, one plain process name that is not the daemon's (nor
+ * the supervisor's, nor start-stop-daemon's): killall matches that exact name, so it cannot
+ * signal the daemon, whatever the supervisor. Not pkill (its pattern matches any part of a
+ * name, or of a command line with -f), not a path (killall then matches by executable), not
+ * -r/-u/-e and other selecting options.
+ */
+function otherProgramKillall(s: Service, c: Command, daemons: readonly string[]): boolean {
+  if (c.name !== 'killall') return false;
+  const w = c.words.slice(1).map((x) => x.text);
+  const names: string[] = [];
+  for (let i = 0; i < w.length; i++) {
+    if (w[i] === '-s' || w[i] === '--signal') {
+      if (!/^(SIG)?[A-Z][A-Z0-9+-]*$|^\d+$/.test(w[++i] ?? '')) return false;
+    } else if (w[i].startsWith('-')) {
+      if (!KILLALL_HOW.test(w[i])) return false;
+    } else names.push(w[i]);
+  }
+  if (names.length !== 1 || !/^[A-Za-z0-9_][A-Za-z0-9._+-]*$/.test(names[0])) return false;
+  const own = new Set([...daemons, 'supervise-daemon', 'start-stop-daemon', s.name]);
+  if (s.daemon) own.add(s.daemon);
+  // The programs the script's own start-stop-daemon calls name (--exec, --name, the program operand).
+  for (const x of s.ssdCalls) {
+    const p = parseOptions(x.cmd.words.slice(1).map((y) => unquoted(y.text)));
+    for (const o of p.options)
+      if ((o.spec.long === 'exec' || o.spec.long === 'name' || o.spec.long === 'startas') && o.value)
+        own.add(o.value.slice(o.value.lastIndexOf('/') + 1));
+  }
+  return !own.has(names[0]);
+}
+
 /** stop() becomes the supervisor's stop: its other steps go to stop_pre()/stop_post(). */
 function convertStop(
   s: Service,
@@ -2071,7 +2105,22 @@ function convertStop(
 ): Refusal | void {
   if (!ownsItsLines(s, stopFn)) return refuse('stop() shares its lines with other code');
   const stopCmds = s.initd.commands.filter((c) => c.fn === 'stop' && !CHATTER.has(c.name));
-  const stoppers = stopCmds.filter((c) => STOPPERS.test(c.name) || runsDaemon(s, c, daemons));
+  let stoppers = stopCmds.filter((c) => STOPPERS.test(c.name) || runsDaemon(s, c, daemons));
+  // pptpd's stop(): `start-stop-daemon --stop --pidfile /run/pptpd.pid`, then `killall -SIGTERM
+  // pptpctrl` for the per-call children that outlive pptpd. Such a killall signals only
+  // processes of another name, after the daemon's stop: in stop_post() it runs once the
+  // supervisor has stopped the daemon and has itself exited, so it cannot reach either of them
+  // (nor make the supervisor respawn anything), and it ends what it ended before.
+  const main = stoppers.filter((c) => !otherProgramKillall(s, c, daemons));
+  if (main.length === 1 && main.length < stoppers.length) {
+    const after = stoppers.filter((c) => c !== main[0]);
+    if (after.every((c) => c.start >= stmtEnd(main[0]))) {
+      stoppers = main;
+      notes.push(
+        `stop()'s ${after.map((c) => c.words.map((w) => w.text).join(' ')).join('; ')} after the stop signals processes of another name, which the daemon's stop does not end: it stays, in stop_post(), which runs once the supervisor has stopped the daemon and exited`,
+      );
+    }
+  }
   if (stoppers.length !== 1) {
     const seen = (stoppers.length ? stoppers : stopCmds).map((c) => c.name);
     return refuse(
@@ -2194,6 +2243,20 @@ function convertStop(
   const split = splitAround(s, stopFn, stopper);
   if (!split) return refuse('stop() is written on one line with its braces');
   const sp = dropStopStatus(split);
+  // pptpd's `result=$?`, a killall, `eend $result`: stop() ended with the stop's own status, so
+  // the steps between never decided it. stop_post() runs only after a stop that worked, and
+  // openrc-run runs `stop_post || exit $?`: ending it with `return 0` keeps a step that finds
+  // nothing to do (killall with no such process, exit 1) from failing the stop it never failed.
+  if (sp.status && hasCode(sp.post)) {
+    const body = s.initd.text.slice(s.initd.lineEnd(stopFn.body.start), s.initd.lineStart(stopFn.body.end - 1));
+    const last = body
+      .split(/\r?\n/)
+      .reverse()
+      .find((l) => l.trim() !== '' && !l.trim().startsWith('#'));
+    const ref = `"?\\$\\{?${sp.status}\\}?"?`;
+    if (last && new RegExp(`^\\s*(eend|ewend|return)\\s+${ref}(\\s+("[^"]*"|'[^']*'))?\\s*;?\\s*$`).test(last))
+      sp.post.push(`${/^\s*/.exec(last)?.[0] || '\t'}return 0`);
+  }
   // poolmon's `local pidfile=/run/poolmon.pid`, which only the stop read: the supervisor's stop
   // now names that file, and stop_pre() would keep a local that nothing reads.
   const setsPidLocal = (l: string) => !!pidLocal && new RegExp(`^\\s*(local\\s+)?${pidLocal}=\\S+\\s*$`).test(l);

@@ -2535,7 +2535,15 @@ describe('a program start() runs directly, stopped by stop()', () => {
     );
     expect(r).toBeUndefined();
     expect(applied(s, d.converted!.edits)).toBe(
-      sh('#!/sbin/openrc-run', 'FOOD_BIN=/usr/sbin/food', 'stop_post() {', '\trm -f /run/food.pid', '}'),
+      sh(
+        '#!/sbin/openrc-run',
+        'FOOD_BIN=/usr/sbin/food',
+        'stop_post() {',
+        '\trm -f /run/food.pid',
+        // stop() returned the stop's status (`eend ${ret}`), 0 on the way to stop_post()
+        '\treturn 0',
+        '}',
+      ),
     );
   });
 
@@ -2969,4 +2977,89 @@ describe('`${VAR:+…}` beside an option that reads a variable start() sets', ()
       'start_stop_daemon_args="\\${FOO_UMASK:+--umask \\${FOO_UMASK}} --env HOME=\\"\\${FOO_HOME}\\""',
     );
   });
+});
+
+// pptpd's stop(): the daemon's stop, `result=$?`, `killall -SIGTERM pptpctrl` for the per-call
+// children that outlive it, `eend $result`.
+describe('a killall of another program after the stop', () => {
+  const script = (...stop: string[]) =>
+    sh(
+      '#!/sbin/openrc-run',
+      'start() {',
+      '\tebegin "Starting foo"',
+      '\tstart-stop-daemon --start --quiet --exec /usr/sbin/foo -- ${FOO_OPTS}',
+      '\teend $?',
+      '}',
+      'stop() {',
+      '\tebegin "Stopping foo"',
+      ...stop,
+      '}',
+    );
+  const stopThen = (...after: string[]) =>
+    script('\tstart-stop-daemon --stop --quiet --pidfile /run/foo.pid', ...after);
+
+  test('stays, in stop_post(), which returns 0 where stop() returned the stop status it saved', () => {
+    const { r, d, s } = run(stopThen('\tresult=$?', '\tkillall -SIGTERM fooctrl &>/dev/null', '\teend $result'), {
+      rule: rule(),
+    });
+    expect(r).toBeUndefined();
+    expect(applied(s, d.converted!.edits)).toBe(
+      sh('#!/sbin/openrc-run', 'stop_post() {', '\tkillall -SIGTERM fooctrl &>/dev/null', '\treturn 0', '}'),
+    );
+    expect(d.notes.join('\n')).toMatch(
+      /killall -SIGTERM fooctrl after the stop signals processes of another name, which the daemon's stop does not end/,
+    );
+  });
+
+  test("without a saved status, stop_post() ends as stop() did (its last step's status)", () => {
+    const { r, d, s } = run(stopThen('\tkillall -q fooctrl', '\teend $?'), { rule: rule() });
+    expect(r).toBeUndefined();
+    expect(applied(s, d.converted!.edits)).toBe(sh('#!/sbin/openrc-run', 'stop_post() {', '\tkillall -q fooctrl', '}'));
+  });
+
+  test('`killall -s TERM name` and the signal as a number are read alike', () => {
+    for (const k of ['killall -s TERM fooctrl', 'killall -9 fooctrl', 'killall -w -KILL fooctrl'])
+      expect(run(stopThen(`\t${k}`), { rule: rule() }).r).toBeUndefined();
+  });
+
+  test('a killall that may reach the daemon, or that runs before the stop, is refused as before', () => {
+    for (const stop of [
+      // the daemon itself (the rule's name), the launched program, the supervisor
+      [`\tstart-stop-daemon --stop --pidfile /run/foo.pid`, '\tkillall foo'],
+      [`\tstart-stop-daemon --stop --pidfile /run/foo.pid`, '\tkillall supervise-daemon'],
+      // options that select otherwise (a regular expression, a user), a path, a variable
+      [`\tstart-stop-daemon --stop --pidfile /run/foo.pid`, '\tkillall -r fooc.*'],
+      [`\tstart-stop-daemon --stop --pidfile /run/foo.pid`, '\tkillall -u news fooctrl'],
+      [`\tstart-stop-daemon --stop --pidfile /run/foo.pid`, '\tkillall /usr/sbin/fooctrl'],
+      [`\tstart-stop-daemon --stop --pidfile /run/foo.pid`, '\tkillall ${CHILD}'],
+      [`\tstart-stop-daemon --stop --pidfile /run/foo.pid`, '\tkillall fooctrl barctrl'],
+      // pkill matches any part of a name
+      [`\tstart-stop-daemon --stop --pidfile /run/foo.pid`, '\tpkill fooctrl'],
+      // before the stop: in stop_pre() the supervisor still runs
+      ['\tkillall fooctrl', `\tstart-stop-daemon --stop --pidfile /run/foo.pid`],
+    ])
+      expect(refusal(script(...stop), { rule: rule({ daemons: ['food'] }) }).reason).toMatch(
+        /^custom start\(\)\/stop\(\): stop\(\) does not stop exactly one daemon \(2 stop commands/,
+      );
+  });
+});
+
+test('a step between the saved stop status and the `eend` that returns it: stop_post() returns 0', () => {
+  const { r, d, s } = run(
+    sh(
+      '#!/sbin/openrc-run',
+      'command=/usr/bin/foo',
+      'pidfile=/run/foo.pid',
+      'stop() {',
+      '\tstart-stop-daemon --stop --pidfile /run/foo.pid',
+      '\tretval=$?',
+      '\t[ -e /run/foo.sock ] && rm /run/foo.sock',
+      '\teend ${retval} "Failed to stop foo"',
+      '}',
+    ),
+  );
+  expect(r).toBeUndefined();
+  expect(applied(s, d.converted!.edits)).toContain(
+    'stop_post() {\n\t[ -e /run/foo.sock ] && rm /run/foo.sock\n\treturn 0\n}\n',
+  );
 });
