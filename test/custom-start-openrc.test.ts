@@ -593,3 +593,30 @@ describe('the last word of command_args moved behind the words OpenRC appends (g
     expect(sd.slice(sd.indexOf('--'))).toEqual(['--', '/etc/hostapd/wlan0.conf', '/etc/hostapd/wlan1.conf']);
   });
 });
+
+// watchdog's `--retry $(get_delay)`: supervise-daemon is given its stop schedule when it starts
+// the daemon (supervise_start's --retry; supervise_stop passes none), start-stop-daemon when it
+// stops it (ssd_stop's --retry), each read from the retry that start_pre()/stop_pre() set.
+describe('a --retry computed by a function of the script (generic/custom-stop-computed-retry)', () => {
+  test.each([
+    ['conf.d sets the interval', 'TICKD_INTERVAL=7\n', '7'],
+    ['the default', undefined, '10'],
+  ])('%s: the same schedule under both backends', async (_what, confd, delay) => {
+    const { before, after, supervised } = await both('tickd', 'custom-stop-computed-retry', {
+      confd,
+      actions: ['start', 'stop'],
+    });
+    expect(before.map((r) => r.code)).toEqual([0, 0]);
+    expect(calls(before[1])).toEqual([
+      ['start-stop-daemon', '--exec /usr/sbin/tickd', '--pidfile /run/tickd.pid', `--retry ${delay}`, '--stop'],
+    ]);
+    expect(after.map((r) => r.code)).toEqual([0, 0]);
+    expect(calls(after[0])).toEqual(calls(before[0]));
+    expect(calls(after[1])).toEqual(calls(before[1]));
+    expect(supervised.map((r) => r.code)).toEqual([0, 0]);
+    const start = supervised[0].calls.find((c) => c[0] === 'supervise-daemon')!;
+    expect(start.slice(0, 3)).toEqual(['supervise-daemon', 'tickd', '--start']);
+    expect(start[start.indexOf('--retry') + 1]).toBe(delay);
+    expect(supervised[1].calls.map((c) => c.slice(0, 3))).toEqual([['supervise-daemon', 'tickd', '--stop']]);
+  });
+});

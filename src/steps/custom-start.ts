@@ -921,7 +921,9 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
     const edits: Edit[] = [];
     const lines: string[] = [];
     const notes: string[] = [];
-    const r = convertStop(s, file, stopFn, daemons, s.initd.eol, lines, notes, edits, ctx.rule?.stopWords);
+    const r = convertStop(s, file, stopFn, daemons, s.initd.eol, lines, notes, edits, ctx.rule?.stopWords, {
+      startPreFree: !s.defines('start_pre'),
+    });
     if (r) return r;
     const rr = removeRestart(s, file, notes, edits);
     if (rr) return rr;
@@ -1678,7 +1680,9 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
 
   const launchPidfile = lines.some((l) => l.startsWith('pidfile='));
   if (stopFn) {
-    const r = convertStop(s, file, stopFn, [...daemons, launch.name], eol, lines, notes, edits, ctx.rule?.stopWords);
+    const r = convertStop(s, file, stopFn, [...daemons, launch.name], eol, lines, notes, edits, ctx.rule?.stopWords, {
+      startPreFree: !s.defines('start_pre') && !hasCode(pre),
+    });
     if (r) return r;
   }
   const rr = removeRestart(s, file, notes, edits);
@@ -2091,6 +2095,38 @@ function otherProgramKillall(s: Service, c: Command, daemons: readonly string[])
   return !own.has(names[0]);
 }
 
+/**
+ * Why stop()'s computed `--retry VALUE` cannot become `retry=VALUE` set in start_pre() and
+ * stop_pre() (undefined: it can). Only one command substitution of a function the script
+ * defines, called with no words (watchdog's `$(get_delay)`): it reads what the script's top
+ * level and conf.d set, the same in start_pre() as in stop(), provided stop() sets nothing
+ * itself (a function sees its caller's variables). A --signal beside it would make a bare number
+ * mean that signal first; retry set anywhere else would be overwritten or overwrite it.
+ */
+function computedRetryRefusal(
+  s: Service,
+  value: string,
+  signal: boolean,
+  lines: readonly string[],
+  startPreFree: boolean,
+): string | undefined {
+  const m = /^"?(?:\$\(\s*([A-Za-z_][\w-]*)\s*\)|`\s*([A-Za-z_][\w-]*)\s*`)"?$/.exec(value);
+  const fn = m?.[1] ?? m?.[2];
+  if (!fn || !s.defines(fn) || /^(start|stop)(_pre|_post)?$/.test(fn))
+    return 'not one call of a function of the script, which could be run when the service starts too';
+  if (s.initd.assignments.some((a) => a.fn === 'stop'))
+    return `stop() sets variables of its own, which ${fn}() may read`;
+  if (signal) return 'with a --signal beside it';
+  if (
+    s.isSet('retry') ||
+    s.initd.assignments.some((a) => a.name === 'retry') ||
+    lines.some((l) => l.startsWith('retry='))
+  )
+    return 'retry is set elsewhere too';
+  if (!startPreFree) return 'start_pre() is taken, where supervise-daemon would need it computed';
+  return undefined;
+}
+
 /** stop() becomes the supervisor's stop: its other steps go to stop_pre()/stop_post(). */
 function convertStop(
   s: Service,
@@ -2102,6 +2138,7 @@ function convertStop(
   notes: string[],
   edits: Edit[],
   stopWords: readonly string[] = [],
+  more: { startPreFree?: boolean } = {},
 ): Refusal | void {
   if (!ownsItsLines(s, stopFn)) return refuse('stop() shares its lines with other code');
   const stopCmds = s.initd.commands.filter((c) => c.fn === 'stop' && !CHATTER.has(c.name));
@@ -2145,6 +2182,9 @@ function convertStop(
   const words = stopper.words.slice(1).map((w) => unquoted(w.text));
   /** stop()'s own variable naming the pid file, known to be the converted one (oneLiteralFile). */
   let pidLocal: string | undefined;
+  /** retry computed by a function of the script when the service starts and stops (watchdog's get_delay). */
+  let computedRetry: string | undefined;
+  let computedRetryFn: string | undefined;
   if (stopper.name === 'start-stop-daemon') {
     const p = parseOptions(words);
     // `--stop ${RETRY} --pidfile …`: a variable where an option stands may hold --retry or
@@ -2201,15 +2241,22 @@ function convertStop(
     // watchdog's `--retry $(get_delay)`: a schedule computed when stop() runs. Written as data
     // (quoted) it would reach start-stop-daemon as the literal text; written as code at the top
     // of the script it would run before get_delay() is even defined.
-    if (r?.value && /[$`]/.test(r.value))
-      return refuse(
-        `stop()'s start-stop-daemon --retry ${r.value} is computed when stop() runs; a top-level retry= cannot hold it`,
-      );
     const sig = p.options.find((o) => o.spec.long === 'signal');
+    if (r?.value && /[$`]/.test(r.value)) {
+      const why = computedRetryRefusal(s, r.value, !!sig, lines, more.startPreFree ?? false);
+      if (why)
+        return refuse(
+          `stop()'s start-stop-daemon --retry ${r.value} is computed when stop() runs; a top-level retry= cannot hold it (${why})`,
+        );
+      computedRetry = r.value;
+      computedRetryFn = /[A-Za-z_][\w-]*/.exec(r.value.replace(/^"?(\$\(|`)/, ''))?.[0];
+    }
     const nonTerm = sig?.value && !/^(SIG)?TERM$|^15$/i.test(sig.value) ? sig.value : undefined;
     const name = nonTerm ? retrySignal(nonTerm) : undefined;
     if (nonTerm && !name) return refuse(`stop() sends signal ${nonTerm}, which has no portable name for retry`);
-    if (r?.value && !s.isSet('retry'))
+    if (computedRetry) {
+      // Written below, in start_pre() and stop_pre().
+    } else if (r?.value && !s.isSet('retry'))
       // A bare timeout sends --signal first (OpenRC's parse_schedule): keep that signal.
       lines.push(`retry=${shellQuoteWord(name && /^\d+$/.test(r.value) ? `${name}/${r.value}` : r.value)}`);
     else if (name && !s.isSet('retry')) lines.push(`retry=${shellQuoteWord(`${name}/5`)}`);
@@ -2234,7 +2281,9 @@ function convertStop(
       c.start >= lineFrom &&
       c.start < lineTo &&
       !CHATTER.has(c.name) &&
-      c.name !== 'return',
+      c.name !== 'return' &&
+      // the function the computed --retry calls, inside the stop's own words
+      !(computedRetryFn !== undefined && c.name === computedRetryFn && c.start > stopper.start && c.end <= stopper.end),
   );
   if (beside)
     return refuse(
@@ -2273,6 +2322,16 @@ function convertStop(
     return refuse(
       `stop() declares ${across} local before it stops the daemon and reads it after: split into stop_pre() and stop_post(), the second would not see its value`,
     );
+  // watchdog's `--retry $(get_delay)` (the check interval its configuration file sets, 10 s
+  // by default): supervise-daemon takes its stop schedule when it starts the daemon
+  // (supervise_start passes --retry; supervise_stop passes none), start-stop-daemon when it
+  // stops it (ssd_stop). openrc-run runs start_pre()/stop_pre() in the shell that then runs
+  // start/stop, so each sets retry for the backend that reads it then: the same computation,
+  // at start from the configuration the daemon was started with.
+  const retryLine = computedRetry
+    ? `${/^\s*/.exec(s.initd.text.slice(s.initd.lineStart(stopper.start), stopper.start))?.[0] || '\t'}retry="${unquoted(computedRetry)}"`
+    : undefined;
+  if (retryLine) sp.pre.push(retryLine);
   const ownPre = hasCode(sp.pre) && s.defines('stop_pre') ? keepOwnHook(s, file, 'stop_pre') : undefined;
   for (const [name, body] of [
     ['stop_pre', sp.pre],
@@ -2280,21 +2339,29 @@ function convertStop(
   ] as const)
     if (hasCode(body) && s.defines(name) && !(name === 'stop_pre' && ownPre))
       return refuse(`stop() has steps for ${name}(), which the script defines already`);
+  const startPre = retryLine ? fnText('start_pre', [retryLine.replace(/^\s*/, '\t')], eol) + eol : '';
   edits.push(
     replaceFunction(
       s,
       file,
       stopFn,
-      fnPair(['stop_pre', ownPre ? ownPre.callFirst(sp.pre) : sp.pre], ['stop_post', sp.post], eol),
+      startPre + fnPair(['stop_pre', ownPre ? ownPre.callFirst(sp.pre) : sp.pre], ['stop_post', sp.post], eol),
     ),
   );
+  if (retryLine)
+    notes.push(
+      `stop()'s --retry ${computedRetry} is computed when the service starts, in start_pre() (supervise-daemon takes its stop schedule when it starts the daemon), and again when it stops, in stop_pre() (start-stop-daemon's stop reads retry then): retry=${unquoted(computedRetry!)} in both`,
+    );
   if (ownPre) {
     edits.push(ownPre.edit);
     notes.push(ownPre.note('stop'));
   }
   // Said only of the functions written (fnText writes none for comments alone: libvirt-snmp's
   // stop() kept a comment beside its stop, and no stop_pre() was written).
-  const written = [hasCode(sp.pre) && 'stop_pre()', hasCode(sp.post) && 'stop_post()'].filter(Boolean);
+  const written = [
+    hasCode(sp.pre.filter((l) => l !== retryLine)) && 'stop_pre()',
+    hasCode(sp.post) && 'stop_post()',
+  ].filter(Boolean);
   if (written.length) notes.push(`stop()'s other steps are now ${written.join('/')}`);
 }
 

@@ -283,7 +283,7 @@ describe('a single start-stop-daemon launch', () => {
       ),
     );
     expect(r && r.reason).toBe(
-      "custom start()/stop(): stop()'s start-stop-daemon --retry $(get_delay) is computed when stop() runs; a top-level retry= cannot hold it",
+      "custom start()/stop(): stop()'s start-stop-daemon --retry $(get_delay) is computed when stop() runs; a top-level retry= cannot hold it (not one call of a function of the script, which could be run when the service starts too)",
     );
   });
 
@@ -3062,4 +3062,111 @@ test('a step between the saved stop status and the `eend` that returns it: stop_
   expect(applied(s, d.converted!.edits)).toContain(
     'stop_post() {\n\t[ -e /run/foo.sock ] && rm /run/foo.sock\n\treturn 0\n}\n',
   );
+});
+
+// watchdog's stop(): `start-stop-daemon --stop --exec ... --pidfile ... --retry $(get_delay)`,
+// get_delay() reading the check interval from watchdog.conf. supervise-daemon takes retry when
+// it starts the daemon, start-stop-daemon when it stops it.
+describe("stop()'s --retry computed by a function of the script", () => {
+  const fns = ['get_delay() {', '\tsed -n "s/^interval *= *//p" /etc/foo.conf', '}'];
+  const stop = (retry = '$(get_delay)', ...before: string[]) => [
+    'stop() {',
+    '\tebegin "Stopping foo"',
+    ...before,
+    `\tstart-stop-daemon --stop --exec /usr/sbin/foo --pidfile /run/foo.pid \\`,
+    `\t\t--retry ${retry}`,
+    '\teend $?',
+    '}',
+  ];
+
+  test('is computed in start_pre() (for supervise-daemon) and in stop_pre() (for start-stop-daemon)', () => {
+    const { r, d, s } = run(
+      sh('#!/sbin/openrc-run', 'command=/usr/sbin/foo', 'pidfile=/run/foo.pid', ...fns, ...stop()),
+      { rule: rule() },
+    );
+    expect(r).toBeUndefined();
+    expect(applied(s, d.converted!.edits)).toBe(
+      sh(
+        '#!/sbin/openrc-run',
+        'command=/usr/sbin/foo',
+        'pidfile=/run/foo.pid',
+        ...fns,
+        'start_pre() {',
+        '\tretry="$(get_delay)"',
+        '\treturn 0',
+        '}',
+        '',
+        'stop_pre() {',
+        '\tretry="$(get_delay)"',
+        '\treturn 0',
+        '}',
+      ),
+    );
+    expect(d.converted!.lines.filter((l) => l.startsWith('retry='))).toEqual([]);
+    expect(d.notes.join('\n')).toMatch(/--retry \$\(get_delay\) is computed when the service starts, in start_pre\(\)/);
+    expect(d.notes.join('\n')).not.toMatch(/other steps are now/);
+  });
+
+  test('beside a converted start() with nothing before its launch, and in backquotes', () => {
+    const { r, d, s } = run(
+      sh(
+        '#!/sbin/openrc-run',
+        ...fns,
+        'start() {',
+        '\tstart-stop-daemon --start --exec /usr/sbin/foo --pidfile /run/foo.pid -- ${FOO_OPTS}',
+        '}',
+        ...stop('`get_delay`'),
+      ),
+      { rule: rule() },
+    );
+    expect(r).toBeUndefined();
+    expect(applied(s, d.converted!.edits)).toContain('start_pre() {\n\tretry="`get_delay`"\n\treturn 0\n}\n');
+  });
+
+  test.each([
+    ['a command that is no function of the script', '$(cat /etc/foo.delay)', [], [], 'not one call of a function'],
+    ['a function called with words', '$(get_delay 5)', [], [], 'not one call of a function'],
+    [
+      'stop() sets a variable the function may read',
+      '$(get_delay)',
+      ['\tlocal conf=/etc/foo.conf'],
+      [],
+      'sets variables',
+    ],
+    ['retry set elsewhere', '$(get_delay)', [], ['retry=30'], 'retry is set elsewhere'],
+    [
+      'start_pre() taken',
+      '$(get_delay)',
+      [],
+      ['start_pre() {', '\tcheckpath -d /run/foo', '}'],
+      'start_pre() is taken',
+    ],
+  ])('refused: %s', (_what, retry, before, top, why) => {
+    const r = refusal(sh('#!/sbin/openrc-run', 'command=/usr/sbin/foo', ...top, ...fns, ...stop(retry, ...before)), {
+      rule: rule(),
+    });
+    expect(r.reason).toMatch(/--retry .* is computed when stop\(\) runs; a top-level retry= cannot hold it \(/);
+    expect(r.reason).toContain(why);
+  });
+
+  test('refused with a --signal beside it, and where start() leaves steps for start_pre()', () => {
+    const sig = refusal(
+      sh('#!/sbin/openrc-run', 'command=/usr/sbin/foo', ...fns, ...stop('$(get_delay) --signal INT')),
+      { rule: rule() },
+    );
+    expect(sig.reason).toContain('with a --signal beside it');
+    const pre = refusal(
+      sh(
+        '#!/sbin/openrc-run',
+        ...fns,
+        'start() {',
+        '\tcheckpath -d /run/foo',
+        '\tstart-stop-daemon --start --exec /usr/sbin/foo --pidfile /run/foo.pid',
+        '}',
+        ...stop(),
+      ),
+      { rule: rule() },
+    );
+    expect(pre.reason).toContain('start_pre() is taken');
+  });
 });
