@@ -2127,6 +2127,61 @@ function computedRetryRefusal(
   return undefined;
 }
 
+/** The first line of the innermost if/case/loop around `offset` in the function, as written. */
+function enclosing(s: Service, f: FunctionDef, offset: number): string | undefined {
+  const from = f.body.start + 1;
+  const t = stripQuotedAndComments(s.initd.text.slice(from, offset));
+  const open: number[] = [];
+  for (const m of t.matchAll(/(?:^|[\s;&|(])(if|case|for|while|until|fi|esac|done)(?=[\s;&|)]|$)/g)) {
+    const at = m.index + m[0].length - m[1].length;
+    if (/^(if|case|for|while|until)$/.test(m[1])) open.push(at);
+    else open.pop();
+  }
+  const at = open.pop();
+  if (at === undefined) return undefined;
+  const line = s.initd.text.slice(from + at, s.initd.lineEnd(from + at)).replace(/\r?\n$/, '');
+  return line.length > 70 ? `${line.slice(0, 67)}...` : line;
+}
+
+/**
+ * The reason for a stop() that does not stop one process: none (innd's `ctlinnd shutdown`,
+ * canna's `cannakill`: the daemon asked to stop its own way) or several (ovdb's two daemons,
+ * iaxmodem's children, totd's two pid files chosen by an if).
+ */
+function stopCountRefusal(s: Service, stopFn: FunctionDef, stopCmds: Command[], stoppers: Command[]): Refusal {
+  const shown = (c: Command) => {
+    const text = s.initd.text
+      .slice(c.start, c.end)
+      .replace(/\\\r?\n\s*/g, '')
+      .replace(/\s+/g, ' ');
+    return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+  };
+  const list = (cs: Command[]) =>
+    [...new Set(cs.map(shown))].slice(0, 4).join('; ') + (new Set(cs.map(shown)).size > 4 ? '; ...' : '');
+  if (stoppers.length === 0) {
+    const runs = stopCmds.filter(
+      (c) =>
+        !MESSAGES.has(c.name) &&
+        !/^(return|local|export|unset|set|exit|sleep|mark_service_\w+)$/.test(c.name) &&
+        !/^(eend|ewend)$/.test(c.name),
+    );
+    return refuse(
+      runs.length
+        ? `stop() signals no process itself (no start-stop-daemon, kill, pkill or killall): it stops the daemon its own way, through ${list(runs)}, where the supervisor's stop would only send the daemon SIGTERM, and nothing rc-supervise knows says the daemon ends the same way on that`
+        : 'stop() stops no process (no start-stop-daemon, kill, pkill or killall, and no other program): the supervisor would stop a daemon that stop() left running',
+      runs.length
+        ? "if the daemon's own documentation says SIGTERM shuts it down the same way, remove stop() (set retry for the time the daemon needs), then migrate again; otherwise keep the service on start-stop-daemon"
+        : undefined,
+    );
+  }
+  const within = stoppers.find((c) => nesting(s, stopFn, c.start) !== 0);
+  const around = within ? enclosing(s, stopFn, within.start) : undefined;
+  return refuse(
+    `stop() runs ${stoppers.length} commands that stop or signal processes (${list(stoppers)})${around ? ` under \`${around}\`` : ''}, where the supervisor's stop is one schedule of signals to its one child: rc-supervise cannot tell which of them that replaces, nor what the others still have to do`,
+    'where the others only end what the daemon leaves behind, keep them in stop_post() and let the default stop() stop the daemon, then migrate again',
+  );
+}
+
 /** stop() becomes the supervisor's stop: its other steps go to stop_pre()/stop_post(). */
 function convertStop(
   s: Service,
@@ -2158,14 +2213,31 @@ function convertStop(
       );
     }
   }
-  if (stoppers.length !== 1) {
-    const seen = (stoppers.length ? stoppers : stopCmds).map((c) => c.name);
+  if (stoppers.length !== 1) return stopCountRefusal(s, stopFn, stopCmds, stoppers);
+  const stopper = stoppers[0];
+  // knot's `knotc stop`, accel-ppp's `accel-cmd shutdown hard`: the daemon asked to stop its
+  // own way first, the signal only a fallback. Said where stop() is refused anyway.
+  const askedFirst = stopCmds.find(
+    (c) =>
+      c.start < stopper.start &&
+      !MESSAGES.has(c.name) &&
+      !s.defines(c.name) &&
+      c.words.slice(1).some((w) => /^["']?(stop|shutdown|quit|halt|kill|-k|-kill|--kill)["']?$/.test(w.text)),
+  );
+  const first = askedFirst
+    ? `stop() first asks the daemon to stop its own way (${s.initd.text.slice(askedFirst.start, askedFirst.end).replace(/\s+/g, ' ').slice(0, 60)}), where the supervisor's stop would only send it a signal; it signals the daemon only after that`
+    : undefined;
+  if (nesting(s, stopFn, stopper.start) !== 0) {
+    const around = enclosing(s, stopFn, stopper.start);
     return refuse(
-      `stop() does not stop exactly one daemon (${stoppers.length} stop commands${seen.length ? `; it runs ${[...new Set(seen)].slice(0, 4).join(', ')}` : ''})`,
+      first
+        ? `${first} (inside ${around ? `\`${around}\`` : 'a condition'})`
+        : `stop() stops the daemon inside ${around ? `\`${around}\`` : 'a condition or loop'}: the supervisor's stop is one schedule of signals to its one child, the same whatever that ${around && /^(for|while|until)\b/.test(around) ? 'loop' : 'condition'} chose, so rc-supervise cannot replace it`,
+      first
+        ? "if the daemon's own documentation says SIGTERM shuts it down the same way, remove stop() (set retry for the time it needs), then migrate again; otherwise keep the service on start-stop-daemon"
+        : 'where every branch stops the daemon alike, replace stop() by the default one (with retry for the schedule), then migrate again',
     );
   }
-  const stopper = stoppers[0];
-  if (nesting(s, stopFn, stopper.start) !== 0) return refuse('stop() stops the daemon inside a condition');
   // tas's stop(): `IPMITAS -agent stop-service`, the daemon's own program asked to stop it. The
   // supervisor would only send a signal, and that shutdown path would never run; epmd's
   // `-kill` is a request epmd turns down while nodes are registered. Only where the rule says
@@ -2266,7 +2338,12 @@ function convertStop(
       si >= 0 ? `-${words[si + 1] ?? ''}` : words.find((w) => /^-[A-Za-z0-9]+$/.test(w) && !/^-[FU]$/.test(w));
     if (sig && !/^-(SIG)?TERM$|^-15$/i.test(sig))
       return refuse(
-        `stop() stops the daemon with ${stopper.name} ${sig}; the supervisor would send TERM (set retry by hand)`,
+        first
+          ? `${first} (${stopper.name} ${sig})`
+          : `stop() stops the daemon with ${stopper.name} ${sig}; the supervisor would send TERM (set retry by hand)`,
+        first
+          ? "if the daemon's own documentation says SIGTERM shuts it down the same way, remove stop() (set retry for the time it needs), then migrate again; otherwise keep the service on start-stop-daemon"
+          : undefined,
       );
   }
   // `qterm -t quick || start-stop-daemon --stop …` (TORQUE): the daemon's own shutdown first,

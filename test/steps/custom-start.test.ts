@@ -1566,7 +1566,12 @@ describe('stop() forms', () => {
         '}',
       ),
     );
-    expect(r.reason).toBe(`${PREFIX}stop() does not stop exactly one daemon (0 stop commands; it runs fooctl)`);
+    expect(r.reason).toBe(
+      `${PREFIX}stop() signals no process itself (no start-stop-daemon, kill, pkill or killall): it stops the daemon its own way, through /usr/sbin/fooctl shutdown, where the supervisor's stop would only send the daemon SIGTERM, and nothing rc-supervise knows says the daemon ends the same way on that`,
+    );
+    expect(r.suggestion).toMatch(
+      /^if the daemon's own documentation says SIGTERM shuts it down the same way, remove stop\(\)/,
+    );
   });
 });
 
@@ -3039,7 +3044,7 @@ describe('a killall of another program after the stop', () => {
       ['\tkillall fooctrl', `\tstart-stop-daemon --stop --pidfile /run/foo.pid`],
     ])
       expect(refusal(script(...stop), { rule: rule({ daemons: ['food'] }) }).reason).toMatch(
-        /^custom start\(\)\/stop\(\): stop\(\) does not stop exactly one daemon \(2 stop commands/,
+        /^custom start\(\)\/stop\(\): stop\(\) runs 2 commands that stop or signal processes \(/,
       );
   });
 });
@@ -3168,5 +3173,78 @@ describe("stop()'s --retry computed by a function of the script", () => {
       { rule: rule() },
     );
     expect(pre.reason).toContain('start_pre() is taken');
+  });
+});
+
+// The reasons for a stop() the supervisor's stop cannot replace say what stop() does.
+describe('the reason names what stop() does instead of one stop', () => {
+  const script = (...stop: string[]) =>
+    sh(
+      '#!/sbin/openrc-run',
+      'command=/usr/sbin/foo',
+      'pidfile=/run/foo.pid',
+      'stop() {',
+      '\tebegin "Stopping foo"',
+      ...stop,
+      '\teend $?',
+      '}',
+    );
+
+  test('several stops, chosen by a condition: each named, and the condition', () => {
+    const r = refusal(
+      script(
+        '\tif [ -n "${FOO_PIDFILE}" ]; then',
+        '\t\tstart-stop-daemon --stop --pidfile "${FOO_PIDFILE}"',
+        '\telse',
+        '\t\tstart-stop-daemon --stop --pidfile /run/foo.pid',
+        '\tfi',
+      ),
+    );
+    expect(r.reason).toBe(
+      `${PREFIX}stop() runs 2 commands that stop or signal processes (start-stop-daemon --stop --pidfile "\${FOO_PIDFILE}"; start-stop-daemon --stop --pidfile /run/foo.pid) under \`if [ -n "\${FOO_PIDFILE}" ]; then\`, where the supervisor's stop is one schedule of signals to its one child: rc-supervise cannot tell which of them that replaces, nor what the others still have to do`,
+    );
+  });
+
+  test('two daemons, one after the other', () => {
+    const r = refusal(
+      script(
+        '\tstart-stop-daemon --stop --pidfile /run/foo.pid',
+        '\tstart-stop-daemon --stop --pidfile /run/foo-monitor.pid',
+      ),
+    );
+    expect(r.reason).toMatch(
+      /stop\(\) runs 2 commands that stop or signal processes \(.*\/run\/foo-monitor.pid\), where/,
+    );
+  });
+
+  test('the one stop inside a loop, or a condition: named', () => {
+    const loop = refusal(script('\tfor p in $(cat /run/foo.pid); do', '\t\tkill ${p}', '\tdone'));
+    expect(loop.reason).toBe(
+      `${PREFIX}stop() stops the daemon inside \`for p in $(cat /run/foo.pid); do\`: the supervisor's stop is one schedule of signals to its one child, the same whatever that loop chose, so rc-supervise cannot replace it`,
+    );
+    const cond = refusal(
+      script('\tif [ "${RC_CMD}" = restart ]; then', '\t\tstart-stop-daemon --stop --pidfile /run/foo.pid', '\tfi'),
+    );
+    expect(cond.reason).toContain('inside `if [ "${RC_CMD}" = restart ]; then`: ');
+    expect(cond.reason).toContain('whatever that condition chose');
+  });
+
+  test("the daemon's own way first, the signal only after it (knot, accel-ppp)", () => {
+    const knot = refusal(
+      script(
+        '\t/usr/sbin/fooctl stop >/dev/null 2>&1',
+        '\tif [ "$?" != 0 ]; then',
+        '\t\tstart-stop-daemon --stop --pidfile /run/foo.pid',
+        '\tfi',
+      ),
+    );
+    expect(knot.reason).toBe(
+      `${PREFIX}stop() first asks the daemon to stop its own way (/usr/sbin/fooctl stop), where the supervisor's stop would only send it a signal; it signals the daemon only after that (inside \`if [ "$?" != 0 ]; then\`)`,
+    );
+    expect(knot.suggestion).toMatch(/^if the daemon's own documentation says SIGTERM/);
+    const accel = refusal(script('\tfoo-cmd shutdown hard', '\t[ $? -ne 0 ] && kill -9 $(pidof foo)'));
+    expect(accel.reason).toBe(
+      `${PREFIX}stop() first asks the daemon to stop its own way (foo-cmd shutdown hard), where the supervisor's stop would only send it a signal; it signals the daemon only after that (kill -9)`,
+    );
   });
 });
