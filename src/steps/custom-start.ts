@@ -243,8 +243,13 @@ function stripQuotedSingle(w: string): string {
   return w.replace(/'[^']*'/g, '');
 }
 
+/**
+ * Blanks quoted text and comments, keeping offsets. A backslash inside double quotes escapes any
+ * character, a newline too (mod-mono-server's `OPTS="--root ${DIR} \<newline>--nonstop"`); `#`
+ * begins a comment only at the start of a word, not inside one (`${RC_SVCNAME#*.}`, `$#`).
+ */
 function stripQuotedAndComments(t: string): string {
-  return t.replace(/"(?:[^"\\]|\\.)*"|'[^']*'|#[^\n]*/g, (m) => ' '.repeat(m.length));
+  return t.replace(/"(?:[^"\\]|\\[\s\S])*"|'[^']*'|(?<![^\s;&|()])#[^\n]*/g, (m) => ' '.repeat(m.length));
 }
 
 /** Depth of if/case/loops at `offset` inside a function body (0: runs unconditionally). */

@@ -477,6 +477,33 @@ describe('refusals', () => {
     expect(r.reason).toBe(`${PREFIX}start() launches the daemon inside a loop (several instances?)`);
   });
 
+  // mod-mono-server: a double-quoted value continued with a backslash-newline is one quoted
+  // string; the words in it ("for", "done"...) are no loop of start().
+  test('a quoted value continued on the next line is no loop', () => {
+    const { r, d } = run(
+      sh(
+        '#!/sbin/openrc-run',
+        'start() {',
+        '\tOPTS="--root /srv \\',
+        '--nonstop"',
+        '\t[ -n "${FOO_ROOT}" ] || ewarn "no root set for foo"',
+        launch + ' -- ${OPTS}',
+        '}',
+      ),
+    );
+    expect(r).toBeUndefined();
+    expect(d.converted).not.toBeNull();
+  });
+
+  // `#` inside a word (`${FILES#x}`) is no comment: the `done` after it closes the loop.
+  test('a loop closed on its line after a `#` inside a word is no loop around the launch', () => {
+    const { r, d } = run(
+      sh('#!/sbin/openrc-run', 'start() {', '\tfor f in ${FILES#x}; do checkpath -d "$f"; done', launch, '}'),
+    );
+    expect(r).toBeUndefined();
+    expect(d.converted).not.toBeNull();
+  });
+
   // Only `check && launch`, one simple command joined by && alone, is converted (below).
   test.each([
     ['||', '\tcheckpath -d /run/foo ||'],
