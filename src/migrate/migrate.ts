@@ -15,6 +15,7 @@ import { templateWord } from '../steps/route.js';
 import { confirmSyntax, shellErrorSite } from '../parse/syntax-check.js';
 import type { ServiceRule } from '../rules/types.js';
 import { planMigration, type Plan, type PlanOptions, type RefusalCode } from './plan.js';
+import { editsOnOriginal, ssdWrapperInlining } from './ssd-wrapper.js';
 
 export const MAX_PASSES = 10;
 
@@ -199,7 +200,19 @@ export function migrateLoaded(l: LoadedService, options: PlanOptions = {}): Serv
       `template: the ebuild fills in ${template} when it installs the script`,
       'run rc-supervise on the installed file',
     );
-  const service = parseService(l);
+  const asRead = parseService(l);
+  // metalog's ssd(): a function that only runs start-stop-daemon with fixed words before its
+  // caller's own. Every step reads the script with its calls written out (and the function
+  // gone); the changes are still against the file as read.
+  const wrapper = ssdWrapperInlining(asRead, l.initdPath);
+  const service = wrapper
+    ? new Service(
+        l.name,
+        new ShellFile(l.initdPath, applyEdits(l.initd.text, wrapper.edits)),
+        asRead.confd,
+        asRead.rcconf,
+      )
+    : asRead;
   // A program start() runs directly while stop() stops a daemon: a candidate only when it is the
   // one such program a rule knows (convertCustomStart then checks that stop() stops it).
   const direct = directlyRun(service).filter((n) => findRule('', n));
@@ -225,7 +238,21 @@ export function migrateLoaded(l: LoadedService, options: PlanOptions = {}): Serv
     confdPath: l.confdPath,
     initdIsLink: l.initd.linkTarget,
   };
-  const plan = planMigration({ ...base, service, options });
+  const planned = planMigration({ ...base, service, options });
+  const plan: Plan = !wrapper
+    ? planned
+    : planned.kind === 'migrate'
+      ? {
+          ...planned,
+          edits: editsOnOriginal(wrapper, service.initd.text, planned.edits),
+          notes: [wrapper.note, ...planned.notes],
+        }
+      : planned.kind === 'refuse'
+        ? {
+            ...planned,
+            reason: `${planned.reason} (read with the calls of ${wrapper.name}() written out as the start-stop-daemon command it runs)`,
+          }
+        : planned;
   if (plan.kind === 'refuse') return { service: l.name, plan, rule, changes: [], passes: 0 };
   // Whatever decides the command lines and cannot be read with certainty: refused, never guessed.
   const unknown = [...service.unknown][0];
@@ -239,8 +266,8 @@ export function migrateLoaded(l: LoadedService, options: PlanOptions = {}): Serv
     );
   if (plan.kind !== 'migrate') return { service: l.name, plan, rule, changes: [], passes: 0 };
   const unparsed = [
-    ...unparsedRegions(service.initd).map((r) => ({ ...r, file: l.initdPath })),
-    ...unparsedRegions(service.confd).map((r) => ({ ...r, file: l.confdPath })),
+    ...unparsedRegions(asRead.initd).map((r) => ({ ...r, file: l.initdPath })),
+    ...unparsedRegions(asRead.confd).map((r) => ({ ...r, file: l.confdPath })),
   ];
   const blind = plan.edits.find((e) => unparsed.some((r) => r.file === e.file && e.start < r.end && r.start <= e.end));
   if (blind)
@@ -251,7 +278,7 @@ export function migrateLoaded(l: LoadedService, options: PlanOptions = {}): Serv
       `${blind.file}: the change would touch lines the shell grammar rc-supervise uses cannot read (the shell itself accepts them); nothing written`,
       'migrate this service by hand (rc-supervise explain shows the command lines)',
     );
-  const inDoc = heredocEdit(service, plan.edits);
+  const inDoc = heredocEdit(asRead, plan.edits);
   if (inDoc) return inDoc(l.name, rule);
   // Writing through a symlink would change another service's script (net.eth0 -> net.lo).
   const link = [l.initd, l.confd].find((f) => f?.linkTarget);
@@ -271,7 +298,7 @@ export function migrateLoaded(l: LoadedService, options: PlanOptions = {}): Serv
     [l.confdPath, l.confd?.text ?? null],
   ]);
   let edits: Edit[] = plan.edits;
-  let current = service;
+  let current = asRead;
   let passes = 0;
   while (edits.length > 0) {
     if (++passes > MAX_PASSES) return notConverging(l.name, rule, `no fixed point after ${MAX_PASSES} passes`);
@@ -287,14 +314,14 @@ export function migrateLoaded(l: LoadedService, options: PlanOptions = {}): Serv
     current = new Service(l.name, initd, confd);
     for (const f of [initd, confd]) {
       // The original's own misread regions may stay; anything new must be a real error.
-      const before = f === initd ? service.initd.errors.length : (service.confd?.errors.length ?? 0);
+      const before = f === initd ? asRead.initd.errors.length : (asRead.confd?.errors.length ?? 0);
       const e = f?.errors[f.errors.length - 1];
       const verdict = f && e ? confirmSyntax(f.text, f.shebang).verdict : 'ok';
       if (f && e && (verdict === 'error' || (verdict === 'unconfirmed' && f.errors.length > before))) {
         // The grammar can miss an error of the original (`;;` on a line a `\` continues, outside
         // any case): when a real shell rejects the original too, the input is at fault, said as
         // syntaxCheck says it (exit 3), not as a bug of ours.
-        const original = f === initd ? service.initd : service.confd;
+        const original = f === initd ? asRead.initd : asRead.confd;
         const was = original && verdict === 'error' ? confirmSyntax(original.text, original.shebang) : undefined;
         if (original && was?.verdict === 'error') throw inputSyntaxError(original, was);
         throw new InternalError(`${f.path}:${e.line}:${e.col}: the migration produced a syntax error; reverted`);
