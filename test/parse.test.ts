@@ -73,6 +73,48 @@ describe('ShellFile', () => {
     expect(f.errors[0].line).toBeGreaterThanOrEqual(2);
   });
 
+  // bitlbee's stop(): `local pidfile=` and then, under a condition, `pidfile="--pidfile …"`.
+  test('an assignment after `local NAME` in the same function sets that local', () => {
+    const f = new ShellFile(
+      'l',
+      sh(
+        'stop() {',
+        '\tlocal pidfile=',
+        '\tlocal a b=1',
+        '\tyesno x || pidfile="--pidfile ${PIDFILE}"',
+        '\tb=2; c=3',
+        '}',
+        'other() {',
+        '\tpidfile=/run/x.pid',
+        '}',
+      ),
+    );
+    expect(f.locals.map((l) => `${l.fn}:${l.name}`)).toEqual(['stop:pidfile', 'stop:a', 'stop:b']);
+    const sets = (name: string, fn: string) => f.assignments.filter((a) => a.name === name && a.fn === fn);
+    expect(sets('pidfile', 'stop').map((a) => f.setsLocal(a))).toEqual([true, true]);
+    expect(sets('b', 'stop').map((a) => f.setsLocal(a))).toEqual([true, true]);
+    expect(sets('c', 'stop').map((a) => f.setsLocal(a))).toEqual([false]);
+    // Another function's assignment of the name is not that local.
+    expect(sets('pidfile', 'other').map((a) => f.setsLocal(a))).toEqual([false]);
+  });
+
+  test("a function setting a name it declared local does not make OpenRC's variable unknown", () => {
+    const body = (decl: string) =>
+      sh(
+        '#!/sbin/openrc-run',
+        'PIDFILE=/run/foo.pid',
+        'stop() {',
+        `\t${decl}`,
+        '\tyesno x || pidfile="--pidfile ${PIDFILE}"',
+        '\tstart-stop-daemon --stop ${pidfile}',
+        '}',
+      );
+    expect(service(body('local pidfile=')).value('pidfile')).toBeUndefined();
+    expect(service(body('local pidfile')).value('pidfile')).toBeUndefined();
+    // Without the declaration the function sets the global one: unknown, never empty.
+    expect(service(body(':')).value('pidfile')).toBeNull();
+  });
+
   test('CRLF is detected', () => {
     expect(new ShellFile('c', 'a=1\r\nb=2\r\n').eol).toBe('\r\n');
   });

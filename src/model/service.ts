@@ -109,7 +109,7 @@ export class Service {
     if (v === null) return null;
     if (!/\$/.test(v)) return evalWords(v);
     return evalWordsWith(v, (n) =>
-      this.initd.assignments.some((a) => a.name === n && a.fn !== null && a.declaration !== 'local')
+      this.initd.assignments.some((a) => a.name === n && a.fn !== null && !this.initd.setsLocal(a))
         ? null
         : this.env.get(n),
     );
@@ -260,7 +260,7 @@ function unknownValues(files: ShellFile[]): Map<string, string> {
       // appends the pidfile, is unknown.
       const appends = new RegExp(`^"?\\$\\{?${a.name}\\}?[\\s"]`).test(v.text) && !/\$\{?pidfile\b/.test(v.text);
       // `local command=${1}` in a helper function is that function's own variable.
-      if (a.fn !== null && !appends && a.declaration !== 'local')
+      if (a.fn !== null && !appends && !f.setsLocal(a))
         why = `set inside ${a.fn}() at ${at(a.start)}, which runs only when the service does`;
       else if (f.bashisms.some((b) => b.what.startsWith("$'") && b.start >= v.start && b.end <= v.end))
         why = `$'…' quoting at ${at(v.start)} (bash only: dash keeps the $)`;

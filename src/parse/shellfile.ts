@@ -81,6 +81,8 @@ export class ShellFile {
    * data, not code. No edit may land inside one (see editsInHeredoc).
    */
   readonly heredocs: Span[] = [];
+  /** Names a function declares with `local` (`local x`, `local x=1`), where the declaration starts. */
+  readonly locals: { name: string; fn: string; start: number }[] = [];
   /** Bash-only constructs (a POSIX sh script must not use them). */
   readonly bashisms: (Span & { what: string })[] = [];
   /** Spans of the file's top-level statements (an `if ... fi` at top level is one). */
@@ -102,6 +104,16 @@ export class ShellFile {
     } finally {
       t.delete();
     }
+  }
+
+  /**
+   * Whether an assignment sets a local of its function: `local x=…` itself, or `x=…` after a
+   * `local x` of the same function (bitlbee's stop() declares `local pidfile=` and sets it
+   * again under a condition; that is stop()'s own variable, not OpenRC's pidfile).
+   */
+  setsLocal(a: Assignment): boolean {
+    if (a.declaration === 'local') return true;
+    return a.fn !== null && this.locals.some((l) => l.fn === a.fn && l.name === a.name && l.start < a.start);
   }
 
   /** The here-document body an edit of [start, end) would land in, if any. */
@@ -188,6 +200,7 @@ const VISITED = new Set([
   'heredoc_redirect',
   'function_definition',
   'variable_assignment',
+  'declaration_command',
   'command',
   '[[',
   'function',
@@ -355,6 +368,18 @@ function visit(file: ShellFile, node: FlatNode, fn: string | null): string | und
     }
     case 'variable_assignment':
       addAssignment(file, node, fn);
+      break;
+    case 'declaration_command':
+      if (fn !== null && node.firstChild?.text === 'local')
+        for (let k = node.firstChild.nextSibling; k; k = k.nextSibling) {
+          const name =
+            k.type === 'variable_name'
+              ? k.text
+              : k.type === 'variable_assignment'
+                ? k.childForFieldName('name')?.text
+                : undefined;
+          if (name) file.locals.push({ name, fn, start: node.startIndex });
+        }
       break;
     case 'command':
       addCommand(file, node, fn);
