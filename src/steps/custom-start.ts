@@ -675,6 +675,17 @@ function classifyPost(
       continue;
     }
     if (c.name === 'sleep') continue;
+    // mailgraph's `umask "${UMASK}"`, giving back the mask `UMASK=$(umask)` saved before the
+    // launch: the builtin sets only this shell's mask, which the daemon never had. OpenRC's
+    // start-stop-daemon calls umask(022) (or --umask's value) in its child before the exec since
+    // 0.3.0 (commit fabee4dc), and supervise-daemon does the same for every child it spawns. A
+    // value that cannot fail (a saved mask, octal digits) keeps start_post() from failing on it.
+    if (c.name === 'umask' && umaskCannotFail(s, start, launch, c)) {
+      notes.push(
+        `start_post() keeps \`${shown(c)}\`, which start() ran after the launch: it sets the file mode mask of the init script's own shell only; the daemon never inherits that shell's mask (start-stop-daemon and supervise-daemon both give it 022, or what --umask / umask= says)`,
+      );
+      continue;
+    }
     if (c.name === 'return' && (c.words.length === 1 || c.words[1].text === '0')) continue;
     if (c.name === 'return')
       return {
@@ -713,6 +724,30 @@ function classifyPost(
   if (local)
     return { refuse: `start() reads ${local.name} after the launch, a local that start_pre() would not pass on` };
   return { keep: post, notes };
+}
+
+/**
+ * `umask 022` (octal digits), or `umask "${V}"` where start() saved V from `$(umask)` before
+ * the launch: a mask that the builtin always accepts.
+ */
+function umaskCannotFail(s: Service, start: FunctionDef, launch: Command, c: Command): boolean {
+  if (c.words.length !== 2) return false;
+  const w = c.words[1].text;
+  if (/^(["']?)0?[0-7]{3}\1$/.test(w)) return true;
+  const m = /^("?)\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))\1$/.exec(w);
+  if (!m) return false;
+  const v = m[2] ?? m[3];
+  const sets = s.initd.assignments.filter((a) => a.name === v);
+  return (
+    sets.length > 0 &&
+    sets.every(
+      (a) =>
+        a.fn === 'start' &&
+        a.start > start.body.start &&
+        a.end < launch.start &&
+        /^"?(\$\(\s*umask\s*\)|`\s*umask\s*`)"?$/.test(a.value.text),
+    )
+  );
 }
 
 const STOPPERS = /^(kill|pkill|killall|start-stop-daemon)$/;
@@ -1273,7 +1308,8 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
         continue;
       }
       if (long === 'name') {
-        if (!s.isSet('procname')) lines.push(`procname=${v}`);
+        // mailgraph's launch names --name twice: one line.
+        if (!s.isSet('procname') && !lines.includes(`procname=${v}`)) lines.push(`procname=${v}`);
         continue;
       }
       if (long === 'interpreted') {

@@ -2,13 +2,15 @@ import { ssdBackgrounds } from './flags.js';
 import type { Draft, Refusal, StepContext } from './types.js';
 
 /**
- * Commands that only print, check, wait a fixed time or boundedly (OpenRC's ewaitfile), or keep
- * OpenRC's own records: what a converted start()'s start_post() may hold too.
+ * Commands that only print, check, wait a fixed time or boundedly (OpenRC's ewaitfile), keep
+ * OpenRC's own records, or set the shell's umask: what a converted start()'s start_post() may hold too.
  */
 const HARMLESS = new Set([
   'ebegin', 'eend', 'einfo', 'veinfo', 'ewarn', 'vewarn', 'eerror', 'eindent', 'eoutdent',
   ':', 'echo', 'printf', 'true', 'sleep', 'return', 'ewaitfile', '[', 'test', 'pgrep', 'pidof',
   'service_set_value', 'service_get_value', 'yesno',
+  // Sets the script's own shell's mask only: the daemon gets 022 or --umask (custom-start.ts).
+  'umask',
 ]); // prettier-ignore
 
 /**

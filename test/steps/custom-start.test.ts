@@ -228,6 +228,16 @@ describe('a single start-stop-daemon launch', () => {
       ),
     );
     expect(d.converted!.lines).toEqual(['directory=/var/lib/foo', 'procname=foo']);
+    // mailgraph's launch names --name twice: one procname= line.
+    const twice = run(
+      sh(
+        '#!/sbin/openrc-run',
+        'start() {',
+        '\tstart-stop-daemon --start --name foo --exec /usr/bin/foo --name foo',
+        '}',
+      ),
+    );
+    expect(twice.d.converted!.lines).toEqual(['procname=foo']);
   });
 
   // xsp: `--exec /usr/bin/mono /usr/lib/mono/${xsppath} -- --root ...`: the operand before `--`
@@ -1329,6 +1339,59 @@ describe('after the launch', () => {
     expect(applied(s, d.converted!.edits)).toBe(startPost('\tewaitfile 10 /run/foo.sock'));
     expect(d.notes).toContain(
       "start_post() keeps start()'s bounded wait (ewaitfile 10 /run/foo.sock): it waits for what the daemon creates, and holds when the supervisor starts the daemon a moment later; if it times out the start fails, as before",
+    );
+  });
+
+  // mailgraph: `UMASK=$(umask); umask 0077; start-stop-daemon …; umask "${UMASK}"`. The builtin
+  // sets the shell's mask only; both supervisors give the daemon 022 (or --umask) themselves.
+  test("restoring the shell's umask after the launch stays in start_post(), with a note", () => {
+    const src = sh(
+      '#!/sbin/openrc-run',
+      'start() {',
+      '\tUMASK=$(umask)',
+      '\tumask 0077',
+      '\tstart-stop-daemon --start --exec /usr/bin/foo --pidfile /run/foo.pid -- --config /etc/foo.conf',
+      '\teend $?',
+      '\tumask "${UMASK}"',
+      '}',
+    );
+    const { s, d, r } = run(src);
+    expect(r).toBeUndefined();
+    expect(applied(s, d.converted!.edits)).toBe(
+      sh(
+        '#!/sbin/openrc-run',
+        'start_pre() {',
+        '\tUMASK=$(umask)',
+        '\tumask 0077',
+        '\treturn 0',
+        '}',
+        '',
+        'start_post() {',
+        '\tumask "${UMASK}"',
+        '}',
+      ),
+    );
+    expect(d.notes).toContain(
+      'start_post() keeps `umask "${UMASK}"`, which start() ran after the launch: it sets the file mode mask of the init script\'s own shell only; the daemon never inherits that shell\'s mask (start-stop-daemon and supervise-daemon both give it 022, or what --umask / umask= says)',
+    );
+    // Octal digits cannot fail either.
+    expect(run(withPost('\teend $?', '\tumask 022')).r).toBeUndefined();
+  });
+
+  test.each([
+    ['a mask from conf.d, which may not be one', '\t:', '\tumask "${FOO_UMASK}"'],
+    ['a saved value that is not `$(umask)`', '\tOLD=0$(id -u)', '\tumask $OLD'],
+  ])('umask with %s after the launch is refused', (_, pre, post) => {
+    const src = sh(
+      '#!/sbin/openrc-run',
+      'start() {',
+      pre,
+      '\tstart-stop-daemon --start --exec /usr/bin/foo --pidfile /run/foo.pid -- --config /etc/foo.conf',
+      post,
+      '}',
+    );
+    expect(refusal(src).reason).toBe(
+      `${PREFIX}start() runs \`${post.trim()}\` after the launch; under the supervisor start_post() could run it before the daemon is ready`,
     );
   });
 

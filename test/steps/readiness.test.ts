@@ -34,3 +34,10 @@ test('start-stop-daemon backgrounded the daemon already (the race was there befo
   ).toBeUndefined();
   expect(run('start_stop_daemon_args="-b -m"', 'start_post() {', '\tfoodctl --login-all', '}')).toBeUndefined();
 });
+
+// mailgraph's converted start(): start_post() gives the shell back the umask start_pre() saved.
+// The builtin sets the script's own shell's mask; the daemon never had it (both supervisors give
+// it 022 or --umask).
+test("a start_post() that only restores the shell's umask is no race", () => {
+  expect(run('start_post() {', '\tumask "${UMASK}"', '}')).toBeUndefined();
+});
