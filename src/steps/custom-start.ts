@@ -562,7 +562,7 @@ function fnPair(a: [string, string[]], b: [string, string[]], eol: string): stri
 /** Checks that only read: allowed in an if/elif condition whose branches print. */
 const CHECKS = new Set(['[', 'test', 'pgrep', 'pidof']);
 
-type PostPlan = { keep: string[]; notes: string[] } | { refuse: string };
+type PostPlan = { keep: string[]; notes: string[] } | { refuse: string; suggestion?: string };
 
 /**
  * What start() did after the launch, judged for start_post(). Under supervise-daemon start
@@ -600,11 +600,26 @@ function classifyPost(
     const at = c.start - s.initd.lineStart(c.start);
     return /^\s*(if|elif)\s/.test(l) && !/\bthen\b/.test(stripQuotedAndComments(l.slice(0, at)));
   };
-  if (/(^|[\s;&|(])(while|until|for)\s/.test(bare))
+  // qcontrol's start() launches its daemon, drives it, then stops it again; logmein-hamachi's
+  // stops it when the login fails. In start_post() the stop would hit the supervised daemon.
+  const stopper = cmds.find(
+    (c) => c.name === 'start-stop-daemon' && c.words.some((w) => /^["']?(--stop|-K)["']?$/.test(w.text)),
+  );
+  if (stopper)
     return {
-      refuse:
-        'start() waits in a loop of its own after the launch; under the supervisor start_post() could give up before the daemon is ready',
+      refuse: `start() can stop the daemon again after the launch (${shown(stopper)}); in start_post() that stop would hit the supervised daemon, which the supervisor then starts again`,
     };
+  // monitorix polls for its pid file, spamass-milter for its socket, openl2tpd retries its
+  // configuration tool: the loop's own line says which.
+  const loop = code.find((l) => /(^|[\s;&|(])(while|until|for)\s/.test(stripQuotedAndComments(l)));
+  if (loop !== undefined) {
+    const head = loop.trim().length > 60 ? `${loop.trim().slice(0, 57)}...` : loop.trim();
+    return {
+      refuse: `start() waits in a loop of its own after the launch (\`${head}\`); under the supervisor start_post() could give up before the daemon is ready`,
+      suggestion:
+        "where the loop only waits for a file the daemon creates in the foreground too, write it as OpenRC's bounded `ewaitfile TIMEOUT FILE`, which start_post() can keep, then migrate again",
+    };
+  }
   const write = /(^|[^\d&<>])\d*>>?\s*([^&\s;|)]+)/.exec(bare);
   if (write && write[2] !== '/dev/null') return { refuse: `start() writes ${write[2]} after the launch` };
   // The launch's own exit status, read right after it.
@@ -652,14 +667,18 @@ function classifyPost(
   // `--pidfile ${DB_PID}` then `chown dropbear $DB_PID`: the variables its value reads.
   const launchPidVars = [...(launchPid[0] ?? '').matchAll(/\$\{?([A-Za-z_]\w*)/g)].map((m) => m[1]);
   const pidValue = s.value('pidfile');
-  if (
-    [...pidVars, ...launchPidVars].some((v) => new RegExp(`\\$\\{?${v}\\b`).test(code.join('\n'))) ||
-    (pidValue && code.join('\n').includes(pidValue)) ||
-    launchPid.some((x) => code.join('\n').includes(x))
-  )
+  const readsPid = (l: string) =>
+    [...pidVars, ...launchPidVars].some((v) => new RegExp(`\\$\\{?${v}\\b`).test(l)) ||
+    (pidValue && l.includes(pidValue)) ||
+    launchPid.some((x) => l.includes(x));
+  // rabbitmq's `rabbitmqctl -q wait /var/run/rabbitmq.pid`: the line says which use it is.
+  const pidLine = code.find(readsPid);
+  if (pidLine !== undefined) {
+    const l = pidLine.trim().length > 60 ? `${pidLine.trim().slice(0, 57)}...` : pidLine.trim();
     return {
-      refuse: "start() reads the daemon's pid file after the launch; under the supervisor it may not be there yet",
+      refuse: `start() reads the daemon's pid file after the launch (\`${l}\`); under the supervisor that file may not be there yet, or be the supervisor's own`,
     };
+  }
   const notes: string[] = [];
   for (const c of cmds) {
     if (MESSAGES.has(c.name)) {
@@ -1461,11 +1480,27 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
     notes.push(
       `start() sent start-stop-daemon's own output to a file (${(launch.redirects ?? []).map((r) => r.text).join(' ')}): the daemon's never went there (with --background start-stop-daemon gives it /dev/null, as supervise-daemon does unless output_log/error_log are set), so that file no longer gets start-stop-daemon's messages, nor is it created or emptied at each start`,
     );
-  else if (out)
+  else if (out) {
+    // openconnect's `<<EOF` with the VPN password: supervise-daemon gives the daemon /dev/null
+    // (input_file, OpenRC 0.62, names a file to read, not text of the script's own).
+    const heredoc = (launch.redirects ?? []).find((r) => /^\d*<<(?!<)/.test(r.text));
+    if (heredoc)
+      return refuse(
+        `start() feeds the launch a here-document on its standard input (${heredoc.text.split(/\r?\n/)[0]}); supervise-daemon gives the daemon /dev/null there (input_file, from OpenRC 0.62, reads a file, not text from the script)`,
+        'keep this service on start-stop-daemon, or have the daemon read that input from a file of its own, then migrate again',
+      );
+    // MailScanner's `> /var/run/${SVCNAME}.pid`: the pid file is filled from the launch's output.
+    const target = /^\d*>>?\s*(.+)$/.exec(out.text.trim())?.[1];
+    if (target && launchPid.length && (launchPid[0] === target || unquoted(s.expand(target) ?? '') === launchPid[1]))
+      return refuse(
+        `start() fills the launch's pid file with the launch's output (${out.text}); under supervise-daemon that output goes to /dev/null (or output_log), and the pid file is the supervisor's own`,
+        'convert start() by hand: the daemon must write its pid file itself, or none be needed',
+      );
     return refuse(
-      `start() redirects the launch (${out.text}); under the supervisor its output goes elsewhere`,
+      `start() sends the launch's output to a file (${out.text}); under supervise-daemon the daemon's output goes to /dev/null unless output_log/error_log name a file (OpenRC 0.35), which the daemon then writes, appending, for as long as it runs, not only while it starts`,
       "convert start() by hand (output_log/error_log send the daemon's output to a file)",
     );
+  }
 
   // A signal the old start()/stop() sent besides the launch would be copied as written into
   // start_post()/stop_pre() and reach the supervisor: not converted.
@@ -1682,7 +1717,7 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
     return refuse('start() declares a variable of the launch local on a line rc-supervise does not move as it stands');
   const eol = s.initd.eol;
   const postPlan = classifyPost(s, start, launch, pieces.post, startAssigns, spawnedOnly, launchPid);
-  if ('refuse' in postPlan) return refuse(postPlan.refuse);
+  if ('refuse' in postPlan) return refuse(postPlan.refuse, postPlan.suggestion);
   const post = postPlan.keep;
   const acrossStart = localAcross(pieces.pre, post);
   if (acrossStart)
@@ -1698,10 +1733,19 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
       return refuse(`start() has steps for ${name}(), which the script defines already`);
   // A successful early return before the launch ("already running") skipped the launch; in
   // start_pre() it would only end start_pre().
-  if (pre.some((l) => /(^|[;&|{]\s*|\bthen\s+)(return|exit)(\s+0)?\s*(;|$|\}|fi\b)/.test(l)))
+  const earlyLine = pre.find((l) => /(^|[;&|{]\s*|\bthen\s+)(return|exit)(\s+0)?\s*(;|$|\}|fi\b)/.test(l));
+  if (earlyLine !== undefined) {
+    // openvpn's and NetworkManager's `[ "${IN_BACKGROUND}" = "true" ] && return 0`: the
+    // daemon's own hook scripts start the service again (openrc-run sets IN_BACKGROUND), and
+    // start() then only lets OpenRC mark it started.
+    const reentry = /\bIN_BACKGROUND\b/.test(earlyLine);
     return refuse(
-      'start() can return early before the launch (e.g. when the daemon already runs); in start_pre() that would no longer skip the launch',
+      `start() can return early before the launch (\`${earlyLine.trim()}\`), skipping it; in start_pre() that return would only end start_pre(), and the daemon would be launched anyway${reentry ? ". Here the daemon's own hook scripts start the service again (IN_BACKGROUND) while it runs, to have OpenRC mark it started" : ''}`,
+      reentry
+        ? 'keep this service on start-stop-daemon: its start() is re-entered by the daemon it started'
+        : undefined,
     );
+  }
   const edits: Edit[] = [
     replaceFunction(
       s,

@@ -1430,13 +1430,13 @@ describe('after the launch', () => {
     [
       "a wait loop of the script's own",
       ['\twhile [ ! -S /run/foo.sock ]; do', '\t\tsleep 1', '\tdone'],
-      'start() waits in a loop of its own after the launch; under the supervisor start_post() could give up before the daemon is ready',
+      'start() waits in a loop of its own after the launch (`while [ ! -S /run/foo.sock ]; do`); under the supervisor start_post() could give up before the daemon is ready',
     ],
     ['writing the pid file', ['\tpgrep -x foo > /run/foo.pid'], 'start() writes /run/foo.pid after the launch'],
     [
       'reading the pid file',
       ['\tif [ -s "${PIDFILE}" ]; then', '\t\teinfo "pid file written"', '\tfi'],
-      "start() reads the daemon's pid file after the launch; under the supervisor it may not be there yet",
+      'start() reads the daemon\'s pid file after the launch (`if [ -s "${PIDFILE}" ]; then`); under the supervisor that file may not be there yet, or be the supervisor\'s own',
     ],
     [
       'a check that fails the start (eerror returns 1)',
@@ -1463,6 +1463,13 @@ describe('after the launch', () => {
     expect(refusal(withPost(...post)).reason).toBe(PREFIX + reason);
   });
 
+  test("a refused wait loop suggests OpenRC's ewaitfile, which start_post() keeps", () => {
+    const r = refusal(withPost('\twhile [ ! -S /run/foo.sock ]; do', '\t\tsleep 1', '\tdone'));
+    expect(r.suggestion).toBe(
+      "where the loop only waits for a file the daemon creates in the foreground too, write it as OpenRC's bounded `ewaitfile TIMEOUT FILE`, which start_post() can keep, then migrate again",
+    );
+  });
+
   test('a local of start() read after the launch is refused (start_pre() would not pass it on)', () => {
     const r = refusal(
       sh(
@@ -1477,14 +1484,79 @@ describe('after the launch', () => {
     expect(r.reason).toBe(`${PREFIX}start() reads sock after the launch, a local that start_pre() would not pass on`);
   });
 
+  // openvpn, NetworkManager: `[ "${IN_BACKGROUND}" = "true" ] && return 0` before the launch.
+  test('an early return before the launch is refused, quoting it (and what IN_BACKGROUND means)', () => {
+    const src = (line: string) =>
+      sh('#!/sbin/openrc-run', 'start() {', line, '\tstart-stop-daemon --start --exec /usr/bin/foo', '}');
+    const r = refusal(src('\t[ "${IN_BACKGROUND}" = "true" ] && return 0'));
+    expect(r.reason).toBe(
+      `${PREFIX}start() can return early before the launch (\`[ "\${IN_BACKGROUND}" = "true" ] && return 0\`), skipping it; in start_pre() that return would only end start_pre(), and the daemon would be launched anyway. Here the daemon's own hook scripts start the service again (IN_BACKGROUND) while it runs, to have OpenRC mark it started`,
+    );
+    expect(r.suggestion).toBe(
+      'keep this service on start-stop-daemon: its start() is re-entered by the daemon it started',
+    );
+    expect(refusal(src('\tpgrep -x foo >/dev/null && return 0')).reason).toBe(
+      `${PREFIX}start() can return early before the launch (\`pgrep -x foo >/dev/null && return 0\`), skipping it; in start_pre() that return would only end start_pre(), and the daemon would be launched anyway`,
+    );
+  });
+
+  // qcontrol: the daemon is launched, driven and stopped again within start().
+  test('a stop of the daemon after the launch is refused, naming it', () => {
+    const r = refusal(
+      sh(
+        '#!/sbin/openrc-run',
+        'start() {',
+        '\tstart-stop-daemon --start --pidfile /run/foo.pid --exec /usr/bin/foo',
+        '\tfooctl led on',
+        '\tstart-stop-daemon --stop --quiet --pidfile /run/foo.pid',
+        '}',
+      ),
+    );
+    expect(r.reason).toBe(
+      `${PREFIX}start() can stop the daemon again after the launch (start-stop-daemon --stop --quiet --pidfile /run/foo.pid); in start_post() that stop would hit the supervised daemon, which the supervisor then starts again`,
+    );
+  });
+
   test("the launch's output sent to a file is refused (the supervisor's output goes elsewhere)", () => {
     const r = refusal(
       sh('#!/sbin/openrc-run', 'start() {', '\tstart-stop-daemon --start --exec /usr/bin/foo > /var/log/foo.log', '}'),
     );
     expect(r.reason).toBe(
-      `${PREFIX}start() redirects the launch (> /var/log/foo.log); under the supervisor its output goes elsewhere`,
+      `${PREFIX}start() sends the launch's output to a file (> /var/log/foo.log); under supervise-daemon the daemon's output goes to /dev/null unless output_log/error_log name a file (OpenRC 0.35), which the daemon then writes, appending, for as long as it runs, not only while it starts`,
     );
     expect(r.suggestion).toBe("convert start() by hand (output_log/error_log send the daemon's output to a file)");
+  });
+
+  // MailScanner: `start-stop-daemon --start --pidfile /var/run/${SVCNAME}.pid ... > /var/run/${SVCNAME}.pid`.
+  test("the launch's output written into its own pid file is refused, saying so", () => {
+    const r = refusal(
+      sh(
+        '#!/sbin/openrc-run',
+        'start() {',
+        '\tstart-stop-daemon --start --pidfile /var/run/${SVCNAME}.pid --exec /usr/bin/foo > /var/run/${SVCNAME}.pid',
+        '}',
+      ),
+    );
+    expect(r.reason).toBe(
+      `${PREFIX}start() fills the launch's pid file with the launch's output (> /var/run/\${SVCNAME}.pid); under supervise-daemon that output goes to /dev/null (or output_log), and the pid file is the supervisor's own`,
+    );
+  });
+
+  // openconnect: the VPN password on the launch's stdin, from a here-document.
+  test('a here-document on the launch is refused, naming it', () => {
+    const r = refusal(
+      sh(
+        '#!/sbin/openrc-run',
+        'start() {',
+        '\tstart-stop-daemon --start --exec /usr/bin/foo -- --background >> /var/log/foo.log <<EOF',
+        '${password}',
+        'EOF',
+        '}',
+      ),
+    );
+    expect(r.reason).toBe(
+      `${PREFIX}start() feeds the launch a here-document on its standard input (<<EOF); supervise-daemon gives the daemon /dev/null there (input_file, from OpenRC 0.62, reads a file, not text from the script)`,
+    );
   });
 
   // amuled, openfire: `start-stop-daemon --start --background ... > $LOG 2>&1`. With --background
