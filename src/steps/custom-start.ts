@@ -1913,22 +1913,33 @@ function notOneWord(w: string, oneFieldSure: (v: string) => boolean = () => fals
 }
 
 /**
- * Whether `v` is sure to be one field, with no blank or glob character, wherever the launch read
- * it: only functions set it (neither the top of the script nor conf.d), never with `local` or a
- * default, each time to safe characters (EVAL_SPECIAL's, without blanks) with some of them
- * written out, and one of those functions, setting it unconditionally, runs in start() before
- * the launch (v2ray's checkconfig(): V2_LOG="/var/log/v2ray.${V2_CFGNAME}log"). Its
- * expansions may only be the service's name (OpenRC's service names are single words: its
- * dependency scripts list them in blank-separated words) or names of the same kind, which may be
- * empty (V2_CFGNAME="${RC_SVCNAME#*.}.", set only for an instance).
+ * Whether `v` is one field, with no blank or glob character, wherever the launch read it: each
+ * time a function sets it, to safe characters (EVAL_SPECIAL's, without blanks) with some of them
+ * written out, never with `local` or a default (v2ray's checkconfig():
+ * V2_LOG="/var/log/v2ray.${V2_CFGNAME}log"); and it is never empty at the launch: one of those
+ * functions, setting it unconditionally, runs in start() before the launch (or is start() itself,
+ * before the launch), or the top of the script or conf.d gives it a static value that is one such
+ * field (sshguard's SSHGUARD_WAIT="999" in conf.d, which start() sets to 999 only when empty;
+ * conmux's CONMUX_LOG, which checkconfig() defaults the same way). A value from conf.d is the one
+ * conf.d holds now, as for every option word the top of the script expands (`-1 ${LOG}` becomes
+ * output_log=${LOG}, read unquoted by the eval as the launch read it). Its expansions may only be
+ * the service's name (OpenRC's service names are single words: its dependency scripts list them
+ * in blank-separated words) or names of the same kind, which may be empty
+ * (V2_CFGNAME="${RC_SVCNAME#*.}.", set only for an instance).
  */
 function oneField(s: Service, v: string, calledFirst: (fn: string) => boolean, mayBeEmpty = false, depth = 0): boolean {
   if (/^(RC_SVCNAME|SVCNAME)$/.test(v)) return true;
-  if (depth > 3 || s.isSet(v) || OPENRC_VARS.test(v)) return false;
-  const sets = s.initd.assignments.filter((a) => a.name === v);
-  if (!sets.length || sets.some((a) => a.fn === null || a.fn === 'start' || a.form !== 'assign' || a.declaration))
+  if (depth > 3 || OPENRC_VARS.test(v)) return false;
+  const sets = s.initd.assignments.filter((a) => a.name === v && a.fn !== null);
+  const top = s.value(v);
+  // Set at the top or in conf.d: its static value now must be one safe field (empty only where
+  // an empty value is allowed).
+  if (s.isSet(v) && (typeof top !== 'string' || !(mayBeEmpty ? /^[A-Za-z0-9_./:,=+@%^-]*$/ : SAFE_FIELD).test(top)))
     return false;
-  if (!mayBeEmpty && !sets.some((a) => a.plain && calledFirst(a.fn!))) return false;
+  if (!s.isSet(v) && !sets.length) return false;
+  if (sets.some((a) => a.form !== 'assign' || a.declaration)) return false;
+  if (!mayBeEmpty && !(s.isSet(v) || sets.some((a) => a.plain && (a.fn === 'start' || calledFirst(a.fn!)))))
+    return false;
   return sets.every((a) => {
     if (/['`\\]|\$\(/.test(a.value.text)) return false;
     const names: string[] = [];
@@ -1942,6 +1953,9 @@ function oneField(s: Service, v: string, calledFirst: (fn: string) => boolean, m
     return names.every((n) => n !== v && oneField(s, n, calledFirst, true, depth + 1));
   });
 }
+
+/** One field of safe characters: nothing the unquoted expansion or OpenRC's eval would split, glob or read as shell. */
+const SAFE_FIELD = /^[A-Za-z0-9_./:,=+@%^-]+$/;
 
 /** Whether start() calls function `fn` (a command of that name) before the launch. */
 function calledBefore(s: Service, start: FunctionDef, launch: Command, fn: string): boolean {

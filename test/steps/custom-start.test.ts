@@ -2129,10 +2129,71 @@ describe("options' values a function sets, read when the service starts", () => 
 
   test.each([
     ['set only under a condition', (x: string) => x.replace('\tFOO_LOG=', '\t[ -n "$x" ] && FOO_LOG=')],
-    ['holding a name the top of the script sets', (x: string) => x.replace('${RC_SVCNAME}.log', '${FOO_USER}.log')],
+    [
+      'holding a name the top of the script sets to a value with a blank',
+      (x: string) => x.replace('FOO_USER=foo', 'FOO_USER="foo bar"').replace('${RC_SVCNAME}.log', '${FOO_USER}.log'),
+    ],
     ['from a function start() does not call', (x: string) => x.replace('\tcheckconfig || return 1\n', '')],
   ])('not when it is %s', (_what, change) => {
     expect(refusal(change(script('-1 ${FOO_LOG}'))).reason).toContain('the launch reads it unquoted');
+  });
+
+  // FOO_USER=foo at the top of init.d is one field whatever conf.d says (a plain assignment there
+  // comes last): as sure as a function's written-out value.
+  test('a word holding a name the top of the script sets to one field is read at start', () => {
+    const { r, d } = run(script('-1 ${FOO_LOG}').replace('${RC_SVCNAME}.log', '${FOO_USER}.log'));
+    expect(r).toBeUndefined();
+    expect(d.converted!.lines).toEqual(['output_log="\\${FOO_LOG}"']);
+  });
+
+  // sshguard: conf.d sets SSHGUARD_WAIT="999" and start() sets 999 only when it is empty, before
+  // `--wait ${SSHGUARD_WAIT}`; conmux: conf.d's CONMUX_LOG, which checkconfig() defaults the same
+  // way, before `-1 ${CONMUX_LOG}`. Either value is one field at the launch, as conf.d holds it now.
+  const defaulted = (launchOpts: string, inStart: boolean) =>
+    sh(
+      '#!/sbin/openrc-run',
+      'checkconfig() {',
+      ...(inStart ? [] : ['	[ -z "${FOO_LOG}" ] && FOO_LOG=/var/log/foo.log']),
+      '	return 0',
+      '}',
+      'start() {',
+      '	checkconfig || return 1',
+      ...(inStart ? ['	[ -z "${FOO_WAIT}" ] && FOO_WAIT=999'] : []),
+      `	start-stop-daemon --start --background --make-pidfile --pidfile /run/foo.pid --exec /usr/bin/foo ${launchOpts} -- -c /etc/foo.conf`,
+      '}',
+    );
+  test.each([
+    [
+      'a function called before the launch',
+      '-1 ${FOO_LOG}',
+      false,
+      'FOO_LOG="/var/log/foo.log"\n',
+      'output_log="\\${FOO_LOG}"',
+    ],
+    [
+      'start() before the launch',
+      '--wait ${FOO_WAIT}',
+      true,
+      'FOO_WAIT="999"\n',
+      'start_stop_daemon_args="--wait \\${FOO_WAIT}"',
+    ],
+  ])(
+    'a word unquoted whose value conf.d gives as one field, defaulted when empty by %s, is read at start',
+    (_what, opts, inStart, confd, line) => {
+      const { r, d } = run(defaulted(opts, inStart), {}, confd);
+      expect(r).toBeUndefined();
+      expect(d.converted!.lines).toContain(line);
+    },
+  );
+
+  test.each([
+    ['holds a blank', 'FOO_LOG="/var/log/foo bar.log"\n'],
+    ['holds a glob character', 'FOO_LOG="/var/log/foo*.log"\n'],
+    ['is empty', 'FOO_LOG=""\n'],
+    ['is computed', 'FOO_LOG="$(foo-config --log)"\n'],
+  ])('not when the value conf.d gives %s', (_what, confd) => {
+    const { r } = run(defaulted('-1 ${FOO_LOG}', false), {}, confd);
+    expect((r as Refusal).reason).toContain('the launch reads it unquoted');
   });
 
   // The top level's value went into pidfile= before, while the launch had checkconfig()'s.
