@@ -313,14 +313,18 @@ function evaluate(files: ShellFile[], svc: string): Env {
 
 const PIDFILE_VAR = String.raw`["']?\$\{?pidfile\}?["']?`;
 
-/** True for `$(cat "$pidfile")`, `` `cat ${pidfile}` ``, `$(cat /run/x.pid)` naming the pidfile. */
+/**
+ * True for `$(cat "$pidfile")`, `` `cat ${pidfile}` ``, `$(cat /run/x.pid)` naming the pidfile,
+ * and bash's `$(< ${pidfile})` (carbon-c-relay's reload(): the same read without cat; under
+ * dash it reads nothing, and the kill fails as it did before).
+ */
 type Expand = (text: string) => string | null;
 
 /** One file under both names (/var/run is /run on every current OpenRC system), as the pidfile step reads them. */
 const runPath = (p: string) => p.replace(/^\/var\/run\//, '/run/');
 
 function readsPidfile(text: string, pidfile: string | null | undefined, expand?: Expand): boolean {
-  const m = /^"?(?:\$\(\s*cat\s+([^)]*?)\s*\)|`\s*cat\s+([^`]*?)\s*`)"?$/.exec(text);
+  const m = /^"?(?:\$\(\s*(?:cat\s+|<\s*)([^)<>]*?)\s*\)|`\s*(?:cat\s+|<\s*)([^`<>]*?)\s*`)"?$/.exec(text);
   if (!m) return false;
   const arg = (m[1] ?? m[2]).trim();
   if (new RegExp(`^${PIDFILE_VAR}$`).test(arg)) return true;

@@ -28,6 +28,9 @@ test.each([
   ],
   ['kill $(cat pidfile)', '\tkill -HUP $(cat ${pidfile})', 'HUP'],
   ['kill -s with backquotes', '\tkill -s USR2 `cat "$pidfile"`', 'USR2'],
+  // carbon-c-relay's reload(): bash reads the file without cat.
+  ['kill $(< pidfile)', '\tkill -HUP $(< ${pidfile})', 'HUP'],
+  ['kill $(<"pidfile")', '\tkill -USR1 $(<"${pidfile}")', 'USR1'],
   ['pkill -F', '\tpkill -USR1 -F "${pidfile}"', 'USR1'],
 ])('%s becomes ${supervisor} ${RC_SVCNAME} --signal', (_name, call, sig) => {
   const { s, d } = run(reload(call));
