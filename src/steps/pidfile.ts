@@ -7,6 +7,7 @@ import type { Draft, Refusal, StepContext } from './types.js';
 import type { Edit } from '../edit/edits.js';
 import type { Assignment, FunctionDef } from '../parse/shellfile.js';
 import { unquoted } from '../parse/words.js';
+import { MESSAGES } from './chatter.js';
 
 /**
  * A daemon that writes its own pid file at the supervisor's `pidfile` path, even in the
@@ -462,9 +463,16 @@ function staleStopPidfile(ctx: StepContext, d: Draft): Refusal | undefined {
     const rewritten = rewrittenBy(d);
     for (const f of s.initd.functions) {
       const body = s.initd.text.slice(f.body.start, f.body.end);
-      for (const text of texts)
-        for (let i = body.indexOf(text); i >= 0; i = body.indexOf(text, i + 1)) {
-          if (!readsAt(s, f.body.start + i, rewritten)) continue;
+      for (const text of texts) {
+        const at: number[] = [];
+        for (let i = body.indexOf(text); i >= 0; i = body.indexOf(text, i + 1)) at.push(f.body.start + i);
+        // As in staleReader: a test that only guards removing the stale file (spindownd's
+        // checkconfig()) reads nothing the daemon must have written.
+        const lineAt = (o: number) => s.initd.text.slice(s.initd.lineStart(o), s.initd.lineEnd(o));
+        const guardsCleanup = at.some((o) => /\brm\b/.test(lineAt(o)));
+        for (const o of at) {
+          if (!readsAt(s, o, rewritten)) continue;
+          if (guardsCleanup && /(\[|\btest)\s+-[efs]\s/.test(lineAt(o))) continue;
           return {
             kind: 'refuse',
             code: 'dynamic',
@@ -472,6 +480,7 @@ function staleStopPidfile(ctx: StepContext, d: Draft): Refusal | undefined {
             suggestion: `make ${f.name}() signal through \${supervisor} \${RC_SVCNAME} --signal (and drop its pid file checks), then migrate again`,
           };
         }
+      }
     }
   }
   return;
@@ -544,7 +553,12 @@ function rewrittenBy(d: Draft): (offset: number) => boolean {
 function readsAt(s: Service, at: number, rewritten: (offset: number) => boolean): boolean {
   if (rewritten(at)) return false;
   const line = s.initd.text.slice(s.initd.lineStart(at), s.initd.lineEnd(at));
-  return !/^\s*#/.test(line) && !CLEANUP.test(line);
+  if (/^\s*#/.test(line) || CLEANUP.test(line)) return false;
+  // A message that only names the file (spindownd's checkconfig(): `ewarn "The spindownd pidfile
+  // (${SPINDOWND_PID})"`) reads nothing from it: no command substitution, no redirection.
+  const c = s.initd.commands.find((x) => x.start <= at && at < x.end);
+  if (c && MESSAGES.has(c.name) && !/\$\(|`|[<>]/.test(s.initd.text.slice(c.start, c.end) + line)) return false;
+  return true;
 }
 
 const CLEANUP = /\b(checkpath|mkdir|chown|chmod|rm|install|dirname)\b|%\/\*/;

@@ -433,6 +433,26 @@ describe('a function reading a pid file only a moved flag made the daemon write'
     ).toBeUndefined();
   });
 
+  // spindownd's checkconfig(): a stale file is reported by name, waited on and removed; under
+  // the supervisor it is never there, and the messages naming it read nothing from it.
+  test('a message that only names the file does not count; one reading it does', () => {
+    const stale = (msg: string) => [
+      '\tif [ -f "${PIDFILE}" ]; then',
+      `\t\t${msg}`,
+      '\t\tsleep 10',
+      '\t\tif ! rm -f "${PIDFILE}"; then',
+      '\t\t\teerror "Failed to remove the pidfile (${PIDFILE})"',
+      '\t\t\treturn 1',
+      '\t\tfi',
+      '\tfi',
+    ];
+    expect(run(script(stale('ewarn "The pidfile (${PIDFILE}) exists"')), { d: withMoved() }).r).toBeUndefined();
+    for (const msg of ['ewarn "pid $(cat ${PIDFILE})"', 'echo "${PIDFILE}" > /run/food.last'])
+      expect(run(script(stale(msg)), { d: withMoved() }).r?.reason).toBe(
+        'reload() reads PIDFILE, the pid file the daemon writes only when told (-p ${PIDFILE}, now for start-stop-daemon only): under the supervisor that file is never written',
+      );
+  });
+
   // vnstatd: pidfile="${VNSTATD_PIDFILE}", and reload() reads VNSTATD_PIDFILE itself. A signal
   // call the signals step rewrites no longer reads it; any other reading counts.
   test('a variable that is also pidfile: its signal call rewritten is fine, another reading is refused', () => {
@@ -763,6 +783,23 @@ describe('a function reading the pid file a converted stop() found the daemon by
     // The signal call alone is rewritten by the signals step; without the test nothing reads the file.
     const plain = rule({ id: 'food', daemons: ['food'], backgroundFlags: [daemonize, pidFlag] });
     expect(go(script(['\trm -f /run/food/food_${IFACE}.pid']), plain, '--pid-path /run/food -D')).toBeUndefined();
+  });
+
+  // spindownd's checkconfig(): a stale file is tested for, reported and removed. Under the
+  // supervisor it is never there; nothing needs the daemon to have written it.
+  test('a test that only guards removing the stale file, and messages naming it, are not readings', () => {
+    const plain = rule({ id: 'food', daemons: ['food'], backgroundFlags: [daemonize, pidFlag] });
+    const cleanup = [
+      '	if [ -f /run/food/food_${IFACE}.pid ]; then',
+      '		ewarn "Removing the stale /run/food/food_${IFACE}.pid"',
+      '		rm -f /run/food/food_${IFACE}.pid',
+      '	fi',
+    ];
+    expect(go(script(cleanup), plain, '--pid-path /run/food -D')).toBeUndefined();
+    // Without the removal the test is a reading.
+    expect(go(script([cleanup[0], '		return 1', cleanup[3]]), plain, '--pid-path /run/food -D')?.reason).toContain(
+      'the pid file stop() found the daemon by',
+    );
   });
 });
 
