@@ -1548,7 +1548,7 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
     if (fixed) return `${fixed}= reads it${RECORDED.has(fixed) ? `: ${RECORDED_WHY(fixed)}` : ''}`;
     if (!argVars.has(v) && !lateVars.has(v)) return `not only the daemon's arguments read it`;
     if (!asLines && lateVars.has(v)) return `not only the daemon's arguments read it`;
-    if (OPENRC_VARS.test(v)) return `${v} is a name OpenRC itself reads`;
+    if (OPENRC_VARS.test(v)) return openrcVarWhy(v);
     const drop: Assignment[] = [];
     for (const a of startAssigns.filter((x) => x.name === v && x.declaration)) {
       // `local V=…` in start(): in start_pre() the value would end with it. One name, as the
@@ -1593,11 +1593,21 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
     const no = deferral(v);
     // Set at the top too: that value is not the one the launch read when a function start()
     // calls set it again (a checkconfig() choosing another pid file), so it is refused as well.
+    // start_pre() runs before the launch under either start (shellinaboxd's adds --user-css=…):
+    // the value is the same, but known only then.
+    const hook = inFn.fn === 'start_pre' && OPENRC_VARS.test(v);
+    const suggestion =
+      v === 'command_args' || v === 'pidfile'
+        ? `set ${v} with plain lines at the top of the script (they may read conf.d's variables), or convert start() by hand, then migrate again`
+        : undefined;
     if (no)
       return refuse(
-        top
-          ? `the launch reads ${v}, which ${inFn.fn}() sets too: the value the top of the script gives it may not be the one the launch got (and it cannot be read at start time: ${no})`
-          : `the launch reads ${v}, which only ${inFn.fn}() sets: at the top of the script it would be empty (and it cannot be read at start time: ${no})`,
+        hook
+          ? `the launch reads ${v}, which start_pre() also sets, when the service starts: ${no}`
+          : top
+            ? `the launch reads ${v}, which ${inFn.fn}() sets too: the value the top of the script gives it may not be the one the launch got (and it cannot be read at start time: ${no})`
+            : `the launch reads ${v}, which only ${inFn.fn}() sets: at the top of the script it would be empty (and it cannot be read at start time: ${no})`,
+        suggestion,
       );
     deferred.push(v);
   }
@@ -1774,6 +1784,19 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
   if (rr) return rr;
   const pidfileFromStop = !launchPidfile && lines.some((l) => l.startsWith('pidfile='));
   return { command, args, hoist, deferred, lines, edits, backgroundMakePidfile, notes, pidfileFromStop };
+}
+
+/**
+ * Why a variable OpenRC itself reads cannot be left for the start to set: for command_args and
+ * pidfile, what rc-supervise would lose (ser2net's config_check() builds command_args,
+ * courier-authlib's setauth() sets pidfile, both only when the service starts).
+ */
+function openrcVarWhy(v: string): string {
+  if (v === 'command_args')
+    return "command_args is the argument list OpenRC's own start reads, and rc-supervise must see its words (the daemon's flags among them) to convert the launch";
+  if (v === 'pidfile')
+    return "pidfile is the pid file OpenRC's start and stop use, and rc-supervise must know it to give the supervisor one the daemon does not write";
+  return `${v} is a name OpenRC itself reads`;
 }
 
 /**

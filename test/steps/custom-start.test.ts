@@ -1999,6 +1999,46 @@ describe('variables a function sets, read when the service starts', () => {
     expect(r.reason).toContain('(and it cannot be read at start time: name is a name OpenRC itself reads)');
   });
 
+  // ser2net's config_check() builds command_args, courier-authlib's setauth() sets pidfile,
+  // shellinaboxd's start_pre() adds to command_args: OpenRC reads them at start too, but
+  // rc-supervise must see their words to convert the launch. Said so, with what to do.
+  test.each([
+    [
+      'command_args set only by a function start() calls',
+      ['config_check() {', '\tcommand_args="${EXTRA_OPTS}"', '}'],
+      ['\tconfig_check || return 1', '\tstart-stop-daemon --start --exec /usr/bin/foo -- ${command_args}'],
+      "the launch reads command_args, which only config_check() sets: at the top of the script it would be empty (and it cannot be read at start time: command_args is the argument list OpenRC's own start reads, and rc-supervise must see its words (the daemon's flags among them) to convert the launch)",
+      'command_args',
+    ],
+    [
+      'pidfile set only by a function start() calls',
+      ['setauth() {', '\tpidfile="/var/run/foo.pid"', '}'],
+      ['\tsetauth', '\tstart-stop-daemon --start --exec /usr/bin/foo -- -pid="${pidfile}"'],
+      "the launch reads pidfile, which only setauth() sets: at the top of the script it would be empty (and it cannot be read at start time: pidfile is the pid file OpenRC's start and stop use, and rc-supervise must know it to give the supervisor one the daemon does not write)",
+      'pidfile',
+    ],
+    [
+      'command_args that start_pre() adds to',
+      [
+        'command_args="${FOO_OPTS}"',
+        'start_pre() {',
+        '\tcommand_args="${command_args} --css=$(ls /usr/share/foo)"',
+        '}',
+      ],
+      [
+        '\tstart-stop-daemon --start --background --make-pidfile --pidfile /run/foo.pid --exec /usr/bin/foo -- ${command_args}',
+      ],
+      "the launch reads command_args, which start_pre() also sets, when the service starts: command_args is the argument list OpenRC's own start reads, and rc-supervise must see its words (the daemon's flags among them) to convert the launch",
+      'command_args',
+    ],
+  ])('%s: the reason says why and what to do', (_what, top, body, why, v) => {
+    const r = refusal(sh('#!/sbin/openrc-run', ...top, 'start() {', ...body, '}'));
+    expect(r.reason).toBe(PREFIX + why);
+    expect(r.suggestion).toBe(
+      `set ${v} with plain lines at the top of the script (they may read conf.d's variables), or convert start() by hand, then migrate again`,
+    );
+  });
+
   // The pid file is recorded unexpanded by supervise_start and ssd_start, the command by ssd_start.
   test.each([
     [
