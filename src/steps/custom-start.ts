@@ -771,6 +771,71 @@ function umaskCannotFail(s: Service, start: FunctionDef, launch: Command, c: Com
 
 const STOPPERS = /^(kill|pkill|killall|start-stop-daemon)$/;
 
+const INTERPRETED_NO_PIDFILE =
+  'start() runs an interpreted daemon (--interpreted) and no pidfile is set: without the supervisor, stop would look for it by --exec, which never matches a script run by its interpreter';
+const INTERPRETED_SUGGESTION = 'set pidfile= to the file the daemon writes (the one stop() used), then migrate again';
+
+/**
+ * The value the launch's arguments give the rule's pid file option, as written (`-p FILE`,
+ * `--pidfile=FILE`, `-pFILE`, `-pid=FILE`): the file the daemon writes. Undefined when none is given.
+ */
+function toldPidfile(rule: StepContext['rule'], args: readonly Token[]): string | undefined {
+  const flags = (rule?.backgroundFlags ?? []).filter((f) => f.why === 'pidfile' && f.value);
+  let given: string | undefined;
+  args.forEach((_, i) => {
+    const w = unquoted(args[i].text);
+    for (const f of flags) {
+      const n = matchesFlag(args as Token[], i, f);
+      if (n === 2) given = args[i + 1].text;
+      else if (n === 1) given = w.startsWith(`${f.flag}=`) ? w.slice(f.flag.length + 1) : w.slice(f.flag.length);
+    }
+  });
+  return given;
+}
+
+/**
+ * Two words naming the same file: as written, or by their static values (every variable with one
+ * plain top-level value: an unknown one is never read as empty).
+ */
+function sameFile(s: Service, a: string, b: string): boolean {
+  if (unquoted(a) === unquoted(b)) return true;
+  const fixed = (w: string) => {
+    if (!/[$`]/.test(w)) return unquoted(w);
+    const k = staticProgram(s, w);
+    return k && 'path' in k ? k.path : undefined;
+  };
+  const x = fixed(a);
+  const y = fixed(b);
+  return !!x && !!y && x.startsWith('/') && samePath(x, y);
+}
+
+/**
+ * sec's stop(): one `start-stop-daemon --stop --pidfile FILE` (nothing else selecting the
+ * process), where FILE is the file the launch told the daemon, by the rule's pid file option,
+ * to write. Then stop() found the daemon by its own pid file, and pidfile= can name it.
+ */
+function stopByToldPidfile(
+  s: Service,
+  rule: StepContext['rule'],
+  stopFn: FunctionDef,
+  args: readonly Token[],
+): { stop: string; given: string } | undefined {
+  if (!rule || rule.refuse) return undefined;
+  const given = toldPidfile(rule, args);
+  if (given === undefined) return undefined;
+  const stoppers = s.initd.commands.filter((c) => c.fn === stopFn.name && STOPPERS.test(c.name));
+  if (stoppers.length !== 1 || stoppers[0].name !== 'start-stop-daemon') return undefined;
+  const raw = stoppers[0].words.slice(1).map((w) => w.text);
+  const p = parseOptions(raw.map(unquoted));
+  if (p.unknown.length || p.operandsAt < raw.length) return undefined;
+  if (!p.options.some((o) => o.spec.long === 'stop')) return undefined;
+  if (p.options.some((o) => !HOW_TO_STOP.has(o.spec.long) || o.spec.long === 'exec')) return undefined;
+  const pid = p.options.find((o) => o.spec.long === 'pidfile');
+  if (!pid) return undefined;
+  const v = pid.valueIndex !== undefined ? raw[pid.valueIndex] : raw[pid.index].slice(raw[pid.index].indexOf('=') + 1);
+  return sameFile(s, v, given) ? { stop: v, given } : undefined;
+}
+
 /** start-stop-daemon --stop options that only say how to stop, not which process. */
 const HOW_TO_STOP = new Set(['stop', 'quiet', 'verbose', 'signal', 'retry', 'exec', 'pidfile']);
 
@@ -878,31 +943,8 @@ function directLaunch(
     const v = valueOf(pid);
     // The value the launch gave the rule's pid file flag, if it gave one: then the daemon
     // writes there and nowhere else by default.
-    const flags = (rule.backgroundFlags ?? []).filter((f) => f.why === 'pidfile');
-    let given: string | undefined;
-    args.forEach((_, i) => {
-      for (const f of flags) {
-        const n = matchesFlag(args as Token[], i, f);
-        if (n === 2) given = args[i + 1].text;
-        else if (n === 1 && f.value) {
-          const w = unquoted(args[i].text);
-          given = w.startsWith(`${f.flag}=`) ? w.slice(f.flag.length + 1) : w.slice(f.flag.length);
-        }
-      }
-    });
-    // Two words name the same file: as written, or by their static values (every variable
-    // with one plain top-level value: an unknown one is never read as empty).
-    const fixed = (w: string) => {
-      if (!/[$`]/.test(w)) return unquoted(w);
-      const k = staticProgram(s, w);
-      return k && 'path' in k ? k.path : undefined;
-    };
-    const same = (a: string, b: string) => {
-      if (unquoted(a) === unquoted(b)) return true;
-      const x = fixed(a);
-      const y = fixed(b);
-      return !!x && !!y && x.startsWith('/') && samePath(x, y);
-    };
+    const given = toldPidfile(rule, args);
+    const same = (a: string, b: string) => sameFile(s, a, b);
     const own = rule.ownPidfile && rule.ownPidfile !== '*' ? rule.ownPidfile : undefined;
     if (given !== undefined && same(v, given)) evidence.push(`--pidfile ${v}, the file the launch told it to write`);
     else if (given === undefined && own && same(v, own))
@@ -1018,6 +1060,8 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
   let ssdBackground = false;
   // The launch's --pidfile as written, and its value: what start() does with it after the launch.
   let launchPid: string[] = [];
+  // An --interpreted launch without a pid file whose stop() used the file the daemon was told to write.
+  let interpretedPidfile: { stop: string; given: string } | undefined;
   const tok = (w: { text: string; start: number; end: number }): Token => ({
     text: w.text,
     start: w.start,
@@ -1332,14 +1376,19 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
         continue;
       }
       if (long === 'interpreted') {
-        // sec: without a pid file, the declarative start-stop-daemon path (supervisor removed)
-        // stops by --exec, which never matches a script run by its interpreter: stop would
-        // find nothing and leave the daemon running.
-        if (s.value('pidfile') === undefined && !has('pidfile'))
-          return refuse(
-            'start() runs an interpreted daemon (--interpreted) and no pidfile is set: without the supervisor, stop would look for it by --exec, which never matches a script run by its interpreter',
-            'set pidfile= to the file the daemon writes (the one stop() used), then migrate again',
+        // Without a pid file, the declarative start-stop-daemon path (supervisor removed) stops
+        // by --exec, which never matches a script run by its interpreter: stop would find
+        // nothing and leave the daemon running. sec's stop() found it by the very file the
+        // launch told it to write (`-pid=/run/sec.pid`, the rule's pid file option): that file
+        // becomes pidfile= (convertStop takes it from stop(); checked after it below).
+        if (s.value('pidfile') === undefined && !has('pidfile')) {
+          const told = stopFn ? stopByToldPidfile(s, ctx.rule, stopFn, args) : undefined;
+          if (!told) return refuse(INTERPRETED_NO_PIDFILE, INTERPRETED_SUGGESTION);
+          interpretedPidfile = told;
+          notes.push(
+            `start() ran an interpreted daemon (--interpreted) and gave start-stop-daemon no pid file; stop() found it by --pidfile ${told.stop}, the file the launch told it to write with its pid file option (rule ${ctx.rule!.id}): pidfile= names that file, so that start-stop-daemon (were supervisor= set back) finds the script by its pid file as stop() did, not by --exec`,
           );
+        }
         // start-stop-daemon uses it only to find the running process by its interpreter (the
         // already-running check); the supervisor knows its child's pid.
         notes.push(
@@ -1780,6 +1829,9 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
     });
     if (r) return r;
   }
+  // The interpreted launch's pid file, from stop() (above): convertStop must have set it.
+  if (interpretedPidfile && !lines.some((l) => l.startsWith('pidfile=')))
+    return refuse(INTERPRETED_NO_PIDFILE, INTERPRETED_SUGGESTION);
   const rr = removeRestart(s, file, notes, edits);
   if (rr) return rr;
   const pidfileFromStop = !launchPidfile && lines.some((l) => l.startsWith('pidfile='));

@@ -29,7 +29,9 @@ export function matchesFlag(tokens: Token[], i: number, spec: FlagSpec): number 
     if (spec.valueMatch && !spec.valueMatch.test(next)) return 0;
     return 2;
   }
-  if (spec.value && flag.startsWith('--') && t.startsWith(flag + '=')) {
+  // `-pid=FILE`: a daemon whose long options take one dash (sec's Getopt::Long, bitcoind) takes
+  // the value after `=` as with two.
+  if (spec.value && /^(--|-[^-].)/.test(flag) && t.startsWith(flag + '=')) {
     return !spec.valueMatch || spec.valueMatch.test(t.slice(flag.length + 1)) ? 1 : 0;
   }
   if (spec.value && /^-[^-]$/.test(flag) && t.startsWith(flag) && t.length > 2) {
@@ -55,7 +57,7 @@ export function flagsPassed(args: readonly string[], specs: readonly FlagSpec[])
         ? undefined
         : n === 2
           ? args[i + 1]
-          : w.startsWith('--')
+          : /^(--|-[^-].)/.test(spec.flag)
             ? w.slice(w.indexOf('=') + 1)
             : w.slice(2);
       found.push({ text: args.slice(i, i + n).join(' '), value });

@@ -1665,6 +1665,67 @@ describe('start-stop-daemon options of the launch', () => {
     );
     expect(r.suggestion).toBe('set pidfile= to the file the daemon writes (the one stop() used), then migrate again');
   });
+
+  // sec: stop() finds the script by `--pidfile /run/sec.pid`, the file the launch's
+  // `-pid=/run/sec.pid` (the rule's pid file option, Getopt::Long style) told it to write.
+  describe('--interpreted, stop() by the pid file the launch told the daemon to write', () => {
+    const secd = rule({
+      id: 'secd',
+      daemons: ['secd'],
+      foreground: '',
+      noOwnPidfile: true,
+      backgroundFlags: [
+        { flag: '-pid', value: true, why: 'pidfile' },
+        { flag: '-detach', why: 'daemonize' },
+      ],
+    });
+    const script = (pidWord: string, stop: string) =>
+      sh(
+        '#!/sbin/openrc-run',
+        'start() {',
+        '	ebegin "Starting secd"',
+        `	start-stop-daemon --start --quiet --interpreted --exec /usr/bin/secd -- ${pidWord} -detach -conf=/etc/secd.conf > /dev/null 2>&1`,
+        '	eend $?',
+        '}',
+        'stop() {',
+        '	ebegin "Stopping secd"',
+        `	${stop}`,
+        '	eend $?',
+        '}',
+      );
+
+    test.each([['-pid=/run/secd.pid'], ['-pid /run/secd.pid']])('%s: pidfile= is that file', (pidWord) => {
+      const { d, r } = run(script(pidWord, 'start-stop-daemon --stop --quiet --pidfile /run/secd.pid'), {
+        rule: secd,
+      });
+      expect(r).toBeUndefined();
+      expect(d.converted!.command).toBe('/usr/bin/secd');
+      expect(d.converted!.lines).toEqual(['pidfile=/run/secd.pid']);
+      expect(d.notes).toContain(
+        'start() ran an interpreted daemon (--interpreted) and gave start-stop-daemon no pid file; stop() found it by --pidfile /run/secd.pid, the file the launch told it to write with its pid file option (rule secd): pidfile= names that file, so that start-stop-daemon (were supervisor= set back) finds the script by its pid file as stop() did, not by --exec',
+      );
+    });
+
+    test.each([
+      ['another file', '-pid=/run/secd.pid', 'start-stop-daemon --stop --pidfile /run/other.pid'],
+      [
+        'no pid file option in the launch',
+        '-log=/var/log/secd.log',
+        'start-stop-daemon --stop --pidfile /run/secd.pid',
+      ],
+      [
+        'stop() selects by name too',
+        '-pid=/run/secd.pid',
+        'start-stop-daemon --stop --name secd --pidfile /run/secd.pid',
+      ],
+      ['stop() kills by the file', '-pid=/run/secd.pid', 'kill $(cat /run/secd.pid)'],
+    ])('%s: still refused', (_, pidWord, stop) => {
+      const r = refusal(script(pidWord, stop), { rule: secd });
+      expect(r.reason).toBe(
+        `${PREFIX}start() runs an interpreted daemon (--interpreted) and no pidfile is set: without the supervisor, stop would look for it by --exec, which never matches a script run by its interpreter`,
+      );
+    });
+  });
 });
 
 describe('stop() forms', () => {

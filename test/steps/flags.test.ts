@@ -1,6 +1,6 @@
 import { initParser } from '../../src/parse/parser.js';
 import { customStartStep } from '../../src/steps/custom-start.js';
-import { flagsStep, pickTokens } from '../../src/steps/flags.js';
+import { flagsPassed, flagsStep, matchesFlag, pickTokens } from '../../src/steps/flags.js';
 import { pidfileStep } from '../../src/steps/pidfile.js';
 import { applied, ctx, draft, rule, service, sh } from './helpers.js';
 
@@ -763,4 +763,20 @@ test('a command_args line a later plain line replaces whole is dead: its flags a
     sh(...head, 'command_args="-p ${pidfile}"', 'saved="${command_args}"', 'command_args="-c x"'),
   );
   expect(readBetween.d.movedText).toBe('-p ${pidfile}');
+});
+
+// sec's Getopt::Long and bitcoind take a long option after one dash with `=`: `-pid=FILE`.
+test('matchesFlag/flagsPassed: -pid=FILE is the one-dash long option -pid with its value', () => {
+  const tok = (...w: string[]) => w.map((text) => ({ text, start: 0, end: 0 }));
+  const pid = { flag: '-pid', value: true, why: 'pidfile' as const };
+  expect(matchesFlag(tok('-pid=/run/sec.pid'), 0, pid)).toBe(1);
+  expect(matchesFlag(tok('-pidfile=/run/sec.pid'), 0, pid)).toBe(0);
+  expect(matchesFlag(tok('-pid=/run/sec.pid'), 0, { flag: '-pid', why: 'pidfile' })).toBe(0);
+  expect(flagsPassed(['-log=x', '-pid=/run/sec.pid'], [pid])).toEqual([
+    { text: '-pid=/run/sec.pid', value: '/run/sec.pid' },
+  ]);
+  // A one-letter flag joins its value without `=` (-p/run/x.pid): unchanged.
+  expect(flagsPassed(['-p/run/x.pid'], [{ flag: '-p', value: true, why: 'pidfile' }])).toEqual([
+    { text: '-p/run/x.pid', value: '/run/x.pid' },
+  ]);
 });
