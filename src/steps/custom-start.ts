@@ -1,6 +1,7 @@
 import type { Edit } from '../edit/edits.js';
 import { parseOptions, SHARED_MEANING, type ParsedArgs, type ParsedOption } from '../model/options.js';
-import type { Service } from '../model/service.js';
+import type { Service, SsdCall } from '../model/service.js';
+import { OPENRC_OWN_COMMANDS } from '../model/commands.js';
 import type { Assignment, Command, FunctionDef } from '../parse/shellfile.js';
 import { unquoted, type Token } from '../parse/words.js';
 import { referencedVars, samePath } from './emit.js';
@@ -232,7 +233,7 @@ export type StartShape =
       amp?: true;
     }
   | { kind: 'oneshot' }
-  | { kind: 'refuse'; reason: string };
+  | { kind: 'refuse'; reason: string; suggestion?: string };
 
 function bodyText(s: Service, f: FunctionDef): string {
   return s.initd.text.slice(f.body.start + 1, f.body.end - 1);
@@ -281,6 +282,155 @@ function runsDaemon(s: Service, c: Command, daemons: readonly string[]): boolean
   return daemons.includes(c.name);
 }
 
+/** The old reason, for a helper whose launches say nothing more precise. */
+const cannotFollow = (fn: string) =>
+  `${fn}() runs start-stop-daemon in a way rc-supervise cannot follow from start() (arguments passed in, a loop over instances?)`;
+
+/** The command's line ends in a lone `&` (after its pipeline, if any): it runs in the background. */
+function inBackground(s: Service, c: Command): boolean {
+  const line = s.initd.text.slice(c.start, s.initd.lineEnd(stmtEnd(c)));
+  return /(^|[^&])&\s*$/.test(stripQuotedAndComments(line).trimEnd());
+}
+
+/** The function's body has a for/while/until loop. */
+function loops(s: Service, fn: string): boolean {
+  const f = s.initd.fn(fn);
+  return !!f && /(^|[\s;&|(])(for|while|until)\s/.test(stripQuotedAndComments(bodyText(s, f)));
+}
+
+/** Inside a for/while/until loop of the function at `offset`. */
+function inLoop(s: Service, f: FunctionDef, offset: number): boolean {
+  const t = stripQuotedAndComments(s.initd.text.slice(f.body.start + 1, offset));
+  let depth = 0;
+  for (const m of t.matchAll(/(?:^|[\s;&|(])(for|while|until|done)(?=[\s;&|)]|$)/g)) depth += m[1] === 'done' ? -1 : 1;
+  return depth > 0;
+}
+
+/**
+ * What a function of the script's own that start() calls starts: its start-stop-daemon calls
+ * other than --stop/--signal, and programs it runs with a bare `start` word (opendnssec's
+ * `${CONTROL_BIN} enforcer start`, a control program's subcommand).
+ */
+function helperStarts(s: Service, fn: string): Command[] {
+  return s.initd.commands.filter((x) => {
+    if (x.fn !== fn) return false;
+    if (x.name === 'start-stop-daemon') {
+      const kind = s.ssdCalls.find((c) => c.cmd === x)?.kind;
+      return kind === 'start' || kind === 'other';
+    }
+    return !s.defines(x.name) && !neverDaemon(x.name) && x.words.slice(1).some((w) => /^["']?start["']?$/.test(w.text));
+  });
+}
+
+/**
+ * Why start() cannot be converted when it launches through functions of the script's own
+ * (sysklogd's start_daemon syslogd/klogd, hylafaxplus's start_faxq/start_hfaxd, uwsgi's
+ * start_emperor or start_app, chrome-remote-desktop's for_users loop, auditd's start_auditd):
+ * the precise shape, or undefined when start() calls no such function.
+ */
+function helperLaunchReason(s: Service): { reason: string; suggestion: string } | undefined {
+  const start = s.initd.fn('start');
+  if (!start) return undefined;
+  const calls = s.initd.commands.filter(
+    (c) => c.fn === 'start' && c.name !== 'start' && s.defines(c.name) && helperStarts(s, c.name).length > 0,
+  );
+  if (calls.length === 0) return undefined;
+  const shown = (c: Command) => {
+    if (c.words.length === 1) return `${c.name}()`;
+    const w = s.initd.text.slice(c.start, c.end).replace(/\s*\\\r?\n\s*/g, ' ');
+    return w.length > 40 ? `${w.slice(0, 37)}...` : w;
+  };
+  const perDaemon = 'give each daemon a service of its own (an init script each), then migrate each';
+  for (const c of calls) {
+    const f = s.initd.fn(c.name)!;
+    const looped = helperStarts(s, c.name).find((x) => inLoop(s, f, x.start));
+    if (looped)
+      return {
+        reason: `${c.name}() runs ${looped.name} in a loop, once per item (an instance each): one supervisor keeps one daemon`,
+        suggestion: `give each instance a service of its own (one start-stop-daemon call in start(), the instance from the service's name), then migrate`,
+      };
+  }
+  const total = calls.reduce((n, c) => n + helperStarts(s, c.name).length, 0);
+  const names = [...new Set(calls.map((c) => `${c.name}()`))];
+  if (total === 1)
+    return {
+      reason: `start() launches the daemon inside ${names[0]}, a function of its own, which rc-supervise does not read through (only a launch in start() itself, or a function that only puts fixed words before the caller's for start-stop-daemon)`,
+      suggestion: `move the launch from ${names[0]} into start(), then migrate again`,
+    };
+  if (names.length === calls.length && calls.every((c) => nesting(s, start, c.start) > 0))
+    return {
+      reason: `start() launches the daemon through ${names.join(' or ')}, functions of its own, as a condition picks: a supervisor runs one command line, and rc-supervise cannot choose it for the script`,
+      suggestion:
+        'keep the one launch your configuration uses in start() itself (or give each way a service of its own), then migrate again',
+    };
+  return {
+    reason: `start() starts ${total} programs through functions of its own (${calls.map(shown).join('; ')}): one supervisor keeps one daemon`,
+    suggestion: perDaemon,
+  };
+}
+
+/**
+ * denyhosts's purge(), listed only in extra_stopped_commands and called from nowhere else: its
+ * start-stop-daemon --start runs the program in the foreground (no --background, no daemonize
+ * word) to completion, and only while the service is stopped, when no supervisor runs either. It
+ * bypasses nothing and stays as it is.
+ */
+function stoppedOnlyRun(s: Service, c: SsdCall): boolean {
+  const fn = c.cmd.fn;
+  if (!fn || c.kind !== 'start') return false;
+  const only = (v: string) => s.words(v);
+  const stopped = only('extra_stopped_commands');
+  const others = [only('extra_commands'), only('extra_started_commands'), only('opts')];
+  if (!stopped?.includes(fn) || others.some((w) => w === null || (w ?? []).includes(fn))) return false;
+  if (OPENRC_OWN_COMMANDS.has(fn) || s.initd.commands.some((x) => x.name === fn)) return false;
+  if (c.parsed.options.some((o) => o.spec.long === 'background' || o.spec.long === 'make-pidfile')) return false;
+  return !c.cmd.words.slice(1).some((w) => DAEMONIZE_WORDS.test(unquoted(w.text)));
+}
+
+/** The program a start-stop-daemon --start call runs and the operands it gives it, as written. */
+function launchWords(c: SsdCall): string[] {
+  const o =
+    c.parsed.options.find((x) => x.spec.long === 'startas') ?? c.parsed.options.find((x) => x.spec.long === 'exec');
+  const raw = c.cmd.words.slice(1).map((w) => w.text);
+  const operands = raw.slice(c.parsed.operandsAt).filter((w) => w !== '--');
+  return [...(o?.value !== undefined ? [o.value] : []), ...operands];
+}
+
+/**
+ * gatling's reload(): HUP, then the very start-stop-daemon --start of start() again (a restart
+ * of its own, with conf.d read anew); freenet's status()/stop(): start-stop-daemon --start runs
+ * the control script start() runs, with another subcommand. Both said as what they are.
+ */
+function relaunch(s: Service, b: SsdCall, shape: StartShape): Refusal | undefined {
+  if (b.kind !== 'start' || shape.kind !== 'launch' || shape.how !== 'start-stop-daemon') return undefined;
+  const own = s.ssdCalls.find((c) => c.cmd === shape.launch);
+  if (!own) return undefined;
+  const mine = launchWords(own);
+  const theirs = launchWords(b);
+  if (mine.length === 0 || mine[0] !== theirs[0]) return undefined;
+  const fn = b.cmd.fn!;
+  const SUB = /^["']?(start|stop|status|restart|reload)["']?$/;
+  const sub = theirs.find((w) => SUB.test(w));
+  if (mine.some((w) => unquoted(w) === 'start') && sub && unquoted(sub) !== 'start') {
+    const prog = mine
+      .slice(
+        0,
+        mine.findIndex((w) => unquoted(w) === 'start'),
+      )
+      .join(' ');
+    return refuse(
+      `start() runs ${prog} start, and ${fn}() runs ${prog} ${unquoted(sub)} (both through start-stop-daemon --start): a control script that starts, stops and checks the daemon its own way; rc-supervise cannot tell which program it keeps running or how to keep that one in the foreground`,
+      `set command (and command_args) to the program the control script runs, in its foreground form (a Java Service Wrapper script's is its console subcommand), then migrate again`,
+    );
+  }
+  if (mine.join(' ') !== theirs.join(' ')) return undefined;
+  const sig = s.ssdCalls.find((c) => c.kind === 'signal' && c.cmd.fn === fn && c.cmd.start < b.cmd.start)?.signal;
+  return refuse(
+    `${fn}() starts ${mine[0]} again itself with start()'s own start-stop-daemon --start${sig ? `, after sending it ${sig}` : ''} (a restart of its own, with conf.d read anew): under supervise-daemon that second start would run a daemon beside the supervised one, and the supervisor restarts a daemon that exits with the command line it started with`,
+    `drop ${fn}() (rc-service ${s.name} restart starts the daemon again with conf.d read anew), or make it only signal the daemon, then migrate again`,
+  );
+}
+
 /**
  * Classifies start(): a single daemon launch (convertible), the default start (nothing to
  * do), a one-shot (no daemon), or a launch the tool cannot convert, with the precise reason.
@@ -293,6 +443,15 @@ export function startShape(s: Service, daemons: readonly string[]): StartShape {
   const raw = bodyText(s, start);
   if (cmds.some((c) => DEFAULT_START.has(c.name)) && !cmds.some((c) => isSsdStart(s, c))) return { kind: 'default' };
   const launches = cmds.filter((c) => isSsdStart(s, c) || runsDaemon(s, c, daemons));
+  // asterisk's `asterisk_run_loop ${OPTS} 2>&1 | logger … &`: a function of the script's own,
+  // run in the background, that runs the daemon again in a loop whenever it exits.
+  const ownLoop = cmds.find((c) => c.name !== 'start' && s.defines(c.name) && inBackground(s, c) && loops(s, c.name));
+  if (ownLoop)
+    return {
+      kind: 'refuse',
+      reason: `start() runs ${ownLoop.name}() in the background (&), a loop of the script's own that runs the daemon again whenever it exits: the script is its own supervisor, and supervise-daemon cannot keep a daemon that loop starts`,
+      suggestion: `run the daemon itself in start() (or as command), in the foreground, without ${ownLoop.name}() (supervise-daemon then restarts it; what the loop did after a crash is lost), then migrate again`,
+    };
   const evals = cmds.filter((c) => c.name === 'eval');
   if (evals.some((c) => /start-stop-daemon|\$\{?command\b/.test(c.words.map((w) => w.text).join(' '))))
     return {
@@ -327,11 +486,7 @@ export function startShape(s: Service, daemons: readonly string[]): StartShape {
         s.defines(c.name) &&
         s.initd.commands.some((x) => x.fn === c.name && x.name === 'start-stop-daemon'),
     );
-    if (wrapper)
-      return {
-        kind: 'refuse',
-        reason: `${wrapper.name}() runs start-stop-daemon in a way rc-supervise cannot follow from start() (arguments passed in, a loop over instances?)`,
-      };
+    if (wrapper) return { kind: 'refuse', ...(helperLaunchReason(s) ?? { reason: cannotFollow(wrapper.name) }) };
     // A start() that still starts something long-running is never called one-shot.
     const daemonish = /start-stop-daemon/.test(raw) || cmds.some(withDaemonizeFlag);
     if (daemonish)
@@ -993,11 +1148,30 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
   }
   // Any other function that starts or stops the daemon with start-stop-daemon bypasses the
   // supervisor just the same (a restart() calling it was left behind before).
+  // denyhosts's purge() runs the program to completion while the service is stopped: no bypass.
   const bypass = s.ssdCalls.find(
-    (c) => (c.kind === 'start' || c.kind === 'stop') && c.cmd.fn && !['start', 'stop', 'restart'].includes(c.cmd.fn),
+    (c) =>
+      (c.kind === 'start' || c.kind === 'stop') &&
+      c.cmd.fn &&
+      !['start', 'stop', 'restart'].includes(c.cmd.fn) &&
+      !stoppedOnlyRun(s, c),
   );
-  if (bypass)
-    return refuse(`${bypass.cmd.fn}() calls start-stop-daemon --${bypass.kind} itself, which bypasses the supervisor`);
+  if (bypass) {
+    // What start() itself does first: changing the other function alone would not help.
+    if (shape.kind === 'refuse') return refuse(shape.reason, shape.suggestion);
+    const fn = bypass.cmd.fn!;
+    if (s.initd.commands.some((c) => c.fn === 'start' && c.name === fn)) {
+      const h = helperLaunchReason(s);
+      return h ? refuse(h.reason, h.suggestion) : refuse(cannotFollow(fn));
+    }
+    return (
+      relaunch(s, bypass, shape) ??
+      refuse(
+        `${fn}() calls start-stop-daemon --${bypass.kind} itself, which bypasses the supervisor`,
+        `rewrite ${fn}() for the supervisor (a signal through \`\${supervisor} \${RC_SVCNAME} --signal …\`), or drop it, then migrate again`,
+      )
+    );
+  }
   if (shape.kind === 'none' || shape.kind === 'default') {
     if (!stopFn) {
       if (!s.initd.fn('restart')) return null;
@@ -1032,7 +1206,7 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
     return { ...none, lines, edits, notes };
   }
   if (shape.kind === 'oneshot') return notOneshot(s) ?? 'oneshot';
-  if (shape.kind === 'refuse') return refuse(shape.reason);
+  if (shape.kind === 'refuse') return refuse(shape.reason, shape.suggestion);
   const { launch } = shape;
   const start = s.initd.fn('start')!;
   if (shape.guard) {
@@ -2152,12 +2326,15 @@ function notOneshot(s: Service): Refusal | null {
   const confdLaunch =
     s.confd &&
     /(^|[^\w-])(start-stop-daemon|supervise-daemon)([^\w-]|$)/m.test(s.confd.text.replace(/(^|\s)#.*$/gm, '$1'));
-  if (!stops && (helper || confdLaunch))
+  if (!stops && (helper || confdLaunch)) {
+    const h = helper ? helperLaunchReason(s) : undefined;
+    if (h) return refuse(h.reason, h.suggestion);
     return refuse(
       helper
-        ? `${helper.fn}() runs start-stop-daemon in a way rc-supervise cannot follow from start() (arguments passed in, a loop over instances?)`
+        ? cannotFollow(helper.fn!)
         : 'conf.d names start-stop-daemon for the script to run (eval?), which rc-supervise cannot follow',
     );
+  }
   // squid: start() runs the program with options only, stop() asks the same program to stop it
   // (`squid -k shutdown`). A tool run with a subcommand (`fw start`/`fw stop` of shorewall,
   // `laptop_mode auto`/`laptop_mode stop`) is not that.
@@ -2699,5 +2876,9 @@ export function customStartStep(ctx: StepContext, d: Draft): Refusal | void {
     } replaced by command/command_args, so that the supervisor starts the daemon`,
     ...r.notes,
   );
+  for (const c of ctx.service.ssdCalls.filter((x) => stoppedOnlyRun(ctx.service, x)))
+    d.notes.push(
+      `${c.cmd.fn}() keeps its start-stop-daemon --start: openrc-run runs it only while the service is stopped (extra_stopped_commands), when no supervisor runs, and it runs the program in the foreground to its end, as before`,
+    );
   d.initdReasons.unshift('custom start()/stop() must be replaced in init.d');
 }

@@ -1188,7 +1188,7 @@ describe('one-shot or daemon', () => {
       '\trun_ssd --stop',
       '}',
     );
-    const reason = `${PREFIX}run_ssd() runs start-stop-daemon in a way rc-supervise cannot follow from start() (arguments passed in, a loop over instances?)`;
+    const reason = `${PREFIX}start() launches the daemon inside run_ssd(), a function of its own, which rc-supervise does not read through (only a launch in start() itself, or a function that only puts fixed words before the caller's for start-stop-daemon)`;
     expect(refusal(wrapped).reason).toBe(reason);
     // Without a daemonize word it is no one-shot either.
     expect(refusal(wrapped.replace(' --detach', '')).reason).toBe(reason);
@@ -1253,7 +1253,10 @@ describe('one-shot or daemon', () => {
       ),
     );
     expect(r.reason).toBe(
-      `${PREFIX}each() runs start-stop-daemon in a way rc-supervise cannot follow from start() (arguments passed in, a loop over instances?)`,
+      `${PREFIX}each() runs start-stop-daemon in a loop, once per item (an instance each): one supervisor keeps one daemon`,
+    );
+    expect(r.suggestion).toBe(
+      "give each instance a service of its own (one start-stop-daemon call in start(), the instance from the service's name), then migrate",
     );
   });
 
@@ -3570,5 +3573,232 @@ describe('the reason names what stop() does instead of one stop', () => {
     expect(accel.reason).toBe(
       `${PREFIX}stop() first asks the daemon to stop its own way (foo-cmd shutdown hard), where the supervisor's stop would only send it a signal; it signals the daemon only after that (kill -9)`,
     );
+  });
+});
+
+// Round 22: what start() does through functions of the script's own, and what other functions
+// that run start-stop-daemon --start do, said as what they are.
+describe('launches through functions of the script, and other functions that start the daemon', () => {
+  const launcher = (name: string, prog: string) => [
+    `${name}() {`,
+    `\tstart-stop-daemon --start --exec ${prog} --pidfile /run/${name}.pid`,
+    '}',
+  ];
+
+  // sysklogd's start_daemon "syslogd" …; start_daemon "klogd" …
+  test('one function called for two daemons: several programs, each its own service', () => {
+    const r = refusal(
+      sh(
+        '#!/sbin/openrc-run',
+        'start_one() {',
+        '\tstart-stop-daemon --start --exec /usr/sbin/"$1" --pidfile /run/"$1".pid -- $2',
+        '}',
+        'start() {',
+        '\tstart_one "food" "${FOOD_OPTS}" || return 1',
+        '\tif ! start_one "bard" "${BARD_OPTS}"; then return 1; fi',
+        '}',
+        'stop() {',
+        '\tstart-stop-daemon --stop --pidfile /run/bard.pid',
+        '}',
+      ),
+    );
+    expect(r.reason).toBe(
+      `${PREFIX}start() starts 2 programs through functions of its own (start_one "food" "\${FOOD_OPTS}"; start_one "bard" "\${BARD_OPTS}"): one supervisor keeps one daemon`,
+    );
+    expect(r.suggestion).toBe('give each daemon a service of its own (an init script each), then migrate each');
+  });
+
+  // opendnssec: `${CONTROL_BIN} enforcer start` in one function, start-stop-daemon in another.
+  test("a control program's start subcommand in a function counts as a launch too", () => {
+    const r = refusal(
+      sh(
+        '#!/sbin/openrc-run',
+        'start_enforcer() {',
+        '\t${CONTROL_BIN} enforcer start >/dev/null',
+        '}',
+        ...launcher('start_client', '/usr/sbin/clientd'),
+        'start() {',
+        '\tstart_enforcer || return $?',
+        '\tstart_client || return $?',
+        '}',
+      ),
+    );
+    expect(r.reason).toBe(
+      `${PREFIX}start() starts 2 programs through functions of its own (start_enforcer(); start_client()): one supervisor keeps one daemon`,
+    );
+  });
+
+  // uwsgi: start_emperor or start_app, as conf.d says.
+  test('two functions, each in a branch of a condition: one launch, picked at start', () => {
+    const r = refusal(
+      sh(
+        '#!/sbin/openrc-run',
+        ...launcher('start_emperor', '/usr/bin/uwsgi'),
+        ...launcher('start_app', '/usr/bin/uwsgi'),
+        'start() {',
+        '\tif [ -n "${EMPEROR}" ]; then',
+        '\t\tstart_emperor',
+        '\telse',
+        '\t\tstart_app',
+        '\tfi',
+        '}',
+      ),
+    );
+    expect(r.reason).toBe(
+      `${PREFIX}start() launches the daemon through start_emperor() or start_app(), functions of its own, as a condition picks: a supervisor runs one command line, and rc-supervise cannot choose it for the script`,
+    );
+  });
+
+  // auditd's start_auditd(), called from start() and nowhere else; its stop_auditd() too.
+  test('one function with the launch: named, and the way out is to move the launch into start()', () => {
+    const r = refusal(
+      sh(
+        '#!/sbin/openrc-run',
+        ...launcher('start_food', '/usr/sbin/food'),
+        'stop_food() {',
+        '\tstart-stop-daemon --stop --pidfile /run/start_food.pid',
+        '}',
+        'start() {',
+        '\tstart_food',
+        '\tlocal ret=$?',
+        '\treturn $ret',
+        '}',
+        'stop() {',
+        '\tstop_food',
+        '}',
+      ),
+    );
+    expect(r.reason).toBe(
+      `${PREFIX}start() launches the daemon inside start_food(), a function of its own, which rc-supervise does not read through (only a launch in start() itself, or a function that only puts fixed words before the caller's for start-stop-daemon)`,
+    );
+    expect(r.suggestion).toBe('move the launch from start_food() into start(), then migrate again');
+  });
+
+  // asterisk: `asterisk_run_loop ${OPTS} 2>&1 | logger … &`, and a forcestop() with start-stop-daemon --stop.
+  const looping = sh(
+    '#!/sbin/openrc-run',
+    'extra_started_commands="forcestop"',
+    'run_loop() {',
+    '\twhile [ -r /run/food/loop ]; do',
+    '\t\t/usr/sbin/food -f',
+    '\t\tsleep 5',
+    '\tdone',
+    '}',
+    'start() {',
+    '\ttouch /run/food/loop',
+    '\trun_loop 2>&1 | logger -t food &',
+    '}',
+    'forcestop() {',
+    '\tstart-stop-daemon --stop --pidfile /run/food.pid',
+    '}',
+    'stop() {',
+    '\trm -f /run/food/loop',
+    '}',
+  );
+  test("start() running a restart loop of the script's own in the background is said before any other function", () => {
+    const r = refusal(looping);
+    expect(r.reason).toBe(
+      `${PREFIX}start() runs run_loop() in the background (&), a loop of the script's own that runs the daemon again whenever it exits: the script is its own supervisor, and supervise-daemon cannot keep a daemon that loop starts`,
+    );
+    expect(r.suggestion).toBe(
+      'run the daemon itself in start() (or as command), in the foreground, without run_loop() (supervise-daemon then restarts it; what the loop did after a crash is lost), then migrate again',
+    );
+    // In the foreground, or without a loop: not that.
+    expect(refusal(looping.replace(' | logger -t food &', '')).reason).not.toMatch(/in the background/);
+    expect(refusal(looping.replace(/\twhile .*\n/, '').replace('\tdone\n', '')).reason).not.toMatch(
+      /in the background/,
+    );
+  });
+
+  // gatling's reload(): HUP, then start()'s very launch again.
+  const relaunching = sh(
+    '#!/sbin/openrc-run',
+    'extra_started_commands="reload"',
+    'start() {',
+    '\tstart-stop-daemon --start --background --make-pidfile --pidfile ${PID} --exec /usr/bin/food -- -p ${PORT}',
+    '}',
+    'stop() {',
+    '\tstart-stop-daemon --stop --pidfile ${PID}',
+    '}',
+    'reload() {',
+    '\tstart-stop-daemon --signal HUP --pidfile ${PID}',
+    '\tstart-stop-daemon --start --background --make-pidfile --pidfile ${PID} --exec /usr/bin/food -- -p ${PORT}',
+    '}',
+  );
+  test("another function running start()'s own launch again: a restart of its own, said so", () => {
+    const r = refusal(relaunching);
+    expect(r.reason).toBe(
+      `${PREFIX}reload() starts /usr/bin/food again itself with start()'s own start-stop-daemon --start, after sending it HUP (a restart of its own, with conf.d read anew): under supervise-daemon that second start would run a daemon beside the supervised one, and the supervisor restarts a daemon that exits with the command line it started with`,
+    );
+    expect(r.suggestion).toBe(
+      'drop reload() (rc-service foo restart starts the daemon again with conf.d read anew), or make it only signal the daemon, then migrate again',
+    );
+    // Another program, or other words: the plain reason, with a suggestion for that function.
+    const other = refusal(relaunching.replace(/-p \$\{PORT\}\n\}\n$/, '-p 81\n}\n'));
+    expect(other.reason).toBe(
+      `${PREFIX}reload() calls start-stop-daemon --start itself, which bypasses the supervisor`,
+    );
+    expect(other.suggestion).toBe(
+      'rewrite reload() for the supervisor (a signal through `${supervisor} ${RC_SVCNAME} --signal …`), or drop it, then migrate again',
+    );
+  });
+
+  // freenet: start-stop-daemon --start runs run.sh start, run.sh status, run.sh stop.
+  test('start-stop-daemon --start running a control script with start, status and stop: a control script', () => {
+    const ctl = (fn: string, sub: string) => [
+      `${fn}() {`,
+      `\tstart-stop-daemon --start --user food --exec /opt/food/run.sh ${sub} 2>/dev/null`,
+      '\teend 0',
+      '}',
+    ];
+    const r = refusal(
+      sh('#!/sbin/openrc-run', ...ctl('start', 'start'), ...ctl('status', 'status'), ...ctl('stop', 'stop')),
+    );
+    expect(r.reason).toBe(
+      `${PREFIX}start() runs /opt/food/run.sh start, and status() runs /opt/food/run.sh status (both through start-stop-daemon --start): a control script that starts, stops and checks the daemon its own way; rc-supervise cannot tell which program it keeps running or how to keep that one in the foreground`,
+    );
+  });
+
+  // denyhosts's purge(): the program run to completion while the service is stopped.
+  const purging = sh(
+    '#!/sbin/openrc-run',
+    'extra_stopped_commands="purge"',
+    'purge() {',
+    '\tebegin "Purging"',
+    '\tstart-stop-daemon --start --exec /usr/bin/foo --pidfile /run/foo.pid -- --purge',
+    '\teend $?',
+    '}',
+    'start() {',
+    '\tstart-stop-daemon --start --exec /usr/bin/foo --pidfile /run/foo.pid -- --daemon -c /etc/foo.conf',
+    '}',
+    'stop() {',
+    '\tstart-stop-daemon --stop --pidfile /run/foo.pid',
+    '}',
+  );
+  const daemonRule = rule({ foreground: '', backgroundFlags: [{ flag: '--daemon', why: 'daemonize' }] });
+  test('a function run only while the service is stopped, in the foreground, bypasses nothing and stays', () => {
+    const { r, d, s } = run(purging, { rule: daemonRule });
+    expect(r).toBeUndefined();
+    expect(applied(s, d.converted!.edits)).toContain(
+      '\tstart-stop-daemon --start --exec /usr/bin/foo --pidfile /run/foo.pid -- --purge\n',
+    );
+    expect(d.notes).toContain(
+      'purge() keeps its start-stop-daemon --start: openrc-run runs it only while the service is stopped (extra_stopped_commands), when no supervisor runs, and it runs the program in the foreground to its end, as before',
+    );
+    const bypass = `${PREFIX}purge() calls start-stop-daemon --start itself, which bypasses the supervisor`;
+    // Also run while the service is started, or by other code, or in the background, or with a daemonize word.
+    for (const changed of [
+      purging.replace(
+        'extra_stopped_commands="purge"',
+        'extra_stopped_commands="purge"\nextra_started_commands="purge"',
+      ),
+      purging.replace(
+        '\tstart-stop-daemon --stop --pidfile /run/foo.pid\n',
+        '\tstart-stop-daemon --stop --pidfile /run/foo.pid\n\tpurge\n',
+      ),
+      purging.replace('-- --purge', '--background -- --purge'),
+      purging.replace('-- --purge', '-- --purge --daemon'),
+    ])
+      expect(refusal(changed, { rule: daemonRule }).reason).toBe(bypass);
   });
 });
