@@ -620,3 +620,33 @@ describe('a --retry computed by a function of the script (generic/custom-stop-co
     expect(supervised[1].calls.map((c) => c.slice(0, 3))).toEqual([['supervise-daemon', 'tickd', '--stop']]);
   });
 });
+
+// logstash's stop(): `if [ "${KILL_ON_STOP_TIMEOUT}" = "1" ]; then … --retry=TERM/5/KILL/5; else …;
+// fi`. The same test at the top of the script sets retry, which supervise-daemon reads at start
+// and start-stop-daemon at stop.
+describe('a stop schedule chosen by a setting (generic/custom-stop-retry-choice)', () => {
+  test.each([
+    ['the setting on', 'QUEUED_FORCE_STOP=1\n', ['--retry TERM/5/KILL/5']],
+    ['the setting off', 'QUEUED_FORCE_STOP=0\n', []],
+    ['no conf.d', undefined, []],
+  ])('%s: the same stop under both backends', async (_what, confd, retry) => {
+    const { before, after, supervised } = await both('queued', 'custom-stop-retry-choice', {
+      confd,
+      actions: ['start', 'stop'],
+    });
+    expect(before.map((r) => r.code)).toEqual([0, 0]);
+    // The script writes --pidfile=FILE, OpenRC --pidfile FILE: the same option to start-stop-daemon.
+    const split = (r: ActionRecord): ActionRecord => ({
+      ...r,
+      calls: r.calls.map((c) => c.flatMap((w) => (/^--(pidfile|retry)=/.test(w) ? w.split(/=(.*)/s, 2) : [w]))),
+    });
+    expect(calls(split(before[1]))).toEqual([['start-stop-daemon', '--pidfile /run/queued.pid', ...retry, '--stop']]);
+    expect(after.map((r) => r.code)).toEqual([0, 0]);
+    // OpenRC's own stop also names the program it started (--exec): that only narrows the match.
+    expect(calls(after[1], ['--exec /usr/sbin/queued'])).toEqual(calls(split(before[1])));
+    expect(supervised.map((r) => r.code)).toEqual([0, 0]);
+    const start = supervised[0].calls.find((c) => c[0] === 'supervise-daemon')!;
+    if (retry.length) expect(start[start.indexOf('--retry') + 1]).toBe('TERM/5/KILL/5');
+    else expect(start).not.toContain('--retry');
+  });
+});

@@ -2480,6 +2480,14 @@ function computedRetryRefusal(
 
 /** The first line of the innermost if/case/loop around `offset` in the function, as written. */
 function enclosing(s: Service, f: FunctionDef, offset: number): string | undefined {
+  const at = enclosingAt(s, f, offset);
+  if (at === undefined) return undefined;
+  const line = s.initd.text.slice(at, s.initd.lineEnd(at)).replace(/\r?\n$/, '');
+  return line.length > 70 ? `${line.slice(0, 67)}...` : line;
+}
+
+/** Where the innermost if/case/loop around `offset` in the function starts (its keyword). */
+function enclosingAt(s: Service, f: FunctionDef, offset: number): number | undefined {
   const from = f.body.start + 1;
   const t = stripQuotedAndComments(s.initd.text.slice(from, offset));
   const open: number[] = [];
@@ -2489,9 +2497,100 @@ function enclosing(s: Service, f: FunctionDef, offset: number): string | undefin
     else open.pop();
   }
   const at = open.pop();
-  if (at === undefined) return undefined;
-  const line = s.initd.text.slice(from + at, s.initd.lineEnd(from + at)).replace(/\r?\n$/, '');
-  return line.length > 70 ? `${line.slice(0, 67)}...` : line;
+  return at === undefined ? undefined : from + at;
+}
+
+interface RetryChoice {
+  /** The stop standing for both (the one without --retry, else the second). */
+  rep: Command;
+  /** The whole `if … fi`. */
+  start: number;
+  end: number;
+  cond: string;
+  /** The top-level line that sets retry as the condition chooses (none: both stop alike). */
+  line?: string;
+  /** A branch gave no --retry. */
+  bare: boolean;
+}
+
+/**
+ * logstash's stop(): `if [ "${KILL_ON_STOP_TIMEOUT}" = "1" ]; then start-stop-daemon --stop
+ * --pidfile=${pidfile} --retry=TERM/5/KILL/5; else start-stop-daemon --stop --pidfile=${pidfile};
+ * fi`. Two stops of the same process that differ only in their schedule, chosen by one test of
+ * settings that conf.d or the script's top level give (no function sets them, OpenRC does not,
+ * nothing is run): the test gives the same answer read at the top of the script, when
+ * supervise-daemon takes retry (at start) and when start-stop-daemon does (at stop). Only that
+ * exact `if`/`else`/`fi`, one command per branch.
+ */
+function retryChoice(s: Service, stopFn: FunctionDef, stoppers: Command[]): RetryChoice | undefined {
+  const [a, b] = [...stoppers].sort((x, y) => x.start - y.start);
+  if (stoppers.length !== 2 || a.name !== 'start-stop-daemon' || b.name !== 'start-stop-daemon') return undefined;
+  if (nesting(s, stopFn, a.start) !== 1 || nesting(s, stopFn, b.start) !== 1) return undefined;
+  const ifAt = enclosingAt(s, stopFn, a.start);
+  if (ifAt === undefined || enclosingAt(s, stopFn, b.start) !== ifAt) return undefined;
+  const t = s.initd.text;
+  if (t.slice(s.initd.lineStart(ifAt), ifAt).trim() !== '' || !t.startsWith('if', ifAt)) return undefined;
+  const esc = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const text = (c: Command) => t.slice(c.start, stmtEnd(c));
+  const sep = String.raw`[ \t]*\r?\n[ \t]*`;
+  const m = new RegExp(
+    String.raw`^if[ \t]+([^\n]+?)[ \t]*(?:;[ \t]*|\r?\n[ \t]*)then${sep}${esc(text(a))}${sep}else${sep}${esc(text(b))}${sep}fi(?=[ \t]*(\r?\n|$))`,
+  ).exec(t.slice(ifAt));
+  if (!m) return undefined;
+  const cond = m[1];
+  if (
+    !/^(\[\s.*\s\]|test\s.*)$/.test(cond) ||
+    /[`;&|<>()\\]/.test(cond) ||
+    /\$(?![{A-Za-z_])|\$\{(?![A-Za-z_])/.test(cond)
+  )
+    return undefined;
+  const vars = referencedVars(cond);
+  if (
+    vars.some(
+      (v) =>
+        OPENRC_VARS.test(v) ||
+        /^(SVCNAME|RC_\w*)$/.test(v) ||
+        s.initd.assignments.some((x) => x.name === v && x.fn !== null) ||
+        !!s.confd?.assignments.some((x) => x.name === v && x.fn !== null),
+    )
+  )
+    return undefined;
+  const parsed = [a, b].map((c) => {
+    const words = c.words.slice(1).map((w) => unquoted(w.text));
+    return { words, p: parseOptions(words) };
+  });
+  if (parsed.some(({ words, p }) => p.operandsAt !== words.length || p.unknown.length > 0)) return undefined;
+  if (parsed.some(({ p }) => p.options.some((o) => o.spec.long === 'signal'))) return undefined;
+  const rest = parsed.map(({ p }) =>
+    p.options
+      .filter((o) => o.spec.long !== 'retry')
+      .map((o) => `${o.spec.long}=${o.value ?? ''}`)
+      .sort()
+      .join(' '),
+  );
+  if (rest[0] !== rest[1]) return undefined;
+  const retries = parsed.map(({ p }) => p.options.find((o) => o.spec.long === 'retry')?.value);
+  if (retries.some((r) => r !== undefined && (r === '' || /[$`\s]/.test(r)))) return undefined;
+  const [ra, rb] = retries;
+  const set = (r: string) => `retry=${shellQuoteWord(r)}`;
+  const line =
+    ra !== undefined && rb !== undefined
+      ? ra === rb
+        ? set(ra)
+        : `if ${cond}; then ${set(ra)}; else ${set(rb)}; fi`
+      : ra !== undefined
+        ? `if ${cond}; then ${set(ra)}; fi`
+        : rb !== undefined
+          ? `if ! ${cond}; then ${set(rb)}; fi`
+          : undefined;
+  return {
+    rep: rb === undefined ? b : ra === undefined ? a : b,
+    start: ifAt,
+    end: ifAt + m[0].length,
+    cond,
+    line,
+    bare: ra === undefined || rb === undefined,
+  };
 }
 
 /**
@@ -2564,8 +2663,11 @@ function convertStop(
       );
     }
   }
-  if (stoppers.length !== 1) return stopCountRefusal(s, stopFn, stopCmds, stoppers);
-  const stopper = stoppers[0];
+  const choice = stoppers.length === 2 ? retryChoice(s, stopFn, stoppers) : undefined;
+  if (stoppers.length !== 1 && !choice) return stopCountRefusal(s, stopFn, stopCmds, stoppers);
+  const stopper = choice ? choice.rep : stoppers[0];
+  /** What stands where the stop was: the stop, or the whole `if … fi` choosing its schedule. */
+  const span: Command = choice ? { ...stopper, start: choice.start, end: choice.end, redirects: [] } : stopper;
   // knot's `knotc stop`, accel-ppp's `accel-cmd shutdown hard`: the daemon asked to stop its
   // own way first, the signal only a fallback. Said where stop() is refused anyway.
   const askedFirst = stopCmds.find(
@@ -2578,7 +2680,7 @@ function convertStop(
   const first = askedFirst
     ? `stop() first asks the daemon to stop its own way (${s.initd.text.slice(askedFirst.start, askedFirst.end).replace(/\s+/g, ' ').slice(0, 60)}), where the supervisor's stop would only send it a signal; it signals the daemon only after that`
     : undefined;
-  if (nesting(s, stopFn, stopper.start) !== 0) {
+  if (!choice && nesting(s, stopFn, stopper.start) !== 0) {
     const around = enclosing(s, stopFn, stopper.start);
     return refuse(
       first
@@ -2677,7 +2779,16 @@ function convertStop(
     const nonTerm = sig?.value && !/^(SIG)?TERM$|^15$/i.test(sig.value) ? sig.value : undefined;
     const name = nonTerm ? retrySignal(nonTerm) : undefined;
     if (nonTerm && !name) return refuse(`stop() sends signal ${nonTerm}, which has no portable name for retry`);
-    if (computedRetry) {
+    if (choice) {
+      if (choice.line) lines.push(choice.line);
+      notes.push(
+        `stop() chose its stop schedule with \`${choice.cond}\`, which reads only what conf.d or the script's top level set: the same choice now sets retry at the top of the script (${choice.line ?? 'both stopped alike'}), read by supervise-daemon when it starts the daemon and by start-stop-daemon when it stops it${
+          choice.bare && (s.isSet('retry') || lines.some((l) => l.startsWith('retry=')))
+            ? `; where stop() gave start-stop-daemon no --retry (its default: TERM, then 5 s), the script's own retry now applies`
+            : ''
+        }`,
+      );
+    } else if (computedRetry) {
       // Written below, in start_pre() and stop_pre().
     } else if (r?.value && !s.isSet('retry'))
       // A bare timeout sends --signal first (OpenRC's parse_schedule): keep that signal.
@@ -2717,7 +2828,7 @@ function convertStop(
     return refuse(
       `stop() runs ${beside.name} on the line that stops the daemon (${s.initd.text.slice(lineFrom, lineTo).trim().slice(0, 80)}); the supervisor would only send its signal`,
     );
-  const split = splitAround(s, stopFn, stopper);
+  const split = splitAround(s, stopFn, span);
   if (!split) return refuse('stop() is written on one line with its braces');
   const sp = dropStopStatus(split);
   // pptpd's `result=$?`, a killall, `eend $result`: stop() ended with the stop's own status, so

@@ -44,6 +44,10 @@ export function blockPosition(s: Service, lines: readonly string[] = []): { at: 
   let at = -1;
   if (anchor) at = f.lineEnd(anchor.end);
   const needs = new Set(lines.flatMap(referencedVars));
+  // logstash's `retry="30"` below command/pidfile, and a line of ours that sets retry as stop()
+  // chose (`if [ "${KILL_ON_STOP_TIMEOUT}" = "1" ]; then retry=…; fi`): above the script's own
+  // retry=, ours would be overwritten. (The other lines set retry only where nothing else does.)
+  if (lines.some((l) => /(^|[\s;])retry=/.test(l))) needs.add('retry');
   for (const a of f.assignments)
     if (a.fn === null && needs.has(a.name)) {
       // After the whole top-level statement: an assignment inside `if ... fi` ends at `fi`.

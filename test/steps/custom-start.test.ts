@@ -3802,3 +3802,78 @@ describe('launches through functions of the script, and other functions that sta
       expect(refusal(changed, { rule: daemonRule }).reason).toBe(bypass);
   });
 });
+
+// logstash's stop(): one if/else choosing between two stops of the same daemon that differ only
+// in --retry, by a setting of conf.d.
+describe('a stop schedule chosen by a setting', () => {
+  const script = (cond: string, a: string, b: string, ...top: string[]) =>
+    sh(
+      '#!/sbin/openrc-run',
+      'FOO_FORCE=${FOO_FORCE:-0}',
+      'command=/usr/sbin/foo',
+      'command_background="true"',
+      'pidfile="/run/foo.pid"',
+      ...top,
+      'stop() {',
+      '\tebegin "Stopping foo"',
+      `\tif ${cond}; then`,
+      `\t\t${a}`,
+      '\telse',
+      `\t\t${b}`,
+      '\tfi',
+      '}',
+    );
+  const kill = 'start-stop-daemon --stop --pidfile=${pidfile} --retry=TERM/5/KILL/5';
+  const plain = 'start-stop-daemon --stop --pidfile=${pidfile}';
+  const force = '[ "${FOO_FORCE}" = "1" ]';
+
+  test('becomes a top-level line setting retry by the same test; stop() goes', () => {
+    const { r, d, s } = run(script(force, kill, plain));
+    expect(r).toBeUndefined();
+    expect(d.converted!.lines).toContain('if [ "${FOO_FORCE}" = "1" ]; then retry=TERM/5/KILL/5; fi');
+    expect(applied(s, d.converted!.edits)).not.toContain('stop()');
+    expect(d.notes.join('\n')).toContain(
+      'stop() chose its stop schedule with `[ "${FOO_FORCE}" = "1" ]`, which reads only what conf.d or the script\'s top level set',
+    );
+    expect(d.notes.join('\n')).not.toContain("the script's own retry now applies");
+  });
+
+  test('a schedule in each branch: if/else; only in the second: the test negated', () => {
+    expect(run(script(force, kill, `${plain} --retry 30`)).d.converted!.lines).toContain(
+      'if [ "${FOO_FORCE}" = "1" ]; then retry=TERM/5/KILL/5; else retry=30; fi',
+    );
+    expect(run(script(force, plain, kill)).d.converted!.lines).toContain(
+      'if ! [ "${FOO_FORCE}" = "1" ]; then retry=TERM/5/KILL/5; fi',
+    );
+  });
+
+  test("the script's own retry, where a branch gave none: said", () => {
+    const { r, d } = run(script(force, kill, plain, 'retry="30"'));
+    expect(r).toBeUndefined();
+    expect(d.notes.join('\n')).toContain(
+      "where stop() gave start-stop-daemon no --retry (its default: TERM, then 5 s), the script's own retry now applies",
+    );
+  });
+
+  test.each([
+    ["a test of OpenRC's own state (lxd's RC_CMD)", '[ "${RC_CMD}" = restart ]', kill, plain],
+    ['a test that runs a command', '[ "$(cat /etc/foo.force)" = 1 ]', kill, plain],
+    ['a test of the last status', '[ $? -eq 0 ]', kill, plain],
+    ['a command, not a test', 'grep -q force /etc/foo.conf', kill, plain],
+    ['two pid files (totd)', '[ -n "${FOO_PID}" ]', 'start-stop-daemon --stop --pidfile ${FOO_PID}', plain],
+    ['a signal beside', force, 'start-stop-daemon --stop --pidfile=${pidfile} --signal INT', plain],
+    ['a schedule read from a variable', force, 'start-stop-daemon --stop --pidfile=${pidfile} --retry ${R}', plain],
+  ])('refused: %s', (_what, cond, a, b) => {
+    expect(refusal(script(cond, a, b)).reason).toMatch(/stop\(\) runs 2 commands that stop or signal processes/);
+  });
+
+  test('refused: a variable of the test that a function sets', () => {
+    const t = script(force, kill, plain).replace('stop() {', 'start_pre() {\n\tFOO_FORCE=1\n}\nstop() {');
+    expect(refusal(t).reason).toMatch(/stop\(\) runs 2 commands/);
+  });
+
+  test('refused: another step in a branch', () => {
+    const t = script(force, kill, plain).replace(`\t\t${plain}\n`, `\t\t${plain}\n\t\trm -f /run/foo.sock\n`);
+    expect(refusal(t).reason).toMatch(/stop\(\) runs 2 commands/);
+  });
+});

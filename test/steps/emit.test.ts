@@ -25,6 +25,15 @@ describe('blockPosition', () => {
     expect(blockPosition(service(set), ['command_args="-c ${C}"']).at).toBe(after(set, 'pidfile=/run/x.pid'));
   });
 
+  // logstash: `retry="30"` below command and pidfile; a line of ours that sets retry as stop()
+  // chose must follow it, or the script's own line would win.
+  test("a line that sets retry goes below the script's own retry=", () => {
+    const t = sh('#!/sbin/openrc-run', 'command=/usr/bin/foo', 'pidfile=/run/foo.pid', 'retry="30"', 'X=1');
+    const line = 'if [ "${FOO_FORCE}" = "1" ]; then retry=TERM/5/KILL/5; fi';
+    expect(blockPosition(service(t), [line]).at).toBe(after(t, 'retry="30"'));
+    expect(blockPosition(service(t), ['supervisor="supervise-daemon"']).at).toBe(after(t, 'command=/usr/bin/foo'));
+  });
+
   test('after command_args, else command, else pidfile', () => {
     const all = sh('#!/sbin/openrc-run', 'command=/usr/bin/foo', 'command_args="-v"', 'pidfile=/run/foo.pid');
     expect(blockPosition(service(all))).toEqual({ at: after(all, 'command_args="-v"'), afterAnchor: true });
