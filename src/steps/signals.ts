@@ -114,13 +114,30 @@ export function signalsStep(ctx: StepContext, d: Draft): Refusal | void {
     const derived =
       /\$\{pidfile\}.|\$pidfile[^A-Za-z0-9_]/.test(opt.value) ||
       (!!pid && !!v && v !== pid && v.startsWith(pid) && /^[.~_-]/.test(v.slice(pid.length)));
-    if (derived)
+    if (!derived) continue;
+    // nginx's upgrade(): USR2 first (the rule says nginx ignores it under a supervisor), then
+    // QUIT to the old master through ${pidfile}.oldbin. The new master is a child of the old one:
+    // no rewrite makes that work under a supervisor, which keeps one child and restarts it.
+    const ignored = ctx.rule?.ignoredWhenSupervised ?? [];
+    const first = calls.find(
+      (x) =>
+        x.cmd.fn === c.cmd.fn &&
+        x.cmd.start < c.cmd.start &&
+        ignored.includes(unquoted(x.signal).toUpperCase().replace(/^SIG/, '')),
+    );
+    if (first)
       return {
         kind: 'refuse',
         code: 'custom-start',
-        reason: `${c.cmd.fn}() sends ${c.signal} to the process named in ${opt.value}, not to the daemon the supervisor keeps: under supervise-daemon it would go to the supervised daemon instead`,
-        suggestion: `rewrite ${c.cmd.fn}() for the supervisor, or drop it, then migrate again`,
+        reason: `${c.cmd.fn}() replaces the running ${ctx.rule!.id} by a new one: ${first.signal} makes the daemon start a new master as its own child, then ${c.signal} through ${opt.value} ends the old one. That cannot work under supervise-daemon: ${ctx.rule!.id} ignores ${first.signal} while its parent is not init (rule ${ctx.rule!.id}), and a new master would be the child of the supervised one, left unsupervised when that one quits while the supervisor starts another`,
+        suggestion: `remove ${c.cmd.fn}() and its name from the extra commands (restart the service to run a new binary), then migrate again; or keep this service under start-stop-daemon`,
       };
+    return {
+      kind: 'refuse',
+      code: 'custom-start',
+      reason: `${c.cmd.fn}() sends ${c.signal} to the process named in ${opt.value}, not to the daemon the supervisor keeps: under supervise-daemon it would go to the supervised daemon instead`,
+      suggestion: `rewrite ${c.cmd.fn}() for the supervisor, or drop it, then migrate again`,
+    };
   }
   // nginx's upgrade(): USR2 starts a new master only while the running one's parent is init
   // (ngx_signal_handler ignores it otherwise); under the supervisor the command stops working.

@@ -203,6 +203,27 @@ test.each([
   expect(d.signalEdits).toEqual([]);
 });
 
+// The whole of nginx's upgrade(): USR2 (which the rule says nginx ignores under a supervisor),
+// then QUIT to the old master through "${pidfile}.oldbin": a binary upgrade, said as such.
+test('a signal the rule says is ignored under a supervisor, then one through a file named after the pid file: a binary upgrade', () => {
+  const upgrade = reload(
+    '\tstart-stop-daemon --signal SIGUSR2 --pidfile "${pidfile}"',
+    '\tsleep 3',
+    '\tstart-stop-daemon --signal SIGQUIT --pidfile "${pidfile}.oldbin"',
+  );
+  const step = (r?: ReturnType<typeof rule>) => signalsStep(ctx(service(upgrade), { rule: r }), draft());
+  expect(step(rule({ id: 'foo', ignoredWhenSupervised: ['USR2'] }))).toEqual({
+    kind: 'refuse',
+    code: 'custom-start',
+    reason:
+      'reload() replaces the running foo by a new one: SIGUSR2 makes the daemon start a new master as its own child, then SIGQUIT through ${pidfile}.oldbin ends the old one. That cannot work under supervise-daemon: foo ignores SIGUSR2 while its parent is not init (rule foo), and a new master would be the child of the supervised one, left unsupervised when that one quits while the supervisor starts another',
+    suggestion:
+      'remove reload() and its name from the extra commands (restart the service to run a new binary), then migrate again; or keep this service under start-stop-daemon',
+  });
+  // Without that knowledge: the signal through the other file, as before.
+  expect(step()).toMatchObject({ reason: expect.stringMatching(/^reload\(\) sends SIGQUIT to the process named in/) });
+});
+
 test('the pid file itself, through another variable of the same value, is the daemon the supervisor keeps', () => {
   const text = sh(
     ...head,
