@@ -1216,8 +1216,9 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
         `start() launches the daemon only if ${shape.guard.name} succeeds (\`${shape.guard.name} && …\`), ${why}`,
       );
   }
-  if (s.defines('status') && statusReadsProcess(s))
-    return refuse("custom status() reads the daemon's state its own way; under the supervisor it would be wrong");
+  // Said last (tgtd's status() runs pidof, but its start() configures the daemon after the
+  // launch): whatever else keeps start()/stop() from converting is the truer reason.
+  const ownStatus = s.defines('status') && statusReadsProcess(s);
 
   // The launch itself.
   let command: string;
@@ -2009,6 +2010,8 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
   const rr = removeRestart(s, file, notes, edits);
   if (rr) return rr;
   const pidfileFromStop = !launchPidfile && lines.some((l) => l.startsWith('pidfile='));
+  if (ownStatus)
+    return refuse("custom status() reads the daemon's state its own way; under the supervisor it would be wrong");
   return { command, args, hoist, deferred, lines, edits, backgroundMakePidfile, notes, pidfileFromStop };
 }
 

@@ -639,6 +639,16 @@ describe('refusals', () => {
     );
   });
 
+  // tgtd: status() runs pidof, but start() configures the daemon after the launch: that says more.
+  test('a custom status() is said last: what else keeps start() from converting comes first', () => {
+    const r = refusal(
+      sh('#!/sbin/openrc-run', 'start() {', launch, '\tfooadm --op ready', '}', 'status() {', '\tpidof foo', '}'),
+    );
+    expect(r.reason).toBe(
+      `${PREFIX}start() runs \`fooadm --op ready\` after the launch; under the supervisor start_post() could run it before the daemon is ready`,
+    );
+  });
+
   // Under supervise-daemon the pid file and the pid are the supervisor's; the process table and
   // a function of the script may say anything about the daemon.
   test.each([
