@@ -1344,6 +1344,14 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
     const exec = p.options.find((o) => o.spec.long === 'startas') ?? p.options.find((o) => o.spec.long === 'exec');
     if (exec?.value) command = written(exec);
     else if (operands.length >= 1) command = lw[operands.shift()! + 1].text;
+    else if (sep >= 0 && sep + 2 < lw.length)
+      // apache2's `start-stop-daemon --start --pidfile "${PIDFILE}" -- ${APACHE2} ${APACHE2_OPTS} -k
+      // start`: OpenRC's start-stop-daemon then runs the first word after `--` (start-stop-daemon.c:
+      // `if (!exec) exec = *argv;`), with the rest as its arguments.
+      return refuse(
+        `start()'s start-stop-daemon names no --exec or --startas: OpenRC's start-stop-daemon runs the first word after \`--\` (${lw[sep + 2].text}) as the program, a form rc-supervise does not convert`,
+        'name the program with --exec in start() (or convert start() by hand), then migrate again',
+      );
     else return refuse("start()'s start-stop-daemon names no program (--exec, --startas or an operand)");
     // `--exec "${JAVA}"` with JAVA set nowhere (a conf.d that does not exist here): command=
     // would be empty, which OpenRC runs as no daemon at all.
@@ -1353,12 +1361,24 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
         `start() runs ${command}, and neither the script nor its conf.d sets ${lone}: rc-supervise cannot tell which program that is`,
         `set ${lone} in /etc/conf.d/${s.name} (the conf.d the package installs may set it), then migrate again`,
       );
+    // webmin's `WEBMIN_EXE="%exe%"`, which its ebuild replaces (sed) with the program's path
+    // when it installs the script: this file is not the one a system runs.
+    const placeholder = lone ? unquoted(s.expand(command) ?? '') : '';
+    if (/^%[A-Za-z_]\w*%$/.test(placeholder))
+      return {
+        kind: 'refuse',
+        code: 'template',
+        reason: `template: start() runs ${command}, whose value ${placeholder} is a placeholder the ebuild fills in when it installs the script`,
+        suggestion: 'run rc-supervise on the installed file',
+      };
     if (/\$/.test(command) && !/^["']?\$\{?[A-Za-z_]\w*\}?["']?$/.test(command)) {
       // command= keeps the variables as written (it follows them at run time); their static
       // value only names the program, for the rule.
       const known = staticProgram(s, command);
       if (!known || !('path' in known))
-        return refuse(`start() runs ${command}, which rc-supervise cannot read statically`);
+        return refuse(
+          `start() runs ${command}, which rc-supervise cannot read statically${known && 'why' in known ? ` (${known.why})` : ''}`,
+        );
       if (known.ownName)
         notes.push(
           `start() names the program through the service's own name: ${command} was read as ${known.path} for the service name ${s.name}; a link to this script under another name runs another binary, which this migration did not read`,
@@ -2362,11 +2382,130 @@ function notOneshot(s: Service): Refusal | null {
         .join(' ')
         .slice(0, 60)}): rc-supervise cannot tell whether it forks or how to keep it in the foreground`,
     );
-  if (stops)
+  if (stops) {
+    // irda's `checkconfig`, `modprobe`, `sysctl` are no daemon: the programs it runs are named.
+    const programs = [...new Set(programsRun(s).map((c) => c.name))].slice(0, 4);
+    const ran = programs.length ? `start() runs ${programs.join(', ')}` : what;
     return refuse(
-      `${s.initd.fn('start') ? `${what} directly` : 'the script has no start() and no static command'}, and ${stops.fn}() stops a daemon (${stops.name}): rc-supervise cannot tell which program is the daemon or whether it forks`,
+      directRunReason(s, stops) ??
+        `${s.initd.fn('start') ? `${ran} directly` : 'the script has no start() and no static command'}, and ${stops.fn}() stops a daemon (${stops.name}): rc-supervise cannot tell which program is the daemon or whether it forks`,
     );
+  }
   return null;
+}
+
+/** OpenRC's helpers and shell builtins a start() runs around its launch: never the daemon. */
+const NOT_A_PROGRAM =
+  /^(return|local|export|unset|set|cd|exit|wait|eval|\.|source|read|let|shift|break|continue|true|false|type|command|trap|umask|save_options|get_options|mountinfo|service_\w+|telinit)$/;
+
+/**
+ * The programs start() runs: not a helper, a message, a builtin or a function of the script, nor
+ * a program named by a variable without one static value (openib's `/etc/init.d/$ibdev start`).
+ */
+function programsRun(s: Service): Command[] {
+  return s.initd.commands.filter(
+    (c) =>
+      c.fn === 'start' &&
+      !neverDaemon(c.name) &&
+      !MESSAGES.has(c.name) &&
+      !s.defines(c.name) &&
+      !NOT_A_PROGRAM.test(c.name) &&
+      !DEFAULT_START.has(c.name) &&
+      !inSubstitution(s, c) &&
+      (!/[$`]/.test(c.words[0].text) || 'path' in (staticProgram(s, c.words[0].text) ?? { why: '' })),
+  );
+}
+
+/** The command runs inside `$( … )` or backticks on its line (openib's `"$(hostname -s) HCA"`): its output is a value. */
+function inSubstitution(s: Service, c: Command): boolean {
+  const before = stripQuotedSingle(s.initd.text.slice(s.initd.lineStart(c.start), c.start));
+  let depth = 0;
+  for (const m of before.matchAll(/\$\(|\(|\)/g))
+    depth = m[0] === '$(' ? depth + 1 : m[0] === ')' ? Math.max(0, depth - 1) : depth;
+  return depth > 0 || (before.match(/`/g)?.length ?? 0) % 2 === 1;
+}
+
+/**
+ * Why start() that runs its daemon directly (no start-stop-daemon --start) while a function
+ * stops one cannot be converted, said precisely where the script shows it (undefined: no more
+ * precise reason than the general one): stop() stops several daemons; start() runs the same
+ * program in a loop or more than once; it runs it through env or in its own background (`&`);
+ * or the one program it runs is unknown to the rules (directlyRun and directLaunch convert a
+ * known one stopped by start-stop-daemon --stop or killall).
+ */
+function directRunReason(s: Service, stops: Command): string | undefined {
+  const start = s.initd.fn('start');
+  if (!start) return undefined;
+  const t = s.initd.text;
+  const stopFn = stops.fn ? s.initd.fn(stops.fn) : undefined;
+  // sendmail's two `kill $(head -n 1 FILE)`, nfs's mountd and nfsd: one per daemon. A KILL
+  // (a fallback after TERM), a `kill -0` probe or one inside a condition is not another daemon.
+  const stoppers = stopFn
+    ? s.initd.commands.filter(
+        (c) =>
+          c.fn === stopFn.name &&
+          (/^(kill|pkill|killall)$/.test(c.name) || (c.name === 'start-stop-daemon' && !isSsdStart(s, c))) &&
+          nesting(s, stopFn, c.start) === 0 &&
+          !c.words.some((w) => /^["']?(-0|-9|-KILL|-SIGKILL|KILL|SIGKILL)["']?$/.test(w.text)),
+      )
+    : [];
+  const shown = (c: Command) => {
+    const all = c.words
+      .map((w) => w.text)
+      .join(' ')
+      .replace(/\s+/g, ' ');
+    return all.length > 80 ? `${all.slice(0, 79)}…` : all;
+  };
+  if (stoppers.length > 1)
+    return `stop() stops ${stoppers.length} processes (${stoppers.map(shown).join('; ')}): start() launches several daemons, and one supervisor keeps one (one service per daemon)`;
+  const runs = programsRun(s);
+  // The programs stop() stops by name (vtun's `killall vtund`, `--exec /usr/sbin/food`): a
+  // program start() runs in a loop or more than once is then the daemon, several times over.
+  const baseOf = (w: string) => {
+    const known = /[$`]/.test(w) ? staticProgram(s, w) : undefined;
+    const path = known && 'path' in known ? known.path : unquoted(w);
+    return path.slice(path.lastIndexOf('/') + 1);
+  };
+  const named = new Set(
+    stoppers.flatMap((c) => {
+      const words = c.words.slice(1).map((w) => w.text);
+      if (c.name === 'killall') return words.filter((w) => !/^["']?-/.test(w)).map(baseOf);
+      if (c.name !== 'start-stop-daemon') return [];
+      const p = parseOptions(words.map(unquoted));
+      return p.options
+        .filter((o) => (o.spec.long === 'exec' || o.spec.long === 'name') && o.value !== undefined)
+        .map((o) => baseOf(o.valueIndex !== undefined ? words[o.valueIndex] : o.value!));
+    }),
+  );
+  const stopped = runs.filter((c) => named.has(baseOf(c.words[0].text)));
+  const body = stripQuotedAndComments(bodyText(s, start));
+  const looped = stopped.find((c) => /\b(for|while|until)\b/.test(body) && nesting(s, start, c.start) > 0);
+  if (looped && /\b(for|while|until)\b/.test(stripQuotedAndComments(t.slice(start.body.start, looped.start))))
+    return `start() runs ${looped.words[0].text} inside a loop (one instance per pass), and ${stops.fn}() stops it by name (${stops.name}): one supervisor keeps one daemon (one service per instance)`;
+  const progs = [...new Set(runs.map((c) => c.words[0].text))];
+  if (progs.length !== 1) return undefined;
+  const prog = progs[0];
+  const same = runs.filter((c) => c.words[0].text === prog);
+  if (same.length > 1 && stopped.length > 1)
+    return `start() runs ${prog} ${same.length} times, and ${stops.fn}() stops it by name (${stops.name}): several daemons, and one supervisor keeps one (one service per daemon)`;
+  if (same.length > 1) return undefined;
+  const c = same[0];
+  // courier's `/usr/bin/env - /usr/lib/courier-imap/gentoo-imapd.rc --pid=…`.
+  if (c.name === 'env') {
+    const target = c.words
+      .slice(1)
+      .map((w) => w.text)
+      .find((w) => !/^["']?-/.test(w) && !/^[A-Za-z_]\w*=/.test(w));
+    return `start() runs ${target ?? 'its daemon'} through env (\`${shown(c)}\`), and ${stops.fn}() stops a daemon (${stops.name}): rc-supervise cannot tell whether that program is the daemon or whether it forks, nor keep the environment env gives it`;
+  }
+  const rest = stripQuotedAndComments(t.slice(stmtEnd(c), s.initd.lineEnd(stmtEnd(c)))).replace(
+    /\d*[<>]&\d+|\d*&?>>?\s*\S+|\d*<\s*\S+/g,
+    ' ',
+  );
+  // amphetadesk's `./AmphetaDesk.pl > /dev/null &`: backgrounded by the script's own shell.
+  if (/^\s*&\s*(;|$)/.test(rest))
+    return `start() runs ${prog} in the background of its own shell (\`&\`), and ${stops.fn}() stops it (${stops.name}): nothing says whether ${c.name} stays in the foreground (a daemon that forks would be lost by the supervisor, which would start it again and again)`;
+  return `start() runs ${prog} directly and goes on after it (so it forks by itself), and ${stops.fn}() stops a daemon (${stops.name}): rc-supervise converts such a launch only for a program a rule knows (its no-fork option), stopped by start-stop-daemon --stop (--exec or --pidfile) or killall`;
 }
 
 /**

@@ -1227,7 +1227,141 @@ describe('one-shot or daemon', () => {
     );
     expect(r.code).toBe('custom-start');
     expect(r.reason).toBe(
-      `${PREFIX}start() runs food directly, and stop() stops a daemon (start-stop-daemon): rc-supervise cannot tell which program is the daemon or whether it forks`,
+      `${PREFIX}start() runs food directly and goes on after it (so it forks by itself), and stop() stops a daemon (start-stop-daemon): rc-supervise converts such a launch only for a program a rule knows (its no-fork option), stopped by start-stop-daemon --stop (--exec or --pidfile) or killall`,
+    );
+  });
+
+  // What a start() that runs its daemon directly shows about why it cannot be converted: said
+  // precisely (sendmail, nfs, vtun, courier-imap, amphetadesk), not "cannot tell which program".
+  describe('a daemon run directly: the precise reason', () => {
+    const script = (start: string[], stop: string[], top: string[] = []) =>
+      sh(
+        '#!/sbin/openrc-run',
+        ...top,
+        'start() {',
+        ...start.map((l) => `\t${l}`),
+        '}',
+        'stop() {',
+        ...stop.map((l) => `\t${l}`),
+        '}',
+      );
+    test.each([
+      [
+        'stop() stops two processes (sendmail)',
+        script(
+          ['/usr/sbin/food -bd', '/usr/sbin/food -Ac -q30m', 'eend $?'],
+          ['kill `head -n 1 /run/food.pid`', 'kill `head -n 1 /run/food-client.pid`', 'eend $?'],
+        ),
+        'stop() stops 2 processes (kill `head -n 1 /run/food.pid`; kill `head -n 1 /run/food-client.pid`): start() launches several daemons, and one supervisor keeps one (one service per daemon)',
+      ],
+      [
+        'the program twice, stop() by name',
+        script(['/usr/sbin/food -x', '/usr/sbin/food -y'], ['killall food']),
+        'start() runs /usr/sbin/food 2 times, and stop() stops it by name (killall): several daemons, and one supervisor keeps one (one service per daemon)',
+      ],
+      [
+        'inside a loop (vtun)',
+        script(
+          ['for line in $(cat /etc/food.list); do', '\t/usr/sbin/food $line', 'done'],
+          ['killall food', 'eend $?'],
+        ),
+        'start() runs /usr/sbin/food inside a loop (one instance per pass), and stop() stops it by name (killall): one supervisor keeps one daemon (one service per instance)',
+      ],
+      [
+        'through env (courier-imap)',
+        script(
+          ['/usr/bin/env - /usr/lib/food/food.rc --pid=/run/food.pid', 'eend $?'],
+          ['start-stop-daemon --stop --pidfile /run/food.pid'],
+        ),
+        'start() runs /usr/lib/food/food.rc through env (`/usr/bin/env - /usr/lib/food/food.rc --pid=/run/food.pid`), and stop() stops a daemon (start-stop-daemon): rc-supervise cannot tell whether that program is the daemon or whether it forks, nor keep the environment env gives it',
+      ],
+      [
+        "in its own shell's background (amphetadesk)",
+        script(['cd /usr/share/food', './food.pl > /dev/null &', 'eend 0'], ['killall food.pl']),
+        'start() runs ./food.pl in the background of its own shell (`&`), and stop() stops it (killall): nothing says whether food.pl stays in the foreground (a daemon that forks would be lost by the supervisor, which would start it again and again)',
+      ],
+      [
+        // openib: `$(hostname -s)` inside a loop is no daemon: not stopped by name, and its
+        // output is a value (command substitution), not a program start() runs.
+        'a loop around a program stop() does not name, in a command substitution',
+        script(
+          ['for hca in /sys/class/food/*; do', '\techo "$(hostname -s)" >> ${hca}/desc', 'done', '/usr/sbin/food -x'],
+          ['kill $(cat /run/food.pid)'],
+        ),
+        'start() runs /usr/sbin/food directly and goes on after it (so it forks by itself), and stop() stops a daemon (kill): rc-supervise converts such a launch only for a program a rule knows (its no-fork option), stopped by start-stop-daemon --stop (--exec or --pidfile) or killall',
+      ],
+      [
+        // irda: its own checkconfig(), modprobe and sysctl are not named among the programs.
+        'the programs it runs are named, not helpers or its own functions',
+        script(
+          [
+            'checkconfig',
+            '[ -n "${SETSERIAL}" ] && /bin/setserial ${SETSERIAL} uart none',
+            '/sbin/modprobe -sqa food-tty',
+            '/sbin/sysctl -q -w net.food.discovery=0',
+            '/usr/sbin/food ${DEVICE}',
+            'eend ${?}',
+          ],
+          ['/usr/bin/pkill -f "^/usr/sbin/food ${DEVICE} ?"'],
+          ['checkconfig() {', '\t[ -n "${DEVICE}" ] || DEVICE=/dev/ttyS1', '}'],
+        ),
+        'start() runs setserial, food directly, and stop() stops a daemon (pkill): rc-supervise cannot tell which program is the daemon or whether it forks',
+      ],
+      [
+        // openib's `/etc/init.d/$ibdev start`, dcc's `break`: neither is a program start() runs.
+        'a builtin and a program named by an unknown variable are not programs',
+        script(
+          ['for dev in $DEVS; do', '\t/etc/init.d/$dev start', '\tbreak', 'done', '/usr/sbin/food -x', 'eend $?'],
+          ['kill $(cat /run/food.pid)'],
+        ),
+        'start() runs /usr/sbin/food directly and goes on after it (so it forks by itself), and stop() stops a daemon (kill): rc-supervise converts such a launch only for a program a rule knows (its no-fork option), stopped by start-stop-daemon --stop (--exec or --pidfile) or killall',
+      ],
+      [
+        'a TERM then KILL fallback is one daemon',
+        script(['/usr/sbin/food', 'eend $?'], ['kill $(cat /run/food.pid)', 'sleep 2', 'kill -9 $(cat /run/food.pid)']),
+        'start() runs /usr/sbin/food directly and goes on after it (so it forks by itself), and stop() stops a daemon (kill): rc-supervise converts such a launch only for a program a rule knows (its no-fork option), stopped by start-stop-daemon --stop (--exec or --pidfile) or killall',
+      ],
+    ])('%s', (_, initd, reason) => {
+      const r = refusal(initd);
+      expect(r.code).toBe('custom-start');
+      expect(r.reason).toBe(`${PREFIX}${reason}`);
+    });
+  });
+
+  // webmin: `WEBMIN_EXE="%exe%"`, which its ebuild's sed replaces when it installs the script.
+  test('a program whose value is a %word% placeholder: refused as a template', () => {
+    const { r, d } = run(
+      sh(
+        '#!/sbin/openrc-run',
+        'FOOD_EXE="%exe%"',
+        'start() {',
+        '\tstart-stop-daemon --start --background --exec "$FOOD_EXE" --pidfile /run/food.pid -- /etc/food.conf',
+        '}',
+      ),
+    );
+    expect(d.converted).toBeNull();
+    expect(r).toEqual({
+      kind: 'refuse',
+      code: 'template',
+      reason:
+        'template: start() runs "$FOOD_EXE", whose value %exe% is a placeholder the ebuild fills in when it installs the script',
+      suggestion: 'run rc-supervise on the installed file',
+    });
+  });
+
+  // apache2: `start-stop-daemon --start --pidfile "${PIDFILE}" -- ${APACHE2} ${APACHE2_OPTS} -k start`.
+  test('the program only after `--` (no --exec, --startas or operand): said so', () => {
+    const r = refusal(
+      sh(
+        '#!/sbin/openrc-run',
+        'FOOD=/usr/sbin/food',
+        'start() {',
+        '\tstart-stop-daemon --start --pidfile /run/food.pid -- ${FOOD} -k start',
+        '}',
+      ),
+    );
+    expect(r.reason).toBe(
+      `${PREFIX}start()'s start-stop-daemon names no --exec or --startas: OpenRC's start-stop-daemon runs the first word after \`--\` (\${FOOD}) as the program, a form rc-supervise does not convert`,
     );
   });
 
@@ -1866,18 +2000,43 @@ describe('the program named through variables', () => {
   });
 
   test.each([
-    ['unset anywhere', '/usr/sbin/${EXE}', []],
-    ['set inside a function', '/usr/sbin/${EXE}', ['EXE=food', 'setup() {', '\tEXE=barf', '}']],
-    ['set under a condition', '/usr/sbin/${EXE}', ['if [ -x /usr/sbin/barf ]; then', '\tEXE=barf', 'fi']],
-    ['set from a variable nobody sets', '/usr/sbin/${EXE}', ['EXE=${PREFIX}food']],
-    ['set by a command substitution', '/usr/sbin/${EXE}', ['EXE=$(cat /etc/food.name)']],
-    ['a file sourced at the top may set it', '/usr/sbin/${EXE}', ['EXE=food', '. /etc/food.vars']],
-    ['a parameter expansion with a pattern', '/usr/sbin/${RC_SVCNAME#*-}', []],
-    ['a default in the word itself', '/usr/sbin/${EXE:-food}', []],
-  ])('%s: refused with the reason as before', (_, exec, top) => {
+    ['unset anywhere', '/usr/sbin/${EXE}', [], 'EXE is not set by the script or its conf.d'],
+    [
+      'set inside a function',
+      '/usr/sbin/${EXE}',
+      ['EXE=food', 'setup() {', '\tEXE=barf', '}'],
+      'EXE is set in setup()',
+    ],
+    [
+      'set under a condition',
+      '/usr/sbin/${EXE}',
+      ['if [ -x /usr/sbin/barf ]; then', '\tEXE=barf', 'fi'],
+      'EXE is set under a condition',
+    ],
+    [
+      'set from a variable nobody sets',
+      '/usr/sbin/${EXE}',
+      ['EXE=${PREFIX}food'],
+      'PREFIX is not set by the script or its conf.d',
+    ],
+    [
+      'set by a command substitution',
+      '/usr/sbin/${EXE}',
+      ['EXE=$(cat /etc/food.name)'],
+      'EXE has no single static value',
+    ],
+    [
+      'a file sourced at the top may set it',
+      '/usr/sbin/${EXE}',
+      ['EXE=food', '. /etc/food.vars'],
+      'the script runs ., which may set EXE',
+    ],
+    ['a parameter expansion with a pattern', '/usr/sbin/${RC_SVCNAME#*-}', [], 'it is computed'],
+    ['a default in the word itself', '/usr/sbin/${EXE:-food}', [], 'it is computed'],
+  ])('%s: refused, saying why', (_, exec, top, why) => {
     const text = launch(exec, ...top);
     const r = refusal(text);
-    expect(r.reason).toBe(`${PREFIX}start() runs ${exec}, which rc-supervise cannot read statically`);
+    expect(r.reason).toBe(`${PREFIX}start() runs ${exec}, which rc-supervise cannot read statically (${why})`);
     expect(launchedDaemon(service(text))).toBeUndefined();
   });
 
