@@ -175,6 +175,19 @@ describe('checks that must not fire (false positives seen on real overlays)', ()
     expect(ids(nz.replace('--server ', ''))).toEqual(['no-foreground:error']);
   });
 
+  test('supervisor-hardcoded: the assignment that overrides conf.d is flagged and fixed, so --fix converges', () => {
+    // A plain value, then a line that already defaults: the first is the one that decides.
+    const text = (first: string, second: string) =>
+      `#!/sbin/openrc-run\nsupervisor=${first}\nsupervisor=${second}\ncommand=/usr/bin/x\ncommand_args_foreground=-f\n`;
+    const both = text('"supervise-daemon"', '${supervisor:-supervise-daemon}');
+    expect(lint(both).map((f) => `${f.ruleId}:${f.line}`)).toEqual(['supervisor-hardcoded:2']);
+    for (const t of [both, text('"supervise-daemon"', '"supervise-daemon"')]) {
+      const r = fixFile({ initdPath: 'foo.initd', initdText: t }, { unsafe: true });
+      expect(r.texts.get('foo.initd')).toBe(text('${supervisor:-supervise-daemon}', '${supervisor:-supervise-daemon}'));
+      expect(r.findings.filter((f) => f.ruleId === 'supervisor-hardcoded')).toEqual([]);
+    }
+  });
+
   test('supervisor-hardcoded: not where the script only works under supervise-daemon', () => {
     expect(ids('#!/sbin/openrc-run\nsupervisor=supervise-daemon\ncommand=/usr/bin/x\ncommand_args="-F"\n')).toEqual([]);
   });

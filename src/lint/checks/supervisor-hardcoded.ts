@@ -17,7 +17,16 @@ const check: Check = {
     },
   },
   run(ctx) {
-    const a = ctx.service.supervisor.confdCanDecide ? undefined : ctx.service.supervisor.initdAssignment;
+    // The last assignment that overrides conf.d (a plain value that does not read
+    // ${supervisor}), not merely the last one: after `supervisor=x` and
+    // `supervisor=${supervisor:-x}` it is the first that decides, and rewriting the second
+    // would change nothing (lint --fix would never converge).
+    const a = ctx.service.supervisor.confdCanDecide
+      ? undefined
+      : ctx.service
+          .initdAssignments('supervisor')
+          .filter((x) => x.plain && !/\$\{?supervisor\b/.test(x.value.text))
+          .at(-1);
     if (!a || a.form !== 'assign') return [];
     // Only a script that works under both backends can let conf.d choose: one whose foreground
     // behaviour adapts (command_args_foreground, command_background). Where the no-fork flag sits
