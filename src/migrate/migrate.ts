@@ -16,6 +16,7 @@ import { confirmSyntax, shellErrorSite } from '../parse/syntax-check.js';
 import type { ServiceRule } from '../rules/types.js';
 import { planMigration, type Plan, type PlanOptions, type RefusalCode } from './plan.js';
 import { editsOnOriginal, ssdWrapperInlining } from './ssd-wrapper.js';
+import { composeHoist, hoistLeadingArgs, type Hoist } from './prepare.js';
 
 export const MAX_PASSES = 10;
 
@@ -125,6 +126,18 @@ export function parseService(l: LoadedService): Service {
   const confd = l.confd ? new ShellFile(l.confdPath, l.confd.text) : null;
   if (confd) syntaxCheck(confd);
   return new Service(l.name, initd, confd);
+}
+
+/**
+ * The service with start_pre()'s leading command_args line moved to the top (hoistLeadingArgs),
+ * when the script has that form: the text the migration then starts from, and the note saying so.
+ */
+function prepareService(l: LoadedService, s: Service): { service: Service; hoist: Hoist } | undefined {
+  const h = hoistLeadingArgs(s, l.initdPath);
+  if (!h) return undefined;
+  const initd = new ShellFile(l.initdPath, applyEdits(s.initd.text, h.edits));
+  if (initd.errors.length > s.initd.errors.length) return undefined;
+  return { service: new Service(l.name, initd, s.confd, s.rcconf), hoist: h };
 }
 
 /**
@@ -238,24 +251,38 @@ export function migrateLoaded(l: LoadedService, options: PlanOptions = {}): Serv
     confdPath: l.confdPath,
     initdIsLink: l.initd.linkTarget,
   };
-  const planned = planMigration({ ...base, service, options });
+  // start_pre()'s first line setting command_args moved to the top (hoistLeadingArgs), when the
+  // migration then goes through; otherwise the script is planned as it is. Its edits are then
+  // said on the original text, the moved line among them. Not beside a start-stop-daemon
+  // wrapper written out above: each maps its edits onto the file as read on its own.
+  const prepared = wrapper ? undefined : prepareService(l, service);
+  const first = prepared ? planMigration({ ...base, service: prepared.service, options }) : undefined;
+  const composed =
+    prepared && first?.kind === 'migrate' && first.edits.length > 0
+      ? composeHoist(prepared.hoist, l.initd.text, l.initdPath, first.edits)
+      : undefined;
+  const unwrapped: Plan =
+    composed && first?.kind === 'migrate'
+      ? { ...first, edits: composed, notes: [prepared!.hoist.note, ...first.notes] }
+      : planMigration({ ...base, service, options });
   const plan: Plan = !wrapper
-    ? planned
-    : planned.kind === 'migrate'
+    ? unwrapped
+    : unwrapped.kind === 'migrate'
       ? {
-          ...planned,
-          edits: editsOnOriginal(wrapper, service.initd.text, planned.edits),
-          notes: [wrapper.note, ...planned.notes],
+          ...unwrapped,
+          edits: editsOnOriginal(wrapper, service.initd.text, unwrapped.edits),
+          notes: [wrapper.note, ...unwrapped.notes],
         }
-      : planned.kind === 'refuse'
+      : unwrapped.kind === 'refuse'
         ? {
-            ...planned,
-            reason: `${planned.reason} (read with the calls of ${wrapper.name}() written out as the start-stop-daemon command it runs)`,
+            ...unwrapped,
+            reason: `${unwrapped.reason} (read with the calls of ${wrapper.name}() written out as the start-stop-daemon command it runs)`,
           }
-        : planned;
+        : unwrapped;
+  const planned = composed ? prepared!.service : service;
   if (plan.kind === 'refuse') return { service: l.name, plan, rule, changes: [], passes: 0 };
   // Whatever decides the command lines and cannot be read with certainty: refused, never guessed.
-  const unknown = [...service.unknown][0];
+  const unknown = [...planned.unknown][0];
   if (unknown && plan.kind === 'migrate')
     return refused(
       l.name,

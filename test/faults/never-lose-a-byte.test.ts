@@ -478,8 +478,9 @@ describe('13. what cannot be read statically is refused with the reason', () => 
     ['an escaped blank', 'pidfile=/run/acpid.pid\ncommand_args=-p\\ ${pidfile}\n', /escaped blank/],
     [
       'set in start_pre()',
-      // (not reading pidfile there: a function reading it is refused by the pidfile step first)
-      'pidfile=/run/acpid.pid\nstart_pre() {\n\tcommand_args="-g"\n}\n',
+      // (not reading pidfile there: a function reading it is refused by the pidfile step first;
+      // not as start_pre()'s first statement either: that line would move to the top, src/migrate/prepare.ts)
+      'pidfile=/run/acpid.pid\nstart_pre() {\n\tcheckpath -d /run/acpi\n\tcommand_args="-g"\n}\n',
       /inside start_pre\(\)/,
     ],
     ['eval', 'eval "supervisor=start-stop-daemon"\n', /eval at/],
