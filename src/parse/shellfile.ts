@@ -55,6 +55,8 @@ export interface Command extends Span {
   inSubshell?: true;
   /** For the same commands: the `NAME=value` words before the program, its own environment. */
   env?: string[];
+  /** `setsid` run in front of start-stop-daemon (words start after it; start is the statement's). */
+  wrapper?: string;
 }
 
 export interface SyntaxProblem {
@@ -507,6 +509,18 @@ function addCommand(file: ShellFile, node: FlatNode, fn: string | null): void {
         end = Math.max(end, c.endIndex);
       }
     }
+  // svscan's `setsid start-stop-daemon --start …`: setsid(1) without options runs the program in
+  // a session of its own, which both start-stop-daemon and supervise-daemon give the daemon anyway
+  // (each child calls setsid() before it execs the daemon). The call is read as start-stop-daemon's.
+  let wrapper: string | undefined;
+  if (
+    words.length > 1 &&
+    /^(\/usr)?(\/s?bin\/)?setsid$/.test(words[0].text) &&
+    /^(\/s?bin\/|\/usr\/s?bin\/)?start-stop-daemon$/.test(words[1].text)
+  ) {
+    wrapper = words[0].text;
+    words.shift();
+  }
   const argv0 = unquoted(words[0].text);
   const name = argv0.slice(argv0.lastIndexOf('/') + 1);
   // tree-sitter-bash takes a stray `fi` or `}` for a command; sh stops with a syntax error.
@@ -517,7 +531,7 @@ function addCommand(file: ShellFile, node: FlatNode, fn: string | null): void {
     file.bashisms.push({ start: node.startIndex, end: node.endIndex, what: '== in test' });
   if (name === 'let' && words[0].text === 'let')
     file.bashisms.push({ start: words[0].start, end: words[0].end, what: 'let (use $((...)))' });
-  const cmd: Command = { name, words, start: node.startIndex, end, fn };
+  const cmd: Command = { name, words, start: node.startIndex, end, fn, ...(wrapper && { wrapper }) };
   if (name === 'start-stop-daemon' || argv0.startsWith('/') || argv0.startsWith('$')) {
     const env = kids
       .filter((k) => k?.type === 'variable_assignment' && k.endIndex <= words[0].start)

@@ -262,6 +262,23 @@ function nesting(s: Service, f: FunctionDef, offset: number): number {
   return depth;
 }
 
+/** The line (as written, shortened) of the innermost if/case/loop still open at `offset`. */
+function innermost(s: Service, f: FunctionDef, offset: number): string | undefined {
+  const from = f.body.start + 1;
+  const t = stripQuotedAndComments(s.initd.text.slice(from, offset));
+  const open: number[] = [];
+  for (const m of t.matchAll(/(?:^|[\s;&|(])(if|case|for|while|until|fi|esac|done)(?=[\s;&|)]|$)/g))
+    if (/^(if|case|for|while|until)$/.test(m[1])) open.push(from + m.index + m[0].indexOf(m[1]));
+    else open.pop();
+  const at = open[open.length - 1];
+  if (at === undefined) return undefined;
+  const line = s.initd.text
+    .slice(at, s.initd.lineEnd(at))
+    .replace(/\r?\n$/, '')
+    .trim();
+  return line.length > 60 ? `${line.slice(0, 57)}...` : line;
+}
+
 /** End of the command's whole statement: its redirections may follow on a continued line. */
 const stmtEnd = (c: Command) => Math.max(c.end, ...(c.redirects ?? []).map((r) => r.end));
 
@@ -453,16 +470,57 @@ export function startShape(s: Service, daemons: readonly string[]): StartShape {
       suggestion: `run the daemon itself in start() (or as command), in the foreground, without ${ownLoop.name}() (supervise-daemon then restarts it; what the loop did after a crash is lost), then migrate again`,
     };
   const evals = cmds.filter((c) => c.name === 'eval');
-  if (evals.some((c) => /start-stop-daemon|\$\{?command\b/.test(c.words.map((w) => w.text).join(' '))))
+  const evalLaunch = evals.find((c) => /start-stop-daemon|\$\{?command\b/.test(c.words.map((w) => w.text).join(' ')));
+  if (evalLaunch) {
+    // slapd's `eval start-stop-daemon … -- -u ldap -g ldap "${OPTS}"`: the values of the
+    // variables are read a second time, as shell (conf.d's OPTS holds quotes for that).
+    const read = [...new Set(evalLaunch.words.slice(1).flatMap((w) => referencedVars(stripQuotedSingle(w.text))))];
+    // badvpn's start() is a copy of an old OpenRC ssd_start(): `eval start-stop-daemon --start
+    // --exec $command … -- $command_args`. OpenRC's own start does that (and honours supervisor=).
+    if (read.includes('command') && read.includes('command_args'))
+      return {
+        kind: 'refuse',
+        reason:
+          "start() launches $command with $command_args through eval, as OpenRC's own start does: it re-implements that start, which rc-supervise does not convert (it bypasses supervisor=)",
+        suggestion:
+          "remove start() if it only repeats OpenRC's start (compare it with start-stop-daemon.sh's ssd_start), so that OpenRC's own start runs, then migrate again",
+      };
     return {
       kind: 'refuse',
-      reason: 'start() launches the daemon through eval, which rc-supervise cannot read statically',
+      reason: read.length
+        ? `start() launches the daemon through eval, which reads the value of ${read.join(', ')} as shell code (quotes, \$, ;), so rc-supervise cannot read the launch's words statically`
+        : 'start() launches the daemon through eval, which rc-supervise cannot read statically',
+      ...(read.length && {
+        suggestion:
+          "write the launch as command=, command_args= (OpenRC's start runs its command line through eval too, so a value such as conf.d's is read as shell there the same way) and start_pre(), then migrate again",
+      }),
     };
+  }
   const ctl = cmds.find((c) => /ctl$/.test(c.name) && c.words.some((w) => /^["']?start["']?$/.test(w.text)));
   if (ctl && launches.length === 0)
     return {
       kind: 'refuse',
       reason: `start() runs the control script ${ctl.name} start, which starts the daemon its own way (it forks)`,
+    };
+  // glusterfsd's and vdradmin's `if …; then start-stop-daemon … A; else start-stop-daemon … B; fi`:
+  // one launch or the other, not two daemons.
+  if (
+    launches.length === 2 &&
+    nesting(s, start, launches[0].start) > 0 &&
+    nesting(s, start, launches[0].start) === nesting(s, start, launches[1].start) &&
+    /(^|[\s;])(else|elif)(?=[\s;]|$)/.test(
+      stripQuotedAndComments(s.initd.text.slice(0, launches[1].start)).slice(launches[0].end),
+    ) &&
+    !/(^|[\s;])(fi|done|esac)(?=[\s;]|$)/.test(
+      stripQuotedAndComments(s.initd.text.slice(0, launches[1].start)).slice(launches[0].end),
+    )
+  )
+    return {
+      kind: 'refuse',
+      reason:
+        'start() launches the daemon in one of two branches of a condition (if … else …), each with its own words, which rc-supervise does not merge into one command line',
+      suggestion:
+        'keep one launch in start(), with the words that differ in a variable set in each branch before it, then migrate again',
     };
   if (launches.length > 1)
     return {
@@ -501,8 +559,14 @@ export function startShape(s: Service, daemons: readonly string[]): StartShape {
   const launch = launches[0];
   if (/\b(for|while|until)\b/.test(body) && nesting(s, start, launch.start) > 0)
     return { kind: 'refuse', reason: 'start() launches the daemon inside a loop (several instances?)' };
-  if (nesting(s, start, launch.start) !== 0)
-    return { kind: 'refuse', reason: 'start() launches the daemon inside a condition' };
+  if (nesting(s, start, launch.start) !== 0) {
+    // mcstransd's `if is_selinux_enabled; then … start-stop-daemon …; fi`: said with the condition.
+    const cond = innermost(s, start, launch.start);
+    return {
+      kind: 'refuse',
+      reason: `start() launches the daemon inside a condition${cond ? ` (\`${cond}\`)` : ''}`,
+    };
+  }
   if (launch.inSubshell)
     return {
       kind: 'refuse',
@@ -1119,6 +1183,29 @@ function directLaunch(
 }
 
 /**
+ * An `mv` that start() runs before the launch, itself or in a function of the script it calls
+ * there (one level: `check_setup || return 1`), shown as `mv …` or `check_setup(): mv …`.
+ */
+function renamesBeforeLaunch(s: Service, start: FunctionDef, launch: Command): string | undefined {
+  const before = s.initd.commands.filter(
+    (c) => c.fn === 'start' && c.start >= start.body.start && c.end <= launch.start,
+  );
+  const shown = (c: Command) =>
+    s.initd.text
+      .slice(c.start, c.end)
+      .replace(/\s*\\\r?\n\s*/g, ' ')
+      .slice(0, 60);
+  const own = before.find((c) => c.name === 'mv');
+  if (own) return shown(own);
+  for (const c of before) {
+    if (c.name === 'start' || !s.defines(c.name)) continue;
+    const m = s.initd.commands.find((x) => x.fn === c.name && x.name === 'mv');
+    if (m) return `${c.name}(): ${shown(m)}`;
+  }
+  return undefined;
+}
+
+/**
  * A custom start()/stop() that launches exactly one daemon becomes the declarative variables:
  * what start() did before the launch goes to start_pre(), after it to start_post(); stop()
  * likewise to stop_pre()/stop_post(); the launch's start-stop-daemon options become
@@ -1216,6 +1303,17 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
         `start() launches the daemon only if ${shape.guard.name} succeeds (\`${shape.guard.name} && …\`), ${why}`,
       );
   }
+  // lambdamoo's check_setup() renames the database the server wrote last (`.db.new`) to the one
+  // it reads (`.db`) before each launch. start_pre() does that only when the service starts:
+  // when the supervisor restarts a daemon that died, the daemon runs again on the files as they
+  // were (the old database, its next checkpoint overwriting the newer one), where start() would
+  // have moved them first. Renaming files before the launch is such a step; without the
+  // supervisor a dead daemon stayed down until someone started it again, through start().
+  const mover = renamesBeforeLaunch(s, start, launch);
+  if (mover)
+    return refuse(
+      `start() renames files before the launch (${mover}): start_pre() would do that only when the service starts, not when the supervisor restarts a daemon that died, which would then run on the files as they were`,
+    );
   // Said last (tgtd's status() runs pidof, but its start() configures the daemon after the
   // launch): whatever else keeps start()/stop() from converting is the truer reason.
   const ownStatus = s.defines('status') && statusReadsProcess(s);
@@ -1228,6 +1326,8 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
   const optionLines: OptionLine[] = [];
   const notes: string[] = [];
   let backgroundMakePidfile = false;
+  // `start-stop-daemon --make-pidfile … &` without --background (below).
+  let ampMakePidfile = false;
   // start-stop-daemon --background (without --wait) returned as soon as the daemon was spawned.
   let spawnedOnly = false;
   // start-stop-daemon --background: it gave the daemon /dev/null for stdin, stdout and stderr
@@ -1327,18 +1427,40 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
       const eq = w.indexOf('=');
       return o.written.startsWith('--') && eq > 0 ? w.slice(eq + 1) : (o.value ?? '');
     };
-    const has = (long: string) => p.options.some((o) => o.spec.long === long);
+    const given = (long: string) => p.options.some((o) => o.spec.long === long);
+    // sancp's and lambdamoo's `start-stop-daemon --start --make-pidfile --pidfile F … &`, without
+    // --background: OpenRC's start-stop-daemon has its child write its own pid to F before it
+    // execs the program (with or without --background), and then waits for that child, which
+    // the `&` keeps from holding up start(). So the script, as with --background --make-pidfile,
+    // relies on the program not forking: F names it, and stop() signals it there. It is read as
+    // that launch (start-stop-daemon.c: `if (makepidfile && pidfile)` in the child, `if
+    // (!background)` waitpid in the parent; the same from 0.13 to master).
+    ampMakePidfile = !!shape.amp && !given('background') && given('make-pidfile') && given('pidfile');
+    const has = (long: string) => given(long) || (long === 'background' && ampMakePidfile);
     spawnedOnly = has('background') && !has('wait');
-    ssdBackground = has('background');
+    // The child's output: /dev/null with --background, and also with --quiet (which sets
+    // EINFO_QUIET, under which the child's stdout and stderr go to /dev/null as well).
+    ssdBackground = given('background') || (ampMakePidfile && given('quiet'));
     // spread's `start-stop-daemon --background … &`: start-stop-daemon returns at the spawn
     // anyway, so the `&` only kept start() from seeing its status. Without --background it
-    // would be what puts the daemon in the background, which says nothing of its forking.
+    // is what puts the daemon in the background, which says nothing of its forking, unless
+    // --make-pidfile has the pid file name the program itself (above).
     if (shape.amp) {
       if (!has('background')) return refuse(CHAINED);
       notes.push(
-        "start() ran start-stop-daemon --background in the background of its own shell (`&`), which only kept it from seeing the launch's status: openrc-run now sees and reports it",
+        ampMakePidfile
+          ? "start() ran start-stop-daemon --make-pidfile without --background in the background of its own shell (`&`): start-stop-daemon's child wrote its own pid to the pid file and ran the daemon in its place, while the `&` kept start() from waiting for it, as --background --make-pidfile would; openrc-run now sees and reports the launch's status"
+          : "start() ran start-stop-daemon --background in the background of its own shell (`&`), which only kept it from seeing the launch's status: openrc-run now sees and reports it",
       );
+      if (ampMakePidfile && !given('quiet') && !(launch.redirects ?? []).length)
+        notes.push(
+          "without --background or --quiet the daemon's output went where start()'s did (the console of the start); under the supervisor it goes to /dev/null unless output_log/error_log are set",
+        );
     }
+    if (launch.wrapper)
+      notes.push(
+        `start() ran start-stop-daemon through ${launch.wrapper}, which only gave it a session of its own: the daemon had one anyway (start-stop-daemon's child calls setsid() before it runs the daemon), and supervise-daemon's child does the same`,
+      );
     const pidOpt = p.options.find((o) => o.spec.long === 'pidfile')?.value;
     if (pidOpt) launchPid = [pidOpt, unquoted(s.expand(pidOpt) ?? '')].filter((x) => x.length > 1);
     const exec = p.options.find((o) => o.spec.long === 'startas') ?? p.options.find((o) => o.spec.long === 'exec');
@@ -1722,7 +1844,7 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
   // the file got only start-stop-daemon's own messages, and the daemon loses nothing.
   if (out && ssdBackground)
     notes.push(
-      `start() sent start-stop-daemon's own output to a file (${(launch.redirects ?? []).map((r) => r.text).join(' ')}): the daemon's never went there (with --background start-stop-daemon gives it /dev/null, as supervise-daemon does unless output_log/error_log are set), so that file no longer gets start-stop-daemon's messages, nor is it created or emptied at each start`,
+      `start() sent start-stop-daemon's own output to a file (${(launch.redirects ?? []).map((r) => r.text).join(' ')}): the daemon's never went there (with --background, or --quiet, start-stop-daemon gives it /dev/null, as supervise-daemon does unless output_log/error_log are set), so that file no longer gets start-stop-daemon's messages, nor is it created or emptied at each start`,
     );
   else if (out) {
     // openconnect's `<<EOF` with the VPN password: supervise-daemon gives the daemon /dev/null
@@ -2032,7 +2154,18 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
   const pidfileFromStop = !launchPidfile && lines.some((l) => l.startsWith('pidfile='));
   if (ownStatus)
     return refuse("custom status() reads the daemon's state its own way; under the supervisor it would be wrong");
-  return { command, args, hoist, deferred, lines, edits, backgroundMakePidfile, notes, pidfileFromStop };
+  return {
+    command,
+    args,
+    hoist,
+    deferred,
+    lines,
+    edits,
+    backgroundMakePidfile,
+    ...(ampMakePidfile && { ampMakePidfile }),
+    notes,
+    pidfileFromStop,
+  };
 }
 
 /**
@@ -2328,6 +2461,17 @@ function knownOptionWords(s: Service, text: string): { words: string[]; cond?: s
  * A script that stops a process, or sets command, runs a daemon somewhere: it is never called
  * one-shot, even when rc-supervise cannot see how start() runs it.
  */
+/** samba's conf.d `smbd_start="start-stop-daemon --start …"`, one per daemon of its list: said with their names. */
+function confdLaunchText(s: Service): string {
+  const names = (s.confd?.assignments ?? [])
+    .filter((a) => /(^|[^\w-])(start-stop-daemon|supervise-daemon)([^\w-]|$)/.test(a.value.text))
+    .map((a) => a.name);
+  const shown = names.length > 4 ? [...names.slice(0, 4), '…'] : names;
+  return names.length
+    ? `conf.d holds start-stop-daemon command lines (${shown.join(', ')}) that the script runs itself (through eval?), which rc-supervise cannot follow`
+    : 'conf.d names start-stop-daemon for the script to run (eval?), which rc-supervise cannot follow';
+}
+
 function notOneshot(s: Service): Refusal | null {
   const ran = [
     ...new Set(
@@ -2352,11 +2496,7 @@ function notOneshot(s: Service): Refusal | null {
   if (!stops && (helper || confdLaunch)) {
     const h = helper ? helperLaunchReason(s) : undefined;
     if (h) return refuse(h.reason, h.suggestion);
-    return refuse(
-      helper
-        ? cannotFollow(helper.fn!)
-        : 'conf.d names start-stop-daemon for the script to run (eval?), which rc-supervise cannot follow',
-    );
+    return refuse(helper ? cannotFollow(helper.fn!) : confdLaunchText(s));
   }
   // squid: start() runs the program with options only, stop() asks the same program to stop it
   // (`squid -k shutdown`). A tool run with a subcommand (`fw start`/`fw stop` of shorewall,

@@ -44,8 +44,9 @@ function scriptEvidence(ctx: StepContext, d: Draft): Evidence | null {
   if (d.converted?.backgroundMakePidfile)
     return {
       kind: 'script',
-      detail:
-        'start() ran it with start-stop-daemon --background --make-pidfile: the script relies on the daemon not forking',
+      detail: d.converted.ampMakePidfile
+        ? 'start() ran it with start-stop-daemon --make-pidfile in the background of its shell (`&`): the script relies on the daemon not forking'
+        : 'start() ran it with start-stop-daemon --background --make-pidfile: the script relies on the daemon not forking',
     };
   const ssd = staticWords(s, 'start_stop_daemon_args');
   if (ssd && ssd.length) {

@@ -102,6 +102,8 @@ export interface Converted {
   pidfileFromStop?: boolean;
   /** The launch ran the daemon with start-stop-daemon --background --make-pidfile. */
   backgroundMakePidfile: boolean;
+  /** ... that is, with --make-pidfile and no --background, in the background of start()'s shell (`&`). */
+  ampMakePidfile?: boolean;
   /** What the conversion did, for the notes. */
   notes: string[];
 }

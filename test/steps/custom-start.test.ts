@@ -89,7 +89,8 @@ describe('a single start-stop-daemon launch', () => {
   });
 
   // spread: `start-stop-daemon --background --make-pidfile … &`. The `&` only hid the launch's
-  // status from start(); without --background it is what backgrounds the daemon: refused.
+  // status from start(); without --background it is what backgrounds the daemon: refused, unless
+  // --make-pidfile names the program itself (sancp's, below).
   test('a lone `&` after a --background launch is dropped with a note; without --background refused', () => {
     const amp = script
       .replace('--start --exec', '--start --background --make-pidfile --exec')
@@ -99,7 +100,7 @@ describe('a single start-stop-daemon launch', () => {
     expect(d.converted?.notes).toContain(
       "start() ran start-stop-daemon --background in the background of its own shell (`&`), which only kept it from seeing the launch's status: openrc-run now sees and reports it",
     );
-    expect(refusal(amp.replace(' --background --make-pidfile', ' --make-pidfile')).reason).toBe(
+    expect(refusal(amp.replace(' --background --make-pidfile', '')).reason).toBe(
       `${PREFIX}start() chains the launch with other commands on its line (||, &&, | or &)`,
     );
     expect(refusal(amp.replace('/etc/foo.conf &', '/etc/foo.conf & sleep 1')).reason).toBe(
@@ -475,11 +476,35 @@ describe('refusals', () => {
     });
   });
 
+  // glusterfsd: one launch or the other, by a condition.
+  test('two launches in the two branches of an if', () => {
+    const branches = (mid: string) =>
+      sh(
+        '#!/sbin/openrc-run',
+        'start() {',
+        '\tif [ -n "${FOO_SERVER}" ]; then',
+        '\t' + launch + ' -- --server "${FOO_SERVER}"',
+        mid,
+        '\t' + launch + ' -- --local',
+        '\tfi',
+        '}',
+      );
+    expect(refusal(branches('\telse')).reason).toBe(
+      `${PREFIX}start() launches the daemon in one of two branches of a condition (if … else …), each with its own words, which rc-supervise does not merge into one command line`,
+    );
+    // Two conditions one after the other may both run: two programs.
+    expect(refusal(branches('\tfi\n\tif [ -z "${FOO_SERVER}" ]; then')).reason).toBe(
+      `${PREFIX}start() launches 2 programs (start-stop-daemon, start-stop-daemon): one supervisor keeps one daemon`,
+    );
+  });
+
   test('a launch inside a condition', () => {
     const r = refusal(
       sh('#!/sbin/openrc-run', 'start() {', '\tif [ -n "${FOO_ENABLE}" ]; then', '\t' + launch, '\tfi', '}'),
     );
-    expect(r.reason).toBe(`${PREFIX}start() launches the daemon inside a condition`);
+    expect(r.reason).toBe(
+      `${PREFIX}start() launches the daemon inside a condition (\`if [ -n "\${FOO_ENABLE}" ]; then\`)`,
+    );
   });
 
   test('a launch inside a loop', () => {
@@ -544,7 +569,73 @@ describe('refusals', () => {
       sh('#!/sbin/openrc-run', 'start() {', '\teval start-stop-daemon --start --exec /usr/bin/foo -- ${FOO_OPTS}', '}'),
     );
     expect(r.reason).toBe(
+      `${PREFIX}start() launches the daemon through eval, which reads the value of FOO_OPTS as shell code (quotes, $, ;), so rc-supervise cannot read the launch's words statically`,
+    );
+    expect(r.suggestion).toBe(
+      "write the launch as command=, command_args= (OpenRC's start runs its command line through eval too, so a value such as conf.d's is read as shell there the same way) and start_pre(), then migrate again",
+    );
+    // Single-quoted text is no variable the eval reads.
+    const plain = refusal(
+      sh('#!/sbin/openrc-run', 'start() {', "\teval start-stop-daemon --start --exec /usr/bin/foo -- '$x'", '}'),
+    );
+    expect(plain.reason).toBe(
       `${PREFIX}start() launches the daemon through eval, which rc-supervise cannot read statically`,
+    );
+  });
+
+  test("eval of $command and $command_args: a copy of OpenRC's own start", () => {
+    const r = refusal(
+      sh(
+        '#!/sbin/openrc-run',
+        'command=/usr/bin/foo',
+        'start() {',
+        '\teval start-stop-daemon --start --exec $command ${pidfile:+--pidfile} $pidfile -- $command_args',
+        '}',
+      ),
+    );
+    expect(r.reason).toBe(
+      `${PREFIX}start() launches $command with $command_args through eval, as OpenRC's own start does: it re-implements that start, which rc-supervise does not convert (it bypasses supervisor=)`,
+    );
+    expect(r.suggestion).toContain('remove start() if it only repeats');
+  });
+
+  // samba: conf.d holds one start-stop-daemon command line per daemon, and start() evals them.
+  test('start-stop-daemon command lines in conf.d, run by the script: named', () => {
+    const { r } = run(
+      sh(
+        '#!/sbin/openrc-run',
+        'start() {',
+        '\tfor daemon in ${daemon_list}; do',
+        '\t\teval cmd_exec=\\$${daemon}_start',
+        '\t\teval ${cmd_exec}',
+        '\tdone',
+        '}',
+      ),
+      {},
+      sh(
+        'daemon_list="food barx"',
+        'food_start="start-stop-daemon --start --exec /usr/sbin/food"',
+        'barx_start="start-stop-daemon --start --exec /usr/sbin/barx"',
+      ),
+    );
+    expect((r as Refusal).reason).toBe(
+      `${PREFIX}conf.d holds start-stop-daemon command lines (food_start, barx_start) that the script runs itself (through eval?), which rc-supervise cannot follow`,
+    );
+  });
+
+  // zabbix-jmx-proxy: OpenRC's start-stop-daemon runs the first word after `--` when nothing
+  // before it names the program.
+  test('the program named only after `--`', () => {
+    const r = refusal(
+      sh(
+        '#!/sbin/openrc-run',
+        'start() {',
+        '\tstart-stop-daemon -m --background --pidfile /run/foo.pid -- java -jar foo.jar',
+        '}',
+      ),
+    );
+    expect(r.reason).toBe(
+      `${PREFIX}start()'s start-stop-daemon names its program only after \`--\` (java), with no --exec, --startas or operand before it, which rc-supervise does not convert`,
     );
   });
 
@@ -772,6 +863,125 @@ describe('refusals', () => {
     );
     expect(r).toBeUndefined();
     expect(d.converted!.lines).toEqual(['pidfile=${FOO_PID:-/run/foo.pid}']);
+  });
+});
+
+// sancp, lambdamoo: `start-stop-daemon --start --make-pidfile --pidfile F … &` without
+// --background. OpenRC's start-stop-daemon has its child write its own pid to F before it execs
+// the program, and waits for it; the `&` keeps start() from waiting: --background --make-pidfile.
+describe('start-stop-daemon --make-pidfile without --background, sent to the background with `&`', () => {
+  const script = (launch: string, after = '\teend $?') =>
+    sh(
+      '#!/sbin/openrc-run',
+      'start() {',
+      '\tcheckpath -d /var/log/foo',
+      '\tebegin "Starting foo"',
+      launch,
+      after,
+      '}',
+      'stop() {',
+      '\tstart-stop-daemon --stop --quiet --pidfile /run/foo.pid',
+      '}',
+    );
+  const quiet =
+    '\tstart-stop-daemon --start --quiet -m --pidfile /run/foo.pid --exec /usr/bin/foo -- ${FOO_OPTS} > /var/log/foo.log 2>&1 &';
+
+  test('is converted as --background --make-pidfile: command_background and the pid file', () => {
+    const { r, d, s } = run(script(quiet));
+    expect(r).toBeUndefined();
+    expect(d.converted!.backgroundMakePidfile).toBe(true);
+    expect(d.converted!.ampMakePidfile).toBe(true);
+    expect(d.converted!.lines).toContain('command_background="yes"');
+    expect(d.converted!.lines).toContain('pidfile=/run/foo.pid');
+    expect(applied(s, d.converted!.edits)).not.toMatch(/start-stop-daemon|&$/m);
+    // --quiet gave the child /dev/null: the log got start-stop-daemon's own messages only.
+    expect(d.converted!.notes.some((n) => n.startsWith("start() sent start-stop-daemon's own output to a file"))).toBe(
+      true,
+    );
+  });
+
+  test('without --quiet a redirection reached the daemon: refused', () => {
+    const r = refusal(script(quiet.replace(' --quiet', '')));
+    expect(r.reason).toBe(
+      `${PREFIX}start() redirects the launch (> /var/log/foo.log); under the supervisor its output goes elsewhere`,
+    );
+  });
+
+  test('without --quiet and no redirection, a note says where its output went', () => {
+    const { r, d } = run(script(quiet.replace(' --quiet', '').replace(' > /var/log/foo.log 2>&1', '')));
+    expect(r).toBeUndefined();
+    expect(d.converted!.notes).toContain(
+      "without --background or --quiet the daemon's output went where start()'s did (the console of the start); under the supervisor it goes to /dev/null unless output_log/error_log are set",
+    );
+  });
+
+  test.each([
+    ['without --make-pidfile', quiet.replace(' -m', '')],
+    ['without --pidfile', quiet.replace(' --pidfile /run/foo.pid', '')],
+  ])('%s the `&` says nothing of the program: refused as chained', (_what, launch) => {
+    const r = refusal(script(launch));
+    expect(r.reason).toBe(`${PREFIX}start() chains the launch with other commands on its line (||, &&, | or &)`);
+  });
+
+  // lambdamoo's check_setup() moves the database the server wrote last into the place it reads.
+  test('files renamed before the launch (also in a function start() calls) are refused', () => {
+    const withMove = (pre: string) =>
+      sh(
+        '#!/sbin/openrc-run',
+        'check_setup() {',
+        '\t[ -r /var/lib/foo/db.new ] && mv /var/lib/foo/db.new /var/lib/foo/db',
+        '\treturn 0',
+        '}',
+        'start() {',
+        pre,
+        '\tstart-stop-daemon --start --exec /usr/bin/foo -- /var/lib/foo/db',
+        '}',
+      );
+    expect(refusal(withMove('\tcheck_setup || return 1')).reason).toBe(
+      `${PREFIX}start() renames files before the launch (check_setup(): mv /var/lib/foo/db.new /var/lib/foo/db): start_pre() would do that only when the service starts, not when the supervisor restarts a daemon that died, which would then run on the files as they were`,
+    );
+    expect(refusal(withMove('\tmv -f /var/lib/foo/a /var/lib/foo/b')).reason).toContain(
+      'start() renames files before the launch (mv -f /var/lib/foo/a /var/lib/foo/b)',
+    );
+    const { r } = run(withMove('\tcheckpath -d /var/lib/foo'));
+    expect(r).toBeUndefined();
+  });
+});
+
+// svscan: `setsid start-stop-daemon …`. Both supervisors' children call setsid() before they run
+// the daemon, so setsid(1) in front changed nothing for it; with an option (-f forks, -w waits)
+// it does something else.
+describe('start-stop-daemon run through setsid', () => {
+  const script = (wrap: string) =>
+    sh(
+      '#!/sbin/openrc-run',
+      'start() {',
+      '\tebegin "Starting foo"',
+      `\t${wrap} start-stop-daemon --start --exec /usr/bin/foo \\`,
+      '\t\t--background --make-pidfile --pidfile /run/foo.pid -- /srv/foo',
+      '\teend $?',
+      '}',
+      'stop() {',
+      '\tstart-stop-daemon --stop --exec /usr/bin/foo --pidfile /run/foo.pid',
+      '}',
+    );
+
+  test('plain setsid is read as the launch, and goes with it', () => {
+    const { r, d, s } = run(script('setsid'));
+    expect(r).toBeUndefined();
+    expect(d.converted!.args.map((a) => a.text)).toEqual(['/srv/foo']);
+    expect(applied(s, d.converted!.edits)).not.toMatch(/setsid|start-stop-daemon/);
+    expect(d.converted!.notes).toContain(
+      "start() ran start-stop-daemon through setsid, which only gave it a session of its own: the daemon had one anyway (start-stop-daemon's child calls setsid() before it runs the daemon), and supervise-daemon's child does the same",
+    );
+    expect(run(script('/usr/bin/setsid')).r).toBeUndefined();
+  });
+
+  test('setsid with an option is not', () => {
+    const r = refusal(script('setsid -f'));
+    expect(r.reason).toBe(
+      `${PREFIX}start() starts a daemon in a way rc-supervise cannot follow (start-stop-daemon inside a variable, function or subshell)`,
+    );
   });
 });
 
@@ -1721,7 +1931,7 @@ describe('after the launch', () => {
     );
     expect(r).toBeUndefined();
     expect(d.converted?.notes).toContain(
-      "start() sent start-stop-daemon's own output to a file (> /var/log/foo.log 2>&1): the daemon's never went there (with --background start-stop-daemon gives it /dev/null, as supervise-daemon does unless output_log/error_log are set), so that file no longer gets start-stop-daemon's messages, nor is it created or emptied at each start",
+      "start() sent start-stop-daemon's own output to a file (> /var/log/foo.log 2>&1): the daemon's never went there (with --background, or --quiet, start-stop-daemon gives it /dev/null, as supervise-daemon does unless output_log/error_log are set), so that file no longer gets start-stop-daemon's messages, nor is it created or emptied at each start",
     );
   });
 

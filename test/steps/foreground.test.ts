@@ -717,6 +717,10 @@ describe('what the script proves', () => {
         'start-stop-daemon --start --exec /usr/bin/foo -- --foreground',
         'start() already passed --foreground, which keeps the daemon in the foreground',
       ],
+      [
+        'start-stop-daemon --start --quiet --make-pidfile --pidfile /run/foo.pid --exec /usr/bin/foo &',
+        'start() ran it with start-stop-daemon --make-pidfile in the background of its shell (`&`): the script relies on the daemon not forking',
+      ],
     ]) {
       const s = service(sh('#!/sbin/openrc-run', 'start() {', `\t${launch}`, '}'));
       const d = draft();
