@@ -635,7 +635,7 @@ describe('refusals', () => {
       ),
     );
     expect(r.reason).toBe(
-      `${PREFIX}start()'s start-stop-daemon names its program only after \`--\` (java), with no --exec, --startas or operand before it, which rc-supervise does not convert`,
+      `${PREFIX}start()'s start-stop-daemon names no --exec or --startas: OpenRC's start-stop-daemon runs the first word after \`--\` (java) as the program, a form rc-supervise does not convert`,
     );
   });
 
@@ -903,7 +903,7 @@ describe('start-stop-daemon --make-pidfile without --background, sent to the bac
   test('without --quiet a redirection reached the daemon: refused', () => {
     const r = refusal(script(quiet.replace(' --quiet', '')));
     expect(r.reason).toBe(
-      `${PREFIX}start() redirects the launch (> /var/log/foo.log); under the supervisor its output goes elsewhere`,
+      `${PREFIX}start() sends the launch's output to a file (> /var/log/foo.log); under supervise-daemon the daemon's output goes to /dev/null unless output_log/error_log name a file (OpenRC 0.35), which the daemon then writes, appending, for as long as it runs, not only while it starts`,
     );
   });
 
