@@ -1206,6 +1206,42 @@ function renamesBeforeLaunch(s: Service, start: FunctionDef, launch: Command): s
 }
 
 /**
+ * OpenRC's ssd_start() as sh/start-stop-daemon.sh had it in 0.x (Roy Marples' 2007-2009
+ * version), without its start_inactive and service_set_value steps: badvpn's init scripts carry
+ * this copy as their start(). Compared word for word (comments, blank lines and line
+ * continuations aside): anything else is not this copy.
+ */
+const OPENRC_SSD_START = [
+  '[ -n "$command" ] || return 0',
+  'local _background=',
+  'ebegin "Starting ${name:-$RC_SVCNAME}"',
+  'if yesno "${command_background}"; then',
+  'if [ -z "${pidfile}" ]; then',
+  'eend 1 "command_background option used but no pidfile specified"',
+  'return 1',
+  'fi',
+  '_background="--background --make-pidfile"',
+  'fi',
+  'eval start-stop-daemon --start --exec $command ${procname:+--name} $procname ${pidfile:+--pidfile} $pidfile $_background $start_stop_daemon_args -- $command_args',
+  'eend $? "Failed to start $RC_SVCNAME"',
+  'return $?',
+].join(' ');
+
+function copiesOpenrcStart(s: Service): boolean {
+  const start = s.initd.fn('start');
+  if (!start) return false;
+  const body = s.initd.text
+    .slice(start.body.start + 1, start.body.end - 1)
+    .replace(/\\\r?\n/g, ' ')
+    .split(/\r?\n/)
+    .filter((l) => !/^\s*#/.test(l))
+    .join(' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return body === OPENRC_SSD_START;
+}
+
+/**
  * A custom start()/stop() that launches exactly one daemon becomes the declarative variables:
  * what start() did before the launch goes to start_pre(), after it to start_post(); stop()
  * likewise to stop_pre()/stop_post(); the launch's start-stop-daemon options become
@@ -1293,6 +1329,24 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
     return { ...none, lines, edits, notes };
   }
   if (shape.kind === 'oneshot') return notOneshot(s) ?? 'oneshot';
+  // badvpn's start(): OpenRC's own ssd_start() of old, copied word for word. Without it OpenRC's
+  // start runs: the same launch from the same variables, and it honours supervisor=.
+  if (shape.kind === 'refuse' && !stopFn && !s.initd.fn('restart') && copiesOpenrcStart(s)) {
+    const start = s.initd.fn('start')!;
+    if (!ownsItsLines(s, start)) return refuse(shape.reason, shape.suggestion);
+    return {
+      command: '',
+      args: [],
+      hoist: [],
+      deferred: [],
+      backgroundMakePidfile: false,
+      lines: [],
+      edits: [replaceFunction(s, file, start, '')],
+      notes: [
+        "start() was a copy of OpenRC's own start-stop-daemon start (ssd_start() of OpenRC 0.x: eval start-stop-daemon --start --exec $command … -- $command_args, with --background --make-pidfile for command_background): removed, so that OpenRC's own start runs the same launch from the same variables, with the supervisor that supervisor= names",
+      ],
+    };
+  }
   if (shape.kind === 'refuse') return refuse(shape.reason, shape.suggestion);
   const { launch } = shape;
   const start = s.initd.fn('start')!;

@@ -623,6 +623,57 @@ describe('refusals', () => {
     );
   });
 
+  // badvpn: start() is OpenRC 0.x's ssd_start() copied word for word: it goes, and OpenRC's own
+  // start runs the same launch from command, command_args, pidfile and command_background.
+  describe("a start() that copies OpenRC's old ssd_start()", () => {
+    const copy = sh(
+      '#!/sbin/openrc-run',
+      'command="${foo_exec:-/usr/bin/foo}"',
+      'command_args="${foo_args}"',
+      'command_background="YES"',
+      'pidfile="/run/${RC_SVCNAME}.pid"',
+      '',
+      'start()',
+      '{',
+      '\t[ -n "$command" ] || return 0',
+      '\tlocal _background=',
+      '\tebegin "Starting ${name:-$RC_SVCNAME}"',
+      '\tif yesno "${command_background}"; then',
+      '\t\tif [ -z "${pidfile}" ]; then',
+      '\t\t\teend 1 "command_background option used but no pidfile specified"',
+      '\t\t\treturn 1',
+      '\t\tfi',
+      '\t\t_background="--background --make-pidfile"',
+      '\tfi',
+      '\teval start-stop-daemon --start \\',
+      '\t\t--exec $command \\',
+      '\t\t${procname:+--name} $procname \\',
+      '\t\t${pidfile:+--pidfile} $pidfile \\',
+      '\t\t$_background $start_stop_daemon_args \\',
+      '\t\t-- $command_args',
+      '\teend $? "Failed to start $RC_SVCNAME"',
+      '\treturn $?',
+      '}',
+    );
+
+    test('is removed: OpenRC runs that launch itself', () => {
+      const { r, d, s } = run(copy);
+      expect(r).toBeUndefined();
+      expect(d.converted!.command).toBe('');
+      expect(applied(s, d.converted!.edits)).not.toMatch(/start\(\)|start-stop-daemon/);
+      expect(d.converted!.notes[0]).toMatch(/^start\(\) was a copy of OpenRC's own start-stop-daemon start/);
+    });
+
+    test.each([
+      ['one word more', copy.replace('--exec $command', '--exec $command --quiet')],
+      ['a stop() beside it', copy + sh('stop() {', '\tstart-stop-daemon --stop --pidfile "${pidfile}"', '}')],
+    ])('with %s it is not', (_what, script) => {
+      expect(refusal(script).reason).toBe(
+        `${PREFIX}start() launches $command with $command_args through eval, as OpenRC's own start does: it re-implements that start, which rc-supervise does not convert (it bypasses supervisor=)`,
+      );
+    });
+  });
+
   // zabbix-jmx-proxy: OpenRC's start-stop-daemon runs the first word after `--` when nothing
   // before it names the program.
   test('the program named only after `--`', () => {
