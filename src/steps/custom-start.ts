@@ -1195,14 +1195,34 @@ function renamesBeforeLaunch(s: Service, start: FunctionDef, launch: Command): s
       .slice(c.start, c.end)
       .replace(/\s*\\\r?\n\s*/g, ' ')
       .slice(0, 60);
-  const own = before.find((c) => c.name === 'mv');
+  const own = before.find((c) => c.name === 'mv' && !madeHere(s, c));
   if (own) return shown(own);
   for (const c of before) {
     if (c.name === 'start' || !s.defines(c.name)) continue;
-    const m = s.initd.commands.find((x) => x.fn === c.name && x.name === 'mv');
+    const m = s.initd.commands.find((x) => x.fn === c.name && x.name === 'mv' && !madeHere(s, x));
     if (m) return `${c.name}(): ${shown(m)}`;
   }
   return undefined;
+}
+
+/**
+ * An `mv` whose source is a file the same function made before it: a temporary file from
+ * `$(mktemp …)` or one it wrote with `>`/`>>` (dictd's prepconfig() builds its configuration in
+ * `$(mktemp)` and moves it into place). Such a move puts what the script generated where the
+ * daemon reads it, and the result stays there for a restarted daemon too: not a rotation of
+ * files the daemon itself wrote (lambdamoo's `.db.new`).
+ */
+function madeHere(s: Service, mv: Command): boolean {
+  const src = mv.words.slice(1).find((w) => !w.text.startsWith('-'));
+  if (!src) return false;
+  const word = src.text.replace(/^"(.*)"$/s, '$1');
+  const fn = mv.fn ? s.initd.functions.find((f) => f.name === mv.fn) : undefined;
+  if (!fn) return false;
+  const body = s.initd.text.slice(fn.body.start, mv.start);
+  const esc = word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const v = /^\$\{?(\w+)\}?$/.exec(word)?.[1];
+  if (v && new RegExp(String.raw`(^|[\s;&|])(local\s+)?${v}=\$\(mktemp\b`, 'm').test(body)) return true;
+  return new RegExp(String.raw`>\s*"?${esc}"?(\s|$)`, 'm').test(body);
 }
 
 /**

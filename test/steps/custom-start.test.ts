@@ -997,6 +997,35 @@ describe('start-stop-daemon --make-pidfile without --background, sent to the bac
     const { r } = run(withMove('\tcheckpath -d /var/lib/foo'));
     expect(r).toBeUndefined();
   });
+
+  // dictd's prepconfig(): the configuration built in a temporary file, then moved into place.
+  test('a file the same function made (mktemp, or written with >) and moved into place is no rotation', () => {
+    const made = (...body: string[]) =>
+      sh(
+        '#!/sbin/openrc-run',
+        'prepconfig() {',
+        ...body,
+        '}',
+        'start() {',
+        '	prepconfig',
+        '	start-stop-daemon --start --exec /usr/bin/foo -- -c /etc/foo.conf',
+        '}',
+      );
+    for (const body of [
+      [
+        '	local TMPCONF',
+        '	TMPCONF=$(mktemp -t foo.conf.XXXXXX)',
+        '	cat /etc/foo.in > ${TMPCONF}',
+        '	mv "${TMPCONF}" /etc/foo.conf',
+      ],
+      ['	echo "x" > /etc/foo.conf.tmp', '	mv /etc/foo.conf.tmp /etc/foo.conf'],
+    ])
+      expect(run(made(...body)).r).toBeUndefined();
+    // a file it did not make stays a rename of what was there
+    expect(refusal(made('	TMP=$(mktemp)', '	mv /etc/foo.conf.new /etc/foo.conf')).reason).toContain(
+      'start() renames files before the launch (prepconfig(): mv /etc/foo.conf.new /etc/foo.conf)',
+    );
+  });
 });
 
 // svscan: `setsid start-stop-daemon …`. Both supervisors' children call setsid() before they run
