@@ -1268,6 +1268,11 @@ function copiesOpenrcStart(s: Service): boolean {
  * command_user, directory, ...; a restart() that only stops and starts goes. Anything else is a
  * refusal with the reason: a wrong conversion is worse than none.
  */
+/** A conversion that launches nothing itself (OpenRC's own start runs the launch): only lines, edits and notes. */
+function noLaunch(lines: string[], edits: Edit[], notes: string[]): Converted {
+  return { command: '', args: [], hoist: [], deferred: [], backgroundMakePidfile: false, lines, edits, notes };
+}
+
 export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'oneshot' | null {
   const s = ctx.service;
   const file = ctx.initdPath;
@@ -1322,16 +1327,7 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
       const notes: string[] = [];
       const rr = removeRestart(s, file, notes, edits);
       if (rr) return rr;
-      return {
-        command: '',
-        args: [],
-        hoist: [],
-        deferred: [],
-        backgroundMakePidfile: false,
-        lines: [],
-        edits,
-        notes,
-      };
+      return noLaunch([], edits, notes);
     }
     const stopCmds = s.initd.commands.filter((c) => c.fn === 'stop' && !CHATTER.has(c.name));
     if (stopCmds.some((c) => DEFAULT_STOP.has(c.name))) return null;
@@ -1345,8 +1341,7 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
     if (r) return r;
     const rr = removeRestart(s, file, notes, edits);
     if (rr) return rr;
-    const none = { command: '', args: [], hoist: [], deferred: [], backgroundMakePidfile: false };
-    return { ...none, lines, edits, notes };
+    return noLaunch(lines, edits, notes);
   }
   if (shape.kind === 'oneshot') return notOneshot(s) ?? 'oneshot';
   // badvpn's start(): OpenRC's own ssd_start() of old, copied word for word. Without it OpenRC's
@@ -1354,18 +1349,13 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
   if (shape.kind === 'refuse' && !stopFn && !s.initd.fn('restart') && copiesOpenrcStart(s)) {
     const start = s.initd.fn('start')!;
     if (!ownsItsLines(s, start)) return refuse(shape.reason, shape.suggestion);
-    return {
-      command: '',
-      args: [],
-      hoist: [],
-      deferred: [],
-      backgroundMakePidfile: false,
-      lines: [],
-      edits: [replaceFunction(s, file, start, '')],
-      notes: [
+    return noLaunch(
+      [],
+      [replaceFunction(s, file, start, '')],
+      [
         "start() was a copy of OpenRC's own start-stop-daemon start (ssd_start() of OpenRC 0.x: eval start-stop-daemon --start --exec $command … -- $command_args, with --background --make-pidfile for command_background): removed, so that OpenRC's own start runs the same launch from the same variables, with the supervisor that supervisor= names",
       ],
-    };
+    );
   }
   if (shape.kind === 'refuse') return refuse(shape.reason, shape.suggestion);
   const { launch } = shape;
