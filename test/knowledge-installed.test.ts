@@ -298,6 +298,28 @@ describe('one binary, two knowledge entries kept to their packages', () => {
   });
 });
 
+// MIT's kadmind stays in the foreground with -nofork; Heimdal's kadmind (kadmind(8): -c -k
+// --keytab -r -d -p) has no such word. The entry is kept to MIT's packages; where the package is
+// not known it applies unless the script names Heimdal (otherImplementation).
+describe("kadmind: MIT krb5's entry, not for Heimdal's kadmind", () => {
+  const KADMIND = ['#!/sbin/openrc-run', 'command=/usr/sbin/kadmind', 'pidfile=/run/kadmind.pid', ''].join('\n');
+  const HEIMDAL = KADMIND.replace('pidfile=', 'depend() {\n\tuse net heimdal-kdc\n}\npidfile=');
+  test('by the package database', () => {
+    expect(installedBy('kadmind', KADMIND, 'app-crypt/mit-krb5-1.21.3').fg).toBe('command_args_foreground="-nofork"');
+    const heimdal = installedBy('kadmind', KADMIND, 'app-crypt/heimdal-7.8.0').plan;
+    expect(heimdal.kind === 'refuse' && heimdal.reason).toContain(
+      'var/db/pkg/app-crypt/heimdal-7.8.0/CONTENTS says app-crypt/heimdal installed the init script: another daemon named kadmind',
+    );
+  });
+  test('no package database: applies, unless the script names Heimdal', () => {
+    expect(installedBy('kadmind', KADMIND, null).fg).toBe('command_args_foreground="-nofork"');
+    const heimdal = installedBy('kadmind', HEIMDAL, null).plan;
+    expect(heimdal.kind === 'refuse' && heimdal.reason).toMatch(
+      /^the rule kadmind is for .*, but the script names another kadmind \(heimdal\)/,
+    );
+  });
+});
+
 // The curated ntpd rule is kept to ISC ntpd and ntpsec; OpenNTPD installs an ntpd too, whose
 // -n only checks the configuration and whose no-fork word is -d (knowledge entry openntpd-ntpd).
 // The package database picks the entry; without one the curated rule decides as before.

@@ -103,6 +103,9 @@ export function entryToRule(e: DaemonEntry): ServiceRule {
     foregroundAliases: e.foregroundAliases,
     ownPidfile: e.ownPidfile,
     packages: e.packages,
+    ...(e.packages && e.otherImplementation
+      ? { packageUnknown: 'apply' as const, otherImplementation: new RegExp(e.otherImplementation, 'i') }
+      : {}),
     noOwnPidfile: e.noOwnPidfile,
     foregroundLogs: e.foregroundLogs,
     logKeptBy: e.logKeptBy?.map((f) => flag(f, 'log')),

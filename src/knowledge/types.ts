@@ -54,6 +54,12 @@ export interface DaemonEntry {
   ownPidfile?: string;
   /** The packages the entry is for, where other daemons share the binary name (knowledge/schema.json). */
   packages?: string[];
+  /**
+   * With packages: text (a case-insensitive regular expression) naming the other daemon of the
+   * name; the entry then applies where the installing package is not known, unless the script
+   * matches it (knowledge/schema.json).
+   */
+  otherImplementation?: string;
   /** Writes a pid file only where a pidfileFlag tells it (knowledge/schema.json). */
   noOwnPidfile?: true;
   /** In the foreground its log (or the part it would send to syslog) goes to this stream (knowledge/schema.json). */
