@@ -339,6 +339,12 @@ function helperStarts(s: Service, fn: string): Command[] {
   });
 }
 
+/** A command as written, its continued lines joined, cut to `max` characters (`...` ending) for a message. */
+function commandExcerpt(s: Service, c: Command, max: number): string {
+  const w = s.initd.text.slice(c.start, c.end).replace(/\s*\\\r?\n\s*/g, ' ');
+  return w.length > max ? `${w.slice(0, max - 3)}...` : w;
+}
+
 /**
  * Why start() cannot be converted when it launches through functions of the script's own
  * (sysklogd's start_daemon syslogd/klogd, hylafaxplus's start_faxq/start_hfaxd, uwsgi's
@@ -352,11 +358,7 @@ function helperLaunchReason(s: Service): { reason: string; suggestion: string } 
     (c) => c.fn === 'start' && c.name !== 'start' && s.defines(c.name) && helperStarts(s, c.name).length > 0,
   );
   if (calls.length === 0) return undefined;
-  const shown = (c: Command) => {
-    if (c.words.length === 1) return `${c.name}()`;
-    const w = s.initd.text.slice(c.start, c.end).replace(/\s*\\\r?\n\s*/g, ' ');
-    return w.length > 40 ? `${w.slice(0, 37)}...` : w;
-  };
+  const shown = (c: Command) => (c.words.length === 1 ? `${c.name}()` : commandExcerpt(s, c, 40));
   const perDaemon = 'give each daemon a service of its own (an init script each), then migrate each';
   for (const c of calls) {
     const f = s.initd.fn(c.name)!;
@@ -809,10 +811,7 @@ function classifyPost(
   const cmds = s.initd.commands.filter((c) => c.fn === 'start' && inPost(c));
   const assigns = s.initd.assignments.filter((a) => a.fn === 'start' && inPost(a));
   const bare = code.map(stripQuotedAndComments).join('\n');
-  const shown = (c: Command) => {
-    const w = t.slice(c.start, c.end).replace(/\s*\\\r?\n\s*/g, ' ');
-    return w.length > 60 ? `${w.slice(0, 57)}...` : w;
-  };
+  const shown = (c: Command) => commandExcerpt(s, c, 60);
   const lineOf = (c: Command) => t.slice(s.initd.lineStart(c.start), s.initd.lineEnd(c.start));
   const inCondition = (c: Command) => {
     const l = lineOf(c);
