@@ -76,8 +76,7 @@ function notStatic(s: Service, v: string, seen: Set<string>): string | undefined
     .flatMap((f) => f.commands.filter((c) => f !== s.initd || c.fn !== null || c.start > lastTop))
     .find(
       (c) =>
-        c.name === '.' ||
-        c.name === 'source' ||
+        ((c.name === '.' || c.name === 'source') && !sourcesOwnConfd(s, c)) ||
         (c.name === 'eval' && !c.subshell) ||
         (/^(read|getopts)$/.test(c.name) && c.words.some((w) => w.text === v)),
     );
@@ -90,6 +89,68 @@ function notStatic(s: Service, v: string, seen: Set<string>): string | undefined
       if (why) return why;
     }
   return undefined;
+}
+
+/**
+ * `. FILE` or `source FILE` reading one of the files OpenRC itself loads for this service or
+ * for an instance of it: openrc-run.sh sources conf.d/${RC_SVCNAME%%.*} and then
+ * conf.d/${RC_SVCNAME} before the script runs, so such a file sets nothing those did not
+ * already set (memcached's `source "${CONFSRC}"`, CONFSRC being "${CONFBASE}" or
+ * "${CONFBASE}.${CONF}" with CONFBASE=/etc/conf.d/memcached and CONF="${SVCNAME#*.}").
+ * FILE, and every value the variable it names can take, must be /etc/conf.d/<the service's
+ * base name> alone or followed by `.` and words derived from the service's own name.
+ */
+function sourcesOwnConfd(s: Service, c: Command): boolean {
+  if (c.words.length !== 2) return false;
+  const base = s.name.split('.')[0];
+  const own = `/etc/conf.d/${base}`;
+  // What may follow the own file's name: `.` and a suffix derived from the service's name.
+  // Each variable it reads is the service's name or set only from it (or to a plain word).
+  const files = [s.initd, ...(s.confd ? [s.confd] : [])];
+  const ownSuffix = (rest: string | undefined) =>
+    rest === undefined ||
+    (!/[/\s`]|\$\(/.test(rest) &&
+      readsOwnName(s, rest, new Set()) &&
+      referencedVars(rest).every((v) => {
+        if (OWN_NAME.test(v)) return true;
+        const set = files.flatMap((f) => f.assignments.filter((a) => a.name === v));
+        return (
+          set.length > 0 &&
+          set.every((a) => {
+            const x = unquoted(a.value.text);
+            return (
+              !/[/\s`]/.test(x) &&
+              (!x.includes('$') || (/^\$\{?(RC_SVCNAME|SVCNAME)\b[^$]*$/.test(x) && !/\$\(/.test(x)))
+            );
+          })
+        );
+      }));
+  const fits = (text: string, seen: Set<string>): boolean => {
+    if (text === own) return true;
+    if (text.startsWith(`${own}.`)) return ownSuffix(text.slice(own.length + 1));
+    const m = /^\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))(?:\.(.+))?$/.exec(text);
+    if (!m) return false;
+    const name = m[1] ?? m[2];
+    const all = files.flatMap((f) => f.assignments.filter((a) => a.name === name));
+    // `${CONFBASE}.${CONF}`: the variable is set once, plainly at the script's top level, to the
+    // own conf.d file (read as written: notStatic would look at this very command again).
+    if (m[3] !== undefined)
+      return (
+        ownSuffix(m[3]) &&
+        all.length === 1 &&
+        s.initd.assignments.includes(all[0]) &&
+        all[0].fn === null &&
+        all[0].plain &&
+        !all[0].guard &&
+        all[0].end < c.start &&
+        unquoted(all[0].value.text) === own
+      );
+    // `"${CONFSRC}"`: each of its assignments must fit.
+    if (seen.has(name)) return false;
+    seen.add(name);
+    return all.length > 0 && all.every((a) => fits(unquoted(a.value.text), seen));
+  };
+  return fits(unquoted(c.words[1].text), new Set());
 }
 
 /**

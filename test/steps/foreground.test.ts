@@ -909,6 +909,60 @@ describe('no evidence, and the daemon itself unreadable: the reason says what is
     );
   });
 
+  // memcached's init2: instances (memcached.foo) source their own conf.d file again, which
+  // openrc-run.sh has already sourced (conf.d/${RC_SVCNAME%%.*}, then conf.d/${RC_SVCNAME}).
+  const sourcingOwn = (confsrc: string, extra: string[] = []) =>
+    sh(
+      '#!/sbin/openrc-run',
+      'CONF="${SVCNAME#*.}"',
+      'CONFBASE="/etc/conf.d/foo"',
+      ...extra,
+      '[ "${CONF}" = "foo" ] && CONF=\'\'',
+      'if [ -n "${CONF}" ]; then',
+      `\tCONFSRC=${confsrc}`,
+      '\tsource "${CONFSRC}"',
+      'else',
+      '\tCONFSRC="${CONFBASE}"',
+      'fi',
+      'start() {',
+      '\tstart-stop-daemon --start --exec "${FOO_BIN}" --user foo',
+      '}',
+    );
+  test("a sourced file that is the service's own conf.d (or an instance's) hides nothing (memcached)", () => {
+    const s = service(sourcingOwn('"${CONFBASE}.${CONF}"'), 'FOO_BIN=/usr/bin/food\n');
+    const d = draft();
+    expect(customStartStep(ctx(s), d)).toBeUndefined();
+    const r = foregroundStep(ctx(s), d);
+    expect((r as { reason: string }).reason).toMatch(/^unknown daemon food: /);
+    // Written out, or through a variable holding the whole path: the same.
+    for (const literal of ['"/etc/conf.d/foo.${CONF}"', '/etc/conf.d/foo']) {
+      const s2 = service(sourcingOwn(literal), 'FOO_BIN=/usr/bin/food\n');
+      const d2 = draft();
+      expect(customStartStep(ctx(s2), d2)).toBeUndefined();
+      expect((foregroundStep(ctx(s2), d2) as { reason: string }).reason).toMatch(/^unknown daemon food: /);
+    }
+  });
+
+  test("a sourced file that is another service's conf.d, or named by a suffix not from the service name, still may set anything", () => {
+    const cases: [string, string[], string][] = [
+      ['"/etc/conf.d/bar"', [], ''],
+      ['"/etc/conf.d/foo.${EXTRA}"', [], 'EXTRA=x/../../bar\n'],
+      ['"${CONFBASE}.${EXTRA}"', [], 'EXTRA=bar\n'],
+      ['"${OTHERBASE}.${CONF}"', ['OTHERBASE="/etc/conf.d/bar"'], ''],
+      ['"/etc/conf.d/foo/${CONF}"', [], ''],
+    ];
+    for (const [confsrc, extra, confd] of cases) {
+      const s = service(sourcingOwn(confsrc, extra), `FOO_BIN=/usr/bin/food\n${confd}`);
+      const d = draft();
+      customStartStep(ctx(s), d);
+      const r = foregroundStep(ctx(s), d);
+      expect([confsrc, (r as { reason: string }).reason]).toEqual([
+        confsrc,
+        expect.stringContaining('and the script runs source, which may set FOO_BIN'),
+      ]);
+    }
+  });
+
   test('start() launching a variable the script never sets (distccd, set in its conf.d): refused before, naming it', () => {
     // The custom-start step refuses it (a command= of that variable would be empty), so the
     // reason names the variable and where to set it, whatever the evidence would have been.
