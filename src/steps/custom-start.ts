@@ -340,6 +340,67 @@ function innermost(s: Service, f: FunctionDef, offset: number): string | undefin
   return line.length > 60 ? `${line.slice(0, 57)}...` : line;
 }
 
+/**
+ * Where start()'s start-stop-daemon hides from the launch reading, said as it is: run behind
+ * another program or a command word held in a variable (rtorrentd's `env TERM="xterm"
+ * start-stop-daemon …`, spawn-fcgi's `env -i ${E} /sbin/start-stop-daemon …` in a while loop,
+ * preload's `${ionice} start-stop-daemon …` in a for loop), or given its options in a variable
+ * (dnetc's `start-stop-daemon ${STARTOPTS} -- ${DNETOPTS}`, --start and --exec in STARTOPTS).
+ */
+function hiddenSsdReason(
+  s: Service,
+  start: FunctionDef,
+  cmds: Command[],
+): { reason: string; suggestion: string } | undefined {
+  const isSsd = (w: string) => /(^|\/)start-stop-daemon$/.test(unquoted(w));
+  const where = (c: Command) => {
+    const open = innermost(s, start, c.start);
+    return open && /^(for|while|until)\b/.test(open) ? `, inside a loop (\`${open}\`)` : '';
+  };
+  for (const c of cmds) {
+    const at = c.words.findIndex((w) => isSsd(w.text));
+    // A test or look-up naming it (`[ -x /sbin/start-stop-daemon ]`, `command -v …`) runs nothing.
+    if (
+      at > 0 &&
+      c.name !== 'start-stop-daemon' &&
+      !neverDaemon(c.name) &&
+      !/^(command|which|type|hash)$/.test(c.name)
+    ) {
+      const front = c.words
+        .slice(0, at)
+        .map((w) => w.text)
+        .join(' ');
+      const via = /^\$/.test(c.words[0].text)
+        ? `behind ${c.words[0].text}, a command word held in a variable`
+        : `through ${c.name}`;
+      const onlyEnv = c.name === 'env' && c.words.slice(1, at).every((w) => /^[A-Za-z_][A-Za-z0-9_]*=/.test(w.text));
+      const loop = where(c);
+      return {
+        reason: `start() runs start-stop-daemon ${via} (\`${front} ${c.words[at].text} …\`)${loop}: rc-supervise converts only a start-stop-daemon run directly`,
+        suggestion: loop
+          ? 'run start-stop-daemon directly in start(), once (one supervisor keeps one daemon: an instance each needs a service each), then migrate again'
+          : `run start-stop-daemon directly in start() (its own options set the daemon's environment, --env${onlyEnv ? ', as env did' : ''}, and its I/O priority, --ionice), then migrate again`,
+      };
+    }
+    if (c.name === 'start-stop-daemon' && !isSsdStart(s, c)) {
+      const dd = c.words.findIndex((w) => w.text === '--');
+      const opts = c.words.slice(1, dd < 0 ? undefined : dd);
+      const held = opts.filter((w) => /^"?\$\{?[A-Za-z_][A-Za-z0-9_]*\}?"?$/.test(w.text));
+      if (held.length === 0 || held.length !== opts.length) continue;
+      const names = held.map((w) => referencedVars(w.text)[0]);
+      const setIn = [
+        ...new Set(s.initd.assignments.filter((a) => names.includes(a.name) && a.fn).map((a) => `${a.fn}()`)),
+      ];
+      return {
+        reason: `start()'s start-stop-daemon takes all its options from ${held.map((w) => w.text).join(' ')}${setIn.length ? ` (set in ${setIn.join(', ')})` : ''}${where(c)}: rc-supervise reads start-stop-daemon's options only where the call writes them out (--start, --exec …)`,
+        suggestion:
+          'write the options out in the start-stop-daemon call in start() (or as command=, command_args=), then migrate again',
+      };
+    }
+  }
+  return undefined;
+}
+
 /** End of the command's whole statement: its redirections may follow on a continued line. */
 const stmtEnd = (c: Command) => Math.max(c.end, ...(c.redirects ?? []).map((r) => r.end));
 
@@ -610,6 +671,8 @@ export function startShape(s: Service, daemons: readonly string[]): StartShape {
     if (wrapper) return { kind: 'refuse', ...(helperLaunchReason(s) ?? { reason: cannotFollow(wrapper.name) }) };
     // A start() that still starts something long-running is never called one-shot.
     const daemonish = /start-stop-daemon/.test(raw) || cmds.some(withDaemonizeFlag);
+    const hidden = /start-stop-daemon/.test(raw) ? hiddenSsdReason(s, start, cmds) : undefined;
+    if (hidden) return { kind: 'refuse', ...hidden };
     if (daemonish)
       return {
         kind: 'refuse',

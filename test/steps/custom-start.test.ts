@@ -1060,7 +1060,7 @@ describe('start-stop-daemon run through setsid', () => {
   test('setsid with an option is not', () => {
     const r = refusal(script('setsid -f'));
     expect(r.reason).toBe(
-      `${PREFIX}start() starts a daemon in a way rc-supervise cannot follow (start-stop-daemon inside a variable, function or subshell)`,
+      `${PREFIX}start() runs start-stop-daemon through setsid (\`setsid -f start-stop-daemon …\`): rc-supervise converts only a start-stop-daemon run directly`,
     );
   });
 });
@@ -1692,6 +1692,75 @@ describe('one-shot or daemon', () => {
     expect(r.suggestion).toBe(
       "give each instance a service of its own (one start-stop-daemon call in start(), the instance from the service's name), then migrate",
     );
+  });
+
+  describe('start-stop-daemon run behind something, or with its options in a variable: said as it is', () => {
+    const ssd = '--start --exec /usr/bin/foo --pidfile /run/foo.pid -- -c /etc/foo.conf';
+    test.each([
+      [
+        'env NAME=value in front (rtorrentd)',
+        [`\tenv TERM="xterm" start-stop-daemon ${ssd}`],
+        'start() runs start-stop-daemon through env (`env TERM="xterm" start-stop-daemon …`): rc-supervise converts only a start-stop-daemon run directly',
+        "run start-stop-daemon directly in start() (its own options set the daemon's environment, --env, as env did, and its I/O priority, --ionice), then migrate again",
+      ],
+      [
+        'env -i in a while loop (spawn-fcgi)',
+        [
+          '\tX=0',
+          '\twhile [ $X -lt ${N} ]; do',
+          '\t\tX=$(($X+1))',
+          `\t\tenv -i \${E} /sbin/start-stop-daemon ${ssd}`,
+          '\tdone',
+        ],
+        'start() runs start-stop-daemon through env (`env -i ${E} /sbin/start-stop-daemon …`), inside a loop (`while [ $X -lt ${N} ]; do`): rc-supervise converts only a start-stop-daemon run directly',
+        'run start-stop-daemon directly in start(), once (one supervisor keeps one daemon: an instance each needs a service each), then migrate again',
+      ],
+      [
+        'a command word in a variable, in a for loop (preload)',
+        ['\tfor ionice in "ionice -c3" \'\'; do', `\t\t\${ionice} start-stop-daemon ${ssd} && break`, '\tdone'],
+        'start() runs start-stop-daemon behind ${ionice}, a command word held in a variable (`${ionice} start-stop-daemon …`), inside a loop (`for ionice in "ionice -c3" \'\'; do`): rc-supervise converts only a start-stop-daemon run directly',
+        'run start-stop-daemon directly in start(), once (one supervisor keeps one daemon: an instance each needs a service each), then migrate again',
+      ],
+      [
+        'all its options in a variable set by a function (dnetc)',
+        ['\topts || return 1', '\tstart-stop-daemon ${STARTOPTS} -- ${FOOOPTS}'],
+        "start()'s start-stop-daemon takes all its options from ${STARTOPTS} (set in opts()): rc-supervise reads start-stop-daemon's options only where the call writes them out (--start, --exec …)",
+        'write the options out in the start-stop-daemon call in start() (or as command=, command_args=), then migrate again',
+      ],
+    ])('%s', (_, body, reason, suggestion) => {
+      const r = refusal(
+        sh(
+          '#!/sbin/openrc-run',
+          'opts() {',
+          '\tSTARTOPTS="--start --exec /usr/bin/foo"',
+          '\tFOOOPTS="-q"',
+          '}',
+          'start() {',
+          ...body,
+          '}',
+          'stop() {',
+          '\tstart-stop-daemon --stop --exec /usr/bin/foo',
+          '}',
+        ),
+      );
+      expect([r.reason, r.suggestion]).toEqual([PREFIX + reason, suggestion]);
+    });
+
+    test('a test naming start-stop-daemon runs nothing: the launch in a variable keeps the general reason', () => {
+      const r = refusal(
+        sh(
+          '#!/sbin/openrc-run',
+          'start() {',
+          '\t[ -x /sbin/start-stop-daemon ] || return 1',
+          '\tssd="start-stop-daemon --start --exec /usr/bin/foo"',
+          '\t${ssd}',
+          '}',
+        ),
+      );
+      expect(r.reason).toBe(
+        `${PREFIX}start() starts a daemon in a way rc-supervise cannot follow (start-stop-daemon inside a variable, function or subshell)`,
+      );
+    });
   });
 
   test('start-stop-daemon hidden in a variable is never one-shot', () => {
