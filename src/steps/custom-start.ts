@@ -240,7 +240,11 @@ export function directlyRun(s: Service): string[] {
   if (!s.initd.fn('start') || !s.initd.fn('stop')) return [];
   if (s.ssdCalls.some((c) => c.kind === 'start')) return [];
   const stopsDaemon = s.initd.commands.some(
-    (c) => c.fn === 'stop' && (c.name === 'killall' || (c.name === 'start-stop-daemon' && !isSsdStart(s, c))),
+    (c) =>
+      c.fn === 'stop' &&
+      (c.name === 'killall' ||
+        (c.name === 'start-stop-daemon' && !isSsdStart(s, c)) ||
+        (c.name === 'kill' && killedByFile(c) !== undefined)),
   );
   if (!stopsDaemon) return [];
   const names: string[] = [];
@@ -1178,6 +1182,23 @@ function stopByToldPidfile(
   return sameFile(s, v, given) ? { stop: v, given } : undefined;
 }
 
+/**
+ * The file of `kill [-TERM|-15|-s TERM] \`cat FILE\`` (or `$(cat FILE)`, `$(< FILE)`): the one
+ * process the file names, sent TERM, as start-stop-daemon --stop --pidfile FILE does. Undefined
+ * for another signal, several targets, or anything else.
+ */
+function killedByFile(c: Command): string | undefined {
+  const w = c.words.slice(1).map((x) => x.text);
+  let i = 0;
+  if (w[i] === '-s' || w[i] === '-n') i += 2;
+  else if (/^-[A-Za-z0-9]+$/.test(w[i] ?? '')) i += 1;
+  if (i > 0 && !/^-?(SIG)?TERM$|^-?15$/i.test(w[i - 1] ?? '')) return undefined;
+  if (w[i] === '--') i += 1;
+  if (w.length !== i + 1) return undefined;
+  const m = /^"?(?:\$\(\s*(?:cat\s+|<\s*)([^)<>;&|\s]+)\s*\)|`\s*(?:cat\s+|<\s*)([^`<>;&|\s]+)\s*`)"?$/.exec(w[i]);
+  return m ? (m[1] ?? m[2]) : undefined;
+}
+
 /** start-stop-daemon --stop options that only say how to stop, not which process. */
 const HOW_TO_STOP = new Set(['stop', 'quiet', 'verbose', 'signal', 'retry', 'exec', 'pidfile']);
 
@@ -1257,6 +1278,23 @@ function directLaunch(
         .map((w) => w.text)
         .join(' ')
         .slice(0, 60)}: rc-supervise cannot tell it stops the same daemon`,
+    );
+  }
+  if (stopper.name === 'kill') {
+    // mcollectived's `kill \`cat ${pidfile}\``: TERM (or no signal) to the pid the file holds,
+    // what start-stop-daemon --stop --pidfile FILE does; the file must be the one the launch told
+    // the daemon to write (or the rule's default one), as for --pidfile below.
+    const file = killedByFile(stopper);
+    const given = toldPidfile(rule, args);
+    const own = rule.ownPidfile && rule.ownPidfile !== '*' ? rule.ownPidfile : undefined;
+    if (file !== undefined && given !== undefined && sameFile(s, file, given))
+      return `start() ran ${shown} directly, and stop() stopped it by ${commandExcerpt(s, stopper, 60)}, the file the launch told it to write; the rule ${rule.id} knows that program: so that launch is the daemon's. It forked by itself, and under start-stop-daemon it still runs as before (no --background, no --make-pidfile)`;
+    if (file !== undefined && given === undefined && own && sameFile(s, file, own))
+      return `start() ran ${shown} directly, and stop() stopped it by ${commandExcerpt(s, stopper, 60)}, the pid file ${name} writes by default (rule ${rule.id}); the rule ${rule.id} knows that program: so that launch is the daemon's. It forked by itself, and under start-stop-daemon it still runs as before (no --background, no --make-pidfile)`;
+    return refuse(
+      file === undefined
+        ? `start() runs ${shown} directly, and stop() runs ${commandExcerpt(s, stopper, 60)}: rc-supervise cannot tell it stops the same daemon`
+        : `start() runs ${shown} directly, and stop() kills the process of ${file}, which nothing says ${name} writes${given !== undefined ? ` (the launch names ${given})` : ''}: rc-supervise cannot tell it is the same daemon`,
     );
   }
   if (stopper.name !== 'start-stop-daemon') return undefinedStop();
@@ -3264,6 +3302,16 @@ function convertStop(
       lines.push(`retry=${shellQuoteWord(name && /^\d+$/.test(r.value) ? `${name}/${r.value}` : r.value)}`);
     else if (name && !s.isSet('retry')) lines.push(`retry=${shellQuoteWord(`${name}/5`)}`);
   } else if (/^(kill|pkill|killall)$/.test(stopper.name)) {
+    // mcollectived's `kill \`cat ${pidfile}\``: as for --pidfile above, the file stop() found
+    // the daemon by becomes pidfile= when nothing set one (a name the top level gives).
+    const file = stopper.name === 'kill' ? killedByFile(stopper) : undefined;
+    if (file && !lines.some((l) => l.startsWith('pidfile=')) && !s.isSet('pidfile')) {
+      const fnSet = referencedVars(file).some((x) => s.initd.assignments.some((a) => a.name === x && a.fn !== null));
+      if (!fnSet && !/[*?[]/.test(unquoted(file))) {
+        lines.push(`pidfile=${file}`);
+        notes.push(`pidfile=${file}: the file stop() found the daemon by (${commandExcerpt(s, stopper, 60)})`);
+      }
+    }
     const si = words.findIndex((w) => w === '-s' || w === '--signal');
     const sig =
       si >= 0 ? `-${words[si + 1] ?? ''}` : words.find((w) => /^-[A-Za-z0-9]+$/.test(w) && !/^-[FU]$/.test(w));
@@ -3290,6 +3338,8 @@ function convertStop(
       c.start < lineTo &&
       !CHATTER.has(c.name) &&
       c.name !== 'return' &&
+      // `kill \`cat FILE\``: the cat that reads the pid, inside the stop's own words
+      !(c.name === 'cat' && c.start > stopper.start && c.end <= stopper.end) &&
       // the function the computed --retry calls, inside the stop's own words
       !(computedRetryFn !== undefined && c.name === computedRetryFn && c.start > stopper.start && c.end <= stopper.end),
   );

@@ -3375,6 +3375,52 @@ describe('a program start() runs directly, stopped by stop()', () => {
     expect(d.converted!.lines).toContain('pidfile=/run/food/main.pid');
   });
 
+  // mcollectived's `kill \`cat ${pidfile}\``: TERM to the pid the file holds, as
+  // start-stop-daemon --stop --pidfile does.
+  test.each([
+    ['kill `cat FILE`', 'kill `cat /run/food/main.pid`'],
+    ['kill -TERM $(cat FILE)', 'kill -TERM $(cat /run/food/main.pid)'],
+    ['kill -s TERM "$(cat FILE)"', 'kill -s TERM "$(cat /run/food/main.pid)"'],
+  ])('%s of the file the launch tells it to write: converted', (_, stop) => {
+    const initd = script('/usr/sbin/food -p /run/food/main.pid', stop);
+    expect(directlyRun(service(initd))).toEqual(['food']);
+    const { d, r } = run(initd, { rule: food });
+    expect(r).toBeUndefined();
+    expect(d.notes).toContain(
+      `start() ran /usr/sbin/food directly, and stop() stopped it by ${stop}, the file the launch told it to write; the rule food knows that program: so that launch is the daemon's. It forked by itself, and under start-stop-daemon it still runs as before (no --background, no --make-pidfile)`,
+    );
+    expect(d.converted!.lines).toContain('pidfile=/run/food/main.pid');
+    expect(d.notes).toContain(`pidfile=/run/food/main.pid: the file stop() found the daemon by (${stop})`);
+  });
+
+  test.each([
+    [
+      'another signal',
+      'kill -HUP `cat /run/food/main.pid`',
+      'stop() runs kill -HUP `cat /run/food/main.pid`: rc-supervise cannot tell it stops the same daemon',
+    ],
+    [
+      'a file nothing says it writes',
+      'kill `cat /run/other.pid`',
+      'stop() kills the process of /run/other.pid, which nothing says food writes (the launch names /run/food/main.pid): rc-supervise cannot tell it is the same daemon',
+    ],
+  ])('kill with %s: refused', (_, stop, why) => {
+    const r = refusal(script('/usr/sbin/food -p /run/food/main.pid', stop), { rule: food });
+    expect(r.reason).toBe(`${PREFIX}start() runs /usr/sbin/food directly, and ${why}`);
+  });
+
+  test("kill of the rule's default pid file, where the launch names none: converted", () => {
+    const { d, r } = run(script('/usr/sbin/food', 'kill $(cat /run/food.pid)'), { rule: food });
+    expect(r).toBeUndefined();
+    expect(d.notes).toContain(
+      "start() ran /usr/sbin/food directly, and stop() stopped it by kill $(cat /run/food.pid), the pid file food writes by default (rule food); the rule food knows that program: so that launch is the daemon's. It forked by itself, and under start-stop-daemon it still runs as before (no --background, no --make-pidfile)",
+    );
+  });
+
+  test('a kill with another signal is no stop: start() runs no candidate daemon', () => {
+    expect(directlyRun(service(script('/usr/sbin/food', 'kill -HUP `cat /run/food.pid`')))).toEqual([]);
+  });
+
   test('killall of the same program: converted', () => {
     const { d, r } = run(script('/usr/sbin/food', 'killall food'), { rule: food });
     expect(r).toBeUndefined();
@@ -3439,9 +3485,9 @@ describe('a program start() runs directly, stopped by stop()', () => {
       'stop() runs killall food-helper: rc-supervise cannot tell it stops the same daemon',
     ],
     [
-      'kill of a pid read from a file',
-      'kill $(cat /run/food.pid)',
-      'stop() does not stop exactly one daemon with start-stop-daemon --stop or killall: rc-supervise cannot tell it stops the same daemon',
+      'kill of a pid read from a file, with a signal that is no stop',
+      'kill -USR1 $(cat /run/food.pid)',
+      'stop() runs kill -USR1 $(cat /run/food.pid): rc-supervise cannot tell it stops the same daemon',
     ],
   ])('stop() stopping %s: refused', (_, stop, why) => {
     const launch = why.includes('/run/food/main.pid') ? '/usr/sbin/food -p /run/food/main.pid' : '/usr/sbin/food';
