@@ -25,7 +25,7 @@ const withoutSupervisor = (text: string) => {
 /** Options that take a value (the ones these fixtures use); --quiet only silences messages. */
 const VALUED = new Set([
   ...['--pidfile', '--exec', '--retry', '--startas', '--name', '--user', '--chuid'],
-  ...['--chdir', '--stdout', '--stderr', '--env', '--wait'],
+  ...['--chdir', '--stdout', '--stderr', '--env', '--wait', '--umask'],
 ]);
 
 /** A call, with start-stop-daemon's options as a sorted set of `option value` (their order does not matter to it). */
@@ -37,7 +37,8 @@ function shape(argv: string[], drop: string[] = []): string[] {
   for (let i = 0; i < opts.length; i++) {
     if (opts[i] === '--quiet') continue;
     // --chuid falls through to --user in OpenRC's start-stop-daemon (0.45.2's ssd_start writes --chuid).
-    const o = opts[i] === '--chuid' ? '--user' : opts[i];
+    // -e is --env's short form (start-stop-daemon.c's longopts), which OpenRC's own start never writes.
+    const o = opts[i] === '--chuid' ? '--user' : opts[i] === '-e' ? '--env' : opts[i];
     pairs.push(VALUED.has(o) ? `${o} ${opts[++i]}` : o);
   }
   return [
@@ -259,6 +260,57 @@ describe('options whose values a function sets (generic/custom-start-deferred-op
       expect(r.calls).toEqual([]);
     }
   });
+});
+
+describe('an option given only when its variable is set (generic/custom-start-conditional-umask)', () => {
+  // Modelled on deluged: `${SEEDD_UMASK:+--umask ${SEEDD_UMASK}}` beside `-e HOME="${SEEDD_USER_HOME}"`,
+  // kept as written in start_stop_daemon_args, which supervise-daemon gets too (no
+  // supervise_daemon_args): both evals give --umask only when SEEDD_UMASK is set.
+  test.each([
+    ['set', 'SEEDD_UMASK="0002"\n', ['--umask 0002']],
+    ['unset', '', []],
+  ])(
+    'SEEDD_UMASK %s: the same start-stop-daemon call; supervise-daemon gets the same options',
+    async (_what, umask, given) => {
+      const { before, after, supervised } = await both('seedd', 'custom-start-conditional-umask', {
+        confd: `SEEDD_USER="seed:seed"\n${umask}SEEDD_OPTS="-p 4000"\n`,
+        actions: ['start'],
+      });
+      expect(before[0].code).toBe(0);
+      expect(calls(before[0])).toEqual([
+        [
+          'start-stop-daemon',
+          ...[
+            '--background',
+            '--env HOME=/var/lib/seedd',
+            '--exec /usr/bin/seedd',
+            '--make-pidfile',
+            '--name seedd',
+            '--pidfile /run/seedd.pid',
+            '--start',
+            ...given,
+            '--user seed',
+          ].sort(),
+          '--',
+          '--no-fork',
+          '-p',
+          '4000',
+        ],
+      ]);
+      expect(after[0].code).toBe(0);
+      expect(calls(after[0])).toEqual(calls(before[0]));
+      expect(supervised[0].code).toBe(0);
+      const argv = supervised[0].calls[0];
+      expect(argv[0]).toBe('supervise-daemon');
+      const at = (o: string) => (argv.includes(o) ? argv[argv.indexOf(o) + 1] : undefined);
+      expect([at('--env'), at('--user'), at('--umask')]).toEqual([
+        'HOME=/var/lib/seedd',
+        'seed',
+        given.length ? '0002' : undefined,
+      ]);
+      expect(argv.slice(argv.indexOf('--') - 1)).toEqual(['/usr/bin/seedd', '--', '--no-fork', '-p', '4000']);
+    },
+  );
 });
 
 /**

@@ -215,16 +215,53 @@ function sharedRun(words: string[]): boolean {
 }
 
 /**
+ * deluged's converted `${DELUGED_UMASK:+--umask ${DELUGED_UMASK}}`, outside quotes: the words
+ * inside are given only when the variable is set and non-empty, and are gone otherwise (both
+ * supervise-daemon.sh and start-stop-daemon.sh expand the value unquoted in their eval). The
+ * text with each such form read as given, its variable's own expansion quoted so that it stays
+ * one word (a stand-in, `names`, marks it as unknown); null when a form is not of this shape, or
+ * when a value the variable is assigned anywhere holds a blank, which the eval would split.
+ */
+function givenWhenSet(s: Service, text: string): { text: string; names: Set<string> } | null {
+  const names = new Set<string>();
+  let bad = false;
+  const out = text.replace(
+    /\$\{([A-Za-z_][A-Za-z0-9_]*):\+([^}]*\}?)\}/g,
+    (m, n: string, inner: string, at: number) => {
+      const before = text.slice(0, at).replace(/'[^']*'/g, '');
+      const own = new RegExp(`\\$\\{${n}\\}|\\$${n}(?![A-Za-z0-9_])`, 'g');
+      const rest = inner.replace(own, '');
+      if ((before.match(/"/g) ?? []).length % 2 || /[$`"'\\{}]/.test(rest)) {
+        bad = true;
+        return m;
+      }
+      const blank = assignmentsOf(s, n).some((a) => /\s/.test(a.value.text.replace(/^(["'])(.*)\1$/s, '$2').trim()));
+      if (blank) {
+        bad = true;
+        return m;
+      }
+      names.add(n);
+      return inner.replace(own, `"\${${n}}"`);
+    },
+  );
+  return bad ? null : { text: out, names };
+}
+
+/**
  * The words of start_stop_daemon_args when what it reads at start (a function sets it) is only
  * ever inside double quotes, within a word that is an option's value: those words are the
  * options as they will be, whatever the values (a stand-in marks the unknown parts).
  */
 function optionShape(s: Service): string[] | null {
-  const v = s.value('start_stop_daemon_args');
-  if (typeof v !== 'string' || /\$/.test(v.replace(/"[^"]*"|'[^']*'/g, ''))) return null;
+  const raw = s.value('start_stop_daemon_args');
+  if (typeof raw !== 'string') return null;
+  const given = givenWhenSet(s, raw);
+  if (!given) return null;
+  const v = given.text;
+  if (/\$/.test(v.replace(/"[^"]*"|'[^']*'/g, ''))) return null;
   const unknown = '\u0001';
   const words = evalWordsWith(v, (n) =>
-    s.initd.assignments.some((a) => a.name === n && a.fn !== null) ? unknown : s.env.get(n),
+    given.names.has(n) || s.initd.assignments.some((a) => a.name === n && a.fn !== null) ? unknown : s.env.get(n),
   );
   if (!words) return null;
   const p = parseOptions(words, undefined, { abbreviations: true });

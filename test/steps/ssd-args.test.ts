@@ -149,6 +149,32 @@ describe('values read at start, options known', () => {
     expect(trap).not.toBeNull();
     expect(trap!.words).toBeNull();
   });
+
+  // deluged's converted start(): `${DELUGED_UMASK:+--umask ${DELUGED_UMASK}}` before the --env.
+  // Both supervisors' evals give --umask only when the variable is set: the options are known.
+  test.each([
+    ['\\${FOO_UMASK:+--umask \\${FOO_UMASK}} --env HOME=\\"\\${FOO_HOME}\\"'],
+    ['--env HOME=\\"\\${FOO_HOME}\\" \\${FOO_UMASK:+--umask \\$FOO_UMASK}'],
+  ])('an option given only when its variable is set, with that variable as its value: nothing to block (%s)', (v) => {
+    expect(fallbackTrap(service(script(v)))).toBeNull();
+    expect(fallbackTrap(service(script(v), 'FOO_UMASK=0002'))).toBeNull();
+  });
+
+  test.each([
+    // An option supervise-daemon rejects inside the condition.
+    ['\\${FOO_UMASK:+--wait \\${FOO_UMASK}} --env HOME=\\"\\${FOO_HOME}\\"', null],
+    // Another word inside it, or another variable.
+    ['\\${FOO_UMASK:+--umask 022 \\${FOO_UMASK}} --env HOME=\\"\\${FOO_HOME}\\"', null],
+    ['\\${FOO_UMASK:+--umask \\${FOO_MASK}} --env HOME=\\"\\${FOO_HOME}\\"', null],
+    // A value the eval would split into two words.
+    ['\\${FOO_UMASK:+--umask \\${FOO_UMASK}} --env HOME=\\"\\${FOO_HOME}\\"', 'FOO_UMASK="0002 --wait 100"'],
+    // Inside double quotes it is one word, `--umask 0002`, no option either reads.
+    ['--env \\"HOME=\\${FOO_HOME} \\${FOO_UMASK:+--umask \\${FOO_UMASK}}\\"', null],
+  ])('otherwise computed at run time, as before (%s, conf.d %s)', (v, confd) => {
+    const trap = fallbackTrap(service(script(v), confd));
+    expect(trap).not.toBeNull();
+    expect(trap!.words).toBeNull();
+  });
 });
 
 // Values written from variables follow them (conf.d can change them later); unknown ones
