@@ -11,7 +11,7 @@ import { pidfileReadersOnRoot, type PidfileReader } from '../knowledge/logrotate
 import { resolveRule } from '../knowledge/rules.js';
 import { findRule } from '../rules/registry.js';
 import { daemonizingPrograms, directlyRun, launchedDaemon } from '../steps/custom-start.js';
-import { templateWord } from '../steps/route.js';
+import { dependOnlyTemplates, templateWord, type DependTemplates } from '../steps/route.js';
 import { confirmSyntax, shellErrorSite } from '../parse/syntax-check.js';
 import type { ServiceRule } from '../rules/types.js';
 import { planMigration, type Plan, type PlanOptions, type RefusalCode } from './plan.js';
@@ -205,6 +205,9 @@ function unparsedRegions(f: ShellFile | null): { start: number; end: number }[] 
  */
 export function migrateLoaded(l: LoadedService, options: PlanOptions = {}): ServiceResult {
   const template = OPENRC_SHEBANG.test(l.initd.text) ? templateWord(l.initd.text) : null;
+  const inDepend = template ? dependOnlyTemplates(l.initdPath, l.initd.text) : null;
+  if (inDepend)
+    return templatesBack(l, inDepend, migrateLoaded({ ...l, initd: { ...l.initd, text: inDepend.text } }, options));
   if (template)
     return refused(
       l.name,
@@ -396,6 +399,37 @@ export function migrateLoaded(l: LoadedService, options: PlanOptions = {}): Serv
 export async function migrateService(root: string, name: string, options: PlanOptions = {}): Promise<ServiceResult> {
   await initParser();
   return migrateLoaded(await loadService(root, name), options);
+}
+
+/**
+ * The migration of a script whose template words are all in depend() (cupsd's
+ * `@neededservices@`), run on it with stand-ins for them: the stand-ins are put back, the
+ * change is against the file as read, and a note says why the placeholders do not matter.
+ * Refused as a template if an edit touched a stand-in (no step edits depend()).
+ */
+function templatesBack(l: LoadedService, t: DependTemplates, r: ServiceResult): ServiceResult {
+  const count = (text: string) => [...t.standIns.keys()].map((k) => text.split(k).length - 1).join();
+  const changes: FileChange[] = [];
+  for (const ch of r.changes) {
+    if (ch.path !== l.initdPath) {
+      changes.push(ch);
+      continue;
+    }
+    if (count(ch.after) !== count(t.text))
+      return refused(
+        l.name,
+        r.rule,
+        'template',
+        `template: the ebuild fills in ${t.words.join(', ')} when it installs the script`,
+        'run rc-supervise on the installed file',
+      );
+    let after = ch.after;
+    for (const [standIn, word] of t.standIns) after = after.split(standIn).join(word);
+    changes.push({ ...ch, before: l.initd.text, after, source: l.initd });
+  }
+  const note = `depend() holds ${t.words.join(', ')}, which the ebuild fills in when it installs the script: the migration neither reads nor changes depend(), so it is the same whatever is filled in there`;
+  const plan: Plan = r.plan.kind === 'migrate' ? { ...r.plan, notes: [...r.plan.notes, note] } : r.plan;
+  return { ...r, plan, changes };
 }
 
 /**

@@ -1,6 +1,8 @@
 import type { Draft, Refusal, StepContext } from './types.js';
 import { referencedVars } from './emit.js';
 import { isDualMode } from './signals.js';
+import { ShellFile } from '../parse/shellfile.js';
+import { templateWords } from '../parse/syntax-check.js';
 
 /** Template words an ebuild fills in (`@neededservices@`): the file is not the installed script yet. */
 const TEMPLATE_WORD = /@[A-Za-z_][A-Za-z0-9_]*@/;
@@ -12,6 +14,48 @@ export function templateWord(text: string): string | null {
     if (m) return m[0];
   }
   return null;
+}
+
+/** A script whose template words are all inside depend(), each replaced by a plain word. */
+export interface DependTemplates {
+  /** The template words, once each (`@neededservices@`). */
+  words: string[];
+  /** The script with each replaced by its stand-in (the shell grammar misreads `@name@`). */
+  text: string;
+  /** Stand-in → template word. */
+  standIns: Map<string, string>;
+}
+
+/**
+ * cupsd's `@neededservices@`, which the ebuild replaces by `need avahi-daemon dbus` (or nothing)
+ * inside depend(): OpenRC runs depend() only to build its dependency tree, and no step reads
+ * or edits it, so the migration is the same whatever the ebuild fills in there. The script
+ * with plain stand-ins for them when every one is inside depend()'s body (read with the
+ * stand-ins: the grammar misreads a bare `@name@` and can swallow the functions after it),
+ * and the rest reads without a syntax error; null otherwise.
+ */
+export function dependOnlyTemplates(path: string, text: string): DependTemplates | null {
+  const found = templateWords(text);
+  if (!found.length) return null;
+  const standIns = new Map<string, string>();
+  let out = '';
+  let at = 0;
+  for (const w of found) {
+    // Of the same length, so that offsets (the plan's edits) hold for the file as read too.
+    const standIn = `x${w.text.slice(1, -1)}x`;
+    if (text.includes(standIn)) return null;
+    standIns.set(standIn, w.text);
+    out += text.slice(at, w.start) + standIn;
+    at = w.end;
+  }
+  out += text.slice(at);
+  const file = new ShellFile(path, out);
+  if (file.errors.length) return null;
+  const depend = file.functions.filter((f) => f.name === 'depend');
+  const inside = (start: number) => depend.some((f) => start >= f.body.start && start < f.body.end);
+  for (const [standIn] of standIns)
+    for (let i = out.indexOf(standIn); i >= 0; i = out.indexOf(standIn, i + 1)) if (!inside(i)) return null;
+  return { words: [...new Set(found.map((w) => w.text))], text: out, standIns };
 }
 
 /**

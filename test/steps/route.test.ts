@@ -1,5 +1,7 @@
 import { initParser } from '../../src/parse/parser.js';
-import { chooseRoute, routePrecheck, templateWord } from '../../src/steps/route.js';
+import { migrateLoaded } from '../../src/migrate/migrate.js';
+import { chooseRoute, dependOnlyTemplates, routePrecheck, templateWord } from '../../src/steps/route.js';
+import { loaded } from '../helpers/loaded.js';
 import { ctx, draft, rule, service, sh } from './helpers.js';
 
 beforeAll(() => initParser());
@@ -152,4 +154,79 @@ test('templateWord finds an ebuild template word outside comments', () => {
     '@neededservices@',
   );
   expect(templateWord(sh('#!/sbin/openrc-run', '# @only@ in a comment', 'user=a@b'))).toBeNull();
+});
+
+// Modelled on cupsd's script: the ebuild fills in `@neededservices@` (`need avahi-daemon dbus`,
+// or nothing) inside depend(), which no step reads or edits.
+describe('template words only inside depend()', () => {
+  const script = (dep: string, top = '') =>
+    sh(
+      '#!/sbin/openrc-run',
+      'command="/usr/sbin/foo"',
+      'command_args="-f"',
+      'pidfile="/run/foo.pid"',
+      'start_stop_daemon_args="-b -m --pidfile ${pidfile}"',
+      ...(top ? [top] : []),
+      'depend() {',
+      '\tuse net',
+      `\t${dep}`,
+      '}',
+    );
+  const words = (text: string) => dependOnlyTemplates('etc/init.d/foo', text)?.words ?? null;
+
+  test('dependOnlyTemplates names them when every one is in depend(), and reads the script with stand-ins', () => {
+    expect(words(script('@neededservices@'))).toEqual(['@neededservices@']);
+    expect(words(script('need @a@ @b@'))).toEqual(['@a@', '@b@']);
+    expect(words(script('@x@', 'FOO_DIR=@rundir@'))).toBeNull();
+    expect(words(script('need net'))).toBeNull();
+    // A stand-in that the script already holds could not be told apart when put back.
+    expect(words(script('@neededservices@', '# xneededservicesx'))).toBeNull();
+    const t = dependOnlyTemplates('etc/init.d/foo', script('@neededservices@'))!;
+    expect(t.text).toBe(script('xneededservicesx'));
+    expect(t.text.length).toBe(script('@neededservices@').length);
+  });
+
+  test('the service migrates, depend() untouched, and a note says why the placeholder does not matter', () => {
+    const r = migrateLoaded(loaded({ svc: 'foo', initdIn: script('@neededservices@'), confdIn: null }), {
+      foregroundArgs: '-f',
+    });
+    expect(r.plan.kind).toBe('migrate');
+    if (r.plan.kind !== 'migrate') return;
+    expect(r.plan.notes.join('\n')).toMatch(
+      /depend\(\) holds @neededservices@, which the ebuild fills in when it installs the script: the migration neither reads nor changes depend\(\)/,
+    );
+    for (const c of r.changes) {
+      if (c.path !== 'etc/init.d/foo') continue;
+      expect(c.before).toBe(script('@neededservices@'));
+      expect(c.after).toMatch(/depend\(\) \{\n\tuse net\n\t@neededservices@\n\}/);
+      expect(c.after).not.toMatch(/xneededservicesx/);
+    }
+  });
+
+  test('a start() converted in init.d: the change is against the file as read, the placeholder put back', () => {
+    const text = sh(
+      '#!/sbin/openrc-run',
+      'depend() {',
+      '\t@neededservices@',
+      '}',
+      'start() {',
+      '\tstart-stop-daemon --start --background --make-pidfile --pidfile /run/foo.pid --exec /usr/sbin/foo -- -f',
+      '}',
+    );
+    const r = migrateLoaded(loaded({ svc: 'foo', initdIn: text, confdIn: null }));
+    expect(r.plan.kind).toBe('migrate');
+    const ch = r.changes.find((c) => c.path === 'etc/init.d/foo')!;
+    expect(ch.before).toBe(text);
+    expect(ch.after).toMatch(/^command=\/usr\/sbin\/foo$/m);
+    expect(ch.after).toMatch(/depend\(\) \{\n\t@neededservices@\n\}/);
+    expect(ch.after).not.toMatch(/start\(\)|xneededservicesx/);
+  });
+
+  test('one elsewhere still refuses, as a template', () => {
+    const r = migrateLoaded(
+      loaded({ svc: 'foo', initdIn: script('@neededservices@', 'FOO_DIR=@rundir@'), confdIn: null }),
+      { foregroundArgs: '-f' },
+    );
+    expect(r.plan).toMatchObject({ kind: 'refuse', code: 'template' });
+  });
 });
