@@ -121,7 +121,9 @@ export function pidfileStep(ctx: StepContext, d: Draft): Refusal | void {
     (e) => convertedFunction(ctx, e) !== null && expansions(e.text).length > 0,
   );
   const alias =
-    readers.length || convertedReads ? daemonPidfileAlias(ctx, d, readers, rewritten, ruleSays, !!last) : null;
+    readers.length || convertedReads
+      ? daemonPidfileAlias(ctx, d, readers, rewritten, ruleSays, !!last, made && !ruleSays)
+      : null;
   if (typeof alias === 'string')
     // Giving the supervisor another pid file would change what those functions do; keeping
     // the shared one would make stop end only the daemon. Neither is safe to decide here.
@@ -319,6 +321,7 @@ function daemonPidfileAlias(
   rewritten: (offset: number) => boolean,
   ruleSays: boolean,
   topLevel: boolean,
+  made = false,
 ): { edits: Edit[]; fns: string[] } | string {
   const s = ctx.service;
   const t = s.initd.text;
@@ -341,6 +344,7 @@ function daemonPidfileAlias(
       ? `nothing says the daemon writes it also in the foreground, and ${fn}() reads it`
       : null;
   const edits: Edit[] = [];
+  const childReaders: string[] = [];
   for (const f of readers) {
     const refs = expansions(t.slice(f.body.start, f.body.end));
     const all = [...t.slice(f.body.start, f.body.end).matchAll(/\$\{?pidfile\b/g)].length;
@@ -352,6 +356,13 @@ function daemonPidfileAlias(
       // A function defined inside another (`start_pre() {` written twice) shares its
       // references with the outer one: each is rewritten once.
       if (rewritten(at) || edits.some((e) => e.start === at)) continue;
+      const child = made && startedCommand(s, f.name) ? childPidRead(t, at) : null;
+      if (child && !s.initd.inHeredoc(child.start, child.end)) {
+        if (!edits.some((e) => e.start === child.start))
+          edits.push({ file: ctx.initdPath, ...child, text: CHILD_PID_READ });
+        if (!childReaders.includes(f.name)) childReaders.push(f.name);
+        continue;
+      }
       const why = unsure(f.name, r.line, t.slice(f.body.start, at));
       if (why) return why;
       if (s.initd.inHeredoc(at, at + 'pidfile'.length)) return `${f.name}() reads it in a here-document`;
@@ -379,7 +390,46 @@ function daemonPidfileAlias(
     }
     d.converted.edits = converted;
   }
+  if (childReaders.length)
+    d.notes.push(
+      `${childReaders.map((f) => `${f}()`).join(', ')} read${childReaders.length > 1 ? '' : 's'} the daemon's pid from the pid file start-stop-daemon made (the pid of the process it started): under supervise-daemon from the supervisor's child_pid (service_get_value child_pid), the pid of the process the supervisor started, also after a respawn (docs/openrc.md §7)`,
+    );
   return { edits, fns: [...readers.map((f) => f.name), ...fns] };
+}
+
+/**
+ * What `$(cat ${pidfile})` becomes in a function that reads the daemon's pid from a pid file
+ * start-stop-daemon made: under supervise-daemon that file is the supervisor's, and the pid of
+ * the process it started (the same process start-stop-daemon started, in the foreground) is
+ * the service's child_pid value, which supervise-daemon writes and updates on each respawn.
+ */
+const CHILD_PID_READ = `$(if [ "\${supervisor}" = supervise-daemon ]; then service_get_value child_pid; else cat "\${${DAEMON_PIDFILE}}"; fi)`;
+
+/**
+ * The script's extra_started_commands (attach, reload): OpenRC runs them only while the
+ * service is started, when supervise-daemon has long written child_pid (it writes it just
+ * after its start returns, so start_post() could read it too early).
+ */
+function startedCommand(s: Service, fn: string): boolean {
+  if (HOOKS.has(fn)) return false;
+  return s
+    .initdAssignments('extra_started_commands')
+    .some((a) => a.fn === null && (s.expand(a.value.text) ?? '').split(/\s+/).includes(fn));
+}
+
+const HOOKS = new Set(['start', 'stop', 'start_pre', 'start_post', 'stop_pre', 'stop_post', 'status', 'depend']);
+
+/** The `$(cat ${pidfile})` (quoted or not) around the reference at `at`, on its line; null otherwise. */
+function childPidRead(t: string, at: number): { start: number; end: number } | null {
+  const ls = t.lastIndexOf('\n', at) + 1;
+  const le = t.indexOf('\n', at);
+  const line = t.slice(ls, le < 0 ? t.length : le);
+  for (const m of line.matchAll(/\$\(\s*cat\s+("?)\$(?:\{pidfile\}|pidfile(?![A-Za-z0-9_]))\1\s*\)/g)) {
+    const start = ls + m.index!;
+    const end = start + m[0].length;
+    if (at > start && at < end) return { start, end };
+  }
+  return null;
 }
 
 /**

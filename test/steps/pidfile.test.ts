@@ -396,6 +396,59 @@ describe('no relocation', () => {
   });
 });
 
+// Modelled on minecraft-server's and vintagestory-server's attach(): dtach -N started with
+// command_background, and attach() takes the pid from the pid file start-stop-daemon made to find
+// dtach's socket in /proc/<pid>/cmdline. Under supervise-daemon that pid is the child_pid value.
+describe('an extra started command reading the pid start-stop-daemon made', () => {
+  const script = (read: string, more: string[] = []) =>
+    sh(
+      '#!/sbin/openrc-run',
+      'command=/usr/bin/food',
+      'command_background="true"',
+      'command_args="-N /tmp/food.sock"',
+      'pidfile=/run/food.pid',
+      'extra_started_commands="attach"',
+      ...more,
+      'attach() {',
+      `\tpid="${read}"`,
+      '\tsock="$(tr "\\0" " " < /proc/${pid}/cmdline | cut -d" " -f3)"',
+      '}',
+    );
+  const CHILD =
+    '$(if [ "${supervisor}" = supervise-daemon ]; then service_get_value child_pid; else cat "${daemon_pidfile}"; fi)';
+
+  test.each([['$(cat ${pidfile})'], ['$(cat "${pidfile}")'], ['$( cat $pidfile )']])(
+    "%s: the supervisor's child_pid under supervise-daemon, the pid file under start-stop-daemon",
+    (read) => {
+      const { s, d, r } = run(script(read));
+      expect(r).toBeUndefined();
+      expect(d.relocation!.lines).toEqual([
+        COMMENT,
+        "# attach() reads the script's pid file as ${daemon_pidfile}",
+        'daemon_pidfile=${pidfile}',
+        GUARD,
+      ]);
+      expect(applyEdits(s.initd.text, d.extraEdits)).toContain(`\tpid="${CHILD}"\n`);
+      expect(d.notes.join('\n')).toContain(
+        "attach() reads the daemon's pid from the pid file start-stop-daemon made (the pid of the process it started): under supervise-daemon from the supervisor's child_pid (service_get_value child_pid)",
+      );
+    },
+  );
+
+  test.each([
+    // Not made by start-stop-daemon: the daemon's own file, which it may not write in the foreground.
+    ["the pid file is the daemon's own", script('$(cat ${pidfile})').replace('command_background="true"\n', '')],
+    // Run also while the service is stopped, or not an extra command at all.
+    ['a command run while stopped', script('$(cat ${pidfile})').replace('extra_started_commands', 'extra_commands')],
+    // Not the pid itself: a test of the file.
+    ['another read', script('$(head -n1 ${pidfile})')],
+  ])('refused as before when %s', (_what, initd) => {
+    const { r, d } = run(initd);
+    expect(r && r.reason).toContain('reads pidfile, so the supervisor cannot simply be given another one');
+    expect(d.extraEdits).toEqual([]);
+  });
+});
+
 // autofs: `-p ${PIDFILE}` moved to command_args_background, so under the supervisor the
 // daemon never writes PIDFILE; a reload reading it would always fail.
 describe('a function reading a pid file only a moved flag made the daemon write', () => {
