@@ -282,6 +282,53 @@ function oneLiteralFile(s: Service, v: string, lines: readonly string[]): boolea
   );
 }
 
+/**
+ * carbon-c-relay's stop(): `local pfile=${pidfile}`, then `[[ -e /run/carbon-c-relay.pid ]] &&
+ * pfile="/run/carbon-c-relay.pid"` ("migration path"), and `--pidfile "${pfile}"`. The other file
+ * is one an older version of the script had the daemon write: nothing in the script names it
+ * now, and the rule says the daemon writes no pid file unless told (under the supervisor its
+ * pid file flag goes to command_args_background), so no supervised daemon ever makes it. stop()
+ * then stops through pidfile, as the supervisor's stop does; the fallback only reached a daemon
+ * an older script had started. Only: V set twice in stop(), first plainly to `${pidfile}`, then
+ * on one line `[ -e L ] && V=L` (or `[[ … ]]`, `-f`) with L an absolute literal path that
+ * appears nowhere else in the script or conf.d, and V read only by the stop's --pidfile.
+ * Returns the two lines (as written) and L.
+ */
+function legacyPidfileFallback(
+  s: Service,
+  stopFn: FunctionDef,
+  v: string,
+  stopper: Command,
+): { lines: string[]; path: string } | undefined {
+  const sets = s.initd.assignments.filter((a) => a.name === v);
+  if (sets.length !== 2 || sets.some((a) => a.fn !== stopFn.name || a.form !== 'assign')) return undefined;
+  const [first, second] = [...sets].sort((a, b) => a.start - b.start);
+  if (!first.plain || !/^"?\$\{?pidfile\}?"?$/.test(first.value.text)) return undefined;
+  if (first.declaration && first.declaration !== 'local') return undefined;
+  const t = s.initd.text;
+  const line = (o: number) => t.slice(s.initd.lineStart(o), s.initd.lineEnd(o)).replace(/\r?\n$/, '');
+  const firstLine = line(first.start);
+  if (!new RegExp(`^\\s*(local\\s+)?${v}=\\S+\\s*$`).test(firstLine)) return undefined;
+  const path = unquoted(second.value.text);
+  if (!path.startsWith('/') || /[$`*?[\]\s~\\'"]/.test(path)) return undefined;
+  const esc = path.replace(/[.+^${}()|[\]\\/]/g, '\\$&');
+  const secondLine = line(second.start);
+  const shape = new RegExp(
+    `^\\s*(\\[\\[|\\[)\\s+-[ef]\\s+(["']?)${esc}\\2\\s+(\\]\\]|\\])\\s*&&\\s*${v}=(["']?)${esc}\\4\\s*$`,
+  );
+  if (!shape.test(secondLine)) return undefined;
+  // L only there: the launch, the daemon's arguments, other functions and conf.d never name it.
+  const count = (x: string) => x.split(path).length - 1;
+  if (count(t) !== 2 || (s.confd && count(s.confd.text) > 0)) return undefined;
+  // Both before the stop, and V read only by the stop's own words.
+  if (first.start > stopper.start || second.start > stopper.start) return undefined;
+  const reads = new RegExp(`\\$\\{?${v}\\b`);
+  const body = t.slice(stopFn.body.start, stopFn.body.end);
+  const outside = body.slice(0, stopper.start - stopFn.body.start) + body.slice(stopper.end - stopFn.body.start);
+  if (reads.test(outside.replace(secondLine, '').replace(firstLine, ''))) return undefined;
+  return { lines: [firstLine, secondLine], path };
+}
+
 /** Why a launch line that goes on with `||`, `&&`, `|` or `&` is refused. */
 const CHAINED = 'start() chains the launch with other commands on its line (||, &&, | or &)';
 
@@ -1498,6 +1545,7 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
     const notes: string[] = [];
     const r = convertStop(s, file, stopFn, daemons, s.initd.eol, lines, notes, edits, ctx.rule?.stopWords, {
       startPreFree: !s.defines('start_pre'),
+      noOwnPidfile: ctx.rule?.noOwnPidfile === true,
     });
     if (r) return r;
     const rr = removeRestart(s, file, notes, edits);
@@ -2368,6 +2416,7 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
   if (stopFn) {
     const r = convertStop(s, file, stopFn, [...daemons, launch.name], eol, lines, notes, edits, ctx.rule?.stopWords, {
       startPreFree: !s.defines('start_pre') && !hasCode(pre),
+      noOwnPidfile: ctx.rule?.noOwnPidfile === true,
     });
     if (r) return r;
   }
@@ -3150,7 +3199,7 @@ function convertStop(
   notes: string[],
   edits: Edit[],
   stopWords: readonly string[] = [],
-  more: { startPreFree?: boolean } = {},
+  more: { startPreFree?: boolean; noOwnPidfile?: boolean } = {},
 ): Refusal | void {
   if (!ownsItsLines(s, stopFn)) return refuse('stop() shares its lines with other code');
   const stopCmds = s.initd.commands.filter((c) => c.fn === 'stop' && !CHATTER.has(c.name));
@@ -3217,6 +3266,8 @@ function convertStop(
   /** retry computed by a function of the script when the service starts and stops (watchdog's get_delay). */
   let computedRetry: string | undefined;
   let computedRetryFn: string | undefined;
+  /** stop()'s fallback to an older script's pid file (legacyPidfileFallback). */
+  let legacy: { lines: string[]; path: string } | undefined;
   if (stopper.name === 'start-stop-daemon') {
     const p = parseOptions(words);
     // `--stop ${RETRY} --pidfile …`: a variable where an option stands may hold --retry or
@@ -3243,13 +3294,21 @@ function convertStop(
     // carbon-c-relay's stop(): `local pfile=${pidfile}`, then another file when an old one
     // exists, and `--pidfile "${pfile}"`. The supervisor's stop (and, without it, OpenRC's
     // start-stop-daemon stop) uses pidfile, whatever stop() computed: not the same stop.
+    // Unless the other file is only an older script's, which no supervised daemon writes
+    // (legacyPidfileFallback).
     const pfWord =
       pf && (pf.valueIndex !== undefined ? raw[pf.valueIndex] : raw[pf.index].slice(raw[pf.index].indexOf('=') + 1));
     const ownPidfile = pfWord
       ? referencedVars(pfWord).find((x) => s.initd.assignments.some((a) => a.name === x && a.fn === stopFn.name))
       : undefined;
+    legacy =
+      ownPidfile && more.noOwnPidfile && s.isSet('pidfile')
+        ? legacyPidfileFallback(s, stopFn, ownPidfile, stopper)
+        : undefined;
+    if (legacy) pidLocal = ownPidfile;
     if (
       ownPidfile &&
+      !legacy &&
       (lines.some((l) => l.startsWith('pidfile=')) || s.isSet('pidfile')) &&
       !oneLiteralFile(s, ownPidfile, lines)
     )
@@ -3369,6 +3428,12 @@ function convertStop(
   const setsPidLocal = (l: string) => !!pidLocal && new RegExp(`^\\s*(local\\s+)?${pidLocal}=\\S+\\s*$`).test(l);
   if (pidLocal && ![...sp.pre, ...sp.post].some((l) => !setsPidLocal(l) && new RegExp(`\\$\\{?${pidLocal}\\b`).test(l)))
     sp.pre = sp.pre.filter((l) => !setsPidLocal(l));
+  if (legacy) {
+    sp.pre = sp.pre.filter((l) => !legacy!.lines.includes(l));
+    notes.push(
+      `stop() stopped through ${legacy.path} instead of pidfile when that file existed: a pid file of an older version of the script, which nothing in it names now and which the daemon, told no pid file, does not write (rule); the supervisor's stop uses its own pid file, so a daemon an older script started with that file is not stopped by it: stop such a daemon before migrating (migrate --restart stops the service with the script as it was)`,
+    );
+  }
   // The stop's exit status read right after it: in stop_post() `$?` is no longer the stop's.
   const afterStop = sp.post.find((l) => !/^\s*#/.test(l));
   if (afterStop && /\$\?|\$\{\?\}/.test(afterStop))

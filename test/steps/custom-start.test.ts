@@ -1238,6 +1238,71 @@ describe('start_pre()/stop_pre() the script defines already, beside steps for th
     );
   });
 
+  // carbon-c-relay: the fallback to the pid file an older script had the daemon write, where the
+  // rule says the daemon writes none unless told (noOwnPidfile) and nothing names that file now.
+  describe("stop()'s fallback to an older script's pid file", () => {
+    const legacy = (stopLines: string[], more: string[] = []) =>
+      sh(
+        '#!/sbin/openrc-run',
+        'command=/usr/bin/foo',
+        'pidfile="/run/foo/foo.pid"',
+        ...more,
+        'start() {',
+        '\tstart-stop-daemon --start --exec ${command} --pidfile "${pidfile}" -- -D -P "${pidfile}"',
+        '}',
+        'stop() {',
+        '\tebegin "Stopping foo"',
+        '\t# migration path',
+        ...stopLines,
+        '\tstart-stop-daemon --stop --exec ${command} --pidfile "${pfile}"',
+        '\teend $?',
+        '}',
+      );
+    const carbon = ['\tlocal pfile=${pidfile}', '\t[[ -e /run/foo.pid ]] && pfile="/run/foo.pid"'];
+    const quiet = rule({ foreground: '', noOwnPidfile: true });
+
+    test.each([
+      ['[[ -e ]] with a quoted path', carbon],
+      ['[ -f ]', ['\tlocal pfile="${pidfile}"', '\t[ -f /run/foo.pid ] && pfile=/run/foo.pid']],
+    ])('%s: converted, the supervisor stopping through pidfile, the fallback gone with a note', (_w, lines) => {
+      const { r, d, s } = run(legacy(lines), { rule: quiet });
+      expect(r).toBeUndefined();
+      const out = applied(s, d.converted!.edits);
+      expect(out).not.toMatch(/pfile|stop_pre|stop_post|\/run\/foo\.pid/);
+      expect(d.notes).toContain(
+        "stop() stopped through /run/foo.pid instead of pidfile when that file existed: a pid file of an older version of the script, which nothing in it names now and which the daemon, told no pid file, does not write (rule); the supervisor's stop uses its own pid file, so a daemon an older script started with that file is not stopped by it: stop such a daemon before migrating (migrate --restart stops the service with the script as it was)",
+      );
+    });
+
+    const refused = `${PREFIX}stop() finds the daemon through --pidfile "\${pfile}", and stop() itself sets pfile; the supervisor's stop would use pidfile instead`;
+    test.each([
+      ['a rule that does not say the daemon writes no pid file unless told', carbon, [], rule({ foreground: '' }), ''],
+      ['the old file named elsewhere too', carbon, ['FOO_OLD=/run/foo.pid'], quiet, ''],
+      [
+        'another file in the test than in the assignment',
+        ['\tlocal pfile=${pidfile}', '\t[ -e /run/foo.pid ] && pfile=/run/foo2.pid'],
+        [],
+        quiet,
+        '',
+      ],
+      ['a fallback to a variable', ['\tlocal pfile=${pidfile}', '\t[ -e "${OLD}" ] && pfile="${OLD}"'], [], quiet, ''],
+      [
+        'a first value other than pidfile',
+        ['\tlocal pfile=/run/foo/other.pid', '\t[ -e /run/foo.pid ] && pfile=/run/foo.pid'],
+        [],
+        quiet,
+        '',
+      ],
+      ['the local read again after the stop', [...carbon], [], quiet, '\trm -f "${pfile}"'],
+    ])('not with %s', (_w, lines, more, r, after) => {
+      let text = legacy(lines as string[], more as string[]);
+      if (after) text = text.replace('\teend $?\n', `\teend $?\n${after}\n`);
+      const { r: got } = run(text, { rule: r as ReturnType<typeof rule> });
+      expect(got).toBeDefined();
+      expect((got as Refusal).reason).toBe(refused);
+    });
+  });
+
   // poolmon: start() and stop() each set `local pidfile=` to the same literal path.
   describe('start() and stop() each naming the pid file in a local of their own', () => {
     const both = (stopValue: string) =>
