@@ -2148,7 +2148,15 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
   const stopsWith = (c: Command) =>
     c.fn === 'stop' && c.name === 'start-stop-daemon' && c.words.some((w) => /^["']?(--stop|-K)["']?$/.test(w.text));
   const sent = s.signalCalls.find((c) => (c.cmd.fn === 'start' || c.cmd.fn === 'stop') && !stopsWith(c.cmd));
-  if (sent)
+  // redmine's stop(): `start-stop-daemon --signal INT --pidfile …` and nothing else: the signal
+  // is how it stops the daemon (sent once; start-stop-daemon without --stop does not wait).
+  // convertStop turns it into retry, as it does where stop() is converted alone.
+  const onlyWay =
+    sent &&
+    sent.cmd.fn === 'stop' &&
+    sent.cmd.name === 'start-stop-daemon' &&
+    !s.initd.commands.some((c) => c.fn === 'stop' && c !== sent.cmd && STOPPERS.test(c.name));
+  if (sent && !onlyWay)
     return refuse(`${sent.cmd.fn}() also sends ${sent.signal} through the pid file, which would reach the supervisor`);
 
   // Variables the new top-level lines read must be known where they are read.
@@ -3019,6 +3027,16 @@ function computedRetryRefusal(
 ): string | undefined {
   const m = /^"?(?:\$\(\s*([A-Za-z_][\w-]*)\s*\)|`\s*([A-Za-z_][\w-]*)\s*`)"?$/.exec(value);
   const fn = m?.[1] ?? m?.[2];
+  // sabnzbd's `--retry "${signals}"`: TERM/1/KILL/1, or NULL/5/… first when the daemon answered
+  // "ok" to the shutdown request stop() sent it (`if [ "$(wget … mode=shutdown)" = "ok" ]`).
+  const own = /^"?\$\{?([A-Za-z_]\w*)\}?"?$/.exec(value)?.[1];
+  const stopFn = s.initd.fn('stop');
+  if (own && stopFn)
+    for (const a of s.initd.assignments.filter((x) => x.name === own && x.fn === 'stop' && !x.plain)) {
+      const cond = enclosing(s, stopFn, a.start);
+      if (cond && /\$\(|`/.test(cond))
+        return `stop() sets ${own} itself under \`${cond}\`: the schedule depends on what that command answers when the service stops, and supervise-daemon takes its one schedule when it starts the daemon`;
+    }
   if (!fn || !s.defines(fn) || /^(start|stop)(_pre|_post)?$/.test(fn))
     return 'not one call of a function of the script, which could be run when the service starts too';
   if (s.initd.assignments.some((a) => a.fn === 'stop'))
@@ -3150,6 +3168,23 @@ function retryChoice(s: Service, stopFn: FunctionDef, stoppers: Command[]): Retr
 }
 
 /**
+ * lxd's stop(): `if [ "$RC_GOINGDOWN" = "YES" ] || [ "$RC_REBOOT" = "YES" ]; then` (shut the
+ * containers down too) or `if [ "${RC_CMD}" = restart ]; then` (leave them running): a choice
+ * made from OpenRC's state when the service stops. supervise-daemon takes its one stop schedule
+ * when it starts the daemon (supervise_start passes --retry, supervise_stop none), so no
+ * conversion can make it. The names read, or undefined.
+ */
+const STOP_STATE = /\$\{?(RC_GOINGDOWN|RC_REBOOT|RC_CMD|RC_RUNLEVEL|RC_DEFAULTLEVEL|RC_BOOTLEVEL)\b/g;
+function stopStateRefusal(cond: string | undefined): Refusal | undefined {
+  const names = cond ? [...new Set([...cond.matchAll(STOP_STATE)].map((m) => m[1]))] : [];
+  if (!names.length) return undefined;
+  return refuse(
+    `stop() chooses how to stop the daemon by \`${cond}\`, which reads OpenRC's state when the service stops (${names.join(', ')}); supervise-daemon takes its one stop schedule when it starts the daemon (supervise_start passes --retry, supervise_stop none), so under it that choice cannot be made`,
+    'keep this service on start-stop-daemon; or choose one way to stop it, remove stop() (set retry for that schedule) and migrate again',
+  );
+}
+
+/**
  * The reason for a stop() that does not stop one process: none (innd's `ctlinnd shutdown`,
  * canna's `cannakill`: the daemon asked to stop its own way) or several (ovdb's two daemons,
  * iaxmodem's children, totd's two pid files chosen by an if).
@@ -3182,6 +3217,23 @@ function stopCountRefusal(s: Service, stopFn: FunctionDef, stopCmds: Command[], 
   }
   const within = stoppers.find((c) => nesting(s, stopFn, c.start) !== 0);
   const around = within ? enclosing(s, stopFn, within.start) : undefined;
+  const state = stopStateRefusal(around);
+  if (state) return state;
+  // ovdb's stop(): `--stop --pidfile /run/news/ovdb_server.pid`, then the same for
+  // ovdb_monitor.pid, both always run: two daemons, each found through its own pid file.
+  const files = stoppers.map((c) => {
+    if (c.name !== 'start-stop-daemon' || nesting(s, stopFn, c.start) !== 0) return undefined;
+    const w = c.words.map((x) => unquoted(x.text));
+    if (!w.some((x) => x === '--stop' || x === '-K')) return undefined;
+    const i = w.findIndex((x) => x === '--pidfile' || x === '-p');
+    const f = i >= 0 ? w[i + 1] : w.find((x) => x.startsWith('--pidfile='))?.slice('--pidfile='.length);
+    return f && f.startsWith('/') && !/[$`*?]/.test(f) ? f : undefined;
+  });
+  if (files.every(Boolean) && new Set(files).size === files.length)
+    return refuse(
+      `stop() stops ${files.length} processes, each through a pid file of its own (${files.join(', ')}): the service runs several daemons, and one supervisor keeps one (one service per daemon)`,
+      'run each daemon as a service of its own (each with its command), or keep this service on start-stop-daemon',
+    );
   return refuse(
     `stop() runs ${stoppers.length} commands that stop or signal processes (${list(stoppers)})${around ? ` under \`${around}\`` : ''}, where the supervisor's stop is one schedule of signals to its one child: rc-supervise cannot tell which of them that replaces, nor what the others still have to do`,
     'where the others only end what the daemon leaves behind, keep them in stop_post() and let the default stop() stop the daemon, then migrate again',
@@ -3238,6 +3290,8 @@ function convertStop(
     : undefined;
   if (!choice && nesting(s, stopFn, stopper.start) !== 0) {
     const around = enclosing(s, stopFn, stopper.start);
+    const state = first ? undefined : stopStateRefusal(around);
+    if (state) return state;
     return refuse(
       first
         ? `${first} (inside ${around ? `\`${around}\`` : 'a condition'})`
@@ -3342,6 +3396,13 @@ function convertStop(
       computedRetry = r.value;
       computedRetryFn = /[A-Za-z_][\w-]*/.exec(r.value.replace(/^"?(\$\(|`)/, ''))?.[0];
     }
+    // redmine's `start-stop-daemon --signal INT --pidfile …`: without --stop, start-stop-daemon
+    // sends the signal once and returns (a schedule of "0"): the supervisor's stop sends it too,
+    // and then waits for the daemon to end.
+    if (sig?.value && !words.some((w) => w === '--stop' || w === '-K'))
+      notes.push(
+        `stop() sent ${sig.value} once, without --stop, so without waiting for the daemon to end; the supervisor's stop sends it and then waits for the daemon to end (retry)`,
+      );
     const nonTerm = sig?.value && !/^(SIG)?TERM$|^15$/i.test(sig.value) ? sig.value : undefined;
     const name = nonTerm ? retrySignal(nonTerm) : undefined;
     if (nonTerm && !name) return refuse(`stop() sends signal ${nonTerm}, which has no portable name for retry`);

@@ -4120,6 +4120,27 @@ describe("stop()'s --retry computed by a function of the script", () => {
     expect(r.reason).toContain(why);
   });
 
+  // sabnzbd: the schedule picked by the answer to the shutdown request stop() sends first.
+  test('refused, saying so, where stop() picks the schedule by what a command answers', () => {
+    const r = refusal(
+      sh(
+        '#!/sbin/openrc-run',
+        'command=/usr/sbin/foo',
+        'stop() {',
+        '\tlocal signals="TERM/1/KILL/1"',
+        '\tif [ "$(wget -q -O - "${url}")" = "ok" ]; then',
+        '\t\tsignals="NULL/5/${signals}"',
+        '\tfi',
+        '\tstart-stop-daemon --stop --pidfile /run/foo.pid --retry "${signals}"',
+        '}',
+      ),
+      { rule: rule() },
+    );
+    expect(r.reason).toBe(
+      `${PREFIX}stop()'s start-stop-daemon --retry \${signals} is computed when stop() runs; a top-level retry= cannot hold it (stop() sets signals itself under \`if [ "$(wget -q -O - "\${url}")" = "ok" ]; then\`: the schedule depends on what that command answers when the service stops, and supervise-daemon takes its one schedule when it starts the daemon)`,
+    );
+  });
+
   test('refused with a --signal beside it, and where start() leaves steps for start_pre()', () => {
     const sig = refusal(
       sh('#!/sbin/openrc-run', 'command=/usr/sbin/foo', ...fns, ...stop('$(get_delay) --signal INT')),
@@ -4178,8 +4199,92 @@ describe('the reason names what stop() does instead of one stop', () => {
         '\tstart-stop-daemon --stop --pidfile /run/foo-monitor.pid',
       ),
     );
-    expect(r.reason).toMatch(
-      /stop\(\) runs 2 commands that stop or signal processes \(.*\/run\/foo-monitor.pid\), where/,
+    // ovdb: ovdb_server and ovdb_monitor, each stopped through its own pid file.
+    expect(r.reason).toBe(
+      `${PREFIX}stop() stops 2 processes, each through a pid file of its own (/run/foo.pid, /run/foo-monitor.pid): the service runs several daemons, and one supervisor keeps one (one service per daemon)`,
+    );
+    expect(r.suggestion).toBe(
+      'run each daemon as a service of its own (each with its command), or keep this service on start-stop-daemon',
+    );
+  });
+
+  test('two stops through the same pid file, or one under a condition: not said to be two daemons', () => {
+    for (const text of [
+      script('	start-stop-daemon --stop --pidfile /run/foo.pid', '	start-stop-daemon --stop --pidfile /run/foo.pid'),
+      script(
+        '	start-stop-daemon --stop --pidfile /run/foo.pid',
+        '	if [ -e /run/foo-monitor.pid ]; then',
+        '		start-stop-daemon --stop --pidfile /run/foo-monitor.pid',
+        '	fi',
+      ),
+    ])
+      expect(refusal(text).reason).toMatch(/stop\(\) runs 2 commands that stop or signal processes/);
+  });
+
+  // lxd: how to stop chosen from OpenRC's state at stop, which supervise-daemon cannot see.
+  test('a stop chosen by RC_GOINGDOWN, RC_REBOOT or RC_CMD: the reason says OpenRC decides that only at stop', () => {
+    const want = (cond: string, names: string) =>
+      `${PREFIX}stop() chooses how to stop the daemon by \`${cond}\`, which reads OpenRC's state when the service stops (${names}); supervise-daemon takes its one stop schedule when it starts the daemon (supervise_start passes --retry, supervise_stop none), so under it that choice cannot be made`;
+    const one = refusal(
+      script(
+        '	if [ "$RC_GOINGDOWN" = "YES" ] || [ "$RC_REBOOT" = "YES" ]; then',
+        '		stopall',
+        '	else',
+        '		start-stop-daemon --stop -R TERM/45 -p /run/foo.pid',
+        '	fi',
+      ).replace('stop() {', 'stopall() {\n\t/usr/sbin/foo shutdown\n}\nstop() {'),
+    );
+    expect(one.reason).toBe(
+      want('if [ "$RC_GOINGDOWN" = "YES" ] || [ "$RC_REBOOT" = "YES" ]; then', 'RC_GOINGDOWN, RC_REBOOT'),
+    );
+    expect(one.suggestion).toBe(
+      'keep this service on start-stop-daemon; or choose one way to stop it, remove stop() (set retry for that schedule) and migrate again',
+    );
+    const two = refusal(
+      script(
+        '	if [ "${RC_CMD}" = restart ]; then',
+        '		start-stop-daemon --stop --quiet -p /run/foo.pid',
+        '	else',
+        '		start-stop-daemon --stop --quiet -R SIGPWR/40 -p /run/foo.pid',
+        '	fi',
+      ),
+    );
+    expect(two.reason).toBe(want('if [ "${RC_CMD}" = restart ]; then', 'RC_CMD'));
+  });
+
+  // redmine: `start-stop-daemon --signal INT --pidfile …`, no --stop: sent once, no wait. It is
+  // how stop() stops the daemon, converted into retry as where stop() is converted alone.
+  test("a signal sent without --stop as stop()'s only way: converted into retry, with a note", () => {
+    const launched = (...stop: string[]) =>
+      sh(
+        '#!/sbin/openrc-run',
+        'pidfile=/run/foo.pid',
+        'start() {',
+        '\tstart-stop-daemon --start --exec /usr/sbin/foo --pidfile "${pidfile}" -- --daemon',
+        '}',
+        'stop() {',
+        '\tebegin "Stopping foo"',
+        ...stop,
+        '\teend $?',
+        '}',
+      );
+    const fg = rule({ foreground: '', backgroundFlags: [{ flag: '--daemon', why: 'daemonize' }] });
+    const { r, d } = run(launched('\tstart-stop-daemon --signal INT --quiet --pidfile "${pidfile}"'), { rule: fg });
+    expect(r).toBeUndefined();
+    expect(d.converted!.lines).toContain('retry=SIGINT/5');
+    expect(d.notes).toContain(
+      "stop() sent INT once, without --stop, so without waiting for the daemon to end; the supervisor's stop sends it and then waits for the daemon to end (retry)",
+    );
+    // Beside a stop, the signal is something else stop() does.
+    const beside = refusal(
+      launched(
+        '\tstart-stop-daemon --signal USR1 --pidfile "${pidfile}"',
+        '\tstart-stop-daemon --stop --pidfile "${pidfile}"',
+      ),
+      { rule: fg },
+    );
+    expect(beside.reason).toBe(
+      `${PREFIX}stop() also sends USR1 through the pid file, which would reach the supervisor`,
     );
   });
 
@@ -4189,9 +4294,9 @@ describe('the reason names what stop() does instead of one stop', () => {
       `${PREFIX}stop() stops the daemon inside \`for p in $(cat /run/foo.pid); do\`: the supervisor's stop is one schedule of signals to its one child, the same whatever that loop chose, so rc-supervise cannot replace it`,
     );
     const cond = refusal(
-      script('\tif [ "${RC_CMD}" = restart ]; then', '\t\tstart-stop-daemon --stop --pidfile /run/foo.pid', '\tfi'),
+      script('\tif [ -n "${FOO_STOP}" ]; then', '\t\tstart-stop-daemon --stop --pidfile /run/foo.pid', '\tfi'),
     );
-    expect(cond.reason).toContain('inside `if [ "${RC_CMD}" = restart ]; then`: ');
+    expect(cond.reason).toContain('inside `if [ -n "${FOO_STOP}" ]; then`: ');
     expect(cond.reason).toContain('whatever that condition chose');
   });
 
@@ -4495,7 +4600,6 @@ describe('a stop schedule chosen by a setting', () => {
   });
 
   test.each([
-    ["a test of OpenRC's own state (lxd's RC_CMD)", '[ "${RC_CMD}" = restart ]', kill, plain],
     ['a test that runs a command', '[ "$(cat /etc/foo.force)" = 1 ]', kill, plain],
     ['a test of the last status', '[ $? -eq 0 ]', kill, plain],
     ['a command, not a test', 'grep -q force /etc/foo.conf', kill, plain],
@@ -4504,6 +4608,12 @@ describe('a stop schedule chosen by a setting', () => {
     ['a schedule read from a variable', force, 'start-stop-daemon --stop --pidfile=${pidfile} --retry ${R}', plain],
   ])('refused: %s', (_what, cond, a, b) => {
     expect(refusal(script(cond, a, b)).reason).toMatch(/stop\(\) runs 2 commands that stop or signal processes/);
+  });
+
+  test("refused: a test of OpenRC's own state (lxd's RC_CMD), said so", () => {
+    expect(refusal(script('[ "${RC_CMD}" = restart ]', kill, plain)).reason).toMatch(
+      /^custom start\(\)\/stop\(\): stop\(\) chooses how to stop the daemon by `if \[ "\$\{RC_CMD\}" = restart \]; then`, which reads OpenRC's state when the service stops \(RC_CMD\)/,
+    );
   });
 
   test('refused: a variable of the test that a function sets', () => {
