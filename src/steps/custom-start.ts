@@ -58,6 +58,24 @@ const refuse = (reason: string, suggestion?: string): Refusal => ({
 /** The service's own name: what openrc-run sets these to, whatever the script does. */
 const OWN_NAME = /^(RC_SVCNAME|SVCNAME)$/;
 
+/**
+ * Whether an eval may set `v`. suricata's `eval SURICATACONF=\$SURICATA_CONF_${SURICATAID}`
+ * assigns the one name written before its `=` (as the Service model reads such evals,
+ * unknownValues); code with a computed name (`eval $x`, `eval "${n}=…"`) may set anything, and
+ * one that writes `v=` sets v.
+ */
+function evalMaySet(c: Command, v: string): boolean {
+  const code = c.words
+    .slice(1)
+    .map((w) => w.text)
+    .join(' ');
+  const eq = code.indexOf('=');
+  const lhs = eq < 0 ? code : code.slice(0, eq);
+  return (
+    !/^["']?[A-Za-z_]\w*$/.test(lhs.trim()) || /[;&|\n`]|\$\(/.test(code) || new RegExp(`\\b${v}\\s*\\+?=`).test(code)
+  );
+}
+
 /** Why a variable has no single static value (undefined: it has one). */
 function notStatic(s: Service, v: string, seen: Set<string>): string | undefined {
   if (OWN_NAME.test(v) || seen.has(v)) return undefined;
@@ -77,7 +95,7 @@ function notStatic(s: Service, v: string, seen: Set<string>): string | undefined
     .find(
       (c) =>
         ((c.name === '.' || c.name === 'source') && !sourcesOwnConfd(s, c)) ||
-        (c.name === 'eval' && !c.subshell) ||
+        (c.name === 'eval' && !c.subshell && evalMaySet(c, v)) ||
         (/^(read|getopts)$/.test(c.name) && c.words.some((w) => w.text === v)),
     );
   if (hidden) return `the script runs ${hidden.name}, which may set ${v}`;

@@ -2412,6 +2412,20 @@ describe('the program named through variables', () => {
     expect(launchedDaemon(confd)).toBeUndefined();
   });
 
+  // suricata: `eval SURICATACONF=\$SURICATA_CONF_${SURICATAID}` below `SURICATA_BIN=/usr/bin/suricata`.
+  test('an eval below the assignment that sets one other name written out cannot change it', () => {
+    const after = (...evals: string[]) => service(launch('${BIN}', 'BIN=/usr/sbin/food', ...evals));
+    expect(launchedDaemon(after('eval CONF=\\$FOO_CONF_${ID}', 'eval OPTS=\\$FOO_OPTS_${ID}'))).toBe('food');
+    for (const code of [
+      'eval $x',
+      'eval "${name}=x"',
+      'eval BIN=/usr/sbin/other',
+      'eval "CONF=x; BIN=y"',
+      'eval CONF=$(cat /etc/x)',
+    ])
+      expect(launchedDaemon(after(code))).toBeUndefined();
+  });
+
   test('RC_SVCNAME is the service name, with a note saying the binary was read for that name', () => {
     const s = service(launch('/usr/bin/${RC_SVCNAME}'), null, 'food.eth0');
     expect(launchedDaemon(s)).toBe('food.eth0');
