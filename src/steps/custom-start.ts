@@ -3355,6 +3355,24 @@ function convertStop(
             const v = s.expand(w);
             return !v || /[\s$`]/.test(v) || v.startsWith('-');
           });
+    // bitlbee's `local pidfile=`, then `yesno ${BITLBEE_STOP_ALL:-YES} || pidfile="--pidfile …"`:
+    // stop() itself picks the options, here whether to stop every process of the -u user.
+    const hv = hidden ? referencedVars(hidden) : [];
+    const own = hv.length === 1 ? s.initd.assignments.filter((a) => a.name === hv[0] && a.fn === stopFn.name) : [];
+    if (
+      hidden &&
+      own.length > 0 &&
+      !s.initd.assignments.some((a) => a.name === hv[0] && a.fn !== stopFn.name) &&
+      !s.confd?.assignments.some((a) => a.name === hv[0])
+    )
+      return refuse(
+        `stop()'s start-stop-daemon passes ${hidden}, which stop() itself sets (to ${[
+          ...new Set(own.map((a) => `\`${a.value.text}\``)),
+        ].join(
+          ' or ',
+        )}): the options of its stop, and so which processes it stops and how, are chosen when it runs, where the supervisor's stop is one schedule of signals to its one child`,
+        'where stop() only stops the daemon, remove it (set retry for its schedule); where it also stops other processes, keep that in stop_post() by hand; then migrate again',
+      );
     if (hidden)
       return refuse(
         `stop()'s start-stop-daemon passes ${hidden}, which may hold options (--retry, --signal) rc-supervise cannot read`,

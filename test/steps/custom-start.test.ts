@@ -2338,6 +2338,28 @@ describe('stop() forms', () => {
     );
   });
 
+  // bitlbee: every process of the -u user, or only the one of the pid file, chosen by stop().
+  test('options stop() picks itself are named, with their values', () => {
+    const r = refusal(
+      sh(
+        '#!/sbin/openrc-run',
+        ...start,
+        'stop() {',
+        '\tlocal pidfile=',
+        '\tyesno ${FOO_STOP_ALL:-YES} ||',
+        '\t\tpidfile="--pidfile /run/foo.pid"',
+        '\tstart-stop-daemon --stop --quiet ${pidfile} -u foo:foo',
+        '}',
+      ),
+    );
+    expect(r.reason).toBe(
+      `${PREFIX}stop()'s start-stop-daemon passes \${pidfile}, which stop() itself sets (to \`\` or \`"--pidfile /run/foo.pid"\`): the options of its stop, and so which processes it stops and how, are chosen when it runs, where the supervisor's stop is one schedule of signals to its one child`,
+    );
+    expect(r.suggestion).toBe(
+      'where stop() only stops the daemon, remove it (set retry for its schedule); where it also stops other processes, keep that in stop_post() by hand; then migrate again',
+    );
+  });
+
   test("words after stop()'s -- and a quoted program operand are not options", () => {
     for (const stop of [
       '\tstart-stop-daemon --stop --exec /usr/bin/foo -- ${FOO_OPTS}',
