@@ -30,6 +30,7 @@ const FACTS: KnowledgeFact[] = [
   'stopsAtOperand',
   'takeoverWords',
   'ignoredWhenSupervised',
+  'stopWords',
   'foregroundLogsNoFile',
   'logKeptBy',
   'daemonOnlyFlags',
@@ -165,6 +166,19 @@ test('entryToRule keeps every flag with its reason and every source with its fac
     'daemonizeFlags: xd(8): -d forks',
     'pidfileFlags: xd(8): -p FILE',
   ]);
+});
+
+// eturnal's stop() runs `eturnalctl stop`, an init:stop() over Erlang distribution, which the
+// runtime's SIGTERM handler calls too: the entry's stopWords reach the rule custom-start reads.
+test("entryToRule keeps the words with which the daemon's own program stops it (stopWords)", () => {
+  const e: DaemonEntry = {
+    id: 'x',
+    binaries: ['xctl'],
+    stopWords: ['stop'],
+    sources: { stopWords: ['xctl(8): stop does what TERM does'] },
+  };
+  expect(entryToRule(e).stopWords).toEqual(['stop']);
+  expect(findRule('eturnal', 'eturnalctl')?.stopWords).toEqual(['stop']);
 });
 
 // verify-daemons saw Debian's gkrellmd fork with no word: Debian's /etc/gkrellmd.conf has an

@@ -17,6 +17,9 @@ function changes(r: ServiceRule): string {
   if (moved.length) parts.push(`moves ${moved.join(' ')} to command_args_background`);
   const sig = Object.entries(r.signals ?? {}).map(([fn, s]) => `${fn}→${s}`);
   if (sig.length) parts.push(`signals via supervisor: ${sig.join(', ')}`);
+  // eturnalctl stop, avahi-daemon -k: a stop() running the program with these words is the supervisor's stop.
+  if (r.stopWords?.length)
+    parts.push(`stop() running it with ${r.stopWords.join(' or ')} becomes the supervisor's TERM`);
   return parts.join('; ') || 'supervisor only';
 }
 

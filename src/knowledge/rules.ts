@@ -118,6 +118,7 @@ export function entryToRule(e: DaemonEntry): ServiceRule {
     stopsAtOperand: e.stopsAtOperand,
     takeoverWords: e.takeoverWords,
     ignoredWhenSupervised: e.ignoredWhenSupervised,
+    stopWords: e.stopWords,
     foregroundLogsNoFile: e.foregroundLogsNoFile,
     signals: e.signals,
     refuse,

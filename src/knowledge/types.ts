@@ -26,6 +26,7 @@ export type KnowledgeFact =
   | 'stopsAtOperand'
   | 'takeoverWords'
   | 'ignoredWhenSupervised'
+  | 'stopWords'
   | 'foregroundLogsNoFile'
   | 'packages'
   | 'signals'
@@ -84,6 +85,8 @@ export interface DaemonEntry {
   takeoverWords?: string[];
   /** Signals it ignores while its parent is not init, as under a supervisor (knowledge/schema.json). */
   ignoredWhenSupervised?: string[];
+  /** Words with which its own program stops it the way SIGTERM does (knowledge/schema.json). */
+  stopWords?: string[];
   /** Its foreground log must not go to a file (knowledge/schema.json). */
   foregroundLogsNoFile?: true;
   signals?: Record<string, string>;

@@ -145,8 +145,9 @@ export interface ServiceRule {
   /** Custom commands (function name) and the signal each sends to the daemon. */
   signals?: Record<string, string>;
   /**
-   * Words with which the daemon's own program stops the running daemon by sending it SIGTERM
-   * (`avahi-daemon -k`), a sourced fact: a stop() that runs the program with one of them is
+   * Words with which the daemon's own program stops the running daemon the way SIGTERM does
+   * (`avahi-daemon -k` sends it TERM; `eturnalctl stop` calls the init:stop() the Erlang
+   * runtime's SIGTERM handler calls), a sourced fact: a stop() that runs the program with one of them is
    * the supervisor's stop. Without it such a stop() is refused: `epmd -kill` is a request the
    * daemon may turn down, and `IPMITAS -agent stop-service` a shutdown path of its own.
    */

@@ -3325,6 +3325,19 @@ function convertStop(
   // the program's words send the running daemon TERM (avahi-daemon -k) is it the same stop.
   const ownStop = stopper.words.slice(1).map((w) => unquoted(w.text));
   const known = ownStop.length === 1 && stopWords.includes(ownStop[0]);
+  if (known)
+    // eturnal's `"${command}" stop`: the rule's sourced stopWords say the program's stop ends the
+    // daemon the way SIGTERM does, so the supervisor's SIGTERM is the same stop. Said, since
+    // the script's own words for it go.
+    notes.push(
+      `stop() ran ${stopper.words
+        .map((w) => w.text)
+        .join(' ')
+        .slice(
+          0,
+          80,
+        )}, which stops the daemon the way SIGTERM does (its rule's stopWords, with their source): the supervisor's stop, which sends SIGTERM, replaces it`,
+    );
   if (!STOPPERS.test(stopper.name) && !known)
     return refuse(
       `stop() stops the daemon through its own program (${stopper.words

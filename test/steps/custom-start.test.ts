@@ -282,6 +282,33 @@ describe('a single start-stop-daemon launch', () => {
     expect(run(killer, { rule: rule({ daemons: ['foo'], stopWords: ['-k', '--kill'] }) }).r).toBeUndefined();
   });
 
+  // eturnal: `"${command}" stop`, where command is eturnalctl and command_args its foreground
+  // word. Its knowledge entry's stopWords (relx's stop runs init:stop(), which the VM's SIGTERM
+  // handler runs too) make it the supervisor's stop, and the migration says why.
+  test("stop() that runs the daemon's own program with the rule's stop word: the supervisor's stop, with a note", () => {
+    const script = sh(
+      '#!/sbin/openrc-run',
+      'command="/usr/sbin/fooctl"',
+      'command_args="foreground"',
+      'command_background=1',
+      'pidfile="/run/foo.pid"',
+      'stop() {',
+      '\tebegin "Stopping ${RC_SVCNAME}"',
+      '\t"${command}" stop',
+      '\teend $?',
+      '}',
+    );
+    expect(run(script).r?.reason).toMatch(/through its own program \("\$\{command\}" stop\)/);
+    const { r, d } = run(script, { rule: rule({ daemons: ['fooctl'], stopWords: ['stop'] }) });
+    expect(r).toBeUndefined();
+    expect(d.notes).toContain(
+      'stop() ran "${command}" stop, which stops the daemon the way SIGTERM does (its rule\'s stopWords, with their source): the supervisor\'s stop, which sends SIGTERM, replaces it',
+    );
+    expect(run(script, { rule: rule({ daemons: ['fooctl'], stopWords: ['halt'] }) }).r?.reason).toMatch(
+      /through its own program/,
+    );
+  });
+
   // watchdog: `--retry $(get_delay)` was written as retry='$(get_delay)', a literal.
   test('stop() with a --retry computed at run time: refused', () => {
     const { r } = run(
