@@ -31,6 +31,7 @@ const FACTS: KnowledgeFact[] = [
   'takeoverWords',
   'ignoredWhenSupervised',
   'stopWords',
+  'stopCommands',
   'foregroundLogsNoFile',
   'logKeptBy',
   'daemonOnlyFlags',
@@ -179,6 +180,19 @@ test("entryToRule keeps the words with which the daemon's own program stops it (
   };
   expect(entryToRule(e).stopWords).toEqual(['stop']);
   expect(findRule('eturnal', 'eturnalctl')?.stopWords).toEqual(['stop']);
+});
+
+// knot's stop(): `knotc stop`, a TERM stop only when that fails; knotd ends its event loop
+// the same way on both. The entry's stopCommands reach the rule custom-start reads.
+test('entryToRule keeps the control commands that stop the daemon the way SIGTERM does (stopCommands)', () => {
+  const e: DaemonEntry = {
+    id: 'x',
+    binaries: ['xd'],
+    stopCommands: ['xctl stop'],
+    sources: { stopCommands: ['xd.c: xctl stop ends the loop TERM ends'] },
+  };
+  expect(entryToRule(e).stopCommands).toEqual(['xctl stop']);
+  expect(findRule('knot', 'knotd')?.stopCommands).toEqual(['knotc stop']);
 });
 
 // verify-daemons saw Debian's gkrellmd fork with no word: Debian's /etc/gkrellmd.conf has an

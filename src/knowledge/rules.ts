@@ -119,6 +119,7 @@ export function entryToRule(e: DaemonEntry): ServiceRule {
     takeoverWords: e.takeoverWords,
     ignoredWhenSupervised: e.ignoredWhenSupervised,
     stopWords: e.stopWords,
+    stopCommands: e.stopCommands,
     foregroundLogsNoFile: e.foregroundLogsNoFile,
     signals: e.signals,
     refuse,

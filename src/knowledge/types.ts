@@ -27,6 +27,7 @@ export type KnowledgeFact =
   | 'takeoverWords'
   | 'ignoredWhenSupervised'
   | 'stopWords'
+  | 'stopCommands'
   | 'foregroundLogsNoFile'
   | 'packages'
   | 'signals'
@@ -87,6 +88,8 @@ export interface DaemonEntry {
   ignoredWhenSupervised?: string[];
   /** Words with which its own program stops it the way SIGTERM does (knowledge/schema.json). */
   stopWords?: string[];
+  /** Its control program's commands that stop it the way SIGTERM does (knowledge/schema.json). */
+  stopCommands?: string[];
   /** Its foreground log must not go to a file (knowledge/schema.json). */
   foregroundLogsNoFile?: true;
   signals?: Record<string, string>;

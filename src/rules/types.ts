@@ -152,6 +152,12 @@ export interface ServiceRule {
    * daemon may turn down, and `IPMITAS -agent stop-service` a shutdown path of its own.
    */
   stopWords?: string[];
+  /**
+   * Commands of the daemon's control program (`knotc stop`) that stop it the way SIGTERM does,
+   * a sourced fact: a stop() that runs one first and falls back to a TERM stop only when it
+   * fails is the supervisor's stop.
+   */
+  stopCommands?: string[];
   /** Set when the service must not be migrated. */
   refuse?: Refusal;
   /**

@@ -1564,6 +1564,7 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
     const r = convertStop(s, file, stopFn, daemons, s.initd.eol, lines, notes, edits, ctx.rule?.stopWords, {
       startPreFree: !s.defines('start_pre'),
       noOwnPidfile: ctx.rule?.noOwnPidfile === true,
+      stopCommands: ctx.rule?.stopCommands,
     });
     if (r) return r;
     const rr = removeRestart(s, file, notes, edits);
@@ -2443,6 +2444,7 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
     const r = convertStop(s, file, stopFn, [...daemons, launch.name], eol, lines, notes, edits, ctx.rule?.stopWords, {
       startPreFree: !s.defines('start_pre') && !hasCode(pre),
       noOwnPidfile: ctx.rule?.noOwnPidfile === true,
+      stopCommands: ctx.rule?.stopCommands,
     });
     if (r) return r;
   }
@@ -3185,6 +3187,60 @@ function retryChoice(s: Service, stopFn: FunctionDef, stoppers: Command[]): Retr
   };
 }
 
+/** A command as written, on one line, shortened. */
+function ctlText(s: Service, c: Command): string {
+  return s.initd.text.slice(c.start, c.end).replace(/\s+/g, ' ').slice(0, 60);
+}
+
+/**
+ * knot's stop(): the control program's stop command (one of the rule's stopCommands, as
+ * `knotc stop`), unconditional, then the TERM stop (start-stop-daemon --stop) inside only
+ * `if` tests of the command's status or of the pid file's existence, nothing else in between
+ * or after but their `fi`s: the span from the command to the last `fi`, else undefined.
+ */
+function ctlStopFallback(
+  s: Service,
+  f: FunctionDef,
+  ctl: Command,
+  stopper: Command,
+  stopCommands: readonly string[],
+): { start: number; end: number } | undefined {
+  if (stopper.name !== 'start-stop-daemon' || !stopCommands.length) return undefined;
+  // A plain TERM stop, as the control command's path is: no other signal, no schedule.
+  if (stopper.words.slice(1).some((w) => /^["']?(-[A-Za-z]*[sR]|--signal|--retry)/.test(w.text))) return undefined;
+  const said = [ctl.name.replace(/^.*\//, ''), ...ctl.words.slice(1).map((w) => unquoted(w.text))].join(' ');
+  if (!stopCommands.includes(said) || nesting(s, f, ctl.start) !== 0) return undefined;
+  const depth = nesting(s, f, stopper.start);
+  if (depth < 1) return undefined;
+  const t = s.initd.text;
+  const body = (a: number, b: number) =>
+    t
+      .slice(a, b)
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter((l) => l !== '' && !l.startsWith('#'));
+  // Each test reads only the command's status or the pid file: `[ "$?" != 0 ]`, `[ -f $pidfile ]`.
+  const word = /^("?\$\{?(\?|pidfile)\}?"?|!=|-ne|-eq|=|!|"?0"?|-[fes])$/;
+  const test = (l: string) => {
+    const m = /^if\s+\[\s+(.*)\s+\]\s*;\s*then$/.exec(l);
+    return !!m && m[1].split(/\s+/).every((w) => word.test(w));
+  };
+  const before = body(s.initd.lineEnd(stmtEnd(ctl)), s.initd.lineStart(stopper.start));
+  if (before.length !== depth || !before.every(test)) return undefined;
+  // Then exactly `depth` lines of `fi`, and the end of the last one.
+  let at = s.initd.lineEnd(stmtEnd(stopper));
+  for (let n = 0; n < depth;) {
+    const end = s.initd.lineEnd(at);
+    if (end <= at) return undefined;
+    const l = t.slice(at, end).trim();
+    if (l === 'fi') n++;
+    else if (l !== '' && !l.startsWith('#')) return undefined;
+    if (n === depth) return { start: ctl.start, end: at + t.slice(at, end).indexOf('fi') + 2 };
+    at = end;
+  }
+  return undefined;
+}
+
 /**
  * lxd's stop(): `if [ "$RC_GOINGDOWN" = "YES" ] || [ "$RC_REBOOT" = "YES" ]; then` (shut the
  * containers down too) or `if [ "${RC_CMD}" = restart ]; then` (leave them running): a choice
@@ -3269,7 +3325,7 @@ function convertStop(
   notes: string[],
   edits: Edit[],
   stopWords: readonly string[] = [],
-  more: { startPreFree?: boolean; noOwnPidfile?: boolean } = {},
+  more: { startPreFree?: boolean; noOwnPidfile?: boolean; stopCommands?: readonly string[] } = {},
 ): Refusal | void {
   if (!ownsItsLines(s, stopFn)) return refuse('stop() shares its lines with other code');
   const stopCmds = s.initd.commands.filter((c) => c.fn === 'stop' && !CHATTER.has(c.name));
@@ -3292,8 +3348,10 @@ function convertStop(
   const choice = stoppers.length === 2 ? retryChoice(s, stopFn, stoppers) : undefined;
   if (stoppers.length !== 1 && !choice) return stopCountRefusal(s, stopFn, stopCmds, stoppers);
   const stopper = choice ? choice.rep : stoppers[0];
+  /** knot's `knotc stop`, then the TERM stop only when it failed: both one TERM stop (below). */
+  let fallback: { start: number; end: number } | undefined;
   /** What stands where the stop was: the stop, or the whole `if … fi` choosing its schedule. */
-  const span: Command = choice ? { ...stopper, start: choice.start, end: choice.end, redirects: [] } : stopper;
+  let span: Command = choice ? { ...stopper, start: choice.start, end: choice.end, redirects: [] } : stopper;
   // knot's `knotc stop`, accel-ppp's `accel-cmd shutdown hard`: the daemon asked to stop its
   // own way first, the signal only a fallback. Said where stop() is refused anyway.
   const askedFirst = stopCmds.find(
@@ -3306,7 +3364,20 @@ function convertStop(
   const first = askedFirst
     ? `stop() first asks the daemon to stop its own way (${s.initd.text.slice(askedFirst.start, askedFirst.end).replace(/\s+/g, ' ').slice(0, 60)}), where the supervisor's stop would only send it a signal; it signals the daemon only after that`
     : undefined;
-  if (!choice && nesting(s, stopFn, stopper.start) !== 0) {
+  // knot's stop(): `knotc stop`, then only when that failed (`if [ "$?" != 0 ]; then if [ -f
+  // $pidfile ]; then`) `start-stop-daemon --stop --pidfile $pidfile`. Where the rule's sourced
+  // stopCommands say the control command ends the daemon the way SIGTERM does, either path is
+  // one TERM stop, which is the supervisor's stop: all from the command to the last `fi` goes.
+  if (!choice && askedFirst) {
+    fallback = ctlStopFallback(s, stopFn, askedFirst, stopper, more.stopCommands ?? []);
+    if (fallback) {
+      span = { ...stopper, start: fallback.start, end: fallback.end, redirects: [] };
+      notes.push(
+        `stop() ran ${ctlText(s, askedFirst)}, which stops the daemon the way SIGTERM does (its rule's stopCommands, with their source), and stopped it with a signal only when that failed: the supervisor's stop, which sends SIGTERM, replaces both`,
+      );
+    }
+  }
+  if (!choice && !fallback && nesting(s, stopFn, stopper.start) !== 0) {
     const around = enclosing(s, stopFn, stopper.start);
     const state = first ? undefined : stopStateRefusal(around);
     if (state) return state;
@@ -3545,6 +3616,14 @@ function convertStop(
     );
   }
   // The stop's exit status read right after it: in stop_post() `$?` is no longer the stop's.
+  // knot's `ewend $?` after its `fi`: the status of the stop, now the supervisor's, which
+  // openrc-run reports itself.
+  if (
+    fallback &&
+    sp.post.filter((l) => l.trim() !== '').length === 1 &&
+    /^\s*e(w)?end\s+"?\$\{?\?\}?"?\s*$/.test(sp.post.find((l) => l.trim() !== '')!)
+  )
+    sp.post = [];
   const afterStop = sp.post.find((l) => !/^\s*#/.test(l));
   if (afterStop && /\$\?|\$\{\?\}/.test(afterStop))
     return refuse(

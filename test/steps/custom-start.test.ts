@@ -309,6 +309,92 @@ describe('a single start-stop-daemon launch', () => {
     );
   });
 
+  // knot: `knotc stop`, and only when that failed a start-stop-daemon --stop through the pid
+  // file. knotd's knowledge entry (stopCommands: knotc stop) says the control command ends it
+  // the way SIGTERM does, so both paths are the supervisor's stop; without it, refused.
+  describe('a control command that stops the daemon the way SIGTERM does, with a TERM fallback', () => {
+    const stop = (...body: string[]) =>
+      sh(
+        '#!/sbin/openrc-run',
+        'command=/usr/sbin/food',
+        'pidfile=/run/food/food.pid',
+        'start() {',
+        '\tcheckpath -d /run/food',
+        '\tebegin "Starting food"',
+        '\tstart-stop-daemon --start --pidfile $pidfile --exec $command',
+        '\teend $?',
+        '}',
+        'stop() {',
+        '\tebegin "Stopping food"',
+        ...body,
+        '}',
+      );
+    const knotLike = stop(
+      '\t/usr/sbin/foodctl stop >/dev/null 2>&1',
+      '\t# the control socket may be gone',
+      '\tif [ "$?" != 0 ]; then',
+      '\t\tif [ -f $pidfile ]; then',
+      '\t\t\tstart-stop-daemon --stop --pidfile $pidfile',
+      '\t\tfi',
+      '\tfi',
+      '\tewend $?',
+    );
+    const withRule = { rule: rule({ daemons: ['food'], foreground: '', stopCommands: ['foodctl stop'] }) };
+    test('converted: stop() goes whole, with a note', () => {
+      const { r, d, s } = run(knotLike, withRule);
+      expect(r).toBeUndefined();
+      const out = applied(s, d.converted!.edits);
+      expect(out).not.toMatch(/stop\(\)|foodctl|stop_post|stop_pre/);
+      expect(d.notes).toContain(
+        "stop() ran /usr/sbin/foodctl stop, which stops the daemon the way SIGTERM does (its rule's stopCommands, with their source), and stopped it with a signal only when that failed: the supervisor's stop, which sends SIGTERM, replaces both",
+      );
+    });
+    test('refused without the rule, or with another stop command', () => {
+      expect(run(knotLike).r?.reason).toMatch(/first asks the daemon to stop its own way/);
+      const other = { rule: rule({ daemons: ['food'], foreground: '', stopCommands: ['foodctl halt'] }) };
+      expect(run(knotLike, other).r?.reason).toMatch(/first asks the daemon to stop its own way/);
+    });
+    test('refused where the fallback is not a plain TERM stop under such tests', () => {
+      // a test of something else
+      const cond = stop(
+        '\t/usr/sbin/foodctl stop',
+        '\tif [ "$FORCE" = yes ]; then',
+        '\t\tstart-stop-daemon --stop --pidfile $pidfile',
+        '\tfi',
+      );
+      expect(run(cond, withRule).r?.reason).toMatch(/first asks the daemon to stop its own way/);
+      // an else branch
+      const other = stop(
+        '\t/usr/sbin/foodctl stop',
+        '\tif [ "$?" != 0 ]; then',
+        '\t\tstart-stop-daemon --stop --pidfile $pidfile',
+        '\telse',
+        '\t\trm -f /run/food/food.sock',
+        '\tfi',
+      );
+      expect(run(other, withRule).r).toBeDefined();
+      // the control command itself under a condition
+      const nested = stop(
+        '\tif [ -f $pidfile ]; then',
+        '\t\t/usr/sbin/foodctl stop',
+        '\t\tif [ "$?" != 0 ]; then',
+        '\t\t\tstart-stop-daemon --stop --pidfile $pidfile',
+        '\t\tfi',
+        '\tfi',
+      );
+      expect(run(nested, withRule).r).toBeDefined();
+      // another signal in the fallback
+      const kill = stop(
+        '\t/usr/sbin/foodctl stop',
+        '\tif [ "$?" != 0 ]; then',
+        '\t\tstart-stop-daemon --stop --signal KILL --pidfile $pidfile',
+        '\tfi',
+      );
+      // (the control command's path was a TERM stop: a KILL fallback is not the same stop)
+      expect(run(kill, withRule).r?.reason).toMatch(/first asks the daemon to stop its own way/);
+    });
+  });
+
   // watchdog: `--retry $(get_delay)` was written as retry='$(get_delay)', a literal.
   test('stop() with a --retry computed at run time: refused', () => {
     const { r } = run(
