@@ -195,6 +195,14 @@ test('entryToRule keeps the control commands that stop the daemon the way SIGTER
   expect(findRule('knot', 'knotd')?.stopCommands).toEqual(['knotc stop']);
 });
 
+// softflowd: its graceful TERM handler (expire and export every flow) is installed only when it
+// daemonizes; in the foreground TERM kills it with its flows unsent, unlike softflowctl shutdown.
+test('softflowd: refused, since TERM in the foreground does not export its flows as softflowctl shutdown does', () => {
+  const r = findRule('softflowd', 'softflowd');
+  expect(r?.refuse?.reason).toMatch(/only when it daemonizes/);
+  expect(r?.refuse?.reason).toMatch(/softflowctl shutdown/);
+});
+
 // verify-daemons saw Debian's gkrellmd fork with no word: Debian's /etc/gkrellmd.conf has an
 // uncommented `detach`, Gentoo's (the upstream sample) does not. The entry says so instead of
 // refusing: gkrellmd stays in the foreground by itself, with a warning about that line.
