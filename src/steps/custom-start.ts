@@ -2207,6 +2207,30 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
     new RegExp(`(^|[;&|{(\\s])(local|declare|typeset)\\s+([^;&|\\n]*\\s)?${v}(\\s|;|$)`, 'm').test(
       s.initd.text.slice(start.body.start, launch.start),
     );
+  /**
+   * dhcrelay's `local iface_opts` on a line of its own, before start() sets it under a
+   * condition: the line is dropped from start_pre() (the variable is then read at start).
+   * Only where no other code sets V (no top-level or conf.d value, no other function, nothing
+   * sourced): the local then hid nothing, and V is empty until start_pre() sets it, as it was
+   * in start() (bash's `local V` starts unset; dash's takes the outer value, which is unset
+   * too). The whole line as written, or undefined.
+   */
+  const bareLocals: string[] = [];
+  const bareLocal = (v: string): string | undefined => {
+    const body = s.initd.text.slice(start.body.start, launch.start);
+    const decl = new RegExp(`(^|[;&|{(\\s])(local|declare|typeset)\\s+([^;&|\\n]*\\s)?${v}(\\s|;|$)`, 'gm');
+    const own = new RegExp(`^[ \\t]*local[ \\t]+${v}[ \\t]*;?[ \\t]*$`, 'gm');
+    const found = body.match(own) ?? [];
+    if (found.length !== 1 || (body.match(decl) ?? []).length !== 1) return undefined;
+    const files = [...s.rcconf, ...(s.confd ? [s.confd] : []), s.initd];
+    const elsewhere = files.some(
+      (f) =>
+        f.assignments.some((a) => a.name === v && (f !== s.initd || a.fn !== 'start')) ||
+        f.commands.some((c) => c.name === '.' || c.name === 'source' || (c.name === 'eval' && !c.subshell)),
+    );
+    if (elsewhere || s.value(v) !== undefined) return undefined;
+    return found[0].replace(/\r$/, '');
+  };
   // `lines`: a variable those late lines read may be read at start too (not when the caller
   // only makes a value data, which keeps what the lines read as it was).
   const deferral = (v: string, asLines = true): string | null => {
@@ -2224,7 +2248,11 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
         return `start() declares it with ${a.declaration}`;
       drop.push(a);
     }
-    if (declaredLocal(v)) return `start() declares it local`;
+    if (declaredLocal(v)) {
+      const bare = bareLocal(v);
+      if (!bare) return `start() declares it local`;
+      if (!bareLocals.includes(bare)) bareLocals.push(bare);
+    }
     // Only a variable that is read at start time loses its `local`.
     unlocal.push(...drop);
     return null;
@@ -2389,6 +2417,17 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
       }
       return l;
     });
+  if (bareLocals.length) {
+    const at = bareLocals.map((b) => pre.indexOf(b));
+    if (at.some((i) => i < 0))
+      return refuse(
+        'start() declares a variable of the launch local on a line rc-supervise does not move as it stands',
+      );
+    for (const i of at.sort((a, b) => b - a)) pre.splice(i, 1);
+    notes.push(
+      `start() declared ${bareLocals.map((b) => b.trim().replace(/^local\s+|\s*;$/g, '')).join(', ')} local (\`local NAME\`, no value): that line is dropped from start_pre(), which sets the variable for OpenRC's start to read; nothing else sets it, so it is empty until then, as under the local`,
+    );
+  }
   if (unlocal.some((a) => !pre.some((l) => l.includes(s.initd.text.slice(a.start, a.end).replace(/^local\s+/, '')))))
     return refuse('start() declares a variable of the launch local on a line rc-supervise does not move as it stands');
   const eol = s.initd.eol;

@@ -2785,10 +2785,50 @@ describe('variables a function sets, read when the service starts', () => {
     ['a local of several names', ['\tlocal x OPTS="-a"', '\tOPTS="${OPTS} -b"'], 'start() declares it with local'],
     ['a bare local', ['\tlocal OPTS', '\tOPTS="-a"', '\tOPTS="${OPTS} -b"'], 'start() declares it local'],
   ])('%s is refused', (_what, body, why) => {
-    const r = refusal(sh('#!/sbin/openrc-run', 'start() {', ...body, launch, '}'));
+    // OPTS set at the top too: the bare local hid that value from start(), which start_pre() would see.
+    const r = refusal(sh('#!/sbin/openrc-run', 'OPTS="-z"', 'start() {', ...body, launch, '}'));
     expect(r.reason).toBe(
       `${PREFIX}start() builds OPTS, which the launch needs, in 2 steps; it cannot move to the top of the script as one line (and it cannot be read at start time: ${why})`,
     );
+  });
+
+  // dhcrelay: `local iface_opts` alone, then `iface_opts=$(printf -- '-i %s ' ${IFACE})` under a
+  // condition. Set nowhere else, the variable is empty until start_pre() sets it, as under the local.
+  describe('a bare `local V` of start(), V set nowhere else', () => {
+    const body = [
+      '\tlocal iface_opts',
+      '\tif [ -n "${IFACE}" ]; then',
+      "\t\tiface_opts=$(printf -- '-i %s ' ${IFACE})",
+      '\tfi',
+    ];
+    const relay = '\tstart-stop-daemon --start --exec /usr/bin/foo -- -q ${iface_opts} ${OPTS}';
+
+    test('the line is dropped and the variable read at start', () => {
+      const { r, d, s } = run(sh('#!/sbin/openrc-run', 'start() {', ...body, relay, '}'));
+      expect(r).toBeUndefined();
+      expect(d.converted!.deferred).toContain('iface_opts');
+      expect(applied(s, d.converted!.edits)).toBe(
+        sh('#!/sbin/openrc-run', 'start_pre() {', ...body.slice(1), '\treturn 0', '}'),
+      );
+      expect(d.converted!.notes).toContain(
+        "start() declared iface_opts local (`local NAME`, no value): that line is dropped from start_pre(), which sets the variable for OpenRC's start to read; nothing else sets it, so it is empty until then, as under the local",
+      );
+    });
+
+    test.each([
+      ['set at the top of the script', ['#!/sbin/openrc-run', 'iface_opts="-i eth9"'], undefined],
+      ['set in conf.d', ['#!/sbin/openrc-run'], 'iface_opts="-i eth9"'],
+      ['set by another function', ['#!/sbin/openrc-run', 'prep() {', '\tiface_opts="-i eth9"', '}'], undefined],
+      ['the script sources a file', ['#!/sbin/openrc-run', '. /etc/foo.sh'], undefined],
+    ])('refused when %s (the local hid that value)', (_what, head, confd) => {
+      const { r } = run(sh(...head, 'start() {', ...body, relay, '}'), {}, confd ?? null);
+      expect((r as Refusal).reason).toContain('(and it cannot be read at start time: start() declares it local)');
+    });
+
+    test('refused when the local line names more than the variable', () => {
+      const r = refusal(sh('#!/sbin/openrc-run', 'start() {', '\tlocal x iface_opts', ...body.slice(1), relay, '}'));
+      expect(r.reason).toContain('start() declares it local');
+    });
   });
 
   test('a name OpenRC itself reads is not read late', () => {
