@@ -320,6 +320,28 @@ describe("kadmind: MIT krb5's entry, not for Heimdal's kadmind", () => {
   });
 });
 
+// iputils' rarpd stays in the foreground with -d; FreeBSD's rarpd (Gentoo sys-freebsd/freebsd-usbin,
+// whose script passes -f) reads -f for that, and its -d only sends errors to stderr instead of
+// syslog. The entry is kept to iputils; unknown package: applies unless the script names FreeBSD.
+describe("rarpd: iputils' entry, not for FreeBSD's rarpd", () => {
+  const RARPD = ['#!/sbin/openrc-run', 'command=/usr/sbin/rarpd', 'pidfile=/run/rarpd.pid', ''].join('\n');
+  const FREEBSD = RARPD.replace('command=', '# $Header: sys-freebsd/freebsd-usbin/files/rarpd.initd,v 1.3 $\ncommand=');
+  test('by the package database', () => {
+    expect(installedBy('rarpd', RARPD, 'net-misc/iputils-20121221-r2').fg).toBe('command_args_foreground="-d"');
+    const bsd = installedBy('rarpd', RARPD, 'sys-freebsd/freebsd-usbin-8.2').plan;
+    expect(bsd.kind === 'refuse' && bsd.reason).toContain(
+      'says sys-freebsd/freebsd-usbin installed the init script: another daemon named rarpd',
+    );
+  });
+  test('no package database: applies, unless the script names FreeBSD', () => {
+    expect(installedBy('rarpd', RARPD, null).fg).toBe('command_args_foreground="-d"');
+    const bsd = installedBy('rarpd', FREEBSD, null).plan;
+    expect(bsd.kind === 'refuse' && bsd.reason).toMatch(
+      /^the rule rarpd is for .*, but the script names another rarpd \(freebsd\)/,
+    );
+  });
+});
+
 // The curated ntpd rule is kept to ISC ntpd and ntpsec; OpenNTPD installs an ntpd too, whose
 // -n only checks the configuration and whose no-fork word is -d (knowledge entry openntpd-ntpd).
 // The package database picks the entry; without one the curated rule decides as before.
