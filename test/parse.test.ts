@@ -115,6 +115,34 @@ describe('ShellFile', () => {
     expect(service(body(':')).value('pidfile')).toBeNull();
   });
 
+  test("a function defined only outside OpenRC (baselayout-1's RC_VERSION test) is not one of the script's", () => {
+    const text = (cond: string, more = '') =>
+      sh(
+        '#!/sbin/openrc-run',
+        'command=/usr/sbin/food',
+        `if ${cond}; then`,
+        '\tstart() {',
+        '\t\teerror "This script cannot be used for baselayout-1."',
+        '\t\treturn 1',
+        '\t}',
+        ...(more ? [more] : []),
+        'fi',
+      );
+    for (const cond of ['[ "${RC_VERSION:-0}" = "0" ]', '[ "${RC_VERSION:-0}" = 0 ]', '[ -z "$RC_VERSION" ]']) {
+      const f = new ShellFile('t', text(cond));
+      expect(f.functions.map((x) => x.name)).toEqual([]);
+      expect(f.baselayout1Functions.map((x) => x.name)).toEqual(['start']);
+      expect(f.commands.find((c) => c.name === 'eerror')?.fn).toBe('start (baselayout-1 only)');
+      expect(service(text(cond)).defines('start')).toBe(false);
+    }
+    // Any other test may be true under OpenRC: the function is the script's.
+    for (const cond of ['[ -n "$RC_VERSION" ]', '[ "${RC_VERSION:-0}" = "1" ]', '[ -z "$FOO" ]'])
+      expect(new ShellFile('t', text(cond)).functions.map((x) => x.name)).toEqual(['start']);
+    // A function in the else branch is the one OpenRC defines.
+    const withElse = new ShellFile('t', text('[ -z "$RC_VERSION" ]', 'else\n\tstop() { :; }'));
+    expect(withElse.functions.map((x) => x.name)).toEqual(['stop']);
+  });
+
   test('CRLF is detected', () => {
     expect(new ShellFile('c', 'a=1\r\nb=2\r\n').eol).toBe('\r\n');
   });

@@ -75,6 +75,13 @@ export interface SyntaxProblem {
 export class ShellFile {
   readonly assignments: Assignment[] = [];
   readonly functions: FunctionDef[] = [];
+  /**
+   * Functions defined only when the script runs outside OpenRC: in the `then` branch of a
+   * top-level `if` that tests RC_VERSION empty (or "0"), baselayout-1's way to tell. OpenRC
+   * always sets RC_VERSION, so they are not in `functions`; their commands carry the function
+   * name with " (baselayout-1 only)" after it.
+   */
+  readonly baselayout1Functions: (Span & { name: string })[] = [];
   readonly commands: Command[] = [];
   readonly errors: SyntaxProblem[] = [];
   readonly comments: Span[] = [];
@@ -186,6 +193,23 @@ function guardOf(ifs: FlatNode | null, ifsType: string | undefined): Assignment[
   const cond = ifs.children.find((c) => c?.type === 'test_command');
   const m = cond && /^\[\s+"?\$\{?(\w+)\}?"?\s+=\s+"?([\w.@+-]+)"?\s+\]$/.exec(cond.text);
   return m ? { name: m[1], value: m[2] } : undefined;
+}
+
+/**
+ * A test true only outside OpenRC: `[ "${RC_VERSION:-0}" = "0" ]`, `[ -z "$RC_VERSION" ]`.
+ * OpenRC's env_config() sets RC_VERSION to its version for every service script, in every
+ * version (src/rc/rc-misc.c, later src/shared/misc.c).
+ */
+const NOT_OPENRC =
+  /^\[\s+(?:"\$\{RC_VERSION:-0\}"\s+=\s+"?0"?|-z\s+"\$\{?RC_VERSION\}?"|"\$\{?RC_VERSION\}?"\s+=\s+""|"x\$\{?RC_VERSION\}?"\s+=\s+"?x"?)\s+\]$/;
+
+/** A function defined in the `then` branch of a top-level `if` whose test is true only outside OpenRC. */
+function baselayout1Only(def: FlatNode): boolean {
+  const ifs = def.parent;
+  if (!ifs || ifs.type !== 'if_statement' || ifs.parent?.type !== 'program') return false;
+  if (ifs.children.some((c) => c?.type === 'elif_clause')) return false;
+  const cond = ifs.children.find((c) => c?.type === 'test_command');
+  return !!cond && cond === ifs.children[1] && NOT_OPENRC.test(cond.text.replace(/\s+/g, ' '));
 }
 
 /** A statement run unconditionally: directly in the file or directly in a function body. */
@@ -360,6 +384,13 @@ function visit(file: ShellFile, node: FlatNode, fn: string | null): string | und
       const nameNode = node.childForFieldName('name');
       const body = node.childForFieldName('body');
       const name = nameNode?.text ?? '';
+      // sssd's `if [ "${RC_VERSION:-0}" = "0" ]; then start() { eerror …; return 1; }; fi`:
+      // OpenRC sets RC_VERSION for every script it runs (env_config()), so that function is
+      // never defined there. Kept apart, with its commands, under a name no script can call.
+      if (baselayout1Only(node)) {
+        file.baselayout1Functions.push({ name, start: node.startIndex, end: node.endIndex });
+        return `${name} (baselayout-1 only)`;
+      }
       file.functions.push({
         name,
         start: node.startIndex,

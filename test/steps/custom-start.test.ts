@@ -1839,7 +1839,7 @@ describe('one-shot or daemon', () => {
         '#!/sbin/openrc-run',
         'command=/usr/sbin/food',
         'command_args="-D"',
-        'if [ "${RC_VERSION:-0}" = "0" ]; then',
+        'if [ -n "${FOOD_OLD}" ]; then',
         '	start() {',
         '		eerror "needs OpenRC"',
         '		return 1',
@@ -1850,6 +1850,26 @@ describe('one-shot or daemon', () => {
     expect(r.reason).toBe(
       `${PREFIX}start() launches nothing rc-supervise recognises, but command is set to /usr/sbin/food: rc-supervise cannot tell how start() runs the daemon`,
     );
+  });
+
+  // sssd: OpenRC sets RC_VERSION, so a start() defined only without it (baselayout-1) is not
+  // there: OpenRC's own start runs command.
+  test("a start() only baselayout-1 defines is not the script's: nothing to convert", () => {
+    const { r, d } = run(
+      sh(
+        '#!/sbin/openrc-run',
+        'command=/usr/sbin/food',
+        'command_args="-D"',
+        'if [ "${RC_VERSION:-0}" = "0" ]; then',
+        '	start() {',
+        '		eerror "needs OpenRC"',
+        '		return 1',
+        '	}',
+        'fi',
+      ),
+    );
+    expect(r).toBeUndefined();
+    expect(d.converted).toBeNull();
   });
 
   test('start-stop-daemon in a helper start() calls with its arguments: never one-shot', () => {
