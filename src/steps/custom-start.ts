@@ -470,6 +470,19 @@ function hiddenSsdReason(
   return undefined;
 }
 
+/** Whether the innermost `if` open at `offset` in f has an else/elif branch after it. */
+function elseAfter(s: Service, f: FunctionDef, offset: number): boolean {
+  const t = stripQuotedAndComments(s.initd.text.slice(offset, f.body.end));
+  let depth = 0;
+  for (const m of t.matchAll(/(?:^|[\s;&|(])(if|case|for|while|until|fi|esac|done|else|elif)(?=[\s;&|)]|$)/g)) {
+    if (/^(if|case|for|while|until)$/.test(m[1])) depth++;
+    else if (/^(else|elif)$/.test(m[1])) {
+      if (depth === 0) return true;
+    } else if (depth-- === 0) return false;
+  }
+  return false;
+}
+
 /** End of the command's whole statement: its redirections may follow on a continued line. */
 const stmtEnd = (c: Command) => Math.max(c.end, ...(c.redirects ?? []).map((r) => r.end));
 
@@ -641,6 +654,9 @@ function relaunch(s: Service, b: SsdCall, shape: StartShape): Refusal | undefine
   );
 }
 
+/** The service's name as a word: what OpenRC 0.35+ supervise-daemon needs first. */
+const SERVICE_NAME_WORD = /^"?\$(\{RC_SVCNAME\}|RC_SVCNAME\b|\{SVCNAME\}|SVCNAME\b)"?$/;
+
 /**
  * Classifies start(): a single daemon launch (convertible), the default start (nothing to
  * do), a one-shot (no daemon), or a launch the tool cannot convert, with the precise reason.
@@ -722,11 +738,25 @@ export function startShape(s: Service, daemons: readonly string[]): StartShape {
     };
   if (launches.length === 0) {
     // mysql-supervise: the script runs the supervisor itself; nothing to convert, not one-shot.
-    if (/(^|[^\w-])supervise-daemon([^\w-]|$)/.test(stripQuotedAndComments(raw)))
+    if (/(^|[^\w-])supervise-daemon([^\w-]|$)/.test(stripQuotedAndComments(raw))) {
+      // Since OpenRC 0.35 (commit 913b2ca5) supervise-daemon exits at once unless its first
+      // argument is the service's name ("the first argument is --pidfile and must be mysql"):
+      // mysql-supervise's `supervise-daemon ${DEBUG:+"--verbose"} --pidfile … --start …`
+      // fails there, so nothing is supervised.
+      const sd = cmds.find((c) => c.name === 'supervise-daemon');
+      const first = sd?.words[1]?.text;
+      if (sd && !(first && SERVICE_NAME_WORD.test(first)))
+        return {
+          kind: 'refuse',
+          reason: `start() runs supervise-daemon itself, with ${first === undefined ? 'no argument' : `\`${first}\``} first instead of the service's name, which supervise-daemon requires as its first argument since OpenRC 0.35 (it exits with "the first argument is … and must be <service>"): from that version on this start() fails, and no daemon is started or supervised`,
+          suggestion:
+            'pass "${RC_SVCNAME}" as the first argument of every supervise-daemon call in the script (start() and stop()); the script then supervises the daemon itself and needs no migration. Or use a start-stop-daemon script of the package and migrate that one',
+        };
       return {
         kind: 'refuse',
         reason: "start() runs supervise-daemon itself: the daemon is supervised already, in the script's own way",
       };
+    }
     // metalog's `ssd() { start-stop-daemon --exec … "$@" ; }` and start()'s `ssd --start --
     // --daemonize …`: the launch is in a function of the script's own, which rc-supervise does
     // not follow (its other calls, `ssd --stop`, `ssd --signal USR2`, would need rewriting too);
@@ -757,6 +787,15 @@ export function startShape(s: Service, daemons: readonly string[]): StartShape {
   if (nesting(s, start, launch.start) !== 0) {
     // mcstransd's `if is_selinux_enabled; then … start-stop-daemon …; fi`: said with the condition.
     const cond = innermost(s, start, launch.start);
+    // With no else, start() succeeds having started nothing when the condition is false:
+    // OpenRC's own start always launches, and a start_pre() that returns 1 would fail the
+    // service (and the services that need it) instead.
+    if (cond && /^if\s/.test(cond) && !elseAfter(s, start, stmtEnd(launch)))
+      return {
+        kind: 'refuse',
+        reason: `start() launches the daemon inside a condition (\`${cond}\`) with no else: when it is false, start() succeeds without starting anything, which OpenRC's own start cannot do, and a start_pre() that returned 1 there would fail the service instead`,
+        suggestion: `keep that start() and stop() by hand: set command= (and command_args=) to the launch, and make start() \`${cond.replace(/;?\s*then$/, '')}; then default_start; fi\` and stop() the same with default_stop (other steps kept before default_start), then migrate again`,
+      };
     return {
       kind: 'refuse',
       reason: `start() launches the daemon inside a condition${cond ? ` (\`${cond}\`)` : ''}`,

@@ -616,6 +616,25 @@ describe('refusals', () => {
       sh('#!/sbin/openrc-run', 'start() {', '\tif [ -n "${FOO_ENABLE}" ]; then', '\t' + launch, '\tfi', '}'),
     );
     expect(r.reason).toBe(
+      `${PREFIX}start() launches the daemon inside a condition (\`if [ -n "\${FOO_ENABLE}" ]; then\`) with no else: when it is false, start() succeeds without starting anything, which OpenRC's own start cannot do, and a start_pre() that returned 1 there would fail the service instead`,
+    );
+    expect(r.suggestion).toBe(
+      'keep that start() and stop() by hand: set command= (and command_args=) to the launch, and make start() `if [ -n "${FOO_ENABLE}" ]; then default_start; fi` and stop() the same with default_stop (other steps kept before default_start), then migrate again',
+    );
+    // With an else (iplog's `else eend $rc "…"`), the short reason.
+    const withElse = refusal(
+      sh(
+        '#!/sbin/openrc-run',
+        'start() {',
+        '\tif [ -n "${FOO_ENABLE}" ]; then',
+        '\t' + launch,
+        '\telse',
+        '\t\teend 1 "no"',
+        '\tfi',
+        '}',
+      ),
+    );
+    expect(withElse.reason).toBe(
       `${PREFIX}start() launches the daemon inside a condition (\`if [ -n "\${FOO_ENABLE}" ]; then\`)`,
     );
   });
@@ -2692,13 +2711,32 @@ describe('not one-shot, though start() has no launch rc-supervise converts', () 
         '#!/sbin/openrc-run',
         'start() {',
         '\tcheckpath -d /run/food',
-        '\tsupervise-daemon --start /usr/sbin/food',
+        '\tsupervise-daemon "${RC_SVCNAME}" --start /usr/sbin/food',
         '}',
       ),
     );
     expect(r.reason).toBe(
       `${PREFIX}start() runs supervise-daemon itself: the daemon is supervised already, in the script's own way`,
     );
+  });
+
+  test('start() running supervise-daemon without the service name first (mysql-supervise, OpenRC 0.35+)', () => {
+    const r = refusal(
+      sh(
+        '#!/sbin/openrc-run',
+        'start() {',
+        '\tcheckpath -d /run/food',
+        '\tsupervise-daemon ${DEBUG:+"--verbose"} --pidfile "/run/${SVCNAME}.pid" --start /usr/sbin/food -- -x',
+        '}',
+        'stop() {',
+        '\tsupervise-daemon --stop --pidfile "/run/${SVCNAME}.pid"',
+        '}',
+      ),
+    );
+    expect(r.reason).toBe(
+      `${PREFIX}start() runs supervise-daemon itself, with \`\${DEBUG:+"--verbose"}\` first instead of the service's name, which supervise-daemon requires as its first argument since OpenRC 0.35 (it exits with "the first argument is … and must be <service>"): from that version on this start() fails, and no daemon is started or supervised`,
+    );
+    expect(r.suggestion).toMatch(/^pass "\$\{RC_SVCNAME\}" as the first argument of every supervise-daemon call/);
   });
 
   test('stop() asking the program start() ran to stop it (squid -k shutdown)', () => {
