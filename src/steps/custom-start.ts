@@ -2426,8 +2426,22 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
 
   // command_args: the launch's words; the script's own command_args only if the launch passes it.
   const usesCommandArgs = args.some((a) => /\$\{?command_args\}?/.test(a.text));
-  if (s.isSet('command_args') && !usesCommandArgs)
+  // kafka's `command_args="/etc/kafka/server.properties"` and a start() passing those very
+  // words, literally (`-- /etc/kafka/server.properties`): the command line is the same either
+  // way; the launch's words are written below it (the later assignment wins, same value).
+  const literal = (w: string) => !/[$`\\*?[\]{}~]/.test(w);
+  const given = s.isSet('command_args') ? s.words('command_args') : undefined;
+  const sameAsCommandArgs =
+    !!given &&
+    args.every((a) => literal(a.text)) &&
+    given.length === args.length &&
+    given.every((w, i) => w === unquoted(args[i].text));
+  if (s.isSet('command_args') && !usesCommandArgs && !sameAsCommandArgs)
     return refuse('command_args is set but start() does not pass it: converting would add it to the command line');
+  if (sameAsCommandArgs && args.length)
+    notes.push(
+      `start() passed the words of command_args (${args.map((a) => a.text).join(' ')}) itself, literally: command_args is written again with them, the same value`,
+    );
 
   if (!ownsItsLines(s, start)) return refuse('start() shares its lines with other code');
   const pieces = splitAround(s, start, launch);

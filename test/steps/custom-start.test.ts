@@ -983,6 +983,33 @@ describe('refusals', () => {
     );
   });
 
+  // kafka: `command_args="/etc/kafka/server.properties"` and `-- /etc/kafka/server.properties`.
+  test('command_args set, and the launch passes its very words literally: converted', () => {
+    const text = (top: string, tail: string) =>
+      sh(
+        '#!/sbin/openrc-run',
+        top,
+        'start() {',
+        `${launch} --background --make-pidfile --pidfile /run/foo.pid -- ${tail}`,
+        '}',
+      );
+    const { r, d } = run(text('command_args="/etc/foo.conf -v"', '/etc/foo.conf -v'));
+    expect(r).toBeUndefined();
+    expect(d.converted!.args.map((a) => a.text)).toEqual(['/etc/foo.conf', '-v']);
+    expect(d.converted!.notes).toContain(
+      'start() passed the words of command_args (/etc/foo.conf -v) itself, literally: command_args is written again with them, the same value',
+    );
+    // Other words, fewer words, or a variable (whose value may change at start): refused as before.
+    for (const [top, tail] of [
+      ['command_args="/etc/foo.conf -v"', '/etc/foo.conf'],
+      ['command_args="/etc/foo.conf"', '/etc/bar.conf'],
+      ['CONF=/etc/foo.conf\ncommand_args="/etc/foo.conf"', '${CONF}'],
+    ])
+      expect(refusal(text(top, tail)).reason).toBe(
+        `${PREFIX}command_args is set but start() does not pass it: converting would add it to the command line`,
+      );
+  });
+
   test('a launch of another program than command', () => {
     const r = refusal(sh('#!/sbin/openrc-run', 'command=/usr/bin/bar', 'start() {', launch, '}'));
     expect(r.reason).toBe(`${PREFIX}start() runs /usr/bin/foo, but command is set to /usr/bin/bar`);
