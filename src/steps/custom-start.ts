@@ -823,7 +823,17 @@ export function startShape(s: Service, daemons: readonly string[]): StartShape {
   const how = isSsdStart(s, launch) ? 'start-stop-daemon' : 'binary';
   // `start-stop-daemon --background … &`: checked once its options are read (convertCustomStart).
   const amp = how === 'start-stop-daemon' && /^\s*&\s*$/.test(rest);
-  if (!amp && /(\|\||&&|\||&)\s*(\S|$)/.test(rest)) return { kind: 'refuse', reason: CHAINED };
+  if (!amp && /(\|\||&&|\||&)\s*(\S|$)/.test(rest)) {
+    // eflite's `… -- -D || eend 1`: the chain named, as written.
+    const chain = line
+      .slice(stmtEnd(launch) - s.initd.lineStart(launch.start))
+      .replace(/\r?\n$/, '')
+      .trim();
+    return {
+      kind: 'refuse',
+      reason: chain && chain.length <= 60 ? `${CHAINED.replace(/ \(.*\)$/, '')} (\`${chain}\`)` : CHAINED,
+    };
+  }
   if (launch.words.some((w) => /\$\(|`/.test(w.text)))
     return {
       kind: 'refuse',
@@ -1777,7 +1787,13 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
     // is what puts the daemon in the background, which says nothing of its forking, unless
     // --make-pidfile has the pid file name the program itself (above).
     if (shape.amp) {
-      if (!has('background')) return refuse(CHAINED);
+      // ip-sentinel's `start-stop-daemon --start --exec … -- … &`: neither option says that
+      // the program stays in the foreground.
+      if (!has('background'))
+        return refuse(
+          'start() runs start-stop-daemon in the background of its own shell (`&`), without --background and without --make-pidfile --pidfile: that says nothing about whether the daemon forks or stays in the foreground',
+          'if the program stays in the foreground, launch it with --background --make-pidfile --pidfile FILE instead of `&` (stop() stopping it through FILE); if it forks, drop the `&`; then migrate again',
+        );
       notes.push(
         ampMakePidfile
           ? "start() ran start-stop-daemon --make-pidfile without --background in the background of its own shell (`&`): start-stop-daemon's child wrote its own pid to the pid file and ran the daemon in its place, while the `&` kept start() from waiting for it, as --background --make-pidfile would; openrc-run now sees and reports the launch's status"

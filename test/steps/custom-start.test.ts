@@ -100,11 +100,15 @@ describe('a single start-stop-daemon launch', () => {
     expect(d.converted?.notes).toContain(
       "start() ran start-stop-daemon --background in the background of its own shell (`&`), which only kept it from seeing the launch's status: openrc-run now sees and reports it",
     );
-    expect(refusal(amp.replace(' --background --make-pidfile', '')).reason).toBe(
-      `${PREFIX}start() chains the launch with other commands on its line (||, &&, | or &)`,
+    const plain = refusal(amp.replace(' --background --make-pidfile', ''));
+    expect(plain.reason).toBe(
+      `${PREFIX}start() runs start-stop-daemon in the background of its own shell (\`&\`), without --background and without --make-pidfile --pidfile: that says nothing about whether the daemon forks or stays in the foreground`,
+    );
+    expect(plain.suggestion).toMatch(
+      /^if the program stays in the foreground, launch it with --background --make-pidfile/,
     );
     expect(refusal(amp.replace('/etc/foo.conf &', '/etc/foo.conf & sleep 1')).reason).toBe(
-      `${PREFIX}start() chains the launch with other commands on its line (||, &&, | or &)`,
+      `${PREFIX}start() chains the launch with other commands on its line (\`& sleep 1\`)`,
     );
   });
 
@@ -688,7 +692,12 @@ describe('refusals', () => {
 
   test('a launch chained on its own line', () => {
     const r = refusal(sh('#!/sbin/openrc-run', 'start() {', launch + ' || return 1', '}'));
-    expect(r.reason).toBe(`${PREFIX}start() chains the launch with other commands on its line (||, &&, | or &)`);
+    expect(r.reason).toBe(`${PREFIX}start() chains the launch with other commands on its line (\`|| return 1\`)`);
+    // A chain too long to quote: the general wording.
+    const long = refusal(
+      sh('#!/sbin/openrc-run', 'start() {', launch + ' || { eerror "' + 'x'.repeat(60) + '"; }', '}'),
+    );
+    expect(long.reason).toBe(`${PREFIX}start() chains the launch with other commands on its line (||, &&, | or &)`);
   });
 
   test('a redirection on the launch line is not chaining', () => {
@@ -1128,9 +1137,11 @@ describe('start-stop-daemon --make-pidfile without --background, sent to the bac
   test.each([
     ['without --make-pidfile', quiet.replace(' -m', '')],
     ['without --pidfile', quiet.replace(' --pidfile /run/foo.pid', '')],
-  ])('%s the `&` says nothing of the program: refused as chained', (_what, launch) => {
+  ])('%s the `&` says nothing of the program: refused, saying so', (_what, launch) => {
     const r = refusal(script(launch));
-    expect(r.reason).toBe(`${PREFIX}start() chains the launch with other commands on its line (||, &&, | or &)`);
+    expect(r.reason).toBe(
+      `${PREFIX}start() runs start-stop-daemon in the background of its own shell (\`&\`), without --background and without --make-pidfile --pidfile: that says nothing about whether the daemon forks or stays in the foreground`,
+    );
   });
 
   // lambdamoo's check_setup() moves the database the server wrote last into the place it reads.
