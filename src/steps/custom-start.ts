@@ -824,14 +824,22 @@ export function startShape(s: Service, daemons: readonly string[]): StartShape {
   // `start-stop-daemon --background … &`: checked once its options are read (convertCustomStart).
   const amp = how === 'start-stop-daemon' && /^\s*&\s*$/.test(rest);
   if (!amp && /(\|\||&&|\||&)\s*(\S|$)/.test(rest)) {
-    // eflite's `… -- -D || eend 1`: the chain named, as written.
-    const chain = line
-      .slice(stmtEnd(launch) - s.initd.lineStart(launch.start))
-      .replace(/\r?\n$/, '')
+    // eflite's `… -- -D || eend 1`: the chain named, as written; dk-filter's `… && \` with
+    // what the continued lines add (up to two more), cut at 60 characters.
+    let end = s.initd.lineEnd(stmtEnd(launch));
+    for (let k = 0; k < 2 && /\\\r?\n$/.test(s.initd.text.slice(s.initd.lineStart(end - 1), end)); k++)
+      end = s.initd.lineEnd(end);
+    const chain = s.initd.text
+      .slice(stmtEnd(launch), end)
+      .replace(/\\\r?\n/g, ' ')
+      .replace(/\s+/g, ' ')
+      .replace(/ \\?$/, '')
       .trim();
     return {
       kind: 'refuse',
-      reason: chain && chain.length <= 60 ? `${CHAINED.replace(/ \(.*\)$/, '')} (\`${chain}\`)` : CHAINED,
+      reason: chain
+        ? `${CHAINED.replace(/ \(.*\)$/, '')} (\`${chain.length > 60 ? `${chain.slice(0, 57)}...` : chain}\`)`
+        : CHAINED,
     };
   }
   if (launch.words.some((w) => /\$\(|`/.test(w.text)))

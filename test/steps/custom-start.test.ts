@@ -693,11 +693,19 @@ describe('refusals', () => {
   test('a launch chained on its own line', () => {
     const r = refusal(sh('#!/sbin/openrc-run', 'start() {', launch + ' || return 1', '}'));
     expect(r.reason).toBe(`${PREFIX}start() chains the launch with other commands on its line (\`|| return 1\`)`);
-    // A chain too long to quote: the general wording.
+    // A long chain is cut; one continued on the next lines (dk-filter's `… && \`) is quoted with them.
     const long = refusal(
       sh('#!/sbin/openrc-run', 'start() {', launch + ' || { eerror "' + 'x'.repeat(60) + '"; }', '}'),
     );
-    expect(long.reason).toBe(`${PREFIX}start() chains the launch with other commands on its line (||, &&, | or &)`);
+    expect(long.reason).toBe(
+      `${PREFIX}start() chains the launch with other commands on its line (\`|| { eerror "${'x'.repeat(44)}...\`)`,
+    );
+    const continued = refusal(
+      sh('#!/sbin/openrc-run', 'start() {', launch + ' && \\', '\t\tchmod a+rw /run/foo.sock', '\teend $?', '}'),
+    );
+    expect(continued.reason).toBe(
+      `${PREFIX}start() chains the launch with other commands on its line (\`&& chmod a+rw /run/foo.sock\`)`,
+    );
   });
 
   test('a redirection on the launch line is not chaining', () => {
