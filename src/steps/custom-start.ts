@@ -470,6 +470,18 @@ function hiddenSsdReason(
   return undefined;
 }
 
+/** Whether `offset` in f is in an else/elif branch of the innermost `if` open there (minidlna's `if [ $stop -eq 1 ]; then eend 1; else <launch>`). */
+function inElseBranch(s: Service, f: FunctionDef, offset: number): boolean {
+  const t = stripQuotedAndComments(s.initd.text.slice(f.body.start + 1, offset));
+  const open: { kw: string; inElse: boolean }[] = [];
+  for (const m of t.matchAll(/(?:^|[\s;&|(])(if|case|for|while|until|fi|esac|done|else|elif)(?=[\s;&|)]|$)/g))
+    if (/^(if|case|for|while|until)$/.test(m[1])) open.push({ kw: m[1], inElse: false });
+    else if (/^(else|elif)$/.test(m[1])) {
+      if (open.length) open[open.length - 1].inElse = true;
+    } else open.pop();
+  return !!open[open.length - 1]?.inElse;
+}
+
 /** Whether the innermost `if` open at `offset` in f has an else/elif branch after it. */
 function elseAfter(s: Service, f: FunctionDef, offset: number): boolean {
   const t = stripQuotedAndComments(s.initd.text.slice(offset, f.body.end));
@@ -790,7 +802,7 @@ export function startShape(s: Service, daemons: readonly string[]): StartShape {
     // With no else, start() succeeds having started nothing when the condition is false:
     // OpenRC's own start always launches, and a start_pre() that returns 1 would fail the
     // service (and the services that need it) instead.
-    if (cond && /^if\s/.test(cond) && !elseAfter(s, start, stmtEnd(launch)))
+    if (cond && /^if\s/.test(cond) && !inElseBranch(s, start, launch.start) && !elseAfter(s, start, stmtEnd(launch)))
       return {
         kind: 'refuse',
         reason: `start() launches the daemon inside a condition (\`${cond}\`) with no else: when it is false, start() succeeds without starting anything, which OpenRC's own start cannot do, and a start_pre() that returned 1 there would fail the service instead`,

@@ -625,6 +625,23 @@ describe('refusals', () => {
     expect(r.suggestion).toBe(
       'keep that start() and stop() by hand: set command= (and command_args=) to the launch, and make start() `if [ -n "${FOO_ENABLE}" ]; then default_start; fi` and stop() the same with default_stop (other steps kept before default_start), then migrate again',
     );
+    // The launch in the else branch (minidlna's `if [ $stop -eq 1 ]; then eend 1; else <launch>; fi`):
+    // the short reason too.
+    const inElse = refusal(
+      sh(
+        '#!/sbin/openrc-run',
+        'start() {',
+        '\tif [ -n "${FOO_ENABLE}" ]; then',
+        '\t\teend 1 "no"',
+        '\telse',
+        '\t' + launch,
+        '\tfi',
+        '}',
+      ),
+    );
+    expect(inElse.reason).toBe(
+      `${PREFIX}start() launches the daemon inside a condition (\`if [ -n "\${FOO_ENABLE}" ]; then\`)`,
+    );
     // With an else (iplog's `else eend $rc "…"`), the short reason.
     const withElse = refusal(
       sh(
