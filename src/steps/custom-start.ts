@@ -3315,11 +3315,6 @@ function retryChoice(s: Service, stopFn: FunctionDef, stoppers: Command[]): Retr
   };
 }
 
-/** A command as written, on one line, shortened. */
-function ctlText(s: Service, c: Command): string {
-  return s.initd.text.slice(c.start, c.end).replace(/\s+/g, ' ').slice(0, 60);
-}
-
 /**
  * knot's stop(): the control program's stop command (one of the rule's stopCommands, as
  * `knotc stop`), unconditional, then the TERM stop (start-stop-daemon --stop) inside only
@@ -3501,7 +3496,7 @@ function convertStop(
     if (fallback) {
       span = { ...stopper, start: fallback.start, end: fallback.end, redirects: [] };
       notes.push(
-        `stop() ran ${ctlText(s, askedFirst)}, which stops the daemon the way SIGTERM does (its rule's stopCommands, with their source), and stopped it with a signal only when that failed: the supervisor's stop, which sends SIGTERM, replaces both`,
+        `stop() ran ${commandExcerpt(s, askedFirst, 60)}, which stops the daemon the way SIGTERM does (its rule's stopCommands, with their source), and stopped it with a signal only when that failed: the supervisor's stop, which sends SIGTERM, replaces both`,
       );
     }
   }
