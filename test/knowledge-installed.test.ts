@@ -298,6 +298,24 @@ describe('one binary, two knowledge entries kept to their packages', () => {
   });
 });
 
+// glibc's nscd stays in the foreground with -F; musl-nscd, installed as /usr/sbin/nscd too (Gentoo
+// sys-libs/musl-nscd, with a copy of glibc's init script), has no -F and does not fork without -d.
+describe("nscd: glibc's and musl-nscd's entries, kept to their packages", () => {
+  const NSCD = ['#!/sbin/openrc-run', 'command=/usr/sbin/nscd', 'pidfile=/run/nscd/nscd.pid', ''].join('\n');
+  test("glibc's package: -F; musl-nscd's: nothing to add (it forks only with -d)", () => {
+    expect(installedBy('nscd', NSCD, 'sys-libs/glibc-2.39-r6').fg).toBe('command_args_foreground="-F"');
+    const musl = installedBy('nscd', NSCD, 'sys-libs/musl-nscd-9999');
+    expect(musl.plan.kind).toBe('migrate');
+    expect(musl.fg).toBeUndefined();
+  });
+  test('no package database: refused, naming both entries', () => {
+    const none = installedBy('nscd', NSCD, null).plan;
+    expect(none.kind === 'refuse' && none.reason).toMatch(
+      /^several daemons are named nscd \(rules .*nscd for sys-libs\/glibc.*; musl-nscd for sys-libs\/musl-nscd, musl-nscd|^several daemons are named nscd \(rules musl-nscd for sys-libs\/musl-nscd, musl-nscd; nscd for sys-libs\/glibc/,
+    );
+  });
+});
+
 // MIT's kadmind stays in the foreground with -nofork; Heimdal's kadmind (kadmind(8): -c -k
 // --keytab -r -d -p) has no such word. The entry is kept to MIT's packages; where the package is
 // not known it applies unless the script names Heimdal (otherImplementation).

@@ -383,11 +383,16 @@ function stripQuotedAndComments(t: string): string {
   return t.replace(/"(?:[^"\\]|\\[\s\S])*"|'[^']*'|(?<![^\s;&|()])#[^\n]*/g, (m) => ' '.repeat(m.length));
 }
 
-/** Depth of if/case/loops at `offset` inside a function body (0: runs unconditionally). */
+/**
+ * Depth of if/case/loops at `offset` inside a function body (0: runs unconditionally). A keyword
+ * may follow or precede a backquote: musl-nscd's ``local secure=`while read curline ; do … done <
+ * /etc/nsswitch.conf` `` opens its loop right after one, and missing that `while` counted the
+ * `done` alone, which put the launch after it at depth -1.
+ */
 function nesting(s: Service, f: FunctionDef, offset: number): number {
   const t = stripQuotedAndComments(s.initd.text.slice(f.body.start + 1, offset));
   let depth = 0;
-  for (const m of t.matchAll(/(?:^|[\s;&|(])(if|case|for|while|until|fi|esac|done)(?=[\s;&|)]|$)/g))
+  for (const m of t.matchAll(/(?:^|[\s;&|(`])(if|case|for|while|until|fi|esac|done)(?=[\s;&|)`]|$)/g))
     depth += /^(if|case|for|while|until)$/.test(m[1]) ? 1 : -1;
   return depth;
 }
@@ -397,7 +402,7 @@ function innermost(s: Service, f: FunctionDef, offset: number): string | undefin
   const from = f.body.start + 1;
   const t = stripQuotedAndComments(s.initd.text.slice(from, offset));
   const open: number[] = [];
-  for (const m of t.matchAll(/(?:^|[\s;&|(])(if|case|for|while|until|fi|esac|done)(?=[\s;&|)]|$)/g))
+  for (const m of t.matchAll(/(?:^|[\s;&|(`])(if|case|for|while|until|fi|esac|done)(?=[\s;&|)`]|$)/g))
     if (/^(if|case|for|while|until)$/.test(m[1])) open.push(from + m.index + m[0].indexOf(m[1]));
     else open.pop();
   const at = open[open.length - 1];
@@ -486,7 +491,7 @@ function inElseBranch(s: Service, f: FunctionDef, offset: number): boolean {
 function elseAfter(s: Service, f: FunctionDef, offset: number): boolean {
   const t = stripQuotedAndComments(s.initd.text.slice(offset, f.body.end));
   let depth = 0;
-  for (const m of t.matchAll(/(?:^|[\s;&|(])(if|case|for|while|until|fi|esac|done|else|elif)(?=[\s;&|)]|$)/g)) {
+  for (const m of t.matchAll(/(?:^|[\s;&|(`])(if|case|for|while|until|fi|esac|done|else|elif)(?=[\s;&|)`]|$)/g)) {
     if (/^(if|case|for|while|until)$/.test(m[1])) depth++;
     else if (/^(else|elif)$/.test(m[1])) {
       if (depth === 0) return true;
@@ -928,7 +933,7 @@ function splitAround(s: Service, f: FunctionDef, cmd: Command | null): Split | n
     for (const l of ls) {
       const bare = stripQuotedAndComments(l);
       const chatter = depth === 0 && /^\s*(ebegin|eend|return\s+\$\{?\?\}?)(\s[^;&|]*)?$/.test(l);
-      for (const m of bare.matchAll(/(?:^|[\s;&|(])(if|case|for|while|until|fi|esac|done)(?=[\s;&|)]|$)/g))
+      for (const m of bare.matchAll(/(?:^|[\s;&|(`])(if|case|for|while|until|fi|esac|done)(?=[\s;&|)`]|$)/g))
         depth += /^(if|case|for|while|until)$/.test(m[1]) ? 1 : -1;
       if (l.trim() === '') continue;
       if (!chatter) kept.push({ l, begin: false });
@@ -2497,15 +2502,26 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
       `start() launched the daemon only if ${g.name} succeeded: start_pre() runs \`${check.trim()}\`, so that its failure fails the start with its status, as before (openrc-run runs start_pre || exit $?)`,
     );
   }
-  const pre = pieces.pre
+  // musl-nscd's ``local secure=`while read curline ; do …`` over 20 lines: an assignment written
+  // over several lines loses its `local` on the lines joined (each line is one of pre's).
+  const unlocalText = (a: Assignment) => s.initd.text.slice(a.start, a.end);
+  const multiLine = unlocal.filter((a) => /\n/.test(unlocalText(a)) && !/\r/.test(unlocalText(a)));
+  let joinedPre = pieces.pre
     .filter((l) => !startAssigns.some((a) => hoistEdits.has(a.start) && l.includes(s.initd.text.slice(a.start, a.end))))
     .map((l) => {
       for (const a of unlocal) {
-        const text = s.initd.text.slice(a.start, a.end);
+        if (multiLine.includes(a)) continue;
+        const text = unlocalText(a);
         if (l.includes(text)) return l.replace(text, text.replace(/^local\s+/, ''));
       }
       return l;
-    });
+    })
+    .join('\n');
+  for (const a of multiLine) {
+    const text = unlocalText(a);
+    if (joinedPre.split(text).length === 2) joinedPre = joinedPre.replace(text, () => text.replace(/^local\s+/, ''));
+  }
+  const pre = joinedPre.split('\n');
   if (bareLocals.length) {
     const at = bareLocals.map((b) => pre.indexOf(b));
     if (at.some((i) => i < 0))
@@ -2517,7 +2533,13 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
       `start() declared ${bareLocals.map((b) => b.trim().replace(/^local\s+|\s*;$/g, '')).join(', ')} local (\`local NAME\`, no value): that line is dropped from start_pre(), which sets the variable for OpenRC's start to read; nothing else sets it, so it is empty until then, as under the local`,
     );
   }
-  if (unlocal.some((a) => !pre.some((l) => l.includes(s.initd.text.slice(a.start, a.end).replace(/^local\s+/, '')))))
+  if (
+    unlocal.some((a) =>
+      multiLine.includes(a)
+        ? !pre.join('\n').includes(unlocalText(a).replace(/^local\s+/, ''))
+        : !pre.some((l) => l.includes(unlocalText(a).replace(/^local\s+/, ''))),
+    )
+  )
     return refuse('start() declares a variable of the launch local on a line rc-supervise does not move as it stands');
   const eol = s.initd.eol;
   const postPlan = classifyPost(s, start, launch, pieces.post, startAssigns, spawnedOnly, launchPid);
@@ -3213,7 +3235,7 @@ function enclosingAt(s: Service, f: FunctionDef, offset: number): number | undef
   const from = f.body.start + 1;
   const t = stripQuotedAndComments(s.initd.text.slice(from, offset));
   const open: number[] = [];
-  for (const m of t.matchAll(/(?:^|[\s;&|(])(if|case|for|while|until|fi|esac|done)(?=[\s;&|)]|$)/g)) {
+  for (const m of t.matchAll(/(?:^|[\s;&|(`])(if|case|for|while|until|fi|esac|done)(?=[\s;&|)`]|$)/g)) {
     const at = m.index + m[0].length - m[1].length;
     if (/^(if|case|for|while|until)$/.test(m[1])) open.push(at);
     else open.pop();

@@ -2952,6 +2952,41 @@ describe('variables a function sets, read when the service starts', () => {
     });
   });
 
+  // musl-nscd's start(): ``local secure=`while read curline ; do … done < /etc/nsswitch.conf` ``,
+  // over many lines, then the launch with $secure. The loop opens right after the backquote.
+  describe('a local set by a loop in backquotes', () => {
+    const loop = [
+      '\tlocal secure=`while read curline ; do',
+      '\t\tcase $curline in',
+      '\t\t\tpasswd*) echo "-S passwd,yes" ;;',
+      '\t\tesac',
+      '\t\tdone < /etc/nsswitch.conf`',
+      '\tmkdir -p /run/foo',
+    ];
+    const launch = '\tstart-stop-daemon --start --exec /usr/bin/foo -- $secure';
+
+    test('over several lines: start_pre() sets it without local, and the launch is converted', () => {
+      const { r, d, s } = run(sh('#!/sbin/openrc-run', 'start() {', ...loop, launch, '}'));
+      expect(r).toBeUndefined();
+      expect(d.converted!.deferred).toContain('secure');
+      expect(applied(s, d.converted!.edits)).toBe(
+        sh('#!/sbin/openrc-run', 'start_pre() {', loop[0].replace('local ', ''), ...loop.slice(1), '\treturn 0', '}'),
+      );
+    });
+
+    test('on one line: the loop after the backquote is no condition around the launch', () => {
+      const one = '\tlocal secure=`while read l ; do echo "-S $l" ; done < /etc/foo.conf`';
+      expect(startShape(service(sh('#!/sbin/openrc-run', 'start() {', one, launch, '}')), []).kind).toBe('launch');
+      const { r } = run(sh('#!/sbin/openrc-run', 'start() {', one, launch, '}'));
+      expect(r).toBeUndefined();
+    });
+
+    test('a launch inside a loop that follows a backquote is still in the loop', () => {
+      const inLoop = ['\tfor x in `ls /etc/foo`; do', '\t' + launch, '\tdone'];
+      expect(startShape(service(sh('#!/sbin/openrc-run', 'start() {', ...inLoop, '}')), []).kind).toBe('refuse');
+    });
+  });
+
   test('a name OpenRC itself reads is not read late', () => {
     const r = refusal(
       sh(
