@@ -671,6 +671,9 @@ function relaunch(s: Service, b: SsdCall, shape: StartShape): Refusal | undefine
   );
 }
 
+/** `if [ -n "${RC_UNAME}" ]; then`: a test of a variable OpenRC sets for every service script. */
+const OPENRC_SETS = /^if\s+\[\[?\s+-n\s+"?\$\{?(RC_UNAME|RC_VERSION)\}?"?\s+\]\]?\s*;\s*then$/;
+
 /** The service's name as a word: what OpenRC 0.35+ supervise-daemon needs first. */
 const SERVICE_NAME_WORD = /^"?\$(\{RC_SVCNAME\}|RC_SVCNAME\b|\{SVCNAME\}|SVCNAME\b)"?$/;
 
@@ -740,7 +743,18 @@ export function startShape(s: Service, daemons: readonly string[]): StartShape {
     !/(^|[\s;])(fi|done|esac)(?=[\s;]|$)/.test(
       stripQuotedAndComments(s.initd.text.slice(0, launches[1].start)).slice(launches[0].end),
     )
-  )
+  ) {
+    // vdradmin's `if [ -n "${RC_UNAME}" ]; then … else # baselayout-1 …; fi`: OpenRC's
+    // env_config() sets RC_UNAME (uname(2)'s sysname) and RC_VERSION for every service script
+    // (src/shared/misc.c; src/rc/rc-misc.c before), so only the then-branch ever runs there.
+    const cond = innermost(s, start, launches[0].start);
+    const rcSet = cond && OPENRC_SETS.exec(cond);
+    if (rcSet)
+      return {
+        kind: 'refuse',
+        reason: `start() launches the daemon in one of two branches of \`${cond}\`, a test that is always true under OpenRC (it sets ${rcSet[1]} for every service script): the else branch is for baselayout-1 and never runs, but rc-supervise does not remove it itself`,
+        suggestion: `keep only the launch of the then-branch in start() (remove \`${cond}\`, the else branch and its fi), then migrate again`,
+      };
     return {
       kind: 'refuse',
       reason:
@@ -748,6 +762,7 @@ export function startShape(s: Service, daemons: readonly string[]): StartShape {
       suggestion:
         'keep one launch in start(), with the words that differ in a variable set in each branch before it, then migrate again',
     };
+  }
   if (launches.length > 1)
     return {
       kind: 'refuse',

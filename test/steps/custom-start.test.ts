@@ -615,6 +615,31 @@ describe('refusals', () => {
     );
   });
 
+  // vdradmin: `if [ -n "${RC_UNAME}" ]; then` OpenRC launch `else` baselayout-1 launch `fi`.
+  test.each([
+    ['if [ -n "${RC_UNAME}" ]; then', 'RC_UNAME'],
+    ['if [ -n "$RC_VERSION" ]; then', 'RC_VERSION'],
+  ])('two launches under `%s`, a test OpenRC always passes: said so', (cond, name) => {
+    const r = refusal(
+      sh(
+        '#!/sbin/openrc-run',
+        'start() {',
+        '\t' + cond,
+        '\t' + launch + ' -- --new',
+        '\telse',
+        '\t' + launch + ' -- --old',
+        '\tfi',
+        '}',
+      ),
+    );
+    expect(r.reason).toBe(
+      `${PREFIX}start() launches the daemon in one of two branches of \`${cond}\`, a test that is always true under OpenRC (it sets ${name} for every service script): the else branch is for baselayout-1 and never runs, but rc-supervise does not remove it itself`,
+    );
+    expect(r.suggestion).toBe(
+      `keep only the launch of the then-branch in start() (remove \`${cond}\`, the else branch and its fi), then migrate again`,
+    );
+  });
+
   test('a launch inside a condition', () => {
     const r = refusal(
       sh('#!/sbin/openrc-run', 'start() {', '\tif [ -n "${FOO_ENABLE}" ]; then', '\t' + launch, '\tfi', '}'),
