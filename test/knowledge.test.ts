@@ -20,6 +20,7 @@ const FACTS: KnowledgeFact[] = [
   'pidfileFlags',
   'keptPidfileFlags',
   'ownPidfile',
+  'foregroundPidfile',
   'noOwnPidfile',
   'foregroundLogs',
   'foregroundSkips',
@@ -193,6 +194,29 @@ test('entryToRule keeps the control commands that stop the daemon the way SIGTER
   };
   expect(entryToRule(e).stopCommands).toEqual(['xctl stop']);
   expect(findRule('knot', 'knotd')?.stopCommands).toEqual(['knotc stop']);
+});
+
+// snort: --create-pidfile makes it write, in the foreground too, the pid file -D writes where
+// --pid-path says. With such words the pid file options stay in command_args (kept, not moved),
+// and the foreground words themselves are unchanged (added only where the script had the daemon
+// write its pid file: the foreground step).
+test('entryToRule: foregroundPidfile keeps the pid file options in command_args', () => {
+  const e: DaemonEntry = {
+    id: 'x',
+    binaries: ['xd'],
+    foreground: '',
+    daemonizeFlags: [{ flag: '-D' }],
+    pidfileFlags: [{ flag: '--pid-path', value: true }],
+    foregroundPidfile: '--create-pidfile',
+    sources: { foreground: ['x(8)'], foregroundPidfile: ['xd.c: --create-pidfile writes it undaemonized'] },
+  };
+  const r = entryToRule(e);
+  expect(r.foreground).toBe('');
+  expect(r.foregroundPidfile).toBe('--create-pidfile');
+  expect(r.backgroundFlags?.map((f) => f.flag)).toEqual(['-D']);
+  expect(r.keptPidfileFlags?.map((f) => f.flag)).toEqual(['--pid-path']);
+  expect(r.summary).toBe('stays in the foreground by itself (and --create-pidfile where it wrote its pid file)');
+  expect(findRule('snort', 'snort')?.foregroundPidfile).toBe('--create-pidfile');
 });
 
 // softflowd: its graceful TERM handler (expire and export every flow) is installed only when it

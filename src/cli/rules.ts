@@ -13,6 +13,11 @@ function changes(r: ServiceRule): string {
   if (r.versionNote && r.foregroundSince)
     parts[parts.length - 1] +=
       ` from version ${r.foregroundSince}${r.foregroundBackports?.length ? ` (and ${r.foregroundBackports.join(', ')} in an older line)` : ''}; a version not known is taken to be newer`;
+  // snort's --create-pidfile: added only where the script had the daemon write its pid file.
+  if (r.foregroundPidfile)
+    parts.push(
+      `adds ${r.foregroundPidfile} to command_args_foreground where it wrote its pid file, whose options (${(r.keptPidfileFlags ?? []).map((f) => f.flag).join(' ')}) stay in command_args`,
+    );
   const moved = (r.backgroundFlags ?? []).map((f) => f.flag);
   if (moved.length) parts.push(`moves ${moved.join(' ')} to command_args_background`);
   const sig = Object.entries(r.signals ?? {}).map(([fn, s]) => `${fn}→${s}`);

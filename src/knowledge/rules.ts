@@ -16,7 +16,9 @@ function flag(f: KnowledgeFlag, why: FlagSpec['why']): FlagSpec {
 function summary(e: DaemonEntry): string {
   if (e.refuse) return `refused: ${e.refuse.reason}`;
   if (e.foreground === undefined) return 'knows its flags, not how it stays in the foreground';
-  const words = e.foreground === '' ? 'stays in the foreground by itself' : `command_args_foreground="${e.foreground}"`;
+  const fg = e.foreground === '' ? 'stays in the foreground by itself' : `command_args_foreground="${e.foreground}"`;
+  // snort's --create-pidfile: added where the script had the daemon write its pid file.
+  const words = e.foregroundPidfile ? `${fg} (and ${e.foregroundPidfile} where it wrote its pid file)` : fg;
   // An old version gate: the words apply while the version is unknown (ASSUMED_NEWER_THAN).
   return e.foregroundSince !== undefined && assumedNewer(e)
     ? `${words} from version ${e.foregroundSince} (a version not known is taken to be newer)`
@@ -97,9 +99,15 @@ export function entryToRule(e: DaemonEntry): ServiceRule {
       : {}),
     backgroundFlags: [
       ...(e.daemonizeFlags ?? []).map((f) => flag(f, 'daemonize')),
-      ...(e.pidfileFlags ?? []).map((f) => flag(f, 'pidfile')),
+      // snort's --create-pidfile (foregroundPidfile): with those words the daemon writes its pid
+      // file in the foreground too, where its pid file options say, so they stay in command_args.
+      ...(e.foregroundPidfile ? [] : (e.pidfileFlags ?? [])).map((f) => flag(f, 'pidfile')),
     ],
-    keptPidfileFlags: e.keptPidfileFlags?.map((f) => flag(f, 'pidfile')),
+    foregroundPidfile: e.foregroundPidfile,
+    keptPidfileFlags: (e.foregroundPidfile
+      ? [...(e.keptPidfileFlags ?? []), ...(e.pidfileFlags ?? [])]
+      : e.keptPidfileFlags
+    )?.map((f) => flag(f, 'pidfile')),
     foregroundAliases: e.foregroundAliases,
     ownPidfile: e.ownPidfile,
     packages: e.packages,

@@ -14,6 +14,7 @@ export type KnowledgeFact =
   | 'pidfileFlags'
   | 'keptPidfileFlags'
   | 'ownPidfile'
+  | 'foregroundPidfile'
   | 'noOwnPidfile'
   | 'foregroundLogs'
   | 'logKeptBy'
@@ -54,6 +55,8 @@ export interface DaemonEntry {
   /** Pid file options it honours in the foreground too: they stay in command_args (knowledge/schema.json). */
   keptPidfileFlags?: KnowledgeFlag[];
   ownPidfile?: string;
+  /** Foreground words with which it still writes its pid file where its pidfileFlags say (knowledge/schema.json). */
+  foregroundPidfile?: string;
   /** The packages the entry is for, where other daemons share the binary name (knowledge/schema.json). */
   packages?: string[];
   /**

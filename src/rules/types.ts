@@ -85,6 +85,13 @@ export interface ServiceRule {
    */
   ownPidfile?: string;
   /**
+   * Words for command_args_foreground with which the daemon, in the foreground, still writes the
+   * pid file it writes when it daemonizes (snort's --create-pidfile), added where the script had
+   * it write one: its pid file flags (in keptPidfileFlags) stay in command_args, and the
+   * supervisor keeps a pid file of its own.
+   */
+  foregroundPidfile?: string;
+  /**
    * The daemon writes a pid file only where a pid file flag tells it (a sourced fact): a pid
    * file start-stop-daemon made (command_background, --make-pidfile) is then not the daemon's.
    */

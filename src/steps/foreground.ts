@@ -612,6 +612,26 @@ function chooseForeground(ctx: StepContext, d: Draft): Refusal | void {
       given.some((w) => NO_FORK_WORDS.test(w) || !!rule.foregroundAliases?.includes(w))
         ? ''
         : rule.foreground;
+    // snort's --create-pidfile: where the script had the daemon write its pid file (a daemonize
+    // flag, or a pid file option, among its arguments), these words make it write the same file
+    // in the foreground, where its pid file options (left in command_args) say. What reads that
+    // file (snort's reload) reads on, and the supervisor keeps a pid file of its own (pidfileKept).
+    // Not where it wrote none (sguil's log_packets, started with --make-pidfile): nothing to keep.
+    const pidWords = (rule.foregroundPidfile ?? '').split(/\s+/).filter(Boolean);
+    const names = (f: { flag: string }) => (w: string) => w === f.flag || w.startsWith(`${f.flag}=`);
+    const wrote =
+      pidWords.length > 0 &&
+      [...(rule.backgroundFlags ?? []).filter((f) => f.why === 'daemonize'), ...(rule.keptPidfileFlags ?? [])].some(
+        (f) => given.some(names(f)),
+      );
+    if (wrote) {
+      const missing = pidWords.filter((w) => !given.includes(w));
+      if (missing.length) d.foreground = [d.foreground, ...missing].filter(Boolean).join(' ');
+      d.pidfileKept = true;
+      d.notes.push(
+        `${rule.id} wrote its own pid file under start-stop-daemon, and writes the same one in the foreground with ${pidWords.join(' ')} (rule ${rule.id}), where its pid file options in command_args say: what reads that file keeps working, and the supervisor keeps a pid file of its own`,
+      );
+    }
     const installed = rule.sources.find((x) => x.startsWith('installed version:'));
     const src =
       (rule.sources.find((x) => x.startsWith('foreground:')) ?? rule.sources[0] ?? '') +
