@@ -33,6 +33,7 @@ const FACTS: KnowledgeFact[] = [
   'ignoredWhenSupervised',
   'stopWords',
   'stopCommands',
+  'stopPreludes',
   'foregroundLogsNoFile',
   'logKeptBy',
   'daemonOnlyFlags',
@@ -194,6 +195,21 @@ test('entryToRule keeps the control commands that stop the daemon the way SIGTER
   };
   expect(entryToRule(e).stopCommands).toEqual(['xctl stop']);
   expect(findRule('knot', 'knotd')?.stopCommands).toEqual(['knotc stop']);
+});
+
+// innd: `ctlinnd throttle "…"` then `ctlinnd shutdown "…"`; the shutdown ends it as SIGTERM does
+// and the throttle does only part of what the shutdown does. Both reach the rule.
+test('entryToRule keeps the control commands a stop may run before its stop command (stopPreludes)', () => {
+  const e: DaemonEntry = {
+    id: 'x',
+    binaries: ['xd'],
+    stopCommands: ['xctl shutdown *'],
+    stopPreludes: ['xctl throttle *'],
+    sources: { stopCommands: ['xd.c'], stopPreludes: ['xd.c: throttle does part of shutdown'] },
+  };
+  expect(entryToRule(e).stopPreludes).toEqual(['xctl throttle *']);
+  expect(findRule('innd', 'innd')?.stopCommands).toEqual(['ctlinnd shutdown *']);
+  expect(findRule('innd', 'innd')?.stopPreludes).toEqual(['ctlinnd throttle *']);
 });
 
 // snort: --create-pidfile makes it write, in the foreground too, the pid file -D writes where

@@ -25,9 +25,10 @@ function changes(r: ServiceRule): string {
   // eturnalctl stop, avahi-daemon -k: a stop() running the program with these words is the supervisor's stop.
   if (r.stopWords?.length)
     parts.push(`stop() running it with ${r.stopWords.join(' or ')} becomes the supervisor's TERM`);
+  // innd's `ctlinnd throttle …; ctlinnd shutdown …`: the stop command alone, after its preludes.
   if (r.stopCommands?.length)
     parts.push(
-      `stop() running ${r.stopCommands.join(' or ')} (a TERM stop only if it fails) becomes the supervisor's TERM`,
+      `stop() running ${r.stopCommands.join(' or ')} (alone${r.stopPreludes?.length ? `, after ${r.stopPreludes.join(' or ')}` : ''}, or with a TERM stop only if it fails) becomes the supervisor's TERM`,
     );
   return parts.join('; ') || 'supervisor only';
 }

@@ -128,6 +128,7 @@ export function entryToRule(e: DaemonEntry): ServiceRule {
     ignoredWhenSupervised: e.ignoredWhenSupervised,
     stopWords: e.stopWords,
     stopCommands: e.stopCommands,
+    stopPreludes: e.stopPreludes,
     foregroundLogsNoFile: e.foregroundLogsNoFile,
     signals: e.signals,
     refuse,

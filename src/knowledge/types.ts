@@ -29,6 +29,7 @@ export type KnowledgeFact =
   | 'ignoredWhenSupervised'
   | 'stopWords'
   | 'stopCommands'
+  | 'stopPreludes'
   | 'foregroundLogsNoFile'
   | 'packages'
   | 'signals'
@@ -93,6 +94,8 @@ export interface DaemonEntry {
   stopWords?: string[];
   /** Its control program's commands that stop it the way SIGTERM does (knowledge/schema.json). */
   stopCommands?: string[];
+  /** Control commands a stop() may run before a stopCommand, whose effect the stop includes (knowledge/schema.json). */
+  stopPreludes?: string[];
   /** Its foreground log must not go to a file (knowledge/schema.json). */
   foregroundLogsNoFile?: true;
   signals?: Record<string, string>;

@@ -165,6 +165,11 @@ export interface ServiceRule {
    * fails is the supervisor's stop.
    */
   stopCommands?: string[];
+  /**
+   * Commands of the same control program a stop() may run before one of stopCommands, whose
+   * whole effect the stop (and SIGTERM) includes (innd's `ctlinnd throttle`).
+   */
+  stopPreludes?: string[];
   /** Set when the service must not be migrated. */
   refuse?: Refusal;
   /**

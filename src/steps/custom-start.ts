@@ -1654,6 +1654,7 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
       startPreFree: !s.defines('start_pre'),
       noOwnPidfile: ctx.rule?.noOwnPidfile === true,
       stopCommands: ctx.rule?.stopCommands,
+      stopPreludes: ctx.rule?.stopPreludes,
     });
     if (r) return r;
     const rr = removeRestart(s, file, notes, edits);
@@ -2610,6 +2611,7 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
       startPreFree: !s.defines('start_pre') && !hasCode(pre),
       noOwnPidfile: ctx.rule?.noOwnPidfile === true,
       stopCommands: ctx.rule?.stopCommands,
+      stopPreludes: ctx.rule?.stopPreludes,
     });
     if (r) return r;
   }
@@ -3353,6 +3355,55 @@ function retryChoice(s: Service, stopFn: FunctionDef, stoppers: Command[]): Retr
 }
 
 /**
+ * Whether a command is the control command a rule's entry names (`knotc stop`): its program's
+ * file name and words, as written. A last `*` in the entry stands for one more word, literal (no
+ * expansion): ctlinnd's reason, `ctlinnd shutdown "OpenRC service stop"`.
+ */
+function ctlIs(c: Command, entry: string): boolean {
+  const want = entry.split(/\s+/);
+  const said = [c.name.replace(/^.*\//, ''), ...c.words.slice(1).map((w) => unquoted(w.text))];
+  if (want[want.length - 1] !== '*') return said.join(' ') === want.join(' ');
+  const last = c.words[c.words.length - 1]?.text ?? '';
+  return (
+    said.length === want.length &&
+    said.slice(0, -1).join(' ') === want.slice(0, -1).join(' ') &&
+    !/[$`\\]/.test(last) &&
+    !/^["']?-/.test(last)
+  );
+}
+
+/**
+ * innd's stop(): `ctlinnd throttle "…"`, then `ctlinnd shutdown "…"`, and `eend $?`: no process
+ * signalled, the daemon asked to stop through its control program. Where the rule's sourced
+ * stopCommands say that command ends the daemon the way SIGTERM does, and every command run
+ * before it is one of its stopPreludes (whose effect that stop includes), all unconditional and
+ * nothing else but messages, the span from the first of them to the stop command is the
+ * supervisor's stop; else undefined.
+ */
+function ctlOnlyStop(
+  s: Service,
+  f: FunctionDef,
+  stopCmds: readonly Command[],
+  stopCommands: readonly string[],
+  preludes: readonly string[],
+): { stop: Command; first: Command } | undefined {
+  if (!stopCommands.length) return undefined;
+  const runs = stopCmds.filter((c) => !MESSAGES.has(c.name) && !/^(eend|ewend)$/.test(c.name));
+  const stop = runs[runs.length - 1];
+  if (!stop || !stopCommands.some((e) => ctlIs(stop, e))) return undefined;
+  if (!runs.slice(0, -1).every((c) => preludes.some((e) => ctlIs(c, e)))) return undefined;
+  // Unconditional, each a statement of its own on its line (no `a && b`, no pipe, no redirection).
+  if (runs.some((c) => nesting(s, f, c.start) !== 0 || (c.redirects?.length ?? 0) > 0)) return undefined;
+  for (const c of runs) {
+    const line = s.initd.text.slice(s.initd.lineStart(c.start), s.initd.lineEnd(stmtEnd(c))).trim();
+    if (line !== s.initd.text.slice(c.start, stmtEnd(c)).trim()) return undefined;
+  }
+  // After the stop command only `eend $?`/`ewend $?`, which read its status (dropped with it).
+  if (stopCmds.some((c) => c.start > stop.start && !/^(eend|ewend)$/.test(c.name))) return undefined;
+  return { stop, first: runs[0] };
+}
+
+/**
  * knot's stop(): the control program's stop command (one of the rule's stopCommands, as
  * `knotc stop`), unconditional, then the TERM stop (start-stop-daemon --stop) inside only
  * `if` tests of the command's status or of the pid file's existence, nothing else in between
@@ -3368,8 +3419,7 @@ function ctlStopFallback(
   if (stopper.name !== 'start-stop-daemon' || !stopCommands.length) return undefined;
   // A plain TERM stop, as the control command's path is: no other signal, no schedule.
   if (stopper.words.slice(1).some((w) => /^["']?(-[A-Za-z]*[sR]|--signal|--retry)/.test(w.text))) return undefined;
-  const said = [ctl.name.replace(/^.*\//, ''), ...ctl.words.slice(1).map((w) => unquoted(w.text))].join(' ');
-  if (!stopCommands.includes(said) || nesting(s, f, ctl.start) !== 0) return undefined;
+  if (!stopCommands.some((e) => ctlIs(ctl, e)) || nesting(s, f, ctl.start) !== 0) return undefined;
   const depth = nesting(s, f, stopper.start);
   if (depth < 1) return undefined;
   const t = s.initd.text;
@@ -3485,7 +3535,12 @@ function convertStop(
   notes: string[],
   edits: Edit[],
   stopWords: readonly string[] = [],
-  more: { startPreFree?: boolean; noOwnPidfile?: boolean; stopCommands?: readonly string[] } = {},
+  more: {
+    startPreFree?: boolean;
+    noOwnPidfile?: boolean;
+    stopCommands?: readonly string[];
+    stopPreludes?: readonly string[];
+  } = {},
 ): Refusal | void {
   if (!ownsItsLines(s, stopFn)) return refuse('stop() shares its lines with other code');
   const stopCmds = s.initd.commands.filter((c) => c.fn === 'stop' && !CHATTER.has(c.name));
@@ -3505,17 +3560,35 @@ function convertStop(
       );
     }
   }
+  // innd's `ctlinnd throttle …; ctlinnd shutdown …`: the control program's stop command alone
+  // (after only its preludes), which the rule's sources say ends the daemon as SIGTERM does.
+  const ctlOnly =
+    stoppers.length === 0
+      ? ctlOnlyStop(s, stopFn, stopCmds, more.stopCommands ?? [], more.stopPreludes ?? [])
+      : undefined;
+  if (ctlOnly) {
+    const one = ctlOnly.first === ctlOnly.stop;
+    stoppers = [ctlOnly.stop];
+    notes.push(
+      `stop() ran ${(one ? [ctlOnly.stop] : [ctlOnly.first, ctlOnly.stop]).map((c) => commandExcerpt(s, c, 60)).join(' ... ')}, which stop${one ? 's' : ''} the daemon the way SIGTERM does (its rule's stopCommands${one ? '' : ' and stopPreludes'}, with their sources): the supervisor's stop, which sends SIGTERM, replaces ${one ? 'it' : 'them'}`,
+    );
+  }
   const choice = stoppers.length === 2 ? retryChoice(s, stopFn, stoppers) : undefined;
   if (stoppers.length !== 1 && !choice) return stopCountRefusal(s, stopFn, stopCmds, stoppers);
   const stopper = choice ? choice.rep : stoppers[0];
   /** knot's `knotc stop`, then the TERM stop only when it failed: both one TERM stop (below). */
   let fallback: { start: number; end: number } | undefined;
   /** What stands where the stop was: the stop, or the whole `if … fi` choosing its schedule. */
-  let span: Command = choice ? { ...stopper, start: choice.start, end: choice.end, redirects: [] } : stopper;
+  let span: Command = choice
+    ? { ...stopper, start: choice.start, end: choice.end, redirects: [] }
+    : ctlOnly
+      ? { ...stopper, start: ctlOnly.first.start, end: stopper.end, redirects: [] }
+      : stopper;
   // knot's `knotc stop`, accel-ppp's `accel-cmd shutdown hard`: the daemon asked to stop its
   // own way first, the signal only a fallback. Said where stop() is refused anyway.
   const askedFirst = stopCmds.find(
     (c) =>
+      !ctlOnly &&
       c.start < stopper.start &&
       !MESSAGES.has(c.name) &&
       !s.defines(c.name) &&
@@ -3569,7 +3642,7 @@ function convertStop(
           80,
         )}, which stops the daemon the way SIGTERM does (its rule's stopWords, with their source): the supervisor's stop, which sends SIGTERM, replaces it`,
     );
-  if (!STOPPERS.test(stopper.name) && !known)
+  if (!STOPPERS.test(stopper.name) && !known && !ctlOnly)
     return refuse(
       `stop() stops the daemon through its own program (${stopper.words
         .map((w) => w.text)
@@ -3779,7 +3852,7 @@ function convertStop(
   // knot's `ewend $?` after its `fi`: the status of the stop, now the supervisor's, which
   // openrc-run reports itself.
   if (
-    fallback &&
+    (fallback || ctlOnly) &&
     sp.post.filter((l) => l.trim() !== '').length === 1 &&
     /^\s*e(w)?end\s+"?\$\{?\?\}?"?\s*$/.test(sp.post.find((l) => l.trim() !== '')!)
   )

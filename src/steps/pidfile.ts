@@ -120,6 +120,18 @@ export function pidfileStep(ctx: StepContext, d: Draft): Refusal | void {
   const convertedReads = (d.converted?.edits ?? []).some(
     (e) => convertedFunction(ctx, e) !== null && expansions(e.text).length > 0,
   );
+  // innd's start_pre(): `if [ -f ${pidfile} ] || …; then command_args="${command_args} -r"`. The
+  // daemon's own pid file, still there when the service starts, means it did not shut down
+  // cleanly, and the daemon gets recovery arguments for it. supervise-daemon restarts a daemon
+  // that died without running start_pre(), so after a crash it would run without them.
+  const marker = ruleSays ? crashMarker(s, readers, rewritten) : undefined;
+  if (marker)
+    return {
+      kind: 'refuse',
+      code: 'dynamic',
+      reason: `${marker.fn}() takes ${daemon}'s own pid file, left behind when it did not shut down cleanly, as the sign of a crash and changes its arguments for that (${marker.line}): supervise-daemon restarts a daemon that died without running ${marker.fn}(), so after a crash ${daemon} would run again without that recovery`,
+      suggestion: `keep this service on start-stop-daemon; or, to supervise it anyway, take that test out of ${marker.fn}() (and recover by hand after a crash), then migrate again`,
+    };
   const alias =
     readers.length || convertedReads
       ? daemonPidfileAlias(ctx, d, readers, rewritten, ruleSays, !!last, made && !ruleSays)
@@ -261,6 +273,32 @@ export function pidfileStep(ctx: StepContext, d: Draft): Refusal | void {
   // Where it goes depends on where our block lands, which only the composition knows (the
   // block may move below a sourced file): it must follow both pidfile= and supervisor=.
   d.relocation = { at: Math.max(...after), lines };
+}
+
+/**
+ * A start_pre() (or start()) line testing whether the pid file exists (`[ -f ${pidfile} ]`) in an
+ * `if` whose body, up to its first `fi`, changes command_args: the daemon's arguments chosen by
+ * whether it left its pid file behind. The function and the test line, or undefined.
+ */
+function crashMarker(
+  s: Service,
+  readers: readonly FunctionDef[],
+  rewritten: (offset: number) => boolean,
+): { fn: string; line: string } | undefined {
+  for (const f of readers.filter((x) => x.name === 'start_pre' || x.name === 'start')) {
+    const body = s.initd.text.slice(f.body.start, f.body.end);
+    for (const m of body.matchAll(/\$\{?pidfile\b/g)) {
+      const at = f.body.start + m.index!;
+      if (rewritten(at)) continue;
+      const line = s.initd.text.slice(s.initd.lineStart(at), s.initd.lineEnd(at));
+      if (!/^\s*(if|elif)\b/.test(line) || !/(\[|\btest)\s+(!\s+)?-[efs]\s+"?\$\{?pidfile\b/.test(line)) continue;
+      const rest = s.initd.text.slice(s.initd.lineEnd(at), f.body.end).split(/\r?\n/);
+      const end = rest.findIndex((l) => /^\s*fi\b/.test(l));
+      if (rest.slice(0, end < 0 ? rest.length : end).some((l) => /^\s*command_args=/.test(l)))
+        return { fn: f.name, line: line.trim().replace(/\s+/g, ' ').slice(0, 80) };
+    }
+  }
+  return undefined;
 }
 
 /** The name the script's functions read the script's pid file by, once pidfile is the supervisor's. */

@@ -399,6 +399,64 @@ describe('a single start-stop-daemon launch', () => {
     });
   });
 
+  // innd: no start(), and a stop() that only runs `ctlinnd throttle "…"` then `ctlinnd shutdown
+  // "…"`. innd's entry says the shutdown ends it as SIGTERM does (stopCommands, its reason a
+  // last literal word) and the throttle does only part of what that shutdown does anyway
+  // (stopPreludes): the supervisor's stop replaces stop(); without them, refused as before.
+  describe("a stop() made only of the control program's stop command and its preludes", () => {
+    const stop = (...body: string[]) =>
+      sh(
+        '#!/sbin/openrc-run',
+        'command=/usr/sbin/food',
+        'pidfile=/run/food/food.pid',
+        'stop() {',
+        '\tebegin "Stopping food"',
+        ...body,
+        '\teend $?',
+        '}',
+      );
+    const inndLike = stop(
+      '\t/usr/bin/foodctl throttle "OpenRC service stop"',
+      '\t/usr/bin/foodctl shutdown "OpenRC service stop"',
+    );
+    const both = {
+      rule: rule({
+        daemons: ['food'],
+        foreground: '-f',
+        stopCommands: ['foodctl shutdown *'],
+        stopPreludes: ['foodctl throttle *'],
+      }),
+    };
+    test('converted: stop() goes whole, with a note', () => {
+      const { r, d, s } = run(inndLike, both);
+      expect(r).toBeUndefined();
+      const out = applied(s, d.converted!.edits);
+      expect(out).not.toMatch(/stop\(\)|foodctl|stop_post|stop_pre|eend/);
+      expect(d.notes).toContain(
+        `stop() ran /usr/bin/foodctl throttle "OpenRC service stop" ... /usr/bin/foodctl shutdown "OpenRC service stop", which stop the daemon the way SIGTERM does (its rule's stopCommands and stopPreludes, with their sources): the supervisor's stop, which sends SIGTERM, replaces them`,
+      );
+      // The stop command alone needs no preludes.
+      const alone = run(stop('\t/usr/bin/foodctl shutdown "bye"'), both);
+      expect(alone.r).toBeUndefined();
+    });
+    test('refused without the rule, without the preludes, or with a reason not written out', () => {
+      const norule = run(inndLike).r?.reason;
+      expect(norule).toMatch(/stop\(\) signals no process itself/);
+      const noPrelude = {
+        rule: rule({ daemons: ['food'], foreground: '-f', stopCommands: ['foodctl shutdown *'] }),
+      };
+      expect(run(inndLike, noPrelude).r?.reason).toMatch(/stop\(\) signals no process itself/);
+      expect(run(stop('\t/usr/bin/foodctl shutdown "$REASON"'), both).r?.reason).toMatch(
+        /stop\(\) signals no process itself/,
+      );
+      // another command beside them, or the stop command under a condition
+      expect(run(stop('\trm -f /run/food/lock', '\t/usr/bin/foodctl shutdown "x"'), both).r).toBeDefined();
+      expect(
+        run(stop('\tif [ -f $pidfile ]; then', '\t\t/usr/bin/foodctl shutdown "x"', '\tfi'), both).r,
+      ).toBeDefined();
+    });
+  });
+
   // watchdog: `--retry $(get_delay)` was written as retry='$(get_delay)', a literal.
   test('stop() with a --retry computed at run time: refused', () => {
     const { r } = run(

@@ -1020,3 +1020,45 @@ describe('a function reading the pid file a moved flag named, for a daemon whose
     expect(run(script('\tread pid <${pidfile}', '\tkill -HUP ${pid}'), { rule: fixed }).r).toBeUndefined();
   });
 });
+
+// innd's start_pre(): `if [ -f ${pidfile} ] || …; then command_args="${command_args} -r"; fi`.
+// The daemon writes that file itself (its rule says so) and removes it when it shuts down
+// cleanly: still there at start, it marks a crash, and the daemon gets recovery arguments.
+// supervise-daemon restarts a daemon that died without running start_pre(), so that recovery
+// would not happen after a crash: refused, naming the test.
+describe("start_pre() taking the daemon's own pid file as the sign of a crash", () => {
+  const script = (...body: string[]) =>
+    sh(
+      '#!/sbin/openrc-run',
+      'command=/usr/sbin/food',
+      'command_args="${FOOD_OPTS}"',
+      'pidfile=/run/food/food.pid',
+      'start_pre() {',
+      ...body,
+      '}',
+    );
+  const writes = rule({ id: 'food', daemons: ['food'], foreground: '-f', ownPidfile: '*' });
+  test('refused when the test changes command_args', () => {
+    const { r } = run(
+      script(
+        '\tif [ -f ${pidfile} ] || [ ! -s /var/lib/food/db ]; then',
+        '\t\tcommand_args="${command_args} -r"',
+        '\tfi',
+      ),
+      { rule: writes },
+    );
+    expect(r).toMatchObject({ kind: 'refuse', code: 'dynamic' });
+    expect(r && r.reason).toBe(
+      "start_pre() takes food's own pid file, left behind when it did not shut down cleanly, as the sign of a crash and changes its arguments for that (if [ -f ${pidfile} ] || [ ! -s /var/lib/food/db ]; then): supervise-daemon restarts a daemon that died without running start_pre(), so after a crash food would run again without that recovery",
+    );
+  });
+  test('not refused for a test that changes nothing the daemon gets, or where no rule says the daemon writes it', () => {
+    const other = run(script('\tif [ -f ${pidfile} ]; then', '\t\tewarn "food did not stop cleanly"', '\tfi'), {
+      rule: writes,
+    });
+    expect(other.r).toBeUndefined();
+    expect(other.d.notes.join(' ')).toContain('now as ${daemon_pidfile}');
+    const marker = script('\tif [ -f ${pidfile} ]; then', '\t\tcommand_args="${command_args} -r"', '\tfi');
+    expect(run(marker).r?.reason ?? '').not.toContain('as the sign of a crash');
+  });
+});
