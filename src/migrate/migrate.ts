@@ -285,7 +285,9 @@ export function migrateLoaded(l: LoadedService, options: PlanOptions = {}): Serv
   const planned = composed ? prepared!.service : service;
   if (plan.kind === 'refuse') return { service: l.name, plan, rule, changes: [], passes: 0 };
   // Whatever decides the command lines and cannot be read with certainty: refused, never guessed.
-  const unknown = [...planned.unknown][0];
+  // ser2net's config_check() builds command_args when the service starts, and the plan leaves it
+  // there (custom-start's commandArgsBuiltAtStart): that value is not needed here.
+  const unknown = [...planned.unknown].filter(([n]) => !(plan.kind === 'migrate' && plan.builtAtStart?.includes(n)))[0];
   if (unknown && plan.kind === 'migrate')
     return refused(
       l.name,

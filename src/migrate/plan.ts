@@ -28,6 +28,8 @@ export type Plan =
       evidence: Evidence[];
       /** The stop schedule has no KILL step (Draft.stopsWithoutKill). */
       stopsWithoutKill?: boolean;
+      /** Variables a function builds when the service starts, left to it (Converted.argsAtStart). */
+      builtAtStart?: string[];
     }
   | { kind: 'already'; where: 'init.d' | 'conf.d' | 'default'; notes: string[] }
   | Refusal;
@@ -96,6 +98,16 @@ export function planMigration(input: PlanInput): Plan {
         .filter((_, i) => !d.convertedTake.has(i) && (d.operandSupervisedOnly || !d.operandLast?.includes(i)))
         .map((t) => t.text);
       const selfOnly = rest.length === 1 && /^["']?\$\{?command_args\}?["']?$/.test(rest[0]);
+      // ser2net's config_check() sets command_args itself when the service starts: a line
+      // written here would be replaced by it, and the launch's other words lost.
+      if (c.argsAtStart && rest.length && !selfOnly)
+        return {
+          kind: 'refuse',
+          code: 'custom-start',
+          reason: `the launch passes \${command_args}, which ${c.argsAtStart.map((f) => `${f}()`).join(', ')} builds when the service starts, and other words (${rest.filter((w) => !/^["']?\$\{?command_args\}?["']?$/.test(w)).join(' ')}) that must stay on the command line: OpenRC's start reads command_args only, which that function sets, so there is no line for them`,
+          suggestion:
+            'add those words to command_args inside that function (or set command_args at the top of the script), then migrate again',
+        };
       if (rest.length && !selfOnly)
         lines.push(`command_args="${deferRefs(rest.join(' ').replace(/(["\\])/g, '\\$1'), c.deferred)}"`);
       lines.push(...c.lines.filter((l) => !s.isSet(l.slice(0, l.indexOf('=')))));
@@ -172,6 +184,7 @@ export function planMigration(input: PlanInput): Plan {
       warnings: d.warnings,
       evidence: d.evidence,
       stopsWithoutKill: d.stopsWithoutKill,
+      ...(c?.argsAtStart && { builtAtStart: ['command_args'] }),
     };
   }
 

@@ -2297,6 +2297,8 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
     return l?.slice(0, l.indexOf('='));
   };
   const deferred: string[] = [];
+  /** The functions that build command_args when the service starts (commandArgsBuiltAtStart). */
+  let argsAtStart: string[] | undefined;
   const unlocal: Assignment[] = [];
   /** `local V` (declare, typeset) in start() before the launch, without a value. */
   const declaredLocal = (v: string) =>
@@ -2390,6 +2392,18 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
       v === 'command_args' || v === 'pidfile'
         ? `set ${v} with plain lines at the top of the script (they may read conf.d's variables), or convert start() by hand, then migrate again`
         : undefined;
+    // ser2net's config_check() builds command_args when the service starts: left there (below).
+    if (no && v === 'command_args' && !top && !hook && no === openrcVarWhy(v)) {
+      const built = commandArgsBuiltAtStart(s, ctx.rule, start, launch, args);
+      if (typeof built === 'string')
+        return refuse(
+          `the launch reads command_args, which only ${inFn.fn}() sets, when the service starts: ${built}, so rc-supervise cannot tell that the words it builds hold none of the daemon's options the conversion must move`,
+          "set command_args with plain lines at the top of the script (they may read conf.d's variables), or convert start() by hand, then migrate again",
+        );
+      argsAtStart = built.fns;
+      deferred.push(v);
+      continue;
+    }
     if (no)
       return refuse(
         hook
@@ -2466,6 +2480,10 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
     lateDone.push(l);
   }
   const earlyArgs = early.filter((v) => argVars.has(v));
+  if (argsAtStart)
+    notes.push(
+      `command_args is still built by ${argsAtStart.map((f) => `${f}()`).join(', ')}, now called from start_pre(): openrc-run runs start_pre() and OpenRC's start in one shell, and the start expands \${command_args} after it, so the daemon gets the words the launch got; none of them is one of the daemon's daemonize or pid file options (rule ${ctx.rule!.id}), which the conversion moves out of the launch's other words`,
+    );
   if (earlyArgs.length)
     notes.push(
       `the daemon's arguments read ${refs(earlyArgs)} when the service starts: OpenRC builds the command line after start_pre(), which sets ${earlyArgs.length > 1 ? 'them' : 'it'} as start() did before the launch (docs/openrc.md §2)`,
@@ -2634,6 +2652,7 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
     ...(ampMakePidfile && { ampMakePidfile }),
     notes,
     pidfileFromStop,
+    ...(argsAtStart && { argsAtStart }),
   };
 }
 
@@ -3649,7 +3668,19 @@ function convertStop(
         .join(' ')
         .slice(0, 80)}); the supervisor would only send it a signal`,
     );
-  const words = stopper.words.slice(1).map((w) => unquoted(w.text));
+  // ser2net's `start-stop-daemon --stop ${start_stop_daemon_args}`: a variable set once, plainly,
+  // at the top of the script to options only (knownOptionWords) stands for its words, read as
+  // start()'s launch reads them; its --retry or --signal, if any, are then seen below.
+  const stopWordsOf = (ws: readonly { text: string }[]) =>
+    stopper.name !== 'start-stop-daemon'
+      ? ws.map((w) => w.text)
+      : ws.flatMap((w) => {
+          if (!/^\$\{?[A-Za-z_]\w*\}?$/.test(w.text)) return [w.text];
+          const k = knownOptionWords(s, w.text);
+          return k && !k.cond && /^-/.test(k.words[0] ?? '') ? k.words : [w.text];
+        });
+  const stopRaw = stopWordsOf(stopper.words.slice(1));
+  const words = stopRaw.map((w) => unquoted(w));
   /** stop()'s own variable naming the pid file, known to be the converted one (oneLiteralFile). */
   let pidLocal: string | undefined;
   /** retry computed by a function of the script when the service starts and stops (watchdog's get_delay). */
@@ -3662,7 +3693,7 @@ function convertStop(
     // `--stop ${RETRY} --pidfile …`: a variable where an option stands may hold --retry or
     // --signal, which the supervisor's stop would then miss.
     // Words after `--` are the daemon's arguments; a quoted word or a static path is the program.
-    const raw = stopper.words.slice(1).map((w) => w.text);
+    const raw = stopRaw;
     const hidden =
       words[p.operandsAt - 1] === '--'
         ? undefined
@@ -3998,4 +4029,128 @@ export function customStartStep(ctx: StepContext, d: Draft): Refusal | void {
       `${c.cmd.fn}() keeps its start-stop-daemon --start: openrc-run runs it only while the service is stopped (extra_stopped_commands), when no supervisor runs, and it runs the program in the foreground to its end, as before`,
     );
   d.initdReasons.unshift('custom start()/stop() must be replaced in init.d');
+}
+
+/**
+ * ser2net's and ttyd's `config_check()`, which start() calls before the launch: it builds
+ * command_args (`command_args="${EXTRA_OPTS}"`, then `command_args="${command_args} -p
+ * ${CONTROL_PORT}"` under conditions), and the launch passes `${command_args}` plus static words
+ * (`-P "${pidfile}"`). In start_pre() the function still sets command_args, in the shell whose
+ * default_start then reads it (openrc-run.sh runs start_pre, start and start_post as functions
+ * of one shell; supervise_start and ssd_start expand $command_args in their eval), so the daemon
+ * gets the words config_check() built, as the launch did. That holds only where those words
+ * cannot hold what the conversion must move (the daemon's daemonize and pid file options, which
+ * the rule names): every word each assignment adds is a literal that is not one of them, or a
+ * variable that no function sets and whose value (conf.d's) holds none of them and nothing
+ * OpenRC's eval would read as shell, or a variable set only in functions from such words.
+ * Returns the names of the functions that set command_args, or why not.
+ */
+function commandArgsBuiltAtStart(
+  s: Service,
+  rule: StepContext['rule'],
+  start: FunctionDef,
+  launch: Command,
+  args: readonly Token[],
+): { fns: string[] } | string {
+  if (!rule || rule.refuse || rule.foreground === undefined)
+    return "no rule says which of the daemon's options daemonize it or name its pid file";
+  const own = (t: string) => /^\$\{?command_args\}?$/.test(t);
+  const at = args.filter((a) => own(a.text));
+  if (at.length !== 1 || args.some((a) => !own(a.text) && referencedVars(a.text).includes('command_args')))
+    return 'the launch passes command_args other than as one unquoted ${command_args} word';
+  const sets = s.initd.assignments.filter((a) => a.name === 'command_args');
+  if (
+    s.initd.assignments.some((a) => a.fn === null && a.name === 'command_args') ||
+    s.confd?.assignments.some((a) => a.name === 'command_args') ||
+    s.rcconf.some((f) => f.assignments.some((a) => a.name === 'command_args'))
+  )
+    return 'command_args is also set outside the function';
+  if (
+    [s.initd, ...(s.confd ? [s.confd] : []), ...s.rcconf].some((f) =>
+      f.commands.some((c) => c.name === '.' || c.name === 'source' || (c.name === 'eval' && !c.subshell)),
+    )
+  )
+    return 'the script also sources a file or runs eval, which may set it';
+  const fns = [...new Set(sets.map((a) => a.fn!))];
+  if (fns.some((fn) => fn === 'start' || /^(start|stop)_(pre|post)$/.test(fn) || !calledBefore(s, start, launch, fn)))
+    return 'command_args is set by a function start() does not call before the launch';
+  if (sets.some((a) => a.form !== 'assign' || a.declaration || s.initd.setsLocal(a)))
+    return 'command_args is declared or set through a default';
+  // The other words of the launch are static: they read nothing a function sets.
+  const setInFn = (v: string) => s.initd.assignments.some((a) => a.name === v && a.fn !== null);
+  const other = args.find((a) => !own(a.text) && referencedVars(a.text).some(setInFn));
+  if (other) return `the launch also passes ${other.text}, which a function sets`;
+  const specs = rule.backgroundFlags ?? [];
+  const isFlag = (w: string) =>
+    specs.some(
+      (f) =>
+        w === f.flag ||
+        (f.value && w.startsWith(`${f.flag}=`)) ||
+        (/^-[^-]$/.test(f.flag) && new RegExp(`^-[A-Za-z0-9]*${f.flag[1].replace(/\W/g, '\\$&')}`).test(w)),
+    );
+  const seen = new Set<string>();
+  /** A variable's value and, where functions set it, their values too. */
+  const refOk = (r: string, w: string, oneWord: boolean, depth: number): string | undefined => {
+    if (r === 'command_args') return `it reads \${command_args} inside ${w}`;
+    if (OPENRC_VARS.test(r)) return `it reads \${${r}}, a name OpenRC itself sets`;
+    const value = s.value(r);
+    if (value === null) return `it reads \${${r}}, whose value is not known here`;
+    if (value !== undefined) {
+      if (EVAL_SPECIAL.test(value) || (oneWord && /[ \t]/.test(value)))
+        return `it reads \${${r}}, whose value ${JSON.stringify(value)} OpenRC's eval would read as shell`;
+      const flag = value.split(/[ \t]+/).find(isFlag);
+      if (flag) return `it reads \${${r}}, whose value holds ${flag}, a daemonize or pid file option`;
+    }
+    if (seen.has(r) || !setInFn(r)) return undefined;
+    seen.add(r);
+    const own = s.initd.assignments.filter((a) => a.name === r);
+    if (depth > 2 || own.some((a) => a.fn === null || a.form !== 'assign' || a.declaration))
+      return `it reads \${${r}}, which is set in a way rc-supervise does not follow`;
+    for (const a of own) {
+      const why = wordsOk(a.value.text, depth + 1);
+      if (why) return why;
+    }
+    return undefined;
+  };
+  const wordsOk = (text: string, depth: number): string | undefined => {
+    let v = text;
+    if (/^"[^"]*"$/.test(v)) v = v.slice(1, -1);
+    // ttyd's `${PTY/\/dev\/}`: a pattern operation on one variable, its pattern without blanks
+    // or expansions. The variable's value must then be one safe field, and the word must not
+    // start with the operation (a literal before it, `/dev/`, keeps it from being an option).
+    const ops: { name: string; word: string }[] = [];
+    v = v.replace(/\$\{([A-Za-z_]\w*)([/#%][^}\s"'`$]*)\}/g, (_m, name: string) => {
+      ops.push({ name, word: '' });
+      return `\u0000${ops.length - 1}\u0000`;
+    });
+    if (/["'`\\]|\$\(/.test(v)) return `it is written with quotes or a command substitution (${text})`;
+    for (const w of v.split(/[ \t]+/).filter(Boolean)) {
+      if (own(w)) continue;
+      for (const m of w.matchAll(/\u0000(\d+)\u0000/g)) {
+        if (w.startsWith('\u0000') && specs.length)
+          return `it adds a word that starts with a pattern operation on \${${ops[+m[1]].name}}`;
+        const why = refOk(ops[+m[1]].name, w, true, depth);
+        if (why) return why;
+      }
+      const plain = w.replace(/\u0000\d+\u0000/g, 'x');
+      const refs = referencedVars(plain);
+      if (!refs.length) {
+        if (isFlag(plain)) return `it adds ${w}, which the daemon takes as a daemonize or pid file option`;
+        if (EVAL_SPECIAL.test(plain)) return `it adds ${w}, which OpenRC's eval would read as shell`;
+        continue;
+      }
+      if (/\$\{[^}]*[^\w}]/.test(plain))
+        return `it reads a variable through an operation rc-supervise does not follow (${w})`;
+      for (const r of refs) {
+        const why = refOk(r, w, false, depth);
+        if (why) return why;
+      }
+    }
+    return undefined;
+  };
+  for (const a of sets) {
+    const why = wordsOk(a.value.text, 0);
+    if (why) return `${a.fn}() sets command_args, but ${why}`;
+  }
+  return { fns };
 }

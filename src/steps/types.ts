@@ -94,6 +94,12 @@ export interface Converted {
    * escaped itself.
    */
   deferred: string[];
+  /**
+   * ser2net's config_check(): the functions, called from start_pre() now, that build command_args
+   * when the service starts; the launch's other words must all leave for
+   * command_args_background (plan.ts), since a command_args line would be overwritten by them.
+   */
+  argsAtStart?: string[];
   /** Declarative lines from the launch's start-stop-daemon options (pidfile=, command_user=, ...). */
   lines: string[];
   /** Edits replacing start()/stop()/restart() (removal, or a rename to start_pre/...). */

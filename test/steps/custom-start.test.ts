@@ -3092,7 +3092,7 @@ describe('variables a function sets, read when the service starts', () => {
       'command_args set only by a function start() calls',
       ['config_check() {', '\tcommand_args="${EXTRA_OPTS}"', '}'],
       ['\tconfig_check || return 1', '\tstart-stop-daemon --start --exec /usr/bin/foo -- ${command_args}'],
-      "the launch reads command_args, which only config_check() sets: at the top of the script it would be empty (and it cannot be read at start time: command_args is the argument list OpenRC's own start reads, and rc-supervise must see its words (the daemon's flags among them) to convert the launch)",
+      "the launch reads command_args, which only config_check() sets, when the service starts: no rule says which of the daemon's options daemonize it or name its pid file, so rc-supervise cannot tell that the words it builds hold none of the daemon's options the conversion must move",
       'command_args',
     ],
     [
