@@ -2404,6 +2404,19 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
       deferred.push(v);
       continue;
     }
+    // shellinaboxd's start_pre(): `command_args="${command_args} --user-css=$(my_join , …)"`, with
+    // literal double quotes around each label. The launch passed those words as they were; OpenRC's
+    // start, under either supervisor, evaluates command_args again (ssd_start and supervise_start
+    // alike), so their quotes and other shell characters would be read as shell.
+    const computed =
+      hook && v === 'command_args'
+        ? s.initd.assignments.find((a) => a.name === v && a.fn === 'start_pre' && /\$\(|`/.test(a.value.text))
+        : undefined;
+    if (no && computed)
+      return refuse(
+        `the launch reads command_args, to which start_pre() adds words computed when the service starts (${commandExcerptText(computed.value.text)}): the launch passed them to the daemon as they were, but OpenRC's own start, under start-stop-daemon as under supervise-daemon, evaluates command_args again, so quotes or other shell characters in those words would be read as shell and the daemon would get other words`,
+        "keep this service's own start(); or have start_pre() build words that need no second reading (no quotes, no shell characters) and remove start(), then migrate again",
+      );
     if (no)
       return refuse(
         hook
@@ -4153,4 +4166,10 @@ function commandArgsBuiltAtStart(
     if (why) return `${a.fn}() sets command_args, but ${why}`;
   }
   return { fns };
+}
+
+/** A value as written, cut at 60 characters. */
+function commandExcerptText(text: string): string {
+  const one = text.replace(/\s+/g, ' ');
+  return one.length > 60 ? `${one.slice(0, 57)}...` : one;
 }

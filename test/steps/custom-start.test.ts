@@ -3104,12 +3104,7 @@ describe('variables a function sets, read when the service starts', () => {
     ],
     [
       'command_args that start_pre() adds to',
-      [
-        'command_args="${FOO_OPTS}"',
-        'start_pre() {',
-        '\tcommand_args="${command_args} --css=$(ls /usr/share/foo)"',
-        '}',
-      ],
+      ['command_args="${FOO_OPTS}"', 'start_pre() {', '\tcommand_args="${command_args} --css=${FOO_CSS}"', '}'],
       [
         '\tstart-stop-daemon --start --background --make-pidfile --pidfile /run/foo.pid --exec /usr/bin/foo -- ${command_args}',
       ],
@@ -3121,6 +3116,27 @@ describe('variables a function sets, read when the service starts', () => {
     expect(r.reason).toBe(PREFIX + why);
     expect(r.suggestion).toBe(
       `set ${v} with plain lines at the top of the script (they may read conf.d's variables), or convert start() by hand, then migrate again`,
+    );
+  });
+
+  // shellinaboxd's start_pre(): `--user-css=$(my_join , …)` with literal quotes around each label.
+  // The launch passed them as they were; OpenRC's start evaluates command_args again, under
+  // start-stop-daemon too, and would read them as shell.
+  test('command_args that start_pre() adds computed words to: the second reading is the reason', () => {
+    const r = refusal(
+      sh(
+        '#!/sbin/openrc-run',
+        'command_args="${FOO_OPTS}"',
+        'start_pre() {',
+        '\tcommand_args="${command_args} --css=$(ls /usr/share/foo)"',
+        '}',
+        'start() {',
+        '\tstart-stop-daemon --start --background --make-pidfile --pidfile /run/foo.pid --exec /usr/bin/foo -- ${command_args}',
+        '}',
+      ),
+    );
+    expect(r.reason).toBe(
+      `${PREFIX}the launch reads command_args, to which start_pre() adds words computed when the service starts ("\${command_args} --css=$(ls /usr/share/foo)"): the launch passed them to the daemon as they were, but OpenRC's own start, under start-stop-daemon as under supervise-daemon, evaluates command_args again, so quotes or other shell characters in those words would be read as shell and the daemon would get other words`,
     );
   });
 
