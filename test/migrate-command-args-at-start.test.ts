@@ -139,3 +139,45 @@ test('termnetd is refused by its rule, saying why', () => {
     expect(r.plan.reason).toContain('termnetd forks a termnetd child for every client connection');
   }
 });
+
+// Our own script shaped like Gentoo's ttyd (termpkg): config_check() builds command_args, start()
+// runs its set-up steps only when the launch succeeded, stop() cleans up after the stop.
+const ttyd = (after: string[]) =>
+  sh(
+    '#!/sbin/openrc-run',
+    'command="/usr/sbin/ttyd"',
+    'config_check() {',
+    '\tDEV="/dev/${PTY/\\/dev\\/}"',
+    '\tcommand_args="-d ${DEV} ${HOST} ${PORT}"',
+    '}',
+    'start() {',
+    '\tconfig_check || return $?',
+    '\tebegin "Starting ttyd"',
+    '\tstart-stop-daemon --start --exec ${command} -- ${command_args}',
+    ...after,
+    '}',
+    'stop() {',
+    '\tconfig_check',
+    '\tebegin "Stopping ttyd"',
+    '\tstart-stop-daemon --stop --exec ${command}',
+    '\teend $?',
+    '\trm -f /dev/modem',
+    '}',
+  );
+const confd = 'PTY="/dev/ptyp0"\nHOST="h.example"\nPORT=3000\n';
+const runTtyd = (after: string[]) => migrateLoaded(loaded({ svc: 'ttyd', initdIn: ttyd(after), confdIn: confd }));
+
+test('`if eend $?; then …; fi` after the launch of a daemon that forks at once becomes start_post()', () => {
+  const r = runTtyd(['\tif eend $?; then', '\t\tchmod 660 /dev/ttyp0', '\t\tln -snf ttyp0 /dev/modem', '\tfi']);
+  expect(r.plan.kind).toBe('migrate');
+  if (r.plan.kind !== 'migrate') return;
+  const after = r.changes.find((c) => c.path === 'etc/init.d/ttyd')!.after;
+  expect(after).toContain('start_post() {\n\tchmod 660 /dev/ttyp0\n\tln -snf ttyp0 /dev/modem\n}');
+  expect(after).toContain('stop_post() {\n\trm -f /dev/modem\n');
+  expect(r.plan.notes.join('\n')).toContain('ttyd-termpkg forks before it does any work (rule ttyd-termpkg)');
+});
+
+test('an if with an else after the launch is not taken apart', () => {
+  const r = runTtyd(['\tif eend $?; then', '\t\tchmod 660 /dev/ttyp0', '\telse', '\t\techo failed', '\tfi']);
+  expect(r.plan.kind).toBe('refuse');
+});

@@ -120,6 +120,7 @@ export function entryToRule(e: DaemonEntry): ServiceRule {
     foregroundSkips: e.foregroundSkips,
     daemonOnlyFlags: e.daemonOnlyFlags?.map((f) => flag(f, 'daemon-only')),
     readyOnFork: e.readyOnFork,
+    forksAtOnce: e.forksAtOnce,
     termDeferred: e.termDeferred,
     configForks: e.configForks,
     pidfileLock: e.pidfileLock,

@@ -21,6 +21,7 @@ export type KnowledgeFact =
   | 'foregroundSkips'
   | 'daemonOnlyFlags'
   | 'readyOnFork'
+  | 'forksAtOnce'
   | 'termDeferred'
   | 'configForks'
   | 'pidfileLock'
@@ -78,6 +79,8 @@ export interface DaemonEntry {
   foregroundSkips?: string;
   /** What its parent waits for before exiting when it forks (knowledge/schema.json): warned. */
   readyOnFork?: string;
+  /** It forks before doing any work (knowledge/schema.json): commands after the launch may go to start_post(). */
+  forksAtOnce?: boolean;
   /** When it does not end on TERM (knowledge/schema.json): warned. */
   termDeferred?: string;
   /** A configuration setting that makes it daemonize and no command-line word overrides (knowledge/schema.json): warned. */

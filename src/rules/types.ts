@@ -121,6 +121,12 @@ export interface ServiceRule {
    */
   readyOnFork?: string;
   /**
+   * The daemon forks, and its parent exits, before it does any work (termpkg's ttyd): a start()
+   * launching it without --background returned at the spawn, so what it ran after the launch may
+   * go to start_post() (knowledge/schema.json).
+   */
+  forksAtOnce?: boolean;
+  /**
    * When the daemon does not end on TERM (lvmlockd: a lockspace still started): start-stop-daemon's
    * stop failed then, supervise-daemon's reports success and leaves it unsupervised. Warned.
    */

@@ -1084,9 +1084,30 @@ function classifyPost(
   startAssigns: readonly { name: string; declaration?: string }[],
   spawnedOnly = false,
   launchPid: readonly string[] = [],
+  forksAtOnce?: string,
 ): PostPlan {
-  const code = post.filter((l) => !/^\s*#/.test(l));
+  let code = post.filter((l) => !/^\s*#/.test(l));
   if (code.length === 0) return { keep: post, notes: [] };
+  const shapeNotes: string[] = [];
+  // ttyd's `if eend ${?}; then setup_perms; setup_links; return 0; fi`: the steps run only when
+  // the launch succeeded. openrc-run runs start_post() only when start succeeded (`"$1" || exit
+  // $?`, then "$1"_post), so they go there, one level less indented. (A failed launch made that
+  // start() return 0, the status of an if whose branch did not run: now the start fails.)
+  const ifOk = /^\s*if\s+eend\s+"?\$\{?\?\}?"?\s*;\s*then\s*$/;
+  if (
+    code.length >= 3 &&
+    ifOk.test(code[0]) &&
+    /^\s*fi\s*$/.test(code[code.length - 1]) &&
+    !code.slice(1, -1).some((l) => /^\s*(if|elif|else|fi)\b|\$\{?\?/.test(l))
+  ) {
+    const first = post.indexOf(code[0]);
+    const last = post.lastIndexOf(code[code.length - 1]);
+    post = post.slice(first + 1, last).map((l) => l.replace(/^\t/, ''));
+    code = post.filter((l) => !/^\s*#/.test(l));
+    shapeNotes.push(
+      'start() ran its steps after the launch only when the launch succeeded (`if eend $?; then … fi`): they are start_post(), which openrc-run runs only after a successful start',
+    );
+  }
   const t = s.initd.text;
   const from = s.initd.lineEnd(stmtEnd(launch));
   const inPost = (x: { start: number }) => x.start >= from && x.start < start.body.end;
@@ -1179,7 +1200,7 @@ function classifyPost(
       refuse: `start() reads the daemon's pid file after the launch (\`${l}\`); under the supervisor that file may not be there yet, or be the supervisor's own`,
     };
   }
-  const notes: string[] = [];
+  const notes: string[] = [...shapeNotes];
   for (const c of cmds) {
     if (MESSAGES.has(c.name)) {
       // `eend 1` or eerror (which returns 1) fails start_post(): the supervisor would keep
@@ -1226,6 +1247,14 @@ function classifyPost(
     // start_post() it runs at the same moment.
     // A command named by a variable (Alpine's bmc-watchdog runs `$OPTIONS` on a line its launch
     // forgot to continue): what runs is not known, so it is not kept.
+    // ttyd forks before anything else (rule forksAtOnce): start-stop-daemon without
+    // --background returned at that fork, so the command never waited for it to be ready either.
+    if (forksAtOnce && !/[$`]/.test(c.words[0]?.text ?? '$')) {
+      notes.push(
+        `start_post() keeps \`${shown(c)}\`, which start() ran after the launch: ${forksAtOnce} forks before it does any work (rule ${forksAtOnce}), so start-stop-daemon returned as soon as it was spawned and the command never waited for it to be ready; under the supervisor it runs at the same moment, once per start, not again when the supervisor restarts a daemon that died`,
+      );
+      continue;
+    }
     if (spawnedOnly && !/[$`]/.test(c.words[0]?.text ?? '$')) {
       notes.push(
         `start_post() keeps \`${shown(c)}\`, which start() ran after the launch: start-stop-daemon --background returned as soon as the daemon was spawned, so it never waited for the daemon to be ready, and under the supervisor it runs at the same moment; like all of start_post() it runs once per start, not again when the supervisor restarts a daemon that died`,
@@ -2589,7 +2618,16 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
   )
     return refuse('start() declares a variable of the launch local on a line rc-supervise does not move as it stands');
   const eol = s.initd.eol;
-  const postPlan = classifyPost(s, start, launch, pieces.post, startAssigns, spawnedOnly, launchPid);
+  const postPlan = classifyPost(
+    s,
+    start,
+    launch,
+    pieces.post,
+    startAssigns,
+    spawnedOnly,
+    launchPid,
+    !!ctx.rule?.forksAtOnce && !spawnedOnly && !ctx.rule.refuse ? ctx.rule.id : undefined,
+  );
   if ('refuse' in postPlan) return refuse(postPlan.refuse, postPlan.suggestion);
   const post = postPlan.keep;
   const acrossStart = localAcross(pieces.pre, post);

@@ -26,6 +26,9 @@ export function readinessStep(ctx: StepContext, d: Draft): Refusal | void {
   const s = ctx.service;
   if (d.converted || !s.defines('start_post')) return;
   if (ssdBackgrounds(s)) return;
+  // termpkg's ttyd forks before it does any work (rule forksAtOnce): start-stop-daemon's start
+  // returned at that fork, before any set-up, so start_post() never ran later than it will now.
+  if (ctx.rule?.forksAtOnce && !ctx.rule.refuse) return;
   const c = s.initd.commands.find(
     (x) => x.fn === 'start_post' && !HARMLESS.has(x.name) && !/^mark_service_/.test(x.name),
   );
