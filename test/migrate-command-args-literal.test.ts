@@ -34,3 +34,32 @@ test("migrate: a launch passing command_args's words literally keeps that comman
   expect(after).toContain('supervisor="supervise-daemon"\n');
   expect(after).toContain('command_user=food\n');
 });
+
+// Our own script, shaped like Alpine's aprx script: command_args read from a variable (empty
+// now), command_background at the top, and a custom start() that passes no words and no
+// --background (the daemon forks by itself there; command_background only serves OpenRC's own start).
+const FROM_VARIABLE = sh(
+  '#!/sbin/openrc-run',
+  'command="/usr/sbin/food"',
+  'command_args="$FOOD_OPTS"',
+  'command_background="yes"',
+  'pidfile="/run/food.pid"',
+  '',
+  'start() {',
+  '\tebegin "Starting food"',
+  '\tstart-stop-daemon --start --pidfile $pidfile --exec $command',
+  '\teend $?',
+  '}',
+  '',
+  'FOOD_OPTS=""',
+);
+
+test.each([
+  ['a command_args read from a variable', FROM_VARIABLE],
+  ['a launch with no words beside a literal command_args', SCRIPT.replace(' -- /etc/food/server.properties', '')],
+])("migrate: %s is not the launch's command line: refused as before", (_what, script) => {
+  const r = migrateLoaded(loaded({ svc: 'food', initdIn: script, confdIn: null }));
+  expect(r.plan.kind).toBe('refuse');
+  if (r.plan.kind !== 'refuse') return;
+  expect(r.plan.reason).toContain('command_args is set but start() does not pass it');
+});

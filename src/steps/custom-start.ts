@@ -2548,14 +2548,22 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
   // way; the launch's words are written below it (the later assignment wins, same value).
   const literal = (w: string) => !/[$`\\*?[\]{}~]/.test(w);
   const given = s.isSet('command_args') ? s.words('command_args') : undefined;
+  // Its own value literal too, wherever it is set: aprx's `command_args="$DAEMON_OPTS"` (empty
+  // now) beside a launch passing no words is the same command line only until conf.d sets it.
+  const written = [s.initd, ...(s.confd ? [s.confd] : [])].flatMap((f) =>
+    f.assignments.filter((a) => a.name === 'command_args'),
+  );
   const sameAsCommandArgs =
     !!given &&
+    args.length > 0 &&
+    written.length > 0 &&
+    written.every((a) => literal(unquoted(a.value.text))) &&
     args.every((a) => literal(a.text)) &&
     given.length === args.length &&
     given.every((w, i) => w === unquoted(args[i].text));
   if (s.isSet('command_args') && !usesCommandArgs && !sameAsCommandArgs)
     return refuse('command_args is set but start() does not pass it: converting would add it to the command line');
-  if (sameAsCommandArgs && args.length)
+  if (sameAsCommandArgs)
     notes.push(
       `start() passed the words of command_args (${args.map((a) => a.text).join(' ')}) itself, literally: command_args is written again with them, the same value`,
     );
