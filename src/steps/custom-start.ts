@@ -384,6 +384,14 @@ function stripQuotedAndComments(t: string): string {
 }
 
 /**
+ * The words that open and close an if/case/loop (and, in BRANCH_WORDS, its else branches), as
+ * the scans below read them in text stripped of quotes and comments: after a blank, `;`, `&`, `|`,
+ * `(` or a backquote, and before one of those or the end.
+ */
+const BLOCK_WORDS = /(?:^|[\s;&|(`])(if|case|for|while|until|fi|esac|done)(?=[\s;&|)`]|$)/g;
+const BRANCH_WORDS = /(?:^|[\s;&|(`])(if|case|for|while|until|fi|esac|done|else|elif)(?=[\s;&|)`]|$)/g;
+
+/**
  * Depth of if/case/loops at `offset` inside a function body (0: runs unconditionally). A keyword
  * may follow or precede a backquote: musl-nscd's ``local secure=`while read curline ; do … done <
  * /etc/nsswitch.conf` `` opens its loop right after one, and missing that `while` counted the
@@ -392,20 +400,13 @@ function stripQuotedAndComments(t: string): string {
 function nesting(s: Service, f: FunctionDef, offset: number): number {
   const t = stripQuotedAndComments(s.initd.text.slice(f.body.start + 1, offset));
   let depth = 0;
-  for (const m of t.matchAll(/(?:^|[\s;&|(`])(if|case|for|while|until|fi|esac|done)(?=[\s;&|)`]|$)/g))
-    depth += /^(if|case|for|while|until)$/.test(m[1]) ? 1 : -1;
+  for (const m of t.matchAll(BLOCK_WORDS)) depth += /^(if|case|for|while|until)$/.test(m[1]) ? 1 : -1;
   return depth;
 }
 
 /** The line (as written, shortened) of the innermost if/case/loop still open at `offset`. */
 function innermost(s: Service, f: FunctionDef, offset: number): string | undefined {
-  const from = f.body.start + 1;
-  const t = stripQuotedAndComments(s.initd.text.slice(from, offset));
-  const open: number[] = [];
-  for (const m of t.matchAll(/(?:^|[\s;&|(`])(if|case|for|while|until|fi|esac|done)(?=[\s;&|)`]|$)/g))
-    if (/^(if|case|for|while|until)$/.test(m[1])) open.push(from + m.index + m[0].indexOf(m[1]));
-    else open.pop();
-  const at = open[open.length - 1];
+  const at = enclosingAt(s, f, offset);
   if (at === undefined) return undefined;
   const line = s.initd.text
     .slice(at, s.initd.lineEnd(at))
@@ -479,7 +480,7 @@ function hiddenSsdReason(
 function inElseBranch(s: Service, f: FunctionDef, offset: number): boolean {
   const t = stripQuotedAndComments(s.initd.text.slice(f.body.start + 1, offset));
   const open: { kw: string; inElse: boolean }[] = [];
-  for (const m of t.matchAll(/(?:^|[\s;&|(])(if|case|for|while|until|fi|esac|done|else|elif)(?=[\s;&|)]|$)/g))
+  for (const m of t.matchAll(BRANCH_WORDS))
     if (/^(if|case|for|while|until)$/.test(m[1])) open.push({ kw: m[1], inElse: false });
     else if (/^(else|elif)$/.test(m[1])) {
       if (open.length) open[open.length - 1].inElse = true;
@@ -491,7 +492,7 @@ function inElseBranch(s: Service, f: FunctionDef, offset: number): boolean {
 function elseAfter(s: Service, f: FunctionDef, offset: number): boolean {
   const t = stripQuotedAndComments(s.initd.text.slice(offset, f.body.end));
   let depth = 0;
-  for (const m of t.matchAll(/(?:^|[\s;&|(`])(if|case|for|while|until|fi|esac|done|else|elif)(?=[\s;&|)`]|$)/g)) {
+  for (const m of t.matchAll(BRANCH_WORDS)) {
     if (/^(if|case|for|while|until)$/.test(m[1])) depth++;
     else if (/^(else|elif)$/.test(m[1])) {
       if (depth === 0) return true;
@@ -948,8 +949,7 @@ function splitAround(s: Service, f: FunctionDef, cmd: Command | null): Split | n
     for (const l of ls) {
       const bare = stripQuotedAndComments(l);
       const chatter = depth === 0 && /^\s*(ebegin|eend|return\s+\$\{?\?\}?)(\s[^;&|]*)?$/.test(l);
-      for (const m of bare.matchAll(/(?:^|[\s;&|(`])(if|case|for|while|until|fi|esac|done)(?=[\s;&|)`]|$)/g))
-        depth += /^(if|case|for|while|until)$/.test(m[1]) ? 1 : -1;
+      for (const m of bare.matchAll(BLOCK_WORDS)) depth += /^(if|case|for|while|until)$/.test(m[1]) ? 1 : -1;
       if (l.trim() === '') continue;
       if (!chatter) kept.push({ l, begin: false });
       else if (/^\s*ebegin\b/.test(l)) kept.push({ l, begin: true });
@@ -3330,7 +3330,7 @@ function enclosingAt(s: Service, f: FunctionDef, offset: number): number | undef
   const from = f.body.start + 1;
   const t = stripQuotedAndComments(s.initd.text.slice(from, offset));
   const open: number[] = [];
-  for (const m of t.matchAll(/(?:^|[\s;&|(`])(if|case|for|while|until|fi|esac|done)(?=[\s;&|)`]|$)/g)) {
+  for (const m of t.matchAll(BLOCK_WORDS)) {
     const at = m.index + m[0].length - m[1].length;
     if (/^(if|case|for|while|until)$/.test(m[1])) open.push(at);
     else open.pop();
