@@ -982,6 +982,27 @@ export function scanPackage(pkgDir: string, ents: Entries = entries(pkgDir), lis
     return stem ? [{ f, stem }] : [];
   });
   const pn = path.basename(pkgDir);
+  /**
+   * beanstalkd's `files/init` beside `init-1.9`, which the ebuild installs with `conf-1.9`: the
+   * older script came with the older version of that conf.d (`conf`), a file no line installs
+   * now and whose name alone (`conf`) names no service. Only an unclaimed file of the same
+   * version key as the conf.d the newer script is installed with, under the same name, is taken.
+   */
+  const olderConfd = (newer: [string, Set<string>][], name: string): string | undefined => {
+    const keys = new Set(
+      [...pairs.values()]
+        .filter((p) => p.name === name && p.confd && newer.some(([src]) => src === p.initd))
+        .map((p) => versionKey(path.basename(p.confd!))),
+    );
+    const cands = files.filter(
+      (f) =>
+        !claimed.has(f) &&
+        keys.has(versionKey(path.basename(f))) &&
+        !PATCH.test(f) &&
+        !INITD_NAME.test(path.basename(f)),
+    );
+    return cands.length === 1 ? cands[0] : undefined;
+  };
   for (const f of files) {
     if (claimed.has(f)) continue;
     const base = path.basename(f);
@@ -1004,6 +1025,7 @@ export function scanPackage(pkgDir: string, ents: Entries = entries(pkgDir), lis
         stemConfs.find((c) => tail(path.basename(c.f)) === t)?.f ??
         stemConfs.find((c) => tail(path.basename(c.f)) === '')?.f ??
         stemConfs[0]?.f ??
+        olderConfd(newer, name) ??
         null;
       const rel = (p: string) => path.relative(filesDir, p);
       pairs.set(`${name}\0${f}\0${confd ?? ''}`, {

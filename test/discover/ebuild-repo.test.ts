@@ -355,6 +355,14 @@ describe('install names the way the ebuild installs them', () => {
     const helper = scanPackage(path.join(NAMING, 'net-vpn/tund')).services.find((s) => s.name === 'tund-helper')!;
     expect(helper.nameNote).toMatch(/no ebuild line says what this file is installed as/);
   });
+  test('an older script comes with the older version of the conf.d its newer version is installed with', () => {
+    // files/init beside init-2.0 (installed with conf-2.0): files/conf, named by no line and
+    // naming no service by itself, is conf-2.0's older version
+    expect(named('app-misc/queued')).toEqual([
+      ['queued', 'init', 'conf', 'older-version'],
+      ['queued', 'init-2.0', 'conf-2.0', 'ebuild'],
+    ]);
+  });
   test('a package: copies into ${WORKDIR}/${T}, older versions, a version prefix, fragments', () => {
     expect(named('sys-cluster/beat')).toEqual([
       ['beat', '2.1-r1-beat-init', null, 'ebuild'],
