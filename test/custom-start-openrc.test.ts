@@ -702,3 +702,31 @@ describe('a stop schedule chosen by a setting (generic/custom-stop-retry-choice)
     else expect(start).not.toContain('--retry');
   });
 });
+
+describe('start() and stop() under one condition with no else (generic/custom-start-guarded)', () => {
+  test('the condition true: the same launch and stop, through the supervisor when it is set', async () => {
+    const { before, after, supervised } = await both('mcstransd', 'custom-start-guarded', {
+      actions: ['start', 'stop'],
+    });
+    expect(before.map((r) => r.code)).toEqual([0, 0]);
+    expect(calls(before[0])).toEqual([['start-stop-daemon', '--exec /sbin/mcstransd', '--start']]);
+    expect(after.map((r) => r.code)).toEqual([0, 0]);
+    expect(calls(after[0])).toEqual(calls(before[0]));
+    expect(supervised.map((r) => r.code)).toEqual([0, 0]);
+    expect(supervised[0].calls.map((c) => c[0])).toEqual(['supervise-daemon']);
+    expect(supervised[0].calls[0]).toEqual(expect.arrayContaining(['mcstransd', '--start', '/sbin/mcstransd', '-f']));
+    expect(supervised[1].calls.map((c) => c[0])).toEqual(['supervise-daemon']);
+    expect(supervised[1].calls[0]).toEqual(expect.arrayContaining(['mcstransd', '--stop']));
+  });
+
+  test('the condition false: start and stop succeed having run nothing, as before', async () => {
+    const { before, after, supervised } = await both('mcstransd', 'custom-start-guarded', {
+      confd: 'MCSTRANSD_ENABLE=no\n',
+      actions: ['start', 'stop'],
+    });
+    for (const r of [before, after, supervised]) {
+      expect(r.map((x) => x.code)).toEqual([0, 0]);
+      expect(r.map((x) => x.calls)).toEqual([[], []]);
+    }
+  });
+});

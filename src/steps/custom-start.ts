@@ -1,3 +1,4 @@
+import { guardedConversion } from './guarded-start.js';
 import type { Edit } from '../edit/edits.js';
 import { parseOptions, SHARED_MEANING, type ParsedArgs, type ParsedOption } from '../model/options.js';
 import type { Service, SsdCall } from '../model/service.js';
@@ -4062,7 +4063,8 @@ function removeRestart(s: Service, file: string, notes: string[], edits: Edit[])
 
 /** Step: custom start()/stop() bypass the supervisor; convert them or refuse with the reason. */
 export function customStartStep(ctx: StepContext, d: Draft): Refusal | void {
-  const r = convertCustomStart(ctx);
+  const guarded = guardedConversion(ctx, convertCustomStart);
+  const r = guarded ?? convertCustomStart(ctx);
   if (r === null) return;
   if (r === 'oneshot')
     return {
@@ -4075,12 +4077,14 @@ export function customStartStep(ctx: StepContext, d: Draft): Refusal | void {
   if ('kind' in r) return r;
   d.converted = r;
   d.notes.push(
-    `custom ${
-      ['start', 'stop']
-        .filter((f) => ctx.service.defines(f))
-        .map((f) => `${f}()`)
-        .join(' and ') || 'start()/stop()'
-    } replaced by command/command_args, so that the supervisor starts the daemon`,
+    guarded
+      ? "start()'s launch and stop()'s stop replaced by default_start and default_stop (command/command_args say what they run), so that the supervisor starts the daemon"
+      : `custom ${
+          ['start', 'stop']
+            .filter((f) => ctx.service.defines(f))
+            .map((f) => `${f}()`)
+            .join(' and ') || 'start()/stop()'
+        } replaced by command/command_args, so that the supervisor starts the daemon`,
     ...r.notes,
   );
   for (const c of ctx.service.ssdCalls.filter((x) => stoppedOnlyRun(ctx.service, x)))
