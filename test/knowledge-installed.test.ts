@@ -604,6 +604,119 @@ describe('a backport to an older release line (foregroundSinceBackports)', () =>
   });
 });
 
+// mrouted's no-fork word changed: -f in 3.9.1 to 3.9.8, -n from 4.0 (where -f names the
+// configuration file); 3.9.0 has neither. 4.x logs to stderr in the foreground, 3.9.x to syslog.
+describe('words that changed between versions (foregroundEarlier)', () => {
+  const entry: DaemonEntry = {
+    id: 'mrd',
+    binaries: ['mrd'],
+    foreground: '-n',
+    foregroundSince: '4.0',
+    foregroundEarlier: { foreground: '-f', since: '3.9.1' },
+    foregroundLogs: 'stderr',
+    logKeptBy: [{ flag: '-s' }],
+    sources: {
+      foreground: ['mrd 4.x main.c'],
+      foregroundSince: ['mrd 3.9.8 main.c'],
+      foregroundEarlier: ['mrd 3.9.x main.c'],
+      foregroundLogs: ['mrd 4.x log.c'],
+      logKeptBy: ['mrd 4.x main.c -s'],
+    },
+  };
+  const at = (version: string) =>
+    ruleForInstalled(entryToRule(entry), {
+      name: 'net-misc/mrd',
+      version,
+      where: `var/db/pkg/net-misc/mrd-${version}/CONTENTS`,
+    });
+  test('the version unknown: a refusal naming both words and their ranges', () => {
+    const r = ruleForInstalled(entryToRule(entry), undefined);
+    expect(r.foreground).toBeUndefined();
+    expect(r.refuse).toEqual({
+      reason:
+        'mrd stays in the foreground with -n from version 4.0 and with -f from 3.9.1 to before 4.0, and the installed version is not known',
+      suggestion:
+        'if mrd is 4.0 or newer, pass --foreground-args="-n"; if it is 3.9.1 or newer but older than 4.0, pass --foreground-args="-f"',
+    });
+  });
+  test('a version of the earlier range gets its words, cited from its own sources, and not the later log facts', () => {
+    for (const v of ['3.9.1', '3.9.5-r1', '3.9.8']) {
+      const r = at(v);
+      expect([v, r.refuse, r.foreground, r.foregroundLogs, r.logKeptBy]).toEqual([
+        v,
+        undefined,
+        '-f',
+        undefined,
+        undefined,
+      ]);
+      expect(r.sources.find((x) => x.startsWith('foreground:'))).toBe('foreground: mrd 3.9.x main.c');
+      expect(r.sources).toContain(
+        `installed version: var/db/pkg/net-misc/mrd-${v}/CONTENTS says net-misc/mrd ${v} installed the init script`,
+      );
+    }
+    expect(at('3.9.5-r1').summary).toBe(
+      'command_args_foreground="-f" (net-misc/mrd 3.9.5-r1 is 3.9.1 or newer, older than 4.0)',
+    );
+  });
+  test('from the gate on, the later words and log facts', () => {
+    for (const v of ['4.0', '4.6']) {
+      const r = at(v);
+      expect([v, r.refuse, r.foreground, r.foregroundLogs, r.logKeptBy?.map((f) => f.flag)]).toEqual([
+        v,
+        undefined,
+        '-n',
+        'stderr',
+        ['-s'],
+      ]);
+    }
+  });
+  test('before the earlier range, a live version and a pre-release of the gate are refused, naming both', () => {
+    for (const v of ['3.9.0', '3.8-r2', '9999', '4.0_rc1']) {
+      const r = at(v);
+      expect([v, r.foreground]).toEqual([v, undefined]);
+      expect(r.refuse?.reason).toMatch(
+        /^mrd stays in the foreground with -n from version 4\.0 and with -f from 3\.9\.1 to before 4\.0, and var\/db\/pkg/,
+      );
+    }
+  });
+});
+
+// The real entry (knowledge/daemons/mrouted.json) on our own script modelled on Gentoo's mrouted.rc.
+test('migrate: mrouted gets -f for 3.9.x and -n for 4.x from the package database, and keeps its own pid file', () => {
+  const script = [
+    '#!/sbin/openrc-run',
+    'start() {',
+    '\tebegin "Starting mrouted"',
+    '\tstart-stop-daemon --start --pidfile /var/run/mrouted.pid --startas /usr/bin/mrouted -- -c /etc/mrouted.conf',
+    '\teend $?',
+    '}',
+    'stop() {',
+    '\tebegin "Stopping mrouted"',
+    '\tstart-stop-daemon --stop --pidfile /var/run/mrouted.pid',
+    '\teend $?',
+    '}',
+    '',
+  ].join('\n');
+  const contents = (pf: string) => ({
+    [`var/db/pkg/net-misc/${pf}/CONTENTS`]: 'obj /etc/init.d/mrouted d41d8cd98f00b204e9800998ecf8427e 1700000000\n',
+  });
+  const plan = (files: Record<string, string>) =>
+    migrateLoaded(loadServiceSync(root({ 'etc/init.d/mrouted': script, ...files }), 'mrouted')).plan;
+  const old = plan(contents('mrouted-3.9.5-r1'));
+  expect(old.kind).toBe('migrate');
+  if (old.kind !== 'migrate') return;
+  const text = old.edits.map((e) => e.text).join('');
+  expect(text).toContain('command_args_foreground="-f"');
+  expect(text).toContain('pidfile="/run/supervise-${RC_SVCNAME}.pid"');
+  expect(old.warnings.filter((w) => w.includes('stderr'))).toEqual([]);
+  const now = plan(contents('mrouted-4.6'));
+  expect(now.kind === 'migrate' && now.edits.map((e) => e.text).join('')).toContain('command_args_foreground="-n"');
+  const unknown = plan({});
+  expect(unknown.kind === 'refuse' && unknown.reason).toBe(
+    'mrouted stays in the foreground with -n from version 4.0 and with -f from 3.9.1 to before 4.0, and the installed version is not known',
+  );
+});
+
 // atd's -f: from at 3.1.12 (2009-12), an old gate (round 18).
 test('migrate: an old gate applies its words where the version is unknown, and says so; a known older version is refused', () => {
   const script = ['#!/sbin/openrc-run', 'command=/usr/sbin/atd', 'pidfile=/run/atd.pid', ''].join('\n');

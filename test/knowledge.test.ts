@@ -15,6 +15,7 @@ const SIGNALS = /^(HUP|INT|QUIT|USR1|USR2|TERM|ALRM|WINCH|CONT|STOP|TSTP|TTIN|TT
 const FACTS: KnowledgeFact[] = [
   'foreground',
   'foregroundSince',
+  'foregroundEarlier',
   'foregroundAliases',
   'daemonizeFlags',
   'pidfileFlags',
@@ -88,6 +89,13 @@ describe.each(entries)('%s', (file, e) => {
       expect(compareVersions(b, e.foregroundSince!)).toBe(-1);
       expect(/^\d+\.\d+/.exec(b)?.[0]).not.toBe(/^\d+\.\d+/.exec(e.foregroundSince!)?.[0]);
     }
+  });
+  test('an earlier range of words (foregroundEarlier) starts before the gate, and its log facts go together', () => {
+    const earlier = e.foregroundEarlier;
+    if (!earlier) return;
+    expect(e.foregroundSince).toBeDefined();
+    expect(compareVersions(earlier.since, e.foregroundSince!)).toBe(-1);
+    if (earlier.logKeptBy) expect(earlier.foregroundLogs).toBeDefined();
   });
   test('a refusal comes without foreground words', () => {
     if (e.refuse) expect(e.foreground).toBeUndefined();

@@ -20,13 +20,28 @@ function summary(e: DaemonEntry): string {
   // snort's --create-pidfile: added where the script had the daemon write its pid file.
   const words = e.foregroundPidfile ? `${fg} (and ${e.foregroundPidfile} where it wrote its pid file)` : fg;
   // An old version gate: the words apply while the version is unknown (ASSUMED_NEWER_THAN).
-  return e.foregroundSince !== undefined && assumedNewer(e)
-    ? `${words} from version ${e.foregroundSince} (a version not known is taken to be newer)`
+  if (e.foregroundSince !== undefined && assumedNewer(e))
+    return `${words} from version ${e.foregroundSince} (a version not known is taken to be newer)`;
+  // Words that changed between versions (mrouted): both, each with its range.
+  const earlier = e.foregroundEarlier;
+  return earlier && e.foregroundSince !== undefined
+    ? `${words} from version ${e.foregroundSince}; ${earlier.foreground === '' ? 'stays in the foreground by itself' : `command_args_foreground="${earlier.foreground}"`} from ${earlier.since} to before ${e.foregroundSince}`
     : words;
 }
 
 /** How a daemon stays in the foreground, for a sentence: `with -f`, or `by itself`. */
 const how = (words: string): string => (words ? `with ${words}` : 'by itself');
+
+/**
+ * The version gate for a sentence: `with -f only from version 3.0`, or, where the words changed
+ * between versions (foregroundEarlier: mrouted), `with -n from version 4.0 and with -f from
+ * 3.9.1 to before 4.0`.
+ */
+function gateWords(words: string, since: string, earlier: { words: string; since: string } | undefined): string {
+  return earlier
+    ? `${how(words)} from version ${since} and ${how(earlier.words)} from ${earlier.since} to before ${since}`
+    : `${how(words)} only from version ${since}`;
+}
 
 /**
  * Foreground words released before this month are taken to exist where the installed version
@@ -63,11 +78,15 @@ export function entryToRule(e: DaemonEntry): ServiceRule {
   const versioned = e.foregroundSince !== undefined && e.foreground !== undefined;
   // An old gate: the unknown version is taken to be newer, and the migration says so.
   const assumed = versioned && assumedNewer(e);
+  // Words that changed between versions (foregroundEarlier): the refusal names both.
+  const earlier = e.foregroundEarlier;
   const refuse =
     versioned && !assumed
       ? {
-          reason: `${e.binaries[0]} stays in the foreground ${how(e.foreground!)} only from version ${e.foregroundSince}, and the installed version is not known`,
-          suggestion: `if ${e.binaries[0]} is ${e.foregroundSince} or newer, pass --foreground-args="${e.foreground}"`,
+          reason: `${e.binaries[0]} stays in the foreground ${gateWords(e.foreground!, e.foregroundSince!, earlier && { words: earlier.foreground, since: earlier.since })}, and the installed version is not known`,
+          suggestion: earlier
+            ? `if ${e.binaries[0]} is ${e.foregroundSince} or newer, pass --foreground-args="${e.foreground}"; if it is ${earlier.since} or newer but older than ${e.foregroundSince}, pass --foreground-args="${earlier.foreground}"`
+            : `if ${e.binaries[0]} is ${e.foregroundSince} or newer, pass --foreground-args="${e.foreground}"`,
         }
       : e.refuse;
   return {
@@ -83,6 +102,16 @@ export function entryToRule(e: DaemonEntry): ServiceRule {
           foregroundSince: e.foregroundSince,
           versionedForeground: e.foreground,
           ...(e.foregroundSinceBackports ? { foregroundBackports: e.foregroundSinceBackports } : {}),
+          ...(earlier
+            ? {
+                earlierForeground: {
+                  words: earlier.foreground,
+                  since: earlier.since,
+                  foregroundLogs: earlier.foregroundLogs,
+                  logKeptBy: earlier.logKeptBy?.map((f) => flag(f, 'log')),
+                },
+              }
+            : {}),
         }
       : {}),
     ...(assumed
@@ -206,6 +235,7 @@ export function ruleAmong(
     packages: undefined,
     foregroundSince: undefined,
     versionedForeground: undefined,
+    earlierForeground: undefined,
     versionNote: undefined,
     foreground: undefined,
     refuse: {
@@ -350,6 +380,31 @@ export function ruleForInstalled(rule: ServiceRule, pkg: InstalledPackage | unde
     cmp === -1
       ? rule.foregroundBackports?.find((b) => sameLine(pkg.version, b) && (compareGate(pkg.version, b) ?? -1) >= 0)
       : undefined;
+  // Words that changed between versions (mrouted: -f from 3.9.1, -n from 4.0): a version of
+  // the earlier range gets that range's words, and its own facts about the foreground log.
+  const earlier = rule.earlierForeground;
+  if (!backport && cmp === -1 && earlier && (compareGate(pkg.version, earlier.since) ?? -1) >= 0) {
+    const shown = earlier.words ? `command_args_foreground="${earlier.words}"` : 'stays in the foreground by itself';
+    return {
+      ...rule,
+      foreground: earlier.words,
+      foregroundLogs: earlier.foregroundLogs,
+      logKeptBy: earlier.logKeptBy,
+      refuse: undefined,
+      versionNote: undefined,
+      summary: `${shown} (${pkg.name} ${pkg.version} is ${earlier.since} or newer, older than ${since})`,
+      // The evidence cites the range's own sources as the foreground fact (the later words' are
+      // no evidence for these).
+      sources: [
+        ...rule.sources
+          .filter((x) => x.startsWith('foregroundEarlier: '))
+          .map((x) => `foreground: ${x.slice('foregroundEarlier: '.length)}`),
+        ...rule.sources.filter((x) => !x.startsWith('foreground: ') && !x.startsWith('foregroundEarlier: ')),
+        `installed version: ${found}`,
+      ],
+    };
+  }
+  const gate = gateWords(words, since, earlier);
   if (!backport && (cmp === undefined || cmp < 0))
     return {
       ...rule,
@@ -357,10 +412,10 @@ export function ruleForInstalled(rule: ServiceRule, pkg: InstalledPackage | unde
       versionNote: undefined,
       refuse: {
         reason: live
-          ? `${bin} stays in the foreground ${how(words)} only from version ${since}, and ${found}: a live version, built from the project's repository at a commit rc-supervise cannot know`
+          ? `${bin} stays in the foreground ${gate}, and ${found}: a live version, built from the project's repository at a commit rc-supervise cannot know`
           : cmp === undefined
-            ? `${bin} stays in the foreground ${how(words)} only from version ${since}, and ${found}, a version rc-supervise cannot compare`
-            : `${bin} stays in the foreground ${how(words)} only from version ${since}, and ${found}`,
+            ? `${bin} stays in the foreground ${gate}, and ${found}, a version rc-supervise cannot compare`
+            : `${bin} stays in the foreground ${gate}, and ${found}`,
         suggestion: `pass --foreground-args with the words ${pkg.name} ${pkg.version} has, or upgrade it`,
       },
     };

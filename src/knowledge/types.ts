@@ -9,6 +9,7 @@ export interface KnowledgeFlag {
 export type KnowledgeFact =
   | 'foreground'
   | 'foregroundSince'
+  | 'foregroundEarlier'
   | 'foregroundAliases'
   | 'daemonizeFlags'
   | 'pidfileFlags'
@@ -50,6 +51,18 @@ export interface DaemonEntry {
   foregroundSinceReleased?: string;
   /** Releases of older lines that got the words too (a backport): 0.8.14 beside 0.9.1 (knowledge/schema.json). */
   foregroundSinceBackports?: string[];
+  /**
+   * Other words with which the versions from `since` up to foregroundSince (not included) stay in
+   * the foreground, where the word changed between versions (mrouted: -f in 3.9.x, -n from 4.0);
+   * foregroundLogs and logKeptBy of the entry are for foregroundSince on, and this range gives
+   * its own (knowledge/schema.json).
+   */
+  foregroundEarlier?: {
+    foreground: string;
+    since: string;
+    foregroundLogs?: 'stderr' | 'stdout' | 'both';
+    logKeptBy?: KnowledgeFlag[];
+  };
   /** Other spellings of the foreground words, each enough alone (knowledge/schema.json). */
   foregroundAliases?: string[];
   daemonizeFlags?: KnowledgeFlag[];

@@ -59,6 +59,17 @@ export interface ServiceRule {
   /** Releases of older lines that have the words too (knowledge entries' foregroundSinceBackports). */
   foregroundBackports?: string[];
   /**
+   * Words of an earlier version range (knowledge entries' foregroundEarlier): from `since` up to
+   * foregroundSince (not included) the daemon stays in the foreground with `words` instead of
+   * versionedForeground, and logs as `foregroundLogs`/`logKeptBy` say (not as the rule's).
+   */
+  earlierForeground?: {
+    words: string;
+    since: string;
+    foregroundLogs?: 'stderr' | 'stdout' | 'both';
+    logKeptBy?: FlagSpec[];
+  };
+  /**
    * The packages this rule is for, where other daemons share its binary name (ISC ntpd and
    * OpenNTPD; cronie's, scron's and busybox's crond): Gentoo `category/name` or the bare name
    * (Alpine). The package that installed the init script must be one of them; when that is
