@@ -199,6 +199,10 @@ describe('a rule kept to its packages (binary names several daemons share)', () 
     expect(ruleForPackage(rulePk(), pkg('net-misc/openntpd'), '').refuse?.reason).toBe(
       'the rule ntpd is for net-misc/ntp, ntp, but var/db/pkg/x/CONTENTS says net-misc/openntpd installed the init script: another daemon named ntpd',
     );
+    // The hint speaks of the daemon the package database names, not of the rule's.
+    expect(ruleForPackage(rulePk(), pkg('net-misc/openntpd'), '').refuse?.suggestion).toBe(
+      'rc-supervise knows no no-fork words for the ntpd of net-misc/openntpd: if its manual names an option that keeps it in the foreground, pass it with --foreground-args (and check where it writes its pid file)',
+    );
   });
 
   test('an entry for several binaries names the one the script launches (bgpd under the zebra entry)', () => {

@@ -262,21 +262,24 @@ export function ruleForPackage(
   if (!names?.length) return rule;
   const base = launched?.slice(launched.lastIndexOf('/') + 1);
   const bin = base && rule.daemons.includes(base) ? base : (rule.daemons[0] ?? rule.id);
-  const refuse = (reason: string, other = false): ServiceRule => ({
+  const refuse = (reason: string, other = false, suggestion?: string): ServiceRule => ({
     ...rule,
     // Known to be another program of that name: the words the rule knows (daemonize flags,
     // kept pid file flags) say nothing about it (lint's command-args-pidfile reads them).
     ...(other ? { backgroundFlags: [], keptPidfileFlags: undefined } : {}),
     refuse: {
       reason,
-      suggestion: `if the daemon is ${names.join(' or ')}, pass its no-fork words with --foreground-args`,
+      suggestion: suggestion ?? `if the daemon is ${names.join(' or ')}, pass its no-fork words with --foreground-args`,
     },
   });
   if (pkg) {
     if (ofPackage(names, pkg)) return rule;
+    // The package database says which daemon it is: not one the rule is for (Cistron's radiusd
+    // under the FreeRADIUS rule), so the hint speaks of that one.
     return refuse(
       `the rule ${rule.id} is for ${names.join(', ')}, but ${pkg.where} says ${pkg.name} installed the init script: another daemon named ${bin}`,
       true,
+      `rc-supervise knows no no-fork words for the ${bin} of ${pkg.name}: if its manual names an option that keeps it in the foreground, pass it with --foreground-args (and check where it writes its pid file)`,
     );
   }
   const other = rule.otherImplementation?.exec(scriptText);
