@@ -222,9 +222,24 @@ export function ruleAmong(
   rules: readonly ServiceRule[],
   pkg: InstalledPackage | undefined,
   launched?: string,
+  /** The init script, to see whether it names another daemon of the name (otherImplementation). */
+  scriptText?: string,
 ): ServiceRule {
   const hit = pkg && rules.find((r) => ofPackage(r.packages ?? [], pkg));
   if (hit) return hit;
+  // No package known. A rule that applies then (packageUnknown: kept off only by a script that
+  // names its other implementation) still answers when it is the only such one the script does
+  // not keep off: MIT's kadmind beside Heimdal's, whose entry never applies unknown. And a script
+  // that names the other implementation of such a rule (heimdal-kadmind names Heimdal) is taken
+  // for the one other namesake, as if its package were known to be that one's.
+  if (!pkg && scriptText !== undefined) {
+    const named = (r: ServiceRule) => !!r.otherImplementation?.test(scriptText);
+    const open = rules.filter((r) => r.packageUnknown === 'apply' && !named(r));
+    if (open.length === 1) return open[0];
+    const others = rules.filter((r) => !named(r));
+    if (open.length === 0 && others.length === 1 && others.length < rules.length)
+      return { ...others[0], packageUnknown: 'apply' };
+  }
   const first = rules[0];
   const base = launched?.slice(launched.lastIndexOf('/') + 1);
   const bin = base && first.daemons.includes(base) ? base : (first.daemons[0] ?? first.id);
@@ -470,7 +485,7 @@ export function resolveRule(
   const namesakes = first?.origin === 'knowledge' && first.packages && daemonName ? knowledgeRulesFor(daemonName) : [];
   const found =
     namesakes.length > 1
-      ? ruleAmong(namesakes, installed?.(), daemonName)
+      ? ruleAmong(namesakes, installed?.(), daemonName, scriptText)
       : (curatedNamesake(first, daemonName, installed?.()) ?? first);
   const versioned = found?.foregroundSince ? ruleForInstalled(found, installed?.()) : found;
   return versioned?.packages ? ruleForPackage(versioned, installed?.(), scriptText, daemonName) : versioned;
