@@ -362,9 +362,31 @@ export type StartShape =
       guard?: Command;
       /** The launch line ends in a lone `&` (spread's): allowed only for start-stop-daemon --background. */
       amp?: true;
+      /**
+       * heimdal-kadmind's `/usr/sbin/kadmind "${OPTIONS}" &` then `echo $! > FILE`: a program run
+       * in the background of start()'s shell whose pid the next line records (pidRecord).
+       */
+      pidRecord?: PidRecord;
     }
   | { kind: 'oneshot' }
   | { kind: 'refuse'; reason: string; suggestion?: string };
+
+/** `echo $! > FILE` right after a launch run with `&`: the line as written and FILE. */
+export type PidRecord = { line: string; file: string };
+
+/**
+ * The line right after a launch ended by `&` when it only writes `$!` (the pid of that
+ * background process) to a file: `echo $! > FILE` (`"$!"`, `${!}`, `>FILE`), nothing else on it.
+ */
+function pidRecordAfter(s: Service, start: FunctionDef, launch: Command): PidRecord | undefined {
+  const t = s.initd.text;
+  const from = s.initd.lineEnd(stmtEnd(launch));
+  const body = t.slice(from, s.initd.lineStart(start.body.end - 1)).split(/\r?\n/);
+  const line = body.find((l) => l.trim() !== '' && !/^\s*#/.test(l));
+  if (line === undefined) return undefined;
+  const m = /^\s*echo\s+("?)\$(?:!|\{!\})\1\s*>\s*("?)([^\s"'`$;&|<>()]+)\2\s*;?\s*$/.exec(line);
+  return m ? { line, file: m[3] } : undefined;
+}
 
 function bodyText(s: Service, f: FunctionDef): string {
   return s.initd.text.slice(f.body.start + 1, f.body.end - 1);
@@ -857,7 +879,10 @@ export function startShape(s: Service, daemons: readonly string[]): StartShape {
   const how = isSsdStart(s, launch) ? 'start-stop-daemon' : 'binary';
   // `start-stop-daemon --background … &`: checked once its options are read (convertCustomStart).
   const amp = how === 'start-stop-daemon' && /^\s*&\s*$/.test(rest);
-  if (!amp && /(\|\||&&|\||&)\s*(\S|$)/.test(rest)) {
+  // heimdal-kadmind's `kadmind "${OPTIONS}" &` with `echo $! > FILE` next: the script records the
+  // pid of the very process it started as the daemon's (convertCustomStart weighs it).
+  const pidRecord = how === 'binary' && /^\s*&\s*$/.test(rest) ? pidRecordAfter(s, start, launch) : undefined;
+  if (!amp && !pidRecord && /(\|\||&&|\||&)\s*(\S|$)/.test(rest)) {
     // eflite's `… -- -D || eend 1`: the chain named, as written; dk-filter's `… && \` with
     // what the continued lines add (up to two more), cut at 60 characters.
     let end = s.initd.lineEnd(stmtEnd(launch));
@@ -895,6 +920,7 @@ export function startShape(s: Service, daemons: readonly string[]): StartShape {
     how,
     ...(guard && { guard }),
     ...(amp && { amp: true as const }),
+    ...(pidRecord && { amp: true as const, pidRecord }),
   };
 }
 
@@ -1406,22 +1432,45 @@ function directLaunch(
   stopFn: FunctionDef,
   /** Where OpenRC's PATH finds a program run by bare name, on the root (programOnRoot). */
   resolved?: string,
+  /** `prog … &` and then `echo $! > FILE` (heimdal-kadmind): the pid the script recorded. */
+  pidRecord?: PidRecord,
 ): Refusal | string | undefined {
   const prog = unquoted(launch.words[0].text);
   const shown = launch.words[0].text;
   const known = /[$`]/.test(shown) ? staticProgram(s, shown) : undefined;
   const name = known && 'path' in known ? known.path.slice(known.path.lastIndexOf('/') + 1) : launch.name;
+  const recorded = pidRecord
+    ? `start() runs ${shown} in the background of its own shell (\`&\`) and writes its pid ($!) to ${pidRecord.file}`
+    : undefined;
+  // `&` and `echo $!`: the script takes the process it started for the daemon, which holds only
+  // if the program stays in the foreground; a script can be wrong about that, so a rule must
+  // say so too (without one directRunReason refuses: nothing says it stays in the foreground).
   // No rule (a `${command}` launch): the foreground step refuses, or the user's
   // --foreground-args vouch for the program, as for any launch.
   if (!rule || rule.refuse) return undefined;
   // A daemonize flag of the rule in the launch (avahi-daemon -D, verynice -d FILE) says already
   // that the program is the daemon, made to fork: not this case.
   const forkFlags = (rule.backgroundFlags ?? []).filter((f) => f.why === 'daemonize');
-  if (args.some((_, i) => forkFlags.some((f) => matchesFlag(args as Token[], i, f) > 0))) return undefined;
+  const forks = args.some((_, i) => forkFlags.some((f) => matchesFlag(args as Token[], i, f) > 0));
+  if (recorded && forks)
+    return refuse(
+      `${recorded}, but passes it a word that makes it fork (rule ${rule.id}): that pid is not the daemon's`,
+    );
+  if (forks) return undefined;
+  if (recorded && rule.foreground !== '')
+    return refuse(
+      `${recorded}, taking that process for the daemon, but ${rule.foreground === undefined ? `the rule ${rule.id} does not say how ${name} stays in the foreground` : `the rule ${rule.id} says ${name} stays in the foreground only with ${rule.foreground}`}: rc-supervise cannot tell what start() ran`,
+    );
+  const ran = pidRecord
+    ? `start() ran ${shown} in the background of its own shell (\`&\`) and wrote its pid ($!) to ${pidRecord.file}`
+    : `start() ran ${shown} directly`;
+  const tail = pidRecord
+    ? `The rule says it stays in the foreground by itself, as that pid took it to: the supervisor runs it the same way and keeps its pid itself (${pidRecord.file} is no longer written)`
+    : 'It forked by itself, and under start-stop-daemon it still runs as before (no --background, no --make-pidfile)';
   // Under start-stop-daemon the launch must return, as it did in start(): it forks by itself.
   // A rule saying the program stays in the foreground by itself contradicts that start() went
   // on after it.
-  if (rule.foreground === '')
+  if (rule.foreground === '' && !recorded)
     return refuse(
       `start() runs ${shown} directly and goes on after it, but the rule ${rule.id} says it stays in the foreground by itself: rc-supervise cannot tell what start() ran`,
     );
@@ -1434,8 +1483,9 @@ function directLaunch(
   // eend with its status and a message, nothing that runs or chains another command.
   const other = after.find(
     (l) =>
-      /[;&|`]|\$\(/.test(stripQuotedSingle(l).replace(/\s*;\s*$/, '')) ||
-      !/^\s*((eend|ewend)(\s.*)?|return(\s+(\$\?|\$\{\?\}|"\$\?"|0))?)\s*;?\s*$/.test(l),
+      l !== pidRecord?.line &&
+      (/[;&|`]|\$\(/.test(stripQuotedSingle(l).replace(/\s*;\s*$/, '')) ||
+        !/^\s*((eend|ewend)(\s.*)?|return(\s+(\$\?|\$\{\?\}|"\$\?"|0))?)\s*;?\s*$/.test(l)),
   );
   if (other)
     return refuse(
@@ -1456,7 +1506,7 @@ function directLaunch(
   if (stopper.name === 'killall') {
     const ops = stopper.words.slice(1).map((w) => w.text);
     if (ops.length === 1 && !ops[0].startsWith('-') && (sameProgram(ops[0]) || unquoted(ops[0]) === name))
-      return `start() ran ${shown} directly and stop() stopped it with killall ${ops[0]}: the same program, which the rule ${rule.id} knows, so that launch is the daemon's; it forked by itself, and under start-stop-daemon it still runs as before (no --background, no --make-pidfile)`;
+      return `${ran} and stop() stopped it with killall ${ops[0]}: the same program, which the rule ${rule.id} knows, so that launch is the daemon's${pidRecord ? `. ${tail}` : `; ${tail[0].toLowerCase()}${tail.slice(1)}`}`;
     return refuse(
       `start() runs ${shown} directly, and stop() runs ${stopper.words
         .map((w) => w.text)
@@ -1471,10 +1521,12 @@ function directLaunch(
     const file = killedByFile(stopper);
     const given = toldPidfile(rule, args);
     const own = rule.ownPidfile && rule.ownPidfile !== '*' ? rule.ownPidfile : undefined;
+    if (file !== undefined && pidRecord && sameFile(s, file, pidRecord.file))
+      return `${ran}, and stop() stopped it by ${commandExcerpt(s, stopper, 60)}, that file; the rule ${rule.id} knows that program: so that launch is the daemon's. ${tail}`;
     if (file !== undefined && given !== undefined && sameFile(s, file, given))
-      return `start() ran ${shown} directly, and stop() stopped it by ${commandExcerpt(s, stopper, 60)}, the file the launch told it to write; the rule ${rule.id} knows that program: so that launch is the daemon's. It forked by itself, and under start-stop-daemon it still runs as before (no --background, no --make-pidfile)`;
+      return `${ran}, and stop() stopped it by ${commandExcerpt(s, stopper, 60)}, the file the launch told it to write; the rule ${rule.id} knows that program: so that launch is the daemon's. ${tail}`;
     if (file !== undefined && given === undefined && own && sameFile(s, file, own))
-      return `start() ran ${shown} directly, and stop() stopped it by ${commandExcerpt(s, stopper, 60)}, the pid file ${name} writes by default (rule ${rule.id}); the rule ${rule.id} knows that program: so that launch is the daemon's. It forked by itself, and under start-stop-daemon it still runs as before (no --background, no --make-pidfile)`;
+      return `${ran}, and stop() stopped it by ${commandExcerpt(s, stopper, 60)}, the pid file ${name} writes by default (rule ${rule.id}); the rule ${rule.id} knows that program: so that launch is the daemon's. ${tail}`;
     return refuse(
       file === undefined
         ? `start() runs ${shown} directly, and stop() runs ${commandExcerpt(s, stopper, 60)}: rc-supervise cannot tell it stops the same daemon`
@@ -1510,7 +1562,9 @@ function directLaunch(
     const given = toldPidfile(rule, args);
     const same = (a: string, b: string) => sameFile(s, a, b);
     const own = rule.ownPidfile && rule.ownPidfile !== '*' ? rule.ownPidfile : undefined;
-    if (given !== undefined && same(v, given)) evidence.push(`--pidfile ${v}, the file the launch told it to write`);
+    if (pidRecord && same(v, pidRecord.file)) evidence.push(`--pidfile ${v}, the file start() wrote its pid to`);
+    else if (given !== undefined && same(v, given))
+      evidence.push(`--pidfile ${v}, the file the launch told it to write`);
     else if (given === undefined && own && same(v, own))
       evidence.push(`--pidfile ${v}, the pid file ${name} writes by default (rule ${rule.id})`);
     else
@@ -1518,7 +1572,7 @@ function directLaunch(
         `start() runs ${shown} directly, and stop() stops the process of --pidfile ${v}, which nothing says ${name} writes${given !== undefined ? ` (the launch names ${given})` : ''}: rc-supervise cannot tell it is the same daemon`,
       );
   }
-  return `start() ran ${shown} directly, and stop() stopped it by ${evidence.join(', and by ')}; the rule ${rule.id} knows that program: so that launch is the daemon's. It forked by itself, and under start-stop-daemon it still runs as before (no --background, no --make-pidfile)`;
+  return `${ran}, and stop() stopped it by ${evidence.join(', and by ')}; the rule ${rule.id} knows that program: so that launch is the daemon's. ${tail}`;
 
   function undefinedStop(): Refusal {
     return refuse(
@@ -2231,9 +2285,15 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
       resolved = found;
       command = found;
     } // With a stop() of its own the script says which process it takes for the daemon.
-    const direct = stopFn ? directLaunch(s, ctx.rule, start, launch, args, stopFn, resolved) : undefined;
+    const direct = stopFn
+      ? directLaunch(s, ctx.rule, start, launch, args, stopFn, resolved, shape.pidRecord)
+      : undefined;
     if (typeof direct === 'object') return direct;
     if (direct) notes.push(direct);
+    if (direct && shape.pidRecord && !(launch.redirects ?? []).length)
+      notes.push(
+        "the daemon's output went where start()'s did (the console of the start); under the supervisor it goes to /dev/null unless output_log/error_log are set",
+      );
   }
   // `$*`, `$@`, `$1`: start()'s own arguments (none, when openrc-run calls it). Moved to the
   // top of the script they become the script's: openrc-run.sh's sourcex sets them to the
@@ -2572,6 +2632,9 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
   if (!ownsItsLines(s, start)) return refuse('start() shares its lines with other code');
   const pieces = splitAround(s, start, launch);
   if (!pieces) return refuse('start() is written on one line with its braces');
+  // `echo $! > FILE` after the `&` launch (directLaunch took it as evidence): the supervisor
+  // keeps the daemon's pid, and nothing is left in the background for $! to name.
+  if (shape.pidRecord) pieces.post = pieces.post.filter((l) => l !== shape.pidRecord!.line);
   if (shape.guard) {
     // `check && \` ends the part before the launch (or `check && ` opens the launch's own line):
     // in start_pre() it becomes `check || return $?`.
