@@ -44,6 +44,21 @@ function gateWords(words: string, since: string, earlier: { words: string; since
 }
 
 /**
+ * What a version gate says, for a refusal: the words from that version (gateWords), or, where an
+ * older version lacks no word but cannot run under the supervisor (foregroundSinceWhy), that.
+ */
+const gateSays = (
+  bin: string,
+  words: string,
+  since: string,
+  earlier: { words: string; since: string } | undefined,
+  why: string | undefined,
+): string =>
+  why
+    ? `${bin} runs under supervise-daemon only from version ${since} (${why})`
+    : `${bin} stays in the foreground ${gateWords(words, since, earlier)}`;
+
+/**
  * Foreground words released before this month are taken to exist where the installed version
  * is not known (an init script alone, lint, a root without a package database). This tool
  * writes for OpenRC 0.45 (2022) and newer, whose supervise-daemon such a system runs; a daemon
@@ -83,7 +98,7 @@ export function entryToRule(e: DaemonEntry): ServiceRule {
   const refuse =
     versioned && !assumed
       ? {
-          reason: `${e.binaries[0]} stays in the foreground ${gateWords(e.foreground!, e.foregroundSince!, earlier && { words: earlier.foreground, since: earlier.since })}, and the installed version is not known`,
+          reason: `${gateSays(e.binaries[0], e.foreground!, e.foregroundSince!, earlier && { words: earlier.foreground, since: earlier.since }, e.foregroundSinceWhy)}, and the installed version is not known`,
           suggestion: earlier
             ? `if ${e.binaries[0]} is ${e.foregroundSince} or newer, pass --foreground-args="${e.foreground}"; if it is ${earlier.since} or newer but older than ${e.foregroundSince}, pass --foreground-args="${earlier.foreground}"`
             : `if ${e.binaries[0]} is ${e.foregroundSince} or newer, pass --foreground-args="${e.foreground}"`,
@@ -101,6 +116,7 @@ export function entryToRule(e: DaemonEntry): ServiceRule {
       ? {
           foregroundSince: e.foregroundSince,
           versionedForeground: e.foreground,
+          ...(e.foregroundSinceWhy ? { foregroundSinceWhy: e.foregroundSinceWhy } : {}),
           ...(e.foregroundSinceBackports ? { foregroundBackports: e.foregroundSinceBackports } : {}),
           ...(earlier
             ? {
@@ -422,7 +438,7 @@ export function ruleForInstalled(rule: ServiceRule, pkg: InstalledPackage | unde
       ],
     };
   }
-  const gate = gateWords(words, since, earlier);
+  const gate = gateSays(bin, words, since, earlier, rule.foregroundSinceWhy);
   if (!backport && (cmp === undefined || cmp < 0))
     return {
       ...rule,
@@ -430,11 +446,13 @@ export function ruleForInstalled(rule: ServiceRule, pkg: InstalledPackage | unde
       versionNote: undefined,
       refuse: {
         reason: live
-          ? `${bin} stays in the foreground ${gate}, and ${found}: a live version, built from the project's repository at a commit rc-supervise cannot know`
+          ? `${gate}, and ${found}: a live version, built from the project's repository at a commit rc-supervise cannot know`
           : cmp === undefined
-            ? `${bin} stays in the foreground ${gate}, and ${found}, a version rc-supervise cannot compare`
-            : `${bin} stays in the foreground ${gate}, and ${found}`,
-        suggestion: `pass --foreground-args with the words ${pkg.name} ${pkg.version} has, or upgrade it`,
+            ? `${gate}, and ${found}, a version rc-supervise cannot compare`
+            : `${gate}, and ${found}`,
+        suggestion: rule.foregroundSinceWhy
+          ? `upgrade ${pkg.name} to ${since} or newer (no words make an older ${bin} run under the supervisor), or keep this service on start-stop-daemon`
+          : `pass --foreground-args with the words ${pkg.name} ${pkg.version} has, or upgrade it`,
       },
     };
   const shown = words ? `command_args_foreground="${words}"` : 'stays in the foreground by itself';

@@ -49,6 +49,8 @@ export interface DaemonEntry {
    * an unknown installed version is taken to be newer: the words apply, with a note.
    */
   foregroundSinceReleased?: string;
+  /** What a version before foregroundSince does under supervise-daemon, where it lacks no word (knowledge/schema.json). */
+  foregroundSinceWhy?: string;
   /** Releases of older lines that got the words too (a backport): 0.8.14 beside 0.9.1 (knowledge/schema.json). */
   foregroundSinceBackports?: string[];
   /**

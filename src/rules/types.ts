@@ -56,6 +56,8 @@ export interface ServiceRule {
   versionNote?: string;
   /** When foregroundSince was released (knowledge entries' foregroundSinceReleased), for the note. */
   foregroundSinceReleased?: string;
+  /** What an older version does under supervise-daemon instead (knowledge entries' foregroundSinceWhy). */
+  foregroundSinceWhy?: string;
   /** Releases of older lines that have the words too (knowledge entries' foregroundSinceBackports). */
   foregroundBackports?: string[];
   /**
