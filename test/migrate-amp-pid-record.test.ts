@@ -67,6 +67,12 @@ describe('a launch run with & whose pid start() records (echo $! > FILE)', () =>
       'start() ran /usr/sbin/kadmind in the background of its own shell (`&`) and wrote its pid ($!) to /var/run/heimdal-kadmind.pid, and stop() stopped it by --exec /usr/sbin/kadmind, the same program; the rule kadmind-heimdal knows that program',
     );
     expect(p.notes.join('\n')).toContain("the daemon's output went where start()'s did");
+    // Were supervisor= set back, start-stop-daemon must background it as the & did (it stays in
+    // the foreground) and write the pid where echo $! did; the supervisor keeps a file of its own.
+    expect(t).toContain('command_background="yes"\npidfile="/var/run/heimdal-kadmind.pid"\n');
+    expect(t).toContain(
+      'if [ "${supervisor}" = supervise-daemon ]; then pidfile="/run/supervise-${RC_SVCNAME}.pid"; fi',
+    );
   });
 
   test('stop() through the recorded file is the same daemon too', () => {

@@ -5,6 +5,7 @@ import type { Service, SsdCall } from '../model/service.js';
 import { OPENRC_OWN_COMMANDS } from '../model/commands.js';
 import type { Assignment, Command, FunctionDef } from '../parse/shellfile.js';
 import { unquoted, type Token } from '../parse/words.js';
+import { assignment } from '../shell/quote.js';
 import { referencedVars, samePath } from './emit.js';
 import { matchesFlag } from './flags.js';
 import { DECLARATIVE, shellQuoteWord } from './ssd-args.js';
@@ -1465,7 +1466,7 @@ function directLaunch(
     ? `start() ran ${shown} in the background of its own shell (\`&\`) and wrote its pid ($!) to ${pidRecord.file}`
     : `start() ran ${shown} directly`;
   const tail = pidRecord
-    ? `The rule says it stays in the foreground by itself, as that pid took it to: the supervisor runs it the same way and keeps its pid itself (${pidRecord.file} is no longer written)`
+    ? `The rule says it stays in the foreground by itself, as that pid took it to: the supervisor runs it the same way and keeps its pid itself (under it ${pidRecord.file} is no longer written)`
     : 'It forked by itself, and under start-stop-daemon it still runs as before (no --background, no --make-pidfile)';
   // Under start-stop-daemon the launch must return, as it did in start(): it forks by itself.
   // A rule saying the program stays in the foreground by itself contradicts that start() went
@@ -2290,10 +2291,20 @@ export function convertCustomStart(ctx: StepContext): Converted | Refusal | 'one
       : undefined;
     if (typeof direct === 'object') return direct;
     if (direct) notes.push(direct);
-    if (direct && shape.pidRecord && !(launch.redirects ?? []).length)
+    if (direct && shape.pidRecord) {
+      // It stays in the foreground: under start-stop-daemon (were supervisor= set back) start
+      // would wait on it forever unless something put it in the background, as the `&` did;
+      // command_background does, and --make-pidfile writes the file `echo $!` wrote.
+      if (!s.isSet('command_background')) lines.push('command_background="yes"');
+      if (!s.isSet('pidfile')) lines.push(assignment('pidfile', shape.pidRecord.file));
       notes.push(
-        "the daemon's output went where start()'s did (the console of the start); under the supervisor it goes to /dev/null unless output_log/error_log are set",
+        `under start-stop-daemon (were supervisor= set back), command_background="yes" backgrounds it as the \`&\` did, and start-stop-daemon writes its pid to ${s.isSet('pidfile') ? '${pidfile}' : shape.pidRecord.file} as \`echo $!\` did`,
       );
+      if (!(launch.redirects ?? []).length)
+        notes.push(
+          "the daemon's output went where start()'s did (the console of the start); under the supervisor it goes to /dev/null unless output_log/error_log are set",
+        );
+    }
   }
   // `$*`, `$@`, `$1`: start()'s own arguments (none, when openrc-run calls it). Moved to the
   // top of the script they become the script's: openrc-run.sh's sourcex sets them to the
