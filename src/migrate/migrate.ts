@@ -293,7 +293,7 @@ export function migrateLoaded(l: LoadedService, options: PlanOptions = {}): Serv
       l.name,
       rule,
       'dynamic',
-      `${unknown[0]}: ${unknown[1]}`,
+      `${unknown[0]}: ${unknown[1]}${unknown[0] === 'command_args' && plan.atStartWhyNot ? `, and ${plan.atStartWhyNot}` : ''}`,
       `set ${unknown[0]} with a plain top-level assignment, or migrate by hand`,
     );
   if (plan.kind !== 'migrate') return { service: l.name, plan, rule, changes: [], passes: 0 };

@@ -30,6 +30,8 @@ export type Plan =
       stopsWithoutKill?: boolean;
       /** Variables a function builds when the service starts, left to it (Converted.argsAtStart). */
       builtAtStart?: string[];
+      /** Why command_args, set only when the service starts, cannot be left there (foreground.ts). */
+      atStartWhyNot?: string;
     }
   | { kind: 'already'; where: 'init.d' | 'conf.d' | 'default'; notes: string[] }
   | Refusal;
@@ -184,7 +186,8 @@ export function planMigration(input: PlanInput): Plan {
       warnings: d.warnings,
       evidence: d.evidence,
       stopsWithoutKill: d.stopsWithoutKill,
-      ...(c?.argsAtStart && { builtAtStart: ['command_args'] }),
+      ...((c?.argsAtStart || d.argsAtStart) && { builtAtStart: ['command_args'] }),
+      ...(d.argsAtStartWhyNot && { atStartWhyNot: d.argsAtStartWhyNot }),
     };
   }
 
@@ -219,6 +222,8 @@ export function planMigration(input: PlanInput): Plan {
     warnings: d.warnings,
     evidence: d.evidence,
     stopsWithoutKill: d.stopsWithoutKill,
+    ...(d.argsAtStart && { builtAtStart: ['command_args'] }),
+    ...(d.argsAtStartWhyNot && { atStartWhyNot: d.argsAtStartWhyNot }),
   };
 }
 

@@ -537,6 +537,75 @@ function withoutRedirections(words: readonly string[]): string[] {
   return out;
 }
 
+/**
+ * tpm-emulator's start(): `command_args="${my_command_args} $(service_get_value STARTUP_MODE)"`,
+ * then default_start; clsync's start_pre() builds command_args the same way. Those words are
+ * known only when the service starts, and rc-supervise need not read them when the script
+ * backgrounds the daemon with command_background=yes: openrc-run runs start_pre() and start()
+ * as functions of the one shell whose default_start then reads command_args, and ssd_start and
+ * supervise_start both hand it to the daemon through the same `eval ... -- $command_args`
+ * (start-stop-daemon.sh, supervise-daemon.sh), so the daemon gets the same words under either
+ * supervisor; start-stop-daemon ran it with --background --make-pidfile, so with those words it
+ * does not fork. What else the words could matter for is settled here or in the pidfile step:
+ * nothing is appended after them (no command_args_foreground or command_args_background is
+ * set, and none is added: the words stay the only ones), none of them reads ${pidfile} (which
+ * the supervisor's own pid file replaces), and a pid file option among them cannot name the
+ * supervisor's (pidfile.ts gives it one of its own unless the daemon has no such option).
+ * A rule's foreground words must be among the words the script shows, or its word and the
+ * rule's disagree. Returns the functions that set command_args, why it does not apply (added
+ * to the refusal that names command_args), or undefined when command_args is not set so.
+ */
+export function argsSetAtStart(ctx: StepContext, d: Draft): { fns: string[] } | { whyNot: string } | undefined {
+  const s = ctx.service;
+  const unknown = s.unknown.get('command_args');
+  if (!unknown || !unknown.startsWith('set inside ') || d.converted) return undefined;
+  const all = s.initd.assignments.filter((a) => a.name === 'command_args');
+  const inFns = all.filter((a) => a.fn !== null && !s.initd.setsLocal(a));
+  if (all.some((a) => a.fn === null) || s.rcconf.some((f) => f.assignments.some((a) => a.name === 'command_args')))
+    return undefined;
+  const fns = [...new Set(inFns.map((a) => a.fn!))];
+  const why: string[] = [];
+  if (!isYes(s.value('command_background')))
+    why.push(
+      'the script does not background the daemon (no command_background=yes), so those words decide whether it forks or writes a pid file, and they cannot be read before it starts',
+    );
+  const appended = ['command_args_background', 'command_args_foreground'].find(
+    (n) => s.isSet(n) || s.initd.assignments.some((a) => a.name === n),
+  );
+  if (appended) why.push(`${appended} is set too, and OpenRC appends it after those words`);
+  // What the words read: the assignments themselves (and conf.d's command_args, which they may
+  // append to), the functions their command substitutions run, and the values of variables that
+  // functions set (one level).
+  const fnBody = (name: string) => {
+    const f = s.initd.functions.find((x) => x.name === name);
+    return f ? s.initd.text.slice(f.body.start, f.body.end) : '';
+  };
+  const texts = [...inFns, ...(s.confd?.assignments.filter((a) => a.name === 'command_args') ?? [])].map(
+    (a) => a.value.text,
+  );
+  for (const a of inFns)
+    for (const m of a.value.text.matchAll(/\$\(\s*([A-Za-z_][\w-]*)|`\s*([A-Za-z_][\w-]*)/g))
+      if (s.defines(m[1] ?? m[2])) texts.push(fnBody(m[1] ?? m[2]));
+  for (const a of inFns)
+    for (const r of referencedVars(a.value.text))
+      texts.push(...s.initd.assignments.filter((b) => b.name === r && b.fn !== null).map((b) => b.value.text));
+  if (texts.some((x) => /\$\{?pidfile\b/.test(x)))
+    why.push("those words read ${pidfile}, which would name the supervisor's own pid file under supervise-daemon");
+  const fg = (ctx.rule?.foreground ?? '').split(/\s+/).filter(Boolean);
+  if (fg.length && !why.length) {
+    // The words as far as they are static: command substitutions count as one unknown word.
+    const shown = (text: string) =>
+      (s.expand(text.replace(/\$\(([^()]*)\)|`[^`]*`/g, 'x')) ?? '').split(/[\s"']+/).filter(Boolean);
+    const appends = (text: string) => /^"?\$\{?command_args\}?[\s"]/.test(text);
+    const lacking = inFns.find((a) => !appends(a.value.text) && !fg.every((w) => shown(a.value.text).includes(w)));
+    if (lacking)
+      why.push(
+        `the words ${lacking.fn}() sets do not show ${fg.join(' ')}, which keeps ${ctx.rule!.id} in the foreground (rule ${ctx.rule!.id}): command_background=yes and the rule disagree`,
+      );
+  }
+  return why.length ? { whyNot: why.join('; ') } : { fns };
+}
+
 function chooseForeground(ctx: StepContext, d: Draft): Refusal | void {
   const { service: s, rule, options: opts } = ctx;
   // samplicator's start_post(): `pgrep -n samplicate > ${PID}`. The script finds the daemon's
@@ -581,6 +650,8 @@ function chooseForeground(ctx: StepContext, d: Draft): Refusal | void {
     d.initdReasons.push(
       'start_post() writes the pid file after the launch, and only init.d can make that line run under start-stop-daemon only',
     );
+  const atStart = argsSetAtStart(ctx, d);
+  if (atStart && 'whyNot' in atStart) d.argsAtStartWhyNot = atStart.whyNot;
   if (s.isSet('command_args_foreground')) {
     // The script already says how to stay in the foreground: that wins over the rule.
     if (opts.foregroundArgs !== undefined && !opts.residual)
@@ -599,6 +670,26 @@ function chooseForeground(ctx: StepContext, d: Draft): Refusal | void {
       d.warnings.push(
         `command_args still passes ${fork}, which may make the daemon fork whatever --foreground-args says: if it does, move it to command_args_background by hand`,
       );
+    return;
+  }
+  // tpm-emulator: command_args set only when the service starts, beside command_background=yes.
+  if (atStart && 'fns' in atStart) {
+    d.foreground = '';
+    d.argsAtStart = atStart.fns;
+    const where = atStart.fns.map((f) => `${f}()`).join(', ');
+    d.evidence.push({
+      kind: 'script',
+      detail: `command_background=yes: start-stop-daemon ran the daemon with --background --make-pidfile and the words ${where} sets in command_args, so with them it does not fork`,
+    });
+    const fgSource = rule?.sources.find((x) => x.startsWith('foreground:')) ?? rule?.sources[0];
+    if (rule?.foreground)
+      d.evidence.push({
+        kind: 'rule',
+        detail: `${rule.origin === 'knowledge' ? 'knowledge base' : 'rule'} ${rule.id}: ${rule.foreground}, which the words ${where} sets already hold${fgSource ? ` (${fgSource.replace(/^foreground:\s*/, '')})` : ''}`,
+      });
+    d.notes.push(
+      `command_args is set only when the service starts, by ${where}: rc-supervise does not read those words, and need not: openrc-run runs ${where} in the shell whose default_start then hands command_args to the supervisor, through the same eval under supervise-daemon as under start-stop-daemon, so the daemon gets the same words, and command_background=yes says it stays in the foreground with them (supervise-daemon does not read command_background); nothing is appended after them`,
+    );
     return;
   }
   if (rule?.foreground !== undefined) {

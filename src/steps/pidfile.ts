@@ -83,7 +83,17 @@ export function pidfileStep(ctx: StepContext, d: Draft): Refusal | void {
   // writes /var/run/babeld.pid by default and will not start while that file exists). Only
   // knowledge of the daemon (a curated rule, or an entry saying it writes none unless told)
   // settles that it writes nothing there.
-  const knownNone = !ruleSays && ((told && curated) || (made && curated));
+  // command_args set only when the service starts (d.argsAtStart, tpm-emulator's start()): its
+  // words may hold a pid file option rc-supervise cannot see, so only a daemon with no such
+  // option at all is known to write none there.
+  const optionFree =
+    !d.argsAtStart ||
+    !(
+      ctx.rule?.backgroundFlags?.some((f) => f.why === 'pidfile') ||
+      ctx.rule?.keptPidfileFlags?.length ||
+      ctx.rule?.foregroundPidfile
+    );
+  const knownNone = !ruleSays && optionFree && ((told && curated) || (made && curated));
   if (knownNone && made_dir) return;
   // A script that switches on $supervisor was written for both backends, pid files included.
   if (!ruleSays && isDualMode(s)) return;

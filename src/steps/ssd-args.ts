@@ -37,8 +37,8 @@ export const DECLARATIVE: Record<string, string> = {
  * start_stop_daemon_args reaches supervise-daemon when supervise_daemon_args is unset
  * (docs/openrc.md), and supervise-daemon rejects start-stop-daemon-only options.
  */
-export function fallbackTrap(s: Service): Trap | null {
-  if (s.isSet('supervise_daemon_args')) return null;
+export function fallbackTrap(s: Service, emptyIsUnset = false): Trap | null {
+  if (s.isSet('supervise_daemon_args') && !(emptyIsUnset && s.value('supervise_daemon_args') === '')) return null;
   if (!s.isSet('start_stop_daemon_args')) return null;
   const words = s.words('start_stop_daemon_args');
   if (words && words.length === 0) return null;
@@ -604,7 +604,27 @@ function pairedForm(s: Service): Trap | null {
 
 /** Step: start_stop_daemon_args must not hand start-stop-daemon-only options to supervise-daemon. */
 export function ssdArgsStep(ctx: StepContext, d: Draft): Refusal | void {
-  let trap = fallbackTrap(ctx.service);
+  // jetty-runner's `supervise_daemon_args="$supervise_daemon_args"`, empty: from OpenRC 0.46 an
+  // empty value stops the fallback, but before it supervise-daemon.sh expands
+  // ${supervise_daemon_args:-${start_stop_daemon_args}} (Debian 12's 0.45.2), so start-stop-
+  // daemon's options still reach supervise-daemon. The script's own line may come after any
+  // line rc-supervise would add, so it is not rewritten here.
+  const s = ctx.service;
+  const empty =
+    s.isSet('supervise_daemon_args') && s.value('supervise_daemon_args') === '' ? fallbackTrap(s, true) : null;
+  if (empty) {
+    const set = [...s.initdAssignments('supervise_daemon_args'), ...s.confdAssignments('supervise_daemon_args')][0];
+    const file = set && s.confdAssignments('supervise_daemon_args').includes(set) ? s.confd : s.initd;
+    const at = set && file ? ` (${file.path}:${file.lineCol(set.start).line})` : '';
+    return {
+      kind: 'refuse',
+      code: 'dynamic',
+      reason: `supervise_daemon_args is set but empty${at}, which stops the fallback to start_stop_daemon_args only from OpenRC 0.46 on: before that (Debian 12's 0.45.2) supervise-daemon.sh reads \${supervise_daemon_args:-\${start_stop_daemon_args}}, and ${empty.note.replace(/: supervise_daemon_args set to .*$/s, '')}`,
+      suggestion:
+        'set supervise_daemon_args to a single space (" "), which stops the fallback in every version, or to the options supervise-daemon accepts, then migrate again',
+    };
+  }
+  let trap = fallbackTrap(s);
   if (!trap) {
     const knob = unsetKnob(ctx.service);
     if (knob?.sourced)

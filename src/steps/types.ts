@@ -191,6 +191,15 @@ export interface Draft {
    * lines (ssd-args turns `--stderr FILE` into error_log after the foreground step).
    */
   foregroundLogs?: 'stderr' | 'stdout' | 'both';
+  /**
+   * tpm-emulator's start(): command_args is set only inside functions that run when the
+   * service starts (those named here), the script backgrounds the daemon with
+   * command_background=yes, and the plan leaves those words alone (foreground.ts
+   * argsSetAtStart): the supervisor runs the same command line.
+   */
+  argsAtStart?: string[];
+  /** Why argsAtStart does not hold for command_args set only when the service starts. */
+  argsAtStartWhyNot?: string;
   evidence: Evidence[];
 }
 

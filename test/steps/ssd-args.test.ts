@@ -460,3 +460,18 @@ test('a variable in an option value that holds several words is split by the eva
   );
   expect(q).toBeUndefined();
 });
+
+// jetty-runner's `supervise_daemon_args="$supervise_daemon_args"`: empty, which OpenRC 0.45
+// (Debian 12) reads as unset, so start-stop-daemon's --wait would still reach supervise-daemon.
+test('an empty supervise_daemon_args does not stop the fallback before OpenRC 0.46: refused', () => {
+  const initd = sh(...head, 'start_stop_daemon_args="--wait 200"', 'supervise_daemon_args="$supervise_daemon_args"');
+  const r = ssdArgsStep(ctx(service(initd)), draft());
+  expect(r).toMatchObject({ kind: 'refuse', code: 'dynamic' });
+  expect(r && r.reason).toContain(
+    'supervise_daemon_args is set but empty (etc/init.d/foo:4), which stops the fallback to start_stop_daemon_args only from OpenRC 0.46 on',
+  );
+  expect(r && r.reason).toContain('start_stop_daemon_args (--wait 200) would reach supervise-daemon');
+  // A single space stops it in every version; options supervise-daemon takes too need nothing.
+  expect(ssdArgsStep(ctx(service(initd.replace('"$supervise_daemon_args"', '" "'))), draft())).toBeUndefined();
+  expect(ssdArgsStep(ctx(service(initd.replace('--wait 200', '--nicelevel 5'))), draft())).toBeUndefined();
+});
