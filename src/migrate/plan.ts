@@ -186,7 +186,12 @@ export function planMigration(input: PlanInput): Plan {
       warnings: d.warnings,
       evidence: d.evidence,
       stopsWithoutKill: d.stopsWithoutKill,
-      ...((c?.argsAtStart || d.argsAtStart) && { builtAtStart: ['command_args'] }),
+      ...((c?.argsAtStart || d.argsAtStart || d.pidfileSetAtStart) && {
+        builtAtStart: [
+          ...(c?.argsAtStart || d.argsAtStart ? ['command_args'] : []),
+          ...(d.pidfileSetAtStart ? ['pidfile'] : []),
+        ],
+      }),
       ...(d.argsAtStartWhyNot && { atStartWhyNot: d.argsAtStartWhyNot }),
     };
   }

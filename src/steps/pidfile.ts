@@ -142,8 +142,34 @@ export function pidfileStep(ctx: StepContext, d: Draft): Refusal | void {
       reason: `${marker.fn}() takes ${daemon}'s own pid file, left behind when it did not shut down cleanly, as the sign of a crash and changes its arguments for that (${marker.line}): supervise-daemon restarts a daemon that died without running ${marker.fn}(), so after a crash ${daemon} would run again without that recovery`,
       suggestion: `keep this service on start-stop-daemon; or, to supervise it anyway, take that test out of ${marker.fn}() (and recover by hand after a crash), then migrate again`,
     };
+  // nsd's start_pre() and stop_pre(): pidfile="$(get_pidfile)", the file nsd's configuration
+  // names, which nsd writes itself also in the foreground. Each such function gives the
+  // supervisor its own pid file at its end, after it has read the daemon's.
+  const setters = ruleSays ? settersGuarded(ctx, d, readers, rewritten, daemon) : undefined;
+  if (typeof setters === 'string')
+    return {
+      kind: 'refuse',
+      code: 'dynamic',
+      reason: `${warning}; ${setters}`,
+      suggestion:
+        'give the supervisor its own pidfile (if [ "${supervisor}" = supervise-daemon ]; then pidfile=...; fi) by hand, then migrate again',
+    };
+  if (setters) {
+    d.pidfileSetAtStart = setters.fns;
+    // The residual pass: every such function ends with the supervisor's own pid file already.
+    if (setters.done && (!last || guardedLast(s))) return;
+    d.extraEdits.push(...setters.edits);
+    const rest = setters.fns.filter((f) => f !== 'start_pre').map((f) => `${f}()`);
+    if (!setters.done)
+      d.notes.push(
+        `${daemon} writes ${what} itself (also in the foreground), and ${setters.fns.map((f) => `${f}()`).join(', ')} set${setters.fns.length > 1 ? '' : 's'} pidfile to it when ${setters.fns.length > 1 ? 'they run' : 'it runs'}: under supervise-daemon start_pre() now ends by giving the supervisor its own, /run/supervise-\${RC_SVCNAME}.pid, after its own reads of the daemon's file (OpenRC's start passes pidfile as start_pre() left it and records it, and its stop uses the recorded file${rest.length ? `; what ${rest.join(', ')} set${rest.length > 1 ? '' : 's'} stays in ${rest.length > 1 ? 'their' : 'its'} own run` : ''})`,
+      );
+    d.initdReasons.push("the daemon writes its own pid file at the supervisor's pidfile, which only init.d can change");
+    // No line at the top sets it: nothing else to move.
+    if (!last) return;
+  }
   const alias =
-    readers.length || convertedReads
+    !setters && (readers.length || convertedReads)
       ? daemonPidfileAlias(ctx, d, readers, rewritten, ruleSays, !!last, made && !ruleSays)
       : null;
   if (typeof alias === 'string')
@@ -248,7 +274,7 @@ export function pidfileStep(ctx: StepContext, d: Draft): Refusal | void {
   // still gives the supervisor its own, whatever conf.d says. Not when a function sets it
   // (nsd's start_pre(): pidfile="$(get_pidfile)"), which would run after that line.
   const fnSetter = s.initd.assignments.find((a) => a.name === 'pidfile' && a.fn !== null);
-  if (!last && (!ruleSays || fnSetter)) {
+  if (!last && (!ruleSays || (fnSetter && !setters))) {
     d.notes.pop();
     d.initdReasons.pop();
     // Known to write it (a rule says so): stop would end only the daemon. Not a warning on a
@@ -309,6 +335,142 @@ function crashMarker(
     }
   }
   return undefined;
+}
+
+/** What gives the supervisor its own pid file, only while it is the supervisor. */
+const SUPERVISOR_PIDFILE =
+  'if [ "${supervisor}" = supervise-daemon ]; then pidfile="/run/supervise-${RC_SVCNAME}.pid"; fi';
+
+/** An assignment on that line alone (what this step wrote, read again in the residual pass). */
+function isSupervisorPidfile(s: Service, a: Assignment): boolean {
+  const line = s.initd.text.slice(s.initd.lineStart(a.start), s.initd.lineEnd(a.start));
+  return line.replace(/\s+#$/, '').trim() === SUPERVISOR_PIDFILE;
+}
+
+/** The last top-level line setting pidfile is the supervisor's own already. */
+function guardedLast(s: Service): boolean {
+  const top = s.initd.topLevel('pidfile');
+  const lastTop = top.reduce<Assignment | undefined>((a, b) => (a && a.end > b.end ? a : b), undefined);
+  return !!lastTop && isSupervisorPidfile(s, lastTop);
+}
+
+/**
+ * Functions that set pidfile to the daemon's own file when they run (nsd's start_pre() and
+ * stop_pre(): `pidfile="$(get_pidfile)"`, the path nsd.conf names, which nsd writes itself also
+ * in the foreground; reload() sets it again before signalling through it). Real OpenRC
+ * (openrc-run.sh, supervise-daemon.sh) runs start_pre() and its start in one shell:
+ * supervise_start passes `--pidfile $pidfile` as start_pre() left it and records it
+ * (service_set_value pidfile); supervise_stop uses that recorded file whatever stop_pre() set,
+ * and every other command (reload, stop) runs in a shell of its own. So the supervisor gets a
+ * pid file of its own when start_pre() ends with the guarded line, after its last read of the
+ * daemon's file, as long as:
+ * - start_pre() is one of them, sets it unconditionally at its own top level, and returns from
+ *   nowhere after that line but on a failure (`|| return $?`, `return 1`), and its last line
+ *   leaves a status of 0 (`checkpath ... || return 1`): the guarded line would hide any other;
+ * - each of them sets it unconditionally at its own top level before any read of it there, and
+ *   is one OpenRC runs itself (not start() or stop(), not a helper another function calls: the
+ *   caller would go on with the value, spamd's _legacy());
+ * - no other function reads pidfile (it would read the supervisor's file, or a stale value).
+ * Under start-stop-daemon the guarded line does nothing, and the script runs as before.
+ * The edits and functions, `done` when start_pre() ends with that line already; why not
+ * otherwise; undefined when no function sets pidfile.
+ */
+function settersGuarded(
+  ctx: StepContext,
+  d: Draft,
+  readers: readonly FunctionDef[],
+  rewritten: (offset: number) => boolean,
+  daemon: string,
+): { edits: Edit[]; fns: string[]; done: boolean } | string | undefined {
+  const s = ctx.service;
+  const f0 = s.initd;
+  const t = f0.text;
+  const sets = f0.assignments.filter((a) => a.name === 'pidfile' && a.fn !== null && !f0.setsLocal(a));
+  if (!sets.length) return undefined;
+  const fns = [...new Set(sets.map((a) => a.fn!))];
+  const list = fns.map((f) => `${f}()`).join(', ');
+  const setS = fns.length > 1 ? '' : 's';
+  const edits: Edit[] = [];
+  let done = false;
+  for (const fn of fns) {
+    const defs = f0.functions.filter((f) => f.name === fn);
+    if (defs.length !== 1) return `${fn}() sets pidfile and is defined more than once`;
+    const f = defs[0];
+    const own = sets.filter((a) => a.fn === fn).sort((a, b) => a.start - b.start);
+    const last = own[own.length - 1];
+    // Ours already (the residual pass): start_pre()'s last statement.
+    if (
+      fn === 'start_pre' &&
+      isSupervisorPidfile(s, last) &&
+      t.slice(f0.lineEnd(last.end), f.body.end).trim() === '}'
+    ) {
+      done = true;
+      continue;
+    }
+    if (fn === 'start' || fn === 'stop' || rewritten(own[0].start))
+      return `${fn}() sets pidfile itself, and it is ${fn === 'start' || fn === 'stop' ? "OpenRC's start or stop" : 'replaced by the conversion'}`;
+    const cond = own.find((a) => !a.plain);
+    if (cond)
+      return `${fn}() sets pidfile only under a condition (${lineOf(s, cond.start)}), so what it reads after that line may be another file`;
+    const caller = f0.commands.find((c) => c.name === fn);
+    if (caller)
+      return `${fn}() sets pidfile and is called from ${caller.fn ? `${caller.fn}()` : 'the top of the script'}, which would go on with the value it leaves`;
+    // Any expansion, a checkpath of its directory too: it would be the supervisor's file then.
+    const before = expansions(t.slice(f.body.start, own[0].start)).find((r) => !rewritten(f.body.start + r.at));
+    if (before) return `${fn}() reads pidfile before it sets it (${before.line.trim().slice(0, 80)})`;
+    if (fn !== 'start_pre') continue;
+    const early = f0.commands.find((c) => {
+      if (c.fn !== fn || c.start < own[0].start || (c.name !== 'return' && c.name !== 'exit')) return false;
+      return !failureReturn(t.slice(f0.lineStart(c.start), c.start), c.words[1]?.text);
+    });
+    if (early)
+      return `start_pre() may return after it sets pidfile (${lineOf(s, early.start)}), before its end, where rc-supervise would give the supervisor its own`;
+    const close = f.body.end - 1;
+    if (t[close] !== '}' || t.slice(f0.lineStart(close), close).trim() !== '')
+      return `start_pre() sets pidfile, and its closing brace is not on a line of its own`;
+    // The status start_pre() returns, which OpenRC's start acts on: a line added at its end
+    // must not hide a failure. `checkpath ... || return 1` leaves 0 when it goes on.
+    const lines = t.slice(f.body.start + 1, f0.lineStart(close)).split(/\r?\n/);
+    const tail = lines
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith('#'))
+      .pop();
+    const m = tail ? /\|\|\s*(?:return|exit)(?:\s+(\S+))?\s*;?$/.exec(tail) : null;
+    const quiet = !!tail && !!m && failureReturn(tail.slice(0, m.index + 2), m[1]);
+    const literal = !!tail && /^[A-Za-z_]\w*=("[^"$`]*"|'[^']*'|[^\s"'$`;|&]*)$/.test(tail);
+    if (!quiet && !literal)
+      return `start_pre() ends with a line whose status OpenRC's start acts on (${(tail ?? '').slice(0, 80)}): a line after it, where rc-supervise would give the supervisor its own pid file, would hide a failure`;
+    const indent = /^[ \t]*/.exec(t.slice(f0.lineStart(last.start)))![0];
+    const eol = f0.eol;
+    edits.push({
+      file: ctx.initdPath,
+      start: f0.lineStart(close),
+      end: f0.lineStart(close),
+      text: `${indent}# rc-supervise: ${daemon} writes this pid file itself: supervise-daemon keeps one of its own${eol}${indent}${SUPERVISOR_PIDFILE}${eol === '\r\n' ? ' #' : ''}${eol}`,
+    });
+  }
+  if (!fns.includes('start_pre'))
+    return `${list} set${setS} pidfile itself, but not start_pre(), whose pidfile OpenRC's start passes to the supervisor`;
+  const others = readers.filter((r) => !fns.includes(r.name));
+  if (others.length)
+    return `${list} set${setS} pidfile itself, and ${others.map((r) => `${r.name}()`).join(', ')} read${others.length > 1 ? '' : 's'} it without setting it (under supervise-daemon the supervisor's file)`;
+  // What the custom-start step wrote from start()/stop() reads pidfile too: not decided here.
+  if ((d.converted?.edits ?? []).some((e) => convertedFunction(ctx, e) !== null && expansions(e.text).length > 0))
+    return `${list} set${setS} pidfile itself, and what start()/stop() did besides the launch reads it`;
+  return { edits, fns, done };
+}
+
+/**
+ * A `return`/`exit` after `||` (`checkconfig || return $?`, `checkpath ... || return 1`), or one
+ * with a status other than 0 (`return 1`): taken only on a failure, which ends the start.
+ */
+function failureReturn(before: string, arg: string | undefined): boolean {
+  if (arg !== undefined && /^[0-9]+$/.test(arg)) return Number(arg) !== 0;
+  return /\|\|\s*$/.test(before) && (arg === undefined || /^"?\$\?"?$/.test(arg));
+}
+
+function lineOf(s: Service, at: number): string {
+  return s.initd.text.slice(s.initd.lineStart(at), s.initd.lineEnd(at)).trim().replace(/\s+/g, ' ').slice(0, 80);
 }
 
 /** The name the script's functions read the script's pid file by, once pidfile is the supervisor's. */

@@ -168,6 +168,12 @@ export interface Draft {
    * and after supervisor=; plan.ts puts them in the block or, when `at` is below it, there.
    */
   relocation?: { at: number; lines: string[] };
+  /**
+   * Functions that set pidfile to the daemon's own file when they run (nsd's start_pre() and
+   * stop_pre(): `pidfile="$(get_pidfile)"`), each given the supervisor's own pid file at its end
+   * (pidfile step): pidfile's value is then built when the service starts, not read here.
+   */
+  pidfileSetAtStart?: string[];
   moveEdits: Edit[];
   signalEdits: Edit[];
   /**

@@ -721,12 +721,26 @@ describe('a rule saying the daemon writes it, pidfile not set by a plain line of
   });
 
   // nsd: start_pre() sets pidfile from the daemon's configuration, after any line at the top.
-  test('a function sets it: refused, saying which', () => {
-    const { r } = run(
-      sh('#!/sbin/openrc-run', 'command=/usr/sbin/food', '', 'start_pre() {', '\tpidfile="$(food-conf pidfile)"', '}'),
-      own,
+  // It ends by giving the supervisor its own, unless that would hide the status it returns.
+  test('a function sets it: the supervisor gets its own at the end of start_pre(), or refused saying why', () => {
+    const fn = (...body: string[]) =>
+      sh('#!/sbin/openrc-run', 'command=/usr/sbin/food', '', 'start_pre() {', ...body, '}');
+    const { r } = run(fn('\tpidfile="$(food-conf pidfile)"'), own);
+    expect(r && r.reason).toContain(
+      'start_pre() ends with a line whose status OpenRC\'s start acts on (pidfile="$(food-conf pidfile)")',
     );
-    expect(r && r.reason).toContain('start_pre() sets pidfile itself, after any line rc-supervise could add');
+    const ok = run(fn('\tpidfile="$(food-conf pidfile)"', '\tcheckpath -d "${pidfile%/*}" || return 1'), own);
+    expect(ok.r).toBeUndefined();
+    expect(ok.d.pidfileSetAtStart).toEqual(['start_pre']);
+    expect(ok.d.relocation).toBeUndefined();
+    expect(applyEdits(ok.s.initd.text, ok.d.extraEdits)).toBe(
+      fn(
+        '\tpidfile="$(food-conf pidfile)"',
+        '\tcheckpath -d "${pidfile%/*}" || return 1',
+        '\t# rc-supervise: food writes this pid file itself: supervise-daemon keeps one of its own',
+        `\t${GUARD}`,
+      ),
+    );
   });
 });
 
