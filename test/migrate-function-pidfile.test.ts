@@ -93,7 +93,7 @@ test.each([
       '\t[ -n "$pid" ] && pidfile="$pid"',
       '\tcheckpath -d "${pidfile%/*}" || return 1',
     ]),
-    'start_pre() sets pidfile only under a condition ([ -n "$pid" ] && pidfile="$pid")',
+    'start_pre() sets pidfile only under a condition ([ -n "$pid" ] && pidfile="$pid"): where it does not, it goes on with a pidfile it did not set',
   ],
   [
     'a read before it sets it',
@@ -137,4 +137,85 @@ test('start_pre() does not set it (only stop_pre() and reload() do): refused, sa
   expect(r.plan.reason).toContain(
     "stop_pre(), reload() set pidfile itself, but not start_pre(), whose pidfile OpenRC's start passes to the supervisor",
   );
+});
+
+// Our own clamd-shaped script: start_pre() sets pidfile from the configuration, and a custom
+// start() with steps of its own before the launch. The conversion renames start_pre() and runs
+// start()'s steps after it in a new start_pre(): its end is no longer where the start goes on.
+test('start_pre() sets it, and the conversion of start() adds steps after it: refused, saying so', () => {
+  const r = run(
+    sh(
+      '#!/sbin/openrc-run',
+      'command=/usr/sbin/nsd',
+      '',
+      'start_pre() {',
+      '\tpidfile="$(/usr/sbin/nsd-checkconf -o pidfile /etc/nsd/nsd.conf)"',
+      '\tcheckpath -d "${pidfile%/*}" || return 1',
+      '}',
+      '',
+      'start() {',
+      '\trm -f /run/nsd/nsd.sock',
+      '\tebegin "Starting nsd"',
+      '\tstart-stop-daemon --start --exec /usr/sbin/nsd -- -c /etc/nsd/nsd.conf',
+      '\teend $?',
+      '}',
+    ),
+  );
+  expect(r.plan.kind).toBe('refuse');
+  if (r.plan.kind !== 'refuse') return;
+  expect(r.plan.reason).toContain(
+    "start_pre() sets pidfile, and the conversion of start() adds start()'s own steps after it (start_pre() becomes script_start_pre(), called first by a new start_pre())",
+  );
+});
+
+// Modelled on Alpine's spamd (_legacy() takes pidfile from an old conf.d variable) and the h9a
+// ollama.init (no rule): nothing says whether the daemon writes the script's pid file, said as such.
+test('no rule says the daemon writes it: the reason says it may, and names the helper with its caller', () => {
+  const r = migrateLoaded(
+    loaded({
+      svc: 'foodish',
+      initdIn: sh(
+        '#!/sbin/openrc-run',
+        'command=/usr/bin/foodish',
+        'command_background=yes',
+        'pidfile=/run/foodish.pid',
+        '_legacy() {',
+        '\t[ -n "$PIDFILE" ] && pidfile=$PIDFILE',
+        '}',
+        'start_pre() {',
+        '\t_legacy',
+        '\tcheckpath -f -o food "${pidfile}"',
+        '}',
+      ),
+      confdIn: null,
+    }),
+  );
+  expect(r.plan.kind).toBe('refuse');
+  if (r.plan.kind !== 'refuse') return;
+  expect(r.plan.reason).toBe(
+    "foodish may write a pid file itself at the script's pidfile (nothing says it does not), which would then be the supervisor's too: stop would end only the daemon, and its supervisor would respawn it; start_pre() reads pidfile, so the supervisor cannot simply be given another one (_legacy() sets pidfile itself, called from start_pre())",
+  );
+});
+
+// Modelled on Alpine's chronyd: start() itself sets command_background and pidfile under a
+// condition before default_start. Not this shape: the check after the plan says what is unknown.
+test('start() itself sets it: left to the check after the plan, which names what start() sets', () => {
+  const r = run(
+    sh(
+      '#!/sbin/openrc-run',
+      'command=/usr/sbin/nsd',
+      'pidfile=/run/nsd/nsd.pid',
+      'start() {',
+      '\tif yesno "$FAST"; then',
+      '\t\tcommand_args="$command_args -d"',
+      '\t\tcommand_background=true',
+      '\t\tpidfile=/run/nsd.pid',
+      '\tfi',
+      '\tdefault_start',
+      '}',
+    ),
+  );
+  expect(r.plan.kind).toBe('refuse');
+  if (r.plan.kind !== 'refuse') return;
+  expect(r.plan.reason).toMatch(/^command_background: set inside start\(\) at etc\/init\.d\/nsdish:7, /);
 });

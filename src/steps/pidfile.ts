@@ -116,7 +116,10 @@ export function pidfileStep(ctx: StepContext, d: Draft): Refusal | void {
   });
   const what = own && own !== '*' ? own : 'a pid file';
   const daemon = s.daemon ?? launchedName(s, d);
-  const warning = `${daemon} writes ${what} itself, which may be the supervisor's pidfile: stop would end only the daemon, and its supervisor would respawn it`;
+  // Said as known only where a rule says so (ollama.init: nothing says either way).
+  const warning = ruleSays
+    ? `${daemon} writes ${what} itself, which may be the supervisor's pidfile: stop would end only the daemon, and its supervisor would respawn it`
+    : `${daemon} may write a pid file itself at the script's pidfile (nothing says it does not), which would then be the supervisor's too: stop would end only the daemon, and its supervisor would respawn it`;
   const last = s
     .initdAssignments('pidfile')
     .filter((a) => a.plain)
@@ -368,8 +371,9 @@ function guardedLast(s: Service): boolean {
  *   nowhere after that line but on a failure (`|| return $?`, `return 1`), and its last line
  *   leaves a status of 0 (`checkpath ... || return 1`): the guarded line would hide any other;
  * - each of them sets it unconditionally at its own top level before any read of it there, and
- *   is one OpenRC runs itself (not start() or stop(), not a helper another function calls: the
- *   caller would go on with the value, spamd's _legacy());
+ *   is one OpenRC runs itself (not a helper another function calls: the caller would go on with
+ *   the value, spamd's _legacy()); start() and stop() setting it are left to the checks after
+ *   the plan (undefined);
  * - no other function reads pidfile (it would read the supervisor's file, or a stale value).
  * Under start-stop-daemon the guarded line does nothing, and the script runs as before.
  * The edits and functions, `done` when start_pre() ends with that line already; why not
@@ -388,6 +392,9 @@ function settersGuarded(
   const sets = f0.assignments.filter((a) => a.name === 'pidfile' && a.fn !== null && !f0.setsLocal(a));
   if (!sets.length) return undefined;
   const fns = [...new Set(sets.map((a) => a.fn!))];
+  // start() or stop() itself (chronyd's start(), which sets command_background and pidfile before
+  // default_start): not this shape; what sets it there is said by the checks after the plan.
+  if (fns.includes('start') || fns.includes('stop')) return undefined;
   const list = fns.map((f) => `${f}()`).join(', ');
   const setS = fns.length > 1 ? '' : 's';
   const edits: Edit[] = [];
@@ -407,11 +414,10 @@ function settersGuarded(
       done = true;
       continue;
     }
-    if (fn === 'start' || fn === 'stop' || rewritten(own[0].start))
-      return `${fn}() sets pidfile itself, and it is ${fn === 'start' || fn === 'stop' ? "OpenRC's start or stop" : 'replaced by the conversion'}`;
+    if (rewritten(own[0].start)) return `${fn}() sets pidfile itself, and the conversion replaces it`;
     const cond = own.find((a) => !a.plain);
     if (cond)
-      return `${fn}() sets pidfile only under a condition (${lineOf(s, cond.start)}), so what it reads after that line may be another file`;
+      return `${fn}() sets pidfile only under a condition (${lineOf(s, cond.start)}): where it does not, it goes on with ${f0.topLevel('pidfile').length || s.confd?.topLevel('pidfile').length ? "pidfile's value from the top of the script, which rc-supervise would make the supervisor's own file" : 'a pidfile it did not set'}`;
     const caller = f0.commands.find((c) => c.name === fn);
     if (caller)
       return `${fn}() sets pidfile and is called from ${caller.fn ? `${caller.fn}()` : 'the top of the script'}, which would go on with the value it leaves`;
@@ -419,6 +425,10 @@ function settersGuarded(
     const before = expansions(t.slice(f.body.start, own[0].start)).find((r) => !rewritten(f.body.start + r.at));
     if (before) return `${fn}() reads pidfile before it sets it (${before.line.trim().slice(0, 80)})`;
     if (fn !== 'start_pre') continue;
+    // The conversion of start() renames it (script_start_pre) and runs start()'s own steps after
+    // it in a new start_pre() (custom-start's keepOwnHook): its end is no longer start_pre()'s.
+    if ((d.converted?.edits ?? []).some((e) => e.start === f.start && e.text === 'script_start_pre'))
+      return `start_pre() sets pidfile, and the conversion of start() adds start()'s own steps after it (start_pre() becomes script_start_pre(), called first by a new start_pre()): rc-supervise cannot give the supervisor its own pid file at the end of both`;
     const early = f0.commands.find((c) => {
       if (c.fn !== fn || c.start < own[0].start || (c.name !== 'return' && c.name !== 'exit')) return false;
       return !failureReturn(t.slice(f0.lineStart(c.start), c.start), c.words[1]?.text);
@@ -538,7 +548,9 @@ function daemonPidfileAlias(
   // A function that sets it (nsd's start_pre(), from the daemon's configuration) is the reason
   // said first: no line at the top could follow it.
   const setter = s.initd.assignments.find((a) => a.name === 'pidfile' && a.fn !== null);
-  if (setter) return `${setter.fn}() sets pidfile itself`;
+  // spamd's _legacy(), called from start_pre(): said with its caller.
+  const caller = setter && s.initd.commands.find((c) => c.name === setter.fn && c.fn !== null);
+  if (setter) return `${setter.fn}() sets pidfile itself${caller ? `, called from ${caller.fn}()` : ''}`;
   if (!topLevel) return 'pidfile has no plain line of its own in init.d to follow';
   const taken = new RegExp(`\\b${DAEMON_PIDFILE}\\b`);
   if (taken.test(t) || (s.confd && taken.test(s.confd.text))) return `the script already uses ${DAEMON_PIDFILE}`;
