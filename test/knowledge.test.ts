@@ -28,6 +28,7 @@ const FACTS: KnowledgeFact[] = [
   'readyOnFork',
   'termDeferred',
   'configForks',
+  'foregroundOverrides',
   'pidfileLock',
   'stopsAtOperand',
   'takeoverWords',
@@ -96,6 +97,12 @@ describe.each(entries)('%s', (file, e) => {
     expect(e.foregroundSince).toBeDefined();
     expect(compareVersions(earlier.since, e.foregroundSince!)).toBe(-1);
     if (earlier.logKeptBy) expect(earlier.foregroundLogs).toBeDefined();
+  });
+  test('foreground words that win after a daemonize flag (foregroundOverrides) come with both', () => {
+    if (e.foregroundOverrides) {
+      expect(e.foreground).toBeTruthy();
+      expect(e.daemonizeFlags?.length).toBeGreaterThan(0);
+    }
   });
   test('a refusal comes without foreground words', () => {
     if (e.refuse) expect(e.foreground).toBeUndefined();
@@ -259,4 +266,12 @@ test('gkrellmd: foreground by itself, the configuration file detach said (config
   expect(r?.refuse).toBeUndefined();
   expect(r?.foreground).toBe('');
   expect(r?.configForks).toMatch(/'detach' line/);
+});
+
+// exim.c: -bdf clears background_daemon, which -bd never sets: `-bd -q15m -bdf` stays attached.
+test('exim: -bdf keeps it in the foreground after -bd (foregroundOverrides), carried into its rule', () => {
+  const r = findRule('exim', 'exim');
+  expect(r?.foreground).toBe('-bdf');
+  expect(r?.foregroundOverrides).toBe(true);
+  expect(r?.backgroundFlags?.filter((f) => f.why === 'daemonize').map((f) => f.flag)).toEqual(['-bd']);
 });

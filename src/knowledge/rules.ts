@@ -168,6 +168,7 @@ export function entryToRule(e: DaemonEntry): ServiceRule {
     forksAtOnce: e.forksAtOnce,
     termDeferred: e.termDeferred,
     configForks: e.configForks,
+    foregroundOverrides: e.foregroundOverrides,
     pidfileLock: e.pidfileLock,
     stopsAtOperand: e.stopsAtOperand,
     takeoverWords: e.takeoverWords,

@@ -25,6 +25,7 @@ export type KnowledgeFact =
   | 'forksAtOnce'
   | 'termDeferred'
   | 'configForks'
+  | 'foregroundOverrides'
   | 'pidfileLock'
   | 'stopsAtOperand'
   | 'takeoverWords'
@@ -100,6 +101,8 @@ export interface DaemonEntry {
   termDeferred?: string;
   /** A configuration setting that makes it daemonize and no command-line word overrides (knowledge/schema.json): warned. */
   configForks?: string;
+  /** Its foreground words win when given after a daemonize flag (knowledge/schema.json): a hidden flag may stay. */
+  foregroundOverrides?: true;
   /** Its pid file is also a lock taken in the foreground (knowledge/schema.json). */
   pidfileLock?: true;
   /** Its option parser stops at the first operand, long options included (knowledge/schema.json). */

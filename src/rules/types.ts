@@ -149,6 +149,12 @@ export interface ServiceRule {
    * word overrides (qemu-ga's daemon=true): under supervise-daemon it must stay off; warned.
    */
   configForks?: string;
+  /**
+   * The foreground words keep the daemon in the foreground when they follow a daemonize flag
+   * (exim's -bdf after -bd): a daemonize flag held in a variable that cannot be split may stay
+   * in command_args, since supervise-daemon passes command_args_foreground after it.
+   */
+  foregroundOverrides?: boolean;
   /** The daemon's pid file is also a lock it takes in the foreground: instances must not share it. */
   pidfileLock?: boolean;
   /** Its option parser stops at the first operand, long options too (Kannel's boxes): nothing after an operand is read. */

@@ -432,11 +432,87 @@ function hiddenPidWordsStay(ctx: StepContext, argTokens: Token[], flags: string[
   return taken.size === tokens.length;
 }
 
+/**
+ * exim.rc10's `${EXIM_OPTS:--bd -q15m}`, conf.d's EXIM_OPTS="-bd -q15m": the daemonize flag is
+ * hidden in a variable that cannot be split, but the rule says the foreground words win when
+ * they come after it (foregroundOverrides), and supervise-daemon passes command_args_foreground
+ * after command_args. So the flag may stay: start-stop-daemon gets the words it got before, and
+ * supervise-daemon the same words and then the foreground words. Only where:
+ * - every hidden word is a daemonize flag of the rule (a pid file option must still leave);
+ * - the word is one parameter expansion, `${NAME}`, `$NAME` or `${NAME:-default}`/`${NAME-default}`;
+ * - every value NAME can take holds a daemonize flag, written out: the default (where the
+ *   expansion uses it) and every assignment of NAME in init.d and conf.d, each readable word by
+ *   word; with no default, one plain top-level assignment, so that NAME is never unset. The
+ *   foreground words then only undo the fork, and never ask for a daemon mode the script did not
+ *   (exim's -bdf also listens for SMTP, which its -q15m alone does not);
+ * - no value holds `--` or `-`, which would end the options before the foreground words.
+ */
+function hiddenFlagStays(ctx: StepContext, hidden: { word: string; flags: string[] }): string | null {
+  const rule = ctx.rule;
+  if (!rule?.foregroundOverrides || !rule.foreground) return null;
+  const s = ctx.service;
+  const daemonize = (rule.backgroundFlags ?? []).filter((f) => f.why === 'daemonize');
+  const one = (text: string): Token[] => [{ text, start: 0, end: 0 }];
+  if (!hidden.flags.every((w) => daemonize.some((f) => matchesFlag(one(w), 0, f) === 1))) return null;
+  // `\${NAME...}`: a converted launch's word, deferred to start time (a later pass reads it so).
+  const m = /^("?)\\?\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?)-([^}$`"']*))?\}|([A-Za-z_][A-Za-z0-9_]*))\1$/.exec(
+    hidden.word,
+  );
+  if (!m) return null;
+  const name = m[2] ?? m[5];
+  if (name === 'pidfile' || name === 'command_args' || s.unknown.has(name)) return null;
+  const colon = m[3] === ':';
+  const fallback = m[4];
+  const assigned = [
+    ...s.initd.assignments.filter((a) => a.name === name),
+    ...(s.confd?.assignments.filter((a) => a.name === name) ?? []),
+  ];
+  const values: { text: string; start: number; quote: Assignment['value']['quote'] }[] = [];
+  for (const a of assigned) {
+    // `${NAME:-default}` reads the default where the value is empty.
+    if (colon && fallback !== undefined && a.value.text.replace(/^(["'])(.*)\1$/, '$2') === '') continue;
+    values.push(a.value);
+  }
+  if (fallback !== undefined) values.push({ text: fallback, start: 0, quote: 'none' });
+  else if (!assigned.some((a) => a.fn === null && a.plain && a.form === 'assign' && !a.guard)) return null;
+  for (const v of values) {
+    const words = splitValue(v.text, v.start, v.quote);
+    if (!words || !words.length) return null;
+    if (words.some((w) => /^["']?--?["']?$/.test(w.text))) return null;
+    if (!pickTokens(words, daemonize).size) return null;
+  }
+  return name;
+}
+
+/**
+ * Words of a command_args value, with a parameter expansion whose default holds blanks made one
+ * word again: a converted launch's `${EXIM_OPTS:--bd -q15m}` is written deferred,
+ * `command_args="... \${EXIM_OPTS:--bd -q15m}"`, which splitValue cuts at the blank
+ * (`\${EXIM_OPTS:--bd`, `-q15m}`). OpenRC's `eval` joins the words again before it expands
+ * them, so the expansion is one word, as the launch wrote it; read as two, a later pass would
+ * miss the default and take the variable for one it may split.
+ */
+function joinExpansions(tokens: Token[], text: string, start: number): Token[] {
+  const open = (x: string) => (x.match(/\$\{/g) ?? []).length - (x.match(/\}/g) ?? []).length;
+  const out: Token[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    let t = tokens[i];
+    while (open(t.text) > 0 && i + 1 < tokens.length) {
+      const next = tokens[++i];
+      t = { text: text.slice(t.start - start, next.end - start), start: t.start, end: next.end };
+    }
+    out.push(t);
+  }
+  return out;
+}
+
 /** Step: the daemon's pidfile and daemonize flags leave command_args for command_args_background. */
 export function flagsStep(ctx: StepContext, d: Draft): Refusal | void {
   const specs = ctx.rule?.backgroundFlags ?? [];
   const argTokens = [
-    ...liveCommandArgs(ctx.service).flatMap((a) => splitValue(a.value.text, a.value.start, a.value.quote) ?? []),
+    ...liveCommandArgs(ctx.service).flatMap((a) =>
+      joinExpansions(splitValue(a.value.text, a.value.start, a.value.quote) ?? [], a.value.text, a.value.start),
+    ),
     ...(d.converted?.args ?? []),
   ];
   const bundle = bundledFlag(ctx.service, argTokens, specs);
@@ -476,10 +552,16 @@ export function flagsStep(ctx: StepContext, d: Draft): Refusal | void {
   const hidden = hiddenFlags(ctx.service, argTokens, specs);
   const unhidden = hidden ? moveHiddenFlags(ctx.service, specs, argTokens, ctx.initdPath, ctx.confdPath) : null;
   const hiddenKept = !!hidden && !unhidden && hiddenPidWordsStay(ctx, argTokens, hidden.flags);
+  const hiddenStays = !!hidden && !unhidden && !hiddenKept ? hiddenFlagStays(ctx, hidden) : null;
   if (hiddenKept) {
     d.pidfileKept = true;
     d.notes.push(
       `${hidden.flags.join(' ')} stays in ${hidden.word}: it only names a pid file, which ${ctx.rule!.id} writes in the foreground too (rule ${ctx.rule!.id}), so the daemon gets the same words under both backends and the supervisor keeps a pid file of its own`,
+    );
+  } else if (hidden && hiddenStays) {
+    const fg = ctx.rule!.foreground!;
+    d.notes.push(
+      `${hidden.flags.join(' ')} stays in ${hidden.word}: under supervise-daemon ${fg} follows it (OpenRC passes command_args_foreground after command_args), and ${ctx.rule!.id} then stays in the foreground (rule ${ctx.rule!.id}); start-stop-daemon gets the same words as before. Every value ${hiddenStays} has now holds ${hidden.flags.join(' ')}: if you change it to one without, ${fg} still gives ${ctx.rule!.id} that daemon mode under supervise-daemon`,
     );
   } else if (hidden && !unhidden)
     return {

@@ -780,3 +780,105 @@ test('matchesFlag/flagsPassed: -pid=FILE is the one-dash long option -pid with i
     { text: '-p/run/x.pid', value: '/run/x.pid' },
   ]);
 });
+
+// exim.rc10: `${EXIM_OPTS:--bd -q15m}` with conf.d's EXIM_OPTS="-bd -q15m". exim's -bdf, given
+// after -bd, keeps it in the foreground (foregroundOverrides), and supervise-daemon passes
+// command_args_foreground after command_args: the hidden flag may stay where it is.
+describe('a daemonize flag hidden in a variable, for a daemon whose foreground words win after it', () => {
+  const wins = (more: Partial<Parameters<typeof rule>[0]> = {}) =>
+    rule({
+      id: 'food',
+      foreground: '-F',
+      foregroundOverrides: true,
+      backgroundFlags: [
+        { flag: '-d', why: 'daemonize' },
+        { flag: '-p', value: true, why: 'pidfile' },
+      ],
+      ...more,
+    });
+  const note =
+    '-d stays in ${FOO_OPTS:--d -q}: under supervise-daemon -F follows it (OpenRC passes command_args_foreground after command_args), and food then stays in the foreground (rule food); start-stop-daemon gets the same words as before. Every value FOO_OPTS has now holds -d: if you change it to one without, -F still gives food that daemon mode under supervise-daemon';
+  const launch = (word: string) =>
+    sh('#!/sbin/openrc-run', 'start() {', `\tstart-stop-daemon --start --exec /usr/sbin/food -- -C x ${word}`, '}');
+  const go = (text: string, confd: string | null, r = wins()) => {
+    const d = draft();
+    const c = ctx(service(text, confd), { rule: r });
+    expect(customStartStep(c, d)).toBeUndefined();
+    return { d, res: flagsStep(c, d) };
+  };
+
+  test("the converted launch's word, conf.d's value or the default: it stays, nothing is edited", () => {
+    for (const confd of [sh('FOO_OPTS="-d -q"'), sh('FOO_OPTS=""'), sh('FOO_OPTS="-q -d -v"'), null]) {
+      const { d, res } = go(launch('${FOO_OPTS:--d -q}'), confd);
+      expect(res).toBeUndefined();
+      expect(d.moveEdits).toEqual([]);
+      expect(d.movedText).toBe('');
+      expect(d.notes).toContain(note);
+    }
+  });
+
+  test('a later pass reads the deferred word written for it (command_args="-C x \\${FOO_OPTS:--d -q}") the same way', () => {
+    const { d, res } = run(
+      sh('#!/sbin/openrc-run', 'command_args="-C x \\${FOO_OPTS:--d -q}"'),
+      wins(),
+      sh('FOO_OPTS="-d -q"'),
+    );
+    expect(res).toBeUndefined();
+    expect(d.moveEdits).toEqual([]);
+    expect(d.notes).toContain(note.replace('${FOO_OPTS:', '\\${FOO_OPTS:'));
+  });
+
+  test('a plain ${FOO_OPTS} that other lines read, set at the top: it stays', () => {
+    const { d, res } = go(
+      sh(
+        '#!/sbin/openrc-run',
+        'start_pre() {',
+        '\techo "${FOO_OPTS}"',
+        '}',
+        'start() {',
+        '\tstart-stop-daemon --start --exec /usr/sbin/food -- ${FOO_OPTS}',
+        '}',
+      ),
+      sh('FOO_OPTS="-d -q"'),
+    );
+    expect(res).toBeUndefined();
+    expect(d.moveEdits).toEqual([]);
+    expect(d.notes.some((n) => n.startsWith('-d stays in ${FOO_OPTS}: under supervise-daemon -F follows it'))).toBe(
+      true,
+    );
+  });
+
+  test('refused where a value may lack the flag, ends the options, or a pid file word is hidden too; or without the fact', () => {
+    for (const [word, confd, r] of [
+      // conf.d's value has no -d: -F would give food a daemon mode the script did not ask for
+      ['${FOO_OPTS:--d -q}', sh('FOO_OPTS="-q"'), wins()],
+      // `-` without the colon: an empty value is used as it is
+      ['${FOO_OPTS--d -q}', sh('FOO_OPTS=""'), wins()],
+      // set only by a function, never at the top: it may be empty
+      ['${FOO_OPTS}', sh('foo_x() {', '\tFOO_OPTS="-d -q"', '}'), wins()],
+      // a function sets a value without it
+      ['${FOO_OPTS:--d -q}', sh('FOO_OPTS="-d"', 'foo_x() {', '\tFOO_OPTS="-q"', '}'), wins()],
+      // `--` ends the options: -F would be read as an operand
+      ['${FOO_OPTS:--d -q}', sh('FOO_OPTS="-d --"'), wins()],
+      // a pid file option hidden beside it must still leave, and cannot
+      ['${FOO_OPTS:--d -q}', sh('FOO_OPTS="-d -p /run/food.pid"'), wins()],
+      // the rule does not say the foreground words win
+      ['${FOO_OPTS:--d -q}', sh('FOO_OPTS="-d -q"'), wins({ foregroundOverrides: undefined })],
+    ] as const) {
+      const { d, res } = go(launch(word), confd, r);
+      expect(res?.reason).toContain("the daemon's arguments read ");
+      expect(res?.reason).toContain('whose value holds -d');
+      expect(d.notes.some((n) => n.includes(' stays in '))).toBe(false);
+    }
+  });
+});
+
+test('a deferred default with blanks (command_args="\\${FOO_OPTS:--d -q}") is one word: refused, conf.d not edited', () => {
+  const { d, res } = run(
+    sh('#!/sbin/openrc-run', 'command_args="-C x \\${FOO_OPTS:--d -q}"'),
+    daemonizeD,
+    sh('FOO_OPTS="-d -q"'),
+  );
+  expect(res?.reason).toContain('read \\${FOO_OPTS:--d -q}, whose value holds -d');
+  expect(d.moveEdits).toEqual([]);
+});
