@@ -292,9 +292,13 @@ export function moveHiddenFlags(
   argTokens: Token[],
   initdFile: string,
   confdFile: string,
+  // Why it is not exact, for the refusal (the first reason found).
+  why: string[] = [],
 ): { edits: Edit[]; words: string[] } | null {
+  const no = (reason: string) => (why.push(reason), null);
   // A flag in a default written in the arguments themselves cannot leave them exactly.
-  if (argTokens.some((t) => flagsInDefaults(t.text, specs).length)) return null;
+  const inDefault = argTokens.find((t) => flagsInDefaults(t.text, specs).length);
+  if (inDefault) return no(`they are written in the default of ${inDefault.text} itself, which cannot be split`);
   const names = new Set<string>();
   for (const t of argTokens)
     for (const m of t.text.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)) if (m[1] !== 'pidfile') names.add(m[1]);
@@ -308,7 +312,7 @@ export function moveHiddenFlags(
       return !t || pickTokens(t, specs).size > 0;
     });
     if (!withFlags.length) continue;
-    if (inInitd.length && inConfd.length) return null;
+    if (inInitd.length && inConfd.length) return no(`${name} is set in both init.d and conf.d`);
     const file = inInitd.length ? s.initd : s.confd!;
     const assigned = inInitd.length ? inInitd : inConfd;
     // tuntox's checkconfig(), `[ -z "${SECRET}" ] || DAEMON_ARGS="${DAEMON_ARGS} -s ${SECRET}"`:
@@ -321,18 +325,19 @@ export function moveHiddenFlags(
       const t = splitValue(a.value.text, a.value.start, a.value.quote);
       return !!t && pickTokens(t, specs).size === 0;
     };
-    if (
-      assigned.some(
-        (a) =>
-          !addsOnly(a) &&
-          (a.fn !== null ||
-            !a.plain ||
-            a.form !== 'assign' ||
-            a.declaration ||
-            (a.value.quote !== 'double' && a.value.quote !== 'none')),
-      )
-    )
-      return null;
+    for (const a of assigned) {
+      if (addsOnly(a)) continue;
+      const where = file === s.initd ? 'init.d' : 'conf.d';
+      if (a.form !== 'assign')
+        return no(
+          `${name} is set by a default in ${where} (\`: \${${name}:=...}\`), which a value of ${name} in conf.d replaces whole`,
+        );
+      if (a.fn !== null) return no(`${name} is set in ${a.fn}()`);
+      if (!a.plain) return no(`${name} is set under a condition in ${where}`);
+      if (a.declaration) return no(`${name} is set with ${a.declaration}`);
+      if (a.value.quote !== 'double' && a.value.quote !== 'none')
+        return no(`${name} is set in single quotes in ${where}`);
+    }
     // Read nowhere else: every reference is inside the arguments or the variable's own values.
     const ref = new RegExp(`\\$\\{?${name}(?![A-Za-z0-9_])`, 'g');
     const inside = (at: number, spans: { start: number; end: number }[]) =>
@@ -345,18 +350,21 @@ export function moveHiddenFlags(
         if (f === file && inside(at, own)) continue;
         if (f === s.initd && inside(at, argSpans)) continue;
         if (/^\s*#/.test(f.text.slice(f.lineStart(at), at))) continue; // a commented-out line
-        return null;
+        const fn = f.functions.find((x) => x.start <= at && at < x.end)?.name;
+        return no(
+          `${name} is also read ${fn ? `by ${fn}() ` : ''}at line ${f.lineCol(at).line} of ${f === s.initd ? 'init.d' : 'conf.d'}`,
+        );
       }
     for (const a of assigned) {
       const tokens = splitValue(a.value.text, a.value.start, a.value.quote);
-      if (!tokens) return null;
+      if (!tokens) return no(`the value of ${name} cannot be read word by word`);
       const take = pickTokens(tokens, specs);
       if (!take.size) continue;
       for (const i of [...take].sort((x, y) => x - y)) if (!words.includes(tokens[i].text)) words.push(tokens[i].text);
       edits.push(...removeTokens(file === s.initd ? initdFile : confdFile, tokens, take));
     }
   }
-  return words.length ? { edits, words } : null;
+  return words.length ? { edits, words } : no('they come through another variable that it reads');
 }
 
 /**
@@ -506,6 +514,25 @@ function joinExpansions(tokens: Token[], text: string, start: number): Token[] {
   return out;
 }
 
+/**
+ * What to do about flags hidden in a variable (i2pd's I2PD_OPTIONS in conf.d): take them out of
+ * it, where it is set, and give them to the daemon apart from it.
+ */
+function hiddenSuggestion(s: Service, hidden: { word: string; flags: string[] }): string {
+  const flags = hidden.flags.join(' ');
+  const name = /\$\{?([A-Za-z_][A-Za-z0-9_]*)/.exec(hidden.word)?.[1];
+  const inConfd = !!name && !!s.confd?.assignments.some((a) => a.name === name);
+  const inInitd = !!name && s.initd.assignments.some((a) => a.name === name);
+  const parts = [
+    ...(/\$\{[A-Za-z_][A-Za-z0-9_]*:?[-=+]/.test(hidden.word) ? [`the default written in ${hidden.word}`] : []),
+    ...(name && (inConfd || inInitd)
+      ? [`${name} (set in ${[inInitd ? 'init.d' : '', inConfd ? 'conf.d' : ''].filter(Boolean).join(' and ')})`]
+      : []),
+  ];
+  const from = parts.length ? parts.join(' and ') : 'the variable that holds them';
+  return `take ${flags} out of ${from} and give them to the daemon apart from it (command_args_background="${flags}" where OpenRC's own start runs it; in a start() of the script's own, as words of the launch), then migrate again`;
+}
+
 /** Step: the daemon's pidfile and daemonize flags leave command_args for command_args_background. */
 export function flagsStep(ctx: StepContext, d: Draft): Refusal | void {
   const specs = ctx.rule?.backgroundFlags ?? [];
@@ -550,7 +577,10 @@ export function flagsStep(ctx: StepContext, d: Draft): Refusal | void {
         'split the pid file option out of the default (e.g. command_args_background="-p ${pidfile}" and command_args="${OPTS}"), then migrate again',
     };
   const hidden = hiddenFlags(ctx.service, argTokens, specs);
-  const unhidden = hidden ? moveHiddenFlags(ctx.service, specs, argTokens, ctx.initdPath, ctx.confdPath) : null;
+  const notExact: string[] = [];
+  const unhidden = hidden
+    ? moveHiddenFlags(ctx.service, specs, argTokens, ctx.initdPath, ctx.confdPath, notExact)
+    : null;
   const hiddenKept = !!hidden && !unhidden && hiddenPidWordsStay(ctx, argTokens, hidden.flags);
   const hiddenStays = !!hidden && !unhidden && !hiddenKept ? hiddenFlagStays(ctx, hidden) : null;
   if (hiddenKept) {
@@ -567,8 +597,8 @@ export function flagsStep(ctx: StepContext, d: Draft): Refusal | void {
     return {
       kind: 'refuse',
       code: 'dynamic',
-      reason: `the daemon's arguments read ${hidden.word}, whose value holds ${hidden.flags.join(' ')}: the flags must leave for command_args_background, and rc-supervise does not split a variable other lines may read`,
-      suggestion: `move ${hidden.flags.join(' ')} out of that variable into command_args_background by hand, then migrate again`,
+      reason: `the daemon's arguments read ${hidden.word}, whose value holds ${hidden.flags.join(' ')}: the flags must leave for command_args_background, and rc-supervise cannot take them out of it exactly${notExact.length ? ` (${notExact[0]})` : ''}`,
+      suggestion: hiddenSuggestion(ctx.service, hidden),
     };
   const keptWords: string[] = [];
   // puppet master, fetchmail, ptpd2: the pid file is also a lock the daemon takes in the
@@ -694,6 +724,22 @@ export function flagsStep(ctx: StepContext, d: Draft): Refusal | void {
     d.pidfileKept = hiddenKept;
     if (d.moveEdits.length) d.initdReasons.push('a daemonize flag must leave command_args in init.d');
     return;
+  }
+  // samplicator: conf.d's OPTS="-f ..." (samplicate forks) beside the launch's --background.
+  const unhiddenFork =
+    unhidden && hidden && backgroundedYes && ctx.rule
+      ? unhidden.words.filter((w) => specs.some((f) => f.why === 'daemonize' && w === f.flag))
+      : [];
+  if (d.movedText && backgrounded && unhiddenFork.length) {
+    const name = /\$\{?([A-Za-z_][A-Za-z0-9_]*)/.exec(hidden!.word)?.[1] ?? hidden!.word;
+    const where = unhidden!.edits.every((e) => e.file === ctx.confdPath) ? ' in conf.d' : ' in init.d';
+    const them = unhiddenFork.length > 1 ? 'them' : 'it';
+    return {
+      kind: 'refuse',
+      code: 'dynamic',
+      reason: `start-stop-daemon already puts the daemon in the background (command_background, or --background in the launch), and ${hidden!.word} also passes ${unhiddenFork.join(' ')}, with which ${ctx.rule!.id} forks again (rule ${ctx.rule!.id}): under supervise-daemon the flag must not reach it, it cannot go to command_args_background beside command_background (OpenRC refuses to start with both), and rc-supervise does not take it out of ${name}${where}, the user's value`,
+      suggestion: `take ${unhiddenFork.join(' ')} out of ${name}${where}: start-stop-daemon already backgrounds the daemon, so it needs ${them} under neither backend; then migrate again`,
+    };
   }
   if (d.movedText && backgrounded)
     return {

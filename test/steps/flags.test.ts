@@ -882,3 +882,92 @@ test('a deferred default with blanks (command_args="\\${FOO_OPTS:--d -q}") is on
   expect(res?.reason).toContain('read \\${FOO_OPTS:--d -q}, whose value holds -d');
   expect(d.moveEdits).toEqual([]);
 });
+
+// i2pd (I2PD_OPTIONS also read by start_pre()'s check), ulogd (`: ${ULOGD_OPTS:=--daemon ...}`):
+// the refusal says why the variable cannot be split, and where to take the flags from.
+test('a hidden flag that cannot leave its variable: the refusal names the true reason and where the variable is set', () => {
+  for (const [initd, confd, why] of [
+    [
+      sh('#!/sbin/openrc-run', 'command_args="${FOO_ARGS}"', 'start_pre() {', '\tFOO_ARGS="$FOO_ARGS -d"', '}'),
+      null,
+      'FOO_ARGS is set in start_pre()',
+    ],
+    [
+      sh(
+        '#!/sbin/openrc-run',
+        'command_args="${FOO_ARGS}"',
+        'start_pre() {',
+        '\t[ -n "${FOO_ARGS}" ] || return 1',
+        '}',
+      ),
+      sh('FOO_ARGS="-d -v"'),
+      'FOO_ARGS is also read by start_pre() at line 4 of init.d',
+    ],
+    [
+      sh('#!/sbin/openrc-run', 'FOO_ARGS="-d -v"', 'command_args="${FOO_ARGS}"'),
+      sh('FOO_ARGS="-d"'),
+      'FOO_ARGS is set in both init.d and conf.d',
+    ],
+    [
+      sh('#!/sbin/openrc-run', 'A="-d"', 'B="-v ${A}"', 'command_args="$B"'),
+      null,
+      'they come through another variable that it reads',
+    ],
+    [
+      sh('#!/sbin/openrc-run', "FOO_ARGS='-d'", 'command_args="${FOO_ARGS}"'),
+      null,
+      'FOO_ARGS is set in single quotes in init.d',
+    ],
+    [
+      sh('#!/sbin/openrc-run', ': ${FOO_ARGS:=-d -v}', 'command_args="${FOO_ARGS}"'),
+      null,
+      'FOO_ARGS is set by a default in init.d (`: ${FOO_ARGS:=...}`), which a value of FOO_ARGS in conf.d replaces whole',
+    ],
+    [
+      sh('#!/sbin/openrc-run', 'command_args="-C x ${FOO_OPTS:--d -q}"'),
+      null,
+      'they are written in the default of ${FOO_OPTS:--d -q} itself, which cannot be split',
+    ],
+  ] as const) {
+    const res = run(initd, daemonizeD, confd).res;
+    expect(res?.reason).toContain(
+      `whose value holds -d: the flags must leave for command_args_background, and rc-supervise cannot take them out of it exactly (${why})`,
+    );
+  }
+  const conf = run(
+    sh('#!/sbin/openrc-run', 'command_args="${FOO_ARGS}"', 'start_pre() {', '\t[ -n "${FOO_ARGS}" ] || return 1', '}'),
+    daemonizeD,
+    sh('FOO_ARGS="-d -v"'),
+  ).res;
+  expect(conf?.suggestion).toBe(
+    'take -d out of FOO_ARGS (set in conf.d) and give them to the daemon apart from it (command_args_background="-d" where OpenRC\'s own start runs it; in a start() of the script\'s own, as words of the launch), then migrate again',
+  );
+  const dflt = run(sh('#!/sbin/openrc-run', 'command_args="-C x ${FOO_OPTS:--d -q}"'), daemonizeD).res;
+  expect(dflt?.suggestion).toMatch(/^take -d out of the default written in \$\{FOO_OPTS:--d -q\} and give them/);
+});
+
+// samplicator: `start-stop-daemon --background --make-pidfile ... -- ${OPTS}`, conf.d's OPTS="-f ..."
+// (samplicate forks): the flag can leave conf.d's variable, but not for command_args_background.
+test('a daemonize flag in a conf.d variable beside --background: refused, saying to take it out of conf.d', () => {
+  const d = draft();
+  const c = ctx(
+    service(
+      sh(
+        '#!/sbin/openrc-run',
+        'start() {',
+        '\tstart-stop-daemon --start --background --make-pidfile --pidfile /run/foo.pid --exec /usr/bin/foo -- ${OPTS}',
+        '}',
+      ),
+      sh('OPTS="-d -S -p 2000"'),
+    ),
+    { rule: daemonizeD },
+  );
+  expect(customStartStep(c, d)).toBeUndefined();
+  const res = flagsStep(c, d);
+  expect(res?.reason).toBe(
+    "start-stop-daemon already puts the daemon in the background (command_background, or --background in the launch), and ${OPTS} also passes -d, with which foo forks again (rule foo): under supervise-daemon the flag must not reach it, it cannot go to command_args_background beside command_background (OpenRC refuses to start with both), and rc-supervise does not take it out of OPTS in conf.d, the user's value",
+  );
+  expect(res?.suggestion).toBe(
+    'take -d out of OPTS in conf.d: start-stop-daemon already backgrounds the daemon, so it needs it under neither backend; then migrate again',
+  );
+});
