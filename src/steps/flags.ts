@@ -468,11 +468,26 @@ function hiddenFlagStays(ctx: StepContext, hidden: { word: string; flags: string
   );
   if (!m) return null;
   const name = m[2] ?? m[5];
-  if (name === 'pidfile' || name === 'command_args' || s.unknown.has(name)) return null;
+  if (name === 'pidfile' || s.unknown.has(name)) return null;
   const colon = m[3] === ':';
   const fallback = m[4];
+  // Alpine's exim, `command_args=${command_args:--bd -q15m}`: that line, init.d's only
+  // command_args line, reads conf.d's command_args; it is not one of its values.
+  const initdOwn = s.initd.assignments.filter((a) => a.name === name);
+  if (
+    name === 'command_args' &&
+    !(
+      initdOwn.length === 1 &&
+      initdOwn[0].fn === null &&
+      initdOwn[0].plain &&
+      initdOwn[0].form === 'assign' &&
+      /^"?\$\{command_args:?-/.test(initdOwn[0].value.text) &&
+      initdOwn[0].value.text.replace(/^"(.*)"$/, '$1') === hidden.word
+    )
+  )
+    return null;
   const assigned = [
-    ...s.initd.assignments.filter((a) => a.name === name),
+    ...(name === 'command_args' ? [] : initdOwn),
     ...(s.confd?.assignments.filter((a) => a.name === name) ?? []),
   ];
   const values: { text: string; start: number; quote: Assignment['value']['quote'] }[] = [];

@@ -848,6 +848,26 @@ describe('a daemonize flag hidden in a variable, for a daemon whose foreground w
     );
   });
 
+  // Alpine's exim: `command_args=${command_args:--bd -q15m}`, conf.d's own command_args commented out.
+  test("init.d's only command_args line defaulting conf.d's (command_args=${command_args:--d -q}): it stays", () => {
+    const script = (...more: string[]) =>
+      sh('#!/sbin/openrc-run', 'command=/usr/sbin/food', 'command_args=${command_args:--d -q}', ...more);
+    for (const confd of [sh('#command_args="-d -q"'), sh('command_args="-q -d"'), null]) {
+      const { d, res } = run(script(), wins(), confd);
+      expect(res).toBeUndefined();
+      expect(d.moveEdits).toEqual([]);
+      expect(d.notes.some((n) => n.startsWith('-d stays in ${command_args:--d -q}: under supervise-daemon -F'))).toBe(
+        true,
+      );
+    }
+    // conf.d's value lacks the flag, or init.d sets command_args again: refused.
+    for (const [initd, confd] of [
+      [script(), sh('command_args="-q"')],
+      [script('command_args="${command_args} -v"'), null],
+    ] as const)
+      expect(run(initd, wins(), confd).res?.reason).toContain('whose value holds -d');
+  });
+
   test('refused where a value may lack the flag, ends the options, or a pid file word is hidden too; or without the fact', () => {
     for (const [word, confd, r] of [
       // conf.d's value has no -d: -F would give food a daemon mode the script did not ask for
