@@ -356,6 +356,16 @@ export function migrateLoaded(l: LoadedService, options: PlanOptions = {}): Serv
         const original = f === initd ? asRead.initd : asRead.confd;
         const was = original && verdict === 'error' ? confirmSyntax(original.text, original.shebang) : undefined;
         if (original && was?.verdict === 'error') throw inputSyntaxError(original, was);
+        // The shell reads the original, but the grammar misread part of it already (a `}` with a
+        // carriage return after it, which dash takes for a command named `}\r`): the edits were
+        // planned on that misreading. A known limit of the parser, said as a refusal, not a crash.
+        const misread = original?.errors[0];
+        if (misread)
+          return notConverging(
+            l.name,
+            rule,
+            `its parser misreads ${original!.path}:${misread.line}:${misread.col} (${misread.message}), which the shell accepts, and the edits planned on that reading do not parse (${f.path}:${e.line}:${e.col})`,
+          );
         throw new InternalError(`${f.path}:${e.line}:${e.col}: the migration produced a syntax error; reverted`);
       }
     }

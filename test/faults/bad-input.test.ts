@@ -849,3 +849,22 @@ test('a FIFO as init script: the built CLI exits on its own (child process, 15 s
   expect(code).toBe(EXIT.INPUT);
   expect(stderr).toContain('etc/init.d/svc: not a regular file');
 }, 30_000);
+
+test('a region the grammar misreads and the shell accepts (a stray `}` before CRLF, a command named `}\\r` to dash), whose edits then do not parse: refused (exit 1), not a crash, nothing written', async () => {
+  await initParser();
+  // The property test's find: generic/custom-start-pre-post with depend()'s opening line lost
+  // (its `}` left behind), CRLF line ends and no end of line after the last `}`, which alone
+  // then closes a function: dash takes every other `}\r` for a word, the grammar does not.
+  const plain = fixture('generic/custom-start-pre-post/init.d.in');
+  const initd = plain.replace('depend() {\n', '').replace(/\n$/, '').replace(/\n/g, '\r\n');
+  expect(initd).not.toBe(plain.replace(/\n/g, '\r\n'));
+  expect(new ShellFile('i', initd).errors.length).toBeGreaterThan(0);
+  const r = await root([{ svc: 'vpnbridge', initd, confd: null }]);
+  const before = treeHash(r);
+  const res = await run('migrate', 'vpnbridge', '--root', r);
+  expect(res.code).toBe(EXIT.FAILED);
+  expect(res.stderr).toContain(
+    "its parser misreads etc/init.d/vpnbridge:10:1 (unexpected '}'), which the shell accepts",
+  );
+  expect(treeHash(r)).toBe(before);
+});
