@@ -29,6 +29,7 @@ const FACTS: KnowledgeFact[] = [
   'termDeferred',
   'configForks',
   'foregroundOverrides',
+  'foregroundNeedsFlag',
   'pidfileLock',
   'stopsAtOperand',
   'takeoverWords',

@@ -100,6 +100,43 @@ test('a conf.d value without -bd (a queue runner only): refused, -bdf would make
   expect(r.changes).toEqual([]);
 });
 
+// exim's -bdf is -bd kept attached (foregroundNeedsFlag): written-out words without -bd run a
+// queue runner alone (exim -q30m), which -bdf would turn into an SMTP listener too.
+const LITERAL = (words: string) =>
+  sh(
+    '#!/sbin/openrc-run',
+    '# our own: exim started with written-out words',
+    'start() {',
+    '\tebegin "Starting exim"',
+    `\tstart-stop-daemon --start --exec /usr/sbin/exim --pidfile /run/exim.pid -- ${words}`,
+    '\teend $?',
+    '}',
+    'stop() {',
+    '\tstart-stop-daemon --stop --pidfile /run/exim.pid --name exim',
+    '}',
+  );
+
+test('written-out words without -bd (a queue runner alone): refused, -bdf would add the SMTP listener', () => {
+  const r = migrate(LITERAL('-q30m'), null);
+  expect(r.plan.kind).toBe('refuse');
+  expect(r.changes).toEqual([]);
+  if (r.plan.kind === 'refuse') {
+    expect(r.plan.code).toBe('rule');
+    expect(r.plan.reason).toBe(
+      "exim's no-fork word -bdf is -bd kept attached, and starts that mode itself (rule exim); the daemon's arguments (-q30m) pass no -bd: they run exim in another mode, which -bdf would change",
+    );
+  }
+});
+
+test('written-out -bd -q30m: -bd leaves for command_args_background, -bdf is added', () => {
+  const r = migrate(LITERAL('-bd -q30m'), null);
+  expect(r.plan.kind).toBe('migrate');
+  const out = r.changes[0].after;
+  expect(out).toContain('command_args="-q30m"\n');
+  expect(out).toContain('command_args_background="-bd"\n');
+  expect(out).toContain('command_args_foreground="-bdf"\n');
+});
+
 test("through OpenRC's own start: start-stop-daemon gets the old words, supervise-daemon those and then -bdf", async () => {
   const actions = ['start', 'reload', 'stop'];
   const before = await recordActions({ svc: 'exim', initd: INITD, confd: CONFD, actions });

@@ -169,6 +169,7 @@ export function entryToRule(e: DaemonEntry): ServiceRule {
     termDeferred: e.termDeferred,
     configForks: e.configForks,
     foregroundOverrides: e.foregroundOverrides,
+    foregroundNeedsFlag: e.foregroundNeedsFlag,
     pidfileLock: e.pidfileLock,
     stopsAtOperand: e.stopsAtOperand,
     takeoverWords: e.takeoverWords,

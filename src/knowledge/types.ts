@@ -26,6 +26,7 @@ export type KnowledgeFact =
   | 'termDeferred'
   | 'configForks'
   | 'foregroundOverrides'
+  | 'foregroundNeedsFlag'
   | 'pidfileLock'
   | 'stopsAtOperand'
   | 'takeoverWords'
@@ -103,6 +104,8 @@ export interface DaemonEntry {
   configForks?: string;
   /** Its foreground words win when given after a daemonize flag (knowledge/schema.json): a hidden flag may stay. */
   foregroundOverrides?: true;
+  /** Its foreground words are a daemonize flag kept attached, right only beside one (knowledge/schema.json): refused without. */
+  foregroundNeedsFlag?: true;
   /** Its pid file is also a lock taken in the foreground (knowledge/schema.json). */
   pidfileLock?: true;
   /** Its option parser stops at the first operand, long options included (knowledge/schema.json). */

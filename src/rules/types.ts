@@ -155,6 +155,12 @@ export interface ServiceRule {
    * in command_args, since supervise-daemon passes command_args_foreground after it.
    */
   foregroundOverrides?: boolean;
+  /**
+   * The foreground words are one of the daemonize flags kept attached and start that mode
+   * themselves (exim's -bdf is -bd that never detaches): arguments that pass no daemonize flag
+   * run the program in another mode (exim -q30m: a queue runner), and get no such words.
+   */
+  foregroundNeedsFlag?: boolean;
   /** The daemon's pid file is also a lock it takes in the foreground: instances must not share it. */
   pidfileLock?: boolean;
   /** Its option parser stops at the first operand, long options too (Kannel's boxes): nothing after an operand is read. */

@@ -703,6 +703,22 @@ function chooseForeground(ctx: StepContext, d: Draft): Refusal | void {
       given.some((w) => NO_FORK_WORDS.test(w) || !!rule.foregroundAliases?.includes(w))
         ? ''
         : rule.foreground;
+    // exim's -bdf is -bd kept attached: it starts the SMTP listener itself. A launch that passes
+    // no -bd (`exim -q30m`, a queue runner alone), its words all known, runs another mode of the
+    // program, which -bdf would change; a daemonize flag moved out (d.movedText) or given counts.
+    if (rule.foregroundNeedsFlag && d.foreground) {
+      const raw = d.converted ? d.converted.args.map((a) => a.text) : [s.value('command_args') ?? '$'];
+      const moved = d.movedText.split(/\s+/).filter(Boolean);
+      const flags = (rule.backgroundFlags ?? []).filter((f) => f.why === 'daemonize');
+      const passes = flags.some((f) => [...given, ...moved].some((w) => w === f.flag || w.startsWith(`${f.flag}=`)));
+      if (raw.every((x) => !/[$`]/.test(x)) && !passes)
+        return {
+          kind: 'refuse',
+          code: 'rule',
+          reason: `${rule.id}'s no-fork word ${rule.foreground} is ${flags.map((f) => f.flag).join(' or ')} kept attached, and starts that mode itself (rule ${rule.id}); the daemon's arguments (${given.join(' ') || 'none'}) pass no ${flags.map((f) => f.flag).join(' or ')}: they run ${rule.id} in another mode, which ${rule.foreground} would change`,
+          suggestion: `keep this service on start-stop-daemon, or run ${rule.id} in a mode that has a foreground form (for exim, -bd with -q<time> in one daemon) and migrate again`,
+        };
+    }
     // snort's --create-pidfile: where the script had the daemon write its pid file (a daemonize
     // flag, or a pid file option, among its arguments), these words make it write the same file
     // in the foreground, where its pid file options (left in command_args) say. What reads that
