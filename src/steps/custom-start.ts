@@ -1,3 +1,4 @@
+import { BLOCK_WORDS, BRANCH_WORDS, stmtEnd, stripQuotedAndComments } from './shell-shape.js';
 import { guardedConversion } from './guarded-start.js';
 import type { Edit } from '../edit/edits.js';
 import { parseOptions, SHARED_MEANING, type ParsedArgs, type ParsedOption } from '../model/options.js';
@@ -399,23 +400,6 @@ function stripQuotedSingle(w: string): string {
 }
 
 /**
- * Blanks quoted text and comments, keeping offsets. A backslash inside double quotes escapes any
- * character, a newline too (mod-mono-server's `OPTS="--root ${DIR} \<newline>--nonstop"`); `#`
- * begins a comment only at the start of a word, not inside one (`${RC_SVCNAME#*.}`, `$#`).
- */
-function stripQuotedAndComments(t: string): string {
-  return t.replace(/"(?:[^"\\]|\\[\s\S])*"|'[^']*'|(?<![^\s;&|()])#[^\n]*/g, (m) => ' '.repeat(m.length));
-}
-
-/**
- * The words that open and close an if/case/loop (and, in BRANCH_WORDS, its else branches), as
- * the scans below read them in text stripped of quotes and comments: after a blank, `;`, `&`, `|`,
- * `(` or a backquote, and before one of those or the end.
- */
-const BLOCK_WORDS = /(?:^|[\s;&|(`])(if|case|for|while|until|fi|esac|done)(?=[\s;&|)`]|$)/g;
-const BRANCH_WORDS = /(?:^|[\s;&|(`])(if|case|for|while|until|fi|esac|done|else|elif)(?=[\s;&|)`]|$)/g;
-
-/**
  * Depth of if/case/loops at `offset` inside a function body (0: runs unconditionally). A keyword
  * may follow or precede a backquote: musl-nscd's ``local secure=`while read curline ; do … done <
  * /etc/nsswitch.conf` `` opens its loop right after one, and missing that `while` counted the
@@ -526,7 +510,6 @@ function elseAfter(s: Service, f: FunctionDef, offset: number): boolean {
 }
 
 /** End of the command's whole statement: its redirections may follow on a continued line. */
-const stmtEnd = (c: Command) => Math.max(c.end, ...(c.redirects ?? []).map((r) => r.end));
 
 // --start anywhere among the words (mysql's `${DEBUG:+"--verbose"} --start`, which the option
 // parser stops before), or a call the model reads as a start (no mode word at all).

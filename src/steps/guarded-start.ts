@@ -18,6 +18,7 @@ import type { Edit } from '../edit/edits.js';
 import { Service } from '../model/service.js';
 import { ShellFile, type Command, type FunctionDef } from '../parse/shellfile.js';
 import { CHATTER } from './chatter.js';
+import { BRANCH_WORDS, stmtEnd, stripQuotedAndComments } from './shell-shape.js';
 import type { Converted, Refusal, StepContext } from './types.js';
 
 type Convert = (ctx: StepContext) => Converted | Refusal | 'oneshot' | null;
@@ -29,8 +30,6 @@ interface Guard {
   open: [number, number];
   close: [number, number];
 }
-
-const BLOCK = /^(if|elif|else|fi|then|case|esac|for|while|until|do|done|select)(\s|;|$)|[{}()]\s*$/;
 
 /** The condition a function's whole body sits under, or undefined. */
 function guardOf(s: Service, f: FunctionDef): Guard | undefined {
@@ -58,7 +57,10 @@ function guardOf(s: Service, f: FunctionDef): Guard | undefined {
   // One level only: nothing between opens or closes a block, and no line is continued into
   // the guard's own lines (a `\` before `fi`).
   const inner = lines.slice(1, -1);
-  if (inner.some((l) => BLOCK.test(l.text))) return undefined;
+  // Blocks read as custom-start.ts reads them (BRANCH_WORDS); a line ending in a brace or a
+  // parenthesis may open or close a group or a subshell.
+  const innerText = stripQuotedAndComments(t.slice(inner[0].start, inner[inner.length - 1].end));
+  if ([...innerText.matchAll(BRANCH_WORDS)].length || inner.some((l) => /[{}()]\s*$/.test(l.text))) return undefined;
   if (/\\$/.test(inner[inner.length - 1].text)) return undefined;
   return { cond: first.text, open: [first.start, first.end], close: [last.start, last.end] };
 }
@@ -138,7 +140,7 @@ export function guardedConversion(ctx: StepContext, convert: Convert): Converted
   ] as const) {
     const around = chatterLines(s, f, c, g);
     if (!around) return undefined;
-    const end = Math.max(c.end, ...(c.redirects ?? []).map((x) => x.end));
+    const end = stmtEnd(c);
     if (s.initd.text.slice(end, s.initd.lineEnd(end)).trim() !== '') return undefined;
     edits.push(...around.map((e) => ({ ...e, file })), { file, start: c.start, end, text: word });
   }
